@@ -1,0 +1,127 @@
+/* cairn: the workbook's git repository, through libgit2.
+ *
+ * Everything cairn asks of git goes through here; no other module includes
+ * git2.h.  Commits are built from memory: blobs and the trees on the
+ * changed paths only (git_tree_create_updated), never through the git
+ * index, so that a commit's cost does not grow with the workbook.  The
+ * branch ref is moved with a compare-and-swap and is the one commit point.
+ * Object writes are fsynced (GIT_OPT_ENABLE_FSYNC_GITDIR).
+ */
+#ifndef CAIRN_GITSTORE_H
+#define CAIRN_GITSTORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "cairn/error.h"
+
+typedef struct cairn_oid {
+	char hex[41];           /* "" for none (an unborn branch, an absent blob) */
+} cairn_oid;
+
+typedef struct cairn_git cairn_git;
+
+typedef struct cairn_git_author {
+	const char *name;
+	const char *email;
+	long long when;         /* seconds since the epoch; 0: now */
+	int tz_minutes;         /* offset from UTC */
+} cairn_git_author;
+
+/* One file of a commit: data NULL deletes path. */
+typedef struct cairn_git_change {
+	const char *path;       /* "milestones/4c/M4", '/'-separated */
+	const char *data;
+	size_t len;
+} cairn_git_change;
+
+/* Create a repository in dir (made if missing) with branch "main" checked
+ * out and no commit yet; sets core.protectHFS and core.protectNTFS. */
+cairn_status cairn_git_init(const char *dir, cairn_git **out, cairn_error *err);
+/* Open the repository whose work tree is dir (no upward search). */
+cairn_status cairn_git_open(const char *dir, cairn_git **out, cairn_error *err);
+void cairn_git_close(cairn_git *git);
+const char *cairn_git_workdir(const cairn_git *git);   /* with a trailing '/' */
+const char *cairn_git_gitdir(const cairn_git *git);    /* with a trailing '/' */
+
+/* The commit the current branch points at; head->hex is "" when the branch
+ * has no commit yet. */
+cairn_status cairn_git_head(cairn_git *git, cairn_oid *head, cairn_error *err);
+
+/* Commit `changes` on top of `parent` ("" for the first commit) and move the
+ * current branch from parent to the new commit only if it still points at
+ * parent: CAIRN_EMOVED when someone else moved it first (re-read and
+ * retry), CAIRN_EBUSY when the ref is locked (a lock file younger than
+ * stale_lock_seconds; an older one is removed and the update retried).
+ * author->when 0 means now.  The new commit is stored in *out. */
+cairn_status cairn_git_commit(cairn_git *git, const cairn_oid *parent,
+			      const cairn_git_change *changes, size_t nchanges,
+			      const cairn_git_author *author, const char *message,
+			      cairn_oid *out, cairn_error *err);
+
+/* The blob at path in commit: *data is a new buffer the caller frees
+ * (NUL-terminated, len excludes the NUL); blob receives its id.
+ * CAIRN_ENOTFOUND when the commit has no such file. */
+cairn_status cairn_git_read_path(cairn_git *git, const cairn_oid *commit, const char *path,
+				 char **data, size_t *len, cairn_oid *blob, cairn_error *err);
+/* The blob with this id, as above. */
+cairn_status cairn_git_read_blob(cairn_git *git, const cairn_oid *blob, char **data,
+				 size_t *len, cairn_error *err);
+/* The id git gives these bytes as a blob (nothing is written). */
+cairn_status cairn_git_hash_blob(const char *data, size_t len, cairn_oid *out, cairn_error *err);
+
+/* Every file of commit's tree, depth first in tree order.  mode is the raw
+ * mode from the tree (0100644 for a regular file; anything else is for the
+ * caller to refuse).  Return non-OK from the callback to stop. */
+typedef cairn_status (*cairn_git_file_fn)(const char *path, unsigned mode,
+					  const cairn_oid *blob, void *ctx, cairn_error *err);
+cairn_status cairn_git_each_file(cairn_git *git, const cairn_oid *commit,
+				 cairn_git_file_fn fn, void *ctx, cairn_error *err);
+
+/* Files that differ between two commits (old "" means the empty tree). */
+typedef struct cairn_git_delta {
+	char *path;             /* owned */
+	cairn_oid old_blob;     /* "" when added */
+	cairn_oid new_blob;     /* "" when deleted */
+	unsigned new_mode;      /* raw mode, 0 when deleted */
+} cairn_git_delta;
+cairn_status cairn_git_diff(cairn_git *git, const cairn_oid *old_commit,
+			    const cairn_oid *new_commit, cairn_git_delta **out, size_t *n,
+			    cairn_error *err);
+void cairn_git_deltas_free(cairn_git_delta *d, size_t n);
+
+/* Is `ancestor` reachable from `commit` (or equal)? */
+cairn_status cairn_git_is_ancestor(cairn_git *git, const cairn_oid *ancestor,
+				   const cairn_oid *commit, bool *yes, cairn_error *err);
+
+/* Bring git's index in step with HEAD for these paths only, taking stat
+ * data from the work tree, so that `git status` is clean.  Loads and
+ * writes the index once. */
+cairn_status cairn_git_sync_index(cairn_git *git, const char *const *paths, size_t n,
+				  cairn_error *err);
+/* Files whose work tree content differs from HEAD (git status, untracked
+ * files included, ignored ones not): paths is a new array of new strings. */
+cairn_status cairn_git_changed_files(cairn_git *git, char ***paths, size_t *n,
+				     cairn_error *err);
+void cairn_git_paths_free(char **paths, size_t n);
+
+/* Pack loose objects when there are more than about `threshold` of them
+ * (estimated as git's gc.auto does, from one fan-out folder); *packed says
+ * whether it did.  Loose objects that made it into the pack are removed. */
+cairn_status cairn_git_maybe_pack(cairn_git *git, size_t threshold, bool *packed,
+				  cairn_error *err);
+
+/* Inflate every loose object modified at or after `since` (0: all) and check
+ * its header and length, without libgit2 (Debian's libgit2 1.5.1 loops for
+ * ever on a truncated loose object).  CAIRN_ECORRUPT names the first bad
+ * object file and says what to do; *checked counts the objects read. */
+cairn_status cairn_git_verify_loose(cairn_git *git, time_t since, size_t *checked,
+				    cairn_error *err);
+
+/* user.name and user.email from git's configuration (repository, global,
+ * system), or NULL: new strings the caller frees. */
+cairn_status cairn_git_config_identity(cairn_git *git, char **name, char **email,
+				       cairn_error *err);
+
+#endif

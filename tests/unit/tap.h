@@ -1,0 +1,70 @@
+/* A tiny TAP producer for cairn's C unit tests (read by automake's
+ * tap-driver.sh, which counts each "ok" and "not ok" line).
+ *
+ *   ok(cond, "what must hold %d", n);   one test point
+ *   is_str(got, want, "name");          strings equal (NULL-safe)
+ *   is_int(got, want, "name");
+ *   return tap_done();                  prints the plan, returns the exit code
+ */
+#ifndef CAIRN_TEST_TAP_H
+#define CAIRN_TEST_TAP_H
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static int tap_count, tap_failed;
+
+static inline int tap_ok(int cond, const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static inline int tap_ok(int cond, const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+	printf("%s %d - ", cond ? "ok" : "not ok", ++tap_count);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	if (!cond) {
+		tap_failed++;
+		printf("#   failed at %s:%d\n", file, line);
+	}
+	fflush(stdout);
+	return cond;
+}
+
+#define ok(cond, ...) tap_ok(!!(cond), __FILE__, __LINE__, __VA_ARGS__)
+
+#define is_str(got, want, ...) do { \
+	const char *is_got_ = (got), *is_want_ = (want); \
+	int is_eq_ = (is_got_ == NULL && is_want_ == NULL) || \
+		(is_got_ && is_want_ && strcmp(is_got_, is_want_) == 0); \
+	if (!ok(is_eq_, __VA_ARGS__)) \
+		printf("#   got:  \"%s\"\n#   want: \"%s\"\n", \
+		       is_got_ ? is_got_ : "(null)", is_want_ ? is_want_ : "(null)"); \
+} while (0)
+
+#define is_int(got, want, ...) do { \
+	long long is_got_ = (got), is_want_ = (want); \
+	if (!ok(is_got_ == is_want_, __VA_ARGS__)) \
+		printf("#   got:  %lld\n#   want: %lld\n", is_got_, is_want_); \
+} while (0)
+
+static inline void tap_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static inline void tap_diag(const char *fmt, ...)
+{
+	va_list ap;
+	printf("# ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+}
+
+static inline int tap_done(void)
+{
+	printf("1..%d\n", tap_count);
+	return tap_failed ? 1 : 0;
+}
+
+#endif
