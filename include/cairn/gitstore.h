@@ -118,6 +118,11 @@ cairn_status cairn_git_maybe_pack(cairn_git *git, size_t threshold, bool *packed
  * object file and says what to do; *checked counts the objects read. */
 cairn_status cairn_git_verify_loose(cairn_git *git, time_t since, size_t *checked,
 				    cairn_error *err);
+/* Check one loose object the same way and, when data is not NULL, that it
+ * holds exactly these len bytes (the read-back check of a commit).  *loose
+ * is false, and the result CAIRN_OK, when id is not stored loose. */
+cairn_status cairn_git_verify_object(cairn_git *git, const cairn_oid *id, const char *data,
+				     size_t len, bool *loose, cairn_error *err);
 
 /* user.name and user.email from git's configuration (repository, global,
  * system), or NULL: new strings the caller frees. */

@@ -1,0 +1,267 @@
+/* The user's configuration and the workbook's settings (see
+ * include/cairn/config.h).  inih reads them: these are files the user
+ * writes, not records from other members. */
+#include "cairn/config.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cairn/buf.h"
+
+typedef struct loader {
+	const char *path;
+	const char *text;       /* the whole file, to find line numbers */
+	const char *scan;       /* where the last setting was found */
+	int scan_line;
+	cairn_warn_fn warn;
+	void *ctx;
+	void *target;
+	const struct setting *table;
+	cairn_error *err;
+	cairn_status status;
+} loader;
+
+typedef cairn_status (*setting_parse_fn)(const char *value, void *field, cairn_error *err);
+
+struct setting {
+	const char *section;
+	const char *key;
+	size_t offset;
+	setting_parse_fn parse;
+};
+
+static cairn_status parse_string(const char *value, void *field, cairn_error *err)
+{
+	char **slot = field;
+	char *copy = strdup(value);
+
+	if (!copy)
+		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+	free(*slot);
+	*slot = copy;
+	return CAIRN_OK;
+}
+
+static cairn_status parse_date_format(const char *value, void *field, cairn_error *err)
+{
+	if (!cairn_date_format_known(value))
+		return cairn_fail(err, CAIRN_EINPUT,
+				  "'%s' is not a date format cairn knows: use dd/mm/yyyy, "
+				  "mm/dd/yyyy, yyyy-mm-dd, dd.mm.yyyy or dd-mm-yyyy", value);
+	return parse_string(value, field, err);
+}
+
+static cairn_status parse_schema(const char *value, void *field, cairn_error *err)
+{
+	char *end;
+	long n = strtol(value, &end, 10);
+
+	if (*end || n < 1 || n > 1000)
+		return cairn_fail(err, CAIRN_EINPUT, "'%s' is not a schema version", value);
+	*(int *)field = (int)n;
+	return CAIRN_OK;
+}
+
+static cairn_status parse_clock(const char *value, void *field, cairn_error *err)
+{
+	return cairn_date_parse_iso(value, field, err);
+}
+
+static const struct setting user_settings[] = {
+	{ "user", "name", offsetof(cairn_config, user_name), parse_string },
+	{ "user", "email", offsetof(cairn_config, user_email), parse_string },
+	{ "display", "date_format", offsetof(cairn_config, date_format), parse_date_format },
+	{ NULL, NULL, 0, NULL },
+};
+
+static const struct setting workbook_settings[] = {
+	{ "workbook", "name", offsetof(cairn_settings, name), parse_string },
+	{ "workbook", "schema", offsetof(cairn_settings, schema), parse_schema },
+	{ "workbook", "clock", offsetof(cairn_settings, clock), parse_clock },
+	{ "workbook", "date_format", offsetof(cairn_settings, date_format), parse_date_format },
+	{ NULL, NULL, 0, NULL },
+};
+
+static void warn_line(loader *l, int line, const char *fmt, const char *a, const char *b)
+{
+	char msg[1024], text[900];
+
+	snprintf(text, sizeof text, fmt, a, b);
+	snprintf(msg, sizeof msg, "%s:%d: %s", l->path, line, text);
+	if (l->warn)
+		l->warn(msg, l->ctx);
+}
+
+/* Debian's inih is built without INI_HANDLER_LINENO, so find the line of
+ * each setting ourselves: inih reports settings in file order, so the
+ * next line starting with the name, from the last one found, is it. */
+static int find_line(loader *l, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p = l->scan;
+	int line = l->scan_line;
+
+	while (p && *p) {
+		const char *q = p + strspn(p, " \t");
+		const char *nl = strchr(p, '\n');
+		if (!strncmp(q, name, n) && strchr(" \t=:", q[n])) {
+			l->scan = nl ? nl + 1 : p + strlen(p);
+			l->scan_line = line + 1;
+			return line;
+		}
+		if (!nl)
+			break;
+		p = nl + 1;
+		line++;
+	}
+	return l->scan_line;
+}
+
+static int on_setting(void *user, const char *section, const char *name, const char *value)
+{
+	loader *l = user;
+	cairn_error err;
+	int line = find_line(l, name);
+
+	for (const struct setting *s = l->table; s->section; s++) {
+		if (strcmp(s->section, section) || strcmp(s->key, name))
+			continue;
+		if (s->parse(value, (char *)l->target + s->offset, &err) != CAIRN_OK) {
+			if (err.code == CAIRN_ENOMEM)
+				l->status = CAIRN_ENOMEM;
+			warn_line(l, line, "%s (ignored)", err.msg, "");
+		}
+		return 1;
+	}
+	warn_line(l, line, "unknown setting '%s' in [%s]; it is ignored", name, section);
+	return 1;
+}
+
+static cairn_status run_loader(loader *l, int rc, cairn_error *err)
+{
+	if (rc > 0)
+		warn_line(l, rc, "%s%s", "this line is not 'key = value' or '[section]'; it is ignored",
+			  "");
+	if (l->status != CAIRN_OK)
+		return cairn_fail(err, l->status, "%s: out of memory", l->path);
+	return CAIRN_OK;
+}
+
+static char *default_config_path(void)
+{
+	const char *env = getenv("CAIRN_CONFIG"), *xdg = getenv("XDG_CONFIG_HOME");
+	const char *home = getenv("HOME");
+	cairn_buf b = CAIRN_BUF_INIT;
+
+	if (env && *env)
+		cairn_buf_adds(&b, env);
+	else if (xdg && xdg[0] == '/')
+		cairn_buf_printf(&b, "%s/cairn/config", xdg);
+	else
+		cairn_buf_printf(&b, "%s/.config/cairn/config", home && *home ? home : ".");
+	return cairn_buf_detach(&b, NULL);
+}
+
+cairn_status cairn_config_load(cairn_config *cfg, cairn_warn_fn warn, void *ctx,
+			       cairn_error *err)
+{
+	loader l = { 0 };
+	cairn_buf text = CAIRN_BUF_INIT;
+	cairn_status st;
+	FILE *f;
+	int rc;
+
+	memset(cfg, 0, sizeof *cfg);
+	cfg->path = default_config_path();
+	if (!cfg->path)
+		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+	f = fopen(cfg->path, "r");
+	if (!f) {
+		if (errno == ENOENT)
+			return CAIRN_OK;
+		return cairn_fail(err, CAIRN_EIO, "cannot read %s: %s", cfg->path, strerror(errno));
+	}
+	{
+		char chunk[4096];
+		size_t n;
+		while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+			cairn_buf_add(&text, chunk, n);
+	}
+	fclose(f);
+	if (text.oom)
+		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+	l.path = cfg->path;
+	l.text = l.scan = cairn_buf_str(&text);
+	l.scan_line = 1;
+	l.warn = warn;
+	l.ctx = ctx;
+	l.target = cfg;
+	l.table = user_settings;
+	rc = ini_parse_string(l.text, on_setting, &l);
+	st = run_loader(&l, rc, err);
+	cairn_buf_done(&text);
+	return st;
+}
+
+void cairn_config_done(cairn_config *cfg)
+{
+	free(cfg->path);
+	free(cfg->user_name);
+	free(cfg->user_email);
+	free(cfg->date_format);
+	memset(cfg, 0, sizeof *cfg);
+}
+
+cairn_status cairn_settings_parse(const char *text, const char *path, cairn_settings *s,
+				  cairn_warn_fn warn, void *ctx, cairn_error *err)
+{
+	loader l = { 0 };
+	cairn_status st;
+
+	memset(s, 0, sizeof *s);
+	l.path = path;
+	l.text = l.scan = text;
+	l.scan_line = 1;
+	l.warn = warn;
+	l.ctx = ctx;
+	l.target = s;
+	l.table = workbook_settings;
+	st = run_loader(&l, ini_parse_string(text, on_setting, &l), err);
+	if (st != CAIRN_OK)
+		return st;
+	if (s->schema > CAIRN_WORKBOOK_SCHEMA)
+		return cairn_fail(err, CAIRN_EINPUT,
+				  "%s: this workbook has schema %d, newer than this cairn knows (%d): "
+				  "upgrade cairn to open it", path, s->schema, CAIRN_WORKBOOK_SCHEMA);
+	if (!s->schema)
+		s->schema = CAIRN_WORKBOOK_SCHEMA;
+	if (!s->name && !(s->name = strdup("workbook")))
+		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+	return CAIRN_OK;
+}
+
+char *cairn_settings_text(const cairn_settings *s)
+{
+	cairn_buf b = CAIRN_BUF_INIT;
+
+	cairn_buf_printf(&b, "# cairn workbook settings (see cairn-workbook(5))\n[workbook]\n"
+			 "name = %s\nschema = %d\n", s->name, s->schema);
+	if (cairn_date_is_set(s->clock)) {
+		char iso[11];
+		cairn_date_iso(s->clock, iso, sizeof iso);
+		cairn_buf_printf(&b, "clock = %s\n", iso);
+	}
+	if (s->date_format)
+		cairn_buf_printf(&b, "date_format = %s\n", s->date_format);
+	return cairn_buf_detach(&b, NULL);
+}
+
+void cairn_settings_done(cairn_settings *s)
+{
+	free(s->name);
+	free(s->date_format);
+	memset(s, 0, sizeof *s);
+}

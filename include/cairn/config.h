@@ -1,0 +1,64 @@
+/* cairn: the user's configuration and the workbook's settings, both INI
+ * files read with inih.
+ *
+ * The user's file is $CAIRN_CONFIG when set, else $XDG_CONFIG_HOME/cairn/
+ * config when XDG_CONFIG_HOME is set and absolute, else
+ * ~/.config/cairn/config.  A missing file is fine.  A bad line is reported
+ * as "FILE:LINE: message" through the warning callback and loading goes
+ * on, as tig does.
+ *
+ *   [user]
+ *   name = Maria Rossi
+ *   email = maria@example.org
+ *   [display]
+ *   date_format = dd/mm/yyyy
+ *
+ * The workbook's settings are the tracked file cairn.ini at its top:
+ *
+ *   [workbook]
+ *   name = Citizen City
+ *   schema = 1
+ *   clock = 2016-03-20        (demo workbooks: the date they show)
+ *   date_format = dd/mm/yyyy  (the group's format; the user's wins)
+ */
+#ifndef CAIRN_CONFIG_H
+#define CAIRN_CONFIG_H
+
+#include <stddef.h>
+
+#include "cairn/date.h"
+#include "cairn/error.h"
+
+#define CAIRN_WORKBOOK_SCHEMA 1
+#define CAIRN_SETTINGS_FILE "cairn.ini"
+
+typedef void (*cairn_warn_fn)(const char *message, void *ctx);
+
+typedef struct cairn_config {
+	char *path;             /* the file read, or that would be */
+	char *user_name;        /* NULL when not set */
+	char *user_email;
+	char *date_format;      /* NULL: the workbook's, else dd/mm/yyyy */
+} cairn_config;
+
+/* Load the user's configuration; warn (may be NULL) hears about bad lines.
+ * Fails only when the file exists and cannot be read. */
+cairn_status cairn_config_load(cairn_config *cfg, cairn_warn_fn warn, void *ctx,
+			       cairn_error *err);
+void cairn_config_done(cairn_config *cfg);
+
+typedef struct cairn_settings {
+	char *name;
+	int schema;
+	cairn_date clock;       /* unset for real workbooks */
+	char *date_format;      /* NULL when not set */
+} cairn_settings;
+
+/* Read a workbook's cairn.ini from memory (it is tracked in git). */
+cairn_status cairn_settings_parse(const char *text, const char *path, cairn_settings *s,
+				  cairn_warn_fn warn, void *ctx, cairn_error *err);
+/* The file's text for these settings: a new string the caller frees. */
+char *cairn_settings_text(const cairn_settings *s);
+void cairn_settings_done(cairn_settings *s);
+
+#endif

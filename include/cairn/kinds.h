@@ -1,0 +1,171 @@
+/* cairn: the model.  Kinds of record, their fields and types, and the
+ * checks every value passes before it is saved.
+ *
+ * One table describes every kind (see core/kinds.c); the record writer's
+ * field order, the SQLite columns and their constraints, the command-line
+ * field names and the JSON export all come from it.
+ */
+#ifndef CAIRN_KINDS_H
+#define CAIRN_KINDS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cairn/error.h"
+#include "cairn/record.h"
+
+/* In dependency order: a kind refers only to kinds before it, so loading
+ * in this order never meets a reference to a record not yet loaded. */
+#define CAIRN_KIND_LIST(X) \
+	X(PERSON,     "person",     "persons")     \
+	X(TARGET,     "target",     "targets")     \
+	X(TOOL,       "tool",       "tools")       \
+	X(TEMPLATE,   "template",   "templates")   \
+	X(MILESTONE,  "milestone",  "milestones")  \
+	X(TASK,       "task",       "tasks")       \
+	X(PILOT,      "pilot",      "pilots")      \
+	X(EVALUATION, "evaluation", "evaluations")
+
+typedef enum cairn_kind {
+	CAIRN_KIND_NONE = -1,
+#define CAIRN_KIND_ENUM(id, name, folder) CAIRN_KIND_##id,
+	CAIRN_KIND_LIST(CAIRN_KIND_ENUM)
+#undef CAIRN_KIND_ENUM
+	CAIRN_KIND_COUNT
+} cairn_kind;
+
+typedef enum cairn_ftype {
+	CAIRN_F_TEXT,           /* one line */
+	CAIRN_F_LONGTEXT,       /* any number of lines */
+	CAIRN_F_DATE,           /* ISO yyyy-mm-dd in the record */
+	CAIRN_F_ENUM,           /* one of `choices` */
+	CAIRN_F_REF,            /* the id of a record of kind `ref` */
+	CAIRN_F_COUNT,          /* a whole number >= 0 */
+	CAIRN_F_PERCENT,        /* a number from 0 to 100 */
+	CAIRN_F_YESNO,          /* "yes" or "no" */
+	CAIRN_F_VERSION,        /* a whole number >= 1 */
+	CAIRN_F_URL,            /* one line, http(s):// or empty */
+} cairn_ftype;
+
+typedef struct cairn_field_def {
+	const char *name;               /* the key in the record, the column, the CLI name */
+	const char *label;              /* for people */
+	cairn_ftype type;
+	const char *const *choices;     /* CAIRN_F_ENUM: NULL-terminated */
+	cairn_kind ref;                 /* CAIRN_F_REF */
+	bool required;
+	bool indexed;                   /* a column of the kind's SQLite table */
+} cairn_field_def;
+
+typedef struct cairn_kind_def {
+	cairn_kind kind;
+	const char *name;               /* "milestone" */
+	const char *folder;             /* "milestones" */
+	const cairn_field_def *fields;
+	size_t nfields;
+	const char *dynamic_prefix;     /* keys beyond the fixed fields: "q." or "answer." */
+	const char *const *order;       /* field order for cairn_record_sort, NULL-ended */
+	const char *id_help;            /* what an id of this kind looks like */
+} cairn_kind_def;
+
+const cairn_kind_def *cairn_kind_def_of(cairn_kind kind);
+/* "milestone" or "milestones"; CAIRN_KIND_NONE when unknown. */
+cairn_kind cairn_kind_by_name(const char *name);
+const cairn_field_def *cairn_kind_field(cairn_kind kind, const char *name);
+/* "milestone, task, ..." for messages. */
+const char *cairn_kind_names(void);
+const char *cairn_ftype_name(cairn_ftype t);
+
+/* ---- values ---- */
+
+/* Turn what a user typed for field f into its stored form, checking it:
+ * a date typed as dd/mm/yyyy (date_fmt, NULL for the default) becomes ISO,
+ * "Yes" becomes "yes", an enum value is matched ignoring case, a number is
+ * checked for range, a single-line field may not hold a line break.
+ * *out is a new string the caller frees.  References are only checked for
+ * shape here; whether the record exists is the workbook's business.
+ * Messages name the field: "deadline: 31/02/2016 is not a date: ...". */
+cairn_status cairn_value_normalize(const cairn_field_def *f, const char *input,
+				   const char *date_fmt, char **out, cairn_error *err);
+/* Check a stored value (as read from a record) without changing it. */
+cairn_status cairn_value_check(const cairn_field_def *f, const char *value, cairn_error *err);
+
+/* ---- templates and answers ---- */
+
+#define CAIRN_QTYPE_LIST(X) \
+	X(TEXT,     "text",     "text")              \
+	X(LONGTEXT, "longtext", "long text")         \
+	X(YESNO,    "yesno",    "yes/no")            \
+	X(SINGLE,   "single",   "single choice")     \
+	X(MULTIPLE, "multiple", "multiple choice")   \
+	X(SCALE,    "scale",    "scale 1-5")         \
+	X(NUMBER,   "number",   "number")            \
+	X(PERCENT,  "percent",  "percentage")        \
+	X(DATE,     "date",     "date")
+
+typedef enum cairn_qtype {
+#define CAIRN_QTYPE_ENUM(id, name, label) CAIRN_Q_##id,
+	CAIRN_QTYPE_LIST(CAIRN_QTYPE_ENUM)
+#undef CAIRN_QTYPE_ENUM
+	CAIRN_Q_COUNT
+} cairn_qtype;
+
+typedef struct cairn_question {
+	char *key;
+	char *prompt;
+	char *help;
+	cairn_qtype type;
+	char **choices;
+	size_t nchoices;
+	bool required;
+	bool has_min, has_max;
+	double min, max;
+} cairn_question;
+
+typedef struct cairn_template {
+	char *id;
+	char *title;
+	int version;
+	cairn_question *questions;
+	size_t nquestions;
+} cairn_template;
+
+const char *cairn_qtype_name(cairn_qtype t);
+const char *cairn_qtype_label(cairn_qtype t);
+
+/* Read a template record (checking every question) into tpl, which the
+ * caller releases with cairn_template_done. */
+cairn_status cairn_template_from_record(const char *id, const cairn_record *rec,
+					cairn_template *tpl, cairn_error *err);
+void cairn_template_done(cairn_template *tpl);
+const cairn_question *cairn_template_question(const cairn_template *tpl, const char *key);
+
+/* Check an answer typed by a user against its question and give its stored
+ * form (*out, the caller frees): a percentage is 0-100, a scale 1-5, a
+ * choice one of the choices (matched ignoring case), a multiple choice a
+ * set of choices given one per line or separated by commas, stored one per
+ * line in the template's order. */
+cairn_status cairn_answer_normalize(const cairn_question *q, const char *input,
+				    const char *date_fmt, char **out, cairn_error *err);
+
+/* ---- whole records ---- */
+
+/* Check a record of kind as it would be saved: required fields present,
+ * every known field valid, no unknown dynamic key ("answer.x" for a
+ * question the template does not have, "q.x.y" for a question not listed).
+ * For an evaluation, tpl is its template (NULL: answers not checked).
+ * Fields the kind does not know are kept and not checked: a newer cairn
+ * may have written them.  Messages start with "KIND/ID: field: ". */
+cairn_status cairn_record_validate(cairn_kind kind, const char *id, const cairn_record *rec,
+				   const cairn_template *tpl, cairn_error *err);
+
+/* Put the fields in the kind's canonical order before writing. */
+void cairn_record_canonical(cairn_kind kind, cairn_record *rec);
+
+/* How many of the template's questions the evaluation answers, and how
+ * many required ones it misses (*first_missing: the first, or NULL). */
+void cairn_evaluation_progress(const cairn_record *rec, const cairn_template *tpl,
+			       size_t *answered, size_t *missing_required,
+			       const char **first_missing);
+
+#endif

@@ -1,0 +1,161 @@
+/* The table of verbs, their help, and argument handling they share. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct verb verbs[] = {
+	{ "init", cmd_init, false, "[--name NAME] [DIR]",
+	  "make a new, empty workbook",
+	  "Makes DIR (default: the current folder) a workbook: a git repository with the\n"
+	  "record folders, the settings file cairn.ini and a first commit. The SQLite\n"
+	  "index lives in DIR/.cairn/ and is never committed.\n" },
+	{ "demo", cmd_demo, false, "[DIR]",
+	  "make a workbook filled with the Citizen City plan",
+	  "Makes a workbook in DIR (default: a new temporary folder) filled with the\n"
+	  "EIP-SCC Citizen City plan: milestones M1-M5, the key-person seats, the M4\n"
+	  "evaluation template, example tools, ten pilot slots, the inclusion targets\n"
+	  "and evaluations in each status. Its clock is pinned to 20/03/2016, during M4.\n"
+	  "Prints the workbook's path and its status.\n" },
+	{ "add", cmd_add, true, "KIND ID [FIELD=VALUE...]",
+	  "add a record",
+	  "Adds a record and commits it. KIND is one of: person, target, tool, template,\n"
+	  "milestone, task, pilot, evaluation. An evaluation's ID is TOOL/EVALUATOR.\n"
+	  "Dates are typed as dd/mm/yyyy (or the configured format) or ISO yyyy-mm-dd.\n"
+	  "Example: cairn add task T1 title='Invite speakers' milestone=M2 due=15/01/2016\n" },
+	{ "set", cmd_set, true, "RECORD FIELD=VALUE...",
+	  "change fields of a record",
+	  "Changes fields and commits the change with a message naming each field's old\n"
+	  "and new value. FIELD= with nothing after '=' clears the field. RECORD is\n"
+	  "KIND/ID, or a bare ID when no other kind uses it.\n"
+	  "Answers of an evaluation are fields answer.KEY, checked against the template.\n"
+	  "Example: cairn set milestone/M4 deadline=30/04/2016 status=active\n" },
+	{ "rm", cmd_rm, true, "RECORD",
+	  "remove a record",
+	  "Removes a record and commits the removal. Refused while other records name it\n"
+	  "(a task's assignee, an evaluation's tool): change those first.\n" },
+	{ "show", cmd_show, true, "RECORD [--json]",
+	  "show one record with its derived values",
+	  "Shows every field of a record, with what cairn computes from it: days to a\n"
+	  "deadline, an evaluation's progress, a pilot's shares against the targets.\n" },
+	{ "ls", cmd_ls, true, "[KIND] [FIELD=VALUE...] [--json]",
+	  "list records",
+	  "Lists the records of KIND (all kinds when omitted) whose fields equal the\n"
+	  "values given. --json writes what `cairn import json` reads.\n" },
+	{ "status", cmd_status, true, "",
+	  "the workbook in a few lines",
+	  "Milestones with days left, evaluations by status, pilots, and anything that\n"
+	  "needs attention.\n" },
+	{ "import", cmd_import, true, "json FILE|-",
+	  "add or replace records from JSON, as one commit",
+	  "Reads exactly what `cairn ls --json` writes (an array of {kind, id, fields}\n"
+	  "objects, values in their stored form) and saves it as one commit. Each record\n"
+	  "given replaces the record of the same name; nothing is saved unless every\n"
+	  "record is valid.\n" },
+	{ "commit", cmd_commit, true, "[-m MESSAGE]",
+	  "commit record files edited by hand",
+	  "Checks and commits record files changed in the work tree without cairn (in an\n"
+	  "editor, say), each parsed and validated like any other save.\n" },
+	{ "check", cmd_check, true, "[--rebuild]",
+	  "check the workbook: objects, records, index, hand edits",
+	  "Reads every loose git object, compares the index with the records, lists\n"
+	  "records that could not be read and files edited by hand. --rebuild throws the\n"
+	  "index away and builds it again from the records. Exits 1 when it finds\n"
+	  "something.\n" },
+	{ "help", cmd_help, false, "[VERB]",
+	  "show help",
+	  "Shows the list of verbs, or one verb's help.\n" },
+};
+
+const struct verb *cli_verbs(size_t *n)
+{
+	*n = sizeof verbs / sizeof verbs[0];
+	return verbs;
+}
+
+static void verb_help(const struct verb *v)
+{
+	printf("usage: cairn [-C DIR] %s %s\n\n%s\n%s", v->name, v->usage, v->summary, v->help);
+}
+
+int cmd_help(cli *c, int argc, char **argv)
+{
+	if (argc > 1) {
+		for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
+			if (!strcmp(argv[1], verbs[i].name)) {
+				verb_help(&verbs[i]);
+				return EXIT_DONE;
+			}
+		return cli_fail(c, EXIT_USAGE, "'%s' is not a cairn verb", argv[1]);
+	}
+	printf("usage: cairn [-C DIR] VERB [ARGS...]\n\n"
+	       "cairn keeps a working group's initiative -- milestones, tasks, persons, tools,\n"
+	       "evaluation templates and evaluations, city pilots and inclusion targets -- in a\n"
+	       "workbook: a git repository of small text records with a SQLite index.\n\n"
+	       "verbs:\n");
+	for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
+		printf("  %-8s %s\n", verbs[i].name, verbs[i].summary);
+	printf("\noptions:\n  -C DIR     work in the workbook at DIR\n"
+	       "  --help     this help; cairn VERB --help for one verb\n"
+	       "  --version  print the version\n\n"
+	       "exit codes: 0 done, 1 refused input, 2 usage, 3 workbook or system trouble,\n"
+	       "4 a conflict that needs you. See cairn(1) and cairn-workbook(5).\n");
+	return EXIT_DONE;
+}
+
+int cli_usage(cli *c)
+{
+	fprintf(stderr, "usage: cairn [-C DIR] VERB [ARGS...]   (cairn --help lists the verbs)\n");
+	return EXIT_USAGE;
+}
+
+bool cli_wants_help(cli *c, int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			break;
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			verb_help(c->verb);
+			return true;
+		}
+	}
+	return false;
+}
+
+int cli_field_args(cli *c, int argc, char **argv, const char ***keys, const char ***values,
+		   size_t *n)
+{
+	*keys = calloc((size_t)argc + 1, sizeof **keys);
+	*values = calloc((size_t)argc + 1, sizeof **values);
+	*n = 0;
+	if (!*keys || !*values)
+		return cli_fail(c, EXIT_TROUBLE, "out of memory");
+	for (int i = 0; i < argc; i++) {
+		char *eq = strchr(argv[i], '=');
+		if (!eq || eq == argv[i]) {
+			free(*keys);
+			free(*values);
+			*keys = *values = NULL;
+			return cli_fail(c, EXIT_USAGE,
+					"'%s' is not FIELD=VALUE (cairn %s --help)", argv[i],
+					c->verb->name);
+		}
+		*eq = '\0';
+		(*keys)[*n] = argv[i];
+		(*values)[*n] = eq + 1;
+		(*n)++;
+	}
+	return EXIT_DONE;
+}
+
+int cli_open_workbook(cli *c)
+{
+	char root[4096];
+	cairn_error err;
+
+	if (cairn_wb_find(c->dir ? c->dir : ".", root, sizeof root, &err) != CAIRN_OK ||
+	    cairn_wb_open(root, &c->cfg, cli_warn, c, &c->wb, &err) != CAIRN_OK)
+		return cli_error(c, &err);
+	return EXIT_DONE;
+}

@@ -1,0 +1,101 @@
+/* cairn's command line: the verbs, and what they share.
+ *
+ * Each verb is one row of the table in tui/cli.c (name, function, usage,
+ * summary, help); `cairn --help`, `cairn VERB --help` and the man page's
+ * list of verbs all read that table. */
+#ifndef CAIRN_TUI_CLI_H
+#define CAIRN_TUI_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "cairn/config.h"
+#include "cairn/error.h"
+#include "cairn/record.h"
+#include "cairn/workbook.h"
+
+/* Exit codes (see cairn(1)). */
+enum {
+	EXIT_DONE = 0,
+	EXIT_REFUSED = 1,
+	EXIT_USAGE = 2,
+	EXIT_TROUBLE = 3,
+	EXIT_CONFLICT = 4,
+};
+
+typedef struct cli {
+	const char *dir;                /* -C DIR, or NULL */
+	cairn_config cfg;
+	cairn_wb *wb;                   /* opened for verbs that need one */
+	unsigned san;                   /* sanitiser flags for this terminal */
+	bool out_tty;
+	bool err_tty;
+	const struct verb *verb;
+} cli;
+
+typedef int (*verb_fn)(cli *c, int argc, char **argv);
+
+struct verb {
+	const char *name;
+	verb_fn run;
+	bool needs_workbook;
+	const char *usage;              /* after "cairn VERB " */
+	const char *summary;            /* one line for `cairn --help` */
+	const char *help;               /* the rest of `cairn VERB --help` */
+};
+
+const struct verb *cli_verbs(size_t *n);
+
+/* ---- output (tui/output.c) ---- */
+
+/* Print text from data to f, sanitised for the terminal (LF kept when
+ * multiline).  Everything that came from a record, git or a remote goes
+ * through here or cli_printf. */
+void cli_put(cli *c, FILE *f, const char *text, bool multiline);
+void cli_printf(cli *c, FILE *f, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* "cairn: message" on stderr; returns the exit code for status. */
+int cli_error(cli *c, const cairn_error *err);
+int cli_fail(cli *c, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* A warning callback for the core (config lines, recovered saves). */
+void cli_warn(const char *message, void *ctx);
+/* Pad to `cols` display columns, cutting longer text. */
+void cli_cell(cli *c, FILE *f, const char *text, size_t cols);
+/* A date in the user's format ("" stays ""). */
+void cli_date(cli *c, const char *iso, char *buf, size_t n);
+/* Write a record as a JSON object {"kind","id","fields"} (and "derived"
+ * when given, already JSON). */
+void cli_json_record(cli *c, FILE *f, const cairn_ref *ref, const cairn_record *rec,
+		     const char *derived_json);
+
+/* ---- shared argument handling (tui/cli.c) ---- */
+
+/* Split "field=value" arguments; 0 or an exit code after printing why. */
+int cli_field_args(cli *c, int argc, char **argv, const char ***keys, const char ***values,
+		   size_t *n);
+/* Does argv hold --help / -h?  Prints the verb's help when it does. */
+bool cli_wants_help(cli *c, int argc, char **argv);
+int cli_usage(cli *c);
+
+/* ---- the verbs ---- */
+int cmd_init(cli *c, int argc, char **argv);
+int cmd_demo(cli *c, int argc, char **argv);
+int cmd_add(cli *c, int argc, char **argv);
+int cmd_set(cli *c, int argc, char **argv);
+int cmd_rm(cli *c, int argc, char **argv);
+int cmd_import(cli *c, int argc, char **argv);
+int cmd_commit(cli *c, int argc, char **argv);
+int cmd_show(cli *c, int argc, char **argv);
+int cmd_ls(cli *c, int argc, char **argv);
+int cmd_status(cli *c, int argc, char **argv);
+int cmd_check(cli *c, int argc, char **argv);
+int cmd_help(cli *c, int argc, char **argv);
+
+/* Import JSON text as one commit (import, demo). */
+int cli_import_json(cli *c, const char *data, size_t len, const char *name, const char *message,
+		    bool quiet);
+/* Print a workbook's status (used by status and demo). */
+int cli_print_status(cli *c);
+/* Open c->dir (or the workbook around the current folder) into c->wb. */
+int cli_open_workbook(cli *c);
+
+#endif

@@ -1,0 +1,494 @@
+/* The verbs that read a workbook: show, ls, status, check. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cairn/buf.h"
+#include "cairn/derive.h"
+#include "cairn/json.h"
+#include "cli.h"
+
+/* ---- derived values ---- */
+
+typedef struct targets {
+	bool has[CAIRN_GROUP_COUNT];
+	double min[CAIRN_GROUP_COUNT];
+} targets;
+
+static cairn_status collect_target(const char *const *v, void *ctx, cairn_error *err)
+{
+	targets *t = ctx;
+	for (int g = 0; g < CAIRN_GROUP_COUNT; g++)
+		if (!strcmp(v[0], cairn_group_key((cairn_group)g)) && *v[1]) {
+			t->has[g] = true;
+			t->min[g] = strtod(v[1], NULL);
+		}
+	return CAIRN_OK;
+}
+
+static void load_targets(cli *c, targets *t)
+{
+	static const char *const cols[] = { "id", "minimum" };
+	memset(t, 0, sizeof *t);
+	cairn_index_rows(cairn_wb_index(c->wb), CAIRN_KIND_TARGET, cols, 2, NULL, 0, NULL, 0,
+			 collect_target, t, NULL);
+}
+
+static long count_field(const cairn_record *rec, const char *key)
+{
+	const char *v = cairn_record_get(rec, key);
+	return v && *v ? strtol(v, NULL, 10) : -1;
+}
+
+static void deadline_text(cli *c, const char *iso, const char *status, cairn_buf *out,
+			  cairn_buf *json)
+{
+	cairn_deadline d = cairn_deadline_of(iso, status, cairn_wb_today(c->wb));
+	if (!d.has_deadline)
+		return;
+	if (d.overdue)
+		cairn_buf_printf(out, "OVERDUE by %ld day%s", -d.days_left, d.days_left == -1 ? "" : "s");
+	else if (d.days_left >= 0)
+		cairn_buf_printf(out, "%ld day%s left", d.days_left, d.days_left == 1 ? "" : "s");
+	else
+		cairn_buf_printf(out, "%ld day%s ago", -d.days_left, d.days_left == -1 ? "" : "s");
+	cairn_buf_printf(json, "\"days_left\": %ld, \"overdue\": %s", d.days_left,
+			 d.overdue ? "true" : "false");
+}
+
+/* What cairn computes from a record: one line for people (*text), and the
+ * same as JSON members (*json). */
+static void derive(cli *c, const cairn_ref *ref, const cairn_record *rec, cairn_buf *text,
+		   cairn_buf *json)
+{
+	switch (ref->kind) {
+	case CAIRN_KIND_MILESTONE:
+		deadline_text(c, cairn_record_get(rec, "deadline"), cairn_record_get(rec, "status"),
+			      text, json);
+		break;
+	case CAIRN_KIND_TASK:
+		deadline_text(c, cairn_record_get(rec, "due"), cairn_record_get(rec, "status"), text,
+			      json);
+		break;
+	case CAIRN_KIND_EVALUATION: {
+		const char *tid = cairn_record_get(rec, "template");
+		cairn_template tpl;
+		cairn_error err;
+		size_t answered, missing;
+		const char *first;
+		if (!tid || cairn_wb_template(c->wb, tid, &tpl, &err) != CAIRN_OK)
+			break;
+		cairn_evaluation_progress(rec, &tpl, &answered, &missing, &first);
+		cairn_buf_printf(text, "%zu of %zu questions answered", answered, tpl.nquestions);
+		if (missing)
+			cairn_buf_printf(text, "; %zu required unanswered (first: %s)", missing, first);
+		cairn_buf_printf(json, "\"answered\": %zu, \"questions\": %zu, \"missing_required\": %zu",
+				 answered, tpl.nquestions, missing);
+		cairn_template_done(&tpl);
+		break;
+	}
+	case CAIRN_KIND_PILOT: {
+		targets t;
+		long total = count_field(rec, "participants");
+		load_targets(c, &t);
+		cairn_buf_adds(json, "\"shares\": {");
+		for (int g = 0; g < CAIRN_GROUP_COUNT; g++) {
+			cairn_share s = cairn_share_of(count_field(rec, cairn_group_key((cairn_group)g)),
+						       total, t.has[g], t.min[g]);
+			cairn_buf_printf(json, "%s\"%s\": {", g ? ", " : "", cairn_group_key((cairn_group)g));
+			if (s.known)
+				cairn_buf_printf(json, "\"percent\": %.1f", s.percent);
+			else
+				cairn_buf_adds(json, "\"percent\": null");
+			if (s.has_target)
+				cairn_buf_printf(json, ", \"target\": %g, \"met\": %s", s.target,
+						 s.known ? (s.met ? "true" : "false") : "null");
+			cairn_buf_adds(json, "}");
+			if (!s.known)
+				continue;
+			cairn_buf_printf(text, "%s%s %.1f%%", text->len ? ", " : "",
+					 cairn_group_key((cairn_group)g), s.percent);
+			if (s.has_target)
+				cairn_buf_printf(text, " (target %g%%: %s)", s.target,
+						 s.met ? "met" : "SHORT");
+		}
+		cairn_buf_adds(json, "}");
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+/* ---- show ---- */
+
+static void show_field(cli *c, const cairn_ref *ref, const char *key, const char *value)
+{
+	const cairn_field_def *f = cairn_kind_field(ref->kind, key);
+	char date[32];
+
+	printf("  ");
+	cli_cell(c, stdout, key, 18);
+	printf(" ");
+	if (f && f->type == CAIRN_F_DATE) {
+		cli_date(c, value, date, sizeof date);
+		cli_put(c, stdout, date, false);
+	} else if (strchr(value, '\n')) {
+		cairn_buf b = CAIRN_BUF_INIT;
+		/* Long text: each line under the label, indented. */
+		for (const char *p = value; *p;) {
+			size_t n = strcspn(p, "\n");
+			cairn_buf_adds(&b, "\n    ");
+			cairn_buf_add(&b, p, n);
+			p += n;
+			if (*p)
+				p++;
+		}
+		cli_put(c, stdout, cairn_buf_str(&b), true);
+		cairn_buf_done(&b);
+	} else {
+		cli_put(c, stdout, value, false);
+	}
+	printf("\n");
+}
+
+int cmd_show(cli *c, int argc, char **argv)
+{
+	const char *name = NULL;
+	bool json = false;
+	cairn_index_hit hit;
+	cairn_record rec;
+	cairn_error err;
+	cairn_buf text = CAIRN_BUF_INIT, dj = CAIRN_BUF_INIT;
+	char refname[CAIRN_REF_ID_MAX + 32];
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json"))
+			json = true;
+		else if (!name && argv[i][0] != '-')
+			name = argv[i];
+		else
+			return cli_fail(c, EXIT_USAGE, "usage: cairn show RECORD [--json]");
+	}
+	if (!name)
+		return cli_fail(c, EXIT_USAGE, "usage: cairn show RECORD [--json]");
+	if (cairn_wb_resolve(c->wb, name, &hit, &err) != CAIRN_OK ||
+	    cairn_wb_read(c->wb, &hit, &rec, &err) != CAIRN_OK)
+		return cli_error(c, &err);
+	cairn_buf_adds(&dj, "{");
+	derive(c, &hit.ref, &rec, &text, &dj);
+	cairn_buf_adds(&dj, "}");
+	if (json) {
+		cli_json_record(c, stdout, &hit.ref, &rec, cairn_buf_str(&dj));
+		printf("\n");
+	} else {
+		cairn_ref_format(&hit.ref, refname, sizeof refname);
+		cli_put(c, stdout, refname, false);
+		printf("  (%s)\n", hit.path);
+		for (size_t i = 0; i < rec.nfields; i++)
+			show_field(c, &hit.ref, rec.fields[i].key, rec.fields[i].value);
+		if (text.len) {
+			printf("  ");
+			cli_cell(c, stdout, "=>", 18);
+			printf(" ");
+			cli_put(c, stdout, cairn_buf_str(&text), false);
+			printf("\n");
+		}
+	}
+	cairn_buf_done(&text);
+	cairn_buf_done(&dj);
+	cairn_record_done(&rec);
+	return EXIT_DONE;
+}
+
+/* ---- ls ---- */
+
+/* The columns `cairn ls KIND` shows, with their widths; id comes first. */
+static const struct list_columns {
+	cairn_kind kind;
+	const char *columns[5];
+	size_t widths[5];
+} list_table[] = {
+	{ CAIRN_KIND_PERSON, { "id", "role", "category", "name", NULL }, { 14, 11, 15, 30 } },
+	{ CAIRN_KIND_TARGET, { "id", "minimum", "label", NULL }, { 12, 8, 40 } },
+	{ CAIRN_KIND_TOOL, { "id", "kind", "name", NULL }, { 18, 12, 40 } },
+	{ CAIRN_KIND_TEMPLATE, { "id", "version", "title", NULL }, { 12, 8, 50 } },
+	{ CAIRN_KIND_MILESTONE, { "id", "deadline", "status", "title", NULL }, { 6, 11, 8, 50 } },
+	{ CAIRN_KIND_TASK, { "id", "due", "status", "assignee", "title" }, { 12, 11, 8, 12, 40 } },
+	{ CAIRN_KIND_PILOT, { "id", "status", "city", "participants", NULL }, { 12, 10, 20, 12 } },
+	{ CAIRN_KIND_EVALUATION, { "id", "status", "validator", "answered", NULL }, { 30, 10, 12, 8 } },
+};
+
+typedef struct list_ctx {
+	cli *c;
+	const struct list_columns *lc;
+	size_t ncols;
+	size_t rows;
+	bool json;
+} list_ctx;
+
+static cairn_status print_row(const char *const *v, void *ctx, cairn_error *err)
+{
+	list_ctx *l = ctx;
+	char date[32];
+
+	for (size_t i = 0; i < l->ncols; i++) {
+		const cairn_field_def *f = cairn_kind_field(l->lc->kind, l->lc->columns[i]);
+		const char *value = v[i];
+		if (f && f->type == CAIRN_F_DATE) {
+			cli_date(l->c, value, date, sizeof date);
+			value = date;
+		}
+		if (i + 1 < l->ncols) {
+			cli_cell(l->c, stdout, value, l->lc->widths[i]);
+			printf(" ");
+		} else {
+			cli_put(l->c, stdout, value, false);
+		}
+	}
+	printf("\n");
+	l->rows++;
+	return CAIRN_OK;
+}
+
+static cairn_status print_json(const cairn_ref *ref, const char *path, const char *body,
+			       size_t len, void *ctx, cairn_error *err)
+{
+	list_ctx *l = ctx;
+	cairn_record rec;
+	cairn_status st = cairn_record_parse(&rec, body, len, path, err);
+
+	if (st != CAIRN_OK)
+		return st;
+	printf("%s\n  ", l->rows ? "," : "");
+	cli_json_record(l->c, stdout, ref, &rec, NULL);
+	cairn_record_done(&rec);
+	l->rows++;
+	return CAIRN_OK;
+}
+
+int cmd_ls(cli *c, int argc, char **argv)
+{
+	cairn_kind kind = CAIRN_KIND_NONE;
+	cairn_filter filters[32];
+	char *norms[32];
+	size_t nfilters = 0;
+	list_ctx l = { c, NULL, 0, 0, false };
+	cairn_error err;
+	cairn_status st = CAIRN_OK;
+	int rc = EXIT_DONE;
+
+	for (int i = 1; i < argc; i++) {
+		char *eq = strchr(argv[i], '=');
+		if (!strcmp(argv[i], "--json")) {
+			l.json = true;
+		} else if (eq && kind != CAIRN_KIND_NONE && nfilters < 32) {
+			const cairn_field_def *f;
+			*eq = '\0';
+			f = cairn_kind_field(kind, argv[i]);
+			if (!f && strcmp(argv[i], "id") &&
+			    !(kind == CAIRN_KIND_EVALUATION && (!strcmp(argv[i], "tool") ||
+								!strcmp(argv[i], "evaluator")))) {
+				rc = cli_fail(c, EXIT_REFUSED, "%s has no field '%s' to filter on",
+					      cairn_kind_def_of(kind)->name, argv[i]);
+				goto done;
+			}
+			norms[nfilters] = NULL;
+			if (f && eq[1] &&
+			    cairn_value_normalize(f, eq + 1, cairn_wb_date_format(c->wb),
+						  &norms[nfilters], &err) != CAIRN_OK) {
+				rc = cli_error(c, &err);
+				goto done;
+			}
+			filters[nfilters].field = argv[i];
+			filters[nfilters].value = norms[nfilters] ? norms[nfilters] : eq + 1;
+			nfilters++;
+		} else if (!eq && kind == CAIRN_KIND_NONE && argv[i][0] != '-') {
+			kind = cairn_kind_by_name(argv[i]);
+			if (kind == CAIRN_KIND_NONE)
+				return cli_fail(c, EXIT_REFUSED, "'%s' is not a kind of record; kinds: %s",
+						argv[i], cairn_kind_names());
+		} else {
+			return cli_fail(c, EXIT_USAGE, "usage: cairn ls [KIND] [FIELD=VALUE...] [--json]");
+		}
+	}
+	if (l.json || kind == CAIRN_KIND_NONE) {
+		if (l.json)
+			printf("[");
+		if (l.json)
+			st = cairn_index_each(cairn_wb_index(c->wb), kind, filters, nfilters, print_json,
+					      &l, &err);
+		else
+			for (int k = 0; k < CAIRN_KIND_COUNT && st == CAIRN_OK; k++) {
+				long n;
+				st = cairn_index_count(cairn_wb_index(c->wb), (cairn_kind)k, &n, &err);
+				printf("%-12s %ld\n", cairn_kind_def_of((cairn_kind)k)->folder, n);
+			}
+		if (l.json)
+			printf("%s]\n", l.rows ? "\n" : "");
+	} else {
+		l.lc = &list_table[kind];
+		while (l.ncols < 5 && l.lc->columns[l.ncols])
+			l.ncols++;
+		st = cairn_index_rows(cairn_wb_index(c->wb), kind, l.lc->columns, l.ncols, filters,
+				      nfilters, "id", 0, print_row, &l, &err);
+	}
+	if (st != CAIRN_OK)
+		rc = cli_error(c, &err);
+done:
+	for (size_t i = 0; i < nfilters; i++)
+		free(norms[i]);
+	return rc;
+}
+
+/* ---- status ---- */
+
+typedef struct counts {
+	cairn_buf text;
+	long total;
+} counts;
+
+static cairn_status add_count(const char *value, long n, void *ctx, cairn_error *err)
+{
+	counts *k = ctx;
+	cairn_buf_printf(&k->text, "%s%ld %s", k->text.len ? ", " : "", n, *value ? value : "none");
+	k->total += n;
+	return CAIRN_OK;
+}
+
+static void print_counts(cli *c, cairn_kind kind, const char *label)
+{
+	counts k = { CAIRN_BUF_INIT, 0 };
+	cairn_error err;
+
+	cairn_index_count_by(cairn_wb_index(c->wb), kind, "status", add_count, &k, &err);
+	printf("%s: %ld", label, k.total);
+	if (k.total) {
+		printf(" (");
+		cli_put(c, stdout, cairn_buf_str(&k.text), false);
+		printf(")");
+	}
+	printf("\n");
+	cairn_buf_done(&k.text);
+}
+
+typedef struct milestone_line {
+	char id[CAIRN_ID_MAX + 1];
+	char title[128];
+	char deadline[16];
+	char status[16];
+} milestone_line;
+
+typedef struct open_milestones {
+	milestone_line m[16];
+	size_t n;
+} open_milestones;
+
+static cairn_status collect_milestone(const char *const *v, void *ctx, cairn_error *err)
+{
+	open_milestones *o = ctx;
+	if (o->n >= 16)
+		return CAIRN_OK;
+	snprintf(o->m[o->n].id, sizeof o->m[o->n].id, "%s", v[0]);
+	snprintf(o->m[o->n].title, sizeof o->m[o->n].title, "%s", v[1]);
+	snprintf(o->m[o->n].deadline, sizeof o->m[o->n].deadline, "%s", v[2]);
+	snprintf(o->m[o->n].status, sizeof o->m[o->n].status, "%s", v[3]);
+	o->n++;
+	return CAIRN_OK;
+}
+
+/* Soonest first; milestones without a deadline last. */
+static int by_deadline(const void *a, const void *b)
+{
+	const char *x = ((const milestone_line *)a)->deadline;
+	const char *y = ((const milestone_line *)b)->deadline;
+	if (!*x != !*y)
+		return *x ? -1 : 1;
+	return strcmp(x, y);
+}
+
+int cli_print_status(cli *c)
+{
+	static const char *const cols[] = { "id", "title", "deadline", "status" };
+	open_milestones o = { .n = 0 };
+	cairn_filter f = { "status", "active" };
+	cairn_date today = cairn_wb_today(c->wb);
+	char date[32], iso[11];
+	long nprob = 0;
+	cairn_error err;
+
+	cairn_date_iso(today, iso, sizeof iso);
+	cli_date(c, iso, date, sizeof date);
+	cli_put(c, stdout, cairn_wb_name(c->wb), false);
+	printf(" -- today %s%s\n", date, cairn_wb_has_clock(c->wb) ? " (the demo's clock)" : "");
+	print_counts(c, CAIRN_KIND_MILESTONE, "Milestones");
+	/* The open milestones nearest their deadline. */
+	cairn_index_rows(cairn_wb_index(c->wb), CAIRN_KIND_MILESTONE, cols, 4, &f, 1, "deadline", 8,
+			 collect_milestone, &o, &err);
+	f.value = "planned";
+	cairn_index_rows(cairn_wb_index(c->wb), CAIRN_KIND_MILESTONE, cols, 4, &f, 1, "deadline", 8,
+			 collect_milestone, &o, &err);
+	qsort(o.m, o.n, sizeof o.m[0], by_deadline);
+	for (size_t i = 0; i < o.n && i < 6; i++) {
+		cairn_deadline d = cairn_deadline_of(o.m[i].deadline, o.m[i].status, today);
+		printf("  ");
+		cli_cell(c, stdout, o.m[i].id, 6);
+		printf(" ");
+		cli_cell(c, stdout, o.m[i].title, 40);
+		cli_date(c, o.m[i].deadline, date, sizeof date);
+		printf(" %-10s  ", date);
+		if (!d.has_deadline)
+			printf("no deadline\n");
+		else if (d.overdue)
+			printf("OVERDUE by %ld day%s\n", -d.days_left, d.days_left == -1 ? "" : "s");
+		else
+			printf("%ld day%s left\n", d.days_left, d.days_left == 1 ? "" : "s");
+	}
+	print_counts(c, CAIRN_KIND_TASK, "Tasks");
+	print_counts(c, CAIRN_KIND_EVALUATION, "Evaluations");
+	print_counts(c, CAIRN_KIND_PILOT, "Pilots");
+	if (cairn_index_problems(cairn_wb_index(c->wb), NULL, NULL, &nprob, &err) == CAIRN_OK &&
+	    nprob)
+		printf("Problems: %ld record file%s could not be read: run `cairn check`\n", nprob,
+		       nprob == 1 ? "" : "s");
+	return EXIT_DONE;
+}
+
+int cmd_status(cli *c, int argc, char **argv)
+{
+	if (argc > 1)
+		return cli_fail(c, EXIT_USAGE, "usage: cairn status");
+	return cli_print_status(c);
+}
+
+/* ---- check ---- */
+
+static void print_finding(const char *message, void *ctx)
+{
+	cli *c = ctx;
+	cli_put(c, stdout, message, true);
+	printf("\n");
+}
+
+int cmd_check(cli *c, int argc, char **argv)
+{
+	cairn_error err;
+	long problems;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--rebuild")) {
+			if (cairn_wb_rebuild(c->wb, &err) != CAIRN_OK)
+				return cli_error(c, &err);
+		} else {
+			return cli_fail(c, EXIT_USAGE, "usage: cairn check [--rebuild]");
+		}
+	}
+	if (cairn_wb_check(c->wb, print_finding, c, &problems, &err) != CAIRN_OK)
+		return cli_error(c, &err);
+	if (problems) {
+		printf("%ld problem%s found\n", problems, problems == 1 ? "" : "s");
+		return EXIT_REFUSED;
+	}
+	printf("the workbook is sound\n");
+	return EXIT_DONE;
+}

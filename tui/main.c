@@ -1,0 +1,74 @@
+/* cairn: main().  Reads the global options, loads the user's config, finds
+ * the verb in the table (tui/cli.c) and runs it; decides how errors are
+ * shown and which exit code says what went wrong. */
+#include <locale.h>
+#include <langinfo.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cairn/sanitize.h"
+#include "cli.h"
+
+static void version(void)
+{
+	printf("cairn %s\n", PACKAGE_VERSION);
+}
+
+int main(int argc, char **argv)
+{
+	cli c;
+	cairn_error err;
+	const struct verb *verbs, *v = NULL;
+	size_t nverbs;
+	int i = 1, rc;
+
+	memset(&c, 0, sizeof c);
+	setlocale(LC_ALL, "");
+	c.out_tty = isatty(STDOUT_FILENO);
+	c.err_tty = isatty(STDERR_FILENO);
+	c.san = CAIRN_SAN_TABS;
+	if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
+		c.san |= CAIRN_SAN_ASCII;
+
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "-C")) {
+			if (++i >= argc)
+				return cli_fail(&c, EXIT_USAGE, "-C needs a folder: cairn -C DIR VERB ...");
+			c.dir = argv[i];
+		} else if (!strncmp(argv[i], "-C", 2)) {
+			c.dir = argv[i] + 2;
+		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			return cmd_help(&c, 0, NULL);
+		} else if (!strcmp(argv[i], "--version")) {
+			version();
+			return EXIT_DONE;
+		} else {
+			return cli_fail(&c, EXIT_USAGE, "unknown option '%s' (cairn --help lists them)",
+					argv[i]);
+		}
+	}
+	if (i >= argc)
+		return cli_usage(&c);
+	verbs = cli_verbs(&nverbs);
+	for (size_t k = 0; k < nverbs; k++)
+		if (!strcmp(argv[i], verbs[k].name))
+			v = &verbs[k];
+	if (!v)
+		return cli_fail(&c, EXIT_USAGE, "'%s' is not a cairn verb (cairn --help lists them)",
+				argv[i]);
+	c.verb = v;
+	if (cli_wants_help(&c, argc - i, argv + i))
+		return EXIT_DONE;
+	if (cairn_config_load(&c.cfg, cli_warn, &c, &err) != CAIRN_OK)
+		return cli_error(&c, &err);
+	if (v->needs_workbook && (rc = cli_open_workbook(&c)) != EXIT_DONE) {
+		cairn_config_done(&c.cfg);
+		return rc;
+	}
+	rc = v->run(&c, argc - i, argv + i);
+	cairn_wb_close(c.wb);
+	cairn_config_done(&c.cfg);
+	return rc;
+}

@@ -1,0 +1,170 @@
+/* Printing for the command line: every string from data passes the one
+ * sanitiser before it reaches a terminal, errors go to stderr as
+ * "cairn: ...", and JSON is written escaped so that it is safe on a
+ * terminal and lossless in a pipe. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cairn/buf.h"
+#include "cairn/date.h"
+#include "cairn/json.h"
+#include "cairn/sanitize.h"
+#include "cli.h"
+
+void cli_put(cli *c, FILE *f, const char *text, bool multiline)
+{
+	char *safe = cairn_sanitize(text, strlen(text),
+				    c->san | (multiline ? CAIRN_SAN_MULTILINE : 0));
+	if (safe) {
+		fputs(safe, f);
+		free(safe);
+	}
+}
+
+void cli_printf(cli *c, FILE *f, const char *fmt, ...)
+{
+	cairn_buf b = CAIRN_BUF_INIT;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || !cairn_buf_grow(&b, (size_t)n))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(b.data, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b.len = (size_t)n;
+	cli_put(c, f, cairn_buf_str(&b), true);
+	cairn_buf_done(&b);
+}
+
+int cli_fail(cli *c, int code, const char *fmt, ...)
+{
+	cairn_buf b = CAIRN_BUF_INIT;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n >= 0 && cairn_buf_grow(&b, (size_t)n)) {
+		va_start(ap, fmt);
+		vsnprintf(b.data, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+		b.len = (size_t)n;
+	}
+	fflush(stdout);
+	fputs("cairn: ", stderr);
+	cli_put(c, stderr, cairn_buf_str(&b), true);
+	fputc('\n', stderr);
+	cairn_buf_done(&b);
+	return code;
+}
+
+int cli_error(cli *c, const cairn_error *err)
+{
+	return cli_fail(c, cairn_status_exit_code(err->code), "%s", err->msg);
+}
+
+void cli_warn(const char *message, void *ctx)
+{
+	cli *c = ctx;
+	fflush(stdout);
+	fputs("cairn: ", stderr);
+	cli_put(c, stderr, message, true);
+	fputc('\n', stderr);
+}
+
+void cli_cell(cli *c, FILE *f, const char *text, size_t cols)
+{
+	char *cut = cairn_sanitize_cols(text, cols, c->san);
+	size_t w;
+
+	if (!cut)
+		return;
+	w = cairn_display_width(cut, c->san);
+	fputs(cut, f);
+	for (; w < cols; w++)
+		fputc(' ', f);
+	free(cut);
+}
+
+void cli_date(cli *c, const char *iso, char *buf, size_t n)
+{
+	cairn_date d;
+
+	if (!*iso || cairn_date_parse_iso(iso, &d, NULL) != CAIRN_OK) {
+		snprintf(buf, n, "%s", iso);
+		return;
+	}
+	cairn_date_show(d, c->wb ? cairn_wb_date_format(c->wb) : NULL, buf, n);
+}
+
+/* JSON strings for a terminal: every non-ASCII character as \uXXXX, so no
+ * bidi override or invisible character reaches it raw; in a pipe, UTF-8
+ * as it is. */
+static void json_string(cli *c, cairn_buf *b, const char *s)
+{
+	if (!c->out_tty) {
+		cairn_json_add_string(b, s);
+		return;
+	}
+	cairn_buf tmp = CAIRN_BUF_INIT;
+	cairn_json_add_string(&tmp, s);
+	for (const unsigned char *p = (const unsigned char *)cairn_buf_str(&tmp); *p;) {
+		unsigned cp;
+		int len;
+		if (*p < 0x80) {
+			cairn_buf_addc(b, (char)*p++);
+			continue;
+		}
+		if ((*p & 0xe0) == 0xc0) {
+			cp = *p & 0x1f;
+			len = 2;
+		} else if ((*p & 0xf0) == 0xe0) {
+			cp = *p & 0x0f;
+			len = 3;
+		} else {
+			cp = *p & 0x07;
+			len = 4;
+		}
+		for (int i = 1; i < len && p[i]; i++)
+			cp = (cp << 6) | (p[i] & 0x3f);
+		p += len;
+		if (cp >= 0x10000) {
+			cp -= 0x10000;
+			cairn_buf_printf(b, "\\u%04x\\u%04x", 0xd800 + (cp >> 10), 0xdc00 + (cp & 0x3ff));
+		} else {
+			cairn_buf_printf(b, "\\u%04x", cp);
+		}
+	}
+	cairn_buf_done(&tmp);
+}
+
+void cli_json_record(cli *c, FILE *f, const cairn_ref *ref, const cairn_record *rec,
+		     const char *derived_json)
+{
+	cairn_buf b = CAIRN_BUF_INIT;
+
+	cairn_buf_adds(&b, "{\"kind\": ");
+	json_string(c, &b, cairn_kind_def_of(ref->kind)->name);
+	cairn_buf_adds(&b, ", \"id\": ");
+	json_string(c, &b, ref->id);
+	cairn_buf_adds(&b, ", \"fields\": {");
+	for (size_t i = 0; i < rec->nfields; i++) {
+		cairn_buf_adds(&b, i ? ", " : "");
+		json_string(c, &b, rec->fields[i].key);
+		cairn_buf_adds(&b, ": ");
+		json_string(c, &b, rec->fields[i].value);
+	}
+	cairn_buf_adds(&b, "}");
+	if (derived_json)
+		cairn_buf_printf(&b, ", \"derived\": %s", derived_json);
+	cairn_buf_adds(&b, "}");
+	fwrite(cairn_buf_str(&b), 1, b.len, f);
+	cairn_buf_done(&b);
+}
