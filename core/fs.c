@@ -123,6 +123,8 @@ static cairn_status open_folders(const char *root, const char *path, char **part
 	int fd;
 
 	*nfds = 0;
+	/* The root may itself be a link (a workbook kept on another disk):
+	 * it is the user's choice, and only what lies below it is not. */
 	fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno == ENOENT)
@@ -350,8 +352,8 @@ cairn_status cairn_fs_read(const char *root, const char *path, size_t max, char 
 	}
 	if ((unsigned long long)st.st_size > max) {
 		status = cairn_fail(err, CAIRN_EINPUT,
-				    "%s/%s: %lld bytes, more than the %zu cairn accepts; "
-				    "is this really a record?", root, path,
+				    "%s/%s: %lld bytes, more than the %zu cairn reads from "
+				    "one file; move it out of the workbook", root, path,
 				    (long long)st.st_size, max);
 		goto done;
 	}

@@ -5,10 +5,12 @@
 #include "cairn/gitstore.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -74,7 +76,8 @@ static cairn_status parse_oid(git_oid *out, const cairn_oid *in, const char *wha
 }
 
 /* Paths cairn commits are '/'-separated and relative, with no empty, "."
- * or ".." component and no ".git" folder in any spelling git knows. */
+ * or ".." component and no ".git" folder (libgit2's tree builder refuses
+ * the NTFS and HFS+ spellings, with protectNTFS and protectHFS set). */
 static cairn_status check_path(const char *path, cairn_error *err)
 {
 	const char *p = path, *end;
@@ -194,6 +197,7 @@ cairn_status cairn_git_init(const char *dir, cairn_git **out, cairn_error *err)
 
 cairn_status cairn_git_open(const char *dir, cairn_git **out, cairn_error *err)
 {
+	char abs[PATH_MAX];
 	git_repository *repo = NULL;
 	cairn_status st;
 	int rc;
@@ -202,13 +206,19 @@ cairn_status cairn_git_open(const char *dir, cairn_git **out, cairn_error *err)
 	if ((st = lib_init(err)) != CAIRN_OK)
 		return st;
 	rc = git_repository_open_ext(&repo, dir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
+	/* 1.5.1 reports a repository owned by someone else as -3, "config
+	 * value 'safe.directory' was not found", not as GIT_EOWNER. */
+	if (rc == GIT_ENOTFOUND && git_error_last() && git_error_last()->message &&
+	    strstr(git_error_last()->message, "safe.directory"))
+		rc = GIT_EOWNER;
 	if (rc == GIT_ENOTFOUND)
 		st = gfail(err, CAIRN_ENOTFOUND,
 			   "%s: not a git repository (no .git folder); is this the workbook?", dir);
 	else if (rc == GIT_EOWNER)
 		st = gfail(err, CAIRN_EIO,
 			   "%s: owned by another user; if you trust it, run "
-			   "`git config --global --add safe.directory %s`", dir, dir);
+			   "`git config --global --add safe.directory %s`", dir,
+			   realpath(dir, abs) ? abs : dir);
 	else if (rc != 0)
 		st = gfail(err, CAIRN_EIO, "%s: cannot open the git repository", dir);
 	else if (git_repository_is_bare(repo))
@@ -301,7 +311,14 @@ static bool remove_stale_lock(const char *path)
 static void summary_of(char *out, size_t size, const char *prefix, const char *message)
 {
 	size_t n = strcspn(message, "\r\n");
-	snprintf(out, size, "%s%.*s", prefix, (int)(n > 200 ? 200 : n), message);
+
+	if (n > 200) {
+		n = 200;
+		/* Not in the middle of a UTF-8 sequence. */
+		while (n > 0 && ((unsigned char)message[n] & 0xC0) == 0x80)
+			n--;
+	}
+	snprintf(out, size, "%s%.*s", prefix, (int)n, message);
 }
 
 /* Compare-and-swap: move branch to id only if it is still at parent. */
@@ -367,6 +384,26 @@ static int cmp_change_path(const void *a, const void *b)
 	return strcmp((*x)->path, (*y)->path);
 }
 
+static bool has_path(const cairn_git_change **sorted, size_t n, const char *path, size_t len)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strncmp(sorted[mid]->path, path, len);
+		if (c == 0 && sorted[mid]->path[len] != '\0')
+			c = 1;
+		if (c == 0)
+			return true;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+/* Each path once, and none both a file and a folder of another. */
 static cairn_status check_changes(const cairn_git_change *changes, size_t n,
 				  cairn_error *err)
 {
@@ -384,11 +421,74 @@ static cairn_status check_changes(const cairn_git_change *changes, size_t n,
 	for (i = 0; i < n; i++)
 		sorted[i] = &changes[i];
 	qsort(sorted, n, sizeof *sorted, cmp_change_path);
-	for (i = 1; i < n && st == CAIRN_OK; i++)
-		if (strcmp(sorted[i - 1]->path, sorted[i]->path) == 0)
-			st = cairn_fail(err, CAIRN_EINPUT, "\"%s\" appears twice in one commit",
-					sorted[i]->path);
+	for (i = 0; i < n && st == CAIRN_OK; i++) {
+		const char *p = sorted[i]->path, *slash;
+
+		if (i > 0 && strcmp(sorted[i - 1]->path, p) == 0)
+			st = cairn_fail(err, CAIRN_EINPUT, "\"%s\" appears twice in one commit", p);
+		for (slash = strchr(p, '/'); slash && st == CAIRN_OK; slash = strchr(slash + 1, '/'))
+			if (has_path(sorted, n, p, (size_t)(slash - p)))
+				st = cairn_fail(err, CAIRN_EINPUT,
+						"\"%.*s\" and \"%s\" in one commit: a path cannot "
+						"be both a file and a folder", (int)(slash - p), p, p);
+	}
 	free(sorted);
+	return st;
+}
+
+/* Refuse path when one of its folders is a file (or link) in base. */
+static cairn_status check_folders(git_tree *base, const char *path, cairn_error *err)
+{
+	char prefix[4096];
+	const char *slash;
+
+	for (slash = strchr(path, '/'); slash; slash = strchr(slash + 1, '/')) {
+		git_tree_entry *e = NULL;
+		size_t n = (size_t)(slash - path);
+		unsigned mode;
+
+		if (n >= sizeof prefix)
+			return cairn_fail(err, CAIRN_EINPUT, "\"%.64s...\": path too long", path);
+		memcpy(prefix, path, n);
+		prefix[n] = '\0';
+		if (git_tree_entry_bypath(&e, base, prefix) != 0)
+			return CAIRN_OK;
+		mode = git_tree_entry_filemode_raw(e);
+		git_tree_entry_free(e);
+		if (mode != MODE_TREE)
+			return cairn_fail(err, CAIRN_EINPUT,
+					  "\"%s\" is a file in the parent commit, so \"%s\" "
+					  "cannot be saved below it", prefix, path);
+	}
+	return CAIRN_OK;
+}
+
+/* Fossil's rule, first half: each blob is read back and compared with the
+ * caller's bytes before anything refers to it.  libgit2 does not rewrite
+ * an object that exists, even damaged, so this is also what notices a
+ * loose object left truncated by a crash. */
+static cairn_status write_blob(cairn_git *g, const cairn_git_change *ch, git_oid *id,
+			       cairn_error *err)
+{
+	git_blob *b = NULL;
+	cairn_oid hex;
+	cairn_status st;
+	bool loose;
+
+	if (git_blob_create_from_buffer(id, g->repo, ch->data, ch->len) != 0)
+		return gfail(err, CAIRN_EIO, "%s: cannot store \"%s\"", g->gitdir, ch->path);
+	hex_of(&hex, id);
+	st = cairn_git_verify_object(g, &hex, ch->data, ch->len, &loose, err);
+	if (st != CAIRN_OK || loose)
+		return st;
+	/* Already in a pack, which libgit2 reads safely. */
+	if (git_blob_lookup(&b, g->repo, id) != 0 || (size_t)git_blob_rawsize(b) != ch->len ||
+	    memcmp(git_blob_rawcontent(b), ch->data, ch->len) != 0)
+		st = gfail(err, CAIRN_ECORRUPT,
+			   "%s: reading back \"%s\" (blob %s) gave other bytes than were "
+			   "written; nothing was committed: check the disk, then run `git fsck`",
+			   g->gitdir, ch->path, hex.hex);
+	git_blob_free(b);
 	return st;
 }
 
@@ -409,6 +509,10 @@ static cairn_status plan_updates(cairn_git *g, git_tree *base,
 		if (rc == 0) {
 			mode = git_tree_entry_filemode_raw(old);
 			git_tree_entry_free(old);
+		} else if (changes[i].data) {
+			cairn_status st = check_folders(base, changes[i].path, err);
+			if (st != CAIRN_OK)
+				return st;
 		}
 		if (rc == 0 && (mode & MODE_TYPE) == MODE_TREE)
 			return cairn_fail(err, CAIRN_EINPUT,
@@ -419,10 +523,9 @@ static cairn_status plan_updates(cairn_git *g, git_tree *base,
 				continue;
 			ups[*nups].action = GIT_TREE_UPDATE_REMOVE;
 		} else {
-			if (git_blob_create_from_buffer(&blobs[i], g->repo, changes[i].data,
-							changes[i].len) != 0)
-				return gfail(err, CAIRN_EIO, "%s: cannot store \"%s\"", g->gitdir,
-					     changes[i].path);
+			cairn_status st = write_blob(g, &changes[i], &blobs[i], err);
+			if (st != CAIRN_OK)
+				return st;
 			ups[*nups].action = GIT_TREE_UPDATE_UPSERT;
 			git_oid_cpy(&ups[*nups].id, &blobs[i]);
 			ups[*nups].filemode = GIT_FILEMODE_BLOB;
@@ -492,6 +595,9 @@ static cairn_status walk_checked(cairn_git *g, struct seen *seen, const git_oid 
 			return gfail(err, CAIRN_ECORRUPT, "%s: cannot read back the new tree",
 				     g->gitdir);
 		e = git_tree_entry_byname(tree, name);
+		/* A file where a folder should be: the path is absent. */
+		if (e && slash && git_tree_entry_filemode_raw(e) != MODE_TREE)
+			e = NULL;
 		if (e && !slash && git_tree_entry_dup(entry, e) != 0) {
 			git_tree_free(tree);
 			return oom(err);
@@ -505,8 +611,8 @@ static cairn_status walk_checked(cairn_git *g, struct seen *seen, const git_oid 
 	}
 }
 
-/* Fossil's rule: before the branch moves, read back what was written and
- * compare it with what the caller gave. */
+/* Fossil's rule, second half: the commit object and the trees on every
+ * changed path, read back, must say what the caller asked. */
 static cairn_status read_back(cairn_git *g, const cairn_git_change *changes, size_t n,
 			      const git_oid *blobs, const git_oid *tree, const git_oid *commit,
 			      cairn_error *err)
@@ -522,27 +628,7 @@ static cairn_status read_back(cairn_git *g, const cairn_git_change *changes, siz
 	for (i = 0; i < n && st == CAIRN_OK; i++) {
 		git_tree_entry *e = NULL;
 
-		if (changes[i].data) {
-			hex_of(&hex, &blobs[i]);
-			st = cairn_git_verify_object(g, &hex, changes[i].data, changes[i].len,
-						     &loose, err);
-			if (st == CAIRN_OK && !loose) {
-				/* Already packed: libgit2 reads packs safely. */
-				git_blob *b = NULL;
-				if (git_blob_lookup(&b, g->repo, &blobs[i]) != 0 ||
-				    (size_t)git_blob_rawsize(b) != changes[i].len ||
-				    memcmp(git_blob_rawcontent(b), changes[i].data,
-					   changes[i].len) != 0)
-					st = gfail(err, CAIRN_ECORRUPT,
-						   "%s: reading back \"%s\" (blob %s) gave other "
-						   "bytes than were written; the commit was not made: "
-						   "check the disk, then run `git fsck`",
-						   g->gitdir, changes[i].path, hex.hex);
-				git_blob_free(b);
-			}
-		}
-		if (st == CAIRN_OK)
-			st = walk_checked(g, &seen, tree, changes[i].path, &e, err);
+		st = walk_checked(g, &seen, tree, changes[i].path, &e, err);
 		if (st == CAIRN_OK) {
 			bool want = changes[i].data != NULL;
 			bool right = want
@@ -727,7 +813,8 @@ cairn_status cairn_git_read_path(cairn_git *git, const cairn_oid *commit, const 
 
 	*data = NULL;
 	*len = 0;
-	blob->hex[0] = '\0';
+	if (blob)
+		blob->hex[0] = '\0';
 	if ((st = check_path(path, err)) != CAIRN_OK)
 		return st;
 	if ((st = commit_tree(git, commit, &tree, err)) != CAIRN_OK)
@@ -758,7 +845,7 @@ cairn_status cairn_git_read_path(cairn_git *git, const cairn_oid *commit, const 
 			   "damaged; run `git fsck`", path, commit->hex);
 		goto done;
 	}
-	if ((st = copy_blob(b, data, len, err)) == CAIRN_OK)
+	if ((st = copy_blob(b, data, len, err)) == CAIRN_OK && blob)
 		hex_of(blob, git_tree_entry_id(e));
 done:
 	git_blob_free(b);
@@ -1092,8 +1179,9 @@ cairn_status cairn_git_diff(cairn_git *git, const cairn_oid *old_commit,
 		st = commit_tree(git, old_commit, &a, err);
 	if (st == CAIRN_OK && new_commit && new_commit->hex[0])
 		st = commit_tree(git, new_commit, &b, err);
-	/* An empty buffer would leave path.data NULL for the top level. */
-	if (st == CAIRN_OK && !cairn_buf_grow(&df.path, 64))
+	/* path.data must exist (as "") before the top level is walked. */
+	cairn_buf_add(&df.path, "", 0);
+	if (st == CAIRN_OK && df.path.oom)
 		st = oom(err);
 	if (st == CAIRN_OK)
 		st = diff_trees(&df, a, b, 0, err);

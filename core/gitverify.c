@@ -321,7 +321,8 @@ static cairn_status each_loose(const char *objdir, loose_fn fn, void *ctx, cairn
 
 			if (strlen(fe->d_name) != 38 || !is_hex(fe->d_name, 38))
 				continue;
-			snprintf(hex, sizeof hex, "%s%s", de->d_name, fe->d_name);
+			memcpy(hex, de->d_name, 2);
+			memcpy(hex + 2, fe->d_name, 39);
 			snprintf(path, sizeof path, "%s/%s/%s", objdir, de->d_name, fe->d_name);
 			st = fn(dirfd(sub), fe->d_name, hex, path, ctx, err);
 		}
@@ -552,8 +553,10 @@ static cairn_status prune_one(int dirfd, const char *name, const char *hex, cons
 	return CAIRN_OK;
 }
 
-/* Remove empty fan-out folders and libgit2's abandoned temporary files. */
-static void tidy_objects(const char *objdir)
+/* Remove libgit2's abandoned temporary files and, after a prune, the
+ * fan-out folders it emptied (only then: another writer may have just
+ * made a folder it is about to fill). */
+static void tidy_objects(const char *objdir, bool folders)
 {
 	DIR *d = opendir(objdir);
 	struct dirent *de;
@@ -564,7 +567,7 @@ static void tidy_objects(const char *objdir)
 	while ((de = readdir(d)) != NULL) {
 		struct stat sb;
 
-		if (strlen(de->d_name) == 2 && is_hex(de->d_name, 2))
+		if (folders && strlen(de->d_name) == 2 && is_hex(de->d_name, 2))
 			unlinkat(dirfd(d), de->d_name, AT_REMOVEDIR);
 		else if (strncmp(de->d_name, TMP_OBJECT_PREFIX, strlen(TMP_OBJECT_PREFIX)) == 0 &&
 			 fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
@@ -575,14 +578,14 @@ static void tidy_objects(const char *objdir)
 }
 
 /* git gc --auto's estimate: one fan-out folder of 256. */
-static size_t estimate_loose(const char *objdir)
+static size_t estimate_loose(const char *gitdir)
 {
 	char dir[PATH_MAX];
 	DIR *d;
 	struct dirent *de;
 	size_t n = 0;
 
-	snprintf(dir, sizeof dir, "%s/17", objdir);
+	snprintf(dir, sizeof dir, "%sobjects/17", gitdir);
 	if (!(d = opendir(dir)))
 		return 0;
 	while ((de = readdir(d)) != NULL)
@@ -606,8 +609,8 @@ cairn_status cairn_git_maybe_pack(cairn_git *git, size_t threshold, bool *packed
 	memset(&pk, 0, sizeof pk);
 	pk.gitdir = cairn_git_gitdir(git);
 	snprintf(objdir, sizeof objdir, "%sobjects", pk.gitdir);
-	if (estimate_loose(objdir) <= threshold) {
-		tidy_objects(objdir);
+	if (estimate_loose(pk.gitdir) <= threshold) {
+		tidy_objects(objdir, false);
 		return CAIRN_OK;
 	}
 	/* Everything libgit2 reads below was checked first: the walk reads
@@ -641,7 +644,7 @@ cairn_status cairn_git_maybe_pack(cairn_git *git, size_t threshold, bool *packed
 	pc.packs = pk.packs;
 	pc.removed = 0;
 	st = each_loose(objdir, prune_one, &pc, err);
-	tidy_objects(objdir);
+	tidy_objects(objdir, true);
 	*packed = objects > 0 || pc.removed > 0;
 done:
 	git_odb_free(pk.packs);

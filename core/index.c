@@ -905,6 +905,7 @@ cairn_status cairn_index_rows(cairn_index *idx, cairn_kind kind, const char *con
 	sqlite3_stmt *s = NULL;
 	cairn_status st = CAIRN_OK;
 	const char *values[32];
+	char numbers[32][32];
 	int rc;
 
 	if (ncolumns == 0 || ncolumns > 32)
@@ -938,7 +939,16 @@ cairn_status cairn_index_rows(cairn_index *idx, cairn_kind kind, const char *con
 	bind_filters(s, kind, filters, nfilters);
 	while (st == CAIRN_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		for (size_t i = 0; i < ncolumns; i++) {
-			const unsigned char *t = sqlite3_column_text(s, (int)i);
+			const unsigned char *t;
+			/* A percentage is REAL in SQL; show it as the record has it
+			 * ("40", not "40.0"). */
+			if (sqlite3_column_type(s, (int)i) == SQLITE_FLOAT) {
+				snprintf(numbers[i], sizeof numbers[i], "%.6g",
+					 sqlite3_column_double(s, (int)i));
+				values[i] = numbers[i];
+				continue;
+			}
+			t = sqlite3_column_text(s, (int)i);
 			values[i] = t ? (const char *)t : "";
 		}
 		st = fn(values, ctx, err);

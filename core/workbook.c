@@ -250,6 +250,30 @@ static cairn_status read_settings(cairn_wb *wb, cairn_error *err)
 	return st;
 }
 
+/* A process killed after its commit but before it brought git's index in
+ * step leaves `git status` showing the save as undone.  The index notes
+ * the commit git's index was last brought to; the files changed since are
+ * brought in step when this process closes. */
+static cairn_status git_index_behind(cairn_wb *wb, cairn_error *err)
+{
+	cairn_oid synced, head;
+	cairn_git_delta *d = NULL;
+	size_t n = 0;
+	cairn_status st;
+
+	if ((st = cairn_index_meta_get(wb->idx, "gitindex", synced.hex, sizeof synced.hex, err)) ||
+	    (st = cairn_git_head(wb->git, &head, err)))
+		return st;
+	if (!synced.hex[0] || !strcmp(synced.hex, head.hex))
+		return CAIRN_OK;
+	if (cairn_git_diff(wb->git, &synced, &head, &d, &n, NULL) != CAIRN_OK)
+		return CAIRN_OK;        /* an old commit gone: git's own business */
+	for (size_t i = 0; i < n; i++)
+		wb_remember_path(wb, d[i].path);
+	cairn_git_deltas_free(d, n);
+	return CAIRN_OK;
+}
+
 cairn_status cairn_wb_open(const char *root, const cairn_config *cfg, cairn_warn_fn warn,
 			   void *ctx, cairn_wb **out, cairn_error *err)
 {
@@ -298,6 +322,8 @@ cairn_status cairn_wb_open(const char *root, const cairn_config *cfg, cairn_warn
 		if (st != CAIRN_OK)
 			goto fail;
 	}
+	if ((st = git_index_behind(wb, err)))
+		goto fail;
 	free(dir);
 	free(index_path);
 	*out = wb;
@@ -334,10 +360,13 @@ void cairn_wb_close(cairn_wb *wb)
 		cairn_error err;
 		bool packed;
 		/* Once per process: rewriting git's index grows with the workbook. */
+		cairn_oid head;
 		if (cairn_git_sync_index(wb->git, (const char *const *)wb->saved_paths, wb->nsaved,
 					 &err) != CAIRN_OK)
 			wb_warn(wb, "git's index was not brought in step (%s); `git status` may "
 				"show the saved records until `git reset`", err.msg);
+		else if (cairn_git_head(wb->git, &head, &err) == CAIRN_OK)
+			cairn_index_meta_set(wb->idx, "gitindex", head.hex, &err);
 		if (cairn_git_maybe_pack(wb->git, CAIRN_PACK_THRESHOLD, &packed, &err) != CAIRN_OK)
 			wb_warn(wb, "packing objects: %s", err.msg);
 	}

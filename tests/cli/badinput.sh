@@ -1,0 +1,72 @@
+#!/bin/bash
+# Bad input gets a clear message naming the record and field (or file and
+# line) and saying what to do; exit 1; nothing is saved.
+. "$(dirname "$0")/lib.sh"
+
+wb=$(new_workbook)
+c() { "$CAIRN" -C "$wb" "$@"; }
+c add person p name=P category=other role=leader >/dev/null
+c add milestone M3 title="Map of needs" >/dev/null
+head=$(git -C "$wb" rev-parse HEAD)
+
+run c set M3 deadline=31/02/2016
+is "$rc" 1 "the plan's M3 deadline is refused"
+is "$err" "cairn: milestone/M3: deadline: 31/02/2016 is not a date: February 2016 has 29 days; did you mean 29/02/2016 or 01/03/2016?" "naming the input and the nearest dates"
+run c set M3 deadline=2015-02-29
+like "$err" "2015-02-29 is not a date: February 2015 has 28 days; did you mean 2015-02-28 or 2015-03-01\?" "ISO input gets ISO suggestions"
+run c set M3 dedline=01/01/2016
+is "$rc" 1 "an unknown field is refused"
+like "$err" "milestone has no field 'dedline'; its fields are: title, description, deadline" "listing the fields"
+run c set M3 status=finished
+is "$rc" 1 "a bad choice is refused"
+like "$err" "status: 'finished' is not one of: planned, active, done, dropped" "listing the choices"
+run c set M3 owner=ghost
+is "$rc" 1 "a reference to nobody is refused"
+like "$err" "owner: there is no person/ghost" "naming it"
+run c set M9 title=x
+is "$rc" 1 "an unknown record is refused"
+like "$err" "no record named 'M9'" "saying so"
+run c set milestone/M9 title=x
+like "$err" "there is no milestone/M9 in this workbook \(cairn ls milestone" "and how to list them"
+run c add milestone M3 title=again
+is "$rc" 1 "adding an existing record is refused"
+like "$err" "milestone/M3 already exists; change it with cairn set" "pointing at set"
+run c add milestone "../../etc" title=x
+is "$rc" 1 "an id that is a path is refused"
+like "$err" "is not a milestone id" "saying what an id is"
+run c add gadget g1 title=x
+is "$rc" 1 "an unknown kind is refused"
+run c set M3 title=
+is "$rc" 1 "clearing a required field is refused"
+like "$err" "title: is required" "saying it is required"
+run c set M3 title="two
+lines"
+is "$rc" 1 "a line break in a one-line field is refused"
+run c set M3 title=$'bad\rreturn'
+is "$rc" 1 "a carriage return is refused"
+is "$(git -C "$wb" rev-parse HEAD)" "$head" "no refused edit made a commit"
+
+# A record file broken by hand and committed with git: reported with file
+# and line, never dropped or rewritten, and the rest still opens.
+path=$(git -C "$wb" ls-tree -r --name-only HEAD milestones | grep /M3)
+printf 'title: Map of needs\nstatus: active\ntitle: twice\n' > "$wb/$path"
+git -C "$wb" commit -qam "broken by hand"
+run c status
+is "$rc" 0 "the workbook still opens"
+like "$out" "Problems: 1 record file could not be read" "status says a record could not be read"
+run c check
+is "$rc" 1 "check reports it"
+like "$out" "$path:3: duplicate key 'title' \(first at line 1\)" "with file and line"
+run c show person/p
+is "$rc" 0 "the rest of the workbook is there"
+is "$(cat "$wb/$path")" "$(printf 'title: Map of needs\nstatus: active\ntitle: twice')" "the broken file is left as it is"
+
+# Escape sequences in data never reach the terminal raw.
+c add person evil name=$'Evil \e]0;owned\a\e[2J name \u202e gnp.exe' category=other role=reviewer >/dev/null
+run c show person/evil
+unlike "$out" $'\e' "no raw ESC in show's output"
+like "$out" '\^\[\]0;owned\^G\^\[\[2J' "control characters are shown escaped"
+like "$out" '<U\+202E>' "a bidi override is shown as <U+202E>"
+run c ls person
+unlike "$out" $'\e' "no raw ESC in ls's output"
+done_testing

@@ -1,0 +1,47 @@
+#!/bin/bash
+# The SQLite index: a cache that follows HEAD, however HEAD moved.
+. "$(dirname "$0")/lib.sh"
+
+wb=$(demo_workbook)
+c() { "$CAIRN" -C "$wb" "$@"; }
+
+# A plain git commit that edits, adds and removes record files.
+m4=$(git -C "$wb" ls-tree -r --name-only HEAD milestones | grep /M4)
+t10=$(git -C "$wb" ls-tree -r --name-only HEAD tasks | grep /T10)
+sed -i 's/^title: .*/title: Evaluation of tools (edited with git)/' "$wb/$m4"
+git -C "$wb" rm -q "$t10"
+git -C "$wb" commit -qam "edit with plain git"
+run c show milestone/M4 --json
+like "$out" '"title": "Evaluation of tools \(edited with git\)"' "an edit committed with git shows at once"
+run c show task/T10
+is "$rc" 1 "a record removed with git is gone from the index"
+
+# Hand edits not committed: noticed by check, committed by commit.
+sed -i 's/^title: .*/title: Edited by hand/' "$wb/$m4"
+run c check
+is "$rc" 1 "check notices a hand edit"
+like "$out" "$m4: edited by hand and not committed" "naming the file"
+run c set M4 status=done
+is "$rc" 4 "a save over a hand edit is refused"
+like "$err" "edited by hand and not committed; saving now would lose that edit" "because it would lose it"
+run c commit
+is "$rc" 0 "cairn commit saves the hand edit"
+is "$(git -C "$wb" log -1 --format=%s)" "Commit edits made by hand" "as a commit"
+run c show M4 --json
+like "$out" '"title": "Edited by hand"' "and the index has it"
+run c set M4 status=done
+is "$rc" 0 "after which saving works again"
+
+# The index is only a cache.
+c ls --json > "$TMP/before.json"
+rm -rf "$wb/.cairn"
+run c ls --json
+is "$rc" 0 "a deleted index is rebuilt"
+is "$out" "$(cat "$TMP/before.json")" "with the same content"
+echo "garbage, not a database" > "$wb/.cairn/index.sqlite"
+run c ls --json
+is "$out" "$(cat "$TMP/before.json")" "a damaged index is rebuilt too"
+run c check --rebuild
+is "$rc" 0 "check --rebuild"
+is "$(git -C "$wb" status --porcelain)" "" "git status stays clean"
+done_testing

@@ -1,0 +1,87 @@
+# Shared helpers for cairn's command-line tests (TAP, read by automake's
+# tap-driver.sh).  Source it, write checks, end with `done_testing`.
+#
+#   run cairn -C "$wb" set M4 deadline=30/04/2016
+#       runs a command; $out, $err and $rc hold what it printed and returned
+#   is "$rc" 0 "set exits 0"          equal strings
+#   like "$err" "not a date" "..."    grep -E pattern in text
+#   unlike "$out" "pattern" "..."
+#   ok CONDITION-COMMAND... -- "name" (see below)
+set -u
+
+CAIRN=${CAIRN:-$(cd "$(dirname "$0")/../.." && pwd)/cairn}
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+export CAIRN_SHARE="$top_srcdir/share"
+
+tap_n=0
+tap_failed=0
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/cairn-test.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+
+# A pinned, private environment: no user config or git identity leaks in.
+export HOME="$TMP/home"
+mkdir -p "$HOME"
+export XDG_CONFIG_HOME="$HOME/.config"
+export CAIRN_CONFIG="$TMP/cairn-config"
+cat > "$CAIRN_CONFIG" <<CFG
+[user]
+name = Test Person
+email = test@example.org
+CFG
+export GIT_CONFIG_NOSYSTEM=1
+git config --global user.name "Git Person"
+git config --global user.email "git@example.org"
+git config --global init.defaultBranch main
+export TZ=UTC LC_ALL=C.UTF-8
+unset CAIRN_TODAY
+
+pass() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $1"; }
+fail() {
+	tap_n=$((tap_n + 1)); tap_failed=$((tap_failed + 1))
+	echo "not ok $tap_n - $1"
+	shift
+	for line in "$@"; do printf '#   %s\n' "$line" | head -40; done
+}
+diag() { printf '# %s\n' "$@"; }
+
+run() {
+	out=$("$@" 2>"$TMP/.stderr"); rc=$?
+	err=$(cat "$TMP/.stderr")
+}
+
+is() { if [ "$1" = "$2" ]; then pass "$3"; else fail "$3" "got:  $1" "want: $2"; fi; }
+like() {
+	if printf '%s\n' "$1" | grep -Eq -- "$2"; then pass "$3"
+	else fail "$3" "text: $1" "want: /$2/"; fi
+}
+unlike() {
+	if printf '%s\n' "$1" | grep -Eq -- "$2"; then fail "$3" "text: $1" "unwanted: /$2/"
+	else pass "$3"; fi
+}
+# ok_cmd "name" command...: passes when the command succeeds.
+ok_cmd() { local name=$1; shift; if "$@" >/dev/null 2>&1; then pass "$name"; else fail "$name" "command failed: $*"; fi; }
+
+# A fresh, empty workbook; its path is printed.
+new_workbook() {
+	local dir="$TMP/wb.$RANDOM$RANDOM"
+	"$CAIRN" init "$dir" --name test >/dev/null || { echo "cannot init $dir" >&2; return 1; }
+	echo "$dir"
+}
+
+# A demo workbook.
+demo_workbook() {
+	local dir="$TMP/demo.$RANDOM$RANDOM"
+	"$CAIRN" demo "$dir" >/dev/null || { echo "cannot make the demo in $dir" >&2; return 1; }
+	echo "$dir"
+}
+
+# git fsck and git status in a workbook must be clean.
+git_clean() {
+	local dir=$1
+	[ -z "$(git -C "$dir" status --porcelain)" ] && git -C "$dir" fsck --full >/dev/null 2>&1
+}
+
+done_testing() {
+	echo "1..$tap_n"
+	[ "$tap_failed" -eq 0 ]
+}
