@@ -34,6 +34,7 @@ cairn_status cairn_fail(cairn_error *err, cairn_status code, const char *fmt, ..
 cairn_status cairn_error_prefix(cairn_error *err, const char *fmt, ...)
 {
 	char prefix[512], old[CAIRN_ERROR_MAX];
+	size_t np, no;
 	va_list ap;
 
 	if (!err)
@@ -42,7 +43,16 @@ cairn_status cairn_error_prefix(cairn_error *err, const char *fmt, ...)
 	vsnprintf(prefix, sizeof prefix, fmt, ap);
 	va_end(ap);
 	memcpy(old, err->msg, sizeof old);
-	snprintf(err->msg, sizeof err->msg, "%s: %s", prefix, old);
+	old[sizeof old - 1] = '\0';
+	/* "prefix: old", cut to fit; the prefix is at most 511 bytes. */
+	np = strlen(prefix);
+	no = strlen(old);
+	if (np + 2 + no >= sizeof err->msg)
+		no = sizeof err->msg - np - 3;
+	memcpy(err->msg, prefix, np);
+	memcpy(err->msg + np, ": ", 2);
+	memcpy(err->msg + np + 2, old, no);
+	err->msg[np + 2 + no] = '\0';
 	return err->code;
 }
 

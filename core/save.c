@@ -536,18 +536,25 @@ static int change_order(const void *a, const void *b)
 cairn_status wb_commit_files(cairn_wb *wb, const cairn_oid *parent,
 			     const cairn_git_change *changes, size_t n,
 			     const cairn_identity *who, long long when, const char *message,
-			     long long pending_id, cairn_oid *out, cairn_error *err)
+			     long long pending_id, cairn_oid *out, double *commit_ms,
+			     cairn_error *err)
 {
 	cairn_git_author author = { who->name, who->email, when, 0 };
 	wb_loader *l = NULL;
+	struct timespec t0, t1;
 	cairn_status st;
 	int tries = 0;
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	do {
 		st = cairn_git_commit(wb->git, parent, changes, n, &author, message, out, err);
 		if (st == CAIRN_EBUSY)
 			usleep(100 * 1000);
 	} while (st == CAIRN_EBUSY && ++tries < 50);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (commit_ms)
+		*commit_ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+			     (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
 	if (st != CAIRN_OK)
 		return st;
 	/* The commit is durable; what follows is derived from it, and the
@@ -657,7 +664,7 @@ static cairn_status save_once(cairn_wb *wb, const cairn_edit *edits, size_t n,
 	if ((st = cairn_index_pending_add(wb->idx, &pend, &pending_id, err)))
 		goto done;
 	st = wb_commit_files(wb, &head, changes, nchanges, who, pend.when, msg, pending_id,
-			     &res->commit, err);
+			     &res->commit, &res->commit_ms, err);
 	if (st == CAIRN_EMOVED && cairn_index_begin(wb->idx, NULL) == CAIRN_OK) {
 		/* Someone committed first: forget this attempt; the caller redoes
 		 * it on the new HEAD. */

@@ -46,7 +46,8 @@ void wb_warn(cairn_wb *wb, const char *fmt, ...) __attribute__((format(printf, 2
 cairn_status wb_commit_files(cairn_wb *wb, const cairn_oid *parent,
 			     const cairn_git_change *changes, size_t n,
 			     const cairn_identity *who, long long when, const char *message,
-			     long long pending_id, cairn_oid *out, cairn_error *err);
+			     long long pending_id, cairn_oid *out, double *commit_ms,
+			     cairn_error *err);
 cairn_status wb_identity(cairn_wb *wb, cairn_identity *id, cairn_error *err);
 void wb_identity_done(cairn_identity *id);
 

@@ -631,7 +631,7 @@ cairn_status wb_recover(cairn_wb *wb, cairn_error *err)
 		st = wb_catch_up(wb, false, err);
 		if (st == CAIRN_OK)
 			st = wb_commit_files(wb, &head, changes, p.nfiles, &who, p.when, p.message,
-					     p.id, &out, err);
+					     p.id, &out, NULL, err);
 		free(changes);
 		if (st == CAIRN_OK)
 			wb_warn(wb, "saved an edit that was interrupted before it was committed: %s",

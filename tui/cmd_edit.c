@@ -20,6 +20,8 @@ static int report_save(cli *c, cairn_status st, cairn_save_result *res, cairn_er
 	} else {
 		size_t n = strcspn(res->message, "\n");
 		char *subject = strndup(res->message, n);
+		if (getenv("CAIRN_BENCH"))
+			fprintf(stderr, "commit-ms %.3f\n", res->commit_ms);
 		printf("saved %.12s  ", res->commit.hex);
 		cli_put(c, stdout, subject ? subject : "", false);
 		printf("\n");
@@ -104,9 +106,14 @@ int cmd_rm(cli *c, int argc, char **argv)
 static int json_refused(cli *c, const char *name, const cairn_json *at, const char *fmt,
 			const char *a, const char *b)
 {
-	char what[512];
-	snprintf(what, sizeof what, fmt, a, b);
-	return cli_fail(c, EXIT_REFUSED, "%s:%d:%d: %s", name, at->line, at->column, what);
+	cairn_buf what = CAIRN_BUF_INIT;
+	int rc;
+
+	cairn_buf_printf(&what, fmt, a, b);
+	rc = cli_fail(c, EXIT_REFUSED, "%s:%d:%d: %s", name, at->line, at->column,
+		      cairn_buf_str(&what));
+	cairn_buf_done(&what);
+	return rc;
 }
 
 /* Turn one {"kind","id","fields"} object into an edit (pointing into j). */

@@ -100,6 +100,7 @@ typedef struct cairn_save_result {
 	cairn_oid commit;       /* "" when nothing changed */
 	char *message;          /* the commit message (caller frees) */
 	size_t records;         /* records changed */
+	double commit_ms;       /* time spent writing the commit durably (benchmarks) */
 } cairn_save_result;
 
 /* Apply edits as one commit.  message NULL: one is written from the

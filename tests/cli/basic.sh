@@ -4,8 +4,9 @@
 
 run "$CAIRN" --help
 is "$rc" 0 "cairn --help exits 0"
+help=$out
 for v in init demo add set rm show ls status import commit check; do
-	like "$out" "^  $v " "cairn --help lists $v"
+	like "$help" "^  $v " "cairn --help lists $v"
 	run "$CAIRN" "$v" --help
 	is "$rc" 0 "cairn $v --help exits 0"
 	like "$out" "^usage: cairn \[-C DIR\] $v" "cairn $v --help shows its usage"

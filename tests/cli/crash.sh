@@ -7,6 +7,12 @@
 wb=$(new_workbook)
 "$CAIRN" -C "$wb" add person p name=P category=other role=leader >/dev/null
 rounds=${CAIRN_CRASH_ROUNDS:-200}
+# How long one save takes here (a sanitizer build is slower): kills are
+# spread over 0 to 1.5 times that.
+t0=$(date +%s%N)
+"$CAIRN" -C "$wb" add task k0 title="round 0" assignee=p >/dev/null
+span=$(( ($(date +%s%N) - t0) / 1000 * 3 / 2 ))   # microseconds
+diag "one save takes about $((span * 2 / 3 / 1000)) ms"
 returned=""
 killed=0
 i=0
@@ -14,14 +20,15 @@ while [ "$i" -lt "$rounds" ]; do
 	i=$((i + 1))
 	"$CAIRN" -C "$wb" add task "k$i" title="round $i" assignee=p >/dev/null 2>&1 &
 	pid=$!
-	# 0 to 29 ms: a save takes a few, so kills land all over it.
-	sleep "0.0$(printf '%02d' $((RANDOM % 30)))"
-	if kill -9 "$pid" 2>/dev/null; then
-		killed=$((killed + 1))
-		wait "$pid" 2>/dev/null
-	else
-		wait "$pid" && returned="$returned k$i"
-	fi
+	us=$(( (RANDOM * 32768 + RANDOM) % span ))
+	sleep "$(printf '%d.%06d' $((us / 1000000)) $((us % 1000000)))"
+	kill -9 "$pid" 2>/dev/null
+	# A process that finished before the kill is reaped with its own status.
+	wait "$pid" 2>/dev/null
+	case $? in
+	0) returned="$returned k$i" ;;
+	137) killed=$((killed + 1)) ;;
+	esac
 done
 diag "$rounds saves, $killed killed"
 

@@ -36,7 +36,7 @@ printf '[{"kind": "milestone", "id": "M10", "fields": {"title": "x", "deadline":
 run "$CAIRN" -C "$dst" import json "$TMP/bad1.json"
 is "$rc" 1 "an impossible date is refused"
 like "$err" "milestone/M10: deadline: .*2016-02-31 is not a date" "naming the record and field"
-printf '[{"kind": "task", "id": "T99", "fields": {"title": "x", "assignee": "nobody"}}]' > "$TMP/bad2.json"
+printf '[{"kind": "task", "id": "T99", "fields": {"title": "x", "status": "planned", "assignee": "nobody"}}]' > "$TMP/bad2.json"
 run "$CAIRN" -C "$dst" import json "$TMP/bad2.json"
 is "$rc" 1 "a reference to a missing person is refused"
 like "$err" "task/T99: assignee: there is no person/nobody" "naming it"

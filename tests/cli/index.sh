@@ -21,15 +21,15 @@ sed -i 's/^title: .*/title: Edited by hand/' "$wb/$m4"
 run c check
 is "$rc" 1 "check notices a hand edit"
 like "$out" "$m4: edited by hand and not committed" "naming the file"
-run c set M4 status=done
+run c set milestone/M4 status=done
 is "$rc" 4 "a save over a hand edit is refused"
 like "$err" "edited by hand and not committed; saving now would lose that edit" "because it would lose it"
 run c commit
 is "$rc" 0 "cairn commit saves the hand edit"
 is "$(git -C "$wb" log -1 --format=%s)" "Commit edits made by hand" "as a commit"
-run c show M4 --json
+run c show milestone/M4 --json
 like "$out" '"title": "Edited by hand"' "and the index has it"
-run c set M4 status=done
+run c set milestone/M4 status=done
 is "$rc" 0 "after which saving works again"
 
 # The index is only a cache.

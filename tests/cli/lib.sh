@@ -16,7 +16,7 @@ export CAIRN_SHARE="$top_srcdir/share"
 tap_n=0
 tap_failed=0
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/cairn-test.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
+trap '[ -n "${KEEP_TMP:-}" ] || rm -rf "$TMP"' EXIT
 
 # A pinned, private environment: no user config or git identity leaks in.
 export HOME="$TMP/home"

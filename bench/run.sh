@@ -1,0 +1,76 @@
+#!/bin/bash
+# cairn's benchmarks (make bench).  For workbooks of 1k, 10k and 100k
+# records, each figure beside its anchor, measured in the same run, as a
+# median of repeated runs, with the ratio:
+#   (a) one edit saved by `cairn set` (fsync on), process start to exit, beside
+#       `git add -A && git commit` of the same one-line change in a copy of the
+#       same tree with git's index warm; and the durable commit alone, inside
+#       the process;
+#   (b) `cairn status`, warm and cold page cache, beside taskwarrior's
+#       `task next` on as many tasks;
+#   (c) rebuilding the whole index from the records, beside `task import` of
+#       as many tasks.
+# CAIRN_BENCH_SIZES overrides the sizes ("1000 10000"); BENCH_DIR the folder.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+CAIRN=${CAIRN:-$here/../cairn}
+sizes=${CAIRN_BENCH_SIZES:-"1000 10000 100000"}
+dir=${BENCH_DIR:-${TMPDIR:-/tmp}/cairn-bench}
+mkdir -p "$dir"
+for tool in git python3 task; do
+	command -v $tool >/dev/null || {
+		echo "bench: installing what it needs (taskwarrior, python3)"
+		sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
+		$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq taskwarrior python3 >/dev/null
+		break
+	}
+done
+t() { python3 "$here/timeit.py" "$@"; }
+ratio() { python3 -c "print('%.3f' % ($1 / $2))"; }
+export HOME="$dir/home" CAIRN_CONFIG="$dir/config" GIT_CONFIG_NOSYSTEM=1
+mkdir -p "$HOME"
+printf '[user]\nname = Bench\nemail = bench@example.org\n' > "$CAIRN_CONFIG"
+git config --global user.name Bench; git config --global user.email bench@example.org
+printf 'confirmation=off\nverbose=nothing\nrecurrence=off\n' > "$HOME/.taskrc"
+
+rows=()
+for n in $sizes; do
+	wb="$dir/wb-$n"
+	if [ ! -d "$wb/.git" ]; then
+		echo "bench: generating a workbook of $n records"
+		python3 "$here/gen.py" "$n" "$wb" >/dev/null
+	fi
+	records=$(git -C "$wb" ls-tree -r --name-only HEAD | grep -c /)
+	tasks="$dir/wb-$n-tasks.json"
+	export TASKDATA="$dir/task-$n"
+
+	# (c) the index from the records, beside task import.
+	rebuild=$(t 3 --before "rm -rf '$wb/.cairn'" -- "'$CAIRN' -C '$wb' status")
+	timport=$(t 1 --before "rm -rf '$TASKDATA'; mkdir -p '$TASKDATA'" -- "task import '$tasks'")
+	# (b) the first screen, warm and cold, beside task next.
+	"$CAIRN" -C "$wb" status >/dev/null
+	warm=$(t 21 -- "'$CAIRN' -C '$wb' status")
+	cold=$(t 7 --cold "$wb/.cairn" "$wb/.git" "$wb/cairn.ini" "$CAIRN" -- "'$CAIRN' -C '$wb' status")
+	tnext=$(t 5 -- "task next limit:20")
+	tnext_cold=$(t 3 --cold "$TASKDATA" -- "task next limit:20")
+	# (a) one saved edit, beside git add -A && git commit in a copy.
+	anchor="$dir/git-$n"
+	rm -rf "$anchor"; cp -a "$wb" "$anchor"; rm -rf "$anchor/.cairn"
+	git -C "$anchor" status >/dev/null
+	m0=$(git -C "$wb" ls-tree -r --name-only HEAD milestones | head -1); m0=${m0##*/}
+	f0=$(git -C "$anchor" ls-tree -r --name-only HEAD milestones | head -1)
+	echo 0 > "$dir/counter"
+	set_cmd="c=\$((\$(cat '$dir/counter') + 1)); echo \$c > '$dir/counter'; CAIRN_BENCH=1 '$CAIRN' -C '$wb' set 'milestone/$m0' title=\"Edit \$c\" 2>>'$dir/commit-ms-$n'"
+	: > "$dir/commit-ms-$n"
+	cset=$(t 11 -- "$set_cmd")
+	commit_ms=$(grep -o '[0-9.]*' "$dir/commit-ms-$n" | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')
+	git_cmd="c=\$((\$(cat '$dir/counter') + 1)); echo \$c > '$dir/counter'; sed -i \"s/^title: .*/title: Edit \$c/\" '$anchor/$f0'; cd '$anchor' && git add -A && git commit -q -m edit"
+	gcommit=$(t 11 -- "$git_cmd")
+	rows+=("$(printf '%-7s %-34s %9s ms  %-28s %9s ms  %7sx' "$records" "cairn set (whole process)" "$cset" "git add -A && git commit" "$gcommit" "$(ratio "$cset" "$gcommit")")")
+	rows+=("$(printf '%-7s %-34s %9s ms  %-28s %9s ms  %7sx' "$records" "durable commit (in process)" "$commit_ms" "git add -A && git commit" "$gcommit" "$(ratio "$commit_ms" "$gcommit")")")
+	rows+=("$(printf '%-7s %-34s %9s ms  %-28s %9s ms  %7sx' "$records" "cairn status, warm" "$warm" "task next, warm" "$tnext" "$(ratio "$warm" "$tnext")")")
+	rows+=("$(printf '%-7s %-34s %9s ms  %-28s %9s ms  %7sx' "$records" "cairn status, cold" "$cold" "task next, cold" "$tnext_cold" "$(ratio "$cold" "$tnext_cold")")")
+	rows+=("$(printf '%-7s %-34s %9s ms  %-28s %9s ms  %7sx' "$records" "index rebuild (+status)" "$rebuild" "task import" "$timport" "$(ratio "$rebuild" "$timport")")")
+done
+printf '\n%-7s %-34s %12s  %-28s %12s  %8s\n' records cairn time anchor time ratio
+printf '%s\n' "${rows[@]}"

@@ -1,0 +1,462 @@
+/* The record format (see include/cairn/record.h and cairn-workbook(5)).
+ *
+ * The parser is cairn's own and strict, because records arrive from other
+ * members: one pass over the bytes, no line-length limit, and every refusal
+ * names the file and line and says what to write instead. */
+#include "cairn/record.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cairn/buf.h"
+
+void cairn_record_init(cairn_record *rec)
+{
+	rec->fields = NULL;
+	rec->nfields = rec->cap = 0;
+}
+
+void cairn_record_done(cairn_record *rec)
+{
+	for (size_t i = 0; i < rec->nfields; i++) {
+		free(rec->fields[i].key);
+		free(rec->fields[i].value);
+	}
+	free(rec->fields);
+	cairn_record_init(rec);
+}
+
+bool cairn_record_key_valid(const char *key)
+{
+	size_t n = 0;
+
+	if (!((key[0] >= 'a' && key[0] <= 'z') || (key[0] >= '0' && key[0] <= '9')))
+		return false;
+	for (const char *p = key; *p; p++, n++) {
+		char c = *p;
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
+		      c == '-'))
+			return false;
+	}
+	return n <= CAIRN_KEY_MAX;
+}
+
+/* Length of the valid UTF-8 sequence at p (at most n bytes), 0 if invalid:
+ * no overlong forms, no surrogates, nothing past U+10FFFF. */
+static size_t utf8_len(const unsigned char *p, size_t n)
+{
+	unsigned c = p[0];
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		return n >= 2 && (p[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (c >= 0xe0 && c <= 0xef) {
+		if (n < 3 || (p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80)
+			return 0;
+		if ((c == 0xe0 && p[1] < 0xa0) || (c == 0xed && p[1] >= 0xa0))
+			return 0;
+		return 3;
+	}
+	if (c >= 0xf0 && c <= 0xf4) {
+		if (n < 4 || (p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 ||
+		    (p[3] & 0xc0) != 0x80)
+			return 0;
+		if ((c == 0xf0 && p[1] < 0x90) || (c == 0xf4 && p[1] >= 0x90))
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
+const char *cairn_record_value_problem(const char *value)
+{
+	const unsigned char *p = (const unsigned char *)value;
+	size_t n = strlen(value);
+
+	for (size_t i = 0; i < n;) {
+		size_t len;
+		if (p[i] == '\r')
+			return "contains a carriage return (CR); use LF line ends";
+		len = utf8_len(p + i, n - i);
+		if (!len)
+			return "is not valid UTF-8";
+		i += len;
+	}
+	return NULL;
+}
+
+static cairn_status append(cairn_record *rec, char *key, char *value, cairn_error *err)
+{
+	if (rec->nfields == rec->cap) {
+		size_t cap = rec->cap ? rec->cap * 2 : 16;
+		cairn_field *grown = realloc(rec->fields, cap * sizeof *grown);
+		if (!grown) {
+			free(key);
+			free(value);
+			return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		}
+		rec->fields = grown;
+		rec->cap = cap;
+	}
+	rec->fields[rec->nfields].key = key;
+	rec->fields[rec->nfields].value = value;
+	rec->nfields++;
+	return CAIRN_OK;
+}
+
+static cairn_field *find(const cairn_record *rec, const char *key)
+{
+	for (size_t i = 0; i < rec->nfields; i++)
+		if (!strcmp(rec->fields[i].key, key))
+			return &rec->fields[i];
+	return NULL;
+}
+
+const char *cairn_record_get(const cairn_record *rec, const char *key)
+{
+	cairn_field *f = find(rec, key);
+	return f ? f->value : NULL;
+}
+
+cairn_status cairn_record_set(cairn_record *rec, const char *key, const char *value,
+			      cairn_error *err)
+{
+	const char *problem;
+	cairn_field *f;
+	char *copy;
+
+	if (!cairn_record_key_valid(key))
+		return cairn_fail(err, CAIRN_EINPUT,
+				  "'%s' is not a field name: use lower-case letters, digits, '.', '_' "
+				  "or '-' (at most %d)", key, CAIRN_KEY_MAX);
+	if ((problem = cairn_record_value_problem(value)))
+		return cairn_fail(err, CAIRN_EINPUT, "%s: the value %s", key, problem);
+	if (!(copy = strdup(value)))
+		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+	if ((f = find(rec, key))) {
+		free(f->value);
+		f->value = copy;
+		return CAIRN_OK;
+	}
+	{
+		char *k = strdup(key);
+		if (!k) {
+			free(copy);
+			return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		}
+		return append(rec, k, copy, err);
+	}
+}
+
+bool cairn_record_unset(cairn_record *rec, const char *key)
+{
+	cairn_field *f = find(rec, key);
+	size_t i;
+
+	if (!f)
+		return false;
+	i = (size_t)(f - rec->fields);
+	free(f->key);
+	free(f->value);
+	memmove(&rec->fields[i], &rec->fields[i + 1], (rec->nfields - i - 1) * sizeof *f);
+	rec->nfields--;
+	return true;
+}
+
+cairn_status cairn_record_copy(cairn_record *dst, const cairn_record *src, cairn_error *err)
+{
+	cairn_record_init(dst);
+	for (size_t i = 0; i < src->nfields; i++) {
+		char *k = strdup(src->fields[i].key), *v = strdup(src->fields[i].value);
+		cairn_status st;
+		if (!k || !v) {
+			free(k);
+			free(v);
+			cairn_record_done(dst);
+			return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		}
+		if ((st = append(dst, k, v, err))) {
+			cairn_record_done(dst);
+			return st;
+		}
+	}
+	return CAIRN_OK;
+}
+
+bool cairn_record_equal(const cairn_record *a, const cairn_record *b)
+{
+	if (a->nfields != b->nfields)
+		return false;
+	for (size_t i = 0; i < a->nfields; i++)
+		if (strcmp(a->fields[i].key, b->fields[i].key) ||
+		    strcmp(a->fields[i].value, b->fields[i].value))
+			return false;
+	return true;
+}
+
+/* ---- canonical order ---- */
+
+static size_t rank_of(const char *const *order, const char *key)
+{
+	size_t i = 0;
+	for (; order && order[i]; i++)
+		if (!strcmp(order[i], key))
+			return i;
+	return (size_t)-1;
+}
+
+void cairn_record_sort(cairn_record *rec, const char *const *order)
+{
+	/* Insertion sort: stable, and records have tens of fields. */
+	for (size_t i = 1; i < rec->nfields; i++) {
+		cairn_field f = rec->fields[i];
+		size_t rf = rank_of(order, f.key), j = i;
+		while (j > 0) {
+			cairn_field *g = &rec->fields[j - 1];
+			size_t rg = rank_of(order, g->key);
+			if (rg < rf || (rg == rf && (rf != (size_t)-1 || strcmp(g->key, f.key) <= 0)))
+				break;
+			rec->fields[j] = *g;
+			j--;
+		}
+		rec->fields[j] = f;
+	}
+}
+
+/* ---- parsing ---- */
+
+typedef struct parser {
+	const char *path;
+	cairn_record *rec;
+	cairn_error *err;
+	cairn_buf value;        /* the value being gathered */
+	char *key;              /* its key, while continuation lines may follow */
+	bool inline_value;      /* "key: value": no continuation may follow */
+	size_t ncont;           /* continuation lines gathered */
+	int *lines;             /* the line of each field, for duplicate messages */
+	size_t lines_cap;
+} parser;
+
+static cairn_status refuse(parser *p, int line, const char *what)
+{
+	return cairn_fail(p->err, CAIRN_EINPUT, "%s:%d: %s", p->path, line, what);
+}
+
+static cairn_status flush(parser *p, int line)
+{
+	char *v;
+	cairn_status st;
+
+	if (!p->key)
+		return CAIRN_OK;
+	if (p->value.oom || !(v = strdup(cairn_buf_str(&p->value))))
+		return cairn_fail(p->err, CAIRN_ENOMEM, "out of memory");
+	if (p->rec->nfields == p->lines_cap) {
+		size_t cap = p->lines_cap ? p->lines_cap * 2 : 16;
+		int *grown = realloc(p->lines, cap * sizeof *grown);
+		if (!grown) {
+			free(v);
+			return cairn_fail(p->err, CAIRN_ENOMEM, "out of memory");
+		}
+		p->lines = grown;
+		p->lines_cap = cap;
+	}
+	p->lines[p->rec->nfields] = line;
+	st = append(p->rec, p->key, v, p->err);
+	p->key = NULL;
+	cairn_buf_reset(&p->value);
+	p->ncont = 0;
+	return st;
+}
+
+static cairn_status field_line(parser *p, const char *s, size_t n, int line)
+{
+	const char *colon = memchr(s, ':', n);
+	size_t klen;
+	char *key, msg[CAIRN_KEY_MAX + 128];
+
+	if (!colon)
+		return refuse(p, line, "expected 'key: value'; a line of a long value starts with "
+			      "one space");
+	klen = (size_t)(colon - s);
+	if (klen == 0 || klen > CAIRN_KEY_MAX)
+		return refuse(p, line, "expected 'key: value' with a key of 1 to 128 characters");
+	if (!(key = malloc(klen + 1)))
+		return cairn_fail(p->err, CAIRN_ENOMEM, "out of memory");
+	memcpy(key, s, klen);
+	key[klen] = '\0';
+	if (!cairn_record_key_valid(key)) {
+		snprintf(msg, sizeof msg, "'%s' is not a field name: keys are lower-case letters, "
+			 "digits, '.', '_' and '-'", key);
+		free(key);
+		return refuse(p, line, msg);
+	}
+	for (size_t i = 0; i < p->rec->nfields; i++)
+		if (!strcmp(p->rec->fields[i].key, key)) {
+			snprintf(msg, sizeof msg, "duplicate key '%s' (first at line %d); remove one "
+				 "of them", key, p->lines[i]);
+			free(key);
+			return refuse(p, line, msg);
+		}
+	if (n > klen + 1 && s[klen + 1] != ' ') {
+		free(key);
+		return refuse(p, line, "write a space after the ':' (key: value)");
+	}
+	p->key = key;
+	p->inline_value = n > klen + 1;
+	if (n > klen + 2)
+		cairn_buf_add(&p->value, s + klen + 2, n - klen - 2);
+	return CAIRN_OK;
+}
+
+static cairn_status continuation_line(parser *p, const char *s, size_t n, int line)
+{
+	if (!p->key)
+		return refuse(p, line, "a line starting with a space continues a value, but no "
+			      "'key:' line comes before it");
+	if (p->inline_value)
+		return refuse(p, line, "a long value starts on the line after 'key:', with nothing "
+			      "after the ':'");
+	s++;
+	n--;
+	if (n == 0)
+		return refuse(p, line, "a line holding only a space: an empty line of text is "
+			      "written ' .'");
+	if (s[0] == '.') {
+		if (n == 1) {
+			n = 0;
+		} else if (s[1] == '.') {
+			s++;
+			n--;
+		} else {
+			return refuse(p, line, "a line of text starting with '.' is written with one "
+				      "more '.' (' ..text'); ' .' alone is an empty line");
+		}
+	}
+	if (p->ncont++)
+		cairn_buf_addc(&p->value, '\n');
+	cairn_buf_add(&p->value, s, n);
+	return CAIRN_OK;
+}
+
+cairn_status cairn_record_parse(cairn_record *rec, const char *data, size_t len,
+				const char *path, cairn_error *err)
+{
+	parser p = { path, rec, err, CAIRN_BUF_INIT, NULL, false, 0, NULL, 0 };
+	const unsigned char *u = (const unsigned char *)data;
+	cairn_status st = CAIRN_OK;
+	size_t start = 0;
+	int line = 1, key_line = 0;
+
+	cairn_record_init(rec);
+	if (len > CAIRN_RECORD_MAX)
+		return cairn_fail(err, CAIRN_EINPUT, "%s: %zu bytes, more than a record may hold (%u)",
+				  path, len, CAIRN_RECORD_MAX);
+	if (len >= 3 && u[0] == 0xef && u[1] == 0xbb && u[2] == 0xbf)
+		return cairn_fail(err, CAIRN_EINPUT, "%s:1: the file starts with a byte-order mark "
+				  "(BOM); save it as UTF-8 without one", path);
+	/* One pass: check the bytes of each line, then read the line. */
+	for (size_t i = 0; i <= len && st == CAIRN_OK;) {
+		if (i < len && u[i] != '\n') {
+			size_t l;
+			if (u[i] == '\0') {
+				st = refuse(&p, line, "a NUL byte; records are text");
+				break;
+			}
+			if (u[i] == '\r') {
+				st = refuse(&p, line, "carriage return (CR) found; cairn records use LF "
+					    "line ends: convert the file with dos2unix");
+				break;
+			}
+			l = utf8_len(u + i, len - i);
+			if (!l) {
+				st = refuse(&p, line, "not valid UTF-8; records are UTF-8 text");
+				break;
+			}
+			i += l;
+			continue;
+		}
+		/* A line ends at i (LF or end of data). */
+		if (i > start || i < len) {
+			const char *s = data + start;
+			size_t n = i - start;
+			if (n == 0) {
+				st = refuse(&p, line, "an empty line; an empty line inside a long value "
+					    "is written ' .'");
+			} else if (s[0] == ' ') {
+				st = continuation_line(&p, s, n, line);
+			} else {
+				st = flush(&p, key_line);
+				key_line = line;
+				if (st == CAIRN_OK)
+					st = field_line(&p, s, n, line);
+			}
+		}
+		if (i == len)
+			break;
+		i++;
+		start = i;
+		line++;
+	}
+	if (st == CAIRN_OK)
+		st = flush(&p, key_line);
+	free(p.key);
+	free(p.lines);
+	cairn_buf_done(&p.value);
+	if (st != CAIRN_OK)
+		cairn_record_done(rec);
+	return st;
+}
+
+/* ---- writing ---- */
+
+cairn_status cairn_record_write(const cairn_record *rec, char **out, size_t *len,
+				cairn_error *err)
+{
+	cairn_buf b = CAIRN_BUF_INIT;
+
+	*out = NULL;
+	for (size_t i = 0; i < rec->nfields; i++) {
+		const char *k = rec->fields[i].key, *v = rec->fields[i].value, *problem;
+		if (!cairn_record_key_valid(k)) {
+			cairn_buf_done(&b);
+			return cairn_fail(err, CAIRN_EINPUT, "'%s' is not a field name", k);
+		}
+		if ((problem = cairn_record_value_problem(v))) {
+			cairn_buf_done(&b);
+			return cairn_fail(err, CAIRN_EINPUT, "%s: the value %s", k, problem);
+		}
+		cairn_buf_adds(&b, k);
+		if (!strchr(v, '\n')) {
+			if (*v) {
+				cairn_buf_adds(&b, ": ");
+				cairn_buf_adds(&b, v);
+			} else {
+				cairn_buf_addc(&b, ':');
+			}
+			cairn_buf_addc(&b, '\n');
+			continue;
+		}
+		cairn_buf_adds(&b, ":\n");
+		for (const char *p = v;;) {
+			size_t n = strcspn(p, "\n");
+			if (n == 0) {
+				cairn_buf_adds(&b, " .\n");
+			} else {
+				cairn_buf_addc(&b, ' ');
+				if (p[0] == '.')
+					cairn_buf_addc(&b, '.');
+				cairn_buf_add(&b, p, n);
+				cairn_buf_addc(&b, '\n');
+			}
+			if (!p[n])
+				break;
+			p += n + 1;
+		}
+	}
+	if (!(*out = cairn_buf_detach(&b, len)))
+		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+	return CAIRN_OK;
+}
