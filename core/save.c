@@ -540,11 +540,18 @@ cairn_status wb_commit_files(cairn_wb *wb, const cairn_oid *parent,
 			     cairn_error *err)
 {
 	cairn_git_author author = { who->name, who->email, when, 0 };
+	cairn_git_index_lock ilock = { NULL, NULL, NULL, NULL, false };
+	cairn_error why;
 	wb_loader *l = NULL;
 	struct timespec t0, t1;
+	size_t moved;
 	cairn_status st;
 	int tries = 0;
 
+	/* git's index lock first: see core/gitindex.c.  If git is busy with it
+	 * for long, save anyway and bring its index in step at the end. */
+	if (cairn_git_lock_index(wb->git, 2000, &ilock, &why) != CAIRN_OK)
+		wb_warn(wb, "%s", why.msg);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	do {
 		st = cairn_git_commit(wb->git, parent, changes, n, &author, message, out, err);
@@ -555,8 +562,10 @@ cairn_status wb_commit_files(cairn_wb *wb, const cairn_oid *parent,
 	if (commit_ms)
 		*commit_ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
 			     (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
-	if (st != CAIRN_OK)
+	if (st != CAIRN_OK) {
+		cairn_git_unlock_index(&ilock);
 		return st;
+	}
 	/* The commit is durable; what follows is derived from it, and the
 	 * journal still holds the save until the index has caught up. */
 	for (size_t i = 0; i < n && st == CAIRN_OK; i++) {
@@ -565,17 +574,16 @@ cairn_status wb_commit_files(cairn_wb *wb, const cairn_oid *parent,
 					    err);
 		else
 			st = cairn_fs_remove(wb->root, changes[i].path, err);
-		if (st == CAIRN_OK)
-			wb_remember_path(wb, changes[i].path);
 	}
-	if (st != CAIRN_OK)
+	if (st != CAIRN_OK) {
+		cairn_git_unlock_index(&ilock);
 		return cairn_error_prefix(err, "saved as commit %.12s, but writing the file failed "
 					  "(the next cairn run finishes it)", out->hex);
-	if (!(l = wb_loader_new(wb)))
-		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
-	if ((st = cairn_index_bulk_begin(wb->idx, false, err))) {
+	}
+	if (!(l = wb_loader_new(wb)) || (st = cairn_index_bulk_begin(wb->idx, false, err))) {
 		wb_loader_free(l);
-		return st;
+		cairn_git_unlock_index(&ilock);
+		return l ? st : cairn_fail(err, CAIRN_ENOMEM, "out of memory");
 	}
 	for (size_t i = 0; i < n && st == CAIRN_OK; i++) {
 		if (!changes[i].data) {
@@ -593,15 +601,28 @@ cairn_status wb_commit_files(cairn_wb *wb, const cairn_oid *parent,
 	if (st == CAIRN_OK && pending_id)
 		st = cairn_index_pending_clear(wb->idx, pending_id, err);
 	if (st != CAIRN_OK) {
-		size_t moved;
 		cairn_index_rollback(wb->idx);
 		cairn_index_bulk_end(wb->idx, &moved, NULL);
+		cairn_git_unlock_index(&ilock);
 		return st;
 	}
-	{
-		size_t moved;
-		return cairn_index_bulk_end(wb->idx, &moved, err);
+	st = cairn_index_bulk_end(wb->idx, &moved, err);
+	wb->saved_any = true;
+	/* git's index gets these files and any left behind by earlier runs. */
+	for (size_t i = 0; i < n; i++)
+		wb_remember_path(wb, changes[i].path);
+	if (ilock.held) {
+		if (cairn_git_write_index_locked(&ilock, wb->git,
+						 (const char *const *)wb->saved_paths, wb->nsaved,
+						 &why) == CAIRN_OK) {
+			cairn_index_meta_set(wb->idx, "gitindex", out->hex, NULL);
+			wb_forget_paths(wb);
+		} else {
+			/* Brought in step when this process closes the workbook. */
+			wb_warn(wb, "%s", why.msg);
+		}
 	}
+	return st;
 }
 
 static cairn_status save_once(cairn_wb *wb, const cairn_edit *edits, size_t n,

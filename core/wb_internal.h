@@ -38,6 +38,8 @@ cairn_status wb_recover(cairn_wb *wb, cairn_error *err);
 cairn_status wb_checkout_path(cairn_wb *wb, const cairn_oid *commit, const char *path,
 			      cairn_error *err);
 cairn_status wb_remember_path(cairn_wb *wb, const char *path);
+/* git's index is in step with everything remembered. */
+void wb_forget_paths(cairn_wb *wb);
 void wb_warn(cairn_wb *wb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Commit files (from a save or a recovered journal) and make the work tree

@@ -310,6 +310,10 @@ cairn_status cairn_wb_open(const char *root, const cairn_config *cfg, cairn_warn
 	if ((st = cairn_git_head(wb->git, &head, err)) ||
 	    (st = cairn_index_meta_get(wb->idx, "head", indexed, sizeof indexed, err)))
 		goto fail;
+	/* Before any save of this process, so that its write of git's index
+	 * takes along what earlier, killed runs left behind. */
+	if ((st = git_index_behind(wb, err)))
+		goto fail;
 	need_catch_up = rebuild || strcmp(indexed, head.hex) != 0 || !indexed[0];
 	if (has_pending || need_catch_up) {
 		if ((st = wb_lock(wb, err)))
@@ -322,8 +326,6 @@ cairn_status cairn_wb_open(const char *root, const cairn_config *cfg, cairn_warn
 		if (st != CAIRN_OK)
 			goto fail;
 	}
-	if ((st = git_index_behind(wb, err)))
-		goto fail;
 	free(dir);
 	free(index_path);
 	*out = wb;
@@ -352,27 +354,46 @@ cairn_status wb_remember_path(cairn_wb *wb, const char *path)
 	return CAIRN_OK;
 }
 
+void wb_forget_paths(cairn_wb *wb)
+{
+	for (size_t i = 0; i < wb->nsaved; i++)
+		free(wb->saved_paths[i]);
+	free(wb->saved_paths);
+	wb->saved_paths = NULL;
+	wb->nsaved = 0;
+}
+
 void cairn_wb_close(cairn_wb *wb)
 {
 	if (!wb)
 		return;
 	if (wb->git && wb->nsaved) {
+		/* Files a save could not bring in step under git's lock, or that
+		 * an earlier, killed run left behind. */
+		cairn_git_index_lock ilock = { NULL, NULL, NULL, NULL, false };
+		cairn_error err;
+		cairn_oid head;
+		if (wb_lock(wb, &err) == CAIRN_OK) {
+			if (cairn_git_head(wb->git, &head, &err) != CAIRN_OK ||
+			    cairn_git_lock_index(wb->git, 2000, &ilock, &err) != CAIRN_OK ||
+			    cairn_git_write_index_locked(&ilock, wb->git,
+							 (const char *const *)wb->saved_paths,
+							 wb->nsaved, &err) != CAIRN_OK)
+				wb_warn(wb, "git's index was not brought in step (%s); `git status` "
+					"may show saved records as changed until cairn runs again",
+					err.msg);
+			else
+				cairn_index_meta_set(wb->idx, "gitindex", head.hex, &err);
+			wb_unlock(wb);
+		}
+	}
+	if (wb->git && wb->saved_any) {
 		cairn_error err;
 		bool packed;
-		/* Once per process: rewriting git's index grows with the workbook. */
-		cairn_oid head;
-		if (cairn_git_sync_index(wb->git, (const char *const *)wb->saved_paths, wb->nsaved,
-					 &err) != CAIRN_OK)
-			wb_warn(wb, "git's index was not brought in step (%s); `git status` may "
-				"show the saved records until `git reset`", err.msg);
-		else if (cairn_git_head(wb->git, &head, &err) == CAIRN_OK)
-			cairn_index_meta_set(wb->idx, "gitindex", head.hex, &err);
 		if (cairn_git_maybe_pack(wb->git, CAIRN_PACK_THRESHOLD, &packed, &err) != CAIRN_OK)
 			wb_warn(wb, "packing objects: %s", err.msg);
 	}
-	for (size_t i = 0; i < wb->nsaved; i++)
-		free(wb->saved_paths[i]);
-	free(wb->saved_paths);
+	wb_forget_paths(wb);
 	while (wb->lock_depth > 0)
 		wb_unlock(wb);
 	cairn_index_close(wb->idx);

@@ -100,6 +100,28 @@ cairn_status cairn_git_is_ancestor(cairn_git *git, const cairn_oid *ancestor,
  * writes the index once. */
 cairn_status cairn_git_sync_index(cairn_git *git, const char *const *paths, size_t n,
 				  cairn_error *err);
+/* git's own lock on its index, held by a save from before it moves the
+ * branch until git's index holds the saved files, so that a concurrent
+ * `git commit` is refused by git rather than built from the old index
+ * (which would undo the save).  core/gitindex.c. */
+typedef struct cairn_git_index_lock {
+	char *path;             /* .git/index.lock */
+	char *index;            /* .git/index */
+	char *scratch;          /* where the new index is written first */
+	char *owner;            /* the pid of the cairn holding the lock */
+	bool held;
+} cairn_git_index_lock;
+/* Take the lock (a lock older than 5 s is stale and removed); waits at
+ * most timeout_ms for git to finish, then CAIRN_EBUSY. */
+cairn_status cairn_git_lock_index(const cairn_git *git, int timeout_ms, cairn_git_index_lock *lock,
+				  cairn_error *err);
+/* Write git's index with these files as the work tree holds them (a
+ * missing file is removed from it), and release the lock. */
+cairn_status cairn_git_write_index_locked(cairn_git_index_lock *lock, const cairn_git *git,
+					  const char *const *paths, size_t n, cairn_error *err);
+/* Release without writing (after a failure). */
+void cairn_git_unlock_index(cairn_git_index_lock *lock);
+
 /* Files whose work tree content differs from HEAD (git status, untracked
  * files included, ignored ones not): paths is a new array of new strings. */
 cairn_status cairn_git_changed_files(cairn_git *git, char ***paths, size_t *n,

@@ -28,7 +28,7 @@ gitter() {
 		until git -C "$wb" add NOTES.txt 2>/dev/null &&
 			git -C "$wb" commit -qm "notes $i" >/dev/null 2>&1; do
 			try=$((try + 1))
-			[ "$try" -lt 20 ] || { echo "git fail $i" >> "$TMP/failures"; break; }
+			[ "$try" -lt 200 ] || { echo "git fail $i" >> "$TMP/failures"; break; }
 			sleep 0.05
 		done
 	done
