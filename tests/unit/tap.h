@@ -35,14 +35,31 @@ static inline int tap_ok(int cond, const char *file, int line, const char *fmt, 
 
 #define ok(cond, ...) tap_ok(!!(cond), __FILE__, __LINE__, __VA_ARGS__)
 
-#define is_str(got, want, ...) do { \
-	const char *is_got_ = (got), *is_want_ = (want); \
-	int is_eq_ = (is_got_ == NULL && is_want_ == NULL) || \
-		(is_got_ && is_want_ && strcmp(is_got_, is_want_) == 0); \
-	if (!ok(is_eq_, __VA_ARGS__)) \
-		printf("#   got:  \"%s\"\n#   want: \"%s\"\n", \
-		       is_got_ ? is_got_ : "(null)", is_want_ ? is_want_ : "(null)"); \
-} while (0)
+/* A function rather than a macro: the message's arguments are often the
+ * very strings compared, and a macro's NULL test would let the compiler
+ * believe they may reach printf as NULL. */
+static inline int tap_is_str(const char *got, const char *want, const char *file, int line,
+			     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static inline int tap_is_str(const char *got, const char *want, const char *file, int line,
+			     const char *fmt, ...)
+{
+	va_list ap;
+	int eq = (got == NULL && want == NULL) || (got && want && strcmp(got, want) == 0);
+	printf("%s %d - ", eq ? "ok" : "not ok", ++tap_count);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	if (!eq) {
+		tap_failed++;
+		printf("#   failed at %s:%d\n", file, line);
+		printf("#   got:  \"%s\"\n#   want: \"%s\"\n", got ? got : "(null)", want ? want : "(null)");
+	}
+	fflush(stdout);
+	return eq;
+}
+
+#define is_str(got, want, ...) tap_is_str((got), (want), __FILE__, __LINE__, __VA_ARGS__)
 
 #define is_int(got, want, ...) do { \
 	long long is_got_ = (got), is_want_ = (want); \
