@@ -22,8 +22,6 @@
 #include "cairn/buf.h"
 #include "cairn/gitstore.h"
 
-#define STALE_LOCK_SECONDS 5
-
 static char *git_path(const cairn_git *git, const char *name)
 {
 	cairn_buf b = CAIRN_BUF_INIT;
@@ -31,54 +29,88 @@ static char *git_path(const cairn_git *git, const char *name)
 	return cairn_buf_detach(&b, NULL);
 }
 
-/* Which cairn process holds git's index lock: written beside it, so that
- * the next cairn knows at once a lock whose process was killed. */
-static void note_owner(const cairn_git_index_lock *lock)
+/* A lock file cairn makes holds "cairn PID" from its first instant (it is
+ * written under another name and hard-linked into place, which fails as
+ * O_EXCL does when the lock exists), so the next cairn knows a lock whose
+ * process was killed.  git's own lock files hold index data or nothing;
+ * they are git's to clean up, and cairn never removes them. */
+static long lock_owner(const char *path)
 {
-	FILE *f = fopen(lock->owner, "w");
-	if (f) {
-		fprintf(f, "%ld\n", (long)getpid());
-		fclose(f);
-	}
-}
-
-static bool owner_gone(const cairn_git_index_lock *lock)
-{
-	FILE *f = fopen(lock->owner, "r");
+	char head[32];
 	long pid = 0;
-	bool gone;
+	FILE *f = fopen(path, "r");
+	size_t got;
 
 	if (!f)
-		return false;
-	gone = fscanf(f, "%ld", &pid) == 1 && pid > 0 && kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+		return 0;
+	got = fread(head, 1, sizeof head - 1, f);
 	fclose(f);
-	return gone;
+	head[got] = '\0';
+	if (strncmp(head, "cairn ", 6) != 0 || sscanf(head + 6, "%ld", &pid) != 1)
+		return 0;
+	return pid;
+}
+
+static bool process_gone(long pid)
+{
+	return pid > 0 && kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+}
+
+/* Take away a lock left by a killed cairn.  Renamed aside first and read
+ * again there, so that a lock another cairn made in between is put back
+ * rather than removed. */
+static void clear_stale_lock(const cairn_git_index_lock *lock, long dead)
+{
+	cairn_buf aside = CAIRN_BUF_INIT;
+
+	cairn_buf_printf(&aside, "%s.stale.%ld", lock->path, (long)getpid());
+	if (!aside.oom && rename(lock->path, cairn_buf_str(&aside)) == 0) {
+		if (lock_owner(cairn_buf_str(&aside)) != dead)
+			(void)link(cairn_buf_str(&aside), lock->path);
+		unlink(cairn_buf_str(&aside));
+	}
+	cairn_buf_done(&aside);
+	/* and the name the dead cairn made its lock under */
+	{
+		char *gitdir = strdup(lock->path), *slash = gitdir ? strrchr(gitdir, '/') : NULL;
+		if (slash) {
+			slash[1] = '\0';
+			cairn_buf_printf(&aside, "%scairn-index.owner.%ld", gitdir, dead);
+			unlink(cairn_buf_str(&aside));
+			cairn_buf_done(&aside);
+		}
+		free(gitdir);
+	}
 }
 
 cairn_status cairn_git_lock_index(const cairn_git *git, int timeout_ms, cairn_git_index_lock *lock,
 				  cairn_error *err)
 {
-	struct stat sb;
-	int waited = 0, fd;
+	int waited = 0;
+	long pid;
+	FILE *f;
+	cairn_buf name = CAIRN_BUF_INIT;
 
 	lock->held = false;
+	cairn_buf_printf(&name, "cairn-index.owner.%ld", (long)getpid());
 	lock->path = git_path(git, "index.lock");
 	lock->index = git_path(git, "index");
 	lock->scratch = git_path(git, "cairn-index.new");
-	lock->owner = git_path(git, "cairn-index.owner");
+	lock->owner = name.oom ? NULL : git_path(git, cairn_buf_str(&name));
+	cairn_buf_done(&name);
 	if (!lock->path || !lock->index || !lock->scratch || !lock->owner) {
 		cairn_git_unlock_index(lock);
 		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
 	}
+	if (!(f = fopen(lock->owner, "w")) || fprintf(f, "cairn %ld\n", (long)getpid()) < 0 ||
+	    fclose(f) != 0) {
+		cairn_status st = cairn_fail(err, CAIRN_EIO, "cannot write %s: %s", lock->owner,
+					     strerror(errno));
+		cairn_git_unlock_index(lock);
+		return st;
+	}
 	for (;;) {
-		/* A lock whose cairn was killed never goes away by itself.  The
-		 * owner is noted before the lock is taken, so a cairn killed in
-		 * between leaves a lock with a dead owner, never one without. */
-		if (owner_gone(lock))
-			unlink(lock->path);
-		note_owner(lock);
-		fd = open(lock->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-		if (fd >= 0)
+		if (link(lock->owner, lock->path) == 0)
 			break;
 		if (errno != EEXIST) {
 			cairn_status st = cairn_fail(err, CAIRN_EIO, "cannot make %s: %s", lock->path,
@@ -86,20 +118,20 @@ cairn_status cairn_git_lock_index(const cairn_git *git, int timeout_ms, cairn_gi
 			cairn_git_unlock_index(lock);
 			return st;
 		}
-		/* git's own lock, left by a git that died, is stale after a while. */
-		if (stat(lock->path, &sb) == 0 && time(NULL) - sb.st_mtime > STALE_LOCK_SECONDS &&
-		    unlink(lock->path) == 0)
+		if (process_gone(pid = lock_owner(lock->path))) {
+			clear_stale_lock(lock, pid);
 			continue;
+		}
 		if (waited >= timeout_ms) {
 			cairn_git_unlock_index(lock);
 			return cairn_fail(err, CAIRN_EBUSY,
-					  "git is using its index (%sindex.lock exists); try again when "
-					  "it is done", cairn_git_gitdir(git));
+					  "git is using its index (%sindex.lock exists; if no git "
+					  "command is running, a git that was killed left it: remove "
+					  "it)", cairn_git_gitdir(git));
 		}
 		usleep(10 * 1000);
 		waited += 10;
 	}
-	close(fd);
 	lock->held = true;
 	return CAIRN_OK;
 }
@@ -159,8 +191,114 @@ static void entry_from_stat(git_index_entry *e, const struct stat *sb)
 	e->mode = GIT_FILEMODE_BLOB;
 }
 
-cairn_status cairn_git_write_index_locked(cairn_git_index_lock *lock, const cairn_git *git,
-					  const char *const *paths, size_t n, cairn_error *err)
+/* The blob id of the work tree's file at path, if it is a regular file. */
+static bool worktree_blob(const cairn_git *git, const char *path, struct stat *sb, git_oid *id)
+{
+	cairn_buf full = CAIRN_BUF_INIT, data = CAIRN_BUF_INIT;
+	bool ok = false;
+	FILE *f;
+
+	cairn_buf_printf(&full, "%s%s", cairn_git_workdir(git), path);
+	if (lstat(cairn_buf_str(&full), sb) == 0 && S_ISREG(sb->st_mode) &&
+	    (f = fopen(cairn_buf_str(&full), "rb"))) {
+		char chunk[65536];
+		size_t got;
+		while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
+			cairn_buf_add(&data, chunk, got);
+		fclose(f);
+		ok = !data.oom && git_odb_hash(id, cairn_buf_str(&data), data.len, GIT_OBJECT_BLOB) == 0;
+	}
+	cairn_buf_done(&data);
+	cairn_buf_done(&full);
+	return ok;
+}
+
+/* Bring git's entry for one path in step with HEAD.  The entry only ever
+ * names HEAD's blob, which is in the object store: an entry naming the
+ * work tree's bytes (never written as an object) would make git believe a
+ * file is staged whose blob does not exist.  What a person staged with
+ * `git add` (the entry is the work tree's content, not HEAD's) is left as
+ * it is.  The file's stat data goes in only when the work tree holds
+ * exactly HEAD's bytes, so that git re-reads any other file. */
+static cairn_status step_entry(cairn_git *git, git_index *idx, const cairn_oid *head,
+			       const char *path, cairn_error *err)
+{
+	const git_index_entry *cur = git_index_get_bypath(idx, path, 0);
+	git_oid in_head, in_tree;
+	struct stat sb;
+	bool tracked, on_disk;
+	cairn_oid blob;
+	char *data = NULL;
+	size_t len;
+	cairn_status st;
+
+	st = cairn_git_read_path(git, head, path, &data, &len, &blob, err);
+	free(data);
+	if (st != CAIRN_OK && st != CAIRN_ENOTFOUND)
+		return st;
+	tracked = st == CAIRN_OK;
+	if (tracked && git_oid_fromstr(&in_head, blob.hex) < 0)
+		return cairn_fail(err, CAIRN_EIO, "bad object id %s", blob.hex);
+	on_disk = worktree_blob(git, path, &sb, &in_tree);
+	if (cur && tracked && git_oid_equal(&cur->id, &in_head))
+		return CAIRN_OK;                        /* already in step */
+	if (cur && on_disk && git_oid_equal(&cur->id, &in_tree))
+		return CAIRN_OK;                        /* staged by a person */
+	if (!tracked) {
+		if (cur)
+			git_index_remove(idx, path, 0);
+		return CAIRN_OK;
+	}
+	{
+		git_index_entry e;
+		memset(&e, 0, sizeof e);
+		if (on_disk && git_oid_equal(&in_tree, &in_head))
+			entry_from_stat(&e, &sb);
+		e.mode = GIT_FILEMODE_BLOB;
+		e.path = path;
+		e.id = in_head;
+		if (git_index_add(idx, &e) < 0)
+			return cairn_fail(err, CAIRN_EIO, "cannot update git's index at %s: %s", path,
+					  git_error_last() ? git_error_last()->message : "?");
+	}
+	return CAIRN_OK;
+}
+
+/* git trusts an entry's stat data only when the file's mtime is older
+ * than the index file: an entry written in the same second as its index
+ * is "racily clean" and git compares its content.  Rewriting the index a
+ * second later would make such an entry look trustworthy, and a file
+ * changed within that second (same size, same inode) would pass for
+ * unchanged, so `git add` would skip it.  git smudges those entries when it
+ * writes an index (a size of 0 makes it compare content); libgit2 does
+ * not for a standalone index, so do it here. */
+static cairn_status keep_racy_entries_racy(git_index *idx, const char *index_path,
+					   cairn_error *err)
+{
+	struct stat sb;
+	size_t n = git_index_entrycount(idx);
+
+	if (stat(index_path, &sb) != 0)
+		return CAIRN_OK;        /* no index yet: nothing it vouched for */
+	for (size_t i = 0; i < n; i++) {
+		const git_index_entry *cur = git_index_get_byindex(idx, i);
+		git_index_entry e;
+		if (!cur || cur->file_size == 0 || GIT_INDEX_ENTRY_STAGE(cur) != 0)
+			continue;
+		if ((int64_t)cur->mtime.seconds < (int64_t)sb.st_mtim.tv_sec)
+			continue;
+		e = *cur;
+		e.file_size = 0;
+		if (git_index_add(idx, &e) < 0)
+			return cairn_fail(err, CAIRN_EIO, "cannot update git's index at %s: %s",
+					  cur->path, git_error_last() ? git_error_last()->message : "?");
+	}
+	return CAIRN_OK;
+}
+
+cairn_status cairn_git_write_index_locked(cairn_git_index_lock *lock, cairn_git *git,
+					  const cairn_oid *head, const char *const *paths, size_t n,
+					  cairn_error *err)
 {
 	git_index *idx = NULL;
 	cairn_status st;
@@ -185,33 +323,12 @@ cairn_status cairn_git_write_index_locked(cairn_git_index_lock *lock, const cair
 				git_error_last() ? git_error_last()->message : "?");
 		goto done;
 	}
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		git_index_entry e;
-		struct stat sb;
-		cairn_buf full = CAIRN_BUF_INIT, data = CAIRN_BUF_INIT;
-		FILE *f;
-		memset(&e, 0, sizeof e);
-		cairn_buf_printf(&full, "%s%s", cairn_git_workdir(git), paths[i]);
-		/* The entry says what the work tree holds now, as git add would. */
-		if (lstat(cairn_buf_str(&full), &sb) == 0 && S_ISREG(sb.st_mode) &&
-		    (f = fopen(cairn_buf_str(&full), "rb"))) {
-			char chunk[65536];
-			size_t got;
-			while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
-				cairn_buf_add(&data, chunk, got);
-			fclose(f);
-			entry_from_stat(&e, &sb);
-			e.path = paths[i];
-			rc = data.oom ? -1 : git_odb_hash(&e.id, cairn_buf_str(&data), data.len,
-							  GIT_OBJECT_BLOB);
-			if (rc == 0)
-				rc = git_index_add(idx, &e);
-		} else {
-			git_index_remove(idx, paths[i], 0);
-		}
-		cairn_buf_done(&data);
-		cairn_buf_done(&full);
-	}
+	if ((st = keep_racy_entries_racy(idx, lock->index, err)))
+		goto done;
+	for (size_t i = 0; i < n && st == CAIRN_OK; i++)
+		st = step_entry(git, idx, head, paths[i], err);
+	if (st != CAIRN_OK)
+		goto done;
 	if (rc == 0)
 		rc = git_index_write(idx);
 	if (rc < 0) {

@@ -612,7 +612,7 @@ cairn_status wb_commit_files(cairn_wb *wb, const cairn_oid *parent,
 	for (size_t i = 0; i < n; i++)
 		wb_remember_path(wb, changes[i].path);
 	if (ilock.held) {
-		if (cairn_git_write_index_locked(&ilock, wb->git,
+		if (cairn_git_write_index_locked(&ilock, wb->git, out,
 						 (const char *const *)wb->saved_paths, wb->nsaved,
 						 &why) == CAIRN_OK) {
 			cairn_index_meta_set(wb->idx, "gitindex", out->hex, NULL);

@@ -374,11 +374,16 @@ void cairn_wb_close(cairn_wb *wb)
 		cairn_error err;
 		cairn_oid head;
 		if (wb_lock(wb, &err) == CAIRN_OK) {
-			if (cairn_git_head(wb->git, &head, &err) != CAIRN_OK ||
-			    cairn_git_lock_index(wb->git, 2000, &ilock, &err) != CAIRN_OK ||
-			    cairn_git_write_index_locked(&ilock, wb->git,
-							 (const char *const *)wb->saved_paths,
-							 wb->nsaved, &err) != CAIRN_OK)
+			/* HEAD is read under git's lock: a git commit may land
+			 * while we wait for it. */
+			cairn_status st = cairn_git_lock_index(wb->git, 2000, &ilock, &err);
+			if (st == CAIRN_OK && (st = cairn_git_head(wb->git, &head, &err)) != CAIRN_OK)
+				cairn_git_unlock_index(&ilock);
+			if (st == CAIRN_OK)
+				st = cairn_git_write_index_locked(&ilock, wb->git, &head,
+								  (const char *const *)wb->saved_paths,
+								  wb->nsaved, &err);
+			if (st != CAIRN_OK)
 				wb_warn(wb, "git's index was not brought in step (%s); `git status` "
 					"may show saved records as changed until cairn runs again",
 					err.msg);

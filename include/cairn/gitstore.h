@@ -108,17 +108,19 @@ typedef struct cairn_git_index_lock {
 	char *path;             /* .git/index.lock */
 	char *index;            /* .git/index */
 	char *scratch;          /* where the new index is written first */
-	char *owner;            /* the pid of the cairn holding the lock */
+	char *owner;            /* "cairn PID", linked to path to take the lock */
 	bool held;
 } cairn_git_index_lock;
-/* Take the lock (a lock older than 5 s is stale and removed); waits at
- * most timeout_ms for git to finish, then CAIRN_EBUSY. */
+/* Take the lock (one left by a killed cairn is removed; git's own never
+ * is); waits at most timeout_ms for git to finish, then CAIRN_EBUSY. */
 cairn_status cairn_git_lock_index(const cairn_git *git, int timeout_ms, cairn_git_index_lock *lock,
 				  cairn_error *err);
-/* Write git's index with these files as the work tree holds them (a
- * missing file is removed from it), and release the lock. */
-cairn_status cairn_git_write_index_locked(cairn_git_index_lock *lock, const cairn_git *git,
-					  const char *const *paths, size_t n, cairn_error *err);
+/* Write git's index with these files as commit head holds them (a file
+ * head lacks is removed from it; what a person staged is kept), and
+ * release the lock. */
+cairn_status cairn_git_write_index_locked(cairn_git_index_lock *lock, cairn_git *git,
+					  const cairn_oid *head, const char *const *paths, size_t n,
+					  cairn_error *err);
 /* Release without writing (after a failure). */
 void cairn_git_unlock_index(cairn_git_index_lock *lock);
 

@@ -25,10 +25,10 @@ gitter() {
 		# git itself refuses while cairn holds .git/index.lock; a person
 		# would run the command again, and so does this loop.
 		local try=0
-		until git -C "$wb" add NOTES.txt 2>/dev/null &&
-			git -C "$wb" commit -qm "notes $i" >/dev/null 2>&1; do
+		until git -C "$wb" add NOTES.txt 2>"$TMP/git.err" &&
+			git -C "$wb" commit -qm "notes $i" >"$TMP/git.err" 2>&1; do
 			try=$((try + 1))
-			[ "$try" -lt 200 ] || { echo "git fail $i" >> "$TMP/failures"; break; }
+			[ "$try" -lt 200 ] || { echo "git fail $i: $(cat "$TMP/git.err")" >> "$TMP/failures"; break; }
 			sleep 0.05
 		done
 	done
