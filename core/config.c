@@ -140,6 +140,37 @@ static int on_setting(void *user, const char *section, const char *name, const c
 	return 1;
 }
 
+/* Debian's inih (r55, INI_MAX_LINE 200, no growing buffer) reads at most
+ * 199 bytes of a line and reads the rest as a line of its own, so the tail
+ * of a long comment could become a setting.  Lines longer than that are
+ * reported here and blanked in a copy of the text before inih sees it,
+ * which keeps every other line's number. */
+#define INI_LONGEST_LINE 199
+
+static char *without_long_lines(loader *l, const char *text)
+{
+	char *copy = strdup(text);
+	int line = 1;
+
+	if (!copy)
+		return NULL;
+	for (char *p = copy; *p; line++) {
+		char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		if (len > INI_LONGEST_LINE) {
+			char what[96];
+			snprintf(what, sizeof what, "this line is %zu bytes long", len);
+			warn_line(l, line, "%s; cairn reads settings lines of at most 199 bytes: "
+				  "shorten it (it is ignored)", what, "");
+			memset(p, ' ', len);
+		}
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	return copy;
+}
+
 static cairn_status run_loader(loader *l, int rc, cairn_error *err)
 {
 	if (rc > 0)
@@ -148,6 +179,20 @@ static cairn_status run_loader(loader *l, int rc, cairn_error *err)
 	if (l->status != CAIRN_OK)
 		return cairn_fail(err, l->status, "%s: out of memory", l->path);
 	return CAIRN_OK;
+}
+
+/* Run inih over l->text, long lines blanked (see above). */
+static cairn_status parse_text(loader *l, cairn_error *err)
+{
+	char *text = without_long_lines(l, l->text);
+	cairn_status st;
+
+	if (!text)
+		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+	l->text = l->scan = text;
+	st = run_loader(l, ini_parse_string(text, on_setting, l), err);
+	free(text);
+	return st;
 }
 
 static char *default_config_path(void)
@@ -172,7 +217,6 @@ cairn_status cairn_config_load(cairn_config *cfg, cairn_warn_fn warn, void *ctx,
 	cairn_buf text = CAIRN_BUF_INIT;
 	cairn_status st;
 	FILE *f;
-	int rc;
 
 	memset(cfg, 0, sizeof *cfg);
 	cfg->path = default_config_path();
@@ -200,8 +244,7 @@ cairn_status cairn_config_load(cairn_config *cfg, cairn_warn_fn warn, void *ctx,
 	l.ctx = ctx;
 	l.target = cfg;
 	l.table = user_settings;
-	rc = ini_parse_string(l.text, on_setting, &l);
-	st = run_loader(&l, rc, err);
+	st = parse_text(&l, err);
 	cairn_buf_done(&text);
 	return st;
 }
@@ -229,7 +272,7 @@ cairn_status cairn_settings_parse(const char *text, const char *path, cairn_sett
 	l.ctx = ctx;
 	l.target = s;
 	l.table = workbook_settings;
-	st = run_loader(&l, ini_parse_string(text, on_setting, &l), err);
+	st = parse_text(&l, err);
 	if (st != CAIRN_OK)
 		return st;
 	if (s->schema > CAIRN_WORKBOOK_SCHEMA)
