@@ -147,6 +147,21 @@ static int on_setting(void *user, const char *section, const char *name, const c
  * which keeps every other line's number. */
 #define INI_LONGEST_LINE 199
 
+/* What inih would do with one line, so that every bad line is reported
+ * (inih's return value names only the first) and none is misread. */
+static bool line_is_setting_or_blank(const char *p, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r'))
+		i++;
+	if (i == len || p[i] == ';' || p[i] == '#')
+		return true;
+	if (p[i] == '[')
+		return memchr(p + i, ']', len - i) != NULL;
+	return memchr(p + i, '=', len - i) || memchr(p + i, ':', len - i);
+}
+
 static char *without_long_lines(loader *l, const char *text)
 {
 	char *copy = strdup(text);
@@ -156,13 +171,26 @@ static char *without_long_lines(loader *l, const char *text)
 		return NULL;
 	for (char *p = copy; *p; line++) {
 		char *nl = strchr(p, '\n');
-		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		size_t len = nl ? (size_t)(nl - p) : strlen(p), indent;
 		if (len > INI_LONGEST_LINE) {
 			char what[96];
 			snprintf(what, sizeof what, "this line is %zu bytes long", len);
 			warn_line(l, line, "%s; cairn reads settings lines of at most 199 bytes: "
 				  "shorten it (it is ignored)", what, "");
 			memset(p, ' ', len);
+		} else if (!line_is_setting_or_blank(p, len)) {
+			warn_line(l, line, "%s%s", "this line is not 'key = value' or '[section]'; "
+				  "it is ignored", "");
+			memset(p, ' ', len);
+		}
+		/* inih reads an indented line after a setting as a new value
+		 * for the same key ("name = Maria" then "  Rossi" sets name to
+		 * "Rossi"): settings are one line each, so indentation is only
+		 * indentation. */
+		indent = strspn(p, " \t");
+		if (indent && indent < len) {
+			memmove(p, p + indent, len - indent);
+			memset(p + len - indent, ' ', indent);
 		}
 		if (!nl)
 			break;

@@ -4,7 +4,9 @@
  */
 #include "cairn/gitstore.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -321,16 +323,74 @@ static void summary_of(char *out, size_t size, const char *prefix, const char *m
 	snprintf(out, size, "%s%.*s", prefix, (int)n, message);
 }
 
+/* A cairn killed while libgit2 moved the branch leaves the branch's lock
+ * file, and every later save would wait on it.  So before moving it, cairn
+ * notes "the id it writes" in .git/cairn-ref.PID: a lock that holds that id
+ * while PID is gone is the dead cairn's, and is removed at once.  Any
+ * other lock is left alone until it is stale by age (git's own). */
+static void ref_marker_path(const cairn_git *g, long pid, char *out, size_t n)
+{
+	snprintf(out, n, "%scairn-ref.%ld", g->gitdir, pid);
+}
+
+static bool read_small(const char *path, char *buf, size_t n)
+{
+	FILE *f = fopen(path, "r");
+	size_t got;
+
+	if (!f)
+		return false;
+	got = fread(buf, 1, n - 1, f);
+	fclose(f);
+	buf[got] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	return true;
+}
+
+static bool remove_dead_cairns_lock(cairn_git *g, const char *lock)
+{
+	char held[128], noted[128], marker[4096];
+	bool removed = false;
+	struct dirent *de;
+	DIR *d;
+
+	if (!read_small(lock, held, sizeof held) || !held[0] || !(d = opendir(g->gitdir)))
+		return false;
+	while ((de = readdir(d))) {
+		char *end;
+		long pid;
+		if (strncmp(de->d_name, "cairn-ref.", 10) != 0)
+			continue;
+		pid = strtol(de->d_name + 10, &end, 10);
+		if (*end || pid <= 0 || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 ||
+		    errno != ESRCH)
+			continue;
+		ref_marker_path(g, pid, marker, sizeof marker);
+		if (read_small(marker, noted, sizeof noted) && !strcmp(noted, held) && !removed)
+			removed = unlink(lock) == 0;
+		unlink(marker);         /* a dead cairn's note is no use to anyone */
+	}
+	closedir(d);
+	return removed;
+}
+
 /* Compare-and-swap: move branch to id only if it is still at parent. */
 static cairn_status move_branch(cairn_git *g, const char *branch, const git_oid *id,
 				const git_oid *parent, const char *message, cairn_error *err)
 {
-	char log[256], lock[4096];
+	char log[256], lock[4096], marker[4096], hex[GIT_OID_HEXSZ + 1];
 	int attempt, rc = 0;
+	FILE *f;
 
 	summary_of(log, sizeof log, parent ? "commit: " : "commit (initial): ", message);
 	snprintf(lock, sizeof lock, "%s%s.lock", g->gitdir, branch);
-	for (attempt = 0; attempt < 2; attempt++) {
+	ref_marker_path(g, (long)getpid(), marker, sizeof marker);
+	git_oid_tostr(hex, sizeof hex, id);
+	if ((f = fopen(marker, "w"))) {
+		fprintf(f, "%s\n", hex);
+		fclose(f);
+	}
+	for (attempt = 0; attempt < 3; attempt++) {
 		git_reference *ref = NULL;
 
 		if (parent)
@@ -338,9 +398,11 @@ static cairn_status move_branch(cairn_git *g, const char *branch, const git_oid 
 		else
 			rc = git_reference_create(&ref, g->repo, branch, id, 0, log);
 		git_reference_free(ref);
-		if (rc != GIT_ELOCKED || !remove_stale_lock(lock))
+		if (rc != GIT_ELOCKED ||
+		    !(remove_dead_cairns_lock(g, lock) || remove_stale_lock(lock)))
 			break;
 	}
+	unlink(marker);
 	if (rc == 0)
 		return CAIRN_OK;
 	if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS || rc == GIT_ENOTFOUND)

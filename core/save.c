@@ -307,6 +307,21 @@ static cairn_status check_work_tree(plan *p, planned *q, cairn_error *err)
 	free(data);
 	if (st != CAIRN_OK || q->from_work_tree || !strcmp(blob.hex, q->base_blob.hex))
 		return st;
+	if (!q->base_blob.hex[0]) {
+		/* Not in the index as a record, but perhaps committed: a file
+		 * that could not be read (a problem) is in git's history, so
+		 * replacing it loses nothing. */
+		cairn_oid head, committed;
+		char *old = NULL;
+		size_t oldlen;
+		if (cairn_git_head(p->wb->git, &head, err) == CAIRN_OK &&
+		    cairn_git_read_path(p->wb->git, &head, q->path, &old, &oldlen, &committed,
+					err) == CAIRN_OK) {
+			free(old);
+			if (!strcmp(committed.hex, blob.hex))
+				return CAIRN_OK;
+		}
+	}
 	if (q->data && q->op != CAIRN_EDIT_REMOVE) {
 		cairn_oid want;
 		if ((st = cairn_git_hash_blob(q->data, q->len, &want, err)))

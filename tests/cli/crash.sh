@@ -34,6 +34,7 @@ diag "$rounds saves, $killed killed"
 
 run "$CAIRN" -C "$wb" status
 is "$rc" 0 "the workbook reopens after $killed kills"
+[ "$rc" -eq 0 ] || diag "$err"
 run "$CAIRN" -C "$wb" check
 is "$rc" 0 "cairn check finds the index in agreement with the records"
 [ "$rc" -eq 0 ] || diag "$out"
