@@ -21,6 +21,7 @@
 
 #include "cairn/buf.h"
 #include "cairn/gitstore.h"
+#include "gitindex_file.h"
 
 static char *git_path(const cairn_git *git, const char *name)
 {
@@ -213,54 +214,57 @@ static bool worktree_blob(const cairn_git *git, const char *path, struct stat *s
 	return ok;
 }
 
-/* Bring git's entry for one path in step with HEAD.  The entry only ever
- * names HEAD's blob, which is in the object store: an entry naming the
- * work tree's bytes (never written as an object) would make git believe a
- * file is staged whose blob does not exist.  What a person staged with
- * `git add` (the entry is the work tree's content, not HEAD's) is left as
- * it is.  The file's stat data goes in only when the work tree holds
- * exactly HEAD's bytes, so that git re-reads any other file. */
-static cairn_status step_entry(cairn_git *git, git_index *idx, const cairn_oid *head,
-			       const char *path, cairn_error *err)
+/* What HEAD and the work tree hold at path (see ix_change). */
+static cairn_status look_at(cairn_git *git, const cairn_oid *head, const char *path,
+			    ix_change *c, cairn_error *err)
 {
-	const git_index_entry *cur = git_index_get_bypath(idx, path, 0);
-	git_oid in_head, in_tree;
-	struct stat sb;
-	bool tracked, on_disk;
 	cairn_oid blob;
+	git_oid id;
 	char *data = NULL;
 	size_t len;
 	cairn_status st;
 
+	memset(c, 0, sizeof *c);
+	c->path = path;
 	st = cairn_git_read_path(git, head, path, &data, &len, &blob, err);
 	free(data);
 	if (st != CAIRN_OK && st != CAIRN_ENOTFOUND)
 		return st;
-	tracked = st == CAIRN_OK;
-	if (tracked && git_oid_fromstr(&in_head, blob.hex) < 0)
-		return cairn_fail(err, CAIRN_EIO, "bad object id %s", blob.hex);
-	on_disk = worktree_blob(git, path, &sb, &in_tree);
-	if (cur && tracked && git_oid_equal(&cur->id, &in_head))
-		return CAIRN_OK;                        /* already in step */
-	if (cur && on_disk && git_oid_equal(&cur->id, &in_tree))
-		return CAIRN_OK;                        /* staged by a person */
-	if (!tracked) {
-		if (cur)
-			git_index_remove(idx, path, 0);
+	c->tracked = st == CAIRN_OK;
+	if (c->tracked) {
+		if (git_oid_fromstr(&id, blob.hex) < 0)
+			return cairn_fail(err, CAIRN_EIO, "bad object id %s", blob.hex);
+		memcpy(c->head, id.id, 20);
+	}
+	c->on_disk = worktree_blob(git, path, &c->sb, &id);
+	if (c->on_disk)
+		memcpy(c->tree, id.id, 20);
+	return CAIRN_OK;
+}
+
+/* The same change through libgit2, for indexes the direct writer leaves
+ * alone. */
+static cairn_status apply_with_libgit2(git_index *idx, ix_change *c, cairn_error *err)
+{
+	const git_index_entry *cur = git_index_get_bypath(idx, c->path, 0);
+	git_index_entry e;
+
+	ix_resolve(c, cur ? cur->id.id : NULL);
+	if (c->what == IX_KEEP)
+		return CAIRN_OK;
+	if (c->what == IX_DROP) {
+		git_index_remove(idx, c->path, 0);
 		return CAIRN_OK;
 	}
-	{
-		git_index_entry e;
-		memset(&e, 0, sizeof e);
-		if (on_disk && git_oid_equal(&in_tree, &in_head))
-			entry_from_stat(&e, &sb);
-		e.mode = GIT_FILEMODE_BLOB;
-		e.path = path;
-		e.id = in_head;
-		if (git_index_add(idx, &e) < 0)
-			return cairn_fail(err, CAIRN_EIO, "cannot update git's index at %s: %s", path,
-					  git_error_last() ? git_error_last()->message : "?");
-	}
+	memset(&e, 0, sizeof e);
+	if (c->with_stat)
+		entry_from_stat(&e, &c->sb);
+	e.mode = GIT_FILEMODE_BLOB;
+	e.path = c->path;
+	memcpy(e.id.id, c->head, 20);
+	if (git_index_add(idx, &e) < 0)
+		return cairn_fail(err, CAIRN_EIO, "cannot update git's index at %s: %s", c->path,
+				  git_error_last() ? git_error_last()->message : "?");
 	return CAIRN_OK;
 }
 
@@ -301,48 +305,68 @@ cairn_status cairn_git_write_index_locked(cairn_git_index_lock *lock, cairn_git 
 					  cairn_error *err)
 {
 	git_index *idx = NULL;
-	cairn_status st;
-	int rc = 0;
+	ix_change *changes = NULL;
+	cairn_status st = CAIRN_OK;
+	bool handled = false;
 
 	if (!lock->held)
 		return cairn_fail(err, CAIRN_EINPUT, "git's index is not locked");
-	/* libgit2 writes a standalone index through its own "<path>.lock", so
-	 * work on a copy, then move it over git's lock file and into place.
-	 * A killed cairn may have left the copy's lock: we hold git's lock, so
-	 * nobody else is using it. */
-	{
+	if (n && !(changes = calloc(n, sizeof *changes))) {
+		st = cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < n && st == CAIRN_OK; i++)
+		st = look_at(git, head, paths[i], &changes[i], err);
+	if (st != CAIRN_OK)
+		goto done;
+	/* git's protocol: the new index is written into the lock file, which
+	 * is then renamed over the index. */
+	if ((st = ix_file_apply(lock->index, lock->path, changes, n, &handled, err)))
+		goto done;
+	if (!handled) {
+		/* libgit2 writes a standalone index through its own
+		 * "<path>.lock", so it works on a second name for the index (a
+		 * hard link, or a copy), whose new version then moves over git's
+		 * lock file.  A killed cairn may have left that name's lock: we
+		 * hold git's lock, so nobody else is using it. */
 		cairn_buf scratch_lock = CAIRN_BUF_INIT;
 		cairn_buf_printf(&scratch_lock, "%s.lock", lock->scratch);
 		unlink(cairn_buf_str(&scratch_lock));
 		cairn_buf_done(&scratch_lock);
+		unlink(lock->scratch);
+		if (link(lock->index, lock->scratch) != 0 &&
+		    (st = copy_file(lock->index, lock->scratch, err)))
+			goto done;
+		if (git_index_open(&idx, lock->scratch) < 0) {
+			st = cairn_fail(err, CAIRN_EIO, "cannot read git's index: %s",
+					git_error_last() ? git_error_last()->message : "?");
+			goto done;
+		}
+		if ((st = keep_racy_entries_racy(idx, lock->index, err)))
+			goto done;
+		for (size_t i = 0; i < n && st == CAIRN_OK; i++)
+			st = apply_with_libgit2(idx, &changes[i], err);
+		if (st != CAIRN_OK)
+			goto done;
+		if (git_index_write(idx) < 0) {
+			st = cairn_fail(err, CAIRN_EIO, "cannot update git's index: %s",
+					git_error_last() ? git_error_last()->message : "?");
+			goto done;
+		}
+		if (rename(lock->scratch, lock->path) != 0) {
+			st = cairn_fail(err, CAIRN_EIO, "cannot put git's new index in place: %s",
+					strerror(errno));
+			goto done;
+		}
 	}
-	if ((st = copy_file(lock->index, lock->scratch, err)))
-		goto done;
-	if (git_index_open(&idx, lock->scratch) < 0) {
-		st = cairn_fail(err, CAIRN_EIO, "cannot read git's index: %s",
-				git_error_last() ? git_error_last()->message : "?");
-		goto done;
-	}
-	if ((st = keep_racy_entries_racy(idx, lock->index, err)))
-		goto done;
-	for (size_t i = 0; i < n && st == CAIRN_OK; i++)
-		st = step_entry(git, idx, head, paths[i], err);
-	if (st != CAIRN_OK)
-		goto done;
-	if (rc == 0)
-		rc = git_index_write(idx);
-	if (rc < 0) {
-		st = cairn_fail(err, CAIRN_EIO, "cannot update git's index: %s",
-				git_error_last() ? git_error_last()->message : "?");
-		goto done;
-	}
-	if (rename(lock->scratch, lock->path) != 0 || rename(lock->path, lock->index) != 0) {
+	if (rename(lock->path, lock->index) != 0) {
 		st = cairn_fail(err, CAIRN_EIO, "cannot put git's new index in place: %s",
 				strerror(errno));
 		goto done;
 	}
 	lock->held = false;     /* the lock file became the index */
 done:
+	free(changes);
 	git_index_free(idx);
 	unlink(lock->scratch);
 	cairn_git_unlock_index(lock);

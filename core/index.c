@@ -27,6 +27,11 @@ struct cairn_index {
 	bool bulk_fast;
 };
 
+/* References are checked when a transaction commits, not row by row: a
+ * save may replace a person and the tasks that name it in any order, and
+ * SQLite then checks only the rows that changed instead of every table. */
+#define DEFERRED " DEFERRABLE INITIALLY DEFERRED"
+
 static cairn_status db_fail(cairn_index *idx, cairn_error *err, const char *what)
 {
 	int code = sqlite3_extended_errcode(idx->db);
@@ -98,8 +103,8 @@ static void schema_sql(cairn_buf *b)
 		quote_ident(b, def->name);
 		cairn_buf_adds(b, "(id TEXT PRIMARY KEY COLLATE NOCASE, path TEXT NOT NULL UNIQUE");
 		if (k == CAIRN_KIND_EVALUATION)
-			cairn_buf_adds(b, ", tool TEXT NOT NULL REFERENCES \"tool\"(id),"
-				       " evaluator TEXT NOT NULL REFERENCES \"person\"(id),"
+			cairn_buf_adds(b, ", tool TEXT NOT NULL REFERENCES \"tool\"(id)" DEFERRED ","
+				       " evaluator TEXT NOT NULL REFERENCES \"person\"(id)" DEFERRED ","
 				       " answered INTEGER, missing INTEGER");
 		for (size_t i = 0; i < def->nfields; i++) {
 			const cairn_field_def *f = &def->fields[i];
@@ -113,7 +118,7 @@ static void schema_sql(cairn_buf *b)
 			if (f->type == CAIRN_F_REF) {
 				cairn_buf_adds(b, " REFERENCES ");
 				quote_ident(b, cairn_kind_def_of(f->ref)->name);
-				cairn_buf_adds(b, "(id)");
+				cairn_buf_adds(b, "(id)" DEFERRED);
 			}
 			if (f->type == CAIRN_F_ENUM) {
 				cairn_buf_adds(b, " CHECK(");

@@ -548,6 +548,44 @@ static int change_order(const void *a, const void *b)
 	return strcmp(x->path, y->path);
 }
 
+/* The index takes the saved files and the commit they are in, and the
+ * journal forgets the save, in one transaction.  bulk: with every
+ * reference of the workbook checked after loading (see index.h). */
+static cairn_status index_saved(cairn_wb *wb, const cairn_git_change *changes, size_t n,
+				const cairn_oid *commit, long long pending_id, bool bulk,
+				cairn_error *err)
+{
+	wb_loader *l = wb_loader_new(wb);
+	size_t moved;
+	cairn_status st;
+
+	if (!l)
+		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+	st = bulk ? cairn_index_bulk_begin(wb->idx, false, err) : cairn_index_begin(wb->idx, err);
+	for (size_t i = 0; i < n && st == CAIRN_OK; i++) {
+		if (!changes[i].data) {
+			st = cairn_index_remove(wb->idx, changes[i].path, err);
+		} else {
+			cairn_oid blob;
+			st = cairn_git_hash_blob(changes[i].data, changes[i].len, &blob, err);
+			if (st == CAIRN_OK)
+				st = wb_loader_put(l, changes[i].path, 0100644, &blob, err);
+		}
+	}
+	wb_loader_free(l);
+	if (st == CAIRN_OK)
+		st = cairn_index_meta_set(wb->idx, "head", commit->hex, err);
+	if (st == CAIRN_OK && pending_id)
+		st = cairn_index_pending_clear(wb->idx, pending_id, err);
+	if (st != CAIRN_OK) {
+		cairn_index_rollback(wb->idx);
+		if (bulk)
+			cairn_index_bulk_end(wb->idx, &moved, NULL);
+		return st;
+	}
+	return bulk ? cairn_index_bulk_end(wb->idx, &moved, err) : cairn_index_commit(wb->idx, err);
+}
+
 cairn_status wb_commit_files(cairn_wb *wb, const cairn_oid *parent,
 			     const cairn_git_change *changes, size_t n,
 			     const cairn_identity *who, long long when, const char *message,
@@ -557,9 +595,7 @@ cairn_status wb_commit_files(cairn_wb *wb, const cairn_oid *parent,
 	cairn_git_author author = { who->name, who->email, when, 0 };
 	cairn_git_index_lock ilock = { NULL, NULL, NULL, NULL, false };
 	cairn_error why;
-	wb_loader *l = NULL;
 	struct timespec t0, t1;
-	size_t moved;
 	cairn_status st;
 	int tries = 0;
 
@@ -595,33 +631,18 @@ cairn_status wb_commit_files(cairn_wb *wb, const cairn_oid *parent,
 		return cairn_error_prefix(err, "saved as commit %.12s, but writing the file failed "
 					  "(the next cairn run finishes it)", out->hex);
 	}
-	if (!(l = wb_loader_new(wb)) || (st = cairn_index_bulk_begin(wb->idx, false, err))) {
-		wb_loader_free(l);
-		cairn_git_unlock_index(&ilock);
-		return l ? st : cairn_fail(err, CAIRN_ENOMEM, "out of memory");
-	}
-	for (size_t i = 0; i < n && st == CAIRN_OK; i++) {
-		if (!changes[i].data) {
-			st = cairn_index_remove(wb->idx, changes[i].path, err);
-		} else {
-			cairn_oid blob;
-			st = cairn_git_hash_blob(changes[i].data, changes[i].len, &blob, err);
-			if (st == CAIRN_OK)
-				st = wb_loader_put(l, changes[i].path, 0100644, &blob, err);
-		}
-	}
-	wb_loader_free(l);
-	if (st == CAIRN_OK)
-		st = cairn_index_meta_set(wb->idx, "head", out->hex, err);
-	if (st == CAIRN_OK && pending_id)
-		st = cairn_index_pending_clear(wb->idx, pending_id, err);
+	/* References were checked when the save was planned, so the index
+	 * follows in an ordinary transaction (SQLite checks the changed rows'
+	 * references at commit).  Should that check fail all the same, load
+	 * again the slow way, which moves any broken record to the problems
+	 * rather than refusing what git already holds. */
+	st = index_saved(wb, changes, n, out, pending_id, false, err);
+	if (st != CAIRN_OK && st != CAIRN_ENOMEM)
+		st = index_saved(wb, changes, n, out, pending_id, true, err);
 	if (st != CAIRN_OK) {
-		cairn_index_rollback(wb->idx);
-		cairn_index_bulk_end(wb->idx, &moved, NULL);
 		cairn_git_unlock_index(&ilock);
 		return st;
 	}
-	st = cairn_index_bulk_end(wb->idx, &moved, err);
 	wb->saved_any = true;
 	/* git's index gets these files and any left behind by earlier runs. */
 	for (size_t i = 0; i < n; i++)

@@ -1,0 +1,21 @@
+/* cairn: SHA-1, for the one file cairn writes in git's own format that
+ * libgit2 cannot write fast enough: git's index (see core/gitindex.c).
+ * Not for security: git names its index's checksum SHA-1, so SHA-1 it is. */
+#ifndef CAIRN_SHA1_H
+#define CAIRN_SHA1_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct cairn_sha1 {
+	uint32_t h[5];
+	uint64_t length;        /* bytes so far */
+	unsigned char block[64];
+	size_t used;            /* bytes waiting in block */
+} cairn_sha1;
+
+void cairn_sha1_init(cairn_sha1 *s);
+void cairn_sha1_update(cairn_sha1 *s, const void *data, size_t len);
+void cairn_sha1_final(cairn_sha1 *s, unsigned char digest[20]);
+
+#endif

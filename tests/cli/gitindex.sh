@@ -1,0 +1,50 @@
+#!/bin/bash
+# git's index after cairn saves: git status stays clean, plain git commits
+# never undo a save, what a person staged stays staged, and every index
+# format git writes is handled (cairn patches versions 2 and 3 itself and
+# leaves version 4 to libgit2).
+. "$(dirname "$0")/lib.sh"
+
+check_in_step() {   # workbook, what
+	local wb=$1 what=$2 path
+	is "$(git -C "$wb" status --porcelain)" "" "$what: git status is clean"
+	path=$(git -C "$wb" ls-files milestones persons | head -1)
+	is "$(git -C "$wb" ls-files -s "$path" | cut -d' ' -f2)" "$(git -C "$wb" rev-parse "HEAD:$path")" \
+		"$what: the index names HEAD's blob for $path"
+	ok_cmd "$what: git fsck is clean" git -C "$wb" fsck --no-dangling
+}
+
+for version in 2 3 4; do
+	wb=$(new_workbook)
+	"$CAIRN" -C "$wb" add person p name=P category=other role=leader >/dev/null
+	git -C "$wb" update-index --index-version "$version"
+	# A plain commit first, so that the index has a cache-tree (TREE).
+	echo "notes" > "$wb/NOTES.txt"
+	git -C "$wb" add NOTES.txt && git -C "$wb" commit -qm notes
+	"$CAIRN" -C "$wb" add milestone M1 title=one >/dev/null
+	"$CAIRN" -C "$wb" set M1 title=two >/dev/null
+	check_in_step "$wb" "index version $version"
+	is "$(git -C "$wb" update-index --show-index-version 2>/dev/null || echo "$version")" "$version" \
+		"index version $version: still version $version"
+
+	# A plain git commit after the save keeps the save.
+	echo "more notes" > "$wb/NOTES.txt"
+	git -C "$wb" commit -qam "more notes"
+	run "$CAIRN" -C "$wb" show milestone/M1 --json
+	like "$out" '"title": "two"' "index version $version: a plain commit does not undo the save"
+
+	# What a person staged stays staged across a save.
+	echo "staged" > "$wb/NOTES.txt"
+	git -C "$wb" add NOTES.txt
+	"$CAIRN" -C "$wb" set M1 title=three >/dev/null
+	is "$(git -C "$wb" diff --cached --name-only)" "NOTES.txt" \
+		"index version $version: a staged file stays staged"
+	git -C "$wb" commit -qm staged
+	check_in_step "$wb" "index version $version, after committing the staged file"
+
+	# A removed record leaves git's index too.
+	"$CAIRN" -C "$wb" rm milestone/M1 >/dev/null
+	check_in_step "$wb" "index version $version, after a removal"
+	is "$(git -C "$wb" ls-files milestones)" "" "index version $version: the removed record is not in git's index"
+done
+done_testing
