@@ -126,6 +126,23 @@ static int on_setting(void *user, const char *section, const char *name, const c
 	cairn_error err;
 	int line = find_line(l, name);
 
+	if (l->table == user_settings && !strcmp(section, "keys")) {
+		cairn_config *cfg = l->target;
+		struct cairn_binding *grown = realloc(cfg->bindings,
+						      (cfg->nbindings + 1) * sizeof *grown);
+		if (!grown) {
+			l->status = CAIRN_ENOMEM;
+			return 1;
+		}
+		cfg->bindings = grown;
+		grown[cfg->nbindings].action = strdup(name);
+		grown[cfg->nbindings].keys = strdup(value);
+		grown[cfg->nbindings].line = line;
+		if (!grown[cfg->nbindings].action || !grown[cfg->nbindings].keys)
+			l->status = CAIRN_ENOMEM;
+		cfg->nbindings++;
+		return 1;
+	}
 	for (const struct setting *s = l->table; s->section; s++) {
 		if (strcmp(s->section, section) || strcmp(s->key, name))
 			continue;
@@ -283,6 +300,11 @@ void cairn_config_done(cairn_config *cfg)
 	free(cfg->user_name);
 	free(cfg->user_email);
 	free(cfg->date_format);
+	for (size_t i = 0; i < cfg->nbindings; i++) {
+		free(cfg->bindings[i].action);
+		free(cfg->bindings[i].keys);
+	}
+	free(cfg->bindings);
 	memset(cfg, 0, sizeof *cfg);
 }
 

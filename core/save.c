@@ -562,16 +562,22 @@ static cairn_status index_saved(cairn_wb *wb, const cairn_git_change *changes, s
 	if (!l)
 		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
 	st = bulk ? cairn_index_bulk_begin(wb->idx, false, err) : cairn_index_begin(wb->idx, err);
-	for (size_t i = 0; i < n && st == CAIRN_OK; i++) {
-		if (!changes[i].data) {
-			st = cairn_index_remove(wb->idx, changes[i].path, err);
-		} else {
-			cairn_oid blob;
-			st = cairn_git_hash_blob(changes[i].data, changes[i].len, &blob, err);
-			if (st == CAIRN_OK)
-				st = wb_loader_put(l, changes[i].path, 0100644, &blob, err);
+	/* Evaluations last: their progress is counted against templates that
+	 * the same save may bring. */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < n && st == CAIRN_OK; i++) {
+			bool evaluation = !strncmp(changes[i].path, "evaluations/", 12);
+			if (evaluation != (pass == 1))
+				continue;
+			if (!changes[i].data) {
+				st = cairn_index_remove(wb->idx, changes[i].path, err);
+			} else {
+				cairn_oid blob;
+				st = cairn_git_hash_blob(changes[i].data, changes[i].len, &blob, err);
+				if (st == CAIRN_OK)
+					st = wb_loader_put(l, changes[i].path, 0100644, &blob, err);
+			}
 		}
-	}
 	wb_loader_free(l);
 	if (st == CAIRN_OK)
 		st = cairn_index_meta_set(wb->idx, "head", commit->hex, err);

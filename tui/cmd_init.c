@@ -8,6 +8,7 @@
 
 #include "cairn/buf.h"
 #include "cli.h"
+#include "tui.h"
 
 #define DEMO_FILE "demo/citizen-city.json"
 
@@ -124,6 +125,9 @@ int cmd_demo(cli *c, int argc, char **argv)
 	free(data_path);
 	if (rc != EXIT_DONE)
 		return rc;
+	/* On a terminal the demo opens; in a pipe it says where it is. */
+	if (c->out_tty && isatty(STDIN_FILENO))
+		return tui_run(c);
 	printf("%s\n", cairn_wb_root(c->wb));
 	return cli_print_status(c);
 }

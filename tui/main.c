@@ -10,6 +10,7 @@
 
 #include "cairn/sanitize.h"
 #include "cli.h"
+#include "tui.h"
 
 static void version(void)
 {
@@ -49,8 +50,18 @@ int main(int argc, char **argv)
 					argv[i]);
 		}
 	}
-	if (i >= argc)
-		return cli_usage(&c);
+	if (i >= argc) {
+		/* No verb: the terminal interface on the workbook here (or -C). */
+		if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+			return cli_usage(&c);
+		if (cairn_config_load(&c.cfg, cli_warn, &c, &err) != CAIRN_OK)
+			return cli_error(&c, &err);
+		if ((rc = cli_open_workbook(&c)) == EXIT_DONE)
+			rc = tui_run(&c);
+		cairn_wb_close(c.wb);
+		cairn_config_done(&c.cfg);
+		return rc;
+	}
 	verbs = cli_verbs(&nverbs);
 	for (size_t k = 0; k < nverbs; k++)
 		if (!strcmp(argv[i], verbs[k].name))

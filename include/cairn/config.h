@@ -12,6 +12,8 @@
  *   email = maria@example.org
  *   [display]
  *   date_format = dd/mm/yyyy
+ *   [keys]
+ *   down = j Down         (see cairn(1) for the actions and key names)
  *
  * The workbook's settings are the tracked file cairn.ini at its top:
  *
@@ -39,6 +41,14 @@ typedef struct cairn_config {
 	char *user_name;        /* NULL when not set */
 	char *user_email;
 	char *date_format;      /* NULL: the workbook's, else dd/mm/yyyy */
+	/* [keys]: "action = key key ..." lines as written, for the terminal
+	 * interface to check against its actions (the core knows none). */
+	struct cairn_binding {
+		char *action;
+		char *keys;
+		int line;
+	} *bindings;
+	size_t nbindings;
 } cairn_config;
 
 /* Load the user's configuration; warn (may be NULL) hears about bad lines.

@@ -56,4 +56,8 @@ is "$rc" 0 "cairn demo without a folder"
 first=$(echo "$out" | head -1)
 like "$first" "^$TMP/cairn-demo-" "makes a temporary workbook and prints its path"
 ok_cmd "which is a workbook" "$CAIRN" -C "$first" status
+# Evaluations count their answers against a template saved in the same
+# commit (the demo brings both at once).
+run "$CAIRN" -C "$first" ls evaluation status=submitted
+like "$out" "transformcity/bwg-1 +submitted +eip-1 +14" "an evaluation's answers are counted"
 done_testing

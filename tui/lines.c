@@ -1,0 +1,121 @@
+/* A list of lines with a selection, a scroll position and a filter: what
+ * every view of the terminal interface shows. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cairn/buf.h"
+#include "tui.h"
+
+void lines_clear(lines *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].text);
+		free(l->v[i].target);
+	}
+	l->n = 0;
+}
+
+line *lines_add(lines *l, enum line_style style, const char *target, const char *fmt, ...)
+{
+	cairn_buf b = CAIRN_BUF_INIT;
+	va_list ap;
+	int n;
+	line *ln;
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+		line *grown = realloc(l->v, cap * sizeof *grown);
+		if (!grown)
+			return NULL;
+		l->v = grown;
+		l->cap = cap;
+	}
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || !cairn_buf_grow(&b, (size_t)n))
+		return NULL;
+	va_start(ap, fmt);
+	vsnprintf(b.data, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b.len = (size_t)n;
+	ln = &l->v[l->n];
+	memset(ln, 0, sizeof *ln);
+	ln->text = cairn_buf_detach(&b, NULL);
+	ln->style = style;
+	ln->selectable = target != NULL;
+	ln->target = target ? strdup(target) : NULL;
+	ln->bar = -1;
+	ln->mark = -1;
+	if (!ln->text || (target && !ln->target)) {
+		free(ln->text);
+		free(ln->target);
+		return NULL;
+	}
+	l->n++;
+	return ln;
+}
+
+bool lines_visible(const lines *l, size_t i)
+{
+	if (!l->filter || !*l->filter || !l->v[i].selectable)
+		return true;
+	return strcasestr(l->v[i].text, l->filter) != NULL;
+}
+
+static bool can_select(const lines *l, size_t i)
+{
+	return i < l->n && l->v[i].selectable && lines_visible(l, i);
+}
+
+void lines_select(lines *l, const char *target)
+{
+	if (target)
+		for (size_t i = 0; i < l->n; i++)
+			if (can_select(l, i) && !strcmp(l->v[i].target, target)) {
+				l->sel = i;
+				return;
+			}
+	if (l->sel >= l->n)
+		l->sel = l->n ? l->n - 1 : 0;
+	if (!can_select(l, l->sel))
+		lines_move(l, 1);
+	if (!can_select(l, l->sel))
+		lines_move(l, -1);
+}
+
+void lines_move(lines *l, int delta)
+{
+	size_t i = l->sel;
+	int step = delta < 0 ? -1 : 1;
+	int left = delta < 0 ? -delta : delta;
+
+	if (!l->n)
+		return;
+	if (delta == 0)
+		left = 1;
+	while (left > 0) {
+		size_t j = i;
+		bool found = false;
+		while ((step < 0 && j > 0) || (step > 0 && j + 1 < l->n)) {
+			j = (size_t)((long)j + step);
+			if (can_select(l, j)) {
+				found = true;
+				break;
+			}
+		}
+		if (!found)
+			break;
+		i = j;
+		left--;
+	}
+	if (can_select(l, i) || !can_select(l, l->sel))
+		l->sel = i;
+}
+
+const line *lines_selected(const lines *l)
+{
+	return can_select(l, l->sel) ? &l->v[l->sel] : NULL;
+}

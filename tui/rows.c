@@ -1,0 +1,53 @@
+/* Rows of a kind's table, held for a view to lay out. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui.h"
+
+static cairn_status take_row(const char *const *values, void *ctx, cairn_error *err)
+{
+	rowset *r = ctx;
+	char **grown = realloc(r->cells, (r->nrows + 1) * r->ncols * sizeof *grown);
+
+	if (!grown)
+		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+	r->cells = grown;
+	for (size_t i = 0; i < r->ncols; i++) {
+		char **cell = &r->cells[r->nrows * r->ncols + i];
+		if (!(*cell = strdup(values[i] ? values[i] : ""))) {
+			for (size_t k = 0; k < i; k++)
+				free(r->cells[r->nrows * r->ncols + k]);
+			return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		}
+	}
+	r->nrows++;
+	return CAIRN_OK;
+}
+
+bool rows_load(app *a, rowset *r, cairn_kind kind, const char *const *cols, size_t ncols,
+	       const cairn_filter *filters, size_t nfilters, const char *order_by)
+{
+	cairn_error err;
+
+	memset(r, 0, sizeof *r);
+	r->ncols = ncols;
+	if (cairn_index_rows(cairn_wb_index(a->wb), kind, cols, ncols, filters, nfilters, order_by,
+			     0, take_row, r, &err) != CAIRN_OK) {
+		app_message(a, true, "%s", err.msg);
+		return false;
+	}
+	return true;
+}
+
+const char *rows_get(const rowset *r, size_t row, size_t col)
+{
+	return row < r->nrows && col < r->ncols ? r->cells[row * r->ncols + col] : "";
+}
+
+void rows_done(rowset *r)
+{
+	for (size_t i = 0; i < r->nrows * r->ncols; i++)
+		free(r->cells[i]);
+	free(r->cells);
+	memset(r, 0, sizeof *r);
+}

@@ -1,0 +1,414 @@
+/* One record: its fields, each edited in place (e or Enter) or in $EDITOR
+ * (E).  An evaluation is a form: its template's questions, each edited by
+ * its type (a yes/no toggles, a choice is picked by number or name, long
+ * text goes to $EDITOR), every change saved at once as a draft; S submits
+ * (required answers checked, the cursor taken to the first missing one),
+ * R returns with comments and V validates, each only for the right person.
+ * A milestone lists its tasks. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cairn/buf.h"
+#include "tui.h"
+
+typedef struct record_state {
+	char ref[160];          /* first: the init value, "kind/id" */
+} record_state;
+
+static bool load(app *a, const char *name, cairn_ref *ref, cairn_record *rec)
+{
+	cairn_index_hit hit;
+	cairn_error err;
+
+	cairn_record_init(rec);
+	if (cairn_wb_resolve(a->wb, name, &hit, &err) != CAIRN_OK ||
+	    cairn_wb_read(a->wb, &hit, rec, &err) != CAIRN_OK) {
+		app_message(a, true, "%s", err.msg);
+		return false;
+	}
+	*ref = hit.ref;
+	return true;
+}
+
+/* A value on one line: the first line of long text, with a sign of more. */
+static void one_line(const char *v, char *buf, size_t n)
+{
+	size_t len = strcspn(v, "\n");
+	snprintf(buf, n, "%.*s%s", (int)len, v, v[len] ? " [...]" : "");
+}
+
+static bool load_template(app *a, const cairn_record *rec, cairn_template *tpl)
+{
+	const char *tid = cairn_record_get(rec, "template");
+	cairn_error err;
+
+	memset(tpl, 0, sizeof *tpl);
+	if (!tid || cairn_wb_template(a->wb, tid, tpl, &err) != CAIRN_OK)
+		return false;
+	return true;
+}
+
+static void form_lines(app *a, const cairn_record *rec, lines *out)
+{
+	cairn_template tpl;
+	size_t answered = 0, missing = 0;
+	const char *first = NULL;
+
+	if (!load_template(a, rec, &tpl)) {
+		lines_add(out, LS_ALERT, NULL, "its template cannot be read: the answers are shown as stored");
+		return;
+	}
+	cairn_evaluation_progress(rec, &tpl, &answered, &missing, &first);
+	lines_add(out, LS_SECTION, NULL, "%s (version %d): %zu of %zu answered, %zu required missing",
+		  tpl.title ? tpl.title : tpl.id, tpl.version, answered, tpl.nquestions, missing);
+	{
+		const char *v = cairn_record_get(rec, "template_version");
+		if (v && atoi(v) != tpl.version)
+			lines_add(out, LS_ALERT, NULL, "answered on version %s of the template; it is now "
+				  "at version %d", v, tpl.version);
+	}
+	for (size_t i = 0; i < tpl.nquestions; i++) {
+		const cairn_question *q = &tpl.questions[i];
+		char key[CAIRN_KEY_MAX + 8], shown[256];
+		const char *v;
+		snprintf(key, sizeof key, "answer.%s", q->key);
+		v = cairn_record_get(rec, key);
+		one_line(v ? v : "", shown, sizeof shown);
+		lines_add(out, !v && q->required ? LS_ALERT : LS_TEXT, key, "%s%-3zu %s [%s]%s",
+			  q->required ? "*" : " ", i + 1, q->prompt ? q->prompt : q->key,
+			  cairn_qtype_label(q->type), "");
+		lines_add(out, v ? LS_GOOD : LS_DIM, NULL, "       %s",
+			  v ? shown : q->required ? "(required, not answered)" : "(not answered)");
+	}
+	cairn_template_done(&tpl);
+}
+
+static cairn_status add_task_line(const cairn_ref *from, const char *field, void *ctx,
+				  cairn_error *err)
+{
+	lines *out = ctx;
+	char target[200];
+	(void)err;
+	if (from->kind != CAIRN_KIND_TASK || strcmp(field, "milestone"))
+		return CAIRN_OK;
+	snprintf(target, sizeof target, "task/%s", from->id);
+	lines_add(out, LS_TEXT, target, "  task %s", from->id);
+	return CAIRN_OK;
+}
+
+static void record_build(app *a, void *state, lines *out)
+{
+	record_state *s = state;
+	const cairn_kind_def *def;
+	cairn_record rec;
+	cairn_ref ref;
+
+	if (!load(a, s->ref, &ref, &rec))
+		return;
+	def = cairn_kind_def_of(ref.kind);
+	for (size_t i = 0; i < def->nfields; i++) {
+		const cairn_field_def *f = &def->fields[i];
+		const char *v = cairn_record_get(&rec, f->name);
+		char shown[256], date[32];
+		if (f->type == CAIRN_F_DATE && v) {
+			cli_date(a->c, v, date, sizeof date);
+			v = date;
+		}
+		one_line(v ? v : "", shown, sizeof shown);
+		lines_add(out, LS_TEXT, f->name, "%-24s %s", f->label, shown);
+	}
+	/* Fields this cairn does not know (a newer one wrote them): shown, kept. */
+	for (size_t i = 0; i < rec.nfields; i++) {
+		const char *k = rec.fields[i].key;
+		if (cairn_kind_field(ref.kind, k) ||
+		    (def->dynamic_prefix && !strncmp(k, def->dynamic_prefix, strlen(def->dynamic_prefix))))
+			continue;
+		lines_add(out, LS_DIM, NULL, "%-24s %s", k, rec.fields[i].value);
+	}
+	if (ref.kind == CAIRN_KIND_EVALUATION) {
+		lines_add(out, LS_TEXT, NULL, "%s", "");
+		form_lines(a, &rec, out);
+	}
+	if (ref.kind == CAIRN_KIND_MILESTONE) {
+		cairn_error err;
+		lines_add(out, LS_TEXT, NULL, "%s", "");
+		lines_add(out, LS_SECTION, NULL, "Tasks");
+		cairn_index_referrers(cairn_wb_index(a->wb), &ref, add_task_line, out, &err);
+	}
+	cairn_record_done(&rec);
+}
+
+/* Save keys/values on the record; the evaluation moves from assigned to
+ * draft with its first answer (autosave). */
+static void save_fields(app *a, const cairn_ref *ref, const char **keys, const char **values,
+			size_t n)
+{
+	cairn_edit e = { CAIRN_EDIT_SET, *ref, keys, values, n, false, false };
+	cairn_save_result res;
+	cairn_error err;
+
+	if (n == 1) {
+		app_save_field(a, ref, keys[0], values[0]);
+		return;
+	}
+	memset(&res, 0, sizeof res);
+	if (cairn_wb_save(a->wb, &e, 1, NULL, &res, &err) != CAIRN_OK)
+		app_message(a, true, "%s", err.msg);
+	else
+		app_message(a, false, "saved %.12s  %s", res.commit.hex, res.message ? res.message : "");
+	cairn_save_result_done(&res);
+	app_rebuild(a);
+}
+
+static void save_answer(app *a, const cairn_ref *ref, const cairn_record *rec, const char *key,
+			const char *value)
+{
+	const char *keys[2] = { key, "status" }, *values[2] = { value, "draft" };
+	const char *status = cairn_record_get(rec, "status");
+	save_fields(a, ref, keys, values, status && !strcmp(status, "assigned") ? 2 : 1);
+}
+
+/* Edit field `key` of the record, the way its type asks. */
+static void edit(app *a, record_state *s, const char *key, bool in_editor)
+{
+	cairn_record rec;
+	cairn_ref ref;
+	const cairn_field_def *f;
+	const char *cur;
+	char question[512], *value = NULL;
+	cairn_template tpl;
+	const cairn_question *q = NULL;
+	bool have_tpl = false;
+
+	if (!load(a, s->ref, &ref, &rec))
+		return;
+	cur = cairn_record_get(&rec, key);
+	f = cairn_kind_field(ref.kind, key);
+	if (!f && ref.kind == CAIRN_KIND_EVALUATION && !strncmp(key, "answer.", 7) &&
+	    (have_tpl = load_template(a, &rec, &tpl)))
+		q = cairn_template_question(&tpl, key + 7);
+	a->prompt_key = key;
+	a->prompt_ref = s->ref;
+	if (q && q->type == CAIRN_Q_YESNO) {
+		value = strdup(cur && !strcmp(cur, "yes") ? "no" : "yes");
+	} else if ((q && q->type == CAIRN_Q_LONGTEXT) || (f && f->type == CAIRN_F_LONGTEXT) ||
+		   in_editor) {
+		value = app_edit_text(a, cur ? cur : "");
+	} else if (f && f->type == CAIRN_F_YESNO) {
+		value = strdup(cur && !strcmp(cur, "yes") ? "no" : "yes");
+	} else {
+		cairn_buf b = CAIRN_BUF_INIT;
+		char shown[64];
+		const char *init = cur;
+		if (q) {
+			cairn_buf_printf(&b, "%s", q->prompt ? q->prompt : q->key);
+			if (q->nchoices) {
+				cairn_buf_adds(&b, " (");
+				for (size_t i = 0; i < q->nchoices; i++)
+					cairn_buf_printf(&b, "%s%zu %s", i ? ", " : "", i + 1, q->choices[i]);
+				cairn_buf_adds(&b, q->type == CAIRN_Q_MULTIPLE ? "; several: 1,3)" : ")");
+			} else if (q->type == CAIRN_Q_SCALE) {
+				cairn_buf_adds(&b, " (1-5)");
+			} else if (q->type == CAIRN_Q_PERCENT) {
+				cairn_buf_adds(&b, " (0-100)");
+			}
+		} else {
+			cairn_buf_printf(&b, "%s", f ? f->label : key);
+			if (f && f->choices) {
+				cairn_buf_adds(&b, " (");
+				for (size_t i = 0; f->choices[i]; i++)
+					cairn_buf_printf(&b, "%s%s", i ? "/" : "", f->choices[i]);
+				cairn_buf_adds(&b, ")");
+			}
+		}
+		cairn_buf_adds(&b, ":");
+		snprintf(question, sizeof question, "%s", cairn_buf_str(&b));
+		cairn_buf_done(&b);
+		if (f && f->type == CAIRN_F_DATE && cur) {
+			cli_date(a->c, cur, shown, sizeof shown);
+			init = shown;
+		}
+		value = app_prompt(a, question, init);
+		/* A choice typed by its number. */
+		if (value && q && q->nchoices) {
+			cairn_buf out = CAIRN_BUF_INIT;
+			char *save = NULL, *copy = strdup(value);
+			bool all_numbers = copy != NULL;
+			for (char *t = copy ? strtok_r(copy, ", ", &save) : NULL; t;
+			     t = strtok_r(NULL, ", ", &save)) {
+				char *end;
+				long k = strtol(t, &end, 10);
+				if (*end || k < 1 || (size_t)k > q->nchoices) {
+					all_numbers = false;
+					break;
+				}
+				cairn_buf_printf(&out, "%s%s", out.len ? "," : "", q->choices[k - 1]);
+			}
+			free(copy);
+			if (all_numbers && out.len) {
+				free(value);
+				value = cairn_buf_detach(&out, NULL);
+			}
+			cairn_buf_done(&out);
+		}
+	}
+	a->prompt_key = a->prompt_ref = NULL;
+	if (value) {
+		if (ref.kind == CAIRN_KIND_EVALUATION && !strncmp(key, "answer.", 7))
+			save_answer(a, &ref, &rec, key, value);
+		else
+			app_save_field(a, &ref, key, value);
+		free(value);
+	}
+	if (have_tpl)
+		cairn_template_done(&tpl);
+	cairn_record_done(&rec);
+}
+
+/* The workflow: who may do what, and when. */
+static void workflow(app *a, record_state *s, tui_action act)
+{
+	cairn_record rec;
+	cairn_ref ref;
+	const char *status, *evaluator_id, *validator;
+	const char *keys[2], *values[2];
+	char *comments = NULL;
+
+	if (!load(a, s->ref, &ref, &rec))
+		return;
+	if (ref.kind != CAIRN_KIND_EVALUATION) {
+		app_message(a, true, "only an evaluation is submitted, returned or validated");
+		goto done;
+	}
+	if (!a->me[0]) {
+		app_message(a, true, "cairn does not know which person you are: set [user] email in "
+			    "your config to your email in the persons list");
+		goto done;
+	}
+	status = cairn_record_get(&rec, "status");
+	validator = cairn_record_get(&rec, "validator");
+	evaluator_id = strchr(ref.id, '/') ? strchr(ref.id, '/') + 1 : ref.id;
+	status = status ? status : "";
+	if (act == ACT_SUBMIT) {
+		cairn_template tpl;
+		size_t answered = 0, missing = 0;
+		const char *first = NULL;
+		if (strcmp(a->me, evaluator_id)) {
+			app_message(a, true, "only its evaluator, %s, submits this evaluation", evaluator_id);
+			goto done;
+		}
+		if (strcmp(status, "draft") && strcmp(status, "returned") && strcmp(status, "assigned")) {
+			app_message(a, true, "this evaluation is %s: only a draft or a returned one is "
+				    "submitted", status);
+			goto done;
+		}
+		if (load_template(a, &rec, &tpl)) {
+			cairn_evaluation_progress(&rec, &tpl, &answered, &missing, &first);
+			if (missing) {
+				char key[CAIRN_KEY_MAX + 8];
+				snprintf(key, sizeof key, "answer.%s", first);
+				lines_select(&a->stack[a->depth - 1].lines, key);
+				app_message(a, true, "%zu required answer%s missing; the cursor is on the "
+					    "first", missing, missing == 1 ? " is" : "s are");
+				cairn_template_done(&tpl);
+				goto done;
+			}
+			cairn_template_done(&tpl);
+		}
+		keys[0] = "status";
+		values[0] = "submitted";
+		save_fields(a, &ref, keys, values, 1);
+		goto done;
+	}
+	if (!validator || strcmp(a->me, validator)) {
+		app_message(a, true, "only its validator%s%s returns or validates this evaluation",
+			    validator ? ", " : "", validator ? validator : " (none is set yet)");
+		goto done;
+	}
+	if (!strcmp(validator, evaluator_id)) {
+		app_message(a, true, "the validator may not be the evaluator: set another validator");
+		goto done;
+	}
+	if (strcmp(status, "submitted")) {
+		app_message(a, true, "this evaluation is %s: only a submitted one is %s", status,
+			    act == ACT_VALIDATE ? "validated" : "returned");
+		goto done;
+	}
+	keys[0] = "status";
+	if (act == ACT_VALIDATE) {
+		values[0] = "validated";
+		save_fields(a, &ref, keys, values, 1);
+		goto done;
+	}
+	comments = app_prompt(a, "comments for the evaluator:", cairn_record_get(&rec, "comments"));
+	if (!comments)
+		goto done;
+	values[0] = "returned";
+	keys[1] = "comments";
+	values[1] = comments;
+	save_fields(a, &ref, keys, values, 2);
+done:
+	free(comments);
+	cairn_record_done(&rec);
+}
+
+static bool record_act(app *a, void *state, tui_action act)
+{
+	record_state *s = state;
+	const line *sel = lines_selected(&a->stack[a->depth - 1].lines);
+	char key[CAIRN_KEY_MAX + 8];
+
+	switch (act) {
+	case ACT_ENTER:
+	case ACT_EDIT:
+	case ACT_EDITOR:
+		if (!sel || !sel->target)
+			return true;
+		if (strchr(sel->target, '/')) {
+			app_push(a, &record_view, sel->target, strlen(sel->target) + 1, sel->target);
+			return true;
+		}
+		snprintf(key, sizeof key, "%s", sel->target);
+		edit(a, s, key, act == ACT_EDITOR);
+		return true;
+	case ACT_SUBMIT:
+	case ACT_RETURN:
+	case ACT_VALIDATE:
+		workflow(a, s, act);
+		return true;
+	default:
+		return false;
+	}
+}
+
+const view_ops record_view = {
+	.name = "record",
+	.state_size = sizeof(record_state),
+	.build = record_build,
+	.act = record_act,
+};
+
+/* ---- help: every binding, from the one table ---- */
+
+static void help_build(app *a, void *state, lines *out)
+{
+	(void)a;
+	(void)state;
+	lines_add(out, LS_HEAD, NULL, "%-18s %-16s %s", "action", "keys", "what it does");
+	for (int i = 1; i < ACT_COUNT; i++) {
+		char keys[64];
+		keys_describe((tui_action)i, keys, sizeof keys);
+		lines_add(out, LS_TEXT, keys_action_name((tui_action)i), "%-18s %-16s %s",
+			  keys_action_name((tui_action)i), keys, keys_action_help((tui_action)i));
+	}
+	lines_add(out, LS_TEXT, NULL, "%s", "");
+	lines_add(out, LS_DIM, NULL, "Rebind any action in ~/.config/cairn/config, [keys] section: "
+		  "down = j Down");
+}
+
+const view_ops help_view = {
+	.name = "help",
+	.state_size = 1,
+	.build = help_build,
+};

@@ -1,0 +1,265 @@
+/* A kind's records as a table: sorted by any column (s), filtered (/),
+ * opened (Enter), added to (a).  Persons come with the group's composition
+ * against the planned seats; tools with who evaluates them. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui.h"
+
+#define MAX_COLS 6
+
+static const struct table_columns {
+	cairn_kind kind;
+	const char *cols[MAX_COLS];
+	int widths[MAX_COLS];
+} tables[] = {
+	{ CAIRN_KIND_PERSON, { "id", "role", "category", "name", "email" }, { 12, 11, 15, 30, 0 } },
+	{ CAIRN_KIND_TARGET, { "id", "minimum", "label" }, { 12, 8, 0 } },
+	{ CAIRN_KIND_TOOL, { "id", "kind", "name" }, { 18, 12, 0 } },
+	{ CAIRN_KIND_TEMPLATE, { "id", "version", "title" }, { 12, 8, 0 } },
+	{ CAIRN_KIND_MILESTONE, { "id", "deadline", "status", "owner", "title" }, { 6, 10, 8, 12, 0 } },
+	{ CAIRN_KIND_TASK, { "id", "due", "status", "assignee", "milestone", "title" },
+	  { 12, 10, 8, 12, 6, 0 } },
+	{ CAIRN_KIND_PILOT, { "id", "status", "city", "country", "participants" }, { 10, 10, 18, 12, 0 } },
+	{ CAIRN_KIND_EVALUATION, { "tool", "evaluator", "status", "validator", "answered" },
+	  { 18, 12, 10, 12, 0 } },
+};
+
+typedef struct table_state {
+	cairn_kind kind;        /* first: the init value */
+	int sort;               /* the column sorted on */
+} table_state;
+
+static const struct table_columns *columns_of(cairn_kind kind)
+{
+	for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
+		if (tables[i].kind == kind)
+			return &tables[i];
+	return &tables[0];
+}
+
+static size_t ncols_of(const struct table_columns *t)
+{
+	size_t n = 0;
+	while (n < MAX_COLS && t->cols[n])
+		n++;
+	return n;
+}
+
+/* The planned seats of the working group (the Citizen City plan). */
+static void seats(app *a, lines *out)
+{
+	static const struct seat {
+		const char *category, *label;
+		int planned;
+	} plan[] = {
+		{ "brussels-wg", "Brussels working group", 2 },
+		{ "eip-commitment", "EIP commitments", 2 },
+		{ "city-network", "city or city network", 1 },
+		{ "industry", "industry", 1 },
+		{ "commission", "Commission", 1 },
+	};
+	static const char *const cols[] = { "category" };
+	rowset r;
+
+	if (!rows_load(a, &r, CAIRN_KIND_PERSON, cols, 1, NULL, 0, "id"))
+		return;
+	lines_add(out, LS_SECTION, NULL, "The group against its planned seats");
+	for (size_t s = 0; s < sizeof plan / sizeof plan[0]; s++) {
+		int have = 0;
+		for (size_t i = 0; i < r.nrows; i++)
+			have += !strcmp(rows_get(&r, i, 0), plan[s].category);
+		lines_add(out, have < plan[s].planned ? LS_ALERT : LS_TEXT, NULL,
+			  "  %-24s %d of %d %s", plan[s].label, have, plan[s].planned,
+			  have < plan[s].planned ? "SHORT" : "filled");
+	}
+	lines_add(out, LS_TEXT, NULL, "%s", "");
+	rows_done(&r);
+}
+
+/* Who evaluates each tool, with the evaluation's status. */
+static void assignments(app *a, lines *out)
+{
+	static const char *const cols[] = { "tool", "evaluator", "status" };
+	rowset r;
+
+	if (!rows_load(a, &r, CAIRN_KIND_EVALUATION, cols, 3, NULL, 0, "tool"))
+		return;
+	lines_add(out, LS_SECTION, NULL, "Assignments (tool: evaluator status); a in Evaluations assigns");
+	for (size_t i = 0; i < r.nrows;) {
+		char row[1024];
+		size_t used = 0, j = i;
+		used += (size_t)snprintf(row, sizeof row, "  %-18s", rows_get(&r, i, 0));
+		for (; j < r.nrows && !strcmp(rows_get(&r, j, 0), rows_get(&r, i, 0)); j++)
+			if (used < sizeof row)
+				used += (size_t)snprintf(row + used, sizeof row - used, " %s:%s",
+							 rows_get(&r, j, 1), rows_get(&r, j, 2));
+		lines_add(out, LS_TEXT, NULL, "%s", row);
+		i = j;
+	}
+	lines_add(out, LS_TEXT, NULL, "%s", "");
+	rows_done(&r);
+}
+
+static void table_build(app *a, void *state, lines *out)
+{
+	table_state *t = state;
+	const struct table_columns *tc = columns_of(t->kind);
+	size_t n = ncols_of(tc);
+	char head[512];
+	size_t used = 0;
+	rowset r;
+
+	if (t->kind == CAIRN_KIND_PERSON)
+		seats(a, out);
+	if (t->kind == CAIRN_KIND_TOOL)
+		assignments(a, out);
+	for (size_t c = 0; c < n; c++)
+		used += (size_t)snprintf(head + used, sizeof head - used, "%s%-*s%s",
+					 (int)c == t->sort ? "" : "", tc->widths[c] ? tc->widths[c] : 1,
+					 tc->cols[c], (int)c == t->sort ? "^ " : "  ");
+	lines_add(out, LS_HEAD, NULL, "%s", head);
+	if (!rows_load(a, &r, t->kind, tc->cols, n, NULL, 0, tc->cols[t->sort]))
+		return;
+	for (size_t i = 0; i < r.nrows; i++) {
+		char row[1024], target[200], shown[64];
+		used = 0;
+		for (size_t c = 0; c < n; c++) {
+			const char *v = rows_get(&r, i, c);
+			const cairn_field_def *f = cairn_kind_field(t->kind, tc->cols[c]);
+			if (f && f->type == CAIRN_F_DATE) {
+				cli_date(a->c, v, shown, sizeof shown);
+				v = shown;
+			}
+			used += (size_t)snprintf(row + used, sizeof row - used, "%-*s  ",
+						 tc->widths[c] ? tc->widths[c] : 1, v);
+			if (used >= sizeof row)
+				break;
+		}
+		if (t->kind == CAIRN_KIND_EVALUATION)
+			snprintf(target, sizeof target, "evaluation/%s/%s", rows_get(&r, i, 0),
+				 rows_get(&r, i, 1));
+		else
+			snprintf(target, sizeof target, "%s/%s", cairn_kind_def_of(t->kind)->name,
+				 rows_get(&r, i, 0));
+		lines_add(out, LS_TEXT, target, "%s", row);
+	}
+	if (!r.nrows)
+		lines_add(out, LS_DIM, NULL, "  none yet: press a to add one");
+	rows_done(&r);
+}
+
+/* "ID field=value field=value with spaces": split where a word is
+ * followed by '=', so that values may hold spaces. */
+static size_t split_fields(char *text, char **id, const char **keys, const char **values,
+			   size_t max)
+{
+	size_t n = 0;
+	char *p = text;
+
+	while (*p == ' ')
+		p++;
+	*id = p;
+	p += strcspn(p, " ");
+	if (*p)
+		*p++ = '\0';
+	while (*p && n < max) {
+		char *eq, *next;
+		while (*p == ' ')
+			p++;
+		if (!(eq = strchr(p, '=')))
+			break;
+		*eq = '\0';
+		keys[n] = p;
+		values[n] = eq + 1;
+		/* The value runs to the next " word=". */
+		next = eq + 1;
+		for (;;) {
+			char *sp = strchr(next, ' ');
+			char *w;
+			if (!sp) {
+				next = NULL;
+				break;
+			}
+			w = sp + 1;
+			while (*w == ' ')
+				w++;
+			if (w[strcspn(w, " =")] == '=' && strcspn(w, " =") > 0) {
+				*sp = '\0';
+				next = w;
+				break;
+			}
+			next = sp + 1;
+		}
+		n++;
+		if (!next)
+			break;
+		p = next;
+	}
+	return n;
+}
+
+static void add_record(app *a, table_state *t)
+{
+	char question[128], *text, *id;
+	const char *keys[32], *values[32];
+	cairn_save_result res;
+	cairn_error err;
+	cairn_edit e;
+	size_t n;
+
+	snprintf(question, sizeof question, "new %s (%s field=value ...):",
+		 cairn_kind_def_of(t->kind)->name,
+		 t->kind == CAIRN_KIND_EVALUATION ? "TOOL/EVALUATOR" : "ID");
+	if (!(text = app_prompt(a, question, NULL)))
+		return;
+	n = split_fields(text, &id, keys, values, 32);
+	memset(&e, 0, sizeof e);
+	e.op = CAIRN_EDIT_ADD;
+	e.ref.kind = t->kind;
+	snprintf(e.ref.id, sizeof e.ref.id, "%s", id);
+	e.keys = keys;
+	e.values = values;
+	e.n = n;
+	memset(&res, 0, sizeof res);
+	if (!*id)
+		app_message(a, true, "a new record needs an id first");
+	else if (cairn_wb_save(a->wb, &e, 1, NULL, &res, &err) != CAIRN_OK)
+		app_message(a, true, "%s", err.msg);
+	else
+		app_message(a, false, "saved %.12s  %s", res.commit.hex, res.message ? res.message : "");
+	cairn_save_result_done(&res);
+	free(text);
+	app_rebuild(a);
+}
+
+static bool table_act(app *a, void *state, tui_action act)
+{
+	table_state *t = state;
+	const line *sel = lines_selected(&a->stack[a->depth - 1].lines);
+
+	switch (act) {
+	case ACT_ENTER:
+		if (sel && sel->target)
+			app_push(a, &record_view, sel->target, strlen(sel->target) + 1, sel->target);
+		return true;
+	case ACT_SORT:
+		t->sort = (t->sort + 1) % (int)ncols_of(columns_of(t->kind));
+		app_rebuild(a);
+		app_message(a, false, "sorted by %s", columns_of(t->kind)->cols[t->sort]);
+		return true;
+	case ACT_ADD:
+		add_record(a, t);
+		return true;
+	default:
+		return false;
+	}
+}
+
+const view_ops table_view = {
+	.name = "table",
+	.state_size = sizeof(table_state),
+	.build = table_build,
+	.act = table_act,
+};
