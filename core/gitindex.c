@@ -319,9 +319,13 @@ cairn_status cairn_git_write_index_locked(cairn_git_index_lock *lock, cairn_git 
 		st = look_at(git, head, paths[i], &changes[i], err);
 	if (st != CAIRN_OK)
 		goto done;
-	/* git's protocol: the new index is written into the lock file, which
-	 * is then renamed over the index. */
-	if ((st = ix_file_apply(lock->index, lock->path, changes, n, &handled, err)))
+	/* git writes the new index into its lock file and renames that over
+	 * the index.  cairn writes it under a name of its own and renames that
+	 * over the index while it holds the lock, so that the lock file keeps
+	 * saying "cairn PID" to the end: a cairn killed halfway leaves a lock
+	 * the next one knows for its own, never one that looks like git's. */
+	unlink(lock->scratch);
+	if ((st = ix_file_apply(lock->index, lock->scratch, changes, n, &handled, err)))
 		goto done;
 	if (!handled) {
 		/* libgit2 writes a standalone index through its own
@@ -353,18 +357,12 @@ cairn_status cairn_git_write_index_locked(cairn_git_index_lock *lock, cairn_git 
 					git_error_last() ? git_error_last()->message : "?");
 			goto done;
 		}
-		if (rename(lock->scratch, lock->path) != 0) {
-			st = cairn_fail(err, CAIRN_EIO, "cannot put git's new index in place: %s",
-					strerror(errno));
-			goto done;
-		}
 	}
-	if (rename(lock->path, lock->index) != 0) {
+	if (rename(lock->scratch, lock->index) != 0) {
 		st = cairn_fail(err, CAIRN_EIO, "cannot put git's new index in place: %s",
 				strerror(errno));
 		goto done;
 	}
-	lock->held = false;     /* the lock file became the index */
 done:
 	free(changes);
 	git_index_free(idx);

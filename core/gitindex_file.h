@@ -34,7 +34,7 @@ typedef struct ix_change {
 void ix_resolve(ix_change *c, const unsigned char *cur);
 
 /* Read the index at index_path, resolve and apply changes, and write
- * the result to out_path (an existing file we own: git's lock), with
+ * the result to out_path (a file of cairn's own), with
  * entries younger than the old index smudged as git does.  *handled is
  * false, and nothing is written, when the index uses a feature this writer
  * does not (version 4, split index, sparse index, conflicts at a changed

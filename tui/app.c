@@ -340,8 +340,11 @@ char *app_prompt(app *a, const char *question, const char *initial)
 				wcstombs(a->prompt_text, buf, n + 1);
 		}
 	}
-	free(a->prompt_text);
-	a->prompt_text = NULL;
+	/* On a hangup, what was typed stays for tui_run to save. */
+	if (!tui_hangup) {
+		free(a->prompt_text);
+		a->prompt_text = NULL;
+	}
 	a->message[0] = '\0';
 	return result;
 }
@@ -734,7 +737,7 @@ int tui_run(cli *c)
 			app_message(&a, true, "%s: not here", keys_action_name(act));
 	}
 	/* A hangup with a prompt open: keep what was typed as a draft. */
-	if (tui_hangup && a.prompt_text && a.prompt_key && a.prompt_ref) {
+	if (tui_hangup && a.prompt_text && a.prompt_key[0] && a.prompt_ref[0]) {
 		cairn_ref ref;
 		cairn_error err;
 		if (cairn_ref_parse(a.prompt_ref, &ref, &err) == CAIRN_OK)

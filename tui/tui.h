@@ -155,8 +155,8 @@ struct app {
 	char *undo_value;
 	bool undo_ready;
 	/* A prompt in progress: on hangup its text is saved as a draft. */
-	const char *prompt_key;
-	const char *prompt_ref;
+	char prompt_key[CAIRN_KEY_MAX + 8];    /* "" when no field prompt is open */
+	char prompt_ref[160];
 	char *prompt_text;
 };
 

@@ -188,8 +188,8 @@ static void edit(app *a, record_state *s, const char *key, bool in_editor)
 	if (!f && ref.kind == CAIRN_KIND_EVALUATION && !strncmp(key, "answer.", 7) &&
 	    (have_tpl = load_template(a, &rec, &tpl)))
 		q = cairn_template_question(&tpl, key + 7);
-	a->prompt_key = key;
-	a->prompt_ref = s->ref;
+	snprintf(a->prompt_key, sizeof a->prompt_key, "%s", key);
+	snprintf(a->prompt_ref, sizeof a->prompt_ref, "%s", s->ref);
 	if (q && q->type == CAIRN_Q_YESNO) {
 		value = strdup(cur && !strcmp(cur, "yes") ? "no" : "yes");
 	} else if ((q && q->type == CAIRN_Q_LONGTEXT) || (f && f->type == CAIRN_F_LONGTEXT) ||
@@ -253,7 +253,8 @@ static void edit(app *a, record_state *s, const char *key, bool in_editor)
 			cairn_buf_done(&out);
 		}
 	}
-	a->prompt_key = a->prompt_ref = NULL;
+	if (!tui_hangup)
+		a->prompt_key[0] = a->prompt_ref[0] = '\0';
 	if (value) {
 		if (ref.kind == CAIRN_KIND_EVALUATION && !strncmp(key, "answer.", 7))
 			save_answer(a, &ref, &rec, key, value);
@@ -322,8 +323,8 @@ static void workflow(app *a, record_state *s, tui_action act)
 		goto done;
 	}
 	if (!validator || strcmp(a->me, validator)) {
-		app_message(a, true, "only its validator%s%s returns or validates this evaluation",
-			    validator ? ", " : "", validator ? validator : " (none is set yet)");
+		app_message(a, true, "only its validator (%s) returns or validates this evaluation",
+			    validator ? validator : "none is set yet");
 		goto done;
 	}
 	if (!strcmp(validator, evaluator_id)) {

@@ -1,0 +1,160 @@
+#!/bin/bash
+# The terminal interface in a real terminal: tmux runs cairn, the test
+# types keys (send-keys) and reads the screen (capture-pane).
+. "$(dirname "$0")/../cli/lib.sh"
+
+command -v tmux >/dev/null || { echo "1..0 # SKIP tmux is not installed"; exit 0; }
+SOCK="cairn-test-$$"
+T() { tmux -L "$SOCK" "$@"; }
+trap 'T kill-server 2>/dev/null; [ -n "${KEEP_TMP:-}" ] || rm -rf "$TMP"' EXIT
+
+wb="$TMP/demo"
+"$CAIRN" demo "$wb" >/dev/null
+# The person at the keyboard is industry-1, the evaluator of design-game.
+"$CAIRN" -C "$wb" set person/industry-1 email=test@example.org >/dev/null
+"$CAIRN" -C "$wb" set person/city-1 email=city@example.org >/dev/null
+
+# start WIDTH HEIGHT [ENV=VALUE...]: cairn on the demo workbook.
+start() {
+	local w=$1 h=$2
+	shift 2
+	local try
+	T kill-server 2>/dev/null
+	# A server still shutting down can refuse the next one for a moment.
+	for try in 1 2 3 4 5; do
+		T -f /dev/null new-session -d -s t -x "$w" -y "$h" \
+			"env TERM=${TERM_FOR_TEST:-tmux-256color} EDITOR=true $* '$CAIRN' -C '$wb'; echo \"cairn exited \$?\"; sleep 30" \
+			2>/dev/null && break
+		sleep 0.3
+	done
+	T set-option -t t remain-on-exit on >/dev/null
+	wait_for "help" || diag "cairn did not start: $(screen)"
+}
+screen() { T capture-pane -p -t t; }
+keys() { T send-keys -t t "$@"; sleep 0.3; }
+# wait_for PATTERN: up to 5 s for the screen to show it.
+wait_for() {
+	local i=0
+	while [ $i -lt 50 ]; do
+		screen | grep -qE -- "$1" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+shows() { if wait_for "$1"; then pass "$2"; else fail "$2" "the screen:" "$(screen)"; fi; }
+lacks() { if screen | grep -qE -- "$1"; then fail "$2" "the screen:" "$(screen)"; else pass "$2"; fi; }
+
+# ---- the dashboard at 80x24 ----
+start 80 24
+shows "Citizen City \| Test Person \| 20/03/2016 \(demo clock\)" "the status line: workbook, user, demo clock"
+shows "M3 +29/02/2016 OVERDUE 20 d" "an overdue milestone is marked in words"
+shows "M4 +15/04/2016 in 26 d" "days left to a deadline"
+shows "^> +M1 " "the first milestone is selected, marked with >"
+[ "$(T display -p -t t '#{cursor_y}')" = "2" ] && pass "the terminal's cursor is on the selected line" ||
+	fail "the terminal's cursor is on the selected line" "cursor_y: $(T display -p -t t '#{cursor_y}')"
+keys j j
+[ "$(T display -p -t t '#{cursor_y}')" = "4" ] && pass "the cursor follows the selection" ||
+	fail "the cursor follows the selection" "cursor_y: $(T display -p -t t '#{cursor_y}')"
+
+# ---- help from the binding table ----
+keys '?'
+shows "sort +s +Sort by the next column" "help lists each action with its keys"
+keys q
+
+# ---- a table, a filter, a record, an edit, an undo ----
+keys 2
+shows "^Milestones" "2 opens the milestones"
+keys / M a p Enter
+shows "\[filter: Map\]" "the filter is shown"
+lacks "Evaluation of existing tools" "the filter hides other rows"
+keys Enter
+shows "milestone/M3" "Enter opens the record"
+shows "Tasks" "a milestone lists its tasks"
+keys e C-u "Map of needs, revised" Enter
+shows "saved [0-9a-f]{12}  M3: title" "the edit is saved and said so"
+like "$("$CAIRN" -C "$wb" show milestone/M3)" "title +Map of needs, revised" "the record holds the new title"
+is "$(git -C "$wb" log -1 --format='%an <%ae>|%s')" "Test Person <test@example.org>|M3: title Map of needs -> Map of needs, revised" \
+	"the commit has the user as author and names the field"
+keys u
+shows "saved .*M3: title Map of needs, revised -> Map of needs" "u undoes with a new commit"
+is "$(git -C "$wb" log --format=%s | grep -c '^M3: title')" "2" "history keeps both the edit and its undo"
+
+# A bad date is refused with the nearest valid ones, and nothing changes.
+keys j j e C-u "31/02/2016" Enter
+shows "31/02/2016 is not a date: February 2016 has 29 days" "a bad date is refused in place"
+like "$("$CAIRN" -C "$wb" show milestone/M3)" "deadline +29/02/2016" "and the record is unchanged"
+
+# ---- an evaluation form ----
+keys 6
+shows "^Evaluations" "6 opens the evaluations"
+keys / d e s i g n Enter Enter
+shows "evaluation/design-game/industry-1" "the evaluation opens as a form"
+shows "0 of 16 answered, 9 required" "the form counts what is missing"
+keys S
+shows "9 required answers are missing; the cursor is on the first" "submit checks required answers"
+shows "^> +\*1 +Who is leading" "and puts the cursor on the first missing one"
+keys e "The city" Enter
+shows "1 of 16 answered" "an answer is saved at once"
+like "$("$CAIRN" -C "$wb" show evaluation/design-game/industry-1)" "status +draft" \
+	"the first answer makes the evaluation a draft"
+# A multiple choice is picked by numbers.
+keys j e '1,3' Enter
+like "$("$CAIRN" -C "$wb" show evaluation/design-game/industry-1 --json)" '"answer.engagement": "[^"]+\\n' \
+	"a multiple choice is stored one choice per line"
+keys V
+shows "only its validator \(city-1\) returns or validates" "only the validator may validate"
+keys q q
+
+# ---- terminals: small, resized, monochrome ----
+T resize-window -t t -x 40 -y 12 2>/dev/null
+shows "Citizen City" "40x12 still draws the screen"
+T resize-window -t t -x 30 -y 10 2>/dev/null
+shows "terminal too small" "below 40x12, a clear message"
+T resize-window -t t -x 80 -y 24 2>/dev/null
+shows "transformcity +bwg-1 +submitted +eip-1" "growing back redraws"
+
+# Text from data is sanitised: escapes and bidi overrides are shown, not obeyed.
+"$CAIRN" -C "$wb" set milestone/M5 title="$(printf 'Testing\033[31m red \xe2\x80\xae evil')" >/dev/null
+T kill-server 2>/dev/null
+start 100 24
+shows "Testing\^\[\[31m red <U\+202E> evil" "control and bidi characters are shown escaped"
+
+# Monochrome, NO_COLOR and old terminals.
+for term in vt100 screen xterm; do
+	TERM_FOR_TEST=$term start 80 24 NO_COLOR=1
+	shows "OVERDUE" "TERM=$term with NO_COLOR: overdue is still told in words"
+done
+LC_ALL=C start 80 24 LC_ALL=C
+shows "evil" "a non-UTF-8 locale still draws"
+shows "<U\+202E>" "and shows what it cannot draw as escapes"
+
+# ---- a dropped link: SIGHUP with a prompt open saves the draft ----
+start 80 24
+keys 6 / d e s i g n Enter Enter
+wait_for "evaluation/design-game" >/dev/null
+keys j j j j j j e "typed before the link dropped"
+pid=$(pgrep -f "cairn -C $wb" | head -1)
+t0=$(date +%s%N)
+kill -HUP "$pid"
+gone=0
+for _ in $(seq 1 40); do
+	kill -0 "$pid" 2>/dev/null || { gone=1; break; }
+	sleep 0.05
+done
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+is "$gone" 1 "SIGHUP ends cairn (in ${ms} ms)"
+[ "$ms" -lt 2000 ] && pass "within two seconds" || fail "within two seconds" "took $ms ms"
+like "$("$CAIRN" -C "$wb" show evaluation/design-game/industry-1)" "typed before the link dropped" \
+	"what was typed in the open prompt is saved as a draft"
+shows "cairn exited 0" "the terminal is restored and cairn exits cleanly"
+
+# SIGHUP inherited as ignored (nohup) is still caught.
+T kill-server 2>/dev/null
+T -f /dev/null new-session -d -s t -x 80 -y 24 "trap '' HUP; '$CAIRN' -C '$wb'; sleep 30"
+wait_for "help" >/dev/null
+pid=$(pgrep -f "cairn -C $wb" | head -1)
+kill -HUP "$pid"
+sleep 1.5
+if kill -0 "$pid" 2>/dev/null; then fail "a HUP ignored at start is still handled" "still running"; else pass "a HUP ignored at start is still handled"; fi
+done_testing
