@@ -278,6 +278,32 @@ static cairn_status head_branch(cairn_git *g, char **name, cairn_error *err)
 	return st;
 }
 
+cairn_status cairn_git_unshared(cairn_git *git, bool *has_upstream, size_t *ahead,
+				size_t *behind, cairn_error *err)
+{
+	git_buf upstream = { NULL, 0, 0 };
+	git_oid local, remote;
+	char *branch;
+	cairn_status st;
+
+	*has_upstream = false;
+	*ahead = *behind = 0;
+	if ((st = head_branch(git, &branch, err)) != CAIRN_OK)
+		return st;
+	/* No upstream (no remote yet, or never pushed): nothing to compare. */
+	if (git_branch_upstream_name(&upstream, git->repo, branch) == 0 &&
+	    git_reference_name_to_id(&remote, git->repo, upstream.ptr) == 0 &&
+	    git_reference_name_to_id(&local, git->repo, branch) == 0) {
+		if (git_graph_ahead_behind(ahead, behind, git->repo, &local, &remote) == 0)
+			*has_upstream = true;
+		else
+			st = gfail(err, CAIRN_EIO, "%s: cannot compare with %s", branch, upstream.ptr);
+	}
+	git_buf_dispose(&upstream);
+	free(branch);
+	return st;
+}
+
 cairn_status cairn_git_head(cairn_git *git, cairn_oid *head, cairn_error *err)
 {
 	char *branch;

@@ -337,6 +337,12 @@ fail:
 	return st;
 }
 
+cairn_status cairn_wb_unshared(cairn_wb *wb, bool *has_upstream, size_t *ahead, size_t *behind,
+			       cairn_error *err)
+{
+	return cairn_git_unshared(wb->git, has_upstream, ahead, behind, err);
+}
+
 cairn_status wb_remember_path(cairn_wb *wb, const char *path)
 {
 	char **grown;

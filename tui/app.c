@@ -42,6 +42,9 @@ static void install_hangup_handlers(void)
 	/* No SA_RESTART: a read in progress returns, and the loop sees the flag. */
 	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* C-c leaves the same clean way (cbreak mode lets it through, as it
+	 * lets C-z suspend: ncurses restores the terminal for both). */
+	sigaction(SIGINT, &sa, NULL);
 }
 
 /* ---- drawing ---- */
@@ -137,12 +140,14 @@ static void draw_status(app *a)
 
 	cairn_date_iso(cairn_wb_today(a->wb), iso, sizeof iso);
 	cli_date(a->c, iso, today, sizeof today);
-	snprintf(left, sizeof left, " %s | %s | %s%s | %s | ? help", cairn_wb_name(a->wb),
+	snprintf(left, sizeof left, " %s | %s | %s%s | %s | %s", cairn_wb_name(a->wb),
 		 who && *who ? who : "(no user.name)", today,
-		 cairn_wb_has_clock(a->wb) ? " (demo clock)" : "", v ? v->title : "");
+		 cairn_wb_has_clock(a->wb) ? " (demo clock)" : "", a->shared, v ? v->title : "");
 	attron(A_REVERSE);
 	mvhline(a->rows - 2, 0, ' ', a->cols);
-	draw_text(a, a->rows - 2, 0, left, a->cols);
+	/* The way to help stays in sight however narrow the terminal. */
+	draw_text(a, a->rows - 2, 0, left, a->cols - 9);
+	draw_text(a, a->rows - 2, a->cols - 8, "| ? help", 8);
 	attroff(A_REVERSE);
 	if (a->message[0]) {
 		if (a->message_is_error)
@@ -572,8 +577,27 @@ void app_pop(app *a)
 	free(v->lines.filter);
 }
 
+/* How many saved edits wait to be shared, for the status line. */
+static void count_unshared(app *a)
+{
+	bool upstream;
+	size_t ahead, behind;
+	cairn_error err;
+
+	if (cairn_wb_unshared(a->wb, &upstream, &ahead, &behind, &err) != CAIRN_OK)
+		snprintf(a->shared, sizeof a->shared, "%s", "sharing state unknown");
+	else if (!upstream)
+		snprintf(a->shared, sizeof a->shared, "%s", "no shared remote yet");
+	else if (!ahead && !behind)
+		snprintf(a->shared, sizeof a->shared, "%s", "all edits shared");
+	else
+		snprintf(a->shared, sizeof a->shared, "%zu edit%s not shared, %zu to fetch", ahead,
+			 ahead == 1 ? "" : "s", behind);
+}
+
 void app_rebuild(app *a)
 {
+	count_unshared(a);
 	for (int i = 0; i < a->depth; i++)
 		build(a, &a->stack[i]);
 }
@@ -694,7 +718,7 @@ int tui_run(cli *c)
 	if (!initscr())
 		return cli_fail(c, EXIT_TROUBLE, "cannot start the terminal (TERM=%s)",
 				getenv("TERM") ? getenv("TERM") : "");
-	raw();
+	cbreak();
 	noecho();
 	keypad(stdscr, TRUE);
 	set_escdelay(50);
@@ -711,6 +735,7 @@ int tui_run(cli *c)
 	/* After initscr, which installs ncurses' own TERM handler. */
 	install_hangup_handlers();
 	getmaxyx(stdscr, a.rows, a.cols);
+	count_unshared(&a);
 	open_top(&a, CAIRN_KIND_NONE);
 	while (!a.quit && !tui_hangup) {
 		wint_t wc;

@@ -149,6 +149,7 @@ struct app {
 	char message[512];
 	bool message_is_error;
 	char me[64];            /* the person id whose email is the user's, or "" */
+	char shared[64];        /* "2 edits not shared", "no shared remote yet" */
 	/* Undo: the last edit saved from here, as the edit that reverts it. */
 	cairn_ref undo_ref;
 	char *undo_key;

@@ -60,6 +60,11 @@ cairn_status cairn_git_commit(cairn_git *git, const cairn_oid *parent,
 			      const cairn_git_author *author, const char *message,
 			      cairn_oid *out, cairn_error *err);
 
+/* Commits on the branch and not on its upstream (*ahead), and the other
+ * way round; *has_upstream false when the branch has none yet. */
+cairn_status cairn_git_unshared(cairn_git *git, bool *has_upstream, size_t *ahead,
+				size_t *behind, cairn_error *err);
+
 /* The blob at path in commit: *data is a new buffer the caller frees
  * (NUL-terminated, len excludes the NUL); blob receives its id.
  * CAIRN_ENOTFOUND when the commit has no such file. */

@@ -28,7 +28,7 @@ start() {
 		sleep 0.3
 	done
 	T set-option -t t remain-on-exit on >/dev/null
-	wait_for "help" || diag "cairn did not start: $(screen)"
+	wait_for "\? help" || diag "cairn did not start: $(screen)"
 }
 screen() { T capture-pane -p -t t; }
 keys() { T send-keys -t t "$@"; sleep 0.3; }
@@ -128,6 +128,50 @@ done
 LC_ALL=C start 80 24 LC_ALL=C
 shows "evil" "a non-UTF-8 locale still draws"
 shows "<U\+202E>" "and shows what it cannot draw as escapes"
+
+# ---- the status line tells what is not shared yet ----
+start 120 24
+shows "no shared remote yet" "no remote: said so"
+git clone -q --bare "$wb" "$TMP/shared.git"
+git -C "$wb" remote add origin "$TMP/shared.git"
+git -C "$wb" push -q -u origin main 2>/dev/null
+start 120 24
+shows "all edits shared" "after a push: all shared"
+"$CAIRN" -C "$wb" set milestone/M4 title="Evaluation of the tools" >/dev/null
+start 120 24
+shows "1 edit not shared, 0 to fetch" "a new save waits to be shared"
+
+# ---- key bindings from the user's config ----
+cp "$CAIRN_CONFIG" "$TMP/config.keys"
+printf '[keys]\nsort = o\nnonsense = x\n' >> "$TMP/config.keys"
+start 120 30 CAIRN_CONFIG="$TMP/config.keys"
+shows "\[keys\] 'nonsense' is not an action" "an unknown action in [keys] is reported with file and line"
+keys '?'
+shows "^  sort +o +Sort" "a rebinding shows in the help"
+keys q 2 o
+shows "sorted by deadline" "and works"
+
+# ---- C-z suspends and fg restores, from a shell with job control ----
+T kill-server 2>/dev/null
+for try in 1 2 3 4 5; do
+	T -f /dev/null new-session -d -s t -x 80 -y 24 "env -u PROMPT_COMMAND PS1='$ ' bash --norc --noprofile -i" \
+		2>/dev/null && break
+	sleep 0.3
+done
+keys "TERM=tmux-256color '$CAIRN' -C '$wb'" Enter
+wait_for "\? help" >/dev/null
+pid=$(pgrep -f "cairn -C $wb" | head -1)
+keys C-z
+sleep 0.3
+is "$(ps -o state= -p "$pid" | tr -d ' ')" "T" "C-z suspends cairn"
+shows "Stopped" "and gives the shell back"
+keys fg Enter
+shows "\? help" "fg draws it again"
+keys C-c
+sleep 0.5
+if kill -0 "$pid" 2>/dev/null; then fail "C-c leaves cleanly" "still running"; else pass "C-c leaves cleanly"; fi
+keys "echo still-sane" Enter
+shows "^still-sane" "the terminal is restored (the shell echoes again)"
 
 # ---- a dropped link: SIGHUP with a prompt open saves the draft ----
 start 80 24
