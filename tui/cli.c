@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "tui.h"
 
 static const struct verb verbs[] = {
 	{ "init", cmd_init, false, "[--name NAME] [DIR]",
@@ -63,9 +64,10 @@ static const struct verb verbs[] = {
 	  "records that could not be read and files edited by hand. --rebuild throws the\n"
 	  "index away and builds it again from the records. Exits 1 when it finds\n"
 	  "something.\n" },
-	{ "help", cmd_help, false, "[VERB]",
+	{ "help", cmd_help, false, "[VERB | keys]",
 	  "show help",
-	  "Shows the list of verbs, or one verb's help.\n" },
+	  "Shows the list of verbs, or one verb's help; `cairn help keys` lists the\n"
+	  "terminal interface's actions and their default keys.\n" },
 };
 
 const struct verb *cli_verbs(size_t *n)
@@ -81,6 +83,17 @@ static void verb_help(const struct verb *v)
 
 int cmd_help(cli *c, int argc, char **argv)
 {
+	if (argc > 1 && !strcmp(argv[1], "keys")) {
+		keys_init(NULL, NULL, NULL);
+		printf("%-12s %-16s %s\n", "ACTION", "KEYS", "WHAT IT DOES");
+		for (int a = 1; a < ACT_COUNT; a++) {
+			char keys[64];
+			keys_describe((tui_action)a, keys, sizeof keys);
+			printf("%-12s %-16s %s\n", keys_action_name((tui_action)a), keys,
+			       keys_action_help((tui_action)a));
+		}
+		return EXIT_DONE;
+	}
 	if (argc > 1) {
 		for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
 			if (!strcmp(argv[1], verbs[i].name)) {

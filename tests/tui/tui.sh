@@ -31,6 +31,9 @@ start() {
 	wait_for "\? help" || diag "cairn did not start: $(screen)"
 }
 screen() { T capture-pane -p -t t; }
+# The cairn process itself (not the shell that started it, whose command
+# line names it too).
+cairn_pid() { pgrep -f "^$CAIRN -C $wb\$" | head -1; }
 keys() { T send-keys -t t "$@"; sleep 0.3; }
 # wait_for PATTERN: up to 5 s for the screen to show it.
 wait_for() {
@@ -158,9 +161,9 @@ for try in 1 2 3 4 5; do
 		2>/dev/null && break
 	sleep 0.3
 done
-keys "TERM=tmux-256color '$CAIRN' -C '$wb'" Enter
+keys "TERM=tmux-256color $CAIRN -C $wb" Enter
 wait_for "\? help" >/dev/null
-pid=$(pgrep -f "cairn -C $wb" | head -1)
+pid=$(cairn_pid)
 keys C-z
 sleep 0.3
 is "$(ps -o state= -p "$pid" | tr -d ' ')" "T" "C-z suspends cairn"
@@ -178,7 +181,7 @@ start 80 24
 keys 6 / d e s i g n Enter Enter
 wait_for "evaluation/design-game" >/dev/null
 keys j j j j j j e "typed before the link dropped"
-pid=$(pgrep -f "cairn -C $wb" | head -1)
+pid=$(cairn_pid)
 t0=$(date +%s%N)
 kill -HUP "$pid"
 gone=0
@@ -195,9 +198,9 @@ shows "cairn exited 0" "the terminal is restored and cairn exits cleanly"
 
 # SIGHUP inherited as ignored (nohup) is still caught.
 T kill-server 2>/dev/null
-T -f /dev/null new-session -d -s t -x 80 -y 24 "trap '' HUP; '$CAIRN' -C '$wb'; sleep 30"
+T -f /dev/null new-session -d -s t -x 80 -y 24 "trap '' HUP; $CAIRN -C $wb; sleep 30"
 wait_for "help" >/dev/null
-pid=$(pgrep -f "cairn -C $wb" | head -1)
+pid=$(cairn_pid)
 kill -HUP "$pid"
 sleep 1.5
 if kill -0 "$pid" 2>/dev/null; then fail "a HUP ignored at start is still handled" "still running"; else pass "a HUP ignored at start is still handled"; fi

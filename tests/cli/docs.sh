@@ -1,0 +1,31 @@
+#!/bin/bash
+# The man page's key table is the binding table: every action, with its
+# default keys and help, as `cairn help keys` prints them.
+. "$(dirname "$0")/lib.sh"
+
+man="$top_srcdir/share/man/cairn.1"
+run "$CAIRN" help keys
+is "$rc" 0 "cairn help keys"
+actions=$(echo "$out" | tail -n +2 | awk '{print $1}')
+is "$(echo "$actions" | wc -l)" "$(sed -n '/keys: begin/,/keys: end/p' "$man" | grep -c '^\.B ')" \
+	"the man page lists as many actions as the table holds"
+echo "$out" | tail -n +2 | while read -r name rest; do
+	keys_shown=$(sed -n "/keys: begin/,/keys: end/{/^\.B $name\$/{n;p}}" "$man" |
+		sed 's/\\f[BR]//g; s/ \\(em .*//')
+	help_text=$(echo "$rest" | sed -E 's/^.*  +//')
+	want_keys=$(echo "$rest" | sed -E 's/  +.*$//')
+	[ "$keys_shown" = "$want_keys" ] && echo "ok - man page: $name is bound to $want_keys" ||
+		echo "not ok - man page: $name is bound to '$want_keys', the page says '$keys_shown'"
+done > "$TMP/results"
+while read -r line; do
+	case $line in
+	"ok - "*) pass "${line#ok - }" ;;
+	*) fail "${line#not ok - }" ;;
+	esac
+done < "$TMP/results"
+# The man page renders without warnings.
+if command -v groff >/dev/null; then
+	warnings=$(groff -man -Tutf8 -ww "$man" 2>&1 >/dev/null)
+	is "$warnings" "" "cairn(1) renders without groff warnings"
+fi
+done_testing
