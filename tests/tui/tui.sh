@@ -6,7 +6,7 @@
 command -v tmux >/dev/null || { echo "1..0 # SKIP tmux is not installed"; exit 0; }
 SOCK="cairn-test-$$"
 T() { tmux -L "$SOCK" "$@"; }
-trap 'T kill-server 2>/dev/null; [ -n "${KEEP_TMP:-}" ] || rm -rf "$TMP"' EXIT
+trap 'pkill -9 -f "^$CAIRN -C $wb\$"; T kill-server 2>/dev/null; [ -n "${KEEP_TMP:-}" ] || rm -rf "$TMP"' EXIT
 
 wb="$TMP/demo"
 "$CAIRN" demo "$wb" >/dev/null
@@ -19,6 +19,7 @@ start() {
 	local w=$1 h=$2
 	shift 2
 	local try
+	stop_cairn
 	T kill-server 2>/dev/null
 	# A server still shutting down can refuse the next one for a moment.
 	for try in 1 2 3 4 5; do
@@ -31,6 +32,22 @@ start() {
 	wait_for "\? help" || diag "cairn did not start: $(screen)"
 }
 screen() { T capture-pane -p -t t; }
+# Quit the cairn that runs (if any) the way a user does, so that it exits
+# normally (and, under AddressSanitizer, is checked for leaks) rather than
+# by losing its terminal when the next test starts.
+stop_cairn() {
+	local pid
+	pid=$(cairn_pid)
+	[ -n "$pid" ] || return 0
+	T send-keys -t t Escape Escape Escape 2>/dev/null
+	sleep 0.2
+	T send-keys -t t Q 2>/dev/null
+	if wait_for "cairn exited" 2>/dev/null; then
+		screen | grep -q "cairn exited 0" && pass "cairn quits cleanly" ||
+			fail "cairn quits cleanly" "$(screen | grep 'cairn exited')"
+	fi
+	kill -9 "$pid" 2>/dev/null
+}
 # The cairn process itself (not the shell that started it, whose command
 # line names it too).
 cairn_pid() { pgrep -f "^$CAIRN -C $wb\$" | head -1; }
@@ -177,7 +194,9 @@ keys "echo still-sane" Enter
 shows "^still-sane" "the terminal is restored (the shell echoes again)"
 
 # ---- a dropped link: SIGHUP with a prompt open saves the draft ----
-start 80 24
+# (LeakSanitizer hangs at exit in a process whose terminal hung up, so
+# under it these cairns skip the leak check; every other one has it.)
+start 80 24 ASAN_OPTIONS=detect_leaks=0:abort_on_error=1
 keys 6 / d e s i g n Enter Enter
 wait_for "evaluation/design-game" >/dev/null
 keys j j j j j j e "typed before the link dropped"
@@ -198,7 +217,10 @@ shows "cairn exited 0" "the terminal is restored and cairn exits cleanly"
 
 # SIGHUP inherited as ignored (nohup) is still caught.
 T kill-server 2>/dev/null
-T -f /dev/null new-session -d -s t -x 80 -y 24 "trap '' HUP; $CAIRN -C $wb; sleep 30"
+stop_cairn
+T kill-server 2>/dev/null
+sleep 0.3
+T -f /dev/null new-session -d -s t -x 80 -y 24 "trap '' HUP; ASAN_OPTIONS=detect_leaks=0 $CAIRN -C $wb; sleep 30"
 wait_for "help" >/dev/null
 pid=$(cairn_pid)
 kill -HUP "$pid"
