@@ -77,6 +77,20 @@ keys j j
 [ "$(T display -p -t t '#{cursor_y}')" = "4" ] && pass "the cursor follows the selection" ||
 	fail "the cursor follows the selection" "cursor_y: $(T display -p -t t '#{cursor_y}')"
 
+# ---- a slow link: moving the selection sends only what changed ----
+T pipe-pane -t t "cat >> '$TMP/bytes'"
+sleep 0.3
+before=$(stat -c %s "$TMP/bytes" 2>/dev/null || echo 0)
+keys j
+sleep 0.3
+moved=$(( $(stat -c %s "$TMP/bytes") - before ))
+full=$(screen | wc -c)
+T pipe-pane -t t
+diag "one move sent $moved bytes; the screen holds $full characters"
+[ "$moved" -gt 0 ] && [ "$moved" -lt $((full / 5)) ] && pass "a move sends a fraction of the screen ($moved bytes)" ||
+	fail "a move sends a fraction of the screen" "sent $moved bytes for a screen of $full"
+keys k
+
 # ---- help from the binding table ----
 keys '?'
 shows "sort +s +Sort by the next column" "help lists each action with its keys"
