@@ -22,6 +22,7 @@
 #include "cairn/buf.h"
 #include "cairn/gitstore.h"
 #include "gitindex_file.h"
+#include "cairn/sha1.h"
 
 static char *git_path(const cairn_git *git, const char *name)
 {
@@ -207,7 +208,8 @@ static bool worktree_blob(const cairn_git *git, const char *path, struct stat *s
 		while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
 			cairn_buf_add(&data, chunk, got);
 		fclose(f);
-		ok = !data.oom && git_odb_hash(id, cairn_buf_str(&data), data.len, GIT_OBJECT_BLOB) == 0;
+		if ((ok = !data.oom))
+			cairn_sha1_object("blob", cairn_buf_str(&data), data.len, id->id);
 	}
 	cairn_buf_done(&data);
 	cairn_buf_done(&full);

@@ -1,6 +1,7 @@
 /* SHA-1 (FIPS 180-4), plainly. */
 #include "cairn/sha1.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static uint32_t rol(uint32_t x, int n)
@@ -107,4 +108,26 @@ void cairn_sha1_final(cairn_sha1 *s, unsigned char digest[20])
 		digest[4 * i + 2] = (unsigned char)(s->h[i] >> 8);
 		digest[4 * i + 3] = (unsigned char)s->h[i];
 	}
+}
+
+void cairn_sha1_object(const char *type, const void *data, size_t len, unsigned char id[20])
+{
+	char header[64];
+	int n = snprintf(header, sizeof header, "%s %zu", type, len);
+	cairn_sha1 s;
+
+	cairn_sha1_init(&s);
+	cairn_sha1_update(&s, header, (size_t)n + 1);   /* with its NUL */
+	cairn_sha1_update(&s, data, len);
+	cairn_sha1_final(&s, id);
+}
+
+void cairn_sha1_hex(const unsigned char id[20], char hex[41])
+{
+	static const char digits[] = "0123456789abcdef";
+	for (int i = 0; i < 20; i++) {
+		hex[2 * i] = digits[id[i] >> 4];
+		hex[2 * i + 1] = digits[id[i] & 15];
+	}
+	hex[40] = '\0';
 }

@@ -18,4 +18,10 @@ void cairn_sha1_init(cairn_sha1 *s);
 void cairn_sha1_update(cairn_sha1 *s, const void *data, size_t len);
 void cairn_sha1_final(cairn_sha1 *s, unsigned char digest[20]);
 
+/* The id git gives an object: the SHA-1 of "TYPE LEN\0" and the bytes
+ * (type "blob", "tree", "commit" or "tag"). */
+void cairn_sha1_object(const char *type, const void *data, size_t len, unsigned char id[20]);
+/* Its 40 lowercase hex digits and a NUL. */
+void cairn_sha1_hex(const unsigned char id[20], char hex[41]);
+
 #endif
