@@ -44,4 +44,25 @@ is "$out" "$(cat "$TMP/before.json")" "a damaged index is rebuilt too"
 run c check --rebuild
 is "$rc" 0 "check --rebuild"
 is "$(git -C "$wb" status --porcelain)" "" "git status stays clean"
+
+# The counts by status (kept by triggers) follow every kind of change:
+# saves, removals, a plain git commit, a rebuild.
+demo="$TMP/tally"
+"$CAIRN" demo "$demo" >/dev/null
+"$CAIRN" -C "$demo" set task/T2 status=done >/dev/null
+"$CAIRN" -C "$demo" rm task/T10 >/dev/null 2>&1 || "$CAIRN" -C "$demo" rm task/T9 >/dev/null
+"$CAIRN" -C "$demo" add task T99 title="New" status=active >/dev/null
+sed -i 's/^status: planned$/status: active/' "$(grep -rl '^status: planned$' "$demo/tasks" | head -1)"
+git -C "$demo" commit -qam "by hand"
+tally_of() {   # kind: "status N" lines from cairn status, and from ls
+	"$CAIRN" -C "$demo" status | grep "^$2" | grep -oE '[0-9]+ [a-z]+' | sort
+}
+count_ls() {
+	"$CAIRN" -C "$demo" ls "$1" --json | grep -oE '"status": "[a-z]+"' | sort | uniq -c |
+		awk '{gsub(/"/, "", $3); print $1 " " $3}' | sort
+}
+is "$(tally_of task Tasks)" "$(count_ls task)" "task counts by status follow saves, removals and git commits"
+is "$(tally_of evaluation Evaluations)" "$(count_ls evaluation)" "evaluation counts by status"
+"$CAIRN" -C "$demo" check --rebuild >/dev/null
+is "$(tally_of task Tasks)" "$(count_ls task)" "and a rebuild"
 done_testing
