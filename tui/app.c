@@ -421,6 +421,40 @@ static void undo(app *a)
 
 /* ---- leaving the screen for a while: $EDITOR, commands ---- */
 
+/* Split a line into words in place, as a shell would for plain words and
+ * quotes ("a b" and 'a b' are one word), with no expansion of any kind:
+ * the words go to execvp, never to a shell.  Returns the count. */
+static int split_words(char *text, char **argv, int max)
+{
+	int n = 0;
+	char *in = text, *out = text;
+
+	while (*in && n < max) {
+		while (*in == ' ' || *in == '\t')
+			in++;
+		if (!*in)
+			break;
+		argv[n++] = out;
+		while (*in && *in != ' ' && *in != '\t') {
+			if (*in == '"' || *in == '\'') {
+				char q = *in++;
+				while (*in && *in != q)
+					*out++ = *in++;
+				if (*in)
+					in++;
+			} else {
+				*out++ = *in++;
+			}
+		}
+		if (*in)
+			in++;
+		*out++ = '\0';
+	}
+	return n;
+}
+
+
+
 static int run_outside(app *a, char *const argv[], bool wait_key)
 {
 	int status = -1;
@@ -456,7 +490,7 @@ char *app_edit_text(app *a, const char *text)
 {
 	char path[] = "/tmp/cairn-edit-XXXXXX";
 	const char *editor = getenv("VISUAL");
-	char *argv[3], *result = NULL;
+	char *argv[16], *result = NULL;
 	int fd = mkstemp(path), status;
 	FILE *f;
 
@@ -474,12 +508,21 @@ char *app_edit_text(app *a, const char *text)
 		return NULL;
 	}
 	close(fd);
-	/* No shell: $EDITOR is one program name (as git does not, but as is
-	 * safe); arguments in it are not split. */
-	argv[0] = (char *)editor;
-	argv[1] = path;
-	argv[2] = NULL;
-	status = run_outside(a, argv, false);
+	/* No shell: $EDITOR is split into words ("emacs -nw" works), and the
+	 * words are run as they are. */
+	{
+		char *words = strdup(editor);
+		int n = words ? split_words(words, argv, 14) : 0;
+		if (!n) {
+			free(words);
+			unlink(path);
+			return NULL;
+		}
+		argv[n] = path;
+		argv[n + 1] = NULL;
+		status = run_outside(a, argv, false);
+		free(words);
+	}
 	if (status != 0) {
 		app_message(a, true, "%s did not finish cleanly; nothing was changed", editor);
 	} else if ((f = fopen(path, "r"))) {
@@ -500,7 +543,7 @@ char *app_edit_text(app *a, const char *text)
 
 static void run_command(app *a)
 {
-	char *text = app_prompt(a, ":cairn", NULL), *save = NULL, self[4096];
+	char *text = app_prompt(a, ":cairn", NULL), self[4096];
 	char *argv[64];
 	int n = 0;
 	ssize_t len;
@@ -517,8 +560,7 @@ static void run_command(app *a)
 	argv[n++] = self;
 	argv[n++] = "-C";
 	argv[n++] = (char *)cairn_wb_root(a->wb);
-	for (char *t = strtok_r(text, " \t", &save); t && n < 62; t = strtok_r(NULL, " \t", &save))
-		argv[n++] = t;
+	n += split_words(text, argv + n, 60);
 	argv[n] = NULL;
 	if (n == 3) {
 		free(text);

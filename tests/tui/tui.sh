@@ -119,6 +119,17 @@ keys j j e C-u "31/02/2016" Enter
 shows "31/02/2016 is not a date: February 2016 has 29 days" "a bad date is refused in place"
 like "$("$CAIRN" -C "$wb" show milestone/M3)" "deadline +29/02/2016" "and the record is unchanged"
 
+# ---- : runs a verb (quotes keep words together); E edits in $EDITOR ----
+keys : 'set M1 title="Agreement, revised"' Enter
+shows "press Enter to go back to cairn" "the command runs on the plain terminal"
+keys Enter
+like "$("$CAIRN" -C "$wb" show milestone/M1)" "title +Agreement, revised" "and its edit is saved"
+keys q q
+start 80 24 EDITOR="'sed -i s/^/edited:/'"
+keys 2 / M 1 Enter Enter j E
+shows "saved .*M1: description" "E runs \$EDITOR (with its arguments, no shell) and saves"
+like "$("$CAIRN" -C "$wb" show milestone/M1)" "edited:" "the text the editor wrote is saved"
+
 # ---- an evaluation form ----
 keys 6
 shows "^Evaluations" "6 opens the evaluations"
