@@ -405,6 +405,33 @@ void cairn_index_rollback(cairn_index *idx)
 		sqlite3_exec(idx->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+/* Drop the tally triggers (suspend), or count afresh and put them back;
+ * inside the caller's transaction, so a rollback restores them. */
+static cairn_status tally_suspend(cairn_index *idx, bool suspend, cairn_error *err)
+{
+	cairn_buf sql = CAIRN_BUF_INIT;
+	cairn_status st;
+
+	if (!suspend)
+		cairn_buf_adds(&sql, "DELETE FROM tally;");
+	for (int k = 0; k < CAIRN_KIND_COUNT; k++) {
+		const char *t = cairn_kind_def_of((cairn_kind)k)->name;
+		if (!cairn_kind_field((cairn_kind)k, "status"))
+			continue;
+		if (suspend) {
+			cairn_buf_printf(&sql, "DROP TRIGGER \"%s_tally_insert\"; DROP TRIGGER "
+					 "\"%s_tally_delete\"; DROP TRIGGER \"%s_tally_update\";", t, t, t);
+		} else {
+			cairn_buf_printf(&sql, "INSERT INTO tally SELECT '%s', coalesce(status, ''), "
+					 "count(*) FROM \"%s\" GROUP BY 2;", t, t);
+			tally_triggers(&sql, t);
+		}
+	}
+	st = sql.oom ? cairn_fail(err, CAIRN_ENOMEM, "out of memory") : exec(idx, cairn_buf_str(&sql), err);
+	cairn_buf_done(&sql);
+	return st;
+}
+
 cairn_status cairn_index_bulk_begin(cairn_index *idx, bool fast, cairn_error *err)
 {
 	cairn_status st;
@@ -416,7 +443,11 @@ cairn_status cairn_index_bulk_begin(cairn_index *idx, bool fast, cairn_error *er
 	/* A rebuild can be redone from git, so it need not wait for the disk. */
 	if (fast && (st = exec(idx, "PRAGMA synchronous=OFF", err)))
 		return st;
-	return cairn_index_begin(idx, err);
+	if ((st = cairn_index_begin(idx, err)) || !fast)
+		return st;
+	/* A rebuild counts by status once at the end rather than row by row
+	 * through the triggers (a sixth of its time at 100,000 records). */
+	return tally_suspend(idx, true, err);
 }
 
 static void text_or_empty(cairn_buf *b, sqlite3_stmt *s, int col)
@@ -523,6 +554,8 @@ cairn_status cairn_index_bulk_end(cairn_index *idx, size_t *moved, cairn_error *
 		}
 		free(v);
 	}
+	if (st == CAIRN_OK && idx->bulk_fast)
+		st = tally_suspend(idx, false, err);
 	if (st != CAIRN_OK) {
 		cairn_index_rollback(idx);
 	} else {
