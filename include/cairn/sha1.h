@@ -4,6 +4,7 @@
 #ifndef CAIRN_SHA1_H
 #define CAIRN_SHA1_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -17,6 +18,10 @@ typedef struct cairn_sha1 {
 void cairn_sha1_init(cairn_sha1 *s);
 void cairn_sha1_update(cairn_sha1 *s, const void *data, size_t len);
 void cairn_sha1_final(cairn_sha1 *s, unsigned char digest[20]);
+
+/* Use the processor's SHA instructions when it has them (the default) or
+ * not (tests compare both); true when they are in use. */
+bool cairn_sha1_accelerated(bool use);
 
 /* The id git gives an object: the SHA-1 of "TYPE LEN\0" and the bytes
  * (type "blob", "tree", "commit" or "tag"). */
