@@ -34,21 +34,46 @@ struct cairn_index {
 
 /* Records counted by status, kept by triggers: the first screen counts
  * tens of thousands of evaluations and tasks, and reading a handful of
- * rows is what keeps it fast from a cold disk. */
+ * rows is what keeps it fast from a cold disk.  Evaluations are also
+ * counted per evaluator and per tool (field, value); the plain count has
+ * field and value "". */
+static const char *const tally_groups[][2] = {
+	{ "''", "''" },
+	{ "'evaluator'", "evaluator" },
+	{ "'tool'", "tool" },
+};
+
+static size_t tally_ngroups(const char *table)
+{
+	return strcmp(table, "evaluation") ? 1 : 3;
+}
+
 static void tally_triggers(cairn_buf *b, const char *table)
 {
-	cairn_buf_printf(b,
-		"CREATE TRIGGER \"%s_tally_insert\" AFTER INSERT ON \"%s\" BEGIN"
-		" INSERT INTO tally VALUES('%s', coalesce(NEW.status, ''), 1)"
-		" ON CONFLICT(kind, status) DO UPDATE SET n = n + 1; END;\n"
-		"CREATE TRIGGER \"%s_tally_delete\" AFTER DELETE ON \"%s\" BEGIN"
-		" UPDATE tally SET n = n - 1 WHERE kind = '%s' AND status = coalesce(OLD.status, '');"
-		" END;\n"
-		"CREATE TRIGGER \"%s_tally_update\" AFTER UPDATE OF status ON \"%s\" BEGIN"
-		" UPDATE tally SET n = n - 1 WHERE kind = '%s' AND status = coalesce(OLD.status, '');"
-		" INSERT INTO tally VALUES('%s', coalesce(NEW.status, ''), 1)"
-		" ON CONFLICT(kind, status) DO UPDATE SET n = n + 1; END;\n",
-		table, table, table, table, table, table, table, table, table, table);
+	size_t ng = tally_ngroups(table);
+
+	cairn_buf_printf(b, "CREATE TRIGGER \"%s_tally_insert\" AFTER INSERT ON \"%s\" BEGIN",
+			 table, table);
+	for (size_t g = 0; g < ng; g++)
+		cairn_buf_printf(b, " INSERT INTO tally VALUES('%s', %s, coalesce(NEW.%s, ''),"
+				 " coalesce(NEW.status, ''), 1) ON CONFLICT DO UPDATE SET n = n + 1;",
+				 table, tally_groups[g][0], g ? tally_groups[g][1] : "''");
+	cairn_buf_printf(b, " END;\nCREATE TRIGGER \"%s_tally_delete\" AFTER DELETE ON \"%s\" BEGIN",
+			 table, table);
+	for (size_t g = 0; g < ng; g++)
+		cairn_buf_printf(b, " UPDATE tally SET n = n - 1 WHERE kind = '%s' AND field = %s AND"
+				 " value = coalesce(OLD.%s, '') AND status = coalesce(OLD.status, '');",
+				 table, tally_groups[g][0], g ? tally_groups[g][1] : "''");
+	cairn_buf_printf(b, " END;\nCREATE TRIGGER \"%s_tally_update\" AFTER UPDATE OF status%s ON"
+			 " \"%s\" BEGIN", table, ng > 1 ? ", evaluator, tool" : "", table);
+	for (size_t g = 0; g < ng; g++)
+		cairn_buf_printf(b, " UPDATE tally SET n = n - 1 WHERE kind = '%s' AND field = %s AND"
+				 " value = coalesce(OLD.%s, '') AND status = coalesce(OLD.status, '');"
+				 " INSERT INTO tally VALUES('%s', %s, coalesce(NEW.%s, ''),"
+				 " coalesce(NEW.status, ''), 1) ON CONFLICT DO UPDATE SET n = n + 1;",
+				 table, tally_groups[g][0], g ? tally_groups[g][1] : "''",
+				 table, tally_groups[g][0], g ? tally_groups[g][1] : "''");
+	cairn_buf_adds(b, " END;\n");
 }
 
 static cairn_status db_fail(cairn_index *idx, cairn_error *err, const char *what)
@@ -112,8 +137,9 @@ static void schema_sql(cairn_buf *b)
 		"CREATE INDEX records_id ON records(id COLLATE NOCASE);\n"
 		"CREATE TABLE problems(path TEXT PRIMARY KEY, blob TEXT NOT NULL,"
 		" message TEXT NOT NULL);\n"
-		"CREATE TABLE tally(kind TEXT NOT NULL, status TEXT NOT NULL, n INTEGER NOT NULL,"
-		" PRIMARY KEY(kind, status)) WITHOUT ROWID;\n"
+		"CREATE TABLE tally(kind TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL,"
+		" status TEXT NOT NULL, n INTEGER NOT NULL,"
+		" PRIMARY KEY(kind, field, value, status)) WITHOUT ROWID;\n"
 		"CREATE TABLE pending(id INTEGER PRIMARY KEY, base TEXT NOT NULL,"
 		" message TEXT NOT NULL, author_name TEXT, author_email TEXT, at INTEGER);\n"
 		"CREATE TABLE pending_file(pending INTEGER NOT NULL REFERENCES pending(id)"
@@ -422,8 +448,10 @@ static cairn_status tally_suspend(cairn_index *idx, bool suspend, cairn_error *e
 			cairn_buf_printf(&sql, "DROP TRIGGER \"%s_tally_insert\"; DROP TRIGGER "
 					 "\"%s_tally_delete\"; DROP TRIGGER \"%s_tally_update\";", t, t, t);
 		} else {
-			cairn_buf_printf(&sql, "INSERT INTO tally SELECT '%s', coalesce(status, ''), "
-					 "count(*) FROM \"%s\" GROUP BY 2;", t, t);
+			for (size_t g = 0; g < tally_ngroups(t); g++)
+				cairn_buf_printf(&sql, "INSERT INTO tally SELECT '%s', %s, coalesce(%s, ''),"
+						 " coalesce(status, ''), count(*) FROM \"%s\" GROUP BY 3, 4;",
+						 t, tally_groups[g][0], g ? tally_groups[g][1] : "''", t);
 			tally_triggers(&sql, t);
 		}
 	}
@@ -899,8 +927,13 @@ static cairn_status where_clause(cairn_kind kind, const cairn_filter *filters, s
 			return cairn_fail(err, CAIRN_EINPUT,
 					  "%s has no field '%s' to filter on",
 					  cairn_kind_def_of(kind)->name, filters[i].field);
+		static const char *const ops[] = { " = ?", " IS NOT ?", " < ?", " <= ?", " > ?", " >= ?" };
+		cairn_filter_op op = filters[i].op;
+		if ((unsigned)op > CAIRN_OP_GE)
+			return cairn_fail(err, CAIRN_EINPUT, "unknown comparison for '%s'",
+					  filters[i].field);
 		cairn_buf_printf(sql, "%s%s\"%s\"", i ? " AND " : " WHERE ", alias, filters[i].field);
-		cairn_buf_adds(sql, *filters[i].value ? " = ?" : " IS ?");
+		cairn_buf_adds(sql, op == CAIRN_OP_EQ && !*filters[i].value ? " IS ?" : ops[op]);
 	}
 	return CAIRN_OK;
 }
@@ -1035,8 +1068,8 @@ cairn_status cairn_index_count_by(cairn_index *idx, cairn_kind kind, const char 
 		return cairn_fail(err, CAIRN_EINPUT, "%s has no field '%s'",
 				  cairn_kind_def_of(kind)->name, column);
 	if (!strcmp(column, "status"))
-		cairn_buf_printf(&sql, "SELECT status, n FROM tally WHERE kind = '%s' AND n > 0"
-				 " ORDER BY 1", cairn_kind_def_of(kind)->name);
+		cairn_buf_printf(&sql, "SELECT status, n FROM tally WHERE kind = '%s' AND field = ''"
+				 " AND value = '' AND n > 0 ORDER BY 1", cairn_kind_def_of(kind)->name);
 	else
 		cairn_buf_printf(&sql, "SELECT \"%s\", count(*) FROM \"%s\" GROUP BY 1 ORDER BY 1",
 				 column, cairn_kind_def_of(kind)->name);
@@ -1069,6 +1102,88 @@ cairn_status cairn_index_count(cairn_index *idx, cairn_kind kind, long *n, cairn
 	*n = rc == SQLITE_ROW ? (long)sqlite3_column_int64(s, 0) : 0;
 	sqlite3_finalize(s);
 	return rc == SQLITE_ROW ? CAIRN_OK : db_fail(idx, err, "counting");
+}
+
+cairn_status cairn_index_count_where(cairn_index *idx, cairn_kind kind, const cairn_filter *filters,
+				     size_t nfilters, long *n, cairn_error *err)
+{
+	cairn_buf sql = CAIRN_BUF_INIT;
+	sqlite3_stmt *s = NULL;
+	cairn_status st;
+	int rc;
+
+	*n = 0;
+	cairn_buf_printf(&sql, "SELECT count(*) FROM \"%s\"", cairn_kind_def_of(kind)->name);
+	if ((st = where_clause(kind, filters, nfilters, "", &sql, err)))
+		goto done;
+	if (sqlite3_prepare_v2(idx->db, cairn_buf_str(&sql), -1, &s, NULL) != SQLITE_OK) {
+		st = db_fail(idx, err, "counting");
+		goto done;
+	}
+	bind_filters(s, kind, filters, nfilters);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*n = (long)sqlite3_column_int64(s, 0);
+	else
+		st = db_fail(idx, err, "counting");
+done:
+	sqlite3_finalize(s);
+	cairn_buf_done(&sql);
+	return st;
+}
+
+cairn_status cairn_index_tally(cairn_index *idx, const char *column, size_t limit,
+			       cairn_index_tally_fn fn, void *ctx, long *more, cairn_error *err)
+{
+	const cairn_field_def *f = cairn_kind_field(CAIRN_KIND_EVALUATION, "status");
+	cairn_buf sql = CAIRN_BUF_INIT;
+	sqlite3_stmt *s = NULL;
+	cairn_status st = CAIRN_OK;
+	long by[16], shown = 0, all = 0;
+	size_t nstates = 0;
+	int rc;
+
+	*more = 0;
+	if (strcmp(column, "evaluator") && strcmp(column, "tool"))
+		return cairn_fail(err, CAIRN_EINPUT, "evaluations are counted by evaluator or tool");
+	cairn_buf_adds(&sql, "SELECT value");
+	for (; f->choices[nstates] && nstates < 16; nstates++)
+		cairn_buf_printf(&sql, ", sum(n * (status = '%s'))", f->choices[nstates]);
+	cairn_buf_printf(&sql, " FROM tally WHERE kind = 'evaluation' AND field = ? GROUP BY value"
+			 " HAVING sum(n) > 0 ORDER BY sum(n * (status IN ('assigned', 'draft',"
+			 " 'returned'))) DESC, value");
+	if (limit)
+		cairn_buf_printf(&sql, " LIMIT %zu", limit);
+	if (sqlite3_prepare_v2(idx->db, cairn_buf_str(&sql), -1, &s, NULL) != SQLITE_OK) {
+		st = db_fail(idx, err, "counting");
+		goto done;
+	}
+	sqlite3_bind_text(s, 1, column, -1, SQLITE_STATIC);
+	while (st == CAIRN_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		for (size_t i = 0; i < nstates; i++)
+			by[i] = (long)sqlite3_column_int64(s, (int)i + 1);
+		st = fn((const char *)sqlite3_column_text(s, 0), by, ctx, err);
+		shown++;
+	}
+	if (st == CAIRN_OK && rc != SQLITE_DONE)
+		st = db_fail(idx, err, "counting");
+	sqlite3_finalize(s);
+	s = NULL;
+	if (st != CAIRN_OK || !limit || shown < (long)limit)
+		goto done;
+	if (sqlite3_prepare_v2(idx->db, "SELECT count(DISTINCT value) FROM tally WHERE"
+			       " kind = 'evaluation' AND field = ? AND n > 0", -1, &s, NULL) != SQLITE_OK) {
+		st = db_fail(idx, err, "counting");
+		goto done;
+	}
+	sqlite3_bind_text(s, 1, column, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		all = (long)sqlite3_column_int64(s, 0);
+	*more = all > shown ? all - shown : 0;
+done:
+	sqlite3_finalize(s);
+	cairn_buf_done(&sql);
+	return st;
 }
 
 cairn_status cairn_index_problems(cairn_index *idx, cairn_index_problem_fn fn, void *ctx,

@@ -734,7 +734,7 @@ static cairn_status note_me(const char *const *values, void *ctx, cairn_error *e
 
 static void find_me(app *a)
 {
-	cairn_filter f = { "email", a->c->cfg.user_email };
+	cairn_filter f = { "email", a->c->cfg.user_email, CAIRN_OP_EQ };
 	const char *cols[1] = { "id" };
 	cairn_error err;
 

@@ -302,6 +302,7 @@ int cmd_ls(cli *c, int argc, char **argv)
 			}
 			filters[nfilters].field = argv[i];
 			filters[nfilters].value = norms[nfilters] ? norms[nfilters] : eq + 1;
+			filters[nfilters].op = CAIRN_OP_EQ;
 			nfilters++;
 		} else if (!eq && kind == CAIRN_KIND_NONE && argv[i][0] != '-') {
 			kind = cairn_kind_by_name(argv[i]);
@@ -411,7 +412,7 @@ int cli_print_status(cli *c)
 {
 	static const char *const cols[] = { "id", "title", "deadline", "status" };
 	open_milestones o = { .n = 0 };
-	cairn_filter f = { "status", "active" };
+	cairn_filter f = { "status", "active", CAIRN_OP_EQ };
 	cairn_date today = cairn_wb_today(c->wb);
 	char date[32], iso[11];
 	long nprob = 0;

@@ -97,9 +97,19 @@ cairn_status cairn_index_referrers(cairn_index *idx, const cairn_ref *ref,
 
 /* ---- queries ---- */
 
+typedef enum cairn_filter_op {
+	CAIRN_OP_EQ = 0,        /* equal ("" matches an empty field) */
+	CAIRN_OP_NE,            /* not equal (an empty field is not equal) */
+	CAIRN_OP_LT,            /* less than (empty fields never match) */
+	CAIRN_OP_LE,
+	CAIRN_OP_GT,
+	CAIRN_OP_GE,
+} cairn_filter_op;
+
 typedef struct cairn_filter {
 	const char *field;      /* an indexed field of the kind, or "id" */
-	const char *value;      /* stored form; "" matches an empty field */
+	const char *value;      /* stored form */
+	cairn_filter_op op;     /* CAIRN_OP_EQ when left out */
 } cairn_filter;
 
 typedef cairn_status (*cairn_index_record_fn)(const cairn_ref *ref, const char *path,
@@ -127,6 +137,17 @@ typedef cairn_status (*cairn_index_count_fn)(const char *value, long count, void
 cairn_status cairn_index_count_by(cairn_index *idx, cairn_kind kind, const char *column,
 				  cairn_index_count_fn fn, void *ctx, cairn_error *err);
 cairn_status cairn_index_count(cairn_index *idx, cairn_kind kind, long *n, cairn_error *err);
+/* Records of kind matching all filters. */
+cairn_status cairn_index_count_where(cairn_index *idx, cairn_kind kind, const cairn_filter *filters,
+				     size_t nfilters, long *n, cairn_error *err);
+/* Evaluations counted by status for each value of column ("evaluator" or
+ * "tool"), kept up to date by the index itself (so this is fast at any
+ * size): the rows with the most open work (assigned, draft, returned)
+ * first, at most limit (0: all).  *more: how many values were left out. */
+typedef cairn_status (*cairn_index_tally_fn)(const char *value, const long *by_status,
+					     void *ctx, cairn_error *err);
+cairn_status cairn_index_tally(cairn_index *idx, const char *column, size_t limit,
+			       cairn_index_tally_fn fn, void *ctx, long *more, cairn_error *err);
 
 /* Files that could not be read. */
 typedef cairn_status (*cairn_index_problem_fn)(const char *path, const char *message,

@@ -658,7 +658,7 @@ static cairn_status add_id(const cairn_ref *ref, const char *path, const char *b
 static void test_outside_commit(void)
 {
 	static const char *const person_cols[] = { "id", "name" };
-	cairn_filter done = { "status", "done" };
+	cairn_filter done = { "status", "done", CAIRN_OP_EQ };
 	cairn_save_result res;
 	cairn_error err = { 0, "" };
 	cairn_index_hit hit;
