@@ -437,7 +437,7 @@ static bool head_from_files(const cairn_git *g, cairn_oid *head)
 		*nl = '\0';
 	if (strstr(text, "..") || strlen(text + 5) >= sizeof ref)
 		return false;
-	snprintf(ref, sizeof ref, "%s", text + 5);
+	memcpy(ref, text + 5, strlen(text + 5) + 1);
 	if (read_git_file(g, ref, text, sizeof text)) {
 		if (strlen(text) != 41 || !is_hex40(text) || text[40] != '\n')
 			return false;
@@ -541,9 +541,11 @@ static bool remove_dead_cairns_lock(cairn_git *g, const char *lock)
 	char held[128], noted[128], marker[4096];
 	bool removed = false;
 	struct dirent *de;
+	struct stat lock_sb, marker_sb;
 	DIR *d;
 
-	if (!read_small(lock, held, sizeof held) || !held[0] || !(d = opendir(g->gitdir)))
+	if (!read_small(lock, held, sizeof held) || stat(lock, &lock_sb) != 0 ||
+	    !(d = opendir(g->gitdir)))
 		return false;
 	while ((de = readdir(d))) {
 		char *end;
@@ -555,7 +557,14 @@ static bool remove_dead_cairns_lock(cairn_git *g, const char *lock)
 		    errno != ESRCH)
 			continue;
 		ref_marker_path(g, pid, marker, sizeof marker);
-		if (read_small(marker, noted, sizeof noted) && !strcmp(noted, held) && !removed)
+		/* The lock holds the id the dead cairn noted; or it is still
+		 * empty (libgit2 writes the id last, after the reflog) and was
+		 * made just after the note, as that cairn would have. */
+		if (read_small(marker, noted, sizeof noted) && !removed &&
+		    (!strcmp(noted, held) ||
+		     (!held[0] && stat(marker, &marker_sb) == 0 &&
+		      lock_sb.st_mtime >= marker_sb.st_mtime &&
+		      lock_sb.st_mtime - marker_sb.st_mtime <= 2)))
 			removed = unlink(lock) == 0;
 		unlink(marker);         /* a dead cairn's note is no use to anyone */
 	}

@@ -48,31 +48,46 @@ static size_t tally_ngroups(const char *table)
 	return strcmp(table, "evaluation") ? 1 : 3;
 }
 
+/* The value a trigger records for group g, from row NEW or OLD. */
+static void tally_value(char *out, size_t n, size_t g, const char *row)
+{
+	if (g == 0)
+		snprintf(out, n, "''");
+	else
+		snprintf(out, n, "coalesce(%s.%s, '')", row, tally_groups[g][1]);
+}
+
 static void tally_triggers(cairn_buf *b, const char *table)
 {
 	size_t ng = tally_ngroups(table);
+	char v_new[64], v_old[64];
 
 	cairn_buf_printf(b, "CREATE TRIGGER \"%s_tally_insert\" AFTER INSERT ON \"%s\" BEGIN",
 			 table, table);
-	for (size_t g = 0; g < ng; g++)
-		cairn_buf_printf(b, " INSERT INTO tally VALUES('%s', %s, coalesce(NEW.%s, ''),"
-				 " coalesce(NEW.status, ''), 1) ON CONFLICT DO UPDATE SET n = n + 1;",
-				 table, tally_groups[g][0], g ? tally_groups[g][1] : "''");
+	for (size_t g = 0; g < ng; g++) {
+		tally_value(v_new, sizeof v_new, g, "NEW");
+		cairn_buf_printf(b, " INSERT INTO tally VALUES('%s', %s, %s, coalesce(NEW.status, ''), 1)"
+				 " ON CONFLICT DO UPDATE SET n = n + 1;", table, tally_groups[g][0], v_new);
+	}
 	cairn_buf_printf(b, " END;\nCREATE TRIGGER \"%s_tally_delete\" AFTER DELETE ON \"%s\" BEGIN",
 			 table, table);
-	for (size_t g = 0; g < ng; g++)
+	for (size_t g = 0; g < ng; g++) {
+		tally_value(v_old, sizeof v_old, g, "OLD");
 		cairn_buf_printf(b, " UPDATE tally SET n = n - 1 WHERE kind = '%s' AND field = %s AND"
-				 " value = coalesce(OLD.%s, '') AND status = coalesce(OLD.status, '');",
-				 table, tally_groups[g][0], g ? tally_groups[g][1] : "''");
+				 " value = %s AND status = coalesce(OLD.status, '');", table,
+				 tally_groups[g][0], v_old);
+	}
 	cairn_buf_printf(b, " END;\nCREATE TRIGGER \"%s_tally_update\" AFTER UPDATE OF status%s ON"
 			 " \"%s\" BEGIN", table, ng > 1 ? ", evaluator, tool" : "", table);
-	for (size_t g = 0; g < ng; g++)
+	for (size_t g = 0; g < ng; g++) {
+		tally_value(v_old, sizeof v_old, g, "OLD");
+		tally_value(v_new, sizeof v_new, g, "NEW");
 		cairn_buf_printf(b, " UPDATE tally SET n = n - 1 WHERE kind = '%s' AND field = %s AND"
-				 " value = coalesce(OLD.%s, '') AND status = coalesce(OLD.status, '');"
-				 " INSERT INTO tally VALUES('%s', %s, coalesce(NEW.%s, ''),"
-				 " coalesce(NEW.status, ''), 1) ON CONFLICT DO UPDATE SET n = n + 1;",
-				 table, tally_groups[g][0], g ? tally_groups[g][1] : "''",
-				 table, tally_groups[g][0], g ? tally_groups[g][1] : "''");
+				 " value = %s AND status = coalesce(OLD.status, '');"
+				 " INSERT INTO tally VALUES('%s', %s, %s, coalesce(NEW.status, ''), 1)"
+				 " ON CONFLICT DO UPDATE SET n = n + 1;", table, tally_groups[g][0], v_old,
+				 table, tally_groups[g][0], v_new);
+	}
 	cairn_buf_adds(b, " END;\n");
 }
 
@@ -449,9 +464,10 @@ static cairn_status tally_suspend(cairn_index *idx, bool suspend, cairn_error *e
 					 "\"%s_tally_delete\"; DROP TRIGGER \"%s_tally_update\";", t, t, t);
 		} else {
 			for (size_t g = 0; g < tally_ngroups(t); g++)
-				cairn_buf_printf(&sql, "INSERT INTO tally SELECT '%s', %s, coalesce(%s, ''),"
+				cairn_buf_printf(&sql, "INSERT INTO tally SELECT '%s', %s, %s%s%s,"
 						 " coalesce(status, ''), count(*) FROM \"%s\" GROUP BY 3, 4;",
-						 t, tally_groups[g][0], g ? tally_groups[g][1] : "''", t);
+						 t, tally_groups[g][0], g ? "coalesce(" : "",
+						 g ? tally_groups[g][1] : "''", g ? ", '')" : "", t);
 			tally_triggers(&sql, t);
 		}
 	}
