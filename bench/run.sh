@@ -71,6 +71,14 @@ for n in $sizes; do
 	rows+=("$(printf '%-7s %-34s %9s ms  %-28s %9s ms  %7sx' "$records" "cairn status, warm" "$warm" "task next, warm" "$tnext" "$(ratio "$warm" "$tnext")")")
 	rows+=("$(printf '%-7s %-34s %9s ms  %-28s %9s ms  %7sx' "$records" "cairn status, cold" "$cold" "task next, cold" "$tnext_cold" "$(ratio "$cold" "$tnext_cold")")")
 	rows+=("$(printf '%-7s %-34s %9s ms  %-28s %9s ms  %7sx' "$records" "index rebuild (+status)" "$rebuild" "task import" "$timport" "$(ratio "$rebuild" "$timport")")")
+	# The terminal interface through a pty, beside task next.
+	while IFS=$'\t' read -r what figure note; do
+		case $what in
+		"dashboard drawn, warm") rows+=("$(printf '%-7s %-34s %12s  %-28s %9s ms  %7sx  (%s)' "$records" "TUI: $what" "$figure" "task next, warm" "$tnext" "$(ratio "${figure% ms}" "$tnext")" "$note")") ;;
+		"dashboard drawn, cold") rows+=("$(printf '%-7s %-34s %12s  %-28s %9s ms  %7sx  (%s)' "$records" "TUI: $what" "$figure" "task next, cold" "$tnext_cold" "$(ratio "${figure% ms}" "$tnext_cold")" "$note")") ;;
+		*) rows+=("$(printf '%-7s %-34s %12s  %s' "$records" "TUI: $what" "$figure" "$note")") ;;
+		esac
+	done < <(python3 "$here/tui.py" "$CAIRN" "$wb" 9)
 done
 printf '\n%-7s %-34s %12s  %-28s %12s  %8s\n' records cairn time anchor time ratio
 printf '%s\n' "${rows[@]}"

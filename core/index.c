@@ -155,6 +155,22 @@ static void schema_sql(cairn_buf *b)
 		"CREATE TABLE tally(kind TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL,"
 		" status TEXT NOT NULL, n INTEGER NOT NULL,"
 		" PRIMARY KEY(kind, field, value, status)) WITHOUT ROWID;\n"
+		/* Per evaluator and per tool: the open work (assigned, draft,
+		 * returned) and the total, kept from the tally by its own
+		 * triggers, so that "who has the most to do" is an index read. */
+		"CREATE TABLE tally_sum(kind TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL,"
+		" open INTEGER NOT NULL, total INTEGER NOT NULL,"
+		" PRIMARY KEY(kind, field, value)) WITHOUT ROWID;\n"
+		"CREATE INDEX tally_sum_open ON tally_sum(kind, field, open DESC, value);\n"
+		"CREATE TRIGGER tally_sum_insert AFTER INSERT ON tally WHEN NEW.field != '' BEGIN"
+		" INSERT INTO tally_sum VALUES(NEW.kind, NEW.field, NEW.value,"
+		" NEW.n * (NEW.status IN ('assigned', 'draft', 'returned')), NEW.n)"
+		" ON CONFLICT DO UPDATE SET open = open + excluded.open, total = total + excluded.total;"
+		" END;\n"
+		"CREATE TRIGGER tally_sum_update AFTER UPDATE OF n ON tally WHEN NEW.field != '' BEGIN"
+		" UPDATE tally_sum SET open = open + (NEW.n - OLD.n) *"
+		" (NEW.status IN ('assigned', 'draft', 'returned')), total = total + NEW.n - OLD.n"
+		" WHERE kind = NEW.kind AND field = NEW.field AND value = NEW.value; END;\n"
 		"CREATE TABLE pending(id INTEGER PRIMARY KEY, base TEXT NOT NULL,"
 		" message TEXT NOT NULL, author_name TEXT, author_email TEXT, at INTEGER);\n"
 		"CREATE TABLE pending_file(pending INTEGER NOT NULL REFERENCES pending(id)"
@@ -454,7 +470,7 @@ static cairn_status tally_suspend(cairn_index *idx, bool suspend, cairn_error *e
 	cairn_status st;
 
 	if (!suspend)
-		cairn_buf_adds(&sql, "DELETE FROM tally;");
+		cairn_buf_adds(&sql, "DELETE FROM tally; DELETE FROM tally_sum;");
 	for (int k = 0; k < CAIRN_KIND_COUNT; k++) {
 		const char *t = cairn_kind_def_of((cairn_kind)k)->name;
 		if (!cairn_kind_field((cairn_kind)k, "status"))
@@ -658,7 +674,7 @@ cairn_status cairn_index_clear(cairn_index *idx, cairn_error *err)
 	cairn_buf_adds(&sql, "DELETE FROM records; DELETE FROM problems;");
 	for (int k = CAIRN_KIND_COUNT - 1; k >= 0; k--)
 		cairn_buf_printf(&sql, "DELETE FROM \"%s\";", cairn_kind_def_of((cairn_kind)k)->name);
-	cairn_buf_adds(&sql, "DELETE FROM tally;");
+	cairn_buf_adds(&sql, "DELETE FROM tally; DELETE FROM tally_sum;");
 	st = exec(idx, cairn_buf_str(&sql), err);
 	cairn_buf_done(&sql);
 	return st;
@@ -1039,7 +1055,16 @@ cairn_status cairn_index_rows(cairn_index *idx, cairn_kind kind, const char *con
 					cairn_kind_def_of(kind)->name, order_by);
 			goto done;
 		}
-		cairn_buf_printf(&sql, " ORDER BY \"%s\" IS NULL, \"%s\", id", order_by, order_by);
+		/* Empty fields last; but a comparison on the column already
+		 * leaves them out, and a plain ORDER BY lets SQLite walk the
+		 * column's index and stop at the limit. */
+		bool no_nulls = false;
+		for (size_t i = 0; i < nfilters; i++)
+			no_nulls |= filters[i].op >= CAIRN_OP_LT && !strcmp(filters[i].field, order_by);
+		if (no_nulls)
+			cairn_buf_printf(&sql, " ORDER BY \"%s\", id", order_by);
+		else
+			cairn_buf_printf(&sql, " ORDER BY \"%s\" IS NULL, \"%s\", id", order_by, order_by);
 	}
 	if (limit)
 		cairn_buf_printf(&sql, " LIMIT %zu", limit);
@@ -1152,53 +1177,52 @@ cairn_status cairn_index_tally(cairn_index *idx, const char *column, size_t limi
 			       cairn_index_tally_fn fn, void *ctx, long *more, cairn_error *err)
 {
 	const cairn_field_def *f = cairn_kind_field(CAIRN_KIND_EVALUATION, "status");
-	cairn_buf sql = CAIRN_BUF_INIT;
-	sqlite3_stmt *s = NULL;
+	sqlite3_stmt *top = NULL, *by = NULL, *all = NULL;
 	cairn_status st = CAIRN_OK;
-	long by[16], shown = 0, all = 0;
-	size_t nstates = 0;
+	long shown = 0;
 	int rc;
 
 	*more = 0;
 	if (strcmp(column, "evaluator") && strcmp(column, "tool"))
 		return cairn_fail(err, CAIRN_EINPUT, "evaluations are counted by evaluator or tool");
-	cairn_buf_adds(&sql, "SELECT value");
-	for (; f->choices[nstates] && nstates < 16; nstates++)
-		cairn_buf_printf(&sql, ", sum(n * (status = '%s'))", f->choices[nstates]);
-	cairn_buf_printf(&sql, " FROM tally WHERE kind = 'evaluation' AND field = ? GROUP BY value"
-			 " HAVING sum(n) > 0 ORDER BY sum(n * (status IN ('assigned', 'draft',"
-			 " 'returned'))) DESC, value");
-	if (limit)
-		cairn_buf_printf(&sql, " LIMIT %zu", limit);
-	if (sqlite3_prepare_v2(idx->db, cairn_buf_str(&sql), -1, &s, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(idx->db, "SELECT value FROM tally_sum WHERE kind = 'evaluation'"
+			       " AND field = ?1 AND total > 0 ORDER BY open DESC, value LIMIT ?2", -1,
+			       &top, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(idx->db, "SELECT status, n FROM tally WHERE kind = 'evaluation'"
+			       " AND field = ?1 AND value = ?2", -1, &by, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(idx->db, "SELECT count(*) FROM tally_sum WHERE kind = 'evaluation'"
+			       " AND field = ?1 AND total > 0", -1, &all, NULL) != SQLITE_OK) {
 		st = db_fail(idx, err, "counting");
 		goto done;
 	}
-	sqlite3_bind_text(s, 1, column, -1, SQLITE_STATIC);
-	while (st == CAIRN_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		for (size_t i = 0; i < nstates; i++)
-			by[i] = (long)sqlite3_column_int64(s, (int)i + 1);
-		st = fn((const char *)sqlite3_column_text(s, 0), by, ctx, err);
+	sqlite3_bind_text(top, 1, column, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(top, 2, limit ? (sqlite3_int64)limit : -1);
+	while (st == CAIRN_OK && (rc = sqlite3_step(top)) == SQLITE_ROW) {
+		long counts[16] = { 0 };
+		const char *value = (const char *)sqlite3_column_text(top, 0);
+		sqlite3_reset(by);
+		sqlite3_bind_text(by, 1, column, -1, SQLITE_STATIC);
+		sqlite3_bind_text(by, 2, value, -1, SQLITE_TRANSIENT);
+		while (sqlite3_step(by) == SQLITE_ROW) {
+			const char *status = (const char *)sqlite3_column_text(by, 0);
+			for (size_t i = 0; f->choices[i] && i < 16; i++)
+				if (status && !strcmp(status, f->choices[i]))
+					counts[i] = (long)sqlite3_column_int64(by, 1);
+		}
+		st = fn(value, counts, ctx, err);
 		shown++;
 	}
 	if (st == CAIRN_OK && rc != SQLITE_DONE)
 		st = db_fail(idx, err, "counting");
-	sqlite3_finalize(s);
-	s = NULL;
-	if (st != CAIRN_OK || !limit || shown < (long)limit)
-		goto done;
-	if (sqlite3_prepare_v2(idx->db, "SELECT count(DISTINCT value) FROM tally WHERE"
-			       " kind = 'evaluation' AND field = ? AND n > 0", -1, &s, NULL) != SQLITE_OK) {
-		st = db_fail(idx, err, "counting");
-		goto done;
+	if (st == CAIRN_OK && limit && shown == (long)limit) {
+		sqlite3_bind_text(all, 1, column, -1, SQLITE_STATIC);
+		if (sqlite3_step(all) == SQLITE_ROW && sqlite3_column_int64(all, 0) > shown)
+			*more = (long)sqlite3_column_int64(all, 0) - shown;
 	}
-	sqlite3_bind_text(s, 1, column, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		all = (long)sqlite3_column_int64(s, 0);
-	*more = all > shown ? all - shown : 0;
 done:
-	sqlite3_finalize(s);
-	cairn_buf_done(&sql);
+	sqlite3_finalize(top);
+	sqlite3_finalize(by);
+	sqlite3_finalize(all);
 	return st;
 }
 

@@ -27,12 +27,19 @@ static cairn_status take_row(const char *const *values, void *ctx, cairn_error *
 bool rows_load(app *a, rowset *r, cairn_kind kind, const char *const *cols, size_t ncols,
 	       const cairn_filter *filters, size_t nfilters, const char *order_by)
 {
+	return rows_load_limit(a, r, kind, cols, ncols, filters, nfilters, order_by, 0);
+}
+
+bool rows_load_limit(app *a, rowset *r, cairn_kind kind, const char *const *cols, size_t ncols,
+		     const cairn_filter *filters, size_t nfilters, const char *order_by,
+		     size_t limit)
+{
 	cairn_error err;
 
 	memset(r, 0, sizeof *r);
 	r->ncols = ncols;
 	if (cairn_index_rows(cairn_wb_index(a->wb), kind, cols, ncols, filters, nfilters, order_by,
-			     0, take_row, r, &err) != CAIRN_OK) {
+			     limit, take_row, r, &err) != CAIRN_OK) {
 		app_message(a, true, "%s", err.msg);
 		return false;
 	}

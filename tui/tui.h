@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "cairn/workbook.h"
 #include "cli.h"
@@ -113,6 +114,10 @@ typedef struct rowset {
 /* Rows of kind (see cairn_index_rows); false after reporting an error. */
 bool rows_load(app *a, rowset *r, cairn_kind kind, const char *const *cols, size_t ncols,
 	       const cairn_filter *filters, size_t nfilters, const char *order_by);
+/* The same, at most limit rows (0: all). */
+bool rows_load_limit(app *a, rowset *r, cairn_kind kind, const char *const *cols, size_t ncols,
+		     const cairn_filter *filters, size_t nfilters, const char *order_by,
+		     size_t limit);
 const char *rows_get(const rowset *r, size_t row, size_t col);
 void rows_done(rowset *r);
 
@@ -150,6 +155,9 @@ struct app {
 	bool message_is_error;
 	char me[64];            /* the person id whose email is the user's, or "" */
 	char shared[64];        /* "2 edits not shared", "no shared remote yet" */
+	bool checked;           /* the checks that need git ran after the first screen */
+	int check_fd;           /* the hand-edit check's pipe, or -1 */
+	pid_t check_pid;
 	/* Undo: the last edit saved from here, as the edit that reverts it. */
 	cairn_ref undo_ref;
 	char *undo_key;

@@ -31,29 +31,66 @@ static void when_text(const cairn_deadline *d, const char *status, char *buf, si
 		snprintf(buf, n, "in %ld d", d->days_left);
 }
 
+#define SHOWN 10       /* lines per section: the rest is a key away */
+
+/* more < 0: some more, not counted (counting would cost what the section
+ * saves by showing only its first lines). */
+static void more_line(lines *out, long more, const char *where)
+{
+	if (more < 0)
+		lines_add(out, LS_DIM, NULL, "  ... and more: %s", where);
+	else if (more > 0)
+		lines_add(out, LS_DIM, NULL, "  ... and %ld more: %s", more, where);
+}
+
+/* The first SHOWN rows of kind; *more is -1 when there are others. */
+static bool rows_some(app *a, rowset *r, cairn_kind kind, const char *const *cols, size_t ncols,
+		      const cairn_filter *f, size_t nf, const char *order, long *more)
+{
+	if (!rows_load_limit(a, r, kind, cols, ncols, f, nf, order, SHOWN + 1))
+		return false;
+	*more = 0;
+	if (r->nrows > SHOWN) {
+		for (size_t c = 0; c < r->ncols; c++)
+			free(r->cells[SHOWN * r->ncols + c]);
+		r->nrows = SHOWN;
+		*more = -1;
+	}
+	return true;
+}
+
 static void milestones(app *a, lines *out, cairn_date today)
 {
 	static const char *const cols[] = { "id", "deadline", "status", "title", "result" };
+	const cairn_filter open[] = { { "status", "done", CAIRN_OP_NE },
+				      { "status", "dropped", CAIRN_OP_NE },
+				      { "deadline", "0000-01-01", CAIRN_OP_GE } };
+	long more = 0, done = 0;
+	cairn_error err;
 	rowset r;
 
-	lines_add(out, LS_SECTION, NULL, "Milestones");
-	if (!rows_load(a, &r, CAIRN_KIND_MILESTONE, cols, 5, NULL, 0, "deadline"))
+	lines_add(out, LS_SECTION, NULL, "Milestones still open, nearest deadline first");
+	if (!rows_some(a, &r, CAIRN_KIND_MILESTONE, cols, 5, open, 3, "deadline", &more))
 		return;
 	for (size_t i = 0; i < r.nrows; i++) {
 		const char *status = rows_get(&r, i, 2);
 		cairn_deadline d = cairn_deadline_of(rows_get(&r, i, 1), status, today);
 		char date[32], when[32], target[160];
-		line *ln;
 		show_date(a, rows_get(&r, i, 1), date, sizeof date);
 		when_text(&d, status, when, sizeof when);
 		snprintf(target, sizeof target, "milestone/%s", rows_get(&r, i, 0));
-		ln = lines_add(out, d.overdue ? LS_ALERT : !strcmp(status, "done") ? LS_DIM : LS_TEXT,
-			       target, "%-6s %-10s %-13s %s%s%s", rows_get(&r, i, 0), date, when,
-			       rows_get(&r, i, 3), *rows_get(&r, i, 4) ? " -> " : "",
-			       rows_get(&r, i, 4));
-		(void)ln;
+		lines_add(out, d.overdue ? LS_ALERT : LS_TEXT, target, "%-6s %-10s %-13s %s%s%s",
+			  rows_get(&r, i, 0), date, when, rows_get(&r, i, 3),
+			  *rows_get(&r, i, 4) ? " -> " : "", rows_get(&r, i, 4));
 	}
-	if (!r.nrows)
+	more_line(out, more, "press 2");
+	{
+		const cairn_filter f = { "status", "done", CAIRN_OP_EQ };
+		if (cairn_index_count_where(cairn_wb_index(a->wb), CAIRN_KIND_MILESTONE, &f, 1, &done,
+					    &err) == CAIRN_OK && done)
+			lines_add(out, LS_DIM, NULL, "  %ld done", done);
+	}
+	if (!r.nrows && !done)
 		lines_add(out, LS_DIM, NULL, "  none yet: press 2, then a, to add one");
 	rows_done(&r);
 }
@@ -61,101 +98,77 @@ static void milestones(app *a, lines *out, cairn_date today)
 static void tasks_due(app *a, lines *out, cairn_date today)
 {
 	static const char *const cols[] = { "id", "due", "status", "title", "assignee" };
+	char until[11];
+	cairn_filter f[] = { { "status", "done", CAIRN_OP_NE }, { "status", "dropped", CAIRN_OP_NE },
+			     { "due", until, CAIRN_OP_LE } };
+	long more = 0;
 	rowset r;
-	size_t shown = 0;
 
-	lines_add(out, LS_SECTION, NULL, "Tasks due in the next %d days", SOON_DAYS);
-	if (!rows_load(a, &r, CAIRN_KIND_TASK, cols, 5, NULL, 0, "due"))
+	cairn_date_iso(cairn_date_from_days(cairn_date_to_days(today) + SOON_DAYS), until,
+		       sizeof until);
+	lines_add(out, LS_SECTION, NULL, "Tasks overdue or due in the next %d days", SOON_DAYS);
+	if (!rows_some(a, &r, CAIRN_KIND_TASK, cols, 5, f, 3, "due", &more))
 		return;
 	for (size_t i = 0; i < r.nrows; i++) {
 		const char *status = rows_get(&r, i, 2);
 		cairn_deadline d = cairn_deadline_of(rows_get(&r, i, 1), status, today);
 		char date[32], when[32], target[160];
-		if (!d.has_deadline || d.days_left > SOON_DAYS || !strcmp(status, "done") ||
-		    !strcmp(status, "dropped"))
-			continue;
 		show_date(a, rows_get(&r, i, 1), date, sizeof date);
 		when_text(&d, status, when, sizeof when);
 		snprintf(target, sizeof target, "task/%s", rows_get(&r, i, 0));
 		lines_add(out, d.overdue ? LS_ALERT : LS_TEXT, target, "%-12s %-10s %-13s %s (%s)",
 			  rows_get(&r, i, 0), date, when, rows_get(&r, i, 3),
 			  *rows_get(&r, i, 4) ? rows_get(&r, i, 4) : "nobody");
-		shown++;
 	}
-	if (!shown)
+	more_line(out, more, "press 3");
+	if (!r.nrows)
 		lines_add(out, LS_DIM, NULL, "  nothing due");
 	rows_done(&r);
 }
 
-/* Evaluations counted by status, for everyone, per person and per tool. */
-static const char *const eval_states[] = { "assigned", "draft", "submitted", "returned",
-					   "validated" };
-#define NSTATES 5
-
-struct tally {
-	char name[64];
-	long n[NSTATES];
-};
-
-static void add_tally(struct tally **v, size_t *n, const char *name, const char *status)
+/* Evaluations counted by status: everyone's, and for the persons and
+ * tools with the most open work (the index keeps these counts). */
+static cairn_status tally_line(const char *value, const long *n, void *ctx, cairn_error *err)
 {
-	size_t i;
-	for (i = 0; i < *n; i++)
-		if (!strcmp((*v)[i].name, name))
-			break;
-	if (i == *n) {
-		struct tally *grown = realloc(*v, (*n + 1) * sizeof *grown);
-		if (!grown)
-			return;
-		*v = grown;
-		memset(&grown[i], 0, sizeof grown[i]);
-		snprintf(grown[i].name, sizeof grown[i].name, "%s", name);
-		(*n)++;
-	}
-	for (int s = 0; s < NSTATES; s++)
-		if (!strcmp(status, eval_states[s]))
-			(*v)[i].n[s]++;
+	lines *out = ctx;
+	(void)err;
+	lines_add(out, LS_TEXT, NULL, "  %-18s assigned %-4ld draft %-4ld submitted %-4ld "
+		  "returned %-4ld validated %ld", value, n[0], n[1], n[2], n[3], n[4]);
+	return CAIRN_OK;
 }
 
-static void tally_line(lines *out, const char *prefix, const struct tally *t)
+static cairn_status total_count(const char *value, long count, void *ctx, cairn_error *err)
 {
-	lines_add(out, LS_TEXT, NULL, "%s%-18s assigned %-3ld draft %-3ld submitted %-3ld "
-		  "returned %-3ld validated %ld", prefix, t->name, t->n[0], t->n[1], t->n[2], t->n[3],
-		  t->n[4]);
+	long *by = ctx;
+	static const char *const states[] = { "assigned", "draft", "submitted", "returned",
+					      "validated" };
+	(void)err;
+	for (int i = 0; i < 5; i++)
+		if (!strcmp(value, states[i]))
+			by[i] = count;
+	return CAIRN_OK;
 }
 
 static void evaluations(app *a, lines *out)
 {
-	static const char *const cols[] = { "evaluator", "tool", "status" };
-	struct tally *people = NULL, *tools = NULL, all;
-	size_t np = 0, nt = 0;
-	rowset r;
+	long all[5] = { 0, 0, 0, 0, 0 }, more = 0;
+	cairn_error err;
 
 	lines_add(out, LS_SECTION, NULL, "Evaluations");
-	if (!rows_load(a, &r, CAIRN_KIND_EVALUATION, cols, 3, NULL, 0, "evaluator"))
+	if (cairn_index_count_by(cairn_wb_index(a->wb), CAIRN_KIND_EVALUATION, "status", total_count,
+				 all, &err) != CAIRN_OK) {
+		app_message(a, true, "%s", err.msg);
 		return;
-	memset(&all, 0, sizeof all);
-	snprintf(all.name, sizeof all.name, "%s", "all");
-	for (size_t i = 0; i < r.nrows; i++) {
-		const char *status = rows_get(&r, i, 2);
-		add_tally(&people, &np, rows_get(&r, i, 0), status);
-		add_tally(&tools, &nt, rows_get(&r, i, 1), status);
-		for (int s = 0; s < NSTATES; s++)
-			if (!strcmp(status, eval_states[s]))
-				all.n[s]++;
 	}
-	tally_line(out, "", &all);
-	if (np)
-		lines_add(out, LS_DIM, NULL, "by person");
-	for (size_t i = 0; i < np; i++)
-		tally_line(out, "  ", &people[i]);
-	if (nt)
-		lines_add(out, LS_DIM, NULL, "by tool");
-	for (size_t i = 0; i < nt; i++)
-		tally_line(out, "  ", &tools[i]);
-	free(people);
-	free(tools);
-	rows_done(&r);
+	tally_line("all", all, out, &err);
+	lines_add(out, LS_DIM, NULL, "by person, most open work first");
+	if (cairn_index_tally(cairn_wb_index(a->wb), "evaluator", SHOWN, tally_line, out, &more,
+			      &err) == CAIRN_OK)
+		more_line(out, more, "press 6");
+	lines_add(out, LS_DIM, NULL, "by tool, most open work first");
+	if (cairn_index_tally(cairn_wb_index(a->wb), "tool", SHOWN, tally_line, out, &more,
+			      &err) == CAIRN_OK)
+		more_line(out, more, "press 5");
 }
 
 static void pilots(app *a, lines *out)
@@ -163,10 +176,12 @@ static void pilots(app *a, lines *out)
 	static const char *const pcols[] = { "id", "city", "status", "participants", "women", "men",
 					     "other", "migrants", "peripheries", "aged65" };
 	static const char *const tcols[] = { "id", "minimum" };
+	const cairn_filter reported = { "participants", "0", CAIRN_OP_GT };
+	long npilots = 0;
 	rowset p, t;
 
 	lines_add(out, LS_SECTION, NULL, "Pilots: inclusion against the targets (| marks the target)");
-	if (!rows_load(a, &p, CAIRN_KIND_PILOT, pcols, 10, NULL, 0, "id"))
+	if (!rows_some(a, &p, CAIRN_KIND_PILOT, pcols, 10, &reported, 1, "id", &npilots))
 		return;
 	if (!rows_load(a, &t, CAIRN_KIND_TARGET, tcols, 2, NULL, 0, "id")) {
 		rows_done(&p);
@@ -205,8 +220,9 @@ static void pilots(app *a, lines *out)
 			}
 		}
 	}
+	more_line(out, npilots, "press 7");
 	if (!p.nrows)
-		lines_add(out, LS_DIM, NULL, "  no pilots yet");
+		lines_add(out, LS_DIM, NULL, "  no pilot has reported participants yet");
 	rows_done(&p);
 	rows_done(&t);
 }

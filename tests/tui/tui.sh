@@ -70,7 +70,7 @@ start 80 24
 shows "Citizen City \| Test Person \| 20/03/2016 \(demo clock\)" "the status line: workbook, user, demo clock"
 shows "M3 +29/02/2016 OVERDUE 20 d" "an overdue milestone is marked in words"
 shows "M4 +15/04/2016 in 26 d" "days left to a deadline"
-shows "^> +M1 " "the first milestone is selected, marked with >"
+shows "^> +M3 " "the first open milestone is selected, marked with >"
 [ "$(T display -p -t t '#{cursor_y}')" = "2" ] && pass "the terminal's cursor is on the selected line" ||
 	fail "the terminal's cursor is on the selected line" "cursor_y: $(T display -p -t t '#{cursor_y}')"
 keys j j

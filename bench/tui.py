@@ -1,0 +1,159 @@
+#!/usr/bin/env python3
+"""The terminal interface measured through a real pty (make bench).
+
+usage: tui.py CAIRN WORKBOOK [RUNS]
+
+Prints, one per line, "name<TAB>figure<TAB>anchor" for:
+  - the dashboard drawn (process start to its status line on the pty), warm
+    and with a cold page cache (the workbook's files and the program evicted);
+  - bytes written to the terminal for one move down a list, beside the
+    floor: the two rows that change (their text as drawn) plus 40 bytes;
+  - bytes for a view switch, beside one screen's worth (rows x columns);
+  - peak resident memory while browsing every view and opening a record.
+"""
+import fcntl, os, pty, re, select, signal, statistics, struct, sys, termios, time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+ROWS, COLS = 24, 80
+
+
+def drop(paths):
+    for p in paths:
+        walk = os.walk(p) if os.path.isdir(p) else [(os.path.dirname(p), [], [os.path.basename(p)])]
+        for dirpath, _, names in walk:
+            for n in names:
+                try:
+                    fd = os.open(os.path.join(dirpath, n), os.O_RDONLY)
+                except OSError:
+                    continue
+                os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+                os.close(fd)
+
+
+def spawn(cairn, wb):
+    pid, fd = pty.fork()
+    if pid == 0:
+        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
+        env = dict(os.environ, TERM="xterm-256color", LC_ALL="C.UTF-8")
+        os.execve(cairn, [cairn, "-C", wb], env)
+    return pid, fd
+
+
+def read_until(fd, pattern, timeout=20.0):
+    """Bytes read until pattern appears (or timeout)."""
+    got = b""
+    end = time.monotonic() + timeout
+    while pattern not in got and time.monotonic() < end:
+        r, _, _ = select.select([fd], [], [], 0.05)
+        if r:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            got += chunk
+    return got
+
+
+def drain(fd, quiet=0.3):
+    """Bytes read until the terminal has been quiet for `quiet` seconds."""
+    got = b""
+    while True:
+        r, _, _ = select.select([fd], [], [], quiet)
+        if not r:
+            return got
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            return got
+        if not chunk:
+            return got
+        got += chunk
+
+
+def finish(pid, fd):
+    os.write(fd, b"Q\n")
+    drain(fd, 0.5)
+    try:
+        _, status, usage = os.wait4(pid, 0)
+    except ChildProcessError:
+        return None
+    os.close(fd)
+    return usage
+
+
+def first_screen(cairn, wb):
+    t = time.perf_counter()
+    pid, fd = spawn(cairn, wb)
+    read_until(fd, b"? help")
+    ms = (time.perf_counter() - t) * 1000
+    drain(fd)
+    finish(pid, fd)
+    return ms
+
+
+def visible_text(data):
+    """What a run of terminal output shows, roughly: escapes removed."""
+    text = re.sub(rb"\x1b\[[0-9;?]*[ -/]*[@-~]", b"", data)
+    text = re.sub(rb"\x1b[()][0-9A-Za-z]|\x1b[=>78]", b"", text)
+    return text.replace(b"\r", b"").replace(b"\n", b"")
+
+
+HARNESS = r"""#include <stdio.h>
+int main(void) { puts("? help"); fflush(stdout); return getchar() < 0; }
+"""
+
+
+def harness_floor(runs):
+    """The same measurement of a program that draws nothing: what Python's
+    fork and pty cost, to be told apart from cairn's own time."""
+    import subprocess, tempfile
+    d = tempfile.mkdtemp()
+    src, exe = os.path.join(d, "h.c"), os.path.join(d, "h")
+    with open(src, "w") as f:
+        f.write(HARNESS)
+    if subprocess.run(["cc", "-O2", src, "-o", exe]).returncode != 0:
+        return 0.0
+    return statistics.median(first_screen(exe, d) for _ in range(runs))
+
+
+def main():
+    cairn, wb = os.path.abspath(sys.argv[1]), sys.argv[2]
+    runs = int(sys.argv[3]) if len(sys.argv) > 3 else 11
+    floor_ms = harness_floor(runs)
+    first_screen(cairn, wb)                                   # warm up
+    warm = statistics.median(first_screen(cairn, wb) for _ in range(runs))
+    cold_runs = []
+    for _ in range(max(3, runs // 3)):
+        drop([os.path.join(wb, ".cairn"), os.path.join(wb, ".git"), os.path.join(wb, "cairn.ini"), cairn])
+        cold_runs.append(first_screen(cairn, wb))
+    cold = statistics.median(cold_runs)
+
+    pid, fd = spawn(cairn, wb)
+    read_until(fd, b"? help")
+    drain(fd)
+    os.write(fd, b"j")
+    moved = drain(fd)
+    # The floor: the text of the two rows that change, plus 40 bytes.
+    text = visible_text(moved)
+    floor = len(text) + 40
+    os.write(fd, b"2")
+    switched = drain(fd, 1.0)
+    for key in b"345678913":
+        os.write(fd, bytes([key]))
+        drain(fd, 1.0)
+    os.write(fd, b"\n")                                        # open a record
+    drain(fd, 1.0)
+    usage = finish(pid, fd)
+    rss_mib = usage.ru_maxrss / 1024 if usage else float("nan")
+    print("dashboard drawn, warm\t%.2f ms\t%.2f ms less the harness's own %.2f ms" % (warm, warm - floor_ms, floor_ms))
+    print("dashboard drawn, cold\t%.2f ms\t%.2f ms less the harness's own %.2f ms" % (cold, cold - floor_ms, floor_ms))
+    print("bytes for one move down\t%d\tfloor %d (two changed rows %d + 40)" % (len(moved), floor, len(text)))
+    print("bytes for a view switch\t%d\tone screen %d" % (len(switched), ROWS * COLS))
+    print("peak RSS browsing every view\t%.1f MiB" % rss_mib)
+
+
+if __name__ == "__main__":
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    main()
