@@ -50,7 +50,7 @@ stop_cairn() {
 }
 # The cairn process itself (not the shell that started it, whose command
 # line names it too).
-cairn_pid() { pgrep -f "^$CAIRN -C $wb\$" | head -1; }
+cairn_pid() { pgrep -n -f "^$CAIRN -C $wb\$"; }
 keys() { T send-keys -t t "$@"; sleep 0.3; }
 # wait_for PATTERN: up to 5 s for the screen to show it.
 wait_for() {
@@ -161,7 +161,7 @@ shows "transformcity +bwg-1 +submitted +eip-1" "growing back redraws"
 
 # Text from data is sanitised: escapes and bidi overrides are shown, not obeyed.
 "$CAIRN" -C "$wb" set milestone/M5 title="$(printf 'Testing\033[31m red \xe2\x80\xae evil')" >/dev/null
-T kill-server 2>/dev/null
+stop_cairn
 start 100 24
 shows "Testing\^\[\[31m red <U\+202E> evil" "control and bidi characters are shown escaped"
 
@@ -197,6 +197,7 @@ keys q 2 o
 shows "sorted by deadline" "and works"
 
 # ---- C-z suspends and fg restores, from a shell with job control ----
+stop_cairn
 T kill-server 2>/dev/null
 for try in 1 2 3 4 5; do
 	T -f /dev/null new-session -d -s t -x 80 -y 24 "env -u PROMPT_COMMAND PS1='$ ' bash --norc --noprofile -i" \
