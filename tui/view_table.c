@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cairn/sanitize.h"
 #include "tui.h"
 
 #define MAX_COLS 6
@@ -102,6 +103,20 @@ static void assignments(app *a, lines *out)
 	rows_done(&r);
 }
 
+/* A cell: v cut to width display columns (0: as long as it is) and
+ * padded to it, with two spaces after; returns the bytes written. */
+static size_t cell(char *out, size_t room, const char *v, int width)
+{
+	char *cut = width > 0 ? cairn_sanitize_cols(v, (size_t)width, 0) : NULL;
+	const char *text = cut ? cut : v;
+	size_t cols = cairn_display_width(text, 0), n;
+	int pad = width > (int)cols ? width - (int)cols : 0;
+
+	n = (size_t)snprintf(out, room, "%s%*s  ", text, pad, "");
+	free(cut);
+	return n < room ? n : room - 1;
+}
+
 static void table_build(app *a, void *state, lines *out)
 {
 	table_state *t = state;
@@ -132,8 +147,7 @@ static void table_build(app *a, void *state, lines *out)
 				cli_date(a->c, v, shown, sizeof shown);
 				v = shown;
 			}
-			used += (size_t)snprintf(row + used, sizeof row - used, "%-*s  ",
-						 tc->widths[c] ? tc->widths[c] : 1, v);
+			used += cell(row + used, sizeof row - used, v, tc->widths[c]);
 			if (used >= sizeof row)
 				break;
 		}
