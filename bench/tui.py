@@ -9,7 +9,8 @@ Prints, one per line, "name<TAB>figure<TAB>anchor" for:
   - bytes written to the terminal for one move down a list, beside the
     floor: the two rows that change (their text as drawn) plus 40 bytes;
   - bytes for a view switch, beside one screen's worth (rows x columns);
-  - peak resident memory while browsing every view and opening a record.
+  - peak resident memory while browsing every view and opening a record
+    (cairn's own, from /proc; the background check's beside it).
 """
 import fcntl, os, pty, re, select, signal, statistics, struct, sys, termios, time
 
@@ -145,13 +146,20 @@ def main():
         drain(fd, 1.0)
     os.write(fd, b"\n")                                        # open a record
     drain(fd, 1.0)
+    hwm = float("nan")
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                hwm = int(line.split()[1]) / 1024
     usage = finish(pid, fd)
-    rss_mib = usage.ru_maxrss / 1024 if usage else float("nan")
+    # wait4's ru_maxrss is the largest of cairn and the children it waited
+    # for: the background check for hand edits (git status) among them.
+    child_mib = usage.ru_maxrss / 1024 if usage else float("nan")
     print("dashboard drawn, warm\t%.2f ms\t%.2f ms less the harness's own %.2f ms" % (warm, warm - floor_ms, floor_ms))
     print("dashboard drawn, cold\t%.2f ms\t%.2f ms less the harness's own %.2f ms" % (cold, cold - floor_ms, floor_ms))
     print("bytes for one move down\t%d\tfloor %d (two changed rows %d + 40)" % (len(moved), floor, len(text)))
     print("bytes for a view switch\t%d\tone screen %d" % (len(switched), ROWS * COLS))
-    print("peak RSS browsing every view\t%.1f MiB" % rss_mib)
+    print("peak RSS browsing every view\t%.1f MiB\tthe hand-edit check, a child process: %.1f MiB" % (hwm, child_mib))
 
 
 if __name__ == "__main__":
