@@ -40,6 +40,7 @@
 	X(SUBMIT,    "submit",    "S",               "Submit this evaluation")             \
 	X(RETURN,    "return",    "R",               "Return this evaluation with comments") \
 	X(VALIDATE,  "validate",  "V",               "Validate this evaluation")           \
+	X(REASSIGN,  "reassign",  "r",               "Give this evaluation to another evaluator") \
 	X(UNDO,      "undo",      "u",               "Undo the last saved edit (a new commit)") \
 	X(COMMAND,   "command",   ":",               "Run a cairn command (cairn VERB ...)") \
 	X(REFRESH,   "refresh",   "C-l",             "Redraw the screen")                  \

@@ -354,6 +354,72 @@ done:
 	cairn_record_done(&rec);
 }
 
+/* Give an evaluation that nobody has started to another evaluator: the
+ * record moves (its path names the evaluator) in one commit. */
+static void reassign(app *a, record_state *s)
+{
+	cairn_record rec;
+	cairn_ref ref, to;
+	const char *status, *validator;
+	char *who = NULL, question[160];
+	cairn_save_result res;
+	cairn_error err;
+
+	if (!load(a, s->ref, &ref, &rec))
+		return;
+	status = cairn_record_get(&rec, "status");
+	validator = cairn_record_get(&rec, "validator");
+	if (ref.kind != CAIRN_KIND_EVALUATION) {
+		app_message(a, true, "only an evaluation is given to another evaluator");
+		goto done;
+	}
+	if (!status || strcmp(status, "assigned")) {
+		app_message(a, true, "this evaluation is %s: only one nobody has started yet (assigned) "
+			    "is given to someone else", status ? status : "without a status");
+		goto done;
+	}
+	snprintf(question, sizeof question, "give %s to (a person's id):", ref.id);
+	if (!(who = app_prompt(a, question, NULL)) || !*who)
+		goto done;
+	if (validator && !strcmp(validator, who)) {
+		app_message(a, true, "%s validates this evaluation and cannot also evaluate it", who);
+		goto done;
+	}
+	to.kind = CAIRN_KIND_EVALUATION;
+	{
+		const char *slash = strchr(ref.id, '/');
+		snprintf(to.id, sizeof to.id, "%.*s/%s", (int)(slash ? slash - ref.id : 0), ref.id, who);
+	}
+	{
+		const char *keys[64], *values[64];
+		size_t n = 0;
+		for (size_t i = 0; i < rec.nfields && n < 64; i++, n++) {
+			keys[n] = rec.fields[i].key;
+			values[n] = rec.fields[i].value;
+		}
+		cairn_edit e[2] = {
+			{ CAIRN_EDIT_REMOVE, ref, NULL, NULL, 0, false, false },
+			{ CAIRN_EDIT_ADD, to, keys, values, n, true, false },
+		};
+		char message[300];
+		snprintf(message, sizeof message, "%s: given to %s", ref.id, who);
+		memset(&res, 0, sizeof res);
+		if (cairn_wb_save(a->wb, e, 2, message, &res, &err) != CAIRN_OK) {
+			app_message(a, true, "%s", err.msg);
+		} else {
+			app_message(a, false, "saved %.12s  %s", res.commit.hex, message);
+			snprintf(s->ref, sizeof s->ref, "evaluation/%s", to.id);
+			snprintf(a->stack[a->depth - 1].title, sizeof a->stack[a->depth - 1].title, "%s",
+				 s->ref);
+		}
+		cairn_save_result_done(&res);
+		app_rebuild(a);
+	}
+done:
+	free(who);
+	cairn_record_done(&rec);
+}
+
 static bool record_act(app *a, void *state, tui_action act)
 {
 	record_state *s = state;
@@ -377,6 +443,9 @@ static bool record_act(app *a, void *state, tui_action act)
 	case ACT_RETURN:
 	case ACT_VALIDATE:
 		workflow(a, s, act);
+		return true;
+	case ACT_REASSIGN:
+		reassign(a, s);
 		return true;
 	default:
 		return false;

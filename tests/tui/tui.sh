@@ -219,6 +219,24 @@ if kill -0 "$pid" 2>/dev/null; then fail "C-c leaves cleanly" "still running"; e
 keys "echo still-sane" Enter
 shows "^still-sane" "the terminal is restored (the shell echoes again)"
 
+# ---- reassigning an evaluation nobody has started ----
+start 100 30
+keys 6 / e i p - 2 Enter Enter
+shows "evaluation/fixmystreet/eip-2" "an assigned evaluation opens"
+keys r "bwg-1" Enter
+shows "bwg-1 validates this evaluation and cannot also evaluate it" "its validator cannot take it"
+keys r "industry-1" Enter
+shows "saved [0-9a-f]{12}  fixmystreet/eip-2: given to industry-1" "r gives it to someone else"
+shows "^evaluation/fixmystreet/industry-1" "the form follows it"
+run "$CAIRN" -C "$wb" ls evaluation tool=fixmystreet
+like "$out" "fixmystreet/industry-1 +assigned" "the evaluation moved to its new evaluator"
+unlike "$out" "fixmystreet/eip-2" "and is gone from the old one, in one commit"
+is "$(git -C "$wb" log -1 --format=%s)" "fixmystreet/eip-2: given to industry-1" "the commit says so"
+keys r "eip-1" Enter
+shows "saved .*given to eip-1|evaluation/fixmystreet/eip-1 already exists" "an evaluator who has one already is refused or it moves"
+keys 6 / t r a n s Enter Enter r
+shows "this evaluation is submitted: only one nobody has started yet" "a started evaluation stays with its evaluator"
+
 # ---- a dropped link: SIGHUP with a prompt open saves the draft ----
 # (LeakSanitizer hangs at exit in a process whose terminal hung up, so
 # under it these cairns skip the leak check; every other one has it.)
