@@ -212,6 +212,16 @@ static void edit(app *a, record_state *s, const char *key, bool in_editor)
 				cairn_buf_adds(&b, " (1-5)");
 			} else if (q->type == CAIRN_Q_PERCENT) {
 				cairn_buf_adds(&b, " (0-100)");
+			} else if (q->type == CAIRN_Q_NUMBER && (q->has_min || q->has_max)) {
+				cairn_buf_adds(&b, " (");
+				if (q->has_min)
+					cairn_buf_printf(&b, "%g", q->min);
+				cairn_buf_adds(&b, "-");
+				if (q->has_max)
+					cairn_buf_printf(&b, "%g", q->max);
+				cairn_buf_adds(&b, ")");
+			} else if (q->type == CAIRN_Q_DATE) {
+				cairn_buf_printf(&b, " (%s)", cairn_wb_date_format(a->wb));
 			}
 		} else {
 			cairn_buf_printf(&b, "%s", f ? f->label : key);
