@@ -46,6 +46,7 @@ views=(
 	"evaluations|6"
 	"evaluation-form|6 / t r a n s Enter Enter"
 	"pilots|7"
+	"pilot-slot-01|7 Enter"
 	"templates|8"
 	"targets|9"
 	"help|?"
