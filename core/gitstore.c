@@ -463,6 +463,31 @@ static bool head_from_files(const cairn_git *g, cairn_oid *head)
 	return found || !head->hex[0];
 }
 
+cairn_status cairn_git_root(cairn_git *git, cairn_oid *root, cairn_error *err)
+{
+	{
+		cairn_status lazy = need_repo(git, err);
+		if (lazy != CAIRN_OK)
+			return lazy;
+	}
+	git_revwalk *walk = NULL;
+	git_oid id;
+	cairn_status st = CAIRN_OK;
+
+	root->hex[0] = '\0';
+	/* The first commit, following first parents back from HEAD: its id
+	 * names the workbook for as long as it exists, in every clone. */
+	if (git_revwalk_new(&walk, git->repo) != 0 || git_revwalk_push_head(walk) != 0) {
+		git_revwalk_free(walk);
+		return CAIRN_OK;        /* no commit yet */
+	}
+	git_revwalk_simplify_first_parent(walk);
+	while (git_revwalk_next(&id, walk) == 0)
+		hex_of(root, &id);
+	git_revwalk_free(walk);
+	return st;
+}
+
 cairn_status cairn_git_head(cairn_git *git, cairn_oid *head, cairn_error *err)
 {
 	char *branch;

@@ -337,6 +337,16 @@ fail:
 	return st;
 }
 
+cairn_status cairn_wb_identity(cairn_wb *wb, char *buf, size_t n, cairn_error *err)
+{
+	cairn_oid root;
+	cairn_status st = cairn_git_root(wb->git, &root, err);
+
+	if (st == CAIRN_OK)
+		snprintf(buf, n, "%s", root.hex);
+	return st;
+}
+
 cairn_status cairn_wb_unshared(cairn_wb *wb, bool *has_upstream, size_t *ahead, size_t *behind,
 			       cairn_error *err)
 {

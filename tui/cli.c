@@ -18,7 +18,8 @@ static const struct verb verbs[] = {
 	  "EIP-SCC Citizen City plan: milestones M1-M5, the key-person seats, the M4\n"
 	  "evaluation template, example tools, ten pilot slots, the inclusion targets\n"
 	  "and evaluations in each status. Its clock is pinned to 20/03/2016, during M4.\n"
-	  "Prints the workbook's path and its status.\n" },
+	  "On a terminal it opens the workbook; otherwise it prints the workbook's path\n"
+	  "and its status.\n" },
 	{ "add", cmd_add, true, "KIND ID [FIELD=VALUE...]",
 	  "add a record",
 	  "Adds a record and commits it. KIND is one of: person, target, tool, template,\n"
@@ -64,6 +65,17 @@ static const struct verb verbs[] = {
 	  "records that could not be read and files edited by hand. --rebuild throws the\n"
 	  "index away and builds it again from the records. Exits 1 when it finds\n"
 	  "something.\n" },
+	{ "export", cmd_export, true, "csv KIND | json | ics",
+	  "write records for a spreadsheet, a script or a calendar",
+	  "csv KIND: one row per record of KIND, one column per field (RFC 4180, UTF-8,\n"
+	  "CRLF), values in their stored form (ISO dates). json: every record, as\n"
+	  "`cairn ls --json` writes them. ics: an iCalendar file (RFC 5545) with each\n"
+	  "milestone's deadline and each task's due date as an all-day event; each\n"
+	  "record keeps one UID, so a subscribed calendar updates instead of duplicating.\n" },
+	{ "agenda", cmd_agenda, true, "[--days N]",
+	  "what is overdue and what is due soon, for cron and mail",
+	  "Lists milestones and tasks that are overdue or due in the next N days\n"
+	  "(default 14), in plain text. Exits 5 when something is overdue, 0 otherwise.\n" },
 	{ "help", cmd_help, false, "[VERB | keys]",
 	  "show help",
 	  "Shows the list of verbs, or one verb's help; `cairn help keys` lists the\n"
@@ -113,7 +125,8 @@ int cmd_help(cli *c, int argc, char **argv)
 	       "  --help     this help; cairn VERB --help for one verb\n"
 	       "  --version  print the version\n\n"
 	       "exit codes: 0 done, 1 refused input, 2 usage, 3 workbook or system trouble,\n"
-	       "4 a conflict that needs you. See cairn(1) and cairn-workbook(5).\n");
+	       "4 a conflict that needs you, 5 something is overdue (agenda).\n"
+	       "See cairn(1) and cairn-workbook(5).\n");
 	return EXIT_DONE;
 }
 

@@ -21,6 +21,7 @@ enum {
 	EXIT_USAGE = 2,
 	EXIT_TROUBLE = 3,
 	EXIT_CONFLICT = 4,
+	EXIT_OVERDUE = 5,       /* cairn agenda: something is overdue */
 };
 
 typedef struct cli {
@@ -89,6 +90,8 @@ int cmd_ls(cli *c, int argc, char **argv);
 int cmd_status(cli *c, int argc, char **argv);
 int cmd_check(cli *c, int argc, char **argv);
 int cmd_help(cli *c, int argc, char **argv);
+int cmd_export(cli *c, int argc, char **argv);
+int cmd_agenda(cli *c, int argc, char **argv);
 
 /* Import JSON text as one commit (import, demo). */
 int cli_import_json(cli *c, const char *data, size_t len, const char *name, const char *message,

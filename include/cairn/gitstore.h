@@ -60,6 +60,9 @@ cairn_status cairn_git_commit(cairn_git *git, const cairn_oid *parent,
 			      const cairn_git_author *author, const char *message,
 			      cairn_oid *out, cairn_error *err);
 
+/* The first commit (first parents back from HEAD); "" before any. */
+cairn_status cairn_git_root(cairn_git *git, cairn_oid *root, cairn_error *err);
+
 /* Commits on the branch and not on its upstream (*ahead), and the other
  * way round; *has_upstream false when the branch has none yet. */
 cairn_status cairn_git_unshared(cairn_git *git, bool *has_upstream, size_t *ahead,

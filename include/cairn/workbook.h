@@ -62,6 +62,8 @@ bool cairn_wb_has_clock(const cairn_wb *wb);
 /* The user's date format, else the workbook's, else dd/mm/yyyy. */
 const char *cairn_wb_date_format(const cairn_wb *wb);
 cairn_index *cairn_wb_index(cairn_wb *wb);
+/* What names this workbook in every clone: its first commit's id. */
+cairn_status cairn_wb_identity(cairn_wb *wb, char *buf, size_t n, cairn_error *err);
 /* Saved edits not yet shared: commits ahead of the branch's upstream.
  * *has_upstream false when the workbook has no shared remote yet. */
 cairn_status cairn_wb_unshared(cairn_wb *wb, bool *has_upstream, size_t *ahead, size_t *behind,

@@ -1,0 +1,394 @@
+/* cairn export (csv, json, ics) and cairn agenda: the workbook for the
+ * programs people already use, spreadsheets, calendars, scripts, cron. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cairn/buf.h"
+#include "cairn/derive.h"
+#include "cli.h"
+
+/* ---- CSV (RFC 4180: CRLF, quotes doubled, UTF-8) ---- */
+
+static void csv_cell(cairn_buf *out, const char *v)
+{
+	bool quote = strpbrk(v, ",\"\r\n") != NULL || (*v == ' ' || (*v && v[strlen(v) - 1] == ' '));
+
+	if (!quote) {
+		cairn_buf_adds(out, v);
+		return;
+	}
+	cairn_buf_add(out, "\"", 1);
+	for (const char *p = v; *p; p++) {
+		if (*p == '"')
+			cairn_buf_add(out, "\"", 1);
+		/* Line breaks inside a cell are CRLF too, as spreadsheets write them. */
+		if (*p == '\n')
+			cairn_buf_add(out, "\r", 1);
+		cairn_buf_add(out, p, 1);
+	}
+	cairn_buf_add(out, "\"", 1);
+}
+
+typedef struct csv_ctx {
+	cairn_kind kind;
+	char **keys;            /* the columns: the kind's fields, then others seen */
+	size_t nkeys;
+	cairn_record *recs;
+	cairn_ref *refs;
+	size_t n;
+	cairn_status st;
+} csv_ctx;
+
+static void add_key(csv_ctx *x, const char *key)
+{
+	char **grown;
+	for (size_t i = 0; i < x->nkeys; i++)
+		if (!strcmp(x->keys[i], key))
+			return;
+	grown = realloc(x->keys, (x->nkeys + 1) * sizeof *grown);
+	if (!grown || !(grown[x->nkeys] = strdup(key))) {
+		if (grown)
+			x->keys = grown;
+		x->st = CAIRN_ENOMEM;
+		return;
+	}
+	x->keys = grown;
+	x->nkeys++;
+}
+
+static cairn_status collect_record(const cairn_ref *ref, const char *path, const char *body,
+				   size_t len, void *ctx, cairn_error *err)
+{
+	csv_ctx *x = ctx;
+	cairn_record *grown = realloc(x->recs, (x->n + 1) * sizeof *grown);
+	cairn_ref *grown_refs;
+
+	if (!grown)
+		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+	x->recs = grown;
+	if (!(grown_refs = realloc(x->refs, (x->n + 1) * sizeof *grown_refs)))
+		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+	x->refs = grown_refs;
+	if (cairn_record_parse(&x->recs[x->n], body, len, path, err) != CAIRN_OK)
+		return err->code;
+	x->refs[x->n] = *ref;
+	for (size_t i = 0; i < x->recs[x->n].nfields; i++)
+		add_key(x, x->recs[x->n].fields[i].key);
+	x->n++;
+	return x->st;
+}
+
+static int export_csv(cli *c, cairn_kind kind)
+{
+	const cairn_kind_def *def = cairn_kind_def_of(kind);
+	csv_ctx x = { .kind = kind };
+	cairn_buf out = CAIRN_BUF_INIT;
+	cairn_error err;
+	int rc = EXIT_DONE;
+
+	/* The kind's own fields first, in their order, so that every export
+	 * of a kind has the same first columns. */
+	for (size_t i = 0; i < def->nfields; i++)
+		add_key(&x, def->fields[i].name);
+	if (cairn_index_each(cairn_wb_index(c->wb), kind, NULL, 0, collect_record, &x, &err) !=
+	    CAIRN_OK) {
+		rc = cli_error(c, &err);
+		goto done;
+	}
+	cairn_buf_adds(&out, "id");
+	for (size_t k = 0; k < x.nkeys; k++) {
+		cairn_buf_add(&out, ",", 1);
+		csv_cell(&out, x.keys[k]);
+	}
+	cairn_buf_adds(&out, "\r\n");
+	for (size_t r = 0; r < x.n; r++) {
+		csv_cell(&out, x.refs[r].id);
+		for (size_t k = 0; k < x.nkeys; k++) {
+			const char *v = cairn_record_get(&x.recs[r], x.keys[k]);
+			cairn_buf_add(&out, ",", 1);
+			csv_cell(&out, v ? v : "");
+		}
+		cairn_buf_adds(&out, "\r\n");
+	}
+	if (out.oom)
+		rc = cli_fail(c, EXIT_TROUBLE, "out of memory");
+	else
+		fwrite(out.data, 1, out.len, stdout);
+done:
+	for (size_t r = 0; r < x.n; r++)
+		cairn_record_done(&x.recs[r]);
+	for (size_t k = 0; k < x.nkeys; k++)
+		free(x.keys[k]);
+	free(x.recs);
+	free(x.refs);
+	free(x.keys);
+	cairn_buf_done(&out);
+	return rc;
+}
+
+/* ---- iCalendar (RFC 5545) ---- */
+
+/* TEXT escaped (backslash, semicolon, comma, newline). */
+static void ics_text(cairn_buf *b, const char *v)
+{
+	for (const char *p = v; *p; p++) {
+		if (*p == '\\' || *p == ';' || *p == ',')
+			cairn_buf_add(b, "\\", 1);
+		if (*p == '\n') {
+			cairn_buf_adds(b, "\\n");
+			continue;
+		}
+		if (*p == '\r')
+			continue;
+		cairn_buf_add(b, p, 1);
+	}
+}
+
+/* One content line, folded at 75 octets (never inside a UTF-8 sequence). */
+static void ics_line(cairn_buf *out, const char *line)
+{
+	size_t len = strlen(line), at = 0, room = 75;
+
+	while (len - at > room) {
+		size_t cut = at + room;
+		while (cut > at && ((unsigned char)line[cut] & 0xC0) == 0x80)
+			cut--;
+		cairn_buf_add(out, line + at, cut - at);
+		cairn_buf_adds(out, "\r\n ");
+		at = cut;
+		room = 74;      /* the leading space counts */
+	}
+	cairn_buf_add(out, line + at, len - at);
+	cairn_buf_adds(out, "\r\n");
+}
+
+typedef struct ics_ctx {
+	cli *c;
+	cairn_buf *out;
+	const char *identity;
+	const char *stamp;
+} ics_ctx;
+
+static cairn_status ics_event(const char *const *v, void *ctx, cairn_error *err, const char *kind,
+			      const char *what)
+{
+	ics_ctx *x = ctx;
+	cairn_buf line = CAIRN_BUF_INIT;
+	char day[9], next[9];
+	cairn_date d;
+
+	(void)err;
+	/* v: id, date, title, status */
+	if (!*v[1] || cairn_date_parse_iso(v[1], &d, err) != CAIRN_OK)
+		return CAIRN_OK;
+	snprintf(day, sizeof day, "%04d%02d%02d", d.y, d.m, d.d);
+	d = cairn_date_from_days(cairn_date_to_days(d) + 1);
+	snprintf(next, sizeof next, "%04d%02d%02d", d.y, d.m, d.d);
+	ics_line(x->out, "BEGIN:VEVENT");
+	/* The same record gives the same UID in every export and every clone,
+	 * so a subscribed calendar updates the event instead of adding one. */
+	cairn_buf_printf(&line, "UID:%s-%s@%s.cairn", kind, v[0], x->identity);
+	ics_line(x->out, cairn_buf_str(&line));
+	cairn_buf_reset(&line);
+	cairn_buf_printf(&line, "DTSTAMP:%s", x->stamp);
+	ics_line(x->out, cairn_buf_str(&line));
+	cairn_buf_reset(&line);
+	cairn_buf_printf(&line, "DTSTART;VALUE=DATE:%s", day);
+	ics_line(x->out, cairn_buf_str(&line));
+	cairn_buf_reset(&line);
+	cairn_buf_printf(&line, "DTEND;VALUE=DATE:%s", next);
+	ics_line(x->out, cairn_buf_str(&line));
+	cairn_buf_reset(&line);
+	cairn_buf_adds(&line, "SUMMARY:");
+	ics_text(&line, v[0]);
+	cairn_buf_adds(&line, " ");
+	ics_text(&line, what);
+	cairn_buf_adds(&line, ": ");
+	ics_text(&line, v[2]);
+	ics_line(x->out, cairn_buf_str(&line));
+	cairn_buf_reset(&line);
+	cairn_buf_adds(&line, "CATEGORIES:");
+	ics_text(&line, kind);
+	ics_line(x->out, cairn_buf_str(&line));
+	if (!strcmp(v[3], "done") || !strcmp(v[3], "dropped"))
+		ics_line(x->out, !strcmp(v[3], "done") ? "STATUS:CONFIRMED" : "STATUS:CANCELLED");
+	ics_line(x->out, "END:VEVENT");
+	cairn_buf_done(&line);
+	return CAIRN_OK;
+}
+
+static cairn_status milestone_event(const char *const *v, void *ctx, cairn_error *err)
+{
+	return ics_event(v, ctx, err, "milestone", "deadline");
+}
+
+static cairn_status task_event(const char *const *v, void *ctx, cairn_error *err)
+{
+	return ics_event(v, ctx, err, "task", "due");
+}
+
+static int export_ics(cli *c)
+{
+	static const char *const mcols[] = { "id", "deadline", "title", "status" };
+	static const char *const tcols[] = { "id", "due", "title", "status" };
+	cairn_buf out = CAIRN_BUF_INIT, line = CAIRN_BUF_INIT;
+	char identity[64], stamp[32], iso[11];
+	cairn_date today = cairn_wb_today(c->wb);
+	ics_ctx x = { c, &out, identity, stamp };
+	cairn_error err;
+	int rc = EXIT_DONE;
+
+	if (cairn_wb_identity(c->wb, identity, sizeof identity, &err) != CAIRN_OK)
+		return cli_error(c, &err);
+	cairn_date_iso(today, iso, sizeof iso);
+	/* DTSTAMP from the workbook's today, so an export is reproducible. */
+	snprintf(stamp, sizeof stamp, "%.4s%.2s%.2sT000000Z", iso, iso + 5, iso + 8);
+	ics_line(&out, "BEGIN:VCALENDAR");
+	ics_line(&out, "VERSION:2.0");
+	ics_line(&out, "PRODID:-//cairn//cairn " PACKAGE_VERSION "//EN");
+	ics_line(&out, "CALSCALE:GREGORIAN");
+	cairn_buf_adds(&line, "X-WR-CALNAME:");
+	ics_text(&line, cairn_wb_name(c->wb));
+	ics_line(&out, cairn_buf_str(&line));
+	if (cairn_index_rows(cairn_wb_index(c->wb), CAIRN_KIND_MILESTONE, mcols, 4, NULL, 0, "id", 0,
+			     milestone_event, &x, &err) != CAIRN_OK ||
+	    cairn_index_rows(cairn_wb_index(c->wb), CAIRN_KIND_TASK, tcols, 4, NULL, 0, "id", 0,
+			     task_event, &x, &err) != CAIRN_OK) {
+		rc = cli_error(c, &err);
+		goto done;
+	}
+	ics_line(&out, "END:VCALENDAR");
+	if (out.oom)
+		rc = cli_fail(c, EXIT_TROUBLE, "out of memory");
+	else
+		fwrite(out.data, 1, out.len, stdout);
+done:
+	cairn_buf_done(&out);
+	cairn_buf_done(&line);
+	return rc;
+}
+
+/* ---- JSON: every record, as `ls --json` writes them ---- */
+
+typedef struct json_ctx {
+	cli *c;
+	size_t n;
+} json_ctx;
+
+static cairn_status json_record(const cairn_ref *ref, const char *path, const char *body,
+				size_t len, void *ctx, cairn_error *err)
+{
+	json_ctx *x = ctx;
+	cairn_record rec;
+
+	if (cairn_record_parse(&rec, body, len, path, err) != CAIRN_OK)
+		return err->code;
+	printf("%s\n  ", x->n++ ? "," : "");
+	cli_json_record(x->c, stdout, ref, &rec, NULL);
+	cairn_record_done(&rec);
+	return CAIRN_OK;
+}
+
+static int export_json(cli *c)
+{
+	json_ctx x = { c, 0 };
+	cairn_error err;
+
+	printf("[");
+	if (cairn_index_each(cairn_wb_index(c->wb), CAIRN_KIND_NONE, NULL, 0, json_record, &x, &err) !=
+	    CAIRN_OK)
+		return cli_error(c, &err);
+	printf("\n]\n");
+	return EXIT_DONE;
+}
+
+int cmd_export(cli *c, int argc, char **argv)
+{
+	cairn_kind kind;
+
+	if (argc < 2)
+		return cli_fail(c, EXIT_USAGE, "export what? cairn export csv KIND | json | ics");
+	if (!strcmp(argv[1], "json") && argc == 2)
+		return export_json(c);
+	if (!strcmp(argv[1], "ics") && argc == 2)
+		return export_ics(c);
+	if (!strcmp(argv[1], "csv") && argc == 3) {
+		if ((kind = cairn_kind_by_name(argv[2])) == CAIRN_KIND_NONE)
+			return cli_fail(c, EXIT_USAGE, "'%s' is not a kind: %s", argv[2],
+					cairn_kind_names());
+		return export_csv(c, kind);
+	}
+	return cli_fail(c, EXIT_USAGE, "cairn export csv KIND | json | ics");
+}
+
+/* ---- agenda ---- */
+
+typedef struct agenda_ctx {
+	cli *c;
+	cairn_date today;
+	long days;
+	long overdue, soon;
+	const char *kind;
+} agenda_ctx;
+
+static cairn_status agenda_row(const char *const *v, void *ctx, cairn_error *err)
+{
+	agenda_ctx *x = ctx;
+	cairn_deadline d = cairn_deadline_of(v[1], v[3], x->today);
+	char date[32];
+
+	(void)err;
+	if (!d.has_deadline || !strcmp(v[3], "done") || !strcmp(v[3], "dropped") ||
+	    (!d.overdue && d.days_left > x->days))
+		return CAIRN_OK;
+	cli_date(x->c, v[1], date, sizeof date);
+	if (d.overdue) {
+		printf("OVERDUE %3ld d  ", -d.days_left);
+		x->overdue++;
+	} else {
+		printf("in %3ld d       ", d.days_left);
+		x->soon++;
+	}
+	printf("%-10s %-9s ", date, x->kind);
+	cli_put(x->c, stdout, v[0], false);
+	printf("  ");
+	cli_put(x->c, stdout, v[2], false);
+	if (*v[4]) {
+		printf(" (");
+		cli_put(x->c, stdout, v[4], false);
+		printf(")");
+	}
+	printf("\n");
+	return CAIRN_OK;
+}
+
+int cmd_agenda(cli *c, int argc, char **argv)
+{
+	static const char *const mcols[] = { "id", "deadline", "title", "status", "owner" };
+	static const char *const tcols[] = { "id", "due", "title", "status", "assignee" };
+	agenda_ctx x = { c, cairn_wb_today(c->wb), 14, 0, 0, "milestone" };
+	cairn_error err;
+
+	for (int i = 1; i < argc; i++) {
+		char *end;
+		if (!strcmp(argv[i], "--days") && i + 1 < argc) {
+			x.days = strtol(argv[++i], &end, 10);
+			if (*end || x.days < 0 || x.days > 3660)
+				return cli_fail(c, EXIT_USAGE, "--days takes a number of days (0-3660)");
+		} else {
+			return cli_fail(c, EXIT_USAGE, "cairn agenda [--days N]");
+		}
+	}
+	if (cairn_index_rows(cairn_wb_index(c->wb), CAIRN_KIND_MILESTONE, mcols, 5, NULL, 0,
+			     "deadline", 0, agenda_row, &x, &err) != CAIRN_OK)
+		return cli_error(c, &err);
+	x.kind = "task";
+	if (cairn_index_rows(cairn_wb_index(c->wb), CAIRN_KIND_TASK, tcols, 5, NULL, 0, "due", 0,
+			     agenda_row, &x, &err) != CAIRN_OK)
+		return cli_error(c, &err);
+	if (!x.overdue && !x.soon)
+		printf("nothing overdue and nothing due in the next %ld days\n", x.days);
+	/* For cron: the exit status says whether anything is overdue. */
+	return x.overdue ? EXIT_OVERDUE : EXIT_DONE;
+}
