@@ -21,6 +21,7 @@
 
 #include "cairn/buf.h"
 #include "cairn/sha1.h"
+#include "git_internal.h"
 
 /* A lock file older than this was left by a process that died holding
  * it: git itself never holds a ref or index lock for seconds. */
@@ -639,6 +640,56 @@ static cairn_status move_branch(cairn_git *g, const char *branch, const git_oid 
 	return gfail(err, CAIRN_EIO, "%s%s: cannot move the branch", g->gitdir, branch);
 }
 
+cairn_status cairn_git_move_branch(cairn_git *git, const cairn_oid *from, const cairn_oid *to,
+				   const char *message, cairn_error *err)
+{
+	{
+		cairn_status lazy = need_repo(git, err);
+		if (lazy != CAIRN_OK)
+			return lazy;
+	}
+	git_oid from_id, to_id;
+	char *branch = NULL;
+	cairn_status st;
+
+	if ((st = parse_oid(&from_id, from, "commit", err)) || (st = parse_oid(&to_id, to, "commit", err)))
+		return st;
+	if ((st = head_branch(git, &branch, err)) != CAIRN_OK)
+		return st;
+	st = move_branch(git, branch, &to_id, &from_id, message, err);
+	free(branch);
+	return st;
+}
+
+git_repository *cairn_git_repository(cairn_git *git, cairn_error *err)
+{
+	return need_repo(git, err) == CAIRN_OK ? git->repo : NULL;
+}
+
+cairn_status cairn_git_merge_base(cairn_git *git, const cairn_oid *a, const cairn_oid *b,
+				  cairn_oid *base, cairn_error *err)
+{
+	{
+		cairn_status lazy = need_repo(git, err);
+		if (lazy != CAIRN_OK)
+			return lazy;
+	}
+	git_oid ia, ib, out;
+	cairn_status st;
+	int rc;
+
+	base->hex[0] = '\0';
+	if ((st = parse_oid(&ia, a, "commit", err)) || (st = parse_oid(&ib, b, "commit", err)))
+		return st;
+	rc = git_merge_base(&out, git->repo, &ia, &ib);
+	if (rc == GIT_ENOTFOUND)
+		return CAIRN_OK;        /* unrelated histories */
+	if (rc != 0)
+		return gfail(err, CAIRN_EIO, "%s: cannot find the common ancestor", git->gitdir);
+	hex_of(base, &out);
+	return CAIRN_OK;
+}
+
 /* ---- committing ---- */
 
 static cairn_status make_signature(git_signature **sig, const cairn_git_author *a,
@@ -965,6 +1016,15 @@ cairn_status cairn_git_commit(cairn_git *git, const cairn_oid *parent,
 			      const cairn_git_author *author, const char *message,
 			      cairn_oid *out, cairn_error *err)
 {
+	return cairn_git_commit_merge(git, parent, NULL, changes, nchanges, author, message, out,
+				      err);
+}
+
+cairn_status cairn_git_commit_merge(cairn_git *git, const cairn_oid *parent,
+				    const cairn_oid *second, const cairn_git_change *changes,
+				    size_t nchanges, const cairn_git_author *author,
+				    const char *message, cairn_oid *out, cairn_error *err)
+{
 	{
 		cairn_status lazy = need_repo(git, err);
 		if (lazy != CAIRN_OK)
@@ -972,7 +1032,7 @@ cairn_status cairn_git_commit(cairn_git *git, const cairn_oid *parent,
 	}
 	git_oid parent_id, tree_id, commit_id, *blobs = NULL;
 	git_tree_update *ups = NULL;
-	git_commit *pc = NULL;
+	git_commit *pc = NULL, *pc2 = NULL;
 	git_tree *base = NULL, *tree = NULL;
 	git_signature *sig = NULL;
 	char *branch = NULL, *msg = NULL;
@@ -1017,8 +1077,23 @@ cairn_status cairn_git_commit(cairn_git *git, const cairn_oid *parent,
 		st = gfail(err, CAIRN_EIO, "%s: cannot write the new tree", git->gitdir);
 		goto done;
 	}
-	if (git_commit_create(&commit_id, git->repo, NULL, sig, sig, NULL, msg, tree,
-			      has_parent ? 1 : 0, (const git_commit **)&pc) != 0) {
+	if (has_parent && second && second->hex[0]) {
+		git_oid second_id;
+		const git_commit *parents[2] = { pc, NULL };
+		if ((st = parse_oid(&second_id, second, "merged commit", err)) != CAIRN_OK)
+			goto done;
+		if (git_commit_lookup(&pc2, git->repo, &second_id) != 0) {
+			st = gfail(err, CAIRN_ENOTFOUND, "%s: the merged commit is missing", git->gitdir);
+			goto done;
+		}
+		parents[1] = pc2;
+		if (git_commit_create(&commit_id, git->repo, NULL, sig, sig, NULL, msg, tree, 2,
+				      parents) != 0) {
+			st = gfail(err, CAIRN_EIO, "%s: cannot write the commit", git->gitdir);
+			goto done;
+		}
+	} else if (git_commit_create(&commit_id, git->repo, NULL, sig, sig, NULL, msg, tree,
+				     has_parent ? 1 : 0, (const git_commit **)&pc) != 0) {
 		st = gfail(err, CAIRN_EIO, "%s: cannot write the commit", git->gitdir);
 		goto done;
 	}
@@ -1031,6 +1106,7 @@ done:
 	git_tree_free(tree);
 	git_tree_free(base);
 	git_commit_free(pc);
+	git_commit_free(pc2);
 	git_signature_free(sig);
 	free(ups);
 	free(blobs);

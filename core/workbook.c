@@ -460,6 +460,11 @@ const char *cairn_wb_date_format(const cairn_wb *wb)
 	return CAIRN_DATE_FORMAT_DEFAULT;
 }
 
+cairn_git *cairn_wb_git(cairn_wb *wb)
+{
+	return wb->git;
+}
+
 cairn_index *cairn_wb_index(cairn_wb *wb)
 {
 	return wb->idx;

@@ -65,6 +65,31 @@ static const struct verb verbs[] = {
 	  "records that could not be read and files edited by hand. --rebuild throws the\n"
 	  "index away and builds it again from the records. Exits 1 when it finds\n"
 	  "something.\n" },
+	{ "clone", cmd_clone, false, "URL [DIR]",
+	  "make a workbook of your own from a shared one",
+	  "Clones the shared repository at URL (a path, file://, ssh://, user@host:path\n"
+	  "or https://) into DIR (default: named after the URL) and builds its index.\n" },
+	{ "remote", cmd_remote, true, "[list] | add NAME URL | remove NAME",
+	  "the shared repositories this workbook syncs with",
+	  "Lists, adds or removes remotes, as git remote does.\n" },
+	{ "sync", cmd_sync, true, "[--dry-run] [REMOTE]",
+	  "fetch, merge field by field, push",
+	  "Fetches the remote (the branch's upstream, origin, or the only one), merges\n"
+	  "every record changed on both sides field by field from the common ancestor,\n"
+	  "commits the merge with both parents and pushes; if someone pushed first it\n"
+	  "fetches and merges again. A field changed on both sides to different values is\n"
+	  "a conflict: nothing is pushed, `cairn conflicts` lists them and `cairn\n"
+	  "resolve` settles them. --dry-run fetches and tells what would come in, go out\n"
+	  "and clash, and changes nothing. Exits 4 while conflicts wait.\n" },
+	{ "conflicts", cmd_conflicts, true, "",
+	  "the conflicts a sync left, with both values",
+	  "Each conflict: the record, the field, and its value at the common ancestor, on\n"
+	  "our side and on theirs. Exits 4 when there are any.\n" },
+	{ "resolve", cmd_resolve, true, "RECORD [FIELD] --ours|--theirs|--value TEXT",
+	  "settle a conflict",
+	  "Chooses our value, theirs, or a new one for a field in conflict (a whole\n"
+	  "record added or removed on one side takes --ours or --theirs). The next\n"
+	  "`cairn sync` merges and pushes.\n" },
 	{ "export", cmd_export, true, "csv KIND | json | ics",
 	  "write records for a spreadsheet, a script or a calendar",
 	  "csv KIND: one row per record of KIND, one column per field (RFC 4180, UTF-8,\n"

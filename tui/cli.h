@@ -92,6 +92,11 @@ int cmd_check(cli *c, int argc, char **argv);
 int cmd_help(cli *c, int argc, char **argv);
 int cmd_export(cli *c, int argc, char **argv);
 int cmd_agenda(cli *c, int argc, char **argv);
+int cmd_remote(cli *c, int argc, char **argv);
+int cmd_clone(cli *c, int argc, char **argv);
+int cmd_sync(cli *c, int argc, char **argv);
+int cmd_conflicts(cli *c, int argc, char **argv);
+int cmd_resolve(cli *c, int argc, char **argv);
 
 /* Import JSON text as one commit (import, demo). */
 int cli_import_json(cli *c, const char *data, size_t len, const char *name, const char *message,

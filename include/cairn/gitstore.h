@@ -68,6 +68,19 @@ cairn_status cairn_git_root(cairn_git *git, cairn_oid *root, cairn_error *err);
 cairn_status cairn_git_unshared(cairn_git *git, bool *has_upstream, size_t *ahead,
 				size_t *behind, cairn_error *err);
 
+/* A commit with two parents (a merge): parent is the branch's, second the
+ * merged one; the branch moves from parent as cairn_git_commit does. */
+cairn_status cairn_git_commit_merge(cairn_git *git, const cairn_oid *parent,
+				    const cairn_oid *second, const cairn_git_change *changes,
+				    size_t nchanges, const cairn_git_author *author,
+				    const char *message, cairn_oid *out, cairn_error *err);
+/* Move the branch from one commit to another (compare-and-swap). */
+cairn_status cairn_git_move_branch(cairn_git *git, const cairn_oid *from, const cairn_oid *to,
+				   const char *message, cairn_error *err);
+/* The common ancestor of two commits; "" when they have none. */
+cairn_status cairn_git_merge_base(cairn_git *git, const cairn_oid *a, const cairn_oid *b,
+				  cairn_oid *base, cairn_error *err);
+
 /* The blob at path in commit: *data is a new buffer the caller frees
  * (NUL-terminated, len excludes the NUL); blob receives its id.
  * CAIRN_ENOTFOUND when the commit has no such file. */

@@ -1,0 +1,372 @@
+/* Remotes, fetch, push and clone (see include/cairn/gitremote.h). */
+#include "cairn/gitremote.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cairn/buf.h"
+#include "git_internal.h"
+
+static cairn_status gfail(cairn_error *err, cairn_status code, const char *fmt, const char *a)
+{
+	const git_error *e = git_error_last();
+	char what[1024];
+
+	snprintf(what, sizeof what, fmt, a);
+	return cairn_fail(err, code, "%s%s%s", what, e && e->message ? ": " : "",
+			  e && e->message ? e->message : "");
+}
+
+/* ---- credentials: each way once ---- */
+
+typedef struct creds {
+	bool tried_agent;
+	int next_key;
+	char tried[256];
+	cairn_progress_fn progress;
+	void *ctx;
+	bool rejected;
+	char refusal[512];
+} creds;
+
+static const char *const key_names[] = { "id_ed25519", "id_ecdsa", "id_rsa" };
+
+static int credentials(git_credential **out, const char *url, const char *user, unsigned allowed,
+		       void *payload)
+{
+	creds *c = payload;
+	const char *home = getenv("HOME");
+
+	(void)url;
+	if (!user || !*user)
+		user = "git";
+	if (allowed & GIT_CREDENTIAL_SSH_KEY) {
+		if (!c->tried_agent) {
+			c->tried_agent = true;
+			strncat(c->tried, "the ssh agent", sizeof c->tried - strlen(c->tried) - 1);
+			return git_credential_ssh_key_from_agent(out, user);
+		}
+		while (home && c->next_key < 3) {
+			char priv[1024], pub[1040];
+			struct stat sb;
+			snprintf(priv, sizeof priv, "%s/.ssh/%s", home, key_names[c->next_key++]);
+			snprintf(pub, sizeof pub, "%s.pub", priv);
+			if (stat(priv, &sb) != 0)
+				continue;
+			{
+				size_t used = strlen(c->tried);
+				snprintf(c->tried + used, sizeof c->tried - used, ", %s", priv);
+			}
+			return git_credential_ssh_key_new(out, user, stat(pub, &sb) == 0 ? pub : NULL,
+							  priv, NULL);
+		}
+	}
+	if (allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT) {
+		const char *token = getenv("CAIRN_TOKEN");
+		if (token && *token && !strstr(c->tried, "CAIRN_TOKEN")) {
+			strncat(c->tried, "CAIRN_TOKEN", sizeof c->tried - strlen(c->tried) - 1);
+			return git_credential_userpass_plaintext_new(out, user, token);
+		}
+	}
+	git_error_set_str(GIT_ERROR_NET, "no credentials left to try");
+	return GIT_EUSER;       /* stop: libgit2 would ask again for ever */
+}
+
+static int transfer_progress(const git_indexer_progress *p, void *payload)
+{
+	creds *c = payload;
+	if (c->progress)
+		c->progress(p->received_objects < p->total_objects ? "receiving" : "resolving",
+			    p->received_objects < p->total_objects ? p->received_objects
+								  : p->indexed_deltas,
+			    p->received_objects < p->total_objects ? p->total_objects
+								  : p->total_deltas,
+			    p->received_bytes, c->ctx);
+	return 0;
+}
+
+static int push_progress(unsigned current, unsigned total, size_t bytes, void *payload)
+{
+	creds *c = payload;
+	if (c->progress)
+		c->progress("sending", current, total, bytes, c->ctx);
+	return 0;
+}
+
+/* A server that refuses an update says so only here. */
+static int push_update(const char *ref, const char *status, void *payload)
+{
+	creds *c = payload;
+	if (status) {
+		c->rejected = true;
+		snprintf(c->refusal, sizeof c->refusal, "%s: %s", ref, status);
+	}
+	return 0;
+}
+
+static void init_callbacks(git_remote_callbacks *cb, creds *c)
+{
+	git_remote_init_callbacks(cb, GIT_REMOTE_CALLBACKS_VERSION);
+	cb->credentials = credentials;
+	cb->transfer_progress = transfer_progress;
+	cb->push_transfer_progress = push_progress;
+	cb->push_update_reference = push_update;
+	cb->payload = c;
+}
+
+static cairn_status network_fail(cairn_error *err, const creds *c, const char *what,
+				 const char *remote)
+{
+	const git_error *e = git_error_last();
+	const char *msg = e && e->message ? e->message : "";
+
+	if (c->tried[0])
+		return cairn_fail(err, CAIRN_EIO, "%s %s: %s (tried %s; keys of type ed25519 or "
+				  "ecdsa work with every OpenSSH server, RSA keys do not with "
+				  "OpenSSH 8.8 and later)", what, remote, msg, c->tried);
+	if (strstr(msg, "safe.directory") || strstr(msg, "owner"))
+		return cairn_fail(err, CAIRN_EIO, "%s %s: %s (the repository belongs to another "
+				  "user: if you trust it, `git config --global --add "
+				  "safe.directory` with its path)", what, remote, msg);
+	return cairn_fail(err, CAIRN_EIO, "%s %s: %s", what, remote, msg);
+}
+
+/* ---- remotes ---- */
+
+cairn_status cairn_git_remote_add(cairn_git *git, const char *name, const char *url,
+				  cairn_error *err)
+{
+	git_repository *repo = cairn_git_repository(git, err);
+	git_remote *r = NULL;
+	int rc, valid = 0;
+
+	if (!repo)
+		return err->code;
+	if (git_remote_name_is_valid(&valid, name) != 0 || !valid)
+		return cairn_fail(err, CAIRN_EINPUT, "'%s' is not a remote name: use letters, digits "
+				  "and - (origin, shared)", name);
+	rc = git_remote_create(&r, repo, name, url);
+	git_remote_free(r);
+	if (rc == GIT_EEXISTS)
+		return cairn_fail(err, CAIRN_EEXISTS, "there is a remote '%s' already (cairn remote "
+				  "list)", name);
+	return rc ? gfail(err, CAIRN_EINPUT, "cannot add remote %s", name) : CAIRN_OK;
+}
+
+cairn_status cairn_git_remote_remove(cairn_git *git, const char *name, cairn_error *err)
+{
+	git_repository *repo = cairn_git_repository(git, err);
+	int rc;
+
+	if (!repo)
+		return err->code;
+	rc = git_remote_delete(repo, name);
+	if (rc == GIT_ENOTFOUND)
+		return cairn_fail(err, CAIRN_ENOTFOUND, "there is no remote '%s' (cairn remote list)",
+				  name);
+	return rc ? gfail(err, CAIRN_EIO, "cannot remove remote %s", name) : CAIRN_OK;
+}
+
+cairn_status cairn_git_remotes(cairn_git *git, cairn_remote_fn fn, void *ctx, cairn_error *err)
+{
+	git_repository *repo = cairn_git_repository(git, err);
+	git_strarray names = { NULL, 0 };
+	cairn_status st = CAIRN_OK;
+
+	if (!repo)
+		return err->code;
+	if (git_remote_list(&names, repo) != 0)
+		return gfail(err, CAIRN_EIO, "%s", "cannot list the remotes");
+	for (size_t i = 0; i < names.count && st == CAIRN_OK; i++) {
+		git_remote *r = NULL;
+		if (git_remote_lookup(&r, repo, names.strings[i]) == 0)
+			st = fn(names.strings[i], git_remote_url(r) ? git_remote_url(r) : "", ctx, err);
+		git_remote_free(r);
+	}
+	git_strarray_dispose(&names);
+	return st;
+}
+
+/* The branch HEAD is on, short ("main"). */
+static bool branch_short(git_repository *repo, char *out, size_t n)
+{
+	git_reference *head = NULL;
+	const char *t;
+	bool ok = false;
+
+	if (git_reference_lookup(&head, repo, "HEAD") == 0 &&
+	    (t = git_reference_symbolic_target(head)) && !strncmp(t, "refs/heads/", 11)) {
+		snprintf(out, n, "%s", t + 11);
+		ok = true;
+	}
+	git_reference_free(head);
+	return ok;
+}
+
+cairn_status cairn_git_default_remote(cairn_git *git, const char *name, char *out, size_t n,
+				      cairn_error *err)
+{
+	git_repository *repo = cairn_git_repository(git, err);
+	git_strarray names = { NULL, 0 };
+	git_config *cfg = NULL;
+	git_buf up = { NULL, 0, 0 };
+	char branch[256], key[300];
+
+	if (!repo)
+		return err->code;
+	out[0] = '\0';
+	if (name) {
+		git_remote *r = NULL;
+		if (git_remote_lookup(&r, repo, name) != 0)
+			return cairn_fail(err, CAIRN_ENOTFOUND, "there is no remote '%s' (cairn remote "
+					  "list)", name);
+		git_remote_free(r);
+		snprintf(out, n, "%s", name);
+		return CAIRN_OK;
+	}
+	if (branch_short(repo, branch, sizeof branch) &&
+	    git_repository_config_snapshot(&cfg, repo) == 0) {
+		snprintf(key, sizeof key, "branch.%s.remote", branch);
+		if (git_config_get_string_buf(&up, cfg, key) == 0 && strcmp(up.ptr, "."))
+			snprintf(out, n, "%s", up.ptr);
+		git_buf_dispose(&up);
+		git_config_free(cfg);
+		if (out[0])
+			return CAIRN_OK;
+	}
+	if (git_remote_list(&names, repo) != 0)
+		return gfail(err, CAIRN_EIO, "%s", "cannot list the remotes");
+	for (size_t i = 0; i < names.count; i++)
+		if (!strcmp(names.strings[i], "origin") || names.count == 1)
+			snprintf(out, n, "%s", names.strings[i]);
+	git_strarray_dispose(&names);
+	return CAIRN_OK;
+}
+
+/* ---- fetch, push, clone ---- */
+
+cairn_status cairn_git_fetch(cairn_git *git, const char *remote, cairn_progress_fn progress,
+			     void *ctx, cairn_oid *theirs, cairn_error *err)
+{
+	git_repository *repo = cairn_git_repository(git, err);
+	git_fetch_options opts;
+	git_remote *r = NULL;
+	creds c;
+	char branch[256], ref[600];
+	git_oid id;
+	cairn_status st = CAIRN_OK;
+
+	theirs->hex[0] = '\0';
+	if (!repo)
+		return err->code;
+	memset(&c, 0, sizeof c);
+	c.progress = progress;
+	c.ctx = ctx;
+	if (git_remote_lookup(&r, repo, remote) != 0)
+		return cairn_fail(err, CAIRN_ENOTFOUND, "there is no remote '%s' (cairn remote add "
+				  "NAME URL)", remote);
+	git_fetch_options_init(&opts, GIT_FETCH_OPTIONS_VERSION);
+	init_callbacks(&opts.callbacks, &c);
+	if (git_remote_fetch(r, NULL, &opts, "fetch") != 0) {
+		st = network_fail(err, &c, "cannot fetch from", remote);
+		goto done;
+	}
+	if (branch_short(repo, branch, sizeof branch)) {
+		snprintf(ref, sizeof ref, "refs/remotes/%s/%s", remote, branch);
+		if (git_reference_name_to_id(&id, repo, ref) == 0)
+			git_oid_tostr(theirs->hex, sizeof theirs->hex, &id);
+	}
+done:
+	git_remote_free(r);
+	return st;
+}
+
+cairn_status cairn_git_push(cairn_git *git, const char *remote, cairn_progress_fn progress,
+			    void *ctx, bool *rejected, cairn_error *err)
+{
+	git_repository *repo = cairn_git_repository(git, err);
+	git_push_options opts;
+	git_remote *r = NULL;
+	creds c;
+	char branch[256], spec[600], key[300], merge[300];
+	char *specs[1] = { spec };
+	git_strarray refspecs = { specs, 1 };
+	cairn_status st = CAIRN_OK;
+	int rc;
+
+	*rejected = false;
+	if (!repo)
+		return err->code;
+	if (!branch_short(repo, branch, sizeof branch))
+		return cairn_fail(err, CAIRN_EINPUT, "HEAD is not on a branch: run `git checkout main`");
+	memset(&c, 0, sizeof c);
+	c.progress = progress;
+	c.ctx = ctx;
+	if (git_remote_lookup(&r, repo, remote) != 0)
+		return cairn_fail(err, CAIRN_ENOTFOUND, "there is no remote '%s'", remote);
+	snprintf(spec, sizeof spec, "refs/heads/%s:refs/heads/%s", branch, branch);
+	git_push_options_init(&opts, GIT_PUSH_OPTIONS_VERSION);
+	init_callbacks(&opts.callbacks, &c);
+	rc = git_remote_push(r, &refspecs, &opts);
+	if (rc == GIT_ENONFASTFORWARD || (rc == 0 && c.rejected)) {
+		*rejected = true;
+	} else if (rc != 0) {
+		const git_error *e = git_error_last();
+		/* Some transports report a stale push only as a message. */
+		if (e && e->message && (strstr(e->message, "non-fast-forward") ||
+					strstr(e->message, "fetch first")))
+			*rejected = true;
+		else
+			st = network_fail(err, &c, "cannot push to", remote);
+	}
+	if (st == CAIRN_OK && !*rejected) {
+		git_config *cfg = NULL;
+		/* The upstream, as `git push -u` sets it: plain git and cairn's
+		 * count of unshared edits both read it. */
+		if (git_repository_config(&cfg, repo) == 0) {
+			snprintf(key, sizeof key, "branch.%s.remote", branch);
+			git_config_set_string(cfg, key, remote);
+			snprintf(key, sizeof key, "branch.%s.merge", branch);
+			snprintf(merge, sizeof merge, "refs/heads/%s", branch);
+			git_config_set_string(cfg, key, merge);
+			git_config_free(cfg);
+		}
+		/* Our copy of their branch is ours now. */
+		{
+			git_oid id;
+			git_reference *ref = NULL;
+			char tracking[600];
+			snprintf(tracking, sizeof tracking, "refs/remotes/%s/%s", remote, branch);
+			snprintf(spec, sizeof spec, "refs/heads/%s", branch);
+			if (git_reference_name_to_id(&id, repo, spec) == 0)
+				git_reference_create(&ref, repo, tracking, &id, 1, "push");
+			git_reference_free(ref);
+		}
+	}
+	git_remote_free(r);
+	return st;
+}
+
+cairn_status cairn_git_clone(const char *url, const char *dir, cairn_progress_fn progress,
+			     void *ctx, cairn_error *err)
+{
+	git_clone_options opts;
+	git_repository *repo = NULL;
+	creds c;
+	cairn_status st = CAIRN_OK;
+
+	if (git_libgit2_init() < 0)
+		return cairn_fail(err, CAIRN_EIO, "cannot start libgit2");
+	memset(&c, 0, sizeof c);
+	c.progress = progress;
+	c.ctx = ctx;
+	git_clone_options_init(&opts, GIT_CLONE_OPTIONS_VERSION);
+	init_callbacks(&opts.fetch_opts.callbacks, &c);
+	if (git_clone(&repo, url, dir, &opts) != 0)
+		st = network_fail(err, &c, "cannot clone", url);
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+	return st;
+}

@@ -1,0 +1,659 @@
+/* Sync: fetch, merge record by record, push (see include/cairn/sync.h). */
+#include "cairn/sync.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cairn/buf.h"
+#include "cairn/fs.h"
+#include "cairn/merge.h"
+#include "wb_internal.h"
+
+#define CONFLICTS_FILE ".git/cairn-conflicts"
+#define PUSH_TRIES 3
+
+/* ---- the conflicts file: one record, keys c<i>.<what> ---- */
+
+static const char *cget(const cairn_record *r, size_t i, const char *what)
+{
+	char key[64];
+	snprintf(key, sizeof key, "c%zu.%s", i, what);
+	return cairn_record_get(r, key);
+}
+
+static cairn_status cset(cairn_record *r, size_t i, const char *what, const char *v,
+			 cairn_error *err)
+{
+	char key[64];
+	snprintf(key, sizeof key, "c%zu.%s", i, what);
+	if (!v) {
+		cairn_record_unset(r, key);
+		return CAIRN_OK;
+	}
+	return cairn_record_set(r, key, v, err);
+}
+
+static size_t ccount(const cairn_record *r)
+{
+	const char *n = cairn_record_get(r, "count");
+	return n ? strtoul(n, NULL, 10) : 0;
+}
+
+static cairn_status load_conflicts(cairn_wb *wb, cairn_record *r, cairn_error *err)
+{
+	char *data = NULL;
+	size_t len;
+	cairn_status st;
+
+	cairn_record_init(r);
+	st = cairn_fs_read(wb->root, CONFLICTS_FILE, CAIRN_RECORD_MAX, &data, &len, err);
+	if (st == CAIRN_ENOTFOUND)
+		return CAIRN_OK;
+	if (st == CAIRN_OK)
+		st = cairn_record_parse(r, data, len, CONFLICTS_FILE, err);
+	free(data);
+	return st;
+}
+
+static cairn_status save_conflicts(cairn_wb *wb, const cairn_record *r, cairn_error *err)
+{
+	char *data = NULL;
+	size_t len;
+	cairn_status st;
+
+	if (!ccount(r))
+		return cairn_fs_remove(wb->root, CONFLICTS_FILE, err);
+	if ((st = cairn_record_write(r, &data, &len, err)))
+		return st;
+	st = cairn_fs_write(wb->root, CONFLICTS_FILE, data, len, err);
+	free(data);
+	return st;
+}
+
+/* A decision recorded for this clash, if its values are still the same. */
+static const char *decision(const cairn_record *old, const char *path, const char *field,
+			    const char *ours, const char *theirs)
+{
+	for (size_t i = 1; i <= ccount(old); i++) {
+		const char *p = cget(old, i, "path"), *f = cget(old, i, "field");
+		const char *o = cget(old, i, "ours"), *t = cget(old, i, "theirs");
+		if (p && f && !strcmp(p, path) && !strcmp(f, field) &&
+		    ((!o && !ours) || (o && ours && !strcmp(o, ours))) &&
+		    ((!t && !theirs) || (t && theirs && !strcmp(t, theirs))))
+			return cget(old, i, "resolved");
+	}
+	return NULL;
+}
+
+/* ---- the merge plan ---- */
+
+typedef struct plan {
+	cairn_git_change *v;
+	char **owned;
+	size_t n;
+	cairn_record conflicts;         /* new conflicts file */
+	size_t nconflicts;
+	size_t merged, incoming;
+} plan;
+
+static cairn_status plan_add(plan *p, const char *path, char *data, size_t len, cairn_error *err)
+{
+	cairn_git_change *v = realloc(p->v, (p->n + 1) * sizeof *v);
+	char **o;
+	char *pathcopy = strdup(path);
+
+	if (!v || !pathcopy) {
+		free(pathcopy);
+		free(data);
+		if (v)
+			p->v = v;
+		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+	}
+	p->v = v;
+	if (!(o = realloc(p->owned, (2 * p->n + 2) * sizeof *o))) {
+		free(pathcopy);
+		free(data);
+		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+	}
+	p->owned = o;
+	o[2 * p->n] = pathcopy;
+	o[2 * p->n + 1] = data;
+	v[p->n].path = pathcopy;
+	v[p->n].data = data;
+	v[p->n].len = len;
+	p->n++;
+	return CAIRN_OK;
+}
+
+static void plan_done(plan *p)
+{
+	for (size_t i = 0; i < 2 * p->n; i++)
+		free(p->owned[i]);
+	free(p->owned);
+	free(p->v);
+	cairn_record_done(&p->conflicts);
+}
+
+static cairn_status add_clash(plan *p, const char *path, const char *field, const char *b,
+			      const char *o, const char *t, const char *resolved, cairn_error *err)
+{
+	size_t i = ++p->nconflicts;
+	char n[32];
+	cairn_status st;
+
+	snprintf(n, sizeof n, "%zu", i);
+	if ((st = cairn_record_set(&p->conflicts, "count", n, err)) ||
+	    (st = cset(&p->conflicts, i, "path", path, err)) ||
+	    (st = cset(&p->conflicts, i, "field", *field ? field : "-", err)) ||
+	    (st = cset(&p->conflicts, i, "base", b, err)) || (st = cset(&p->conflicts, i, "ours", o, err)) ||
+	    (st = cset(&p->conflicts, i, "theirs", t, err)))
+		return st;
+	return resolved ? cset(&p->conflicts, i, "resolved", resolved, err) : CAIRN_OK;
+}
+
+/* Read a record at path in commit (NULL when absent); *bad when the file is
+ * there but is no record. */
+static cairn_status read_at(cairn_wb *wb, const cairn_oid *commit, const char *path,
+			    cairn_record **out, char **text, bool *bad, cairn_error *err)
+{
+	char *data = NULL;
+	size_t len;
+	cairn_oid blob;
+	cairn_error why;
+	cairn_status st;
+
+	*out = NULL;
+	*text = NULL;
+	if (!commit->hex[0])
+		return CAIRN_OK;
+	st = cairn_git_read_path(wb->git, commit, path, &data, &len, &blob, err);
+	if (st == CAIRN_ENOTFOUND)
+		return CAIRN_OK;
+	if (st != CAIRN_OK)
+		return st;
+	*text = data;
+	if (!(*out = malloc(sizeof **out)))
+		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+	if (cairn_record_parse(*out, data, len, path, &why) != CAIRN_OK) {
+		free(*out);
+		*out = NULL;
+		*bad = true;
+	}
+	return CAIRN_OK;
+}
+
+static void free_rec(cairn_record *r)
+{
+	if (r) {
+		cairn_record_done(r);
+		free(r);
+	}
+}
+
+static bool listed(const cairn_git_delta *d, size_t n, const char *path)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(d[i].path, path))
+			return true;
+	return false;
+}
+
+static void say(const cairn_sync_options *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(const cairn_sync_options *o, const char *fmt, ...)
+{
+	char line[2048];
+	va_list ap;
+	if (!o->say)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	o->say(line, o->ctx);
+}
+
+/* One record both sides changed. */
+static cairn_status merge_one(cairn_wb *wb, const cairn_oid *base, const cairn_oid *ours,
+			      const cairn_oid *theirs, const char *path, const cairn_record *old,
+			      const cairn_sync_options *o, plan *p, cairn_error *err)
+{
+	cairn_record *rb = NULL, *ro = NULL, *rt = NULL;
+	char *tb = NULL, *to = NULL, *tt = NULL, *text = NULL;
+	bool bad = false;
+	cairn_ref ref;
+	cairn_template tpl;
+	bool have_tpl = false;
+	cairn_merge_result m;
+	cairn_status st;
+	char name[CAIRN_PATH_MAX];
+
+	memset(&m, 0, sizeof m);
+	cairn_record_init(&m.merged);
+	if ((st = read_at(wb, base, path, &rb, &tb, &bad, err)) ||
+	    (st = read_at(wb, ours, path, &ro, &to, &bad, err)) ||
+	    (st = read_at(wb, theirs, path, &rt, &tt, &bad, err)))
+		goto done;
+	if (cairn_path_ref(path, &ref, err) != CAIRN_OK || bad) {
+		/* Not a record, or not readable on some side: whole-file clash. */
+		const char *d = decision(old, path, "-", to, tt);
+		if (d && !strcmp(d, "theirs"))
+			st = tt ? plan_add(p, path, strdup(tt), strlen(tt), err) : plan_add(p, path, NULL, 0, err);
+		else if (!d)
+			st = add_clash(p, path, "", tb, to, tt, NULL, err);
+		goto done;
+	}
+	cairn_ref_format(&ref, name, sizeof name);
+	if (ref.kind == CAIRN_KIND_EVALUATION) {
+		const cairn_record *any = ro ? ro : rt;
+		const char *tid = any ? cairn_record_get(any, "template") : NULL;
+		have_tpl = tid && cairn_wb_template(wb, tid, &tpl, err) == CAIRN_OK;
+	}
+	if ((st = cairn_merge_record(ref.kind, rb, ro, rt, have_tpl ? &tpl : NULL, &m, err)))
+		goto done;
+	if (m.outcome == CAIRN_ADD_ADD || m.outcome == CAIRN_DELETE_MODIFY) {
+		const char *d = decision(old, path, "-", to, tt);
+		if (d && !strcmp(d, "theirs")) {
+			st = tt ? plan_add(p, path, strdup(tt), strlen(tt), err) : plan_add(p, path, NULL, 0, err);
+		} else if (!d) {
+			say(o, "conflict: %s: %s", name, m.outcome == CAIRN_ADD_ADD
+			    ? "added on both sides, differently"
+			    : m.deleted_by_us ? "we removed it, they changed it"
+					      : "we changed it, they removed it");
+			st = add_clash(p, path, "", tb, to, tt, NULL, err);
+		}
+		goto done;
+	}
+	for (size_t i = 0; i < m.nconflicts && st == CAIRN_OK; i++) {
+		const cairn_field_conflict *c = &m.conflicts[i];
+		const char *d = decision(old, path, c->key, c->ours, c->theirs);
+		if (d) {
+			/* A person decided: "" removes the field. */
+			st = *d ? cairn_record_set(&m.merged, c->key, d, err)
+				: (cairn_record_unset(&m.merged, c->key), CAIRN_OK);
+			continue;
+		}
+		say(o, "conflict: %s: %s: ours \"%.60s\", theirs \"%.60s\"", name, c->key,
+		    c->ours ? c->ours : "(none)", c->theirs ? c->theirs : "(none)");
+		st = add_clash(p, path, c->key, c->base, c->ours, c->theirs, NULL, err);
+	}
+	if (st != CAIRN_OK)
+		goto done;
+	/* Each side was valid; the merge of two valid records may not be (a
+	 * validator set on one side to the evaluator set on the other). */
+	if (m.outcome == CAIRN_MERGED && !p->nconflicts) {
+		cairn_error why;
+		if (cairn_record_validate(ref.kind, ref.id, &m.merged, have_tpl ? &tpl : NULL, &why) !=
+		    CAIRN_OK) {
+			const char *d = decision(old, path, "-", to, tt);
+			if (d && !strcmp(d, "theirs")) {
+				st = tt ? plan_add(p, path, strdup(tt), strlen(tt), err)
+					: plan_add(p, path, NULL, 0, err);
+				goto done;
+			}
+			if (!d) {
+				say(o, "conflict: %s: the merged record would not be valid (%s)", name,
+				    why.msg);
+				st = add_clash(p, path, "", tb, to, tt, NULL, err);
+				goto done;
+			}
+			goto done;      /* ours chosen: nothing changes here */
+		}
+	}
+	p->merged++;
+	if (m.outcome == CAIRN_MERGED_DELETED) {
+		if (ro)
+			st = plan_add(p, path, NULL, 0, err);
+	} else if (!ro || !cairn_record_equal(&m.merged, ro)) {
+		size_t len;
+		if ((st = cairn_record_write(&m.merged, &text, &len, err)) == CAIRN_OK) {
+			st = plan_add(p, path, text, len, err);
+			text = NULL;
+		}
+		say(o, "merged: %s", name);
+	}
+done:
+	cairn_merge_result_done(&m);
+	if (have_tpl)
+		cairn_template_done(&tpl);
+	free_rec(rb);
+	free_rec(ro);
+	free_rec(rt);
+	free(tb);
+	free(to);
+	free(tt);
+	free(text);
+	return st;
+}
+
+/* The changes that turn ours into the merge of ours and theirs. */
+static cairn_status plan_merge(cairn_wb *wb, const cairn_oid *base, const cairn_oid *ours,
+			       const cairn_oid *theirs, const cairn_record *old,
+			       const cairn_sync_options *o, plan *p, cairn_error *err)
+{
+	cairn_git_delta *dours = NULL, *dtheirs = NULL;
+	size_t nours = 0, ntheirs = 0;
+	cairn_status st;
+
+	if ((st = cairn_git_diff(wb->git, base, ours, &dours, &nours, err)) ||
+	    (st = cairn_git_diff(wb->git, base, theirs, &dtheirs, &ntheirs, err)))
+		goto done;
+	p->incoming = ntheirs;
+	for (size_t i = 0; i < ntheirs && st == CAIRN_OK; i++) {
+		const char *path = dtheirs[i].path;
+		if (listed(dours, nours, path)) {
+			st = merge_one(wb, base, ours, theirs, path, old, o, p, err);
+		} else if (!dtheirs[i].new_blob.hex[0]) {
+			say(o, "in: %s removed", path);
+			st = plan_add(p, path, NULL, 0, err);
+		} else {
+			char *data = NULL;
+			size_t len;
+			say(o, "in: %s", path);
+			st = cairn_git_read_blob(wb->git, &dtheirs[i].new_blob, &data, &len, err);
+			if (st == CAIRN_OK)
+				st = plan_add(p, path, data, len, err);
+		}
+	}
+done:
+	cairn_git_deltas_free(dours, nours);
+	cairn_git_deltas_free(dtheirs, ntheirs);
+	return st;
+}
+
+/* After HEAD moved to `to`: the work tree and the index follow. */
+static cairn_status follow(cairn_wb *wb, const cairn_oid *from, const cairn_oid *to,
+			   cairn_error *err)
+{
+	cairn_git_delta *d = NULL;
+	size_t n = 0;
+	cairn_status st = cairn_git_diff(wb->git, from, to, &d, &n, err);
+
+	for (size_t i = 0; i < n && st == CAIRN_OK; i++)
+		st = wb_checkout_path(wb, to, d[i].path, err);
+	cairn_git_deltas_free(d, n);
+	if (st == CAIRN_OK)
+		st = wb_catch_up(wb, false, err);
+	return st;
+}
+
+static cairn_status sync_once(cairn_wb *wb, const cairn_sync_options *o, cairn_sync_report *r,
+			      bool *again, cairn_error *err)
+{
+	cairn_oid ours, theirs, base, merged;
+	cairn_record old;
+	plan p;
+	cairn_status st;
+	bool rejected = false;
+	size_t ahead = 0, behind = 0;
+	bool upstream;
+
+	*again = false;
+	memset(&p, 0, sizeof p);
+	cairn_record_init(&p.conflicts);
+	if ((st = load_conflicts(wb, &old, err)))
+		return st;
+	if ((st = cairn_git_fetch(wb->git, r->remote, o->progress, o->ctx, &theirs, err)) ||
+	    (st = cairn_git_head(wb->git, &ours, err)))
+		goto done;
+	if (theirs.hex[0] && (st = cairn_git_merge_base(wb->git, &ours, &theirs, &base, err)))
+		goto done;
+	if (!theirs.hex[0] || !strcmp(theirs.hex, ours.hex) || !strcmp(base.hex, theirs.hex)) {
+		/* Nothing new from them. */
+	} else if (!strcmp(base.hex, ours.hex)) {
+		cairn_git_delta *d = NULL;
+		size_t n = 0;
+		if ((st = cairn_git_diff(wb->git, &ours, &theirs, &d, &n, err)))
+			goto done;
+		r->incoming = n;
+		for (size_t i = 0; i < n; i++)
+			say(o, "in: %s%s", d[i].path, d[i].new_blob.hex[0] ? "" : " removed");
+		cairn_git_deltas_free(d, n);
+		r->fast_forward = true;
+		if (!o->dry_run) {
+			if ((st = cairn_git_move_branch(wb->git, &ours, &theirs, "sync: fast-forward",
+							err)) ||
+			    (st = follow(wb, &ours, &theirs, err)))
+				goto done;
+			ours = theirs;
+		}
+	} else {
+		if (!base.hex[0]) {
+			st = cairn_fail(err, CAIRN_EINPUT, "%s holds an unrelated history (no commit in "
+					"common): was it made by another `cairn init`?", r->remote);
+			goto done;
+		}
+		if ((st = plan_merge(wb, &base, &ours, &theirs, &old, o, &p, err)))
+			goto done;
+		r->incoming = p.incoming;
+		r->merged = p.merged;
+		if (p.nconflicts) {
+			r->conflicts = p.nconflicts;
+			if (!o->dry_run && (st = save_conflicts(wb, &p.conflicts, err)))
+				goto done;
+			st = cairn_fail(err, CAIRN_ECONFLICT,
+					"%zu conflict%s wait%s: `cairn conflicts` lists them, `cairn "
+					"resolve` settles them; nothing was pushed",
+					p.nconflicts, p.nconflicts == 1 ? "" : "s",
+					p.nconflicts == 1 ? "s" : "");
+			goto done;
+		}
+		if (!o->dry_run) {
+			cairn_identity who;
+			cairn_git_author a;
+			char msg[512];
+			snprintf(msg, sizeof msg, "Merge %s: %zu record%s from both sides", r->remote,
+				 p.merged, p.merged == 1 ? "" : "s");
+			if ((st = wb_identity(wb, &who, err)))
+				goto done;
+			a = (cairn_git_author){ who.name, who.email, 0, 0 };
+			st = cairn_git_commit_merge(wb->git, &ours, &theirs, p.v, p.n, &a, msg, &merged,
+						    err);
+			wb_identity_done(&who);
+			if (st == CAIRN_OK)
+				st = follow(wb, &ours, &merged, err);
+			if (st != CAIRN_OK)
+				goto done;
+			ours = merged;
+		}
+	}
+	/* No clash is left: the conflicts file has done its work. */
+	if (!o->dry_run && (st = save_conflicts(wb, &p.conflicts, err)))
+		goto done;
+	if ((st = cairn_git_unshared(wb->git, &upstream, &ahead, &behind, err)))
+		goto done;
+	if (theirs.hex[0] && upstream && !ahead)
+		goto done;              /* they have all of ours */
+	r->outgoing = ahead;
+	if (o->dry_run) {
+		if (!theirs.hex[0] || ahead)
+			say(o, "out: %s", ahead ? "our new commits" : "the whole workbook");
+		goto done;
+	}
+	if ((st = cairn_git_push(wb->git, r->remote, o->progress, o->ctx, &rejected, err)))
+		goto done;
+	if (rejected)
+		*again = true;          /* someone pushed first: fetch, merge, push again */
+	else
+		r->pushed = true;
+done:
+	plan_done(&p);
+	cairn_record_done(&old);
+	return st;
+}
+
+cairn_status cairn_wb_sync(cairn_wb *wb, const cairn_sync_options *opt, cairn_sync_report *report,
+			   cairn_error *err)
+{
+	char **edits = NULL;
+	size_t nedits = 0;
+	cairn_status st;
+	bool again = true;
+
+	memset(report, 0, sizeof *report);
+	if ((st = cairn_git_default_remote(wb->git, opt->remote, report->remote,
+					   sizeof report->remote, err)))
+		return st;
+	if (!report->remote[0])
+		return cairn_fail(err, CAIRN_EINPUT, "this workbook has no remote to sync with: "
+				  "cairn remote add origin URL");
+	if ((st = wb_lock(wb, err)))
+		return st;
+	/* A merge rewrites record files: hand edits must be saved first. */
+	if (!opt->dry_run && (st = cairn_wb_hand_edits(wb, &edits, &nedits, err)) == CAIRN_OK &&
+	    nedits)
+		st = cairn_fail(err, CAIRN_ECONFLICT, "%zu record file%s changed by hand (%s%s): run "
+				"`cairn commit` first, then sync", nedits, nedits == 1 ? "" : "s",
+				edits[0], nedits > 1 ? ", ..." : "");
+	for (size_t i = 0; i < nedits; i++)
+		free(edits[i]);
+	free(edits);
+	for (int tries = 0; st == CAIRN_OK && again && tries < PUSH_TRIES; tries++)
+		st = sync_once(wb, opt, report, &again, err);
+	if (st == CAIRN_OK && again)
+		st = cairn_fail(err, CAIRN_EBUSY, "%s kept moving while we merged (%d tries): sync "
+				"again in a moment", report->remote, PUSH_TRIES);
+	wb_unlock(wb);
+	return st;
+}
+
+/* ---- conflicts and their resolution ---- */
+
+cairn_status cairn_wb_conflicts(cairn_wb *wb, cairn_conflict_fn fn, void *ctx, size_t *n,
+				cairn_error *err)
+{
+	cairn_record r;
+	cairn_status st = load_conflicts(wb, &r, err);
+
+	*n = 0;
+	for (size_t i = 1; st == CAIRN_OK && i <= ccount(&r); i++) {
+		cairn_conflict c;
+		cairn_ref ref;
+		char name[CAIRN_PATH_MAX] = "";
+		const char *f = cget(&r, i, "field");
+		c.path = cget(&r, i, "path");
+		if (!c.path)
+			continue;
+		if (cairn_path_ref(c.path, &ref, err) == CAIRN_OK)
+			cairn_ref_format(&ref, name, sizeof name);
+		c.record = name[0] ? name : c.path;
+		c.field = f && strcmp(f, "-") ? f : "";
+		c.base = cget(&r, i, "base");
+		c.ours = cget(&r, i, "ours");
+		c.theirs = cget(&r, i, "theirs");
+		c.resolved = cget(&r, i, "resolved");
+		(*n)++;
+		if (fn)
+			st = fn(&c, ctx, err);
+	}
+	cairn_record_done(&r);
+	return st;
+}
+
+/* A value typed for a field in conflict, in its stored form, checked as
+ * `cairn set` checks it ("" clears the field). */
+static cairn_status normalize(cairn_wb *wb, const char *path, const char *field, const char *value,
+			      char **out, cairn_error *err)
+{
+	cairn_ref ref;
+	const cairn_field_def *f;
+	cairn_status st;
+
+	*out = NULL;
+	if (!*value)
+		return (*out = strdup("")) ? CAIRN_OK : cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+	if ((st = cairn_path_ref(path, &ref, err)))
+		return st;
+	if ((f = cairn_kind_field(ref.kind, field)))
+		return cairn_value_normalize(f, value, cairn_wb_date_format(wb), out, err);
+	if (ref.kind == CAIRN_KIND_EVALUATION && !strncmp(field, "answer.", 7)) {
+		cairn_index_hit hit;
+		cairn_record rec;
+		cairn_template tpl;
+		const cairn_question *q;
+		char name[CAIRN_PATH_MAX];
+		const char *tid;
+		cairn_ref_format(&ref, name, sizeof name);
+		if ((st = cairn_wb_resolve(wb, name, &hit, err)) || (st = cairn_wb_read(wb, &hit, &rec, err)))
+			return st;
+		tid = cairn_record_get(&rec, "template");
+		st = tid ? cairn_wb_template(wb, tid, &tpl, err)
+			 : cairn_fail(err, CAIRN_EINPUT, "%s has no template", name);
+		cairn_record_done(&rec);
+		if (st)
+			return st;
+		if (!(q = cairn_template_question(&tpl, field + 7)))
+			st = cairn_fail(err, CAIRN_EINPUT, "%s: template %s has no question '%s'", name,
+					tpl.id, field + 7);
+		else
+			st = cairn_answer_normalize(q, value, cairn_wb_date_format(wb), out, err);
+		cairn_template_done(&tpl);
+		return st;
+	}
+	return (*out = strdup(value)) ? CAIRN_OK : cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+}
+
+cairn_status cairn_wb_resolve_conflict(cairn_wb *wb, const char *record, const char *field,
+				       const char *choice, const char *value, cairn_error *err)
+{
+	cairn_index_hit hit;
+	cairn_ref ref;
+	cairn_record r;
+	char path[CAIRN_PATH_MAX];
+	cairn_status st;
+	bool found = false;
+	char *typed = NULL;
+
+	/* The record may be absent on our side (deleted): name it by path. */
+	if (cairn_wb_resolve(wb, record, &hit, err) == CAIRN_OK)
+		snprintf(path, sizeof path, "%s", hit.path);
+	else if (cairn_ref_parse(record, &ref, err) == CAIRN_OK)
+		cairn_ref_path(&ref, path, sizeof path);
+	else
+		return err->code;
+	if ((st = wb_lock(wb, err)))
+		return st;
+	if ((st = load_conflicts(wb, &r, err)))
+		goto done;
+	for (size_t i = 1; i <= ccount(&r) && st == CAIRN_OK; i++) {
+		const char *p = cget(&r, i, "path"), *f = cget(&r, i, "field");
+		const char *chosen = NULL;
+		if (!p || strcmp(p, path) || !f || strcmp(f, *field ? field : "-"))
+			continue;
+		found = true;
+		if (!strcmp(choice, "ours"))
+			chosen = *field ? (cget(&r, i, "ours") ? cget(&r, i, "ours") : "") : "ours";
+		else if (!strcmp(choice, "theirs"))
+			chosen = *field ? (cget(&r, i, "theirs") ? cget(&r, i, "theirs") : "") : "theirs";
+		else if (!*field)
+			st = cairn_fail(err, CAIRN_EINPUT, "%s: a whole record is kept as ours or "
+					"theirs, not given a value", record);
+		else
+			st = normalize(wb, p, field, value, &typed, err);
+		if (st == CAIRN_OK && typed)
+			chosen = typed;
+		if (st == CAIRN_OK && chosen) {
+			char *copy = strdup(chosen);
+			st = copy ? cset(&r, i, "resolved", copy, err)
+				  : cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+			free(copy);
+		}
+		free(typed);
+		typed = NULL;
+	}
+	if (st == CAIRN_OK && !found)
+		st = cairn_fail(err, CAIRN_ENOTFOUND, "no conflict on %s%s%s (cairn conflicts lists "
+				"them)", record, *field ? " field " : "", field);
+	if (st == CAIRN_OK)
+		st = save_conflicts(wb, &r, err);
+	cairn_record_done(&r);
+done:
+	wb_unlock(wb);
+	return st;
+}
+
+cairn_status cairn_wb_clone(const char *url, const char *dir, cairn_progress_fn progress, void *ctx,
+			    cairn_error *err)
+{
+	return cairn_git_clone(url, dir, progress, ctx, err);
+}

@@ -1,0 +1,45 @@
+/* cairn: remotes, fetch, push and clone through libgit2 (core/gitremote.c).
+ *
+ * The credentials callback offers the ssh agent once and each key in
+ * ~/.ssh once (ed25519, ecdsa, rsa), then gives up with a message naming
+ * what was tried: libgit2 would otherwise call it again after every
+ * failure, for ever.  A push the server refuses is reported however
+ * libgit2 says it (a non-fast-forward error, or only through the
+ * push_update_reference callback while git_remote_push returns 0). */
+#ifndef CAIRN_GITREMOTE_H
+#define CAIRN_GITREMOTE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cairn/error.h"
+#include "cairn/gitstore.h"
+
+/* stage: "receiving", "resolving", "sending"; done of total objects. */
+typedef void (*cairn_progress_fn)(const char *stage, size_t done, size_t total, size_t bytes,
+				  void *ctx);
+
+cairn_status cairn_git_remote_add(cairn_git *git, const char *name, const char *url,
+				  cairn_error *err);
+cairn_status cairn_git_remote_remove(cairn_git *git, const char *name, cairn_error *err);
+typedef cairn_status (*cairn_remote_fn)(const char *name, const char *url, void *ctx,
+					cairn_error *err);
+cairn_status cairn_git_remotes(cairn_git *git, cairn_remote_fn fn, void *ctx, cairn_error *err);
+/* The remote to sync with: name if given, else the branch's upstream
+ * remote, else "origin", else the only one; *out "" when there is none. */
+cairn_status cairn_git_default_remote(cairn_git *git, const char *name, char *out, size_t n,
+				      cairn_error *err);
+
+/* Fetch the remote's branches; *theirs is its commit of our branch ("" when
+ * it has none yet). */
+cairn_status cairn_git_fetch(cairn_git *git, const char *remote, cairn_progress_fn progress,
+			     void *ctx, cairn_oid *theirs, cairn_error *err);
+/* Push our branch; *rejected when someone pushed first (fetch, merge and
+ * push again).  Sets the branch's upstream on success. */
+cairn_status cairn_git_push(cairn_git *git, const char *remote, cairn_progress_fn progress,
+			    void *ctx, bool *rejected, cairn_error *err);
+/* Clone url into dir (a new folder) with its branch checked out. */
+cairn_status cairn_git_clone(const char *url, const char *dir, cairn_progress_fn progress,
+			     void *ctx, cairn_error *err);
+
+#endif

@@ -1,0 +1,64 @@
+/* cairn: sync = fetch, merge record by record and field by field from the
+ * common ancestor (include/cairn/merge.h), push; and the conflicts that
+ * wait for a person (core/sync.c).
+ *
+ * Nothing is pushed over an unresolved conflict and nothing is lost: each
+ * conflict keeps base, ours and theirs in .git/cairn-conflicts (never in the
+ * index, which is only a cache); the workbook stays at our side and usable
+ * meanwhile.  `cairn resolve` records a decision there; the next sync merges
+ * again, applies the decisions whose values still match, and pushes the
+ * merge, a commit with both parents. */
+#ifndef CAIRN_SYNC_H
+#define CAIRN_SYNC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cairn/error.h"
+#include "cairn/gitremote.h"
+#include "cairn/workbook.h"
+
+typedef struct cairn_sync_options {
+	const char *remote;             /* NULL: the upstream's, origin, or the only one */
+	bool dry_run;                   /* fetch and tell, change nothing */
+	cairn_progress_fn progress;
+	void (*say)(const char *line, void *ctx);       /* what comes in, goes out, clashes */
+	void *ctx;
+} cairn_sync_options;
+
+typedef struct cairn_sync_report {
+	char remote[128];
+	size_t incoming;                /* records changed on their side */
+	size_t outgoing;                /* our commits they did not have */
+	size_t merged;                  /* records merged from both sides */
+	size_t conflicts;               /* waiting for `cairn resolve` */
+	bool pushed;
+	bool fast_forward;
+} cairn_sync_report;
+
+/* CAIRN_ECONFLICT when conflicts wait (report->conflicts says how many). */
+cairn_status cairn_wb_sync(cairn_wb *wb, const cairn_sync_options *opt, cairn_sync_report *report,
+			   cairn_error *err);
+
+/* The conflicts waiting, one call each. */
+typedef struct cairn_conflict {
+	const char *path;
+	const char *record;             /* "milestone/M4" */
+	const char *field;              /* "" for the whole record */
+	const char *base, *ours, *theirs;       /* NULL: absent on that side */
+	const char *resolved;           /* NULL until resolved; "" a removal */
+} cairn_conflict;
+typedef cairn_status (*cairn_conflict_fn)(const cairn_conflict *c, void *ctx, cairn_error *err);
+cairn_status cairn_wb_conflicts(cairn_wb *wb, cairn_conflict_fn fn, void *ctx, size_t *n,
+				cairn_error *err);
+
+/* Settle one: choice "ours", "theirs", or a value typed as for `set`
+ * (field "" for a whole-record conflict takes only ours or theirs). */
+cairn_status cairn_wb_resolve_conflict(cairn_wb *wb, const char *record, const char *field,
+				       const char *choice, const char *value, cairn_error *err);
+
+/* Clone url into dir and open it as a workbook (the index is built). */
+cairn_status cairn_wb_clone(const char *url, const char *dir, cairn_progress_fn progress, void *ctx,
+			    cairn_error *err);
+
+#endif

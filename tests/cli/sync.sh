@@ -1,0 +1,135 @@
+#!/bin/bash
+# Sync against a real bare repository: clone, push, field-by-field merges
+# with both parents, conflicts that hold everything and push nothing,
+# resolve, a server that refuses a push, dry runs that change nothing.
+. "$(dirname "$0")/lib.sh"
+
+shared="$TMP/shared.git"
+git init -q --bare --initial-branch=main "$shared"
+a="$TMP/a"
+"$CAIRN" demo "$a" >/dev/null
+run "$CAIRN" -C "$a" sync
+like "$err" "no remote to sync with: cairn remote add origin URL" "without a remote, sync says how to add one"
+ok_cmd "remote add" "$CAIRN" -C "$a" remote add origin "$shared"
+run "$CAIRN" -C "$a" remote list
+like "$out" "^origin	$shared" "remote list"
+run "$CAIRN" -C "$a" remote add origin "$shared"
+is "$rc" 1 "the same remote twice is refused"
+run "$CAIRN" -C "$a" sync
+is "$rc" 0 "the first sync pushes the workbook"
+is "$(git -C "$shared" rev-parse main)" "$(git -C "$a" rev-parse HEAD)" "the shared repository holds it"
+
+run "$CAIRN" clone "$shared" "$TMP/b"
+is "$rc" 0 "cairn clone"
+like "$out" "Citizen City -- today 20/03/2016" "the clone opens with its index built"
+b="$TMP/b"
+
+# Different fields of one record, changed on both sides: merged.
+"$CAIRN" -C "$a" set milestone/M4 deadline=30/04/2016 >/dev/null
+"$CAIRN" -C "$b" set milestone/M4 title="Evaluation of tools" >/dev/null
+"$CAIRN" -C "$a" sync >/dev/null
+before=$(git -C "$shared" rev-parse main)
+run "$CAIRN" -C "$b" sync --dry-run
+is "$rc" 0 "a dry run"
+like "$out" "merged: milestone/M4" "tells what would be merged"
+is "$(git -C "$shared" rev-parse main)" "$before" "and pushes nothing"
+run "$CAIRN" -C "$b" show milestone/M4 --json
+like "$out" '"deadline": "2016-04-15"' "and changes nothing here"
+run "$CAIRN" -C "$b" sync
+is "$rc" 0 "sync merges"
+run "$CAIRN" -C "$b" show milestone/M4 --json
+like "$out" '"title": "Evaluation of tools"' "our field is kept"
+like "$out" '"deadline": "2016-04-30"' "their field comes in"
+is "$(git -C "$b" rev-list --parents -n 1 HEAD | wc -w)" "3" "the merge commit has both parents"
+is "$(git -C "$shared" rev-parse main)" "$(git -C "$b" rev-parse HEAD)" "and is pushed"
+run "$CAIRN" -C "$a" sync
+like "$out" "fast-forward" "the other side fast-forwards"
+run "$CAIRN" -C "$a" show milestone/M4 --json
+like "$out" '"title": "Evaluation of tools"' "and has both edits"
+is "$(git -C "$a" status --porcelain)" "" "git status is clean after a sync"
+ok_cmd "the index agrees with the records" "$CAIRN" -C "$a" check
+
+# The same field changed on both sides: a conflict; nothing is lost or pushed.
+"$CAIRN" -C "$a" set milestone/M4 deadline=01/05/2016 >/dev/null
+"$CAIRN" -C "$b" set milestone/M4 deadline=02/05/2016 >/dev/null
+"$CAIRN" -C "$a" sync >/dev/null
+before=$(git -C "$shared" rev-parse main)
+run "$CAIRN" -C "$b" sync
+is "$rc" 4 "a conflict: sync exits 4"
+like "$err" "1 conflict waits" "saying how many"
+like "$out" 'conflict: milestone/M4: deadline: ours "2016-05-02", theirs "2016-05-01"' "naming record, field and both values"
+is "$(git -C "$shared" rev-parse main)" "$before" "nothing is pushed over a conflict"
+run "$CAIRN" -C "$b" conflicts
+is "$rc" 4 "cairn conflicts exits 4 while any wait"
+like "$out" "base +2016-04-30" "and keeps the base"
+like "$out" "ours +2016-05-02" "ours"
+like "$out" "theirs +2016-05-01" "and theirs"
+ok_cmd "the workbook stays usable: other edits are saved" "$CAIRN" -C "$b" set task/T3 status=active
+run "$CAIRN" -C "$b" resolve milestone/M4 deadline --value 03/05/2016
+is "$rc" 0 "resolve with a value of our own"
+run "$CAIRN" -C "$b" sync
+is "$rc" 0 "the next sync merges"
+run "$CAIRN" -C "$b" show milestone/M4 --json
+like "$out" '"deadline": "2016-05-03"' "with the value chosen (typed as dd/mm/yyyy, stored ISO)"
+run "$CAIRN" -C "$b" conflicts
+is "$rc" 0 "and no conflict is left"
+"$CAIRN" -C "$a" sync >/dev/null
+like "$("$CAIRN" -C "$a" show milestone/M4 --json)" '"deadline": "2016-05-03"' "the other side gets it"
+
+# Removed on one side, changed on the other: never a silent delete.
+"$CAIRN" -C "$a" rm task/T10 >/dev/null 2>&1 || "$CAIRN" -C "$a" rm task/T9 >/dev/null
+gone=$(git -C "$a" log -1 --format=%s | grep -oE 'T[0-9]+' | head -1)
+"$CAIRN" -C "$b" set "task/$gone" title="Still needed" >/dev/null
+"$CAIRN" -C "$a" sync >/dev/null
+run "$CAIRN" -C "$b" sync
+is "$rc" 4 "a removal against a change is a conflict"
+like "$out" "conflict: task/$gone: they removed it|we changed it, they removed it" "said as such"
+like "$("$CAIRN" -C "$b" show "task/$gone")" "Still needed" "our change is still here"
+run "$CAIRN" -C "$b" resolve "task/$gone" --ours
+is "$rc" 0 "resolve a whole record with --ours"
+run "$CAIRN" -C "$b" sync
+is "$rc" 0 "then sync goes through"
+"$CAIRN" -C "$a" sync >/dev/null
+like "$("$CAIRN" -C "$a" show "task/$gone")" "Still needed" "and the task is back on the other side, as chosen"
+
+# A multiple-choice answer changed on both sides merges as a set.
+ev=evaluation/fixmystreet/eip-1
+"$CAIRN" -C "$a" set "$ev" "answer.engagement=As user" >/dev/null
+"$CAIRN" -C "$a" sync >/dev/null
+"$CAIRN" -C "$b" sync >/dev/null
+"$CAIRN" -C "$a" set "$ev" "answer.engagement=As user, As participant" >/dev/null
+"$CAIRN" -C "$b" set "$ev" "answer.engagement=As co-creator" >/dev/null
+"$CAIRN" -C "$a" sync >/dev/null
+run "$CAIRN" -C "$b" sync
+is "$rc" 0 "a multiple choice changed on both sides"
+run "$CAIRN" -C "$b" show "$ev" --json
+like "$out" '"answer.engagement": "As participant\\nAs co-creator"' \
+	"keeps what either side added and drops what either removed"
+
+# A server that refuses the first push (as when someone pushed first).
+cat > "$shared/hooks/pre-receive" <<HOOK
+#!/bin/sh
+if [ ! -e "$TMP/refused-once" ]; then touch "$TMP/refused-once"; echo "busy, try again" >&2; exit 1; fi
+exit 0
+HOOK
+chmod +x "$shared/hooks/pre-receive"
+"$CAIRN" -C "$a" set task/T3 title="Interviews" >/dev/null
+run "$CAIRN" -C "$a" sync
+is "$rc" 0 "a refused push is fetched, merged and pushed again"
+is "$(git -C "$shared" rev-parse main)" "$(git -C "$a" rev-parse HEAD)" "and lands"
+rm "$shared/hooks/pre-receive"
+
+# Hand edits are committed before a sync rewrites files.
+printf '\n' >> "$(git -C "$a" ls-files 'tasks/*' | head -1 | sed "s|^|$a/|")"
+run "$CAIRN" -C "$a" sync
+is "$rc" 4 "hand edits stop a sync"
+like "$err" "run \`cairn commit\` first" "saying what to do"
+
+# Plain git stays a peer.
+git -C "$a" checkout -q -- .
+"$CAIRN" -C "$b" set milestone/M5 title="Testing in ten cities" >/dev/null
+"$CAIRN" -C "$b" sync >/dev/null
+git -C "$a" pull -q --ff-only origin main
+like "$("$CAIRN" -C "$a" show milestone/M5)" "Testing in ten cities" "a plain git pull is noticed by cairn"
+ok_cmd "git fsck is clean" git -C "$b" fsck --no-dangling
+done_testing

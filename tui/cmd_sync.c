@@ -1,0 +1,201 @@
+/* cairn remote, clone, sync, conflicts, resolve: sharing a workbook. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cairn/gitremote.h"
+#include "cairn/sync.h"
+#include "cli.h"
+
+/* Objects and bytes on one line of stderr, redrawn in place on a terminal. */
+static void progress(const char *stage, size_t done, size_t total, size_t bytes, void *ctx)
+{
+	cli *c = ctx;
+	int width = 24, fill = total ? (int)(done * (size_t)width / total) : 0;
+
+	if (!c->err_tty)
+		return;
+	fprintf(stderr, "\r%-9s [", stage);
+	for (int i = 0; i < width; i++)
+		fputc(i < fill ? '#' : '.', stderr);
+	fprintf(stderr, "] %zu/%zu objects, %zu KiB ", done, total, bytes / 1024);
+	if (done == total)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
+static void say(const char *line, void *ctx)
+{
+	cli *c = ctx;
+	cli_put(c, stdout, line, false);
+	printf("\n");
+}
+
+static cairn_status print_remote(const char *name, const char *url, void *ctx, cairn_error *err)
+{
+	cli *c = ctx;
+	(void)err;
+	cli_put(c, stdout, name, false);
+	printf("\t");
+	cli_put(c, stdout, url, false);
+	printf("\n");
+	return CAIRN_OK;
+}
+
+int cmd_remote(cli *c, int argc, char **argv)
+{
+	cairn_error err;
+	cairn_git *git = NULL;
+	cairn_status st;
+
+	/* The workbook's repository, through the workbook. */
+	git = cairn_wb_git(c->wb);
+	if (argc == 1 || (argc == 2 && !strcmp(argv[1], "list")))
+		st = cairn_git_remotes(git, print_remote, c, &err);
+	else if (argc == 4 && !strcmp(argv[1], "add"))
+		st = cairn_git_remote_add(git, argv[2], argv[3], &err);
+	else if (argc == 3 && (!strcmp(argv[1], "remove") || !strcmp(argv[1], "rm")))
+		st = cairn_git_remote_remove(git, argv[2], &err);
+	else
+		return cli_fail(c, EXIT_USAGE, "cairn remote [list] | add NAME URL | remove NAME");
+	return st == CAIRN_OK ? EXIT_DONE : cli_error(c, &err);
+}
+
+int cmd_clone(cli *c, int argc, char **argv)
+{
+	const char *url, *dir;
+	char guess[1024];
+	cairn_error err;
+	int rc;
+
+	if (argc < 2 || argc > 3)
+		return cli_fail(c, EXIT_USAGE, "cairn clone URL [DIR]");
+	url = argv[1];
+	if (argc == 3) {
+		dir = argv[2];
+	} else {
+		/* As git does: the last part of the URL, without ".git". */
+		const char *last = strrchr(url, '/') ? strrchr(url, '/') + 1 : url;
+		const char *colon = strrchr(last, ':');
+		size_t n;
+		if (colon)
+			last = colon + 1;
+		n = strlen(last);
+		if (n > 4 && !strcmp(last + n - 4, ".git"))
+			n -= 4;
+		snprintf(guess, sizeof guess, "%.*s", (int)n, last);
+		dir = guess[0] ? guess : "workbook";
+	}
+	if (cairn_wb_clone(url, dir, progress, c, &err) != CAIRN_OK)
+		return cli_error(c, &err);
+	c->dir = dir;
+	if ((rc = cli_open_workbook(c)) != EXIT_DONE)
+		return rc;
+	printf("cloned %s into %s\n", url, cairn_wb_root(c->wb));
+	return cli_print_status(c);
+}
+
+int cmd_sync(cli *c, int argc, char **argv)
+{
+	cairn_sync_options o = { NULL, false, progress, say, c };
+	cairn_sync_report r;
+	cairn_error err;
+	cairn_status st;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--dry-run") || !strcmp(argv[i], "-n"))
+			o.dry_run = true;
+		else if (argv[i][0] != '-' && !o.remote)
+			o.remote = argv[i];
+		else
+			return cli_fail(c, EXIT_USAGE, "cairn sync [--dry-run] [REMOTE]");
+	}
+	st = cairn_wb_sync(c->wb, &o, &r, &err);
+	if (st != CAIRN_OK && st != CAIRN_ECONFLICT)
+		return cli_error(c, &err);
+	printf("%s%s: %zu record%s in%s, %zu merged from both sides, %zu conflict%s, %s\n",
+	       o.dry_run ? "would sync with " : "synced with ", r.remote, r.incoming,
+	       r.incoming == 1 ? "" : "s", r.fast_forward ? " (fast-forward)" : "", r.merged,
+	       r.conflicts, r.conflicts == 1 ? "" : "s",
+	       r.pushed ? "pushed" : o.dry_run ? (r.outgoing ? "our commits would go out"
+							  : "nothing would go out")
+				   : st == CAIRN_ECONFLICT ? "nothing pushed" : "nothing to push");
+	if (st == CAIRN_ECONFLICT)
+		return cli_error(c, &err);
+	return EXIT_DONE;
+}
+
+static void show_value(cli *c, const char *label, const char *v)
+{
+	printf("    %-8s ", label);
+	if (!v)
+		printf("(absent)\n");
+	else {
+		cli_put(c, stdout, v, true);
+		printf("\n");
+	}
+}
+
+static cairn_status print_conflict(const cairn_conflict *k, void *ctx, cairn_error *err)
+{
+	cli *c = ctx;
+	(void)err;
+	cli_put(c, stdout, k->record, false);
+	printf("%s", *k->field ? " " : " (the whole record)");
+	cli_put(c, stdout, k->field, false);
+	printf("%s\n", k->resolved ? "  [resolved]" : "");
+	show_value(c, "base", k->base);
+	show_value(c, "ours", k->ours);
+	show_value(c, "theirs", k->theirs);
+	if (k->resolved)
+		show_value(c, "chosen", k->resolved);
+	return CAIRN_OK;
+}
+
+int cmd_conflicts(cli *c, int argc, char **argv)
+{
+	cairn_error err;
+	size_t n = 0;
+
+	(void)argv;
+	if (argc > 1)
+		return cli_fail(c, EXIT_USAGE, "cairn conflicts");
+	if (cairn_wb_conflicts(c->wb, print_conflict, c, &n, &err) != CAIRN_OK)
+		return cli_error(c, &err);
+	if (!n)
+		printf("no conflicts\n");
+	return n ? EXIT_CONFLICT : EXIT_DONE;
+}
+
+int cmd_resolve(cli *c, int argc, char **argv)
+{
+	const char *record, *field = "", *choice = NULL, *value = NULL;
+	cairn_error err;
+	int i = 2;
+
+	if (argc < 3)
+		return cli_fail(c, EXIT_USAGE, "cairn resolve RECORD [FIELD] --ours|--theirs|--value TEXT");
+	record = argv[1];
+	if (argv[2][0] != '-') {
+		field = argv[2];
+		i = 3;
+	}
+	for (; i < argc; i++) {
+		if (!strcmp(argv[i], "--ours"))
+			choice = "ours";
+		else if (!strcmp(argv[i], "--theirs"))
+			choice = "theirs";
+		else if (!strcmp(argv[i], "--value") && i + 1 < argc) {
+			choice = "value";
+			value = argv[++i];
+		} else
+			return cli_fail(c, EXIT_USAGE, "cairn resolve RECORD [FIELD] --ours|--theirs|--value TEXT");
+	}
+	if (!choice)
+		return cli_fail(c, EXIT_USAGE, "say which: --ours, --theirs or --value TEXT");
+	if (cairn_wb_resolve_conflict(c->wb, record, field, choice, value, &err) != CAIRN_OK)
+		return cli_error(c, &err);
+	printf("resolved; `cairn sync` merges and pushes\n");
+	return EXIT_DONE;
+}
