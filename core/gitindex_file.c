@@ -221,7 +221,8 @@ cairn_status ix_file_apply(const char *index_path, const char *out_path, ix_chan
 			goto unhandled;
 		off += 8 + size;
 	}
-	qsort(changes, n, sizeof *changes, by_path);
+	if (n > 1)
+		qsort(changes, n, sizeof *changes, by_path);
 	for (size_t k = 0; k < n; k++) {
 		size_t plen = strlen(changes[k].path), at = find_entry(v, count, changes[k].path, plen);
 		const unsigned char *cur = NULL;

@@ -756,7 +756,8 @@ static cairn_status check_changes(const cairn_git_change *changes, size_t n,
 		return oom(err);
 	for (i = 0; i < n; i++)
 		sorted[i] = &changes[i];
-	qsort(sorted, n, sizeof *sorted, cmp_change_path);
+	if (n > 1)
+		qsort(sorted, n, sizeof *sorted, cmp_change_path);
 	for (i = 0; i < n && st == CAIRN_OK; i++) {
 		const char *p = sorted[i]->path, *slash;
 

@@ -215,7 +215,8 @@ static cairn_status load_list(cairn_wb *wb, file_list *fl, cairn_error *err)
 
 	if (!l)
 		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
-	qsort(fl->v, fl->n, sizeof *fl->v, by_kind);
+	if (fl->n)	/* qsort may not be given NULL, even for nothing */
+		qsort(fl->v, fl->n, sizeof *fl->v, by_kind);
 	for (size_t i = 0; i < fl->n && st == CAIRN_OK; i++)
 		st = wb_loader_put(l, fl->v[i].path, fl->v[i].mode, &fl->v[i].blob, err);
 	wb_loader_free(l);

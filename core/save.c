@@ -712,7 +712,8 @@ static cairn_status save_once(cairn_wb *wb, const cairn_edit *edits, size_t n,
 	res->records = nchanges;
 	if (!nchanges)
 		goto done;
-	qsort(changes, nchanges, sizeof *changes, change_order);
+	if (nchanges > 1)
+		qsort(changes, nchanges, sizeof *changes, change_order);
 	msg = make_message(&p, message);
 	if (!msg) {
 		st = cairn_fail(err, CAIRN_ENOMEM, "out of memory");

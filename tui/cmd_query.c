@@ -429,7 +429,8 @@ int cli_print_status(cli *c)
 	f.value = "planned";
 	cairn_index_rows(cairn_wb_index(c->wb), CAIRN_KIND_MILESTONE, cols, 4, &f, 1, "deadline", 8,
 			 collect_milestone, &o, &err);
-	qsort(o.m, o.n, sizeof o.m[0], by_deadline);
+	if (o.n > 1)
+		qsort(o.m, o.n, sizeof o.m[0], by_deadline);
 	for (size_t i = 0; i < o.n && i < 6; i++) {
 		cairn_deadline d = cairn_deadline_of(o.m[i].deadline, o.m[i].status, today);
 		printf("  ");
