@@ -21,6 +21,7 @@
 
 #include "cairn/buf.h"
 #include "cairn/sanitize.h"
+#include "cairn/sync.h"
 #include "tui.h"
 
 volatile sig_atomic_t tui_hangup;
@@ -733,6 +734,33 @@ static void open_top(app *a, cairn_kind kind)
 	}
 }
 
+/* Progress on the message line while a sync fetches or pushes. */
+static void sync_progress(const char *stage, size_t done, size_t total, size_t bytes, void *ctx)
+{
+	app *a = ctx;
+	app_message(a, false, "%s: %zu/%zu objects, %zu KiB", stage, done, total, bytes / 1024);
+	draw(a);
+}
+
+static void sync_now(app *a)
+{
+	cairn_sync_options o = { NULL, false, sync_progress, NULL, a };
+	cairn_sync_report r;
+	cairn_error err;
+	cairn_status st;
+
+	app_message(a, false, "syncing...");
+	draw(a);
+	st = cairn_wb_sync(a->wb, &o, &r, &err);
+	if (st == CAIRN_OK)
+		app_message(a, false, "synced with %s: %zu record%s in, %zu merged, %s", r.remote,
+			    r.incoming, r.incoming == 1 ? "" : "s", r.merged,
+			    r.pushed ? "pushed" : "nothing to push");
+	else
+		app_message(a, true, "%s", err.msg);
+	app_rebuild(a);
+}
+
 /* What every view shares; false when the action is not one of these. */
 static bool generic(app *a, tui_action act)
 {
@@ -750,6 +778,7 @@ static bool generic(app *a, tui_action act)
 	case ACT_HELP: app_push(a, &help_view, NULL, 0, "Help: keys"); return true;
 	case ACT_QUIT: a->quit = true; return true;
 	case ACT_UNDO: undo(a); return true;
+	case ACT_SYNC: sync_now(a); return true;
 	case ACT_COMMAND: run_command(a); return true;
 	case ACT_REFRESH: clearok(curscr, TRUE); return true;
 	case ACT_BACK:

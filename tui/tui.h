@@ -42,6 +42,7 @@
 	X(VALIDATE,  "validate",  "V",               "Validate this evaluation")           \
 	X(REASSIGN,  "reassign",  "r",               "Give this evaluation to another evaluator") \
 	X(UNDO,      "undo",      "u",               "Undo the last saved edit (a new commit)") \
+	X(SYNC,      "sync",      "y",               "Sync with the shared repository (fetch, merge, push)") \
 	X(COMMAND,   "command",   ":",               "Run a cairn command (cairn VERB ...)") \
 	X(REFRESH,   "refresh",   "C-l",             "Redraw the screen")                  \
 	X(DASHBOARD, "dashboard", "1 D",             "Dashboard")                          \

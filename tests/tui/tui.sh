@@ -185,6 +185,9 @@ shows "all edits shared" "after a push: all shared"
 "$CAIRN" -C "$wb" set milestone/M4 title="Evaluation of the tools" >/dev/null
 start 120 24
 shows "1 edit not shared, 0 to fetch" "a new save waits to be shared"
+keys y
+shows "synced with origin: 0 records in, 0 merged, pushed" "y syncs from the terminal interface"
+shows "all edits shared" "and the status line follows"
 
 # ---- key bindings from the user's config ----
 cp "$CAIRN_CONFIG" "$TMP/config.keys"
