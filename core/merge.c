@@ -424,3 +424,55 @@ void cairn_merge_result_done(cairn_merge_result *res)
 	cairn_record_done(&res->merged);
 	memset(res, 0, sizeof *res);
 }
+
+/* ---- describing a change ---- */
+
+#define DESCRIBED_VALUE_MAX 48
+
+void cairn_describe_value(cairn_buf *b, const char *v)
+{
+	size_t n = strcspn(v, "\n");
+	if (n > DESCRIBED_VALUE_MAX) {
+		cairn_buf_add(b, v, DESCRIBED_VALUE_MAX);
+		cairn_buf_adds(b, "...");
+	} else {
+		cairn_buf_add(b, v, n);
+		if (v[n])
+			cairn_buf_adds(b, "...");
+	}
+}
+
+void cairn_record_describe_changes(const cairn_record *before, const cairn_record *after,
+				   cairn_buf *b)
+{
+	size_t start = b->len;
+
+	for (size_t i = 0; i < after->nfields; i++) {
+		const char *k = after->fields[i].key, *v = after->fields[i].value;
+		const char *old = cairn_record_get(before, k);
+		if (old && !strcmp(old, v))
+			continue;
+		if (b->len > start)
+			cairn_buf_adds(b, ", ");
+		cairn_buf_adds(b, k);
+		if (strchr(v, '\n') || (old && strchr(old, '\n'))) {
+			cairn_buf_adds(b, old ? " changed" : " written");
+		} else if (old) {
+			cairn_buf_addc(b, ' ');
+			cairn_describe_value(b, old);
+			cairn_buf_adds(b, " -> ");
+			cairn_describe_value(b, v);
+		} else {
+			cairn_buf_adds(b, " ");
+			cairn_describe_value(b, v);
+		}
+	}
+	for (size_t i = 0; i < before->nfields; i++) {
+		const char *k = before->fields[i].key;
+		if (cairn_record_get(after, k))
+			continue;
+		if (b->len > start)
+			cairn_buf_adds(b, ", ");
+		cairn_buf_printf(b, "%s cleared", k);
+	}
+}

@@ -14,11 +14,11 @@
 #include <unistd.h>
 
 #include "cairn/buf.h"
+#include "cairn/merge.h"
 #include "cairn/fs.h"
 #include "wb_internal.h"
 
 #define SAVE_ATTEMPTS 20
-#define MESSAGE_VALUE_MAX 48
 
 typedef struct planned {
 	cairn_ref ref;                  /* canonical id */
@@ -437,54 +437,6 @@ static cairn_status finish_edit(plan *p, planned *q, const cairn_edit *e, cairn_
 
 /* ---- the commit message ---- */
 
-static void add_value(cairn_buf *b, const char *v)
-{
-	size_t n = strcspn(v, "\n");
-	if (n > MESSAGE_VALUE_MAX) {
-		cairn_buf_add(b, v, MESSAGE_VALUE_MAX);
-		cairn_buf_adds(b, "...");
-	} else {
-		cairn_buf_add(b, v, n);
-		if (v[n])
-			cairn_buf_adds(b, "...");
-	}
-}
-
-/* "deadline 2016-04-15 -> 2016-04-30, status planned -> active" */
-static void describe_changes(cairn_buf *b, const planned *q)
-{
-	size_t before = b->len;
-
-	for (size_t i = 0; i < q->rec.nfields; i++) {
-		const char *k = q->rec.fields[i].key, *v = q->rec.fields[i].value;
-		const char *old = cairn_record_get(&q->base, k);
-		if (old && !strcmp(old, v))
-			continue;
-		if (b->len > before)
-			cairn_buf_adds(b, ", ");
-		cairn_buf_adds(b, k);
-		if (strchr(v, '\n') || (old && strchr(old, '\n'))) {
-			cairn_buf_adds(b, old ? " changed" : " written");
-		} else if (old) {
-			cairn_buf_addc(b, ' ');
-			add_value(b, old);
-			cairn_buf_adds(b, " -> ");
-			add_value(b, v);
-		} else {
-			cairn_buf_adds(b, " ");
-			add_value(b, v);
-		}
-	}
-	for (size_t i = 0; i < q->base.nfields; i++) {
-		const char *k = q->base.fields[i].key;
-		if (cairn_record_get(&q->rec, k))
-			continue;
-		if (b->len > before)
-			cairn_buf_adds(b, ", ");
-		cairn_buf_printf(b, "%s cleared", k);
-	}
-}
-
 static void describe_record(cairn_buf *b, const planned *q, bool full_name)
 {
 	const cairn_kind_def *def = cairn_kind_def_of(q->ref.kind);
@@ -499,14 +451,14 @@ static void describe_record(cairn_buf *b, const planned *q, bool full_name)
 		cairn_buf_printf(b, "Add %s %s", def->name, q->ref.id);
 		if (title && *title && q->ref.kind != CAIRN_KIND_EVALUATION) {
 			cairn_buf_adds(b, ": ");
-			add_value(b, title);
+			cairn_describe_value(b, title);
 		}
 		return;
 	}
 	if (full_name)
 		cairn_buf_printf(b, "%s/", def->name);
 	cairn_buf_printf(b, "%s: ", q->ref.id);
-	describe_changes(b, q);
+	cairn_record_describe_changes(&q->base, &q->rec, b);
 }
 
 static char *make_message(const plan *p, const char *given)

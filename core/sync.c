@@ -213,6 +213,39 @@ static void say(const cairn_sync_options *o, const char *fmt, ...)
 	o->say(line, o->ctx);
 }
 
+/* "in: milestone/M4: deadline 2016-04-15 -> 2016-04-30", field by field. */
+static void say_change(cairn_wb *wb, const cairn_sync_options *o, const char *dir,
+		       const cairn_oid *from, const cairn_oid *to, const char *path)
+{
+	cairn_record *a = NULL, *b = NULL;
+	char *ta = NULL, *tb = NULL, name[CAIRN_PATH_MAX];
+	bool bad = false;
+	cairn_ref ref;
+	cairn_error err;
+
+	if (!o->say)
+		return;
+	if (cairn_path_ref(path, &ref, &err) == CAIRN_OK)
+		cairn_ref_format(&ref, name, sizeof name);
+	else
+		snprintf(name, sizeof name, "%s", path);
+	if (read_at(wb, from, path, &a, &ta, &bad, &err) == CAIRN_OK &&
+	    read_at(wb, to, path, &b, &tb, &bad, &err) == CAIRN_OK) {
+		if (a && b) {
+			cairn_buf line = CAIRN_BUF_INIT;
+			cairn_record_describe_changes(a, b, &line);
+			say(o, "%s: %s: %s", dir, name, cairn_buf_str(&line));
+			cairn_buf_done(&line);
+		} else {
+			say(o, "%s: %s %s", dir, name, b ? "added" : a ? "removed" : "changed");
+		}
+	}
+	free_rec(a);
+	free_rec(b);
+	free(ta);
+	free(tb);
+}
+
 /* One record both sides changed. */
 static cairn_status merge_one(cairn_wb *wb, const cairn_oid *base, const cairn_oid *ours,
 			      const cairn_oid *theirs, const char *path, const cairn_record *old,
@@ -339,17 +372,20 @@ static cairn_status plan_merge(cairn_wb *wb, const cairn_oid *base, const cairn_
 	    (st = cairn_git_diff(wb->git, base, theirs, &dtheirs, &ntheirs, err)))
 		goto done;
 	p->incoming = ntheirs;
+	for (size_t i = 0; i < nours; i++)
+		if (!listed(dtheirs, ntheirs, dours[i].path))
+			say_change(wb, o, "out", base, ours, dours[i].path);
 	for (size_t i = 0; i < ntheirs && st == CAIRN_OK; i++) {
 		const char *path = dtheirs[i].path;
 		if (listed(dours, nours, path)) {
 			st = merge_one(wb, base, ours, theirs, path, old, o, p, err);
 		} else if (!dtheirs[i].new_blob.hex[0]) {
-			say(o, "in: %s removed", path);
+			say_change(wb, o, "in", base, theirs, path);
 			st = plan_add(p, path, NULL, 0, err);
 		} else {
 			char *data = NULL;
 			size_t len;
-			say(o, "in: %s", path);
+			say_change(wb, o, "in", base, theirs, path);
 			st = cairn_git_read_blob(wb->git, &dtheirs[i].new_blob, &data, &len, err);
 			if (st == CAIRN_OK)
 				st = plan_add(p, path, data, len, err);
@@ -407,7 +443,7 @@ static cairn_status sync_once(cairn_wb *wb, const cairn_sync_options *o, cairn_s
 			goto done;
 		r->incoming = n;
 		for (size_t i = 0; i < n; i++)
-			say(o, "in: %s%s", d[i].path, d[i].new_blob.hex[0] ? "" : " removed");
+			say_change(wb, o, "in", &ours, &theirs, d[i].path);
 		cairn_git_deltas_free(d, n);
 		r->fast_forward = true;
 		if (!o->dry_run) {

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "cairn/buf.h"
 #include "cairn/error.h"
 #include "cairn/kinds.h"
 #include "cairn/record.h"
@@ -55,5 +56,13 @@ void cairn_merge_result_done(cairn_merge_result *res);
  * against base touch different lines, else CAIRN_ECONFLICT. */
 cairn_status cairn_merge_lines(const char *base, const char *ours, const char *theirs, char **out,
 			       cairn_error *err);
+
+/* What changed from one version of a record to the next, as commit
+ * messages and `cairn sync --dry-run` say it: "deadline 2016-04-15 ->
+ * 2016-04-30, notes changed, owner cleared" (long values cut). */
+void cairn_record_describe_changes(const cairn_record *before, const cairn_record *after,
+				   cairn_buf *out);
+/* A value on one line, cut to a readable length. */
+void cairn_describe_value(cairn_buf *out, const char *value);
 
 #endif

@@ -42,6 +42,9 @@ like "$out" '"title": "Evaluation of tools"' "our field is kept"
 like "$out" '"deadline": "2016-04-30"' "their field comes in"
 is "$(git -C "$b" rev-list --parents -n 1 HEAD | wc -w)" "3" "the merge commit has both parents"
 is "$(git -C "$shared" rev-parse main)" "$(git -C "$b" rev-parse HEAD)" "and is pushed"
+run "$CAIRN" -C "$a" sync --dry-run
+like "$out" "in: milestone/M4: title Evaluation of existing tools -> Evaluation of tools" \
+	"a dry run tells what comes in, field by field"
 run "$CAIRN" -C "$a" sync
 like "$out" "fast-forward" "the other side fast-forwards"
 run "$CAIRN" -C "$a" show milestone/M4 --json
