@@ -759,6 +759,8 @@ static void sync_now(app *a)
 	else
 		app_message(a, true, "%s", err.msg);
 	app_rebuild(a);
+	if (st == CAIRN_ECONFLICT)
+		app_push(a, &conflicts_view, NULL, 0, "Conflicts");
 }
 
 /* What every view shares; false when the action is not one of these. */
@@ -779,6 +781,7 @@ static bool generic(app *a, tui_action act)
 	case ACT_QUIT: a->quit = true; return true;
 	case ACT_UNDO: undo(a); return true;
 	case ACT_SYNC: sync_now(a); return true;
+	case ACT_CONFLICTS: app_push(a, &conflicts_view, NULL, 0, "Conflicts"); return true;
 	case ACT_COMMAND: run_command(a); return true;
 	case ACT_REFRESH: clearok(curscr, TRUE); return true;
 	case ACT_BACK:

@@ -43,6 +43,9 @@
 	X(REASSIGN,  "reassign",  "r",               "Give this evaluation to another evaluator") \
 	X(UNDO,      "undo",      "u",               "Undo the last saved edit (a new commit)") \
 	X(SYNC,      "sync",      "y",               "Sync with the shared repository (fetch, merge, push)") \
+	X(CONFLICTS, "conflicts", "C",               "The conflicts a sync left")          \
+	X(OURS,      "ours",      "o",               "Settle the selected conflict with our value") \
+	X(THEIRS,    "theirs",    "t",               "Settle the selected conflict with their value") \
 	X(COMMAND,   "command",   ":",               "Run a cairn command (cairn VERB ...)") \
 	X(REFRESH,   "refresh",   "C-l",             "Redraw the screen")                  \
 	X(DASHBOARD, "dashboard", "1 D",             "Dashboard")                          \
@@ -196,5 +199,6 @@ extern const view_ops dashboard_view;
 extern const view_ops table_view;       /* init: the kind (cairn_kind) */
 extern const view_ops record_view;      /* init: "kind/id" (char[160]) */
 extern const view_ops help_view;
+extern const view_ops conflicts_view;
 
 #endif

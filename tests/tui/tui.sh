@@ -189,6 +189,24 @@ keys y
 shows "synced with origin: 0 records in, 0 merged, pushed" "y syncs from the terminal interface"
 shows "all edits shared" "and the status line follows"
 
+# A conflict from the terminal interface: y opens the Conflicts view, t
+# takes their value, y merges and pushes.
+"$CAIRN" clone "$TMP/shared.git" "$TMP/other" >/dev/null
+"$CAIRN" -C "$TMP/other" set milestone/M4 title="Their title" >/dev/null
+"$CAIRN" -C "$TMP/other" sync >/dev/null
+"$CAIRN" -C "$wb" set milestone/M4 title="Our title" >/dev/null
+start 120 30
+keys y
+shows "^Conflicts" "a sync with a clash opens the Conflicts view"
+shows "milestone/M4 title" "naming record and field"
+shows "ours +Our title" "with our value"
+shows "theirs +Their title" "and theirs"
+keys j t
+shows "settled milestone/M4 title with theirs" "t settles it with their value"
+keys y
+shows "synced with origin: .*pushed" "y then merges and pushes"
+like "$("$CAIRN" -C "$wb" show milestone/M4)" "title +Their title" "their value is in"
+
 # ---- key bindings from the user's config ----
 cp "$CAIRN_CONFIG" "$TMP/config.keys"
 printf '[keys]\nsort = o\nnonsense = x\n' >> "$TMP/config.keys"
