@@ -135,4 +135,61 @@ git -C "$a" checkout -q -- .
 git -C "$a" pull -q --ff-only origin main
 like "$("$CAIRN" -C "$a" show milestone/M5)" "Testing in ten cities" "a plain git pull is noticed by cairn"
 ok_cmd "git fsck is clean" git -C "$b" fsck --no-dangling
+
+# A remote is untrusted: hostile commits are refused before anything is
+# written, and the workbook stays as it was.
+"$CAIRN" -C "$a" sync >/dev/null
+evil="$TMP/evil"
+git clone -q "$shared" "$evil"
+good=$(git -C "$evil" rev-parse HEAD)
+m4=$(git -C "$evil" ls-files 'milestones/*' | grep '/M4$')
+hostile() {   # name, then shell commands run in the evil clone
+	local name=$1 before
+	shift
+	git -C "$evil" reset -q --hard "$good"
+	git -C "$evil" clean -qfdx
+	(cd "$evil" && eval "$*" && git add -A && git commit -qm "$name") >/dev/null 2>&1
+	git -C "$evil" push -q -f origin HEAD:main 2>/dev/null
+	check_refused "$name"
+}
+# hostile_entry name "mode type id<TAB>name": an entry git itself would
+# never make, added to the root tree with git's plumbing.
+hostile_entry() {
+	local name=$1 tree commit
+	tree=$( (git -C "$evil" ls-tree "$good"; printf '%b\n' "$2") | git -C "$evil" mktree)
+	commit=$(git -C "$evil" commit-tree "$tree" -p "$good" -m "$name")
+	git -C "$evil" push -q -f origin "$commit:refs/heads/main" 2>/dev/null
+	check_refused "$name"
+}
+check_refused() {
+	local name=$1 before
+	before=$(git -C "$a" rev-parse HEAD)
+	run "$CAIRN" -C "$a" sync
+	if [ "$rc" -ne 0 ] && [ "$(git -C "$a" rev-parse HEAD)" = "$before" ] && echo "$err" | grep -qi "refuse"; then
+		pass "hostile remote refused: $name"
+	else
+		fail "hostile remote refused: $name" "rc $rc" "$err" "$out"
+	fi
+}
+hostile "a symlink record" "rm $m4 && ln -s /etc/passwd $m4"
+hostile "an executable record" "chmod +x $m4"
+hostile "a .gitattributes" "echo '* merge=ours' > .gitattributes"
+hostile "a record that does not parse" "printf 'title: a\\ntitle: b\\n' > $m4"
+hostile "a file over 1 MiB" "head -c 1100000 /dev/zero | tr '\\0' a > BIG.txt"
+hostile "a record at the wrong path" "mkdir -p milestones/zz && cp $m4 milestones/zz/M4"
+blob=$(echo "x" | git -C "$evil" hash-object -w --stdin)
+sub=$(printf '100644 blob %s\tconfig\n' "$blob" | git -C "$evil" mktree)
+hostile_entry "a .GIT folder" "040000 tree $sub\t.GIT"
+hostile_entry "a .git folder" "040000 tree $sub\t.git"
+hostile_entry "a folder named .." "040000 tree $sub\t.."
+hostile_entry "a name with a control character" "100644 blob $blob\tM\001X"
+hostile_entry "a backslash in a name" "100644 blob $blob\tmilestones\\\\a4"
+hostile_entry "a zero-width character in .git" "040000 tree $sub\t.g\xe2\x80\x8bit"
+hostile_entry "a symlink at the top" "120000 blob $blob\tREADME"
+hostile_entry "a .gitmodules" "100644 blob $blob\t.gitmodules"
+hostile_entry "a submodule" "160000 commit $good\tSUB"
+[ ! -L "$a/$m4" ] && pass "no link was ever written" || fail "no link was ever written"
+git -C "$evil" push -q -f origin "$good:main" 2>/dev/null
+run "$CAIRN" -C "$a" sync
+is "$rc" 0 "once the remote is sound again, sync goes on"
 done_testing
