@@ -364,9 +364,105 @@ cairn_status cairn_git_clone(const char *url, const char *dir, cairn_progress_fn
 	c.ctx = ctx;
 	git_clone_options_init(&opts, GIT_CLONE_OPTIONS_VERSION);
 	init_callbacks(&opts.fetch_opts.callbacks, &c);
-	if (git_clone(&repo, url, dir, &opts) != 0)
+	if (git_clone(&repo, url, dir, &opts) != 0) {
 		st = network_fail(err, &c, "cannot clone", url);
+	} else if (git_repository_head_unborn(repo) == 1) {
+		/* A bare repository made with `git init --bare` may name a
+		 * default branch ("master") that was never pushed, while the
+		 * workbook's is main: take main. */
+		git_reference *remote_main = NULL, *local = NULL;
+		git_object *target = NULL;
+		git_checkout_options co;
+		git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
+		co.checkout_strategy = GIT_CHECKOUT_SAFE;
+		if (git_reference_lookup(&remote_main, repo, "refs/remotes/origin/main") != 0 ||
+		    git_reference_peel(&target, remote_main, GIT_OBJECT_COMMIT) != 0 ||
+		    git_branch_create(&local, repo, "main", (const git_commit *)target, 0) != 0 ||
+		    git_branch_set_upstream(local, "origin/main") != 0 ||
+		    git_repository_set_head(repo, "refs/heads/main") != 0 ||
+		    git_checkout_head(repo, &co) != 0)
+			st = gfail(err, CAIRN_EINPUT, "%s has no branch main to work on: is it a cairn "
+				   "workbook? (push one to it with `cairn sync` first)", url);
+		git_object_free(target);
+		git_reference_free(local);
+		git_reference_free(remote_main);
+	}
 	git_repository_free(repo);
 	git_libgit2_shutdown();
+	return st;
+}
+
+/* ---- plain git merges records the way cairn does ---- */
+
+cairn_status cairn_git_register_merge_driver(cairn_git *git, const char *program,
+					     const char *const *folders, size_t nfolders,
+					     cairn_error *err)
+{
+	git_repository *repo = cairn_git_repository(git, err);
+	git_config *all = NULL, *local = NULL;
+	cairn_buf driver = CAIRN_BUF_INIT, attrs = CAIRN_BUF_INIT, path = CAIRN_BUF_INIT;
+	char *old = NULL;
+	size_t oldlen = 0;
+	cairn_status st = CAIRN_OK;
+	FILE *f;
+	int rc;
+
+	if (!repo)
+		return err->code;
+	/* git runs the driver through the shell: the program is quoted. */
+	cairn_buf_adds(&driver, "'");
+	for (const char *p = program; *p; p++)
+		cairn_buf_adds(&driver, *p == '\'' ? "'\\''" : (char[2]){ *p, 0 });
+	cairn_buf_adds(&driver, "' merge-file %O %A %B %P");
+	rc = git_repository_config(&all, repo);
+	if (rc == 0)
+		rc = git_config_open_level(&local, all, GIT_CONFIG_LEVEL_LOCAL);
+	if (rc == 0)
+		rc = git_config_set_string(local, "merge.cairn.name",
+					   "cairn: records merged field by field");
+	if (rc == 0)
+		rc = git_config_set_string(local, "merge.cairn.driver", cairn_buf_str(&driver));
+	git_config_free(local);
+	git_config_free(all);
+	if (rc != 0) {
+		st = cairn_fail(err, CAIRN_EIO, "cannot register cairn's merge driver in %sconfig",
+				git_repository_path(repo));
+		goto done;
+	}
+	/* .git/info/attributes, never a tracked .gitattributes: a member's
+	 * attributes are their own business, and a remote's are refused. */
+	cairn_buf_printf(&path, "%sinfo", git_repository_path(repo));
+	mkdir(cairn_buf_str(&path), 0755);
+	cairn_buf_adds(&path, "/attributes");
+	if ((f = fopen(cairn_buf_str(&path), "r"))) {
+		char chunk[4096];
+		size_t n;
+		cairn_buf b = CAIRN_BUF_INIT;
+		while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+			cairn_buf_add(&b, chunk, n);
+		fclose(f);
+		old = cairn_buf_detach(&b, &oldlen);
+	}
+	for (size_t i = 0; i < nfolders; i++) {
+		char line[128];
+		snprintf(line, sizeof line, "/%s/** merge=cairn\n", folders[i]);
+		if (!old || !strstr(old, line))
+			cairn_buf_adds(&attrs, line);
+	}
+	if (attrs.len) {
+		if (!(f = fopen(cairn_buf_str(&path), "a")) ||
+		    fwrite(attrs.data, 1, attrs.len, f) != attrs.len) {
+			st = cairn_fail(err, CAIRN_EIO, "cannot write %s", cairn_buf_str(&path));
+			if (f)
+				fclose(f);
+		} else if (fclose(f) != 0) {
+			st = cairn_fail(err, CAIRN_EIO, "cannot write %s", cairn_buf_str(&path));
+		}
+	}
+done:
+	free(old);
+	cairn_buf_done(&driver);
+	cairn_buf_done(&attrs);
+	cairn_buf_done(&path);
 	return st;
 }

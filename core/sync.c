@@ -764,3 +764,47 @@ cairn_status cairn_wb_clone(const char *url, const char *dir, cairn_progress_fn 
 {
 	return cairn_git_clone(url, dir, progress, ctx, err);
 }
+
+/* ---- plain git as a peer ---- */
+
+cairn_status cairn_wb_register_merge_driver(cairn_wb *wb, const char *program, cairn_error *err)
+{
+	const char *folders[CAIRN_KIND_COUNT];
+
+	for (int k = 0; k < CAIRN_KIND_COUNT; k++)
+		folders[k] = cairn_kind_def_of((cairn_kind)k)->folder;
+	return cairn_git_register_merge_driver(wb->git, program, folders, CAIRN_KIND_COUNT, err);
+}
+
+cairn_status cairn_merge_texts(const char *path, const char *base, size_t blen, const char *ours,
+			       size_t olen, const char *theirs, size_t tlen,
+			       const cairn_template *tpl, char **out, size_t *outlen,
+			       size_t *conflicts, cairn_error *err)
+{
+	cairn_record rb, ro, rt;
+	cairn_merge_result m;
+	cairn_ref ref;
+	cairn_status st;
+
+	*out = NULL;
+	*conflicts = 0;
+	if ((st = cairn_path_ref(path, &ref, err)))
+		return st;
+	cairn_record_init(&rb);
+	cairn_record_init(&ro);
+	cairn_record_init(&rt);
+	if ((blen && (st = cairn_record_parse(&rb, base, blen, path, err))) ||
+	    (st = cairn_record_parse(&ro, ours, olen, path, err)) ||
+	    (st = cairn_record_parse(&rt, theirs, tlen, path, err)))
+		goto done;
+	if ((st = cairn_merge_record(ref.kind, blen ? &rb : NULL, &ro, &rt, tpl, &m, err)))
+		goto done;
+	*conflicts = m.nconflicts + (m.outcome == CAIRN_ADD_ADD && !m.nconflicts);
+	st = cairn_record_write(&m.merged, out, outlen, err);
+	cairn_merge_result_done(&m);
+done:
+	cairn_record_done(&rb);
+	cairn_record_done(&ro);
+	cairn_record_done(&rt);
+	return st;
+}

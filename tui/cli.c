@@ -90,6 +90,12 @@ static const struct verb verbs[] = {
 	  "Chooses our value, theirs, or a new one for a field in conflict (a whole\n"
 	  "record added or removed on one side takes --ours or --theirs). The next\n"
 	  "`cairn sync` merges and pushes.\n" },
+	{ "merge-file", cmd_merge_file, false, "BASE OURS THEIRS PATH",
+	  "git's merge driver for record files",
+	  "Run by git, not by people: cairn init, demo and clone register it in the\n"
+	  "repository's config and .git/info/attributes, so that a plain `git pull`\n"
+	  "merges records field by field. Writes the merge into OURS; exits 1 when a\n"
+	  "field changed on both sides (ours is kept and git reports a conflict).\n" },
 	{ "export", cmd_export, true, "csv KIND | json | ics",
 	  "write records for a spreadsheet, a script or a calendar",
 	  "csv KIND: one row per record of KIND, one column per field (RFC 4180, UTF-8,\n"

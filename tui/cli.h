@@ -97,6 +97,9 @@ int cmd_clone(cli *c, int argc, char **argv);
 int cmd_sync(cli *c, int argc, char **argv);
 int cmd_conflicts(cli *c, int argc, char **argv);
 int cmd_resolve(cli *c, int argc, char **argv);
+int cmd_merge_file(cli *c, int argc, char **argv);
+/* The path of this program, for git's merge driver (tui/cmd_sync.c). */
+void cli_register_merge_driver(cli *c);
 
 /* Import JSON text as one commit (import, demo). */
 int cli_import_json(cli *c, const char *data, size_t len, const char *name, const char *message,

@@ -36,6 +36,9 @@ int cmd_init(cli *c, int argc, char **argv)
 	}
 	if (cairn_wb_init(dir, name, none, &c->cfg, &err) != CAIRN_OK)
 		return cli_error(c, &err);
+	c->dir = dir;
+	if (cli_open_workbook(c) == EXIT_DONE)
+		cli_register_merge_driver(c);
 	printf("made a workbook in ");
 	cli_put(c, stdout, dir, false);
 	printf("\n");
@@ -117,6 +120,8 @@ int cmd_demo(cli *c, int argc, char **argv)
 	}
 	c->dir = dir;
 	rc = cli_open_workbook(c);
+	if (rc == EXIT_DONE)
+		cli_register_merge_driver(c);
 	if (rc == EXIT_DONE) {
 		rc = cli_import_json(c, data, len, data_path,
 				     "Fill the demo workbook with the Citizen City plan", true);

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cairn/buf.h"
 #include "cairn/gitremote.h"
 #include "cairn/sync.h"
 #include "cli.h"
@@ -92,6 +93,7 @@ int cmd_clone(cli *c, int argc, char **argv)
 	c->dir = dir;
 	if ((rc = cli_open_workbook(c)) != EXIT_DONE)
 		return rc;
+	cli_register_merge_driver(c);
 	printf("cloned %s into %s\n", url, cairn_wb_root(c->wb));
 	return cli_print_status(c);
 }
@@ -198,4 +200,77 @@ int cmd_resolve(cli *c, int argc, char **argv)
 		return cli_error(c, &err);
 	printf("resolved; `cairn sync` merges and pushes\n");
 	return EXIT_DONE;
+}
+
+/* git's merge driver: cairn merge-file BASE OURS THEIRS PATH (see
+ * .git/info/attributes).  The merge goes into OURS; a clash keeps our
+ * value and exits 1, so that git reports the file as conflicted. */
+static char *read_file(const char *path, size_t *len)
+{
+	cairn_buf b = CAIRN_BUF_INIT;
+	char chunk[4096];
+	size_t got;
+	FILE *f = fopen(path, "rb");
+
+	*len = 0;
+	if (!f)
+		return NULL;
+	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
+		cairn_buf_add(&b, chunk, got);
+	fclose(f);
+	if (b.oom) {
+		cairn_buf_done(&b);
+		return NULL;
+	}
+	return cairn_buf_detach(&b, len);
+}
+
+int cmd_merge_file(cli *c, int argc, char **argv)
+{
+	char *b, *o, *t, *out = NULL;
+	size_t bl, ol, tl, outlen = 0, conflicts = 0;
+	cairn_error err;
+	int rc = 1;
+	FILE *f;
+
+	if (argc != 5)
+		return cli_fail(c, EXIT_USAGE, "cairn merge-file BASE OURS THEIRS PATH (for git)");
+	b = read_file(argv[1], &bl);
+	o = read_file(argv[2], &ol);
+	t = read_file(argv[3], &tl);
+	if (!b || !o || !t) {
+		rc = cli_fail(c, EXIT_TROUBLE, "cannot read the versions git gave");
+	} else if (cairn_merge_texts(argv[4], b, bl, o, ol, t, tl, NULL, &out, &outlen, &conflicts,
+				     &err) != CAIRN_OK) {
+		/* Not a record cairn can merge: let git say it conflicts. */
+		cli_error(c, &err);
+		rc = 1;
+	} else if (!(f = fopen(argv[2], "wb")) || fwrite(out, 1, outlen, f) != outlen ||
+		   fclose(f) != 0) {
+		rc = cli_fail(c, EXIT_TROUBLE, "cannot write %s", argv[2]);
+	} else {
+		if (conflicts)
+			fprintf(stderr, "cairn: %s: %zu field%s changed on both sides; ours is kept: "
+				"edit the file, then git add it\n", argv[4], conflicts,
+				conflicts == 1 ? "" : "s");
+		rc = conflicts ? 1 : 0;
+	}
+	free(b);
+	free(o);
+	free(t);
+	free(out);
+	return rc;
+}
+
+void cli_register_merge_driver(cli *c)
+{
+	char self[4096];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	cairn_error err;
+
+	if (n <= 0)
+		return;
+	self[n] = '\0';
+	if (cairn_wb_register_merge_driver(c->wb, self, &err) != CAIRN_OK)
+		cli_warn(err.msg, c);
 }

@@ -42,4 +42,12 @@ cairn_status cairn_git_push(cairn_git *git, const char *remote, cairn_progress_f
 cairn_status cairn_git_clone(const char *url, const char *dir, cairn_progress_fn progress,
 			     void *ctx, cairn_error *err);
 
+/* Make plain git merge record files field by field too: cairn's merge
+ * driver ("PROGRAM merge-file %O %A %B %P") in the repository's own config,
+ * and the record folders given to it in .git/info/attributes (never in a
+ * tracked file). */
+cairn_status cairn_git_register_merge_driver(cairn_git *git, const char *program,
+					     const char *const *folders, size_t nfolders,
+					     cairn_error *err);
+
 #endif

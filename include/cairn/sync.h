@@ -57,6 +57,19 @@ cairn_status cairn_wb_conflicts(cairn_wb *wb, cairn_conflict_fn fn, void *ctx, s
 cairn_status cairn_wb_resolve_conflict(cairn_wb *wb, const char *record, const char *field,
 				       const char *choice, const char *value, cairn_error *err);
 
+/* Register cairn (program: its path) as git's merge driver for the record
+ * folders, so that a plain `git pull` merges records field by field. */
+cairn_status cairn_wb_register_merge_driver(cairn_wb *wb, const char *program, cairn_error *err);
+
+/* What the merge driver does with git's three versions of one file (base
+ * "" when the file is new on both sides): *out is the merged text (a new
+ * buffer), *conflicts how many fields clashed (ours is kept for those,
+ * and git is told the merge failed). tpl may be NULL. */
+cairn_status cairn_merge_texts(const char *path, const char *base, size_t blen, const char *ours,
+			       size_t olen, const char *theirs, size_t tlen,
+			       const cairn_template *tpl, char **out, size_t *outlen,
+			       size_t *conflicts, cairn_error *err);
+
 /* Clone url into dir and open it as a workbook (the index is built). */
 cairn_status cairn_wb_clone(const char *url, const char *dir, cairn_progress_fn progress, void *ctx,
 			    cairn_error *err);

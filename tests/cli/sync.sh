@@ -136,6 +136,26 @@ git -C "$a" pull -q --ff-only origin main
 like "$("$CAIRN" -C "$a" show milestone/M5)" "Testing in ten cities" "a plain git pull is noticed by cairn"
 ok_cmd "git fsck is clean" git -C "$b" fsck --no-dangling
 
+# Plain git merges records field by field too, through cairn's merge driver
+# (registered by clone in .git/config and .git/info/attributes).
+like "$(git -C "$b" config merge.cairn.driver)" "merge-file %O %A %B %P" "clone registers the merge driver"
+like "$(cat "$b/.git/info/attributes")" "/milestones/\*\* merge=cairn" "for the record folders, untracked"
+"$CAIRN" -C "$b" sync >/dev/null
+git clone -q "$shared" "$TMP/plain"          # plain git: no driver
+"$CAIRN" -C "$a" set milestone/M2 deadline=29/01/2016 >/dev/null
+"$CAIRN" -C "$a" sync >/dev/null
+"$CAIRN" -C "$b" set milestone/M2 result="A webinar, recorded" >/dev/null
+m2=$(git -C "$b" ls-files 'milestones/*' | grep '/M2$')
+sed -i 's/^result: .*/result: A webinar, recorded/' "$TMP/plain/$m2"
+git -C "$TMP/plain" commit -qam "result, by plain git"
+git -C "$TMP/plain" pull -q --no-rebase origin main >/dev/null 2>&1
+is "$?" 1 "without the driver, git's line merge clashes on neighbouring fields"
+run git -C "$b" pull -q --no-rebase origin main
+is "$rc" 0 "with it, a plain git pull merges them"
+run "$CAIRN" -C "$b" show milestone/M2 --json
+like "$out" '"deadline": "2016-01-29"' "their field"
+like "$out" '"result": "A webinar, recorded"' "and ours"
+
 # A remote is untrusted: hostile commits are refused before anything is
 # written, and the workbook stays as it was.
 "$CAIRN" -C "$a" sync >/dev/null
