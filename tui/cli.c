@@ -49,12 +49,15 @@ static const struct verb verbs[] = {
 	  "the workbook in a few lines",
 	  "Milestones with days left, evaluations by status, pilots, and anything that\n"
 	  "needs attention.\n" },
-	{ "import", cmd_import, true, "json FILE|-",
-	  "add or replace records from JSON, as one commit",
-	  "Reads exactly what `cairn ls --json` writes (an array of {kind, id, fields}\n"
-	  "objects, values in their stored form) and saves it as one commit. Each record\n"
-	  "given replaces the record of the same name; nothing is saved unless every\n"
-	  "record is valid.\n" },
+	{ "import", cmd_import, true, "json FILE|- | csv KIND FILE|- [--skip-bad]",
+	  "add or replace records from JSON or a spreadsheet, as one commit",
+	  "json: reads exactly what `cairn ls --json` writes (an array of {kind, id,\n"
+	  "fields} objects, values in their stored form); each record given replaces\n"
+	  "the record of the same name. csv KIND: a first line naming the columns (id,\n"
+	  "then fields of KIND), then one record per row, values as you would type them\n"
+	  "(dates as dd/mm/yyyy or ISO); an empty cell leaves a field as it is. Every\n"
+	  "bad row is reported by line and column and nothing is saved unless every row\n"
+	  "is valid; --skip-bad saves the good rows and lists the others.\n" },
 	{ "commit", cmd_commit, true, "[-m MESSAGE]",
 	  "commit record files edited by hand",
 	  "Checks and commits record files changed in the work tree without cairn (in an\n"

@@ -98,6 +98,7 @@ int cmd_sync(cli *c, int argc, char **argv);
 int cmd_conflicts(cli *c, int argc, char **argv);
 int cmd_resolve(cli *c, int argc, char **argv);
 int cmd_merge_file(cli *c, int argc, char **argv);
+int cmd_import_csv(cli *c, int argc, char **argv);
 /* The path of this program, for git's merge driver (tui/cmd_sync.c). */
 void cli_register_merge_driver(cli *c);
 

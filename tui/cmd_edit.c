@@ -215,8 +215,10 @@ int cmd_import(cli *c, int argc, char **argv)
 	size_t len;
 	int rc;
 
+	if (argc >= 2 && !strcmp(argv[1], "csv"))
+		return cmd_import_csv(c, argc, argv);
 	if (argc != 3 || strcmp(argv[1], "json"))
-		return cli_fail(c, EXIT_USAGE, "usage: cairn import json FILE|-");
+		return cli_fail(c, EXIT_USAGE, "usage: cairn import json FILE|- | csv KIND FILE|- [--skip-bad]");
 	f = strcmp(argv[2], "-") ? fopen(argv[2], "rb") : stdin;
 	if (!f)
 		return cli_fail(c, EXIT_REFUSED, "cannot read %s: %m", argv[2]);
