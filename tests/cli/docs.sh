@@ -23,9 +23,18 @@ while read -r line; do
 	*) fail "${line#not ok - }" ;;
 	esac
 done < "$TMP/results"
-# The man page renders without warnings.
+# The man pages render without warnings.
 if command -v groff >/dev/null; then
-	warnings=$(groff -man -Tutf8 -ww "$man" 2>&1 >/dev/null)
-	is "$warnings" "" "cairn(1) renders without groff warnings"
+	for page in cairn.1 cairn-workbook.5 cairn-config.5; do
+		warnings=$(groff -man -Tutf8 -ww "$top_srcdir/share/man/$page" 2>&1 >/dev/null)
+		is "$warnings" "" "$page renders without groff warnings"
+	done
 fi
+# The example configuration is read without a single complaint, and says
+# what it says.
+wb=$(new_workbook)
+run env CAIRN_CONFIG="$top_srcdir/share/config/config.example" "$CAIRN" -C "$wb" status
+is "$err" "" "share/config/config.example loads without warnings"
+run env CAIRN_CONFIG="$top_srcdir/share/config/config.example" "$CAIRN" -C "$wb" add milestone X title=x
+is "$(git -C "$wb" log -1 --format='%an <%ae>')" "Maria Rossi <maria@example.org>" "and its identity is used"
 done_testing
