@@ -41,10 +41,11 @@ static const struct verb verbs[] = {
 	  "show one record with its derived values",
 	  "Shows every field of a record, with what cairn computes from it: days to a\n"
 	  "deadline, an evaluation's progress, a pilot's shares against the targets.\n" },
-	{ "ls", cmd_ls, true, "[KIND] [FIELD=VALUE...] [--json]",
+	{ "ls", cmd_ls, true, "[KIND] [FIELD=VALUE...] [--json|--names]",
 	  "list records",
 	  "Lists the records of KIND (all kinds when omitted) whose fields equal the\n"
-	  "values given. --json writes what `cairn import json` reads.\n" },
+	  "values given. --json writes what `cairn import json` reads; --names writes\n"
+	  "KIND/ID, one per line (for scripts and shell completion).\n" },
 	{ "status", cmd_status, true, "",
 	  "the workbook in a few lines",
 	  "Milestones with days left, evaluations by status, pilots, and anything that\n"

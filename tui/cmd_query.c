@@ -267,6 +267,23 @@ static cairn_status print_json(const cairn_ref *ref, const char *path, const cha
 	return CAIRN_OK;
 }
 
+/* "kind/id", one per line: for scripts and shell completion. */
+static cairn_status print_name(const cairn_ref *ref, const char *path, const char *body,
+			       size_t len, void *ctx, cairn_error *err)
+{
+	cli *c = ctx;
+	char name[CAIRN_PATH_MAX];
+
+	(void)path;
+	(void)body;
+	(void)len;
+	(void)err;
+	cairn_ref_format(ref, name, sizeof name);
+	cli_put(c, stdout, name, false);
+	printf("\n");
+	return CAIRN_OK;
+}
+
 int cmd_ls(cli *c, int argc, char **argv)
 {
 	cairn_kind kind = CAIRN_KIND_NONE;
@@ -277,11 +294,14 @@ int cmd_ls(cli *c, int argc, char **argv)
 	cairn_error err;
 	cairn_status st = CAIRN_OK;
 	int rc = EXIT_DONE;
+	bool names = false;
 
 	for (int i = 1; i < argc; i++) {
 		char *eq = strchr(argv[i], '=');
 		if (!strcmp(argv[i], "--json")) {
 			l.json = true;
+		} else if (!strcmp(argv[i], "--names")) {
+			names = true;
 		} else if (eq && kind != CAIRN_KIND_NONE && nfilters < 32) {
 			const cairn_field_def *f;
 			*eq = '\0';
@@ -310,10 +330,12 @@ int cmd_ls(cli *c, int argc, char **argv)
 				return cli_fail(c, EXIT_REFUSED, "'%s' is not a kind of record; kinds: %s",
 						argv[i], cairn_kind_names());
 		} else {
-			return cli_fail(c, EXIT_USAGE, "usage: cairn ls [KIND] [FIELD=VALUE...] [--json]");
+			return cli_fail(c, EXIT_USAGE, "usage: cairn ls [KIND] [FIELD=VALUE...] [--json|--names]");
 		}
 	}
-	if (l.json || kind == CAIRN_KIND_NONE) {
+	if (names) {
+		st = cairn_index_each(cairn_wb_index(c->wb), kind, filters, nfilters, print_name, c, &err);
+	} else if (l.json || kind == CAIRN_KIND_NONE) {
 		if (l.json)
 			printf("[");
 		if (l.json)

@@ -37,4 +37,22 @@ run env CAIRN_CONFIG="$top_srcdir/share/config/config.example" "$CAIRN" -C "$wb"
 is "$err" "" "share/config/config.example loads without warnings"
 run env CAIRN_CONFIG="$top_srcdir/share/config/config.example" "$CAIRN" -C "$wb" add milestone X title=x
 is "$(git -C "$wb" log -1 --format='%an <%ae>')" "Maria Rossi <maria@example.org>" "and its identity is used"
+
+# Bash completion: verbs, kinds, and record names from the workbook.
+complete_words() {   # words of the command line; the last is being typed
+	bash -c '
+		complete() { :; }
+		. "$1/share/completion/cairn"
+		shift
+		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
+		_cairn
+		printf "%s\n" "${COMPREPLY[@]}"' _ "$top_srcdir" "$@"
+}
+export PATH="$(dirname "$CAIRN"):$PATH"
+is "$(complete_words cairn sy)" "sync" "completion: a verb"
+is "$(complete_words cairn export csv mi)" "milestone" "completion: a kind"
+demo="$TMP/completion-demo"
+"$CAIRN" demo "$demo" >/dev/null
+is "$(complete_words cairn -C "$demo" show milestone/M | sort | tr '\n' ' ')" \
+	"milestone/M1 milestone/M2 milestone/M3 milestone/M4 milestone/M5 " "completion: record names, from the workbook"
 done_testing
