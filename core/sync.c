@@ -205,6 +205,19 @@ static void plan_done(plan *p)
 	cairn_record_done(&p->conflicts);
 }
 
+/* Their version of path (NULL: they removed it) goes into the merge. */
+static cairn_status take_theirs(plan *p, const char *path, const char *theirs, cairn_error *err)
+{
+	char *copy;
+
+	if (!theirs)
+		return plan_add(p, path, NULL, 0, err);
+	/* A failed copy must not read as a removal. */
+	if (!(copy = strdup(theirs)))
+		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+	return plan_add(p, path, copy, strlen(copy), err);
+}
+
 static cairn_status add_clash(plan *p, const char *path, const char *field, const char *b,
 			      const char *o, const char *t, const char *resolved, cairn_error *err)
 {
@@ -340,7 +353,7 @@ static cairn_status merge_one(cairn_wb *wb, const cairn_oid *base, const cairn_o
 		/* Not a record, or not readable on some side: whole-file clash. */
 		const char *d = decision(old, path, "-", to, tt);
 		if (d && !strcmp(d, "theirs"))
-			st = tt ? plan_add(p, path, strdup(tt), strlen(tt), err) : plan_add(p, path, NULL, 0, err);
+			st = take_theirs(p, path, tt, err);
 		else if (!d)
 			st = add_clash(p, path, "", tb, to, tt, NULL, err);
 		goto done;
@@ -356,7 +369,7 @@ static cairn_status merge_one(cairn_wb *wb, const cairn_oid *base, const cairn_o
 	if (m.outcome == CAIRN_ADD_ADD || m.outcome == CAIRN_DELETE_MODIFY) {
 		const char *d = decision(old, path, "-", to, tt);
 		if (d && !strcmp(d, "theirs")) {
-			st = tt ? plan_add(p, path, strdup(tt), strlen(tt), err) : plan_add(p, path, NULL, 0, err);
+			st = take_theirs(p, path, tt, err);
 		} else if (!d) {
 			say(o, "conflict: %s: %s", name, m.outcome == CAIRN_ADD_ADD
 			    ? "added on both sides, differently"
@@ -389,8 +402,7 @@ static cairn_status merge_one(cairn_wb *wb, const cairn_oid *base, const cairn_o
 		    CAIRN_OK) {
 			const char *d = decision(old, path, "-", to, tt);
 			if (d && !strcmp(d, "theirs")) {
-				st = tt ? plan_add(p, path, strdup(tt), strlen(tt), err)
-					: plan_add(p, path, NULL, 0, err);
+				st = take_theirs(p, path, tt, err);
 				goto done;
 			}
 			if (!d) {
