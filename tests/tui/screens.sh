@@ -4,35 +4,12 @@
 # change to a screen, regenerate them with:
 #   UPDATE_SCREENS=1 bash tests/tui/screens.sh
 # and read the diff before committing it.
-. "$(dirname "$0")/../cli/lib.sh"
+. "$(dirname "$0")/lib.sh"
 
-command -v tmux >/dev/null || { echo "1..0 # SKIP tmux is not installed"; exit 0; }
-SOCK="cairn-screens-$$"
-T() { tmux -L "$SOCK" "$@"; }
-wb="$TMP/demo"
+KEY_DELAY=0.4
 expected="$top_srcdir/tests/tui/screens"
-trap 'pkill -9 -f "^$CAIRN -C $wb\$"; T kill-server 2>/dev/null; [ -n "${KEEP_TMP:-}" ] || rm -rf "$TMP"' EXIT
 
-"$CAIRN" demo "$wb" >/dev/null
-"$CAIRN" -C "$wb" set person/industry-1 email=test@example.org >/dev/null
-
-screen() { T capture-pane -p -t t; }
-keys() { T send-keys -t t "$@"; sleep 0.4; }
-wait_for() {
-	local i=0
-	while [ $i -lt 50 ]; do
-		screen | grep -qE -- "$1" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-
-for try in 1 2 3 4 5; do
-	T -f /dev/null new-session -d -s t -x 80 -y 24 \
-		"env TERM=tmux-256color '$CAIRN' -C '$wb'; echo \"cairn exited \$?\"; sleep 30" 2>/dev/null && break
-	sleep 0.3
-done
+open_session 80 24 "env TERM=tmux-256color '$CAIRN' -C '$wb'; echo \"cairn exited \$?\"; sleep 30"
 wait_for "no shared remote yet" >/dev/null
 
 # name, then the keys that lead there from the dashboard.

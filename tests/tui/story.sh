@@ -3,16 +3,8 @@
 # the evaluation of the tool assigned to them question by question, submits
 # it; the validator opens cairn as themselves and validates it; the
 # dashboard's counts move and git log shows who did what.
-. "$(dirname "$0")/../cli/lib.sh"
+. "$(dirname "$0")/lib.sh"
 
-command -v tmux >/dev/null || { echo "1..0 # SKIP tmux is not installed"; exit 0; }
-SOCK="cairn-story-$$"
-T() { tmux -L "$SOCK" "$@"; }
-wb="$TMP/demo"
-trap 'pkill -9 -f "^$CAIRN -C $wb\$"; T kill-server 2>/dev/null; [ -n "${KEEP_TMP:-}" ] || rm -rf "$TMP"' EXIT
-
-"$CAIRN" demo "$wb" >/dev/null
-"$CAIRN" -C "$wb" set person/industry-1 email=test@example.org >/dev/null
 "$CAIRN" -C "$wb" set person/city-1 email=city@example.org >/dev/null
 validator_config="$TMP/validator-config"
 printf '[user]\nname = Carla Città\nemail = city@example.org\n' > "$validator_config"
@@ -20,30 +12,13 @@ printf '[user]\nname = Carla Città\nemail = city@example.org\n' > "$validator_c
 printf '#!/bin/sh\necho "Workshops in every district, with minutes published." > "$1"\n' > "$TMP/editor"
 chmod +x "$TMP/editor"
 
-screen() { T capture-pane -p -t t; }
-keys() { T send-keys -t t "$@"; sleep 0.3; }
-wait_for() {
-	local i=0
-	while [ $i -lt 50 ]; do
-		screen | grep -qE -- "$1" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-shows() { if wait_for "$1"; then pass "$2"; else fail "$2" "the screen:" "$(screen)"; fi; }
 quit_cairn() {
 	keys Escape Escape Q
 	wait_for "cairn exited" >/dev/null
 }
 start_as() {   # config
-	T kill-server 2>/dev/null
-	for try in 1 2 3 4 5; do
-		T -f /dev/null new-session -d -s t -x 120 -y 40 \
-			"env TERM=tmux-256color CAIRN_CONFIG='$1' EDITOR='$TMP/editor' '$CAIRN' -C '$wb'; echo \"cairn exited \$?\"; sleep 30" \
-			2>/dev/null && break
-		sleep 0.3
-	done
+	open_session 120 40 \
+		"env TERM=tmux-256color CAIRN_CONFIG='$1' EDITOR='$TMP/editor' '$CAIRN' -C '$wb'; echo \"cairn exited \$?\"; sleep 30"
 	wait_for "\? help" >/dev/null
 }
 

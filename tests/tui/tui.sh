@@ -1,37 +1,20 @@
 #!/bin/bash
 # The terminal interface in a real terminal: tmux runs cairn, the test
 # types keys (send-keys) and reads the screen (capture-pane).
-. "$(dirname "$0")/../cli/lib.sh"
+. "$(dirname "$0")/lib.sh"
 
-command -v tmux >/dev/null || { echo "1..0 # SKIP tmux is not installed"; exit 0; }
-SOCK="cairn-test-$$"
-T() { tmux -L "$SOCK" "$@"; }
-trap 'pkill -9 -f "^$CAIRN -C $wb\$"; T kill-server 2>/dev/null; [ -n "${KEEP_TMP:-}" ] || rm -rf "$TMP"' EXIT
-
-wb="$TMP/demo"
-"$CAIRN" demo "$wb" >/dev/null
-# The person at the keyboard is industry-1, the evaluator of design-game.
-"$CAIRN" -C "$wb" set person/industry-1 email=test@example.org >/dev/null
 "$CAIRN" -C "$wb" set person/city-1 email=city@example.org >/dev/null
 
 # start WIDTH HEIGHT [ENV=VALUE...]: cairn on the demo workbook.
 start() {
 	local w=$1 h=$2
 	shift 2
-	local try
 	stop_cairn
-	T kill-server 2>/dev/null
-	# A server still shutting down can refuse the next one for a moment.
-	for try in 1 2 3 4 5; do
-		T -f /dev/null new-session -d -s t -x "$w" -y "$h" \
-			"env TERM=${TERM_FOR_TEST:-tmux-256color} EDITOR=true $* '$CAIRN' -C '$wb'; echo \"cairn exited \$?\"; sleep 30" \
-			2>/dev/null && break
-		sleep 0.3
-	done
+	open_session "$w" "$h" \
+		"env TERM=${TERM_FOR_TEST:-tmux-256color} EDITOR=true $* '$CAIRN' -C '$wb'; echo \"cairn exited \$?\"; sleep 30"
 	T set-option -t t remain-on-exit on >/dev/null
 	wait_for "\? help" || diag "cairn did not start: $(screen)"
 }
-screen() { T capture-pane -p -t t; }
 # Quit the cairn that runs (if any) the way a user does, so that it exits
 # normally (and, under AddressSanitizer, is checked for leaks) rather than
 # by losing its terminal when the next test starts.
@@ -48,22 +31,6 @@ stop_cairn() {
 	fi
 	kill -9 "$pid" 2>/dev/null
 }
-# The cairn process itself (not the shell that started it, whose command
-# line names it too).
-cairn_pid() { pgrep -n -f "^$CAIRN -C $wb\$"; }
-keys() { T send-keys -t t "$@"; sleep 0.3; }
-# wait_for PATTERN: up to 5 s for the screen to show it.
-wait_for() {
-	local i=0
-	while [ $i -lt 50 ]; do
-		screen | grep -qE -- "$1" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-shows() { if wait_for "$1"; then pass "$2"; else fail "$2" "the screen:" "$(screen)"; fi; }
-lacks() { if screen | grep -qE -- "$1"; then fail "$2" "the screen:" "$(screen)"; else pass "$2"; fi; }
 
 # ---- the dashboard at 80x24 ----
 start 80 24
@@ -219,12 +186,7 @@ shows "sorted by deadline" "and works"
 
 # ---- C-z suspends and fg restores, from a shell with job control ----
 stop_cairn
-T kill-server 2>/dev/null
-for try in 1 2 3 4 5; do
-	T -f /dev/null new-session -d -s t -x 80 -y 24 "env -u PROMPT_COMMAND PS1='$ ' bash --norc --noprofile -i" \
-		2>/dev/null && break
-	sleep 0.3
-done
+open_session 80 24 "env -u PROMPT_COMMAND PS1='$ ' bash --norc --noprofile -i"
 keys "TERM=tmux-256color $CAIRN -C $wb" Enter
 wait_for "\? help" >/dev/null
 pid=$(cairn_pid)
@@ -281,11 +243,8 @@ like "$("$CAIRN" -C "$wb" show evaluation/design-game/industry-1)" "typed before
 shows "cairn exited 0" "the terminal is restored and cairn exits cleanly"
 
 # SIGHUP inherited as ignored (nohup) is still caught.
-T kill-server 2>/dev/null
 stop_cairn
-T kill-server 2>/dev/null
-sleep 0.3
-T -f /dev/null new-session -d -s t -x 80 -y 24 "trap '' HUP; ASAN_OPTIONS=detect_leaks=0 $CAIRN -C $wb; sleep 30"
+open_session 80 24 "trap '' HUP; ASAN_OPTIONS=detect_leaks=0 $CAIRN -C $wb; sleep 30"
 wait_for "help" >/dev/null
 pid=$(cairn_pid)
 kill -HUP "$pid"
