@@ -68,6 +68,11 @@ void cli_date(cli *c, const char *iso, char *buf, size_t n);
 void cli_json_record(cli *c, FILE *f, const cairn_ref *ref, const cairn_record *rec,
 		     const char *derived_json);
 
+/* The whole of a stream or a file: a new NUL-terminated buffer, or NULL
+ * when it cannot be read (errno says why for a file). */
+char *cli_read_stream(FILE *f, size_t *len);
+char *cli_read_file(const char *path, size_t *len);
+
 /* ---- shared argument handling (tui/cli.c) ---- */
 
 /* Split "field=value" arguments; 0 or an exit code after printing why. */

@@ -193,21 +193,6 @@ done:
 	return rc;
 }
 
-static char *read_all(FILE *f, size_t *len)
-{
-	cairn_buf b = CAIRN_BUF_INIT;
-	char chunk[65536];
-	size_t n;
-
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		cairn_buf_add(&b, chunk, n);
-	if (ferror(f)) {
-		cairn_buf_done(&b);
-		return NULL;
-	}
-	return cairn_buf_detach(&b, len);
-}
-
 int cmd_import(cli *c, int argc, char **argv)
 {
 	FILE *f;
@@ -222,7 +207,7 @@ int cmd_import(cli *c, int argc, char **argv)
 	f = strcmp(argv[2], "-") ? fopen(argv[2], "rb") : stdin;
 	if (!f)
 		return cli_fail(c, EXIT_REFUSED, "cannot read %s: %m", argv[2]);
-	data = read_all(f, &len);
+	data = cli_read_stream(f, &len);
 	if (f != stdin)
 		fclose(f);
 	if (!data)

@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cairn/buf.h"
 #include "cairn/csv.h"
 #include "cli.h"
 
@@ -15,21 +14,6 @@ typedef struct row_plan {
 	cairn_edit edit;
 	bool bad;
 } row_plan;
-
-static char *slurp_stream(FILE *f, size_t *len)
-{
-	cairn_buf b = CAIRN_BUF_INIT;
-	char chunk[65536];
-	size_t n;
-
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		cairn_buf_add(&b, chunk, n);
-	if (ferror(f) || b.oom) {
-		cairn_buf_done(&b);
-		return NULL;
-	}
-	return cairn_buf_detach(&b, len);
-}
 
 /* The column a save's message names ("task/T1: assignee: ..."), or 0. */
 static size_t column_of(const cairn_csv_row *head, const char *msg)
@@ -72,7 +56,7 @@ int cmd_import_csv(cli *c, int argc, char **argv)
 	name = strcmp(file, "-") ? file : "<stdin>";
 	if (!(f = strcmp(file, "-") ? fopen(file, "rb") : stdin))
 		return cli_fail(c, EXIT_REFUSED, "cannot read %s: %m", file);
-	data = slurp_stream(f, &len);
+	data = cli_read_stream(f, &len);
 	if (f != stdin)
 		fclose(f);
 	if (!data)

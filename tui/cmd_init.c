@@ -66,21 +66,6 @@ static char *demo_data_path(void)
 	return NULL;
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	cairn_buf b = CAIRN_BUF_INIT;
-	char chunk[65536];
-	size_t n;
-
-	if (!f)
-		return NULL;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		cairn_buf_add(&b, chunk, n);
-	fclose(f);
-	return cairn_buf_detach(&b, len);
-}
-
 int cmd_demo(cli *c, int argc, char **argv)
 {
 	char tmpl[4096], *data_path, *data;
@@ -107,7 +92,7 @@ int cmd_demo(cli *c, int argc, char **argv)
 				"the demo's data (%s) is not installed in %s or %s/share; set "
 				"CAIRN_SHARE to the folder that holds it", DEMO_FILE, CAIRN_PKGDATADIR,
 				CAIRN_SRCDIR);
-	data = slurp(data_path, &len);
+	data = cli_read_file(data_path, &len);
 	if (!data) {
 		rc = cli_fail(c, EXIT_TROUBLE, "cannot read %s: %s", data_path, strerror(errno));
 		free(data_path);

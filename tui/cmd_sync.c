@@ -4,7 +4,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cairn/buf.h"
 #include "cairn/gitremote.h"
 #include "cairn/sync.h"
 #include "cli.h"
@@ -205,26 +204,6 @@ int cmd_resolve(cli *c, int argc, char **argv)
 /* git's merge driver: cairn merge-file BASE OURS THEIRS PATH (see
  * .git/info/attributes).  The merge goes into OURS; a clash keeps our
  * value and exits 1, so that git reports the file as conflicted. */
-static char *read_file(const char *path, size_t *len)
-{
-	cairn_buf b = CAIRN_BUF_INIT;
-	char chunk[4096];
-	size_t got;
-	FILE *f = fopen(path, "rb");
-
-	*len = 0;
-	if (!f)
-		return NULL;
-	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
-		cairn_buf_add(&b, chunk, got);
-	fclose(f);
-	if (b.oom) {
-		cairn_buf_done(&b);
-		return NULL;
-	}
-	return cairn_buf_detach(&b, len);
-}
-
 int cmd_merge_file(cli *c, int argc, char **argv)
 {
 	char *b, *o, *t, *out = NULL;
@@ -235,9 +214,9 @@ int cmd_merge_file(cli *c, int argc, char **argv)
 
 	if (argc != 5)
 		return cli_fail(c, EXIT_USAGE, "cairn merge-file BASE OURS THEIRS PATH (for git)");
-	b = read_file(argv[1], &bl);
-	o = read_file(argv[2], &ol);
-	t = read_file(argv[3], &tl);
+	b = cli_read_file(argv[1], &bl);
+	o = cli_read_file(argv[2], &ol);
+	t = cli_read_file(argv[3], &tl);
 	if (!b || !o || !t) {
 		rc = cli_fail(c, EXIT_TROUBLE, "cannot read the versions git gave");
 	} else if (cairn_merge_texts(argv[4], b, bl, o, ol, t, tl, NULL, &out, &outlen, &conflicts,

@@ -168,3 +168,30 @@ void cli_json_record(cli *c, FILE *f, const cairn_ref *ref, const cairn_record *
 	fwrite(cairn_buf_str(&b), 1, b.len, f);
 	cairn_buf_done(&b);
 }
+
+char *cli_read_stream(FILE *f, size_t *len)
+{
+	cairn_buf b = CAIRN_BUF_INIT;
+	char chunk[65536];
+	size_t n;
+
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		cairn_buf_add(&b, chunk, n);
+	if (ferror(f) || b.oom) {
+		cairn_buf_done(&b);
+		return NULL;
+	}
+	return cairn_buf_detach(&b, len);
+}
+
+char *cli_read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *data;
+
+	if (!f)
+		return NULL;
+	data = cli_read_stream(f, len);
+	fclose(f);
+	return data;
+}
