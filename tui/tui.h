@@ -126,6 +126,12 @@ bool rows_load_limit(app *a, rowset *r, cairn_kind kind, const char *const *cols
 const char *rows_get(const rowset *r, size_t row, size_t col);
 void rows_done(rowset *r);
 
+/* A pilot's share of each group as bars against the targets (rows of
+ * id, minimum): counts[g] per cairn_group, "" or NULL when not reported
+ * (a line saying so when say_unreported).  tui/view_dashboard.c. */
+void inclusion_lines(lines *out, const rowset *targets, long total, const char *const *counts,
+		     const char *indent, bool say_unreported);
+
 /* ---- the app (tui/app.c) ---- */
 
 typedef struct view_ops {

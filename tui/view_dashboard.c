@@ -171,6 +171,38 @@ static void evaluations(app *a, lines *out)
 		more_line(out, more, "press 5");
 }
 
+void inclusion_lines(lines *out, const rowset *targets, long total, const char *const *counts,
+		     const char *indent, bool say_unreported)
+{
+	for (int g = 0; g < CAIRN_GROUP_COUNT; g++) {
+		const char *key = cairn_group_key((cairn_group)g);
+		const char *count = counts[g] ? counts[g] : "";
+		bool has_target = false;
+		double min = 0;
+		cairn_share sh;
+		line *ln;
+		for (size_t k = 0; k < targets->nrows; k++)
+			if (!strcmp(rows_get(targets, k, 0), key) && *rows_get(targets, k, 1)) {
+				has_target = true;
+				min = atof(rows_get(targets, k, 1));
+			}
+		sh = cairn_share_of(*count ? atol(count) : -1, total, has_target, min);
+		if (!sh.known) {
+			if (say_unreported)
+				lines_add(out, LS_DIM, NULL, "%s%-22s not reported", indent,
+					  cairn_group_label((cairn_group)g));
+			continue;
+		}
+		ln = lines_add(out, sh.has_target && !sh.met ? LS_ALERT : LS_TEXT, NULL,
+			       "%s%-22s %5.1f%%  %s", indent, cairn_group_label((cairn_group)g), sh.percent,
+			       !sh.has_target ? "" : sh.met ? "met" : "SHORT");
+		if (ln) {
+			ln->bar = sh.percent;
+			ln->mark = sh.has_target ? sh.target : -1;
+		}
+	}
+}
+
 static void pilots(app *a, lines *out)
 {
 	static const char *const pcols[] = { "id", "city", "status", "participants", "women", "men",
@@ -196,28 +228,11 @@ static void pilots(app *a, lines *out)
 			  total >= 0 ? rows_get(&p, i, 3) : "no participants reported");
 		if (total <= 0)
 			continue;
-		for (int g = 0; g < CAIRN_GROUP_COUNT; g++) {
-			const char *key = cairn_group_key((cairn_group)g);
-			const char *count = rows_get(&p, i, 4 + (size_t)g);
-			bool has_target = false;
-			double min = 0;
-			cairn_share sh;
-			line *ln;
-			for (size_t k = 0; k < t.nrows; k++)
-				if (!strcmp(rows_get(&t, k, 0), key) && *rows_get(&t, k, 1)) {
-					has_target = true;
-					min = atof(rows_get(&t, k, 1));
-				}
-			sh = cairn_share_of(*count ? atol(count) : -1, total, has_target, min);
-			if (!sh.known)
-				continue;
-			ln = lines_add(out, sh.has_target && !sh.met ? LS_ALERT : LS_TEXT, NULL,
-				       "    %-22s %5.1f%%  %s", cairn_group_label((cairn_group)g),
-				       sh.percent, !sh.has_target ? "" : sh.met ? "met" : "SHORT");
-			if (ln) {
-				ln->bar = sh.percent;
-				ln->mark = sh.has_target ? sh.target : -1;
-			}
+		{
+			const char *counts[CAIRN_GROUP_COUNT];
+			for (int g = 0; g < CAIRN_GROUP_COUNT; g++)
+				counts[g] = rows_get(&p, i, 4 + (size_t)g);
+			inclusion_lines(out, &t, total, counts, "    ", false);
 		}
 	}
 	more_line(out, npilots, "press 7");

@@ -99,7 +99,7 @@ static cairn_status add_task_line(const cairn_ref *from, const char *field, void
 }
 
 /* A pilot's participants by group, as bars against the targets. */
-static void inclusion_lines(app *a, const cairn_record *rec, lines *out)
+static void pilot_inclusion(app *a, const cairn_record *rec, lines *out)
 {
 	static const char *const tcols[] = { "id", "minimum" };
 	const char *total_text = cairn_record_get(rec, "participants");
@@ -114,29 +114,11 @@ static void inclusion_lines(app *a, const cairn_record *rec, lines *out)
 	}
 	if (!rows_load(a, &t, CAIRN_KIND_TARGET, tcols, 2, NULL, 0, "id"))
 		return;
-	for (int g = 0; g < CAIRN_GROUP_COUNT; g++) {
-		const char *key = cairn_group_key((cairn_group)g), *count = cairn_record_get(rec, key);
-		bool has_target = false;
-		double min = 0;
-		cairn_share sh;
-		line *ln;
-		for (size_t k = 0; k < t.nrows; k++)
-			if (!strcmp(rows_get(&t, k, 0), key) && *rows_get(&t, k, 1)) {
-				has_target = true;
-				min = atof(rows_get(&t, k, 1));
-			}
-		sh = cairn_share_of(count && *count ? atol(count) : -1, total, has_target, min);
-		if (!sh.known) {
-			lines_add(out, LS_DIM, NULL, "  %-22s not reported", cairn_group_label((cairn_group)g));
-			continue;
-		}
-		ln = lines_add(out, sh.has_target && !sh.met ? LS_ALERT : LS_TEXT, NULL,
-			       "  %-22s %5.1f%%  %s", cairn_group_label((cairn_group)g), sh.percent,
-			       !sh.has_target ? "" : sh.met ? "met" : "SHORT");
-		if (ln) {
-			ln->bar = sh.percent;
-			ln->mark = sh.has_target ? sh.target : -1;
-		}
+	{
+		const char *counts[CAIRN_GROUP_COUNT];
+		for (int g = 0; g < CAIRN_GROUP_COUNT; g++)
+			counts[g] = cairn_record_get(rec, cairn_group_key((cairn_group)g));
+		inclusion_lines(out, &t, total, counts, "  ", true);
 	}
 	rows_done(&t);
 }
@@ -175,7 +157,7 @@ static void record_build(app *a, void *state, lines *out)
 		form_lines(a, &rec, out);
 	}
 	if (ref.kind == CAIRN_KIND_PILOT)
-		inclusion_lines(a, &rec, out);
+		pilot_inclusion(a, &rec, out);
 	if (ref.kind == CAIRN_KIND_MILESTONE) {
 		cairn_error err;
 		lines_add(out, LS_TEXT, NULL, "%s", "");
