@@ -59,6 +59,22 @@ static bool rows_some(app *a, rowset *r, cairn_kind kind, const char *const *col
 	return true;
 }
 
+/* One line for a dated record (row i of r: id, date, status, ...): its id,
+ * date and how far it is from today, then tail; opens the record. */
+static void dated_line(app *a, lines *out, const char *kind, int id_width, const rowset *r,
+		       size_t i, cairn_date today, const char *tail)
+{
+	const char *status = rows_get(r, i, 2);
+	cairn_deadline d = cairn_deadline_of(rows_get(r, i, 1), status, today);
+	char date[32], when[32], target[160];
+
+	show_date(a, rows_get(r, i, 1), date, sizeof date);
+	when_text(&d, status, when, sizeof when);
+	snprintf(target, sizeof target, "%s/%s", kind, rows_get(r, i, 0));
+	lines_add(out, d.overdue ? LS_ALERT : LS_TEXT, target, "%-*s %-10s %-13s %s", id_width,
+		  rows_get(r, i, 0), date, when, tail);
+}
+
 static void milestones(app *a, lines *out, cairn_date today)
 {
 	static const char *const cols[] = { "id", "deadline", "status", "title", "result" };
@@ -73,15 +89,10 @@ static void milestones(app *a, lines *out, cairn_date today)
 	if (!rows_some(a, &r, CAIRN_KIND_MILESTONE, cols, 5, open, 3, "deadline", &more))
 		return;
 	for (size_t i = 0; i < r.nrows; i++) {
-		const char *status = rows_get(&r, i, 2);
-		cairn_deadline d = cairn_deadline_of(rows_get(&r, i, 1), status, today);
-		char date[32], when[32], target[160];
-		show_date(a, rows_get(&r, i, 1), date, sizeof date);
-		when_text(&d, status, when, sizeof when);
-		snprintf(target, sizeof target, "milestone/%s", rows_get(&r, i, 0));
-		lines_add(out, d.overdue ? LS_ALERT : LS_TEXT, target, "%-6s %-10s %-13s %s%s%s",
-			  rows_get(&r, i, 0), date, when, rows_get(&r, i, 3),
-			  *rows_get(&r, i, 4) ? " -> " : "", rows_get(&r, i, 4));
+		char tail[512];
+		snprintf(tail, sizeof tail, "%s%s%s", rows_get(&r, i, 3),
+			 *rows_get(&r, i, 4) ? " -> " : "", rows_get(&r, i, 4));
+		dated_line(a, out, "milestone", 6, &r, i, today, tail);
 	}
 	more_line(out, more, "press 2");
 	{
@@ -110,15 +121,10 @@ static void tasks_due(app *a, lines *out, cairn_date today)
 	if (!rows_some(a, &r, CAIRN_KIND_TASK, cols, 5, f, 3, "due", &more))
 		return;
 	for (size_t i = 0; i < r.nrows; i++) {
-		const char *status = rows_get(&r, i, 2);
-		cairn_deadline d = cairn_deadline_of(rows_get(&r, i, 1), status, today);
-		char date[32], when[32], target[160];
-		show_date(a, rows_get(&r, i, 1), date, sizeof date);
-		when_text(&d, status, when, sizeof when);
-		snprintf(target, sizeof target, "task/%s", rows_get(&r, i, 0));
-		lines_add(out, d.overdue ? LS_ALERT : LS_TEXT, target, "%-12s %-10s %-13s %s (%s)",
-			  rows_get(&r, i, 0), date, when, rows_get(&r, i, 3),
-			  *rows_get(&r, i, 4) ? rows_get(&r, i, 4) : "nobody");
+		char tail[512];
+		snprintf(tail, sizeof tail, "%s (%s)", rows_get(&r, i, 3),
+			 *rows_get(&r, i, 4) ? rows_get(&r, i, 4) : "nobody");
+		dated_line(a, out, "task", 12, &r, i, today, tail);
 	}
 	more_line(out, more, "press 3");
 	if (!r.nrows)
