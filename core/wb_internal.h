@@ -34,6 +34,10 @@ void wb_unlock(cairn_wb *wb);
 cairn_status wb_catch_up(cairn_wb *wb, bool force_rebuild, cairn_error *err);
 /* Finish or undo a save a killed process left in the journal. */
 cairn_status wb_recover(cairn_wb *wb, cairn_error *err);
+/* Every file their side changes between from and to is safe to write
+ * (core/incoming.c); else CAIRN_EINPUT naming the path and the reason. */
+cairn_status wb_check_incoming(cairn_wb *wb, const char *remote, const cairn_oid *from,
+			       const cairn_oid *to, cairn_error *err);
 /* Write the file for path as it is in commit (or remove it). */
 cairn_status wb_checkout_path(cairn_wb *wb, const cairn_oid *commit, const char *path,
 			      cairn_error *err);
