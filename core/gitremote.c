@@ -1,12 +1,16 @@
 /* Remotes, fetch, push and clone (see include/cairn/gitremote.h). */
 #include "cairn/gitremote.h"
 
+#include <pwd.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cairn/buf.h"
+#include "cairn/knownhosts.h"
 #include "git_internal.h"
 
 static cairn_status gfail(cairn_error *err, cairn_status code, const char *fmt, const char *a)
@@ -19,33 +23,62 @@ static cairn_status gfail(cairn_error *err, cairn_status code, const char *fmt, 
 			  e && e->message ? e->message : "");
 }
 
-/* ---- credentials: each way once ---- */
+/* ---- what one network operation knows and has tried ---- */
 
 typedef struct creds {
+	const cairn_net *net;
+	char url[1024];
 	bool tried_agent;
 	int next_key;
-	char tried[256];
-	cairn_progress_fn progress;
-	void *ctx;
+	char tried[512];
 	bool rejected;
 	char refusal[512];
+	char hostmsg[1024];     /* why a host key was refused */
+	bool gave_up;           /* every way to log in was refused */
 } creds;
 
+static const cairn_net no_net;
+
+static void creds_init(creds *c, const cairn_net *net, const char *url)
+{
+	memset(c, 0, sizeof *c);
+	c->net = net ? net : &no_net;
+	snprintf(c->url, sizeof c->url, "%s", url ? url : "");
+}
+
+static void tried(creds *c, const char *what)
+{
+	size_t used = strlen(c->tried);
+	snprintf(c->tried + used, sizeof c->tried - used, "%s%s", used ? ", " : "", what);
+}
+
+/* ---- credentials: each way once ---- */
+
 static const char *const key_names[] = { "id_ed25519", "id_ecdsa", "id_rsa" };
+
+/* The login name ssh would use when the URL names none. */
+static const char *local_user(void)
+{
+	struct passwd *pw = getpwuid(getuid());
+	const char *u = getenv("USER");
+	return pw && pw->pw_name ? pw->pw_name : u && *u ? u : "git";
+}
 
 static int credentials(git_credential **out, const char *url, const char *user, unsigned allowed,
 		       void *payload)
 {
 	creds *c = payload;
-	const char *home = getenv("HOME");
+	const char *home = getenv("HOME"), *sock = getenv("SSH_AUTH_SOCK");
 
 	(void)url;
-	if (!user || !*user)
-		user = "git";
 	if (allowed & GIT_CREDENTIAL_SSH_KEY) {
-		if (!c->tried_agent) {
+		if (!user || !*user)
+			user = local_user();
+		/* Without an agent libgit2 fails outright instead of asking
+		 * for the next way: offer the agent only when there is one. */
+		if (!c->tried_agent && sock && *sock) {
 			c->tried_agent = true;
-			strncat(c->tried, "the ssh agent", sizeof c->tried - strlen(c->tried) - 1);
+			tried(c, "the ssh agent");
 			return git_credential_ssh_key_from_agent(out, user);
 		}
 		while (home && c->next_key < 3) {
@@ -55,43 +88,135 @@ static int credentials(git_credential **out, const char *url, const char *user, 
 			snprintf(pub, sizeof pub, "%s.pub", priv);
 			if (stat(priv, &sb) != 0)
 				continue;
-			{
-				size_t used = strlen(c->tried);
-				snprintf(c->tried + used, sizeof c->tried - used, ", %s", priv);
-			}
+			tried(c, priv);
 			return git_credential_ssh_key_new(out, user, stat(pub, &sb) == 0 ? pub : NULL,
 							  priv, NULL);
 		}
 	}
 	if (allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT) {
 		const char *token = getenv("CAIRN_TOKEN");
-		if (token && *token && !strstr(c->tried, "CAIRN_TOKEN")) {
-			strncat(c->tried, "CAIRN_TOKEN", sizeof c->tried - strlen(c->tried) - 1);
-			return git_credential_userpass_plaintext_new(out, user, token);
+		if (!token || !*token)
+			token = c->net->token;
+		if (token && *token && !strstr(c->tried, "a token")) {
+			tried(c, getenv("CAIRN_TOKEN") && *getenv("CAIRN_TOKEN") ? "a token ($CAIRN_TOKEN)"
+										   : "a token ([sync] token)");
+			return git_credential_userpass_plaintext_new(out, user && *user ? user : "cairn",
+								     token);
 		}
 	}
-	git_error_set_str(GIT_ERROR_NET, "no credentials left to try");
+	c->gave_up = true;
+	git_error_set_str(GIT_ERROR_NET, "the server refused every way to log in");
 	return GIT_EUSER;       /* stop: libgit2 would ask again for ever */
 }
+
+/* ---- the server's key ---- */
+
+/* The port of an ssh:// URL; 22 for scp-style "user@host:path". */
+static int url_port(const char *url)
+{
+	const char *p = strstr(url, "://"), *end;
+
+	if (!p)
+		return 22;
+	p += 3;
+	end = strchr(p, '/');
+	if (!end)
+		end = p + strlen(p);
+	if (memchr(p, '@', (size_t)(end - p)))
+		p = (const char *)memchr(p, '@', (size_t)(end - p)) + 1;
+	if (*p == '[' && (p = memchr(p, ']', (size_t)(end - p))) == NULL)
+		return 22;
+	for (const char *q = end; q > p; q--)
+		if (q[-1] == ':')
+			return atoi(q) > 0 ? atoi(q) : 22;
+	return 22;
+}
+
+static int refuse_host(creds *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->hostmsg, sizeof c->hostmsg, fmt, ap);
+	va_end(ap);
+	git_error_set_str(GIT_ERROR_SSH, c->hostmsg);
+	return GIT_ECERTIFICATE;
+}
+
+static int certificate_check(git_cert *cert, int valid, const char *host, void *payload)
+{
+	creds *c = payload;
+	const git_cert_hostkey *hk = (const git_cert_hostkey *)cert;
+	const unsigned char *raw = NULL;
+	size_t rawlen = 0;
+	int port = url_port(c->url);
+	char fp[64], type[40] = "", name[300], path[4096];
+	cairn_host_check hc;
+	cairn_error err;
+
+	if (cert->cert_type != GIT_CERT_HOSTKEY_LIBSSH2)
+		return GIT_PASSTHROUGH;         /* https: the TLS library's verdict */
+	if (valid)
+		return 0;
+	cairn_host_name(host, port, name, sizeof name);
+	if (!(hk->type & GIT_CERT_SSH_SHA256) || !(hk->type & GIT_CERT_SSH_RAW))
+		return refuse_host(c, "ssh: %s sent a host key cairn cannot check; nothing was "
+				   "fetched or pushed", name);
+	raw = (const unsigned char *)hk->hostkey;
+	rawlen = hk->hostkey_len;
+	cairn_host_fingerprint(hk->hash_sha256, fp);
+	cairn_host_key_type(raw, rawlen, type, sizeof type);
+	if (cairn_known_hosts_path(path, sizeof path, &err) != CAIRN_OK ||
+	    cairn_known_host_check(path, host, port, raw, rawlen, &hc, &err) != CAIRN_OK)
+		return refuse_host(c, "ssh: cannot check the key of %s: %s", name, err.msg);
+	switch (hc.status) {
+	case CAIRN_HOST_MATCH:
+		return 0;
+	case CAIRN_HOST_REVOKED:
+		return refuse_host(c, "ssh: the key of %s (%s %s) is marked @revoked in %s: refused",
+				   name, type, fp, path);
+	case CAIRN_HOST_CHANGED:
+		return refuse_host(c, "ssh: the key of %s has CHANGED: %s line %d holds another key "
+				   "for it, and the server now shows %s %s.  Someone may be "
+				   "intercepting the connection, or the server was reinstalled: "
+				   "nothing was fetched or pushed.  If its administrator confirms the "
+				   "new key, remove the old one with `ssh-keygen -R '%s'` and sync again",
+				   name, path, hc.line, type, fp, name);
+	case CAIRN_HOST_UNKNOWN:
+		break;
+	}
+	if ((c->net->fingerprint && !strcmp(c->net->fingerprint, fp)) ||
+	    (c->net->accept_host && c->net->accept_host(name, type, fp, c->net->ctx))) {
+		if (cairn_known_host_add(path, host, port, type, raw, rawlen, &err) != CAIRN_OK)
+			return refuse_host(c, "ssh: %s", err.msg);
+		return 0;
+	}
+	return refuse_host(c, "ssh: %s is not in %s; the server shows the %s key %s.  If that is "
+			   "its key (ask its administrator, who sees it with `ssh-keygen -lf` on "
+			   "the server's key), accept it once with --accept-host-key %s; nothing "
+			   "was fetched or pushed", name, path, type, fp, fp);
+}
+
+/* ---- progress ---- */
 
 static int transfer_progress(const git_indexer_progress *p, void *payload)
 {
 	creds *c = payload;
-	if (c->progress)
-		c->progress(p->received_objects < p->total_objects ? "receiving" : "resolving",
-			    p->received_objects < p->total_objects ? p->received_objects
-								  : p->indexed_deltas,
-			    p->received_objects < p->total_objects ? p->total_objects
-								  : p->total_deltas,
-			    p->received_bytes, c->ctx);
+	if (c->net->progress)
+		c->net->progress(p->received_objects < p->total_objects ? "receiving" : "resolving",
+				 p->received_objects < p->total_objects ? p->received_objects
+								       : p->indexed_deltas,
+				 p->received_objects < p->total_objects ? p->total_objects
+								       : p->total_deltas,
+				 p->received_bytes, c->net->ctx);
 	return 0;
 }
 
 static int push_progress(unsigned current, unsigned total, size_t bytes, void *payload)
 {
 	creds *c = payload;
-	if (c->progress)
-		c->progress("sending", current, total, bytes, c->ctx);
+	if (c->net->progress)
+		c->net->progress("sending", current, total, bytes, c->net->ctx);
 	return 0;
 }
 
@@ -110,10 +235,29 @@ static void init_callbacks(git_remote_callbacks *cb, creds *c)
 {
 	git_remote_init_callbacks(cb, GIT_REMOTE_CALLBACKS_VERSION);
 	cb->credentials = credentials;
+	cb->certificate_check = certificate_check;
 	cb->transfer_progress = transfer_progress;
 	cb->push_transfer_progress = push_progress;
 	cb->push_update_reference = push_update;
 	cb->payload = c;
+}
+
+/* The host part of an ssh URL, for messages about its known_hosts line. */
+static void url_host(const char *url, char *out, size_t n)
+{
+	const char *p = strstr(url, "://"), *end;
+
+	p = p ? p + 3 : url;
+	end = p + strcspn(p, p == url ? ":" : ":/");
+	if (memchr(p, '@', (size_t)(end - p)))
+		p = (const char *)memchr(p, '@', (size_t)(end - p)) + 1;
+	snprintf(out, n, "%.*s", (int)(end - p), p);
+}
+
+static bool only_rsa_tried(const creds *c)
+{
+	return strstr(c->tried, "id_rsa") && !strstr(c->tried, "id_ed25519") &&
+	       !strstr(c->tried, "id_ecdsa") && !strstr(c->tried, "agent");
 }
 
 static cairn_status network_fail(cairn_error *err, const creds *c, const char *what,
@@ -122,14 +266,50 @@ static cairn_status network_fail(cairn_error *err, const creds *c, const char *w
 	const git_error *e = git_error_last();
 	const char *msg = e && e->message ? e->message : "";
 
-	if (c->tried[0])
-		return cairn_fail(err, CAIRN_EIO, "%s %s: %s (tried %s; keys of type ed25519 or "
-				  "ecdsa work with every OpenSSH server, RSA keys do not with "
-				  "OpenSSH 8.8 and later)", what, remote, msg, c->tried);
+	if (c->hostmsg[0])
+		return cairn_fail(err, CAIRN_EIO, "%s %s: %s", what, remote, c->hostmsg);
+	if (strstr(msg, "exchange encryption keys") || strstr(msg, "key exchange")) {
+		char path[4096], host[256];
+		cairn_host_check hc;
+		cairn_error ignored;
+		url_host(c->url, host, sizeof host);
+		if (cairn_known_hosts_path(path, sizeof path, &ignored) == CAIRN_OK &&
+		    cairn_known_host_check(path, host, url_port(c->url), NULL, 0, &hc,
+					   &ignored) == CAIRN_OK &&
+		    !strcmp(hc.first_type, "ssh-rsa"))
+			return cairn_fail(err, CAIRN_EIO, "%s %s: %s (%s line %d lists an ssh-rsa key "
+					  "first for this host, and Debian's libgit2 1.5.1 then asks "
+					  "the server for ssh-rsa only, which OpenSSH 8.8 and later "
+					  "refuse: move the host's ed25519 line above it, or delete "
+					  "the ssh-rsa line, and sync again)", what,
+					  remote, msg, path, hc.line);
+		return cairn_fail(err, CAIRN_EIO, "%s %s: %s (the SSH key exchange failed: the "
+				  "server offers no key type this libssh2 knows?)", what, remote, msg);
+	}
+	if (c->gave_up && !c->tried[0])
+		return cairn_fail(err, CAIRN_EIO, "%s %s: no SSH key to log in with: cairn offers the "
+				  "ssh agent ($SSH_AUTH_SOCK), then ~/.ssh/id_ed25519, id_ecdsa and "
+				  "id_rsa; make one with `ssh-keygen -t ed25519` and add its .pub to "
+				  "the server's authorized_keys", what, remote);
+	if (c->gave_up && only_rsa_tried(c))
+		return cairn_fail(err, CAIRN_EIO, "%s %s: %s (tried %s: an RSA key cannot log in to "
+				  "OpenSSH 8.8 and later through Debian's libssh2 1.10, which signs "
+				  "with SHA-1 only: make an ed25519 key with `ssh-keygen -t ed25519` "
+				  "and add its .pub to the server)", what, remote, msg, c->tried);
+	if (c->gave_up)
+		return cairn_fail(err, CAIRN_EIO, "%s %s: %s (tried %s; is its public key in the "
+				  "server's authorized_keys?  Keys of type ed25519 or ecdsa work with "
+				  "every OpenSSH server, RSA keys do not with OpenSSH 8.8 and later)",
+				  what, remote, msg, c->tried);
 	if (strstr(msg, "safe.directory") || strstr(msg, "owner"))
 		return cairn_fail(err, CAIRN_EIO, "%s %s: %s (the repository belongs to another "
 				  "user: if you trust it, `git config --global --add "
 				  "safe.directory` with its path)", what, remote, msg);
+	if (e && (e->klass == GIT_ERROR_SSH || e->klass == GIT_ERROR_NET ||
+		  e->klass == GIT_ERROR_OS))
+		return cairn_fail(err, CAIRN_EIO, "%s %s: %s (the connection failed or was cut; "
+				  "nothing here was changed or lost: sync again when the server can "
+				  "be reached)", what, remote, msg);
 	return cairn_fail(err, CAIRN_EIO, "%s %s: %s", what, remote, msg);
 }
 
@@ -247,8 +427,8 @@ cairn_status cairn_git_default_remote(cairn_git *git, const char *name, char *ou
 
 /* ---- fetch, push, clone ---- */
 
-cairn_status cairn_git_fetch(cairn_git *git, const char *remote, cairn_progress_fn progress,
-			     void *ctx, cairn_oid *theirs, cairn_error *err)
+cairn_status cairn_git_fetch(cairn_git *git, const char *remote, const cairn_net *net,
+			     cairn_oid *theirs, cairn_error *err)
 {
 	git_repository *repo = cairn_git_repository(git, err);
 	git_fetch_options opts;
@@ -261,12 +441,10 @@ cairn_status cairn_git_fetch(cairn_git *git, const char *remote, cairn_progress_
 	theirs->hex[0] = '\0';
 	if (!repo)
 		return err->code;
-	memset(&c, 0, sizeof c);
-	c.progress = progress;
-	c.ctx = ctx;
 	if (git_remote_lookup(&r, repo, remote) != 0)
 		return cairn_fail(err, CAIRN_ENOTFOUND, "there is no remote '%s' (cairn remote add "
 				  "NAME URL)", remote);
+	creds_init(&c, net, git_remote_url(r));
 	git_fetch_options_init(&opts, GIT_FETCH_OPTIONS_VERSION);
 	init_callbacks(&opts.callbacks, &c);
 	if (git_remote_fetch(r, NULL, &opts, "fetch") != 0) {
@@ -283,8 +461,8 @@ done:
 	return st;
 }
 
-cairn_status cairn_git_push(cairn_git *git, const char *remote, cairn_progress_fn progress,
-			    void *ctx, bool *rejected, cairn_error *err)
+cairn_status cairn_git_push(cairn_git *git, const char *remote, const cairn_net *net,
+			    bool *rejected, cairn_error *err)
 {
 	git_repository *repo = cairn_git_repository(git, err);
 	git_push_options opts;
@@ -301,11 +479,9 @@ cairn_status cairn_git_push(cairn_git *git, const char *remote, cairn_progress_f
 		return err->code;
 	if (!branch_short(repo, branch, sizeof branch))
 		return cairn_fail(err, CAIRN_EINPUT, "HEAD is not on a branch: run `git checkout main`");
-	memset(&c, 0, sizeof c);
-	c.progress = progress;
-	c.ctx = ctx;
 	if (git_remote_lookup(&r, repo, remote) != 0)
 		return cairn_fail(err, CAIRN_ENOTFOUND, "there is no remote '%s'", remote);
+	creds_init(&c, net, git_remote_url(r));
 	snprintf(spec, sizeof spec, "refs/heads/%s:refs/heads/%s", branch, branch);
 	git_push_options_init(&opts, GIT_PUSH_OPTIONS_VERSION);
 	init_callbacks(&opts.callbacks, &c);
@@ -349,8 +525,8 @@ cairn_status cairn_git_push(cairn_git *git, const char *remote, cairn_progress_f
 	return st;
 }
 
-cairn_status cairn_git_clone(const char *url, const char *dir, cairn_progress_fn progress,
-			     void *ctx, cairn_error *err)
+cairn_status cairn_git_clone(const char *url, const char *dir, const cairn_net *net,
+			     cairn_error *err)
 {
 	git_clone_options opts;
 	git_repository *repo = NULL;
@@ -359,9 +535,7 @@ cairn_status cairn_git_clone(const char *url, const char *dir, cairn_progress_fn
 
 	if (git_libgit2_init() < 0)
 		return cairn_fail(err, CAIRN_EIO, "cannot start libgit2");
-	memset(&c, 0, sizeof c);
-	c.progress = progress;
-	c.ctx = ctx;
+	creds_init(&c, net, url);
 	git_clone_options_init(&opts, GIT_CLONE_OPTIONS_VERSION);
 	init_callbacks(&opts.fetch_opts.callbacks, &c);
 	if (git_clone(&repo, url, dir, &opts) != 0) {

@@ -435,13 +435,14 @@ static cairn_status sync_once(cairn_wb *wb, const cairn_sync_options *o, cairn_s
 	bool rejected = false;
 	size_t ahead = 0, behind = 0;
 	bool upstream;
+	cairn_net net = { o->progress, o->accept_host, o->fingerprint, o->token, o->ctx };
 
 	*again = false;
 	memset(&p, 0, sizeof p);
 	cairn_record_init(&p.conflicts);
 	if ((st = load_conflicts(wb, &old, err)))
 		return st;
-	if ((st = cairn_git_fetch(wb->git, r->remote, o->progress, o->ctx, &theirs, err)) ||
+	if ((st = cairn_git_fetch(wb->git, r->remote, &net, &theirs, err)) ||
 	    (st = cairn_git_head(wb->git, &ours, err)))
 		goto done;
 	if (theirs.hex[0] && (st = cairn_git_merge_base(wb->git, &ours, &theirs, &base, err)))
@@ -520,7 +521,7 @@ static cairn_status sync_once(cairn_wb *wb, const cairn_sync_options *o, cairn_s
 			say(o, "out: %s", ahead ? "our new commits" : "the whole workbook");
 		goto done;
 	}
-	if ((st = cairn_git_push(wb->git, r->remote, o->progress, o->ctx, &rejected, err)))
+	if ((st = cairn_git_push(wb->git, r->remote, &net, &rejected, err)))
 		goto done;
 	if (rejected)
 		*again = true;          /* someone pushed first: fetch, merge, push again */
@@ -702,10 +703,10 @@ done:
 	return st;
 }
 
-cairn_status cairn_wb_clone(const char *url, const char *dir, cairn_progress_fn progress, void *ctx,
+cairn_status cairn_wb_clone(const char *url, const char *dir, const cairn_net *net,
 			    cairn_error *err)
 {
-	return cairn_git_clone(url, dir, progress, ctx, err);
+	return cairn_git_clone(url, dir, net, err);
 }
 
 /* ---- plain git as a peer ---- */

@@ -272,6 +272,11 @@ char *app_prompt(app *a, const char *question, const char *initial)
 		size_t start = 0;
 
 		draw(a);
+		if (a->prompt_context[0]) {
+			move(a->rows - 2, 0);
+			clrtoeol();
+			draw_text(a, a->rows - 2, 0, a->prompt_context, a->cols);
+		}
 		move(a->rows - 1, 0);
 		clrtoeol();
 		attron(A_BOLD);
@@ -742,9 +747,30 @@ static void sync_progress(const char *stage, size_t done, size_t total, size_t b
 	draw(a);
 }
 
+/* An SSH host never seen: its fingerprint on the message line, and a
+ * question; only "yes" accepts. */
+static bool sync_accept_host(const char *name, const char *type, const char *fingerprint,
+			     void *ctx)
+{
+	app *a = ctx;
+	char *answer;
+	bool yes;
+
+	snprintf(a->prompt_context, sizeof a->prompt_context,
+		 "%s %s, unknown host %s", fingerprint, type, name);
+	answer = app_prompt(a, "Accept this host key? (yes/no)", "");
+	a->prompt_context[0] = '\0';
+	yes = answer && (!strcmp(answer, "yes") || !strcmp(answer, "y"));
+	free(answer);
+	app_message(a, false, yes ? "host key accepted, syncing..." : "host key refused");
+	draw(a);
+	return yes;
+}
+
 static void sync_now(app *a)
 {
-	cairn_sync_options o = { NULL, false, sync_progress, NULL, a };
+	cairn_sync_options o = { NULL, false, sync_progress, NULL, a, sync_accept_host, NULL,
+				 a->c->cfg.sync_token };
 	cairn_sync_report r;
 	cairn_error err;
 	cairn_status st;

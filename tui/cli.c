@@ -69,14 +69,19 @@ static const struct verb verbs[] = {
 	  "records that could not be read and files edited by hand. --rebuild throws the\n"
 	  "index away and builds it again from the records. Exits 1 when it finds\n"
 	  "something.\n" },
-	{ "clone", cmd_clone, false, "URL [DIR]",
+	{ "clone", cmd_clone, false, "[--accept-host-key SHA256:...] URL [DIR]",
 	  "make a workbook of your own from a shared one",
 	  "Clones the shared repository at URL (a path, file://, ssh://, user@host:path\n"
-	  "or https://) into DIR (default: named after the URL) and builds its index.\n" },
+	  "or https://) into DIR (default: named after the URL) and builds its index.\n"
+	  "SSH logs in with the ssh agent, then ~/.ssh/id_ed25519, id_ecdsa, id_rsa; the\n"
+	  "server's key must be in ~/.ssh/known_hosts. A host never seen is shown with its\n"
+	  "SHA-256 fingerprint and refused unless you accept it (on a terminal you are\n"
+	  "asked; --accept-host-key names the fingerprint to accept); a changed key is\n"
+	  "always refused. https takes a token from $CAIRN_TOKEN or [sync] token.\n" },
 	{ "remote", cmd_remote, true, "[list] | add NAME URL | remove NAME",
 	  "the shared repositories this workbook syncs with",
 	  "Lists, adds or removes remotes, as git remote does.\n" },
-	{ "sync", cmd_sync, true, "[--dry-run] [REMOTE]",
+	{ "sync", cmd_sync, true, "[--dry-run] [--accept-host-key SHA256:...] [REMOTE]",
 	  "fetch, merge field by field, push",
 	  "Fetches the remote (the branch's upstream, origin, or the only one), merges\n"
 	  "every record changed on both sides field by field from the common ancestor,\n"
@@ -84,7 +89,8 @@ static const struct verb verbs[] = {
 	  "fetches and merges again. A field changed on both sides to different values is\n"
 	  "a conflict: nothing is pushed, `cairn conflicts` lists them and `cairn\n"
 	  "resolve` settles them. --dry-run fetches and tells what would come in, go out\n"
-	  "and clash, and changes nothing. Exits 4 while conflicts wait.\n" },
+	  "and clash, and changes nothing. Exits 4 while conflicts wait. SSH host keys\n"
+	  "and logins are checked as for clone.\n" },
 	{ "conflicts", cmd_conflicts, true, "",
 	  "the conflicts a sync left, with both values",
 	  "Each conflict: the record, the field, and its value at the common ancestor, on\n"

@@ -25,6 +25,45 @@ static void progress(const char *stage, size_t done, size_t total, size_t bytes,
 	fflush(stderr);
 }
 
+/* An SSH host never seen: ask on the terminal (never when there is none:
+ * then --accept-host-key FINGERPRINT is the way). */
+static bool ask_host(const char *name, const char *type, const char *fingerprint, void *ctx)
+{
+	cli *c = ctx;
+	char answer[16];
+
+	if (!c->err_tty || !isatty(STDIN_FILENO))
+		return false;
+	fprintf(stderr, "\rThe host ");
+	cli_put(c, stderr, name, false);
+	fprintf(stderr, " is not in ~/.ssh/known_hosts.\nIts ");
+	cli_put(c, stderr, type, false);
+	fprintf(stderr, " key fingerprint is %s.\nAccept it and remember it? (yes/no) ", fingerprint);
+	fflush(stderr);
+	if (!fgets(answer, sizeof answer, stdin))
+		return false;
+	return !strcmp(answer, "yes\n") || !strcmp(answer, "y\n");
+}
+
+/* --accept-host-key FINGERPRINT (or =FINGERPRINT); 1 when argv[i] was it,
+ * 2 when it took the next argument too, -1 when the value is missing. */
+static int host_key_option(int argc, char **argv, int i, const char **fingerprint)
+{
+	static const char opt[] = "--accept-host-key";
+	size_t n = sizeof opt - 1;
+
+	if (strncmp(argv[i], opt, n))
+		return 0;
+	if (argv[i][n] == '=') {
+		*fingerprint = argv[i] + n + 1;
+		return 1;
+	}
+	if (argv[i][n] || i + 1 >= argc)
+		return -1;
+	*fingerprint = argv[i + 1];
+	return 2;
+}
+
 static void say(const char *line, void *ctx)
 {
 	cli *c = ctx;
@@ -64,17 +103,28 @@ int cmd_remote(cli *c, int argc, char **argv)
 
 int cmd_clone(cli *c, int argc, char **argv)
 {
-	const char *url, *dir;
+	const char *url = NULL, *dir = NULL;
 	char guess[1024];
 	cairn_error err;
+	cairn_net net = { progress, ask_host, NULL, NULL, c };
 	int rc;
 
-	if (argc < 2 || argc > 3)
-		return cli_fail(c, EXIT_USAGE, "cairn clone URL [DIR]");
-	url = argv[1];
-	if (argc == 3) {
-		dir = argv[2];
-	} else {
+	net.token = c->cfg.sync_token;
+	for (int i = 1; i < argc; i++) {
+		int took = host_key_option(argc, argv, i, &net.fingerprint);
+		if (took > 0)
+			i += took - 1;
+		else if (took == 0 && argv[i][0] != '-' && !url)
+			url = argv[i];
+		else if (took == 0 && argv[i][0] != '-' && !dir)
+			dir = argv[i];
+		else
+			return cli_fail(c, EXIT_USAGE, "cairn clone [--accept-host-key SHA256:...] URL "
+					"[DIR]");
+	}
+	if (!url)
+		return cli_fail(c, EXIT_USAGE, "cairn clone [--accept-host-key SHA256:...] URL [DIR]");
+	if (!dir) {
 		/* As git does: the last part of the URL, without ".git". */
 		const char *last = strrchr(url, '/') ? strrchr(url, '/') + 1 : url;
 		const char *colon = strrchr(last, ':');
@@ -87,7 +137,7 @@ int cmd_clone(cli *c, int argc, char **argv)
 		snprintf(guess, sizeof guess, "%.*s", (int)n, last);
 		dir = guess[0] ? guess : "workbook";
 	}
-	if (cairn_wb_clone(url, dir, progress, c, &err) != CAIRN_OK)
+	if (cairn_wb_clone(url, dir, &net, &err) != CAIRN_OK)
 		return cli_error(c, &err);
 	c->dir = dir;
 	if ((rc = cli_open_workbook(c)) != EXIT_DONE)
@@ -99,18 +149,23 @@ int cmd_clone(cli *c, int argc, char **argv)
 
 int cmd_sync(cli *c, int argc, char **argv)
 {
-	cairn_sync_options o = { NULL, false, progress, say, c };
+	cairn_sync_options o = { NULL, false, progress, say, c, ask_host, NULL, NULL };
 	cairn_sync_report r;
 	cairn_error err;
 	cairn_status st;
 
+	o.token = c->cfg.sync_token;
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--dry-run") || !strcmp(argv[i], "-n"))
+		int took = host_key_option(argc, argv, i, &o.fingerprint);
+		if (took > 0)
+			i += took - 1;
+		else if (took == 0 && (!strcmp(argv[i], "--dry-run") || !strcmp(argv[i], "-n")))
 			o.dry_run = true;
-		else if (argv[i][0] != '-' && !o.remote)
+		else if (took == 0 && argv[i][0] != '-' && !o.remote)
 			o.remote = argv[i];
 		else
-			return cli_fail(c, EXIT_USAGE, "cairn sync [--dry-run] [REMOTE]");
+			return cli_fail(c, EXIT_USAGE, "cairn sync [--dry-run] [--accept-host-key "
+					"SHA256:...] [REMOTE]");
 	}
 	st = cairn_wb_sync(c->wb, &o, &r, &err);
 	if (st != CAIRN_OK && st != CAIRN_ECONFLICT)

@@ -178,6 +178,7 @@ struct app {
 	char prompt_key[CAIRN_KEY_MAX + 8];    /* "" when no field prompt is open */
 	char prompt_ref[160];
 	char *prompt_text;
+	char prompt_context[512];       /* shown above a prompt ("" none) */
 };
 
 extern volatile sig_atomic_t tui_hangup;

@@ -14,6 +14,8 @@
  *   date_format = dd/mm/yyyy
  *   [keys]
  *   down = j Down         (see cairn(1) for the actions and key names)
+ *   [sync]
+ *   token = ...           (https; the file should then be private, 0600)
  *
  * The workbook's settings are the tracked file cairn.ini at its top:
  *
@@ -41,6 +43,7 @@ typedef struct cairn_config {
 	char *user_name;        /* NULL when not set */
 	char *user_email;
 	char *date_format;      /* NULL: the workbook's, else dd/mm/yyyy */
+	char *sync_token;       /* [sync] token: https password ($CAIRN_TOKEN wins) */
 	/* [keys]: "action = key key ..." lines as written, for the terminal
 	 * interface to check against its actions (the core knows none). */
 	struct cairn_binding {

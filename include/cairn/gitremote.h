@@ -5,7 +5,13 @@
  * what was tried: libgit2 would otherwise call it again after every
  * failure, for ever.  A push the server refuses is reported however
  * libgit2 says it (a non-fast-forward error, or only through the
- * push_update_reference callback while git_remote_push returns 0). */
+ * push_update_reference callback while git_remote_push returns 0).
+ *
+ * An SSH server's key is checked against ~/.ssh/known_hosts: a known key
+ * goes on; a host never seen is shown with its SHA-256 fingerprint and
+ * refused unless the user accepts it (net->accept_host asks, or
+ * net->fingerprint names the key to accept), and is then remembered; a
+ * changed or revoked key is always refused. */
 #ifndef CAIRN_GITREMOTE_H
 #define CAIRN_GITREMOTE_H
 
@@ -18,6 +24,20 @@
 /* stage: "receiving", "resolving", "sending"; done of total objects. */
 typedef void (*cairn_progress_fn)(const char *stage, size_t done, size_t total, size_t bytes,
 				  void *ctx);
+
+/* An SSH host never seen: true accepts its key (and remembers it).
+ * name is as known_hosts writes it ("[host]:port"). */
+typedef bool (*cairn_hostkey_fn)(const char *name, const char *type, const char *fingerprint,
+				 void *ctx);
+
+/* What a fetch, push or clone tells and asks; every field may be NULL. */
+typedef struct cairn_net {
+	cairn_progress_fn progress;
+	cairn_hostkey_fn accept_host;
+	const char *fingerprint;        /* "SHA256:...": accept that unknown host key */
+	const char *token;              /* https password or token ($CAIRN_TOKEN wins) */
+	void *ctx;
+} cairn_net;
 
 cairn_status cairn_git_remote_add(cairn_git *git, const char *name, const char *url,
 				  cairn_error *err);
@@ -32,15 +52,15 @@ cairn_status cairn_git_default_remote(cairn_git *git, const char *name, char *ou
 
 /* Fetch the remote's branches; *theirs is its commit of our branch ("" when
  * it has none yet). */
-cairn_status cairn_git_fetch(cairn_git *git, const char *remote, cairn_progress_fn progress,
-			     void *ctx, cairn_oid *theirs, cairn_error *err);
+cairn_status cairn_git_fetch(cairn_git *git, const char *remote, const cairn_net *net,
+			     cairn_oid *theirs, cairn_error *err);
 /* Push our branch; *rejected when someone pushed first (fetch, merge and
  * push again).  Sets the branch's upstream on success. */
-cairn_status cairn_git_push(cairn_git *git, const char *remote, cairn_progress_fn progress,
-			    void *ctx, bool *rejected, cairn_error *err);
+cairn_status cairn_git_push(cairn_git *git, const char *remote, const cairn_net *net,
+			    bool *rejected, cairn_error *err);
 /* Clone url into dir (a new folder) with its branch checked out. */
-cairn_status cairn_git_clone(const char *url, const char *dir, cairn_progress_fn progress,
-			     void *ctx, cairn_error *err);
+cairn_status cairn_git_clone(const char *url, const char *dir, const cairn_net *net,
+			     cairn_error *err);
 
 /* Make plain git merge record files field by field too: cairn's merge
  * driver ("PROGRAM merge-file %O %A %B %P") in the repository's own config,

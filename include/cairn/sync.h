@@ -24,6 +24,9 @@ typedef struct cairn_sync_options {
 	cairn_progress_fn progress;
 	void (*say)(const char *line, void *ctx);       /* what comes in, goes out, clashes */
 	void *ctx;
+	cairn_hostkey_fn accept_host;   /* an SSH host never seen (see gitremote.h) */
+	const char *fingerprint;        /* or accept it when its key is this one */
+	const char *token;              /* https token when $CAIRN_TOKEN is not set */
 } cairn_sync_options;
 
 typedef struct cairn_sync_report {
@@ -71,7 +74,7 @@ cairn_status cairn_merge_texts(const char *path, const char *base, size_t blen, 
 			       size_t *conflicts, cairn_error *err);
 
 /* Clone url into dir and open it as a workbook (the index is built). */
-cairn_status cairn_wb_clone(const char *url, const char *dir, cairn_progress_fn progress, void *ctx,
+cairn_status cairn_wb_clone(const char *url, const char *dir, const cairn_net *net,
 			    cairn_error *err);
 
 #endif
