@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cairn/blame.h"
 #include "cairn/buf.h"
 #include "cairn/fs.h"
 #include "cairn/merge.h"
@@ -164,6 +165,60 @@ static cairn_status add_clash(plan *p, const char *path, const char *field, cons
 	    (st = cset(&p->conflicts, i, "theirs", t, err)))
 		return st;
 	return resolved ? cset(&p->conflicts, i, "resolved", resolved, err) : CAIRN_OK;
+}
+
+/* Who set each side's value of every clash, and when: one history walk
+ * per side (base..ours, base..theirs, and before base for the base). */
+static cairn_status annotate_side(cairn_wb *wb, cairn_record *cr, size_t n, const char *side,
+				  const cairn_oid *from, const cairn_oid *hide, cairn_error *err)
+{
+	cairn_blame *q = calloc(n ? n : 1, sizeof *q);
+	size_t *which = calloc(n ? n : 1, sizeof *which), nq = 0;
+	cairn_status st = CAIRN_OK;
+	char key[32];
+
+	if (!q || !which) {
+		free(q);
+		free(which);
+		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+	}
+	for (size_t i = 1; i <= n; i++) {
+		const char *f = cget(cr, i, "field");
+		/* Nothing to credit for a value that is not there at the base. */
+		if (!strcmp(side, "base") && !cget(cr, i, "base"))
+			continue;
+		q[nq].path = cget(cr, i, "path");
+		q[nq].field = f && strcmp(f, "-") ? f : "";
+		which[nq++] = i;
+	}
+	if (nq)
+		st = cairn_git_blame(wb->git, from, hide, q, nq, err);
+	for (size_t k = 0; k < nq && st == CAIRN_OK; k++) {
+		char who[600];
+		if (!q[k].commit.hex[0])
+			continue;
+		cairn_blame_who_when(&q[k], who, sizeof who);
+		snprintf(key, sizeof key, "%s_by", side);
+		if ((st = cset(cr, which[k], key, who, err)))
+			break;
+		snprintf(key, sizeof key, "%s_commit", side);
+		st = cset(cr, which[k], key, q[k].commit.hex, err);
+	}
+	cairn_blame_done(q, nq);
+	free(q);
+	free(which);
+	return st;
+}
+
+static cairn_status annotate(cairn_wb *wb, plan *p, const cairn_oid *base, const cairn_oid *ours,
+			     const cairn_oid *theirs, cairn_error *err)
+{
+	cairn_status st;
+
+	if ((st = annotate_side(wb, &p->conflicts, p->nconflicts, "ours", ours, base, err)) ||
+	    (st = annotate_side(wb, &p->conflicts, p->nconflicts, "theirs", theirs, base, err)))
+		return st;
+	return annotate_side(wb, &p->conflicts, p->nconflicts, "base", base, NULL, err);
 }
 
 /* Read a record at path in commit (NULL when absent); *bad when the file is
@@ -480,6 +535,8 @@ static cairn_status sync_once(cairn_wb *wb, const cairn_sync_options *o, cairn_s
 		r->merged = p.merged;
 		if (p.nconflicts) {
 			r->conflicts = p.nconflicts;
+			if ((st = annotate(wb, &p, &base, &ours, &theirs, err)))
+				goto done;
 			if (!o->dry_run && (st = save_conflicts(wb, &p.conflicts, err)))
 				goto done;
 			st = cairn_fail(err, CAIRN_ECONFLICT,
@@ -593,6 +650,9 @@ cairn_status cairn_wb_conflicts(cairn_wb *wb, cairn_conflict_fn fn, void *ctx, s
 		c.ours = cget(&r, i, "ours");
 		c.theirs = cget(&r, i, "theirs");
 		c.resolved = cget(&r, i, "resolved");
+		c.base_by = cget(&r, i, "base_by");
+		c.ours_by = cget(&r, i, "ours_by");
+		c.theirs_by = cget(&r, i, "theirs_by");
 		(*n)++;
 		if (fn)
 			st = fn(&c, ctx, err);

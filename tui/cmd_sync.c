@@ -182,13 +182,18 @@ int cmd_sync(cli *c, int argc, char **argv)
 	return EXIT_DONE;
 }
 
-static void show_value(cli *c, const char *label, const char *v)
+static void show_value(cli *c, const char *label, const char *v, const char *by)
 {
 	printf("    %-8s ", label);
 	if (!v)
 		printf("(absent)\n");
 	else {
 		cli_put(c, stdout, v, true);
+		printf("\n");
+	}
+	if (by) {
+		printf("             %s ", v ? "set by" : "removed by");
+		cli_put(c, stdout, by, false);
 		printf("\n");
 	}
 }
@@ -201,11 +206,11 @@ static cairn_status print_conflict(const cairn_conflict *k, void *ctx, cairn_err
 	printf("%s", *k->field ? " " : " (the whole record)");
 	cli_put(c, stdout, k->field, false);
 	printf("%s\n", k->resolved ? "  [resolved]" : "");
-	show_value(c, "base", k->base);
-	show_value(c, "ours", k->ours);
-	show_value(c, "theirs", k->theirs);
+	show_value(c, "base", k->base, k->base_by);
+	show_value(c, "ours", k->ours, k->ours_by);
+	show_value(c, "theirs", k->theirs, k->theirs_by);
 	if (k->resolved)
-		show_value(c, "chosen", k->resolved);
+		show_value(c, "chosen", k->resolved, NULL);
 	return CAIRN_OK;
 }
 

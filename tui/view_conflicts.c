@@ -7,18 +7,22 @@
 #include "cairn/sync.h"
 #include "tui.h"
 
-static void value_line(lines *out, const char *label, const char *v)
+/* A side's value, then who set it and when (from history). */
+static void value_line(lines *out, const char *label, const char *v, const char *by)
 {
 	char shown[200];
 	size_t n;
 
 	if (!v) {
 		lines_add(out, LS_DIM, NULL, "      %-7s (absent)", label);
-		return;
+	} else {
+		n = strcspn(v, "\n");
+		snprintf(shown, sizeof shown, "%.*s%s", (int)(n < 150 ? n : 150), v,
+			 v[n] ? " [...]" : "");
+		lines_add(out, LS_TEXT, NULL, "      %-7s %s", label, shown);
 	}
-	n = strcspn(v, "\n");
-	snprintf(shown, sizeof shown, "%.*s%s", (int)(n < 150 ? n : 150), v, v[n] ? " [...]" : "");
-	lines_add(out, LS_TEXT, NULL, "      %-7s %s", label, shown);
+	if (by)
+		lines_add(out, LS_DIM, NULL, "              %s %s", v ? "by" : "removed by", by);
 }
 
 static cairn_status add_conflict(const cairn_conflict *c, void *ctx, cairn_error *err)
@@ -31,11 +35,11 @@ static cairn_status add_conflict(const cairn_conflict *c, void *ctx, cairn_error
 	snprintf(target, sizeof target, "%s\t%s", c->record, c->field);
 	lines_add(out, c->resolved ? LS_GOOD : LS_ALERT, target, "%s %s%s", c->record,
 		  *c->field ? c->field : "(the whole record)", c->resolved ? "  [settled]" : "");
-	value_line(out, "base", c->base);
-	value_line(out, "ours", c->ours);
-	value_line(out, "theirs", c->theirs);
+	value_line(out, "base", c->base, c->base_by);
+	value_line(out, "ours", c->ours, c->ours_by);
+	value_line(out, "theirs", c->theirs, c->theirs_by);
 	if (c->resolved)
-		value_line(out, "chosen", *c->field ? c->resolved : c->resolved);
+		value_line(out, "chosen", c->resolved, NULL);
 	return CAIRN_OK;
 }
 

@@ -50,6 +50,9 @@ typedef struct cairn_conflict {
 	const char *field;              /* "" for the whole record */
 	const char *base, *ours, *theirs;       /* NULL: absent on that side */
 	const char *resolved;           /* NULL until resolved; "" a removal */
+	/* Who set each side's value and when ("Name <email>, 2026-11-30
+	 * 14:05 +0100"), NULL when history does not say. */
+	const char *base_by, *ours_by, *theirs_by;
 } cairn_conflict;
 typedef cairn_status (*cairn_conflict_fn)(const cairn_conflict *c, void *ctx, cairn_error *err);
 cairn_status cairn_wb_conflicts(cairn_wb *wb, cairn_conflict_fn fn, void *ctx, size_t *n,

@@ -53,7 +53,9 @@ is "$(git -C "$a" status --porcelain)" "" "git status is clean after a sync"
 ok_cmd "the index agrees with the records" "$CAIRN" -C "$a" check
 
 # The same field changed on both sides: a conflict; nothing is lost or pushed.
-"$CAIRN" -C "$a" set milestone/M4 deadline=01/05/2016 >/dev/null
+# Each side keeps who set its value and when.
+printf '[user]\nname = Anna Other\nemail = anna@example.org\n' > "$TMP/anna.cfg"
+CAIRN_CONFIG="$TMP/anna.cfg" "$CAIRN" -C "$a" set milestone/M4 deadline=01/05/2016 >/dev/null
 "$CAIRN" -C "$b" set milestone/M4 deadline=02/05/2016 >/dev/null
 "$CAIRN" -C "$a" sync >/dev/null
 before=$(git -C "$shared" rev-parse main)
@@ -67,6 +69,10 @@ is "$rc" 4 "cairn conflicts exits 4 while any wait"
 like "$out" "base +2016-04-30" "and keeps the base"
 like "$out" "ours +2016-05-02" "ours"
 like "$out" "theirs +2016-05-01" "and theirs"
+after() { printf '%s\n' "$out" | grep -A1 -E "^ +$1 " | tail -1; }
+like "$(after theirs)" "^ +set by Anna Other <anna@example.org>, [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} [-+][0-9]{4}$" "with who set theirs, and when"
+like "$(after ours)" "^ +set by Test Person <test@example.org>, " "and who set ours"
+like "$(after base)" "^ +set by " "and who set the base"
 ok_cmd "the workbook stays usable: other edits are saved" "$CAIRN" -C "$b" set task/T3 status=active
 run "$CAIRN" -C "$b" resolve milestone/M4 deadline --value 03/05/2016
 is "$rc" 0 "resolve with a value of our own"
