@@ -477,13 +477,74 @@ static cairn_status follow(cairn_wb *wb, const cairn_oid *from, const cairn_oid 
 	cairn_git_deltas_free(d, n);
 	if (st == CAIRN_OK)
 		st = wb_catch_up(wb, false, err);
+	/* So that `git status`, and the next sync's look for hand edits, see
+	 * the files as HEAD has them; a git holding its index longer only
+	 * delays this to when the workbook is closed. */
+	if (st == CAIRN_OK) {
+		cairn_error later;
+		(void)wb_git_index_catch_up(wb, &later);
+	}
+	return st;
+}
+
+/* Merge theirs into ours (HEAD) from their merge base, with the decisions
+ * in old: a merge commit with both parents (*ours moves to it), or the
+ * clashes saved with `merging` naming theirs, and CAIRN_ECONFLICT.  what
+ * names where theirs came from, for messages. */
+static cairn_status merge_into_head(cairn_wb *wb, const char *what, const cairn_sync_options *o,
+				    cairn_sync_report *r, cairn_oid *ours, const cairn_oid *theirs,
+				    const cairn_record *old, plan *p, cairn_error *err)
+{
+	cairn_oid base, merged;
+	cairn_identity who;
+	cairn_git_author a;
+	char msg[512];
+	cairn_status st;
+
+	if ((st = cairn_git_merge_base(wb->git, ours, theirs, &base, err)))
+		return st;
+	if (!base.hex[0])
+		return cairn_fail(err, CAIRN_EINPUT, "%s holds an unrelated history (no commit in "
+				  "common): was it made by another `cairn init`?", what);
+	if ((st = wb_check_incoming(wb, what, &base, theirs, err)) ||
+	    (st = plan_merge(wb, &base, ours, theirs, old, o, p, err)))
+		return st;
+	r->incoming = p->incoming;
+	r->merged = p->merged;
+	if (p->nconflicts) {
+		r->conflicts = p->nconflicts;
+		if (!o->dry_run &&
+		    ((st = annotate(wb, p, &base, ours, theirs, err)) ||
+		     (st = cairn_record_set(&p->conflicts, "merging", theirs->hex, err)) ||
+		     (st = cairn_record_set(&p->conflicts, "merging_from", what, err)) ||
+		     (st = save_conflicts(wb, &p->conflicts, err))))
+			return st;
+		return cairn_fail(err, CAIRN_ECONFLICT,
+				  "%zu conflict%s wait%s: `cairn conflicts` lists them, `cairn "
+				  "resolve` settles them; nothing was pushed",
+				  p->nconflicts, p->nconflicts == 1 ? "" : "s",
+				  p->nconflicts == 1 ? "s" : "");
+	}
+	if (o->dry_run)
+		return CAIRN_OK;
+	snprintf(msg, sizeof msg, "Merge %s: %zu record%s from both sides", what, p->merged,
+		 p->merged == 1 ? "" : "s");
+	if ((st = wb_identity(wb, &who, err)))
+		return st;
+	a = (cairn_git_author){ who.name, who.email, 0, 0 };
+	st = cairn_git_commit_merge(wb->git, ours, theirs, p->v, p->n, &a, msg, &merged, err);
+	wb_identity_done(&who);
+	if (st == CAIRN_OK)
+		st = follow(wb, ours, &merged, err);
+	if (st == CAIRN_OK)
+		*ours = merged;
 	return st;
 }
 
 static cairn_status sync_once(cairn_wb *wb, const cairn_sync_options *o, cairn_sync_report *r,
 			      bool *again, cairn_error *err)
 {
-	cairn_oid ours, theirs, base, merged;
+	cairn_oid ours, theirs, base;
 	cairn_record old;
 	plan p;
 	cairn_status st;
@@ -523,47 +584,9 @@ static cairn_status sync_once(cairn_wb *wb, const cairn_sync_options *o, cairn_s
 			ours = theirs;
 		}
 	} else {
-		if (!base.hex[0]) {
-			st = cairn_fail(err, CAIRN_EINPUT, "%s holds an unrelated history (no commit in "
-					"common): was it made by another `cairn init`?", r->remote);
+		st = merge_into_head(wb, r->remote, o, r, &ours, &theirs, &old, &p, err);
+		if (st != CAIRN_OK)
 			goto done;
-		}
-		if ((st = wb_check_incoming(wb, r->remote, &base, &theirs, err)) ||
-		    (st = plan_merge(wb, &base, &ours, &theirs, &old, o, &p, err)))
-			goto done;
-		r->incoming = p.incoming;
-		r->merged = p.merged;
-		if (p.nconflicts) {
-			r->conflicts = p.nconflicts;
-			if ((st = annotate(wb, &p, &base, &ours, &theirs, err)))
-				goto done;
-			if (!o->dry_run && (st = save_conflicts(wb, &p.conflicts, err)))
-				goto done;
-			st = cairn_fail(err, CAIRN_ECONFLICT,
-					"%zu conflict%s wait%s: `cairn conflicts` lists them, `cairn "
-					"resolve` settles them; nothing was pushed",
-					p.nconflicts, p.nconflicts == 1 ? "" : "s",
-					p.nconflicts == 1 ? "s" : "");
-			goto done;
-		}
-		if (!o->dry_run) {
-			cairn_identity who;
-			cairn_git_author a;
-			char msg[512];
-			snprintf(msg, sizeof msg, "Merge %s: %zu record%s from both sides", r->remote,
-				 p.merged, p.merged == 1 ? "" : "s");
-			if ((st = wb_identity(wb, &who, err)))
-				goto done;
-			a = (cairn_git_author){ who.name, who.email, 0, 0 };
-			st = cairn_git_commit_merge(wb->git, &ours, &theirs, p.v, p.n, &a, msg, &merged,
-						    err);
-			wb_identity_done(&who);
-			if (st == CAIRN_OK)
-				st = follow(wb, &ours, &merged, err);
-			if (st != CAIRN_OK)
-				goto done;
-			ours = merged;
-		}
 	}
 	/* No clash is left: the conflicts file has done its work. */
 	if (!o->dry_run && (st = save_conflicts(wb, &p.conflicts, err)))
@@ -704,8 +727,47 @@ static cairn_status normalize(cairn_wb *wb, const char *path, const char *field,
 	return (*out = strdup(value)) ? CAIRN_OK : cairn_fail(err, CAIRN_ENOMEM, "out of memory");
 }
 
+/* Every clash is settled: the merge they held is committed now (the next
+ * sync pushes it); *left says how many a new merge raised instead. */
+static cairn_status finish_merge(cairn_wb *wb, const cairn_record *decided, size_t *left,
+				 cairn_error *err)
+{
+	const char *m = cairn_record_get(decided, "merging"), *from;
+	cairn_sync_options quiet;
+	cairn_sync_report r;
+	cairn_oid ours, theirs;
+	plan p;
+	bool done = false;
+	cairn_status st;
+
+	if (!m || strlen(m) != 40)
+		return CAIRN_OK;        /* a merge a sync will do again */
+	snprintf(theirs.hex, sizeof theirs.hex, "%s", m);
+	if ((st = cairn_git_head(wb->git, &ours, err)) ||
+	    (st = cairn_git_is_ancestor(wb->git, &theirs, &ours, &done, err)))
+		return st;
+	if (done)
+		return save_conflicts(wb, &(cairn_record){ 0 }, err);
+	memset(&quiet, 0, sizeof quiet);
+	memset(&r, 0, sizeof r);
+	memset(&p, 0, sizeof p);
+	cairn_record_init(&p.conflicts);
+	from = cairn_record_get(decided, "merging_from");
+	st = merge_into_head(wb, from ? from : "the settled conflicts", &quiet, &r, &ours, &theirs,
+			     decided, &p, err);
+	if (st == CAIRN_ECONFLICT) {
+		*left = p.nconflicts;
+		st = CAIRN_OK;
+	} else if (st == CAIRN_OK) {
+		st = save_conflicts(wb, &p.conflicts, err);
+	}
+	plan_done(&p);
+	return st;
+}
+
 cairn_status cairn_wb_resolve_conflict(cairn_wb *wb, const char *record, const char *field,
-				       const char *choice, const char *value, cairn_error *err)
+				       const char *choice, const char *value, size_t *left,
+				       cairn_error *err)
 {
 	cairn_index_hit hit;
 	cairn_ref ref;
@@ -757,6 +819,12 @@ cairn_status cairn_wb_resolve_conflict(cairn_wb *wb, const char *record, const c
 				"them)", record, *field ? " field " : "", field);
 	if (st == CAIRN_OK)
 		st = save_conflicts(wb, &r, err);
+	*left = 0;
+	for (size_t i = 1; i <= ccount(&r); i++)
+		if (!cget(&r, i, "resolved"))
+			(*left)++;
+	if (st == CAIRN_OK && !*left)
+		st = finish_merge(wb, &r, left, err);
 	cairn_record_done(&r);
 done:
 	wb_unlock(wb);

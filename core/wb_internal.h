@@ -42,6 +42,9 @@ cairn_status wb_check_incoming(cairn_wb *wb, const char *remote, const cairn_oid
 cairn_status wb_checkout_path(cairn_wb *wb, const cairn_oid *commit, const char *path,
 			      cairn_error *err);
 cairn_status wb_remember_path(cairn_wb *wb, const char *path);
+/* git's index takes the remembered paths as HEAD has them, now (under
+ * git's lock; CAIRN_EBUSY when git holds it longer than 2 s). */
+cairn_status wb_git_index_catch_up(cairn_wb *wb, cairn_error *err);
 /* git's index is in step with everything remembered. */
 void wb_forget_paths(cairn_wb *wb);
 void wb_warn(cairn_wb *wb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

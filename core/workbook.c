@@ -379,6 +379,33 @@ void wb_forget_paths(cairn_wb *wb)
 	wb->nsaved = 0;
 }
 
+cairn_status wb_git_index_catch_up(cairn_wb *wb, cairn_error *err)
+{
+	cairn_git_index_lock ilock = { NULL, NULL, NULL, NULL, false };
+	cairn_oid head;
+	cairn_status st;
+
+	if (!wb->nsaved)
+		return CAIRN_OK;
+	if ((st = wb_lock(wb, err)))
+		return st;
+	/* HEAD is read under git's lock: a git commit may land while we wait
+	 * for it. */
+	st = cairn_git_lock_index(wb->git, 2000, &ilock, err);
+	if (st == CAIRN_OK && (st = cairn_git_head(wb->git, &head, err)) != CAIRN_OK)
+		cairn_git_unlock_index(&ilock);
+	if (st == CAIRN_OK)
+		st = cairn_git_write_index_locked(&ilock, wb->git, &head,
+						  (const char *const *)wb->saved_paths, wb->nsaved,
+						  err);
+	if (st == CAIRN_OK) {
+		cairn_index_meta_set(wb->idx, "gitindex", head.hex, NULL);
+		wb_forget_paths(wb);
+	}
+	wb_unlock(wb);
+	return st;
+}
+
 void cairn_wb_close(cairn_wb *wb)
 {
 	if (!wb)
@@ -386,27 +413,10 @@ void cairn_wb_close(cairn_wb *wb)
 	if (wb->git && wb->nsaved) {
 		/* Files a save could not bring in step under git's lock, or that
 		 * an earlier, killed run left behind. */
-		cairn_git_index_lock ilock = { NULL, NULL, NULL, NULL, false };
 		cairn_error err;
-		cairn_oid head;
-		if (wb_lock(wb, &err) == CAIRN_OK) {
-			/* HEAD is read under git's lock: a git commit may land
-			 * while we wait for it. */
-			cairn_status st = cairn_git_lock_index(wb->git, 2000, &ilock, &err);
-			if (st == CAIRN_OK && (st = cairn_git_head(wb->git, &head, &err)) != CAIRN_OK)
-				cairn_git_unlock_index(&ilock);
-			if (st == CAIRN_OK)
-				st = cairn_git_write_index_locked(&ilock, wb->git, &head,
-								  (const char *const *)wb->saved_paths,
-								  wb->nsaved, &err);
-			if (st != CAIRN_OK)
-				wb_warn(wb, "git's index was not brought in step (%s); `git status` "
-					"may show saved records as changed until cairn runs again",
-					err.msg);
-			else
-				cairn_index_meta_set(wb->idx, "gitindex", head.hex, &err);
-			wb_unlock(wb);
-		}
+		if (wb_git_index_catch_up(wb, &err) != CAIRN_OK)
+			wb_warn(wb, "git's index was not brought in step (%s); `git status` "
+				"may show saved records as changed until cairn runs again", err.msg);
 	}
 	if (wb->git && wb->saved_any) {
 		cairn_error err;

@@ -233,6 +233,7 @@ int cmd_resolve(cli *c, int argc, char **argv)
 {
 	const char *record, *field = "", *choice = NULL, *value = NULL;
 	cairn_error err;
+	size_t left = 0;
 	int i = 2;
 
 	if (argc < 3)
@@ -255,9 +256,13 @@ int cmd_resolve(cli *c, int argc, char **argv)
 	}
 	if (!choice)
 		return cli_fail(c, EXIT_USAGE, "say which: --ours, --theirs or --value TEXT");
-	if (cairn_wb_resolve_conflict(c->wb, record, field, choice, value, &err) != CAIRN_OK)
+	if (cairn_wb_resolve_conflict(c->wb, record, field, choice, value, &left, &err) != CAIRN_OK)
 		return cli_error(c, &err);
-	printf("resolved; `cairn sync` merges and pushes\n");
+	if (left)
+		printf("resolved; %zu conflict%s still wait%s (cairn conflicts)\n", left,
+		       left == 1 ? "" : "s", left == 1 ? "s" : "");
+	else
+		printf("resolved; the merge is committed, and `cairn sync` pushes it\n");
 	return EXIT_DONE;
 }
 

@@ -61,6 +61,7 @@ static bool conflicts_act(app *a, void *state, tui_action act)
 	const line *sel = lines_selected(&a->stack[a->depth - 1].lines);
 	char record[512], *field;
 	cairn_error err;
+	size_t left = 0;
 
 	(void)state;
 	if (act != ACT_OURS && act != ACT_THEIRS)
@@ -73,11 +74,14 @@ static bool conflicts_act(app *a, void *state, tui_action act)
 		return true;
 	*field++ = '\0';
 	if (cairn_wb_resolve_conflict(a->wb, record, field, act == ACT_OURS ? "ours" : "theirs", NULL,
-				      &err) != CAIRN_OK)
+				      &left, &err) != CAIRN_OK)
 		app_message(a, true, "%s", err.msg);
+	else if (left)
+		app_message(a, false, "settled %s %s with %s; %zu still wait", record,
+			    *field ? field : "", act == ACT_OURS ? "ours" : "theirs", left);
 	else
-		app_message(a, false, "settled %s %s with %s; y syncs", record, *field ? field : "",
-			    act == ACT_OURS ? "ours" : "theirs");
+		app_message(a, false, "settled %s %s with %s: merge committed, y pushes it", record,
+			    *field ? field : "", act == ACT_OURS ? "ours" : "theirs");
 	app_rebuild(a);
 	return true;
 }

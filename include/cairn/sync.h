@@ -3,11 +3,13 @@
  * wait for a person (core/sync.c).
  *
  * Nothing is pushed over an unresolved conflict and nothing is lost: each
- * conflict keeps base, ours and theirs in .git/cairn-conflicts (never in the
- * index, which is only a cache); the workbook stays at our side and usable
- * meanwhile.  `cairn resolve` records a decision there; the next sync merges
- * again, applies the decisions whose values still match, and pushes the
- * merge, a commit with both parents. */
+ * conflict keeps base, ours and theirs, with who set each and when, in
+ * .git/cairn-conflicts (never in the index, which is only a cache); the
+ * workbook stays at our side and usable meanwhile.  `cairn resolve` records
+ * a decision there; once the last is settled the merge is committed with
+ * both parents, and the next sync pushes it.  (A sync that comes first
+ * merges again from what it fetches, applying the decisions whose values
+ * still match.) */
 #ifndef CAIRN_SYNC_H
 #define CAIRN_SYNC_H
 
@@ -59,9 +61,14 @@ cairn_status cairn_wb_conflicts(cairn_wb *wb, cairn_conflict_fn fn, void *ctx, s
 				cairn_error *err);
 
 /* Settle one: choice "ours", "theirs", or a value typed as for `set`
- * (field "" for a whole-record conflict takes only ours or theirs). */
+ * (field "" for a whole-record conflict takes only ours or theirs).
+ * *left: the clashes still waiting.  When none is left, the merge they
+ * held is committed (both parents) and the next sync pushes it; should our
+ * side have changed the same fields again meanwhile, that merge raises
+ * its own clashes, counted in *left. */
 cairn_status cairn_wb_resolve_conflict(cairn_wb *wb, const char *record, const char *field,
-				       const char *choice, const char *value, cairn_error *err);
+				       const char *choice, const char *value, size_t *left,
+				       cairn_error *err);
 
 /* Register cairn (program: its path) as git's merge driver for the record
  * folders, so that a plain `git pull` merges records field by field. */
