@@ -1,36 +1,207 @@
-/* What arrives from a remote is untrusted: every entry their side changes
- * is checked against an allow-list before anything is written (sync.c
- * calls wb_check_incoming before a fast-forward or a merge). */
+/* What arrives from a remote is untrusted.  Before sync.c fast-forwards or
+ * merges, every commit between our side and theirs is checked, and in each
+ * every tree that differs from the common ancestor's is read from its raw
+ * bytes (core/incoming_tree.c) and held to an allow-list: plain files and
+ * folders only, names of safe characters, no .git in any spelling, no two
+ * names that are one file on macOS or Windows, files under 1 MiB, records
+ * at their own path that parse.  Intermediate commits count: a reviewer's
+ * plain `git checkout` of one would write it. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
-#include "cairn/gitstore.h"
-#include "cairn/kinds.h"
+#include "cairn/config.h"
 #include "cairn/layout.h"
 #include "cairn/record.h"
+#include "cairn/sanitize.h"
+#include "git_internal.h"
+#include "incoming_tree.h"
 #include "wb_internal.h"
 
 #define INCOMING_FILE_MAX (1024u * 1024u)
+/* A folder of records holds a few hundred entries; this is thousands. */
+#define INCOMING_TREE_MAX (4u << 20)
+#define INCOMING_NAME_MAX CAIRN_ID_MAX
+/* evaluations/XX/TOOL/WHO: no record sits deeper than three folders. */
+#define INCOMING_DEPTH_MAX 3
+#define INCOMING_SHOWN_COLS 160
 
-/* A name of the work tree cairn will write: a record at its own path, or a
- * plain top-level file of safe ASCII (a README added with git). */
-static const char *path_problem(const char *path)
+/* ---- what was checked already: "OID PATH" of trees and files ---- */
+
+typedef struct seen {
+	char **slot;
+	size_t cap, n;
+} seen;
+
+static size_t seen_hash(const char *s)
+{
+	size_t h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static bool seen_has(const seen *s, const char *key)
+{
+	if (!s->cap)
+		return false;
+	for (size_t i = seen_hash(key) & (s->cap - 1); s->slot[i]; i = (i + 1) & (s->cap - 1))
+		if (!strcmp(s->slot[i], key))
+			return true;
+	return false;
+}
+
+/* false when out of memory (the key is then simply not remembered). */
+static bool seen_add(seen *s, const char *key)
+{
+	if (2 * (s->n + 1) > s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 256;
+		char **slot = calloc(cap, sizeof *slot);
+		if (!slot)
+			return false;
+		for (size_t i = 0; i < s->cap; i++) {
+			size_t j;
+			if (!s->slot[i])
+				continue;
+			for (j = seen_hash(s->slot[i]) & (cap - 1); slot[j]; j = (j + 1) & (cap - 1))
+				;
+			slot[j] = s->slot[i];
+		}
+		free(s->slot);
+		s->slot = slot;
+		s->cap = cap;
+	}
+	size_t i = seen_hash(key) & (s->cap - 1);
+	for (; s->slot[i]; i = (i + 1) & (s->cap - 1))
+		;
+	if (!(s->slot[i] = strdup(key)))
+		return false;
+	s->n++;
+	return true;
+}
+
+static void seen_done(seen *s)
+{
+	for (size_t i = 0; i < s->cap; i++)
+		free(s->slot[i]);
+	free(s->slot);
+}
+
+/* ---- the walk ---- */
+
+typedef struct check {
+	cairn_wb *wb;
+	git_repository *repo;
+	git_odb *odb;
+	seen done;
+	char dir[1024];                 /* folder being checked: "" or "milestones/4c/" */
+	/* The first problem: its path (sanitised) and why (static text or
+	 * why_buf). */
+	const char *why;
+	char why_buf[512];
+	char *shown;
+	cairn_error *err;
+} check;
+
+/* Note the problem with dir + name (why is static text or c->why_buf);
+ * CAIRN_EINPUT (CAIRN_ENOMEM when even that fails). */
+static cairn_status refuse(check *c, const char *name, const char *why)
+{
+	char path[1024];
+
+	snprintf(path, sizeof path, "%s%s", c->dir, name);
+	if (!path[0])
+		snprintf(path, sizeof path, "(the top folder)");
+	c->why = why;
+	free(c->shown);
+	/* The name is theirs: escapes and invisible characters become visible
+	 * text, and only ASCII reaches the terminal. */
+	if (!(c->shown = cairn_sanitize_cols(path, INCOMING_SHOWN_COLS, CAIRN_SAN_ASCII)))
+		return cairn_fail(c->err, CAIRN_ENOMEM, "out of memory");
+	return CAIRN_EINPUT;
+}
+
+static cairn_status no_memory(check *c)
+{
+	return cairn_fail(c->err, CAIRN_ENOMEM, "out of memory");
+}
+
+static bool windows_device(const char *name)
+{
+	static const char *const devices[] = { "con", "prn", "aux", "nul", NULL };
+	size_t stem = strcspn(name, ".");
+
+	for (size_t i = 0; devices[i]; i++)
+		if (stem == 3 && !strncasecmp(name, devices[i], 3))
+			return true;
+	/* COM1-COM9, LPT1-LPT9 */
+	return stem == 4 && (!strncasecmp(name, "com", 3) || !strncasecmp(name, "lpt", 3)) &&
+	       name[3] >= '1' && name[3] <= '9';
+}
+
+/* A name cairn would write: ASCII letters, digits, '.', '_', '-'; starting
+ * with a letter or digit (or .gitignore at the top). */
+static const char *name_problem(const char *name, bool at_top, bool folder)
+{
+	size_t len = strlen(name);
+
+	if (!len)
+		return "has an empty name";
+	if (len > INCOMING_NAME_MAX)
+		return "is a name longer than 64 bytes";
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		      *p == '.' || *p == '_' || *p == '-'))
+			return "holds a character cairn never writes in a name (only A-Z, a-z, 0-9, "
+			       "'.', '_', '-'): a slash, backslash, space, control or non-ASCII "
+			       "character";
+	if (!strcmp(name, ".") || !strcmp(name, ".."))
+		return "is \".\" or \"..\", a step out of its folder";
+	if (!strcasecmp(name, ".git"))
+		return "is .git, git's own folder, in some spelling";
+	if (!strcasecmp(name, ".gitmodules") || !strcasecmp(name, ".gitattributes"))
+		return "is a .gitmodules or .gitattributes file, which would change what git does";
+	if (name[0] == '.' && !(at_top && !folder && !strcmp(name, ".gitignore")))
+		return "is a hidden name (only .gitignore, at the top, comes in)";
+	if (name[0] == '-' || name[0] == '_')
+		return "does not start with a letter or a digit";
+	if (name[len - 1] == '.')
+		return "ends in '.', which Windows drops";
+	if (windows_device(name))
+		return "is a name Windows keeps for a device (CON, PRN, AUX, NUL, COM1-9, LPT1-9)";
+	return NULL;
+}
+
+/* Only "100644" and "40000", spelled as git spells them. */
+static const char *mode_problem(check *c, const char *mode)
+{
+	unsigned long m = strtoul(mode, NULL, 8);
+	const char *what;
+
+	if (!strcmp(mode, "100644") || !strcmp(mode, "40000"))
+		return NULL;
+	if (mode[0] == '0')
+		what = "a zero-padded mode (a tree made by hand)";
+	else if ((m & 0170000u) == 0120000u)
+		what = "a symbolic link, which could point outside the workbook";
+	else if ((m & 0170000u) == 0160000u)
+		what = "a submodule (a link to another repository)";
+	else if (m == 0100755u)
+		what = "an executable file";
+	else
+		what = "not a plain file (100644) or folder (40000)";
+	snprintf(c->why_buf, sizeof c->why_buf, "has mode %s: %s", mode, what);
+	return c->why_buf;
+}
+
+/* A record at its own path (KIND-FOLDER/XX/ID). */
+static const char *record_path_problem(const char *path)
 {
 	cairn_ref ref;
 	cairn_error err;
 	char canonical[CAIRN_PATH_MAX];
 
-	for (const unsigned char *p = (const unsigned char *)path; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		      *p == '.' || *p == '_' || *p == '-' || *p == '/'))
-			return "holds a character cairn never writes in a path (only A-Z, a-z, 0-9, "
-			       "'.', '_', '-')";
-	if (!strchr(path, '/')) {
-		if (path[0] == '.' && strcmp(path, ".gitignore"))
-			return "is a hidden file (.gitattributes, .gitmodules and the like can change "
-			       "what git does)";
-		return NULL;
-	}
 	if (cairn_path_ref(path, &ref, &err) != CAIRN_OK || ref.kind == CAIRN_KIND_NONE)
 		return "is not where a record lives (KIND-FOLDER/XX/ID)";
 	cairn_ref_path(&ref, canonical, sizeof canonical);
@@ -39,41 +210,316 @@ static const char *path_problem(const char *path)
 	return NULL;
 }
 
-/* Every file their side changes since from: a plain file (raw mode 100644),
- * a safe path, at most 1 MiB, and a record that parses. */
-cairn_status wb_check_incoming(cairn_wb *wb, const char *remote, const cairn_oid *from,
-				   const cairn_oid *to, cairn_error *err)
+static void count_warning(const char *message, void *ctx)
 {
-	cairn_git_delta *d = NULL;
-	size_t n = 0;
-	cairn_status st = cairn_git_diff(wb->git, from, to, &d, &n, err);
+	(void)message;
+	++*(int *)ctx;
+}
 
-	for (size_t i = 0; i < n && st == CAIRN_OK; i++) {
-		const char *why = path_problem(d[i].path);
-		char *data = NULL;
-		size_t len = 0;
-		cairn_record rec;
-		cairn_error perr;
-		if (!why && d[i].new_blob.hex[0] && d[i].new_mode != 0100644)
-			why = "is not a plain file (a link, a folder link or an executable)";
-		if (!why && d[i].new_blob.hex[0]) {
-			if ((st = cairn_git_read_blob(wb->git, &d[i].new_blob, &data, &len, err)))
-				break;
-			if (len > INCOMING_FILE_MAX)
-				why = "is larger than 1 MiB";
-			else if (strchr(d[i].path, '/') &&
-				 cairn_record_parse(&rec, data, len, d[i].path, &perr) != CAIRN_OK)
-				why = "is not a record cairn can read";
-			else if (strchr(d[i].path, '/'))
-				cairn_record_done(&rec);
-			free(data);
-		}
-		if (why)
-			st = cairn_fail(err, CAIRN_EINPUT, "%s: commit %.12s refused: %s %s; nothing was "
-					"changed here (ask who pushed it, or look with `git show %.12s`)",
-					remote, to->hex, d[i].path, why, to->hex);
+/* Why the text cannot be taken: cairn_error's message, sanitised. */
+static const char *unreadable(check *c, const char *what, const cairn_error *why)
+{
+	char *safe = cairn_sanitize_cols(why->msg, INCOMING_SHOWN_COLS, CAIRN_SAN_ASCII);
+
+	snprintf(c->why_buf, sizeof c->why_buf, "is not %s (%s)", what, safe ? safe : "?");
+	free(safe);
+	return c->why_buf;
+}
+
+/* The contents of a file: at most 1 MiB; cairn.ini settings cairn reads
+ * without a complaint; a record that parses. */
+static cairn_status check_file(check *c, const raw_entry *e, const char *path, bool at_top)
+{
+	size_t size = 0, len = 0;
+	git_object_t type = GIT_OBJECT_INVALID;
+	char *data = NULL;
+	const char *why = NULL;
+	cairn_oid blob;
+	cairn_error perr;
+	cairn_status st = CAIRN_OK;
+
+	if (git_odb_read_header(&size, &type, c->odb, &e->id) != 0)
+		return refuse(c, e->name, "points at a git object they did not send");
+	if (type != GIT_OBJECT_BLOB)
+		return refuse(c, e->name, "is marked a file but is not one");
+	if (size > INCOMING_FILE_MAX)
+		return refuse(c, e->name, "is larger than 1 MiB");
+	if (!at_top && (why = record_path_problem(path)))
+		return refuse(c, e->name, why);
+	if (!at_top || !strcmp(e->name, CAIRN_SETTINGS_FILE)) {
+		git_oid_tostr(blob.hex, sizeof blob.hex, &e->id);
+		if ((st = cairn_git_read_blob(c->wb->git, &blob, &data, &len, c->err)))
+			return st;
 	}
-	cairn_git_deltas_free(d, n);
+	if (!at_top) {
+		cairn_record rec;
+		if (cairn_record_parse(&rec, data, len, path, &perr) != CAIRN_OK)
+			why = unreadable(c, "a record cairn can read", &perr);
+		else
+			cairn_record_done(&rec);
+	} else if (data) {
+		cairn_settings s;
+		int warnings = 0;
+		if (cairn_settings_parse(data, path, &s, count_warning, &warnings, &perr) != CAIRN_OK)
+			why = unreadable(c, "settings cairn can read", &perr);
+		else if (warnings)
+			why = "is not settings cairn can read (lines it does not understand)";
+		cairn_settings_done(&s);
+	}
+	free(data);
+	return why ? refuse(c, e->name, why) : CAIRN_OK;
+}
+
+static cairn_status check_tree(check *c, const git_oid *id, const git_tree *base,
+			       const git_tree *ours, int depth);
+
+/* Names our side added since base (not in base): a name of theirs that
+ * differs from one of these only in case would become a second file next
+ * to it when the two are merged. */
+static cairn_status check_against_ours(check *c, const raw_entry *e, size_t n,
+				       const git_tree *base, const git_tree *ours)
+{
+	size_t m = ours ? git_tree_entrycount(ours) : 0;
+
+	for (size_t j = 0; j < m; j++) {
+		const char *mine = git_tree_entry_name(git_tree_entry_byindex(ours, j));
+		if (base && git_tree_entry_byname(base, mine))
+			continue;
+		for (size_t i = 0; i < n; i++) {
+			/* A name base holds was there before ours added its twin. */
+			if (strcasecmp(e[i].name, mine) || !strcmp(e[i].name, mine) ||
+			    (base && git_tree_entry_byname(base, e[i].name)))
+				continue;
+			char *safe = cairn_sanitize_cols(mine, INCOMING_SHOWN_COLS, CAIRN_SAN_ASCII);
+			snprintf(c->why_buf, sizeof c->why_buf, "differs only in case from \"%s\", "
+				 "which we added here (one file on macOS and Windows)",
+				 safe ? safe : "?");
+			free(safe);
+			return refuse(c, e[i].name, c->why_buf);
+		}
+	}
+	return CAIRN_OK;
+}
+
+/* The subtree of tree named name, if it is a folder there (NULL if not). */
+static git_tree *subtree(check *c, const git_tree *tree, const char *name)
+{
+	const git_tree_entry *te = tree ? git_tree_entry_byname(tree, name) : NULL;
+	git_tree *sub = NULL;
+
+	if (te && git_tree_entry_filemode_raw(te) == GIT_FILEMODE_TREE)
+		git_tree_lookup(&sub, c->repo, git_tree_entry_id(te));
+	return sub;
+}
+
+/* Entry e is base's entry of that name, same object and same mode (spelled
+ * as git spells it): base was taken before, and keeping it writes
+ * nothing. */
+static bool as_in_base(const raw_entry *e, const git_tree *base)
+{
+	const git_tree_entry *te = base ? git_tree_entry_byname(base, e->name) : NULL;
+
+	return te && e->mode[0] != '0' && git_oid_equal(git_tree_entry_id(te), &e->id) &&
+	       strtoul(e->mode, NULL, 8) == git_tree_entry_filemode_raw(te);
+}
+
+static cairn_status check_entries(check *c, const raw_entry *e, size_t n, const git_tree *base,
+				  const git_tree *ours, int depth)
+{
+	size_t keep = strlen(c->dir), bad, other;
+	const char *why;
+	cairn_status st = CAIRN_OK;
+
+	/* Names and modes first, so that a .git spelled twice is named for
+	 * what it is. */
+	for (size_t i = 0; i < n; i++) {
+		if (as_in_base(&e[i], base))
+			continue;
+		if (!e[i].name[0])
+			return refuse(c, "", "holds an entry with an empty name");
+		if ((why = name_problem(e[i].name, depth == 0, raw_entry_is_folder(&e[i]))) ||
+		    (why = mode_problem(c, e[i].mode)))
+			return refuse(c, e[i].name, why);
+	}
+	if ((why = raw_tree_order_problem(e, n, &bad, &other)) == raw_tree_no_memory)
+		return no_memory(c);
+	if (why)
+		return refuse(c, e[bad].name, why);
+	if (ours && (st = check_against_ours(c, e, n, base, ours)))
+		return st;
+	for (size_t i = 0; i < n && st == CAIRN_OK; i++) {
+		char key[GIT_OID_HEXSZ + 2 + sizeof c->dir];
+		if (as_in_base(&e[i], base))
+			continue;
+		snprintf(key, sizeof key, "%s %s%s", git_oid_tostr_s(&e[i].id), c->dir, e[i].name);
+		if (!raw_entry_is_folder(&e[i])) {
+			if (seen_has(&c->done, key))
+				continue;
+			if ((st = check_file(c, &e[i], key + GIT_OID_HEXSZ + 1, depth == 0)) == CAIRN_OK &&
+			    !seen_add(&c->done, key))
+				st = no_memory(c);
+			continue;
+		}
+		if (depth >= INCOMING_DEPTH_MAX)
+			return refuse(c, e[i].name, "is a folder deeper than any record sits");
+		git_tree *base_sub = subtree(c, base, e[i].name), *ours_sub = subtree(c, ours, e[i].name);
+		/* Where ours did not change the folder, base says it all. */
+		if (ours_sub && base_sub && git_oid_equal(git_tree_id(ours_sub), git_tree_id(base_sub))) {
+			git_tree_free(ours_sub);
+			ours_sub = NULL;
+		}
+		snprintf(c->dir + keep, sizeof c->dir - keep, "%s/", e[i].name);
+		st = check_tree(c, &e[i].id, base_sub, ours_sub, depth + 1);
+		if (st == CAIRN_OK)
+			c->dir[keep] = '\0';
+		git_tree_free(base_sub);
+		git_tree_free(ours_sub);
+	}
 	return st;
 }
 
+/* The tree id, a folder at c->dir (depth folders down), against base's and
+ * ours's folder at the same place (NULL where they have none). */
+static cairn_status check_tree(check *c, const git_oid *id, const git_tree *base,
+			       const git_tree *ours, int depth)
+{
+	char key[GIT_OID_HEXSZ + 2 + sizeof c->dir];
+	size_t size = 0, n = 0, keep = strlen(c->dir);
+	git_object_t type = GIT_OBJECT_INVALID;
+	git_odb_object *obj = NULL;
+	raw_entry *e = NULL;
+	const char *why;
+	cairn_status st;
+
+	snprintf(key, sizeof key, "%s %s", git_oid_tostr_s(id), c->dir);
+	if (seen_has(&c->done, key))
+		return CAIRN_OK;
+	/* Problems with the folder itself name it (its name ends dir). */
+	if (keep)
+		c->dir[keep - 1] = '\0';
+	if (git_odb_read_header(&size, &type, c->odb, id) != 0)
+		return refuse(c, "", "is a folder whose tree they did not send");
+	if (type != GIT_OBJECT_TREE)
+		return refuse(c, "", "is marked a folder but is not one");
+	if (size > INCOMING_TREE_MAX)
+		return refuse(c, "", "is a folder of more than 4 MiB of entries");
+	if (git_odb_read(&obj, c->odb, id) != 0)
+		return refuse(c, "", "is a folder whose tree cannot be read");
+	why = raw_tree_parse(git_odb_object_data(obj), git_odb_object_size(obj), &e, &n);
+	if (why == raw_tree_no_memory)
+		st = no_memory(c);
+	else if (why)
+		st = refuse(c, "", why);
+	else if (!n)
+		st = refuse(c, "", keep ? "is an empty folder" : "is a commit with no files at all");
+	else {
+		if (keep)
+			c->dir[keep - 1] = '/';
+		if ((st = check_entries(c, e, n, base, ours, depth)) == CAIRN_OK &&
+		    !seen_add(&c->done, key))
+			st = no_memory(c);
+	}
+	free(e);
+	git_odb_object_free(obj);
+	return st;
+}
+
+/* ---- the commits ---- */
+
+static git_tree *commit_tree(git_repository *repo, const cairn_oid *commit)
+{
+	git_oid id;
+	git_commit *cm = NULL;
+	git_tree *tree = NULL;
+
+	if (commit->hex[0] && git_oid_fromstr(&id, commit->hex) == 0 &&
+	    git_commit_lookup(&cm, repo, &id) == 0)
+		git_commit_tree(&tree, cm);
+	git_commit_free(cm);
+	return tree;
+}
+
+static cairn_status history_fail(const char *remote, const char *what, cairn_error *err)
+{
+	const git_error *e = git_error_last();
+	char *safe = cairn_sanitize_cols(e && e->message ? e->message : "no reason given",
+					 INCOMING_SHOWN_COLS, CAIRN_SAN_ASCII);
+	cairn_status st = cairn_fail(err, CAIRN_EINPUT, "%s: their commits refused: %s (%s); nothing "
+				     "was changed here", remote, what, safe ? safe : "?");
+	free(safe);
+	return st;
+}
+
+/* Every commit in from..to, oldest first, so that the first bad one is
+ * named. */
+static cairn_status check_commits(check *c, const char *remote, const cairn_oid *from,
+				  const cairn_oid *to, const git_tree *base, const git_tree *ours)
+{
+	git_revwalk *walk = NULL;
+	git_oid id;
+	cairn_status st = CAIRN_OK;
+	int rc = GIT_ITEROVER;
+
+	if (git_oid_fromstr(&id, to->hex) != 0 || git_revwalk_new(&walk, c->repo) != 0 ||
+	    git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) != 0 ||
+	    git_revwalk_push(walk, &id) != 0)
+		st = history_fail(remote, "their branch is not a commit", c->err);
+	else if (from->hex[0] &&
+		 (git_oid_fromstr(&id, from->hex) != 0 || git_revwalk_hide(walk, &id) != 0))
+		st = history_fail(remote, "our side cannot be read", c->err);
+	while (st == CAIRN_OK && (rc = git_revwalk_next(&id, walk)) == 0) {
+		git_commit *cm = NULL;
+		char hex[GIT_OID_HEXSZ + 1];
+		git_oid_tostr(hex, sizeof hex, &id);
+		if (git_commit_lookup(&cm, c->repo, &id) != 0) {
+			st = history_fail(remote, "a commit of theirs cannot be read", c->err);
+			break;
+		}
+		c->dir[0] = '\0';
+		st = check_tree(c, git_commit_tree_id(cm), base, ours, 0);
+		git_commit_free(cm);
+		if (st == CAIRN_EINPUT && c->why)
+			st = cairn_fail(c->err, CAIRN_EINPUT, "%s: commit %.12s refused: \"%s\" %s; "
+					"nothing was changed here (ask who pushed it, or look with "
+					"`git show %.12s`)", remote, hex, c->shown, c->why, hex);
+	}
+	if (st == CAIRN_OK && rc != GIT_ITEROVER)
+		st = history_fail(remote, "their history cannot be walked", c->err);
+	git_revwalk_free(walk);
+	return st;
+}
+
+cairn_status wb_check_incoming(cairn_wb *wb, const char *remote, const cairn_oid *from,
+			       const cairn_oid *to, cairn_error *err)
+{
+	check c;
+	cairn_oid head;
+	git_tree *base = NULL, *ours = NULL;
+	cairn_status st;
+
+	memset(&c, 0, sizeof c);
+	c.wb = wb;
+	c.err = err;
+	if (!(c.repo = cairn_git_repository(wb->git, err)))
+		return err->code;
+	if (git_repository_odb(&c.odb, c.repo) != 0)
+		return history_fail(remote, "the object database cannot be opened", err);
+	if ((st = cairn_git_head(wb->git, &head, err)))
+		goto done;
+	base = commit_tree(c.repo, from);
+	/* In a merge, our own commits since base hold names too. */
+	if (strcmp(head.hex, from->hex))
+		ours = commit_tree(c.repo, &head);
+	if (from->hex[0] && !base) {
+		st = history_fail(remote, "the common commit cannot be read", err);
+		goto done;
+	}
+	st = check_commits(&c, remote, from, to, base, ours);
+done:
+	git_tree_free(base);
+	git_tree_free(ours);
+	git_odb_free(c.odb);
+	free(c.shown);
+	seen_done(&c.done);
+	return st;
+}
