@@ -1,6 +1,7 @@
 /* Remotes, fetch, push and clone (see include/cairn/gitremote.h). */
 #include "cairn/gitremote.h"
 
+#include <ftw.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #include "cairn/buf.h"
+#include "cairn/incoming.h"
 #include "cairn/knownhosts.h"
 #include "git_internal.h"
 
@@ -427,20 +429,60 @@ cairn_status cairn_git_default_remote(cairn_git *git, const char *name, char *ou
 
 /* ---- fetch, push, clone ---- */
 
+/* refs/remotes/REMOTE/BRANCH for the branch HEAD is on. */
+static bool tracking_ref(git_repository *repo, const char *remote, char *out, size_t n)
+{
+	char branch[256];
+
+	if (!branch_short(repo, branch, sizeof branch))
+		return false;
+	return (size_t)snprintf(out, n, "refs/remotes/%s/%s", remote, branch) < n;
+}
+
+cairn_status cairn_git_set_tracking(cairn_git *git, const char *remote, const cairn_oid *to,
+				    cairn_error *err)
+{
+	git_repository *repo = cairn_git_repository(git, err);
+	git_reference *ref = NULL;
+	char name[600];
+	git_oid id;
+	int rc;
+
+	if (!repo)
+		return err->code;
+	if (!tracking_ref(repo, remote, name, sizeof name))
+		return CAIRN_OK;
+	if (!to->hex[0]) {
+		rc = git_reference_remove(repo, name);
+		rc = rc == GIT_ENOTFOUND ? 0 : rc;
+	} else {
+		rc = git_oid_fromstr(&id, to->hex);
+		if (rc == 0)
+			rc = git_reference_create(&ref, repo, name, &id, 1, "cairn: refused fetch undone");
+		git_reference_free(ref);
+	}
+	return rc ? gfail(err, CAIRN_EIO, "cannot put back %s", name) : CAIRN_OK;
+}
+
 cairn_status cairn_git_fetch(cairn_git *git, const char *remote, const cairn_net *net,
-			     cairn_oid *theirs, cairn_error *err)
+			     cairn_oid *before, cairn_oid *theirs, cairn_error *err)
 {
 	git_repository *repo = cairn_git_repository(git, err);
 	git_fetch_options opts;
 	git_remote *r = NULL;
 	creds c;
-	char branch[256], ref[600];
+	char ref[600];
 	git_oid id;
 	cairn_status st = CAIRN_OK;
+	bool tracked;
 
 	theirs->hex[0] = '\0';
+	before->hex[0] = '\0';
 	if (!repo)
 		return err->code;
+	if ((tracked = tracking_ref(repo, remote, ref, sizeof ref)) &&
+	    git_reference_name_to_id(&id, repo, ref) == 0)
+		git_oid_tostr(before->hex, sizeof before->hex, &id);
 	if (git_remote_lookup(&r, repo, remote) != 0)
 		return cairn_fail(err, CAIRN_ENOTFOUND, "there is no remote '%s' (cairn remote add "
 				  "NAME URL)", remote);
@@ -451,11 +493,8 @@ cairn_status cairn_git_fetch(cairn_git *git, const char *remote, const cairn_net
 		st = network_fail(err, &c, "cannot fetch from", remote);
 		goto done;
 	}
-	if (branch_short(repo, branch, sizeof branch)) {
-		snprintf(ref, sizeof ref, "refs/remotes/%s/%s", remote, branch);
-		if (git_reference_name_to_id(&id, repo, ref) == 0)
-			git_oid_tostr(theirs->hex, sizeof theirs->hex, &id);
-	}
+	if (tracked && git_reference_name_to_id(&id, repo, ref) == 0)
+		git_oid_tostr(theirs->hex, sizeof theirs->hex, &id);
 done:
 	git_remote_free(r);
 	return st;
@@ -525,6 +564,41 @@ cairn_status cairn_git_push(cairn_git *git, const char *remote, const cairn_net 
 	return st;
 }
 
+/* nftw's visitor: remove what a refused clone left. */
+static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+/* Check out HEAD once every commit of it has passed the allow-list. */
+static cairn_status check_then_checkout(const char *url, const char *dir, cairn_error *err)
+{
+	cairn_git *git = NULL;
+	cairn_oid head, none = { "" };
+	git_repository *repo;
+	git_checkout_options co;
+	cairn_status st;
+
+	if ((st = cairn_git_open(dir, &git, err)))
+		return st;
+	if ((st = cairn_git_head(git, &head, err)) == CAIRN_OK &&
+	    (st = cairn_git_check_incoming(git, url, &none, &head, err)) == CAIRN_OK &&
+	    (repo = cairn_git_repository(git, err))) {
+		git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
+		co.checkout_strategy = GIT_CHECKOUT_FORCE;
+		if (git_checkout_head(repo, &co) != 0)
+			st = gfail(err, CAIRN_EIO, "cannot write the files of %s", url);
+	} else if (st == CAIRN_OK) {
+		st = err->code;
+	}
+	cairn_git_close(git);
+	return st;
+}
+
 cairn_status cairn_git_clone(const char *url, const char *dir, const cairn_net *net,
 			     cairn_error *err)
 {
@@ -532,12 +606,16 @@ cairn_status cairn_git_clone(const char *url, const char *dir, const cairn_net *
 	git_repository *repo = NULL;
 	creds c;
 	cairn_status st = CAIRN_OK;
+	struct stat sb;
+	bool existed = stat(dir, &sb) == 0;
 
 	if (git_libgit2_init() < 0)
 		return cairn_fail(err, CAIRN_EIO, "cannot start libgit2");
 	creds_init(&c, net, url);
 	git_clone_options_init(&opts, GIT_CLONE_OPTIONS_VERSION);
 	init_callbacks(&opts.fetch_opts.callbacks, &c);
+	/* Nothing is written to the work tree before the history is checked. */
+	opts.checkout_opts.checkout_strategy = GIT_CHECKOUT_NONE;
 	if (git_clone(&repo, url, dir, &opts) != 0) {
 		st = network_fail(err, &c, "cannot clone", url);
 	} else if (git_repository_head_unborn(repo) == 1) {
@@ -546,15 +624,11 @@ cairn_status cairn_git_clone(const char *url, const char *dir, const cairn_net *
 		 * workbook's is main: take main. */
 		git_reference *remote_main = NULL, *local = NULL;
 		git_object *target = NULL;
-		git_checkout_options co;
-		git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
-		co.checkout_strategy = GIT_CHECKOUT_SAFE;
 		if (git_reference_lookup(&remote_main, repo, "refs/remotes/origin/main") != 0 ||
 		    git_reference_peel(&target, remote_main, GIT_OBJECT_COMMIT) != 0 ||
 		    git_branch_create(&local, repo, "main", (const git_commit *)target, 0) != 0 ||
 		    git_branch_set_upstream(local, "origin/main") != 0 ||
-		    git_repository_set_head(repo, "refs/heads/main") != 0 ||
-		    git_checkout_head(repo, &co) != 0)
+		    git_repository_set_head(repo, "refs/heads/main") != 0)
 			st = gfail(err, CAIRN_EINPUT, "%s has no branch main to work on: is it a cairn "
 				   "workbook? (push one to it with `cairn sync` first)", url);
 		git_object_free(target);
@@ -562,6 +636,12 @@ cairn_status cairn_git_clone(const char *url, const char *dir, const cairn_net *
 		git_reference_free(remote_main);
 	}
 	git_repository_free(repo);
+	if (st == CAIRN_OK && (st = check_then_checkout(url, dir, err)) != CAIRN_OK) {
+		/* Refused: what the clone made goes, as if it never happened. */
+		nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+		if (existed)
+			mkdir(dir, 0755);
+	}
 	git_libgit2_shutdown();
 	return st;
 }

@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "cairn/config.h"
+#include "cairn/incoming.h"
 #include "cairn/layout.h"
 #include "cairn/record.h"
 #include "cairn/sanitize.h"
@@ -91,7 +92,7 @@ static void seen_done(seen *s)
 /* ---- the walk ---- */
 
 typedef struct check {
-	cairn_wb *wb;
+	cairn_git *git;
 	git_repository *repo;
 	git_odb *odb;
 	seen done;
@@ -248,7 +249,7 @@ static cairn_status check_file(check *c, const raw_entry *e, const char *path, b
 		return refuse(c, e->name, why);
 	if (!at_top || !strcmp(e->name, CAIRN_SETTINGS_FILE)) {
 		git_oid_tostr(blob.hex, sizeof blob.hex, &e->id);
-		if ((st = cairn_git_read_blob(c->wb->git, &blob, &data, &len, c->err)))
+		if ((st = cairn_git_read_blob(c->git, &blob, &data, &len, c->err)))
 			return st;
 	}
 	if (!at_top) {
@@ -492,19 +493,25 @@ static cairn_status check_commits(check *c, const char *remote, const cairn_oid 
 cairn_status wb_check_incoming(cairn_wb *wb, const char *remote, const cairn_oid *from,
 			       const cairn_oid *to, cairn_error *err)
 {
+	return cairn_git_check_incoming(wb->git, remote, from, to, err);
+}
+
+cairn_status cairn_git_check_incoming(cairn_git *git, const char *remote, const cairn_oid *from,
+				      const cairn_oid *to, cairn_error *err)
+{
 	check c;
 	cairn_oid head;
 	git_tree *base = NULL, *ours = NULL;
 	cairn_status st;
 
 	memset(&c, 0, sizeof c);
-	c.wb = wb;
+	c.git = git;
 	c.err = err;
-	if (!(c.repo = cairn_git_repository(wb->git, err)))
+	if (!(c.repo = cairn_git_repository(git, err)))
 		return err->code;
 	if (git_repository_odb(&c.odb, c.repo) != 0)
 		return history_fail(remote, "the object database cannot be opened", err);
-	if ((st = cairn_git_head(wb->git, &head, err)))
+	if ((st = cairn_git_head(git, &head, err)))
 		goto done;
 	base = commit_tree(c.repo, from);
 	/* In a merge, our own commits since base hold names too. */

@@ -33,8 +33,10 @@ bool cairn_id_part_valid(const char *id)
 
 static bool reserved_name(const char *id)
 {
+	/* Windows' device names, as core/incoming.c refuses them from peers. */
 	static const char *const names[] = { "con", "prn", "aux", "nul", "com1", "com2",
-		"com3", "com4", "lpt1", "lpt2", "lpt3", NULL };
+		"com3", "com4", "com5", "com6", "com7", "com8", "com9", "lpt1", "lpt2", "lpt3",
+		"lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9", NULL };
 	char stem[8];
 	size_t n = strcspn(id, ".");
 

@@ -493,7 +493,7 @@ static cairn_status follow(cairn_wb *wb, const cairn_oid *from, const cairn_oid 
  * names where theirs came from, for messages. */
 static cairn_status merge_into_head(cairn_wb *wb, const char *what, const cairn_sync_options *o,
 				    cairn_sync_report *r, cairn_oid *ours, const cairn_oid *theirs,
-				    const cairn_record *old, plan *p, cairn_error *err)
+				    const cairn_record *old, plan *p, bool *refused, cairn_error *err)
 {
 	cairn_oid base, merged;
 	cairn_identity who;
@@ -506,8 +506,11 @@ static cairn_status merge_into_head(cairn_wb *wb, const char *what, const cairn_
 	if (!base.hex[0])
 		return cairn_fail(err, CAIRN_EINPUT, "%s holds an unrelated history (no commit in "
 				  "common): was it made by another `cairn init`?", what);
-	if ((st = wb_check_incoming(wb, what, &base, theirs, err)) ||
-	    (st = plan_merge(wb, &base, ours, theirs, old, o, p, err)))
+	if ((st = wb_check_incoming(wb, what, &base, theirs, err))) {
+		*refused = true;
+		return st;
+	}
+	if ((st = plan_merge(wb, &base, ours, theirs, old, o, p, err)))
 		return st;
 	r->incoming = p->incoming;
 	r->merged = p->merged;
@@ -544,11 +547,11 @@ static cairn_status merge_into_head(cairn_wb *wb, const char *what, const cairn_
 static cairn_status sync_once(cairn_wb *wb, const cairn_sync_options *o, cairn_sync_report *r,
 			      bool *again, cairn_error *err)
 {
-	cairn_oid ours, theirs, base;
+	cairn_oid ours, theirs, base, before;
 	cairn_record old;
 	plan p;
 	cairn_status st;
-	bool rejected = false;
+	bool rejected = false, refused = false;
 	size_t ahead = 0, behind = 0;
 	bool upstream;
 	cairn_net net = { o->progress, o->accept_host, o->fingerprint, o->token, o->ctx };
@@ -558,7 +561,7 @@ static cairn_status sync_once(cairn_wb *wb, const cairn_sync_options *o, cairn_s
 	cairn_record_init(&p.conflicts);
 	if ((st = load_conflicts(wb, &old, err)))
 		return st;
-	if ((st = cairn_git_fetch(wb->git, r->remote, &net, &theirs, err)) ||
+	if ((st = cairn_git_fetch(wb->git, r->remote, &net, &before, &theirs, err)) ||
 	    (st = cairn_git_head(wb->git, &ours, err)))
 		goto done;
 	if (theirs.hex[0] && (st = cairn_git_merge_base(wb->git, &ours, &theirs, &base, err)))
@@ -568,8 +571,11 @@ static cairn_status sync_once(cairn_wb *wb, const cairn_sync_options *o, cairn_s
 	} else if (!strcmp(base.hex, ours.hex)) {
 		cairn_git_delta *d = NULL;
 		size_t n = 0;
-		if ((st = wb_check_incoming(wb, r->remote, &ours, &theirs, err)) ||
-		    (st = cairn_git_diff(wb->git, &ours, &theirs, &d, &n, err)))
+		if ((st = wb_check_incoming(wb, r->remote, &ours, &theirs, err))) {
+			refused = true;
+			goto done;
+		}
+		if ((st = cairn_git_diff(wb->git, &ours, &theirs, &d, &n, err)))
 			goto done;
 		r->incoming = n;
 		for (size_t i = 0; i < n; i++)
@@ -584,7 +590,7 @@ static cairn_status sync_once(cairn_wb *wb, const cairn_sync_options *o, cairn_s
 			ours = theirs;
 		}
 	} else {
-		st = merge_into_head(wb, r->remote, o, r, &ours, &theirs, &old, &p, err);
+		st = merge_into_head(wb, r->remote, o, r, &ours, &theirs, &old, &p, &refused, err);
 		if (st != CAIRN_OK)
 			goto done;
 	}
@@ -608,6 +614,10 @@ static cairn_status sync_once(cairn_wb *wb, const cairn_sync_options *o, cairn_s
 	else
 		r->pushed = true;
 done:
+	if (refused) {
+		cairn_error ignored;
+		(void)cairn_git_set_tracking(wb->git, r->remote, &before, &ignored);
+	}
 	plan_done(&p);
 	cairn_record_done(&old);
 	return st;
@@ -737,7 +747,7 @@ static cairn_status finish_merge(cairn_wb *wb, const cairn_record *decided, size
 	cairn_sync_report r;
 	cairn_oid ours, theirs;
 	plan p;
-	bool done = false;
+	bool done = false, refused = false;
 	cairn_status st;
 
 	if (!m || strlen(m) != 40)
@@ -754,7 +764,7 @@ static cairn_status finish_merge(cairn_wb *wb, const cairn_record *decided, size
 	cairn_record_init(&p.conflicts);
 	from = cairn_record_get(decided, "merging_from");
 	st = merge_into_head(wb, from ? from : "the settled conflicts", &quiet, &r, &ours, &theirs,
-			     decided, &p, err);
+			     decided, &p, &refused, err);
 	if (st == CAIRN_ECONFLICT) {
 		*left = p.nconflicts;
 		st = CAIRN_OK;

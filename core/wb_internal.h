@@ -34,8 +34,9 @@ void wb_unlock(cairn_wb *wb);
 cairn_status wb_catch_up(cairn_wb *wb, bool force_rebuild, cairn_error *err);
 /* Finish or undo a save a killed process left in the journal. */
 cairn_status wb_recover(cairn_wb *wb, cairn_error *err);
-/* Every file their side changes between from and to is safe to write
- * (core/incoming.c); else CAIRN_EINPUT naming the path and the reason. */
+/* cairn_git_check_incoming on the workbook's repository (every commit in
+ * from..to and each tree of it that differs from from's passes the
+ * allow-list: include/cairn/incoming.h). */
 cairn_status wb_check_incoming(cairn_wb *wb, const char *remote, const cairn_oid *from,
 			       const cairn_oid *to, cairn_error *err);
 /* Write the file for path as it is in commit (or remove it). */

@@ -59,7 +59,9 @@ int cli_fail(cli *c, int code, const char *fmt, ...)
 	}
 	fflush(stdout);
 	fputs("cairn: ", stderr);
-	cli_put(c, stderr, cairn_buf_str(&b), true);
+	/* One line: text from data (a value, a path from a remote) must not
+	 * start a line that looks like cairn's own. */
+	cli_put(c, stderr, cairn_buf_str(&b), false);
 	fputc('\n', stderr);
 	cairn_buf_done(&b);
 	return code;
@@ -75,7 +77,7 @@ void cli_warn(const char *message, void *ctx)
 	cli *c = ctx;
 	fflush(stdout);
 	fputs("cairn: ", stderr);
-	cli_put(c, stderr, message, true);
+	cli_put(c, stderr, message, false);
 	fputc('\n', stderr);
 }
 

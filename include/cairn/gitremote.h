@@ -51,9 +51,14 @@ cairn_status cairn_git_default_remote(cairn_git *git, const char *name, char *ou
 				      cairn_error *err);
 
 /* Fetch the remote's branches; *theirs is its commit of our branch ("" when
- * it has none yet). */
+ * it has none yet), *before what we held of it until now. */
 cairn_status cairn_git_fetch(cairn_git *git, const char *remote, const cairn_net *net,
-			     cairn_oid *theirs, cairn_error *err);
+			     cairn_oid *before, cairn_oid *theirs, cairn_error *err);
+/* Our copy of the remote's branch points at `to` again ("" removes it):
+ * a fetched commit that was refused is not left where a plain `git
+ * checkout origin/main` would write it. */
+cairn_status cairn_git_set_tracking(cairn_git *git, const char *remote, const cairn_oid *to,
+				    cairn_error *err);
 /* Push our branch; *rejected when someone pushed first (fetch, merge and
  * push again).  Sets the branch's upstream on success. */
 cairn_status cairn_git_push(cairn_git *git, const char *remote, const cairn_net *net,

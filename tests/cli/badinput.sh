@@ -69,4 +69,7 @@ like "$out" '\^\[\]0;owned\^G\^\[\[2J' "control characters are shown escaped"
 like "$out" '<U\+202E>' "a bidi override is shown as <U+202E>"
 run c ls person
 unlike "$out" $'\e' "no raw ESC in ls's output"
+run c show $'task/x\ncairn: all is well'
+is "$(printf '%s\n' "$err" | wc -l)" 1 "an error holding a line feed from input stays one line"
+like "$err" 'x\^Jcairn: all is well' "the line feed is shown escaped"
 done_testing

@@ -65,6 +65,9 @@ folder() { printf '%s\n' "$@" | mktree; }
 # its contents, git's config and hooks; and what sits next to it.
 wb_state() {
 	git -C "$a" rev-parse HEAD
+	# Our copy of their branch too: a refused commit is not left where a
+	# plain `git checkout origin/main` would write it.
+	git -C "$a" rev-parse refs/remotes/origin/main
 	(cd "$a" && find . \( -path ./.git -o -path ./.cairn \) -prune -o -printf '%p %y %m %l\n' |
 		LC_ALL=C sort)
 	(cd "$a" && find . \( -path ./.git -o -path ./.cairn \) -prune -o -type f -print0 |
@@ -133,6 +136,16 @@ hooks=$(folder "100755 $(printf '#!/bin/sh\ntouch %s\n' "$outside" | G hash-obje
 
 # -- made with plain git --
 hostile "a symlink record" "$LINK" "$m4" "rm $m4 && ln -s /etc/passwd $m4"
+# clone is held to the same list before it writes a file.
+run "$CAIRN" clone "$shared" "$TMP/cloned"
+[ "$rc" -ne 0 ] && pass "clone refuses it too" || fail "clone refuses it too" "$out"
+like "$err" "refused: .*$LINK" "saying why"
+[ ! -e "$TMP/cloned" ] && pass "and leaves no folder" || fail "and leaves no folder" "$(ls -la "$TMP/cloned")"
+mkdir "$TMP/empty"
+run "$CAIRN" clone "$shared" "$TMP/empty"
+[ "$rc" -ne 0 ] && [ -d "$TMP/empty" ] && [ -z "$(ls -A "$TMP/empty")" ] &&
+	pass "an empty folder given to clone is left empty" || fail "an empty folder given to clone is left empty"
+rmdir "$TMP/empty"
 hostile "an executable record" "mode 100755: an executable file" "$m4" "chmod +x $m4"
 hostile "a .gitattributes with merge=ours" "\.gitattributes file" ".gitattributes" \
 	"echo '* merge=ours' > .gitattributes"
@@ -257,9 +270,6 @@ delivered() {
 	publish "$(ALSO_GIT_DIR="$a/.git" root_plus "$@")" "$name"
 	G cat-file commit "$commit" | git -C "$a" hash-object -t commit -w --stdin >/dev/null
 	check_refused "$name" "$why" "$shown"
-	# Our origin/main now names their commit; libgit2's local transport
-	# would walk its tree on the next fetch, and choke on it.
-	git -C "$a" update-ref refs/remotes/origin/main "$good"
 }
 delivered "47: an empty name" "holds an entry with an empty name" "(the top folder)" "100644 $x "
 delivered "a folder entry pointing at a file" "marked a folder but is not one" "notes" "40000 $x notes"
