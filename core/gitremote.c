@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cairn/buf.h"
@@ -500,6 +501,78 @@ done:
 	return st;
 }
 
+/* The folder of a remote that is one ("/srv/x.git", "../x", "file://..."),
+ * or NULL for a network URL (ssh://, https://, user@host:path). */
+static const char *local_folder(const char *url)
+{
+	const char *colon = strchr(url, ':'), *slash = strchr(url, '/');
+
+	if (!strncmp(url, "file://", 7))
+		return url + 7;
+	if (strstr(url, "://") || (colon && (!slash || colon < slash)))
+		return NULL;
+	return url;
+}
+
+/* libgit2's local transport checks that a push is a fast-forward against
+ * the branch as it read it on connecting, then writes the branch with
+ * force: two members pushing to one shared folder at the same moment
+ * both "succeed", and the second push erases the first.  So to a folder
+ * the objects go under a name of our own, and the branch then moves by a
+ * compare-and-swap under git's lock on it, from what we last fetched. */
+static cairn_status push_to_folder(git_repository *repo, git_remote *r, const char *folder,
+				   const char *remote, const char *branch,
+				   git_push_options *opts, creds *c, bool *rejected, cairn_error *err)
+{
+	char spec[700], temp[300], name[300], tracking[600];
+	char *specs[1] = { spec };
+	git_strarray refspecs = { specs, 1 };
+	git_repository *theirs = NULL;
+	git_reference *moved = NULL;
+	git_oid ours, expected;
+	bool have_expected;
+	cairn_status st = CAIRN_OK;
+	int rc;
+
+	snprintf(name, sizeof name, "refs/heads/%s", branch);
+	snprintf(tracking, sizeof tracking, "refs/remotes/%s/%s", remote, branch);
+	snprintf(temp, sizeof temp, "refs/cairn/incoming/%ld-%ld", (long)getpid(), (long)time(NULL));
+	snprintf(spec, sizeof spec, "+%s:%s", name, temp);
+	if (git_reference_name_to_id(&ours, repo, name) != 0)
+		return cairn_fail(err, CAIRN_EINPUT, "branch %s has no commit to push", branch);
+	have_expected = git_reference_name_to_id(&expected, repo, tracking) == 0;
+	rc = git_remote_push(r, &refspecs, opts);
+	if (rc != 0 || c->rejected)
+		return rc ? network_fail(err, c, "cannot push to", remote)
+			  : cairn_fail(err, CAIRN_EIO, "cannot push to %s: %s", remote, c->refusal);
+	if (git_repository_open_ext(&theirs, folder, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) != 0)
+		return network_fail(err, c, "cannot push to", remote);
+	/* Another push holds the branch's lock for a moment: wait for it
+	 * (up to 2 s; a lock left by a killed process is then reported). */
+	for (int tries = 0;; tries++) {
+		rc = have_expected
+			? git_reference_create_matching(&moved, theirs, name, &ours, 1, &expected,
+							"cairn sync: push")
+			: git_reference_create(&moved, theirs, name, &ours, 0, "cairn sync: push");
+		git_reference_free(moved);
+		moved = NULL;
+		if (rc != GIT_ELOCKED || tries >= 100)
+			break;
+		nanosleep(&(struct timespec){ 0, 20 * 1000 * 1000 }, NULL);
+	}
+	if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS)
+		*rejected = true;       /* someone pushed since our fetch */
+	else if (rc == GIT_ELOCKED)
+		st = cairn_fail(err, CAIRN_EBUSY, "%s in the shared repository %s stays locked: if no "
+				"one is pushing, a killed push left %s.lock there; remove it", name,
+				folder, name);
+	else if (rc != 0)
+		st = gfail(err, CAIRN_EIO, "cannot move %s in the shared repository", name);
+	(void)git_reference_remove(theirs, temp);
+	git_repository_free(theirs);
+	return st;
+}
+
 cairn_status cairn_git_push(cairn_git *git, const char *remote, const cairn_net *net,
 			    bool *rejected, cairn_error *err)
 {
@@ -524,8 +597,16 @@ cairn_status cairn_git_push(cairn_git *git, const char *remote, const cairn_net 
 	snprintf(spec, sizeof spec, "refs/heads/%s:refs/heads/%s", branch, branch);
 	git_push_options_init(&opts, GIT_PUSH_OPTIONS_VERSION);
 	init_callbacks(&opts.callbacks, &c);
-	rc = git_remote_push(r, &refspecs, &opts);
-	if (rc == GIT_ENONFASTFORWARD || (rc == 0 && c.rejected)) {
+	if (local_folder(git_remote_url(r))) {
+		st = push_to_folder(repo, r, local_folder(git_remote_url(r)), remote, branch, &opts, &c,
+				    rejected, err);
+		rc = 0;
+	} else {
+		rc = git_remote_push(r, &refspecs, &opts);
+	}
+	if (st != CAIRN_OK) {
+		/* said */
+	} else if (rc == GIT_ENONFASTFORWARD || (rc == 0 && c.rejected)) {
 		*rejected = true;
 	} else if (rc != 0) {
 		const git_error *e = git_error_last();

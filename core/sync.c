@@ -9,6 +9,7 @@
 #include "cairn/blame.h"
 #include "cairn/buf.h"
 #include "cairn/fs.h"
+#include "cairn/gitmerge.h"
 #include "cairn/merge.h"
 #include "wb_internal.h"
 
@@ -838,6 +839,88 @@ cairn_status cairn_wb_resolve_conflict(cairn_wb *wb, const char *record, const c
 	cairn_record_done(&r);
 done:
 	wb_unlock(wb);
+	return st;
+}
+
+/* ---- a merge plain git left with conflict markers ---- */
+
+static bool names_record(const char *path)
+{
+	cairn_ref ref;
+	cairn_error ignored;
+	return cairn_path_ref(path, &ref, &ignored) == CAIRN_OK && ref.kind != CAIRN_KIND_NONE;
+}
+
+cairn_status wb_adopt_git_merge(cairn_wb *wb, cairn_error *err)
+{
+	cairn_oid merging, ours, base;
+	char **conflicted = NULL, **paths = NULL;
+	size_t nconflicted = 0, nrecords = 0, npaths = 0, nd = 0;
+	cairn_git_delta *d = NULL;
+	cairn_record old;
+	cairn_sync_options quiet;
+	cairn_sync_report r;
+	plan p;
+	bool refused = false;
+	char what[128];
+	cairn_status st;
+
+	memset(&p, 0, sizeof p);
+	cairn_record_init(&p.conflicts);
+	cairn_record_init(&old);
+	if ((st = cairn_git_merge_state(wb->git, &merging, &conflicted, &nconflicted, err)))
+		return st;
+	for (size_t i = 0; i < nconflicted; i++)
+		nrecords += names_record(conflicted[i]);
+	if (!merging.hex[0] || !nrecords)
+		goto done;      /* no merge, or none of cairn's business */
+	if ((st = cairn_git_head(wb->git, &ours, err)) ||
+	    (st = cairn_git_merge_base(wb->git, &ours, &merging, &base, err)) ||
+	    (st = cairn_git_diff(wb->git, &base, &merging, &d, &nd, err)))
+		goto done;
+	/* What git wrote goes back to HEAD's version: the files git merged
+	 * (their side's changes), and those it holds in conflict. */
+	if (!(paths = calloc(nd + nconflicted + 1, sizeof *paths))) {
+		st = cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < nd; i++)
+		paths[npaths++] = d[i].path;
+	for (size_t i = 0; i < nconflicted; i++)
+		paths[npaths++] = conflicted[i];
+	for (size_t i = 0; i < npaths && st == CAIRN_OK; i++)
+		st = wb_checkout_path(wb, &ours, paths[i], err);
+	if (st == CAIRN_OK)
+		st = cairn_git_merge_abandon(wb->git, (const char *const *)paths, npaths, err);
+	if (st == CAIRN_OK)
+		st = load_conflicts(wb, &old, err);
+	if (st != CAIRN_OK)
+		goto done;
+	memset(&quiet, 0, sizeof quiet);
+	memset(&r, 0, sizeof r);
+	snprintf(what, sizeof what, "commit %.12s", merging.hex);
+	st = merge_into_head(wb, what, &quiet, &r, &ours, &merging, &old, &p, &refused, err);
+	if (st == CAIRN_ECONFLICT) {
+		wb_warn(wb, "a plain git merge of %s stopped on %zu record file%s with conflict "
+			"markers; cairn merged it field by field instead, and %zu conflict%s wait%s: "
+			"`cairn conflicts` lists them, `cairn resolve` settles them", what, nrecords,
+			nrecords == 1 ? "" : "s", p.nconflicts, p.nconflicts == 1 ? "" : "s",
+			p.nconflicts == 1 ? "s" : "");
+		st = CAIRN_OK;
+	} else if (st == CAIRN_OK) {
+		st = save_conflicts(wb, &p.conflicts, err);
+		wb_warn(wb, "a plain git merge of %s stopped on %zu record file%s with conflict "
+			"markers; cairn merged it field by field and committed the merge", what,
+			nrecords, nrecords == 1 ? "" : "s");
+	}
+done:
+	plan_done(&p);
+	cairn_record_done(&old);
+	cairn_git_deltas_free(d, nd);
+	free(paths);
+	for (size_t i = 0; i < nconflicted; i++)
+		free(conflicted[i]);
+	free(conflicted);
 	return st;
 }
 

@@ -39,6 +39,10 @@ cairn_status wb_recover(cairn_wb *wb, cairn_error *err);
  * allow-list: include/cairn/incoming.h). */
 cairn_status wb_check_incoming(cairn_wb *wb, const char *remote, const cairn_oid *from,
 			       const cairn_oid *to, cairn_error *err);
+/* A plain `git merge` stopped on record files (conflict markers): put
+ * git's side back as HEAD has it and merge field by field instead
+ * (core/sync.c); conflicts it raises wait as a sync's do. */
+cairn_status wb_adopt_git_merge(cairn_wb *wb, cairn_error *err);
 /* Write the file for path as it is in commit (or remove it). */
 cairn_status wb_checkout_path(cairn_wb *wb, const cairn_oid *commit, const char *path,
 			      cairn_error *err);
