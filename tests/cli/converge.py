@@ -2,11 +2,12 @@
 """Convergence of five replicas of one shared workbook (run by converge.sh).
 
 Each replica makes random edits (cairn set on every kind, cairn add of new
-records) and syncs in a random order, then all sync in a final round.  A
-model of every replica and of the remote predicts each sync: which fields
-merge, which conflict (exactly the truly concurrent edits of one field: the
-replica changed it since its last sync and so did the remote, differently),
-and the value every field ends with.
+records, now and then cairn rm of one of them) and syncs in a random order,
+then all sync in a final round.  A model of every replica and of the remote
+predicts each sync: which fields merge, which conflict (exactly the truly
+concurrent edits of one field: the replica changed it since its last sync
+and so did the remote, differently; and a record removed on one side and
+changed on the other), and the value every field ends with.
 
 Usage: converge.py CAIRN WORKDIR REMOTE SEED EDITS_PER_REPLICA
 Prints "ok NAME", "not ok NAME" and "# ..." lines; converge.sh numbers them.
@@ -106,6 +107,46 @@ class Failed(Exception):
     pass
 
 
+def by_record(state):
+    """{ref: {field: value}} from {(ref, field): value}."""
+    out = {}
+    for (ref, f), v in state.items():
+        out.setdefault(ref, {})[f] = v
+    return out
+
+
+def predict(base, ours, theirs):
+    """What a sync merges: ({(ref, field): value} without the conflicts,
+    {(ref, field): (ours, theirs)} for each conflict; field "" for a record
+    removed on one side and changed on the other, its sides whole records
+    or None)."""
+    merged, expect = {}, {}
+    b, o, t = by_record(base), by_record(ours), by_record(theirs)
+    for ref in set(b) | set(o) | set(t):
+        rb, ro, rt = b.get(ref), o.get(ref), t.get(ref)
+        if ro is None and rt is None:
+            continue
+        if ro is None or rt is None:
+            kept = ro if ro is not None else rt
+            if rb is None:                  # added on one side
+                merged.update({(ref, f): v for f, v in kept.items()})
+            elif kept != rb:                # removed against a change
+                expect[(ref, "")] = (ro, rt)
+            continue                        # removed, unchanged on the other side
+        for f in set(rb or {}) | set(ro) | set(rt):
+            vb, vo, vt = (rb or {}).get(f), ro.get(f), rt.get(f)
+            if vo == vt or vt == vb:
+                v = vo
+            elif vo == vb:
+                v = vt
+            else:
+                expect[(ref, f)] = (vo, vt)
+                continue
+            if v is not None:
+                merged[(ref, f)] = v
+    return merged, expect
+
+
 def main():
     rng = random.Random(SEED)
     say("# seed %d (CONVERGE_SEED=%d reproduces this run), %d replicas x %d edits"
@@ -116,7 +157,8 @@ def main():
     snap = [dict(start) for _ in range(NREPLICAS)]   # the remote at its last sync
     edits_left = [EDITS] * NREPLICAS
     counter = [0]
-    stats = {"syncs": 0, "conflicts": 0, "merged": 0, "adds": 0, "sets": 0}
+    stats = {"syncs": 0, "conflicts": 0, "merged": 0, "adds": 0, "sets": 0,
+             "removals": 0}
     step = [0]
 
     def value(r):
@@ -125,6 +167,16 @@ def main():
 
     def edit(r):
         loc = local[r]
+        added = sorted({ref for ref, _ in loc if ref.split("/")[1].startswith("n")})
+        if added and rng.random() < 0.03:
+            ref = rng.choice(added)
+            p = run(r, "rm", ref)
+            if p.returncode != 0:
+                raise Failed("r%d: cairn rm %s exited %d: %s" % (r, ref, p.returncode, p.stderr))
+            for k in [k for k in loc if k[0] == ref]:
+                del loc[k]
+            stats["removals"] += 1
+            return
         if rng.random() < 0.06:
             kind = rng.choice(sorted(NEW))
             counter[0] += 1
@@ -143,7 +195,8 @@ def main():
         refs = sorted({ref for ref, _ in loc})
         # A few hot records make concurrent edits of one field likely.
         hot = refs[:: max(1, len(refs) // 8)]
-        ref = rng.choice(hot if rng.random() < 0.25 else refs)
+        roll = rng.random()
+        ref = rng.choice(hot if roll < 0.25 else added if added and roll < 0.35 else refs)
         kind = ref.split("/")[0]
         fields = rng.sample(TEXT_FIELDS[kind], min(len(TEXT_FIELDS[kind]),
                                                      1 if rng.random() < 0.8 else 2))
@@ -158,27 +211,20 @@ def main():
     def conflicts_listed(r):
         p = run(r, "conflicts")
         listed = set()
-        # "KIND/ID FIELD" heads each conflict; its values follow, indented
-        # (the later lines of a multi-line value are not).
+        # "KIND/ID FIELD" or "KIND/ID (the whole record)" heads each
+        # conflict; its values follow, indented (the later lines of a
+        # multi-line value are not).
         for ln in (p.stdout.splitlines() if p.returncode == 4 else []):
             parts = ln.split(" ", 1)
             if parts[0].split("/")[0] in TEXT_FIELDS and "/" in parts[0]:
-                listed.add((parts[0], parts[1] if len(parts) > 1 else ""))
+                field = parts[1] if len(parts) > 1 else ""
+                listed.add((parts[0], "" if field == "(the whole record)" else field))
         return p.returncode, listed
 
     def sync(r, final=False):
         stats["syncs"] += 1
-        b, o, t = snap[r], local[r], remote
-        merged, expect = {}, {}
-        for k in set(b) | set(o) | set(t):
-            vb, vo, vt = b.get(k), o.get(k), t.get(k)
-            if vo == vt or vt == vb:
-                merged[k] = vo
-            elif vo == vb:
-                merged[k] = vt
-            else:
-                expect[k] = (vo, vt)
-                merged[k] = None
+        o = local[r]
+        merged, expect = predict(snap[r], o, remote)
         where = "step %d, r%d" % (step[0], r)
         p = run(r, "sync")
         if expect:
@@ -189,20 +235,23 @@ def main():
             if rc != 4 or listed != set(expect):
                 raise Failed("%s: cairn conflicts exited %d and lists %s\nexpected %s"
                              % (where, rc, sorted(listed), sorted(expect)))
-            for k, (vo, vt) in sorted(expect.items()):
+            for (ref, f), (vo, vt) in sorted(expect.items()):
                 side = rng.choice(["ours", "theirs"])
-                p = run(r, "resolve", k[0], k[1], "--" + side)
+                p = run(r, "resolve", ref, *([f] if f else []), "--" + side)
                 if p.returncode != 0:
                     raise Failed("%s: resolve %s %s --%s exited %d: %s"
-                                 % (where, k[0], k[1], side, p.returncode, p.stderr))
-                merged[k] = vo if side == "ours" else vt
+                                 % (where, ref, f, side, p.returncode, p.stderr))
+                chosen = vo if side == "ours" else vt
+                if not f:
+                    merged.update({(ref, k): v for k, v in (chosen or {}).items()})
+                elif chosen is not None:
+                    merged[(ref, f)] = chosen
             stats["conflicts"] += len(expect)
             p = run(r, "sync")
         if p.returncode != 0:
             raise Failed("%s: sync exited %d, expected 0%s\n%s%s"
                          % (where, p.returncode, " after resolving" if expect else "",
                             p.stdout, p.stderr))
-        merged = {k: v for k, v in merged.items() if v is not None}
         if merged != o:
             stats["merged"] += 1
         local[r] = dict(merged)
@@ -234,9 +283,10 @@ def main():
             else:
                 sync(r)
         ok(True, "random edits and syncs: every sync exits as the model says, "
-           "conflicts are exactly the concurrent edits of one field")
-        say("# %d sets, %d adds, %d syncs (%d brought edits in), %d conflicts resolved"
-            % (stats["sets"], stats["adds"], stats["syncs"], stats["merged"], stats["conflicts"]))
+           "conflicts are exactly the concurrent edits")
+        say("# %d sets, %d adds, %d removals, %d syncs (%d brought edits in), "
+            "%d conflicts resolved" % (stats["sets"], stats["adds"], stats["removals"],
+                                       stats["syncs"], stats["merged"], stats["conflicts"]))
         random_ok = True
     except Failed as e:
         ok(False, "random edits and syncs (seed %d)" % SEED, e,
@@ -256,16 +306,16 @@ def main():
     LOG.flush()
 
     trees = [git(r, "rev-parse", "HEAD^{tree}").stdout.strip() for r in range(NREPLICAS)]
-    ok(len(set(trees)) == 1, "every replica holds the same tree", *trees)
+    ok(len(set(trees)) == 1 and len(trees[0]) == 40, "every replica holds the same tree", *trees)
     heads = [git(r, "rev-parse", "HEAD").stdout.strip() for r in range(NREPLICAS)]
-    ok(len(set(heads)) == 1, "and the same commit", *heads)
+    ok(len(set(heads)) == 1 and len(heads[0]) == 40, "and the same commit", *heads)
     lists = [run(r, "ls", "--json").stdout for r in range(NREPLICAS)]
     ok(len(set(lists)) == 1 and lists[0].startswith("["), "cairn ls --json is the same everywhere")
     refs = sorted({ref for ref, _ in records(0)})
     shows = []
     for r in range(NREPLICAS):
         shows.append("".join(run(r, "show", ref, "--json").stdout for ref in refs))
-    ok(len(set(shows)) == 1, "cairn show --json of every record is the same everywhere")
+    ok(len(set(shows)) == 1 and shows[0].startswith("{"), "cairn show --json of every record is the same everywhere")
     real = records(0)
     if random_ok:
         ok(real == remote, "every field holds the value the model says: no edit that did "
