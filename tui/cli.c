@@ -91,10 +91,11 @@ static const struct verb verbs[] = {
 	  "resolve` settles them. --dry-run fetches and tells what would come in, go out\n"
 	  "and clash, and changes nothing. Exits 4 while conflicts wait. SSH host keys\n"
 	  "and logins are checked as for clone.\n" },
-	{ "conflicts", cmd_conflicts, true, "",
+	{ "conflicts", cmd_conflicts, true, "[--json]",
 	  "the conflicts a sync left, with both values",
 	  "Each conflict: the record, the field, and its value at the common ancestor, on\n"
-	  "our side and on theirs. Exits 4 when there are any.\n" },
+	  "our side and on theirs, each with who set it and when. --json prints them as a\n"
+	  "JSON array for scripts. Exits 4 when there are any.\n" },
 	{ "resolve", cmd_resolve, true, "RECORD [FIELD] --ours|--theirs|--value TEXT",
 	  "settle a conflict",
 	  "Chooses our value, theirs, or a new one for a field in conflict (a whole\n"

@@ -4,7 +4,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cairn/buf.h"
 #include "cairn/gitremote.h"
+#include "cairn/json.h"
 #include "cairn/sync.h"
 #include "cli.h"
 
@@ -185,11 +187,22 @@ int cmd_sync(cli *c, int argc, char **argv)
 static void show_value(cli *c, const char *label, const char *v, const char *by)
 {
 	printf("    %-8s ", label);
-	if (!v)
+	if (!v) {
 		printf("(absent)\n");
-	else {
-		cli_put(c, stdout, v, true);
-		printf("\n");
+	} else {
+		/* Long text: every line under the first, so that none reads as
+		 * the next conflict's heading. */
+		for (const char *line = v;;) {
+			size_t n = strcspn(line, "\n");
+			char *one = strndup(line, n);
+			cli_put(c, stdout, one ? one : "", false);
+			free(one);
+			printf("\n");
+			if (!line[n])
+				break;
+			line += n + 1;
+			printf("             ");
+		}
 	}
 	if (by) {
 		printf("             %s ", v ? "set by" : "removed by");
@@ -214,14 +227,57 @@ static cairn_status print_conflict(const cairn_conflict *k, void *ctx, cairn_err
 	return CAIRN_OK;
 }
 
+static void json_member(cairn_buf *b, const char *key, const char *v, bool comma)
+{
+	cairn_json_add_string(b, key);
+	cairn_buf_adds(b, ": ");
+	if (v)
+		cairn_json_add_string(b, v);
+	else
+		cairn_buf_adds(b, "null");
+	if (comma)
+		cairn_buf_adds(b, ", ");
+}
+
+/* One object per conflict, for scripts: values null when absent. */
+static cairn_status json_conflict(const cairn_conflict *k, void *ctx, cairn_error *err)
+{
+	cairn_buf *b = ctx;
+	(void)err;
+	cairn_buf_adds(b, b->len > 2 ? ",\n  {" : "\n  {");
+	json_member(b, "record", k->record, true);
+	json_member(b, "field", k->field, true);
+	json_member(b, "base", k->base, true);
+	json_member(b, "base_by", k->base_by, true);
+	json_member(b, "ours", k->ours, true);
+	json_member(b, "ours_by", k->ours_by, true);
+	json_member(b, "theirs", k->theirs, true);
+	json_member(b, "theirs_by", k->theirs_by, true);
+	json_member(b, "resolved", k->resolved, false);
+	cairn_buf_adds(b, "}");
+	return CAIRN_OK;
+}
+
 int cmd_conflicts(cli *c, int argc, char **argv)
 {
 	cairn_error err;
+	cairn_buf json = CAIRN_BUF_INIT;
+	bool as_json = argc == 2 && !strcmp(argv[1], "--json");
 	size_t n = 0;
 
-	(void)argv;
-	if (argc > 1)
-		return cli_fail(c, EXIT_USAGE, "cairn conflicts");
+	if (argc > 2 || (argc == 2 && !as_json))
+		return cli_fail(c, EXIT_USAGE, "cairn conflicts [--json]");
+	if (as_json) {
+		cairn_buf_adds(&json, "[");
+		if (cairn_wb_conflicts(c->wb, json_conflict, &json, &n, &err) != CAIRN_OK) {
+			cairn_buf_done(&json);
+			return cli_error(c, &err);
+		}
+		cairn_buf_adds(&json, n ? "\n]\n" : "]\n");
+		fputs(cairn_buf_str(&json), stdout);
+		cairn_buf_done(&json);
+		return n ? EXIT_CONFLICT : EXIT_DONE;
+	}
 	if (cairn_wb_conflicts(c->wb, print_conflict, c, &n, &err) != CAIRN_OK)
 		return cli_error(c, &err);
 	if (!n)

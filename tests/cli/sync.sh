@@ -162,5 +162,47 @@ run "$CAIRN" -C "$b" show milestone/M2 --json
 like "$out" '"deadline": "2016-01-29"' "their field"
 like "$out" '"result": "A webinar, recorded"' "and ours"
 
+# The plain clone's stopped merge (conflict markers in M2) is taken over by
+# cairn when it opens the workbook: merged field by field and committed.
+plain="$TMP/plain"
+grep -q '^<<<<<<<' "$plain/$m2" && pass "git left conflict markers in the record" ||
+	fail "git left conflict markers in the record"
+run "$CAIRN" -C "$plain" show milestone/M2 --json
+is "$rc" 0 "cairn opens the workbook all the same"
+like "$err" "plain git merge of commit [0-9a-f]{12} stopped on 1 record file with conflict markers; cairn merged it field by field and committed the merge" "and says what it did"
+like "$out" '"deadline": "2016-01-29"' "their field is in"
+like "$out" '"result": "A webinar, recorded"' "and ours"
+unlike "$(cat "$plain/$m2")" '^(<<<<<<<|=======|>>>>>>>)' "no marker is left in the file"
+is "$(git -C "$plain" rev-list --parents -n 1 HEAD | wc -w)" 3 "the merge commit has both parents"
+is "$(git -C "$plain" status --porcelain)" "" "git status is clean"
+[ ! -e "$plain/.git/MERGE_HEAD" ] && pass "git's merge is over" || fail "git's merge is over"
+ok_cmd "cairn check is clean" "$CAIRN" -C "$plain" check
+ok_cmd "and it syncs" "$CAIRN" -C "$plain" sync
+
+# The same field changed on both sides through plain git: a cairn conflict,
+# settled with cairn resolve, which commits the merge.
+"$CAIRN" -C "$a" sync >/dev/null
+"$CAIRN" -C "$a" set milestone/M2 title="Webinar (a)" >/dev/null
+"$CAIRN" -C "$a" sync >/dev/null
+sed -i 's/^title: .*/title: Webinar (plain)/' "$plain/$m2"
+git -C "$plain" commit -qam "title, by plain git"
+git -C "$plain" pull -q --no-rebase origin main >/dev/null 2>&1
+run "$CAIRN" -C "$plain" conflicts
+is "$rc" 4 "a same-field clash left by plain git is a cairn conflict"
+like "$out" "milestone/M2 title" "naming record and field"
+like "$out" "ours +Webinar \\(plain\\)" "with our value"
+like "$out" "theirs +Webinar \\(a\\)" "and theirs"
+like "$(cat "$plain/$m2")" "^title: Webinar \\(plain\\)$" "the file holds our side meanwhile, without markers"
+run "$CAIRN" -C "$plain" conflicts --json
+is "$rc" 4 "conflicts --json exits 4 as well"
+is "$(printf '%s' "$out" | jq -r '.[0].record + " " + .[0].field + " " + .[0].ours + " / " + .[0].theirs')" \
+	"milestone/M2 title Webinar (plain) / Webinar (a)" "and gives record, field and both values as JSON"
+like "$(printf '%s' "$out" | jq -r '.[0].theirs_by')" "^Test Person <test@example.org>, " "with who set each"
+run "$CAIRN" -C "$plain" resolve milestone/M2 title --theirs
+like "$out" "the merge is committed" "settling it commits the merge"
+is "$(git -C "$plain" rev-list --parents -n 1 HEAD | wc -w)" 3 "with both parents"
+like "$("$CAIRN" -C "$plain" show milestone/M2)" "Webinar \\(a\\)" "their title, as chosen"
+is "$(git -C "$plain" status --porcelain)" "" "git status is clean"
+
 # Hostile remotes: tests/cli/hostile.sh.
 done_testing
