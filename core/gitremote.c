@@ -38,6 +38,7 @@ typedef struct creds {
 	char refusal[512];
 	char hostmsg[1024];     /* why a host key was refused */
 	bool gave_up;           /* every way to log in was refused */
+	char sideband[512];     /* the server's line being received */
 } creds;
 
 static const cairn_net no_net;
@@ -223,6 +224,32 @@ static int push_progress(unsigned current, unsigned total, size_t bytes, void *p
 	return 0;
 }
 
+/* The server's own messages (hooks, progress): whole lines, cut at CR or
+ * LF, passed on as they are; the display sanitises them. */
+static int sideband(const char *text, int len, void *payload)
+{
+	creds *c = payload;
+	size_t room;
+
+	if (!c->net->remote_says || len <= 0)
+		return 0;
+	for (int i = 0; i < len; i++) {
+		size_t used = strlen(c->sideband);
+		if (text[i] == '\n' || text[i] == '\r') {
+			if (used)
+				c->net->remote_says(c->sideband, text[i] == '\r', c->net->ctx);
+			c->sideband[0] = '\0';
+			continue;
+		}
+		room = sizeof c->sideband - used - 1;
+		if (room) {
+			c->sideband[used] = text[i] ? text[i] : ' ';
+			c->sideband[used + 1] = '\0';
+		}
+	}
+	return 0;
+}
+
 /* A server that refuses an update says so only here. */
 static int push_update(const char *ref, const char *status, void *payload)
 {
@@ -242,6 +269,7 @@ static void init_callbacks(git_remote_callbacks *cb, creds *c)
 	cb->transfer_progress = transfer_progress;
 	cb->push_transfer_progress = push_progress;
 	cb->push_update_reference = push_update;
+	cb->sideband_progress = sideband;
 	cb->payload = c;
 }
 

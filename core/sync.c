@@ -555,7 +555,8 @@ static cairn_status sync_once(cairn_wb *wb, const cairn_sync_options *o, cairn_s
 	bool rejected = false, refused = false;
 	size_t ahead = 0, behind = 0;
 	bool upstream;
-	cairn_net net = { o->progress, o->accept_host, o->fingerprint, o->token, o->ctx };
+	cairn_net net = { o->progress, o->accept_host, o->fingerprint, o->token, o->ctx,
+			  o->remote_says };
 
 	*again = false;
 	memset(&p, 0, sizeof p);

@@ -747,6 +747,15 @@ static void sync_progress(const char *stage, size_t done, size_t total, size_t b
 	draw(a);
 }
 
+/* The server's last message on the message line (drawn sanitised). */
+static void sync_remote_says(const char *text, bool transient, void *ctx)
+{
+	app *a = ctx;
+	(void)transient;
+	app_message(a, false, "remote: %s", text);
+	draw(a);
+}
+
 /* An SSH host never seen: its fingerprint on the message line, and a
  * question; only "yes" accepts. */
 static bool sync_accept_host(const char *name, const char *type, const char *fingerprint,
@@ -770,7 +779,7 @@ static bool sync_accept_host(const char *name, const char *type, const char *fin
 static void sync_now(app *a)
 {
 	cairn_sync_options o = { NULL, false, sync_progress, NULL, a, sync_accept_host, NULL,
-				 a->c->cfg.sync_token };
+				 a->c->cfg.sync_token, sync_remote_says };
 	cairn_sync_report r;
 	cairn_error err;
 	cairn_status st;

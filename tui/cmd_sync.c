@@ -66,6 +66,21 @@ static int host_key_option(int argc, char **argv, int i, const char **fingerprin
 	return 2;
 }
 
+/* The server's messages, as git shows them: "remote: ..." on stderr,
+ * sanitised (a hook's text is the server's, not ours to trust). */
+static void remote_says(const char *line, bool transient, void *ctx)
+{
+	cli *c = ctx;
+	if (transient && !c->err_tty)
+		return;         /* progress is for eyes only */
+	if (c->err_tty)
+		fputs("\r\033[K", stderr);
+	fputs("remote: ", stderr);
+	cli_put(c, stderr, line, false);
+	fputc(transient ? '\r' : '\n', stderr);
+	fflush(stderr);
+}
+
 static void say(const char *line, void *ctx)
 {
 	cli *c = ctx;
@@ -108,7 +123,7 @@ int cmd_clone(cli *c, int argc, char **argv)
 	const char *url = NULL, *dir = NULL;
 	char guess[1024];
 	cairn_error err;
-	cairn_net net = { progress, ask_host, NULL, NULL, c };
+	cairn_net net = { progress, ask_host, NULL, NULL, c, remote_says };
 	int rc;
 
 	net.token = c->cfg.sync_token;
@@ -151,7 +166,7 @@ int cmd_clone(cli *c, int argc, char **argv)
 
 int cmd_sync(cli *c, int argc, char **argv)
 {
-	cairn_sync_options o = { NULL, false, progress, say, c, ask_host, NULL, NULL };
+	cairn_sync_options o = { NULL, false, progress, say, c, ask_host, NULL, NULL, remote_says };
 	cairn_sync_report r;
 	cairn_error err;
 	cairn_status st;

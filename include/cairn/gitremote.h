@@ -37,6 +37,10 @@ typedef struct cairn_net {
 	const char *fingerprint;        /* "SHA256:...": accept that unknown host key */
 	const char *token;              /* https password or token ($CAIRN_TOKEN wins) */
 	void *ctx;
+	/* What the server says ("remote: ..." in git), one line at a time:
+	 * untrusted text, to be sanitised before display.  transient: a
+	 * progress line the next one replaces (it ended in CR). */
+	void (*remote_says)(const char *line, bool transient, void *ctx);
 } cairn_net;
 
 cairn_status cairn_git_remote_add(cairn_git *git, const char *name, const char *url,

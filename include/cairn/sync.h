@@ -29,6 +29,7 @@ typedef struct cairn_sync_options {
 	cairn_hostkey_fn accept_host;   /* an SSH host never seen (see gitremote.h) */
 	const char *fingerprint;        /* or accept it when its key is this one */
 	const char *token;              /* https token when $CAIRN_TOKEN is not set */
+	void (*remote_says)(const char *line, bool transient, void *ctx);  /* see cairn_net */
 } cairn_sync_options;
 
 typedef struct cairn_sync_report {

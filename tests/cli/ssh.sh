@@ -323,6 +323,41 @@ if command -v tmux >/dev/null; then
 	is "$(git -C "$shared" log -1 --format=%s main)" "$(git -C "$b" log -1 --format=%s)" "TUI sync: pushed"
 fi
 
+# A server whose hook refuses the first push: over ssh, git's receive-pack
+# reports it only through libgit2's push_update_reference callback while the
+# push itself "succeeds".  The hook's text, escape sequences and all, is
+# shown sanitised.
+cat > "$shared/hooks/pre-receive" <<HOOK
+#!/bin/sh
+printf 'checking\033]0;owned\007 \033[2J\n' >&2
+if [ ! -e "$TMP/refused-once" ]; then touch "$TMP/refused-once"; echo "busy, try again" >&2; exit 1; fi
+exit 0
+HOOK
+chmod +x "$shared/hooks/pre-receive"
+"$CAIRN" -C "$b" set task/T3 title="Through a hook" >/dev/null
+run c -C "$b" sync
+is "$rc" 0 "a push the server's hook refuses once is made again, and lands"
+is "$(git -C "$shared" rev-parse main)" "$(git -C "$b" rev-parse HEAD)" "the shared branch holds it"
+like "$err" "remote: busy, try again" "the server's words are shown"
+like "$err" 'remote: checking\^\[\]0;owned\^G \^\[\[2J' "with its escape sequences made visible, not obeyed"
+printf '%s' "$err" | grep -q $'\e' && fail "no raw ESC reaches the terminal" || pass "no raw ESC reaches the terminal"
+rm "$shared/hooks/pre-receive"
+
+# Convergence with one of five replicas over ssh (tests/cli/converge.py
+# drives random edits and syncs and predicts every conflict).
+for r in 0 1 2 3; do "$CAIRN" clone "$shared" "$TMP/r$r" >/dev/null 2>&1; done
+c clone "$url" "$TMP/r4" >/dev/null 2>&1
+is "$(git -C "$TMP/r4" config remote.origin.url)" "$url" "the fifth replica syncs over ssh"
+seed=${CONVERGE_SEED:-$RANDOM}
+while IFS= read -r line; do
+	case $line in
+	"not ok "*) fail "over ssh: ${line#not ok }" ;;
+	"ok "*) pass "over ssh: ${line#ok }" ;;
+	*) printf '%s\n' "$line" ;;
+	esac
+done < <(/usr/bin/python3 "$top_srcdir/tests/cli/converge.py" "$CAIRN" "$TMP" "$shared" \
+	"$seed" "${CONVERGE_SSH_EDITS:-40}" 2>&1)
+
 # A server that is gone: a clear error, quickly.
 stop_sshd
 run c -C "$b" sync
