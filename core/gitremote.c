@@ -317,6 +317,13 @@ static cairn_status network_fail(cairn_error *err, const creds *c, const char *w
 		return cairn_fail(err, CAIRN_EIO, "%s %s: %s (the SSH key exchange failed: the "
 				  "server offers no key type this libssh2 knows?)", what, remote, msg);
 	}
+	if (c->gave_up && !strncmp(c->url, "http", 4))
+		return c->tried[0]
+			? cairn_fail(err, CAIRN_EIO, "%s %s: the server refused %s: check it, and that "
+				     "it may read and write this repository", what, remote, c->tried)
+			: cairn_fail(err, CAIRN_EIO, "%s %s: the server asks for a password or token: "
+				     "set $CAIRN_TOKEN, or token under [sync] in your configuration "
+				     "(cairn-config(5))", what, remote);
 	if (c->gave_up && !c->tried[0])
 		return cairn_fail(err, CAIRN_EIO, "%s %s: no SSH key to log in with: cairn offers the "
 				  "ssh agent ($SSH_AUTH_SOCK), then ~/.ssh/id_ed25519, id_ecdsa and "
