@@ -11,7 +11,7 @@
 #include "cairn/record.h"
 
 /* A NULL-safe copy; "" for NULL, so every string in a report is set. */
-static char *dup(const char *s, bool *oom)
+static char *report_strdup(const char *s, bool *oom)
 {
 	char *d = strdup(s ? s : "");
 	if (!d)
@@ -36,7 +36,7 @@ static cairn_status table_row(const char *const *v, void *ctx, cairn_error *err)
 		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
 	t->cells = grown;
 	for (size_t c = 0; c < t->ncols; c++)
-		t->cells[t->nrows * t->ncols + c] = dup(v[c], &t->oom);
+		t->cells[t->nrows * t->ncols + c] = report_strdup(v[c], &t->oom);
 	t->nrows++;
 	return t->oom ? cairn_fail(err, CAIRN_ENOMEM, "out of memory") : CAIRN_OK;
 }
@@ -79,12 +79,12 @@ static cairn_status milestone_row(const char *const *v, void *ctx, cairn_error *
 		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
 	r->milestones = grown;
 	m = &r->milestones[r->nmilestones++];
-	m->id = dup(v[0], &oom);
-	m->title = dup(v[1], &oom);
-	m->deadline = dup(v[2], &oom);
-	m->status = dup(v[3], &oom);
-	m->done = dup(v[4], &oom);
-	m->result = dup(v[5], &oom);
+	m->id = report_strdup(v[0], &oom);
+	m->title = report_strdup(v[1], &oom);
+	m->deadline = report_strdup(v[2], &oom);
+	m->status = report_strdup(v[3], &oom);
+	m->done = report_strdup(v[4], &oom);
+	m->result = report_strdup(v[5], &oom);
 	return oom ? cairn_fail(err, CAIRN_ENOMEM, "out of memory") : CAIRN_OK;
 }
 
@@ -117,9 +117,9 @@ static cairn_status add_answer(cairn_report_evaluation *e, const char *prompt, c
 	if (!grown)
 		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
 	e->answers = grown;
-	grown[e->nanswers].prompt = dup(prompt, &oom);
+	grown[e->nanswers].prompt = report_strdup(prompt, &oom);
 	grown[e->nanswers].type = type;
-	grown[e->nanswers].value = dup(value, &oom);
+	grown[e->nanswers].value = report_strdup(value, &oom);
 	e->nanswers++;
 	return oom ? cairn_fail(err, CAIRN_ENOMEM, "out of memory") : CAIRN_OK;
 }
@@ -185,22 +185,22 @@ static cairn_status evaluation_record(const cairn_ref *ref, const char *path, co
 	r->evaluations = grown;
 	e = &r->evaluations[r->nevaluations++];
 	memset(e, 0, sizeof *e);
-	e->tool = dup(tool, &oom);
-	e->tool_name = dup((name = table_get(&x->tools, tool, 1)) && *name ? name : tool, &oom);
-	e->tool_kind = dup(table_get(&x->tools, tool, 2), &oom);
-	e->evaluator = dup(slash + 1, &oom);
-	e->evaluator_name = dup((name = table_get(&x->persons, slash + 1, 1)) && *name ? name
+	e->tool = report_strdup(tool, &oom);
+	e->tool_name = report_strdup((name = table_get(&x->tools, tool, 1)) && *name ? name : tool, &oom);
+	e->tool_kind = report_strdup(table_get(&x->tools, tool, 2), &oom);
+	e->evaluator = report_strdup(slash + 1, &oom);
+	e->evaluator_name = report_strdup((name = table_get(&x->persons, slash + 1, 1)) && *name ? name
 				: slash + 1, &oom);
-	e->validator = dup(cairn_record_get(&rec, "validator"), &oom);
-	e->validator_name = dup((name = table_get(&x->persons, e->validator ? e->validator : "", 1))
+	e->validator = report_strdup(cairn_record_get(&rec, "validator"), &oom);
+	e->validator_name = report_strdup((name = table_get(&x->persons, e->validator ? e->validator : "", 1))
 				&& *name ? name : e->validator, &oom);
-	e->comments = dup(cairn_record_get(&rec, "comments"), &oom);
+	e->comments = report_strdup(cairn_record_get(&rec, "comments"), &oom);
 	e->good_practice = !strcmp(yes(&rec, "good_practice"), "yes");
 	e->success_story = !strcmp(yes(&rec, "success_story"), "yes");
 	tid = cairn_record_get(&rec, "template");
 	/* A template gone missing still leaves the answers, under their keys. */
 	have_tpl = tid && cairn_wb_template(x->wb, tid, &tpl, NULL) == CAIRN_OK;
-	e->template_title = dup(have_tpl && *tpl.title ? tpl.title : tid, &oom);
+	e->template_title = report_strdup(have_tpl && *tpl.title ? tpl.title : tid, &oom);
 	st = oom ? cairn_fail(err, CAIRN_ENOMEM, "out of memory")
 		 : collect_answers(e, &rec, have_tpl ? &tpl : NULL, err);
 	if (have_tpl)
@@ -270,7 +270,7 @@ static cairn_status target_row(const char *const *v, void *ctx, cairn_error *err
 		t->has = true;
 		t->minimum = strtod(v[2], NULL);
 		free(t->label);
-		t->label = dup(v[1], &oom);
+		t->label = report_strdup(v[1], &oom);
 	}
 	return oom ? cairn_fail(err, CAIRN_ENOMEM, "out of memory") : CAIRN_OK;
 }
@@ -299,12 +299,12 @@ static cairn_status pilot_record(const cairn_ref *ref, const char *path, const c
 	}
 	r->pilots = grown;
 	p = &r->pilots[r->npilots++];
-	p->id = dup(ref->id, &oom);
-	p->city = dup(cairn_record_get(&rec, "city"), &oom);
-	p->country = dup(cairn_record_get(&rec, "country"), &oom);
-	p->status = dup(cairn_record_get(&rec, "status"), &oom);
-	p->topic = dup(cairn_record_get(&rec, "topic"), &oom);
-	p->results = dup(cairn_record_get(&rec, "results"), &oom);
+	p->id = report_strdup(ref->id, &oom);
+	p->city = report_strdup(cairn_record_get(&rec, "city"), &oom);
+	p->country = report_strdup(cairn_record_get(&rec, "country"), &oom);
+	p->status = report_strdup(cairn_record_get(&rec, "status"), &oom);
+	p->topic = report_strdup(cairn_record_get(&rec, "topic"), &oom);
+	p->results = report_strdup(cairn_record_get(&rec, "results"), &oom);
 	p->participants = count_of(&rec, "participants");
 	/* The one inclusion computation, shared with show and the dashboard. */
 	for (int g = 0; g < CAIRN_GROUP_COUNT; g++)
@@ -379,7 +379,7 @@ cairn_status cairn_report_load(cairn_wb *wb, cairn_report *r, cairn_error *err)
 	cairn_status st;
 
 	memset(r, 0, sizeof *r);
-	r->name = dup(cairn_wb_name(wb), &oom);
+	r->name = report_strdup(cairn_wb_name(wb), &oom);
 	if (oom)
 		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
 	if ((st = load_date(wb, r, err)) ||
