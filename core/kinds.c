@@ -111,6 +111,7 @@ static const cairn_field_def evaluation_fields[] = {
 	ENUM("status", "Status", eval_status_choices, true),
 	LONG("comments", "Reviewer comments"),
 	TYPED("good_practice", "Good practice", CAIRN_F_YESNO, false),
+	TYPED("success_story", "Success story", CAIRN_F_YESNO, false),
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -128,7 +129,8 @@ static const char *const pilot_order[] = {
 	"participants", "women", "men", "other", "migrants", "peripheries", "aged65",
 	"results", NULL };
 static const char *const evaluation_order[] = {
-	"template", "template_version", "validator", "status", "comments", "good_practice", NULL };
+	"template", "template_version", "validator", "status", "comments", "good_practice",
+	"success_story", NULL };
 
 static const cairn_kind_def kind_table[CAIRN_KIND_COUNT] = {
 	[CAIRN_KIND_PERSON] = { CAIRN_KIND_PERSON, "person", "persons", person_fields,

@@ -226,7 +226,7 @@ shows "this evaluation is submitted: only one nobody has started yet" "a started
 start 80 24 ASAN_OPTIONS=detect_leaks=0:abort_on_error=1
 keys 6 / d e s i g n Enter Enter
 wait_for "evaluation/design-game" >/dev/null
-keys j j j j j j e "typed before the link dropped"
+keys j j j j j j j e "typed before the link dropped"
 pid=$(cairn_pid)
 t0=$(date +%s%N)
 kill -HUP "$pid"

@@ -71,7 +71,7 @@ static const struct {
 	{ CAIRN_KIND_TOOL, "tool", "tools", "name url origin kind description example" },
 	{ CAIRN_KIND_TEMPLATE, "template", "templates", "title version description questions" },
 	{ CAIRN_KIND_EVALUATION, "evaluation", "evaluations",
-	  "template template_version validator status comments good_practice" },
+	  "template template_version validator status comments good_practice success_story" },
 	{ CAIRN_KIND_PILOT, "pilot", "pilots",
 	  "city country network contact topic status start end participants women men other "
 	  "migrants peripheries aged65 results" },
