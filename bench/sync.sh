@@ -19,8 +19,10 @@
 # Exits non-zero, with a FAIL line, when cairn's conflicts are not those 20.
 #
 # CAIRN_SYNC_SIZE overrides the size (100000); CAIRN_SYNC_RUNS the runs (3);
-# BENCH_DIR the folder.  The prepared replicas are kept in $BENCH_DIR/sync-N
-# and reused while the workbook, the cairn binary and this script are the same.
+# BENCH_DIR the folder.  The replicas start from the generated workbook's first
+# commit (the edits of the other benchmarks come after it); they are kept in
+# $BENCH_DIR/sync-N and reused while that commit, the cairn binary and this
+# script are the same.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 CAIRN=${CAIRN:-$here/../cairn}
@@ -44,9 +46,11 @@ if [ ! -d "$wb/.git" ]; then
 	echo "bench: generating a workbook of $n records"
 	python3 "$here/gen.py" "$n" "$wb" >/dev/null
 fi
-records=$(git -C "$wb" ls-tree -r --name-only HEAD | grep -c /)
+base=$(git -C "$wb" rev-list --max-parents=0 HEAD)
+branch=$(git -C "$wb" symbolic-ref --short HEAD)
+records=$(git -C "$wb" ls-tree -r --name-only "$base" | grep -c /)
 s="$dir/sync-$n"
-stamp="$(git -C "$wb" rev-parse HEAD) $(cat "$CAIRN" "$0" | sha1sum | cut -c1-40)"
+stamp="$base $(cat "$CAIRN" "$0" | sha1sum | cut -c1-40)"
 
 # One side's edits: "cairn set" for each line of KIND/ID FIELD=VALUE.
 edit_side() {
@@ -60,13 +64,16 @@ prepare() {
 	rm -rf "$s"
 	mkdir -p "$s"
 	git clone -q --bare "$wb" "$s/remote.git"
+	git -C "$s/remote.git" update-ref "refs/heads/$branch" "$base"
 	"$CAIRN" clone "$s/remote.git" "$s/A" >/dev/null
 	"$CAIRN" clone "$s/remote.git" "$s/B" >/dev/null
 	git clone -q "$s/remote.git" "$s/GB"
 	# Tasks in a fixed order: the first 20 clash, the next 50 are changed
 	# in different fields, then records only A or only B touches.
-	mapfile -t tasks < <(git -C "$wb" ls-tree -r --name-only HEAD tasks | head -$((2 * edits - same - diff)))
-	mapfile -t ms < <(git -C "$wb" ls-tree -r --name-only HEAD milestones | head -2)
+	mapfile -t tasks < <(git -C "$wb" ls-tree -r --name-only "$base" tasks | head -$((2 * edits - same - diff)))
+	[ ${#tasks[@]} -eq $((2 * edits - same - diff)) ] ||
+		fail "the workbook has ${#tasks[@]} tasks, fewer than the $((2 * edits - same - diff)) edited"
+	mapfile -t ms < <(git -C "$wb" ls-tree -r --name-only "$base" milestones | head -2)
 	: > "$s/edits-A"; : > "$s/edits-B"; : > "$s/want"
 	for i in "${!tasks[@]}"; do
 		id=${tasks[$i]##*/}
@@ -96,11 +103,11 @@ prepare() {
 	git -C "$s/GB" reset -q --hard FETCH_HEAD
 	[ "$(git -C "$s/GB" rev-parse HEAD)" = "$(git -C "$s/B" rev-parse HEAD)" ] ||
 		fail "GB's HEAD is not B's"
-	[ "$(git -C "$s/GB" rev-parse origin/main)" = "$(git -C "$s/B" rev-parse origin/main)" ] ||
+	[ "$(git -C "$s/GB" rev-parse "origin/$branch")" = "$(git -C "$s/B" rev-parse "origin/$branch")" ] ||
 		fail "GB's origin/main is not B's"
-	[ "$(git -C "$s/B" rev-list --count HEAD ^origin/main)" -eq $edits ] ||
+	[ "$(git -C "$s/B" rev-list --count HEAD ^"origin/$branch")" -eq $edits ] ||
 		fail "B is not $edits commits ahead"
-	[ "$(git -C "$s/remote.git" rev-list --count main ^"$(git -C "$s/B" rev-parse origin/main)")" -eq $edits ] ||
+	[ "$(git -C "$s/remote.git" rev-list --count "$branch" ^"$(git -C "$s/B" rev-parse "origin/$branch")")" -eq $edits ] ||
 		fail "the remote is not $edits commits ahead of B's origin/main"
 	echo "$stamp" > "$s/stamp"
 }
