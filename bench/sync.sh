@@ -21,8 +21,8 @@
 # CAIRN_SYNC_SIZE overrides the size (100000); CAIRN_SYNC_RUNS the runs (3);
 # BENCH_DIR the folder.  The replicas start from the generated workbook's first
 # commit (the edits of the other benchmarks come after it); they are kept in
-# $BENCH_DIR/sync-N and reused while that commit, the cairn binary and this
-# script are the same.
+# $BENCH_DIR/sync-N and reused while that commit and this script are the same
+# (B's index is brought up to date by the cairn under test before the runs).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 CAIRN=${CAIRN:-$here/../cairn}
@@ -50,7 +50,7 @@ base=$(git -C "$wb" rev-list --max-parents=0 HEAD)
 branch=$(git -C "$wb" symbolic-ref --short HEAD)
 records=$(git -C "$wb" ls-tree -r --name-only "$base" | grep -c /)
 s="$dir/sync-$n"
-stamp="$base $(cat "$CAIRN" "$0" | sha1sum | cut -c1-40)"
+stamp="$base $(sha1sum < "$0" | cut -c1-40)"
 
 # One side's edits: "cairn set" for each line of KIND/ID FIELD=VALUE.
 edit_side() {
@@ -113,6 +113,7 @@ prepare() {
 }
 
 [ -f "$s/stamp" ] && [ "$(cat "$s/stamp")" = "$stamp" ] || prepare
+"$CAIRN" -C "$s/B" status >/dev/null
 # git merges with its own ort merge here, never through cairn's driver.
 git -C "$s/GB" check-attr merge -- "$(git -C "$s/GB" ls-files tasks | head -1)" |
 	grep -q ': merge: unspecified$' || fail "GB registers a merge driver"
