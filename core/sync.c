@@ -488,6 +488,26 @@ static cairn_status follow(cairn_wb *wb, const cairn_oid *from, const cairn_oid 
 	return st;
 }
 
+/* A file the sync is about to write was edited by hand: stop, so that
+ * nothing typed is overwritten (only those files are looked at). */
+static cairn_status no_hand_edits(cairn_wb *wb, const char *const *paths, size_t n,
+				  cairn_error *err)
+{
+	char **edits = NULL;
+	size_t nedits = 0;
+	cairn_status st = wb_hand_edits_in(wb, paths, n, &edits, &nedits, err);
+
+	if (st == CAIRN_OK && nedits)
+		st = cairn_fail(err, CAIRN_ECONFLICT, "%zu file%s the sync would rewrite %s changed "
+				"by hand (%s%s): run `cairn commit` first, then sync", nedits,
+				nedits == 1 ? "" : "s", nedits == 1 ? "was" : "were", edits[0],
+				nedits > 1 ? ", ..." : "");
+	for (size_t i = 0; i < nedits; i++)
+		free(edits[i]);
+	free(edits);
+	return st;
+}
+
 /* Merge theirs into ours (HEAD) from their merge base, with the decisions
  * in old: a merge commit with both parents (*ours moves to it), or the
  * clashes saved with `merging` naming theirs, and CAIRN_ECONFLICT.  what
@@ -531,6 +551,17 @@ static cairn_status merge_into_head(cairn_wb *wb, const char *what, const cairn_
 	}
 	if (o->dry_run)
 		return CAIRN_OK;
+	{
+		const char **paths = calloc(p->n ? p->n : 1, sizeof *paths);
+		if (!paths)
+			return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		for (size_t i = 0; i < p->n; i++)
+			paths[i] = p->v[i].path;
+		st = no_hand_edits(wb, paths, p->n, err);
+		free(paths);
+		if (st != CAIRN_OK)
+			return st;
+	}
 	snprintf(msg, sizeof msg, "Merge %s: %zu record%s from both sides", what, p->merged,
 		 p->merged == 1 ? "" : "s");
 	if ((st = wb_identity(wb, &who, err)))
@@ -582,8 +613,22 @@ static cairn_status sync_once(cairn_wb *wb, const cairn_sync_options *o, cairn_s
 		r->incoming = n;
 		for (size_t i = 0; i < n; i++)
 			say_change(wb, o, "in", &ours, &theirs, d[i].path);
-		cairn_git_deltas_free(d, n);
 		r->fast_forward = true;
+		if (!o->dry_run) {
+			const char **paths = calloc(n ? n : 1, sizeof *paths);
+			if (!paths) {
+				cairn_git_deltas_free(d, n);
+				st = cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+				goto done;
+			}
+			for (size_t i = 0; i < n; i++)
+				paths[i] = d[i].path;
+			st = no_hand_edits(wb, paths, n, err);
+			free(paths);
+		}
+		cairn_git_deltas_free(d, n);
+		if (st != CAIRN_OK)
+			goto done;
 		if (!o->dry_run) {
 			if ((st = cairn_git_move_branch(wb->git, &ours, &theirs, "sync: fast-forward",
 							err)) ||
@@ -628,8 +673,6 @@ done:
 cairn_status cairn_wb_sync(cairn_wb *wb, const cairn_sync_options *opt, cairn_sync_report *report,
 			   cairn_error *err)
 {
-	char **edits = NULL;
-	size_t nedits = 0;
 	cairn_status st;
 	bool again = true;
 
@@ -642,15 +685,8 @@ cairn_status cairn_wb_sync(cairn_wb *wb, const cairn_sync_options *opt, cairn_sy
 				  "cairn remote add origin URL");
 	if ((st = wb_lock(wb, err)))
 		return st;
-	/* A merge rewrites record files: hand edits must be saved first. */
-	if (!opt->dry_run && (st = cairn_wb_hand_edits(wb, &edits, &nedits, err)) == CAIRN_OK &&
-	    nedits)
-		st = cairn_fail(err, CAIRN_ECONFLICT, "%zu record file%s changed by hand (%s%s): run "
-				"`cairn commit` first, then sync", nedits, nedits == 1 ? "" : "s",
-				edits[0], nedits > 1 ? ", ..." : "");
-	for (size_t i = 0; i < nedits; i++)
-		free(edits[i]);
-	free(edits);
+	/* Hand edits are looked for in the files a merge or fast-forward
+	 * would rewrite, once it knows them (no_hand_edits). */
 	for (int tries = 0; st == CAIRN_OK && again && tries < PUSH_TRIES; tries++)
 		st = sync_once(wb, opt, report, &again, err);
 	if (st == CAIRN_OK && again)
