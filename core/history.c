@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "cairn/gitlog.h"
+#include "cairn/i18n.h"
 #include "cairn/kinds.h"
 #include "cairn/layout.h"
 #include "wb_internal.h"
@@ -347,10 +348,13 @@ cairn_status cairn_wb_audit(cairn_wb *wb, const char *path, const char *author_e
 		return CAIRN_OK;
 	}
 	*flagged = true;
-	snprintf(why, n, "%s is %s, not the evaluator (%s)%s%s%s nor a leader",
-		 author_email, m.id[0] ? m.id : "no person of the workbook", evaluator,
-		 validator ? ", the validator (" : "", validator ? validator : "",
-		 validator ? ")" : "");
+	if (validator)
+		snprintf(why, n, _("%s is %s, not the evaluator (%s), the validator (%s) nor a leader"),
+			 author_email, m.id[0] ? m.id : _("no person of the workbook"), evaluator,
+			 validator);
+	else
+		snprintf(why, n, _("%s is %s, not the evaluator (%s) nor a leader"), author_email,
+			 m.id[0] ? m.id : _("no person of the workbook"), evaluator);
 	cairn_record_done(&rec);
 	return CAIRN_OK;
 }

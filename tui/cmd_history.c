@@ -119,7 +119,7 @@ static cairn_status show_record(const char *path, const char *name, const cairn_
 	paint(o, P_HEAD);
 	cli_put(o->c, stdout, name, false);
 	paint(o, P_OFF);
-	fputs(!before ? "  (added)\n" : !after ? "  (removed)\n" : "\n", stdout);
+	fputs(!before ? _("  (added)\n") : !after ? _("  (removed)\n") : "\n", stdout);
 	for (int s = 0; s < 2; s++) {
 		const cairn_record *r = sides[s];
 		for (size_t i = 0; r && i < r->nfields; i++) {
@@ -157,7 +157,7 @@ static cairn_status audit_line(log_ctx *l, const char *path, const char *email)
 		return st;
 	l->flagged++;
 	paint(&l->o, P_FLAG);
-	fputs("    ! authorship: ", stdout);
+	fputs(_("    ! authorship: "), stdout);
 	cli_put(l->o.c, stdout, why, false);
 	paint(&l->o, P_OFF);
 	fputc('\n', stdout);
@@ -214,8 +214,9 @@ static cairn_status on_commit(const cairn_history_row *r, void *ctx, cairn_error
 		if ((st = cairn_wb_history_files(l->o.c->wb, r->id, on_file, &f, err)))
 			return st;
 		paint(&l->o, P_DIM);
-		printf("    %zu file%s%s%s\n", f.n, f.n == 1 ? "" : "s", f.kinds[0] ? ": " : "",
-		       f.kinds);
+		fputs("    ", stdout);
+		printf(P_("%zu file", "%zu files", f.n), f.n);
+		printf("%s%s\n", f.kinds[0] ? ": " : "", f.kinds);
 		paint(&l->o, P_OFF);
 	} else {
 		cairn_oid id, parent = { "" };
@@ -330,7 +331,7 @@ int cmd_diff(cli *c, int argc, char **argv)
 	paged = cli_pager_start(c);
 	st = cairn_wb_diff(c->wb, &from, &to, only, show_record, &o, &err);
 	if (st == CAIRN_OK && !o.shown)
-		printf("no differences\n");
+		printf("%s\n", _("no differences"));
 	if (paged)
 		cli_pager_end(c);
 	else
@@ -356,7 +357,7 @@ int cmd_blame(cli *c, int argc, char **argv)
 		return cli_error(c, &err);
 	if (!(q = calloc(rec.nfields ? rec.nfields : 1, sizeof *q))) {
 		cairn_record_done(&rec);
-		return cli_fail(c, EXIT_TROUBLE, "out of memory");
+		return cli_fail(c, EXIT_TROUBLE, "%s", _("out of memory"));
 	}
 	for (size_t i = 0; i < rec.nfields; i++) {
 		q[i].path = hit.path;
@@ -387,7 +388,7 @@ int cmd_blame(cli *c, int argc, char **argv)
 			cli_put(c, stdout, q[i].email, false);
 			fputs(">", stdout);
 		} else {
-			fputs("  (before the history)", stdout);
+			fputs(_("  (before the history)"), stdout);
 		}
 		fputc('\n', stdout);
 	}

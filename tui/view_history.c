@@ -74,7 +74,7 @@ static cairn_status diff_record(const char *path, const char *name, const cairn_
 	(void)path;
 	(void)err;
 	lines_add(d->out, LS_HEAD, name, "  %s%s", name,
-		  !before ? "  (added)" : !after ? "  (removed)" : "");
+		  !before ? _("  (added)") : !after ? _("  (removed)") : "");
 	for (int s = 0; s < 2; s++)
 		for (size_t i = 0; sides[s] && i < sides[s]->nfields; i++) {
 			const char *key = sides[s]->fields[i].key;
@@ -111,13 +111,13 @@ static void diff_build(app *a, void *state, lines *out)
 			parent.hex[0] = '\0';
 	}
 	lines_add(out, LS_DIM, NULL, s->to_now
-		  ? "From the version before %.12s to the current one (Enter: this change alone)"
-		  : "The change of %.12s (Enter: from the version before it to the current one)", id);
+		  ? _("From the version before %.12s to the current one (Enter: this change alone)")
+		  : _("The change of %.12s (Enter: from the version before it to the current one)"), id);
 	if (cairn_wb_diff(a->wb, &parent, s->to_now ? &head : &commit, path, diff_record, &d,
 			  &err) != CAIRN_OK)
 		app_message(a, true, "%s", err.msg);
 	if (out->n == 1)
-		lines_add(out, LS_DIM, NULL, "  no differences");
+		lines_add(out, LS_DIM, NULL, "%s", _("  no differences"));
 }
 
 static bool diff_act(app *a, void *state, tui_action act)
@@ -212,11 +212,11 @@ static void history_build(app *a, void *state, lines *out)
 		else if (cairn_ref_parse(s->init, &ref, &err) == CAIRN_OK)
 			cairn_ref_path(&ref, s->path, sizeof s->path);
 		c.path = s->path;
-		lines_add(out, LS_DIM, NULL, "Commits that changed %s, newest first; Enter shows the "
-			  "change", s->init);
+		lines_add(out, LS_DIM, NULL, _("Commits that changed %s, newest first; Enter shows the "
+			  "change"), s->init);
 	} else {
-		lines_add(out, LS_DIM, NULL, "Every commit, newest first; / filters by kind, person or "
-			  "text; Enter shows the change");
+		lines_add(out, LS_DIM, NULL, "%s", _("Every commit, newest first; / filters by kind, "
+			  "person or text; Enter shows the change"));
 	}
 	if (cairn_wb_history(a->wb, s->init[0] ? s->init : NULL, NULL,
 			     s->init[0] ? 0 : TIMELINE_MAX, on_commit, &c, &err) != CAIRN_OK)
@@ -231,7 +231,7 @@ static bool history_act(app *a, void *state, tui_action act)
 	(void)state;
 	if (act != ACT_ENTER || !sel || !sel->target)
 		return act == ACT_ENTER;
-	snprintf(title, sizeof title, "Change %.12s", sel->target);
+	snprintf(title, sizeof title, _("Change %.12s"), sel->target);
 	app_push(a, &diff_view, sel->target, strlen(sel->target) + 1, title);
 	return true;
 }
