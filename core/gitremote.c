@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cairn/buf.h"
+#include "cairn/i18n.h"
 #include "cairn/incoming.h"
 #include "cairn/knownhosts.h"
 #include "git_internal.h"
@@ -164,27 +165,27 @@ static int certificate_check(git_cert *cert, int valid, const char *host, void *
 		return 0;
 	cairn_host_name(host, port, name, sizeof name);
 	if (!(hk->type & GIT_CERT_SSH_SHA256) || !(hk->type & GIT_CERT_SSH_RAW))
-		return refuse_host(c, "ssh: %s sent a host key cairn cannot check; nothing was "
-				   "fetched or pushed", name);
+		return refuse_host(c, _("ssh: %s sent a host key cairn cannot check; nothing was "
+				   "fetched or pushed"), name);
 	raw = (const unsigned char *)hk->hostkey;
 	rawlen = hk->hostkey_len;
 	cairn_host_fingerprint(hk->hash_sha256, fp);
 	cairn_host_key_type(raw, rawlen, type, sizeof type);
 	if (cairn_known_hosts_path(path, sizeof path, &err) != CAIRN_OK ||
 	    cairn_known_host_check(path, host, port, raw, rawlen, &hc, &err) != CAIRN_OK)
-		return refuse_host(c, "ssh: cannot check the key of %s: %s", name, err.msg);
+		return refuse_host(c, _("ssh: cannot check the key of %s: %s"), name, err.msg);
 	switch (hc.status) {
 	case CAIRN_HOST_MATCH:
 		return 0;
 	case CAIRN_HOST_REVOKED:
-		return refuse_host(c, "ssh: the key of %s (%s %s) is marked @revoked in %s: refused",
+		return refuse_host(c, _("ssh: the key of %s (%s %s) is marked @revoked in %s: refused"),
 				   name, type, fp, path);
 	case CAIRN_HOST_CHANGED:
-		return refuse_host(c, "ssh: the key of %s has CHANGED: %s line %d holds another key "
+		return refuse_host(c, _("ssh: the key of %s has CHANGED: %s line %d holds another key "
 				   "for it, and the server now shows %s %s.  Someone may be "
 				   "intercepting the connection, or the server was reinstalled: "
 				   "nothing was fetched or pushed.  If its administrator confirms the "
-				   "new key, remove the old one with `ssh-keygen -R '%s'` and sync again",
+				   "new key, remove the old one with `ssh-keygen -R '%s'` and sync again"),
 				   name, path, hc.line, type, fp, name);
 	case CAIRN_HOST_UNKNOWN:
 		break;
@@ -195,10 +196,10 @@ static int certificate_check(git_cert *cert, int valid, const char *host, void *
 			return refuse_host(c, "ssh: %s", err.msg);
 		return 0;
 	}
-	return refuse_host(c, "ssh: %s is not in %s; the server shows the %s key %s.  If that is "
+	return refuse_host(c, _("ssh: %s is not in %s; the server shows the %s key %s.  If that is "
 			   "its key (ask its administrator, who sees it with `ssh-keygen -lf` on "
 			   "the server's key), accept it once with --accept-host-key %s; nothing "
-			   "was fetched or pushed", name, path, type, fp, fp);
+			   "was fetched or pushed"), name, path, type, fp, fp);
 }
 
 /* ---- progress ---- */
@@ -207,7 +208,7 @@ static int transfer_progress(const git_indexer_progress *p, void *payload)
 {
 	creds *c = payload;
 	if (c->net->progress)
-		c->net->progress(p->received_objects < p->total_objects ? "receiving" : "resolving",
+		c->net->progress(p->received_objects < p->total_objects ? N_("receiving") : N_("resolving"),
 				 p->received_objects < p->total_objects ? p->received_objects
 								       : p->indexed_deltas,
 				 p->received_objects < p->total_objects ? p->total_objects
@@ -220,7 +221,7 @@ static int push_progress(unsigned current, unsigned total, size_t bytes, void *p
 {
 	creds *c = payload;
 	if (c->net->progress)
-		c->net->progress("sending", current, total, bytes, c->net->ctx);
+		c->net->progress(N_("sending"), current, total, bytes, c->net->ctx);
 	return 0;
 }
 
@@ -308,46 +309,46 @@ static cairn_status network_fail(cairn_error *err, const creds *c, const char *w
 		    cairn_known_host_check(path, host, url_port(c->url), NULL, 0, &hc,
 					   &ignored) == CAIRN_OK &&
 		    !strcmp(hc.first_type, "ssh-rsa"))
-			return cairn_fail(err, CAIRN_EIO, "%s %s: %s (%s line %d lists an ssh-rsa key "
+			return cairn_fail(err, CAIRN_EIO, _("%s %s: %s (%s line %d lists an ssh-rsa key "
 					  "first for this host, and Debian's libgit2 1.5.1 then asks "
 					  "the server for ssh-rsa only, which OpenSSH 8.8 and later "
 					  "refuse: move the host's ed25519 line above it, or delete "
-					  "the ssh-rsa line, and sync again)", what,
+					  "the ssh-rsa line, and sync again)"), what,
 					  remote, msg, path, hc.line);
-		return cairn_fail(err, CAIRN_EIO, "%s %s: %s (the SSH key exchange failed: the "
-				  "server offers no key type this libssh2 knows?)", what, remote, msg);
+		return cairn_fail(err, CAIRN_EIO, _("%s %s: %s (the SSH key exchange failed: the "
+				  "server offers no key type this libssh2 knows?)"), what, remote, msg);
 	}
 	if (c->gave_up && !strncmp(c->url, "http", 4))
 		return c->tried[0]
-			? cairn_fail(err, CAIRN_EIO, "%s %s: the server refused %s: check it, and that "
-				     "it may read and write this repository", what, remote, c->tried)
-			: cairn_fail(err, CAIRN_EIO, "%s %s: the server asks for a password or token: "
+			? cairn_fail(err, CAIRN_EIO, _("%s %s: the server refused %s: check it, and that "
+				     "it may read and write this repository"), what, remote, c->tried)
+			: cairn_fail(err, CAIRN_EIO, _("%s %s: the server asks for a password or token: "
 				     "set $CAIRN_TOKEN, or token under [sync] in your configuration "
-				     "(cairn-config(5))", what, remote);
+				     "(cairn-config(5))"), what, remote);
 	if (c->gave_up && !c->tried[0])
-		return cairn_fail(err, CAIRN_EIO, "%s %s: no SSH key to log in with: cairn offers the "
+		return cairn_fail(err, CAIRN_EIO, _("%s %s: no SSH key to log in with: cairn offers the "
 				  "ssh agent ($SSH_AUTH_SOCK), then ~/.ssh/id_ed25519, id_ecdsa and "
 				  "id_rsa; make one with `ssh-keygen -t ed25519` and add its .pub to "
-				  "the server's authorized_keys", what, remote);
+				  "the server's authorized_keys"), what, remote);
 	if (c->gave_up && only_rsa_tried(c))
-		return cairn_fail(err, CAIRN_EIO, "%s %s: %s (tried %s: an RSA key cannot log in to "
+		return cairn_fail(err, CAIRN_EIO, _("%s %s: %s (tried %s: an RSA key cannot log in to "
 				  "OpenSSH 8.8 and later through Debian's libssh2 1.10, which signs "
 				  "with SHA-1 only: make an ed25519 key with `ssh-keygen -t ed25519` "
-				  "and add its .pub to the server)", what, remote, msg, c->tried);
+				  "and add its .pub to the server)"), what, remote, msg, c->tried);
 	if (c->gave_up)
-		return cairn_fail(err, CAIRN_EIO, "%s %s: %s (tried %s; is its public key in the "
+		return cairn_fail(err, CAIRN_EIO, _("%s %s: %s (tried %s; is its public key in the "
 				  "server's authorized_keys?  Keys of type ed25519 or ecdsa work with "
-				  "every OpenSSH server, RSA keys do not with OpenSSH 8.8 and later)",
+				  "every OpenSSH server, RSA keys do not with OpenSSH 8.8 and later)"),
 				  what, remote, msg, c->tried);
 	if (strstr(msg, "safe.directory") || strstr(msg, "owner"))
-		return cairn_fail(err, CAIRN_EIO, "%s %s: %s (the repository belongs to another "
+		return cairn_fail(err, CAIRN_EIO, _("%s %s: %s (the repository belongs to another "
 				  "user: if you trust it, `git config --global --add "
-				  "safe.directory` with its path)", what, remote, msg);
+				  "safe.directory` with its path)"), what, remote, msg);
 	if (e && (e->klass == GIT_ERROR_SSH || e->klass == GIT_ERROR_NET ||
 		  e->klass == GIT_ERROR_OS))
-		return cairn_fail(err, CAIRN_EIO, "%s %s: %s (the connection failed or was cut; "
+		return cairn_fail(err, CAIRN_EIO, _("%s %s: %s (the connection failed or was cut; "
 				  "nothing here was changed or lost: sync again when the server can "
-				  "be reached)", what, remote, msg);
+				  "be reached)"), what, remote, msg);
 	return cairn_fail(err, CAIRN_EIO, "%s %s: %s", what, remote, msg);
 }
 
@@ -363,14 +364,14 @@ cairn_status cairn_git_remote_add(cairn_git *git, const char *name, const char *
 	if (!repo)
 		return err->code;
 	if (git_remote_name_is_valid(&valid, name) != 0 || !valid)
-		return cairn_fail(err, CAIRN_EINPUT, "'%s' is not a remote name: use letters, digits "
-				  "and - (origin, shared)", name);
+		return cairn_fail(err, CAIRN_EINPUT, _("'%s' is not a remote name: use letters, digits "
+				  "and - (origin, shared)"), name);
 	rc = git_remote_create(&r, repo, name, url);
 	git_remote_free(r);
 	if (rc == GIT_EEXISTS)
-		return cairn_fail(err, CAIRN_EEXISTS, "there is a remote '%s' already (cairn remote "
-				  "list)", name);
-	return rc ? gfail(err, CAIRN_EINPUT, "cannot add remote %s", name) : CAIRN_OK;
+		return cairn_fail(err, CAIRN_EEXISTS, _("there is a remote '%s' already (cairn remote "
+				  "list)"), name);
+	return rc ? gfail(err, CAIRN_EINPUT, _("cannot add remote %s"), name) : CAIRN_OK;
 }
 
 cairn_status cairn_git_remote_remove(cairn_git *git, const char *name, cairn_error *err)
@@ -382,9 +383,9 @@ cairn_status cairn_git_remote_remove(cairn_git *git, const char *name, cairn_err
 		return err->code;
 	rc = git_remote_delete(repo, name);
 	if (rc == GIT_ENOTFOUND)
-		return cairn_fail(err, CAIRN_ENOTFOUND, "there is no remote '%s' (cairn remote list)",
+		return cairn_fail(err, CAIRN_ENOTFOUND, _("there is no remote '%s' (cairn remote list)"),
 				  name);
-	return rc ? gfail(err, CAIRN_EIO, "cannot remove remote %s", name) : CAIRN_OK;
+	return rc ? gfail(err, CAIRN_EIO, _("cannot remove remote %s"), name) : CAIRN_OK;
 }
 
 cairn_status cairn_git_remotes(cairn_git *git, cairn_remote_fn fn, void *ctx, cairn_error *err)
@@ -396,7 +397,7 @@ cairn_status cairn_git_remotes(cairn_git *git, cairn_remote_fn fn, void *ctx, ca
 	if (!repo)
 		return err->code;
 	if (git_remote_list(&names, repo) != 0)
-		return gfail(err, CAIRN_EIO, "%s", "cannot list the remotes");
+		return gfail(err, CAIRN_EIO, "%s", _("cannot list the remotes"));
 	for (size_t i = 0; i < names.count && st == CAIRN_OK; i++) {
 		git_remote *r = NULL;
 		if (git_remote_lookup(&r, repo, names.strings[i]) == 0)
@@ -438,8 +439,8 @@ cairn_status cairn_git_default_remote(cairn_git *git, const char *name, char *ou
 	if (name) {
 		git_remote *r = NULL;
 		if (git_remote_lookup(&r, repo, name) != 0)
-			return cairn_fail(err, CAIRN_ENOTFOUND, "there is no remote '%s' (cairn remote "
-					  "list)", name);
+			return cairn_fail(err, CAIRN_ENOTFOUND, _("there is no remote '%s' (cairn remote "
+					  "list)"), name);
 		git_remote_free(r);
 		snprintf(out, n, "%s", name);
 		return CAIRN_OK;
@@ -455,7 +456,7 @@ cairn_status cairn_git_default_remote(cairn_git *git, const char *name, char *ou
 			return CAIRN_OK;
 	}
 	if (git_remote_list(&names, repo) != 0)
-		return gfail(err, CAIRN_EIO, "%s", "cannot list the remotes");
+		return gfail(err, CAIRN_EIO, "%s", _("cannot list the remotes"));
 	for (size_t i = 0; i < names.count; i++)
 		if (!strcmp(names.strings[i], "origin") || names.count == 1)
 			snprintf(out, n, "%s", names.strings[i]);
@@ -497,7 +498,7 @@ cairn_status cairn_git_set_tracking(cairn_git *git, const char *remote, const ca
 			rc = git_reference_create(&ref, repo, name, &id, 1, "cairn: refused fetch undone");
 		git_reference_free(ref);
 	}
-	return rc ? gfail(err, CAIRN_EIO, "cannot put back %s", name) : CAIRN_OK;
+	return rc ? gfail(err, CAIRN_EIO, _("cannot put back %s"), name) : CAIRN_OK;
 }
 
 cairn_status cairn_git_fetch(cairn_git *git, const char *remote, const cairn_net *net,
@@ -520,13 +521,13 @@ cairn_status cairn_git_fetch(cairn_git *git, const char *remote, const cairn_net
 	    git_reference_name_to_id(&id, repo, ref) == 0)
 		git_oid_tostr(before->hex, sizeof before->hex, &id);
 	if (git_remote_lookup(&r, repo, remote) != 0)
-		return cairn_fail(err, CAIRN_ENOTFOUND, "there is no remote '%s' (cairn remote add "
-				  "NAME URL)", remote);
+		return cairn_fail(err, CAIRN_ENOTFOUND, _("there is no remote '%s' (cairn remote add "
+				  "NAME URL)"), remote);
 	creds_init(&c, net, git_remote_url(r));
 	git_fetch_options_init(&opts, GIT_FETCH_OPTIONS_VERSION);
 	init_callbacks(&opts.callbacks, &c);
 	if (git_remote_fetch(r, NULL, &opts, "fetch") != 0) {
-		st = network_fail(err, &c, "cannot fetch from", remote);
+		st = network_fail(err, &c, _("cannot fetch from"), remote);
 		goto done;
 	}
 	if (tracked && git_reference_name_to_id(&id, repo, ref) == 0)
@@ -574,14 +575,14 @@ static cairn_status push_to_folder(git_repository *repo, git_remote *r, const ch
 	snprintf(temp, sizeof temp, "refs/cairn/incoming/%ld-%ld", (long)getpid(), (long)time(NULL));
 	snprintf(spec, sizeof spec, "+%s:%s", name, temp);
 	if (git_reference_name_to_id(&ours, repo, name) != 0)
-		return cairn_fail(err, CAIRN_EINPUT, "branch %s has no commit to push", branch);
+		return cairn_fail(err, CAIRN_EINPUT, _("branch %s has no commit to push"), branch);
 	have_expected = git_reference_name_to_id(&expected, repo, tracking) == 0;
 	rc = git_remote_push(r, &refspecs, opts);
 	if (rc != 0 || c->rejected)
-		return rc ? network_fail(err, c, "cannot push to", remote)
-			  : cairn_fail(err, CAIRN_EIO, "cannot push to %s: %s", remote, c->refusal);
+		return rc ? network_fail(err, c, _("cannot push to"), remote)
+			  : cairn_fail(err, CAIRN_EIO, _("cannot push to %s: %s"), remote, c->refusal);
 	if (git_repository_open_ext(&theirs, folder, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) != 0)
-		return network_fail(err, c, "cannot push to", remote);
+		return network_fail(err, c, _("cannot push to"), remote);
 	/* Another push holds the branch's lock for a moment: wait for it
 	 * (up to 2 s; a lock left by a killed process is then reported). */
 	for (int tries = 0;; tries++) {
@@ -598,11 +599,11 @@ static cairn_status push_to_folder(git_repository *repo, git_remote *r, const ch
 	if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS)
 		*rejected = true;       /* someone pushed since our fetch */
 	else if (rc == GIT_ELOCKED)
-		st = cairn_fail(err, CAIRN_EBUSY, "%s in the shared repository %s stays locked: if no "
-				"one is pushing, a killed push left %s.lock there; remove it", name,
+		st = cairn_fail(err, CAIRN_EBUSY, _("%s in the shared repository %s stays locked: if no "
+				"one is pushing, a killed push left %s.lock there; remove it"), name,
 				folder, name);
 	else if (rc != 0)
-		st = gfail(err, CAIRN_EIO, "cannot move %s in the shared repository", name);
+		st = gfail(err, CAIRN_EIO, _("cannot move %s in the shared repository"), name);
 	(void)git_reference_remove(theirs, temp);
 	git_repository_free(theirs);
 	return st;
@@ -625,9 +626,9 @@ cairn_status cairn_git_push(cairn_git *git, const char *remote, const cairn_net 
 	if (!repo)
 		return err->code;
 	if (!branch_short(repo, branch, sizeof branch))
-		return cairn_fail(err, CAIRN_EINPUT, "HEAD is not on a branch: run `git checkout main`");
+		return cairn_fail(err, CAIRN_EINPUT, _("HEAD is not on a branch: run `git checkout main`"));
 	if (git_remote_lookup(&r, repo, remote) != 0)
-		return cairn_fail(err, CAIRN_ENOTFOUND, "there is no remote '%s'", remote);
+		return cairn_fail(err, CAIRN_ENOTFOUND, _("there is no remote '%s'"), remote);
 	creds_init(&c, net, git_remote_url(r));
 	snprintf(spec, sizeof spec, "refs/heads/%s:refs/heads/%s", branch, branch);
 	git_push_options_init(&opts, GIT_PUSH_OPTIONS_VERSION);
@@ -650,7 +651,7 @@ cairn_status cairn_git_push(cairn_git *git, const char *remote, const cairn_net 
 					strstr(e->message, "fetch first")))
 			*rejected = true;
 		else
-			st = network_fail(err, &c, "cannot push to", remote);
+			st = network_fail(err, &c, _("cannot push to"), remote);
 	}
 	if (st == CAIRN_OK && !*rejected) {
 		git_config *cfg = NULL;
@@ -707,7 +708,7 @@ static cairn_status check_then_checkout(const char *url, const char *dir, cairn_
 		git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
 		co.checkout_strategy = GIT_CHECKOUT_FORCE;
 		if (git_checkout_head(repo, &co) != 0)
-			st = gfail(err, CAIRN_EIO, "cannot write the files of %s", url);
+			st = gfail(err, CAIRN_EIO, _("cannot write the files of %s"), url);
 	} else if (st == CAIRN_OK) {
 		st = err->code;
 	}
@@ -735,7 +736,7 @@ cairn_status cairn_git_clone(const char *url, const char *dir, const cairn_net *
 	/* Nothing is written to the work tree before the history is checked. */
 	opts.checkout_opts.checkout_strategy = GIT_CHECKOUT_NONE;
 	if (git_clone(&repo, url, dir, &opts) != 0) {
-		st = network_fail(err, &c, "cannot clone", url);
+		st = network_fail(err, &c, _("cannot clone"), url);
 	} else if (git_repository_head_unborn(repo) == 1) {
 		/* A bare repository made with `git init --bare` may name a
 		 * default branch ("master") that was never pushed, while the

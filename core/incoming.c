@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "cairn/config.h"
+#include "cairn/i18n.h"
 #include "cairn/incoming.h"
 #include "cairn/layout.h"
 #include "cairn/record.h"
@@ -148,29 +149,29 @@ static const char *name_problem(const char *name, bool at_top, bool folder)
 	size_t len = strlen(name);
 
 	if (!len)
-		return "has an empty name";
+		return _("has an empty name");
 	if (len > INCOMING_NAME_MAX)
-		return "is a name longer than 64 bytes";
+		return _("is a name longer than 64 bytes");
 	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
 		      *p == '.' || *p == '_' || *p == '-'))
-			return "holds a character cairn never writes in a name (only A-Z, a-z, 0-9, "
+			return _("holds a character cairn never writes in a name (only A-Z, a-z, 0-9, "
 			       "'.', '_', '-'): a slash, backslash, space, control or non-ASCII "
-			       "character";
+			       "character");
 	if (!strcmp(name, ".") || !strcmp(name, ".."))
-		return "is \".\" or \"..\", a step out of its folder";
+		return _("is \".\" or \"..\", a step out of its folder");
 	if (!strcasecmp(name, ".git"))
-		return "is .git, git's own folder, in some spelling";
+		return _("is .git, git's own folder, in some spelling");
 	if (!strcasecmp(name, ".gitmodules") || !strcasecmp(name, ".gitattributes"))
-		return "is a .gitmodules or .gitattributes file, which would change what git does";
+		return _("is a .gitmodules or .gitattributes file, which would change what git does");
 	if (name[0] == '.' && !(at_top && !folder && !strcmp(name, ".gitignore")))
-		return "is a hidden name (only .gitignore, at the top, comes in)";
+		return _("is a hidden name (only .gitignore, at the top, comes in)");
 	if (name[0] == '-' || name[0] == '_')
-		return "does not start with a letter or a digit";
+		return _("does not start with a letter or a digit");
 	if (name[len - 1] == '.')
-		return "ends in '.', which Windows drops";
+		return _("ends in '.', which Windows drops");
 	if (windows_device(name))
-		return "is a name Windows keeps for a device (CON, PRN, AUX, NUL, COM1-9, LPT1-9)";
+		return _("is a name Windows keeps for a device (CON, PRN, AUX, NUL, COM1-9, LPT1-9)");
 	return NULL;
 }
 
@@ -183,16 +184,16 @@ static const char *mode_problem(check *c, const char *mode)
 	if (!strcmp(mode, "100644") || !strcmp(mode, "40000"))
 		return NULL;
 	if (mode[0] == '0')
-		what = "a zero-padded mode (a tree made by hand)";
+		what = _("a zero-padded mode (a tree made by hand)");
 	else if ((m & 0170000u) == 0120000u)
-		what = "a symbolic link, which could point outside the workbook";
+		what = _("a symbolic link, which could point outside the workbook");
 	else if ((m & 0170000u) == 0160000u)
-		what = "a submodule (a link to another repository)";
+		what = _("a submodule (a link to another repository)");
 	else if (m == 0100755u)
-		what = "an executable file";
+		what = _("an executable file");
 	else
-		what = "not a plain file (100644) or folder (40000)";
-	snprintf(c->why_buf, sizeof c->why_buf, "has mode %s: %s", mode, what);
+		what = _("not a plain file (100644) or folder (40000)");
+	snprintf(c->why_buf, sizeof c->why_buf, _("has mode %s: %s"), mode, what);
 	return c->why_buf;
 }
 
@@ -204,10 +205,10 @@ static const char *record_path_problem(const char *path)
 	char canonical[CAIRN_PATH_MAX];
 
 	if (cairn_path_ref(path, &ref, &err) != CAIRN_OK || ref.kind == CAIRN_KIND_NONE)
-		return "is not where a record lives (KIND-FOLDER/XX/ID)";
+		return _("is not where a record lives (KIND-FOLDER/XX/ID)");
 	cairn_ref_path(&ref, canonical, sizeof canonical);
 	if (strcmp(canonical, path))
-		return "is not the path its record would have";
+		return _("is not the path its record would have");
 	return NULL;
 }
 
@@ -222,7 +223,7 @@ static const char *unreadable(check *c, const char *what, const cairn_error *why
 {
 	char *safe = cairn_sanitize_cols(why->msg, INCOMING_SHOWN_COLS, CAIRN_SAN_ASCII);
 
-	snprintf(c->why_buf, sizeof c->why_buf, "is not %s (%s)", what, safe ? safe : "?");
+	snprintf(c->why_buf, sizeof c->why_buf, _("is not %s (%s)"), what, safe ? safe : "?");
 	free(safe);
 	return c->why_buf;
 }
@@ -240,11 +241,11 @@ static cairn_status check_file(check *c, const raw_entry *e, const char *path, b
 	cairn_status st = CAIRN_OK;
 
 	if (git_odb_read_header(&size, &type, c->odb, &e->id) != 0)
-		return refuse(c, e->name, "points at a git object they did not send");
+		return refuse(c, e->name, _("points at a git object they did not send"));
 	if (type != GIT_OBJECT_BLOB)
-		return refuse(c, e->name, "is marked a file but is not one");
+		return refuse(c, e->name, _("is marked a file but is not one"));
 	if (size > INCOMING_FILE_MAX)
-		return refuse(c, e->name, "is larger than 1 MiB");
+		return refuse(c, e->name, _("is larger than 1 MiB"));
 	if (!at_top && (why = record_path_problem(path)))
 		return refuse(c, e->name, why);
 	if (!at_top || !strcmp(e->name, CAIRN_SETTINGS_FILE)) {
@@ -255,14 +256,14 @@ static cairn_status check_file(check *c, const raw_entry *e, const char *path, b
 	if (!at_top) {
 		cairn_record rec;
 		if (cairn_record_parse(&rec, data, len, path, &perr) != CAIRN_OK)
-			why = unreadable(c, "a record cairn can read", &perr);
+			why = unreadable(c, _("a record cairn can read"), &perr);
 		else
 			cairn_record_done(&rec);
 	} else if (data) {
 		cairn_settings s;
 		int warnings = 0;
 		if (cairn_settings_parse(data, path, &s, count_warning, &warnings, &perr) != CAIRN_OK)
-			why = unreadable(c, "settings cairn can read", &perr);
+			why = unreadable(c, _("settings cairn can read"), &perr);
 		else if (warnings)
 			why = "is not settings cairn can read (lines it does not understand)";
 		cairn_settings_done(&s);
@@ -292,8 +293,8 @@ static cairn_status check_against_ours(check *c, const raw_entry *e, size_t n,
 			    (base && git_tree_entry_byname(base, e[i].name)))
 				continue;
 			char *safe = cairn_sanitize_cols(mine, INCOMING_SHOWN_COLS, CAIRN_SAN_ASCII);
-			snprintf(c->why_buf, sizeof c->why_buf, "differs only in case from \"%s\", "
-				 "which we added here (one file on macOS and Windows)",
+			snprintf(c->why_buf, sizeof c->why_buf, _("differs only in case from \"%s\", "
+				 "which we added here (one file on macOS and Windows)"),
 				 safe ? safe : "?");
 			free(safe);
 			return refuse(c, e[i].name, c->why_buf);
@@ -337,7 +338,7 @@ static cairn_status check_entries(check *c, const raw_entry *e, size_t n, const 
 		if (as_in_base(&e[i], base))
 			continue;
 		if (!e[i].name[0])
-			return refuse(c, "", "holds an entry with an empty name");
+			return refuse(c, "", _("holds an entry with an empty name"));
 		if ((why = name_problem(e[i].name, depth == 0, raw_entry_is_folder(&e[i]))) ||
 		    (why = mode_problem(c, e[i].mode)))
 			return refuse(c, e[i].name, why);
@@ -362,7 +363,7 @@ static cairn_status check_entries(check *c, const raw_entry *e, size_t n, const 
 			continue;
 		}
 		if (depth >= INCOMING_DEPTH_MAX)
-			return refuse(c, e[i].name, "is a folder deeper than any record sits");
+			return refuse(c, e[i].name, _("is a folder deeper than any record sits"));
 		git_tree *base_sub = subtree(c, base, e[i].name), *ours_sub = subtree(c, ours, e[i].name);
 		/* Where ours did not change the folder, base says it all. */
 		if (ours_sub && base_sub && git_oid_equal(git_tree_id(ours_sub), git_tree_id(base_sub))) {
@@ -399,20 +400,20 @@ static cairn_status check_tree(check *c, const git_oid *id, const git_tree *base
 	if (keep)
 		c->dir[keep - 1] = '\0';
 	if (git_odb_read_header(&size, &type, c->odb, id) != 0)
-		return refuse(c, "", "is a folder whose tree they did not send");
+		return refuse(c, "", _("is a folder whose tree they did not send"));
 	if (type != GIT_OBJECT_TREE)
-		return refuse(c, "", "is marked a folder but is not one");
+		return refuse(c, "", _("is marked a folder but is not one"));
 	if (size > INCOMING_TREE_MAX)
-		return refuse(c, "", "is a folder of more than 4 MiB of entries");
+		return refuse(c, "", _("is a folder of more than 4 MiB of entries"));
 	if (git_odb_read(&obj, c->odb, id) != 0)
-		return refuse(c, "", "is a folder whose tree cannot be read");
+		return refuse(c, "", _("is a folder whose tree cannot be read"));
 	why = raw_tree_parse(git_odb_object_data(obj), git_odb_object_size(obj), &e, &n);
 	if (why == raw_tree_no_memory)
 		st = no_memory(c);
 	else if (why)
 		st = refuse(c, "", why);
 	else if (!n)
-		st = refuse(c, "", keep ? "is an empty folder" : "is a commit with no files at all");
+		st = refuse(c, "", keep ? _("is an empty folder") : _("is a commit with no files at all"));
 	else {
 		if (keep)
 			c->dir[keep - 1] = '/';
@@ -443,10 +444,10 @@ static git_tree *commit_tree(git_repository *repo, const cairn_oid *commit)
 static cairn_status history_fail(const char *remote, const char *what, cairn_error *err)
 {
 	const git_error *e = git_error_last();
-	char *safe = cairn_sanitize_cols(e && e->message ? e->message : "no reason given",
+	char *safe = cairn_sanitize_cols(e && e->message ? e->message : _("no reason given"),
 					 INCOMING_SHOWN_COLS, CAIRN_SAN_ASCII);
-	cairn_status st = cairn_fail(err, CAIRN_EINPUT, "%s: their commits refused: %s (%s); nothing "
-				     "was changed here", remote, what, safe ? safe : "?");
+	cairn_status st = cairn_fail(err, CAIRN_EINPUT, _("%s: their commits refused: %s (%s); nothing "
+				     "was changed here"), remote, what, safe ? safe : "?");
 	free(safe);
 	return st;
 }
@@ -464,28 +465,28 @@ static cairn_status check_commits(check *c, const char *remote, const cairn_oid 
 	if (git_oid_fromstr(&id, to->hex) != 0 || git_revwalk_new(&walk, c->repo) != 0 ||
 	    git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) != 0 ||
 	    git_revwalk_push(walk, &id) != 0)
-		st = history_fail(remote, "their branch is not a commit", c->err);
+		st = history_fail(remote, _("their branch is not a commit"), c->err);
 	else if (from->hex[0] &&
 		 (git_oid_fromstr(&id, from->hex) != 0 || git_revwalk_hide(walk, &id) != 0))
-		st = history_fail(remote, "our side cannot be read", c->err);
+		st = history_fail(remote, _("our side cannot be read"), c->err);
 	while (st == CAIRN_OK && (rc = git_revwalk_next(&id, walk)) == 0) {
 		git_commit *cm = NULL;
 		char hex[GIT_OID_HEXSZ + 1];
 		git_oid_tostr(hex, sizeof hex, &id);
 		if (git_commit_lookup(&cm, c->repo, &id) != 0) {
-			st = history_fail(remote, "a commit of theirs cannot be read", c->err);
+			st = history_fail(remote, _("a commit of theirs cannot be read"), c->err);
 			break;
 		}
 		c->dir[0] = '\0';
 		st = check_tree(c, git_commit_tree_id(cm), base, ours, 0);
 		git_commit_free(cm);
 		if (st == CAIRN_EINPUT && c->why)
-			st = cairn_fail(c->err, CAIRN_EINPUT, "%s: commit %.12s refused: \"%s\" %s; "
+			st = cairn_fail(c->err, CAIRN_EINPUT, _("%s: commit %.12s refused: \"%s\" %s; "
 					"nothing was changed here (ask who pushed it, or look with "
-					"`git show %.12s`)", remote, hex, c->shown, c->why, hex);
+					"`git show %.12s`)"), remote, hex, c->shown, c->why, hex);
 	}
 	if (st == CAIRN_OK && rc != GIT_ITEROVER)
-		st = history_fail(remote, "their history cannot be walked", c->err);
+		st = history_fail(remote, _("their history cannot be walked"), c->err);
 	git_revwalk_free(walk);
 	return st;
 }
@@ -510,7 +511,7 @@ cairn_status cairn_git_check_incoming(cairn_git *git, const char *remote, const 
 	if (!(c.repo = cairn_git_repository(git, err)))
 		return err->code;
 	if (git_repository_odb(&c.odb, c.repo) != 0)
-		return history_fail(remote, "the object database cannot be opened", err);
+		return history_fail(remote, _("the object database cannot be opened"), err);
 	if ((st = cairn_git_head(git, &head, err)))
 		goto done;
 	base = commit_tree(c.repo, from);
@@ -518,7 +519,7 @@ cairn_status cairn_git_check_incoming(cairn_git *git, const char *remote, const 
 	if (strcmp(head.hex, from->hex))
 		ours = commit_tree(c.repo, &head);
 	if (from->hex[0] && !base) {
-		st = history_fail(remote, "the common commit cannot be read", err);
+		st = history_fail(remote, _("the common commit cannot be read"), err);
 		goto done;
 	}
 	st = check_commits(&c, remote, from, to, base, ours);

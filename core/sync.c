@@ -10,6 +10,7 @@
 #include "cairn/buf.h"
 #include "cairn/fs.h"
 #include "cairn/gitmerge.h"
+#include "cairn/i18n.h"
 #include "cairn/merge.h"
 #include "wb_internal.h"
 
@@ -510,9 +511,11 @@ static cairn_status no_hand_edits(cairn_wb *wb, const char *const *paths, size_t
 	cairn_status st = wb_hand_edits_in(wb, paths, n, &edits, &nedits, err);
 
 	if (st == CAIRN_OK && nedits)
-		st = cairn_fail(err, CAIRN_ECONFLICT, "%zu file%s the sync would rewrite %s changed "
-				"by hand (%s%s): run `cairn commit` first, then sync", nedits,
-				nedits == 1 ? "" : "s", nedits == 1 ? "was" : "were", edits[0],
+		st = cairn_fail(err, CAIRN_ECONFLICT,
+				P_("%zu file the sync would rewrite was changed by hand (%s%s): run "
+				   "`cairn commit` first, then sync",
+				   "%zu files the sync would rewrite were changed by hand (%s%s): run "
+				   "`cairn commit` first, then sync", nedits), nedits, edits[0],
 				nedits > 1 ? ", ..." : "");
 	for (size_t i = 0; i < nedits; i++)
 		free(edits[i]);
@@ -537,8 +540,8 @@ static cairn_status merge_into_head(cairn_wb *wb, const char *what, const cairn_
 	if ((st = cairn_git_merge_base(wb->git, ours, theirs, &base, err)))
 		return st;
 	if (!base.hex[0])
-		return cairn_fail(err, CAIRN_EINPUT, "%s holds an unrelated history (no commit in "
-				  "common): was it made by another `cairn init`?", what);
+		return cairn_fail(err, CAIRN_EINPUT, _("%s holds an unrelated history (no commit in "
+				  "common): was it made by another `cairn init`?"), what);
 	if ((st = wb_check_incoming(wb, what, &base, theirs, err))) {
 		*refused = true;
 		return st;
@@ -557,10 +560,11 @@ static cairn_status merge_into_head(cairn_wb *wb, const char *what, const cairn_
 		     (st = save_conflicts(wb, &p->conflicts, err))))
 			return st;
 		return cairn_fail(err, CAIRN_ECONFLICT,
-				  "%zu conflict%s wait%s: `cairn conflicts` lists them, `cairn "
-				  "resolve` settles them; nothing was pushed",
-				  p->nconflicts, p->nconflicts == 1 ? "" : "s",
-				  p->nconflicts == 1 ? "s" : "");
+				  P_("%zu conflict waits: `cairn conflicts` lists them, `cairn "
+				     "resolve` settles them; nothing was pushed",
+				     "%zu conflicts wait: `cairn conflicts` lists them, `cairn "
+				     "resolve` settles them; nothing was pushed", p->nconflicts),
+				  p->nconflicts);
 	}
 	if (o->dry_run)
 		return CAIRN_OK;
@@ -694,8 +698,8 @@ cairn_status cairn_wb_sync(cairn_wb *wb, const cairn_sync_options *opt, cairn_sy
 					   sizeof report->remote, err)))
 		return st;
 	if (!report->remote[0])
-		return cairn_fail(err, CAIRN_EINPUT, "this workbook has no remote to sync with: "
-				  "cairn remote add origin URL");
+		return cairn_fail(err, CAIRN_EINPUT, "%s", _("this workbook has no remote to sync "
+				  "with: cairn remote add origin URL"));
 	if ((st = wb_lock(wb, err)))
 		return st;
 	/* Hand edits are looked for in the files a merge or fast-forward
@@ -703,8 +707,8 @@ cairn_status cairn_wb_sync(cairn_wb *wb, const cairn_sync_options *opt, cairn_sy
 	for (int tries = 0; st == CAIRN_OK && again && tries < PUSH_TRIES; tries++)
 		st = sync_once(wb, opt, report, &again, err);
 	if (st == CAIRN_OK && again)
-		st = cairn_fail(err, CAIRN_EBUSY, "%s kept moving while we merged (%d tries): sync "
-				"again in a moment", report->remote, PUSH_TRIES);
+		st = cairn_fail(err, CAIRN_EBUSY, _("%s kept moving while we merged (%d tries): sync "
+				"again in a moment"), report->remote, PUSH_TRIES);
 	wb_unlock(wb);
 	return st;
 }
@@ -868,8 +872,8 @@ cairn_status cairn_wb_resolve_conflict(cairn_wb *wb, const char *record, const c
 		else if (!strcmp(choice, "theirs"))
 			chosen = *field ? (cget(&r, i, "theirs") ? cget(&r, i, "theirs") : "") : "theirs";
 		else if (!*field)
-			st = cairn_fail(err, CAIRN_EINPUT, "%s: a whole record is kept as ours or "
-					"theirs, not given a value", record);
+			st = cairn_fail(err, CAIRN_EINPUT, _("%s: a whole record is kept as ours or "
+					"theirs, not given a value"), record);
 		else
 			st = normalize(wb, p, field, value, &typed, err);
 		if (st == CAIRN_OK && typed)
@@ -884,8 +888,10 @@ cairn_status cairn_wb_resolve_conflict(cairn_wb *wb, const char *record, const c
 		typed = NULL;
 	}
 	if (st == CAIRN_OK && !found)
-		st = cairn_fail(err, CAIRN_ENOTFOUND, "no conflict on %s%s%s (cairn conflicts lists "
-				"them)", record, *field ? " field " : "", field);
+		st = *field ? cairn_fail(err, CAIRN_ENOTFOUND, _("no conflict on %s field %s (cairn "
+						 "conflicts lists them)"), record, field)
+			    : cairn_fail(err, CAIRN_ENOTFOUND, _("no conflict on %s (cairn conflicts "
+						 "lists them)"), record);
 	if (st == CAIRN_OK)
 		st = save_conflicts(wb, &r, err);
 	*left = 0;
@@ -959,17 +965,24 @@ cairn_status wb_adopt_git_merge(cairn_wb *wb, cairn_error *err)
 	snprintf(what, sizeof what, "commit %.12s", merging.hex);
 	st = merge_into_head(wb, what, &quiet, &r, &ours, &merging, &old, &p, &refused, err);
 	if (st == CAIRN_ECONFLICT) {
-		wb_warn(wb, "a plain git merge of %s stopped on %zu record file%s with conflict "
-			"markers; cairn merged it field by field instead, and %zu conflict%s wait%s: "
-			"`cairn conflicts` lists them, `cairn resolve` settles them", what, nrecords,
-			nrecords == 1 ? "" : "s", p.nconflicts, p.nconflicts == 1 ? "" : "s",
-			p.nconflicts == 1 ? "s" : "");
+		char waiting[64];
+		snprintf(waiting, sizeof waiting,
+			 P_("%zu conflict waits", "%zu conflicts wait", p.nconflicts), p.nconflicts);
+		wb_warn(wb, P_("a plain git merge of %s stopped on %zu record file with conflict "
+			       "markers; cairn merged it field by field instead, and %s: "
+			       "`cairn conflicts` lists them, `cairn resolve` settles them",
+			       "a plain git merge of %s stopped on %zu record files with conflict "
+			       "markers; cairn merged it field by field instead, and %s: "
+			       "`cairn conflicts` lists them, `cairn resolve` settles them", nrecords),
+			what, nrecords, waiting);
 		st = CAIRN_OK;
 	} else if (st == CAIRN_OK) {
 		st = save_conflicts(wb, &p.conflicts, err);
-		wb_warn(wb, "a plain git merge of %s stopped on %zu record file%s with conflict "
-			"markers; cairn merged it field by field and committed the merge", what,
-			nrecords, nrecords == 1 ? "" : "s");
+		wb_warn(wb, P_("a plain git merge of %s stopped on %zu record file with conflict "
+			       "markers; cairn merged it field by field and committed the merge",
+			       "a plain git merge of %s stopped on %zu record files with conflict "
+			       "markers; cairn merged it field by field and committed the merge",
+			       nrecords), what, nrecords);
 	}
 done:
 	plan_done(&p);

@@ -755,7 +755,7 @@ static void open_top(app *a, cairn_kind kind)
 static void sync_progress(const char *stage, size_t done, size_t total, size_t bytes, void *ctx)
 {
 	app *a = ctx;
-	app_message(a, false, _("%s: %zu/%zu objects, %zu KiB"), stage, done, total, bytes / 1024);
+	app_message(a, false, _("%s: %zu/%zu objects, %zu KiB"), _(stage), done, total, bytes / 1024);
 	draw(a);
 }
 
@@ -769,7 +769,7 @@ static void sync_remote_says(const char *text, bool transient, void *ctx)
 }
 
 /* An SSH host never seen: its fingerprint on the message line, and a
- * question; only "yes" accepts. */
+ * question; only "yes" (or its translation) accepts. */
 static bool sync_accept_host(const char *name, const char *type, const char *fingerprint,
 			     void *ctx)
 {
@@ -781,7 +781,9 @@ static bool sync_accept_host(const char *name, const char *type, const char *fin
 		 _("%s %s, unknown host %s"), fingerprint, type, name);
 	answer = app_prompt(a, _("Accept this host key? (yes/no)"), "");
 	a->prompt_context[0] = '\0';
-	yes = answer && (!strcmp(answer, "yes") || !strcmp(answer, "y"));
+	/* "yes" in English or in the user's language ("oui"). */
+	yes = answer && (!strcmp(answer, "yes") || !strcmp(answer, "y") ||
+			 !strcmp(answer, _("yes")));
 	free(answer);
 	app_message(a, false, "%s", yes ? _("host key accepted, syncing...") : _("host key refused"));
 	draw(a);
@@ -828,10 +830,10 @@ static void history_of_selection(app *a)
 	else if (sel && sel->target && cairn_ref_parse(sel->target, &ref, &err) == CAIRN_OK)
 		name = sel->target;
 	if (!name) {
-		app_message(a, true, "select a record to see its history (L: every commit)");
+		app_message(a, true, "%s", _("select a record to see its history (L: every commit)"));
 		return;
 	}
-	snprintf(title, sizeof title, "History of %s", name);
+	snprintf(title, sizeof title, _("History of %s"), name);
 	app_push(a, &history_view, name, strlen(name) + 1, title);
 }
 

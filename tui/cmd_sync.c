@@ -7,6 +7,7 @@
 #include "cairn/buf.h"
 #include "cairn/gitremote.h"
 #include "cairn/json.h"
+#include "cairn/sanitize.h"
 #include "cairn/sync.h"
 #include "cli.h"
 
@@ -18,10 +19,10 @@ static void progress(const char *stage, size_t done, size_t total, size_t bytes,
 
 	if (!c->err_tty)
 		return;
-	fprintf(stderr, "\r%-9s [", stage);
+	fprintf(stderr, "\r%-9s [", _(stage));
 	for (int i = 0; i < width; i++)
 		fputc(i < fill ? '#' : '.', stderr);
-	fprintf(stderr, "] %zu/%zu objects, %zu KiB ", done, total, bytes / 1024);
+	fprintf(stderr, _("] %zu/%zu objects, %zu KiB "), done, total, bytes / 1024);
 	if (done == total)
 		fputc('\n', stderr);
 	fflush(stderr);
@@ -36,15 +37,24 @@ static bool ask_host(const char *name, const char *type, const char *fingerprint
 
 	if (!c->err_tty || !isatty(STDIN_FILENO))
 		return false;
-	fprintf(stderr, "\rThe host ");
-	cli_put(c, stderr, name, false);
-	fprintf(stderr, " is not in ~/.ssh/known_hosts.\nIts ");
-	cli_put(c, stderr, type, false);
-	fprintf(stderr, " key fingerprint is %s.\nAccept it and remember it? (yes/no) ", fingerprint);
+	/* Name and type come from the server: sanitised before they go into
+	 * the sentence. */
+	{
+		char *safe_name = cairn_sanitize(name, strlen(name), c->san);
+		char *safe_type = cairn_sanitize(type, strlen(type), c->san);
+		fputs("\r", stderr);
+		fprintf(stderr, _("The host %s is not in ~/.ssh/known_hosts.\nIts %s key fingerprint "
+				  "is %s.\nAccept it and remember it? (yes/no) "),
+			safe_name ? safe_name : "?", safe_type ? safe_type : "?", fingerprint);
+		free(safe_name);
+		free(safe_type);
+	}
 	fflush(stderr);
 	if (!fgets(answer, sizeof answer, stdin))
 		return false;
-	return !strcmp(answer, "yes\n") || !strcmp(answer, "y\n");
+	answer[strcspn(answer, "\n")] = '\0';
+	/* "yes" in English or in the user's language ("oui"). */
+	return !strcmp(answer, "yes") || !strcmp(answer, "y") || !strcmp(answer, _("yes"));
 }
 
 /* --accept-host-key FINGERPRINT (or =FINGERPRINT); 1 when argv[i] was it,
@@ -160,7 +170,7 @@ int cmd_clone(cli *c, int argc, char **argv)
 	if ((rc = cli_open_workbook(c)) != EXIT_DONE)
 		return rc;
 	cli_register_merge_driver(c);
-	printf("cloned %s into %s\n", url, cairn_wb_root(c->wb));
+	printf(_("cloned %s into %s\n"), url, cairn_wb_root(c->wb));
 	return cli_print_status(c);
 }
 
@@ -187,13 +197,15 @@ int cmd_sync(cli *c, int argc, char **argv)
 	st = cairn_wb_sync(c->wb, &o, &r, &err);
 	if (st != CAIRN_OK && st != CAIRN_ECONFLICT)
 		return cli_error(c, &err);
-	printf("%s%s: %zu record%s in%s, %zu merged from both sides, %zu conflict%s, %s\n",
-	       o.dry_run ? "would sync with " : "synced with ", r.remote, r.incoming,
-	       r.incoming == 1 ? "" : "s", r.fast_forward ? " (fast-forward)" : "", r.merged,
-	       r.conflicts, r.conflicts == 1 ? "" : "s",
-	       r.pushed ? "pushed" : o.dry_run ? (r.outgoing ? "our commits would go out"
-							  : "nothing would go out")
-				   : st == CAIRN_ECONFLICT ? "nothing pushed" : "nothing to push");
+	printf(o.dry_run ? _("would sync with %s: ") : _("synced with %s: "), r.remote);
+	printf(P_("%zu record in", "%zu records in", r.incoming), r.incoming);
+	fputs(r.fast_forward ? _(" (fast-forward)") : "", stdout);
+	printf(P_(", %zu merged from both sides", ", %zu merged from both sides", r.merged),
+	       r.merged);
+	printf(P_(", %zu conflict", ", %zu conflicts", r.conflicts), r.conflicts);
+	printf(", %s\n", r.pushed ? _("pushed") : o.dry_run ? (r.outgoing ? _("our commits would go out")
+								  : _("nothing would go out"))
+	       : st == CAIRN_ECONFLICT ? _("nothing pushed") : _("nothing to push"));
 	if (st == CAIRN_ECONFLICT)
 		return cli_error(c, &err);
 	return EXIT_DONE;
@@ -203,7 +215,7 @@ static void show_value(cli *c, const char *label, const char *v, const char *by)
 {
 	printf("    %-8s ", label);
 	if (!v) {
-		printf("(absent)\n");
+		printf("%s\n", _("(absent)"));
 	} else {
 		/* Long text: every line under the first, so that none reads as
 		 * the next conflict's heading. */
@@ -220,7 +232,7 @@ static void show_value(cli *c, const char *label, const char *v, const char *by)
 		}
 	}
 	if (by) {
-		printf("             %s ", v ? "set by" : "removed by");
+		printf("             %s ", v ? _("set by") : _("removed by"));
 		cli_put(c, stdout, by, false);
 		printf("\n");
 	}
@@ -231,14 +243,14 @@ static cairn_status print_conflict(const cairn_conflict *k, void *ctx, cairn_err
 	cli *c = ctx;
 	(void)err;
 	cli_put(c, stdout, k->record, false);
-	printf("%s", *k->field ? " " : " (the whole record)");
+	printf("%s", *k->field ? " " : _(" (the whole record)"));
 	cli_put(c, stdout, k->field, false);
-	printf("%s\n", k->resolved ? "  [resolved]" : "");
-	show_value(c, "base", k->base, k->base_by);
-	show_value(c, "ours", k->ours, k->ours_by);
-	show_value(c, "theirs", k->theirs, k->theirs_by);
+	printf("%s\n", k->resolved ? _("  [resolved]") : "");
+	show_value(c, _("base"), k->base, k->base_by);
+	show_value(c, _("ours"), k->ours, k->ours_by);
+	show_value(c, _("theirs"), k->theirs, k->theirs_by);
 	if (k->resolved)
-		show_value(c, "chosen", k->resolved, NULL);
+		show_value(c, _("chosen"), k->resolved, NULL);
 	return CAIRN_OK;
 }
 
@@ -296,7 +308,7 @@ int cmd_conflicts(cli *c, int argc, char **argv)
 	if (cairn_wb_conflicts(c->wb, print_conflict, c, &n, &err) != CAIRN_OK)
 		return cli_error(c, &err);
 	if (!n)
-		printf("no conflicts\n");
+		printf("%s\n", _("no conflicts"));
 	return n ? EXIT_CONFLICT : EXIT_DONE;
 }
 
@@ -326,14 +338,14 @@ int cmd_resolve(cli *c, int argc, char **argv)
 			return cli_fail(c, EXIT_USAGE, "cairn resolve RECORD [FIELD] --ours|--theirs|--value TEXT");
 	}
 	if (!choice)
-		return cli_fail(c, EXIT_USAGE, "say which: --ours, --theirs or --value TEXT");
+		return cli_fail(c, EXIT_USAGE, "%s", _("say which: --ours, --theirs or --value TEXT"));
 	if (cairn_wb_resolve_conflict(c->wb, record, field, choice, value, &left, &err) != CAIRN_OK)
 		return cli_error(c, &err);
 	if (left)
-		printf("resolved; %zu conflict%s still wait%s (cairn conflicts)\n", left,
-		       left == 1 ? "" : "s", left == 1 ? "s" : "");
+		printf(P_("resolved; %zu conflict still waits (cairn conflicts)\n",
+			  "resolved; %zu conflicts still wait (cairn conflicts)\n", left), left);
 	else
-		printf("resolved; the merge is committed, and `cairn sync` pushes it\n");
+		printf("%s", _("resolved; the merge is committed, and `cairn sync` pushes it\n"));
 	return EXIT_DONE;
 }
 
@@ -354,7 +366,7 @@ int cmd_merge_file(cli *c, int argc, char **argv)
 	o = cli_read_file(argv[2], &ol);
 	t = cli_read_file(argv[3], &tl);
 	if (!b || !o || !t) {
-		rc = cli_fail(c, EXIT_TROUBLE, "cannot read the versions git gave");
+		rc = cli_fail(c, EXIT_TROUBLE, "%s", _("cannot read the versions git gave"));
 	} else if (cairn_merge_texts(argv[4], b, bl, o, ol, t, tl, NULL, &out, &outlen, &conflicts,
 				     &err) != CAIRN_OK) {
 		/* Not a record cairn can merge: let git say it conflicts. */
@@ -362,12 +374,13 @@ int cmd_merge_file(cli *c, int argc, char **argv)
 		rc = 1;
 	} else if (!(f = fopen(argv[2], "wb")) || fwrite(out, 1, outlen, f) != outlen ||
 		   fclose(f) != 0) {
-		rc = cli_fail(c, EXIT_TROUBLE, "cannot write %s", argv[2]);
+		rc = cli_fail(c, EXIT_TROUBLE, _("cannot write %s"), argv[2]);
 	} else {
 		if (conflicts)
-			fprintf(stderr, "cairn: %s: %zu field%s changed on both sides; ours is kept: "
-				"edit the file, then git add it\n", argv[4], conflicts,
-				conflicts == 1 ? "" : "s");
+			fprintf(stderr, P_("cairn: %s: %zu field changed on both sides; ours is kept: "
+					   "edit the file, then git add it\n",
+					   "cairn: %s: %zu fields changed on both sides; ours is kept: "
+					   "edit the file, then git add it\n", conflicts), argv[4], conflicts);
 		rc = conflicts ? 1 : 0;
 	}
 	free(b);
