@@ -112,7 +112,7 @@ static int export_csv(cli *c, cairn_kind kind)
 		cairn_buf_adds(&out, "\r\n");
 	}
 	if (out.oom)
-		rc = cli_fail(c, EXIT_TROUBLE, "out of memory");
+		rc = cli_fail(c, EXIT_TROUBLE, "%s", _("out of memory"));
 	else
 		fwrite(out.data, 1, out.len, stdout);
 done:
@@ -260,7 +260,7 @@ static int export_ics(cli *c)
 	}
 	ics_line(&out, "END:VCALENDAR");
 	if (out.oom)
-		rc = cli_fail(c, EXIT_TROUBLE, "out of memory");
+		rc = cli_fail(c, EXIT_TROUBLE, "%s", _("out of memory"));
 	else
 		fwrite(out.data, 1, out.len, stdout);
 done:
@@ -308,14 +308,14 @@ int cmd_export(cli *c, int argc, char **argv)
 	cairn_kind kind;
 
 	if (argc < 2)
-		return cli_fail(c, EXIT_USAGE, "export what? cairn export csv KIND | json | ics");
+		return cli_fail(c, EXIT_USAGE, _("export what? cairn export csv KIND | json | ics"));
 	if (!strcmp(argv[1], "json") && argc == 2)
 		return export_json(c);
 	if (!strcmp(argv[1], "ics") && argc == 2)
 		return export_ics(c);
 	if (!strcmp(argv[1], "csv") && argc == 3) {
 		if ((kind = cairn_kind_by_name(argv[2])) == CAIRN_KIND_NONE)
-			return cli_fail(c, EXIT_USAGE, "'%s' is not a kind: %s", argv[2],
+			return cli_fail(c, EXIT_USAGE, _("'%s' is not a kind: %s"), argv[2],
 					cairn_kind_names());
 		return export_csv(c, kind);
 	}
@@ -344,10 +344,12 @@ static cairn_status agenda_row(const char *const *v, void *ctx, cairn_error *err
 		return CAIRN_OK;
 	cli_date(x->c, v[1], date, sizeof date);
 	if (d.overdue) {
-		printf("OVERDUE %3ld d  ", -d.days_left);
+		/* TRANSLATORS: 16 columns wide, as "in %3ld d       " below; d is days. */
+		printf(_("OVERDUE %3ld d  "), -d.days_left);
 		x->overdue++;
 	} else {
-		printf("in %3ld d       ", d.days_left);
+		/* TRANSLATORS: 16 columns wide, as "OVERDUE %3ld d  " above. */
+		printf(_("in %3ld d       "), d.days_left);
 		x->soon++;
 	}
 	printf("%-10s %-9s ", date, x->kind);
@@ -375,7 +377,8 @@ int cmd_agenda(cli *c, int argc, char **argv)
 		if (!strcmp(argv[i], "--days") && i + 1 < argc) {
 			x.days = strtol(argv[++i], &end, 10);
 			if (*end || x.days < 0 || x.days > 3660)
-				return cli_fail(c, EXIT_USAGE, "--days takes a number of days (0-3660)");
+				return cli_fail(c, EXIT_USAGE, "%s",
+						_("--days takes a number of days (0-3660)"));
 		} else {
 			return cli_fail(c, EXIT_USAGE, "cairn agenda [--days N]");
 		}
@@ -388,7 +391,8 @@ int cmd_agenda(cli *c, int argc, char **argv)
 			     agenda_row, &x, &err) != CAIRN_OK)
 		return cli_error(c, &err);
 	if (!x.overdue && !x.soon)
-		printf("nothing overdue and nothing due in the next %ld days\n", x.days);
+		printf(P_("nothing overdue and nothing due in the next %ld day\n",
+			  "nothing overdue and nothing due in the next %ld days\n", x.days), x.days);
 	/* For cron: the exit status says whether anything is overdue. */
 	return x.overdue ? EXIT_OVERDUE : EXIT_DONE;
 }

@@ -52,15 +52,15 @@ int cmd_import_csv(cli *c, int argc, char **argv)
 	if (argc < 4 || !file)
 		return cli_fail(c, EXIT_USAGE, "usage: cairn import csv KIND FILE|- [--skip-bad]");
 	if ((kind = cairn_kind_by_name(argv[2])) == CAIRN_KIND_NONE)
-		return cli_fail(c, EXIT_USAGE, "'%s' is not a kind: %s", argv[2], cairn_kind_names());
+		return cli_fail(c, EXIT_USAGE, _("'%s' is not a kind: %s"), argv[2], cairn_kind_names());
 	name = strcmp(file, "-") ? file : "<stdin>";
 	if (!(f = strcmp(file, "-") ? fopen(file, "rb") : stdin))
-		return cli_fail(c, EXIT_REFUSED, "cannot read %s: %m", file);
+		return cli_fail(c, EXIT_REFUSED, _("cannot read %s: %m"), file);
 	data = cli_read_stream(f, &len);
 	if (f != stdin)
 		fclose(f);
 	if (!data)
-		return cli_fail(c, EXIT_TROUBLE, "cannot read %s", name);
+		return cli_fail(c, EXIT_TROUBLE, _("cannot read %s"), name);
 	if (cairn_csv_parse(data, len, name, &csv, &err) != CAIRN_OK) {
 		free(data);
 		return cli_error(c, &err);
@@ -68,8 +68,8 @@ int cmd_import_csv(cli *c, int argc, char **argv)
 	free(data);
 	if (!csv.n) {
 		cairn_csv_done(&csv);
-		return cli_fail(c, EXIT_REFUSED, "%s: empty: the first line names the columns (id, "
-				"then fields)", name);
+		return cli_fail(c, EXIT_REFUSED, _("%s: empty: the first line names the columns (id, "
+				"then fields)"), name);
 	}
 	/* The header: id, and fields of the kind (answers for evaluations). */
 	for (size_t col = 0; col < csv.rows[0].n; col++) {
@@ -81,19 +81,19 @@ int cmd_import_csv(cli *c, int argc, char **argv)
 		}
 		if (!cairn_kind_field(kind, h) &&
 		    !(def->dynamic_prefix && !strncmp(h, def->dynamic_prefix, strlen(def->dynamic_prefix)))) {
-			rc = cli_fail(c, EXIT_REFUSED, "%s:1:%zu: '%s' is not a field of %s (cairn help "
-				      "add lists them); rename or remove the column", name, col + 1, h,
+			rc = cli_fail(c, EXIT_REFUSED, _("%s:1:%zu: '%s' is not a field of %s (cairn help "
+				      "add lists them); rename or remove the column"), name, col + 1, h,
 				      def->name);
 			goto done;
 		}
 	}
 	if (id_col == (size_t)-1) {
-		rc = cli_fail(c, EXIT_REFUSED, "%s:1: no 'id' column: each row needs the record's id",
+		rc = cli_fail(c, EXIT_REFUSED, _("%s:1: no 'id' column: each row needs the record's id"),
 			      name);
 		goto done;
 	}
 	if (!(rows = calloc(csv.n, sizeof *rows))) {
-		rc = cli_fail(c, EXIT_TROUBLE, "out of memory");
+		rc = cli_fail(c, EXIT_TROUBLE, "%s", _("out of memory"));
 		goto done;
 	}
 	/* Every row and cell checked before anything is saved. */
@@ -105,7 +105,7 @@ int cmd_import_csv(cli *c, int argc, char **argv)
 		bool found = false;
 		p->line = row->line;
 		if (row->n != csv.rows[0].n) {
-			fprintf(stderr, "cairn: %s:%d: %zu cells where the header has %zu\n", name,
+			fprintf(stderr, _("cairn: %s:%d: %zu cells where the header has %zu\n"), name,
 				row->line, row->n, csv.rows[0].n);
 			p->bad = true;
 			bad++;
@@ -123,7 +123,7 @@ int cmd_import_csv(cli *c, int argc, char **argv)
 		p->edit.keys = calloc(row->n, sizeof(char *));
 		p->edit.values = calloc(row->n, sizeof(char *));
 		if (!p->edit.keys || !p->edit.values) {
-			rc = cli_fail(c, EXIT_TROUBLE, "out of memory");
+			rc = cli_fail(c, EXIT_TROUBLE, "%s", _("out of memory"));
 			goto done;
 		}
 		for (size_t col = 0; col < row->n; col++) {
@@ -145,8 +145,11 @@ int cmd_import_csv(cli *c, int argc, char **argv)
 		bad += p->bad;
 	}
 	if (bad && !skip_bad) {
-		rc = cli_fail(c, EXIT_REFUSED, "%s: %zu bad row%s; nothing was imported (fix them, or "
-			      "--skip-bad imports the others)", name, bad, bad == 1 ? "" : "s");
+		rc = cli_fail(c, EXIT_REFUSED,
+			      P_("%s: %zu bad row; nothing was imported (fix it, or --skip-bad "
+				 "imports the others)",
+				 "%s: %zu bad rows; nothing was imported (fix them, or --skip-bad "
+				 "imports the others)", bad), name, bad);
 		goto done;
 	}
 	/* One commit; what only the whole workbook can tell (a person named
@@ -158,7 +161,7 @@ int cmd_import_csv(cli *c, int argc, char **argv)
 		char message[1024];
 		cairn_status st;
 		if (!edits) {
-			rc = cli_fail(c, EXIT_TROUBLE, "out of memory");
+			rc = cli_fail(c, EXIT_TROUBLE, "%s", _("out of memory"));
 			goto done;
 		}
 		for (size_t r = 0; r < nrows; r++)
@@ -166,7 +169,7 @@ int cmd_import_csv(cli *c, int argc, char **argv)
 				edits[n++] = rows[r].edit;
 		if (!n) {
 			free(edits);
-			printf("nothing imported: every row was bad\n");
+			printf("%s", _("nothing imported: every row was bad\n"));
 			rc = skip_bad ? EXIT_DONE : EXIT_REFUSED;
 			goto done;
 		}
@@ -176,12 +179,15 @@ int cmd_import_csv(cli *c, int argc, char **argv)
 		st = cairn_wb_save(c->wb, edits, n, message, &res, &err);
 		free(edits);
 		if (st == CAIRN_OK) {
-			printf("imported %zu record%s from %s", n, n == 1 ? "" : "s", name);
+			printf(P_("imported %zu record from %s", "imported %zu records from %s", n), n,
+			       name);
 			if (bad)
-				printf(" (%zu bad row%s skipped)", bad, bad == 1 ? "" : "s");
+				printf(P_(" (%zu bad row skipped)", " (%zu bad rows skipped)", bad), bad);
 			printf("\n");
-			if (res.commit.hex[0])
-				printf("saved %.12s  %s\n", res.commit.hex, message);
+			if (res.commit.hex[0]) {
+				printf(_("saved %.12s  "), res.commit.hex);
+				printf("%s\n", message);
+			}
 			cairn_save_result_done(&res);
 			goto done;
 		}
@@ -205,8 +211,8 @@ int cmd_import_csv(cli *c, int argc, char **argv)
 			rows[hit].bad = true;
 			bad++;
 			if (!skip_bad) {
-				rc = cli_fail(c, EXIT_REFUSED, "%s: nothing was imported (fix the row, or "
-					      "--skip-bad imports the others)", name);
+				rc = cli_fail(c, EXIT_REFUSED, _("%s: nothing was imported (fix the row, or "
+					      "--skip-bad imports the others)"), name);
 				goto done;
 			}
 		}
