@@ -2,7 +2,9 @@
  * report (include/cairn/report.h) through one outline into Markdown or
  * HTML (tui/report_fmt.h).  Nothing here reads the clock or the locale:
  * numbers are formatted by hand, so the same workbook gives the same bytes
- * in every locale and on every day. */
+ * in every locale and on every day.  Only the language of the messages
+ * (LANGUAGE, LC_MESSAGES) changes the words, and the decimal sign through
+ * the translation of the percentage formats. */
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -14,7 +16,7 @@
 #include "cli.h"
 #include "report_fmt.h"
 
-#define TITLE "Guidelines for future design, implementation and monitoring"
+#define TITLE N_("Guidelines for future design, implementation and monitoring")
 
 /* ---- text from data ---- */
 
@@ -142,9 +144,12 @@ static const char *percent(outline *w, double v, bool trim)
 {
 	long tenths = (long)(v * 10 + 0.5);
 
+	/* TRANSLATORS: a whole percentage in the report, e.g. 40%. */
 	if (trim && tenths % 10 == 0)
-		return F(w, "%ld%%", tenths / 10);
-	return F(w, "%ld.%ld%%", tenths / 10, tenths % 10);
+		return F(w, _("%ld%%"), tenths / 10);
+	/* TRANSLATORS: a percentage with one decimal in the report: the whole
+	 * part, the decimal sign, the tenths (48.3%). */
+	return F(w, _("%ld.%ld%%"), tenths / 10, tenths % 10);
 }
 
 static const char *kind_heading(const char *kind)
@@ -152,14 +157,14 @@ static const char *kind_heading(const char *kind)
 	static const struct {
 		const char *kind, *heading;
 	} headings[] = {
-		{ "co-design", "Co-design tools" },
-		{ "co-creation", "Co-creation tools" },
-		{ "platform", "Platforms" },
-		{ "other", "Other tools" },
+		{ "co-design", N_("Co-design tools") },
+		{ "co-creation", N_("Co-creation tools") },
+		{ "platform", N_("Platforms") },
+		{ "other", N_("Other tools") },
 	};
 	for (size_t i = 0; i < sizeof headings / sizeof headings[0]; i++)
 		if (!strcmp(kind, headings[i].kind))
-			return headings[i].heading;
+			return _(headings[i].heading);
 	return NULL;
 }
 
@@ -173,22 +178,28 @@ static void summary(outline *w, const cairn_report *r)
 	}
 	for (size_t i = 0; i < r->npilots; i++)
 		reporting += r->pilots[i].participants > 0;
-	w->ops->text(w->o, F(w, "%zu milestone%s; %zu validated evaluation%s, of which %ld "
-			     "good practice%s and %ld success stor%s; %ld of %zu pilot%s reporting "
-			     "participants.", r->nmilestones, r->nmilestones == 1 ? "" : "s",
-			     r->nevaluations, r->nevaluations == 1 ? "" : "s", good,
-			     good == 1 ? "" : "s", stories, stories == 1 ? "y" : "ies", reporting,
-			     r->npilots, r->npilots == 1 ? "" : "s"));
+	/* TRANSLATORS: the report's summary, from the five counts below:
+	 * "3 milestones; 2 validated evaluations, of which 1 good practice and
+	 * 0 success stories; 1 of 10 pilots reporting participants." */
+	w->ops->text(w->o, F(w, _("%s; %s, of which %s and %s; %s reporting participants."),
+			     F(w, P_("%zu milestone", "%zu milestones", r->nmilestones),
+			       r->nmilestones),
+			     F(w, P_("%zu validated evaluation", "%zu validated evaluations",
+				     r->nevaluations), r->nevaluations),
+			     F(w, P_("%ld good practice", "%ld good practices", good), good),
+			     F(w, P_("%ld success story", "%ld success stories", stories), stories),
+			     F(w, P_("%ld of %zu pilot", "%ld of %zu pilots", r->npilots), reporting,
+			       r->npilots)));
 }
 
 static void milestones(outline *w, const cairn_report *r)
 {
-	static const char *const head[] = { "Milestone", "Title", "Deadline", "Status", "Done on",
-					    "Result" };
+	const char *const head[] = { _("Milestone"), _("Title"), _("Deadline"), _("Status"),
+				     _("Done on"), _("Result") };
 
-	w->ops->heading(w->o, 2, "milestones", "Milestone status");
+	w->ops->heading(w->o, 2, "milestones", _("Milestone status"));
 	if (!r->nmilestones) {
-		w->ops->note(w->o, "No milestones yet.");
+		w->ops->note(w->o, _("No milestones yet."));
 		return;
 	}
 	w->ops->table_begin(w->o, head, "nlnnnl", 6);
@@ -219,9 +230,11 @@ static void answer(outline *w, const cairn_report_answer *a)
 	const char *v = C(w, a->value);
 
 	if (a->type == CAIRN_Q_PERCENT)
-		v = F(w, "%s%%", v);
+		/* TRANSLATORS: a percentage answered in an evaluation (the number
+		 * as typed), e.g. 40%. */
+		v = F(w, _("%s%%"), v);
 	else if (a->type == CAIRN_Q_SCALE)
-		v = F(w, "%s (on a scale of 1 to 5)", v);
+		v = F(w, _("%s (on a scale of 1 to 5)"), v);
 	w->ops->answer(w->o, C(w, a->prompt), v, a->type == CAIRN_Q_MULTIPLE && strchr(v, '\n'));
 }
 
@@ -230,22 +243,23 @@ static void evaluation(outline *w, const cairn_report_evaluation *e)
 	const char *labels[6], *values[6];
 	size_t n = 0;
 
-	w->ops->heading(w->o, 4, NULL, F(w, "%s, evaluated by %s", C(w, e->tool_name),
+	w->ops->heading(w->o, 4, NULL, F(w, _("%s, evaluated by %s"), C(w, e->tool_name),
 					 C(w, e->evaluator_name)));
-	labels[n] = "Tool", values[n++] = F(w, "%s (%s)", C(w, e->tool_name), C(w, e->tool));
-	labels[n] = "Evaluator", values[n++] = person(w, e->evaluator_name, e->evaluator);
+	labels[n] = _("Tool"), values[n++] = F(w, "%s (%s)", C(w, e->tool_name), C(w, e->tool));
+	labels[n] = _("Evaluator"), values[n++] = person(w, e->evaluator_name, e->evaluator);
 	if (*e->validator)
-		labels[n] = "Validated by", values[n++] = person(w, e->validator_name, e->validator);
-	labels[n] = "Template", values[n++] = C(w, e->template_title);
+		labels[n] = _("Validated by"),
+		values[n++] = person(w, e->validator_name, e->validator);
+	labels[n] = _("Template"), values[n++] = C(w, e->template_title);
 	if (e->good_practice || e->success_story)
-		labels[n] = "Marked as", values[n++] = e->good_practice && e->success_story
-			? "good practice, success story" : e->good_practice ? "good practice"
-			: "success story";
+		labels[n] = _("Marked as"), values[n++] = e->good_practice && e->success_story
+			? _("good practice, success story") : e->good_practice ? _("good practice")
+			: _("success story");
 	if (*e->comments)
-		labels[n] = "Reviewer's comments", values[n++] = C(w, e->comments);
+		labels[n] = _("Reviewer's comments"), values[n++] = C(w, e->comments);
 	w->ops->fields(w->o, labels, values, n);
 	if (!e->nanswers)
-		w->ops->note(w->o, "No answers.");
+		w->ops->note(w->o, _("No answers."));
 	for (size_t a = 0; a < e->nanswers; a++)
 		answer(w, &e->answers[a]);
 }
@@ -257,7 +271,7 @@ static void evaluations(outline *w, const cairn_report *r)
 
 	while (kinds[nkinds])
 		nkinds++;
-	w->ops->heading(w->o, 2, "evaluations", "Validated evaluations by kind of tool");
+	w->ops->heading(w->o, 2, "evaluations", _("Validated evaluations by kind of tool"));
 	/* The core sorts by kind in this order, unknown kinds last: one pass. */
 	for (size_t k = 0; k <= nkinds; k++) {
 		size_t first = i;
@@ -265,13 +279,13 @@ static void evaluations(outline *w, const cairn_report *r)
 		       (k == nkinds || !strcmp(r->evaluations[i].tool_kind, kinds[k]))) {
 			if (i == first)
 				w->ops->heading(w->o, 3, NULL, k < nkinds ? kind_heading(kinds[k]) ?
-						kind_heading(kinds[k]) : C(w, kinds[k]) : "Tools of no known kind");
+						kind_heading(kinds[k]) : C(w, kinds[k]) : _("Tools of no known kind"));
 			evaluation(w, &r->evaluations[i++]);
 		}
 		if (i == first && k < nkinds) {
 			w->ops->heading(w->o, 3, NULL, kind_heading(kinds[k]) ? kind_heading(kinds[k])
 					: C(w, kinds[k]));
-			w->ops->note(w->o, "No validated evaluation of this kind yet.");
+			w->ops->note(w->o, _("No validated evaluation of this kind yet."));
 		}
 	}
 }
@@ -289,24 +303,26 @@ static void marked(outline *w, const cairn_report *r, bool stories)
 		const cairn_report_evaluation *e = &r->evaluations[i];
 		if (stories ? !e->success_story : !e->good_practice)
 			continue;
-		items[n++] = F(w, "%s (%s): evaluated by %s%s%s", C(w, e->tool_name),
-			       *e->tool_kind ? C(w, e->tool_kind) : "no kind",
-			       C(w, e->evaluator_name), *e->validator ? ", validated by " : "",
-			       *e->validator ? C(w, e->validator_name) : "");
+		const char *kind = *e->tool_kind ? C(w, e->tool_kind) : _("no kind");
+		items[n++] = *e->validator
+			? F(w, _("%s (%s): evaluated by %s, validated by %s"), C(w, e->tool_name),
+			    kind, C(w, e->evaluator_name), C(w, e->validator_name))
+			: F(w, _("%s (%s): evaluated by %s"), C(w, e->tool_name), kind,
+			    C(w, e->evaluator_name));
 	}
 	w->ops->heading(w->o, 3, stories ? "success-stories" : "good-practices",
-			stories ? "Success stories" : "Good practices");
+			stories ? _("Success stories") : _("Good practices"));
 	if (n)
 		w->ops->items(w->o, items, n);
 	else
-		w->ops->note(w->o, stories ? "No validated evaluation is marked as a success story yet."
-			     : "No validated evaluation is marked as a good practice yet.");
+		w->ops->note(w->o, stories ? _("No validated evaluation is marked as a success story yet.")
+			     : _("No validated evaluation is marked as a good practice yet."));
 	free(items);
 }
 
 static void targets(outline *w, const cairn_report *r)
 {
-	static const char *const head[] = { "Group", "Minimum share", "Target" };
+	const char *const head[] = { _("Group"), _("Minimum share"), _("Target") };
 	bool any = false;
 
 	for (int g = 0; g < CAIRN_GROUP_COUNT; g++) {
@@ -317,7 +333,7 @@ static void targets(outline *w, const cairn_report *r)
 			w->ops->table_begin(w->o, head, "nrl", 3);
 		any = true;
 		report_cell row[3] = {
-			{ cairn_group_label((cairn_group)g), 0 },
+			{ _(cairn_group_label((cairn_group)g)), 0 },
 			{ percent(w, t->minimum, true), 0 },
 			{ C(w, t->label), 0 },
 		};
@@ -326,7 +342,7 @@ static void targets(outline *w, const cairn_report *r)
 	if (any)
 		w->ops->table_end(w->o);
 	else
-		w->ops->note(w->o, "No inclusion targets are set.");
+		w->ops->note(w->o, _("No inclusion targets are set."));
 }
 
 /* Pilot, city, status, then the numbers: participants and each group. */
@@ -344,12 +360,12 @@ static void pilot_row(outline *w, const cairn_report_pilot *p)
 		const cairn_share *s = &p->shares[g];
 		report_cell *c = &row[4 + g];
 		if (!s->known)
-			*c = (report_cell){ "not reported", REPORT_UNKNOWN };
+			*c = (report_cell){ _("not reported"), REPORT_UNKNOWN };
 		else if (!s->has_target)
 			*c = (report_cell){ percent(w, s->percent, false), REPORT_PLAIN };
 		else
 			*c = (report_cell){ F(w, "%s %s", percent(w, s->percent, false),
-					      s->met ? "met" : "short"),
+					      s->met ? _("met") : _("short")),
 					    s->met ? REPORT_MET : REPORT_SHORT };
 	}
 	w->ops->table_row(w->o, row, PILOT_ALIGN, 4 + CAIRN_GROUP_COUNT);
@@ -357,7 +373,8 @@ static void pilot_row(outline *w, const cairn_report_pilot *p)
 
 static void pilots(outline *w, const cairn_report *r)
 {
-	const char *head[4 + CAIRN_GROUP_COUNT] = { "Pilot", "City", "Status", "Participants" };
+	const char *head[4 + CAIRN_GROUP_COUNT] = { _("Pilot"), _("City"), _("Status"),
+						    _("Participants") };
 	const char **waiting = calloc(r->npilots + 1, sizeof *waiting);
 	size_t nwaiting = 0, nreporting = 0;
 
@@ -365,15 +382,15 @@ static void pilots(outline *w, const cairn_report *r)
 		w->oom = true;
 		return;
 	}
-	w->ops->heading(w->o, 2, "pilots", "Pilot results against the inclusion targets");
-	w->ops->heading(w->o, 3, "targets", "Targets");
+	w->ops->heading(w->o, 2, "pilots", _("Pilot results against the inclusion targets"));
+	w->ops->heading(w->o, 3, "targets", _("Targets"));
 	targets(w, r);
-	w->ops->heading(w->o, 3, "shares", "Inclusion shares");
+	w->ops->heading(w->o, 3, "shares", _("Inclusion shares"));
 	for (int g = 0; g < CAIRN_GROUP_COUNT; g++)
 		head[4 + g] = r->targets[g].has
-			? F(w, "%s (min. %s)", cairn_group_label((cairn_group)g),
+			? F(w, _("%s (min. %s)"), _(cairn_group_label((cairn_group)g)),
 			    percent(w, r->targets[g].minimum, true))
-			: cairn_group_label((cairn_group)g);
+			: _(cairn_group_label((cairn_group)g));
 	for (size_t i = 0; i < r->npilots; i++) {
 		const cairn_report_pilot *p = &r->pilots[i];
 		if (p->participants <= 0) {
@@ -387,13 +404,13 @@ static void pilots(outline *w, const cairn_report *r)
 	if (nreporting)
 		w->ops->table_end(w->o);
 	else
-		w->ops->note(w->o, "No pilot has reported participants yet.");
+		w->ops->note(w->o, _("No pilot has reported participants yet."));
 	if (nwaiting) {
-		w->ops->text(w->o, "Pilots that have not reported participants yet:");
+		w->ops->text(w->o, _("Pilots that have not reported participants yet:"));
 		w->ops->items(w->o, waiting, nwaiting);
 	}
 	free(waiting);
-	w->ops->heading(w->o, 3, "results", "Results reported by the pilots");
+	w->ops->heading(w->o, 3, "results", _("Results reported by the pilots"));
 	nreporting = 0;
 	for (size_t i = 0; i < r->npilots; i++) {
 		const cairn_report_pilot *p = &r->pilots[i];
@@ -404,7 +421,7 @@ static void pilots(outline *w, const cairn_report *r)
 			       false);
 	}
 	if (!nreporting)
-		w->ops->note(w->o, "No pilot has reported results yet.");
+		w->ops->note(w->o, _("No pilot has reported results yet."));
 }
 
 static void outline_report(outline *w, const cairn_report *r)
@@ -412,17 +429,17 @@ static void outline_report(outline *w, const cairn_report *r)
 	const char *state;
 
 	if (r->as_of_clock)
-		state = F(w, "The workbook as of %s (its own clock), commit %.12s.", r->as_of,
+		state = F(w, _("The workbook as of %s (its own clock), commit %.12s."), r->as_of,
 			  r->commit);
 	else if (*r->commit)
-		state = F(w, "The workbook at commit %.12s of %s.", r->commit, r->as_of);
+		state = F(w, _("The workbook at commit %.12s of %s."), r->commit, r->as_of);
 	else
-		state = "The workbook before its first commit.";
-	w->ops->begin(w->o, TITLE, C(w, r->name), state);
+		state = _("The workbook before its first commit.");
+	w->ops->begin(w->o, _(TITLE), C(w, r->name), state);
 	summary(w, r);
 	milestones(w, r);
 	evaluations(w, r);
-	w->ops->heading(w->o, 2, "practices", "Good practices and success stories");
+	w->ops->heading(w->o, 2, "practices", _("Good practices and success stories"));
 	marked(w, r, false);
 	marked(w, r, true);
 	pilots(w, r);
@@ -452,9 +469,9 @@ int cmd_report(cli *c, int argc, char **argv)
 	w.o = &out;
 	outline_report(&w, &r);
 	if (w.oom || out.oom)
-		rc = cli_fail(c, EXIT_TROUBLE, "out of memory");
+		rc = cli_fail(c, EXIT_TROUBLE, "%s", _("out of memory"));
 	else if (fwrite(out.data, 1, out.len, stdout) != out.len || fflush(stdout))
-		rc = cli_fail(c, EXIT_TROUBLE, "cannot write the report to standard output");
+		rc = cli_fail(c, EXIT_TROUBLE, "%s", _("cannot write the report to standard output"));
 	for (size_t i = 0; i < w.nkept; i++)
 		free(w.kept[i]);
 	free(w.kept);

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "cairn/i18n.h"
 #include "report_fmt.h"
 
 /* The first n bytes of s, escaped. */
@@ -76,7 +77,11 @@ static const char style[] =
 
 static void html_begin(cairn_buf *o, const char *title, const char *name, const char *state)
 {
-	cairn_buf_adds(o, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+	cairn_buf_adds(o, "<!DOCTYPE html>\n<html lang=\"");
+	/* TRANSLATORS: the language tag of the report's HTML page (BCP 47):
+	 * "fr" for French. */
+	esc(o, _("en"));
+	cairn_buf_adds(o, "\">\n<head>\n<meta charset=\"utf-8\">\n"
 		       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 		       "<title>");
 	esc(o, title);
