@@ -215,8 +215,11 @@ static cairn_status on_commit(const cairn_history_row *r, void *ctx, cairn_error
 			return st;
 		paint(&l->o, P_DIM);
 		fputs("    ", stdout);
-		printf(P_("%zu file", "%zu files", f.n), f.n);
-		printf("%s%s\n", f.kinds[0] ? ": " : "", f.kinds);
+		if (f.kinds[0])
+			printf(P_("%zu file: %s", "%zu files: %s", f.n), f.n, f.kinds);
+		else
+			printf(P_("%zu file", "%zu files", f.n), f.n);
+		fputc('\n', stdout);
 		paint(&l->o, P_OFF);
 	} else {
 		cairn_oid id, parent = { "" };
