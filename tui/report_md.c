@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "cairn/i18n.h"
 #include "report_fmt.h"
 
 /* One line of text, escaped; cut from the rest by the caller. */
@@ -104,9 +105,14 @@ static void md_fields(cairn_buf *o, const char *const *labels, const char *const
 		      size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
+		cairn_buf label = CAIRN_BUF_INIT;
+		/* TRANSLATORS: a label before its value in the Markdown report
+		 * ("Tool: ..."); French puts a space before the colon. */
+		cairn_buf_printf(&label, _("%s:"), labels[i]);
 		cairn_buf_adds(o, "- **");
-		md_line(o, labels[i], strlen(labels[i]));
-		cairn_buf_adds(o, ":** ");
+		md_line(o, cairn_buf_str(&label), label.len);
+		cairn_buf_adds(o, "** ");
+		cairn_buf_done(&label);
 		/* A long value continues the item: a hard break, then indented. */
 		md_lines(o, values[i], "\\\n  ", false);
 		cairn_buf_addc(o, '\n');
