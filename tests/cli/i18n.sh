@@ -74,4 +74,51 @@ run "$CAIRN" -C "$wb" set template/m4 "q.nope.prompt.fr=Non ?"
 is "$rc" 1 "a label for no question is refused"
 like "$err" "question 'nope' is not listed" "saying which"
 
+# History, sync, conflicts and the report, in French.
+run env LANGUAGE=fr "$CAIRN" help log
+like "$out" "^usage : cairn \[-C DOSSIER\] log \[-n N\]" "cairn help log: usage kept as typed"
+like "$out" "^l'historique : tous les commits" "its summary in French"
+like "$out" "« ! auteur »" "and its help"
+run env LANGUAGE=fr "$CAIRN" --help
+like "$out" "^  blame +qui a fixé chaque champ en dernier" "the history verbs' summaries too"
+run env LANGUAGE=fr "$CAIRN" -C "$TMP/fr" log -n 1
+like "$out" "^    [0-9]+ fichiers? : [a-z,]+$|^    [0-9]+ fichiers?$" "cairn log: the file count in French, kinds kept"
+run env LANGUAGE=fr "$CAIRN" -C "$TMP/fr" diff HEAD..HEAD
+is "$out" "aucune différence" "cairn diff: no differences, in French"
+run env LANGUAGE=fr "$CAIRN" -C "$TMP/fr" blame milestone/M4
+like "$out" "^deadline +2016-04-15 " "cairn blame: field keys kept"
+run env LANGUAGE=fr "$CAIRN" -C "$TMP/fr" sync
+like "$out" "^synchronisé avec origin : [0-9]+ fiches? reçues?, [0-9]+ fusionnées? des deux côtés, 0 conflit, " \
+	"the sync's summary in French"
+"$CAIRN" -C "$TMP/en" sync >/dev/null 2>&1
+"$CAIRN" -C "$TMP/en" set milestone/M3 result="Map by cluster" >/dev/null
+"$CAIRN" -C "$TMP/en" sync >/dev/null 2>&1
+"$CAIRN" -C "$TMP/fr" set milestone/M3 result="Carte des besoins" >/dev/null
+run env LANGUAGE=fr "$CAIRN" -C "$TMP/fr" sync
+is "$rc" 4 "a conflict"
+like "$err" "1 conflit attend : \`cairn conflicts\` le liste" "the sync says so in French"
+run env LANGUAGE=fr "$CAIRN" -C "$TMP/fr" conflicts
+like "$out" "^milestone/M3 result$" "cairn conflicts: record and field as typed"
+like "$out" "^    nous +Carte des besoins$" "our side, labelled in French"
+like "$out" "^    eux +Map by cluster$" "theirs"
+like "$out" "^ +fixée par " "who set it"
+run env LANGUAGE=fr "$CAIRN" -C "$TMP/fr" resolve milestone/M3 result --theirs
+like "$out" "^réglé ; la fusion est commitée" "cairn resolve in French"
+
+"$CAIRN" -C "$wb" report > "$TMP/en.md"
+run env LANGUAGE=fr "$CAIRN" -C "$wb" report
+fr_md=$out
+like "$fr_md" "^# Lignes directrices pour la conception, la mise en œuvre et le suivi futurs$" "the report's title in French"
+like "$fr_md" "^## État des jalons$" "its headings"
+like "$fr_md" "^- \*\*Outil :\*\* My Neighbourhood" "its labels, with French punctuation"
+like "$fr_md" "^\| Jalon \| Titre \| Échéance \| " "its table heads"
+like "$fr_md" "^\| slot-01 \| .* \| 48,3.% atteint \| " "percentages with a decimal comma, met in French"
+like "$fr_md" "^\| M4 \| Evaluation of existing tools \| 2016-04-15 \| active \|" "data and stored values as they are"
+env LANGUAGE=fr "$CAIRN" -C "$wb" report --html > "$TMP/fr1.html"
+env -u LC_ALL LANG=fr_FR.UTF-8 "$CAIRN" -C "$wb" report --html > "$TMP/fr2.html"
+ok_cmd "in French, the same bytes whatever the locale" cmp "$TMP/fr1.html" "$TMP/fr2.html"
+like "$(head -2 "$TMP/fr1.html")" '<html lang="fr">' "the page says it is French"
+run "$CAIRN" -C "$wb" report
+ok_cmd "and English stays English" cmp "$TMP/en.md" <(printf '%s\n' "$out")
+
 done_testing

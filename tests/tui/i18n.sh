@@ -29,6 +29,22 @@ shows "^Conflits" "the conflicts view in French"
 shows "o garde notre valeur, t prend la leur ; puis y synchronise" "with its hint whole"
 shows "aucun conflit" "and no conflicts"
 
+# The timeline (L) and a commit's change, in French, each hint whole at 80
+# columns.
+keys L
+shows "^Chronologie" "the timeline's title in French"
+shows "^  Commits récents d'abord ; / filtre par type, personne, texte ; Entrée : détail$" \
+	"its hint whole"
+shows "\[person\] industry-1" "kinds kept as typed"
+keys Enter
+shows "^Changement [0-9a-f]{12}" "a commit's change: its title"
+shows "^  Le changement [0-9a-f]{12} \(Entrée : de la version d'avant à l'actuelle\)$" \
+	"its hint whole"
+like "$(screen | sed -n 23p)" "\| \? aide$" "the help hint still there"
+keys Enter
+shows "^  De la version avant [0-9a-f]{12} à l'actuelle \(Entrée : ce changement seul\)$" \
+	"Enter: against the current version"
+
 # The form of the evaluation the user fills in (industry-1: design-game).
 keys 6 / d e s i g n Enter Enter
 shows "^evaluation/design-game/industry-1" "the form opens"
