@@ -344,11 +344,11 @@ static cairn_status agenda_row(const char *const *v, void *ctx, cairn_error *err
 		return CAIRN_OK;
 	cli_date(x->c, v[1], date, sizeof date);
 	if (d.overdue) {
-		/* TRANSLATORS: 16 columns wide, as "in %3ld d       " below; d is days. */
+		/* TRANSLATORS: 15 columns wide, as "in %3ld d       " below; d is days. */
 		printf(_("OVERDUE %3ld d  "), -d.days_left);
 		x->overdue++;
 	} else {
-		/* TRANSLATORS: 16 columns wide, as "OVERDUE %3ld d  " above. */
+		/* TRANSLATORS: 15 columns wide, as "OVERDUE %3ld d  " above. */
 		printf(_("in %3ld d       "), d.days_left);
 		x->soon++;
 	}
