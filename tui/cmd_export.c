@@ -391,7 +391,9 @@ int cmd_agenda(cli *c, int argc, char **argv)
 			     agenda_row, &x, &err) != CAIRN_OK)
 		return cli_error(c, &err);
 	if (!x.overdue && !x.soon)
-		printf(P_("nothing overdue and nothing due in the next %ld day\n",
+		/* English keeps "days" for 1 too (scripts read it); other
+		 * languages count in their own way. */
+		printf(P_("nothing overdue and nothing due in the next %ld days\n",
 			  "nothing overdue and nothing due in the next %ld days\n", x.days), x.days);
 	/* For cron: the exit status says whether anything is overdue. */
 	return x.overdue ? EXIT_OVERDUE : EXIT_DONE;
