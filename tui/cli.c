@@ -129,7 +129,7 @@ static const struct verb verbs[] = {
 	  "by default; --html writes one standalone page (styles inline, no scripts, no\n"
 	  "network) that prints well. Dates are ISO and none is today's: the same\n"
 	  "workbook always gives the same bytes.\n") },
-	{ "log", cmd_log, true, "[-n N] [--author EMAIL] [RECORD | KIND]",
+	{ "log", cmd_log, true, "[--oneline] [-n N] [--author EMAIL] [RECORD | KIND]",
 	  "the history: every commit, or a record's, field by field",
 	  "Without RECORD, the workbook's timeline: each commit with its author, date,\n"
 	  "message and the kinds of record it touched (KIND alone: only those of that\n"
@@ -138,7 +138,8 @@ static const struct verb verbs[] = {
 	  "A change to an evaluation whose author (matched to persons by email) is\n"
 	  "neither its evaluator, its validator nor a leader is flagged with `!\n"
 	  "authorship`. Paged through $CAIRN_PAGER, [display] pager or $PAGER (less -R\n"
-	  "by default) on a terminal, coloured only there.\n" },
+	  "by default) on a terminal, coloured only there. --oneline: one line per\n"
+	  "commit (id, date, author, message).\n" },
 	{ "diff", cmd_diff, true, "[REV[..REV]] [RECORD]",
 	  "what changed between two versions, field by field",
 	  "REV..REV compares two commits (git's names: ids, HEAD~2, origin/main); one\n"
