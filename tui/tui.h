@@ -41,6 +41,8 @@
 	X(RETURN,    "return",    "R",               "Return this evaluation with comments") \
 	X(VALIDATE,  "validate",  "V",               "Validate this evaluation")           \
 	X(REASSIGN,  "reassign",  "r",               "Give this evaluation to another evaluator") \
+	X(GOOD_PRACTICE, "good-practice", "P",       "Mark or unmark a good practice (leaders)") \
+	X(SUCCESS_STORY, "success-story", "T",       "Mark or unmark a success story (leaders)") \
 	X(UNDO,      "undo",      "u",               "Undo the last saved edit (a new commit)") \
 	X(SYNC,      "sync",      "y",               "Sync with the shared repository (fetch, merge, push)") \
 	X(CONFLICTS, "conflicts", "C",               "The conflicts a sync left")          \
