@@ -66,6 +66,9 @@ typedef struct walk {
 	bool *absent;
 } walk;
 
+static cairn_status final_values(cairn_git *git, const cairn_oid *from, walk *w,
+				 cairn_error *err);
+
 static cairn_status answer(walk *w, size_t i, const cairn_git_commit_info *c, cairn_error *err)
 {
 	cairn_blame *b = &w->q[i];
@@ -140,23 +143,82 @@ cairn_status cairn_git_blame(cairn_git *git, const cairn_oid *from, const cairn_
 	}
 	if (!n || !from || !from->hex[0])
 		return CAIRN_OK;
-	if (!(w.final = calloc(n, sizeof *w.final)))
+	st = final_values(git, from, &w, err);
+	if (st == CAIRN_OK)
+		st = cairn_git_walk(git, from, hide, true, on_commit, &w, err);
+	for (size_t i = 0; w.final && i < n; i++)
+		free(w.final[i]);
+	free(w.final);
+	return st;
+}
+
+/* The version each question is about, at from. */
+static cairn_status final_values(cairn_git *git, const cairn_oid *from, walk *w, cairn_error *err)
+{
+	cairn_status st = CAIRN_OK;
+
+	if (!(w->final = calloc(w->n, sizeof *w->final)))
 		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
-	for (size_t i = 0; i < n && st == CAIRN_OK; i++) {
+	for (size_t i = 0; i < w->n && st == CAIRN_OK; i++) {
 		version v;
 		const char *val;
-		if ((st = read_version(git, from, q[i].path, &v, err)))
+		if ((st = read_version(git, from, w->q[i].path, &v, err)))
 			break;
-		val = value_of(&v, q[i].field);
-		if (val && !(w.final[i] = strdup(val)))
+		val = value_of(&v, w->q[i].field);
+		if (val && !(w->final[i] = strdup(val)))
 			st = cairn_fail(err, CAIRN_ENOMEM, "out of memory");
 		version_done(&v);
 	}
-	if (st == CAIRN_OK)
-		st = cairn_git_walk(git, from, hide, true, on_commit, &w, err);
-	for (size_t i = 0; i < n; i++)
+	return st;
+}
+
+typedef struct one_commit {
+	walk *w;
+	cairn_git_delta *d;
+	size_t n;
+	bool stop;
+} one_commit;
+
+static cairn_status on_candidate(const cairn_git_commit_info *c, const cairn_git_delta *ignored,
+				 size_t nignored, bool *stop, void *ctx, cairn_error *err)
+{
+	one_commit *oc = ctx;
+	(void)ignored;
+	(void)nignored;
+	(void)stop;
+	return on_commit(c, oc->d, oc->n, &oc->stop, oc->w, err);
+}
+
+cairn_status cairn_git_blame_in(cairn_git *git, const cairn_oid *from, const cairn_oid *commits,
+				size_t ncommits, cairn_blame *q, size_t n, cairn_error *err)
+{
+	walk w = { git, q, n, n, NULL, NULL };
+	cairn_git_delta *d = calloc(n ? n : 1, sizeof *d);
+	one_commit oc = { &w, d, 0, false };
+	cairn_status st = CAIRN_OK;
+
+	for (size_t i = 0; i < n; i++) {
+		q[i].commit.hex[0] = '\0';
+		q[i].name = q[i].email = q[i].summary = NULL;
+	}
+	if (!d)
+		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+	/* The files asked about, each once, stand for "what it changed". */
+	for (size_t i = 0; i < n; i++) {
+		bool known = false;
+		for (size_t k = 0; k < oc.n; k++)
+			known |= !strcmp(d[k].path, q[i].path);
+		if (!known)
+			d[oc.n++].path = (char *)q[i].path;
+	}
+	if (n && from && from->hex[0])
+		st = final_values(git, from, &w, err);
+	for (size_t i = 0; i < ncommits && st == CAIRN_OK && w.open && !oc.stop; i++)
+		st = cairn_git_commit_info_of(git, &commits[i], on_candidate, &oc, err);
+	for (size_t i = 0; w.final && i < n; i++)
 		free(w.final[i]);
 	free(w.final);
+	free(d);
 	return st;
 }
 

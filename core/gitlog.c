@@ -54,7 +54,8 @@ static cairn_status changes_of(cairn_git *git, const cairn_git_commit_info *info
 			break;
 		/* Keep what both name (git's tree order is not strcmp's). */
 		qsort(d, nd, sizeof *d, by_path);
-		qsort(o, no, sizeof *o, by_path);
+		if (no)
+			qsort(o, no, sizeof *o, by_path);
 		for (size_t i = 0, j = 0; i < nd; i++) {
 			int cmp = 1;
 			while (j < no && (cmp = strcmp(o[j].path, d[i].path)) < 0)
@@ -147,4 +148,24 @@ cairn_status cairn_git_commit_info_of(cairn_git *git, const cairn_oid *id, cairn
 	if (git_oid_fromstr(&oid, id->hex) != 0)
 		return cairn_fail(err, CAIRN_EINPUT, "'%s' is not a commit id", id->hex);
 	return visit(git, repo, &oid, false, fn, ctx, &stop, err);
+}
+
+cairn_status cairn_git_revision(cairn_git *git, const char *rev, cairn_oid *out, cairn_error *err)
+{
+	git_repository *repo = cairn_git_repository(git, err);
+	git_object *obj = NULL, *commit = NULL;
+	cairn_status st = CAIRN_OK;
+
+	out->hex[0] = '\0';
+	if (!repo)
+		return err->code;
+	if (git_revparse_single(&obj, repo, rev) != 0 ||
+	    git_object_peel(&commit, obj, GIT_OBJECT_COMMIT) != 0)
+		st = cairn_fail(err, CAIRN_ENOTFOUND, "'%s' names no commit here (a commit id, HEAD~2, "
+				"origin/main...)", rev);
+	else
+		git_oid_tostr(out->hex, sizeof out->hex, git_object_id(commit));
+	git_object_free(commit);
+	git_object_free(obj);
+	return st;
 }

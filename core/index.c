@@ -11,22 +11,10 @@
 
 #include "cairn/buf.h"
 #include "cairn/kinds.h"
+#include "index_internal.h"
 
 #define BUSY_TIMEOUT_MS 10000
 
-struct cairn_index {
-	sqlite3 *db;
-	char *path;
-	sqlite3_stmt *record_upsert;
-	sqlite3_stmt *kind_upsert[CAIRN_KIND_COUNT];
-	sqlite3_stmt *kind_delete[CAIRN_KIND_COUNT];
-	sqlite3_stmt *record_delete;
-	sqlite3_stmt *record_kind;
-	sqlite3_stmt *problem_put;
-	sqlite3_stmt *problem_delete;
-	bool bulk_fast;
-	char *dropped_indexes;  /* a rebuild's: CREATE statements to run at its end */
-};
 
 /* References are checked when a transaction commits, not row by row: a
  * save may replace a person and the tasks that name it in any order, and
@@ -92,7 +80,7 @@ static void tally_triggers(cairn_buf *b, const char *table)
 	cairn_buf_adds(b, " END;\n");
 }
 
-static cairn_status db_fail(cairn_index *idx, cairn_error *err, const char *what)
+cairn_status index_fail(cairn_index *idx, cairn_error *err, const char *what)
 {
 	int code = sqlite3_extended_errcode(idx->db);
 	cairn_status st = CAIRN_EIO;
@@ -111,15 +99,15 @@ static cairn_status db_fail(cairn_index *idx, cairn_error *err, const char *what
 static cairn_status exec(cairn_index *idx, const char *sql, cairn_error *err)
 {
 	if (sqlite3_exec(idx->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-		return db_fail(idx, err, "setting up");
+		return index_fail(idx, err, "setting up");
 	return CAIRN_OK;
 }
 
-static cairn_status prepare(cairn_index *idx, const char *sql, sqlite3_stmt **st,
-			    cairn_error *err)
+cairn_status index_prepare(cairn_index *idx, const char *sql, sqlite3_stmt **st,
+			   cairn_error *err)
 {
 	if (sqlite3_prepare_v3(idx->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK)
-		return db_fail(idx, err, "preparing a query");
+		return index_fail(idx, err, "preparing a query");
 	return CAIRN_OK;
 }
 
@@ -175,7 +163,18 @@ static void schema_sql(cairn_buf *b)
 		"CREATE TABLE pending(id INTEGER PRIMARY KEY, base TEXT NOT NULL,"
 		" message TEXT NOT NULL, author_name TEXT, author_email TEXT, at INTEGER);\n"
 		"CREATE TABLE pending_file(pending INTEGER NOT NULL REFERENCES pending(id)"
-		" ON DELETE CASCADE, path TEXT NOT NULL, data BLOB, base_blob TEXT NOT NULL);\n");
+		" ON DELETE CASCADE, path TEXT NOT NULL, data BLOB, base_blob TEXT NOT NULL);\n"
+		/* History (core/index_history.c): each commit once, numbered
+		 * oldest first, and the record files it changed, so that a
+		 * record's history is an index read instead of a walk of every
+		 * commit comparing trees. */
+		"CREATE TABLE commits(seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
+		" time INTEGER NOT NULL, tz INTEGER NOT NULL, author_name TEXT NOT NULL,"
+		" author_email TEXT NOT NULL, summary TEXT NOT NULL, parents TEXT NOT NULL);\n"
+		"CREATE TABLE changes(path TEXT NOT NULL, seq INTEGER NOT NULL,"
+		" PRIMARY KEY(path, seq)) WITHOUT ROWID;\n"
+		"CREATE INDEX changes_seq ON changes(seq, path);\n"
+		"CREATE INDEX commits_author ON commits(author_email, seq);\n");
 	for (int k = 0; k < CAIRN_KIND_COUNT; k++) {
 		const cairn_kind_def *def = cairn_kind_def_of((cairn_kind)k);
 		cairn_buf_adds(b, "CREATE TABLE ");
@@ -252,15 +251,15 @@ static cairn_status prepare_all(cairn_index *idx, cairn_error *err)
 	cairn_status st;
 	cairn_buf b = CAIRN_BUF_INIT;
 
-	if ((st = prepare(idx, "INSERT INTO records(path, kind, id, blob, body) VALUES(?,?,?,?,?)"
+	if ((st = index_prepare(idx, "INSERT INTO records(path, kind, id, blob, body) VALUES(?,?,?,?,?)"
 			  " ON CONFLICT(path) DO UPDATE SET kind=excluded.kind, id=excluded.id,"
 			  " blob=excluded.blob, body=excluded.body", &idx->record_upsert, err)) ||
-	    (st = prepare(idx, "DELETE FROM records WHERE path = ?", &idx->record_delete, err)) ||
-	    (st = prepare(idx, "SELECT kind FROM records WHERE path = ?", &idx->record_kind,
+	    (st = index_prepare(idx, "DELETE FROM records WHERE path = ?", &idx->record_delete, err)) ||
+	    (st = index_prepare(idx, "SELECT kind FROM records WHERE path = ?", &idx->record_kind,
 			  err)) ||
-	    (st = prepare(idx, "INSERT OR REPLACE INTO problems(path, blob, message) VALUES(?,?,?)",
+	    (st = index_prepare(idx, "INSERT OR REPLACE INTO problems(path, blob, message) VALUES(?,?,?)",
 			  &idx->problem_put, err)) ||
-	    (st = prepare(idx, "DELETE FROM problems WHERE path = ?", &idx->problem_delete, err)))
+	    (st = index_prepare(idx, "DELETE FROM problems WHERE path = ?", &idx->problem_delete, err)))
 		return st;
 	for (int k = 0; k < CAIRN_KIND_COUNT && st == CAIRN_OK; k++) {
 		const cairn_kind_def *def = cairn_kind_def_of((cairn_kind)k);
@@ -287,11 +286,11 @@ static cairn_status prepare_all(cairn_index *idx, cairn_error *err)
 			if (def->fields[i].indexed)
 				cairn_buf_printf(&b, ", \"%s\"=excluded.\"%s\"", def->fields[i].name,
 						 def->fields[i].name);
-		st = prepare(idx, cairn_buf_str(&b), &idx->kind_upsert[k], err);
+		st = index_prepare(idx, cairn_buf_str(&b), &idx->kind_upsert[k], err);
 		if (st == CAIRN_OK) {
 			cairn_buf_reset(&b);
 			cairn_buf_printf(&b, "DELETE FROM \"%s\" WHERE path = ?", def->name);
-			st = prepare(idx, cairn_buf_str(&b), &idx->kind_delete[k], err);
+			st = index_prepare(idx, cairn_buf_str(&b), &idx->kind_delete[k], err);
 		}
 	}
 	cairn_buf_done(&b);
@@ -449,14 +448,14 @@ cairn_status cairn_index_begin(cairn_index *idx, cairn_error *err)
 {
 	/* The busy handler covers BEGIN IMMEDIATE; a read never upgrades. */
 	if (sqlite3_exec(idx->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-		return db_fail(idx, err, "starting a change");
+		return index_fail(idx, err, "starting a change");
 	return CAIRN_OK;
 }
 
 cairn_status cairn_index_commit(cairn_index *idx, cairn_error *err)
 {
 	if (sqlite3_exec(idx->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-		cairn_status st = db_fail(idx, err, "saving a change");
+		cairn_status st = index_fail(idx, err, "saving a change");
 		sqlite3_exec(idx->db, "ROLLBACK", NULL, NULL, NULL);
 		return st;
 	}
@@ -519,7 +518,7 @@ static cairn_status indexes_suspend(cairn_index *idx, bool suspend, cairn_error 
 			       " AND sql IS NOT NULL AND tbl_name NOT IN ('tally', 'tally_sum',"
 			       " 'records', 'problems', 'meta', 'pending', 'pending_file')", -1, &s,
 			       NULL) != SQLITE_OK)
-		return db_fail(idx, err, "rebuilding");
+		return index_fail(idx, err, "rebuilding");
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		cairn_buf_printf(&drop, "DROP INDEX \"%s\";", sqlite3_column_text(s, 0));
 		cairn_buf_printf(&create, "%s;", sqlite3_column_text(s, 1));
@@ -576,7 +575,7 @@ static cairn_status move_violation(cairn_index *idx, const char *table, sqlite3_
 
 	cairn_buf_printf(&sql, "PRAGMA foreign_key_list(\"%s\")", table);
 	if (sqlite3_prepare_v2(idx->db, cairn_buf_str(&sql), -1, &s, NULL) != SQLITE_OK) {
-		st = db_fail(idx, err, "checking references");
+		st = index_fail(idx, err, "checking references");
 		goto done;
 	}
 	while (sqlite3_step(s) == SQLITE_ROW)
@@ -586,7 +585,7 @@ static cairn_status move_violation(cairn_index *idx, const char *table, sqlite3_
 	cairn_buf_reset(&sql);
 	cairn_buf_printf(&sql, "SELECT id, path, \"%s\" FROM \"%s\" WHERE rowid = ?", column, table);
 	if (sqlite3_prepare_v2(idx->db, cairn_buf_str(&sql), -1, &s, NULL) != SQLITE_OK) {
-		st = db_fail(idx, err, "checking references");
+		st = index_fail(idx, err, "checking references");
 		goto done;
 	}
 	sqlite3_bind_int64(s, 1, rowid);
@@ -643,7 +642,7 @@ cairn_status cairn_index_bulk_end(cairn_index *idx, size_t *moved, cairn_error *
 		again = false;
 		if (sqlite3_prepare_v2(idx->db, "PRAGMA foreign_key_check", -1, &s, NULL) !=
 		    SQLITE_OK) {
-			st = db_fail(idx, err, "checking references");
+			st = index_fail(idx, err, "checking references");
 			break;
 		}
 		/* Collect first: changing tables under a running pragma is undefined. */
@@ -695,14 +694,14 @@ cairn_status cairn_index_meta_get(cairn_index *idx, const char *key, char *value
 	value[0] = '\0';
 	if (sqlite3_prepare_v2(idx->db, "SELECT value FROM meta WHERE key = ?", -1, &s, NULL) !=
 	    SQLITE_OK)
-		return db_fail(idx, err, "reading");
+		return index_fail(idx, err, "reading");
 	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
 		snprintf(value, n, "%s", sqlite3_column_text(s, 0));
 	sqlite3_finalize(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_fail(idx, err, "reading");
+		return index_fail(idx, err, "reading");
 	return CAIRN_OK;
 }
 
@@ -714,12 +713,12 @@ cairn_status cairn_index_meta_set(cairn_index *idx, const char *key, const char 
 
 	if (sqlite3_prepare_v2(idx->db, "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)", -1,
 			       &s, NULL) != SQLITE_OK)
-		return db_fail(idx, err, "writing");
+		return index_fail(idx, err, "writing");
 	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? CAIRN_OK : db_fail(idx, err, "writing");
+	return rc == SQLITE_DONE ? CAIRN_OK : index_fail(idx, err, "writing");
 }
 
 cairn_status cairn_index_clear(cairn_index *idx, cairn_error *err)
@@ -777,7 +776,7 @@ cairn_status cairn_index_put(cairn_index *idx, const cairn_ref *ref, const char 
 
 	sqlite3_bind_text(idx->problem_delete, 1, path, -1, SQLITE_STATIC);
 	if (step_done(idx->problem_delete) != SQLITE_DONE)
-		return db_fail(idx, err, path);
+		return index_fail(idx, err, path);
 	s = idx->record_upsert;
 	sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 2, ref->kind);
@@ -791,7 +790,7 @@ cairn_status cairn_index_put(cairn_index *idx, const cairn_ref *ref, const char 
 					  "%s: another %s has the id '%s' in another case; ids are "
 					  "unique ignoring case: rename one of them", path, def->name,
 					  ref->id);
-		return db_fail(idx, err, path);
+		return index_fail(idx, err, path);
 	}
 	s = idx->kind_upsert[ref->kind];
 	sqlite3_bind_text(s, col++, ref->id, -1, SQLITE_STATIC);
@@ -810,7 +809,7 @@ cairn_status cairn_index_put(cairn_index *idx, const cairn_ref *ref, const char 
 			bind_field(s, col++, &def->fields[i], cairn_record_get(rec, def->fields[i].name));
 	rc = step_done(s);
 	if (rc != SQLITE_DONE) {
-		cairn_status st = db_fail(idx, err, path);
+		cairn_status st = index_fail(idx, err, path);
 		if (st == CAIRN_EINPUT)
 			cairn_fail(err, CAIRN_EINPUT, "%s: %s/%s breaks a rule of the index (%s)",
 				   path, def->name, ref->id, sqlite3_errmsg(idx->db));
@@ -826,7 +825,7 @@ cairn_status cairn_index_put_problem(cairn_index *idx, const char *path, const c
 	sqlite3_bind_text(idx->problem_put, 2, blob->hex, -1, SQLITE_STATIC);
 	sqlite3_bind_text(idx->problem_put, 3, message, -1, SQLITE_STATIC);
 	if (step_done(idx->problem_put) != SQLITE_DONE)
-		return db_fail(idx, err, path);
+		return index_fail(idx, err, path);
 	return CAIRN_OK;
 }
 
@@ -843,14 +842,14 @@ cairn_status cairn_index_remove(cairn_index *idx, const char *path, cairn_error 
 	if (kind >= 0 && kind < CAIRN_KIND_COUNT) {
 		sqlite3_bind_text(idx->kind_delete[kind], 1, path, -1, SQLITE_STATIC);
 		if (step_done(idx->kind_delete[kind]) != SQLITE_DONE)
-			return db_fail(idx, err, path);
+			return index_fail(idx, err, path);
 	}
 	sqlite3_bind_text(idx->record_delete, 1, path, -1, SQLITE_STATIC);
 	if (step_done(idx->record_delete) != SQLITE_DONE)
-		return db_fail(idx, err, path);
+		return index_fail(idx, err, path);
 	sqlite3_bind_text(idx->problem_delete, 1, path, -1, SQLITE_STATIC);
 	if (step_done(idx->problem_delete) != SQLITE_DONE)
-		return db_fail(idx, err, path);
+		return index_fail(idx, err, path);
 	return CAIRN_OK;
 }
 
@@ -873,7 +872,7 @@ cairn_status cairn_index_find(cairn_index *idx, const cairn_ref *ref, cairn_inde
 	*found = false;
 	if (sqlite3_prepare_v2(idx->db, "SELECT kind, id, path, blob FROM records"
 			       " WHERE kind = ? AND id = ? COLLATE NOCASE", -1, &s, NULL) != SQLITE_OK)
-		return db_fail(idx, err, "looking up a record");
+		return index_fail(idx, err, "looking up a record");
 	sqlite3_bind_int(s, 1, ref->kind);
 	sqlite3_bind_text(s, 2, ref->id, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
@@ -883,7 +882,7 @@ cairn_status cairn_index_find(cairn_index *idx, const cairn_ref *ref, cairn_inde
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_fail(idx, err, "looking up a record");
+		return index_fail(idx, err, "looking up a record");
 	return CAIRN_OK;
 }
 
@@ -896,7 +895,7 @@ cairn_status cairn_index_find_id(cairn_index *idx, const char *id, cairn_index_h
 	*n = 0;
 	if (sqlite3_prepare_v2(idx->db, "SELECT kind, id, path, blob FROM records"
 			       " WHERE id = ? COLLATE NOCASE ORDER BY kind", -1, &s, NULL) != SQLITE_OK)
-		return db_fail(idx, err, "looking up a record");
+		return index_fail(idx, err, "looking up a record");
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if (*n < max)
@@ -905,7 +904,7 @@ cairn_status cairn_index_find_id(cairn_index *idx, const char *id, cairn_index_h
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
-		return db_fail(idx, err, "looking up a record");
+		return index_fail(idx, err, "looking up a record");
 	return CAIRN_OK;
 }
 
@@ -920,7 +919,7 @@ cairn_status cairn_index_body(cairn_index *idx, const char *path, char **body, s
 	*len = 0;
 	if (sqlite3_prepare_v2(idx->db, "SELECT body FROM records WHERE path = ?", -1, &s, NULL) !=
 	    SQLITE_OK)
-		return db_fail(idx, err, "reading a record");
+		return index_fail(idx, err, "reading a record");
 	sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
@@ -937,7 +936,7 @@ cairn_status cairn_index_body(cairn_index *idx, const char *path, char **body, s
 	} else if (rc == SQLITE_DONE) {
 		st = cairn_fail(err, CAIRN_ENOTFOUND, "%s is not in the index", path);
 	} else {
-		st = db_fail(idx, err, "reading a record");
+		st = index_fail(idx, err, "reading a record");
 	}
 	sqlite3_finalize(s);
 	return st;
@@ -973,7 +972,7 @@ cairn_status cairn_index_referrers(cairn_index *idx, const cairn_ref *ref,
 			cairn_buf_printf(&sql, "SELECT id FROM \"%s\" WHERE \"%s\" = ? ORDER BY id",
 					 def->name, column);
 			if (sqlite3_prepare_v2(idx->db, cairn_buf_str(&sql), -1, &s, NULL) != SQLITE_OK) {
-				st = db_fail(idx, err, "looking up references");
+				st = index_fail(idx, err, "looking up references");
 				break;
 			}
 			sqlite3_bind_text(s, 1, ref->id, -1, SQLITE_STATIC);
@@ -1059,7 +1058,7 @@ cairn_status cairn_index_each(cairn_index *idx, cairn_kind kind, const cairn_fil
 		cairn_buf_adds(&sql, " ORDER BY k.id");
 	}
 	if (sqlite3_prepare_v2(idx->db, cairn_buf_str(&sql), -1, &s, NULL) != SQLITE_OK) {
-		st = db_fail(idx, err, "listing records");
+		st = index_fail(idx, err, "listing records");
 		goto done;
 	}
 	bind_filters(s, kind, filters, nfilters);
@@ -1072,7 +1071,7 @@ cairn_status cairn_index_each(cairn_index *idx, cairn_kind kind, const cairn_fil
 			ctx, err);
 	}
 	if (st == CAIRN_OK && rc != SQLITE_DONE)
-		st = db_fail(idx, err, "listing records");
+		st = index_fail(idx, err, "listing records");
 done:
 	sqlite3_finalize(s);
 	cairn_buf_done(&sql);
@@ -1125,7 +1124,7 @@ cairn_status cairn_index_rows(cairn_index *idx, cairn_kind kind, const char *con
 	if (limit)
 		cairn_buf_printf(&sql, " LIMIT %zu", limit);
 	if (sqlite3_prepare_v2(idx->db, cairn_buf_str(&sql), -1, &s, NULL) != SQLITE_OK) {
-		st = db_fail(idx, err, "querying");
+		st = index_fail(idx, err, "querying");
 		goto done;
 	}
 	bind_filters(s, kind, filters, nfilters);
@@ -1146,7 +1145,7 @@ cairn_status cairn_index_rows(cairn_index *idx, cairn_kind kind, const char *con
 		st = fn(values, ctx, err);
 	}
 	if (st == CAIRN_OK && rc != SQLITE_DONE)
-		st = db_fail(idx, err, "querying");
+		st = index_fail(idx, err, "querying");
 done:
 	sqlite3_finalize(s);
 	cairn_buf_done(&sql);
@@ -1171,7 +1170,7 @@ cairn_status cairn_index_count_by(cairn_index *idx, cairn_kind kind, const char 
 		cairn_buf_printf(&sql, "SELECT \"%s\", count(*) FROM \"%s\" GROUP BY 1 ORDER BY 1",
 				 column, cairn_kind_def_of(kind)->name);
 	if (sqlite3_prepare_v2(idx->db, cairn_buf_str(&sql), -1, &s, NULL) != SQLITE_OK) {
-		st = db_fail(idx, err, "counting");
+		st = index_fail(idx, err, "counting");
 		goto done;
 	}
 	while (st == CAIRN_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -1179,7 +1178,7 @@ cairn_status cairn_index_count_by(cairn_index *idx, cairn_kind kind, const char 
 		st = fn(t ? (const char *)t : "", (long)sqlite3_column_int64(s, 1), ctx, err);
 	}
 	if (st == CAIRN_OK && rc != SQLITE_DONE)
-		st = db_fail(idx, err, "counting");
+		st = index_fail(idx, err, "counting");
 done:
 	sqlite3_finalize(s);
 	cairn_buf_done(&sql);
@@ -1194,11 +1193,11 @@ cairn_status cairn_index_count(cairn_index *idx, cairn_kind kind, long *n, cairn
 
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM \"%s\"", cairn_kind_def_of(kind)->name);
 	if (sqlite3_prepare_v2(idx->db, sql, -1, &s, NULL) != SQLITE_OK)
-		return db_fail(idx, err, "counting");
+		return index_fail(idx, err, "counting");
 	rc = sqlite3_step(s);
 	*n = rc == SQLITE_ROW ? (long)sqlite3_column_int64(s, 0) : 0;
 	sqlite3_finalize(s);
-	return rc == SQLITE_ROW ? CAIRN_OK : db_fail(idx, err, "counting");
+	return rc == SQLITE_ROW ? CAIRN_OK : index_fail(idx, err, "counting");
 }
 
 cairn_status cairn_index_count_where(cairn_index *idx, cairn_kind kind, const cairn_filter *filters,
@@ -1214,7 +1213,7 @@ cairn_status cairn_index_count_where(cairn_index *idx, cairn_kind kind, const ca
 	if ((st = where_clause(kind, filters, nfilters, "", &sql, err)))
 		goto done;
 	if (sqlite3_prepare_v2(idx->db, cairn_buf_str(&sql), -1, &s, NULL) != SQLITE_OK) {
-		st = db_fail(idx, err, "counting");
+		st = index_fail(idx, err, "counting");
 		goto done;
 	}
 	bind_filters(s, kind, filters, nfilters);
@@ -1222,7 +1221,7 @@ cairn_status cairn_index_count_where(cairn_index *idx, cairn_kind kind, const ca
 	if (rc == SQLITE_ROW)
 		*n = (long)sqlite3_column_int64(s, 0);
 	else
-		st = db_fail(idx, err, "counting");
+		st = index_fail(idx, err, "counting");
 done:
 	sqlite3_finalize(s);
 	cairn_buf_done(&sql);
@@ -1248,7 +1247,7 @@ cairn_status cairn_index_tally(cairn_index *idx, const char *column, size_t limi
 			       " AND field = ?1 AND value = ?2", -1, &by, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(idx->db, "SELECT count(*) FROM tally_sum WHERE kind = 'evaluation'"
 			       " AND field = ?1 AND total > 0", -1, &all, NULL) != SQLITE_OK) {
-		st = db_fail(idx, err, "counting");
+		st = index_fail(idx, err, "counting");
 		goto done;
 	}
 	sqlite3_bind_text(top, 1, column, -1, SQLITE_STATIC);
@@ -1269,7 +1268,7 @@ cairn_status cairn_index_tally(cairn_index *idx, const char *column, size_t limi
 		shown++;
 	}
 	if (st == CAIRN_OK && rc != SQLITE_DONE)
-		st = db_fail(idx, err, "counting");
+		st = index_fail(idx, err, "counting");
 	if (st == CAIRN_OK && limit && shown == (long)limit) {
 		sqlite3_bind_text(all, 1, column, -1, SQLITE_STATIC);
 		if (sqlite3_step(all) == SQLITE_ROW && sqlite3_column_int64(all, 0) > shown)
@@ -1292,7 +1291,7 @@ cairn_status cairn_index_problems(cairn_index *idx, cairn_index_problem_fn fn, v
 	*n = 0;
 	if (sqlite3_prepare_v2(idx->db, "SELECT path, message FROM problems ORDER BY path", -1, &s,
 			       NULL) != SQLITE_OK)
-		return db_fail(idx, err, "listing problems");
+		return index_fail(idx, err, "listing problems");
 	while (st == CAIRN_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		(*n)++;
 		if (fn)
@@ -1300,7 +1299,7 @@ cairn_status cairn_index_problems(cairn_index *idx, cairn_index_problem_fn fn, v
 				(const char *)sqlite3_column_text(s, 1), ctx, err);
 	}
 	if (st == CAIRN_OK && rc != SQLITE_DONE)
-		st = db_fail(idx, err, "listing problems");
+		st = index_fail(idx, err, "listing problems");
 	sqlite3_finalize(s);
 	return st;
 }
@@ -1345,7 +1344,7 @@ cairn_status cairn_index_pending_add(cairn_index *idx, const cairn_pending *p, l
 	sqlite3_finalize(s);
 	return cairn_index_commit(idx, err);
 fail:
-	st = db_fail(idx, err, "noting a save");
+	st = index_fail(idx, err, "noting a save");
 	sqlite3_finalize(s);
 	cairn_index_rollback(idx);
 	return st;
@@ -1380,7 +1379,7 @@ cairn_status cairn_index_pending_load(cairn_index *idx, cairn_pending *p, bool *
 	*found = false;
 	if (sqlite3_prepare_v2(idx->db, "SELECT id, base, message, author_name, author_email, at"
 			       " FROM pending ORDER BY id LIMIT 1", -1, &s, NULL) != SQLITE_OK)
-		return db_fail(idx, err, "reading the save journal");
+		return index_fail(idx, err, "reading the save journal");
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		*found = true;
@@ -1393,10 +1392,10 @@ cairn_status cairn_index_pending_load(cairn_index *idx, cairn_pending *p, bool *
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_ROW)
-		return rc == SQLITE_DONE ? CAIRN_OK : db_fail(idx, err, "reading the save journal");
+		return rc == SQLITE_DONE ? CAIRN_OK : index_fail(idx, err, "reading the save journal");
 	if (sqlite3_prepare_v2(idx->db, "SELECT path, data, base_blob FROM pending_file"
 			       " WHERE pending = ? ORDER BY rowid", -1, &s, NULL) != SQLITE_OK)
-		return db_fail(idx, err, "reading the save journal");
+		return index_fail(idx, err, "reading the save journal");
 	sqlite3_bind_int64(s, 1, p->id);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		cairn_pending_file *grown = realloc(p->files, (p->nfiles + 1) * sizeof *grown);
@@ -1434,15 +1433,15 @@ cairn_status cairn_index_pending_clear(cairn_index *idx, long long id, cairn_err
 
 	if (sqlite3_prepare_v2(idx->db, "DELETE FROM pending_file WHERE pending = ?;", -1, &s,
 			       NULL) != SQLITE_OK)
-		return db_fail(idx, err, "clearing the save journal");
+		return index_fail(idx, err, "clearing the save journal");
 	sqlite3_bind_int64(s, 1, id);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE ||
 	    sqlite3_prepare_v2(idx->db, "DELETE FROM pending WHERE id = ?", -1, &s, NULL) != SQLITE_OK)
-		return db_fail(idx, err, "clearing the save journal");
+		return index_fail(idx, err, "clearing the save journal");
 	sqlite3_bind_int64(s, 1, id);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? CAIRN_OK : db_fail(idx, err, "clearing the save journal");
+	return rc == SQLITE_DONE ? CAIRN_OK : index_fail(idx, err, "clearing the save journal");
 }

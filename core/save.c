@@ -517,8 +517,8 @@ static int change_order(const void *a, const void *b)
  * journal forgets the save, in one transaction.  bulk: with every
  * reference of the workbook checked after loading (see index.h). */
 static cairn_status index_saved(cairn_wb *wb, const cairn_git_change *changes, size_t n,
-				const cairn_oid *commit, long long pending_id, bool bulk,
-				cairn_error *err)
+				const cairn_oid *commit, const cairn_history_row *hist,
+				long long pending_id, bool bulk, cairn_error *err)
 {
 	wb_loader *l = wb_loader_new(wb);
 	size_t moved;
@@ -546,6 +546,24 @@ static cairn_status index_saved(cairn_wb *wb, const cairn_git_change *changes, s
 	wb_loader_free(l);
 	if (st == CAIRN_OK)
 		st = cairn_index_meta_set(wb->idx, "head", commit->hex, err);
+	/* The history takes the commit when it held its parent; else it
+	 * catches up from git when next read (core/history.c). */
+	if (st == CAIRN_OK && hist) {
+		char held[64] = "";
+		if (cairn_index_meta_get(wb->idx, "history", held, sizeof held, NULL) == CAIRN_OK &&
+		    held[0] && !strcmp(held, hist->parents)) {
+			const char **paths = calloc(n ? n : 1, sizeof *paths);
+			if (!paths)
+				st = cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+			for (size_t i = 0; paths && i < n; i++)
+				paths[i] = changes[i].path;
+			if (st == CAIRN_OK)
+				st = cairn_index_history_add(wb->idx, hist, paths, n, err);
+			if (st == CAIRN_OK)
+				st = cairn_index_meta_set(wb->idx, "history", commit->hex, err);
+			free(paths);
+		}
+	}
 	if (st == CAIRN_OK && pending_id)
 		st = cairn_index_pending_clear(wb->idx, pending_id, err);
 	if (st != CAIRN_OK) {
@@ -570,6 +588,15 @@ cairn_status wb_commit_files(cairn_wb *wb, const cairn_oid *parent,
 	cairn_status st;
 	int tries = 0;
 
+	/* The time is fixed here, so that the history index holds the
+	 * commit's own. */
+	if (!author.when) {
+		time_t now = time(NULL);
+		struct tm tm;
+		localtime_r(&now, &tm);
+		author.when = now;
+		author.tz_minutes = (int)(tm.tm_gmtoff / 60);
+	}
 	/* git's index lock first: see core/gitindex.c.  If git is busy with it
 	 * for long, save anyway and bring its index in step at the end. */
 	if (cairn_git_lock_index(wb->git, 2000, &ilock, &why) != CAIRN_OK)
@@ -607,9 +634,16 @@ cairn_status wb_commit_files(cairn_wb *wb, const cairn_oid *parent,
 	 * references at commit).  Should that check fail all the same, load
 	 * again the slow way, which moves any broken record to the problems
 	 * rather than refusing what git already holds. */
-	st = index_saved(wb, changes, n, out, pending_id, false, err);
-	if (st != CAIRN_OK && st != CAIRN_ENOMEM)
-		st = index_saved(wb, changes, n, out, pending_id, true, err);
+	{
+		char summary[512];
+		cairn_history_row hist;
+		snprintf(summary, sizeof summary, "%.*s", (int)strcspn(message, "\n"), message);
+		hist = (cairn_history_row){ 0, out->hex, author.when, author.tz_minutes,
+					    who->name, who->email, summary, parent->hex, NULL };
+		st = index_saved(wb, changes, n, out, &hist, pending_id, false, err);
+		if (st != CAIRN_OK && st != CAIRN_ENOMEM)
+			st = index_saved(wb, changes, n, out, &hist, pending_id, true, err);
+	}
 	if (st != CAIRN_OK) {
 		cairn_git_unlock_index(&ilock);
 		return st;

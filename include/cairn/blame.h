@@ -30,6 +30,10 @@ typedef struct cairn_blame {
  * `hide` (NULL: the whole history). */
 cairn_status cairn_git_blame(cairn_git *git, const cairn_oid *from, const cairn_oid *hide,
 			     cairn_blame *q, size_t n, cairn_error *err);
+/* The same, looking only at the given commits, newest first: those that
+ * changed the files asked about (as the history index lists them). */
+cairn_status cairn_git_blame_in(cairn_git *git, const cairn_oid *from, const cairn_oid *commits,
+				size_t ncommits, cairn_blame *q, size_t n, cairn_error *err);
 void cairn_blame_done(cairn_blame *q, size_t n);
 
 /* "Name <email>, 2026-11-30 14:05 +0100" for messages ("" when unknown). */

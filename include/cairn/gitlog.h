@@ -44,4 +44,7 @@ cairn_status cairn_git_walk(cairn_git *git, const cairn_oid *from, const cairn_o
 cairn_status cairn_git_commit_info_of(cairn_git *git, const cairn_oid *id,
 				      cairn_git_walk_fn fn, void *ctx, cairn_error *err);
 
+/* A revision as git names it (an id, HEAD~2, origin/main) to its commit. */
+cairn_status cairn_git_revision(cairn_git *git, const char *rev, cairn_oid *out, cairn_error *err);
+
 #endif

@@ -185,4 +185,34 @@ cairn_status cairn_index_pending_load(cairn_index *idx, cairn_pending *p, bool *
 cairn_status cairn_index_pending_clear(cairn_index *idx, long long id, cairn_error *err);
 void cairn_pending_done(cairn_pending *p);
 
+/* ---- history (core/index_history.c) ---- */
+
+/* One commit as the history keeps it. */
+typedef struct cairn_history_row {
+	long long seq;                  /* order: larger is newer */
+	const char *id;                 /* 40 hex */
+	long long time;
+	int tz_minutes;
+	const char *author_name, *author_email, *summary;
+	const char *parents;            /* ids separated by spaces */
+	const char *path;               /* the file, when asked by path */
+} cairn_history_row;
+
+/* Add a commit newer than every commit held, with the files it changed. */
+cairn_status cairn_index_history_add(cairn_index *idx, const cairn_history_row *c,
+				     const char *const *paths, size_t n, cairn_error *err);
+/* Forget every commit (before the history is read again from git). */
+cairn_status cairn_index_history_clear(cairn_index *idx, cairn_error *err);
+
+typedef cairn_status (*cairn_history_fn)(const cairn_history_row *r, void *ctx,
+					 cairn_error *err);
+/* Commits newest first: those that changed path (NULL: every commit;
+ * a path ending in '/' is a folder), by author (NULL: anyone); at most
+ * limit (0: all). */
+cairn_status cairn_index_history(cairn_index *idx, const char *path, const char *author_email,
+				 size_t limit, cairn_history_fn fn, void *ctx, cairn_error *err);
+/* The files one commit changed (row.path set, other fields as held). */
+cairn_status cairn_index_history_files(cairn_index *idx, const char *id, cairn_history_fn fn,
+				       void *ctx, cairn_error *err);
+
 #endif

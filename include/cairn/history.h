@@ -1,0 +1,60 @@
+/* cairn: a workbook's history, record by record (core/history.c).
+ *
+ * Which commits changed which record is kept in the index (a table of
+ * commits and the files each changed), written by every save and brought
+ * up to date from git, by walking only the commits it has not seen, when
+ * history is read after a sync or a plain `git pull`.  Reading a record's
+ * history is then an index read: libgit2's revision walk has no path
+ * filter, and comparing trees along the walk costs seconds on a large
+ * workbook.
+ */
+#ifndef CAIRN_HISTORY_H
+#define CAIRN_HISTORY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cairn/blame.h"
+#include "cairn/error.h"
+#include "cairn/index.h"
+#include "cairn/record.h"
+#include "cairn/workbook.h"
+
+/* Bring the history up to HEAD. */
+cairn_status cairn_wb_history_catch_up(cairn_wb *wb, cairn_error *err);
+
+/* Commits newest first that changed record ("kind/id"; NULL: any; a kind
+ * name alone: any record of that kind), by author_email (NULL: anyone),
+ * at most limit (0: all).  Catches up first. */
+cairn_status cairn_wb_history(cairn_wb *wb, const char *record, const char *author_email,
+			      size_t limit, cairn_history_fn fn, void *ctx, cairn_error *err);
+
+/* The record files one commit changed (row->path each). */
+cairn_status cairn_wb_history_files(cairn_wb *wb, const char *commit, cairn_history_fn fn,
+				    void *ctx, cairn_error *err);
+
+/* A revision as git names it ("HEAD~2", "origin/main", an id) to its id. */
+cairn_status cairn_wb_revision(cairn_wb *wb, const char *rev, cairn_oid *out, cairn_error *err);
+
+/* One record that differs between two commits: either side NULL when the
+ * record is absent there.  name is "kind/id". */
+typedef cairn_status (*cairn_record_diff_fn)(const char *path, const char *name,
+					     const cairn_record *before,
+					     const cairn_record *after, void *ctx,
+					     cairn_error *err);
+/* The records that differ from `from` ("" : nothing) to `to`, in path
+ * order, only the one at path when path is given. */
+cairn_status cairn_wb_diff(cairn_wb *wb, const cairn_oid *from, const cairn_oid *to,
+			   const char *path, cairn_record_diff_fn fn, void *ctx, cairn_error *err);
+
+/* Who last set each field of a record (q[i].path the record's file; see
+ * blame.h), from the commits the history index lists for it. */
+cairn_status cairn_wb_blame(cairn_wb *wb, cairn_blame *q, size_t n, cairn_error *err);
+
+/* Authorship audit: is a commit's author (by email) neither the
+ * evaluator, nor the validator, nor a leader, for a change to an
+ * evaluation?  *why says who should have made it. */
+cairn_status cairn_wb_audit(cairn_wb *wb, const char *path, const char *author_email,
+			    bool *flagged, char *why, size_t n, cairn_error *err);
+
+#endif
