@@ -74,6 +74,7 @@ static const struct setting user_settings[] = {
 	{ "user", "name", offsetof(cairn_config, user_name), parse_string },
 	{ "user", "email", offsetof(cairn_config, user_email), parse_string },
 	{ "display", "date_format", offsetof(cairn_config, date_format), parse_date_format },
+	{ "display", "pager", offsetof(cairn_config, pager), parse_string },
 	{ "sync", "token", offsetof(cairn_config, sync_token), parse_string },
 	{ NULL, NULL, 0, NULL },
 };
@@ -302,6 +303,7 @@ void cairn_config_done(cairn_config *cfg)
 	free(cfg->user_email);
 	free(cfg->date_format);
 	free(cfg->sync_token);
+	free(cfg->pager);
 	for (size_t i = 0; i < cfg->nbindings; i++) {
 		free(cfg->bindings[i].action);
 		free(cfg->bindings[i].keys);

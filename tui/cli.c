@@ -156,6 +156,26 @@ static const struct verb verbs[] = {
 	  "what is overdue and what is due soon, for cron and mail",
 	  "Lists milestones and tasks that are overdue or due in the next N days\n"
 	  "(default 14), in plain text. Exits 5 when something is overdue, 0 otherwise.\n" },
+	{ "log", cmd_log, true, "[-n N] [--author EMAIL] [RECORD | KIND]",
+	  "the history: every commit, or a record's, field by field",
+	  "Without RECORD, the workbook's timeline: each commit with its author, date,\n"
+	  "message and the kinds of record it touched (KIND alone: only those of that\n"
+	  "kind; --author: one person's). With RECORD, the commits that changed it, each\n"
+	  "with its changed fields as old and new value (long text as changed lines).\n"
+	  "A change to an evaluation whose author (matched to persons by email) is\n"
+	  "neither its evaluator, its validator nor a leader is flagged with `!\n"
+	  "authorship`. Paged through $CAIRN_PAGER, [display] pager or $PAGER (less -R\n"
+	  "by default) on a terminal, coloured only there.\n" },
+	{ "diff", cmd_diff, true, "[REV[..REV]] [RECORD]",
+	  "what changed between two versions, field by field",
+	  "REV..REV compares two commits (git's names: ids, HEAD~2, origin/main); one\n"
+	  "REV compares it with HEAD; none shows what the last commit changed. Each\n"
+	  "record that differs is shown with its changed fields, old (-) and new (+);\n"
+	  "an evaluation's answers are named by their question. RECORD limits it to one.\n" },
+	{ "blame", cmd_blame, true, "RECORD",
+	  "who last set each field, when, in which commit",
+	  "For each field or answer of RECORD: its value, and the commit that last set\n"
+	  "it, with author and date.\n" },
 	{ "help", cmd_help, false, "[VERB | keys]",
 	  "show help",
 	  "Shows the list of verbs, or one verb's help; `cairn help keys` lists the\n"

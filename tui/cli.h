@@ -73,6 +73,13 @@ void cli_json_record(cli *c, FILE *f, const cairn_ref *ref, const cairn_record *
 char *cli_read_stream(FILE *f, size_t *len);
 char *cli_read_file(const char *path, size_t *len);
 
+/* ---- paging (tui/pager.c) ---- */
+
+/* Send standard output through the pager when it is a terminal; true
+ * when a pager runs.  cli_pager_end waits for it. */
+bool cli_pager_start(cli *c);
+void cli_pager_end(cli *c);
+
 /* ---- shared argument handling (tui/cli.c) ---- */
 
 /* Split "field=value" arguments; 0 or an exit code after printing why. */
@@ -84,6 +91,9 @@ int cli_usage(cli *c);
 
 /* ---- the verbs ---- */
 int cmd_init(cli *c, int argc, char **argv);
+int cmd_log(cli *c, int argc, char **argv);
+int cmd_diff(cli *c, int argc, char **argv);
+int cmd_blame(cli *c, int argc, char **argv);
 int cmd_demo(cli *c, int argc, char **argv);
 int cmd_add(cli *c, int argc, char **argv);
 int cmd_set(cli *c, int argc, char **argv);

@@ -44,6 +44,7 @@ typedef struct cairn_config {
 	char *user_email;
 	char *date_format;      /* NULL: the workbook's, else dd/mm/yyyy */
 	char *sync_token;       /* [sync] token: https password ($CAIRN_TOKEN wins) */
+	char *pager;            /* [display] pager: NULL for $PAGER or less */
 	/* [keys]: "action = key key ..." lines as written, for the terminal
 	 * interface to check against its actions (the core knows none). */
 	struct cairn_binding {
