@@ -798,6 +798,28 @@ static void sync_now(app *a)
 		app_push(a, &conflicts_view, NULL, 0, "Conflicts");
 }
 
+/* H: the history of the record shown, or of the one selected. */
+static void history_of_selection(app *a)
+{
+	view *v = top(a);
+	const line *sel = lines_selected(&v->lines);
+	const char *name = NULL;
+	char title[200];
+	cairn_ref ref;
+	cairn_error err;
+
+	if (v->ops == &record_view)
+		name = v->state;        /* its state starts with "kind/id" */
+	else if (sel && sel->target && cairn_ref_parse(sel->target, &ref, &err) == CAIRN_OK)
+		name = sel->target;
+	if (!name) {
+		app_message(a, true, "select a record to see its history (L: every commit)");
+		return;
+	}
+	snprintf(title, sizeof title, "History of %s", name);
+	app_push(a, &history_view, name, strlen(name) + 1, title);
+}
+
 /* What every view shares; false when the action is not one of these. */
 static bool generic(app *a, tui_action act)
 {
@@ -817,6 +839,8 @@ static bool generic(app *a, tui_action act)
 	case ACT_UNDO: undo(a); return true;
 	case ACT_SYNC: sync_now(a); return true;
 	case ACT_CONFLICTS: app_push(a, &conflicts_view, NULL, 0, "Conflicts"); return true;
+	case ACT_TIMELINE: app_push(a, &history_view, "", 1, "Timeline"); return true;
+	case ACT_HISTORY: history_of_selection(a); return true;
 	case ACT_COMMAND: run_command(a); return true;
 	case ACT_REFRESH: clearok(curscr, TRUE); return true;
 	case ACT_BACK:

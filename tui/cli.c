@@ -156,6 +156,15 @@ static const struct verb verbs[] = {
 	  "what is overdue and what is due soon, for cron and mail",
 	  "Lists milestones and tasks that are overdue or due in the next N days\n"
 	  "(default 14), in plain text. Exits 5 when something is overdue, 0 otherwise.\n" },
+	{ "report", cmd_report, true, "[--html]",
+	  "the guidelines deliverable, as Markdown or one HTML page",
+	  "Writes \"Guidelines for future design, implementation and monitoring\" on\n"
+	  "standard output: milestone status; validated evaluations by kind of tool, each\n"
+	  "answer under its question; good practices and success stories; each pilot's\n"
+	  "inclusion shares against the targets (met or short) and its results. Markdown\n"
+	  "by default; --html writes one standalone page (styles inline, no scripts, no\n"
+	  "network) that prints well. Dates are ISO and none is today's: the same\n"
+	  "workbook always gives the same bytes.\n" },
 	{ "log", cmd_log, true, "[-n N] [--author EMAIL] [RECORD | KIND]",
 	  "the history: every commit, or a record's, field by field",
 	  "Without RECORD, the workbook's timeline: each commit with its author, date,\n"

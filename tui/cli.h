@@ -107,6 +107,7 @@ int cmd_check(cli *c, int argc, char **argv);
 int cmd_help(cli *c, int argc, char **argv);
 int cmd_export(cli *c, int argc, char **argv);
 int cmd_agenda(cli *c, int argc, char **argv);
+int cmd_report(cli *c, int argc, char **argv);
 int cmd_remote(cli *c, int argc, char **argv);
 int cmd_clone(cli *c, int argc, char **argv);
 int cmd_sync(cli *c, int argc, char **argv);

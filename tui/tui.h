@@ -46,6 +46,8 @@
 	X(UNDO,      "undo",      "u",               "Undo the last saved edit (a new commit)") \
 	X(SYNC,      "sync",      "y",               "Sync with the shared repository (fetch, merge, push)") \
 	X(CONFLICTS, "conflicts", "C",               "The conflicts a sync left")          \
+	X(HISTORY,   "history",   "H",               "History of the record, field by field") \
+	X(TIMELINE,  "timeline",  "L",               "Every commit, newest first (the timeline)") \
 	X(OURS,      "ours",      "o",               "Settle the selected conflict with our value") \
 	X(THEIRS,    "theirs",    "t",               "Settle the selected conflict with their value") \
 	X(COMMAND,   "command",   ":",               "Run a cairn command (cairn VERB ...)") \
@@ -209,5 +211,6 @@ extern const view_ops table_view;       /* init: the kind (cairn_kind) */
 extern const view_ops record_view;      /* init: "kind/id" (char[160]) */
 extern const view_ops help_view;
 extern const view_ops conflicts_view;
+extern const view_ops history_view;     /* init: "kind/id", or "" for the timeline */
 
 #endif

@@ -1,0 +1,43 @@
+#!/bin/bash
+# History in a real terminal: H on a record lists the commits that changed
+# it, Enter shows a change field by field and, again, from that version to
+# the current one; L is the timeline, filtered with / by person or kind.
+. "$(dirname "$0")/lib.sh"
+
+printf '[user]\nname = Maria Rossi\nemail = maria@example.org\n' > "$TMP/maria.cfg"
+CAIRN_CONFIG="$TMP/maria.cfg" "$CAIRN" -C "$wb" set milestone/M4 title="Evaluate the tools" >/dev/null
+"$CAIRN" -C "$wb" set milestone/M4 deadline=30/04/2016 >/dev/null
+"$CAIRN" -C "$wb" set task/T2 title="Interview the leaders" >/dev/null
+
+open_session 110 30 "env TERM=tmux-256color '$CAIRN' -C '$wb'; echo \"cairn exited \$?\"; sleep 30"
+wait_for "\? help" || diag "cairn did not start: $(screen)"
+keys 2 / M 4 Enter Enter
+shows "milestone/M4" "the record is open"
+keys H
+shows "^History of milestone/M4" "H opens the record's history"
+shows "Test Person +M4: deadline" "newest first: who and what"
+shows "Maria Rossi +M4: title" "then Maria's change"
+lacks "T2" "only this record's commits"
+keys j Enter
+shows "^Change [0-9a-f]{12}" "Enter shows a change"
+shows "^ +title$" "field by field"
+shows "^ +- Evaluation of existing tools" "the old value"
+shows "^ +\\+ Evaluate the tools" "and the new one"
+lacks "deadline" "this change alone"
+keys Enter
+shows "to the current one" "Enter again: from that version to the current one"
+shows "^ +\\+ 2016-04-30" "which holds the later change too"
+keys Escape Escape Escape
+keys L
+shows "^Timeline" "L opens the timeline"
+shows "Interview the leaders|T2: title" "every commit"
+keys / M a r i a Enter
+shows "Maria Rossi" "filtered by person"
+lacks "Test Person +T2" "the others are hidden"
+keys Escape
+keys / t a s k Enter
+shows "\\[task\\]" "filtered by kind"
+lacks "Maria Rossi" "the milestone's commits are hidden"
+keys Q
+wait_for "cairn exited 0" && pass "cairn quits cleanly" || fail "cairn quits cleanly" "$(screen)"
+done_testing

@@ -1,0 +1,244 @@
+/* History in the terminal interface: a record's commits (H), the
+ * workbook's timeline like tig's main view (L, filtered with / by kind or
+ * person), and a commit's changes field by field (Enter), against the
+ * version before it or, with Enter again, against the current one. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cairn/history.h"
+#include "cairn/kinds.h"
+#include "cairn/layout.h"
+#include "cairn/textdiff.h"
+#include "tui.h"
+
+#define TIMELINE_MAX 1000
+
+static void when_text(long long when, int tz, char *buf, size_t n)
+{
+	time_t t = (time_t)(when + (long long)tz * 60);
+	struct tm tm;
+
+	buf[0] = '\0';
+	if (gmtime_r(&t, &tm))
+		strftime(buf, n, "%Y-%m-%d %H:%M", &tm);
+}
+
+/* ---- a commit's changes ---- */
+
+typedef struct diff_state {
+	char init[CAIRN_PATH_MAX + 48]; /* first: "ID PATH" (no PATH: the whole commit) */
+	bool to_now;            /* against the current version instead of the one before */
+} diff_state;
+
+typedef struct diff_lines {
+	app *a;
+	lines *out;
+} diff_lines;
+
+static void add_line(cairn_diff_op op, const char *text, size_t len, void *ctx)
+{
+	lines *out = ctx;
+	lines_add(out, op == CAIRN_DIFF_DEL ? LS_ALERT : op == CAIRN_DIFF_ADD ? LS_GOOD : LS_TEXT,
+		  NULL, "      %c %.*s", op == CAIRN_DIFF_DEL ? '-' : op == CAIRN_DIFF_ADD ? '+' : ' ',
+		  (int)len, text);
+}
+
+static void field_change(app *a, lines *out, const cairn_record *label_from, const char *key,
+			 const char *before, const char *after)
+{
+	const char *tid = label_from ? cairn_record_get(label_from, "template") : NULL;
+	cairn_template tpl;
+	cairn_error err;
+	const cairn_question *q = NULL;
+
+	if (tid && !strncmp(key, "answer.", 7) && cairn_wb_template(a->wb, tid, &tpl, &err) == CAIRN_OK) {
+		q = cairn_template_question(&tpl, key + 7);
+		lines_add(out, LS_SECTION, NULL, "    %s%s%s%s", key, q && q->prompt ? " (" : "",
+			  q && q->prompt ? q->prompt : "", q && q->prompt ? ")" : "");
+		cairn_template_done(&tpl);
+	} else {
+		lines_add(out, LS_SECTION, NULL, "    %s", key);
+	}
+	if (cairn_text_diff(before ? before : "", after ? after : "", add_line, out, &err) != CAIRN_OK)
+		lines_add(out, LS_ALERT, NULL, "    %s", err.msg);
+}
+
+static cairn_status diff_record(const char *path, const char *name, const cairn_record *before,
+				const cairn_record *after, void *ctx, cairn_error *err)
+{
+	diff_lines *d = ctx;
+	const cairn_record *sides[2] = { after, before };
+
+	(void)path;
+	(void)err;
+	lines_add(d->out, LS_HEAD, name, "  %s%s", name,
+		  !before ? "  (added)" : !after ? "  (removed)" : "");
+	for (int s = 0; s < 2; s++)
+		for (size_t i = 0; sides[s] && i < sides[s]->nfields; i++) {
+			const char *key = sides[s]->fields[i].key;
+			const char *x = before ? cairn_record_get(before, key) : NULL;
+			const char *y = after ? cairn_record_get(after, key) : NULL;
+			if ((s == 1 && y) || (x && y && !strcmp(x, y)) || (!x && !y))
+				continue;
+			field_change(d->a, d->out, after ? after : before, key, x, y);
+		}
+	return CAIRN_OK;
+}
+
+static void diff_build(app *a, void *state, lines *out)
+{
+	diff_state *s = state;
+	char id[41] = "", *path = NULL;
+	cairn_oid commit, parent = { "" }, head;
+	cairn_error err;
+	diff_lines d = { a, out };
+
+	snprintf(id, sizeof id, "%.40s", s->init);
+	if (strlen(s->init) > 41 && s->init[41])
+		path = s->init + 41;
+	snprintf(commit.hex, sizeof commit.hex, "%s", id);
+	if (cairn_wb_revision(a->wb, "HEAD", &head, &err) != CAIRN_OK) {
+		app_message(a, true, "%s", err.msg);
+		return;
+	}
+	{
+		/* The version before: the commit's first parent. */
+		char rev[48];
+		snprintf(rev, sizeof rev, "%s~1", id);
+		if (cairn_wb_revision(a->wb, rev, &parent, &err) != CAIRN_OK)
+			parent.hex[0] = '\0';
+	}
+	lines_add(out, LS_DIM, NULL, s->to_now
+		  ? "From the version before %.12s to the current one (Enter: this change alone)"
+		  : "The change of %.12s (Enter: from the version before it to the current one)", id);
+	if (cairn_wb_diff(a->wb, &parent, s->to_now ? &head : &commit, path, diff_record, &d,
+			  &err) != CAIRN_OK)
+		app_message(a, true, "%s", err.msg);
+	if (out->n == 1)
+		lines_add(out, LS_DIM, NULL, "  no differences");
+}
+
+static bool diff_act(app *a, void *state, tui_action act)
+{
+	diff_state *s = state;
+	if (act != ACT_ENTER)
+		return false;
+	s->to_now = !s->to_now;
+	app_rebuild(a);
+	return true;
+}
+
+static const view_ops diff_view = {
+	.name = "diff",
+	.state_size = sizeof(diff_state),
+	.build = diff_build,
+	.act = diff_act,
+};
+
+/* ---- a record's commits, and the timeline ---- */
+
+typedef struct history_state {
+	char init[160];         /* first: "kind/id", or "" for the timeline */
+	char path[CAIRN_PATH_MAX];
+} history_state;
+
+typedef struct commit_lines {
+	app *a;
+	lines *out;
+	const char *path;
+} commit_lines;
+
+typedef struct kinds_of {
+	char kinds[200];
+} kinds_of;
+
+static cairn_status on_file(const cairn_history_row *r, void *ctx, cairn_error *err)
+{
+	kinds_of *k = ctx;
+	cairn_ref ref;
+	cairn_error ignored;
+
+	(void)err;
+	if (cairn_path_ref(r->path, &ref, &ignored) == CAIRN_OK && ref.kind != CAIRN_KIND_NONE) {
+		const char *name = cairn_kind_def_of(ref.kind)->name;
+		if (!strstr(k->kinds, name) && strlen(k->kinds) + strlen(name) + 2 < sizeof k->kinds) {
+			strcat(k->kinds, k->kinds[0] ? " " : "");
+			strcat(k->kinds, name);
+		}
+	}
+	return CAIRN_OK;
+}
+
+static cairn_status on_commit(const cairn_history_row *r, void *ctx, cairn_error *err)
+{
+	commit_lines *c = ctx;
+	char when[32], target[CAIRN_PATH_MAX + 48], flag[600] = "";
+	kinds_of k = { "" };
+	cairn_status st;
+
+	when_text(r->time, r->tz_minutes, when, sizeof when);
+	snprintf(target, sizeof target, "%s %s", r->id, c->path ? c->path : "");
+	if (c->path) {
+		bool flagged = false;
+		char why[512];
+		if ((st = cairn_wb_audit(c->a->wb, c->path, r->author_email, &flagged, why, sizeof why,
+					 err)))
+			return st;
+		if (flagged)
+			snprintf(flag, sizeof flag, "  ! %s", why);
+	} else if ((st = cairn_wb_history_files(c->a->wb, r->id, on_file, &k, err))) {
+		return st;
+	}
+	/* Kinds before the message, so that they stay in sight to filter on. */
+	lines_add(c->out, flag[0] ? LS_ALERT : LS_TEXT, target, "%.8s %s %-18.18s %s%s%s%s%s",
+		  r->id, when, r->author_name, k.kinds[0] ? "[" : "", k.kinds,
+		  k.kinds[0] ? "] " : "", r->summary, flag);
+	return CAIRN_OK;
+}
+
+static void history_build(app *a, void *state, lines *out)
+{
+	history_state *s = state;
+	commit_lines c = { a, out, NULL };
+	cairn_error err;
+
+	if (s->init[0]) {
+		cairn_index_hit hit;
+		cairn_ref ref;
+		if (cairn_wb_resolve(a->wb, s->init, &hit, &err) == CAIRN_OK)
+			snprintf(s->path, sizeof s->path, "%s", hit.path);
+		else if (cairn_ref_parse(s->init, &ref, &err) == CAIRN_OK)
+			cairn_ref_path(&ref, s->path, sizeof s->path);
+		c.path = s->path;
+		lines_add(out, LS_DIM, NULL, "Commits that changed %s, newest first; Enter shows the "
+			  "change", s->init);
+	} else {
+		lines_add(out, LS_DIM, NULL, "Every commit, newest first; / filters by kind, person or "
+			  "text; Enter shows the change");
+	}
+	if (cairn_wb_history(a->wb, s->init[0] ? s->init : NULL, NULL,
+			     s->init[0] ? 0 : TIMELINE_MAX, on_commit, &c, &err) != CAIRN_OK)
+		app_message(a, true, "%s", err.msg);
+}
+
+static bool history_act(app *a, void *state, tui_action act)
+{
+	const line *sel = lines_selected(&a->stack[a->depth - 1].lines);
+	char title[64];
+
+	(void)state;
+	if (act != ACT_ENTER || !sel || !sel->target)
+		return act == ACT_ENTER;
+	snprintf(title, sizeof title, "Change %.12s", sel->target);
+	app_push(a, &diff_view, sel->target, strlen(sel->target) + 1, title);
+	return true;
+}
+
+const view_ops history_view = {
+	.name = "history",
+	.state_size = sizeof(history_state),
+	.build = history_build,
+	.act = history_act,
+};
