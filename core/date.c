@@ -7,9 +7,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "cairn/i18n.h"
+
+/* For messages, so translated (the formats below use numbers only). */
 static const char *const month_names[] = {
-	"January", "February", "March", "April", "May", "June", "July", "August",
-	"September", "October", "November", "December" };
+	N_("January"), N_("February"), N_("March"), N_("April"), N_("May"), N_("June"),
+	N_("July"), N_("August"), N_("September"), N_("October"), N_("November"),
+	N_("December") };
 
 /* The formats cairn shows and reads: field order and separator. */
 static const struct date_format {
@@ -116,11 +120,11 @@ static cairn_status not_a_date(const char *text, int y, int m, int d,
 
 	if (m < 1 || m > 12)
 		return cairn_fail(err, CAIRN_EINPUT,
-				  "%s is not a date: there is no month %d; months run from 01 to 12",
+				  _("%s is not a date: there is no month %d; months run from 01 to 12"),
 				  text, m);
 	if (y < 1000 || y > 9999)
 		return cairn_fail(err, CAIRN_EINPUT,
-				  "%s is not a date: write the year with four digits", text);
+				  _("%s is not a date: write the year with four digits"), text);
 	last = (cairn_date){ y, m, cairn_days_in_month(y, m) };
 	first = m == 12 ? (cairn_date){ y + 1, 1, 1 } : (cairn_date){ y, m + 1, 1 };
 	if (d < 1) {
@@ -135,8 +139,8 @@ static cairn_status not_a_date(const char *text, int y, int m, int d,
 		show(first, f, after, sizeof after);
 	}
 	return cairn_fail(err, CAIRN_EINPUT,
-			  "%s is not a date: %s %d has %d days; did you mean %s or %s?", text,
-			  month_names[m - 1], y, cairn_days_in_month(y, m), before, after);
+			  _("%s is not a date: %s %d has %d days; did you mean %s or %s?"), text,
+			  _(month_names[m - 1]), y, cairn_days_in_month(y, m), before, after);
 }
 
 static cairn_status parse_with(const char *text, const struct date_format *f, cairn_date *out,
@@ -194,7 +198,7 @@ cairn_status cairn_date_parse(const char *text, const char *fmt, cairn_date *out
 		char example[16];
 		show((cairn_date){ 2016, 4, 15 }, f, example, sizeof example);
 		return cairn_fail(err, CAIRN_EINPUT,
-				  "'%s' is not a date: write it as %s, e.g. %s, or as ISO 2016-04-15",
+				  _("'%s' is not a date: write it as %s, e.g. %s, or as ISO 2016-04-15"),
 				  trimmed, f->name, example);
 	}
 }

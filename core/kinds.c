@@ -14,6 +14,8 @@
 
 #include "cairn/buf.h"
 #include "cairn/date.h"
+#include "cairn/i18n.h"
+#include "qlabels.h"
 
 static const char *const status_choices[] = { "planned", "active", "done", "dropped", NULL };
 static const char *const category_choices[] = {
@@ -28,6 +30,7 @@ static const char *const network_choices[] = {
 static const char *const pilot_status_choices[] = {
 	"candidate", "selected", "testing", "done", "withdrawn", NULL };
 
+/* Labels (l) are for people: marked for translation, shown with _(). */
 #define TEXT(n, l, req)       { n, l, CAIRN_F_TEXT, NULL, CAIRN_KIND_NONE, req, true }
 #define LONG(n, l)            { n, l, CAIRN_F_LONGTEXT, NULL, CAIRN_KIND_NONE, false, false }
 #define DATE(n, l, req)       { n, l, CAIRN_F_DATE, NULL, CAIRN_KIND_NONE, req, true }
@@ -37,86 +40,86 @@ static const char *const pilot_status_choices[] = {
 #define TYPED(n, l, t, req)   { n, l, t, NULL, CAIRN_KIND_NONE, req, true }
 
 static const cairn_field_def person_fields[] = {
-	TEXT("name", "Name", true),
-	TEXT("email", "E-mail", false),
-	TEXT("organisation", "Organisation", false),
-	ENUM("category", "Category", category_choices, true),
-	ENUM("role", "Role", role_choices, true),
+	TEXT("name", N_("Name"), true),
+	TEXT("email", N_("E-mail"), false),
+	TEXT("organisation", N_("Organisation"), false),
+	ENUM("category", N_("Category"), category_choices, true),
+	ENUM("role", N_("Role"), role_choices, true),
 };
 
 static const cairn_field_def target_fields[] = {
-	TEXT("label", "Label", true),
-	TYPED("minimum", "Minimum share (%)", CAIRN_F_PERCENT, true),
+	TEXT("label", N_("Label"), true),
+	TYPED("minimum", N_("Minimum share (%)"), CAIRN_F_PERCENT, true),
 };
 
 static const cairn_field_def tool_fields[] = {
-	TEXT("name", "Name", true),
-	TYPED("url", "Web address", CAIRN_F_URL, false),
-	TEXT("origin", "Origin", false),
-	ENUM("kind", "Kind", tool_kind_choices, true),
-	LONG("description", "Description"),
-	TYPED("example", "Shipped as an example", CAIRN_F_YESNO, false),
+	TEXT("name", N_("Name"), true),
+	TYPED("url", N_("Web address"), CAIRN_F_URL, false),
+	TEXT("origin", N_("Origin"), false),
+	ENUM("kind", N_("Kind"), tool_kind_choices, true),
+	LONG("description", N_("Description")),
+	TYPED("example", N_("Shipped as an example"), CAIRN_F_YESNO, false),
 	/* Who may not evaluate it (cairn_wb_distribute): person ids. */
-	LONG("excluded", "Not evaluated by (person ids)"),
+	LONG("excluded", N_("Not evaluated by (person ids)")),
 };
 
 static const cairn_field_def template_fields[] = {
-	TEXT("title", "Title", true),
-	TYPED("version", "Version", CAIRN_F_VERSION, true),
-	LONG("description", "Description"),
-	LONG("questions", "Questions (one key per line)"),
+	TEXT("title", N_("Title"), true),
+	TYPED("version", N_("Version"), CAIRN_F_VERSION, true),
+	LONG("description", N_("Description")),
+	LONG("questions", N_("Questions (one key per line)")),
 };
 
 static const cairn_field_def milestone_fields[] = {
-	TEXT("title", "Title", true),
-	LONG("description", "Description"),
-	DATE("deadline", "Deadline", false),
-	TEXT("result", "Result (deliverable)", false),
-	REF("owner", "Owner", PERSON, false),
-	ENUM("status", "Status", status_choices, true),
-	DATE("done", "Done on", false),
-	LONG("note", "Note"),
+	TEXT("title", N_("Title"), true),
+	LONG("description", N_("Description")),
+	DATE("deadline", N_("Deadline"), false),
+	TEXT("result", N_("Result (deliverable)"), false),
+	REF("owner", N_("Owner"), PERSON, false),
+	ENUM("status", N_("Status"), status_choices, true),
+	DATE("done", N_("Done on"), false),
+	LONG("note", N_("Note")),
 };
 
 static const cairn_field_def task_fields[] = {
-	TEXT("title", "Title", true),
-	REF("milestone", "Milestone", MILESTONE, false),
-	REF("assignee", "Assignee", PERSON, false),
-	DATE("due", "Due", false),
-	ENUM("status", "Status", status_choices, true),
-	LONG("notes", "Notes"),
+	TEXT("title", N_("Title"), true),
+	REF("milestone", N_("Milestone"), MILESTONE, false),
+	REF("assignee", N_("Assignee"), PERSON, false),
+	DATE("due", N_("Due"), false),
+	ENUM("status", N_("Status"), status_choices, true),
+	LONG("notes", N_("Notes")),
 };
 
 static const cairn_field_def pilot_fields[] = {
-	TEXT("city", "City", true),
-	TEXT("country", "Country", false),
-	ENUM("network", "Network", network_choices, false),
-	REF("contact", "Contact person", PERSON, false),
-	TEXT("topic", "Topic", false),
-	ENUM("status", "Status", pilot_status_choices, true),
-	DATE("start", "Start", false),
-	DATE("end", "End", false),
-	COUNT("participants", "Participants"),
-	COUNT("women", "Women"),
-	COUNT("men", "Men"),
-	COUNT("other", "Other or undisclosed"),
-	COUNT("migrants", "Migrants"),
-	COUNT("peripheries", "Peripheries and poorest neighbourhoods"),
-	COUNT("aged65", "Aged 65+"),
-	LONG("results", "Results"),
+	TEXT("city", N_("City"), true),
+	TEXT("country", N_("Country"), false),
+	ENUM("network", N_("Network"), network_choices, false),
+	REF("contact", N_("Contact person"), PERSON, false),
+	TEXT("topic", N_("Topic"), false),
+	ENUM("status", N_("Status"), pilot_status_choices, true),
+	DATE("start", N_("Start"), false),
+	DATE("end", N_("End"), false),
+	COUNT("participants", N_("Participants")),
+	COUNT("women", N_("Women")),
+	COUNT("men", N_("Men")),
+	COUNT("other", N_("Other or undisclosed")),
+	COUNT("migrants", N_("Migrants")),
+	COUNT("peripheries", N_("Peripheries and poorest neighbourhoods")),
+	COUNT("aged65", N_("Aged 65+")),
+	LONG("results", N_("Results")),
 };
 
 static const cairn_field_def evaluation_fields[] = {
-	REF("template", "Template", TEMPLATE, true),
-	TYPED("template_version", "Template version", CAIRN_F_VERSION, false),
-	REF("validator", "Validator", PERSON, false),
-	ENUM("status", "Status", eval_status_choices, true),
-	LONG("comments", "Reviewer comments"),
-	TYPED("good_practice", "Good practice", CAIRN_F_YESNO, false),
-	TYPED("success_story", "Success story", CAIRN_F_YESNO, false),
+	REF("template", N_("Template"), TEMPLATE, true),
+	TYPED("template_version", N_("Template version"), CAIRN_F_VERSION, false),
+	REF("validator", N_("Validator"), PERSON, false),
+	ENUM("status", N_("Status"), eval_status_choices, true),
+	LONG("comments", N_("Reviewer comments")),
+	TYPED("good_practice", N_("Good practice"), CAIRN_F_YESNO, false),
+	TYPED("success_story", N_("Success story"), CAIRN_F_YESNO, false),
 	/* The fingerprint of the answers a validation saw (core/workflow.c):
 	 * one line, and no column of the index. */
-	{ "validated_answers", "Validated answers (fingerprint)", CAIRN_F_TEXT, NULL,
+	{ "validated_answers", N_("Validated answers (fingerprint)"), CAIRN_F_TEXT, NULL,
 	  CAIRN_KIND_NONE, false, false },
 };
 
@@ -347,7 +350,7 @@ cairn_status cairn_value_normalize(const cairn_field_def *f, const char *input,
 	}
 	if (!*v) {
 		if (f->required)
-			st = cairn_fail(err, CAIRN_EINPUT, "%s: is required and may not be empty",
+			st = cairn_fail(err, CAIRN_EINPUT, _("%s: is required and may not be empty"),
 					f->name);
 		goto done;
 	}
@@ -358,7 +361,7 @@ cairn_status cairn_value_normalize(const cairn_field_def *f, const char *input,
 	case CAIRN_F_URL:
 		if (strncmp(v, "http://", 7) && strncmp(v, "https://", 8))
 			st = cairn_fail(err, CAIRN_EINPUT,
-					"%s: '%s' is not a web address: write it with http:// or https://",
+					_("%s: '%s' is not a web address: write it with http:// or https://"),
 					f->name, v);
 		break;
 	case CAIRN_F_DATE: {
@@ -383,7 +386,7 @@ cairn_status cairn_value_normalize(const cairn_field_def *f, const char *input,
 		if (!f->choices[i]) {
 			cairn_buf b = CAIRN_BUF_INIT;
 			choices_list(&b, f->choices);
-			st = cairn_fail(err, CAIRN_EINPUT, "%s: '%s' is not one of: %s", f->name, v,
+			st = cairn_fail(err, CAIRN_EINPUT, _("%s: '%s' is not one of: %s"), f->name, v,
 					cairn_buf_str(&b));
 			cairn_buf_done(&b);
 			break;
@@ -431,7 +434,7 @@ cairn_status cairn_value_normalize(const cairn_field_def *f, const char *input,
 	case CAIRN_F_YESNO: {
 		const char *yn;
 		if (!yesno_value(v, &yn)) {
-			st = cairn_fail(err, CAIRN_EINPUT, "%s: '%s' is not yes or no", f->name, v);
+			st = cairn_fail(err, CAIRN_EINPUT, _("%s: '%s' is not yes or no"), f->name, v);
 			break;
 		}
 		free(v);
@@ -552,6 +555,7 @@ void cairn_template_done(cairn_template *tpl)
 		free(q->key);
 		free(q->prompt);
 		free(q->help);
+		cairn_qlabels_free(q);
 		free_lines(q->choices, q->nchoices);
 	}
 	free(tpl->questions);
@@ -678,14 +682,17 @@ cairn_status cairn_template_from_record(const char *id, const cairn_record *rec,
 			st = question_from_record(id, rec, keys[i], &tpl->questions[i], err);
 		}
 	}
-	/* Every q.K.part must belong to a listed question and be a known part. */
+	/* Every q.K.part must belong to a listed question and be a known part;
+	 * q.K.part.LANG is a label in another language (core/qlabels.c). */
 	for (size_t i = 0; i < rec->nfields && st == CAIRN_OK; i++) {
 		const char *k = rec->fields[i].key, *dot;
 		char qkey[CAIRN_KEY_MAX + 1];
 		size_t p;
 		if (strncmp(k, "q.", 2))
 			continue;
-		dot = strrchr(k + 2, '.');
+		dot = strchr(k + 2, '.');
+		if (dot && strchr(dot + 1, '.'))
+			continue;
 		if (!dot || (size_t)(dot - (k + 2)) >= sizeof qkey) {
 			st = cairn_fail(err, CAIRN_EINPUT,
 					"template/%s: %s: a question field is q.KEY.PART", id, k);
@@ -705,6 +712,8 @@ cairn_status cairn_template_from_record(const char *id, const cairn_record *rec,
 					"template/%s: %s: question '%s' is not listed in questions; add "
 					"it there or remove this field", id, k, qkey);
 	}
+	if (st == CAIRN_OK)
+		st = cairn_qlabels_read(id, rec, tpl, err);
 	free_lines(keys, nkeys);
 	if (st != CAIRN_OK)
 		cairn_template_done(tpl);
@@ -727,11 +736,18 @@ static cairn_status choice_lookup(const cairn_question *q, const char *v, size_t
 			*index = i;
 			return CAIRN_OK;
 		}
+	/* A label in any language names the same choice: the key is stored. */
+	for (size_t l = 0; l < q->nlabels; l++)
+		for (size_t i = 0; q->labels[l].choices && i < q->nchoices; i++)
+			if (!strcasecmp(v, q->labels[l].choices[i])) {
+				*index = i;
+				return CAIRN_OK;
+			}
 	{
 		cairn_buf b = CAIRN_BUF_INIT;
 		for (size_t i = 0; i < q->nchoices; i++)
 			cairn_buf_printf(&b, "%s'%s'", i ? ", " : "", q->choices[i]);
-		cairn_fail(err, CAIRN_EINPUT, "answer.%s: '%s' is not one of the choices: %s",
+		cairn_fail(err, CAIRN_EINPUT, _("answer.%s: '%s' is not one of the choices: %s"),
 			   q->key, v, cairn_buf_str(&b));
 		cairn_buf_done(&b);
 	}
@@ -857,10 +873,10 @@ cairn_status cairn_answer_normalize(const cairn_question *q, const char *input,
 			return CAIRN_OK;
 		}
 		if (!parse_decimal(t, &d)) {
-			st = cairn_fail(err, CAIRN_EINPUT, "%s: '%s' is not a number", name, t);
+			st = cairn_fail(err, CAIRN_EINPUT, _("%s: '%s' is not a number"), name, t);
 		} else if (q->type == CAIRN_Q_SCALE && (d < 1 || d > 5 || d != floor(d))) {
 			st = cairn_fail(err, CAIRN_EINPUT,
-					"%s: '%s' is not on the scale: write a whole number from 1 to 5",
+					_("%s: '%s' is not on the scale: write a whole number from 1 to 5"),
 					name, t);
 		} else if ((q->has_min && d < q->min) || (q->has_max && d > q->max)) {
 			char *lo = format_number(q->min), *hi = format_number(q->max);

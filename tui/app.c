@@ -136,19 +136,24 @@ static void keep_in_sight(app *a, lines *l)
 static void draw_status(app *a)
 {
 	char today[32], left[512], iso[11];
-	const char *who = a->c->cfg.user_name;
+	const char *who = a->c->cfg.user_name, *hint = _("| ? help");
 	view *v = top(a);
+	wchar_t wide[32];
+	int hint_cols = 8;
 
 	cairn_date_iso(cairn_wb_today(a->wb), iso, sizeof iso);
 	cli_date(a->c, iso, today, sizeof today);
 	snprintf(left, sizeof left, " %s | %s | %s%s | %s | %s", cairn_wb_name(a->wb),
-		 who && *who ? who : "(no user.name)", today,
-		 cairn_wb_has_clock(a->wb) ? " (demo clock)" : "", a->shared, v ? v->title : "");
+		 who && *who ? who : _("(no user.name)"), today,
+		 cairn_wb_has_clock(a->wb) ? _(" (demo clock)") : "", a->shared, v ? v->title : "");
+	/* A translation may make the hint wider or narrower than 8. */
+	if (mbstowcs(wide, hint, 32) < 32 && wcswidth(wide, 32) > 0 && wcswidth(wide, 32) < 20)
+		hint_cols = wcswidth(wide, 32);
 	attron(A_REVERSE);
 	mvhline(a->rows - 2, 0, ' ', a->cols);
 	/* The way to help stays in sight however narrow the terminal. */
-	draw_text(a, a->rows - 2, 0, left, a->cols - 9);
-	draw_text(a, a->rows - 2, a->cols - 8, "| ? help", 8);
+	draw_text(a, a->rows - 2, 0, left, a->cols - hint_cols - 1);
+	draw_text(a, a->rows - 2, a->cols - hint_cols, hint, hint_cols);
 	attroff(A_REVERSE);
 	if (a->message[0]) {
 		if (a->message_is_error)
@@ -166,8 +171,8 @@ static void draw(app *a)
 
 	erase();
 	if (a->rows < 12 || a->cols < 40) {
-		draw_text(a, 0, 0, "terminal too small:", a->cols);
-		draw_text(a, 1, 0, "cairn needs 40x12", a->cols);
+		draw_text(a, 0, 0, _("terminal too small:"), a->cols);
+		draw_text(a, 1, 0, _("cairn needs 40x12"), a->cols);
 		move(0, 0);
 		refresh();
 		return;
@@ -179,7 +184,7 @@ static void draw(app *a)
 		l = &v->lines;
 		if (l->filter && *l->filter) {
 			char f[200];
-			snprintf(f, sizeof f, "  [filter: %s]", l->filter);
+			snprintf(f, sizeof f, _("  [filter: %s]"), l->filter);
 			draw_text(a, 0, a->cols / 2, f, a->cols - a->cols / 2);
 		}
 		keep_in_sight(a, l);
@@ -392,7 +397,7 @@ bool app_save_field(app *a, const cairn_ref *ref, const char *key, const char *v
 		return false;
 	}
 	if (res.commit.hex[0]) {
-		app_message(a, false, "saved %.12s  %s", res.commit.hex, res.message ? res.message : "");
+		app_message(a, false, _("saved %.12s  %s"), res.commit.hex, res.message ? res.message : "");
 		free(a->undo_key);
 		free(a->undo_value);
 		a->undo_ref = *ref;
@@ -401,7 +406,7 @@ bool app_save_field(app *a, const cairn_ref *ref, const char *key, const char *v
 		a->undo_ready = a->undo_key && a->undo_value;
 		old = NULL;
 	} else {
-		app_message(a, false, "nothing changed");
+		app_message(a, false, "%s", _("nothing changed"));
 	}
 	free(old);
 	cairn_save_result_done(&res);
@@ -415,7 +420,7 @@ static void undo(app *a)
 	char *key, *value;
 
 	if (!a->undo_ready) {
-		app_message(a, true, "nothing to undo: no edit was saved from this screen yet");
+		app_message(a, true, "%s", _("nothing to undo: no edit was saved from this screen yet"));
 		return;
 	}
 	ref = a->undo_ref;
@@ -478,7 +483,7 @@ static int run_outside(app *a, char *const argv[], bool wait_key)
 		signal(SIGHUP, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
 		execvp(argv[0], argv);
-		fprintf(stderr, "cairn: cannot run %s: %s\n", argv[0], strerror(errno));
+		fprintf(stderr, _("cairn: cannot run %s: %s\n"), argv[0], strerror(errno));
 		_exit(127);
 	}
 	if (pid > 0)
@@ -486,7 +491,7 @@ static int run_outside(app *a, char *const argv[], bool wait_key)
 			;
 	if (wait_key && !tui_hangup) {
 		char answer[16];
-		printf("\n[press Enter to go back to cairn] ");
+		printf("\n%s ", _("[press Enter to go back to cairn]"));
 		fflush(stdout);
 		if (!fgets(answer, sizeof answer, stdin))
 			tui_hangup = 1;
@@ -509,7 +514,7 @@ char *app_edit_text(app *a, const char *text)
 	if (!editor || !*editor)
 		editor = "vi";
 	if (fd < 0) {
-		app_message(a, true, "cannot make a temporary file: %s", strerror(errno));
+		app_message(a, true, _("cannot make a temporary file: %s"), strerror(errno));
 		return NULL;
 	}
 	if (write(fd, text, strlen(text)) < 0) {
@@ -534,7 +539,7 @@ char *app_edit_text(app *a, const char *text)
 		free(words);
 	}
 	if (status != 0) {
-		app_message(a, true, "%s did not finish cleanly; nothing was changed", editor);
+		app_message(a, true, _("%s did not finish cleanly; nothing was changed"), editor);
 	} else if ((f = fopen(path, "r"))) {
 		cairn_buf b = CAIRN_BUF_INIT;
 		char chunk[4096];
@@ -562,7 +567,7 @@ static void run_command(app *a)
 		return;
 	len = readlink("/proc/self/exe", self, sizeof self - 1);
 	if (len <= 0) {
-		app_message(a, true, "cannot find cairn's own program");
+		app_message(a, true, "%s", _("cannot find cairn's own program"));
 		free(text);
 		return;
 	}
@@ -637,14 +642,15 @@ static void count_unshared(app *a)
 	cairn_error err;
 
 	if (cairn_wb_unshared(a->wb, &upstream, &ahead, &behind, &err) != CAIRN_OK)
-		snprintf(a->shared, sizeof a->shared, "%s", "sharing state unknown");
+		snprintf(a->shared, sizeof a->shared, "%s", _("sharing state unknown"));
 	else if (!upstream)
-		snprintf(a->shared, sizeof a->shared, "%s", "no shared remote yet");
+		snprintf(a->shared, sizeof a->shared, "%s", _("no shared remote yet"));
 	else if (!ahead && !behind)
-		snprintf(a->shared, sizeof a->shared, "%s", "all edits shared");
+		snprintf(a->shared, sizeof a->shared, "%s", _("all edits shared"));
 	else
-		snprintf(a->shared, sizeof a->shared, "%zu edit%s not shared, %zu to fetch", ahead,
-			 ahead == 1 ? "" : "s", behind);
+		snprintf(a->shared, sizeof a->shared,
+			 P_("%zu edit not shared, %zu to fetch", "%zu edits not shared, %zu to fetch",
+			    ahead), ahead, behind);
 }
 
 /* Record files changed by hand and not committed.  Finding them means
@@ -699,9 +705,12 @@ static void finish_hand_edit_check(app *a)
 		report[got] = '\0';
 		n = strtoul(report, &path, 10);
 		if (n)
-			app_message(a, true, "%zu record file%s changed by hand and not committed "
-				    "(%s%s): run :commit to save %s", n, n == 1 ? "" : "s", path + 1,
-				    n > 1 ? ", ..." : "", n == 1 ? "it" : "them");
+			app_message(a, true,
+				    P_("%zu record file changed by hand and not committed (%s%s): "
+				       "run :commit to save it",
+				       "%zu record files changed by hand and not committed (%s%s): "
+				       "run :commit to save them", n),
+				    n, path + 1, n > 1 ? ", ..." : "");
 	}
 	close(a->check_fd);
 	a->check_fd = -1;
@@ -730,20 +739,23 @@ static void open_top(app *a, cairn_kind kind)
 {
 	while (a->depth)
 		app_pop(a);
-	app_push(a, &dashboard_view, NULL, 0, "Dashboard");
-	if (kind != CAIRN_KIND_NONE) {
-		char title[64];
-		snprintf(title, sizeof title, "%s", cairn_kind_def_of(kind)->folder);
-		title[0] = (char)(title[0] - 'a' + 'A');
-		app_push(a, &table_view, &kind, sizeof kind, title);
-	}
+	app_push(a, &dashboard_view, NULL, 0, _("Dashboard"));
+	/* The folder names, capitalised, as titles people read. */
+	static const char *const titles[CAIRN_KIND_COUNT] = {
+		[CAIRN_KIND_PERSON] = N_("Persons"),       [CAIRN_KIND_TARGET] = N_("Targets"),
+		[CAIRN_KIND_TOOL] = N_("Tools"),           [CAIRN_KIND_TEMPLATE] = N_("Templates"),
+		[CAIRN_KIND_MILESTONE] = N_("Milestones"), [CAIRN_KIND_TASK] = N_("Tasks"),
+		[CAIRN_KIND_PILOT] = N_("Pilots"),         [CAIRN_KIND_EVALUATION] = N_("Evaluations"),
+	};
+	if (kind != CAIRN_KIND_NONE)
+		app_push(a, &table_view, &kind, sizeof kind, _(titles[kind]));
 }
 
 /* Progress on the message line while a sync fetches or pushes. */
 static void sync_progress(const char *stage, size_t done, size_t total, size_t bytes, void *ctx)
 {
 	app *a = ctx;
-	app_message(a, false, "%s: %zu/%zu objects, %zu KiB", stage, done, total, bytes / 1024);
+	app_message(a, false, _("%s: %zu/%zu objects, %zu KiB"), stage, done, total, bytes / 1024);
 	draw(a);
 }
 
@@ -752,7 +764,7 @@ static void sync_remote_says(const char *text, bool transient, void *ctx)
 {
 	app *a = ctx;
 	(void)transient;
-	app_message(a, false, "remote: %s", text);
+	app_message(a, false, _("remote: %s"), text);
 	draw(a);
 }
 
@@ -766,12 +778,12 @@ static bool sync_accept_host(const char *name, const char *type, const char *fin
 	bool yes;
 
 	snprintf(a->prompt_context, sizeof a->prompt_context,
-		 "%s %s, unknown host %s", fingerprint, type, name);
-	answer = app_prompt(a, "Accept this host key? (yes/no)", "");
+		 _("%s %s, unknown host %s"), fingerprint, type, name);
+	answer = app_prompt(a, _("Accept this host key? (yes/no)"), "");
 	a->prompt_context[0] = '\0';
 	yes = answer && (!strcmp(answer, "yes") || !strcmp(answer, "y"));
 	free(answer);
-	app_message(a, false, yes ? "host key accepted, syncing..." : "host key refused");
+	app_message(a, false, "%s", yes ? _("host key accepted, syncing...") : _("host key refused"));
 	draw(a);
 	return yes;
 }
@@ -784,18 +796,20 @@ static void sync_now(app *a)
 	cairn_error err;
 	cairn_status st;
 
-	app_message(a, false, "syncing...");
+	app_message(a, false, "%s", _("syncing..."));
 	draw(a);
 	st = cairn_wb_sync(a->wb, &o, &r, &err);
 	if (st == CAIRN_OK)
-		app_message(a, false, "synced with %s: %zu record%s in, %zu merged, %s", r.remote,
-			    r.incoming, r.incoming == 1 ? "" : "s", r.merged,
-			    r.pushed ? "pushed" : "nothing to push");
+		app_message(a, false,
+			    P_("synced with %s: %zu record in, %zu merged, %s",
+			       "synced with %s: %zu records in, %zu merged, %s", r.incoming),
+			    r.remote, r.incoming, r.merged,
+			    r.pushed ? _("pushed") : _("nothing to push"));
 	else
 		app_message(a, true, "%s", err.msg);
 	app_rebuild(a);
 	if (st == CAIRN_ECONFLICT)
-		app_push(a, &conflicts_view, NULL, 0, "Conflicts");
+		app_push(a, &conflicts_view, NULL, 0, _("Conflicts"));
 }
 
 /* H: the history of the record shown, or of the one selected. */
@@ -834,12 +848,12 @@ static bool generic(app *a, tui_action act)
 	case ACT_PAGE_DOWN: lines_move(l, page); return true;
 	case ACT_FIRST: l->sel = 0; lines_select(l, NULL); return true;
 	case ACT_LAST: l->sel = l->n ? l->n - 1 : 0; lines_select(l, NULL); lines_move(l, -0); return true;
-	case ACT_HELP: app_push(a, &help_view, NULL, 0, "Help: keys"); return true;
+	case ACT_HELP: app_push(a, &help_view, NULL, 0, _("Help: keys")); return true;
 	case ACT_QUIT: a->quit = true; return true;
 	case ACT_UNDO: undo(a); return true;
 	case ACT_SYNC: sync_now(a); return true;
-	case ACT_CONFLICTS: app_push(a, &conflicts_view, NULL, 0, "Conflicts"); return true;
-	case ACT_TIMELINE: app_push(a, &history_view, "", 1, "Timeline"); return true;
+	case ACT_CONFLICTS: app_push(a, &conflicts_view, NULL, 0, _("Conflicts")); return true;
+	case ACT_TIMELINE: app_push(a, &history_view, "", 1, _("Timeline")); return true;
 	case ACT_HISTORY: history_of_selection(a); return true;
 	case ACT_COMMAND: run_command(a); return true;
 	case ACT_REFRESH: clearok(curscr, TRUE); return true;
@@ -912,10 +926,10 @@ int tui_run(cli *c)
 	keys_init(&c->cfg, tui_warn, &a);
 	find_me(&a);
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
-		return cli_fail(c, EXIT_USAGE, "the terminal interface needs a terminal; "
-				"`cairn status` and `cairn ls` work without one");
+		return cli_fail(c, EXIT_USAGE, "%s", _("the terminal interface needs a terminal; "
+				"`cairn status` and `cairn ls` work without one"));
 	if (!initscr())
-		return cli_fail(c, EXIT_TROUBLE, "cannot start the terminal (TERM=%s)",
+		return cli_fail(c, EXIT_TROUBLE, _("cannot start the terminal (TERM=%s)"),
 				getenv("TERM") ? getenv("TERM") : "");
 	cbreak();
 	noecho();
@@ -969,7 +983,7 @@ int tui_run(cli *c)
 		if (v->ops->act && v->ops->act(&a, v->state, act))
 			continue;
 		if (!generic(&a, act))
-			app_message(&a, true, "%s: not here", keys_action_name(act));
+			app_message(&a, true, _("%s: not here"), keys_action_name(act));
 	}
 	/* A hangup with a prompt open: keep what was typed as a draft. */
 	if (tui_hangup && a.prompt_text && a.prompt_key[0] && a.prompt_ref[0]) {

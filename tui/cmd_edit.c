@@ -7,6 +7,7 @@
 #include "cairn/buf.h"
 #include "cairn/json.h"
 #include "cli.h"
+#include "i18n.h"
 
 static int report_save(cli *c, cairn_status st, cairn_save_result *res, cairn_error *err,
 		       bool quiet)
@@ -16,13 +17,13 @@ static int report_save(cli *c, cairn_status st, cairn_save_result *res, cairn_er
 	if (quiet) {
 		/* nothing to say */
 	} else if (!res->commit.hex[0]) {
-		printf("nothing to change\n");
+		printf("%s\n", _("nothing to change"));
 	} else {
 		size_t n = strcspn(res->message, "\n");
 		char *subject = strndup(res->message, n);
 		if (getenv("CAIRN_BENCH"))
 			fprintf(stderr, "commit-ms %.3f\n", res->commit_ms);
-		printf("saved %.12s  ", res->commit.hex);
+		printf(_("saved %.12s  "), res->commit.hex);
 		cli_put(c, stdout, subject ? subject : "", false);
 		printf("\n");
 		free(subject);

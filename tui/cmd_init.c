@@ -39,7 +39,7 @@ int cmd_init(cli *c, int argc, char **argv)
 	c->dir = dir;
 	if (cli_open_workbook(c) == EXIT_DONE)
 		cli_register_merge_driver(c);
-	printf("made a workbook in ");
+	printf("%s", _("made a workbook in "));
 	cli_put(c, stdout, dir, false);
 	printf("\n");
 	return EXIT_DONE;

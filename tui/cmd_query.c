@@ -7,6 +7,7 @@
 #include "cairn/derive.h"
 #include "cairn/json.h"
 #include "cli.h"
+#include "i18n.h"
 
 /* ---- derived values ---- */
 
@@ -47,11 +48,12 @@ static void deadline_text(cli *c, const char *iso, const char *status, cairn_buf
 	if (!d.has_deadline)
 		return;
 	if (d.overdue)
-		cairn_buf_printf(out, "OVERDUE by %ld day%s", -d.days_left, d.days_left == -1 ? "" : "s");
+		cairn_buf_printf(out, P_("OVERDUE by %ld day", "OVERDUE by %ld days", -d.days_left),
+				 -d.days_left);
 	else if (d.days_left >= 0)
-		cairn_buf_printf(out, "%ld day%s left", d.days_left, d.days_left == 1 ? "" : "s");
+		cairn_buf_printf(out, P_("%ld day left", "%ld days left", d.days_left), d.days_left);
 	else
-		cairn_buf_printf(out, "%ld day%s ago", -d.days_left, d.days_left == -1 ? "" : "s");
+		cairn_buf_printf(out, P_("%ld day ago", "%ld days ago", -d.days_left), -d.days_left);
 	cairn_buf_printf(json, "\"days_left\": %ld, \"overdue\": %s", d.days_left,
 			 d.overdue ? "true" : "false");
 }
@@ -79,9 +81,9 @@ static void derive(cli *c, const cairn_ref *ref, const cairn_record *rec, cairn_
 		if (!tid || cairn_wb_template(c->wb, tid, &tpl, &err) != CAIRN_OK)
 			break;
 		cairn_evaluation_progress(rec, &tpl, &answered, &missing, &first);
-		cairn_buf_printf(text, "%zu of %zu questions answered", answered, tpl.nquestions);
+		cairn_buf_printf(text, _("%zu of %zu questions answered"), answered, tpl.nquestions);
 		if (missing)
-			cairn_buf_printf(text, "; %zu required unanswered (first: %s)", missing, first);
+			cairn_buf_printf(text, _("; %zu required unanswered (first: %s)"), missing, first);
 		cairn_buf_printf(json, "\"answered\": %zu, \"questions\": %zu, \"missing_required\": %zu",
 				 answered, tpl.nquestions, missing);
 		cairn_template_done(&tpl);
@@ -109,8 +111,8 @@ static void derive(cli *c, const cairn_ref *ref, const cairn_record *rec, cairn_
 			cairn_buf_printf(text, "%s%s %.1f%%", text->len ? ", " : "",
 					 cairn_group_key((cairn_group)g), s.percent);
 			if (s.has_target)
-				cairn_buf_printf(text, " (target %g%%: %s)", s.target,
-						 s.met ? "met" : "SHORT");
+				cairn_buf_printf(text, _(" (target %g%%: %s)"), s.target,
+						 s.met ? _("met") : _("SHORT"));
 		}
 		cairn_buf_adds(json, "}");
 		break;
@@ -443,8 +445,8 @@ int cli_print_status(cli *c)
 	cairn_date_iso(today, iso, sizeof iso);
 	cli_date(c, iso, date, sizeof date);
 	cli_put(c, stdout, cairn_wb_name(c->wb), false);
-	printf(" -- today %s%s\n", date, cairn_wb_has_clock(c->wb) ? " (the demo's clock)" : "");
-	print_counts(c, CAIRN_KIND_MILESTONE, "Milestones");
+	printf(_(" -- today %s%s\n"), date, cairn_wb_has_clock(c->wb) ? _(" (the demo's clock)") : "");
+	print_counts(c, CAIRN_KIND_MILESTONE, _("Milestones"));
 	/* The open milestones nearest their deadline. */
 	cairn_index_rows(cairn_wb_index(c->wb), CAIRN_KIND_MILESTONE, cols, 4, &f, 1, "deadline", 8,
 			 collect_milestone, &o, &err);
@@ -462,19 +464,21 @@ int cli_print_status(cli *c)
 		cli_date(c, o.m[i].deadline, date, sizeof date);
 		printf(" %-10s  ", date);
 		if (!d.has_deadline)
-			printf("no deadline\n");
+			printf("%s\n", _("no deadline"));
 		else if (d.overdue)
-			printf("OVERDUE by %ld day%s\n", -d.days_left, d.days_left == -1 ? "" : "s");
+			printf(P_("OVERDUE by %ld day\n", "OVERDUE by %ld days\n", -d.days_left),
+			       -d.days_left);
 		else
-			printf("%ld day%s left\n", d.days_left, d.days_left == 1 ? "" : "s");
+			printf(P_("%ld day left\n", "%ld days left\n", d.days_left), d.days_left);
 	}
-	print_counts(c, CAIRN_KIND_TASK, "Tasks");
-	print_counts(c, CAIRN_KIND_EVALUATION, "Evaluations");
-	print_counts(c, CAIRN_KIND_PILOT, "Pilots");
+	print_counts(c, CAIRN_KIND_TASK, _("Tasks"));
+	print_counts(c, CAIRN_KIND_EVALUATION, _("Evaluations"));
+	print_counts(c, CAIRN_KIND_PILOT, _("Pilots"));
 	if (cairn_index_problems(cairn_wb_index(c->wb), NULL, NULL, &nprob, &err) == CAIRN_OK &&
 	    nprob)
-		printf("Problems: %ld record file%s could not be read: run `cairn check`\n", nprob,
-		       nprob == 1 ? "" : "s");
+		printf(P_("Problems: %ld record file could not be read: run `cairn check`\n",
+			  "Problems: %ld record files could not be read: run `cairn check`\n", nprob),
+		       nprob);
 	return EXIT_DONE;
 }
 
@@ -510,9 +514,9 @@ int cmd_check(cli *c, int argc, char **argv)
 	if (cairn_wb_check(c->wb, print_finding, c, &problems, &err) != CAIRN_OK)
 		return cli_error(c, &err);
 	if (problems) {
-		printf("%ld problem%s found\n", problems, problems == 1 ? "" : "s");
+		printf(P_("%ld problem found\n", "%ld problems found\n", problems), problems);
 		return EXIT_REFUSED;
 	}
-	printf("the workbook is sound\n");
+	printf("%s\n", _("the workbook is sound"));
 	return EXIT_DONE;
 }

@@ -123,8 +123,8 @@ void keys_init(const cairn_config *cfg, void (*warn)(const char *msg, void *ctx)
 			if (!strcmp(b->action, actions[k].name))
 				a = (tui_action)k;
 		if (a == ACT_NONE) {
-			snprintf(msg, sizeof msg, "%s:%d: [keys] '%.64s' is not an action; cairn(1) "
-				 "lists them (ignored)", cfg->path, b->line, b->action);
+			snprintf(msg, sizeof msg, _("%s:%d: [keys] '%.64s' is not an action; cairn(1) "
+				 "lists them (ignored)"), cfg->path, b->line, b->action);
 			warn(msg, ctx);
 			continue;
 		}
@@ -140,9 +140,9 @@ void keys_init(const cairn_config *cfg, void (*warn)(const char *msg, void *ctx)
 					break;
 				}
 			if (!fine) {
-				snprintf(msg, sizeof msg, "%s:%d: [keys] %s: '%.32s' is not a key name "
+				snprintf(msg, sizeof msg, _("%s:%d: [keys] %s: '%.32s' is not a key name "
 					 "(a character, C-x, Up, Down, Left, Right, PgUp, PgDn, Home, "
-					 "End, Enter, Esc, Space, Tab) (ignored)", cfg->path, b->line,
+					 "End, Enter, Esc, Space, Tab) (ignored)"), cfg->path, b->line,
 					 b->action, bad);
 				warn(msg, ctx);
 				continue;
@@ -168,7 +168,7 @@ const char *keys_action_name(tui_action a)
 
 const char *keys_action_help(tui_action a)
 {
-	return a > 0 && a < ACT_COUNT ? actions[a].help : "";
+	return a > 0 && a < ACT_COUNT ? _(actions[a].help) : "";
 }
 
 void keys_describe(tui_action a, char *buf, size_t n)

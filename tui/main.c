@@ -10,6 +10,7 @@
 
 #include "cairn/sanitize.h"
 #include "cli.h"
+#include "i18n.h"
 #include "tui.h"
 
 static void version(void)
@@ -26,7 +27,7 @@ int main(int argc, char **argv)
 	int i = 1, rc;
 
 	memset(&c, 0, sizeof c);
-	setlocale(LC_ALL, "");
+	i18n_init();
 	c.out_tty = isatty(STDOUT_FILENO);
 	c.err_tty = isatty(STDERR_FILENO);
 	c.san = CAIRN_SAN_TABS;
@@ -36,7 +37,8 @@ int main(int argc, char **argv)
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "-C")) {
 			if (++i >= argc)
-				return cli_fail(&c, EXIT_USAGE, "-C needs a folder: cairn -C DIR VERB ...");
+				return cli_fail(&c, EXIT_USAGE, "%s",
+						_("-C needs a folder: cairn -C DIR VERB ..."));
 			c.dir = argv[i];
 		} else if (!strncmp(argv[i], "-C", 2)) {
 			c.dir = argv[i] + 2;
@@ -46,7 +48,7 @@ int main(int argc, char **argv)
 			version();
 			return EXIT_DONE;
 		} else {
-			return cli_fail(&c, EXIT_USAGE, "unknown option '%s' (cairn --help lists them)",
+			return cli_fail(&c, EXIT_USAGE, _("unknown option '%s' (cairn --help lists them)"),
 					argv[i]);
 		}
 	}
@@ -67,7 +69,7 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[i], verbs[k].name))
 			v = &verbs[k];
 	if (!v)
-		return cli_fail(&c, EXIT_USAGE, "'%s' is not a cairn verb (cairn --help lists them)",
+		return cli_fail(&c, EXIT_USAGE, _("'%s' is not a cairn verb (cairn --help lists them)"),
 				argv[i]);
 	c.verb = v;
 	if (cli_wants_help(&c, argc - i, argv + i))

@@ -18,49 +18,51 @@
 
 #include "cairn/workbook.h"
 #include "cli.h"
+#include "i18n.h"
 
 /* Every action: the enum, its config name, its default keys and its help
- * come from this one list (see tui/keys.c for key names). */
+ * come from this one list (see tui/keys.c for key names).  The help is
+ * marked for translation; the name and keys are parsed, so they are not. */
 #define TUI_ACTIONS(X) \
-	X(UP,        "up",        "k Up",            "Move up")                            \
-	X(DOWN,      "down",      "j Down",          "Move down")                          \
-	X(PAGE_UP,   "page-up",   "PgUp C-b",        "Page up")                            \
-	X(PAGE_DOWN, "page-down", "PgDn C-f Space",  "Page down")                          \
-	X(FIRST,     "first",     "g Home",          "First line")                         \
-	X(LAST,      "last",      "G End",           "Last line")                          \
-	X(ENTER,     "enter",     "Enter l Right",   "Open or edit the selected line")     \
-	X(BACK,      "back",      "q Esc h Left",    "Back (quit from the dashboard)")     \
-	X(QUIT,      "quit",      "Q",               "Quit cairn")                         \
-	X(HELP,      "help",      "?",               "This help")                          \
-	X(FILTER,    "filter",    "/",               "Show only lines containing a text")  \
-	X(SORT,      "sort",      "s",               "Sort by the next column")            \
-	X(EDIT,      "edit",      "e",               "Edit the selected field in place")   \
-	X(EDITOR,    "editor",    "E",               "Edit the selected text in $EDITOR")  \
-	X(ADD,       "add",       "a",               "Add a record of this kind")          \
-	X(SUBMIT,    "submit",    "S",               "Submit this evaluation")             \
-	X(RETURN,    "return",    "R",               "Return this evaluation with comments") \
-	X(VALIDATE,  "validate",  "V",               "Validate this evaluation")           \
-	X(REASSIGN,  "reassign",  "r",               "Give this evaluation to another evaluator") \
-	X(GOOD_PRACTICE, "good-practice", "P",       "Mark or unmark a good practice (leaders)") \
-	X(SUCCESS_STORY, "success-story", "T",       "Mark or unmark a success story (leaders)") \
-	X(UNDO,      "undo",      "u",               "Undo the last saved edit (a new commit)") \
-	X(SYNC,      "sync",      "y",               "Sync with the shared repository (fetch, merge, push)") \
-	X(CONFLICTS, "conflicts", "C",               "The conflicts a sync left")          \
-	X(HISTORY,   "history",   "H",               "History of the record, field by field") \
-	X(TIMELINE,  "timeline",  "L",               "Every commit, newest first (the timeline)") \
-	X(OURS,      "ours",      "o",               "Settle the selected conflict with our value") \
-	X(THEIRS,    "theirs",    "t",               "Settle the selected conflict with their value") \
-	X(COMMAND,   "command",   ":",               "Run a cairn command (cairn VERB ...)") \
-	X(REFRESH,   "refresh",   "C-l",             "Redraw the screen")                  \
-	X(DASHBOARD, "dashboard", "1 D",             "Dashboard")                          \
-	X(MILESTONES, "milestones", "2",             "Milestones and their tasks")         \
-	X(TASKS,     "tasks",     "3",               "Tasks")                              \
-	X(PERSONS,   "persons",   "4",               "Persons and the planned seats")      \
-	X(TOOLS,     "tools",     "5",               "Tools and who evaluates them")       \
-	X(EVALUATIONS, "evaluations", "6",           "Evaluations")                        \
-	X(PILOTS,    "pilots",    "7",               "City pilots and inclusion")          \
-	X(TEMPLATES, "templates", "8",               "Evaluation templates")               \
-	X(TARGETS,   "targets",   "9",               "Inclusion targets")
+	X(UP,        "up",        "k Up",            N_("Move up"))                            \
+	X(DOWN,      "down",      "j Down",          N_("Move down"))                          \
+	X(PAGE_UP,   "page-up",   "PgUp C-b",        N_("Page up"))                            \
+	X(PAGE_DOWN, "page-down", "PgDn C-f Space",  N_("Page down"))                          \
+	X(FIRST,     "first",     "g Home",          N_("First line"))                         \
+	X(LAST,      "last",      "G End",           N_("Last line"))                          \
+	X(ENTER,     "enter",     "Enter l Right",   N_("Open or edit the selected line"))     \
+	X(BACK,      "back",      "q Esc h Left",    N_("Back (quit from the dashboard)"))     \
+	X(QUIT,      "quit",      "Q",               N_("Quit cairn"))                         \
+	X(HELP,      "help",      "?",               N_("This help"))                          \
+	X(FILTER,    "filter",    "/",               N_("Show only lines containing a text"))  \
+	X(SORT,      "sort",      "s",               N_("Sort by the next column"))            \
+	X(EDIT,      "edit",      "e",               N_("Edit the selected field in place"))   \
+	X(EDITOR,    "editor",    "E",               N_("Edit the selected text in $EDITOR"))  \
+	X(ADD,       "add",       "a",               N_("Add a record of this kind"))          \
+	X(SUBMIT,    "submit",    "S",               N_("Submit this evaluation"))             \
+	X(RETURN,    "return",    "R",               N_("Return this evaluation with comments")) \
+	X(VALIDATE,  "validate",  "V",               N_("Validate this evaluation"))           \
+	X(REASSIGN,  "reassign",  "r",               N_("Give this evaluation to another evaluator")) \
+	X(GOOD_PRACTICE, "good-practice", "P",       N_("Mark or unmark a good practice (leaders)")) \
+	X(SUCCESS_STORY, "success-story", "T",       N_("Mark or unmark a success story (leaders)")) \
+	X(UNDO,      "undo",      "u",               N_("Undo the last saved edit (a new commit)")) \
+	X(SYNC,      "sync",      "y",               N_("Sync with the shared repository (fetch, merge, push)")) \
+	X(CONFLICTS, "conflicts", "C",               N_("The conflicts a sync left"))          \
+	X(HISTORY,   "history",   "H",               N_("History of the record, field by field")) \
+	X(TIMELINE,  "timeline",  "L",               N_("Every commit, newest first (the timeline)")) \
+	X(OURS,      "ours",      "o",               N_("Settle the selected conflict with our value")) \
+	X(THEIRS,    "theirs",    "t",               N_("Settle the selected conflict with their value")) \
+	X(COMMAND,   "command",   ":",               N_("Run a cairn command (cairn VERB ...)")) \
+	X(REFRESH,   "refresh",   "C-l",             N_("Redraw the screen"))                  \
+	X(DASHBOARD, "dashboard", "1 D",             N_("Dashboard"))                          \
+	X(MILESTONES, "milestones", "2",             N_("Milestones and their tasks"))         \
+	X(TASKS,     "tasks",     "3",               N_("Tasks"))                              \
+	X(PERSONS,   "persons",   "4",               N_("Persons and the planned seats"))      \
+	X(TOOLS,     "tools",     "5",               N_("Tools and who evaluates them"))       \
+	X(EVALUATIONS, "evaluations", "6",           N_("Evaluations"))                        \
+	X(PILOTS,    "pilots",    "7",               N_("City pilots and inclusion"))          \
+	X(TEMPLATES, "templates", "8",               N_("Evaluation templates"))               \
+	X(TARGETS,   "targets",   "9",               N_("Inclusion targets"))
 
 typedef enum tui_action {
 	ACT_NONE = 0,

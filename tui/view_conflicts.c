@@ -14,7 +14,7 @@ static void value_line(lines *out, const char *label, const char *v, const char 
 	size_t n;
 
 	if (!v) {
-		lines_add(out, LS_DIM, NULL, "      %-7s (absent)", label);
+		lines_add(out, LS_DIM, NULL, _("      %-7s (absent)"), label);
 	} else {
 		n = strcspn(v, "\n");
 		snprintf(shown, sizeof shown, "%.*s%s", (int)(n < 150 ? n : 150), v,
@@ -22,7 +22,7 @@ static void value_line(lines *out, const char *label, const char *v, const char 
 		lines_add(out, LS_TEXT, NULL, "      %-7s %s", label, shown);
 	}
 	if (by)
-		lines_add(out, LS_DIM, NULL, "              %s %s", v ? "by" : "removed by", by);
+		lines_add(out, LS_DIM, NULL, "              %s %s", v ? _("by") : _("removed by"), by);
 }
 
 static cairn_status add_conflict(const cairn_conflict *c, void *ctx, cairn_error *err)
@@ -34,12 +34,12 @@ static cairn_status add_conflict(const cairn_conflict *c, void *ctx, cairn_error
 	/* The target names record and field, for o and t. */
 	snprintf(target, sizeof target, "%s\t%s", c->record, c->field);
 	lines_add(out, c->resolved ? LS_GOOD : LS_ALERT, target, "%s %s%s", c->record,
-		  *c->field ? c->field : "(the whole record)", c->resolved ? "  [settled]" : "");
-	value_line(out, "base", c->base, c->base_by);
-	value_line(out, "ours", c->ours, c->ours_by);
-	value_line(out, "theirs", c->theirs, c->theirs_by);
+		  *c->field ? c->field : _("(the whole record)"), c->resolved ? _("  [settled]") : "");
+	value_line(out, _("base"), c->base, c->base_by);
+	value_line(out, _("ours"), c->ours, c->ours_by);
+	value_line(out, _("theirs"), c->theirs, c->theirs_by);
 	if (c->resolved)
-		value_line(out, "chosen", c->resolved, NULL);
+		value_line(out, _("chosen"), c->resolved, NULL);
 	return CAIRN_OK;
 }
 
@@ -49,11 +49,12 @@ static void conflicts_build(app *a, void *state, lines *out)
 	size_t n = 0;
 
 	(void)state;
-	lines_add(out, LS_DIM, NULL, "o keeps ours, t takes theirs; then y syncs (merges and pushes)");
+	lines_add(out, LS_DIM, NULL, "%s",
+		  _("o keeps ours, t takes theirs; then y syncs (merges and pushes)"));
 	if (cairn_wb_conflicts(a->wb, add_conflict, out, &n, &err) != CAIRN_OK)
 		app_message(a, true, "%s", err.msg);
 	if (!n)
-		lines_add(out, LS_DIM, NULL, "  no conflicts");
+		lines_add(out, LS_DIM, NULL, "%s", _("  no conflicts"));
 }
 
 static bool conflicts_act(app *a, void *state, tui_action act)
@@ -77,11 +78,14 @@ static bool conflicts_act(app *a, void *state, tui_action act)
 				      &left, &err) != CAIRN_OK)
 		app_message(a, true, "%s", err.msg);
 	else if (left)
-		app_message(a, false, "settled %s %s with %s; %zu still wait", record,
-			    *field ? field : "", act == ACT_OURS ? "ours" : "theirs", left);
+		app_message(a, false, act == ACT_OURS ? _("settled %s %s with ours; %zu still wait")
+			    : _("settled %s %s with theirs; %zu still wait"), record,
+			    *field ? field : "", left);
 	else
-		app_message(a, false, "settled %s %s with %s: merge committed, y pushes it", record,
-			    *field ? field : "", act == ACT_OURS ? "ours" : "theirs");
+		app_message(a, false, act == ACT_OURS
+			    ? _("settled %s %s with ours: merge committed, y pushes it")
+			    : _("settled %s %s with theirs: merge committed, y pushes it"), record,
+			    *field ? field : "");
 	app_rebuild(a);
 	return true;
 }

@@ -14,7 +14,7 @@ static void show_date(app *a, const char *iso, char *buf, size_t n)
 {
 	cli_date(a->c, iso, buf, n);
 	if (!buf[0])
-		snprintf(buf, n, "%s", "(no date)");
+		snprintf(buf, n, "%s", _("(no date)"));
 }
 
 static void when_text(const cairn_deadline *d, const char *status, char *buf, size_t n)
@@ -22,13 +22,13 @@ static void when_text(const cairn_deadline *d, const char *status, char *buf, si
 	if (!strcmp(status, "done") || !strcmp(status, "dropped"))
 		snprintf(buf, n, "%s", status);
 	else if (!d->has_deadline)
-		snprintf(buf, n, "%s", "no deadline");
+		snprintf(buf, n, "%s", _("no deadline"));
 	else if (d->overdue)
-		snprintf(buf, n, "OVERDUE %ld d", -d->days_left);
+		snprintf(buf, n, _("OVERDUE %ld d"), -d->days_left);
 	else if (d->days_left == 0)
-		snprintf(buf, n, "%s", "due today");
+		snprintf(buf, n, "%s", _("due today"));
 	else
-		snprintf(buf, n, "in %ld d", d->days_left);
+		snprintf(buf, n, _("in %ld d"), d->days_left);
 }
 
 #define SHOWN 10       /* lines per section: the rest is a key away */
@@ -38,9 +38,9 @@ static void when_text(const cairn_deadline *d, const char *status, char *buf, si
 static void more_line(lines *out, long more, const char *where)
 {
 	if (more < 0)
-		lines_add(out, LS_DIM, NULL, "  ... and more: %s", where);
+		lines_add(out, LS_DIM, NULL, _("  ... and more: %s"), where);
 	else if (more > 0)
-		lines_add(out, LS_DIM, NULL, "  ... and %ld more: %s", more, where);
+		lines_add(out, LS_DIM, NULL, _("  ... and %ld more: %s"), more, where);
 }
 
 /* The first SHOWN rows of kind; *more is -1 when there are others. */
@@ -85,7 +85,7 @@ static void milestones(app *a, lines *out, cairn_date today)
 	cairn_error err;
 	rowset r;
 
-	lines_add(out, LS_SECTION, NULL, "Milestones still open, nearest deadline first");
+	lines_add(out, LS_SECTION, NULL, _("Milestones still open, nearest deadline first"));
 	if (!rows_some(a, &r, CAIRN_KIND_MILESTONE, cols, 5, open, 3, "deadline", &more))
 		return;
 	for (size_t i = 0; i < r.nrows; i++) {
@@ -94,15 +94,15 @@ static void milestones(app *a, lines *out, cairn_date today)
 			 *rows_get(&r, i, 4) ? " -> " : "", rows_get(&r, i, 4));
 		dated_line(a, out, "milestone", 6, &r, i, today, tail);
 	}
-	more_line(out, more, "press 2");
+	more_line(out, more, _("press 2"));
 	{
 		const cairn_filter f = { "status", "done", CAIRN_OP_EQ };
 		if (cairn_index_count_where(cairn_wb_index(a->wb), CAIRN_KIND_MILESTONE, &f, 1, &done,
 					    &err) == CAIRN_OK && done)
-			lines_add(out, LS_DIM, NULL, "  %ld done", done);
+			lines_add(out, LS_DIM, NULL, _("  %ld done"), done);
 	}
 	if (!r.nrows && !done)
-		lines_add(out, LS_DIM, NULL, "  none yet: press 2, then a, to add one");
+		lines_add(out, LS_DIM, NULL, _("  none yet: press 2, then a, to add one"));
 	rows_done(&r);
 }
 
@@ -117,18 +117,18 @@ static void tasks_due(app *a, lines *out, cairn_date today)
 
 	cairn_date_iso(cairn_date_from_days(cairn_date_to_days(today) + SOON_DAYS), until,
 		       sizeof until);
-	lines_add(out, LS_SECTION, NULL, "Tasks overdue or due in the next %d days", SOON_DAYS);
+	lines_add(out, LS_SECTION, NULL, _("Tasks overdue or due in the next %d days"), SOON_DAYS);
 	if (!rows_some(a, &r, CAIRN_KIND_TASK, cols, 5, f, 3, "due", &more))
 		return;
 	for (size_t i = 0; i < r.nrows; i++) {
 		char tail[512];
 		snprintf(tail, sizeof tail, "%s (%s)", rows_get(&r, i, 3),
-			 *rows_get(&r, i, 4) ? rows_get(&r, i, 4) : "nobody");
+			 *rows_get(&r, i, 4) ? rows_get(&r, i, 4) : _("nobody"));
 		dated_line(a, out, "task", 12, &r, i, today, tail);
 	}
-	more_line(out, more, "press 3");
+	more_line(out, more, _("press 3"));
 	if (!r.nrows)
-		lines_add(out, LS_DIM, NULL, "  nothing due");
+		lines_add(out, LS_DIM, NULL, "%s", _("  nothing due"));
 	rows_done(&r);
 }
 
@@ -160,21 +160,21 @@ static void evaluations(app *a, lines *out)
 	long all[5] = { 0, 0, 0, 0, 0 }, more = 0;
 	cairn_error err;
 
-	lines_add(out, LS_SECTION, NULL, "Evaluations");
+	lines_add(out, LS_SECTION, NULL, "%s", _("Evaluations"));
 	if (cairn_index_count_by(cairn_wb_index(a->wb), CAIRN_KIND_EVALUATION, "status", total_count,
 				 all, &err) != CAIRN_OK) {
 		app_message(a, true, "%s", err.msg);
 		return;
 	}
-	tally_line("all", all, out, &err);
-	lines_add(out, LS_DIM, NULL, "by person, most open work first");
+	tally_line(_("all"), all, out, &err);
+	lines_add(out, LS_DIM, NULL, "%s", _("by person, most open work first"));
 	if (cairn_index_tally(cairn_wb_index(a->wb), "evaluator", SHOWN, tally_line, out, &more,
 			      &err) == CAIRN_OK)
-		more_line(out, more, "press 6");
-	lines_add(out, LS_DIM, NULL, "by tool, most open work first");
+		more_line(out, more, _("press 6"));
+	lines_add(out, LS_DIM, NULL, "%s", _("by tool, most open work first"));
 	if (cairn_index_tally(cairn_wb_index(a->wb), "tool", SHOWN, tally_line, out, &more,
 			      &err) == CAIRN_OK)
-		more_line(out, more, "press 5");
+		more_line(out, more, _("press 5"));
 }
 
 void inclusion_lines(lines *out, const rowset *targets, long total, const char *const *counts,
@@ -195,13 +195,13 @@ void inclusion_lines(lines *out, const rowset *targets, long total, const char *
 		sh = cairn_share_of(*count ? atol(count) : -1, total, has_target, min);
 		if (!sh.known) {
 			if (say_unreported)
-				lines_add(out, LS_DIM, NULL, "%s%-22s not reported", indent,
-					  cairn_group_label((cairn_group)g));
+				lines_add(out, LS_DIM, NULL, _("%s%-22s not reported"), indent,
+					  _(cairn_group_label((cairn_group)g)));
 			continue;
 		}
 		ln = lines_add(out, sh.has_target && !sh.met ? LS_ALERT : LS_TEXT, NULL,
-			       "%s%-22s %5.1f%%  %s", indent, cairn_group_label((cairn_group)g), sh.percent,
-			       !sh.has_target ? "" : sh.met ? "met" : "SHORT");
+			       "%s%-22s %5.1f%%  %s", indent, _(cairn_group_label((cairn_group)g)), sh.percent,
+			       !sh.has_target ? "" : sh.met ? _("met") : _("SHORT"));
 		if (ln) {
 			ln->bar = sh.percent;
 			ln->mark = sh.has_target ? sh.target : -1;
@@ -218,7 +218,8 @@ static void pilots(app *a, lines *out)
 	long npilots = 0;
 	rowset p, t;
 
-	lines_add(out, LS_SECTION, NULL, "Pilots: inclusion against the targets (| marks the target)");
+	lines_add(out, LS_SECTION, NULL, "%s",
+		  _("Pilots: inclusion against the targets (| marks the target)"));
 	if (!rows_some(a, &p, CAIRN_KIND_PILOT, pcols, 10, &reported, 1, "id", &npilots))
 		return;
 	if (!rows_load(a, &t, CAIRN_KIND_TARGET, tcols, 2, NULL, 0, "id")) {
@@ -231,7 +232,7 @@ static void pilots(app *a, lines *out)
 		snprintf(target, sizeof target, "pilot/%s", rows_get(&p, i, 0));
 		lines_add(out, LS_TEXT, target, "%-10s %-18s %-10s %s", rows_get(&p, i, 0),
 			  rows_get(&p, i, 1), rows_get(&p, i, 2),
-			  total >= 0 ? rows_get(&p, i, 3) : "no participants reported");
+			  total >= 0 ? rows_get(&p, i, 3) : _("no participants reported"));
 		if (total <= 0)
 			continue;
 		{
@@ -241,9 +242,9 @@ static void pilots(app *a, lines *out)
 			inclusion_lines(out, &t, total, counts, "    ", false);
 		}
 	}
-	more_line(out, npilots, "press 7");
+	more_line(out, npilots, _("press 7"));
 	if (!p.nrows)
-		lines_add(out, LS_DIM, NULL, "  no pilot has reported participants yet");
+		lines_add(out, LS_DIM, NULL, "%s", _("  no pilot has reported participants yet"));
 	rows_done(&p);
 	rows_done(&t);
 }

@@ -5,10 +5,13 @@
  * (required answers checked, the cursor taken to the first missing one),
  * R returns with comments, V validates, P and T mark a good practice and a
  * success story: the core's workflow decides who may.
+ * Questions and choices are shown in the user's language when the template
+ * has it (i18n_languages), and answers stored by choice key.
  * A milestone lists its tasks. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "cairn/buf.h"
 #include "cairn/derive.h"
@@ -41,6 +44,35 @@ static void one_line(const char *v, char *buf, size_t n)
 	snprintf(buf, n, "%.*s%s", (int)len, v, v[len] ? " [...]" : "");
 }
 
+/* label cut or padded to cols display columns, into buf: printf's widths
+ * count bytes, and a translated label may hold accented letters. */
+static const char *pad_label(const char *label, int cols, char *buf, size_t n)
+{
+	mbstate_t st;
+	size_t at = 0, used = 0;
+	int width = 0;
+
+	memset(&st, 0, sizeof st);
+	while (label[at] && width < cols) {
+		wchar_t wc;
+		size_t len = mbrtowc(&wc, label + at, strlen(label + at), &st);
+		int w;
+		if (len == (size_t)-1 || len == (size_t)-2 || len == 0)
+			break;
+		w = wcwidth(wc);
+		if (w < 0 || width + w > cols || used + len >= n)
+			break;
+		memcpy(buf + used, label + at, len);
+		used += len;
+		at += len;
+		width += w;
+	}
+	for (; width < cols && used + 1 < n; width++)
+		buf[used++] = ' ';
+	buf[used] = '\0';
+	return buf;
+}
+
 static bool load_template(app *a, const cairn_record *rec, cairn_template *tpl)
 {
 	const char *tid = cairn_record_get(rec, "template");
@@ -56,42 +88,49 @@ static void form_lines(app *a, const cairn_record *rec, lines *out)
 {
 	cairn_template tpl;
 	size_t answered = 0, missing = 0;
-	const char *first = NULL;
+	const char *first = NULL, *langs = i18n_languages();
 
 	if (!load_template(a, rec, &tpl)) {
-		lines_add(out, LS_ALERT, NULL, "its template cannot be read: the answers are shown as stored");
+		lines_add(out, LS_ALERT, NULL, "%s",
+			  _("its template cannot be read: the answers are shown as stored"));
 		return;
 	}
 	cairn_evaluation_progress(rec, &tpl, &answered, &missing, &first);
-	lines_add(out, LS_SECTION, NULL, "%s (version %d): %zu of %zu answered, %zu required missing",
+	lines_add(out, LS_SECTION, NULL, _("%s (version %d): %zu of %zu answered, %zu required missing"),
 		  tpl.title ? tpl.title : tpl.id, tpl.version, answered, tpl.nquestions, missing);
 	{
 		const char *v = cairn_record_get(rec, "template_version");
 		const char *c = cairn_record_get(rec, "comments"), *last;
 		const char *status = cairn_record_get(rec, "status");
 		if (v && atoi(v) != tpl.version)
-			lines_add(out, LS_ALERT, NULL, "answered on version %s; the template is now "
-				  "version %d", v, tpl.version);
+			lines_add(out, LS_ALERT, NULL, _("answered on version %s; the template is now "
+				  "version %d"), v, tpl.version);
 		/* Why a validation was undone: the last line of the comments, while
 		 * the evaluation waits for the validator again. */
 		last = c ? strrchr(c, '\n') : NULL;
 		last = last ? last + 1 : c;
 		if (last && status && !strcmp(status, "submitted") &&
 		    !strncmp(last, "answers changed after validation", 32))
-			lines_add(out, LS_ALERT, NULL, "back to submitted: %s", last);
+			lines_add(out, LS_ALERT, NULL, _("back to submitted: %s"), last);
 	}
 	for (size_t i = 0; i < tpl.nquestions; i++) {
 		const cairn_question *q = &tpl.questions[i];
-		char key[CAIRN_KEY_MAX + 8], shown[256];
+		char key[CAIRN_KEY_MAX + 8], shown[256], *label;
 		const char *v;
 		snprintf(key, sizeof key, "answer.%s", q->key);
 		v = cairn_record_get(rec, key);
-		one_line(v ? v : "", shown, sizeof shown);
+		/* Shown in the reader's language; stored as keys ("yes", a choice). */
+		if (v && q->type == CAIRN_Q_YESNO && (!strcmp(v, "yes") || !strcmp(v, "no")))
+			label = strdup(!strcmp(v, "yes") ? _("yes") : _("no"));
+		else
+			label = v ? cairn_answer_shown(q, v, langs) : NULL;
+		one_line(label ? label : v ? v : "", shown, sizeof shown);
+		free(label);
 		lines_add(out, !v && q->required ? LS_ALERT : LS_TEXT, key, "%s%-3zu %s [%s]%s",
-			  q->required ? "*" : " ", i + 1, q->prompt ? q->prompt : q->key,
-			  cairn_qtype_label(q->type), "");
+			  q->required ? "*" : " ", i + 1, cairn_question_prompt(q, langs),
+			  _(cairn_qtype_label(q->type)), "");
 		lines_add(out, v ? LS_GOOD : LS_DIM, NULL, "       %s",
-			  v ? shown : q->required ? "(required, not answered)" : "(not answered)");
+			  v ? shown : q->required ? _("(required, not answered)") : _("(not answered)"));
 	}
 	cairn_template_done(&tpl);
 }
@@ -105,7 +144,7 @@ static cairn_status add_task_line(const cairn_ref *from, const char *field, void
 	if (from->kind != CAIRN_KIND_TASK || strcmp(field, "milestone"))
 		return CAIRN_OK;
 	snprintf(target, sizeof target, "task/%s", from->id);
-	lines_add(out, LS_TEXT, target, "  task %s", from->id);
+	lines_add(out, LS_TEXT, target, _("  task %s"), from->id);
 	return CAIRN_OK;
 }
 
@@ -118,9 +157,9 @@ static void pilot_inclusion(app *a, const cairn_record *rec, lines *out)
 	rowset t;
 
 	lines_add(out, LS_TEXT, NULL, "%s", "");
-	lines_add(out, LS_SECTION, NULL, "Inclusion against the targets (| marks the target)");
+	lines_add(out, LS_SECTION, NULL, "%s", _("Inclusion against the targets (| marks the target)"));
 	if (total <= 0) {
-		lines_add(out, LS_DIM, NULL, "  no participants reported yet");
+		lines_add(out, LS_DIM, NULL, "%s", _("  no participants reported yet"));
 		return;
 	}
 	if (!rows_load(a, &t, CAIRN_KIND_TARGET, tcols, 2, NULL, 0, "id"))
@@ -147,7 +186,7 @@ static void record_build(app *a, void *state, lines *out)
 	for (size_t i = 0; i < def->nfields; i++) {
 		const cairn_field_def *f = &def->fields[i];
 		const char *v = cairn_record_get(&rec, f->name);
-		char shown[256], date[32];
+		char shown[256], date[32], label[128];
 		/* The workflow's own bookkeeping, not for people (see the form). */
 		if (!strcmp(f->name, "validated_answers"))
 			continue;
@@ -156,7 +195,8 @@ static void record_build(app *a, void *state, lines *out)
 			v = date;
 		}
 		one_line(v ? v : "", shown, sizeof shown);
-		lines_add(out, LS_TEXT, f->name, "%-24.24s %s", f->label, shown);
+		lines_add(out, LS_TEXT, f->name, "%s %s", pad_label(_(f->label), 24, label, sizeof label),
+			  shown);
 	}
 	/* Fields this cairn does not know (a newer one wrote them): shown, kept. */
 	for (size_t i = 0; i < rec.nfields; i++) {
@@ -175,7 +215,7 @@ static void record_build(app *a, void *state, lines *out)
 	if (ref.kind == CAIRN_KIND_MILESTONE) {
 		cairn_error err;
 		lines_add(out, LS_TEXT, NULL, "%s", "");
-		lines_add(out, LS_SECTION, NULL, "Tasks");
+		lines_add(out, LS_SECTION, NULL, "%s", _("Tasks"));
 		cairn_index_referrers(cairn_wb_index(a->wb), &ref, add_task_line, out, &err);
 	}
 	cairn_record_done(&rec);
@@ -198,7 +238,7 @@ static void save_fields(app *a, const cairn_ref *ref, const char **keys, const c
 	if (cairn_wb_save(a->wb, &e, 1, NULL, &res, &err) != CAIRN_OK)
 		app_message(a, true, "%s", err.msg);
 	else
-		app_message(a, false, "saved %.12s  %s", res.commit.hex, res.message ? res.message : "");
+		app_message(a, false, _("saved %.12s  %s"), res.commit.hex, res.message ? res.message : "");
 	cairn_save_result_done(&res);
 	app_rebuild(a);
 }
@@ -241,15 +281,26 @@ static void edit(app *a, record_state *s, const char *key, bool in_editor)
 		value = strdup(cur && !strcmp(cur, "yes") ? "no" : "yes");
 	} else {
 		cairn_buf b = CAIRN_BUF_INIT;
-		char shown[64];
+		char shown[64], *label = NULL;
 		const char *init = cur;
 		if (q) {
-			cairn_buf_printf(&b, "%s", q->prompt ? q->prompt : q->key);
+			const char *langs = i18n_languages();
+			cairn_buf_printf(&b, "%s", cairn_question_prompt(q, langs));
 			if (q->nchoices) {
-				cairn_buf_adds(&b, " (");
+				/* The choices on the line above the prompt: with the
+				 * question beside them, labels (longer in some
+				 * languages) would be cut. */
+				cairn_buf c = CAIRN_BUF_INIT;
 				for (size_t i = 0; i < q->nchoices; i++)
-					cairn_buf_printf(&b, "%s%zu %s", i ? ", " : "", i + 1, q->choices[i]);
-				cairn_buf_adds(&b, q->type == CAIRN_Q_MULTIPLE ? "; several: 1,3)" : ")");
+					cairn_buf_printf(&c, "%s%zu %s", i ? ", " : "", i + 1,
+							 cairn_question_choice(q, i, langs));
+				if (q->type == CAIRN_Q_MULTIPLE)
+					cairn_buf_adds(&c, _("; several: 1,3"));
+				snprintf(a->prompt_context, sizeof a->prompt_context, "%s",
+					 cairn_buf_str(&c));
+				cairn_buf_done(&c);
+				if (cur && (label = cairn_answer_shown(q, cur, langs)))
+					init = label;
 			} else if (q->type == CAIRN_Q_SCALE) {
 				cairn_buf_adds(&b, " (1-5)");
 			} else if (q->type == CAIRN_Q_PERCENT) {
@@ -266,7 +317,7 @@ static void edit(app *a, record_state *s, const char *key, bool in_editor)
 				cairn_buf_printf(&b, " (%s)", cairn_wb_date_format(a->wb));
 			}
 		} else {
-			cairn_buf_printf(&b, "%s", f ? f->label : key);
+			cairn_buf_printf(&b, "%s", f ? _(f->label) : key);
 			if (f && f->choices) {
 				cairn_buf_adds(&b, " (");
 				for (size_t i = 0; f->choices[i]; i++)
@@ -282,6 +333,8 @@ static void edit(app *a, record_state *s, const char *key, bool in_editor)
 			init = shown;
 		}
 		value = app_prompt(a, question, init);
+		a->prompt_context[0] = '\0';
+		free(label);
 		/* A choice typed by its number. */
 		if (value && q && q->nchoices) {
 			cairn_buf out = CAIRN_BUF_INIT;
@@ -340,7 +393,7 @@ static void workflow(app *a, record_state *s, tui_action act)
 		/* Ask for the comment only when it would be taken. */
 		if ((st = cairn_wb_may_return(a->wb, s->ref, &err)) != CAIRN_OK)
 			break;
-		comment = app_prompt(a, "what to change (a comment for the evaluator):", NULL);
+		comment = app_prompt(a, _("what to change (a comment for the evaluator):"), NULL);
 		if (!comment)
 			return;
 		st = cairn_wb_return(a->wb, s->ref, comment, &res, &err);
@@ -377,12 +430,12 @@ static void workflow(app *a, record_state *s, tui_action act)
 			size_t len = strcspn(msg, "(");
 			while (len && msg[len - 1] == ' ')
 				len--;
-			app_message(a, true, "%.*s; the cursor is on the first", (int)len, msg);
+			app_message(a, true, _("%.*s; the cursor is on the first"), (int)len, msg);
 		} else {
 			app_message(a, true, "%s", msg);
 		}
 	} else {
-		app_message(a, false, "saved %.12s  %.*s", res.commit.hex,
+		app_message(a, false, _("saved %.12s  %.*s"), res.commit.hex,
 			    (int)strcspn(res.message ? res.message : "", "\n"),
 			    res.message ? res.message : "");
 	}
@@ -406,19 +459,20 @@ static void reassign(app *a, record_state *s)
 	status = cairn_record_get(&rec, "status");
 	validator = cairn_record_get(&rec, "validator");
 	if (ref.kind != CAIRN_KIND_EVALUATION) {
-		app_message(a, true, "only an evaluation is given to another evaluator");
+		app_message(a, true, "%s", _("only an evaluation is given to another evaluator"));
 		goto done;
 	}
 	if (!status || strcmp(status, "assigned")) {
-		app_message(a, true, "this evaluation is %s: only one nobody has started yet (assigned) "
-			    "is given to someone else", status ? status : "without a status");
+		app_message(a, true, _("this evaluation is %s: only one nobody has started yet "
+				       "(assigned) is given to someone else"),
+			    status ? status : _("without a status"));
 		goto done;
 	}
-	snprintf(question, sizeof question, "give %s to (a person's id):", ref.id);
+	snprintf(question, sizeof question, _("give %s to (a person's id):"), ref.id);
 	if (!(who = app_prompt(a, question, NULL)) || !*who)
 		goto done;
 	if (validator && !strcmp(validator, who)) {
-		app_message(a, true, "%s validates this evaluation and cannot also evaluate it", who);
+		app_message(a, true, _("%s validates this evaluation and cannot also evaluate it"), who);
 		goto done;
 	}
 	to.kind = CAIRN_KIND_EVALUATION;
@@ -443,7 +497,7 @@ static void reassign(app *a, record_state *s)
 		if (cairn_wb_save(a->wb, e, 2, message, &res, &err) != CAIRN_OK) {
 			app_message(a, true, "%s", err.msg);
 		} else {
-			app_message(a, false, "saved %.12s  %s", res.commit.hex, message);
+			app_message(a, false, _("saved %.12s  %s"), res.commit.hex, message);
 			snprintf(s->ref, sizeof s->ref, "evaluation/%s", to.id);
 			snprintf(a->stack[a->depth - 1].title, sizeof a->stack[a->depth - 1].title, "%s",
 				 s->ref);
@@ -503,7 +557,7 @@ static void help_build(app *a, void *state, lines *out)
 {
 	(void)a;
 	(void)state;
-	lines_add(out, LS_HEAD, NULL, "%-18s %-16s %s", "action", "keys", "what it does");
+	lines_add(out, LS_HEAD, NULL, "%-18s %-16s %s", _("action"), _("keys"), _("what it does"));
 	for (int i = 1; i < ACT_COUNT; i++) {
 		char keys[64];
 		keys_describe((tui_action)i, keys, sizeof keys);
@@ -511,8 +565,8 @@ static void help_build(app *a, void *state, lines *out)
 			  keys_action_name((tui_action)i), keys, keys_action_help((tui_action)i));
 	}
 	lines_add(out, LS_TEXT, NULL, "%s", "");
-	lines_add(out, LS_DIM, NULL, "Rebind any action in ~/.config/cairn/config, [keys] section: "
-		  "down = j Down");
+	lines_add(out, LS_DIM, NULL, "%s", _("Rebind any action in ~/.config/cairn/config, [keys] "
+					     "section: down = j Down"));
 }
 
 const view_ops help_view = {

@@ -55,25 +55,25 @@ static void seats(app *a, lines *out)
 		const char *category, *label;
 		int planned;
 	} plan[] = {
-		{ "brussels-wg", "Brussels working group", 2 },
-		{ "eip-commitment", "EIP commitments", 2 },
-		{ "city-network", "city or city network", 1 },
-		{ "industry", "industry", 1 },
-		{ "commission", "Commission", 1 },
+		{ "brussels-wg", N_("Brussels working group"), 2 },
+		{ "eip-commitment", N_("EIP commitments"), 2 },
+		{ "city-network", N_("city or city network"), 1 },
+		{ "industry", N_("industry"), 1 },
+		{ "commission", N_("Commission"), 1 },
 	};
 	static const char *const cols[] = { "category" };
 	rowset r;
 
 	if (!rows_load(a, &r, CAIRN_KIND_PERSON, cols, 1, NULL, 0, "id"))
 		return;
-	lines_add(out, LS_SECTION, NULL, "The group against its planned seats");
+	lines_add(out, LS_SECTION, NULL, "%s", _("The group against its planned seats"));
 	for (size_t s = 0; s < sizeof plan / sizeof plan[0]; s++) {
 		int have = 0;
 		for (size_t i = 0; i < r.nrows; i++)
 			have += !strcmp(rows_get(&r, i, 0), plan[s].category);
 		lines_add(out, have < plan[s].planned ? LS_ALERT : LS_TEXT, NULL,
-			  "  %-24s %d of %d %s", plan[s].label, have, plan[s].planned,
-			  have < plan[s].planned ? "SHORT" : "filled");
+			  _("  %-24s %d of %d %s"), _(plan[s].label), have, plan[s].planned,
+			  have < plan[s].planned ? _("SHORT") : _("filled"));
 	}
 	lines_add(out, LS_TEXT, NULL, "%s", "");
 	rows_done(&r);
@@ -87,7 +87,8 @@ static void assignments(app *a, lines *out)
 
 	if (!rows_load(a, &r, CAIRN_KIND_EVALUATION, cols, 3, NULL, 0, "tool"))
 		return;
-	lines_add(out, LS_SECTION, NULL, "Assignments (tool: evaluator status); a in Evaluations assigns");
+	lines_add(out, LS_SECTION, NULL, "%s",
+		  _("Assignments (tool: evaluator status); a in Evaluations assigns"));
 	for (size_t i = 0; i < r.nrows;) {
 		char row[1024];
 		size_t used = 0, j = i;
@@ -177,7 +178,7 @@ static void table_build(app *a, void *state, lines *out)
 			     0, add_row, &r, &err) != CAIRN_OK)
 		app_message(a, true, "%s", err.msg);
 	if (!r.rows)
-		lines_add(out, LS_DIM, NULL, "  none yet: press a to add one");
+		lines_add(out, LS_DIM, NULL, "%s", _("  none yet: press a to add one"));
 }
 
 /* "ID field=value field=value with spaces": split where a word is
@@ -239,7 +240,8 @@ static void add_record(app *a, table_state *t)
 	cairn_edit e;
 	size_t n;
 
-	snprintf(question, sizeof question, "new %s (%s field=value ...):",
+	/* TRANSLATORS: the kind and "ID" or "TOOL/EVALUATOR" stay as typed. */
+	snprintf(question, sizeof question, _("new %s (%s field=value ...):"),
 		 cairn_kind_def_of(t->kind)->name,
 		 t->kind == CAIRN_KIND_EVALUATION ? "TOOL/EVALUATOR" : "ID");
 	if (!(text = app_prompt(a, question, NULL)))
@@ -254,11 +256,11 @@ static void add_record(app *a, table_state *t)
 	e.n = n;
 	memset(&res, 0, sizeof res);
 	if (!*id)
-		app_message(a, true, "a new record needs an id first");
+		app_message(a, true, "%s", _("a new record needs an id first"));
 	else if (cairn_wb_save(a->wb, &e, 1, NULL, &res, &err) != CAIRN_OK)
 		app_message(a, true, "%s", err.msg);
 	else
-		app_message(a, false, "saved %.12s  %s", res.commit.hex, res.message ? res.message : "");
+		app_message(a, false, _("saved %.12s  %s"), res.commit.hex, res.message ? res.message : "");
 	cairn_save_result_done(&res);
 	free(text);
 	app_rebuild(a);
@@ -277,7 +279,7 @@ static bool table_act(app *a, void *state, tui_action act)
 	case ACT_SORT:
 		t->sort = (t->sort + 1) % (int)ncols_of(columns_of(t->kind));
 		app_rebuild(a);
-		app_message(a, false, "sorted by %s", columns_of(t->kind)->cols[t->sort]);
+		app_message(a, false, _("sorted by %s"), columns_of(t->kind)->cols[t->sort]);
 		return true;
 	case ACT_ADD:
 		add_record(a, t);

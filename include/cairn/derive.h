@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "cairn/date.h"
+#include "cairn/i18n.h"
 
 typedef struct cairn_deadline {
 	bool has_deadline;
@@ -16,14 +17,15 @@ typedef struct cairn_deadline {
 /* deadline: ISO or "" (none); status: the milestone's or task's status. */
 cairn_deadline cairn_deadline_of(const char *deadline, const char *status, cairn_date today);
 
-/* The pilot groups measured against the inclusion targets. */
+/* The pilot groups measured against the inclusion targets; the labels are
+ * marked for translation, shown with _(cairn_group_label(g)). */
 #define CAIRN_GROUP_LIST(X) \
-	X(WOMEN,       "women",       "Women")                     \
-	X(MEN,         "men",         "Men")                       \
-	X(OTHER,       "other",       "Other or undisclosed")      \
-	X(MIGRANTS,    "migrants",    "Migrants")                  \
-	X(PERIPHERIES, "peripheries", "Peripheries")               \
-	X(AGED65,      "aged65",      "Aged 65+")
+	X(WOMEN,       "women",       N_("Women"))                     \
+	X(MEN,         "men",         N_("Men"))                       \
+	X(OTHER,       "other",       N_("Other or undisclosed"))      \
+	X(MIGRANTS,    "migrants",    N_("Migrants"))                  \
+	X(PERIPHERIES, "peripheries", N_("Peripheries"))               \
+	X(AGED65,      "aged65",      N_("Aged 65+"))
 
 typedef enum cairn_group {
 #define CAIRN_GROUP_ENUM(id, key, label) CAIRN_GROUP_##id,

@@ -950,6 +950,80 @@ static void test_config(void)
 	cairn_settings_done(&s);
 }
 
+/* ---- labels per language: shown to each reader, stored as keys ---- */
+
+static void test_labels(void)
+{
+	cairn_record r;
+	cairn_template t;
+	cairn_error err = { 0, "" };
+	const cairn_question *colour, *channels, *share;
+	char *out = NULL, *shown;
+
+	make_template(&r);
+	set(&r, "q.colour.prompt.fr", "Couleur ?");
+	set(&r, "q.colour.choices.fr", "Rouge\nVert\nBleu");
+	set(&r, "q.colour.choices.de", "Rot\nGrün\nBlau");
+	set(&r, "q.channels.choices.fr", "Web\nTéléphone\nPapier");
+	set(&r, "q.share.help", "Count every user.");
+	set(&r, "q.share.help.pt-br", "Conte cada usuário.");
+	if (!ok(cairn_template_from_record("m4", &r, &t, &err) == CAIRN_OK,
+		"a template with labels in fr, de, pt-br reads %s", esc(err.msg))) {
+		cairn_record_done(&r);
+		return;
+	}
+	is_int(cairn_record_validate(CAIRN_KIND_TEMPLATE, "m4", &r, NULL, &err), CAIRN_OK,
+	       "and is a valid record");
+	colour = cairn_template_question(&t, "colour");
+	channels = cairn_template_question(&t, "channels");
+	share = cairn_template_question(&t, "share");
+	is_str(cairn_question_prompt(colour, "fr"), "Couleur ?", "the prompt in French");
+	is_str(cairn_question_prompt(colour, "de:fr"), "Couleur ?",
+	       "German has no prompt: the next language the reader reads");
+	is_str(cairn_question_prompt(colour, "it"), "Colour?", "no Italian: the default");
+	is_str(cairn_question_prompt(colour, ""), "Colour?", "no language: the default");
+	is_str(cairn_question_prompt(colour, NULL), "Colour?", "NULL: the default");
+	is_str(cairn_question_choice(colour, 1, "fr-be"), "Vert", "fr-be reads the fr labels");
+	is_str(cairn_question_choice(colour, 1, "de"), "Grün", "and de the German ones");
+	is_str(cairn_question_help(share, "pt"), "Conte cada usuário.", "pt reads pt-br");
+	is_str(cairn_question_help(share, "pt-pt:pt-br"), "Conte cada usuário.",
+	       "a region, then another");
+	is_str(cairn_question_help(colour, "fr"), "", "no help in any language");
+
+	/* Whatever the language it is typed in, the key is stored. */
+	answer_ok(&t, "colour", "vert", "Green");
+	answer_ok(&t, "colour", "Blau", "Blue");
+	answer_ok(&t, "colour", "Red", "Red");
+	answer_ok(&t, "channels", "Papier, téléphone", "Phone\nPaper");
+	answer_ok(&t, "channels", "Web\nPapier", "Web\nPaper");
+	answer_refused(&t, "colour", "Violet", "'Violet' is not one of the choices");
+	/* And shown back in the reader's language. */
+	shown = cairn_answer_shown(channels, "Phone\nPaper", "fr");
+	is_str(shown, "Téléphone\nPapier", "a stored answer shown in French");
+	free(shown);
+	shown = cairn_answer_shown(channels, "Phone\nFax", "fr");
+	is_str(shown, "Téléphone\nFax", "a value that is no key (an old answer) as stored");
+	free(shown);
+	shown = cairn_answer_shown(channels, "Phone", "");
+	is_str(shown, "Phone", "in the default language: the key");
+	free(shown);
+	shown = cairn_answer_shown(share, "45", "fr");
+	is_str(shown, "45", "not a choice: unchanged");
+	free(shown);
+	(void)out;
+	cairn_template_done(&t);
+	cairn_record_done(&r);
+
+	template_refused("q.colour.choices.fr", "Rouge\nVert", "2 labels for 3 choices");
+	template_refused("q.colour.choices.fr", "Rouge\n\nBleu", "label 2 is empty");
+	template_refused("q.colour.choices.fr", "Rouge\nrouge\nBleu", "'rouge' is listed twice");
+	template_refused("q.colour.type.fr", "single", "only prompt, help and choices have labels");
+	template_refused("q.colour.prompt.french", "Couleur", "is not a language tag");
+	template_refused("q.colour.prompt.f", "Couleur", "is not a language tag");
+	template_refused("q.nope.prompt.fr", "Non", "question 'nope' is not listed");
+	template_refused("q.share.choices.fr", "Un", "only single and multiple choice");
+}
+
 int main(void)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -965,6 +1039,7 @@ int main(void)
 	test_values();
 	test_records();
 	test_answers();
+	test_labels();
 	test_layout();
 	test_derive();
 	test_config();

@@ -1,0 +1,77 @@
+#!/bin/bash
+# Languages: the C locale speaks English; LANGUAGE=fr, or LANG=fr_FR.UTF-8
+# even where that locale is not installed (a fresh Debian has only C.UTF-8),
+# speaks French.  Template labels: a member reading in French and one
+# reading in English fill in the same evaluation, and what is stored is
+# the choice keys, never a label.
+. "$(dirname "$0")/lib.sh"
+
+# The catalogs of the build tree (make check sets this; by hand, too).
+export CAIRN_LOCALEDIR=${CAIRN_LOCALEDIR:-$(dirname "$CAIRN")/locale}
+
+run "$CAIRN" --help
+like "$out" "^verbs:" "C.UTF-8: English"
+run env LANGUAGE=fr "$CAIRN" --help
+like "$out" "^verbes :" "LANGUAGE=fr: French"
+like "$out" "^  add +ajouter une fiche" "verb summaries translated, verb names kept"
+run env -u LC_ALL LANG=fr_FR.UTF-8 "$CAIRN" --help
+like "$out" "^verbes :" "LANG=fr_FR.UTF-8 speaks French, installed or not"
+run env -u LC_ALL LANG=fr_FR.UTF-8 "$CAIRN" set --help
+like "$out" "^usage : cairn \[-C DOSSIER\] set RECORD FIELD=VALUE" "a verb's help: usage kept as typed"
+like "$out" "Modifie des champs" "and its text in French"
+run env -u LC_ALL LANG=fr_FR.UTF-8 "$CAIRN" help keys
+like "$out" "^sort +s +Trier selon la colonne suivante" "key help in French, action names kept"
+run env -u LC_ALL LANG=de_DE.UTF-8 "$CAIRN" --help
+like "$out" "^verbs:" "a language with no catalog: English"
+run env LANGUAGE=fr "$CAIRN" nosuchverb
+like "$err" "« nosuchverb » n'est pas un verbe de cairn" "command-line errors in French"
+
+wb=$(demo_workbook)
+run env LANGUAGE=fr "$CAIRN" -C "$wb" set milestone/M3 deadline=31/02/2016
+like "$err" "^cairn: milestone/M3: deadline: 31/02/2016 n'est pas une date : février 2016 compte 29 jours ; vouliez-vous dire 29/02/2016 ou 01/03/2016 \?$" \
+	"a core error in French, the record and field named as typed"
+run env LANGUAGE=fr "$CAIRN" -C "$wb" status
+like "$out" "EN RETARD de 20 jours" "status in French"
+like "$out" "Évaluations: 6 \(2 assigned" "stored statuses are not translated"
+
+# Two members, one reading French, one English, fill one evaluation in
+# their own clones; the sync merges their answers field by field.
+shared="$TMP/shared.git"
+git init -q --bare --initial-branch=main "$shared"
+"$CAIRN" -C "$wb" remote add origin "$shared" >/dev/null
+"$CAIRN" -C "$wb" sync >/dev/null 2>&1
+"$CAIRN" clone "$shared" "$TMP/fr" >/dev/null 2>&1
+"$CAIRN" clone "$shared" "$TMP/en" >/dev/null 2>&1
+ev=evaluation/design-game/industry-1
+run env LANGUAGE=fr "$CAIRN" -C "$TMP/fr" set "$ev" status=draft \
+	"answer.verdict=bonne pratique" "answer.engagement=Comme co-créateurs, Comme usagers"
+is "$rc" 0 "the French member answers with French labels"
+run env LANGUAGE=fr "$CAIRN" -C "$TMP/fr" set "$ev" "answer.verdict=Brillant"
+like "$err" "answer.verdict : « Brillant » n'est pas l'un des choix : 'Success story', 'Good practice', 'Not yet'" \
+	"a label in no language is refused, in French"
+run "$CAIRN" -C "$TMP/en" set "$ev" "answer.targeted=Women, aged 65+" answer.sustainability=4
+is "$rc" 0 "the English member answers other questions in English"
+"$CAIRN" -C "$TMP/fr" sync >/dev/null 2>&1
+run "$CAIRN" -C "$TMP/en" sync
+is "$rc" 0 "their answers merge"
+"$CAIRN" -C "$TMP/fr" sync >/dev/null 2>&1
+file=$(cd "$TMP/en" && find evaluations -path "*design-game/industry-1" -type f)
+stored=$(cat "$TMP/en/$file")
+is "$(cat "$TMP/fr/$file")" "$stored" "both members hold the same evaluation"
+like "$stored" "^answer.verdict: Good practice$" "a single choice stored by key"
+is "$(printf '%s\n' "$stored" | grep -A2 '^answer.engagement:')" "answer.engagement:
+ As user
+ As co-creator" "a multiple choice stored by keys, in the template's order"
+is "$(printf '%s\n' "$stored" | grep -A2 '^answer.targeted:')" "answer.targeted:
+ Women
+ Aged 65+" "the English member's answers too"
+unlike "$stored" "Bonne|Comme|usagers" "no French label is stored"
+run "$CAIRN" -C "$TMP/fr" check
+is "$rc" 0 "the workbook checks clean"
+
+# A template with a label for a question it does not have is refused.
+run "$CAIRN" -C "$wb" set template/m4 "q.nope.prompt.fr=Non ?"
+is "$rc" 1 "a label for no question is refused"
+like "$err" "question 'nope' is not listed" "saying which"
+
+done_testing
