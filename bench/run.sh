@@ -10,6 +10,8 @@
 #       `task next` on as many tasks;
 #   (c) rebuilding the whole index from the records, beside `task import` of
 #       as many tasks.
+# Then, when the sizes include 100000 (or CAIRN_SYNC_SIZE is set), the sync
+# benchmark of bench/sync.sh: `cairn sync` beside `git pull`.
 # CAIRN_BENCH_SIZES overrides the sizes ("1000 10000"); BENCH_DIR the folder.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -82,3 +84,6 @@ for n in $sizes; do
 done
 printf '\n%-7s %-34s %12s  %-28s %12s  %8s\n' records cairn time anchor time ratio
 printf '%s\n' "${rows[@]}"
+if [ -n "${CAIRN_SYNC_SIZE:-}" ] || [[ " $sizes " == *" 100000 "* ]]; then
+	CAIRN="$CAIRN" bash "$here/sync.sh"
+fi

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cairn/buf.h"
 
@@ -22,6 +23,7 @@ typedef struct loader {
 	const struct setting *table;
 	cairn_error *err;
 	cairn_status status;
+	int problems;           /* lines reported */
 } loader;
 
 typedef cairn_status (*setting_parse_fn)(const char *value, void *field, cairn_error *err);
@@ -65,6 +67,49 @@ static cairn_status parse_schema(const char *value, void *field, cairn_error *er
 	return CAIRN_OK;
 }
 
+static cairn_status parse_yesno(const char *value, void *field, cairn_error *err)
+{
+	static const char *const yes[] = { "yes", "true", "on", "1", NULL };
+	static const char *const no[] = { "no", "false", "off", "0", NULL };
+
+	for (int i = 0; yes[i]; i++)
+		if (!strcasecmp(value, yes[i])) {
+			*(bool *)field = true;
+			return CAIRN_OK;
+		}
+	for (int i = 0; no[i]; i++)
+		if (!strcasecmp(value, no[i])) {
+			*(bool *)field = false;
+			return CAIRN_OK;
+		}
+	return cairn_fail(err, CAIRN_EINPUT, "'%s' is neither yes nor no", value);
+}
+
+static cairn_status parse_when(const char *value, void *field, cairn_error *err)
+{
+	static const char *const names[] = { "auto", "always", "never", NULL };
+	for (int i = 0; names[i]; i++)
+		if (!strcasecmp(value, names[i])) {
+			*(cairn_color_use *)field = (cairn_color_use)i;
+			return CAIRN_OK;
+		}
+	return cairn_fail(err, CAIRN_EINPUT, "'%s' is not auto, always or never", value);
+}
+
+static cairn_status parse_color(const char *value, void *field, cairn_error *err)
+{
+	for (int i = 0; cairn_color_names[i]; i++)
+		if (!strcasecmp(value, cairn_color_names[i])) {
+			*(int *)field = i + 1;  /* 0 stays "not set" */
+			return CAIRN_OK;
+		}
+	return cairn_fail(err, CAIRN_EINPUT, "'%s' is not a colour (black, red, green, yellow, "
+			  "blue, magenta, cyan, white or default)", value);
+}
+
+const char *const cairn_color_names[] = { "black", "red", "green", "yellow", "blue", "magenta",
+					  "cyan", "white", "default", NULL };
+
 static cairn_status parse_clock(const char *value, void *field, cairn_error *err)
 {
 	return cairn_date_parse_iso(value, field, err);
@@ -75,7 +120,13 @@ static const struct setting user_settings[] = {
 	{ "user", "email", offsetof(cairn_config, user_email), parse_string },
 	{ "display", "date_format", offsetof(cairn_config, date_format), parse_date_format },
 	{ "display", "pager", offsetof(cairn_config, pager), parse_string },
+	{ "display", "colors", offsetof(cairn_config, colors), parse_when },
+	{ "colors", "head", offsetof(cairn_config, color[CAIRN_COLOR_HEAD]), parse_color },
+	{ "colors", "alert", offsetof(cairn_config, color[CAIRN_COLOR_ALERT]), parse_color },
+	{ "colors", "good", offsetof(cairn_config, color[CAIRN_COLOR_GOOD]), parse_color },
+	{ "colors", "dim", offsetof(cairn_config, color[CAIRN_COLOR_DIM]), parse_color },
 	{ "sync", "token", offsetof(cairn_config, sync_token), parse_string },
+	{ "sync", "on_quit", offsetof(cairn_config, sync_on_quit), parse_yesno },
 	{ NULL, NULL, 0, NULL },
 };
 
@@ -91,6 +142,7 @@ static void warn_line(loader *l, int line, const char *fmt, const char *a, const
 {
 	char msg[1024], text[900];
 
+	l->problems++;
 	snprintf(text, sizeof text, fmt, a, b);
 	snprintf(msg, sizeof msg, "%s:%d: %s", l->path, line, text);
 	if (l->warn)
@@ -292,8 +344,28 @@ cairn_status cairn_config_load(cairn_config *cfg, cairn_warn_fn warn, void *ctx,
 	l.target = cfg;
 	l.table = user_settings;
 	st = parse_text(&l, err);
+	cfg->problems = l.problems;
 	cairn_buf_done(&text);
 	return st;
+}
+
+cairn_status cairn_config_reload(cairn_config *cfg, cairn_warn_fn warn, void *ctx,
+				 cairn_error *err)
+{
+	cairn_config staging;
+	cairn_status st = cairn_config_load(&staging, warn, ctx, err);
+
+	if (st == CAIRN_OK && staging.problems)
+		st = cairn_fail(err, CAIRN_EINPUT, "%s has %d bad line%s: the settings in use are "
+				"kept until it is fixed", staging.path, staging.problems,
+				staging.problems == 1 ? "" : "s");
+	if (st != CAIRN_OK) {
+		cairn_config_done(&staging);
+		return st;
+	}
+	cairn_config_done(cfg);
+	*cfg = staging;
+	return CAIRN_OK;
 }
 
 void cairn_config_done(cairn_config *cfg)

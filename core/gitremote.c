@@ -727,6 +727,8 @@ cairn_status cairn_git_clone(const char *url, const char *dir, const cairn_net *
 
 	if (git_libgit2_init() < 0)
 		return cairn_fail(err, CAIRN_EIO, "cannot start libgit2");
+	/* As core/gitstore.c: large trees stay cached. */
+	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, (size_t)256 * 1024);
 	creds_init(&c, net, url);
 	git_clone_options_init(&opts, GIT_CLONE_OPTIONS_VERSION);
 	init_callbacks(&opts.fetch_opts.callbacks, &c);

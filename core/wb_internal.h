@@ -47,6 +47,10 @@ cairn_status wb_adopt_git_merge(cairn_wb *wb, cairn_error *err);
 cairn_status wb_checkout_path(cairn_wb *wb, const cairn_oid *commit, const char *path,
 			      cairn_error *err);
 cairn_status wb_remember_path(cairn_wb *wb, const char *path);
+/* Which of these files differ from what git holds (hand edits a write
+ * would overwrite); a stat of each, not of the whole work tree. */
+cairn_status wb_hand_edits_in(cairn_wb *wb, const char *const *only, size_t nonly, char ***paths,
+			      size_t *n, cairn_error *err);
 /* git's index takes the remembered paths as HEAD has them, now (under
  * git's lock; CAIRN_EBUSY when git holds it longer than 2 s). */
 cairn_status wb_git_index_catch_up(cairn_wb *wb, cairn_error *err);

@@ -755,6 +755,12 @@ cairn_status cairn_wb_hand_edits(cairn_wb *wb, char ***paths, size_t *n, cairn_e
 	return CAIRN_OK;
 }
 
+cairn_status wb_hand_edits_in(cairn_wb *wb, const char *const *only, size_t nonly, char ***paths,
+			      size_t *n, cairn_error *err)
+{
+	return cairn_git_changed_files_in(wb->git, only, nonly, paths, n, err);
+}
+
 typedef struct check_ctx {
 	cairn_wb *wb;
 	cairn_warn_fn report;

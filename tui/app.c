@@ -788,7 +788,7 @@ static bool sync_accept_host(const char *name, const char *type, const char *fin
 	return yes;
 }
 
-static void sync_now(app *a)
+static bool sync_now(app *a)
 {
 	cairn_sync_options o = { NULL, false, sync_progress, NULL, a, sync_accept_host, NULL,
 				 a->c->cfg.sync_token, sync_remote_says };
@@ -810,6 +810,7 @@ static void sync_now(app *a)
 	app_rebuild(a);
 	if (st == CAIRN_ECONFLICT)
 		app_push(a, &conflicts_view, NULL, 0, _("Conflicts"));
+	return st == CAIRN_OK;
 }
 
 /* H: the history of the record shown, or of the one selected. */
@@ -834,6 +835,32 @@ static void history_of_selection(app *a)
 	app_push(a, &history_view, name, strlen(name) + 1, title);
 }
 
+static void reload_config(app *a);
+
+/* Leaving: with [sync] on_quit, edits not yet shared are synced first; a
+ * sync that fails or leaves conflicts keeps cairn open to show why, and
+ * quitting again then leaves. */
+static void quit(app *a)
+{
+	size_t ahead = 0, behind = 0;
+	bool upstream = false;
+	cairn_error err;
+
+	if (a->c->cfg.sync_on_quit && !a->quit_tried &&
+	    cairn_wb_unshared(a->wb, &upstream, &ahead, &behind, &err) == CAIRN_OK &&
+	    (ahead || !upstream)) {
+		a->quit_tried = true;
+		if (!sync_now(a)) {
+			char why[sizeof a->message];
+			snprintf(why, sizeof why, "%s", a->message);
+			app_message(a, true, _("%s (the sync on quit did not finish: Q again leaves)"),
+				    why);
+			return;
+		}
+	}
+	a->quit = true;
+}
+
 /* What every view shares; false when the action is not one of these. */
 static bool generic(app *a, tui_action act)
 {
@@ -849,7 +876,8 @@ static bool generic(app *a, tui_action act)
 	case ACT_FIRST: l->sel = 0; lines_select(l, NULL); return true;
 	case ACT_LAST: l->sel = l->n ? l->n - 1 : 0; lines_select(l, NULL); lines_move(l, -0); return true;
 	case ACT_HELP: app_push(a, &help_view, NULL, 0, _("Help: keys")); return true;
-	case ACT_QUIT: a->quit = true; return true;
+	case ACT_QUIT: quit(a); return true;
+	case ACT_RELOAD: reload_config(a); return true;
 	case ACT_UNDO: undo(a); return true;
 	case ACT_SYNC: sync_now(a); return true;
 	case ACT_CONFLICTS: app_push(a, &conflicts_view, NULL, 0, _("Conflicts")); return true;
@@ -864,7 +892,7 @@ static bool generic(app *a, tui_action act)
 		} else if (a->depth > 1) {
 			app_pop(a);
 		} else {
-			a->quit = true;
+			quit(a);
 		}
 		return true;
 	case ACT_FILTER: {
@@ -891,6 +919,50 @@ static void tui_warn(const char *message, void *ctx)
 {
 	app *a = ctx;
 	app_message(a, true, "%s", message);
+}
+
+/* Colours as [display] colors and [colors] say: by default on a colour
+ * terminal unless NO_COLOR is set. */
+static void apply_colors(app *a)
+{
+	static const short defaults[CAIRN_COLOR_ROLES] = { COLOR_CYAN, COLOR_RED, COLOR_GREEN,
+							    COLOR_BLUE };
+	static const short pairs[CAIRN_COLOR_ROLES] = { PAIR_HEAD, PAIR_ALERT, PAIR_GOOD, PAIR_DIM };
+	const cairn_config *cfg = &a->c->cfg;
+	const char *no = getenv("NO_COLOR");
+	static bool started;
+
+	a->color = has_colors() && cfg->colors != CAIRN_COLORS_NEVER &&
+		   (cfg->colors == CAIRN_COLORS_ALWAYS || !(no && *no));
+	if (!a->color)
+		return;
+	if (!started) {
+		start_color();
+		use_default_colors();
+		started = true;
+	}
+	for (int r = 0; r < CAIRN_COLOR_ROLES; r++) {
+		int c = cfg->color[r];
+		/* cairn_color_names: curses' eight, then "default" (-1). */
+		init_pair(pairs[r], c == 0 ? defaults[r] : c == 9 ? -1 : (short)(c - 1), -1);
+	}
+}
+
+/* C-r: the configuration file again; kept as it was when it has errors. */
+static void reload_config(app *a)
+{
+	cairn_error err;
+
+	if (cairn_config_reload(&a->c->cfg, tui_warn, a, &err) != CAIRN_OK) {
+		app_message(a, true, "%s", err.msg);
+		return;
+	}
+	keys_init(&a->c->cfg, tui_warn, a);
+	apply_colors(a);
+	app_rebuild(a);         /* dates in the new format */
+	clearok(curscr, TRUE);
+	if (!a->message[0])
+		app_message(a, false, _("configuration read again from %s"), a->c->cfg.path);
 }
 
 /* Who the user is among the persons: the one with the user's email. */
@@ -936,15 +1008,7 @@ int tui_run(cli *c)
 	keypad(stdscr, TRUE);
 	set_escdelay(50);
 	timeout(1000);
-	if (has_colors() && !getenv("NO_COLOR")) {
-		start_color();
-		use_default_colors();
-		init_pair(PAIR_HEAD, COLOR_CYAN, -1);
-		init_pair(PAIR_ALERT, COLOR_RED, -1);
-		init_pair(PAIR_GOOD, COLOR_GREEN, -1);
-		init_pair(PAIR_DIM, COLOR_BLUE, -1);
-		a.color = true;
-	}
+	apply_colors(&a);
 	/* After initscr, which installs ncurses' own TERM handler. */
 	install_hangup_handlers();
 	getmaxyx(stdscr, a.rows, a.cols);

@@ -54,6 +54,7 @@
 	X(THEIRS,    "theirs",    "t",               N_("Settle the selected conflict with their value")) \
 	X(COMMAND,   "command",   ":",               N_("Run a cairn command (cairn VERB ...)")) \
 	X(REFRESH,   "refresh",   "C-l",             N_("Redraw the screen"))                  \
+	X(RELOAD,    "reload",    "C-r",             N_("Read the configuration file again (kept if it has errors)")) \
 	X(DASHBOARD, "dashboard", "1 D",             N_("Dashboard"))                          \
 	X(MILESTONES, "milestones", "2",             N_("Milestones and their tasks"))         \
 	X(TASKS,     "tasks",     "3",               N_("Tasks"))                              \
@@ -185,6 +186,7 @@ struct app {
 	char prompt_ref[160];
 	char *prompt_text;
 	char prompt_context[512];       /* shown above a prompt ("" none) */
+	bool quit_tried;        /* a sync on quit was tried: the next quit leaves */
 };
 
 extern volatile sig_atomic_t tui_hangup;

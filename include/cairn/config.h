@@ -16,6 +16,11 @@
  *   down = j Down         (see cairn(1) for the actions and key names)
  *   [sync]
  *   token = ...           (https; the file should then be private, 0600)
+ *   on_quit = yes         (the terminal interface syncs when left)
+ *   [display]
+ *   colors = auto|always|never, pager = less -R
+ *   [colors]
+ *   head = cyan, alert = red, good = green, dim = blue
  *
  * The workbook's settings are the tracked file cairn.ini at its top:
  *
@@ -28,6 +33,7 @@
 #ifndef CAIRN_CONFIG_H
 #define CAIRN_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "cairn/date.h"
@@ -38,6 +44,11 @@
 
 typedef void (*cairn_warn_fn)(const char *message, void *ctx);
 
+typedef enum cairn_color_use { CAIRN_COLORS_AUTO, CAIRN_COLORS_ALWAYS, CAIRN_COLORS_NEVER } cairn_color_use;
+enum { CAIRN_COLOR_HEAD, CAIRN_COLOR_ALERT, CAIRN_COLOR_GOOD, CAIRN_COLOR_DIM, CAIRN_COLOR_ROLES };
+/* The colours [colors] may name, in curses' order (default: the terminal's). */
+extern const char *const cairn_color_names[];
+
 typedef struct cairn_config {
 	char *path;             /* the file read, or that would be */
 	char *user_name;        /* NULL when not set */
@@ -45,6 +56,10 @@ typedef struct cairn_config {
 	char *date_format;      /* NULL: the workbook's, else dd/mm/yyyy */
 	char *sync_token;       /* [sync] token: https password ($CAIRN_TOKEN wins) */
 	char *pager;            /* [display] pager: NULL for $PAGER or less */
+	cairn_color_use colors; /* [display] colors: auto (a terminal, NO_COLOR unset) */
+	int color[CAIRN_COLOR_ROLES];   /* [colors]: index into cairn_color_names + 1; 0 unset */
+	bool sync_on_quit;      /* [sync] on_quit: the terminal interface syncs when left */
+	int problems;           /* bad lines reported while loading */
 	/* [keys]: "action = key key ..." lines as written, for the terminal
 	 * interface to check against its actions (the core knows none). */
 	struct cairn_binding {
@@ -60,6 +75,11 @@ typedef struct cairn_config {
 cairn_status cairn_config_load(cairn_config *cfg, cairn_warn_fn warn, void *ctx,
 			       cairn_error *err);
 void cairn_config_done(cairn_config *cfg);
+/* Read the file again into a staging copy; cfg takes it only when it has
+ * no bad line (each still reported), else cfg keeps the settings in use
+ * and CAIRN_EINPUT says so. */
+cairn_status cairn_config_reload(cairn_config *cfg, cairn_warn_fn warn, void *ctx,
+				 cairn_error *err);
 
 typedef struct cairn_settings {
 	char *name;

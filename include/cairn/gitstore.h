@@ -147,6 +147,9 @@ void cairn_git_unlock_index(cairn_git_index_lock *lock);
 
 /* Files whose work tree content differs from HEAD (git status, untracked
  * files included, ignored ones not): paths is a new array of new strings. */
+/* The same, looking at these paths only (a stat each). */
+cairn_status cairn_git_changed_files_in(cairn_git *git, const char *const *only, size_t nonly,
+					char ***paths, size_t *n, cairn_error *err);
 cairn_status cairn_git_changed_files(cairn_git *git, char ***paths, size_t *n,
 				     cairn_error *err);
 void cairn_git_paths_free(char **paths, size_t n);

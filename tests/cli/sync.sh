@@ -128,11 +128,23 @@ is "$rc" 0 "a refused push is fetched, merged and pushed again"
 is "$(git -C "$shared" rev-parse main)" "$(git -C "$a" rev-parse HEAD)" "and lands"
 rm "$shared/hooks/pre-receive"
 
-# Hand edits are committed before a sync rewrites files.
-printf '\n' >> "$(git -C "$a" ls-files 'tasks/*' | head -1 | sed "s|^|$a/|")"
+# A file a sync would rewrite, edited by hand, stops it: nothing typed is
+# overwritten.  Hand edits elsewhere are left alone and do not stop it.
+"$CAIRN" -C "$b" sync >/dev/null
+"$CAIRN" -C "$b" set task/T4 title="Changed over there" >/dev/null
+"$CAIRN" -C "$b" sync >/dev/null
+t4=$(git -C "$a" ls-files 'tasks/*' | grep '/T4$')
+printf 'notes: typed by hand\n' >> "$a/$t4"
+before=$(git -C "$a" rev-parse HEAD)
 run "$CAIRN" -C "$a" sync
-is "$rc" 4 "hand edits stop a sync"
-like "$err" "run \`cairn commit\` first" "saying what to do"
+is "$rc" 4 "a hand edit in a file the sync would rewrite stops it"
+like "$err" "changed by hand \\($t4\\): run \`cairn commit\` first" "naming the file and saying what to do"
+is "$(git -C "$a" rev-parse HEAD)" "$before" "nothing moved"
+like "$(cat "$a/$t4")" "typed by hand" "the hand edit is still there"
+git -C "$a" checkout -q -- "$t4"
+printf '\n' >> "$(git -C "$a" ls-files 'tasks/*' | grep '/T5$' | sed "s|^|$a/|")"
+run "$CAIRN" -C "$a" sync
+is "$rc" 0 "a hand edit elsewhere does not stop a sync"
 
 # Plain git stays a peer.
 git -C "$a" checkout -q -- .

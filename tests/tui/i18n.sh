@@ -43,8 +43,8 @@ keys 2 Enter
 shows "^enregistré [0-9a-f]{12} " "saved, said in French"
 file=$(cd "$wb" && find evaluations -path "*design-game/industry-1" -type f)
 like "$(cat "$wb/$file")" "^answer.verdict: Good practice$" "stored by its key, not its label"
-# The second question (multiple choice) is the eighth line from the top.
-keys g j j j j j j j
+# The second question (multiple choice) is the ninth line from the top.
+keys g j j j j j j j j
 shows "^> \*2   Quels processus ou méthodes" "the multiple-choice question"
 keys Enter
 shows "^1 Comme usagers, 2 Comme participants, 3 Comme co-créateurs ; plusieurs : 1,3" \

@@ -184,6 +184,30 @@ shows "^  sort +o +Sort" "a rebinding shows in the help"
 keys q 2 o
 shows "sorted by deadline" "and works"
 
+# ---- C-r reads the configuration again; one with errors is not taken ----
+printf '[keys]\nsort = o\n[display]\ndate_format = someday\n' >> "$TMP/config.keys"
+keys C-r
+shows "has 1 bad line: the settings in use are kept" "a configuration with errors is not taken"
+keys 2 o
+shows "sorted by deadline" "the settings in use are kept"
+cp "$CAIRN_CONFIG" "$TMP/config.keys"
+printf '[keys]\nsort = w\n[display]\ndate_format = yyyy-mm-dd\ncolors = never\n' >> "$TMP/config.keys"
+keys C-r
+shows "configuration read again" "a sound one is taken"
+shows "2016-04-15" "dates in the new format"
+keys w
+shows "sorted by" "and the new binding"
+
+# ---- [sync] on_quit: leaving syncs the edits not yet shared ----
+stop_cairn
+cp "$CAIRN_CONFIG" "$TMP/config.quit"
+printf '[sync]\non_quit = yes\n' >> "$TMP/config.quit"
+"$CAIRN" -C "$wb" set milestone/M5 title="Synced on quit" >/dev/null
+start 120 30 CAIRN_CONFIG="$TMP/config.quit"
+keys Q
+wait_for "cairn exited 0" && pass "Q with on_quit syncs, then leaves" || fail "Q with on_quit syncs, then leaves" "$(screen)"
+is "$(git -C "$TMP/shared.git" log -1 --format=%s main)" "$(git -C "$wb" log -1 --format=%s)" "the edit reached the shared repository"
+
 # ---- C-z suspends and fg restores, from a shell with job control ----
 stop_cairn
 open_session 80 24 "env -u PROMPT_COMMAND PS1='$ ' bash --norc --noprofile -i"
