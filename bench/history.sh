@@ -4,10 +4,11 @@
 # The 100k-record workbook gets 5,000 more commits, each changing one of 500
 # tasks (git fast-import, so that preparing takes seconds); one task is
 # changed by 50 of them.  Then, process start to exit, median of runs:
-#   `cairn log TASK` (its commits with their field changes, read from the
-#   history index) beside `git log --format=%H -- PATH`, without and then
-#   with git's commit-graph and changed-path Bloom filters (`git
-#   commit-graph write --reachable --changed-paths`).
+#   `cairn log --oneline TASK` (its commits, read from the history index)
+#   beside `git log --format=%H -- PATH`, without and then with git's
+#   commit-graph and changed-path Bloom filters (`git commit-graph write
+#   --reachable --changed-paths`); and the full `cairn log TASK` (each
+#   commit with its field changes) beside `git log -p -- PATH`.
 # Goals: at most 0.1x git log without the commit-graph, and no slower than
 # git log with it.  The one-time build of the history index (a walk of the
 # 5,000 commits) is shown beside `git log --name-only` over the same commits.
@@ -106,17 +107,22 @@ gitwalk=$(timed 1 git -C "$h/wb" log --format=%H --name-only)
 shown=$("$CAIRN" -C "$h/wb" log "$hot_id" | grep -c '^[0-9a-f]\{12\}  ')
 want=$(git -C "$h/wb" log --format=%H -- "$hot" | wc -l)
 [ "$shown" = "$want" ] || { echo "FAIL: history: cairn log shows $shown commits of $hot, git log $want"; exit 1; }
-cairn_log=$(timed 15 "$CAIRN" -C "$h/wb" log "$hot_id")
+cairn_log=$(timed 15 "$CAIRN" -C "$h/wb" log --oneline "$hot_id")
 git_plain=$(timed 7 git -C "$h/wb" log --format=%H -- "$hot")
+cairn_full=$(timed 9 "$CAIRN" -C "$h/wb" log "$hot_id")
+git_patch=$(timed 5 git -C "$h/wb" log -p --format=%H -- "$hot")
 git -C "$h/wb" commit-graph write --reachable --changed-paths 2>/dev/null
 git_graph=$(timed 15 git -C "$h/wb" log --format=%H -- "$hot")
-cairn_again=$(timed 15 "$CAIRN" -C "$h/wb" log "$hot_id")
+cairn_again=$(timed 15 "$CAIRN" -C "$h/wb" log --oneline "$hot_id")
 printf '%-7s %-34s %9s ms  %-28s %9s ms  %7sx  (goal <= 0.1x)\n' "$records" \
-	"cairn log RECORD ($want of $total)" "$cairn_log" "git log -- PATH" "$git_plain" \
+	"cairn log --oneline ($want of $total)" "$cairn_log" "git log -- PATH" "$git_plain" \
 	"$(ratio "$cairn_log" "$git_plain")"
 printf '%-7s %-34s %9s ms  %-28s %9s ms  %7sx  (goal <= 1x)\n' "$records" \
-	"cairn log RECORD" "$cairn_again" "git log, commit-graph+Bloom" "$git_graph" \
+	"cairn log --oneline" "$cairn_again" "git log, commit-graph+Bloom" "$git_graph" \
 	"$(ratio "$cairn_again" "$git_graph")"
+printf '%-7s %-34s %9s ms  %-28s %9s ms  %7sx\n' "$records" \
+	"cairn log RECORD (field changes)" "$cairn_full" "git log -p -- PATH" "$git_patch" \
+	"$(ratio "$cairn_full" "$git_patch")"
 printf '%-7s %-34s %9s ms  %-28s %9s ms  %7sx  (once)\n' "$records" \
 	"history index built ($total commits)" "$build" "git log --name-only" "$gitwalk" \
 	"$(ratio "$build" "$gitwalk")"

@@ -227,12 +227,40 @@ static void free_record(cairn_record *r)
 	}
 }
 
+/* One file at two commits: read there directly, without comparing the
+ * trees around it (a record's log reads two versions per commit). */
+static cairn_status diff_one(cairn_wb *wb, const cairn_oid *from, const cairn_oid *to,
+			     const char *path, cairn_record_diff_fn fn, void *ctx, cairn_error *err)
+{
+	cairn_record *a = NULL, *b = NULL;
+	cairn_ref ref;
+	cairn_error ignored;
+	char name[CAIRN_PATH_MAX];
+	cairn_status st;
+
+	if (cairn_path_ref(path, &ref, &ignored) == CAIRN_OK && ref.kind != CAIRN_KIND_NONE)
+		cairn_ref_format(&ref, name, sizeof name);
+	else
+		snprintf(name, sizeof name, "%s", path);
+	if ((st = read_record(wb, from, path, &a, err)) == CAIRN_OK &&
+	    (st = read_record(wb, to, path, &b, err)) == CAIRN_OK &&
+	    (a || b) && !(a && b && cairn_record_equal(a, b)))
+		st = fn(path, name, a, b, ctx, err);
+	free_record(a);
+	free_record(b);
+	return st;
+}
+
 cairn_status cairn_wb_diff(cairn_wb *wb, const cairn_oid *from, const cairn_oid *to,
 			   const char *path, cairn_record_diff_fn fn, void *ctx, cairn_error *err)
 {
 	cairn_git_delta *d = NULL;
 	size_t n = 0;
-	cairn_status st = cairn_git_diff(wb->git, from, to, &d, &n, err);
+	cairn_status st;
+
+	if (path)
+		return diff_one(wb, from, to, path, fn, ctx, err);
+	st = cairn_git_diff(wb->git, from, to, &d, &n, err);
 
 	for (size_t i = 0; i < n && st == CAIRN_OK; i++) {
 		cairn_record *a = NULL, *b = NULL;

@@ -59,6 +59,8 @@ static const cairn_field_def tool_fields[] = {
 	ENUM("kind", N_("Kind"), tool_kind_choices, true),
 	LONG("description", N_("Description")),
 	TYPED("example", N_("Shipped as an example"), CAIRN_F_YESNO, false),
+	/* Who may not evaluate it (cairn_wb_distribute): person ids. */
+	LONG("excluded", N_("Not evaluated by (person ids)")),
 };
 
 static const cairn_field_def template_fields[] = {
@@ -115,13 +117,18 @@ static const cairn_field_def evaluation_fields[] = {
 	LONG("comments", N_("Reviewer comments")),
 	TYPED("good_practice", N_("Good practice"), CAIRN_F_YESNO, false),
 	TYPED("success_story", N_("Success story"), CAIRN_F_YESNO, false),
+	/* The fingerprint of the answers a validation saw (core/workflow.c):
+	 * one line, and no column of the index. */
+	{ "validated_answers", N_("Validated answers (fingerprint)"), CAIRN_F_TEXT, NULL,
+	  CAIRN_KIND_NONE, false, false },
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *const person_order[] = { "name", "email", "organisation", "category", "role", NULL };
 static const char *const target_order[] = { "label", "minimum", NULL };
-static const char *const tool_order[] = { "name", "url", "origin", "kind", "description", "example", NULL };
+static const char *const tool_order[] = {
+	"name", "url", "origin", "kind", "description", "example", "excluded", NULL };
 static const char *const template_order[] = { "title", "version", "description", "questions", NULL };
 static const char *const milestone_order[] = {
 	"title", "description", "deadline", "result", "owner", "status", "done", "note", NULL };
@@ -133,7 +140,7 @@ static const char *const pilot_order[] = {
 	"results", NULL };
 static const char *const evaluation_order[] = {
 	"template", "template_version", "validator", "status", "comments", "good_practice",
-	"success_story", NULL };
+	"success_story", "validated_answers", NULL };
 
 static const cairn_kind_def kind_table[CAIRN_KIND_COUNT] = {
 	[CAIRN_KIND_PERSON] = { CAIRN_KIND_PERSON, "person", "persons", person_fields,
@@ -901,6 +908,12 @@ cairn_status cairn_answer_normalize(const cairn_question *q, const char *input,
 
 /* ---- whole records ---- */
 
+static bool evaluation_on_version(const cairn_record *rec, const cairn_template *tpl)
+{
+	const char *v = cairn_record_get(rec, "template_version");
+	return !v || !*v || atoi(v) == tpl->version;
+}
+
 cairn_status cairn_record_validate(cairn_kind kind, const char *id, const cairn_record *rec,
 				   const cairn_template *tpl, cairn_error *err)
 {
@@ -940,7 +953,10 @@ cairn_status cairn_record_validate(cairn_kind kind, const char *id, const cairn_
 					  "target/%s: a target is named after a pilot group: women, men, "
 					  "other, migrants, peripheries or aged65", id);
 	}
-	if (kind == CAIRN_KIND_EVALUATION && tpl) {
+	/* Answers given on an older version of the template stay as they were
+	 * given: they are checked against the version they answered, not
+	 * against today's questions. */
+	if (kind == CAIRN_KIND_EVALUATION && tpl && evaluation_on_version(rec, tpl)) {
 		for (size_t i = 0; i < rec->nfields; i++) {
 			const char *k = rec->fields[i].key;
 			const cairn_question *q;

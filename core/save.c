@@ -16,6 +16,7 @@
 #include "cairn/buf.h"
 #include "cairn/merge.h"
 #include "cairn/fs.h"
+#include "cairn/workflow.h"
 #include "wb_internal.h"
 
 #define SAVE_ATTEMPTS 20
@@ -38,6 +39,7 @@ typedef struct plan {
 	cairn_wb *wb;
 	planned *v;
 	size_t n;
+	const cairn_identity *who;      /* who saves: named when a validation is undone */
 } plan;
 
 static void plan_free(plan *p)
@@ -419,6 +421,17 @@ static cairn_status finish_edit(plan *p, planned *q, const cairn_edit *e, cairn_
 				st = cairn_error_prefix(err, "evaluation/%s", q->ref.id);
 		}
 	}
+	/* The workflow's rules that hold for every save (core/workflow.c): a
+	 * validation holds only for the answers it saw; a template whose
+	 * questions change gets a new version. */
+	if (st == CAIRN_OK && q->ref.kind == CAIRN_KIND_EVALUATION) {
+		char today[16];
+		cairn_date_iso(cairn_wb_today(p->wb), today, sizeof today);
+		st = cairn_evaluation_settle(&q->rec, q->exists ? &q->base : NULL, p->who->name,
+					     today, NULL, err);
+	}
+	if (st == CAIRN_OK && q->ref.kind == CAIRN_KIND_TEMPLATE && q->exists)
+		cairn_template_settle(&q->base, &q->rec);
 	if (st == CAIRN_OK)
 		st = cairn_record_validate(q->ref.kind, q->ref.id, &q->rec, have_tpl ? &tpl : NULL,
 					   err);
@@ -657,7 +670,7 @@ static cairn_status save_once(cairn_wb *wb, const cairn_edit *edits, size_t n,
 			      const char *message, const cairn_identity *who,
 			      cairn_save_result *res, cairn_error *err)
 {
-	plan p = { wb, calloc(n ? n : 1, sizeof(planned)), 0 };
+	plan p = { wb, calloc(n ? n : 1, sizeof(planned)), 0, who };
 	cairn_pending pend = { 0 };
 	cairn_git_change *changes = NULL;
 	char *msg = NULL;

@@ -12,6 +12,7 @@
 #include "cairn/gitmerge.h"
 #include "cairn/i18n.h"
 #include "cairn/merge.h"
+#include "cairn/workflow.h"
 #include "wb_internal.h"
 
 #define CONFLICTS_FILE ".git/cairn-conflicts"
@@ -414,6 +415,11 @@ static cairn_status merge_one(cairn_wb *wb, const cairn_oid *base, const cairn_o
 			goto done;      /* ours chosen: nothing changes here */
 		}
 	}
+	/* The evaluation workflow (core/workflow.c): a validation holds only
+	 * for the answers it saw, also when the change arrives by sync. */
+	if (m.outcome == CAIRN_MERGED &&
+	    (st = cairn_wb_settle_merged(wb, path, ours, theirs, ro, rt, &m.merged, err)))
+		goto done;
 	p->merged++;
 	if (m.outcome == CAIRN_MERGED_DELETED) {
 		if (ro)

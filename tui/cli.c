@@ -52,6 +52,44 @@ static const struct verb verbs[] = {
 	  N_("the workbook in a few lines"),
 	  N_("Milestones with days left, evaluations by status, pilots, and anything that\n"
 	  "needs attention.\n") },
+	{ "submit", cmd_submit, true, "EVALUATION",
+	  N_("submit an evaluation for validation"),
+	  N_("Submits an evaluation (TOOL/PERSON) once every required question is answered.\n"
+	  "Only its evaluator or a leader submits, and only an assigned, draft or\n"
+	  "returned evaluation. You are the person whose email is [user] email.\n") },
+	{ "validate", cmd_validate, true, "EVALUATION [--comment TEXT]",
+	  N_("validate a submitted evaluation"),
+	  N_("Validates a submitted evaluation. Only its validator may (or, when none is\n"
+	  "set, a leader or a reviewer), never its evaluator. The validation holds for\n"
+	  "the answers it saw: when an answer changes after it, here or by sync, the\n"
+	  "evaluation goes back to submitted and its comments say which, by whom, when.\n") },
+	{ "return", cmd_return, true, "EVALUATION --comment TEXT",
+	  N_("return an evaluation to its evaluator with a comment"),
+	  N_("Returns a submitted (or validated) evaluation to its evaluator; the comment,\n"
+	  "which says what to change, is added to its comments. Who may: as validate.\n") },
+	{ "mark", cmd_mark, true, "EVALUATION good-practice|success-story [--off]",
+	  N_("mark a validated evaluation as a good practice or a success story"),
+	  N_("Leaders only. Marks a validated evaluation (fields good_practice and\n"
+	  "success_story); --off takes the mark away.\n") },
+	{ "distribute", cmd_distribute, true, "[--template ID] [--dry-run]",
+	  N_("give the tools nobody evaluates yet to the key persons"),
+	  N_("Adds one evaluation for each tool without one on the template (the only\n"
+	  "template, or --template ID): its evaluator is the key person with the least\n"
+	  "open work (assigned, draft, returned) who may evaluate it, its validator\n"
+	  "another such key person with the least to validate. A person may not evaluate\n"
+	  "a tool whose origin is their organisation, nor one whose `excluded` field\n"
+	  "names them. Existing evaluations are never touched; change the plan by hand\n"
+	  "with cairn add evaluation TOOL/PERSON, or r in the terminal interface.\n"
+	  "Leaders only; --dry-run shows the plan to anyone and saves nothing.\n") },
+	{ "template", cmd_template, true, "copy TEMPLATE NEWID [title=TITLE]",
+	  N_("copy a template under a new id"),
+	  N_("Makes template NEWID with the questions of TEMPLATE, at version 1. A change to\n"
+	  "a template's questions raises its version by itself; evaluations keep the\n"
+	  "version their answers were given on.\n") },
+	{ "progress", cmd_progress, true, "",
+	  N_("evaluations by status, per person and per tool"),
+	  N_("For each evaluator and each tool, how many evaluations are assigned, draft,\n"
+	  "submitted, returned and validated, most open work first.\n") },
 	{ "import", cmd_import, true, "json FILE|- | csv KIND FILE|- [--skip-bad]",
 	  N_("add or replace records from JSON or a spreadsheet, as one commit"),
 	  N_("json: reads exactly what `cairn ls --json` writes (an array of {kind, id,\n"
@@ -129,7 +167,7 @@ static const struct verb verbs[] = {
 	  "by default; --html writes one standalone page (styles inline, no scripts, no\n"
 	  "network) that prints well. Dates are ISO and none is today's: the same\n"
 	  "workbook always gives the same bytes.\n") },
-	{ "log", cmd_log, true, "[-n N] [--author EMAIL] [RECORD | KIND]",
+	{ "log", cmd_log, true, "[--oneline] [-n N] [--author EMAIL] [RECORD | KIND]",
 	  N_("the history: every commit, or a record's, field by field"),
 	  N_("Without RECORD, the workbook's timeline: each commit with its author, date,\n"
 	  "message and the kinds of record it touched (KIND alone: only those of that\n"
@@ -138,7 +176,8 @@ static const struct verb verbs[] = {
 	  "A change to an evaluation whose author (matched to persons by email) is\n"
 	  "neither its evaluator, its validator nor a leader is flagged with `!\n"
 	  "authorship`. Paged through $CAIRN_PAGER, [display] pager or $PAGER (less -R\n"
-	  "by default) on a terminal, coloured only there.\n") },
+	  "by default) on a terminal, coloured only there. --oneline: one line per\n"
+	  "commit (id, date, author, message).\n") },
 	{ "diff", cmd_diff, true, "[REV[..REV]] [RECORD]",
 	  N_("what changed between two versions, field by field"),
 	  N_("REV..REV compares two commits (git's names: ids, HEAD~2, origin/main); one\n"

@@ -115,6 +115,14 @@ int cmd_conflicts(cli *c, int argc, char **argv);
 int cmd_resolve(cli *c, int argc, char **argv);
 int cmd_merge_file(cli *c, int argc, char **argv);
 int cmd_import_csv(cli *c, int argc, char **argv);
+/* The evaluation workflow (tui/cmd_workflow.c). */
+int cmd_submit(cli *c, int argc, char **argv);
+int cmd_validate(cli *c, int argc, char **argv);
+int cmd_return(cli *c, int argc, char **argv);
+int cmd_mark(cli *c, int argc, char **argv);
+int cmd_distribute(cli *c, int argc, char **argv);
+int cmd_template(cli *c, int argc, char **argv);
+int cmd_progress(cli *c, int argc, char **argv);
 /* The path of this program, for git's merge driver (tui/cmd_sync.c). */
 void cli_register_merge_driver(cli *c);
 

@@ -143,6 +143,7 @@ typedef struct log_ctx {
 	out o;
 	const char *path;       /* the record's file, or NULL for the timeline */
 	bool audit;
+	bool oneline;           /* one line per commit, nothing else */
 	size_t flagged;
 } log_ctx;
 
@@ -198,6 +199,18 @@ static cairn_status on_commit(const cairn_history_row *r, void *ctx, cairn_error
 	cairn_status st = CAIRN_OK;
 
 	when_text(r->time, r->tz_minutes, when, sizeof when);
+	if (l->oneline) {
+		/* As git log --oneline, with the date and author. */
+		paint(&l->o, P_COMMIT);
+		printf("%.12s", r->id);
+		paint(&l->o, P_OFF);
+		printf(" %.16s ", when);
+		cli_put(l->o.c, stdout, r->author_name, false);
+		fputs("  ", stdout);
+		cli_put(l->o.c, stdout, r->summary, false);
+		fputc('\n', stdout);
+		return CAIRN_OK;
+	}
 	paint(&l->o, P_COMMIT);
 	printf("%.12s", r->id);
 	paint(&l->o, P_OFF);
@@ -250,10 +263,13 @@ int cmd_log(cli *c, int argc, char **argv)
 			author = argv[++i];
 		else if (!strcmp(argv[i], "-n") && i + 1 < argc)
 			limit = strtoul(argv[++i], NULL, 10);
+		else if (!strcmp(argv[i], "--oneline"))
+			l.oneline = true;
 		else if (argv[i][0] != '-' && !record)
 			record = argv[i];
 		else
-			return cli_fail(c, EXIT_USAGE, "cairn log [-n N] [--author EMAIL] [RECORD|KIND]");
+			return cli_fail(c, EXIT_USAGE, "cairn log [--oneline] [-n N] [--author EMAIL] "
+					"[RECORD|KIND]");
 	}
 	if (record && cairn_kind_by_name(record) == CAIRN_KIND_NONE) {
 		cairn_index_hit hit;

@@ -3,7 +3,8 @@
  * its type (a yes/no toggles, a choice is picked by number or name, long
  * text goes to $EDITOR), every change saved at once as a draft; S submits
  * (required answers checked, the cursor taken to the first missing one),
- * R returns with comments and V validates, each only for the right person.
+ * R returns with comments, V validates, P and T mark a good practice and a
+ * success story: the core's workflow decides who may.
  * Questions and choices are shown in the user's language when the template
  * has it (i18n_languages), and answers stored by choice key.
  * A milestone lists its tasks. */
@@ -14,6 +15,7 @@
 
 #include "cairn/buf.h"
 #include "cairn/derive.h"
+#include "cairn/workflow.h"
 #include "tui.h"
 
 typedef struct record_state {
@@ -98,9 +100,18 @@ static void form_lines(app *a, const cairn_record *rec, lines *out)
 		  tpl.title ? tpl.title : tpl.id, tpl.version, answered, tpl.nquestions, missing);
 	{
 		const char *v = cairn_record_get(rec, "template_version");
+		const char *c = cairn_record_get(rec, "comments"), *last;
+		const char *status = cairn_record_get(rec, "status");
 		if (v && atoi(v) != tpl.version)
-			lines_add(out, LS_ALERT, NULL, _("answered on version %s of the template; it is "
-				  "now at version %d"), v, tpl.version);
+			lines_add(out, LS_ALERT, NULL, _("answered on version %s; the template is now "
+				  "version %d"), v, tpl.version);
+		/* Why a validation was undone: the last line of the comments, while
+		 * the evaluation waits for the validator again. */
+		last = c ? strrchr(c, '\n') : NULL;
+		last = last ? last + 1 : c;
+		if (last && status && !strcmp(status, "submitted") &&
+		    !strncmp(last, "answers changed after validation", 32))
+			lines_add(out, LS_ALERT, NULL, _("back to submitted: %s"), last);
 	}
 	for (size_t i = 0; i < tpl.nquestions; i++) {
 		const cairn_question *q = &tpl.questions[i];
@@ -176,6 +187,9 @@ static void record_build(app *a, void *state, lines *out)
 		const cairn_field_def *f = &def->fields[i];
 		const char *v = cairn_record_get(&rec, f->name);
 		char shown[256], date[32], label[128];
+		/* The workflow's own bookkeeping, not for people (see the form). */
+		if (!strcmp(f->name, "validated_answers"))
+			continue;
 		if (f->type == CAIRN_F_DATE && v) {
 			cli_date(a->c, v, date, sizeof date);
 			v = date;
@@ -358,93 +372,75 @@ static void edit(app *a, record_state *s, const char *key, bool in_editor)
 	cairn_record_done(&rec);
 }
 
-/* The workflow: who may do what, and when. */
+/* The workflow: the rules are the core's (include/cairn/workflow.h), the
+ * same as the command line's; here only the cursor and the prompt. */
 static void workflow(app *a, record_state *s, tui_action act)
 {
-	cairn_record rec;
-	cairn_ref ref;
-	const char *status, *evaluator_id, *validator;
-	const char *keys[2], *values[2];
-	char *comments = NULL;
+	cairn_save_result res;
+	cairn_error err;
+	cairn_status st;
+	char first[CAIRN_KEY_MAX + 1] = "", *comment = NULL;
 
-	if (!load(a, s->ref, &ref, &rec))
-		return;
-	if (ref.kind != CAIRN_KIND_EVALUATION) {
-		app_message(a, true, "%s", _("only an evaluation is submitted, returned or validated"));
-		goto done;
+	memset(&res, 0, sizeof res);
+	switch (act) {
+	case ACT_SUBMIT:
+		st = cairn_wb_submit(a->wb, s->ref, first, sizeof first, &res, &err);
+		break;
+	case ACT_VALIDATE:
+		st = cairn_wb_validate(a->wb, s->ref, NULL, &res, &err);
+		break;
+	case ACT_RETURN:
+		/* Ask for the comment only when it would be taken. */
+		if ((st = cairn_wb_may_return(a->wb, s->ref, &err)) != CAIRN_OK)
+			break;
+		comment = app_prompt(a, _("what to change (a comment for the evaluator):"), NULL);
+		if (!comment)
+			return;
+		st = cairn_wb_return(a->wb, s->ref, comment, &res, &err);
+		free(comment);
+		break;
+	default: {
+		cairn_mark what = act == ACT_GOOD_PRACTICE ? CAIRN_MARK_GOOD_PRACTICE
+							   : CAIRN_MARK_SUCCESS_STORY;
+		cairn_record rec;
+		cairn_ref ref;
+		const char *v;
+		bool on;
+		if (!load(a, s->ref, &ref, &rec))
+			return;
+		v = cairn_record_get(&rec, what == CAIRN_MARK_GOOD_PRACTICE ? "good_practice"
+									      : "success_story");
+		on = !v || strcmp(v, "yes");
+		cairn_record_done(&rec);
+		st = cairn_wb_mark(a->wb, s->ref, what, on, &res, &err);
+		break;
 	}
-	if (!a->me[0]) {
-		app_message(a, true, "%s", _("cairn does not know which person you are: set [user] "
-					     "email in your config to your email in the persons list"));
-		goto done;
 	}
-	status = cairn_record_get(&rec, "status");
-	validator = cairn_record_get(&rec, "validator");
-	evaluator_id = strchr(ref.id, '/') ? strchr(ref.id, '/') + 1 : ref.id;
-	status = status ? status : "";
-	if (act == ACT_SUBMIT) {
-		cairn_template tpl;
-		size_t answered = 0, missing = 0;
-		const char *first = NULL;
-		if (strcmp(a->me, evaluator_id)) {
-			app_message(a, true, _("only its evaluator, %s, submits this evaluation"), evaluator_id);
-			goto done;
+	if (st != CAIRN_OK) {
+		/* The record is on the screen: its name need not lead the message. */
+		const char *msg = err.msg;
+		size_t n = strlen(s->ref);
+		if (!strncmp(msg, s->ref, n) && !strncmp(msg + n, ": ", 2))
+			msg += n + 2;
+		if (first[0]) {
+			/* "N required answers are missing": the cursor shows which. */
+			char key[CAIRN_KEY_MAX + 8];
+			snprintf(key, sizeof key, "answer.%s", first);
+			lines_select(&a->stack[a->depth - 1].lines, key);
+			size_t len = strcspn(msg, "(");
+			while (len && msg[len - 1] == ' ')
+				len--;
+			app_message(a, true, _("%.*s; the cursor is on the first"), (int)len, msg);
+		} else {
+			app_message(a, true, "%s", msg);
 		}
-		if (strcmp(status, "draft") && strcmp(status, "returned") && strcmp(status, "assigned")) {
-			app_message(a, true, _("this evaluation is %s: only a draft or a returned one is "
-				    "submitted"), status);
-			goto done;
-		}
-		if (load_template(a, &rec, &tpl)) {
-			cairn_evaluation_progress(&rec, &tpl, &answered, &missing, &first);
-			if (missing) {
-				char key[CAIRN_KEY_MAX + 8];
-				snprintf(key, sizeof key, "answer.%s", first);
-				lines_select(&a->stack[a->depth - 1].lines, key);
-				app_message(a, true, P_("%zu required answer is missing; the cursor is on it",
-							"%zu required answers are missing; the cursor is on "
-							"the first", missing), missing);
-				cairn_template_done(&tpl);
-				goto done;
-			}
-			cairn_template_done(&tpl);
-		}
-		keys[0] = "status";
-		values[0] = "submitted";
-		save_fields(a, &ref, keys, values, 1);
-		goto done;
+	} else {
+		app_message(a, false, _("saved %.12s  %.*s"), res.commit.hex,
+			    (int)strcspn(res.message ? res.message : "", "\n"),
+			    res.message ? res.message : "");
 	}
-	if (!validator || strcmp(a->me, validator)) {
-		app_message(a, true, _("only its validator (%s) returns or validates this evaluation"),
-			    validator ? validator : _("none is set yet"));
-		goto done;
-	}
-	if (!strcmp(validator, evaluator_id)) {
-		app_message(a, true, "%s", _("the validator may not be the evaluator: set another validator"));
-		goto done;
-	}
-	if (strcmp(status, "submitted")) {
-		app_message(a, true, act == ACT_VALIDATE
-			    ? _("this evaluation is %s: only a submitted one is validated")
-			    : _("this evaluation is %s: only a submitted one is returned"), status);
-		goto done;
-	}
-	keys[0] = "status";
-	if (act == ACT_VALIDATE) {
-		values[0] = "validated";
-		save_fields(a, &ref, keys, values, 1);
-		goto done;
-	}
-	comments = app_prompt(a, _("comments for the evaluator:"), cairn_record_get(&rec, "comments"));
-	if (!comments)
-		goto done;
-	values[0] = "returned";
-	keys[1] = "comments";
-	values[1] = comments;
-	save_fields(a, &ref, keys, values, 2);
-done:
-	free(comments);
-	cairn_record_done(&rec);
+	cairn_save_result_done(&res);
+	app_rebuild(a);
 }
 
 /* Give an evaluation that nobody has started to another evaluator: the
@@ -536,6 +532,8 @@ static bool record_act(app *a, void *state, tui_action act)
 	case ACT_SUBMIT:
 	case ACT_RETURN:
 	case ACT_VALIDATE:
+	case ACT_GOOD_PRACTICE:
+	case ACT_SUCCESS_STORY:
 		workflow(a, s, act);
 		return true;
 	case ACT_REASSIGN:

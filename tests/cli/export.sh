@@ -28,7 +28,7 @@ is "$(echo "$check" | sed -n 2p)" "'Evaluate, compare \"tools\"\\r\\nsecond line
 	"quotes, commas and line breaks survive"
 is "$(echo "$check" | sed -n 3p)" "2016-04-15" "dates in their stored (ISO) form"
 run "$CAIRN" -C "$wb" export csv evaluation
-like "$(echo "$out" | head -1)" "^id,template,template_version,validator,status,comments,good_practice,success_story,answer\." \
+like "$(echo "$out" | head -1)" "^id,template,template_version,validator,status,comments,good_practice,success_story,validated_answers,answer\." \
 	"an evaluation's columns: its fields, then every answer"
 run "$CAIRN" -C "$wb" export csv nonsense
 is "$rc" 2 "an unknown kind is a usage error"

@@ -104,7 +104,7 @@ keys / d e s i g n Enter Enter
 shows "evaluation/design-game/industry-1" "the evaluation opens as a form"
 shows "0 of 16 answered, 9 required" "the form counts what is missing"
 keys S
-shows "9 required answers are missing; the cursor is on the first" "submit checks required answers"
+shows "9 required answers are missing" "submit checks required answers"
 shows "^> +\*1 +Who is leading" "and puts the cursor on the first missing one"
 keys e "The city" Enter
 shows "1 of 16 answered" "an answer is saved at once"
@@ -115,7 +115,7 @@ keys j e '1,3' Enter
 like "$("$CAIRN" -C "$wb" show evaluation/design-game/industry-1 --json)" '"answer.engagement": "[^"]+\\n' \
 	"a multiple choice is stored one choice per line"
 keys V
-shows "only its validator \(city-1\) returns or validates" "only the validator may validate"
+shows "only its validator \(city-1\) may validate" "only the validator may validate"
 keys q q
 
 # ---- terminals: small, resized, monochrome ----

@@ -68,10 +68,10 @@ static const struct {
 	  "title description deadline result owner status done note" },
 	{ CAIRN_KIND_TASK, "task", "tasks", "title milestone assignee due status notes" },
 	{ CAIRN_KIND_PERSON, "person", "persons", "name email organisation category role" },
-	{ CAIRN_KIND_TOOL, "tool", "tools", "name url origin kind description example" },
+	{ CAIRN_KIND_TOOL, "tool", "tools", "name url origin kind description example excluded" },
 	{ CAIRN_KIND_TEMPLATE, "template", "templates", "title version description questions" },
 	{ CAIRN_KIND_EVALUATION, "evaluation", "evaluations",
-	  "template template_version validator status comments good_practice success_story" },
+	  "template template_version validator status comments good_practice success_story validated_answers" },
 	{ CAIRN_KIND_PILOT, "pilot", "pilots",
 	  "city country network contact topic status start end participants women men other "
 	  "migrants peripheries aged65 results" },

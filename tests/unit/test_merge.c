@@ -122,8 +122,9 @@ static void answers(void)
 {
 	char *choices[] = { "As user", "As participant", "As co-creator" };
 	cairn_question qs[2] = {
-		{ "engagement", "Engagement?", NULL, CAIRN_Q_MULTIPLE, choices, 3, true, false, false, 0, 0 },
-		{ "methods", "Methods?", NULL, CAIRN_Q_LONGTEXT, NULL, 0, false, false, false, 0, 0 },
+		{ .key = "engagement", .prompt = "Engagement?", .type = CAIRN_Q_MULTIPLE,
+		  .choices = choices, .nchoices = 3, .required = true },
+		{ .key = "methods", .prompt = "Methods?", .type = CAIRN_Q_LONGTEXT },
 	};
 	cairn_template tpl = { "m4", "M4", 1, qs, 2 };
 	cairn_record b = rec("template", "m4", "status", "draft", "answer.engagement", "As user\nAs participant", NULL);
