@@ -76,7 +76,7 @@ like "$err" "question 'nope' is not listed" "saying which"
 
 # History, sync, conflicts and the report, in French.
 run env LANGUAGE=fr "$CAIRN" help log
-like "$out" "^usage : cairn \[-C DOSSIER\] log \[-n N\]" "cairn help log: usage kept as typed"
+like "$out" "^usage : cairn \[-C DOSSIER\] log \[--oneline\] \[-n N\]" "cairn help log: usage kept as typed"
 like "$out" "^l'historique : tous les commits" "its summary in French"
 like "$out" "« ! auteur »" "and its help"
 run env LANGUAGE=fr "$CAIRN" --help
