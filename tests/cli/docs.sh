@@ -55,4 +55,12 @@ demo="$TMP/completion-demo"
 "$CAIRN" demo "$demo" >/dev/null
 is "$(complete_words cairn -C "$demo" show milestone/M | sort | tr '\n' ' ')" \
 	"milestone/M1 milestone/M2 milestone/M3 milestone/M4 milestone/M5 " "completion: record names, from the workbook"
+is "$(complete_words cairn -C "$demo" blame milestone/M5)" "milestone/M5" "completion: blame takes a record"
+is "$(complete_words cairn log --on)" "--oneline" "completion: log's options"
+# Every verb cairn knows is completed.
+missing=""
+for verb in $("$CAIRN" --help | sed -n 's/^  \([a-z-]*\) .*/\1/p'); do
+	complete_words cairn "$verb" | grep -qx "$verb" || missing="$missing $verb"
+done
+is "$missing" "" "completion knows every verb of cairn --help"
 done_testing
