@@ -112,7 +112,7 @@ cairn_status cairn_wb_history_catch_up(cairn_wb *wb, cairn_error *err)
 		return CAIRN_OK;
 	if ((st = wb_lock(wb, err)))
 		return st;
-	snprintf(held.hex, sizeof held.hex, "%s", value);
+	snprintf(held.hex, sizeof held.hex, "%.40s", value);
 	/* Only what is new since the history held; all of it again when the
 	 * branch was moved elsewhere (a reset, a rewritten history). */
 	if (held.hex[0] && head.hex[0] &&
