@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "cairn/date.h"
 #include "cairn/gitlog.h"
 #include "cairn/record.h"
 
@@ -234,18 +234,12 @@ void cairn_blame_done(cairn_blame *q, size_t n)
 
 void cairn_blame_who_when(const cairn_blame *b, char *out, size_t n)
 {
-	time_t t;
-	struct tm tm;
-	char date[32] = "";
-	int off = b->tz_minutes, a = off < 0 ? -off : off;
+	char when[48];
 
 	if (!b->commit.hex[0]) {
 		snprintf(out, n, "%s", "");
 		return;
 	}
-	t = (time_t)(b->when + (long long)off * 60);
-	if (gmtime_r(&t, &tm))
-		strftime(date, sizeof date, "%Y-%m-%d %H:%M", &tm);
-	snprintf(out, n, "%s <%s>, %s %c%02d%02d", b->name ? b->name : "",
-		 b->email ? b->email : "", date, off < 0 ? '-' : '+', a / 60, a % 60);
+	cairn_time_text(b->when, b->tz_minutes, when, sizeof when);
+	snprintf(out, n, "%s <%s>, %s", b->name ? b->name : "", b->email ? b->email : "", when);
 }

@@ -266,3 +266,15 @@ cairn_status cairn_date_today(cairn_date *out, cairn_error *err)
 	*out = (cairn_date){ tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday };
 	return CAIRN_OK;
 }
+
+void cairn_time_text(long long when, int tz_minutes, char *buf, size_t n)
+{
+	time_t t = (time_t)(when + (long long)tz_minutes * 60);
+	int a = tz_minutes < 0 ? -tz_minutes : tz_minutes;
+	struct tm tm;
+	char date[32] = "";
+
+	if (gmtime_r(&t, &tm))
+		strftime(date, sizeof date, "%Y-%m-%d %H:%M", &tm);
+	snprintf(buf, n, "%s %c%02d%02d", date, tz_minutes < 0 ? '-' : '+', a / 60, a % 60);
+}

@@ -178,8 +178,25 @@ cairn_status cairn_wb_history(cairn_wb *wb, const char *record, const char *auth
 cairn_status cairn_wb_history_files(cairn_wb *wb, const char *commit, cairn_history_fn fn,
 				    void *ctx, cairn_error *err)
 {
-	cairn_status st = cairn_wb_history_catch_up(wb, err);
-	return st ? st : cairn_index_history_files(wb->idx, commit, fn, ctx, err);
+	/* No catching up here: it is called once per commit of a history
+	 * just read, which caught up. */
+	return cairn_index_history_files(wb->idx, commit, fn, ctx, err);
+}
+
+void cairn_wb_field_label(cairn_wb *wb, const cairn_record *rec, const char *key, char *buf,
+			  size_t n)
+{
+	const char *tid = rec ? cairn_record_get(rec, "template") : NULL;
+	cairn_template tpl;
+	cairn_error err;
+	const cairn_question *q;
+
+	snprintf(buf, n, "%s", key);
+	if (!tid || strncmp(key, "answer.", 7) || cairn_wb_template(wb, tid, &tpl, &err) != CAIRN_OK)
+		return;
+	if ((q = cairn_template_question(&tpl, key + 7)) && q->prompt)
+		snprintf(buf, n, "%s (%s)", key, q->prompt);
+	cairn_template_done(&tpl);
 }
 
 cairn_status cairn_wb_revision(cairn_wb *wb, const char *rev, cairn_oid *out, cairn_error *err)

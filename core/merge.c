@@ -442,37 +442,39 @@ void cairn_describe_value(cairn_buf *b, const char *v)
 	}
 }
 
+typedef struct describe {
+	cairn_buf *b;
+	size_t start;
+} describe;
+
+static void describe_one(const char *k, const char *old, const char *v, void *ctx)
+{
+	describe *d = ctx;
+	cairn_buf *b = d->b;
+
+	if (b->len > d->start)
+		cairn_buf_adds(b, ", ");
+	if (!v) {
+		cairn_buf_printf(b, "%s cleared", k);
+		return;
+	}
+	cairn_buf_adds(b, k);
+	if (strchr(v, '\n') || (old && strchr(old, '\n'))) {
+		cairn_buf_adds(b, old ? " changed" : " written");
+	} else if (old) {
+		cairn_buf_addc(b, ' ');
+		cairn_describe_value(b, old);
+		cairn_buf_adds(b, " -> ");
+		cairn_describe_value(b, v);
+	} else {
+		cairn_buf_adds(b, " ");
+		cairn_describe_value(b, v);
+	}
+}
+
 void cairn_record_describe_changes(const cairn_record *before, const cairn_record *after,
 				   cairn_buf *b)
 {
-	size_t start = b->len;
-
-	for (size_t i = 0; i < after->nfields; i++) {
-		const char *k = after->fields[i].key, *v = after->fields[i].value;
-		const char *old = cairn_record_get(before, k);
-		if (old && !strcmp(old, v))
-			continue;
-		if (b->len > start)
-			cairn_buf_adds(b, ", ");
-		cairn_buf_adds(b, k);
-		if (strchr(v, '\n') || (old && strchr(old, '\n'))) {
-			cairn_buf_adds(b, old ? " changed" : " written");
-		} else if (old) {
-			cairn_buf_addc(b, ' ');
-			cairn_describe_value(b, old);
-			cairn_buf_adds(b, " -> ");
-			cairn_describe_value(b, v);
-		} else {
-			cairn_buf_adds(b, " ");
-			cairn_describe_value(b, v);
-		}
-	}
-	for (size_t i = 0; i < before->nfields; i++) {
-		const char *k = before->fields[i].key;
-		if (cairn_record_get(after, k))
-			continue;
-		if (b->len > start)
-			cairn_buf_adds(b, ", ");
-		cairn_buf_printf(b, "%s cleared", k);
-	}
+	describe d = { b, b->len };
+	cairn_record_each_change(before, after, describe_one, &d);
 }

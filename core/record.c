@@ -185,6 +185,20 @@ cairn_status cairn_record_copy(cairn_record *dst, const cairn_record *src, cairn
 	return CAIRN_OK;
 }
 
+void cairn_record_each_change(const cairn_record *before, const cairn_record *after,
+			      cairn_change_fn fn, void *ctx)
+{
+	for (size_t i = 0; after && i < after->nfields; i++) {
+		const char *k = after->fields[i].key, *v = after->fields[i].value;
+		const char *old = before ? cairn_record_get(before, k) : NULL;
+		if (!old || strcmp(old, v))
+			fn(k, old, v, ctx);
+	}
+	for (size_t i = 0; before && i < before->nfields; i++)
+		if (!after || !cairn_record_get(after, before->fields[i].key))
+			fn(before->fields[i].key, before->fields[i].value, NULL, ctx);
+}
+
 bool cairn_record_equal(const cairn_record *a, const cairn_record *b)
 {
 	if (a->nfields != b->nfields)

@@ -848,21 +848,15 @@ cairn_status cairn_wb_resolve_conflict(cairn_wb *wb, const char *record, const c
 				       const char *choice, const char *value, size_t *left,
 				       cairn_error *err)
 {
-	cairn_index_hit hit;
-	cairn_ref ref;
 	cairn_record r;
 	char path[CAIRN_PATH_MAX];
 	cairn_status st;
 	bool found = false;
 	char *typed = NULL;
 
-	/* The record may be absent on our side (deleted): name it by path. */
-	if (cairn_wb_resolve(wb, record, &hit, err) == CAIRN_OK)
-		snprintf(path, sizeof path, "%s", hit.path);
-	else if (cairn_ref_parse(record, &ref, err) == CAIRN_OK)
-		cairn_ref_path(&ref, path, sizeof path);
-	else
-		return err->code;
+	/* The record may be absent on our side (deleted): named by path. */
+	if ((st = cairn_wb_record_path(wb, record, path, sizeof path, err)))
+		return st;
 	if ((st = wb_lock(wb, err)))
 		return st;
 	if ((st = load_conflicts(wb, &r, err)))

@@ -479,6 +479,23 @@ cairn_date cairn_wb_today(const cairn_wb *wb)
 	return today;
 }
 
+cairn_status cairn_wb_record_path(cairn_wb *wb, const char *name, char *path, size_t n,
+				  cairn_error *err)
+{
+	cairn_index_hit hit;
+	cairn_ref ref;
+	cairn_status st;
+
+	if (cairn_wb_resolve(wb, name, &hit, err) == CAIRN_OK) {
+		snprintf(path, n, "%s", hit.path);
+		return CAIRN_OK;
+	}
+	if ((st = cairn_ref_parse(name, &ref, err)))
+		return st;
+	cairn_ref_path(&ref, path, n);
+	return CAIRN_OK;
+}
+
 const char *cairn_wb_date_format(const cairn_wb *wb)
 {
 	if (wb->cfg && wb->cfg->date_format)

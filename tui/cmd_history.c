@@ -4,9 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cairn/blame.h"
+#include "cairn/date.h"
 #include "cairn/history.h"
 #include "cairn/kinds.h"
 #include "cairn/layout.h"
@@ -35,84 +35,54 @@ static bool wants_color(const cli *c)
 	return c->out_tty && !(no && *no);
 }
 
-/* "2016-03-20 10:00 +0100" in the commit's own zone, as git log shows it. */
-static void when_text(long long when, int tz, char *buf, size_t n)
-{
-	time_t t = (time_t)(when + (long long)tz * 60);
-	struct tm tm;
-	int a = tz < 0 ? -tz : tz;
-	char date[32] = "";
-
-	if (gmtime_r(&t, &tm))
-		strftime(date, sizeof date, "%Y-%m-%d %H:%M", &tm);
-	snprintf(buf, n, "%s %c%02d%02d", date, tz < 0 ? '-' : '+', a / 60, a % 60);
-}
-
 /* ---- one record's change, field by field ---- */
-
-/* "answer.impact (How strong is the impact?)" for an evaluation's answer. */
-static void field_label(cli *c, const cairn_record *rec, const char *key, char *buf, size_t n)
-{
-	const char *tid = rec ? cairn_record_get(rec, "template") : NULL;
-	cairn_template tpl;
-	cairn_error err;
-	const cairn_question *q;
-
-	snprintf(buf, n, "%s", key);
-	if (!tid || strncmp(key, "answer.", 7) || cairn_wb_template(c->wb, tid, &tpl, &err))
-		return;
-	if ((q = cairn_template_question(&tpl, key + 7)) && q->prompt)
-		snprintf(buf, n, "%s (%s)", key, q->prompt);
-	cairn_template_done(&tpl);
-}
-
-typedef struct line_ctx {
-	out *o;
-	int context;            /* unchanged lines shown around changes: all */
-} line_ctx;
 
 static void print_line(cairn_diff_op op, const char *line, size_t len, void *ctx)
 {
-	line_ctx *l = ctx;
+	out *o = ctx;
 	char *copy = strndup(line, len);
 
-	paint(l->o, op == CAIRN_DIFF_DEL ? P_DEL : op == CAIRN_DIFF_ADD ? P_ADD : P_OFF);
+	paint(o, op == CAIRN_DIFF_DEL ? P_DEL : op == CAIRN_DIFF_ADD ? P_ADD : P_OFF);
 	fputs(op == CAIRN_DIFF_DEL ? "    - " : op == CAIRN_DIFF_ADD ? "    + " : "      ", stdout);
-	cli_put(l->o->c, stdout, copy ? copy : "", false);
-	paint(l->o, P_OFF);
+	cli_put(o->c, stdout, copy ? copy : "", false);
+	paint(o, P_OFF);
 	fputc('\n', stdout);
 	free(copy);
 }
 
-static void show_field(out *o, const cairn_record *label_from, const char *key, const char *a,
-		       const char *b)
+typedef struct field_ctx {
+	out *o;
+	const cairn_record *label_from;
+} field_ctx;
+
+static void show_field(const char *key, const char *a, const char *b, void *ctx)
 {
+	field_ctx *f = ctx;
+	out *o = f->o;
 	char label[400];
 	cairn_error err;
-	line_ctx l = { o, -1 };
 
-	field_label(o->c, label_from, key, label, sizeof label);
+	cairn_wb_field_label(o->c->wb, f->label_from, key, label, sizeof label);
 	fputs("  ", stdout);
 	cli_put(o->c, stdout, label, false);
 	fputc('\n', stdout);
 	if ((a && strchr(a, '\n')) || (b && strchr(b, '\n'))) {
 		/* Long text: its lines, changed ones marked. */
-		if (cairn_text_diff(a ? a : "", b ? b : "", print_line, &l, &err) != CAIRN_OK)
+		if (cairn_text_diff(a ? a : "", b ? b : "", print_line, o, &err) != CAIRN_OK)
 			cli_error(o->c, &err);
 		return;
 	}
 	if (a)
-		print_line(CAIRN_DIFF_DEL, a, strlen(a), &l);
+		print_line(CAIRN_DIFF_DEL, a, strlen(a), o);
 	if (b)
-		print_line(CAIRN_DIFF_ADD, b, strlen(b), &l);
+		print_line(CAIRN_DIFF_ADD, b, strlen(b), o);
 }
 
-/* Every key either side holds, in the after side's order then the rest. */
 static cairn_status show_record(const char *path, const char *name, const cairn_record *before,
 				const cairn_record *after, void *ctx, cairn_error *err)
 {
 	out *o = ctx;
-	const cairn_record *sides[2] = { after, before };
+	field_ctx f = { o, after ? after : before };
 
 	(void)path;
 	(void)err;
@@ -120,19 +90,7 @@ static cairn_status show_record(const char *path, const char *name, const cairn_
 	cli_put(o->c, stdout, name, false);
 	paint(o, P_OFF);
 	fputs(!before ? _("  (added)\n") : !after ? _("  (removed)\n") : "\n", stdout);
-	for (int s = 0; s < 2; s++) {
-		const cairn_record *r = sides[s];
-		for (size_t i = 0; r && i < r->nfields; i++) {
-			const char *key = r->fields[i].key;
-			const char *a = before ? cairn_record_get(before, key) : NULL;
-			const char *b = after ? cairn_record_get(after, key) : NULL;
-			if (s == 1 && after && cairn_record_get(after, key))
-				continue;       /* shown from the after side */
-			if ((a && b && !strcmp(a, b)) || (!a && !b))
-				continue;
-			show_field(o, after ? after : before, key, a, b);
-		}
-	}
+	cairn_record_each_change(before, after, show_field, &f);
 	o->shown++;
 	return CAIRN_OK;
 }
@@ -142,9 +100,7 @@ static cairn_status show_record(const char *path, const char *name, const cairn_
 typedef struct log_ctx {
 	out o;
 	const char *path;       /* the record's file, or NULL for the timeline */
-	bool audit;
 	bool oneline;           /* one line per commit, nothing else */
-	size_t flagged;
 } log_ctx;
 
 static cairn_status audit_line(log_ctx *l, const char *path, const char *email)
@@ -156,7 +112,6 @@ static cairn_status audit_line(log_ctx *l, const char *path, const char *email)
 
 	if (st != CAIRN_OK || !flagged)
 		return st;
-	l->flagged++;
 	paint(&l->o, P_FLAG);
 	fputs(_("    ! authorship: "), stdout);
 	cli_put(l->o.c, stdout, why, false);
@@ -186,7 +141,7 @@ static cairn_status on_file(const cairn_history_row *r, void *ctx, cairn_error *
 			strcat(f->kinds, f->kinds[0] ? "," : "");
 			strcat(f->kinds, kind);
 		}
-		if (f->l->audit && ref.kind == CAIRN_KIND_EVALUATION)
+		if (ref.kind == CAIRN_KIND_EVALUATION)
 			return audit_line(f->l, r->path, f->email);
 	}
 	return CAIRN_OK;
@@ -198,7 +153,7 @@ static cairn_status on_commit(const cairn_history_row *r, void *ctx, cairn_error
 	char when[64];
 	cairn_status st = CAIRN_OK;
 
-	when_text(r->time, r->tz_minutes, when, sizeof when);
+	cairn_time_text(r->time, r->tz_minutes, when, sizeof when);
 	if (l->oneline) {
 		/* As git log --oneline, with the date and author. */
 		paint(&l->o, P_COMMIT);
@@ -238,7 +193,7 @@ static cairn_status on_commit(const cairn_history_row *r, void *ctx, cairn_error
 		cairn_oid id, parent = { "" };
 		snprintf(id.hex, sizeof id.hex, "%s", r->id);
 		snprintf(parent.hex, sizeof parent.hex, "%.40s", r->parents);
-		if (l->audit && (st = audit_line(l, l->path, r->author_email)))
+		if ((st = audit_line(l, l->path, r->author_email)))
 			return st;
 		st = cairn_wb_diff(l->o.c->wb, &parent, &id, l->path, show_record, &l->o, err);
 	}
@@ -257,7 +212,6 @@ int cmd_log(cli *c, int argc, char **argv)
 	bool paged;
 
 	memset(&l, 0, sizeof l);
-	l.audit = true;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--author") && i + 1 < argc)
 			author = argv[++i];
@@ -272,14 +226,7 @@ int cmd_log(cli *c, int argc, char **argv)
 					"[RECORD|KIND]");
 	}
 	if (record && cairn_kind_by_name(record) == CAIRN_KIND_NONE) {
-		cairn_index_hit hit;
-		cairn_ref ref;
-		/* A record that is gone still has a history: name it by path. */
-		if (cairn_wb_resolve(c->wb, record, &hit, &err) == CAIRN_OK)
-			snprintf(path, sizeof path, "%s", hit.path);
-		else if (cairn_ref_parse(record, &ref, &err) == CAIRN_OK)
-			cairn_ref_path(&ref, path, sizeof path);
-		else
+		if (cairn_wb_record_path(c->wb, record, path, sizeof path, &err) != CAIRN_OK)
 			return cli_error(c, &err);
 		l.path = path;
 	}
@@ -320,13 +267,7 @@ int cmd_diff(cli *c, int argc, char **argv)
 			return cli_fail(c, EXIT_USAGE, "cairn diff [REV[..REV]] [RECORD]");
 	}
 	if (record) {
-		cairn_index_hit hit;
-		cairn_ref ref;
-		if (cairn_wb_resolve(c->wb, record, &hit, &err) == CAIRN_OK)
-			snprintf(path, sizeof path, "%s", hit.path);
-		else if (cairn_ref_parse(record, &ref, &err) == CAIRN_OK)
-			cairn_ref_path(&ref, path, sizeof path);
-		else
+		if (cairn_wb_record_path(c->wb, record, path, sizeof path, &err) != CAIRN_OK)
 			return cli_error(c, &err);
 		only = path;
 	}
@@ -388,7 +329,7 @@ int cmd_blame(cli *c, int argc, char **argv)
 		const char *v = rec.fields[i].value;
 		size_t n = strcspn(v, "\n");
 		char *first = strndup(v, n);
-		field_label(c, &rec, q[i].field, label, sizeof label);
+		cairn_wb_field_label(c->wb, &rec, q[i].field, label, sizeof label);
 		cli_cell(c, stdout, label, 28);
 		fputs(" ", stdout);
 		cli_cell(c, stdout, first ? first : "", v[n] ? 24 : 28);
@@ -396,7 +337,7 @@ int cmd_blame(cli *c, int argc, char **argv)
 			fputs(" [..]", stdout);
 		free(first);
 		if (q[i].commit.hex[0]) {
-			when_text(q[i].when, q[i].tz_minutes, when, sizeof when);
+			cairn_time_text(q[i].when, q[i].tz_minutes, when, sizeof when);
 			fputs("  ", stdout);
 			paint(&o, P_COMMIT);
 			printf("%.12s", q[i].commit.hex);

@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "cairn/date.h"
 #include "cairn/history.h"
 #include "cairn/kinds.h"
 #include "cairn/layout.h"
@@ -14,16 +14,6 @@
 #include "tui.h"
 
 #define TIMELINE_MAX 1000
-
-static void when_text(long long when, int tz, char *buf, size_t n)
-{
-	time_t t = (time_t)(when + (long long)tz * 60);
-	struct tm tm;
-
-	buf[0] = '\0';
-	if (gmtime_r(&t, &tm))
-		strftime(buf, n, "%Y-%m-%d %H:%M", &tm);
-}
 
 /* ---- a commit's changes ---- */
 
@@ -45,45 +35,36 @@ static void add_line(cairn_diff_op op, const char *text, size_t len, void *ctx)
 		  (int)len, text);
 }
 
-static void field_change(app *a, lines *out, const cairn_record *label_from, const char *key,
-			 const char *before, const char *after)
-{
-	const char *tid = label_from ? cairn_record_get(label_from, "template") : NULL;
-	cairn_template tpl;
-	cairn_error err;
-	const cairn_question *q = NULL;
+typedef struct field_ctx {
+	app *a;
+	lines *out;
+	const cairn_record *label_from;
+} field_ctx;
 
-	if (tid && !strncmp(key, "answer.", 7) && cairn_wb_template(a->wb, tid, &tpl, &err) == CAIRN_OK) {
-		q = cairn_template_question(&tpl, key + 7);
-		lines_add(out, LS_SECTION, NULL, "    %s%s%s%s", key, q && q->prompt ? " (" : "",
-			  q && q->prompt ? q->prompt : "", q && q->prompt ? ")" : "");
-		cairn_template_done(&tpl);
-	} else {
-		lines_add(out, LS_SECTION, NULL, "    %s", key);
-	}
-	if (cairn_text_diff(before ? before : "", after ? after : "", add_line, out, &err) != CAIRN_OK)
-		lines_add(out, LS_ALERT, NULL, "    %s", err.msg);
+static void field_change(const char *key, const char *before, const char *after, void *ctx)
+{
+	field_ctx *f = ctx;
+	char label[400];
+	cairn_error err;
+
+	cairn_wb_field_label(f->a->wb, f->label_from, key, label, sizeof label);
+	lines_add(f->out, LS_SECTION, NULL, "    %s", label);
+	if (cairn_text_diff(before ? before : "", after ? after : "", add_line, f->out,
+			    &err) != CAIRN_OK)
+		lines_add(f->out, LS_ALERT, NULL, "    %s", err.msg);
 }
 
 static cairn_status diff_record(const char *path, const char *name, const cairn_record *before,
 				const cairn_record *after, void *ctx, cairn_error *err)
 {
 	diff_lines *d = ctx;
-	const cairn_record *sides[2] = { after, before };
+	field_ctx f = { d->a, d->out, after ? after : before };
 
 	(void)path;
 	(void)err;
 	lines_add(d->out, LS_HEAD, name, "  %s%s", name,
 		  !before ? _("  (added)") : !after ? _("  (removed)") : "");
-	for (int s = 0; s < 2; s++)
-		for (size_t i = 0; sides[s] && i < sides[s]->nfields; i++) {
-			const char *key = sides[s]->fields[i].key;
-			const char *x = before ? cairn_record_get(before, key) : NULL;
-			const char *y = after ? cairn_record_get(after, key) : NULL;
-			if ((s == 1 && y) || (x && y && !strcmp(x, y)) || (!x && !y))
-				continue;
-			field_change(d->a, d->out, after ? after : before, key, x, y);
-		}
+	cairn_record_each_change(before, after, field_change, &f);
 	return CAIRN_OK;
 }
 
@@ -174,11 +155,11 @@ static cairn_status on_file(const cairn_history_row *r, void *ctx, cairn_error *
 static cairn_status on_commit(const cairn_history_row *r, void *ctx, cairn_error *err)
 {
 	commit_lines *c = ctx;
-	char when[32], target[CAIRN_PATH_MAX + 48], flag[600] = "";
+	char when[48], target[CAIRN_PATH_MAX + 48], flag[600] = "";
 	kinds_of k = { "" };
 	cairn_status st;
 
-	when_text(r->time, r->tz_minutes, when, sizeof when);
+	cairn_time_text(r->time, r->tz_minutes, when, sizeof when);
 	snprintf(target, sizeof target, "%s %s", r->id, c->path ? c->path : "");
 	if (c->path) {
 		bool flagged = false;
@@ -192,7 +173,7 @@ static cairn_status on_commit(const cairn_history_row *r, void *ctx, cairn_error
 		return st;
 	}
 	/* Kinds before the message, so that they stay in sight to filter on. */
-	lines_add(c->out, flag[0] ? LS_ALERT : LS_TEXT, target, "%.8s %s %-18.18s %s%s%s%s%s",
+	lines_add(c->out, flag[0] ? LS_ALERT : LS_TEXT, target, "%.8s %.16s %-18.18s %s%s%s%s%s",
 		  r->id, when, r->author_name, k.kinds[0] ? "[" : "", k.kinds,
 		  k.kinds[0] ? "] " : "", r->summary, flag);
 	return CAIRN_OK;
@@ -205,12 +186,9 @@ static void history_build(app *a, void *state, lines *out)
 	cairn_error err;
 
 	if (s->init[0]) {
-		cairn_index_hit hit;
-		cairn_ref ref;
-		if (cairn_wb_resolve(a->wb, s->init, &hit, &err) == CAIRN_OK)
-			snprintf(s->path, sizeof s->path, "%s", hit.path);
-		else if (cairn_ref_parse(s->init, &ref, &err) == CAIRN_OK)
-			cairn_ref_path(&ref, s->path, sizeof s->path);
+		/* A name that is no record: cairn_wb_history below says why. */
+		if (cairn_wb_record_path(a->wb, s->init, s->path, sizeof s->path, &err) != CAIRN_OK)
+			s->path[0] = '\0';
 		c.path = s->path;
 		lines_add(out, LS_DIM, NULL, _("Commits that changed %s, newest first; Enter shows the "
 			  "change"), s->init);

@@ -52,4 +52,8 @@ long cairn_date_diff(cairn_date a, cairn_date b);
  * date.  A workbook may pin its own clock on top (see workbook.h). */
 cairn_status cairn_date_today(cairn_date *out, cairn_error *err);
 
+/* A moment as git log shows it, in its own zone: "2016-03-20 10:00 +0100"
+ * (the first 16 characters are the date and time alone). */
+void cairn_time_text(long long when, int tz_minutes, char *buf, size_t n);
+
 #endif

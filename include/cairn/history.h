@@ -23,13 +23,20 @@
 /* Bring the history up to HEAD. */
 cairn_status cairn_wb_history_catch_up(cairn_wb *wb, cairn_error *err);
 
+/* A field's name for people: an evaluation's answer key with its
+ * question's prompt, "answer.impact (How strong is the impact?)", from the
+ * template rec names; any other key as it is. */
+void cairn_wb_field_label(cairn_wb *wb, const cairn_record *rec, const char *key, char *buf,
+			  size_t n);
+
 /* Commits newest first that changed record ("kind/id"; NULL: any; a kind
  * name alone: any record of that kind), by author_email (NULL: anyone),
  * at most limit (0: all).  Catches up first. */
 cairn_status cairn_wb_history(cairn_wb *wb, const char *record, const char *author_email,
 			      size_t limit, cairn_history_fn fn, void *ctx, cairn_error *err);
 
-/* The record files one commit changed (row->path each). */
+/* The record files one commit changed (row->path each), as the history
+ * held them when last brought up to date (cairn_wb_history does). */
 cairn_status cairn_wb_history_files(cairn_wb *wb, const char *commit, cairn_history_fn fn,
 				    void *ctx, cairn_error *err);
 

@@ -74,5 +74,11 @@ bool cairn_record_key_valid(const char *key);
 const char *cairn_record_value_problem(const char *value);
 
 bool cairn_record_equal(const cairn_record *a, const cairn_record *b);
+/* Each field whose value differs between before and after (either may be
+ * NULL: an absent record): after's fields in their order, then those only
+ * before holds.  old or value is NULL where the field is absent. */
+typedef void (*cairn_change_fn)(const char *key, const char *old, const char *value, void *ctx);
+void cairn_record_each_change(const cairn_record *before, const cairn_record *after,
+			      cairn_change_fn fn, void *ctx);
 
 #endif

@@ -73,6 +73,11 @@ cairn_status cairn_wb_unshared(cairn_wb *wb, bool *has_upstream, size_t *ahead, 
 
 /* ---- reading ---- */
 
+/* The file of a record named "kind/id", whether it still exists or was
+ * removed (a removed record still has a history and conflicts). */
+cairn_status cairn_wb_record_path(cairn_wb *wb, const char *name, char *path, size_t n,
+				  cairn_error *err);
+
 /* A record named "KIND/ID" or by a bare id unique across kinds.
  * CAIRN_ENOTFOUND or CAIRN_EINPUT (ambiguous) say what to type instead. */
 cairn_status cairn_wb_resolve(cairn_wb *wb, const char *name, cairn_index_hit *hit,
