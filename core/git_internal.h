@@ -7,6 +7,10 @@
 
 #include "cairn/gitstore.h"
 
+/* git_libgit2_init with cairn's options (objects fsynced, large trees
+ * cached); each call is paired with git_libgit2_shutdown. */
+cairn_status cairn_git_lib_init(cairn_error *err);
+
 /* The repository, opened on first use; NULL after filling err. */
 git_repository *cairn_git_repository(cairn_git *git, cairn_error *err);
 

@@ -726,10 +726,8 @@ cairn_status cairn_git_clone(const char *url, const char *dir, const cairn_net *
 	struct stat sb;
 	bool existed = stat(dir, &sb) == 0;
 
-	if (git_libgit2_init() < 0)
-		return cairn_fail(err, CAIRN_EIO, "cannot start libgit2");
-	/* As core/gitstore.c: large trees stay cached. */
-	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, (size_t)256 * 1024);
+	if ((st = cairn_git_lib_init(err)))
+		return st;
 	creds_init(&c, net, url);
 	git_clone_options_init(&opts, GIT_CLONE_OPTIONS_VERSION);
 	init_callbacks(&opts.fetch_opts.callbacks, &c);

@@ -113,7 +113,7 @@ static cairn_status check_path(const char *path, cairn_error *err)
 
 /* ---- opening ---- */
 
-static cairn_status lib_init(cairn_error *err)
+cairn_status cairn_git_lib_init(cairn_error *err)
 {
 	if (git_libgit2_init() < 0)
 		return gfail(err, CAIRN_EIO, "cannot start libgit2");
@@ -188,7 +188,7 @@ cairn_status cairn_git_init(const char *dir, cairn_git **out, cairn_error *err)
 	int rc;
 
 	*out = NULL;
-	if ((st = lib_init(err)) != CAIRN_OK)
+	if ((st = cairn_git_lib_init(err)) != CAIRN_OK)
 		return st;
 	git_repository_init_options_init(&opts, GIT_REPOSITORY_INIT_OPTIONS_VERSION);
 	opts.flags = GIT_REPOSITORY_INIT_MKPATH | GIT_REPOSITORY_INIT_NO_REINIT;
@@ -218,7 +218,7 @@ static cairn_status open_repo(const char *dir, git_repository **out, cairn_error
 	int rc;
 
 	*out = NULL;
-	if ((st = lib_init(err)) != CAIRN_OK)
+	if ((st = cairn_git_lib_init(err)) != CAIRN_OK)
 		return st;
 	rc = git_repository_open_ext(&repo, dir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
 	/* 1.5.1 reports a repository owned by someone else as -3, "config
