@@ -5,7 +5,9 @@
 
 #include <git2.h>
 
+#include "cairn/gitremote.h"
 #include "cairn/gitstore.h"
+#include "gitpack.h"
 
 /* git_libgit2_init with cairn's options (objects fsynced, large trees
  * cached); each call is paired with git_libgit2_shutdown. */
@@ -13,5 +15,20 @@ cairn_status cairn_git_lib_init(cairn_error *err);
 
 /* The repository, opened on first use; NULL after filling err. */
 git_repository *cairn_git_repository(cairn_git *git, cairn_error *err);
+
+/* The commits that passed the allow-list (core/incoming.c) through this
+ * handle: a commit the fetch checked is not read again by the merge. */
+bool cairn_git_was_checked(const cairn_git *git, const git_oid *commit);
+bool cairn_git_mark_checked(cairn_git *git, const git_oid *commit); /* false: no memory */
+
+/* Hold the commits ids[0..n) of src (parents first) to the allow-list of
+ * core/incoming.c, each tree against its parents' trees and names against
+ * ours (our HEAD's tree, or NULL when the merge is a fast-forward); with a
+ * pack, every object their parents do not hold goes in.  progress (may be
+ * NULL) hears of each commit. */
+cairn_status cairn_git_check_commits(cairn_git *git, const char *remote, git_repository *src,
+				     const git_oid *ids, size_t n, const git_tree *ours,
+				     gitpack *pack, cairn_progress_fn progress, void *ctx,
+				     cairn_error *err);
 
 #endif

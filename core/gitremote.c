@@ -501,6 +501,143 @@ cairn_status cairn_git_set_tracking(cairn_git *git, const char *remote, const ca
 	return rc ? gfail(err, CAIRN_EIO, _("cannot put back %s"), name) : CAIRN_OK;
 }
 
+/* The folder of a remote that is one ("/srv/x.git", "../x", "file://..."),
+ * or NULL for a network URL (ssh://, https://, user@host:path). */
+static const char *local_folder(const char *url)
+{
+	const char *colon = strchr(url, ':'), *slash = strchr(url, '/');
+
+	if (!strncmp(url, "file://", 7))
+		return url + 7;
+	if (strstr(url, "://") || (colon && (!slash || colon < slash)))
+		return NULL;
+	return url;
+}
+
+/* The commits of src from tip that we lack, parents first: the walk stops
+ * at our HEAD and at what we fetched before, where they have those. */
+static int commits_we_lack(git_repository *src, git_repository *repo, const git_oid *tip,
+			   const char *tracking, git_oid **ids, size_t *n)
+{
+	git_odb *have = NULL, *theirs = NULL;
+	git_revwalk *walk = NULL;
+	git_oid id;
+	size_t cap = 0;
+	int rc;
+
+	*ids = NULL;
+	*n = 0;
+	if ((rc = git_repository_odb(&have, repo)) || (rc = git_repository_odb(&theirs, src)) ||
+	    (rc = git_revwalk_new(&walk, src)) ||
+	    (rc = git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE)) ||
+	    (rc = git_revwalk_push(walk, tip)))
+		goto done;
+	if (git_reference_name_to_id(&id, repo, "HEAD") == 0 && git_odb_exists(theirs, &id))
+		git_revwalk_hide(walk, &id);
+	if (git_reference_name_to_id(&id, repo, tracking) == 0 && git_odb_exists(theirs, &id))
+		git_revwalk_hide(walk, &id);
+	while ((rc = git_revwalk_next(&id, walk)) == 0) {
+		if (git_odb_exists(have, &id))
+			continue;
+		if (*n == cap) {
+			git_oid *v = realloc(*ids, (cap = cap ? 2 * cap : 256) * sizeof *v);
+			if (!v) {
+				git_error_set_oom();
+				rc = -1;
+				break;
+			}
+			*ids = v;
+		}
+		(*ids)[(*n)++] = id;
+	}
+	rc = rc == GIT_ITEROVER ? 0 : rc;
+done:
+	git_revwalk_free(walk);
+	git_odb_free(theirs);
+	git_odb_free(have);
+	return rc;
+}
+
+/* Our HEAD's tree, unless src holds our HEAD (then theirs is a
+ * fast-forward of ours, and ours adds no names to compare). */
+static git_tree *ours_unless_theirs_has_it(git_repository *repo, git_repository *src)
+{
+	git_odb *theirs = NULL;
+	git_commit *head = NULL;
+	git_tree *tree = NULL;
+	git_oid id;
+
+	if (git_reference_name_to_id(&id, repo, "HEAD") == 0 && git_repository_odb(&theirs, src) == 0 &&
+	    !git_odb_exists(theirs, &id) && git_commit_lookup(&head, repo, &id) == 0)
+		git_commit_tree(&tree, head);
+	git_commit_free(head);
+	git_odb_free(theirs);
+	return tree;
+}
+
+/* A fetch from a folder without libgit2's transport, which packs the
+ * objects there with a delta search over them all and then indexes the
+ * pack again here: the commits we lack are read from the folder's own
+ * repository, held to the allow-list as they are read (core/incoming.c),
+ * and written here as one pack (core/gitpack.c); then the tracking branch
+ * moves.  Nothing of a refused fetch is written.  *done is false when the
+ * folder is no repository cairn can open: libgit2 then tries, and
+ * explains. */
+static cairn_status fetch_from_folder(cairn_git *git, git_repository *repo, const char *remote,
+				      const char *folder, const char *tracking,
+				      const cairn_net *net, bool *done, cairn_error *err)
+{
+	git_repository *src = NULL;
+	git_reference *moved = NULL;
+	git_odb *have = NULL;
+	git_tree *ours = NULL;
+	git_oid tip, *ids = NULL;
+	gitpack *pack = NULL;
+	size_t n = 0;
+	char theirs[600];
+	const char *branch = tracking + strlen("refs/remotes/") + strlen(remote) + 1;
+	cairn_status st = CAIRN_OK;
+	int rc;
+
+	*done = false;
+	if (git_repository_open_ext(&src, folder, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) != 0)
+		return CAIRN_OK;
+	*done = true;
+	snprintf(theirs, sizeof theirs, "refs/heads/%s", branch);
+	if ((rc = git_reference_name_to_id(&tip, src, theirs)) == GIT_ENOTFOUND)
+		goto done;      /* nothing pushed there yet */
+	if (rc != 0 || commits_we_lack(src, repo, &tip, tracking, &ids, &n) != 0) {
+		st = gfail(err, CAIRN_EINPUT, _("cannot fetch from %s: their branch cannot be read"),
+			   remote);
+		goto done;
+	}
+	ours = ours_unless_theirs_has_it(repo, src);
+	if ((st = gitpack_new(&pack, err)) ||
+	    (st = cairn_git_check_commits(git, remote, src, ids, n, ours, pack,
+					  net ? net->progress : NULL, net ? net->ctx : NULL,
+					  err)) ||
+	    (st = gitpack_write(pack, cairn_git_gitdir(git), err)))
+		goto done;
+	if (git_repository_odb(&have, repo) != 0 || git_odb_refresh(have) != 0 ||
+	    git_reference_create(&moved, repo, tracking, &tip, 1, "fetch: from a folder") != 0) {
+		st = gfail(err, CAIRN_EIO, _("cannot move %s"), tracking);
+		goto done;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!cairn_git_mark_checked(git, &ids[i])) {
+			st = cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+			break;
+		}
+done:
+	git_reference_free(moved);
+	git_odb_free(have);
+	gitpack_free(pack);
+	git_tree_free(ours);
+	free(ids);
+	git_repository_free(src);
+	return st;
+}
+
 cairn_status cairn_git_fetch(cairn_git *git, const char *remote, const cairn_net *net,
 			     cairn_oid *before, cairn_oid *theirs, cairn_error *err)
 {
@@ -509,9 +646,10 @@ cairn_status cairn_git_fetch(cairn_git *git, const char *remote, const cairn_net
 	git_remote *r = NULL;
 	creds c;
 	char ref[600];
+	const char *folder;
 	git_oid id;
 	cairn_status st = CAIRN_OK;
-	bool tracked;
+	bool tracked, from_folder = false;
 
 	theirs->hex[0] = '\0';
 	before->hex[0] = '\0';
@@ -524,30 +662,22 @@ cairn_status cairn_git_fetch(cairn_git *git, const char *remote, const cairn_net
 		return cairn_fail(err, CAIRN_ENOTFOUND, _("there is no remote '%s' (cairn remote add "
 				  "NAME URL)"), remote);
 	creds_init(&c, net, git_remote_url(r));
+	if (tracked && (folder = local_folder(git_remote_url(r))) &&
+	    ((st = fetch_from_folder(git, repo, remote, folder, ref, net, &from_folder, err)) ||
+	     from_folder))
+		goto fetched;
 	git_fetch_options_init(&opts, GIT_FETCH_OPTIONS_VERSION);
 	init_callbacks(&opts.callbacks, &c);
 	if (git_remote_fetch(r, NULL, &opts, "fetch") != 0) {
 		st = network_fail(err, &c, _("cannot fetch from"), remote);
 		goto done;
 	}
-	if (tracked && git_reference_name_to_id(&id, repo, ref) == 0)
+fetched:
+	if (st == CAIRN_OK && tracked && git_reference_name_to_id(&id, repo, ref) == 0)
 		git_oid_tostr(theirs->hex, sizeof theirs->hex, &id);
 done:
 	git_remote_free(r);
 	return st;
-}
-
-/* The folder of a remote that is one ("/srv/x.git", "../x", "file://..."),
- * or NULL for a network URL (ssh://, https://, user@host:path). */
-static const char *local_folder(const char *url)
-{
-	const char *colon = strchr(url, ':'), *slash = strchr(url, '/');
-
-	if (!strncmp(url, "file://", 7))
-		return url + 7;
-	if (strstr(url, "://") || (colon && (!slash || colon < slash)))
-		return NULL;
-	return url;
 }
 
 /* libgit2's local transport checks that a push is a fast-forward against

@@ -22,6 +22,7 @@
 #include "cairn/buf.h"
 #include "cairn/sha1.h"
 #include "git_internal.h"
+#include "oidmap.h"
 
 /* A lock file older than this was left by a process that died holding
  * it: git itself never holds a ref or index lock for seconds. */
@@ -44,6 +45,7 @@ struct cairn_git {
 	char *dir;              /* as given to cairn_git_open */
 	char *workdir;          /* with a trailing '/' */
 	char *gitdir;           /* with a trailing '/' */
+	oidmap checked;         /* commits that passed the allow-list */
 };
 
 /* ---- errors and ids ---- */
@@ -301,7 +303,18 @@ void cairn_git_close(cairn_git *git)
 	free(git->dir);
 	free(git->workdir);
 	free(git->gitdir);
+	oidmap_done(&git->checked);
 	free(git);
+}
+
+bool cairn_git_was_checked(const cairn_git *git, const git_oid *commit)
+{
+	return oidmap_get(&git->checked, commit, NULL);
+}
+
+bool cairn_git_mark_checked(cairn_git *git, const git_oid *commit)
+{
+	return oidmap_put(&git->checked, commit, 0);
 }
 
 const char *cairn_git_workdir(const cairn_git *git)

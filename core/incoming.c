@@ -94,8 +94,11 @@ static void seen_done(seen *s)
 
 typedef struct check {
 	cairn_git *git;
-	git_repository *repo;
-	git_odb *odb;
+	git_repository *repo;           /* ours: our trees, to compare names with */
+	git_repository *src;            /* where their commits are read: ours after a
+					 * fetch, or the remote's folder */
+	git_odb *odb;                   /* src's */
+	gitpack *pack;                  /* NULL, or each object new to them goes in */
 	seen done;
 	char dir[1024];                 /* folder being checked: "" or "milestones/4c/" */
 	/* The first problem: its path (sanitised) and why (static text or
@@ -229,14 +232,15 @@ static const char *unreadable(check *c, const char *what, const cairn_error *why
 }
 
 /* The contents of a file: at most 1 MiB; cairn.ini settings cairn reads
- * without a complaint; a record that parses. */
-static cairn_status check_file(check *c, const raw_entry *e, const char *path, bool at_top)
+ * without a complaint; a record that parses.  base is what the file
+ * replaced at its path, for the pack. */
+static cairn_status check_file(check *c, const raw_entry *e, const char *path, bool at_top,
+			       const git_oid *base)
 {
 	size_t size = 0, len = 0;
 	git_object_t type = GIT_OBJECT_INVALID;
-	char *data = NULL;
-	const char *why = NULL;
-	cairn_oid blob;
+	git_odb_object *obj = NULL;
+	const char *data = NULL, *why = NULL;
 	cairn_error perr;
 	cairn_status st = CAIRN_OK;
 
@@ -248,10 +252,11 @@ static cairn_status check_file(check *c, const raw_entry *e, const char *path, b
 		return refuse(c, e->name, _("is larger than 1 MiB"));
 	if (!at_top && (why = record_path_problem(path)))
 		return refuse(c, e->name, why);
-	if (!at_top || !strcmp(e->name, CAIRN_SETTINGS_FILE)) {
-		git_oid_tostr(blob.hex, sizeof blob.hex, &e->id);
-		if ((st = cairn_git_read_blob(c->git, &blob, &data, &len, c->err)))
-			return st;
+	if (c->pack || !at_top || !strcmp(e->name, CAIRN_SETTINGS_FILE)) {
+		if (git_odb_read(&obj, c->odb, &e->id) != 0)
+			return refuse(c, e->name, _("points at a git object they did not send"));
+		data = git_odb_object_data(obj);
+		len = git_odb_object_size(obj);
 	}
 	if (!at_top) {
 		cairn_record rec;
@@ -259,7 +264,7 @@ static cairn_status check_file(check *c, const raw_entry *e, const char *path, b
 			why = unreadable(c, _("a record cairn can read"), &perr);
 		else
 			cairn_record_done(&rec);
-	} else if (data) {
+	} else if (!strcmp(e->name, CAIRN_SETTINGS_FILE)) {
 		cairn_settings s;
 		int warnings = 0;
 		if (cairn_settings_parse(data, path, &s, count_warning, &warnings, &perr) != CAIRN_OK)
@@ -268,29 +273,70 @@ static cairn_status check_file(check *c, const raw_entry *e, const char *path, b
 			why = "is not settings cairn can read (lines it does not understand)";
 		cairn_settings_done(&s);
 	}
-	free(data);
-	return why ? refuse(c, e->name, why) : CAIRN_OK;
+	if (why)
+		st = refuse(c, e->name, why);
+	else if (c->pack)
+		st = gitpack_add(c->pack, GIT_OBJECT_BLOB, &e->id, data, len, path, base, c->err);
+	git_odb_object_free(obj);
+	return st;
 }
 
-static cairn_status check_tree(check *c, const git_oid *id, const git_tree *base,
-			       const git_tree *ours, int depth);
+/* Each entry's counterpart in the parents' folders: known when a parent
+ * holds it as it is (name, object and mode, spelled as git spells it),
+ * for it was checked with that parent, or is ours; first is the first
+ * parent's entry of that name and kind, the version it replaced. */
+typedef struct counterpart {
+	bool known;
+	const git_tree_entry *first;
+} counterpart;
 
-/* Names our side added since base (not in base): a name of theirs that
- * differs from one of these only in case would become a second file next
- * to it when the two are merged. */
-static cairn_status check_against_ours(check *c, const raw_entry *e, size_t n,
-				       const git_tree *base, const git_tree *ours)
+static bool entry_is_folder(const git_tree_entry *te)
 {
-	size_t m = ours ? git_tree_entrycount(ours) : 0;
+	return git_tree_entry_filemode_raw(te) == GIT_FILEMODE_TREE;
+}
 
-	for (size_t j = 0; j < m; j++) {
-		const char *mine = git_tree_entry_name(git_tree_entry_byindex(ours, j));
-		if (base && git_tree_entry_byname(base, mine))
+/* One pass over both lists, in git's order.  Theirs may be out of order:
+ * then a counterpart is missed, never invented, and the entry is checked
+ * as new (and its folder refused for the order). */
+static void find_counterparts(const raw_entry *e, size_t n, const git_tree *parent, bool first,
+			      counterpart *cp)
+{
+	size_t m = git_tree_entrycount(parent), j = 0;
+
+	for (size_t i = 0; i < n && j < m; i++) {
+		bool folder = raw_entry_sorts_as_folder(&e[i]);
+		const git_tree_entry *te = NULL;
+		int c = 1;
+		while (j < m && (te = git_tree_entry_byindex(parent, j)) &&
+		       (c = raw_name_order(git_tree_entry_name(te), entry_is_folder(te), e[i].name,
+					   folder)) < 0)
+			j++;
+		if (c)
 			continue;
-		for (size_t i = 0; i < n; i++) {
-			/* A name base holds was there before ours added its twin. */
+		if (first)
+			cp[i].first = te;
+		if (e[i].mode[0] != '0' && git_oid_equal(git_tree_entry_id(te), &e[i].id) &&
+		    strtoul(e[i].mode, NULL, 8) == git_tree_entry_filemode_raw(te))
+			cp[i].known = true;
+	}
+}
+
+/* A name of theirs that is new to its folder, and differs only in case
+ * from a name our side added there (one not in their parent's folder),
+ * would become a second file next to ours when the two are merged. */
+static cairn_status check_against_ours(check *c, const raw_entry *e, size_t n,
+				       const counterpart *cp, const git_tree *parent,
+				       const git_tree *ours)
+{
+	size_t m = git_tree_entrycount(ours);
+
+	for (size_t i = 0; i < n; i++) {
+		if (cp[i].first)
+			continue;
+		for (size_t j = 0; j < m; j++) {
+			const char *mine = git_tree_entry_name(git_tree_entry_byindex(ours, j));
 			if (strcasecmp(e[i].name, mine) || !strcmp(e[i].name, mine) ||
-			    (base && git_tree_entry_byname(base, e[i].name)))
+			    (parent && git_tree_entry_byname(parent, mine)))
 				continue;
 			char *safe = cairn_sanitize_cols(mine, INCOMING_SHOWN_COLS, CAIRN_SAN_ASCII);
 			snprintf(c->why_buf, sizeof c->why_buf, _("differs only in case from \"%s\", "
@@ -304,86 +350,105 @@ static cairn_status check_against_ours(check *c, const raw_entry *e, size_t n,
 }
 
 /* The subtree of tree named name, if it is a folder there (NULL if not). */
-static git_tree *subtree(check *c, const git_tree *tree, const char *name)
+static git_tree *subtree(git_repository *repo, const git_tree *tree, const char *name)
 {
 	const git_tree_entry *te = tree ? git_tree_entry_byname(tree, name) : NULL;
 	git_tree *sub = NULL;
 
-	if (te && git_tree_entry_filemode_raw(te) == GIT_FILEMODE_TREE)
-		git_tree_lookup(&sub, c->repo, git_tree_entry_id(te));
+	if (te && entry_is_folder(te))
+		git_tree_lookup(&sub, repo, git_tree_entry_id(te));
 	return sub;
 }
 
-/* Entry e is base's entry of that name, same object and same mode (spelled
- * as git spells it): base was taken before, and keeping it writes
- * nothing. */
-static bool as_in_base(const raw_entry *e, const git_tree *base)
+static cairn_status check_tree(check *c, const git_oid *id, git_tree *const *parents, size_t np,
+			       const git_tree *ours, const git_oid *base, int depth);
+
+/* Into the folder e (new to every parent): against the parents' folders
+ * of that name, and ours's where ours changed it. */
+static cairn_status check_folder(check *c, const raw_entry *e, const counterpart *cp,
+				 git_tree *const *parents, size_t np, const git_tree *ours,
+				 int depth)
 {
-	const git_tree_entry *te = base ? git_tree_entry_byname(base, e->name) : NULL;
+	git_tree *subs[np ? np : 1], *ours_sub;
+	size_t keep = strlen(c->dir);
+	cairn_status st;
 
-	return te && e->mode[0] != '0' && git_oid_equal(git_tree_entry_id(te), &e->id) &&
-	       strtoul(e->mode, NULL, 8) == git_tree_entry_filemode_raw(te);
-}
-
-static cairn_status check_entries(check *c, const raw_entry *e, size_t n, const git_tree *base,
-				  const git_tree *ours, int depth)
-{
-	size_t keep = strlen(c->dir), bad, other;
-	const char *why;
-	cairn_status st = CAIRN_OK;
-
-	/* Names and modes first, so that a .git spelled twice is named for
-	 * what it is. */
-	for (size_t i = 0; i < n; i++) {
-		if (as_in_base(&e[i], base))
-			continue;
-		if (!e[i].name[0])
-			return refuse(c, "", _("holds an entry with an empty name"));
-		if ((why = name_problem(e[i].name, depth == 0, raw_entry_is_folder(&e[i]))) ||
-		    (why = mode_problem(c, e[i].mode)))
-			return refuse(c, e[i].name, why);
-	}
-	if ((why = raw_tree_order_problem(e, n, &bad, &other)) == raw_tree_no_memory)
-		return no_memory(c);
-	if (why)
-		return refuse(c, e[bad].name, why);
-	if (ours && (st = check_against_ours(c, e, n, base, ours)))
-		return st;
-	for (size_t i = 0; i < n && st == CAIRN_OK; i++) {
-		char key[GIT_OID_HEXSZ + 2 + sizeof c->dir];
-		if (as_in_base(&e[i], base))
-			continue;
-		snprintf(key, sizeof key, "%s %s%s", git_oid_tostr_s(&e[i].id), c->dir, e[i].name);
-		if (!raw_entry_is_folder(&e[i])) {
-			if (seen_has(&c->done, key))
-				continue;
-			if ((st = check_file(c, &e[i], key + GIT_OID_HEXSZ + 1, depth == 0)) == CAIRN_OK &&
-			    !seen_add(&c->done, key))
-				st = no_memory(c);
-			continue;
-		}
-		if (depth >= INCOMING_DEPTH_MAX)
-			return refuse(c, e[i].name, _("is a folder deeper than any record sits"));
-		git_tree *base_sub = subtree(c, base, e[i].name), *ours_sub = subtree(c, ours, e[i].name);
-		/* Where ours did not change the folder, base says it all. */
-		if (ours_sub && base_sub && git_oid_equal(git_tree_id(ours_sub), git_tree_id(base_sub))) {
-			git_tree_free(ours_sub);
-			ours_sub = NULL;
-		}
-		snprintf(c->dir + keep, sizeof c->dir - keep, "%s/", e[i].name);
-		st = check_tree(c, &e[i].id, base_sub, ours_sub, depth + 1);
-		if (st == CAIRN_OK)
-			c->dir[keep] = '\0';
-		git_tree_free(base_sub);
+	if (depth >= INCOMING_DEPTH_MAX)
+		return refuse(c, e->name, _("is a folder deeper than any record sits"));
+	for (size_t k = 0; k < np; k++)
+		subs[k] = subtree(c->src, parents[k], e->name);
+	ours_sub = subtree(c->repo, ours, e->name);
+	/* Where ours did not change the folder, the parent says it all. */
+	if (ours_sub && np && subs[0] && git_oid_equal(git_tree_id(ours_sub), git_tree_id(subs[0]))) {
 		git_tree_free(ours_sub);
+		ours_sub = NULL;
 	}
+	snprintf(c->dir + keep, sizeof c->dir - keep, "%s/", e->name);
+	st = check_tree(c, &e->id, subs, np, ours_sub,
+			cp->first ? git_tree_entry_id(cp->first) : NULL, depth + 1);
+	if (st == CAIRN_OK)
+		c->dir[keep] = '\0';
+	for (size_t k = 0; k < np; k++)
+		git_tree_free(subs[k]);
+	git_tree_free(ours_sub);
 	return st;
 }
 
-/* The tree id, a folder at c->dir (depth folders down), against base's and
- * ours's folder at the same place (NULL where they have none). */
-static cairn_status check_tree(check *c, const git_oid *id, const git_tree *base,
-			       const git_tree *ours, int depth)
+static cairn_status check_entries(check *c, const raw_entry *e, size_t n,
+				  git_tree *const *parents, size_t np, const git_tree *ours,
+				  int depth)
+{
+	counterpart *cp = calloc(n, sizeof *cp);
+	size_t bad, other;
+	const char *why;
+	cairn_status st = CAIRN_OK;
+
+	if (!cp)
+		return no_memory(c);
+	for (size_t k = 0; k < np; k++)
+		if (parents[k])
+			find_counterparts(e, n, parents[k], k == 0, cp);
+	/* Names and modes first, so that a .git spelled twice is named for
+	 * what it is. */
+	for (size_t i = 0; i < n && st == CAIRN_OK; i++) {
+		if (cp[i].known)
+			continue;
+		if (!e[i].name[0])
+			st = refuse(c, "", _("holds an entry with an empty name"));
+		else if ((why = name_problem(e[i].name, depth == 0, raw_entry_is_folder(&e[i]))) ||
+			 (why = mode_problem(c, e[i].mode)))
+			st = refuse(c, e[i].name, why);
+	}
+	if (st == CAIRN_OK && (why = raw_tree_order_problem(e, n, &bad, &other)))
+		st = why == raw_tree_no_memory ? no_memory(c) : refuse(c, e[bad].name, why);
+	if (st == CAIRN_OK && ours)
+		st = check_against_ours(c, e, n, cp, np ? parents[0] : NULL, ours);
+	for (size_t i = 0; i < n && st == CAIRN_OK; i++) {
+		char key[GIT_OID_HEXSZ + 2 + sizeof c->dir];
+		const git_tree_entry *first = cp[i].first;
+		if (cp[i].known)
+			continue;
+		if (raw_entry_is_folder(&e[i])) {
+			st = check_folder(c, &e[i], &cp[i], parents, np, ours, depth);
+			continue;
+		}
+		snprintf(key, sizeof key, "%s %s%s", git_oid_tostr_s(&e[i].id), c->dir, e[i].name);
+		if (seen_has(&c->done, key))
+			continue;
+		if ((st = check_file(c, &e[i], key + GIT_OID_HEXSZ + 1, depth == 0,
+				     first ? git_tree_entry_id(first) : NULL)) == CAIRN_OK &&
+		    !seen_add(&c->done, key))
+			st = no_memory(c);
+	}
+	free(cp);
+	return st;
+}
+
+/* The tree id, a folder at c->dir (depth folders down), against its
+ * parents' folders at the same place and ours's (NULL where they have
+ * none); base is the folder it replaced, for the pack. */
+static cairn_status check_tree(check *c, const git_oid *id, git_tree *const *parents, size_t np,
+			       const git_tree *ours, const git_oid *base, int depth)
 {
 	char key[GIT_OID_HEXSZ + 2 + sizeof c->dir];
 	size_t size = 0, n = 0, keep = strlen(c->dir);
@@ -417,9 +482,12 @@ static cairn_status check_tree(check *c, const git_oid *id, const git_tree *base
 	else {
 		if (keep)
 			c->dir[keep - 1] = '/';
-		if ((st = check_entries(c, e, n, base, ours, depth)) == CAIRN_OK &&
+		if ((st = check_entries(c, e, n, parents, np, ours, depth)) == CAIRN_OK &&
 		    !seen_add(&c->done, key))
 			st = no_memory(c);
+		if (st == CAIRN_OK && c->pack)
+			st = gitpack_add(c->pack, GIT_OBJECT_TREE, id, git_odb_object_data(obj),
+					 git_odb_object_size(obj), c->dir, base, c->err);
 	}
 	free(e);
 	git_odb_object_free(obj);
@@ -427,19 +495,6 @@ static cairn_status check_tree(check *c, const git_oid *id, const git_tree *base
 }
 
 /* ---- the commits ---- */
-
-static git_tree *commit_tree(git_repository *repo, const cairn_oid *commit)
-{
-	git_oid id;
-	git_commit *cm = NULL;
-	git_tree *tree = NULL;
-
-	if (commit->hex[0] && git_oid_fromstr(&id, commit->hex) == 0 &&
-	    git_commit_lookup(&cm, repo, &id) == 0)
-		git_commit_tree(&tree, cm);
-	git_commit_free(cm);
-	return tree;
-}
 
 static cairn_status history_fail(const char *remote, const char *what, cairn_error *err)
 {
@@ -452,41 +507,120 @@ static cairn_status history_fail(const char *remote, const char *what, cairn_err
 	return st;
 }
 
-/* Every commit in from..to, oldest first, so that the first bad one is
- * named. */
-static cairn_status check_commits(check *c, const char *remote, const cairn_oid *from,
-				  const cairn_oid *to, const git_tree *base, const git_tree *ours)
+/* One commit's tree against its parents' trees. */
+static cairn_status check_commit(check *c, const char *remote, const git_oid *id,
+				 const git_tree *ours)
+{
+	git_commit *cm = NULL;
+	git_tree **parents = NULL;
+	size_t np = 0;
+	git_odb_object *raw = NULL;
+	cairn_status st = CAIRN_OK;
+
+	if (git_commit_lookup(&cm, c->src, id) != 0)
+		return history_fail(remote, _("a commit of theirs cannot be read"), c->err);
+	np = git_commit_parentcount(cm);
+	if (np && !(parents = calloc(np, sizeof *parents)))
+		st = no_memory(c);
+	for (size_t k = 0; k < np && st == CAIRN_OK; k++) {
+		git_commit *p = NULL;
+		if (git_commit_parent(&p, cm, (unsigned)k) != 0 || git_commit_tree(&parents[k], p) != 0)
+			st = history_fail(remote, _("a parent of their commit cannot be read"), c->err);
+		git_commit_free(p);
+	}
+	/* Where ours is their parent's tree, ours added nothing to compare. */
+	if (ours && np && parents[0] && git_oid_equal(git_tree_id(ours), git_tree_id(parents[0])))
+		ours = NULL;
+	c->dir[0] = '\0';
+	if (st == CAIRN_OK)
+		st = check_tree(c, git_commit_tree_id(cm), parents, np, ours,
+				np && parents[0] ? git_tree_id(parents[0]) : NULL, 0);
+	if (st == CAIRN_OK && c->pack) {
+		if (git_odb_read(&raw, c->odb, id) != 0)
+			st = history_fail(remote, _("a commit of theirs cannot be read"), c->err);
+		else
+			st = gitpack_add(c->pack, GIT_OBJECT_COMMIT, id, git_odb_object_data(raw),
+					 git_odb_object_size(raw), "", NULL, c->err);
+	}
+	if (st == CAIRN_EINPUT && c->why) {
+		char hex[GIT_OID_HEXSZ + 1];
+		git_oid_tostr(hex, sizeof hex, id);
+		st = cairn_fail(c->err, CAIRN_EINPUT, _("%s: commit %.12s refused: \"%s\" %s; "
+				"nothing was changed here (ask who pushed it, or look with "
+				"`git show %.12s`)"), remote, hex, c->shown, c->why, hex);
+	}
+	git_odb_object_free(raw);
+	for (size_t k = 0; k < np; k++)
+		git_tree_free(parents ? parents[k] : NULL);
+	free(parents);
+	git_commit_free(cm);
+	return st;
+}
+
+cairn_status cairn_git_check_commits(cairn_git *git, const char *remote, git_repository *src,
+				     const git_oid *ids, size_t n, const git_tree *ours,
+				     gitpack *pack, cairn_progress_fn progress, void *ctx,
+				     cairn_error *err)
+{
+	check c;
+	cairn_status st = CAIRN_OK;
+
+	memset(&c, 0, sizeof c);
+	c.git = git;
+	c.err = err;
+	c.src = src;
+	c.pack = pack;
+	if (!(c.repo = cairn_git_repository(git, err)))
+		return err->code;
+	if (git_repository_odb(&c.odb, src) != 0)
+		return history_fail(remote, _("the object database cannot be opened"), err);
+	/* Oldest first, so that the first bad one is named. */
+	for (size_t i = 0; i < n && st == CAIRN_OK; i++) {
+		st = check_commit(&c, remote, &ids[i], ours);
+		if (progress)
+			progress(N_("receiving"), i + 1, n, pack ? gitpack_bytes(pack) : 0, ctx);
+	}
+	git_odb_free(c.odb);
+	free(c.shown);
+	seen_done(&c.done);
+	return st;
+}
+
+/* The ids of from..to, parents first, leaving out commits checked before. */
+static cairn_status commits_between(cairn_git *git, git_repository *repo, const char *remote,
+				    const cairn_oid *from, const cairn_oid *to, git_oid **ids,
+				    size_t *n, cairn_error *err)
 {
 	git_revwalk *walk = NULL;
 	git_oid id;
+	size_t cap = 0;
 	cairn_status st = CAIRN_OK;
 	int rc = GIT_ITEROVER;
 
-	if (git_oid_fromstr(&id, to->hex) != 0 || git_revwalk_new(&walk, c->repo) != 0 ||
+	*ids = NULL;
+	*n = 0;
+	if (git_oid_fromstr(&id, to->hex) != 0 || git_revwalk_new(&walk, repo) != 0 ||
 	    git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) != 0 ||
 	    git_revwalk_push(walk, &id) != 0)
-		st = history_fail(remote, _("their branch is not a commit"), c->err);
+		st = history_fail(remote, _("their branch is not a commit"), err);
 	else if (from->hex[0] &&
 		 (git_oid_fromstr(&id, from->hex) != 0 || git_revwalk_hide(walk, &id) != 0))
-		st = history_fail(remote, _("our side cannot be read"), c->err);
+		st = history_fail(remote, _("our side cannot be read"), err);
 	while (st == CAIRN_OK && (rc = git_revwalk_next(&id, walk)) == 0) {
-		git_commit *cm = NULL;
-		char hex[GIT_OID_HEXSZ + 1];
-		git_oid_tostr(hex, sizeof hex, &id);
-		if (git_commit_lookup(&cm, c->repo, &id) != 0) {
-			st = history_fail(remote, _("a commit of theirs cannot be read"), c->err);
-			break;
+		if (cairn_git_was_checked(git, &id))
+			continue;
+		if (*n == cap) {
+			git_oid *v = realloc(*ids, (cap = cap ? 2 * cap : 256) * sizeof *v);
+			if (!v) {
+				st = cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+				break;
+			}
+			*ids = v;
 		}
-		c->dir[0] = '\0';
-		st = check_tree(c, git_commit_tree_id(cm), base, ours, 0);
-		git_commit_free(cm);
-		if (st == CAIRN_EINPUT && c->why)
-			st = cairn_fail(c->err, CAIRN_EINPUT, _("%s: commit %.12s refused: \"%s\" %s; "
-					"nothing was changed here (ask who pushed it, or look with "
-					"`git show %.12s`)"), remote, hex, c->shown, c->why, hex);
+		(*ids)[(*n)++] = id;
 	}
 	if (st == CAIRN_OK && rc != GIT_ITEROVER)
-		st = history_fail(remote, _("their history cannot be walked"), c->err);
+		st = history_fail(remote, _("their history cannot be walked"), err);
 	git_revwalk_free(walk);
 	return st;
 }
@@ -500,34 +634,30 @@ cairn_status wb_check_incoming(cairn_wb *wb, const char *remote, const cairn_oid
 cairn_status cairn_git_check_incoming(cairn_git *git, const char *remote, const cairn_oid *from,
 				      const cairn_oid *to, cairn_error *err)
 {
-	check c;
-	cairn_oid head;
-	git_tree *base = NULL, *ours = NULL;
+	git_repository *repo = cairn_git_repository(git, err);
+	git_oid *ids = NULL, id;
+	git_commit *head = NULL;
+	git_tree *ours = NULL;
+	cairn_oid head_id;
+	size_t n = 0;
 	cairn_status st;
 
-	memset(&c, 0, sizeof c);
-	c.git = git;
-	c.err = err;
-	if (!(c.repo = cairn_git_repository(git, err)))
+	if (!repo)
 		return err->code;
-	if (git_repository_odb(&c.odb, c.repo) != 0)
-		return history_fail(remote, _("the object database cannot be opened"), err);
-	if ((st = cairn_git_head(git, &head, err)))
+	if ((st = cairn_git_head(git, &head_id, err)) ||
+	    (st = commits_between(git, repo, remote, from, to, &ids, &n, err)))
 		goto done;
-	base = commit_tree(c.repo, from);
-	/* In a merge, our own commits since base hold names too. */
-	if (strcmp(head.hex, from->hex))
-		ours = commit_tree(c.repo, &head);
-	if (from->hex[0] && !base) {
-		st = history_fail(remote, _("the common commit cannot be read"), err);
-		goto done;
-	}
-	st = check_commits(&c, remote, from, to, base, ours);
+	/* In a merge, our own commits since from hold names too. */
+	if (strcmp(head_id.hex, from->hex) && git_oid_fromstr(&id, head_id.hex) == 0 &&
+	    git_commit_lookup(&head, repo, &id) == 0)
+		git_commit_tree(&ours, head);
+	st = cairn_git_check_commits(git, remote, repo, ids, n, ours, NULL, NULL, NULL, err);
+	for (size_t i = 0; i < n && st == CAIRN_OK; i++)
+		if (!cairn_git_mark_checked(git, &ids[i]))
+			st = cairn_fail(err, CAIRN_ENOMEM, "out of memory");
 done:
-	git_tree_free(base);
 	git_tree_free(ours);
-	git_odb_free(c.odb);
-	free(c.shown);
-	seen_done(&c.done);
+	git_commit_free(head);
+	free(ids);
 	return st;
 }

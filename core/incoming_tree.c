@@ -59,24 +59,29 @@ bool raw_entry_is_folder(const raw_entry *e)
 	return !strcmp(e->mode, "40000");
 }
 
-/* git orders by the mode's value, not its spelling: a folder sorts as if
- * its name ended in '/'. */
-static bool sorts_as_folder(const raw_entry *e)
+/* git orders by the mode's value, not its spelling. */
+bool raw_entry_sorts_as_folder(const raw_entry *e)
 {
 	return (strtoul(e->mode, NULL, 8) & 0170000u) == 0040000u;
 }
 
-static int git_order(const raw_entry *a, const raw_entry *b)
+int raw_name_order(const char *a, bool a_folder, const char *b, bool b_folder)
 {
-	size_t la = strlen(a->name), lb = strlen(b->name), n = la < lb ? la : lb;
-	int c = memcmp(a->name, b->name, n);
+	size_t la = strlen(a), lb = strlen(b), n = la < lb ? la : lb;
+	int c = memcmp(a, b, n);
 	unsigned char ca, cb;
 
 	if (c)
 		return c;
-	ca = la > n ? (unsigned char)a->name[n] : sorts_as_folder(a) ? '/' : 0;
-	cb = lb > n ? (unsigned char)b->name[n] : sorts_as_folder(b) ? '/' : 0;
+	ca = la > n ? (unsigned char)a[n] : a_folder ? '/' : 0;
+	cb = lb > n ? (unsigned char)b[n] : b_folder ? '/' : 0;
 	return ca < cb ? -1 : ca > cb;
+}
+
+static int git_order(const raw_entry *a, const raw_entry *b)
+{
+	return raw_name_order(a->name, raw_entry_sorts_as_folder(a), b->name,
+			      raw_entry_sorts_as_folder(b));
 }
 
 /* qsort over pointers into one array: ties fall back on the address, which

@@ -33,6 +33,13 @@ const char *raw_tree_parse(const unsigned char *data, size_t len, raw_entry **ou
 /* The entry is a folder: its mode is exactly "40000". */
 bool raw_entry_is_folder(const raw_entry *e);
 
+/* Its mode's value is a folder's, however spelled (git sorts it so). */
+bool raw_entry_sorts_as_folder(const raw_entry *e);
+
+/* git's order of names in a tree: a folder's name sorts as if it ended in
+ * '/'.  Negative, zero or positive, like strcmp. */
+int raw_name_order(const char *a, bool a_folder, const char *b, bool b_folder);
+
 /* Entries must be in git's order without repeats, and no two names may be
  * one file on a system that ignores case (macOS, Windows): NULL when so,
  * else the reason, with *bad the entry to name and *other (may be NULL)

@@ -21,7 +21,8 @@
 #include "cairn/error.h"
 #include "cairn/gitstore.h"
 
-/* stage: "receiving", "resolving", "sending"; done of total objects. */
+/* stage: "receiving", "resolving", "sending"; done of total objects (of
+ * commits, fetching from a folder). */
 typedef void (*cairn_progress_fn)(const char *stage, size_t done, size_t total, size_t bytes,
 				  void *ctx);
 

@@ -263,12 +263,14 @@ entry "a name that starts with a dash" "does not start with a letter or a digit"
 entry "46: a right-to-left override" "$CHAR" "evil<U+202E>txt.sh" "100644 $x evil\\xe2\\x80\\xaetxt.sh"
 # Trees libgit2 will not pack (an empty name) or fetch (a folder entry
 # that is a file): their objects are put straight into our repository, as
-# a transport that sends them would.
+# a transport that sends them would (the file $x too: a refused fetch from
+# a folder writes nothing here).
 delivered() {
 	local name=$1 why=$2 shown=$3
 	shift 3
 	publish "$(ALSO_GIT_DIR="$a/.git" root_plus "$@")" "$name"
 	G cat-file commit "$commit" | git -C "$a" hash-object -t commit -w --stdin >/dev/null
+	G cat-file blob "$x" | git -C "$a" hash-object -w --stdin >/dev/null
 	check_refused "$name" "$why" "$shown"
 }
 delivered "47: an empty name" "holds an entry with an empty name" "(the top folder)" "100644 $x "
