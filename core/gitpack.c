@@ -28,6 +28,7 @@ typedef struct entry {
 	uint64_t offset;
 	uint32_t crc;
 	int depth;
+	git_object_t type;      /* a delta takes its base's type */
 } entry;
 
 /* The last object written at a path: the likely base of the next one. */
@@ -345,8 +346,9 @@ cairn_status gitpack_add(gitpack *p, git_object_t type, const git_oid *id, const
 	memset(e, 0, sizeof *e);
 	e->id = *id;
 	e->offset = start;
+	e->type = type;
 	if (last && last->path && git_oid_equal(&p->v[last->entry].id, base) &&
-	    p->v[last->entry].depth < GITPACK_DEPTH_MAX) {
+	    p->v[last->entry].type == type && p->v[last->entry].depth < GITPACK_DEPTH_MAX) {
 		const entry *b = &p->v[last->entry];
 		make_delta(&p->delta, (const unsigned char *)last->data, last->len, data, len);
 		if (p->delta.len < len) {

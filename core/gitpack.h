@@ -28,8 +28,9 @@ bool gitpack_has(const gitpack *p, const git_oid *id);
 
 /* Add an object once (again is a no-op).  path says where it sits in the
  * tree ("" for a commit) and base is the object it replaced there, or
- * NULL: when base went into this pack at the same path, the object is
- * written as a delta of it (chains stay under ten deep, for readers). */
+ * NULL: when base went into this pack at the same path, and is of the
+ * same type, the object is written as a delta of it (chains stay under
+ * ten deep, for readers). */
 cairn_status gitpack_add(gitpack *p, git_object_t type, const git_oid *id, const void *data,
 			 size_t len, const char *path, const git_oid *base, cairn_error *err);
 
@@ -37,7 +38,8 @@ size_t gitpack_objects(const gitpack *p);
 size_t gitpack_bytes(const gitpack *p);
 
 /* Write pack-SHA.pack and then its .idx into the folder objects/pack of
- * gitdir, each atomically and fsynced (nothing when the pack is empty). */
+ * gitdir, each atomically and fsynced (nothing when the pack is empty).
+ * The last call before gitpack_free: the pack is spent. */
 cairn_status gitpack_write(gitpack *p, const char *gitdir, cairn_error *err);
 
 #endif
