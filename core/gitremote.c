@@ -600,8 +600,16 @@ static cairn_status fetch_from_folder(cairn_git *git, git_repository *repo, cons
 	int rc;
 
 	*done = false;
-	if (git_repository_open_ext(&src, folder, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) != 0)
+	if (git_repository_open_ext(&src, folder, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) != 0) {
+		struct stat sb;
+		/* libgit2 would say "unsupported URL protocol". */
+		if (stat(folder, &sb) != 0 && (*done = true))
+			return cairn_fail(err, CAIRN_ENOTFOUND, _("cannot fetch from %s: there is no "
+					  "folder %s (`cairn remote list` shows the remotes; remove "
+					  "this one and add it again with the right path)"), remote,
+					  folder);
 		return CAIRN_OK;
+	}
 	*done = true;
 	snprintf(theirs, sizeof theirs, "refs/heads/%s", branch);
 	if ((rc = git_reference_name_to_id(&tip, src, theirs)) == GIT_ENOTFOUND)

@@ -216,5 +216,43 @@ is "$(git -C "$plain" rev-list --parents -n 1 HEAD | wc -w)" 3 "with both parent
 like "$("$CAIRN" -C "$plain" show milestone/M2)" "Webinar \\(a\\)" "their title, as chosen"
 is "$(git -C "$plain" status --porcelain)" "" "git status is clean"
 
+# From a folder, cairn fetches by itself (libgit2's transport would pack
+# with a delta search over every object): the commits it lacks are read
+# from the folder's repository and written here as one pack of its own,
+# which git itself must read.  A file:// URL is a folder too.
+"$CAIRN" clone "$shared" "$TMP/c" >/dev/null
+"$CAIRN" clone "file://$shared" "$TMP/d" >/dev/null
+for i in 1 2 3; do "$CAIRN" -C "$TMP/c" set task/T$i title="Packed $i" >/dev/null; done
+"$CAIRN" -C "$TMP/c" set milestone/M3 title="Packed too" >/dev/null
+"$CAIRN" -C "$TMP/c" sync >/dev/null
+"$CAIRN" -C "$TMP/d" set task/T4 title="Here, meanwhile" >/dev/null
+packs=$(ls "$TMP/d/.git/objects/pack" | wc -l)
+run "$CAIRN" -C "$TMP/d" sync
+is "$rc" 0 "a file:// remote syncs"
+like "$(git -C "$TMP/d" reflog --format=%gs refs/remotes/origin/main)" "fetch: from a folder" \
+	"fetching by cairn's own way"
+is "$(ls "$TMP/d/.git/objects/pack" | wc -l)" $((packs + 2)) "into one new pack and its index"
+like "$("$CAIRN" -C "$TMP/d" show task/T3)" "Packed 3" "their edits are in"
+like "$("$CAIRN" -C "$TMP/d" show task/T4)" "Here, meanwhile" "and ours"
+is "$(git -C "$shared" rev-parse main)" "$(git -C "$TMP/d" rev-parse HEAD)" "the merge is pushed"
+ok_cmd "git verify-pack accepts every pack" sh -c \
+	"for i in '$TMP/d'/.git/objects/pack/*.idx; do git verify-pack \"\$i\" || exit 1; done"
+ok_cmd "git fsck --full --strict is clean" git -C "$TMP/d" fsck --full --strict --no-dangling
+ok_cmd "cairn check is clean" "$CAIRN" -C "$TMP/d" check
+run "$CAIRN" -C "$TMP/d" sync
+is "$rc" 0 "the next sync has nothing to fetch"
+is "$(ls "$TMP/d/.git/objects/pack" | wc -l)" $((packs + 2)) "and writes no pack"
+git init -q --bare "$TMP/not-a-workbook.git"
+rm -rf "$TMP/not-a-workbook.git/objects"
+"$CAIRN" -C "$TMP/d" remote add broken "$TMP/not-a-workbook.git" >/dev/null
+run "$CAIRN" -C "$TMP/d" sync broken
+[ "$rc" -ne 0 ] && pass "a folder that is no repository is refused" ||
+	fail "a folder that is no repository is refused"
+like "$err" "broken" "naming the remote"
+"$CAIRN" -C "$TMP/d" remote add gone "$TMP/no-such-folder" >/dev/null
+run "$CAIRN" -C "$TMP/d" sync gone
+like "$err" "cannot fetch from gone: there is no folder $TMP/no-such-folder \(\`cairn remote list\`" \
+	"a folder that is not there is named, with what to do"
+
 # Hostile remotes: tests/cli/hostile.sh.
 done_testing
