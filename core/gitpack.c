@@ -7,10 +7,14 @@
  * and offset, and the two checksums. */
 #include "gitpack.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cairn/buf.h"
 #include "cairn/fs.h"
@@ -22,6 +26,9 @@ enum { PACK_COMMIT = 1, PACK_TREE = 2, PACK_BLOB = 3, PACK_TAG = 4, PACK_OFS_DEL
 #define GITPACK_DEPTH_MAX 9
 #define STORED_BLOCK_MAX 65535u
 #define LARGE_OFFSET 0x80000000u
+/* Entries wait in memory up to this much, then go to the file: a long
+ * history never has to fit in memory. */
+#define FLUSH_AT (1u << 20)
 
 typedef struct entry {
 	git_oid id;
@@ -40,7 +47,11 @@ typedef struct last_at {
 } last_at;
 
 struct gitpack {
-	cairn_buf out;          /* the pack, its count filled in by gitpack_write */
+	char *gitdir;
+	char *tmp;              /* objects/pack/tmp_pack_XXXXXX, the pack so far */
+	int fd;
+	uint64_t flushed;       /* bytes of it in the file */
+	cairn_buf out;          /* and after them, still in memory */
 	entry *v;
 	size_t n, cap;
 	oidmap by_id;           /* id to index into v */
@@ -268,23 +279,52 @@ static bool remember(gitpack *p, const char *path, size_t e, const void *data, s
 
 /* ---- the API ---- */
 
-cairn_status gitpack_new(gitpack **out, cairn_error *err)
+static cairn_status errno_fail(cairn_error *err, const char *what, const char *path)
+{
+	return cairn_fail(err, CAIRN_EIO, "cannot %s %s: %s", what, path, strerror(errno));
+}
+
+cairn_status gitpack_new(gitpack **out, const char *gitdir, cairn_error *err)
 {
 	gitpack *p = calloc(1, sizeof *p);
+	cairn_buf path = CAIRN_BUF_INIT;
+	cairn_status st;
 
 	if (!(*out = p))
 		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+	p->fd = -1;
 	cairn_buf_init(&p->out);
 	cairn_buf_init(&p->delta);
 	/* The header; the count is filled in when the pack is written. */
 	cairn_buf_add(&p->out, "PACK\0\0\0\2\0\0\0\0", 12);
-	return CAIRN_OK;
+	/* git's own name for a pack being written: git gc removes one a crash
+	 * left behind. */
+	cairn_buf_printf(&path, "%sobjects/pack", gitdir);
+	if (path.oom || !(p->gitdir = strdup(gitdir)))
+		st = cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+	else if ((st = cairn_fs_mkdirs(cairn_buf_str(&path), err)) == CAIRN_OK) {
+		cairn_buf_adds(&path, "/tmp_pack_XXXXXX");
+		if (path.oom)
+			st = cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		else if ((p->fd = mkstemp(path.data)) < 0)
+			st = errno_fail(err, "create", cairn_buf_str(&path));
+		else
+			p->tmp = cairn_buf_detach(&path, NULL);
+	}
+	cairn_buf_done(&path);
+	return st;
 }
 
 void gitpack_free(gitpack *p)
 {
 	if (!p)
 		return;
+	if (p->fd >= 0) {
+		close(p->fd);
+		unlink(p->tmp);
+	}
+	free(p->tmp);
+	free(p->gitdir);
 	for (size_t i = 0; i < p->last_cap; i++) {
 		free(p->last[i].path);
 		free(p->last[i].data);
@@ -295,6 +335,31 @@ void gitpack_free(gitpack *p)
 	cairn_buf_done(&p->out);
 	cairn_buf_done(&p->delta);
 	free(p);
+}
+
+static bool write_all(int fd, const void *data, size_t len)
+{
+	const char *c = data;
+
+	while (len) {
+		ssize_t w = write(fd, c, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return false;
+		c += w;
+		len -= (size_t)w;
+	}
+	return true;
+}
+
+static cairn_status flush(gitpack *p, cairn_error *err)
+{
+	if (!write_all(p->fd, p->out.data, p->out.len))
+		return errno_fail(err, "write", p->tmp);
+	p->flushed += p->out.len;
+	cairn_buf_reset(&p->out);
+	return CAIRN_OK;
 }
 
 bool gitpack_has(const gitpack *p, const git_oid *id)
@@ -309,7 +374,7 @@ size_t gitpack_objects(const gitpack *p)
 
 size_t gitpack_bytes(const gitpack *p)
 {
-	return p->out.len;
+	return (size_t)p->flushed + p->out.len;
 }
 
 static int pack_type(git_object_t type)
@@ -330,6 +395,8 @@ cairn_status gitpack_add(gitpack *p, git_object_t type, const git_oid *id, const
 	size_t start = p->out.len;
 	entry *e;
 
+	if (p->fd < 0)
+		return cairn_fail(err, CAIRN_EINPUT, "the pack is written already");
 	if (!pack_type(type))
 		return cairn_fail(err, CAIRN_EINPUT, "a git object of type %d cannot be packed", type);
 	if (gitpack_has(p, id))
@@ -345,7 +412,7 @@ cairn_status gitpack_add(gitpack *p, git_object_t type, const git_oid *id, const
 	e = &p->v[p->n];
 	memset(e, 0, sizeof *e);
 	e->id = *id;
-	e->offset = start;
+	e->offset = p->flushed + start;
 	e->type = type;
 	if (last && last->path && git_oid_equal(&p->v[last->entry].id, base) &&
 	    p->v[last->entry].type == type && p->v[last->entry].depth < GITPACK_DEPTH_MAX) {
@@ -353,7 +420,7 @@ cairn_status gitpack_add(gitpack *p, git_object_t type, const git_oid *id, const
 		make_delta(&p->delta, (const unsigned char *)last->data, last->len, data, len);
 		if (p->delta.len < len) {
 			add_header(&p->out, PACK_OFS_DELTA, p->delta.len);
-			add_distance(&p->out, start - b->offset);
+			add_distance(&p->out, e->offset - b->offset);
 			add_stored(&p->out, (const unsigned char *)p->delta.data, p->delta.len);
 			e->depth = b->depth + 1;
 		}
@@ -370,7 +437,7 @@ cairn_status gitpack_add(gitpack *p, git_object_t type, const git_oid *id, const
 	p->n++;
 	if (type != GIT_OBJECT_COMMIT && !remember(p, path, p->n - 1, data, len))
 		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
-	return CAIRN_OK;
+	return p->out.len >= FLUSH_AT ? flush(p, err) : CAIRN_OK;
 }
 
 static int by_id(const void *a, const void *b)
@@ -378,67 +445,102 @@ static int by_id(const void *a, const void *b)
 	return memcmp(((const entry *)a)->id.id, ((const entry *)b)->id.id, GIT_OID_RAWSZ);
 }
 
-cairn_status gitpack_write(gitpack *p, const char *gitdir, cairn_error *err)
+/* The count into the header, then the SHA-1 of the whole file after it:
+ * read back, as it was written in pieces. */
+static cairn_status finish_pack(gitpack *p, unsigned char sum[20], cairn_error *err)
 {
-	cairn_buf idx, name;
+	unsigned char count[4], chunk[65536];
 	cairn_sha1 sha;
-	unsigned char sum[20];
-	char hex[41];
-	uint32_t fanout[256] = { 0 };
-	size_t large = 0;
 	cairn_status st;
+	ssize_t r;
 
-	if (!p->n)
-		return CAIRN_OK;
-	put_be32((unsigned char *)p->out.data + 8, (uint32_t)p->n);
+	if ((st = flush(p, err)))
+		return st;
+	put_be32(count, (uint32_t)p->n);
+	if (pwrite(p->fd, count, sizeof count, 8) != (ssize_t)sizeof count ||
+	    lseek(p->fd, 0, SEEK_SET) != 0)
+		return errno_fail(err, "write", p->tmp);
 	cairn_sha1_init(&sha);
-	cairn_sha1_update(&sha, p->out.data, p->out.len);
+	while ((r = read(p->fd, chunk, sizeof chunk)) > 0 || (r < 0 && errno == EINTR))
+		if (r > 0)
+			cairn_sha1_update(&sha, chunk, (size_t)r);
+	if (r < 0)
+		return errno_fail(err, "read", p->tmp);
 	cairn_sha1_final(&sha, sum);
-	cairn_buf_add(&p->out, sum, sizeof sum);
-	if (p->out.oom)
-		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
-	cairn_sha1_hex(sum, hex);
+	/* Read-only, as git leaves its packs (mkstemp made it 0600). */
+	if (!write_all(p->fd, sum, 20) || fchmod(p->fd, 0444) != 0 || fsync(p->fd) != 0)
+		return errno_fail(err, "write", p->tmp);
+	return CAIRN_OK;
+}
 
-	/* The index is sorted by id; the entries are not needed in pack
-	 * order any more. */
+/* The index: fan-out, ids, CRCs, offsets, large offsets, checksums. */
+static void make_index(gitpack *p, const unsigned char pack_sum[20], cairn_buf *idx)
+{
+	uint32_t fanout[256] = { 0 };
+	unsigned char sum[20];
+	size_t large = 0;
+	cairn_sha1 sha;
+
 	qsort(p->v, p->n, sizeof *p->v, by_id);
-	oidmap_done(&p->by_id);
 	for (size_t i = 0; i < p->n; i++)
 		fanout[p->v[i].id.id[0]]++;
-	cairn_buf_init(&idx);
-	cairn_buf_add(&idx, "\377tOc\0\0\0\2", 8);
+	cairn_buf_add(idx, "\377tOc\0\0\0\2", 8);
 	for (uint32_t i = 0, total = 0; i < 256; i++)
-		add_be32(&idx, total += fanout[i]);
+		add_be32(idx, total += fanout[i]);
 	for (size_t i = 0; i < p->n; i++)
-		cairn_buf_add(&idx, p->v[i].id.id, GIT_OID_RAWSZ);
+		cairn_buf_add(idx, p->v[i].id.id, GIT_OID_RAWSZ);
 	for (size_t i = 0; i < p->n; i++)
-		add_be32(&idx, p->v[i].crc);
+		add_be32(idx, p->v[i].crc);
 	for (size_t i = 0; i < p->n; i++)
-		add_be32(&idx, p->v[i].offset < LARGE_OFFSET ? (uint32_t)p->v[i].offset
-							       : LARGE_OFFSET | (uint32_t)large++);
+		add_be32(idx, p->v[i].offset < LARGE_OFFSET ? (uint32_t)p->v[i].offset
+							      : LARGE_OFFSET | (uint32_t)large++);
 	for (size_t i = 0; i < p->n; i++)
 		if (p->v[i].offset >= LARGE_OFFSET) {
-			add_be32(&idx, (uint32_t)(p->v[i].offset >> 32));
-			add_be32(&idx, (uint32_t)p->v[i].offset);
+			add_be32(idx, (uint32_t)(p->v[i].offset >> 32));
+			add_be32(idx, (uint32_t)p->v[i].offset);
 		}
-	cairn_buf_add(&idx, sum, sizeof sum);
+	cairn_buf_add(idx, pack_sum, 20);
 	cairn_sha1_init(&sha);
-	cairn_sha1_update(&sha, idx.data, idx.len);
+	cairn_sha1_update(&sha, idx->data, idx->len);
 	cairn_sha1_final(&sha, sum);
-	cairn_buf_add(&idx, sum, sizeof sum);
+	cairn_buf_add(idx, sum, sizeof sum);
+}
 
-	/* The pack first: readers find a pack by its index. */
-	cairn_buf_init(&name);
-	cairn_buf_printf(&name, "objects/pack/pack-%s.pack", hex);
-	if (idx.oom || name.oom)
+cairn_status gitpack_write(gitpack *p, cairn_error *err)
+{
+	cairn_buf idx = CAIRN_BUF_INIT, name = CAIRN_BUF_INIT;
+	unsigned char sum[20];
+	char hex[41];
+	cairn_status st = CAIRN_OK;
+
+	if (p->fd < 0)
+		return cairn_fail(err, CAIRN_EINPUT, "the pack is written already");
+	if (!p->n || (st = finish_pack(p, sum, err)))
+		goto done;
+	cairn_sha1_hex(sum, hex);
+	make_index(p, sum, &idx);
+	/* The pack first: readers find a pack by its index, which comes
+	 * last, written whole (and its folder fsynced) by cairn_fs_write. */
+	cairn_buf_printf(&name, "%sobjects/pack/pack-%s.pack", p->gitdir, hex);
+	if (idx.oom || name.oom) {
 		st = cairn_fail(err, CAIRN_ENOMEM, "out of memory");
-	else if ((st = cairn_fs_write(gitdir, cairn_buf_str(&name), p->out.data, p->out.len,
-				      err)) == CAIRN_OK) {
-		cairn_buf_reset(&name);
-		cairn_buf_printf(&name, "objects/pack/pack-%s.idx", hex);
-		st = name.oom ? cairn_fail(err, CAIRN_ENOMEM, "out of memory")
-			      : cairn_fs_write(gitdir, cairn_buf_str(&name), idx.data, idx.len, err);
+		goto done;
 	}
+	if (rename(p->tmp, cairn_buf_str(&name)) != 0) {
+		st = errno_fail(err, "rename to", cairn_buf_str(&name));
+		goto done;
+	}
+	cairn_buf_reset(&name);
+	cairn_buf_printf(&name, "objects/pack/pack-%s.idx", hex);
+	st = name.oom ? cairn_fail(err, CAIRN_ENOMEM, "out of memory")
+		      : cairn_fs_write(p->gitdir, cairn_buf_str(&name), idx.data, idx.len, err);
+done:
+	/* Spent either way: written, or its file removed. */
+	close(p->fd);
+	p->fd = -1;
+	if (!p->n || st != CAIRN_OK)
+		unlink(p->tmp);
+	oidmap_done(&p->by_id);
 	cairn_buf_done(&name);
 	cairn_buf_done(&idx);
 	return st;

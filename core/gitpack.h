@@ -20,7 +20,10 @@
 
 typedef struct gitpack gitpack;
 
-cairn_status gitpack_new(gitpack **out, cairn_error *err);
+/* A pack to be written into gitdir's objects/pack: its entries go to a
+ * temporary file there as they come (git's tmp_pack_ name, which git gc
+ * clears should a crash leave one). */
+cairn_status gitpack_new(gitpack **out, const char *gitdir, cairn_error *err);
 void gitpack_free(gitpack *p);
 
 /* Whether id is in the pack already. */
@@ -37,9 +40,9 @@ cairn_status gitpack_add(gitpack *p, git_object_t type, const git_oid *id, const
 size_t gitpack_objects(const gitpack *p);
 size_t gitpack_bytes(const gitpack *p);
 
-/* Write pack-SHA.pack and then its .idx into the folder objects/pack of
- * gitdir, each atomically and fsynced (nothing when the pack is empty).
- * The last call before gitpack_free: the pack is spent. */
-cairn_status gitpack_write(gitpack *p, const char *gitdir, cairn_error *err);
+/* Finish the pack as pack-SHA.pack and then write its .idx, each fsynced
+ * and renamed into place (nothing when the pack is empty).  The pack is
+ * spent after, whatever the outcome: only gitpack_free is left. */
+cairn_status gitpack_write(gitpack *p, cairn_error *err);
 
 #endif

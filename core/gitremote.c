@@ -620,11 +620,11 @@ static cairn_status fetch_from_folder(cairn_git *git, git_repository *repo, cons
 		goto done;
 	}
 	ours = ours_unless_theirs_has_it(repo, src);
-	if ((st = gitpack_new(&pack, err)) ||
+	if ((st = gitpack_new(&pack, cairn_git_gitdir(git), err)) ||
 	    (st = cairn_git_check_commits(git, remote, src, ids, n, ours, pack,
 					  net ? net->progress : NULL, net ? net->ctx : NULL,
 					  err)) ||
-	    (st = gitpack_write(pack, cairn_git_gitdir(git), err)))
+	    (st = gitpack_write(pack, err)))
 		goto done;
 	if (git_repository_odb(&have, repo) != 0 || git_odb_refresh(have) != 0 ||
 	    git_reference_create(&moved, repo, tracking, &tip, 1, "fetch: from a folder") != 0) {

@@ -264,6 +264,41 @@ static size_t tree_entry(char *t, const char *name, const git_oid *id)
 	return n + GIT_OID_RAWSZ;
 }
 
+/* Whether libgit2 reads objects[first..] back from repo: the same type,
+ * size and bytes (a diagnostic names each one that differs). */
+static bool reads_back(git_repository *repo, size_t first)
+{
+	git_odb *odb = NULL;
+	bool all = true;
+
+	if (git_repository_odb(&odb, repo) != 0 || git_odb_refresh(odb) != 0) {
+		tap_diag("open the object database: %s", git_message());
+		git_odb_free(odb);
+		return false;
+	}
+	for (size_t i = first; i < nobjects; i++) {
+		const object *o = &objects[i];
+		git_odb_object *got = NULL;
+		char hex[GIT_OID_HEXSZ + 1];
+
+		git_oid_tostr(hex, sizeof hex, &o->id);
+		if (git_odb_read(&got, odb, &o->id) != 0) {
+			tap_diag("read %s: %s", hex, git_message());
+			all = false;
+			continue;
+		}
+		if (git_odb_object_type(got) != o->type || git_odb_object_size(got) != o->len ||
+		    memcmp(git_odb_object_data(got), o->data, o->len) != 0) {
+			tap_diag("%s: type %d size %zu, want type %d size %zu", hex,
+				 git_odb_object_type(got), git_odb_object_size(got), o->type, o->len);
+			all = false;
+		}
+		git_odb_object_free(got);
+	}
+	git_odb_free(odb);
+	return all;
+}
+
 /* ---- tests ---- */
 
 static git_oid commit_id;
@@ -345,7 +380,7 @@ static void test_write(gitpack *p, const char *gitdir)
 	int failed = tap_failed;
 
 	err.msg[0] = '\0';
-	ok(gitpack_write(p, gitdir, &err) == CAIRN_OK, "gitpack_write %s", err.msg);
+	ok(gitpack_write(p, &err) == CAIRN_OK, "gitpack_write %s", err.msg);
 	files = pack_files(gitdir, pack, idx, sizeof pack);
 	is_int(files, 2, "objects/pack holds two files");
 	ok(pack_name(pack, ".pack"), "one is pack-SHA.pack: %s", pack);
@@ -374,36 +409,9 @@ static void test_read_back(git_repository *repo, const char *gitdir)
 {
 	static char output[65536];
 	git_reference *ref = NULL;
-	git_odb *odb = NULL;
-	bool all = true;
 	int failed;
 
-	if (git_repository_odb(&odb, repo) != 0 || git_odb_refresh(odb) != 0) {
-		ok(0, "open the object database: %s", git_message());
-		git_odb_free(odb);
-		return;
-	}
-	for (size_t i = 0; i < nobjects; i++) {
-		const object *o = &objects[i];
-		git_odb_object *got = NULL;
-		char hex[GIT_OID_HEXSZ + 1];
-
-		git_oid_tostr(hex, sizeof hex, &o->id);
-		if (git_odb_read(&got, odb, &o->id) != 0) {
-			tap_diag("read %s: %s", hex, git_message());
-			all = false;
-			continue;
-		}
-		if (git_odb_object_type(got) != o->type || git_odb_object_size(got) != o->len ||
-		    memcmp(git_odb_object_data(got), o->data, o->len) != 0) {
-			tap_diag("%s: type %d size %zu, want type %d size %zu", hex,
-				 git_odb_object_type(got), git_odb_object_size(got), o->type, o->len);
-			all = false;
-		}
-		git_odb_object_free(got);
-	}
-	git_odb_free(odb);
-	ok(all, "libgit2 reads every object back: same type, size and bytes");
+	ok(reads_back(repo, 0), "libgit2 reads every object back: same type, size and bytes");
 
 	/* A branch at the commit, for fsck to follow into the tree. */
 	ok(git_reference_create(&ref, repo, "refs/heads/packed", &commit_id, 0, NULL) == 0,
@@ -430,14 +438,14 @@ static void test_small(void)
 	struct stat st;
 	size_t total = 0, first = nobjects;
 
-	ok(gitpack_new(&p, &err) == CAIRN_OK && gitpack_write(p, gitdir, &err) == CAIRN_OK,
+	ok(gitpack_new(&p, gitdir, &err) == CAIRN_OK && gitpack_write(p, &err) == CAIRN_OK,
 	   "an empty pack is written without an error");
 	is_int(pack_files(gitdir, pack, idx, sizeof pack), 0, "and leaves no file");
 	gitpack_free(p);
 	p = NULL;
 
-	ok(gitpack_new(&p, &err) == CAIRN_OK && add_records(p, ids, &total) &&
-	   gitpack_write(p, gitdir, &err) == CAIRN_OK, "a pack of the record's %d versions",
+	ok(gitpack_new(&p, gitdir, &err) == CAIRN_OK && add_records(p, ids, &total) &&
+	   gitpack_write(p, &err) == CAIRN_OK, "a pack of the record's %d versions",
 	   RECORD_VERSIONS);
 	pack_files(gitdir, pack, idx, sizeof pack);
 	pathf(path, sizeof path, "%sobjects/pack/%s", gitdir, pack);
@@ -466,11 +474,11 @@ static void test_kinds_apart(void)
 	size_t first = nobjects;
 
 	memset(bytes, 'a', sizeof bytes);
-	ok(gitpack_new(&p, &err) == CAIRN_OK &&
+	ok(gitpack_new(&p, gitdir, &err) == CAIRN_OK &&
 	   add(p, GIT_OBJECT_BLOB, bytes, sizeof bytes, "x", NULL, &file) &&
 	   (bytes[sizeof bytes - 1] = 'b', add(p, GIT_OBJECT_TREE, bytes, sizeof bytes, "x", &file,
 					       &folder)) &&
-	   gitpack_write(p, gitdir, &err) == CAIRN_OK,
+	   gitpack_write(p, &err) == CAIRN_OK,
 	   "a tree whose base is a blob at its path is packed");
 	pack_files(gitdir, pack, idx, sizeof pack);
 	is_int(run(output, sizeof output, "git verify-pack '%sobjects/pack/%s' 2>&1", gitdir, idx),
@@ -481,6 +489,64 @@ static void test_kinds_apart(void)
 	git_odb_object_free(obj);
 	git_odb_free(odb);
 	gitpack_free(p);
+	git_repository_free(repo);
+	while (nobjects > first)
+		free(objects[--nobjects].data);
+}
+
+/* More than the megabyte that waits in memory: the pack goes to its file
+ * in pieces, and a delta reaches back across a piece to its base. */
+static void test_long(void)
+{
+	static char output[65536];
+	char gitdir[PATH_MAX], pack[NAME_MAX + 1], idx[NAME_MAX + 1], r[512], name[32];
+	git_repository *repo = fresh_repo("long", gitdir, sizeof gitdir);
+	git_oid v0, v1, id;
+	gitpack *p = NULL;
+	cairn_error err;
+	size_t first = nobjects, len;
+	bool added;
+
+	len = record_version(0, r, sizeof r);
+	added = gitpack_new(&p, gitdir, &err) == CAIRN_OK &&
+		add(p, GIT_OBJECT_BLOB, r, len, "records/R", NULL, &v0);
+	for (uint32_t i = 0; added && i < 12; i++) {
+		char *b = noise(100000, 7 + i);
+		snprintf(name, sizeof name, "big/%u", (unsigned)i);
+		added = b && add(p, GIT_OBJECT_BLOB, b, 100000, name, NULL, &id);
+		free(b);
+	}
+	len = record_version(1, r, len);
+	ok(added && add(p, GIT_OBJECT_BLOB, r, len, "records/R", &v0, &v1) &&
+	   gitpack_bytes(p) > 1200000, "a pack of %zu bytes", p ? gitpack_bytes(p) : 0);
+	ok(gitpack_write(p, &err) == CAIRN_OK, "is written %s", err.msg);
+	is_int(pack_files(gitdir, pack, idx, sizeof pack), 2, "as a pack and its index alone");
+	is_int(run(output, sizeof output, "git verify-pack -v '%sobjects/pack/%s' 2>&1", gitdir,
+		   idx), 0, "which git verify-pack accepts");
+	ok(strstr(output, "chain length = 1: 1 object") != NULL, "with the record's delta");
+	ok(reads_back(repo, first), "and libgit2 reads every object back");
+	gitpack_free(p);
+	git_repository_free(repo);
+	while (nobjects > first)
+		free(objects[--nobjects].data);
+}
+
+/* A pack given up (a refused fetch) leaves no file behind. */
+static void test_given_up(void)
+{
+	char gitdir[PATH_MAX], pack[NAME_MAX + 1], idx[NAME_MAX + 1];
+	git_repository *repo = fresh_repo("given-up", gitdir, sizeof gitdir);
+	gitpack *p = NULL;
+	cairn_error err;
+	git_oid id;
+	size_t first = nobjects;
+
+	ok(gitpack_new(&p, gitdir, &err) == CAIRN_OK &&
+	   add(p, GIT_OBJECT_BLOB, "x", 1, "x", NULL, &id),
+	   "a pack begun");
+	is_int(pack_files(gitdir, pack, idx, sizeof pack), 1, "has its file");
+	gitpack_free(p);
+	is_int(pack_files(gitdir, pack, idx, sizeof pack), 0, "which goes when it is given up");
 	git_repository_free(repo);
 	while (nobjects > first)
 		free(objects[--nobjects].data);
@@ -497,7 +563,7 @@ int main(void)
 	git_libgit2_init();
 	repo = fresh_repo("repo", gitdir, sizeof gitdir);
 	err.msg[0] = '\0';
-	ok(gitpack_new(&p, &err) == CAIRN_OK, "gitpack_new %s", err.msg);
+	ok(gitpack_new(&p, gitdir, &err) == CAIRN_OK, "gitpack_new %s", err.msg);
 	if (!p)
 		return tap_done();
 	test_add(p);
@@ -507,6 +573,8 @@ int main(void)
 	git_repository_free(repo);
 	test_small();
 	test_kinds_apart();
+	test_long();
+	test_given_up();
 	for (size_t i = 0; i < nobjects; i++)
 		free(objects[i].data);
 	git_libgit2_shutdown();
