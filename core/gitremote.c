@@ -208,7 +208,8 @@ static int transfer_progress(const git_indexer_progress *p, void *payload)
 {
 	creds *c = payload;
 	if (c->net->progress)
-		c->net->progress(p->received_objects < p->total_objects ? N_("receiving") : N_("resolving"),
+		c->net->progress(p->received_objects < p->total_objects ? N_("receiving objects")
+								       : N_("resolving deltas"),
 				 p->received_objects < p->total_objects ? p->received_objects
 								       : p->indexed_deltas,
 				 p->received_objects < p->total_objects ? p->total_objects
@@ -221,7 +222,7 @@ static int push_progress(unsigned current, unsigned total, size_t bytes, void *p
 {
 	creds *c = payload;
 	if (c->net->progress)
-		c->net->progress(N_("sending"), current, total, bytes, c->net->ctx);
+		c->net->progress(N_("sending objects"), current, total, bytes, c->net->ctx);
 	return 0;
 }
 

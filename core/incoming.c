@@ -578,7 +578,7 @@ cairn_status cairn_git_check_commits(cairn_git *git, const char *remote, git_rep
 	for (size_t i = 0; i < n && st == CAIRN_OK; i++) {
 		st = check_commit(&c, remote, &ids[i], ours);
 		if (progress)
-			progress(N_("receiving"), i + 1, n, pack ? gitpack_bytes(pack) : 0, ctx);
+			progress(N_("reading commits"), i + 1, n, pack ? gitpack_bytes(pack) : 0, ctx);
 	}
 	git_odb_free(c.odb);
 	free(c.shown);

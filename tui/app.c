@@ -751,11 +751,20 @@ static void open_top(app *a, cairn_kind kind)
 		app_push(a, &table_view, &kind, sizeof kind, _(titles[kind]));
 }
 
-/* Progress on the message line while a sync fetches or pushes. */
+/* Progress on the message line while a sync fetches or pushes, redrawn
+ * at each whole percent (over a slow link every redraw is carried). */
 static void sync_progress(const char *stage, size_t done, size_t total, size_t bytes, void *ctx)
 {
+	static const char *last_stage;
+	static size_t last_percent = (size_t)-1;
 	app *a = ctx;
-	app_message(a, false, _("%s: %zu/%zu objects, %zu KiB"), _(stage), done, total, bytes / 1024);
+	size_t percent = total ? done * 100 / total : 0;
+
+	if (stage == last_stage && percent == last_percent && done != total)
+		return;
+	last_stage = stage;
+	last_percent = percent;
+	app_message(a, false, "%s: %zu/%zu, %zu KiB", _(stage), done, total, bytes / 1024);
 	draw(a);
 }
 

@@ -11,18 +11,24 @@
 #include "cairn/sync.h"
 #include "cli.h"
 
-/* Objects and bytes on one line of stderr, redrawn in place on a terminal. */
+/* Objects and bytes on one line of stderr, redrawn in place on a terminal
+ * when the bar moves (not for each of thousands of objects: a slow link
+ * would carry every redraw). */
 static void progress(const char *stage, size_t done, size_t total, size_t bytes, void *ctx)
 {
+	static const char *last_stage;
+	static int last_fill = -1;
 	cli *c = ctx;
 	int width = 24, fill = total ? (int)(done * (size_t)width / total) : 0;
 
-	if (!c->err_tty)
+	if (!c->err_tty || (stage == last_stage && fill == last_fill && done != total))
 		return;
-	fprintf(stderr, "\r%-9s [", _(stage));
+	last_stage = stage;
+	last_fill = fill;
+	fprintf(stderr, "\r%-17s [", _(stage));
 	for (int i = 0; i < width; i++)
 		fputc(i < fill ? '#' : '.', stderr);
-	fprintf(stderr, _("] %zu/%zu objects, %zu KiB "), done, total, bytes / 1024);
+	fprintf(stderr, "] %zu/%zu, %zu KiB ", done, total, bytes / 1024);
 	if (done == total)
 		fputc('\n', stderr);
 	fflush(stderr);

@@ -21,8 +21,9 @@
 #include "cairn/error.h"
 #include "cairn/gitstore.h"
 
-/* stage: "receiving", "resolving", "sending"; done of total objects (of
- * commits, fetching from a folder). */
+/* stage names what is counted: "receiving objects", "resolving deltas",
+ * "sending objects", or "reading commits" (fetching from a folder); done
+ * of total of them, bytes so far.  Called often: a display throttles. */
 typedef void (*cairn_progress_fn)(const char *stage, size_t done, size_t total, size_t bytes,
 				  void *ctx);
 
