@@ -30,5 +30,11 @@ cairn_status cairn_git_check_commits(cairn_git *git, const char *remote, git_rep
 				     const git_oid *ids, size_t n, const git_tree *ours,
 				     gitpack *pack, cairn_progress_fn progress, void *ctx,
 				     cairn_error *err);
+/* The same walk over our own commits ids[0..n) (parents first) on their
+ * way to a folder: every object the parents do not hold goes into pack,
+ * nothing is held to the allow-list. */
+cairn_status cairn_git_pack_commits(cairn_git *git, const char *remote, const git_oid *ids,
+				    size_t n, gitpack *pack, cairn_progress_fn progress, void *ctx,
+				    cairn_error *err);
 
 #endif

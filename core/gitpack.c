@@ -473,6 +473,40 @@ static cairn_status finish_pack(gitpack *p, unsigned char sum[20], cairn_error *
 	return CAIRN_OK;
 }
 
+/* The index, written whole to a temporary file, read-only like the pack
+ * (whatever the umask: in a group's shared folder every member reads it),
+ * fsynced and renamed to name; then the folder is fsynced, for both. */
+static cairn_status write_index(gitpack *p, const cairn_buf *idx, const char *name,
+				cairn_error *err)
+{
+	cairn_buf tmp = CAIRN_BUF_INIT, dir = CAIRN_BUF_INIT;
+	cairn_status st = CAIRN_OK;
+	int fd = -1, dfd = -1;
+
+	cairn_buf_printf(&tmp, "%sobjects/pack/tmp_idx_XXXXXX", p->gitdir);
+	cairn_buf_printf(&dir, "%sobjects/pack", p->gitdir);
+	if (tmp.oom || dir.oom)
+		st = cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+	else if ((fd = mkstemp(tmp.data)) < 0)
+		st = errno_fail(err, "create", cairn_buf_str(&tmp));
+	else if (!write_all(fd, idx->data, idx->len) || fchmod(fd, 0444) != 0 || fsync(fd) != 0)
+		st = errno_fail(err, "write", cairn_buf_str(&tmp));
+	else if (rename(tmp.data, name) != 0)
+		st = errno_fail(err, "rename to", name);
+	else if ((dfd = open(dir.data, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 || fsync(dfd) != 0)
+		st = errno_fail(err, "fsync", cairn_buf_str(&dir));
+	if (fd >= 0) {
+		close(fd);
+		if (st != CAIRN_OK)
+			unlink(tmp.data);
+	}
+	if (dfd >= 0)
+		close(dfd);
+	cairn_buf_done(&tmp);
+	cairn_buf_done(&dir);
+	return st;
+}
+
 /* The index: fan-out, ids, CRCs, offsets, large offsets, checksums. */
 static void make_index(gitpack *p, const unsigned char pack_sum[20], cairn_buf *idx)
 {
@@ -520,7 +554,7 @@ cairn_status gitpack_write(gitpack *p, cairn_error *err)
 	cairn_sha1_hex(sum, hex);
 	make_index(p, sum, &idx);
 	/* The pack first: readers find a pack by its index, which comes
-	 * last, written whole (and its folder fsynced) by cairn_fs_write. */
+	 * last. */
 	cairn_buf_printf(&name, "%sobjects/pack/pack-%s.pack", p->gitdir, hex);
 	if (idx.oom || name.oom) {
 		st = cairn_fail(err, CAIRN_ENOMEM, "out of memory");
@@ -531,9 +565,9 @@ cairn_status gitpack_write(gitpack *p, cairn_error *err)
 		goto done;
 	}
 	cairn_buf_reset(&name);
-	cairn_buf_printf(&name, "objects/pack/pack-%s.idx", hex);
+	cairn_buf_printf(&name, "%sobjects/pack/pack-%s.idx", p->gitdir, hex);
 	st = name.oom ? cairn_fail(err, CAIRN_ENOMEM, "out of memory")
-		      : cairn_fs_write(p->gitdir, cairn_buf_str(&name), idx.data, idx.len, err);
+		      : write_index(p, &idx, cairn_buf_str(&name), err);
 done:
 	/* Spent either way: written, or its file removed. */
 	close(p->fd);

@@ -515,10 +515,12 @@ static const char *local_folder(const char *url)
 	return url;
 }
 
-/* The commits of src from tip that we lack, parents first: the walk stops
- * at our HEAD and at what we fetched before, where they have those. */
-static int commits_we_lack(git_repository *src, git_repository *repo, const git_oid *tip,
-			   const char *tracking, git_oid **ids, size_t *n)
+/* The commits of src from tip that dest lacks, parents first: the walk
+ * stops at dest's HEAD and at dest_ref (what we fetched before, or their
+ * branch), where src has those too.  Fetching, dest is ours; pushing,
+ * theirs. */
+static int commits_lacking(git_repository *src, git_repository *dest, const git_oid *tip,
+			   const char *dest_ref, git_oid **ids, size_t *n)
 {
 	git_odb *have = NULL, *theirs = NULL;
 	git_revwalk *walk = NULL;
@@ -528,14 +530,14 @@ static int commits_we_lack(git_repository *src, git_repository *repo, const git_
 
 	*ids = NULL;
 	*n = 0;
-	if ((rc = git_repository_odb(&have, repo)) || (rc = git_repository_odb(&theirs, src)) ||
+	if ((rc = git_repository_odb(&have, dest)) || (rc = git_repository_odb(&theirs, src)) ||
 	    (rc = git_revwalk_new(&walk, src)) ||
 	    (rc = git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE)) ||
 	    (rc = git_revwalk_push(walk, tip)))
 		goto done;
-	if (git_reference_name_to_id(&id, repo, "HEAD") == 0 && git_odb_exists(theirs, &id))
+	if (git_reference_name_to_id(&id, dest, "HEAD") == 0 && git_odb_exists(theirs, &id))
 		git_revwalk_hide(walk, &id);
-	if (git_reference_name_to_id(&id, repo, tracking) == 0 && git_odb_exists(theirs, &id))
+	if (git_reference_name_to_id(&id, dest, dest_ref) == 0 && git_odb_exists(theirs, &id))
 		git_revwalk_hide(walk, &id);
 	while ((rc = git_revwalk_next(&id, walk)) == 0) {
 		if (git_odb_exists(have, &id))
@@ -615,7 +617,7 @@ static cairn_status fetch_from_folder(cairn_git *git, git_repository *repo, cons
 	snprintf(theirs, sizeof theirs, "refs/heads/%s", branch);
 	if ((rc = git_reference_name_to_id(&tip, src, theirs)) == GIT_ENOTFOUND)
 		goto done;      /* nothing pushed there yet */
-	if (rc != 0 || commits_we_lack(src, repo, &tip, tracking, &ids, &n) != 0) {
+	if (rc != 0 || commits_lacking(src, repo, &tip, tracking, &ids, &n) != 0) {
 		st = gfail(err, CAIRN_EINPUT, _("cannot fetch from %s: their branch cannot be read"),
 			   remote);
 		goto done;
@@ -692,36 +694,42 @@ done:
 /* libgit2's local transport checks that a push is a fast-forward against
  * the branch as it read it on connecting, then writes the branch with
  * force: two members pushing to one shared folder at the same moment
- * both "succeed", and the second push erases the first.  So to a folder
- * the objects go under a name of our own, and the branch then moves by a
- * compare-and-swap under git's lock on it, from what we last fetched. */
-static cairn_status push_to_folder(git_repository *repo, git_remote *r, const char *folder,
-				   const char *remote, const char *branch,
-				   git_push_options *opts, creds *c, bool *rejected, cairn_error *err)
+ * both "succeed", and the second push erases the first.  It also packs
+ * with a delta search over every object.  So to a folder our commits go
+ * as one pack written by cairn (core/gitpack.c), unreferenced until the
+ * branch moves by a compare-and-swap under git's lock on it, from what we
+ * last fetched; a push that loses the race leaves objects git gc
+ * collects. */
+static cairn_status push_to_folder(cairn_git *git, git_repository *repo, const char *folder,
+				   const char *remote, const char *branch, creds *c,
+				   bool *rejected, cairn_error *err)
 {
-	char spec[700], temp[300], name[300], tracking[600];
-	char *specs[1] = { spec };
-	git_strarray refspecs = { specs, 1 };
+	char name[300], tracking[600];
 	git_repository *theirs = NULL;
 	git_reference *moved = NULL;
-	git_oid ours, expected;
+	git_oid ours, expected, *ids = NULL;
+	gitpack *pack = NULL;
+	size_t n = 0;
 	bool have_expected;
 	cairn_status st = CAIRN_OK;
 	int rc;
 
 	snprintf(name, sizeof name, "refs/heads/%s", branch);
 	snprintf(tracking, sizeof tracking, "refs/remotes/%s/%s", remote, branch);
-	snprintf(temp, sizeof temp, "refs/cairn/incoming/%ld-%ld", (long)getpid(), (long)time(NULL));
-	snprintf(spec, sizeof spec, "+%s:%s", name, temp);
 	if (git_reference_name_to_id(&ours, repo, name) != 0)
 		return cairn_fail(err, CAIRN_EINPUT, _("branch %s has no commit to push"), branch);
 	have_expected = git_reference_name_to_id(&expected, repo, tracking) == 0;
-	rc = git_remote_push(r, &refspecs, opts);
-	if (rc != 0 || c->rejected)
-		return rc ? network_fail(err, c, _("cannot push to"), remote)
-			  : cairn_fail(err, CAIRN_EIO, _("cannot push to %s: %s"), remote, c->refusal);
 	if (git_repository_open_ext(&theirs, folder, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) != 0)
 		return network_fail(err, c, _("cannot push to"), remote);
+	if (commits_lacking(repo, theirs, &ours, name, &ids, &n) != 0) {
+		st = gfail(err, CAIRN_EIO, _("cannot push to %s: our history cannot be read"), remote);
+		goto done;
+	}
+	if ((st = gitpack_new(&pack, git_repository_path(theirs), err)) ||
+	    (st = cairn_git_pack_commits(git, remote, ids, n, pack, c->net->progress,
+					 c->net->ctx, err)) ||
+	    (st = gitpack_write(pack, err)))
+		goto done;
 	/* Another push holds the branch's lock for a moment: wait for it
 	 * (up to 2 s; a lock left by a killed process is then reported). */
 	for (int tries = 0;; tries++) {
@@ -743,7 +751,9 @@ static cairn_status push_to_folder(git_repository *repo, git_remote *r, const ch
 				folder, name);
 	else if (rc != 0)
 		st = gfail(err, CAIRN_EIO, _("cannot move %s in the shared repository"), name);
-	(void)git_reference_remove(theirs, temp);
+done:
+	gitpack_free(pack);
+	free(ids);
 	git_repository_free(theirs);
 	return st;
 }
@@ -773,7 +783,7 @@ cairn_status cairn_git_push(cairn_git *git, const char *remote, const cairn_net 
 	git_push_options_init(&opts, GIT_PUSH_OPTIONS_VERSION);
 	init_callbacks(&opts.callbacks, &c);
 	if (local_folder(git_remote_url(r))) {
-		st = push_to_folder(repo, r, local_folder(git_remote_url(r)), remote, branch, &opts, &c,
+		st = push_to_folder(git, repo, local_folder(git_remote_url(r)), remote, branch, &c,
 				    rejected, err);
 		rc = 0;
 	} else {

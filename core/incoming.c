@@ -99,6 +99,8 @@ typedef struct check {
 					 * fetch, or the remote's folder */
 	git_odb *odb;                   /* src's */
 	gitpack *pack;                  /* NULL, or each object new to them goes in */
+	bool ours_going_out;            /* our own commits, packed for a push: read,
+					 * not held to the allow-list */
 	seen done;
 	char dir[1024];                 /* folder being checked: "" or "milestones/4c/" */
 	/* The first problem: its path (sanitised) and why (static text or
@@ -248,6 +250,14 @@ static cairn_status check_file(check *c, const raw_entry *e, const char *path, b
 		return refuse(c, e->name, _("points at a git object they did not send"));
 	if (type != GIT_OBJECT_BLOB)
 		return refuse(c, e->name, _("is marked a file but is not one"));
+	if (c->ours_going_out) {
+		if (git_odb_read(&obj, c->odb, &e->id) != 0)
+			return refuse(c, e->name, _("points at a git object they did not send"));
+		st = gitpack_add(c->pack, GIT_OBJECT_BLOB, &e->id, git_odb_object_data(obj),
+				 git_odb_object_size(obj), path, base, c->err);
+		git_odb_object_free(obj);
+		return st;
+	}
 	if (size > INCOMING_FILE_MAX)
 		return refuse(c, e->name, _("is larger than 1 MiB"));
 	if (!at_top && (why = record_path_problem(path)))
@@ -410,7 +420,7 @@ static cairn_status check_entries(check *c, const raw_entry *e, size_t n,
 			find_counterparts(e, n, parents[k], k == 0, cp);
 	/* Names and modes first, so that a .git spelled twice is named for
 	 * what it is. */
-	for (size_t i = 0; i < n && st == CAIRN_OK; i++) {
+	for (size_t i = 0; i < n && st == CAIRN_OK && !c->ours_going_out; i++) {
 		if (cp[i].known)
 			continue;
 		if (!e[i].name[0])
@@ -419,7 +429,7 @@ static cairn_status check_entries(check *c, const raw_entry *e, size_t n,
 			 (why = mode_problem(c, e[i].mode)))
 			st = refuse(c, e[i].name, why);
 	}
-	if (st == CAIRN_OK && (why = raw_tree_order_problem(e, n, &bad, &other)))
+	if (st == CAIRN_OK && !c->ours_going_out && (why = raw_tree_order_problem(e, n, &bad, &other)))
 		st = why == raw_tree_no_memory ? no_memory(c) : refuse(c, e[bad].name, why);
 	if (st == CAIRN_OK && ours)
 		st = check_against_ours(c, e, n, cp, np ? parents[0] : NULL, ours);
@@ -545,9 +555,13 @@ static cairn_status check_commit(check *c, const char *remote, const git_oid *id
 	if (st == CAIRN_EINPUT && c->why) {
 		char hex[GIT_OID_HEXSZ + 1];
 		git_oid_tostr(hex, sizeof hex, id);
-		st = cairn_fail(c->err, CAIRN_EINPUT, _("%s: commit %.12s refused: \"%s\" %s; "
-				"nothing was changed here (ask who pushed it, or look with "
-				"`git show %.12s`)"), remote, hex, c->shown, c->why, hex);
+		st = c->ours_going_out
+			? cairn_fail(c->err, CAIRN_EIO, _("cannot push to %s: our commit %.12s cannot "
+				     "be read here: \"%s\" %s (`git fsck` says more)"), remote, hex,
+				     c->shown, c->why)
+			: cairn_fail(c->err, CAIRN_EINPUT, _("%s: commit %.12s refused: \"%s\" %s; "
+				     "nothing was changed here (ask who pushed it, or look with "
+				     "`git show %.12s`)"), remote, hex, c->shown, c->why, hex);
 	}
 	git_odb_object_free(raw);
 	for (size_t k = 0; k < np; k++)
@@ -557,33 +571,58 @@ static cairn_status check_commit(check *c, const char *remote, const git_oid *id
 	return st;
 }
 
+/* The commits ids[0..n) of src, oldest first, so that the first bad one
+ * is named; progress hears of each under stage. */
+static cairn_status walk_commits(check *c, const char *remote, const git_oid *ids, size_t n,
+				 const git_tree *ours, const char *stage,
+				 cairn_progress_fn progress, void *ctx)
+{
+	cairn_status st = CAIRN_OK;
+
+	if (!(c->repo = cairn_git_repository(c->git, c->err)))
+		return c->err->code;
+	if (git_repository_odb(&c->odb, c->src) != 0)
+		return history_fail(remote, _("the object database cannot be opened"), c->err);
+	for (size_t i = 0; i < n && st == CAIRN_OK; i++) {
+		st = check_commit(c, remote, &ids[i], ours);
+		if (progress)
+			progress(stage, i + 1, n, c->pack ? gitpack_bytes(c->pack) : 0, ctx);
+	}
+	git_odb_free(c->odb);
+	free(c->shown);
+	seen_done(&c->done);
+	return st;
+}
+
 cairn_status cairn_git_check_commits(cairn_git *git, const char *remote, git_repository *src,
 				     const git_oid *ids, size_t n, const git_tree *ours,
 				     gitpack *pack, cairn_progress_fn progress, void *ctx,
 				     cairn_error *err)
 {
 	check c;
-	cairn_status st = CAIRN_OK;
 
 	memset(&c, 0, sizeof c);
 	c.git = git;
 	c.err = err;
 	c.src = src;
 	c.pack = pack;
-	if (!(c.repo = cairn_git_repository(git, err)))
+	return walk_commits(&c, remote, ids, n, ours, N_("reading commits"), progress, ctx);
+}
+
+cairn_status cairn_git_pack_commits(cairn_git *git, const char *remote, const git_oid *ids,
+				    size_t n, gitpack *pack, cairn_progress_fn progress, void *ctx,
+				    cairn_error *err)
+{
+	check c;
+
+	memset(&c, 0, sizeof c);
+	c.git = git;
+	c.err = err;
+	c.pack = pack;
+	c.ours_going_out = true;
+	if (!(c.src = cairn_git_repository(git, err)))
 		return err->code;
-	if (git_repository_odb(&c.odb, src) != 0)
-		return history_fail(remote, _("the object database cannot be opened"), err);
-	/* Oldest first, so that the first bad one is named. */
-	for (size_t i = 0; i < n && st == CAIRN_OK; i++) {
-		st = check_commit(&c, remote, &ids[i], ours);
-		if (progress)
-			progress(N_("reading commits"), i + 1, n, pack ? gitpack_bytes(pack) : 0, ctx);
-	}
-	git_odb_free(c.odb);
-	free(c.shown);
-	seen_done(&c.done);
-	return st;
+	return walk_commits(&c, remote, ids, n, NULL, N_("sending commits"), progress, ctx);
 }
 
 /* The ids of from..to, parents first, leaving out commits checked before. */

@@ -235,6 +235,11 @@ is "$(ls "$TMP/d/.git/objects/pack" | wc -l)" $((packs + 2)) "into one new pack 
 like "$("$CAIRN" -C "$TMP/d" show task/T3)" "Packed 3" "their edits are in"
 like "$("$CAIRN" -C "$TMP/d" show task/T4)" "Here, meanwhile" "and ours"
 is "$(git -C "$shared" rev-parse main)" "$(git -C "$TMP/d" rev-parse HEAD)" "the merge is pushed"
+ok_cmd "the shared repository passes git fsck --full --strict" \
+	git -C "$shared" fsck --full --strict --no-dangling
+newest=$(ls -t "$shared"/objects/pack/*.idx | head -1)
+is "$(stat -c %a "$newest" "${newest%.idx}.pack" | sort -u)" 444 \
+	"the pushed pack and index are read-only for all, as git leaves them"
 ok_cmd "git verify-pack accepts every pack" sh -c \
 	"for i in '$TMP/d'/.git/objects/pack/*.idx; do git verify-pack \"\$i\" || exit 1; done"
 ok_cmd "git fsck --full --strict is clean" git -C "$TMP/d" fsck --full --strict --no-dangling
