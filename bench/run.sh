@@ -11,7 +11,8 @@
 #   (c) rebuilding the whole index from the records, beside `task import` of
 #       as many tasks.
 # Then, when the sizes include 100000 (or CAIRN_SYNC_SIZE is set), the sync
-# benchmark of bench/sync.sh: `cairn sync` beside `git pull`; and
+# benchmark of bench/sync.sh: `cairn sync` beside `git pull`, and of
+# bench/push.sh: its push beside `git push`; and
 # bench/history.sh: `cairn log RECORD` beside `git log -- PATH`.
 # CAIRN_BENCH_SIZES overrides the sizes ("1000 10000"); BENCH_DIR the folder.
 set -eu
@@ -87,6 +88,7 @@ printf '\n%-7s %-34s %12s  %-28s %12s  %8s\n' records cairn time anchor time rat
 printf '%s\n' "${rows[@]}"
 if [ -n "${CAIRN_SYNC_SIZE:-}" ] || [[ " $sizes " == *" 100000 "* ]]; then
 	CAIRN="$CAIRN" bash "$here/sync.sh"
+	CAIRN="$CAIRN" bash "$here/push.sh"
 fi
 if [ -n "${CAIRN_HISTORY_SIZE:-}" ] || [[ " $sizes " == *" 100000 "* ]]; then
 	echo
