@@ -29,6 +29,10 @@ enum { PACK_COMMIT = 1, PACK_TREE = 2, PACK_BLOB = 3, PACK_TAG = 4, PACK_OFS_DEL
 /* Entries wait in memory up to this much, then go to the file: a long
  * history never has to fit in memory. */
 #define FLUSH_AT (1u << 20)
+/* The last versions kept as delta bases: beyond this, a path not seen yet
+ * is not remembered (a first fetch of a large history), while the paths
+ * kept go on being replaced by their newer versions. */
+#define REMEMBER_MAX (64u << 20)
 
 typedef struct entry {
 	git_oid id;
@@ -57,6 +61,7 @@ struct gitpack {
 	oidmap by_id;           /* id to index into v */
 	last_at *last;
 	size_t nlast, last_cap;
+	size_t remembered;      /* bytes of data held in last */
 	cairn_buf delta;        /* scratch */
 };
 
@@ -239,9 +244,11 @@ static last_at *last_slot(gitpack *p, const char *path)
 /* Remember data as the last object at path; false when out of memory. */
 static bool remember(gitpack *p, const char *path, size_t e, const void *data, size_t len)
 {
-	last_at *s;
+	last_at *s = last_slot(p, path);
 	char *copy;
 
+	if ((!s || !s->path) && p->remembered + len > REMEMBER_MAX)
+		return true;
 	if (2 * (p->nlast + 1) > p->last_cap) {
 		size_t cap = p->last_cap ? 2 * p->last_cap : 256;
 		last_at *t = calloc(cap, sizeof *t);
@@ -270,6 +277,7 @@ static bool remember(gitpack *p, const char *path, size_t e, const void *data, s
 		}
 		p->nlast++;
 	}
+	p->remembered += len - s->len;
 	free(s->data);
 	s->data = copy;
 	s->len = len;
