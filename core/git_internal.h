@@ -22,14 +22,13 @@ bool cairn_git_was_checked(const cairn_git *git, const git_oid *commit);
 bool cairn_git_mark_checked(cairn_git *git, const git_oid *commit); /* false: no memory */
 
 /* Hold the commits ids[0..n) of src (parents first) to the allow-list of
- * core/incoming.c, each tree against its parents' trees and names against
- * ours (our HEAD's tree, or NULL when the merge is a fast-forward); with a
- * pack, every object their parents do not hold goes in.  progress (may be
- * NULL) hears of each commit. */
+ * core/incoming.c, each tree against its parents' trees; with a pack,
+ * every object their parents do not hold goes in.  progress (may be NULL)
+ * hears of each commit.  (Names both sides of a merge added are compared
+ * by cairn_git_check_incoming, on the trees being merged.) */
 cairn_status cairn_git_check_commits(cairn_git *git, const char *remote, git_repository *src,
-				     const git_oid *ids, size_t n, const git_tree *ours,
-				     gitpack *pack, cairn_progress_fn progress, void *ctx,
-				     cairn_error *err);
+				     const git_oid *ids, size_t n, gitpack *pack,
+				     cairn_progress_fn progress, void *ctx, cairn_error *err);
 /* The same walk over our own commits ids[0..n) (parents first) on their
  * way to a folder: every object the parents do not hold goes into pack,
  * nothing is held to the allow-list. */

@@ -576,6 +576,13 @@ cairn_status gitpack_write(gitpack *p, cairn_error *err)
 	cairn_buf_printf(&name, "%sobjects/pack/pack-%s.idx", p->gitdir, hex);
 	st = name.oom ? cairn_fail(err, CAIRN_ENOMEM, "out of memory")
 		      : write_index(p, &idx, cairn_buf_str(&name), err);
+	if (st != CAIRN_OK) {
+		/* No index, no pack: git would only count it as garbage. */
+		cairn_buf_reset(&name);
+		cairn_buf_printf(&name, "%sobjects/pack/pack-%s.pack", p->gitdir, hex);
+		if (!name.oom)
+			unlink(cairn_buf_str(&name));
+	}
 done:
 	/* Spent either way: written, or its file removed. */
 	close(p->fd);

@@ -518,11 +518,13 @@ static const char *local_folder(const char *url)
 /* The commits of src from tip that dest lacks, parents first: the walk
  * stops at dest's HEAD and at dest_ref (what we fetched before, or their
  * branch), where src has those too.  Fetching, dest is ours; pushing,
- * theirs. */
+ * theirs.  Only what a ref reaches is whole, as git has it: a commit
+ * object dest holds elsewhere (an interrupted plain `git fetch` writes
+ * commits before their trees) is sent again, not trusted. */
 static int commits_lacking(git_repository *src, git_repository *dest, const git_oid *tip,
 			   const char *dest_ref, git_oid **ids, size_t *n)
 {
-	git_odb *have = NULL, *theirs = NULL;
+	git_odb *theirs = NULL;
 	git_revwalk *walk = NULL;
 	git_oid id;
 	size_t cap = 0;
@@ -530,7 +532,7 @@ static int commits_lacking(git_repository *src, git_repository *dest, const git_
 
 	*ids = NULL;
 	*n = 0;
-	if ((rc = git_repository_odb(&have, dest)) || (rc = git_repository_odb(&theirs, src)) ||
+	if ((rc = git_repository_odb(&theirs, src)) ||
 	    (rc = git_revwalk_new(&walk, src)) ||
 	    (rc = git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE)) ||
 	    (rc = git_revwalk_push(walk, tip)))
@@ -540,8 +542,6 @@ static int commits_lacking(git_repository *src, git_repository *dest, const git_
 	if (git_reference_name_to_id(&id, dest, dest_ref) == 0 && git_odb_exists(theirs, &id))
 		git_revwalk_hide(walk, &id);
 	while ((rc = git_revwalk_next(&id, walk)) == 0) {
-		if (git_odb_exists(have, &id))
-			continue;
 		if (*n == cap) {
 			git_oid *v = realloc(*ids, (cap = cap ? 2 * cap : 256) * sizeof *v);
 			if (!v) {
@@ -557,25 +557,7 @@ static int commits_lacking(git_repository *src, git_repository *dest, const git_
 done:
 	git_revwalk_free(walk);
 	git_odb_free(theirs);
-	git_odb_free(have);
 	return rc;
-}
-
-/* Our HEAD's tree, unless src holds our HEAD (then theirs is a
- * fast-forward of ours, and ours adds no names to compare). */
-static git_tree *ours_unless_theirs_has_it(git_repository *repo, git_repository *src)
-{
-	git_odb *theirs = NULL;
-	git_commit *head = NULL;
-	git_tree *tree = NULL;
-	git_oid id;
-
-	if (git_reference_name_to_id(&id, repo, "HEAD") == 0 && git_repository_odb(&theirs, src) == 0 &&
-	    !git_odb_exists(theirs, &id) && git_commit_lookup(&head, repo, &id) == 0)
-		git_commit_tree(&tree, head);
-	git_commit_free(head);
-	git_odb_free(theirs);
-	return tree;
 }
 
 /* A fetch from a folder without libgit2's transport, which packs the
@@ -593,7 +575,6 @@ static cairn_status fetch_from_folder(cairn_git *git, git_repository *repo, cons
 	git_repository *src = NULL;
 	git_reference *moved = NULL;
 	git_odb *have = NULL;
-	git_tree *ours = NULL;
 	git_oid tip, *ids = NULL;
 	gitpack *pack = NULL;
 	size_t n = 0;
@@ -622,9 +603,8 @@ static cairn_status fetch_from_folder(cairn_git *git, git_repository *repo, cons
 			   remote);
 		goto done;
 	}
-	ours = ours_unless_theirs_has_it(repo, src);
 	if ((st = gitpack_new(&pack, cairn_git_gitdir(git), err)) ||
-	    (st = cairn_git_check_commits(git, remote, src, ids, n, ours, pack,
+	    (st = cairn_git_check_commits(git, remote, src, ids, n, pack,
 					  net ? net->progress : NULL, net ? net->ctx : NULL,
 					  err)) ||
 	    (st = gitpack_write(pack, err)))
@@ -643,7 +623,6 @@ done:
 	git_reference_free(moved);
 	git_odb_free(have);
 	gitpack_free(pack);
-	git_tree_free(ours);
 	free(ids);
 	git_repository_free(src);
 	return st;

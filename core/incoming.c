@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "cairn/buf.h"
 #include "cairn/config.h"
 #include "cairn/i18n.h"
 #include "cairn/incoming.h"
@@ -94,13 +95,14 @@ static void seen_done(seen *s)
 
 typedef struct check {
 	cairn_git *git;
-	git_repository *repo;           /* ours: our trees, to compare names with */
 	git_repository *src;            /* where their commits are read: ours after a
 					 * fetch, or the remote's folder */
 	git_odb *odb;                   /* src's */
 	gitpack *pack;                  /* NULL, or each object new to them goes in */
 	bool ours_going_out;            /* our own commits, packed for a push: read,
 					 * not held to the allow-list */
+	char *look;                     /* "-C FOLDER" when src is not ours: where a
+					 * refused commit can be seen */
 	seen done;
 	char dir[1024];                 /* folder being checked: "" or "milestones/4c/" */
 	/* The first problem: its path (sanitised) and why (static text or
@@ -331,34 +333,6 @@ static void find_counterparts(const raw_entry *e, size_t n, const git_tree *pare
 	}
 }
 
-/* A name of theirs that is new to its folder, and differs only in case
- * from a name our side added there (one not in their parent's folder),
- * would become a second file next to ours when the two are merged. */
-static cairn_status check_against_ours(check *c, const raw_entry *e, size_t n,
-				       const counterpart *cp, const git_tree *parent,
-				       const git_tree *ours)
-{
-	size_t m = git_tree_entrycount(ours);
-
-	for (size_t i = 0; i < n; i++) {
-		if (cp[i].first)
-			continue;
-		for (size_t j = 0; j < m; j++) {
-			const char *mine = git_tree_entry_name(git_tree_entry_byindex(ours, j));
-			if (strcasecmp(e[i].name, mine) || !strcmp(e[i].name, mine) ||
-			    (parent && git_tree_entry_byname(parent, mine)))
-				continue;
-			char *safe = cairn_sanitize_cols(mine, INCOMING_SHOWN_COLS, CAIRN_SAN_ASCII);
-			snprintf(c->why_buf, sizeof c->why_buf, _("differs only in case from \"%s\", "
-				 "which we added here (one file on macOS and Windows)"),
-				 safe ? safe : "?");
-			free(safe);
-			return refuse(c, e[i].name, c->why_buf);
-		}
-	}
-	return CAIRN_OK;
-}
-
 /* The subtree of tree named name, if it is a folder there (NULL if not). */
 static git_tree *subtree(git_repository *repo, const git_tree *tree, const char *name)
 {
@@ -371,42 +345,38 @@ static git_tree *subtree(git_repository *repo, const git_tree *tree, const char 
 }
 
 static cairn_status check_tree(check *c, const git_oid *id, git_tree *const *parents, size_t np,
-			       const git_tree *ours, const git_oid *base, int depth);
+			       const git_oid *base, int depth);
 
 /* Into the folder e (new to every parent): against the parents' folders
- * of that name, and ours's where ours changed it. */
+ * of that name. */
 static cairn_status check_folder(check *c, const raw_entry *e, const counterpart *cp,
-				 git_tree *const *parents, size_t np, const git_tree *ours,
-				 int depth)
+				 git_tree *const *parents, size_t np, int depth)
 {
-	git_tree *subs[np ? np : 1], *ours_sub;
+	git_tree **subs = np ? calloc(np, sizeof *subs) : NULL;
 	size_t keep = strlen(c->dir);
 	cairn_status st;
 
-	if (depth >= INCOMING_DEPTH_MAX)
+	if (np && !subs)
+		return no_memory(c);
+	if (depth >= INCOMING_DEPTH_MAX && !c->ours_going_out) {
+		free(subs);
 		return refuse(c, e->name, _("is a folder deeper than any record sits"));
+	}
 	for (size_t k = 0; k < np; k++)
 		subs[k] = subtree(c->src, parents[k], e->name);
-	ours_sub = subtree(c->repo, ours, e->name);
-	/* Where ours did not change the folder, the parent says it all. */
-	if (ours_sub && np && subs[0] && git_oid_equal(git_tree_id(ours_sub), git_tree_id(subs[0]))) {
-		git_tree_free(ours_sub);
-		ours_sub = NULL;
-	}
 	snprintf(c->dir + keep, sizeof c->dir - keep, "%s/", e->name);
-	st = check_tree(c, &e->id, subs, np, ours_sub,
-			cp->first ? git_tree_entry_id(cp->first) : NULL, depth + 1);
+	st = check_tree(c, &e->id, subs, np, cp->first ? git_tree_entry_id(cp->first) : NULL,
+			depth + 1);
 	if (st == CAIRN_OK)
 		c->dir[keep] = '\0';
 	for (size_t k = 0; k < np; k++)
 		git_tree_free(subs[k]);
-	git_tree_free(ours_sub);
+	free(subs);
 	return st;
 }
 
 static cairn_status check_entries(check *c, const raw_entry *e, size_t n,
-				  git_tree *const *parents, size_t np, const git_tree *ours,
-				  int depth)
+				  git_tree *const *parents, size_t np, int depth)
 {
 	counterpart *cp = calloc(n, sizeof *cp);
 	size_t bad, other;
@@ -431,17 +401,18 @@ static cairn_status check_entries(check *c, const raw_entry *e, size_t n,
 	}
 	if (st == CAIRN_OK && !c->ours_going_out && (why = raw_tree_order_problem(e, n, &bad, &other)))
 		st = why == raw_tree_no_memory ? no_memory(c) : refuse(c, e[bad].name, why);
-	if (st == CAIRN_OK && ours)
-		st = check_against_ours(c, e, n, cp, np ? parents[0] : NULL, ours);
 	for (size_t i = 0; i < n && st == CAIRN_OK; i++) {
 		char key[GIT_OID_HEXSZ + 2 + sizeof c->dir];
 		const git_tree_entry *first = cp[i].first;
 		if (cp[i].known)
 			continue;
 		if (raw_entry_is_folder(&e[i])) {
-			st = check_folder(c, &e[i], &cp[i], parents, np, ours, depth);
+			st = check_folder(c, &e[i], &cp[i], parents, np, depth);
 			continue;
 		}
+		/* A submodule of ours is a commit elsewhere: nothing to send. */
+		if (c->ours_going_out && !strcmp(e[i].mode, "160000"))
+			continue;
 		snprintf(key, sizeof key, "%s %s%s", git_oid_tostr_s(&e[i].id), c->dir, e[i].name);
 		if (seen_has(&c->done, key))
 			continue;
@@ -455,10 +426,10 @@ static cairn_status check_entries(check *c, const raw_entry *e, size_t n,
 }
 
 /* The tree id, a folder at c->dir (depth folders down), against its
- * parents' folders at the same place and ours's (NULL where they have
- * none); base is the folder it replaced, for the pack. */
+ * parents' folders at the same place (NULL where they have none); base is
+ * the folder it replaced, for the pack. */
 static cairn_status check_tree(check *c, const git_oid *id, git_tree *const *parents, size_t np,
-			       const git_tree *ours, const git_oid *base, int depth)
+			       const git_oid *base, int depth)
 {
 	char key[GIT_OID_HEXSZ + 2 + sizeof c->dir];
 	size_t size = 0, n = 0, keep = strlen(c->dir);
@@ -478,7 +449,7 @@ static cairn_status check_tree(check *c, const git_oid *id, git_tree *const *par
 		return refuse(c, "", _("is a folder whose tree they did not send"));
 	if (type != GIT_OBJECT_TREE)
 		return refuse(c, "", _("is marked a folder but is not one"));
-	if (size > INCOMING_TREE_MAX)
+	if (size > INCOMING_TREE_MAX && !c->ours_going_out)
 		return refuse(c, "", _("is a folder of more than 4 MiB of entries"));
 	if (git_odb_read(&obj, c->odb, id) != 0)
 		return refuse(c, "", _("is a folder whose tree cannot be read"));
@@ -487,12 +458,12 @@ static cairn_status check_tree(check *c, const git_oid *id, git_tree *const *par
 		st = no_memory(c);
 	else if (why)
 		st = refuse(c, "", why);
-	else if (!n)
+	else if (!n && !c->ours_going_out)
 		st = refuse(c, "", keep ? _("is an empty folder") : _("is a commit with no files at all"));
 	else {
 		if (keep)
 			c->dir[keep - 1] = '/';
-		if ((st = check_entries(c, e, n, parents, np, ours, depth)) == CAIRN_OK &&
+		if ((st = check_entries(c, e, n, parents, np, depth)) == CAIRN_OK &&
 		    !seen_add(&c->done, key))
 			st = no_memory(c);
 		if (st == CAIRN_OK && c->pack)
@@ -518,8 +489,7 @@ static cairn_status history_fail(const char *remote, const char *what, cairn_err
 }
 
 /* One commit's tree against its parents' trees. */
-static cairn_status check_commit(check *c, const char *remote, const git_oid *id,
-				 const git_tree *ours)
+static cairn_status check_commit(check *c, const char *remote, const git_oid *id)
 {
 	git_commit *cm = NULL;
 	git_tree **parents = NULL;
@@ -530,20 +500,19 @@ static cairn_status check_commit(check *c, const char *remote, const git_oid *id
 	if (git_commit_lookup(&cm, c->src, id) != 0)
 		return history_fail(remote, _("a commit of theirs cannot be read"), c->err);
 	np = git_commit_parentcount(cm);
-	if (np && !(parents = calloc(np, sizeof *parents)))
+	if (np && !(parents = calloc(np, sizeof *parents))) {
 		st = no_memory(c);
+		np = 0;
+	}
 	for (size_t k = 0; k < np && st == CAIRN_OK; k++) {
 		git_commit *p = NULL;
 		if (git_commit_parent(&p, cm, (unsigned)k) != 0 || git_commit_tree(&parents[k], p) != 0)
 			st = history_fail(remote, _("a parent of their commit cannot be read"), c->err);
 		git_commit_free(p);
 	}
-	/* Where ours is their parent's tree, ours added nothing to compare. */
-	if (ours && np && parents[0] && git_oid_equal(git_tree_id(ours), git_tree_id(parents[0])))
-		ours = NULL;
 	c->dir[0] = '\0';
 	if (st == CAIRN_OK)
-		st = check_tree(c, git_commit_tree_id(cm), parents, np, ours,
+		st = check_tree(c, git_commit_tree_id(cm), parents, np,
 				np && parents[0] ? git_tree_id(parents[0]) : NULL, 0);
 	if (st == CAIRN_OK && c->pack) {
 		if (git_odb_read(&raw, c->odb, id) != 0)
@@ -561,7 +530,8 @@ static cairn_status check_commit(check *c, const char *remote, const git_oid *id
 				     c->shown, c->why)
 			: cairn_fail(c->err, CAIRN_EINPUT, _("%s: commit %.12s refused: \"%s\" %s; "
 				     "nothing was changed here (ask who pushed it, or look with "
-				     "`git show %.12s`)"), remote, hex, c->shown, c->why, hex);
+				     "`git %s%sshow %.12s`)"), remote, hex, c->shown, c->why,
+				     c->look ? c->look : "", c->look ? " " : "", hex);
 	}
 	git_odb_object_free(raw);
 	for (size_t k = 0; k < np; k++)
@@ -574,30 +544,38 @@ static cairn_status check_commit(check *c, const char *remote, const git_oid *id
 /* The commits ids[0..n) of src, oldest first, so that the first bad one
  * is named; progress hears of each under stage. */
 static cairn_status walk_commits(check *c, const char *remote, const git_oid *ids, size_t n,
-				 const git_tree *ours, const char *stage,
-				 cairn_progress_fn progress, void *ctx)
+				 const char *stage, cairn_progress_fn progress, void *ctx)
 {
+	git_repository *ours = cairn_git_repository(c->git, c->err);
 	cairn_status st = CAIRN_OK;
 
-	if (!(c->repo = cairn_git_repository(c->git, c->err)))
+	if (!ours)
 		return c->err->code;
 	if (git_repository_odb(&c->odb, c->src) != 0)
 		return history_fail(remote, _("the object database cannot be opened"), c->err);
+	/* A refused fetch from a folder wrote nothing here: it is seen there. */
+	if (c->src != ours) {
+		cairn_buf look = CAIRN_BUF_INIT;
+		cairn_buf_printf(&look, "-C %s", git_repository_path(c->src));
+		c->look = cairn_sanitize_cols(cairn_buf_str(&look), INCOMING_SHOWN_COLS,
+					      CAIRN_SAN_ASCII);
+		cairn_buf_done(&look);
+	}
 	for (size_t i = 0; i < n && st == CAIRN_OK; i++) {
-		st = check_commit(c, remote, &ids[i], ours);
+		st = check_commit(c, remote, &ids[i]);
 		if (progress)
 			progress(stage, i + 1, n, c->pack ? gitpack_bytes(c->pack) : 0, ctx);
 	}
 	git_odb_free(c->odb);
 	free(c->shown);
+	free(c->look);
 	seen_done(&c->done);
 	return st;
 }
 
 cairn_status cairn_git_check_commits(cairn_git *git, const char *remote, git_repository *src,
-				     const git_oid *ids, size_t n, const git_tree *ours,
-				     gitpack *pack, cairn_progress_fn progress, void *ctx,
-				     cairn_error *err)
+				     const git_oid *ids, size_t n, gitpack *pack,
+				     cairn_progress_fn progress, void *ctx, cairn_error *err)
 {
 	check c;
 
@@ -606,7 +584,7 @@ cairn_status cairn_git_check_commits(cairn_git *git, const char *remote, git_rep
 	c.err = err;
 	c.src = src;
 	c.pack = pack;
-	return walk_commits(&c, remote, ids, n, ours, N_("reading commits"), progress, ctx);
+	return walk_commits(&c, remote, ids, n, N_("reading commits"), progress, ctx);
 }
 
 cairn_status cairn_git_pack_commits(cairn_git *git, const char *remote, const git_oid *ids,
@@ -622,7 +600,7 @@ cairn_status cairn_git_pack_commits(cairn_git *git, const char *remote, const gi
 	c.ours_going_out = true;
 	if (!(c.src = cairn_git_repository(git, err)))
 		return err->code;
-	return walk_commits(&c, remote, ids, n, NULL, N_("sending commits"), progress, ctx);
+	return walk_commits(&c, remote, ids, n, N_("sending commits"), progress, ctx);
 }
 
 /* The ids of from..to, parents first, leaving out commits checked before. */
@@ -670,33 +648,153 @@ cairn_status wb_check_incoming(cairn_wb *wb, const char *remote, const cairn_oid
 	return cairn_git_check_incoming(wb->git, remote, from, to, err);
 }
 
+/* ---- names both sides added ---- */
+
+/* The entries of tree that base does not hold under their name and kind,
+ * in one pass over both (each is in git's order: ours by making, theirs
+ * checked).  NULL base: all of them.  *out is NULL when there are none. */
+static bool added_since(const git_tree *tree, const git_tree *base, const git_tree_entry ***out,
+			size_t *n)
+{
+	size_t m = git_tree_entrycount(tree), mb = base ? git_tree_entrycount(base) : 0, j = 0;
+
+	*out = NULL;
+	*n = 0;
+	for (size_t i = 0; i < m; i++) {
+		const git_tree_entry *te = git_tree_entry_byindex(tree, i), *be = NULL;
+		int c = 1;
+		while (j < mb && (be = git_tree_entry_byindex(base, j)) &&
+		       (c = raw_name_order(git_tree_entry_name(be), entry_is_folder(be),
+					   git_tree_entry_name(te), entry_is_folder(te))) < 0)
+			j++;
+		if (c == 0)
+			continue;
+		if (!(*n & (*n + 1))) {         /* 0, 1, 3, 7...: room for twice as many */
+			const git_tree_entry **v = realloc(*out, (2 * *n + 2) * sizeof *v);
+			if (!v)
+				return false;
+			*out = v;
+		}
+		(*out)[(*n)++] = te;
+	}
+	return true;
+}
+
+/* In every folder both sides changed since base, a name theirs added that
+ * differs only in case from one ours added: merged, the two would be one
+ * file on macOS and Windows.  Only the trees being merged count: a name
+ * in between (added, then renamed) is never written next to ours. */
+static cairn_status case_twins(check *c, const git_tree *base, const git_tree *theirs,
+			       const git_tree *ours)
+{
+	const git_tree_entry **added_theirs = NULL, **added_ours = NULL;
+	size_t nt = 0, no = 0, keep = strlen(c->dir), m = git_tree_entrycount(theirs);
+	cairn_status st = CAIRN_OK;
+
+	if (!added_since(theirs, base, &added_theirs, &nt) || !added_since(ours, base, &added_ours, &no))
+		st = no_memory(c);
+	for (size_t i = 0; i < nt && st == CAIRN_OK; i++)
+		for (size_t j = 0; j < no && st == CAIRN_OK; j++) {
+			const char *name = git_tree_entry_name(added_theirs[i]);
+			const char *mine = git_tree_entry_name(added_ours[j]);
+			if (strcasecmp(name, mine) || !strcmp(name, mine))
+				continue;
+			char *safe = cairn_sanitize_cols(mine, INCOMING_SHOWN_COLS, CAIRN_SAN_ASCII);
+			snprintf(c->why_buf, sizeof c->why_buf, _("differs only in case from \"%s\", "
+				 "which we added here (one file on macOS and Windows)"),
+				 safe ? safe : "?");
+			free(safe);
+			st = refuse(c, name, c->why_buf);
+		}
+	free(added_theirs);
+	free(added_ours);
+	/* Down into the folders both sides changed. */
+	for (size_t i = 0; i < m && st == CAIRN_OK; i++) {
+		const git_tree_entry *te = git_tree_entry_byindex(theirs, i);
+		const char *name = git_tree_entry_name(te);
+		const git_tree_entry *oe = git_tree_entry_byname(ours, name);
+		const git_tree_entry *be = base ? git_tree_entry_byname(base, name) : NULL;
+		git_tree *t = NULL, *o = NULL, *b = NULL;
+		if (!entry_is_folder(te) || !oe || !entry_is_folder(oe) ||
+		    git_oid_equal(git_tree_entry_id(te), git_tree_entry_id(oe)) ||
+		    (be && entry_is_folder(be) &&
+		     (git_oid_equal(git_tree_entry_id(be), git_tree_entry_id(te)) ||
+		      git_oid_equal(git_tree_entry_id(be), git_tree_entry_id(oe)))))
+			continue;
+		if (git_tree_lookup(&t, c->src, git_tree_entry_id(te)) != 0 ||
+		    git_tree_lookup(&o, c->src, git_tree_entry_id(oe)) != 0 ||
+		    (be && entry_is_folder(be) && git_tree_lookup(&b, c->src, git_tree_entry_id(be)) != 0))
+			st = refuse(c, name, _("is a folder whose tree cannot be read"));
+		else {
+			snprintf(c->dir + keep, sizeof c->dir - keep, "%s/", name);
+			st = case_twins(c, b, t, o);
+			if (st == CAIRN_OK)
+				c->dir[keep] = '\0';
+		}
+		git_tree_free(t);
+		git_tree_free(o);
+		git_tree_free(b);
+	}
+	return st;
+}
+
+/* Their tree to be merged into ours (the head commit's), from base's. */
+static cairn_status check_case_twins(cairn_git *git, git_repository *repo, const char *remote,
+				     const cairn_oid *from, const cairn_oid *to,
+				     const cairn_oid *head, cairn_error *err)
+{
+	git_commit *cb = NULL, *ct = NULL, *co = NULL;
+	git_tree *b = NULL, *t = NULL, *o = NULL;
+	git_oid id;
+	check c;
+	cairn_status st = CAIRN_OK;
+
+	memset(&c, 0, sizeof c);
+	c.git = git;
+	c.err = err;
+	c.src = repo;
+	if ((from->hex[0] && (git_oid_fromstr(&id, from->hex) || git_commit_lookup(&cb, repo, &id) ||
+			      git_commit_tree(&b, cb))) ||
+	    git_oid_fromstr(&id, to->hex) || git_commit_lookup(&ct, repo, &id) ||
+	    git_commit_tree(&t, ct) || git_oid_fromstr(&id, head->hex) ||
+	    git_commit_lookup(&co, repo, &id) || git_commit_tree(&o, co))
+		st = history_fail(remote, _("the trees to merge cannot be read"), err);
+	else if ((st = case_twins(&c, b, t, o)) == CAIRN_EINPUT && c.why)
+		st = cairn_fail(err, CAIRN_EINPUT, _("%s: commit %.12s refused: \"%s\" %s; "
+				"nothing was changed here (ask who pushed it, or look with "
+				"`git %s%sshow %.12s`)"), remote, to->hex, c.shown, c.why, "", "", to->hex);
+	free(c.shown);
+	git_tree_free(b);
+	git_tree_free(t);
+	git_tree_free(o);
+	git_commit_free(cb);
+	git_commit_free(ct);
+	git_commit_free(co);
+	return st;
+}
+
 cairn_status cairn_git_check_incoming(cairn_git *git, const char *remote, const cairn_oid *from,
 				      const cairn_oid *to, cairn_error *err)
 {
 	git_repository *repo = cairn_git_repository(git, err);
-	git_oid *ids = NULL, id;
-	git_commit *head = NULL;
-	git_tree *ours = NULL;
-	cairn_oid head_id;
+	git_oid *ids = NULL;
+	cairn_oid head;
 	size_t n = 0;
 	cairn_status st;
 
 	if (!repo)
 		return err->code;
-	if ((st = cairn_git_head(git, &head_id, err)) ||
+	if ((st = cairn_git_head(git, &head, err)) ||
 	    (st = commits_between(git, repo, remote, from, to, &ids, &n, err)))
 		goto done;
-	/* In a merge, our own commits since from hold names too. */
-	if (strcmp(head_id.hex, from->hex) && git_oid_fromstr(&id, head_id.hex) == 0 &&
-	    git_commit_lookup(&head, repo, &id) == 0)
-		git_commit_tree(&ours, head);
-	st = cairn_git_check_commits(git, remote, repo, ids, n, ours, NULL, NULL, NULL, err);
+	st = cairn_git_check_commits(git, remote, repo, ids, n, NULL, NULL, NULL, err);
 	for (size_t i = 0; i < n && st == CAIRN_OK; i++)
 		if (!cairn_git_mark_checked(git, &ids[i]))
 			st = cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+	/* A merge (not a fast-forward, not a clone): ours added names too. */
+	if (st == CAIRN_OK && from->hex[0] && strcmp(head.hex, from->hex))
+		st = check_case_twins(git, repo, remote, from, to, &head, err);
 done:
-	git_tree_free(ours);
-	git_commit_free(head);
 	free(ids);
 	return st;
 }

@@ -308,6 +308,20 @@ hostile "merge: a record that does not parse" "is not a record cairn can read" "
 publish "$(graft "$gtree" "${t99%/T99}" "$(folder "100644 $(git -C "$a" cat-file blob "HEAD:$t99" | G hash-object -w --stdin) t99")")" "t99"
 check_refused "merge: t99 where we added T99" "differs only in case from \"T99\", which we added" \
 	"${t99%/T99}/t99"
+# Only the trees merged count: a T99 of theirs renamed t99 is still a twin
+# of our T99.
+ours_t99=$(git -C "$a" cat-file blob "HEAD:$t99" | G hash-object -w --stdin)
+publish "$(graft "$gtree" "${t99%/T99}" "$(folder "100644 $ours_t99 T99")")" "T99 too"; c1=$commit
+publish "$(graft "$gtree" "${t99%/T99}" "$(folder "100644 $ours_t99 t99")")" "renamed t99" "$c1"
+check_refused "merge: their T99 renamed t99, where we added T99" \
+	"differs only in case from \"T99\", which we added" "${t99%/T99}/t99"
+# Their folder holding our commit (a push of ours that lost a race leaves
+# it there) says nothing of their branch, which need not descend from it.
+git -C "$a" push -q "$shared" HEAD:refs/heads/side
+publish "$(graft "$gtree" "${t99%/T99}" "$(folder "100644 $ours_t99 t99")")" "t99 beside ours"
+check_refused "merge: t99 where we added T99, our commit also in their folder" \
+	"differs only in case from \"T99\", which we added" "${t99%/T99}/t99"
+G update-ref -d refs/heads/side
 publish "$t1" "good 1"; c1=$commit
 publish "$(root_plus "100644 $readme README" "100644 $x CON")" "hostile 2" "$c1"; c2=$commit
 publish "$t3" "good 3" "$c2"

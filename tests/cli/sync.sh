@@ -259,5 +259,35 @@ run "$CAIRN" -C "$TMP/d" sync gone
 like "$err" "cannot fetch from gone: there is no folder $TMP/no-such-folder \(\`cairn remote list\`" \
 	"a folder that is not there is named, with what to do"
 
+# Only what a ref reaches is whole, as git has it: a lone commit object
+# (an interrupted plain git fetch or push writes commits before their
+# trees) is sent again, both ways, not taken for the whole history.
+lone="$TMP/lone.git"
+git init -q --bare --initial-branch=main "$lone"
+"$CAIRN" -C "$TMP/d" remote add lone "$lone" >/dev/null
+"$CAIRN" -C "$TMP/d" sync lone >/dev/null
+"$CAIRN" -C "$TMP/d" set task/T5 title="Lone 1" >/dev/null
+git -C "$TMP/d" cat-file commit HEAD | git -C "$lone" hash-object -t commit -w --stdin >/dev/null
+"$CAIRN" -C "$TMP/d" set task/T5 title="Lone 2" >/dev/null
+run "$CAIRN" -C "$TMP/d" sync lone
+is "$rc" 0 "a push past a lone commit object of ours in their folder"
+ok_cmd "leaves their repository whole (git fsck)" git -C "$lone" fsck --full --no-dangling
+"$CAIRN" clone "$lone" "$TMP/e" >/dev/null
+"$CAIRN" -C "$TMP/d" set task/T6 title="Lone 3" >/dev/null
+"$CAIRN" -C "$TMP/d" sync lone >/dev/null
+git -C "$lone" cat-file commit main | git -C "$TMP/e" hash-object -t commit -w --stdin >/dev/null
+run "$CAIRN" -C "$TMP/e" sync
+is "$rc" 0 "a fetch past a lone commit object of theirs here"
+like "$("$CAIRN" -C "$TMP/e" show task/T6)" "Lone 3" "brings its files"
+ok_cmd "and leaves the workbook whole (git fsck)" git -C "$TMP/e" fsck --full --no-dangling
+# Our own commits go out as they are: a file a member added with plain git
+# deep in a folder of its own is for the others' allow-list to judge.
+mkdir -p "$TMP/e/attachments/2024/q1/report"
+echo "minutes" > "$TMP/e/attachments/2024/q1/report/x.txt"
+git -C "$TMP/e" add attachments && git -C "$TMP/e" commit -qm "attachments, by plain git"
+run "$CAIRN" -C "$TMP/e" sync
+is "$rc" 0 "a commit of ours that the allow-list would refuse is pushed all the same"
+is "$(git -C "$lone" rev-parse main)" "$(git -C "$TMP/e" rev-parse HEAD)" "it is there"
+
 # Hostile remotes: tests/cli/hostile.sh.
 done_testing
