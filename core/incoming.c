@@ -328,7 +328,7 @@ static void find_counterparts(const raw_entry *e, size_t n, const git_tree *pare
 		if (first)
 			cp[i].first = te;
 		if (e[i].mode[0] != '0' && git_oid_equal(git_tree_entry_id(te), &e[i].id) &&
-		    strtoul(e[i].mode, NULL, 8) == git_tree_entry_filemode_raw(te))
+		    e[i].mode_value == git_tree_entry_filemode_raw(te))
 			cp[i].known = true;
 	}
 }

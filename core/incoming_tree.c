@@ -15,6 +15,7 @@ const char *raw_tree_parse(const unsigned char *data, size_t len, raw_entry **ou
 	const unsigned char *p = data, *end = data + len;
 	raw_entry *v = NULL;
 	size_t count = 0, cap = 0;
+	unsigned long mode;
 
 	*out = NULL;
 	*n = 0;
@@ -23,9 +24,12 @@ const char *raw_tree_parse(const unsigned char *data, size_t len, raw_entry **ou
 		raw_entry *e;
 		if (!sp || sp == p || (size_t)(sp - p) >= INCOMING_MODE_MAX)
 			goto damaged;
-		for (const unsigned char *m = p; m < sp; m++)
+		mode = 0;
+		for (const unsigned char *m = p; m < sp; m++) {
 			if (*m < '0' || *m > '7')
 				goto damaged;
+			mode = mode * 8 + (unsigned long)(*m - '0');
+		}
 		nul = memchr(sp + 1, '\0', (size_t)(end - sp - 1));
 		if (!nul || (size_t)(end - nul - 1) < GIT_SHA1_RAW)
 			goto damaged;
@@ -42,6 +46,7 @@ const char *raw_tree_parse(const unsigned char *data, size_t len, raw_entry **ou
 		e = &v[count++];
 		memcpy(e->mode, p, (size_t)(sp - p));
 		e->mode[sp - p] = '\0';
+		e->mode_value = mode;
 		e->name = (const char *)(sp + 1);
 		git_oid_fromraw(&e->id, nul + 1);
 		p = nul + 1 + GIT_SHA1_RAW;
@@ -62,7 +67,7 @@ bool raw_entry_is_folder(const raw_entry *e)
 /* git orders by the mode's value, not its spelling. */
 bool raw_entry_sorts_as_folder(const raw_entry *e)
 {
-	return (strtoul(e->mode, NULL, 8) & 0170000u) == 0040000u;
+	return (e->mode_value & 0170000u) == 0040000u;
 }
 
 int raw_name_order(const char *a, bool a_folder, const char *b, bool b_folder)
@@ -84,21 +89,20 @@ static int git_order(const raw_entry *a, const raw_entry *b)
 			      raw_entry_sorts_as_folder(b));
 }
 
-/* qsort over pointers into one array: ties fall back on the address, which
- * is the entry order, so the second of a pair is the one named. */
-static int fold_order(const void *a, const void *b)
+/* FNV-1a over the name with ASCII case folded. */
+static size_t fold_hash(const char *s)
 {
-	const raw_entry *ea = *(const raw_entry *const *)a, *eb = *(const raw_entry *const *)b;
-	int c = strcasecmp(ea->name, eb->name);
+	size_t h = 2166136261u;
 
-	if (c)
-		return c;
-	return ea < eb ? -1 : ea > eb;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)(*s >= 'A' && *s <= 'Z' ? *s + 32 : *s)) * 16777619u;
+	return h;
 }
 
 const char *raw_tree_order_problem(const raw_entry *e, size_t n, size_t *bad, size_t *other)
 {
-	const raw_entry **by_fold;
+	struct { size_t hash, entry; } *slot;   /* entry: index + 1, 0 when free */
+	size_t cap = 16;
 	const char *why = NULL;
 
 	*other = (size_t)-1;
@@ -115,23 +119,29 @@ const char *raw_tree_order_problem(const raw_entry *e, size_t n, size_t *bad, si
 	if (n < 2)
 		return NULL;
 	/* A file and a folder of one name pass git's order ("x" < "x-y" <
-	 * "x/"), and so do names that differ only in case: sort the names
-	 * with case folded and look at neighbours. */
-	if (!(by_fold = malloc(n * sizeof *by_fold)))
+	 * "x/"), and so do names that differ only in case: a table of the
+	 * names with case folded, where the second of a pair meets the
+	 * first. */
+	while (cap < 2 * n)
+		cap *= 2;
+	if (!(slot = calloc(cap, sizeof *slot)))
 		return raw_tree_no_memory;
-	for (size_t i = 0; i < n; i++)
-		by_fold[i] = &e[i];
-	qsort(by_fold, n, sizeof *by_fold, fold_order);
-	for (size_t i = 1; i < n && !why; i++) {
-		if (strcasecmp(by_fold[i - 1]->name, by_fold[i]->name))
-			continue;
-		*bad = (size_t)(by_fold[i] - e);
-		*other = (size_t)(by_fold[i - 1] - e);
-		why = strcmp(by_fold[i - 1]->name, by_fold[i]->name)
-			? "differs only in case from another name in its folder (one file on "
-			  "macOS and Windows)"
-			: "is in its folder twice, as a file and as a folder";
+	for (size_t i = 0; i < n && !why; i++) {
+		size_t hash = fold_hash(e[i].name), h = hash & (cap - 1);
+		for (; slot[h].entry && !why; h = (h + 1) & (cap - 1)) {
+			size_t j = slot[h].entry - 1;
+			if (slot[h].hash != hash || strcasecmp(e[j].name, e[i].name))
+				continue;
+			*bad = i;
+			*other = j;
+			why = strcmp(e[j].name, e[i].name)
+				? "differs only in case from another name in its folder (one file on "
+				  "macOS and Windows)"
+				: "is in its folder twice, as a file and as a folder";
+		}
+		slot[h].hash = hash;
+		slot[h].entry = i + 1;
 	}
-	free(by_fold);
+	free(slot);
 	return why;
 }

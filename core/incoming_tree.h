@@ -19,6 +19,7 @@
 typedef struct raw_entry {
 	const char *name;               /* NUL-terminated, inside the object's bytes */
 	char mode[INCOMING_MODE_MAX];   /* as written: "100644", "40000", "0100644"... */
+	unsigned long mode_value;       /* its value, as git reads it */
 	git_oid id;
 } raw_entry;
 
