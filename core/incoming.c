@@ -573,17 +573,23 @@ static cairn_status walk_commits(check *c, const char *remote, const git_oid *id
 	return st;
 }
 
+static void check_init(check *c, cairn_git *git, git_repository *src, gitpack *pack,
+		       cairn_error *err)
+{
+	memset(c, 0, sizeof *c);
+	c->git = git;
+	c->src = src;
+	c->pack = pack;
+	c->err = err;
+}
+
 cairn_status cairn_git_check_commits(cairn_git *git, const char *remote, git_repository *src,
 				     const git_oid *ids, size_t n, gitpack *pack,
 				     cairn_progress_fn progress, void *ctx, cairn_error *err)
 {
 	check c;
 
-	memset(&c, 0, sizeof c);
-	c.git = git;
-	c.err = err;
-	c.src = src;
-	c.pack = pack;
+	check_init(&c, git, src, pack, err);
 	return walk_commits(&c, remote, ids, n, N_("reading commits"), progress, ctx);
 }
 
@@ -591,15 +597,13 @@ cairn_status cairn_git_pack_commits(cairn_git *git, const char *remote, const gi
 				    size_t n, gitpack *pack, cairn_progress_fn progress, void *ctx,
 				    cairn_error *err)
 {
+	git_repository *ours = cairn_git_repository(git, err);
 	check c;
 
-	memset(&c, 0, sizeof c);
-	c.git = git;
-	c.err = err;
-	c.pack = pack;
-	c.ours_going_out = true;
-	if (!(c.src = cairn_git_repository(git, err)))
+	if (!ours)
 		return err->code;
+	check_init(&c, git, ours, pack, err);
+	c.ours_going_out = true;
 	return walk_commits(&c, remote, ids, n, N_("sending commits"), progress, ctx);
 }
 
@@ -749,10 +753,7 @@ static cairn_status check_case_twins(cairn_git *git, git_repository *repo, const
 	check c;
 	cairn_status st = CAIRN_OK;
 
-	memset(&c, 0, sizeof c);
-	c.git = git;
-	c.err = err;
-	c.src = repo;
+	check_init(&c, git, repo, NULL, err);
 	if ((from->hex[0] && (git_oid_fromstr(&id, from->hex) || git_commit_lookup(&cb, repo, &id) ||
 			      git_commit_tree(&b, cb))) ||
 	    git_oid_fromstr(&id, to->hex) || git_commit_lookup(&ct, repo, &id) ||

@@ -35,6 +35,18 @@ static inline int tap_ok(int cond, const char *file, int line, const char *fmt, 
 
 #define ok(cond, ...) tap_ok(!!(cond), __FILE__, __LINE__, __VA_ARGS__)
 
+/* vsnprintf into out, for the tests' paths and commands: they are short,
+ * and snprintf's truncation warnings would need a check at every call. */
+static inline void pathf(char *out, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static inline void pathf(char *out, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(out, size, fmt, ap);
+	va_end(ap);
+}
+
 /* A function rather than a macro: the message's arguments are often the
  * very strings compared, and a macro's NULL test would let the compiler
  * believe they may reach printf as NULL. */

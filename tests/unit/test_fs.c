@@ -21,18 +21,6 @@
 
 static char base[PATH_MAX], root[PATH_MAX], outside[PATH_MAX];
 
-/* vsnprintf, because test paths are short and snprintf's truncation
- * warnings would need a check at every call. */
-static void pathf(char *out, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void pathf(char *out, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(out, size, fmt, ap);
-	va_end(ap);
-}
-
 static void make_dirs(void)
 {
 	const char *tmp = getenv("TMPDIR");

@@ -42,16 +42,6 @@ static size_t nobjects;
 
 /* ---- helpers ---- */
 
-static void pathf(char *out, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void pathf(char *out, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(out, size, fmt, ap);
-	va_end(ap);
-}
-
 /* Run a command, its output (stdout and stderr) into buf; its exit code. */
 static int run(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static int run(char *buf, size_t size, const char *fmt, ...)
