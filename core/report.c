@@ -105,6 +105,7 @@ static int milestone_cmp(const void *a, const void *b)
 typedef struct eval_ctx {
 	cairn_wb *wb;
 	cairn_report *r;
+	const char *langs;      /* the reader's, for the questions' labels */
 	table tools, persons;
 } eval_ctx;
 
@@ -124,11 +125,12 @@ static cairn_status add_answer(cairn_report_evaluation *e, const char *prompt, c
 	return oom ? cairn_fail(err, CAIRN_ENOMEM, "out of memory") : CAIRN_OK;
 }
 
-/* The answers under the template's prompts, in its order; answers to
- * questions the template no longer asks follow under their keys (a
- * template changed after validation must not lose what was validated). */
+/* The answers under the template's prompts (in the reader's language
+ * where it has one), in its order; answers to questions the template no
+ * longer asks follow under their keys (a template changed after
+ * validation must not lose what was validated). */
 static cairn_status collect_answers(cairn_report_evaluation *e, const cairn_record *rec,
-				    const cairn_template *tpl, cairn_error *err)
+				    const cairn_template *tpl, const char *langs, cairn_error *err)
 {
 	static const char prefix[] = "answer.";
 	cairn_status st = CAIRN_OK;
@@ -138,9 +140,9 @@ static cairn_status collect_answers(cairn_report_evaluation *e, const cairn_reco
 		const cairn_question *qn = &tpl->questions[q];
 		const char *v;
 		snprintf(key, sizeof key, "%s%s", prefix, qn->key);
+		const char *prompt = cairn_question_prompt(qn, langs);
 		if ((v = cairn_record_get(rec, key)) && *v)
-			st = add_answer(e, qn->prompt && *qn->prompt ? qn->prompt : qn->key, qn->type,
-					v, err);
+			st = add_answer(e, prompt && *prompt ? prompt : qn->key, qn->type, v, err);
 	}
 	/* Record fields are in byte order of their keys, so this is stable. */
 	for (size_t i = 0; i < rec->nfields && !st; i++) {
@@ -202,7 +204,7 @@ static cairn_status evaluation_record(const cairn_ref *ref, const char *path, co
 	have_tpl = tid && cairn_wb_template(x->wb, tid, &tpl, NULL) == CAIRN_OK;
 	e->template_title = report_strdup(have_tpl && *tpl.title ? tpl.title : tid, &oom);
 	st = oom ? cairn_fail(err, CAIRN_ENOMEM, "out of memory")
-		 : collect_answers(e, &rec, have_tpl ? &tpl : NULL, err);
+		 : collect_answers(e, &rec, have_tpl ? &tpl : NULL, x->langs, err);
 	if (have_tpl)
 		cairn_template_done(&tpl);
 	cairn_record_done(&rec);
@@ -237,12 +239,13 @@ static int evaluation_cmp(const void *a, const void *b)
 	return strcmp(x->evaluator, y->evaluator);
 }
 
-static cairn_status load_evaluations(cairn_wb *wb, cairn_report *r, cairn_error *err)
+static cairn_status load_evaluations(cairn_wb *wb, cairn_report *r, const char *langs,
+				     cairn_error *err)
 {
 	static const char *const tcols[] = { "id", "name", "kind" };
 	static const char *const pcols[] = { "id", "name" };
 	const cairn_filter validated = { "status", "validated", CAIRN_OP_EQ };
-	eval_ctx x = { .wb = wb, .r = r };
+	eval_ctx x = { .wb = wb, .r = r, .langs = langs };
 	cairn_status st;
 
 	if (!(st = table_load(wb, &x.tools, CAIRN_KIND_TOOL, tcols, 3, err)) &&
@@ -370,7 +373,8 @@ static cairn_status load_date(cairn_wb *wb, cairn_report *r, cairn_error *err)
 
 /* ---- the whole ---- */
 
-cairn_status cairn_report_load(cairn_wb *wb, cairn_report *r, cairn_error *err)
+cairn_status cairn_report_load(cairn_wb *wb, cairn_report *r, const char *langs,
+			       cairn_error *err)
 {
 	static const char *const mcols[] = { "id", "title", "deadline", "status", "done", "result" };
 	static const char *const tcols[] = { "id", "label", "minimum" };
@@ -385,7 +389,7 @@ cairn_status cairn_report_load(cairn_wb *wb, cairn_report *r, cairn_error *err)
 	if ((st = load_date(wb, r, err)) ||
 	    (st = cairn_index_rows(idx, CAIRN_KIND_MILESTONE, mcols, 6, NULL, 0, "id", 0,
 				   milestone_row, r, err)) ||
-	    (st = load_evaluations(wb, r, err)) ||
+	    (st = load_evaluations(wb, r, langs, err)) ||
 	    (st = cairn_index_rows(idx, CAIRN_KIND_TARGET, tcols, 3, NULL, 0, "id", 0, target_row,
 				   r, err)) ||
 	    (st = cairn_index_each(idx, CAIRN_KIND_PILOT, NULL, 0, pilot_record, r, err)))

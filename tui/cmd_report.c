@@ -14,6 +14,7 @@
 #include "cairn/buf.h"
 #include "cairn/report.h"
 #include "cli.h"
+#include "i18n.h"
 #include "report_fmt.h"
 
 #define TITLE N_("Guidelines for future design, implementation and monitoring")
@@ -461,7 +462,7 @@ int cmd_report(cli *c, int argc, char **argv)
 		else
 			return cli_fail(c, EXIT_USAGE, "cairn report [--html]");
 	}
-	if (cairn_report_load(c->wb, &r, &err) != CAIRN_OK) {
+	if (cairn_report_load(c->wb, &r, i18n_languages(), &err) != CAIRN_OK) {
 		cairn_report_done(&r);
 		return cli_error(c, &err);
 	}

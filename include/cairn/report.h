@@ -70,8 +70,11 @@ typedef struct cairn_report {
 } cairn_report;
 
 /* Gather the report of wb into r (released with cairn_report_done, also
- * after a failure). */
-cairn_status cairn_report_load(cairn_wb *wb, cairn_report *r, cairn_error *err);
+ * after a failure).  langs: the reader's languages ("fr:en", as for
+ * cairn_question_prompt; NULL for the templates' own words), for the
+ * questions' prompts. */
+cairn_status cairn_report_load(cairn_wb *wb, cairn_report *r, const char *langs,
+			       cairn_error *err);
 void cairn_report_done(cairn_report *r);
 
 /* The tool kinds the report groups evaluations by, NULL-ended (the tool

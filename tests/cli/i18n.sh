@@ -114,6 +114,7 @@ like "$fr_md" "^- \*\*Outil :\*\* My Neighbourhood" "its labels, with French pun
 like "$fr_md" "^\| Jalon \| Titre \| Échéance \| " "its table heads"
 like "$fr_md" "^\| slot-01 \| .* \| 48,3.% atteint \| " "percentages with a decimal comma, met in French"
 like "$fr_md" "^\| M4 \| Evaluation of existing tools \| 2016-04-15 \| active \|" "data and stored values as they are"
+like "$fr_md" "^\*\*Qui pilote la participation \?\*\*$" "the template's questions in French, from its own labels"
 env LANGUAGE=fr "$CAIRN" -C "$wb" report --html > "$TMP/fr1.html"
 env -u LC_ALL LANG=fr_FR.UTF-8 "$CAIRN" -C "$wb" report --html > "$TMP/fr2.html"
 ok_cmd "in French, the same bytes whatever the locale" cmp "$TMP/fr1.html" "$TMP/fr2.html"
