@@ -16,6 +16,12 @@ cairn_status cairn_git_lib_init(cairn_error *err);
 /* The repository, opened on first use; NULL after filling err. */
 git_repository *cairn_git_repository(cairn_git *git, cairn_error *err);
 
+/* A walk of repo that yields parents before their children. */
+int cairn_git_walk_oldest_first(git_revwalk **walk, git_repository *repo);
+/* Every commit walk yields, in its order, into *ids (the caller frees it,
+ * also after a failure); libgit2's status. */
+int cairn_git_walk_ids(git_revwalk *walk, git_oid **ids, size_t *n);
+
 /* The commits that passed the allow-list (core/incoming.c) through this
  * handle: a commit the fetch checked is not read again by the merge. */
 bool cairn_git_was_checked(const cairn_git *git, const git_oid *commit);

@@ -169,3 +169,36 @@ cairn_status cairn_git_revision(cairn_git *git, const char *rev, cairn_oid *out,
 	git_object_free(obj);
 	return st;
 }
+
+int cairn_git_walk_oldest_first(git_revwalk **walk, git_repository *repo)
+{
+	int rc = git_revwalk_new(walk, repo);
+
+	if (rc == 0 && (rc = git_revwalk_sorting(*walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE))) {
+		git_revwalk_free(*walk);
+		*walk = NULL;
+	}
+	return rc;
+}
+
+int cairn_git_walk_ids(git_revwalk *walk, git_oid **ids, size_t *n)
+{
+	git_oid id;
+	size_t cap = 0;
+	int rc;
+
+	*ids = NULL;
+	*n = 0;
+	while ((rc = git_revwalk_next(&id, walk)) == 0) {
+		if (*n == cap) {
+			git_oid *v = realloc(*ids, (cap = cap ? 2 * cap : 256) * sizeof *v);
+			if (!v) {
+				git_error_set_oom();
+				return -1;
+			}
+			*ids = v;
+		}
+		(*ids)[(*n)++] = id;
+	}
+	return rc == GIT_ITEROVER ? 0 : rc;
+}

@@ -527,33 +527,18 @@ static int commits_lacking(git_repository *src, git_repository *dest, const git_
 	git_odb *theirs = NULL;
 	git_revwalk *walk = NULL;
 	git_oid id;
-	size_t cap = 0;
 	int rc;
 
 	*ids = NULL;
 	*n = 0;
 	if ((rc = git_repository_odb(&theirs, src)) ||
-	    (rc = git_revwalk_new(&walk, src)) ||
-	    (rc = git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE)) ||
-	    (rc = git_revwalk_push(walk, tip)))
+	    (rc = cairn_git_walk_oldest_first(&walk, src)) || (rc = git_revwalk_push(walk, tip)))
 		goto done;
 	if (git_reference_name_to_id(&id, dest, "HEAD") == 0 && git_odb_exists(theirs, &id))
 		git_revwalk_hide(walk, &id);
 	if (git_reference_name_to_id(&id, dest, dest_ref) == 0 && git_odb_exists(theirs, &id))
 		git_revwalk_hide(walk, &id);
-	while ((rc = git_revwalk_next(&id, walk)) == 0) {
-		if (*n == cap) {
-			git_oid *v = realloc(*ids, (cap = cap ? 2 * cap : 256) * sizeof *v);
-			if (!v) {
-				git_error_set_oom();
-				rc = -1;
-				break;
-			}
-			*ids = v;
-		}
-		(*ids)[(*n)++] = id;
-	}
-	rc = rc == GIT_ITEROVER ? 0 : rc;
+	rc = cairn_git_walk_ids(walk, ids, n);
 done:
 	git_revwalk_free(walk);
 	git_odb_free(theirs);

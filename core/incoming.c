@@ -614,34 +614,23 @@ static cairn_status commits_between(cairn_git *git, git_repository *repo, const 
 {
 	git_revwalk *walk = NULL;
 	git_oid id;
-	size_t cap = 0;
+	size_t kept = 0;
 	cairn_status st = CAIRN_OK;
-	int rc = GIT_ITEROVER;
 
 	*ids = NULL;
 	*n = 0;
-	if (git_oid_fromstr(&id, to->hex) != 0 || git_revwalk_new(&walk, repo) != 0 ||
-	    git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) != 0 ||
+	if (git_oid_fromstr(&id, to->hex) != 0 || cairn_git_walk_oldest_first(&walk, repo) != 0 ||
 	    git_revwalk_push(walk, &id) != 0)
 		st = history_fail(remote, _("their branch is not a commit"), err);
 	else if (from->hex[0] &&
 		 (git_oid_fromstr(&id, from->hex) != 0 || git_revwalk_hide(walk, &id) != 0))
 		st = history_fail(remote, _("our side cannot be read"), err);
-	while (st == CAIRN_OK && (rc = git_revwalk_next(&id, walk)) == 0) {
-		if (cairn_git_was_checked(git, &id))
-			continue;
-		if (*n == cap) {
-			git_oid *v = realloc(*ids, (cap = cap ? 2 * cap : 256) * sizeof *v);
-			if (!v) {
-				st = cairn_fail(err, CAIRN_ENOMEM, "out of memory");
-				break;
-			}
-			*ids = v;
-		}
-		(*ids)[(*n)++] = id;
-	}
-	if (st == CAIRN_OK && rc != GIT_ITEROVER)
+	else if (cairn_git_walk_ids(walk, ids, n) != 0)
 		st = history_fail(remote, _("their history cannot be walked"), err);
+	for (size_t i = 0; i < *n && st == CAIRN_OK; i++)
+		if (!cairn_git_was_checked(git, &(*ids)[i]))
+			(*ids)[kept++] = (*ids)[i];
+	*n = kept;
 	git_revwalk_free(walk);
 	return st;
 }
