@@ -1,5 +1,5 @@
 /* cairn: main().  Reads the global options, loads the user's config, finds
- * the verb in the table (tui/cli.c) and runs it; decides how errors are
+ * the verb in the table (tui/cli/cli.c) and runs it; decides how errors are
  * shown and which exit code says what went wrong. */
 #include <locale.h>
 #include <langinfo.h>
@@ -9,9 +9,9 @@
 #include <unistd.h>
 
 #include "cairn/sanitize.h"
-#include "cli.h"
+#include "cli/cli.h"
 #include "i18n.h"
-#include "tui.h"
+#include "screen/tui.h"
 
 static void version(void)
 {

@@ -11,7 +11,7 @@
 #include "cairn/date.h"
 #include "cairn/json.h"
 #include "cairn/sanitize.h"
-#include "cli.h"
+#include "session.h"
 
 void cli_put(cli *c, FILE *f, const char *text, bool multiline)
 {

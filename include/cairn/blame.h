@@ -1,4 +1,4 @@
-/* cairn: who set a field (core/blame.c).
+/* cairn: who set a field (core/git/blame.c).
  *
  * For each question (a record file and one of its fields, or "" for the
  * file as a whole), the newest commit reachable from `from` that gave the

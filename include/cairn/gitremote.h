@@ -1,4 +1,4 @@
-/* cairn: remotes, fetch, push and clone through libgit2 (core/gitremote.c).
+/* cairn: remotes, fetch, push and clone through libgit2 (core/git/remote.c).
  *
  * The credentials callback offers the ssh agent once and each key in
  * ~/.ssh once (ed25519, ecdsa, rsa), then gives up with a message naming

@@ -124,7 +124,7 @@ cairn_status cairn_git_sync_index(cairn_git *git, const char *const *paths, size
 /* git's own lock on its index, held by a save from before it moves the
  * branch until git's index holds the saved files, so that a concurrent
  * `git commit` is refused by git rather than built from the old index
- * (which would undo the save).  core/gitindex.c. */
+ * (which would undo the save).  core/git/gitindex.c. */
 typedef struct cairn_git_index_lock {
 	char *path;             /* .git/index.lock */
 	char *index;            /* .git/index */

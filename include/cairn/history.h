@@ -1,4 +1,4 @@
-/* cairn: a workbook's history, record by record (core/history.c).
+/* cairn: a workbook's history, record by record (core/workbook/history.c).
  *
  * Which commits changed which record is kept in the index (a table of
  * commits and the files each changed), written by every save and brought

@@ -9,7 +9,7 @@
  *
  * It runs in rollback-journal mode (TRUNCATE) with synchronous=FULL: WAL
  * does not work on a home folder on NFS.  Writers use BEGIN IMMEDIATE and
- * a busy timeout.  All SQL of cairn lives in core/index.c.
+ * a busy timeout.  All SQL of cairn lives in core/index/index.c.
  */
 #ifndef CAIRN_INDEX_H
 #define CAIRN_INDEX_H
@@ -185,7 +185,7 @@ cairn_status cairn_index_pending_load(cairn_index *idx, cairn_pending *p, bool *
 cairn_status cairn_index_pending_clear(cairn_index *idx, long long id, cairn_error *err);
 void cairn_pending_done(cairn_pending *p);
 
-/* ---- history (core/index_history.c) ---- */
+/* ---- history (core/index/history.c) ---- */
 
 /* One commit as the history keeps it. */
 typedef struct cairn_history_row {

@@ -1,7 +1,7 @@
 /* cairn: the model.  Kinds of record, their fields and types, and the
  * checks every value passes before it is saved.
  *
- * One table describes every kind (see core/kinds.c); the record writer's
+ * One table describes every kind (see core/model/kinds.c); the record writer's
  * field order, the SQLite columns and their constraints, the command-line
  * field names and the JSON export all come from it.
  */

@@ -1,5 +1,5 @@
 /* cairn: SHA-1, for the one file cairn writes in git's own format that
- * libgit2 cannot write fast enough: git's index (see core/gitindex.c).
+ * libgit2 cannot write fast enough: git's index (see core/git/gitindex.c).
  * Not for security: git names its index's checksum SHA-1, so SHA-1 it is. */
 #ifndef CAIRN_SHA1_H
 #define CAIRN_SHA1_H

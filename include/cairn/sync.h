@@ -1,6 +1,6 @@
 /* cairn: sync = fetch, merge record by record and field by field from the
  * common ancestor (include/cairn/merge.h), push; and the conflicts that
- * wait for a person (core/sync.c).
+ * wait for a person (core/workbook/sync.c).
  *
  * Nothing is pushed over an unresolved conflict and nothing is lost: each
  * conflict keeps base, ours and theirs, with who set each and when, in

@@ -1,4 +1,4 @@
-/* cairn: lines that changed between two texts (core/textdiff.c), for
+/* cairn: lines that changed between two texts (core/base/textdiff.c), for
  * showing a long answer's change as its changed lines. */
 #ifndef CAIRN_TEXTDIFF_H
 #define CAIRN_TEXTDIFF_H

@@ -1,4 +1,4 @@
-/* cairn: the evaluation workflow (core/workflow.c).
+/* cairn: the evaluation workflow (core/workbook/workflow.c).
  *
  * The M4 process of the Citizen City plan, one set of rules for the
  * command line and the terminal interface:
@@ -135,7 +135,7 @@ cairn_status cairn_evaluation_settle(cairn_record *rec, const cairn_record *seen
 				     const char *who, const char *when, bool *reset,
 				     cairn_error *err);
 
-/* The same, for a record merged by sync (core/sync.c, merge_one) from
+/* The same, for a record merged by sync (core/workbook/sync.c, merge_one) from
  * ours and theirs (either may be NULL): the answers are compared with the
  * side the validation saw, and the change is credited to the author of
  * the other side's commit that set it (from git's history). */

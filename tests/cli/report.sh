@@ -133,7 +133,7 @@ HOME="$TMP/chromium-home" timeout 120 "$chromium" --headless --disable-gpu --no-
 	--screenshot="$TMP/small.png" --window-size=1200,2000 "file://$TMP/small.html" \
 	>"$TMP/chromium.log" 2>&1
 ok_cmd "headless Chromium renders the page" test -s "$TMP/small.png"
-# The colours are tui/report_html.c's: the title band, the table heads,
+# The colours are tui/cli/report_html.c's: the title band, the table heads,
 # the grid, a share met and a share short.
 seen=$("$PY" - "$TMP/small.png" <<'PY'
 import struct, sys, zlib

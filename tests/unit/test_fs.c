@@ -1,4 +1,4 @@
-/* Tests for core/fs.c: atomic writes, planted symlinks, reads, removal,
+/* Tests for core/base/fs.c: atomic writes, planted symlinks, reads, removal,
  * temporary files and flock-based locks. */
 #include "cairn/fs.h"
 

@@ -1,4 +1,4 @@
-/* Tests for core/gitpack.c: a pack and its index that cairn writes itself
+/* Tests for core/git/pack.c: a pack and its index that cairn writes itself
  * (stored zlib blocks, OFS_DELTA against the object replaced at the same
  * path), so nothing but git's own readers can say whether they are right.
  * git verify-pack checks the pack against its index and shows the delta
@@ -7,7 +7,7 @@
  * the format: an empty blob, a one-byte one, blobs of more than one stored
  * block (65,535 bytes), a delta copying more than 65,535 bytes, and a
  * record's fifteen versions, which are more than one delta chain may hold. */
-#include "../../core/gitpack.h"
+#include "git/pack.h"
 
 #include <dirent.h>
 #include <limits.h>

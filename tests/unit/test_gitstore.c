@@ -1,4 +1,4 @@
-/* Tests for core/gitstore.c and core/gitverify.c against real repositories,
+/* Tests for core/git/gitstore.c and core/git/gitverify.c against real repositories,
  * checked with the git command-line tool where it is the better witness. */
 #include "cairn/fs.h"
 #include "cairn/gitstore.h"

@@ -1,0 +1,22 @@
+/* cairn: what arrives from a remote is untrusted (core/git/incoming.c).
+ *
+ * Every commit in from..to, and in each every tree that differs from
+ * from's, is read from its raw bytes and held to an allow-list before
+ * anything of it is written: plain files and folders only, names of safe
+ * characters, no .git in any spelling, no two names that are one file on
+ * macOS or Windows, files under 1 MiB, records at their own path that
+ * parse.  Sync checks before it fast-forwards or merges; clone before it
+ * checks anything out.
+ */
+#ifndef CAIRN_INCOMING_H
+#define CAIRN_INCOMING_H
+
+#include "cairn/error.h"
+#include "cairn/gitstore.h"
+
+/* from "" checks the whole history of to.  CAIRN_EINPUT names the commit,
+ * the path (sanitised) and the reason; remote names the source in it. */
+cairn_status cairn_git_check_incoming(cairn_git *git, const char *remote, const cairn_oid *from,
+				      const cairn_oid *to, cairn_error *err);
+
+#endif

@@ -1,0 +1,24 @@
+# core/git/: the only folder that includes <git2.h> (includes base and model).
+# Included by the top Makefile.am; %reldir% is this folder.
+libcairn_a_SOURCES += \
+	%reldir%/blame.c \
+	%reldir%/git_internal.h \
+	%reldir%/gitindex.c \
+	%reldir%/gitindex_file.c \
+	%reldir%/gitindex_file.h \
+	%reldir%/gitstore.c \
+	%reldir%/gitverify.c \
+	%reldir%/incoming.c \
+	%reldir%/incoming.h \
+	%reldir%/incoming_tree.c \
+	%reldir%/incoming_tree.h \
+	%reldir%/knownhosts.c \
+	%reldir%/log.c \
+	%reldir%/log.h \
+	%reldir%/merge_state.c \
+	%reldir%/merge_state.h \
+	%reldir%/oidmap.c \
+	%reldir%/oidmap.h \
+	%reldir%/pack.c \
+	%reldir%/pack.h \
+	%reldir%/remote.c

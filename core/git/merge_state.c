@@ -1,0 +1,86 @@
+/* A merge plain git left half done (see core/git/merge_state.h). */
+#include "git/merge_state.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "git/git_internal.h"
+
+static cairn_status gfail(cairn_error *err, const char *what)
+{
+	const git_error *e = git_error_last();
+	return cairn_fail(err, CAIRN_EIO, "%s%s%s", what, e && e->message ? ": " : "",
+			  e && e->message ? e->message : "");
+}
+
+static cairn_status add_path(char ***v, size_t *n, const char *path, cairn_error *err)
+{
+	char **grown;
+
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp((*v)[i], path))
+			return CAIRN_OK;
+	if (!(grown = realloc(*v, (*n + 1) * sizeof *grown)) || !(grown[*n] = strdup(path))) {
+		if (grown)
+			*v = grown;
+		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+	}
+	*v = grown;
+	(*n)++;
+	return CAIRN_OK;
+}
+
+cairn_status cairn_git_merge_state(cairn_git *git, cairn_oid *merging, char ***conflicted,
+				   size_t *n, cairn_error *err)
+{
+	git_repository *repo = cairn_git_repository(git, err);
+	git_reference *mh = NULL;
+	git_index *index = NULL;
+	git_index_conflict_iterator *it = NULL;
+	const git_index_entry *anc, *ours, *theirs;
+	cairn_status st = CAIRN_OK;
+
+	merging->hex[0] = '\0';
+	*conflicted = NULL;
+	*n = 0;
+	if (!repo)
+		return err->code;
+	if (git_repository_state(repo) != GIT_REPOSITORY_STATE_MERGE)
+		return CAIRN_OK;
+	if (git_reference_lookup(&mh, repo, "MERGE_HEAD") == 0 && git_reference_target(mh))
+		git_oid_tostr(merging->hex, sizeof merging->hex, git_reference_target(mh));
+	git_reference_free(mh);
+	if (git_repository_index(&index, repo) != 0)
+		return gfail(err, "cannot read git's index");
+	if (git_index_has_conflicts(index) && git_index_conflict_iterator_new(&it, index) == 0) {
+		while (st == CAIRN_OK && git_index_conflict_next(&anc, &ours, &theirs, it) == 0) {
+			const git_index_entry *e = ours ? ours : theirs ? theirs : anc;
+			if (e)
+				st = add_path(conflicted, n, e->path, err);
+		}
+		git_index_conflict_iterator_free(it);
+	}
+	git_index_free(index);
+	return st;
+}
+
+cairn_status cairn_git_merge_abandon(cairn_git *git, const char *const *paths, size_t n,
+				     cairn_error *err)
+{
+	git_repository *repo = cairn_git_repository(git, err);
+	git_object *head = NULL;
+	git_strarray spec = { (char **)paths, n };
+	cairn_status st = CAIRN_OK;
+
+	if (!repo)
+		return err->code;
+	if (git_revparse_single(&head, repo, "HEAD") != 0)
+		return gfail(err, "cannot read HEAD");
+	/* `git reset -- PATHS`: conflict stages go, HEAD's entries come back. */
+	if (n && git_reset_default(repo, head, &spec) != 0)
+		st = gfail(err, "cannot put git's index back as HEAD has it");
+	if (st == CAIRN_OK && git_repository_state_cleanup(repo) != 0)
+		st = gfail(err, "cannot end git's merge (MERGE_HEAD)");
+	git_object_free(head);
+	return st;
+}

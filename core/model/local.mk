@@ -1,0 +1,10 @@
+# core/model/: records and their rules, no I/O (includes base).
+# Included by the top Makefile.am; %reldir% is this folder.
+libcairn_a_SOURCES += \
+	%reldir%/derive.c \
+	%reldir%/kinds.c \
+	%reldir%/layout.c \
+	%reldir%/merge.c \
+	%reldir%/qlabels.c \
+	%reldir%/qlabels.h \
+	%reldir%/record.c

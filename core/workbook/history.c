@@ -1,0 +1,405 @@
+/* A workbook's history, record by record (see include/cairn/history.h). */
+#include "cairn/history.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "git/log.h"
+#include "cairn/i18n.h"
+#include "cairn/kinds.h"
+#include "cairn/layout.h"
+#include "workbook/wb_internal.h"
+
+#define HISTORY_META "history"
+
+/* ---- bringing the history index up to HEAD ---- */
+
+typedef struct pending_commit {
+	cairn_history_row row;
+	char *strings;          /* owns row's text */
+	char **paths;
+	size_t npaths;
+} pending_commit;
+
+typedef struct collect {
+	pending_commit *v;
+	size_t n, cap;
+} collect;
+
+static void collect_done(collect *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		free(c->v[i].strings);
+		for (size_t k = 0; k < c->v[i].npaths; k++)
+			free(c->v[i].paths[k]);
+		free(c->v[i].paths);
+	}
+	free(c->v);
+}
+
+/* "a b c" of a commit's parents. */
+static void parents_text(const cairn_git_commit_info *c, char *out, size_t n)
+{
+	size_t used = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < c->nparents && used + 42 < n; i++)
+		used += (size_t)snprintf(out + used, n - used, "%s%s", i ? " " : "", c->parent[i].hex);
+}
+
+static cairn_status on_new_commit(const cairn_git_commit_info *c, const cairn_git_delta *d,
+				  size_t n, bool *stop, void *ctx, cairn_error *err)
+{
+	collect *col = ctx;
+	pending_commit *p;
+	char parents[CAIRN_GIT_MAX_PARENTS * 41 + 1];
+	size_t sum = strcspn(c->message, "\n"), name = strlen(c->author_name);
+	size_t email = strlen(c->author_email), len;
+	char *s;
+
+	(void)stop;
+	if (col->n == col->cap) {
+		size_t cap = col->cap ? 2 * col->cap : 64;
+		pending_commit *v = realloc(col->v, cap * sizeof *v);
+		if (!v)
+			return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		col->v = v;
+		col->cap = cap;
+	}
+	p = &col->v[col->n];
+	memset(p, 0, sizeof *p);
+	parents_text(c, parents, sizeof parents);
+	len = 41 + name + 1 + email + 1 + sum + 1 + strlen(parents) + 1;
+	if (!(s = p->strings = malloc(len)) || !(p->paths = calloc(n ? n : 1, sizeof *p->paths))) {
+		free(p->strings);
+		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+	}
+	col->n++;
+	p->row.id = memcpy(s, c->id.hex, 41);
+	s += 41;
+	p->row.author_name = memcpy(s, c->author_name, name + 1);
+	s += name + 1;
+	p->row.author_email = memcpy(s, c->author_email, email + 1);
+	s += email + 1;
+	memcpy(s, c->message, sum);
+	s[sum] = '\0';
+	p->row.summary = s;
+	s += sum + 1;
+	p->row.parents = strcpy(s, parents);
+	p->row.time = c->when;
+	p->row.tz_minutes = c->tz_minutes;
+	for (size_t i = 0; i < n; i++) {
+		if (!(p->paths[p->npaths] = strdup(d[i].path)))
+			return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		p->npaths++;
+	}
+	return CAIRN_OK;
+}
+
+cairn_status cairn_wb_history_catch_up(cairn_wb *wb, cairn_error *err)
+{
+	cairn_oid head, held = { "" };
+	char value[64] = "";
+	collect col = { NULL, 0, 0 };
+	bool ancestor = false;
+	cairn_status st;
+
+	if ((st = cairn_git_head(wb->git, &head, err)) ||
+	    (st = cairn_index_meta_get(wb->idx, HISTORY_META, value, sizeof value, err)))
+		return st;
+	if (!strcmp(value, head.hex))
+		return CAIRN_OK;
+	if ((st = wb_lock(wb, err)))
+		return st;
+	snprintf(held.hex, sizeof held.hex, "%.40s", value);
+	/* Only what is new since the history held; all of it again when the
+	 * branch was moved elsewhere (a reset, a rewritten history). */
+	if (held.hex[0] && head.hex[0] &&
+	    cairn_git_is_ancestor(wb->git, &held, &head, &ancestor, err) != CAIRN_OK)
+		ancestor = false;
+	if (!ancestor)
+		held.hex[0] = '\0';
+	st = cairn_git_walk(wb->git, &head, &held, true, on_new_commit, &col, err);
+	if (st == CAIRN_OK)
+		st = cairn_index_begin(wb->idx, err);
+	if (st == CAIRN_OK) {
+		if (!held.hex[0])
+			st = cairn_index_history_clear(wb->idx, err);
+		/* Oldest first: the numbering is the order. */
+		for (size_t i = col.n; i-- > 0 && st == CAIRN_OK;)
+			st = cairn_index_history_add(wb->idx, &col.v[i].row,
+						     (const char *const *)col.v[i].paths,
+						     col.v[i].npaths, err);
+		if (st == CAIRN_OK)
+			st = cairn_index_meta_set(wb->idx, HISTORY_META, head.hex, err);
+		if (st == CAIRN_OK)
+			st = cairn_index_commit(wb->idx, err);
+		else
+			cairn_index_rollback(wb->idx);
+	}
+	collect_done(&col);
+	wb_unlock(wb);
+	return st;
+}
+
+/* ---- reading it ---- */
+
+/* The path of "kind/id", or "folder/" for a kind's name alone. */
+static cairn_status record_path(const char *record, char *out, size_t n, cairn_error *err)
+{
+	cairn_ref ref;
+	cairn_kind kind = cairn_kind_by_name(record);
+	cairn_status st;
+
+	if (kind != CAIRN_KIND_NONE) {
+		snprintf(out, n, "%s/", cairn_kind_def_of(kind)->folder);
+		return CAIRN_OK;
+	}
+	if ((st = cairn_ref_parse(record, &ref, err)))
+		return st;
+	cairn_ref_path(&ref, out, n);
+	return CAIRN_OK;
+}
+
+cairn_status cairn_wb_history(cairn_wb *wb, const char *record, const char *author_email,
+			      size_t limit, cairn_history_fn fn, void *ctx, cairn_error *err)
+{
+	char path[CAIRN_PATH_MAX];
+	cairn_status st;
+
+	if (record && (st = record_path(record, path, sizeof path, err)))
+		return st;
+	if ((st = cairn_wb_history_catch_up(wb, err)))
+		return st;
+	return cairn_index_history(wb->idx, record ? path : NULL, author_email, limit, fn, ctx, err);
+}
+
+cairn_status cairn_wb_history_files(cairn_wb *wb, const char *commit, cairn_history_fn fn,
+				    void *ctx, cairn_error *err)
+{
+	/* No catching up here: it is called once per commit of a history
+	 * just read, which caught up. */
+	return cairn_index_history_files(wb->idx, commit, fn, ctx, err);
+}
+
+void cairn_wb_field_label(cairn_wb *wb, const cairn_record *rec, const char *key, char *buf,
+			  size_t n)
+{
+	const char *tid = rec ? cairn_record_get(rec, "template") : NULL;
+	cairn_template tpl;
+	cairn_error err;
+	const cairn_question *q;
+
+	snprintf(buf, n, "%s", key);
+	if (!tid || strncmp(key, "answer.", 7) || cairn_wb_template(wb, tid, &tpl, &err) != CAIRN_OK)
+		return;
+	if ((q = cairn_template_question(&tpl, key + 7)) && q->prompt)
+		snprintf(buf, n, "%s (%s)", key, q->prompt);
+	cairn_template_done(&tpl);
+}
+
+cairn_status cairn_wb_revision(cairn_wb *wb, const char *rev, cairn_oid *out, cairn_error *err)
+{
+	return cairn_git_revision(wb->git, rev, out, err);
+}
+
+/* ---- field-level differences ---- */
+
+static cairn_status read_record(cairn_wb *wb, const cairn_oid *commit, const char *path,
+				cairn_record **out, cairn_error *err)
+{
+	char *data = NULL;
+	size_t len;
+	cairn_error why;
+	cairn_status st;
+
+	*out = NULL;
+	if (!commit->hex[0])
+		return CAIRN_OK;
+	st = cairn_git_read_path(wb->git, commit, path, &data, &len, NULL, err);
+	if (st == CAIRN_ENOTFOUND)
+		return CAIRN_OK;
+	if (st != CAIRN_OK)
+		return st;
+	if (!(*out = malloc(sizeof **out))) {
+		free(data);
+		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+	}
+	/* A version that is no record (a README, a broken file) is shown as
+	 * one pseudo-field saying so. */
+	if (cairn_record_parse(*out, data, len, path, &why) != CAIRN_OK) {
+		cairn_record_init(*out);
+		(void)cairn_record_set(*out, "file", "(not a record cairn can read)", &why);
+	}
+	free(data);
+	return CAIRN_OK;
+}
+
+static void free_record(cairn_record *r)
+{
+	if (r) {
+		cairn_record_done(r);
+		free(r);
+	}
+}
+
+/* One file at two commits: read there directly, without comparing the
+ * trees around it (a record's log reads two versions per commit). */
+static cairn_status diff_one(cairn_wb *wb, const cairn_oid *from, const cairn_oid *to,
+			     const char *path, cairn_record_diff_fn fn, void *ctx, cairn_error *err)
+{
+	cairn_record *a = NULL, *b = NULL;
+	cairn_ref ref;
+	cairn_error ignored;
+	char name[CAIRN_PATH_MAX];
+	cairn_status st;
+
+	if (cairn_path_ref(path, &ref, &ignored) == CAIRN_OK && ref.kind != CAIRN_KIND_NONE)
+		cairn_ref_format(&ref, name, sizeof name);
+	else
+		snprintf(name, sizeof name, "%s", path);
+	if ((st = read_record(wb, from, path, &a, err)) == CAIRN_OK &&
+	    (st = read_record(wb, to, path, &b, err)) == CAIRN_OK &&
+	    (a || b) && !(a && b && cairn_record_equal(a, b)))
+		st = fn(path, name, a, b, ctx, err);
+	free_record(a);
+	free_record(b);
+	return st;
+}
+
+cairn_status cairn_wb_diff(cairn_wb *wb, const cairn_oid *from, const cairn_oid *to,
+			   const char *path, cairn_record_diff_fn fn, void *ctx, cairn_error *err)
+{
+	cairn_git_delta *d = NULL;
+	size_t n = 0;
+	cairn_status st;
+
+	if (path)
+		return diff_one(wb, from, to, path, fn, ctx, err);
+	st = cairn_git_diff(wb->git, from, to, &d, &n, err);
+
+	for (size_t i = 0; i < n && st == CAIRN_OK; i++) {
+		cairn_record *a = NULL, *b = NULL;
+		cairn_ref ref;
+		cairn_error ignored;
+		char name[CAIRN_PATH_MAX];
+		if (path && strcmp(path, d[i].path))
+			continue;
+		if (cairn_path_ref(d[i].path, &ref, &ignored) == CAIRN_OK &&
+		    ref.kind != CAIRN_KIND_NONE)
+			cairn_ref_format(&ref, name, sizeof name);
+		else
+			snprintf(name, sizeof name, "%s", d[i].path);
+		if ((st = read_record(wb, from, d[i].path, &a, err)) == CAIRN_OK &&
+		    (st = read_record(wb, to, d[i].path, &b, err)) == CAIRN_OK)
+			st = fn(d[i].path, name, a, b, ctx, err);
+		free_record(a);
+		free_record(b);
+	}
+	cairn_git_deltas_free(d, n);
+	return st;
+}
+
+/* ---- blame from the history index ---- */
+
+typedef struct ids {
+	cairn_oid *v;
+	size_t n, cap;
+} ids;
+
+static cairn_status add_id(const cairn_history_row *r, void *ctx, cairn_error *err)
+{
+	ids *l = ctx;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 32;
+		cairn_oid *v = realloc(l->v, cap * sizeof *v);
+		if (!v)
+			return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		l->v = v;
+		l->cap = cap;
+	}
+	snprintf(l->v[l->n++].hex, sizeof l->v[0].hex, "%s", r->id);
+	return CAIRN_OK;
+}
+
+cairn_status cairn_wb_blame(cairn_wb *wb, cairn_blame *q, size_t n, cairn_error *err)
+{
+	ids l = { NULL, 0, 0 };
+	cairn_oid head;
+	cairn_status st;
+
+	if (!n)
+		return CAIRN_OK;
+	st = cairn_git_head(wb->git, &head, err);
+	if (st == CAIRN_OK)
+		st = cairn_wb_history_catch_up(wb, err);
+	if (st == CAIRN_OK)
+		st = cairn_index_history(wb->idx, q[0].path, NULL, 0, add_id, &l, err);
+	if (st == CAIRN_OK)
+		st = cairn_git_blame_in(wb->git, &head, l.v, l.n, q, n, err);
+	free(l.v);
+	return st;
+}
+
+/* ---- authorship audit ---- */
+
+typedef struct person_match {
+	const char *email;
+	char id[CAIRN_REF_ID_MAX + 1];
+	bool leader;
+} person_match;
+
+static cairn_status match_person(const char *const *v, void *ctx, cairn_error *err)
+{
+	person_match *m = ctx;
+	(void)err;
+	if (v[1] && !strcasecmp(v[1], m->email)) {
+		snprintf(m->id, sizeof m->id, "%s", v[0]);
+		m->leader = v[2] && !strcmp(v[2], "leader");
+	}
+	return CAIRN_OK;
+}
+
+cairn_status cairn_wb_audit(cairn_wb *wb, const char *path, const char *author_email,
+			    bool *flagged, char *why, size_t n, cairn_error *err)
+{
+	static const char *const columns[] = { "id", "email", "role" };
+	person_match m = { author_email, "", false };
+	cairn_ref ref;
+	cairn_record rec;
+	cairn_index_hit hit;
+	char evaluator[CAIRN_REF_ID_MAX + 1], name[CAIRN_PATH_MAX];
+	const char *validator = NULL, *slash;
+	cairn_status st;
+
+	*flagged = false;
+	why[0] = '\0';
+	if (cairn_path_ref(path, &ref, err) != CAIRN_OK || ref.kind != CAIRN_KIND_EVALUATION)
+		return CAIRN_OK;
+	slash = strchr(ref.id, '/');
+	snprintf(evaluator, sizeof evaluator, "%s", slash ? slash + 1 : "");
+	if ((st = cairn_index_rows(wb->idx, CAIRN_KIND_PERSON, columns, 3, NULL, 0, NULL, 0,
+				   match_person, &m, err)))
+		return st;
+	cairn_ref_format(&ref, name, sizeof name);
+	cairn_record_init(&rec);
+	if (cairn_wb_resolve(wb, name, &hit, err) == CAIRN_OK &&
+	    cairn_wb_read(wb, &hit, &rec, err) == CAIRN_OK)
+		validator = cairn_record_get(&rec, "validator");
+	if (m.leader || (m.id[0] && (!strcmp(m.id, evaluator) ||
+				     (validator && !strcmp(m.id, validator))))) {
+		cairn_record_done(&rec);
+		return CAIRN_OK;
+	}
+	*flagged = true;
+	if (validator)
+		snprintf(why, n, _("%s is %s, not the evaluator (%s), the validator (%s) nor a leader"),
+			 author_email, m.id[0] ? m.id : _("no person of the workbook"), evaluator,
+			 validator);
+	else
+		snprintf(why, n, _("%s is %s, not the evaluator (%s) nor a leader"), author_email,
+			 m.id[0] ? m.id : _("no person of the workbook"), evaluator);
+	cairn_record_done(&rec);
+	return CAIRN_OK;
+}

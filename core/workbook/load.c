@@ -1,0 +1,338 @@
+/* Filling the index from the records: a full rebuild, or the files that
+ * changed between the commit the index reflects and HEAD.  A file that
+ * cannot be read as a record goes to the problems with the reason; it is
+ * never dropped, never rewritten, and the rest of the workbook loads. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "workbook/wb_internal.h"
+
+typedef struct cached_template {
+	char id[CAIRN_ID_MAX + 1];
+	bool ok;
+	cairn_template tpl;
+} cached_template;
+
+struct wb_loader {
+	cairn_wb *wb;
+	cached_template *templates;
+	size_t ntemplates;
+};
+
+wb_loader *wb_loader_new(cairn_wb *wb)
+{
+	wb_loader *l = calloc(1, sizeof *l);
+	if (l)
+		l->wb = wb;
+	return l;
+}
+
+void wb_loader_free(wb_loader *l)
+{
+	if (!l)
+		return;
+	for (size_t i = 0; i < l->ntemplates; i++)
+		if (l->templates[i].ok)
+			cairn_template_done(&l->templates[i].tpl);
+	free(l->templates);
+	free(l);
+}
+
+static void forget_template(wb_loader *l, const char *id)
+{
+	for (size_t i = 0; i < l->ntemplates; i++)
+		if (!strcasecmp(l->templates[i].id, id)) {
+			if (l->templates[i].ok)
+				cairn_template_done(&l->templates[i].tpl);
+			l->templates[i] = l->templates[--l->ntemplates];
+			return;
+		}
+}
+
+/* The template an evaluation names, parsed once per load. */
+static const cairn_template *loader_template(wb_loader *l, const char *id)
+{
+	cached_template *grown, *c;
+	cairn_error ignore;
+
+	for (size_t i = 0; i < l->ntemplates; i++)
+		if (!strcasecmp(l->templates[i].id, id))
+			return l->templates[i].ok ? &l->templates[i].tpl : NULL;
+	grown = realloc(l->templates, (l->ntemplates + 1) * sizeof *grown);
+	if (!grown)
+		return NULL;
+	l->templates = grown;
+	c = &l->templates[l->ntemplates++];
+	memset(c, 0, sizeof *c);
+	snprintf(c->id, sizeof c->id, "%s", id);
+	c->ok = cairn_wb_template(l->wb, id, &c->tpl, &ignore) == CAIRN_OK;
+	return c->ok ? &c->tpl : NULL;
+}
+
+static cairn_status problem(wb_loader *l, const char *path, const cairn_oid *blob,
+			    const cairn_error *why, cairn_error *err)
+{
+	cairn_status st = cairn_index_remove(l->wb->idx, path, err);
+	if (st == CAIRN_OK)
+		st = cairn_index_put_problem(l->wb->idx, path, blob, why->msg, err);
+	return st;
+}
+
+cairn_status wb_loader_put(wb_loader *l, const char *path, unsigned mode,
+			   const cairn_oid *blob, cairn_error *err)
+{
+	cairn_ref ref;
+	cairn_error why;
+	cairn_record rec;
+	cairn_index_extra extra = { 0, 0 };
+	const cairn_template *tpl = NULL;
+	char *data = NULL;
+	size_t len = 0;
+	cairn_status st;
+
+	if (cairn_path_ref(path, &ref, &why) != CAIRN_OK) {
+		/* Files at the top (a README, say) are the group's business. */
+		if (!strchr(path, '/'))
+			return CAIRN_OK;
+		return problem(l, path, blob, &why, err);
+	}
+	if (ref.kind == CAIRN_KIND_NONE)
+		return CAIRN_OK;
+	if (mode != 0100644) {
+		cairn_fail(&why, CAIRN_EINPUT,
+			   "%s: not a plain file (mode %06o); records are plain files: replace it "
+			   "with one (git rm, then cairn add)", path, mode);
+		return problem(l, path, blob, &why, err);
+	}
+	st = cairn_git_read_blob(l->wb->git, blob, &data, &len, err);
+	if (st != CAIRN_OK)
+		return st;
+	if (cairn_record_parse(&rec, data, len, path, &why) != CAIRN_OK) {
+		free(data);
+		return problem(l, path, blob, &why, err);
+	}
+	if (ref.kind == CAIRN_KIND_EVALUATION) {
+		const char *tid = cairn_record_get(&rec, "template");
+		if (tid && *tid)
+			tpl = loader_template(l, tid);
+	}
+	if (cairn_record_validate(ref.kind, ref.id, &rec, tpl, &why) != CAIRN_OK) {
+		st = problem(l, path, blob, &why, err);
+		goto done;
+	}
+	if (tpl) {
+		size_t answered, missing;
+		cairn_evaluation_progress(&rec, tpl, &answered, &missing, NULL);
+		extra.answered = (long)answered;
+		extra.missing = (long)missing;
+	}
+	if (ref.kind == CAIRN_KIND_TEMPLATE)
+		forget_template(l, ref.id);
+	st = cairn_index_put(l->wb->idx, &ref, path, blob, data, len, &rec,
+			     ref.kind == CAIRN_KIND_EVALUATION ? &extra : NULL, &why);
+	if (st == CAIRN_EEXISTS || st == CAIRN_EINPUT)
+		st = problem(l, path, blob, &why, err);
+	else if (st != CAIRN_OK)
+		*err = why;
+done:
+	cairn_record_done(&rec);
+	free(data);
+	return st;
+}
+
+/* ---- rebuild and catch-up ---- */
+
+typedef struct file_entry {
+	char *path;
+	unsigned mode;
+	cairn_oid blob;
+	int order;
+} file_entry;
+
+typedef struct file_list {
+	file_entry *v;
+	size_t n, cap;
+} file_list;
+
+static int kind_order_of(const char *path)
+{
+	cairn_ref ref;
+	cairn_error ignore;
+	/* Unreadable paths sort last; they only become problems. */
+	if (cairn_path_ref(path, &ref, &ignore) != CAIRN_OK || ref.kind == CAIRN_KIND_NONE)
+		return CAIRN_KIND_COUNT;
+	return ref.kind;
+}
+
+static cairn_status list_add(file_list *fl, const char *path, unsigned mode,
+			     const cairn_oid *blob, cairn_error *err)
+{
+	if (fl->n == fl->cap) {
+		size_t cap = fl->cap ? fl->cap * 2 : 1024;
+		file_entry *grown = realloc(fl->v, cap * sizeof *grown);
+		if (!grown)
+			return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		fl->v = grown;
+		fl->cap = cap;
+	}
+	fl->v[fl->n].path = strdup(path);
+	if (!fl->v[fl->n].path)
+		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+	fl->v[fl->n].mode = mode;
+	fl->v[fl->n].blob = *blob;
+	fl->v[fl->n].order = kind_order_of(path);
+	fl->n++;
+	return CAIRN_OK;
+}
+
+static void list_free(file_list *fl)
+{
+	for (size_t i = 0; i < fl->n; i++)
+		free(fl->v[i].path);
+	free(fl->v);
+}
+
+static int by_kind(const void *a, const void *b)
+{
+	const file_entry *x = a, *y = b;
+	if (x->order != y->order)
+		return x->order - y->order;
+	return strcmp(x->path, y->path);
+}
+
+static cairn_status collect_file(const char *path, unsigned mode, const cairn_oid *blob,
+				 void *ctx, cairn_error *err)
+{
+	return list_add(ctx, path, mode, blob, err);
+}
+
+static cairn_status load_list(cairn_wb *wb, file_list *fl, cairn_error *err)
+{
+	wb_loader *l = wb_loader_new(wb);
+	cairn_status st = CAIRN_OK;
+
+	if (!l)
+		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+	if (fl->n)	/* qsort may not be given NULL, even for nothing */
+		qsort(fl->v, fl->n, sizeof *fl->v, by_kind);
+	for (size_t i = 0; i < fl->n && st == CAIRN_OK; i++)
+		st = wb_loader_put(l, fl->v[i].path, fl->v[i].mode, &fl->v[i].blob, err);
+	wb_loader_free(l);
+	return st;
+}
+
+static cairn_status verify_objects(cairn_wb *wb, bool all, cairn_error *err)
+{
+	char value[32];
+	time_t since = 0, now = time(NULL);
+	size_t checked;
+	cairn_status st;
+
+	if (!all && cairn_index_meta_get(wb->idx, "verified", value, sizeof value, err) == CAIRN_OK)
+		since = (time_t)strtoll(value, NULL, 10);
+	/* A little overlap: an object written in the same second counts. */
+	st = cairn_git_verify_loose(wb->git, since > 2 ? since - 2 : 0, &checked, err);
+	if (st != CAIRN_OK)
+		return st;
+	snprintf(value, sizeof value, "%lld", (long long)now);
+	return cairn_index_meta_set(wb->idx, "verified", value, err);
+}
+
+static cairn_status rebuild(cairn_wb *wb, const cairn_oid *head, cairn_error *err)
+{
+	file_list fl = { 0 };
+	size_t moved;
+	cairn_status st;
+
+	st = verify_objects(wb, true, err);
+	if (st == CAIRN_OK && head->hex[0])
+		st = cairn_git_each_file(wb->git, head, collect_file, &fl, err);
+	if (st == CAIRN_OK)
+		st = cairn_index_bulk_begin(wb->idx, true, err);
+	if (st != CAIRN_OK) {
+		list_free(&fl);
+		return st;
+	}
+	st = cairn_index_clear(wb->idx, err);
+	if (st == CAIRN_OK)
+		st = load_list(wb, &fl, err);
+	if (st == CAIRN_OK)
+		st = cairn_index_meta_set(wb->idx, "head", head->hex, err);
+	list_free(&fl);
+	if (st != CAIRN_OK) {
+		cairn_index_rollback(wb->idx);
+		cairn_index_bulk_end(wb->idx, &moved, NULL);
+		return st;
+	}
+	return cairn_index_bulk_end(wb->idx, &moved, err);
+}
+
+static cairn_status apply_diff(cairn_wb *wb, const cairn_oid *from, const cairn_oid *head,
+			       cairn_error *err)
+{
+	cairn_git_delta *d = NULL;
+	size_t n = 0, moved;
+	file_list fl = { 0 };
+	cairn_status st;
+
+	st = cairn_git_diff(wb->git, from, head, &d, &n, err);
+	if (st != CAIRN_OK)
+		return st;
+	st = cairn_index_bulk_begin(wb->idx, false, err);
+	for (size_t i = 0; i < n && st == CAIRN_OK; i++) {
+		if (!d[i].new_blob.hex[0])
+			st = cairn_index_remove(wb->idx, d[i].path, err);
+		else
+			st = list_add(&fl, d[i].path, d[i].new_mode, &d[i].new_blob, err);
+	}
+	if (st == CAIRN_OK)
+		st = load_list(wb, &fl, err);
+	if (st == CAIRN_OK)
+		st = cairn_index_meta_set(wb->idx, "head", head->hex, err);
+	list_free(&fl);
+	cairn_git_deltas_free(d, n);
+	if (st != CAIRN_OK) {
+		cairn_index_rollback(wb->idx);
+		cairn_index_bulk_end(wb->idx, &moved, NULL);
+		return st;
+	}
+	return cairn_index_bulk_end(wb->idx, &moved, err);
+}
+
+cairn_status wb_catch_up(cairn_wb *wb, bool force_rebuild, cairn_error *err)
+{
+	cairn_oid head, from;
+	cairn_status st;
+
+	if ((st = cairn_git_head(wb->git, &head, err)) ||
+	    (st = cairn_index_meta_get(wb->idx, "head", from.hex, sizeof from.hex, err)))
+		return st;
+	if (!force_rebuild && !strcmp(from.hex, head.hex))
+		return CAIRN_OK;
+	if (!force_rebuild && from.hex[0] && head.hex[0]) {
+		cairn_error why;
+		/* Read nothing libgit2 could hang on before diffing. */
+		st = verify_objects(wb, false, err);
+		if (st != CAIRN_OK)
+			return st;
+		if (apply_diff(wb, &from, &head, &why) == CAIRN_OK)
+			return CAIRN_OK;
+		/* The old commit may be gone (a reset and a gc): rebuild. */
+		wb_warn(wb, "rebuilding the index of %s from its records (%s)", wb->root, why.msg);
+	} else if (from.hex[0] || force_rebuild) {
+		wb_warn(wb, "rebuilding the index of %s from its records", wb->root);
+	}
+	return rebuild(wb, &head, err);
+}
+
+cairn_status cairn_wb_rebuild(cairn_wb *wb, cairn_error *err)
+{
+	cairn_status st = wb_lock(wb, err);
+	if (st != CAIRN_OK)
+		return st;
+	st = wb_catch_up(wb, true, err);
+	wb_unlock(wb);
+	return st;
+}

@@ -1,0 +1,856 @@
+/* Saving edits as one commit (see cairn_wb_save in include/cairn/workbook.h).
+ *
+ * Under the workbook lock: bring the index to HEAD, turn each edit into the
+ * record's new text (checking every value, reference and rule), note the
+ * save in the journal, commit from memory with a compare-and-swap of the
+ * branch, rewrite the files, update the index and clear the journal.  When
+ * the branch moved under us (a plain git commit), everything is re-read
+ * and redone on the new HEAD: nobody's commit is overwritten. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cairn/buf.h"
+#include "cairn/merge.h"
+#include "cairn/fs.h"
+#include "cairn/workflow.h"
+#include "workbook/wb_internal.h"
+
+#define SAVE_ATTEMPTS 20
+
+typedef struct planned {
+	cairn_ref ref;                  /* canonical id */
+	char path[CAIRN_PATH_MAX];
+	cairn_edit_op op;
+	bool exists;                    /* HEAD has the record */
+	cairn_oid base_blob;
+	cairn_record base;              /* what HEAD holds (empty when new) */
+	cairn_record rec;               /* what the save writes */
+	char *data;                     /* rec written, NULL for a removal */
+	size_t len;
+	bool unchanged;
+	bool from_work_tree;            /* the edit is the work-tree file (cairn commit) */
+} planned;
+
+typedef struct plan {
+	cairn_wb *wb;
+	planned *v;
+	size_t n;
+	const cairn_identity *who;      /* who saves: named when a validation is undone */
+} plan;
+
+static void plan_free(plan *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		cairn_record_done(&p->v[i].base);
+		cairn_record_done(&p->v[i].rec);
+		free(p->v[i].data);
+	}
+	free(p->v);
+	p->v = NULL;
+	p->n = 0;
+}
+
+static planned *plan_find(plan *p, cairn_kind kind, const char *id)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (p->v[i].ref.kind == kind && !strcasecmp(p->v[i].ref.id, id))
+			return &p->v[i];
+	return NULL;
+}
+
+/* Does a record of kind with this id exist once the save is done?  Gives
+ * its id as stored. */
+static cairn_status ref_target(plan *p, cairn_kind kind, const char *id, bool *exists,
+			       char *canonical, size_t n, cairn_error *err)
+{
+	planned *q = plan_find(p, kind, id);
+	cairn_ref ref = { kind, "" };
+	cairn_index_hit hit;
+	cairn_status st;
+
+	if (q) {
+		*exists = q->op != CAIRN_EDIT_REMOVE;
+		snprintf(canonical, n, "%s", q->ref.id);
+		return CAIRN_OK;
+	}
+	if (strlen(id) >= sizeof ref.id) {
+		*exists = false;
+		return CAIRN_OK;
+	}
+	strcpy(ref.id, id);
+	if ((st = cairn_index_find(p->wb->idx, &ref, &hit, exists, err)))
+		return st;
+	if (*exists)
+		snprintf(canonical, n, "%s", hit.ref.id);
+	return CAIRN_OK;
+}
+
+/* The template an evaluation names, from this save or the index. */
+static cairn_status plan_template(plan *p, const char *id, cairn_template *tpl,
+				  cairn_error *err)
+{
+	planned *q = plan_find(p, CAIRN_KIND_TEMPLATE, id);
+
+	if (q && q->op != CAIRN_EDIT_REMOVE)
+		return cairn_template_from_record(q->ref.id, &q->rec, tpl, err);
+	if (q)
+		return cairn_fail(err, CAIRN_EINPUT, "template/%s is removed by this same change", id);
+	return cairn_wb_template(p->wb, id, tpl, err);
+}
+
+static cairn_status unknown_field(cairn_kind kind, const char *key, cairn_error *err)
+{
+	const cairn_kind_def *def = cairn_kind_def_of(kind);
+	cairn_buf b = CAIRN_BUF_INIT;
+
+	for (size_t i = 0; i < def->nfields; i++)
+		cairn_buf_printf(&b, "%s%s", i ? ", " : "", def->fields[i].name);
+	if (def->dynamic_prefix)
+		cairn_buf_printf(&b, ", %sKEY", def->dynamic_prefix);
+	cairn_fail(err, CAIRN_EINPUT, "%s has no field '%s'; its fields are: %s", def->name, key,
+		   cairn_buf_str(&b));
+	cairn_buf_done(&b);
+	return CAIRN_EINPUT;
+}
+
+/* Set one field of q->rec from what the user typed. */
+static cairn_status apply_field(plan *p, planned *q, const cairn_edit *e, const char *key,
+				const char *value, cairn_error *err)
+{
+	const cairn_kind_def *def = cairn_kind_def_of(q->ref.kind);
+	const cairn_field_def *f = cairn_kind_field(q->ref.kind, key);
+	const char *fmt = e->stored_form ? "yyyy-mm-dd" : cairn_wb_date_format(p->wb);
+	char *norm = NULL;
+	cairn_status st;
+
+	if (!*value && !e->stored_form) {
+		if (f && f->required)
+			return cairn_fail(err, CAIRN_EINPUT, "%s: is required and may not be empty",
+					  key);
+		cairn_record_unset(&q->rec, key);
+		return CAIRN_OK;
+	}
+	if (f) {
+		st = e->stored_form ? cairn_value_check(f, value, err)
+				    : cairn_value_normalize(f, value, fmt, &norm, err);
+		if (st != CAIRN_OK)
+			return st;
+	} else if (def->dynamic_prefix && !strncmp(key, def->dynamic_prefix,
+						    strlen(def->dynamic_prefix))) {
+		/* Answers are checked against the template once all fields are
+		 * in (the template may be set by this same edit). */
+	} else if (!e->stored_form) {
+		return unknown_field(q->ref.kind, key, err);
+	} else if (!cairn_record_key_valid(key)) {
+		return cairn_fail(err, CAIRN_EINPUT, "'%s' is not a field name", key);
+	}
+	st = cairn_record_set(&q->rec, key, norm ? norm : value, err);
+	free(norm);
+	return st;
+}
+
+/* Answers typed by a user take their stored form from the template. */
+static cairn_status normalize_answers(plan *p, planned *q, const cairn_edit *e,
+				      const cairn_template *tpl, cairn_error *err)
+{
+	for (size_t i = 0; i < e->n; i++) {
+		const cairn_question *question;
+		const char *v;
+		char *norm = NULL;
+		cairn_status st;
+		if (strncmp(e->keys[i], "answer.", 7))
+			continue;
+		v = cairn_record_get(&q->rec, e->keys[i]);
+		if (!v)
+			continue;
+		question = cairn_template_question(tpl, e->keys[i] + 7);
+		if (!question)
+			return cairn_fail(err, CAIRN_EINPUT, "%s: template %s has no question '%s'",
+					  e->keys[i], tpl->id, e->keys[i] + 7);
+		st = cairn_answer_normalize(question, v, cairn_wb_date_format(p->wb), &norm, err);
+		if (st == CAIRN_OK && !*norm)
+			cairn_record_unset(&q->rec, e->keys[i]);
+		else if (st == CAIRN_OK)
+			st = cairn_record_set(&q->rec, e->keys[i], norm, err);
+		free(norm);
+		if (st != CAIRN_OK)
+			return st;
+	}
+	return CAIRN_OK;
+}
+
+/* New records get the first value of each required choice ("planned",
+ * "assigned", "candidate"), and evaluations their template's version. */
+static void fill_defaults(planned *q)
+{
+	const cairn_kind_def *def = cairn_kind_def_of(q->ref.kind);
+
+	for (size_t i = 0; i < def->nfields; i++) {
+		const cairn_field_def *f = &def->fields[i];
+		if (f->type == CAIRN_F_ENUM && f->required && !cairn_record_get(&q->rec, f->name))
+			cairn_record_set(&q->rec, f->name, f->choices[0], NULL);
+	}
+}
+
+static cairn_status check_references(plan *p, planned *q, cairn_error *err)
+{
+	const cairn_kind_def *def = cairn_kind_def_of(q->ref.kind);
+	char canonical[CAIRN_REF_ID_MAX + 1];
+	bool exists;
+	cairn_status st;
+
+	if (q->ref.kind == CAIRN_KIND_EVALUATION) {
+		char tool[CAIRN_REF_ID_MAX + 1];
+		size_t n = strcspn(q->ref.id, "/");
+		memcpy(tool, q->ref.id, n);
+		tool[n] = '\0';
+		if ((st = ref_target(p, CAIRN_KIND_TOOL, tool, &exists, canonical, sizeof canonical,
+				     err)))
+			return st;
+		if (!exists)
+			return cairn_fail(err, CAIRN_EINPUT,
+					  "evaluation/%s: there is no tool/%s: add it first "
+					  "(cairn add tool %s name=... kind=...)", q->ref.id, tool, tool);
+		if ((st = ref_target(p, CAIRN_KIND_PERSON, q->ref.id + n + 1, &exists, canonical,
+				     sizeof canonical, err)))
+			return st;
+		if (!exists)
+			return cairn_fail(err, CAIRN_EINPUT,
+					  "evaluation/%s: there is no person/%s to evaluate it",
+					  q->ref.id, q->ref.id + n + 1);
+	}
+	for (size_t i = 0; i < def->nfields; i++) {
+		const cairn_field_def *f = &def->fields[i];
+		const char *v = cairn_record_get(&q->rec, f->name);
+		if (f->type != CAIRN_F_REF || !v || !*v)
+			continue;
+		if ((st = ref_target(p, f->ref, v, &exists, canonical, sizeof canonical, err)))
+			return st;
+		if (!exists)
+			return cairn_fail(err, CAIRN_EINPUT,
+					  "%s/%s: %s: there is no %s/%s in this workbook (cairn ls %s)",
+					  def->name, q->ref.id, f->name, cairn_kind_def_of(f->ref)->name,
+					  v, cairn_kind_def_of(f->ref)->name);
+		if (strcmp(canonical, v) && (st = cairn_record_set(&q->rec, f->name, canonical, err)))
+			return st;
+	}
+	if (q->ref.kind == CAIRN_KIND_EVALUATION) {
+		const char *validator = cairn_record_get(&q->rec, "validator");
+		const char *evaluator = strchr(q->ref.id, '/') + 1;
+		if (validator && !strcasecmp(validator, evaluator))
+			return cairn_fail(err, CAIRN_EINPUT,
+					  "evaluation/%s: validator: the evaluator cannot validate "
+					  "their own evaluation; name another person", q->ref.id);
+	}
+	return CAIRN_OK;
+}
+
+typedef struct referrer_ctx {
+	plan *p;
+	cairn_buf names;
+	size_t n;
+} referrer_ctx;
+
+static cairn_status note_referrer(const cairn_ref *from, const char *field, void *ctx,
+				  cairn_error *err)
+{
+	referrer_ctx *r = ctx;
+	planned *q = plan_find(r->p, from->kind, from->id);
+	char name[CAIRN_REF_ID_MAX + 32];
+
+	if (q && q->op == CAIRN_EDIT_REMOVE)
+		return CAIRN_OK;
+	if (q && strcmp(field, "tool") && strcmp(field, "evaluator")) {
+		/* Changed in this save: does the new version still name it? */
+		const char *v = cairn_record_get(&q->rec, field);
+		if (!v || strcasecmp(v, from->id) != 0)
+			return CAIRN_OK;
+	}
+	if (r->n++ < 5) {
+		cairn_ref_format(from, name, sizeof name);
+		cairn_buf_printf(&r->names, "%s%s (%s)", r->n > 1 ? ", " : "", name, field);
+	}
+	return CAIRN_OK;
+}
+
+static cairn_status check_removal(plan *p, planned *q, cairn_error *err)
+{
+	referrer_ctx r = { p, CAIRN_BUF_INIT, 0 };
+	cairn_status st = cairn_index_referrers(p->wb->idx, &q->ref, note_referrer, &r, err);
+
+	if (st == CAIRN_OK && r.n)
+		st = cairn_fail(err, CAIRN_EINPUT,
+				"%s/%s is still named by %zu record%s: %s%s; change or remove those "
+				"first", cairn_kind_def_of(q->ref.kind)->name, q->ref.id, r.n,
+				r.n == 1 ? "" : "s", cairn_buf_str(&r.names), r.n > 5 ? ", ..." : "");
+	cairn_buf_done(&r.names);
+	return st;
+}
+
+/* Refuse to overwrite a record file someone edited by hand and did not
+ * commit: that edit would be lost. */
+static cairn_status check_work_tree(plan *p, planned *q, cairn_error *err)
+{
+	char *data = NULL;
+	size_t len;
+	cairn_oid blob;
+	cairn_status st;
+
+	st = cairn_fs_read(p->wb->root, q->path, CAIRN_RECORD_MAX + 1, &data, &len, err);
+	if (st == CAIRN_ENOTFOUND)
+		return CAIRN_OK;        /* a missing file is restored, nothing is lost */
+	if (st != CAIRN_OK)
+		return st;
+	st = cairn_git_hash_blob(data, len, &blob, err);
+	free(data);
+	if (st != CAIRN_OK || q->from_work_tree || !strcmp(blob.hex, q->base_blob.hex))
+		return st;
+	if (!q->base_blob.hex[0]) {
+		/* Not in the index as a record, but perhaps committed: a file
+		 * that could not be read (a problem) is in git's history, so
+		 * replacing it loses nothing. */
+		cairn_oid head, committed;
+		char *old = NULL;
+		size_t oldlen;
+		if (cairn_git_head(p->wb->git, &head, err) == CAIRN_OK &&
+		    cairn_git_read_path(p->wb->git, &head, q->path, &old, &oldlen, &committed,
+					err) == CAIRN_OK) {
+			free(old);
+			if (!strcmp(committed.hex, blob.hex))
+				return CAIRN_OK;
+		}
+	}
+	if (q->data && q->op != CAIRN_EDIT_REMOVE) {
+		cairn_oid want;
+		if ((st = cairn_git_hash_blob(q->data, q->len, &want, err)))
+			return st;
+		if (!strcmp(want.hex, blob.hex))
+			return CAIRN_OK;
+	}
+	return cairn_fail(err, CAIRN_ECONFLICT,
+			  "%s was %s by hand and not committed; saving now would lose that edit: "
+			  "run `cairn commit` to save it first, or `git checkout -- %s` to drop it",
+			  q->path, q->base_blob.hex[0] ? "edited" : "created", q->path);
+}
+
+static cairn_status plan_edit(plan *p, const cairn_edit *e, cairn_error *err)
+{
+	const cairn_kind_def *def = cairn_kind_def_of(e->ref.kind);
+	cairn_index_hit hit;
+	bool found;
+	planned *q;
+	cairn_status st;
+
+	if (!def)
+		return cairn_fail(err, CAIRN_EINPUT, "'%s' needs a kind: write KIND/ID", e->ref.id);
+	if ((st = cairn_id_check(e->ref.kind, e->ref.id, err)))
+		return st;
+	if (plan_find(p, e->ref.kind, e->ref.id))
+		return cairn_fail(err, CAIRN_EINPUT, "%s/%s appears twice in one change", def->name,
+				  e->ref.id);
+	q = &p->v[p->n++];
+	memset(q, 0, sizeof *q);
+	cairn_record_init(&q->base);
+	cairn_record_init(&q->rec);
+	q->op = e->op;
+	q->ref = e->ref;
+	q->from_work_tree = e->from_work_tree;
+	if ((st = cairn_index_find(p->wb->idx, &e->ref, &hit, &found, err)))
+		return st;
+	q->exists = found;
+	if (found) {
+		q->ref = hit.ref;
+		q->base_blob = hit.blob;
+		snprintf(q->path, sizeof q->path, "%s", hit.path);
+		if ((st = cairn_wb_read(p->wb, &hit, &q->base, err)))
+			return st;
+	} else {
+		cairn_ref_path(&q->ref, q->path, sizeof q->path);
+	}
+	if (e->op == CAIRN_EDIT_ADD && found)
+		return cairn_fail(err, CAIRN_EEXISTS, "%s/%s already exists; change it with cairn set",
+				  def->name, hit.ref.id);
+	if ((e->op == CAIRN_EDIT_SET || e->op == CAIRN_EDIT_REMOVE) && !found)
+		return cairn_fail(err, CAIRN_ENOTFOUND,
+				  "there is no %s/%s in this workbook (cairn ls %s lists them)",
+				  def->name, e->ref.id, def->name);
+	if (e->op == CAIRN_EDIT_REMOVE)
+		return CAIRN_OK;
+	if (e->op == CAIRN_EDIT_SET && (st = cairn_record_copy(&q->rec, &q->base, err)))
+		return st;
+	for (size_t i = 0; i < e->n; i++) {
+		if ((st = apply_field(p, q, e, e->keys[i], e->values[i], err)))
+			return cairn_error_prefix(err, "%s/%s", def->name, q->ref.id);
+	}
+	if (e->op == CAIRN_EDIT_ADD)
+		fill_defaults(q);
+	return CAIRN_OK;
+}
+
+/* Second pass, once every record of the save is known: templates,
+ * references, whole-record rules, and the bytes to write. */
+static cairn_status finish_edit(plan *p, planned *q, const cairn_edit *e, cairn_error *err)
+{
+	const cairn_kind_def *def = cairn_kind_def_of(q->ref.kind);
+	cairn_template tpl;
+	bool have_tpl = false;
+	cairn_status st = CAIRN_OK;
+
+	if (q->op == CAIRN_EDIT_REMOVE) {
+		q->unchanged = false;
+		return check_removal(p, q, err);
+	}
+	if (q->ref.kind == CAIRN_KIND_EVALUATION) {
+		const char *tid = cairn_record_get(&q->rec, "template");
+		if (tid && *tid) {
+			if ((st = plan_template(p, tid, &tpl, err)))
+				return cairn_error_prefix(err, "evaluation/%s: template", q->ref.id);
+			have_tpl = true;
+			if (!e->stored_form)
+				st = normalize_answers(p, q, e, &tpl, err);
+			if (st == CAIRN_OK && !cairn_record_get(&q->rec, "template_version")) {
+				char v[16];
+				snprintf(v, sizeof v, "%d", tpl.version);
+				st = cairn_record_set(&q->rec, "template_version", v, err);
+			}
+			if (st != CAIRN_OK)
+				st = cairn_error_prefix(err, "evaluation/%s", q->ref.id);
+		}
+	}
+	/* The workflow's rules that hold for every save (core/workbook/workflow.c): a
+	 * validation holds only for the answers it saw; a template whose
+	 * questions change gets a new version. */
+	if (st == CAIRN_OK && q->ref.kind == CAIRN_KIND_EVALUATION) {
+		char today[16];
+		cairn_date_iso(cairn_wb_today(p->wb), today, sizeof today);
+		st = cairn_evaluation_settle(&q->rec, q->exists ? &q->base : NULL, p->who->name,
+					     today, NULL, err);
+	}
+	if (st == CAIRN_OK && q->ref.kind == CAIRN_KIND_TEMPLATE && q->exists)
+		cairn_template_settle(&q->base, &q->rec);
+	if (st == CAIRN_OK)
+		st = cairn_record_validate(q->ref.kind, q->ref.id, &q->rec, have_tpl ? &tpl : NULL,
+					   err);
+	if (st == CAIRN_OK)
+		st = check_references(p, q, err);
+	if (have_tpl)
+		cairn_template_done(&tpl);
+	if (st != CAIRN_OK)
+		return st;
+	cairn_record_canonical(q->ref.kind, &q->rec);
+	if ((st = cairn_record_write(&q->rec, &q->data, &q->len, err)))
+		return cairn_error_prefix(err, "%s/%s", def->name, q->ref.id);
+	q->unchanged = q->exists && cairn_record_equal(&q->rec, &q->base);
+	return CAIRN_OK;
+}
+
+/* ---- the commit message ---- */
+
+static void describe_record(cairn_buf *b, const planned *q, bool full_name)
+{
+	const cairn_kind_def *def = cairn_kind_def_of(q->ref.kind);
+	const char *title = NULL;
+
+	if (q->op == CAIRN_EDIT_REMOVE) {
+		cairn_buf_printf(b, "Remove %s %s", def->name, q->ref.id);
+		return;
+	}
+	if (!q->exists) {
+		title = cairn_record_get(&q->rec, def->fields[0].name);
+		cairn_buf_printf(b, "Add %s %s", def->name, q->ref.id);
+		if (title && *title && q->ref.kind != CAIRN_KIND_EVALUATION) {
+			cairn_buf_adds(b, ": ");
+			cairn_describe_value(b, title);
+		}
+		return;
+	}
+	if (full_name)
+		cairn_buf_printf(b, "%s/", def->name);
+	cairn_buf_printf(b, "%s: ", q->ref.id);
+	cairn_record_describe_changes(&q->base, &q->rec, b);
+}
+
+static char *make_message(const plan *p, const char *given)
+{
+	cairn_buf b = CAIRN_BUF_INIT;
+	size_t changed = 0;
+	const planned *only = NULL;
+
+	for (size_t i = 0; i < p->n; i++)
+		if (!p->v[i].unchanged) {
+			changed++;
+			only = &p->v[i];
+		}
+	if (given) {
+		cairn_buf_adds(&b, given);
+	} else if (changed == 1) {
+		describe_record(&b, only, false);
+	} else {
+		cairn_buf_printf(&b, "Change %zu records", changed);
+	}
+	if (changed > 1 || given) {
+		cairn_buf_adds(&b, "\n");
+		for (size_t i = 0; i < p->n; i++) {
+			if (p->v[i].unchanged)
+				continue;
+			cairn_buf_adds(&b, "\n");
+			describe_record(&b, &p->v[i], true);
+		}
+	}
+	cairn_buf_adds(&b, "\n");
+	return cairn_buf_detach(&b, NULL);
+}
+
+/* ---- committing ---- */
+
+static int change_order(const void *a, const void *b)
+{
+	const cairn_git_change *x = a, *y = b;
+	return strcmp(x->path, y->path);
+}
+
+/* The index takes the saved files and the commit they are in, and the
+ * journal forgets the save, in one transaction.  bulk: with every
+ * reference of the workbook checked after loading (see index.h). */
+static cairn_status index_saved(cairn_wb *wb, const cairn_git_change *changes, size_t n,
+				const cairn_oid *commit, const cairn_history_row *hist,
+				long long pending_id, bool bulk, cairn_error *err)
+{
+	wb_loader *l = wb_loader_new(wb);
+	size_t moved;
+	cairn_status st;
+
+	if (!l)
+		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+	st = bulk ? cairn_index_bulk_begin(wb->idx, false, err) : cairn_index_begin(wb->idx, err);
+	/* Evaluations last: their progress is counted against templates that
+	 * the same save may bring. */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < n && st == CAIRN_OK; i++) {
+			bool evaluation = !strncmp(changes[i].path, "evaluations/", 12);
+			if (evaluation != (pass == 1))
+				continue;
+			if (!changes[i].data) {
+				st = cairn_index_remove(wb->idx, changes[i].path, err);
+			} else {
+				cairn_oid blob;
+				st = cairn_git_hash_blob(changes[i].data, changes[i].len, &blob, err);
+				if (st == CAIRN_OK)
+					st = wb_loader_put(l, changes[i].path, 0100644, &blob, err);
+			}
+		}
+	wb_loader_free(l);
+	if (st == CAIRN_OK)
+		st = cairn_index_meta_set(wb->idx, "head", commit->hex, err);
+	/* The history takes the commit when it held its parent; else it
+	 * catches up from git when next read (core/workbook/history.c). */
+	if (st == CAIRN_OK && hist) {
+		char held[64] = "";
+		if (cairn_index_meta_get(wb->idx, "history", held, sizeof held, NULL) == CAIRN_OK &&
+		    held[0] && !strcmp(held, hist->parents)) {
+			const char **paths = calloc(n ? n : 1, sizeof *paths);
+			if (!paths)
+				st = cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+			for (size_t i = 0; paths && i < n; i++)
+				paths[i] = changes[i].path;
+			if (st == CAIRN_OK)
+				st = cairn_index_history_add(wb->idx, hist, paths, n, err);
+			if (st == CAIRN_OK)
+				st = cairn_index_meta_set(wb->idx, "history", commit->hex, err);
+			free(paths);
+		}
+	}
+	if (st == CAIRN_OK && pending_id)
+		st = cairn_index_pending_clear(wb->idx, pending_id, err);
+	if (st != CAIRN_OK) {
+		cairn_index_rollback(wb->idx);
+		if (bulk)
+			cairn_index_bulk_end(wb->idx, &moved, NULL);
+		return st;
+	}
+	return bulk ? cairn_index_bulk_end(wb->idx, &moved, err) : cairn_index_commit(wb->idx, err);
+}
+
+cairn_status wb_commit_files(cairn_wb *wb, const cairn_oid *parent,
+			     const cairn_git_change *changes, size_t n,
+			     const cairn_identity *who, long long when, const char *message,
+			     long long pending_id, cairn_oid *out, double *commit_ms,
+			     cairn_error *err)
+{
+	cairn_git_author author = { who->name, who->email, when, 0 };
+	cairn_git_index_lock ilock = { NULL, NULL, NULL, NULL, false };
+	cairn_error why;
+	struct timespec t0, t1;
+	cairn_status st;
+	int tries = 0;
+
+	/* The time is fixed here, so that the history index holds the
+	 * commit's own. */
+	if (!author.when) {
+		time_t now = time(NULL);
+		struct tm tm;
+		localtime_r(&now, &tm);
+		author.when = now;
+		author.tz_minutes = (int)(tm.tm_gmtoff / 60);
+	}
+	/* git's index lock first: see core/git/gitindex.c.  If git is busy with it
+	 * for long, save anyway and bring its index in step at the end. */
+	if (cairn_git_lock_index(wb->git, 2000, &ilock, &why) != CAIRN_OK)
+		wb_warn(wb, "%s", why.msg);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		st = cairn_git_commit(wb->git, parent, changes, n, &author, message, out, err);
+		if (st == CAIRN_EBUSY)
+			usleep(100 * 1000);
+	} while (st == CAIRN_EBUSY && ++tries < 50);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (commit_ms)
+		*commit_ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+			     (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+	if (st != CAIRN_OK) {
+		cairn_git_unlock_index(&ilock);
+		return st;
+	}
+	/* The commit is durable; what follows is derived from it, and the
+	 * journal still holds the save until the index has caught up. */
+	for (size_t i = 0; i < n && st == CAIRN_OK; i++) {
+		if (changes[i].data)
+			st = cairn_fs_write(wb->root, changes[i].path, changes[i].data, changes[i].len,
+					    err);
+		else
+			st = cairn_fs_remove(wb->root, changes[i].path, err);
+	}
+	if (st != CAIRN_OK) {
+		cairn_git_unlock_index(&ilock);
+		return cairn_error_prefix(err, "saved as commit %.12s, but writing the file failed "
+					  "(the next cairn run finishes it)", out->hex);
+	}
+	/* References were checked when the save was planned, so the index
+	 * follows in an ordinary transaction (SQLite checks the changed rows'
+	 * references at commit).  Should that check fail all the same, load
+	 * again the slow way, which moves any broken record to the problems
+	 * rather than refusing what git already holds. */
+	{
+		char summary[512];
+		cairn_history_row hist;
+		snprintf(summary, sizeof summary, "%.*s", (int)strcspn(message, "\n"), message);
+		hist = (cairn_history_row){ 0, out->hex, author.when, author.tz_minutes,
+					    who->name, who->email, summary, parent->hex, NULL };
+		st = index_saved(wb, changes, n, out, &hist, pending_id, false, err);
+		if (st != CAIRN_OK && st != CAIRN_ENOMEM)
+			st = index_saved(wb, changes, n, out, &hist, pending_id, true, err);
+	}
+	if (st != CAIRN_OK) {
+		cairn_git_unlock_index(&ilock);
+		return st;
+	}
+	wb->saved_any = true;
+	/* git's index gets these files and any left behind by earlier runs. */
+	for (size_t i = 0; i < n; i++)
+		wb_remember_path(wb, changes[i].path);
+	if (ilock.held) {
+		if (cairn_git_write_index_locked(&ilock, wb->git, out,
+						 (const char *const *)wb->saved_paths, wb->nsaved,
+						 &why) == CAIRN_OK) {
+			cairn_index_meta_set(wb->idx, "gitindex", out->hex, NULL);
+			wb_forget_paths(wb);
+		} else {
+			/* Brought in step when this process closes the workbook. */
+			wb_warn(wb, "%s", why.msg);
+		}
+	}
+	return st;
+}
+
+static cairn_status save_once(cairn_wb *wb, const cairn_edit *edits, size_t n,
+			      const char *message, const cairn_identity *who,
+			      cairn_save_result *res, cairn_error *err)
+{
+	plan p = { wb, calloc(n ? n : 1, sizeof(planned)), 0, who };
+	cairn_pending pend = { 0 };
+	cairn_git_change *changes = NULL;
+	char *msg = NULL;
+	size_t nchanges = 0;
+	cairn_oid head;
+	long long pending_id = 0;
+	cairn_status st;
+
+	if (!p.v)
+		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+	if ((st = wb_catch_up(wb, false, err)) || (st = cairn_git_head(wb->git, &head, err)))
+		goto done;
+	for (size_t i = 0; i < n && st == CAIRN_OK; i++)
+		st = plan_edit(&p, &edits[i], err);
+	for (size_t i = 0; i < p.n && st == CAIRN_OK; i++)
+		st = finish_edit(&p, &p.v[i], &edits[i], err);
+	for (size_t i = 0; i < p.n && st == CAIRN_OK; i++)
+		if (!p.v[i].unchanged)
+			st = check_work_tree(&p, &p.v[i], err);
+	if (st != CAIRN_OK)
+		goto done;
+	changes = calloc(p.n ? p.n : 1, sizeof *changes);
+	pend.files = calloc(p.n ? p.n : 1, sizeof *pend.files);
+	if (!changes || !pend.files) {
+		st = cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < p.n; i++) {
+		if (p.v[i].unchanged)
+			continue;
+		changes[nchanges] = (cairn_git_change){ p.v[i].path,
+			p.v[i].op == CAIRN_EDIT_REMOVE ? NULL : p.v[i].data, p.v[i].len };
+		pend.files[nchanges] = (cairn_pending_file){ p.v[i].path,
+			p.v[i].op == CAIRN_EDIT_REMOVE ? NULL : p.v[i].data, p.v[i].len,
+			p.v[i].base_blob };
+		nchanges++;
+	}
+	res->records = nchanges;
+	if (!nchanges)
+		goto done;
+	if (nchanges > 1)
+		qsort(changes, nchanges, sizeof *changes, change_order);
+	msg = make_message(&p, message);
+	if (!msg) {
+		st = cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		goto done;
+	}
+	pend.base = head;
+	pend.message = msg;
+	pend.author_name = who->name;
+	pend.author_email = who->email;
+	pend.when = (long long)time(NULL);
+	pend.nfiles = nchanges;
+	if ((st = cairn_index_pending_add(wb->idx, &pend, &pending_id, err)))
+		goto done;
+	st = wb_commit_files(wb, &head, changes, nchanges, who, pend.when, msg, pending_id,
+			     &res->commit, &res->commit_ms, err);
+	if (st == CAIRN_EMOVED && cairn_index_begin(wb->idx, NULL) == CAIRN_OK) {
+		/* Someone committed first: forget this attempt; the caller redoes
+		 * it on the new HEAD. */
+		if (cairn_index_pending_clear(wb->idx, pending_id, NULL) != CAIRN_OK ||
+		    cairn_index_commit(wb->idx, NULL) != CAIRN_OK)
+			cairn_index_rollback(wb->idx);
+	}
+	if (st == CAIRN_OK) {
+		res->message = msg;
+		msg = NULL;
+	}
+done:
+	free(msg);
+	free(changes);
+	free(pend.files);
+	plan_free(&p);
+	return st;
+}
+
+cairn_status cairn_wb_save(cairn_wb *wb, const cairn_edit *edits, size_t n,
+			   const char *message, cairn_save_result *res, cairn_error *err)
+{
+	cairn_identity who = { 0 };
+	cairn_status st;
+
+	memset(res, 0, sizeof *res);
+	if ((st = wb_lock(wb, err)))
+		return st;
+	st = wb_identity(wb, &who, err);
+	for (int attempt = 0; st == CAIRN_OK && attempt < SAVE_ATTEMPTS; attempt++) {
+		st = save_once(wb, edits, n, message, &who, res, err);
+		if (st != CAIRN_EMOVED)
+			break;
+		st = CAIRN_OK;
+		memset(res, 0, sizeof *res);
+		if (attempt == SAVE_ATTEMPTS - 1)
+			st = cairn_fail(err, CAIRN_EBUSY,
+					"the branch kept moving while saving (%d tries); try again",
+					SAVE_ATTEMPTS);
+	}
+	wb_identity_done(&who);
+	wb_unlock(wb);
+	return st;
+}
+
+void cairn_save_result_done(cairn_save_result *res)
+{
+	free(res->message);
+	memset(res, 0, sizeof *res);
+}
+
+/* ---- hand edits ---- */
+
+cairn_status cairn_wb_commit_hand_edits(cairn_wb *wb, const char *message,
+					cairn_save_result *res, cairn_error *err)
+{
+	char **paths = NULL;
+	size_t n = 0, nedits = 0;
+	cairn_edit *edits = NULL;
+	cairn_record *recs = NULL;
+	cairn_status st;
+
+	memset(res, 0, sizeof *res);
+	if ((st = wb_lock(wb, err)))
+		return st;
+	if ((st = cairn_wb_hand_edits(wb, &paths, &n, err)) || !n)
+		goto done;
+	edits = calloc(n, sizeof *edits);
+	recs = calloc(n, sizeof *recs);
+	if (!edits || !recs) {
+		st = cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < n && st == CAIRN_OK; i++) {
+		cairn_edit *e = &edits[nedits];
+		char *data = NULL;
+		size_t len;
+		if (!strcmp(paths[i], CAIRN_SETTINGS_FILE))
+			continue;
+		if ((st = cairn_path_ref(paths[i], &e->ref, err)))
+			break;
+		st = cairn_fs_read(wb->root, paths[i], CAIRN_RECORD_MAX, &data, &len, err);
+		if (st == CAIRN_ENOTFOUND) {
+			e->op = CAIRN_EDIT_REMOVE;
+			e->from_work_tree = true;
+			st = CAIRN_OK;
+			nedits++;
+			continue;
+		}
+		if (st == CAIRN_OK)
+			st = cairn_record_parse(&recs[nedits], data, len, paths[i], err);
+		free(data);
+		if (st != CAIRN_OK)
+			break;
+		e->op = CAIRN_EDIT_PUT;
+		e->stored_form = true;
+		e->from_work_tree = true;
+		e->n = recs[nedits].nfields;
+		e->keys = calloc(e->n ? e->n : 1, sizeof(char *));
+		e->values = calloc(e->n ? e->n : 1, sizeof(char *));
+		if (!e->keys || !e->values) {
+			st = cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+			nedits++;
+			break;
+		}
+		for (size_t f = 0; f < e->n; f++) {
+			((const char **)e->keys)[f] = recs[nedits].fields[f].key;
+			((const char **)e->values)[f] = recs[nedits].fields[f].value;
+		}
+		nedits++;
+	}
+	if (st == CAIRN_OK)
+		st = cairn_wb_save(wb, edits, nedits, message ? message : "Commit edits made by hand",
+				   res, err);
+done:
+	for (size_t i = 0; i < nedits; i++) {
+		free((void *)edits[i].keys);
+		free((void *)edits[i].values);
+		cairn_record_done(&recs[i]);
+	}
+	free(edits);
+	free(recs);
+	cairn_git_paths_free(paths, n);
+	wb_unlock(wb);
+	return st;
+}

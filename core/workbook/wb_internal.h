@@ -1,0 +1,79 @@
+/* What core/workbook/workbook.c, core/workbook/load.c and core/workbook/save.c share about an open
+ * workbook.  Private to core/. */
+#ifndef CAIRN_WB_INTERNAL_H
+#define CAIRN_WB_INTERNAL_H
+
+#include "cairn/workbook.h"
+
+#define CAIRN_DIR ".cairn"
+#define CAIRN_INDEX_FILE ".cairn/index.sqlite"
+#define CAIRN_LOCK_FILE ".cairn/lock"
+#define CAIRN_LOCK_TIMEOUT_MS 20000
+#define CAIRN_PACK_THRESHOLD 2000
+
+struct cairn_wb {
+	char *root;             /* with no trailing '/' */
+	cairn_git *git;
+	cairn_index *idx;
+	cairn_settings settings;
+	const cairn_config *cfg;
+	cairn_warn_fn warn;
+	void *warn_ctx;
+	int lock_fd;            /* -1 when not held */
+	int lock_depth;
+	char **saved_paths;     /* work-tree files written by this process */
+	size_t nsaved;
+	bool saved_any;
+};
+
+/* The workbook lock (flock on .cairn/lock), re-entrant within a process. */
+cairn_status wb_lock(cairn_wb *wb, cairn_error *err);
+void wb_unlock(cairn_wb *wb);
+
+/* Bring the index to HEAD (diff, or a full rebuild when needed). */
+cairn_status wb_catch_up(cairn_wb *wb, bool force_rebuild, cairn_error *err);
+/* Finish or undo a save a killed process left in the journal. */
+cairn_status wb_recover(cairn_wb *wb, cairn_error *err);
+/* cairn_git_check_incoming on the workbook's repository (every commit in
+ * from..to and each tree of it that differs from from's passes the
+ * allow-list: core/git/incoming.h). */
+cairn_status wb_check_incoming(cairn_wb *wb, const char *remote, const cairn_oid *from,
+			       const cairn_oid *to, cairn_error *err);
+/* A plain `git merge` stopped on record files (conflict markers): put
+ * git's side back as HEAD has it and merge field by field instead
+ * (core/workbook/sync.c); conflicts it raises wait as a sync's do. */
+cairn_status wb_adopt_git_merge(cairn_wb *wb, cairn_error *err);
+/* Write the file for path as it is in commit (or remove it). */
+cairn_status wb_checkout_path(cairn_wb *wb, const cairn_oid *commit, const char *path,
+			      cairn_error *err);
+cairn_status wb_remember_path(cairn_wb *wb, const char *path);
+/* Which of these files differ from what git holds (hand edits a write
+ * would overwrite); a stat of each, not of the whole work tree. */
+cairn_status wb_hand_edits_in(cairn_wb *wb, const char *const *only, size_t nonly, char ***paths,
+			      size_t *n, cairn_error *err);
+/* git's index takes the remembered paths as HEAD has them, now (under
+ * git's lock; CAIRN_EBUSY when git holds it longer than 2 s). */
+cairn_status wb_git_index_catch_up(cairn_wb *wb, cairn_error *err);
+/* git's index is in step with everything remembered. */
+void wb_forget_paths(cairn_wb *wb);
+void wb_warn(cairn_wb *wb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Commit files (from a save or a recovered journal) and make the work tree
+ * and the index follow.  The journal entry pending_id is cleared in the
+ * same index transaction. */
+cairn_status wb_commit_files(cairn_wb *wb, const cairn_oid *parent,
+			     const cairn_git_change *changes, size_t n,
+			     const cairn_identity *who, long long when, const char *message,
+			     long long pending_id, cairn_oid *out, double *commit_ms,
+			     cairn_error *err);
+cairn_status wb_identity(cairn_wb *wb, cairn_identity *id, cairn_error *err);
+void wb_identity_done(cairn_identity *id);
+
+/* Load one file of a commit into the index (or its problems). */
+typedef struct wb_loader wb_loader;
+wb_loader *wb_loader_new(cairn_wb *wb);
+void wb_loader_free(wb_loader *l);
+cairn_status wb_loader_put(wb_loader *l, const char *path, unsigned mode,
+			   const cairn_oid *blob, cairn_error *err);
+
+#endif

@@ -1,0 +1,359 @@
+/* cairn log, diff and blame: a workbook's history, field by field.
+ * Long output goes through the pager (tui/cli/pager.c); colours only when
+ * standard output is a terminal and NO_COLOR is unset. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cairn/blame.h"
+#include "cairn/date.h"
+#include "cairn/history.h"
+#include "cairn/kinds.h"
+#include "cairn/layout.h"
+#include "cairn/textdiff.h"
+#include "cli.h"
+
+enum paint { P_OFF, P_COMMIT, P_DEL, P_ADD, P_FLAG, P_DIM, P_HEAD };
+
+typedef struct out {
+	cli *c;
+	bool color;
+	size_t shown;
+} out;
+
+static void paint(const out *o, enum paint p)
+{
+	static const char *const codes[] = { "\033[m", "\033[33m", "\033[31m", "\033[32m",
+					     "\033[1;31m", "\033[2m", "\033[1m" };
+	if (o->color)
+		fputs(codes[p], stdout);
+}
+
+static bool wants_color(const cli *c)
+{
+	const char *no = getenv("NO_COLOR");
+	return c->out_tty && !(no && *no);
+}
+
+/* ---- one record's change, field by field ---- */
+
+static void print_line(cairn_diff_op op, const char *line, size_t len, void *ctx)
+{
+	out *o = ctx;
+	char *copy = strndup(line, len);
+
+	paint(o, op == CAIRN_DIFF_DEL ? P_DEL : op == CAIRN_DIFF_ADD ? P_ADD : P_OFF);
+	fputs(op == CAIRN_DIFF_DEL ? "    - " : op == CAIRN_DIFF_ADD ? "    + " : "      ", stdout);
+	cli_put(o->c, stdout, copy ? copy : "", false);
+	paint(o, P_OFF);
+	fputc('\n', stdout);
+	free(copy);
+}
+
+typedef struct field_ctx {
+	out *o;
+	const cairn_record *label_from;
+} field_ctx;
+
+static void show_field(const char *key, const char *a, const char *b, void *ctx)
+{
+	field_ctx *f = ctx;
+	out *o = f->o;
+	char label[400];
+	cairn_error err;
+
+	cairn_wb_field_label(o->c->wb, f->label_from, key, label, sizeof label);
+	fputs("  ", stdout);
+	cli_put(o->c, stdout, label, false);
+	fputc('\n', stdout);
+	if ((a && strchr(a, '\n')) || (b && strchr(b, '\n'))) {
+		/* Long text: its lines, changed ones marked. */
+		if (cairn_text_diff(a ? a : "", b ? b : "", print_line, o, &err) != CAIRN_OK)
+			cli_error(o->c, &err);
+		return;
+	}
+	if (a)
+		print_line(CAIRN_DIFF_DEL, a, strlen(a), o);
+	if (b)
+		print_line(CAIRN_DIFF_ADD, b, strlen(b), o);
+}
+
+static cairn_status show_record(const char *path, const char *name, const cairn_record *before,
+				const cairn_record *after, void *ctx, cairn_error *err)
+{
+	out *o = ctx;
+	field_ctx f = { o, after ? after : before };
+
+	(void)path;
+	(void)err;
+	paint(o, P_HEAD);
+	cli_put(o->c, stdout, name, false);
+	paint(o, P_OFF);
+	fputs(!before ? _("  (added)\n") : !after ? _("  (removed)\n") : "\n", stdout);
+	cairn_record_each_change(before, after, show_field, &f);
+	o->shown++;
+	return CAIRN_OK;
+}
+
+/* ---- cairn log ---- */
+
+typedef struct log_ctx {
+	out o;
+	const char *path;       /* the record's file, or NULL for the timeline */
+	bool oneline;           /* one line per commit, nothing else */
+} log_ctx;
+
+static cairn_status audit_line(log_ctx *l, const char *path, const char *email)
+{
+	char why[512];
+	bool flagged = false;
+	cairn_error err;
+	cairn_status st = cairn_wb_audit(l->o.c->wb, path, email, &flagged, why, sizeof why, &err);
+
+	if (st != CAIRN_OK || !flagged)
+		return st;
+	paint(&l->o, P_FLAG);
+	fputs(_("    ! authorship: "), stdout);
+	cli_put(l->o.c, stdout, why, false);
+	paint(&l->o, P_OFF);
+	fputc('\n', stdout);
+	return CAIRN_OK;
+}
+
+typedef struct files_ctx {
+	log_ctx *l;
+	const char *email;
+	char kinds[256];
+	size_t n;
+} files_ctx;
+
+static cairn_status on_file(const cairn_history_row *r, void *ctx, cairn_error *err)
+{
+	files_ctx *f = ctx;
+	cairn_ref ref;
+	cairn_error ignored;
+
+	(void)err;
+	f->n++;
+	if (cairn_path_ref(r->path, &ref, &ignored) == CAIRN_OK && ref.kind != CAIRN_KIND_NONE) {
+		const char *kind = cairn_kind_def_of(ref.kind)->name;
+		if (!strstr(f->kinds, kind) && strlen(f->kinds) + strlen(kind) + 2 < sizeof f->kinds) {
+			strcat(f->kinds, f->kinds[0] ? "," : "");
+			strcat(f->kinds, kind);
+		}
+		if (ref.kind == CAIRN_KIND_EVALUATION)
+			return audit_line(f->l, r->path, f->email);
+	}
+	return CAIRN_OK;
+}
+
+static cairn_status on_commit(const cairn_history_row *r, void *ctx, cairn_error *err)
+{
+	log_ctx *l = ctx;
+	char when[64];
+	cairn_status st = CAIRN_OK;
+
+	cairn_time_text(r->time, r->tz_minutes, when, sizeof when);
+	if (l->oneline) {
+		/* As git log --oneline, with the date and author. */
+		paint(&l->o, P_COMMIT);
+		printf("%.12s", r->id);
+		paint(&l->o, P_OFF);
+		printf(" %.16s ", when);
+		cli_put(l->o.c, stdout, r->author_name, false);
+		fputs("  ", stdout);
+		cli_put(l->o.c, stdout, r->summary, false);
+		fputc('\n', stdout);
+		return CAIRN_OK;
+	}
+	paint(&l->o, P_COMMIT);
+	printf("%.12s", r->id);
+	paint(&l->o, P_OFF);
+	printf("  %s  ", when);
+	cli_put(l->o.c, stdout, r->author_name, false);
+	fputs(" <", stdout);
+	cli_put(l->o.c, stdout, r->author_email, false);
+	fputs(">\n    ", stdout);
+	cli_put(l->o.c, stdout, r->summary, false);
+	fputc('\n', stdout);
+	if (!l->path) {
+		/* The timeline: what kinds of record it touched. */
+		files_ctx f = { l, r->author_email, "", 0 };
+		if ((st = cairn_wb_history_files(l->o.c->wb, r->id, on_file, &f, err)))
+			return st;
+		paint(&l->o, P_DIM);
+		fputs("    ", stdout);
+		if (f.kinds[0])
+			printf(P_("%zu file: %s", "%zu files: %s", f.n), f.n, f.kinds);
+		else
+			printf(P_("%zu file", "%zu files", f.n), f.n);
+		fputc('\n', stdout);
+		paint(&l->o, P_OFF);
+	} else {
+		cairn_oid id, parent = { "" };
+		snprintf(id.hex, sizeof id.hex, "%s", r->id);
+		snprintf(parent.hex, sizeof parent.hex, "%.40s", r->parents);
+		if ((st = audit_line(l, l->path, r->author_email)))
+			return st;
+		st = cairn_wb_diff(l->o.c->wb, &parent, &id, l->path, show_record, &l->o, err);
+	}
+	fputc('\n', stdout);
+	return st;
+}
+
+int cmd_log(cli *c, int argc, char **argv)
+{
+	const char *record = NULL, *author = NULL;
+	char path[CAIRN_PATH_MAX];
+	size_t limit = 0;
+	log_ctx l;
+	cairn_error err;
+	cairn_status st;
+	bool paged;
+
+	memset(&l, 0, sizeof l);
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--author") && i + 1 < argc)
+			author = argv[++i];
+		else if (!strcmp(argv[i], "-n") && i + 1 < argc)
+			limit = strtoul(argv[++i], NULL, 10);
+		else if (!strcmp(argv[i], "--oneline"))
+			l.oneline = true;
+		else if (argv[i][0] != '-' && !record)
+			record = argv[i];
+		else
+			return cli_fail(c, EXIT_USAGE, "cairn log [--oneline] [-n N] [--author EMAIL] "
+					"[RECORD|KIND]");
+	}
+	if (record && cairn_kind_by_name(record) == CAIRN_KIND_NONE) {
+		if (cairn_wb_record_path(c->wb, record, path, sizeof path, &err) != CAIRN_OK)
+			return cli_error(c, &err);
+		l.path = path;
+	}
+	l.o.c = c;
+	l.o.color = wants_color(c);
+	paged = cli_pager_start(c);
+	st = cairn_wb_history(c->wb, record, author, limit, on_commit, &l, &err);
+	if (paged)
+		cli_pager_end(c);
+	else
+		fflush(stdout);
+	return st == CAIRN_OK ? EXIT_DONE : cli_error(c, &err);
+}
+
+/* ---- cairn diff ---- */
+
+int cmd_diff(cli *c, int argc, char **argv)
+{
+	const char *rev = NULL, *record = NULL;
+	cairn_oid from = { "" }, to = { "" };
+	char path[CAIRN_PATH_MAX];
+	const char *only = NULL;
+	cairn_error err;
+	cairn_status st;
+	out o = { c, wants_color(c), 0 };
+	bool paged;
+
+	for (int i = 1; i < argc; i++) {
+		if (argv[i][0] == '-')
+			return cli_fail(c, EXIT_USAGE, "cairn diff [REV[..REV]] [RECORD]");
+		/* A revision names a commit; anything else is a record. */
+		if (!rev && !record && (strstr(argv[i], "..") ||
+					cairn_wb_revision(c->wb, argv[i], &from, &err) == CAIRN_OK))
+			rev = argv[i];
+		else if (!record)
+			record = argv[i];
+		else
+			return cli_fail(c, EXIT_USAGE, "cairn diff [REV[..REV]] [RECORD]");
+	}
+	if (record) {
+		if (cairn_wb_record_path(c->wb, record, path, sizeof path, &err) != CAIRN_OK)
+			return cli_error(c, &err);
+		only = path;
+	}
+	if (rev && strstr(rev, "..")) {
+		char left[256];
+		const char *dots = strstr(rev, "..");
+		snprintf(left, sizeof left, "%.*s", (int)(dots - rev), rev);
+		if ((st = cairn_wb_revision(c->wb, *left ? left : "HEAD", &from, &err)) ||
+		    (st = cairn_wb_revision(c->wb, dots[2] ? dots + 2 : "HEAD", &to, &err)))
+			return cli_error(c, &err);
+	} else if (rev) {
+		if ((st = cairn_wb_revision(c->wb, "HEAD", &to, &err)))
+			return cli_error(c, &err);
+	} else {
+		/* No revision: what the last commit changed. */
+		if ((st = cairn_wb_revision(c->wb, "HEAD", &to, &err)))
+			return cli_error(c, &err);
+		if (cairn_wb_revision(c->wb, "HEAD~1", &from, &err) != CAIRN_OK)
+			from.hex[0] = '\0';
+	}
+	paged = cli_pager_start(c);
+	st = cairn_wb_diff(c->wb, &from, &to, only, show_record, &o, &err);
+	if (st == CAIRN_OK && !o.shown)
+		printf("%s\n", _("no differences"));
+	if (paged)
+		cli_pager_end(c);
+	else
+		fflush(stdout);
+	return st == CAIRN_OK ? EXIT_DONE : cli_error(c, &err);
+}
+
+/* ---- cairn blame ---- */
+
+int cmd_blame(cli *c, int argc, char **argv)
+{
+	cairn_index_hit hit;
+	cairn_record rec;
+	cairn_blame *q;
+	cairn_error err;
+	cairn_status st;
+	out o = { c, wants_color(c), 0 };
+
+	if (argc != 2)
+		return cli_fail(c, EXIT_USAGE, "cairn blame RECORD");
+	if (cairn_wb_resolve(c->wb, argv[1], &hit, &err) != CAIRN_OK ||
+	    cairn_wb_read(c->wb, &hit, &rec, &err) != CAIRN_OK)
+		return cli_error(c, &err);
+	if (!(q = calloc(rec.nfields ? rec.nfields : 1, sizeof *q))) {
+		cairn_record_done(&rec);
+		return cli_fail(c, EXIT_TROUBLE, "%s", _("out of memory"));
+	}
+	for (size_t i = 0; i < rec.nfields; i++) {
+		q[i].path = hit.path;
+		q[i].field = rec.fields[i].key;
+	}
+	st = cairn_wb_blame(c->wb, q, rec.nfields, &err);
+	for (size_t i = 0; st == CAIRN_OK && i < rec.nfields; i++) {
+		char label[400], when[64];
+		const char *v = rec.fields[i].value;
+		size_t n = strcspn(v, "\n");
+		char *first = strndup(v, n);
+		cairn_wb_field_label(c->wb, &rec, q[i].field, label, sizeof label);
+		cli_cell(c, stdout, label, 28);
+		fputs(" ", stdout);
+		cli_cell(c, stdout, first ? first : "", v[n] ? 24 : 28);
+		if (v[n])
+			fputs(" [..]", stdout);
+		free(first);
+		if (q[i].commit.hex[0]) {
+			cairn_time_text(q[i].when, q[i].tz_minutes, when, sizeof when);
+			fputs("  ", stdout);
+			paint(&o, P_COMMIT);
+			printf("%.12s", q[i].commit.hex);
+			paint(&o, P_OFF);
+			printf("  %.16s  ", when);
+			cli_put(c, stdout, q[i].name, false);
+			fputs(" <", stdout);
+			cli_put(c, stdout, q[i].email, false);
+			fputs(">", stdout);
+		} else {
+			fputs(_("  (before the history)"), stdout);
+		}
+		fputc('\n', stdout);
+	}
+	cairn_blame_done(q, rec.nfields);
+	free(q);
+	cairn_record_done(&rec);
+	return st == CAIRN_OK ? EXIT_DONE : cli_error(c, &err);
+}

@@ -1,0 +1,482 @@
+/* cairn report [--html]: the guidelines deliverable, from the core's
+ * report (include/cairn/report.h) through one outline into Markdown or
+ * HTML (tui/cli/report_fmt.h).  Nothing here reads the clock or the locale:
+ * numbers are formatted by hand, so the same workbook gives the same bytes
+ * in every locale and on every day.  Only the language of the messages
+ * (LANGUAGE, LC_MESSAGES) changes the words, and the decimal sign through
+ * the translation of the percentage formats. */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cairn/buf.h"
+#include "cairn/report.h"
+#include "cli.h"
+#include "i18n.h"
+#include "report_fmt.h"
+
+#define TITLE N_("Guidelines for future design, implementation and monitoring")
+
+/* ---- text from data ---- */
+
+static void put_cp(cairn_buf *b, uint32_t cp)
+{
+	char u[4];
+	size_t n;
+
+	if (cp < 0x80) {
+		u[0] = (char)cp, n = 1;
+	} else if (cp < 0x800) {
+		u[0] = (char)(0xC0 | cp >> 6), u[1] = (char)(0x80 | (cp & 0x3F)), n = 2;
+	} else if (cp < 0x10000) {
+		u[0] = (char)(0xE0 | cp >> 12), u[1] = (char)(0x80 | (cp >> 6 & 0x3F));
+		u[2] = (char)(0x80 | (cp & 0x3F)), n = 3;
+	} else {
+		u[0] = (char)(0xF0 | cp >> 18), u[1] = (char)(0x80 | (cp >> 12 & 0x3F));
+		u[2] = (char)(0x80 | (cp >> 6 & 0x3F)), u[3] = (char)(0x80 | (cp & 0x3F)), n = 4;
+	}
+	cairn_buf_add(b, u, n);
+}
+
+/* One UTF-8 character at s: its code point and length, or 0 when invalid
+ * (overlong forms and surrogates included). */
+static size_t utf8_next(const unsigned char *s, uint32_t *cp)
+{
+	size_t n = s[0] < 0x80 ? 1 : (s[0] & 0xE0) == 0xC0 ? 2 : (s[0] & 0xF0) == 0xE0 ? 3
+		 : (s[0] & 0xF8) == 0xF0 ? 4 : 0;
+	static const uint32_t least[] = { 0, 0, 0x80, 0x800, 0x10000 };
+
+	if (!n)
+		return 0;
+	*cp = n == 1 ? s[0] : s[0] & (0x7F >> n);
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		*cp = *cp << 6 | (s[i] & 0x3F);
+	}
+	if (*cp < least[n] || *cp > 0x10FFFF || (*cp >= 0xD800 && *cp <= 0xDFFF))
+		return 0;
+	return n;
+}
+
+char *report_clean(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	cairn_buf b = CAIRN_BUF_INIT;
+
+	cairn_buf_adds(&b, "");
+	while (*p) {
+		uint32_t cp = 0;
+		size_t n = utf8_next(p, &cp);
+		if (!n) {
+			put_cp(&b, 0xFFFD);
+			p++;
+			continue;
+		}
+		if (cp == '\t')
+			cp = ' ';
+		/* Controls would act on a terminal showing the Markdown, and bidi
+		 * overrides can make a page say what the record does not. */
+		else if ((cp < 0x20 && cp != '\n') || (cp >= 0x7F && cp < 0xA0) ||
+			 (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||
+			 cp == 0x2028 || cp == 0x2029 || cp == 0x061C || cp == 0x200E || cp == 0x200F)
+			cp = 0xFFFD;
+		put_cp(&b, cp);
+		p += n;
+	}
+	return cairn_buf_detach(&b, NULL);
+}
+
+/* ---- the outline ---- */
+
+typedef struct outline {
+	const report_ops *ops;
+	cairn_buf *o;
+	char **kept;            /* cleaned strings, freed at the end */
+	size_t nkept;
+	bool oom;
+} outline;
+
+/* Text from data, cleaned; owned by the outline.  "" when out of memory. */
+static const char *C(outline *w, const char *s)
+{
+	char *clean = report_clean(s), **grown;
+
+	if (!clean || !(grown = realloc(w->kept, (w->nkept + 1) * sizeof *grown))) {
+		free(clean);
+		w->oom = true;
+		return "";
+	}
+	w->kept = grown;
+	return w->kept[w->nkept++] = clean;
+}
+
+/* printf into a kept string (its arguments already cleaned). */
+static const char *F(outline *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static const char *F(outline *w, const char *fmt, ...)
+{
+	cairn_buf b = CAIRN_BUF_INIT;
+	char **grown;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || !cairn_buf_grow(&b, (size_t)n) ||
+	    !(grown = realloc(w->kept, (w->nkept + 1) * sizeof *grown))) {
+		cairn_buf_done(&b);
+		w->oom = true;
+		return "";
+	}
+	va_start(ap, fmt);
+	vsnprintf(b.data, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b.len = (size_t)n;
+	w->kept = grown;
+	return w->kept[w->nkept++] = cairn_buf_detach(&b, NULL);
+}
+
+/* A percentage with one decimal, by hand: printf's decimal point follows
+ * the locale. */
+static const char *percent(outline *w, double v, bool trim)
+{
+	long tenths = (long)(v * 10 + 0.5);
+
+	/* TRANSLATORS: a whole percentage in the report, e.g. 40%. */
+	if (trim && tenths % 10 == 0)
+		return F(w, _("%ld%%"), tenths / 10);
+	/* TRANSLATORS: a percentage with one decimal in the report: the whole
+	 * part, the decimal sign, the tenths (48.3%). */
+	return F(w, _("%ld.%ld%%"), tenths / 10, tenths % 10);
+}
+
+static const char *kind_heading(const char *kind)
+{
+	static const struct {
+		const char *kind, *heading;
+	} headings[] = {
+		{ "co-design", N_("Co-design tools") },
+		{ "co-creation", N_("Co-creation tools") },
+		{ "platform", N_("Platforms") },
+		{ "other", N_("Other tools") },
+	};
+	for (size_t i = 0; i < sizeof headings / sizeof headings[0]; i++)
+		if (!strcmp(kind, headings[i].kind))
+			return _(headings[i].heading);
+	return NULL;
+}
+
+static void summary(outline *w, const cairn_report *r)
+{
+	long good = 0, stories = 0, reporting = 0;
+
+	for (size_t i = 0; i < r->nevaluations; i++) {
+		good += r->evaluations[i].good_practice;
+		stories += r->evaluations[i].success_story;
+	}
+	for (size_t i = 0; i < r->npilots; i++)
+		reporting += r->pilots[i].participants > 0;
+	/* TRANSLATORS: the report's summary, from the five counts below:
+	 * "3 milestones; 2 validated evaluations, of which 1 good practice and
+	 * 0 success stories; 1 of 10 pilots reporting participants." */
+	w->ops->text(w->o, F(w, _("%s; %s, of which %s and %s; %s reporting participants."),
+			     F(w, P_("%zu milestone", "%zu milestones", r->nmilestones),
+			       r->nmilestones),
+			     F(w, P_("%zu validated evaluation", "%zu validated evaluations",
+				     r->nevaluations), r->nevaluations),
+			     F(w, P_("%ld good practice", "%ld good practices", good), good),
+			     F(w, P_("%ld success story", "%ld success stories", stories), stories),
+			     F(w, P_("%ld of %zu pilot", "%ld of %zu pilots", r->npilots), reporting,
+			       r->npilots)));
+}
+
+static void milestones(outline *w, const cairn_report *r)
+{
+	const char *const head[] = { _("Milestone"), _("Title"), _("Deadline"), _("Status"),
+				     _("Done on"), _("Result") };
+
+	w->ops->heading(w->o, 2, "milestones", _("Milestone status"));
+	if (!r->nmilestones) {
+		w->ops->note(w->o, _("No milestones yet."));
+		return;
+	}
+	w->ops->table_begin(w->o, head, "nlnnnl", 6);
+	for (size_t i = 0; i < r->nmilestones; i++) {
+		const cairn_report_milestone *m = &r->milestones[i];
+		report_cell row[6] = {
+			{ C(w, m->id), 0 }, { C(w, m->title), 0 }, { C(w, m->deadline), 0 },
+			{ C(w, m->status), 0 }, { C(w, m->done), 0 }, { C(w, m->result), 0 },
+		};
+		w->ops->table_row(w->o, row, "nlnnnl", 6);
+	}
+	w->ops->table_end(w->o);
+}
+
+static const char *person(outline *w, const char *name, const char *id)
+{
+	if (!*id)
+		return "";
+	if (!strcmp(name, id))
+		return C(w, id);
+	return F(w, "%s (%s)", C(w, name), C(w, id));
+}
+
+/* An answer as a reader takes it: a multiple choice as a list, a
+ * percentage with its sign, a scale with its range. */
+static void answer(outline *w, const cairn_report_answer *a)
+{
+	const char *v = C(w, a->value);
+
+	if (a->type == CAIRN_Q_PERCENT)
+		/* TRANSLATORS: a percentage answered in an evaluation (the number
+		 * as typed), e.g. 40%. */
+		v = F(w, _("%s%%"), v);
+	else if (a->type == CAIRN_Q_SCALE)
+		v = F(w, _("%s (on a scale of 1 to 5)"), v);
+	w->ops->answer(w->o, C(w, a->prompt), v, a->type == CAIRN_Q_MULTIPLE && strchr(v, '\n'));
+}
+
+static void evaluation(outline *w, const cairn_report_evaluation *e)
+{
+	const char *labels[6], *values[6];
+	size_t n = 0;
+
+	w->ops->heading(w->o, 4, NULL, F(w, _("%s, evaluated by %s"), C(w, e->tool_name),
+					 C(w, e->evaluator_name)));
+	labels[n] = _("Tool"), values[n++] = F(w, "%s (%s)", C(w, e->tool_name), C(w, e->tool));
+	labels[n] = _("Evaluator"), values[n++] = person(w, e->evaluator_name, e->evaluator);
+	if (*e->validator)
+		labels[n] = _("Validated by"),
+		values[n++] = person(w, e->validator_name, e->validator);
+	labels[n] = _("Template"), values[n++] = C(w, e->template_title);
+	if (e->good_practice || e->success_story)
+		labels[n] = _("Marked as"), values[n++] = e->good_practice && e->success_story
+			? _("good practice, success story") : e->good_practice ? _("good practice")
+			: _("success story");
+	if (*e->comments)
+		labels[n] = _("Reviewer's comments"), values[n++] = C(w, e->comments);
+	w->ops->fields(w->o, labels, values, n);
+	if (!e->nanswers)
+		w->ops->note(w->o, _("No answers."));
+	for (size_t a = 0; a < e->nanswers; a++)
+		answer(w, &e->answers[a]);
+}
+
+static void evaluations(outline *w, const cairn_report *r)
+{
+	const char *const *kinds = cairn_report_tool_kinds();
+	size_t nkinds = 0, i = 0;
+
+	while (kinds[nkinds])
+		nkinds++;
+	w->ops->heading(w->o, 2, "evaluations", _("Validated evaluations by kind of tool"));
+	/* The core sorts by kind in this order, unknown kinds last: one pass. */
+	for (size_t k = 0; k <= nkinds; k++) {
+		size_t first = i;
+		while (i < r->nevaluations &&
+		       (k == nkinds || !strcmp(r->evaluations[i].tool_kind, kinds[k]))) {
+			if (i == first)
+				w->ops->heading(w->o, 3, NULL, k < nkinds ? kind_heading(kinds[k]) ?
+						kind_heading(kinds[k]) : C(w, kinds[k]) : _("Tools of no known kind"));
+			evaluation(w, &r->evaluations[i++]);
+		}
+		if (i == first && k < nkinds) {
+			w->ops->heading(w->o, 3, NULL, kind_heading(kinds[k]) ? kind_heading(kinds[k])
+					: C(w, kinds[k]));
+			w->ops->note(w->o, _("No validated evaluation of this kind yet."));
+		}
+	}
+}
+
+static void marked(outline *w, const cairn_report *r, bool stories)
+{
+	const char **items = calloc(r->nevaluations + 1, sizeof *items);
+	size_t n = 0;
+
+	if (!items) {
+		w->oom = true;
+		return;
+	}
+	for (size_t i = 0; i < r->nevaluations; i++) {
+		const cairn_report_evaluation *e = &r->evaluations[i];
+		if (stories ? !e->success_story : !e->good_practice)
+			continue;
+		const char *kind = *e->tool_kind ? C(w, e->tool_kind) : _("no kind");
+		items[n++] = *e->validator
+			? F(w, _("%s (%s): evaluated by %s, validated by %s"), C(w, e->tool_name),
+			    kind, C(w, e->evaluator_name), C(w, e->validator_name))
+			: F(w, _("%s (%s): evaluated by %s"), C(w, e->tool_name), kind,
+			    C(w, e->evaluator_name));
+	}
+	w->ops->heading(w->o, 3, stories ? "success-stories" : "good-practices",
+			stories ? _("Success stories") : _("Good practices"));
+	if (n)
+		w->ops->items(w->o, items, n);
+	else
+		w->ops->note(w->o, stories ? _("No validated evaluation is marked as a success story yet.")
+			     : _("No validated evaluation is marked as a good practice yet."));
+	free(items);
+}
+
+static void targets(outline *w, const cairn_report *r)
+{
+	const char *const head[] = { _("Group"), _("Minimum share"), _("Target") };
+	bool any = false;
+
+	for (int g = 0; g < CAIRN_GROUP_COUNT; g++) {
+		const cairn_report_target *t = &r->targets[g];
+		if (!t->has)
+			continue;
+		if (!any)
+			w->ops->table_begin(w->o, head, "nrl", 3);
+		any = true;
+		report_cell row[3] = {
+			{ _(cairn_group_label((cairn_group)g)), 0 },
+			{ percent(w, t->minimum, true), 0 },
+			{ C(w, t->label), 0 },
+		};
+		w->ops->table_row(w->o, row, "nrl", 3);
+	}
+	if (any)
+		w->ops->table_end(w->o);
+	else
+		w->ops->note(w->o, _("No inclusion targets are set."));
+}
+
+/* Pilot, city, status, then the numbers: participants and each group. */
+#define PILOT_ALIGN "nlnrrrrrrr"
+_Static_assert(sizeof PILOT_ALIGN - 1 == 4 + CAIRN_GROUP_COUNT, "one alignment per pilot column");
+
+static void pilot_row(outline *w, const cairn_report_pilot *p)
+{
+	report_cell row[4 + CAIRN_GROUP_COUNT] = {
+		{ C(w, p->id), 0 }, { C(w, p->city), 0 }, { C(w, p->status), 0 },
+		{ F(w, "%ld", p->participants), 0 },
+	};
+
+	for (int g = 0; g < CAIRN_GROUP_COUNT; g++) {
+		const cairn_share *s = &p->shares[g];
+		report_cell *c = &row[4 + g];
+		if (!s->known)
+			*c = (report_cell){ _("not reported"), REPORT_UNKNOWN };
+		else if (!s->has_target)
+			*c = (report_cell){ percent(w, s->percent, false), REPORT_PLAIN };
+		else
+			*c = (report_cell){ F(w, "%s %s", percent(w, s->percent, false),
+					      s->met ? _("met") : _("short")),
+					    s->met ? REPORT_MET : REPORT_SHORT };
+	}
+	w->ops->table_row(w->o, row, PILOT_ALIGN, 4 + CAIRN_GROUP_COUNT);
+}
+
+static void pilots(outline *w, const cairn_report *r)
+{
+	const char *head[4 + CAIRN_GROUP_COUNT] = { _("Pilot"), _("City"), _("Status"),
+						    _("Participants") };
+	const char **waiting = calloc(r->npilots + 1, sizeof *waiting);
+	size_t nwaiting = 0, nreporting = 0;
+
+	if (!waiting) {
+		w->oom = true;
+		return;
+	}
+	w->ops->heading(w->o, 2, "pilots", _("Pilot results against the inclusion targets"));
+	w->ops->heading(w->o, 3, "targets", _("Targets"));
+	targets(w, r);
+	w->ops->heading(w->o, 3, "shares", _("Inclusion shares"));
+	for (int g = 0; g < CAIRN_GROUP_COUNT; g++)
+		head[4 + g] = r->targets[g].has
+			? F(w, _("%s (min. %s)"), _(cairn_group_label((cairn_group)g)),
+			    percent(w, r->targets[g].minimum, true))
+			: _(cairn_group_label((cairn_group)g));
+	for (size_t i = 0; i < r->npilots; i++) {
+		const cairn_report_pilot *p = &r->pilots[i];
+		if (p->participants <= 0) {
+			waiting[nwaiting++] = F(w, "%s (%s)", C(w, p->id), C(w, p->city));
+			continue;
+		}
+		if (!nreporting++)
+			w->ops->table_begin(w->o, head, PILOT_ALIGN, 4 + CAIRN_GROUP_COUNT);
+		pilot_row(w, p);
+	}
+	if (nreporting)
+		w->ops->table_end(w->o);
+	else
+		w->ops->note(w->o, _("No pilot has reported participants yet."));
+	if (nwaiting) {
+		w->ops->text(w->o, _("Pilots that have not reported participants yet:"));
+		w->ops->items(w->o, waiting, nwaiting);
+	}
+	free(waiting);
+	w->ops->heading(w->o, 3, "results", _("Results reported by the pilots"));
+	nreporting = 0;
+	for (size_t i = 0; i < r->npilots; i++) {
+		const cairn_report_pilot *p = &r->pilots[i];
+		if (!*p->results)
+			continue;
+		nreporting++;
+		w->ops->answer(w->o, F(w, "%s (%s)", C(w, p->city), C(w, p->id)), C(w, p->results),
+			       false);
+	}
+	if (!nreporting)
+		w->ops->note(w->o, _("No pilot has reported results yet."));
+}
+
+static void outline_report(outline *w, const cairn_report *r)
+{
+	const char *state;
+
+	if (r->as_of_clock)
+		state = F(w, _("The workbook as of %s (its own clock), commit %.12s."), r->as_of,
+			  r->commit);
+	else if (*r->commit)
+		state = F(w, _("The workbook at commit %.12s of %s."), r->commit, r->as_of);
+	else
+		state = _("The workbook before its first commit.");
+	w->ops->begin(w->o, _(TITLE), C(w, r->name), state);
+	summary(w, r);
+	milestones(w, r);
+	evaluations(w, r);
+	w->ops->heading(w->o, 2, "practices", _("Good practices and success stories"));
+	marked(w, r, false);
+	marked(w, r, true);
+	pilots(w, r);
+	w->ops->end(w->o);
+}
+
+int cmd_report(cli *c, int argc, char **argv)
+{
+	const report_ops *ops = &report_md_ops;
+	cairn_buf out = CAIRN_BUF_INIT;
+	cairn_report r;
+	cairn_error err;
+	outline w = { 0 };
+	int rc = EXIT_DONE;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--html"))
+			ops = &report_html_ops;
+		else
+			return cli_fail(c, EXIT_USAGE, "cairn report [--html]");
+	}
+	if (cairn_report_load(c->wb, &r, i18n_languages(), &err) != CAIRN_OK) {
+		cairn_report_done(&r);
+		return cli_error(c, &err);
+	}
+	w.ops = ops;
+	w.o = &out;
+	outline_report(&w, &r);
+	if (w.oom || out.oom)
+		rc = cli_fail(c, EXIT_TROUBLE, "%s", _("out of memory"));
+	else if (fwrite(out.data, 1, out.len, stdout) != out.len || fflush(stdout))
+		rc = cli_fail(c, EXIT_TROUBLE, "%s", _("cannot write the report to standard output"));
+	for (size_t i = 0; i < w.nkept; i++)
+		free(w.kept[i]);
+	free(w.kept);
+	cairn_buf_done(&out);
+	cairn_report_done(&r);
+	return rc;
+}

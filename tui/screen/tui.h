@@ -1,0 +1,220 @@
+/* cairn's terminal interface: the app, its views and its key actions.
+ *
+ * Every screen is a list of lines (tui/screen/lines.c): the dashboard, each kind's
+ * table, a record's fields, an evaluation's questions, the help.  A view
+ * is one row of operations (struct view_ops) that builds those lines and
+ * acts on the selected one; the main loop (tui/screen/app.c) turns a key into an
+ * action through the one table of bindings (TUI_ACTIONS, tui/screen/keys.c),
+ * offers it to the view, and falls back to the generic handling (moving,
+ * filtering, switching views, help, quit).  Nothing here speaks SQL or
+ * git: the data comes through include/cairn. */
+#ifndef CAIRN_TUI_TUI_H
+#define CAIRN_TUI_TUI_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "cairn/workbook.h"
+#include "session.h"
+#include "i18n.h"
+
+/* Every action: the enum, its config name, its default keys and its help
+ * come from this one list (see tui/screen/keys.c for key names).  The help is
+ * marked for translation; the name and keys are parsed, so they are not. */
+#define TUI_ACTIONS(X) \
+	X(UP,        "up",        "k Up",            N_("Move up"))                            \
+	X(DOWN,      "down",      "j Down",          N_("Move down"))                          \
+	X(PAGE_UP,   "page-up",   "PgUp C-b",        N_("Page up"))                            \
+	X(PAGE_DOWN, "page-down", "PgDn C-f Space",  N_("Page down"))                          \
+	X(FIRST,     "first",     "g Home",          N_("First line"))                         \
+	X(LAST,      "last",      "G End",           N_("Last line"))                          \
+	X(ENTER,     "enter",     "Enter l Right",   N_("Open or edit the selected line"))     \
+	X(BACK,      "back",      "q Esc h Left",    N_("Back (quit from the dashboard)"))     \
+	X(QUIT,      "quit",      "Q",               N_("Quit cairn"))                         \
+	X(HELP,      "help",      "?",               N_("This help"))                          \
+	X(FILTER,    "filter",    "/",               N_("Show only lines containing a text"))  \
+	X(SORT,      "sort",      "s",               N_("Sort by the next column"))            \
+	X(EDIT,      "edit",      "e",               N_("Edit the selected field in place"))   \
+	X(EDITOR,    "editor",    "E",               N_("Edit the selected text in $EDITOR"))  \
+	X(ADD,       "add",       "a",               N_("Add a record of this kind"))          \
+	X(SUBMIT,    "submit",    "S",               N_("Submit this evaluation"))             \
+	X(RETURN,    "return",    "R",               N_("Return this evaluation with comments")) \
+	X(VALIDATE,  "validate",  "V",               N_("Validate this evaluation"))           \
+	X(REASSIGN,  "reassign",  "r",               N_("Give this evaluation to another evaluator")) \
+	X(GOOD_PRACTICE, "good-practice", "P",       N_("Mark or unmark a good practice (leaders)")) \
+	X(SUCCESS_STORY, "success-story", "T",       N_("Mark or unmark a success story (leaders)")) \
+	X(UNDO,      "undo",      "u",               N_("Undo the last saved edit (a new commit)")) \
+	X(SYNC,      "sync",      "y",               N_("Sync with the shared repository (fetch, merge, push)")) \
+	X(CONFLICTS, "conflicts", "C",               N_("The conflicts a sync left"))          \
+	X(HISTORY,   "history",   "H",               N_("History of the record, field by field")) \
+	X(TIMELINE,  "timeline",  "L",               N_("Every commit, newest first (the timeline)")) \
+	X(OURS,      "ours",      "o",               N_("Settle the selected conflict with our value")) \
+	X(THEIRS,    "theirs",    "t",               N_("Settle the selected conflict with their value")) \
+	X(COMMAND,   "command",   ":",               N_("Run a cairn command (cairn VERB ...)")) \
+	X(REFRESH,   "refresh",   "C-l",             N_("Redraw the screen"))                  \
+	X(RELOAD,    "reload",    "C-r",             N_("Read the configuration file again (kept if it has errors)")) \
+	X(DASHBOARD, "dashboard", "1 D",             N_("Dashboard"))                          \
+	X(MILESTONES, "milestones", "2",             N_("Milestones and their tasks"))         \
+	X(TASKS,     "tasks",     "3",               N_("Tasks"))                              \
+	X(PERSONS,   "persons",   "4",               N_("Persons and the planned seats"))      \
+	X(TOOLS,     "tools",     "5",               N_("Tools and who evaluates them"))       \
+	X(EVALUATIONS, "evaluations", "6",           N_("Evaluations"))                        \
+	X(PILOTS,    "pilots",    "7",               N_("City pilots and inclusion"))          \
+	X(TEMPLATES, "templates", "8",               N_("Evaluation templates"))               \
+	X(TARGETS,   "targets",   "9",               N_("Inclusion targets"))
+
+typedef enum tui_action {
+	ACT_NONE = 0,
+#define TUI_ACTION_ENUM(id, name, keys, help) ACT_##id,
+	TUI_ACTIONS(TUI_ACTION_ENUM)
+#undef TUI_ACTION_ENUM
+	ACT_COUNT
+} tui_action;
+
+/* ---- keys (tui/screen/keys.c) ---- */
+
+/* Build the binding table from the defaults, then the user's [keys]
+ * section (action = keys...); bad entries are reported through warn. */
+void keys_init(const cairn_config *cfg, void (*warn)(const char *msg, void *ctx), void *ctx);
+tui_action keys_action(int key);
+const char *keys_action_name(tui_action a);
+const char *keys_action_help(tui_action a);
+/* The keys bound to a, as text ("k Up"), into buf. */
+void keys_describe(tui_action a, char *buf, size_t n);
+
+typedef struct app app;
+
+/* ---- lines (tui/screen/lines.c) ---- */
+
+enum line_style { LS_TEXT, LS_HEAD, LS_DIM, LS_ALERT, LS_GOOD, LS_SECTION };
+
+typedef struct line {
+	char *text;             /* sanitised when drawn, never before */
+	enum line_style style;
+	bool selectable;
+	char *target;           /* what Enter opens or edits: a "kind/id" or a field key */
+	double bar;             /* < 0: none; else a share 0-100 drawn after text */
+	double mark;            /* the target drawn on the bar, < 0: none */
+} line;
+
+typedef struct lines {
+	line *v;
+	size_t n, cap;
+	size_t sel;             /* the selected line (an index into v) */
+	size_t top;             /* the first line shown */
+	char *filter;           /* only selectable lines containing it are shown */
+} lines;
+
+void lines_clear(lines *l);
+line *lines_add(lines *l, enum line_style style, const char *target, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* Keep the selection on target (or the nearest selectable line). */
+void lines_select(lines *l, const char *target);
+bool lines_visible(const lines *l, size_t i);
+void lines_move(lines *l, int delta);
+const line *lines_selected(const lines *l);
+
+/* ---- rows from the index (tui/screen/rows.c) ---- */
+
+typedef struct rowset {
+	char **cells;           /* nrows * ncols strings, "" for none */
+	size_t ncols, nrows;
+} rowset;
+
+/* Rows of kind (see cairn_index_rows); false after reporting an error. */
+bool rows_load(app *a, rowset *r, cairn_kind kind, const char *const *cols, size_t ncols,
+	       const cairn_filter *filters, size_t nfilters, const char *order_by);
+/* The same, at most limit rows (0: all). */
+bool rows_load_limit(app *a, rowset *r, cairn_kind kind, const char *const *cols, size_t ncols,
+		     const cairn_filter *filters, size_t nfilters, const char *order_by,
+		     size_t limit);
+const char *rows_get(const rowset *r, size_t row, size_t col);
+void rows_done(rowset *r);
+
+/* A pilot's share of each group as bars against the targets (rows of
+ * id, minimum): counts[g] per cairn_group, "" or NULL when not reported
+ * (a line saying so when say_unreported).  tui/screen/view_dashboard.c. */
+void inclusion_lines(lines *out, const rowset *targets, long total, const char *const *counts,
+		     const char *indent, bool say_unreported);
+
+/* ---- the app (tui/screen/app.c) ---- */
+
+typedef struct view_ops {
+	const char *name;
+	size_t state_size;
+	/* Fill v->lines from the workbook (also after every save). */
+	void (*build)(app *a, void *state, lines *out);
+	/* An action the generic handler does not take; true when taken. */
+	bool (*act)(app *a, void *state, tui_action act);
+	void (*done)(void *state);
+} view_ops;
+
+typedef struct view {
+	const view_ops *ops;
+	void *state;
+	lines lines;
+	char title[160];
+} view;
+
+#define TUI_MAX_DEPTH 8
+
+struct app {
+	cli *c;
+	cairn_wb *wb;
+	view stack[TUI_MAX_DEPTH];
+	int depth;
+	int rows, cols;
+	bool ascii;             /* no UTF-8: bars and marks in ASCII */
+	bool color;
+	bool quit;
+	char message[512];
+	bool message_is_error;
+	char me[64];            /* the person id whose email is the user's, or "" */
+	char shared[64];        /* "2 edits not shared", "no shared remote yet" */
+	bool checked;           /* the checks that need git ran after the first screen */
+	int check_fd;           /* the hand-edit check's pipe, or -1 */
+	pid_t check_pid;
+	/* Undo: the last edit saved from here, as the edit that reverts it. */
+	cairn_ref undo_ref;
+	char *undo_key;
+	char *undo_value;
+	bool undo_ready;
+	/* A prompt in progress: on hangup its text is saved as a draft. */
+	char prompt_key[CAIRN_KEY_MAX + 8];    /* "" when no field prompt is open */
+	char prompt_ref[160];
+	char *prompt_text;
+	char prompt_context[512];       /* shown above a prompt ("" none) */
+	bool quit_tried;        /* a sync on quit was tried: the next quit leaves */
+};
+
+extern volatile sig_atomic_t tui_hangup;
+
+int tui_run(cli *c);
+void app_push(app *a, const view_ops *ops, const void *init, size_t init_size,
+	      const char *title);
+void app_pop(app *a);
+/* Rebuild every view on the stack (after a save). */
+void app_rebuild(app *a);
+void app_message(app *a, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Ask for a line of text on the bottom line; initial may be NULL.
+ * Returns a new string (caller frees), or NULL when cancelled. */
+char *app_prompt(app *a, const char *question, const char *initial);
+/* Save one field (value as a user would type it; "" unsets) and report
+ * the result on the message line; remembers the undo. */
+bool app_save_field(app *a, const cairn_ref *ref, const char *key, const char *value);
+/* Edit text in $EDITOR (execvp, no shell); a new string or NULL. */
+char *app_edit_text(app *a, const char *text);
+/* Draw one string sanitised, at most cols columns; returns columns used. */
+int draw_text(app *a, int y, int x, const char *text, int cols);
+
+/* ---- views ---- */
+extern const view_ops dashboard_view;
+extern const view_ops table_view;       /* init: the kind (cairn_kind) */
+extern const view_ops record_view;      /* init: "kind/id" (char[160]) */
+extern const view_ops help_view;
+extern const view_ops conflicts_view;
+extern const view_ops history_view;     /* init: "kind/id", or "" for the timeline */
+
+#endif

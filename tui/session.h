@@ -1,0 +1,66 @@
+/* What both faces of cairn share: the command line (tui/cli/) and the
+ * screens (tui/screen/).  One `cli` context carries the configuration, the
+ * open workbook and the terminal's sanitiser flags for a run, whichever
+ * face it takes; tui/output.c prints through it, sanitised.
+ *
+ * May include: include/cairn/ only. */
+#ifndef CAIRN_TUI_SESSION_H
+#define CAIRN_TUI_SESSION_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "cairn/config.h"
+#include "cairn/error.h"
+#include "cairn/record.h"
+#include "cairn/workbook.h"
+
+struct verb;
+
+/* Exit codes (see cairn(1)). */
+enum {
+	EXIT_DONE = 0,
+	EXIT_REFUSED = 1,
+	EXIT_USAGE = 2,
+	EXIT_TROUBLE = 3,
+	EXIT_CONFLICT = 4,
+	EXIT_OVERDUE = 5,       /* cairn agenda: something is overdue */
+};
+
+typedef struct cli {
+	const char *dir;                /* -C DIR, or NULL */
+	cairn_config cfg;
+	cairn_wb *wb;                   /* opened for verbs that need one */
+	unsigned san;                   /* sanitiser flags for this terminal */
+	bool out_tty;
+	bool err_tty;
+	const struct verb *verb;
+} cli;
+
+/* ---- output (tui/output.c) ---- */
+
+/* Print text from data to f, sanitised for the terminal (LF kept when
+ * multiline).  Everything that came from a record, git or a remote goes
+ * through here or cli_printf. */
+void cli_put(cli *c, FILE *f, const char *text, bool multiline);
+void cli_printf(cli *c, FILE *f, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* "cairn: message" on stderr; returns the exit code for status. */
+int cli_error(cli *c, const cairn_error *err);
+int cli_fail(cli *c, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* A warning callback for the core (config lines, recovered saves). */
+void cli_warn(const char *message, void *ctx);
+/* Pad to `cols` display columns, cutting longer text. */
+void cli_cell(cli *c, FILE *f, const char *text, size_t cols);
+/* A date in the user's format ("" stays ""). */
+void cli_date(cli *c, const char *iso, char *buf, size_t n);
+/* Write a record as a JSON object {"kind","id","fields"} (and "derived"
+ * when given, already JSON). */
+void cli_json_record(cli *c, FILE *f, const cairn_ref *ref, const cairn_record *rec,
+		     const char *derived_json);
+
+/* The whole of a stream or a file: a new NUL-terminated buffer, or NULL
+ * when it cannot be read (errno says why for a file). */
+char *cli_read_stream(FILE *f, size_t *len);
+char *cli_read_file(const char *path, size_t *len);
+
+#endif
