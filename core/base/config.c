@@ -41,7 +41,7 @@ static cairn_status parse_string(const char *value, void *field, cairn_error *er
 	char *copy = strdup(value);
 
 	if (!copy)
-		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		return cairn_oom(err);
 	free(*slot);
 	*slot = copy;
 	return CAIRN_OK;
@@ -287,7 +287,7 @@ static cairn_status parse_text(loader *l, cairn_error *err)
 	cairn_status st;
 
 	if (!text)
-		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		return cairn_oom(err);
 	l->text = l->scan = text;
 	st = run_loader(l, ini_parse_string(text, on_setting, l), err);
 	free(text);
@@ -320,7 +320,7 @@ cairn_status cairn_config_load(cairn_config *cfg, cairn_warn_fn warn, void *ctx,
 	memset(cfg, 0, sizeof *cfg);
 	cfg->path = default_config_path();
 	if (!cfg->path)
-		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		return cairn_oom(err);
 	f = fopen(cfg->path, "r");
 	if (!f) {
 		if (errno == ENOENT)
@@ -335,7 +335,7 @@ cairn_status cairn_config_load(cairn_config *cfg, cairn_warn_fn warn, void *ctx,
 	}
 	fclose(f);
 	if (text.oom)
-		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		return cairn_oom(err);
 	l.path = cfg->path;
 	l.text = l.scan = cairn_buf_str(&text);
 	l.scan_line = 1;
@@ -408,7 +408,7 @@ cairn_status cairn_settings_parse(const char *text, const char *path, cairn_sett
 	if (!s->schema)
 		s->schema = CAIRN_WORKBOOK_SCHEMA;
 	if (!s->name && !(s->name = strdup("workbook")))
-		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		return cairn_oom(err);
 	return CAIRN_OK;
 }
 

@@ -56,6 +56,11 @@ cairn_status cairn_error_prefix(cairn_error *err, const char *fmt, ...)
 	return err->code;
 }
 
+cairn_status cairn_oom(cairn_error *err)
+{
+	return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+}
+
 void cairn_error_clear(cairn_error *err)
 {
 	if (err) {

@@ -198,7 +198,7 @@ static cairn_status read_string(reader *r, char **out)
 	}
 	r->s++;
 	*out = cairn_buf_detach(&b, NULL);
-	return *out ? CAIRN_OK : cairn_fail(r->err, CAIRN_ENOMEM, "out of memory");
+	return *out ? CAIRN_OK : cairn_oom(r->err);
 }
 
 static cairn_status read_value(reader *r, cairn_json **out);
@@ -221,7 +221,7 @@ static cairn_status add_item(cairn_json *j, cairn_json *item, char *key, reader 
 oom:
 	cairn_json_free(item);
 	free(key);
-	return cairn_fail(r->err, CAIRN_ENOMEM, "out of memory");
+	return cairn_oom(r->err);
 }
 
 static cairn_status read_container(reader *r, cairn_json *j)
@@ -311,7 +311,7 @@ static cairn_status read_number(reader *r, cairn_json *j)
 	}
 	j->string = strndup(start, (size_t)(r->s - start));
 	if (!j->string)
-		return cairn_fail(r->err, CAIRN_ENOMEM, "out of memory");
+		return cairn_oom(r->err);
 	j->number = strtod(j->string, NULL);
 	return CAIRN_OK;
 }
@@ -332,7 +332,7 @@ static cairn_status read_value(reader *r, cairn_json **out)
 		size_t n = strlen(words[i].word);
 		if ((size_t)(r->end - r->s) >= n && !memcmp(r->s, words[i].word, n)) {
 			if (!(j = node(r, words[i].t)))
-				return cairn_fail(r->err, CAIRN_ENOMEM, "out of memory");
+				return cairn_oom(r->err);
 			j->boolean = words[i].b;
 			r->s += n;
 			*out = j;
@@ -353,7 +353,7 @@ static cairn_status read_value(reader *r, cairn_json **out)
 		j = node(r, CAIRN_JSON_NUMBER);
 	}
 	if (!j)
-		return cairn_fail(r->err, CAIRN_ENOMEM, "out of memory");
+		return cairn_oom(r->err);
 	if (j->type == CAIRN_JSON_STRING)
 		st = read_string(r, &j->string);
 	else if (j->type == CAIRN_JSON_NUMBER)

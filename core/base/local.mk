@@ -3,7 +3,6 @@
 libcairn_a_SOURCES += \
 	%reldir%/buf.c \
 	%reldir%/config.c \
-	%reldir%/csv.c \
 	%reldir%/date.c \
 	%reldir%/error.c \
 	%reldir%/fs.c \

@@ -21,7 +21,7 @@ static cairn_status split(const char *s, text_lines *t, cairn_error *err)
 	t->at = malloc(n * sizeof *t->at);
 	t->len = malloc(n * sizeof *t->len);
 	if (!t->at || !t->len)
-		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		return cairn_oom(err);
 	if (!*s)
 		return CAIRN_OK;
 	for (const char *p = s;;) {

@@ -82,7 +82,7 @@ static cairn_status answer(walk *w, size_t i, const cairn_git_commit_info *c, ca
 	b->tz_minutes = c->tz_minutes;
 	w->open--;
 	if (!b->name || !b->email || !b->summary)
-		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		return cairn_oom(err);
 	return CAIRN_OK;
 }
 
@@ -158,7 +158,7 @@ static cairn_status final_values(cairn_git *git, const cairn_oid *from, walk *w,
 	cairn_status st = CAIRN_OK;
 
 	if (!(w->final = calloc(w->n, sizeof *w->final)))
-		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		return cairn_oom(err);
 	for (size_t i = 0; i < w->n && st == CAIRN_OK; i++) {
 		version v;
 		const char *val;
@@ -166,7 +166,7 @@ static cairn_status final_values(cairn_git *git, const cairn_oid *from, walk *w,
 			break;
 		val = value_of(&v, w->q[i].field);
 		if (val && !(w->final[i] = strdup(val)))
-			st = cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+			st = cairn_oom(err);
 		version_done(&v);
 	}
 	return st;
@@ -202,7 +202,7 @@ cairn_status cairn_git_blame_in(cairn_git *git, const cairn_oid *from, const cai
 		q[i].name = q[i].email = q[i].summary = NULL;
 	}
 	if (!d)
-		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		return cairn_oom(err);
 	/* The files asked about, each once, stand for "what it changed". */
 	for (size_t i = 0; i < n; i++) {
 		bool known = false;

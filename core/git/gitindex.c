@@ -102,7 +102,7 @@ cairn_status cairn_git_lock_index(const cairn_git *git, int timeout_ms, cairn_gi
 	cairn_buf_done(&name);
 	if (!lock->path || !lock->index || !lock->scratch || !lock->owner) {
 		cairn_git_unlock_index(lock);
-		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		return cairn_oom(err);
 	}
 	if (!(f = fopen(lock->owner, "w")) || fprintf(f, "cairn %ld\n", (long)getpid()) < 0 ||
 	    fclose(f) != 0) {
@@ -314,7 +314,7 @@ cairn_status cairn_git_write_index_locked(cairn_git_index_lock *lock, cairn_git 
 	if (!lock->held)
 		return cairn_fail(err, CAIRN_EINPUT, "git's index is not locked");
 	if (n && !(changes = calloc(n, sizeof *changes))) {
-		st = cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		st = cairn_oom(err);
 		goto done;
 	}
 	for (size_t i = 0; i < n && st == CAIRN_OK; i++)

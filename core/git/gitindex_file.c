@@ -235,7 +235,7 @@ cairn_status ix_file_apply(const char *index_path, const char *out_path, ix_chan
 		grow += (ENTRY_FIXED + plen + 8) & ~(size_t)7;
 	}
 	if (!(out = malloc(len + grow + 20))) {
-		st = cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		st = cairn_oom(err);
 		goto done;
 	}
 	memcpy(out, in, 12);

@@ -67,11 +67,6 @@ static cairn_status gfail(cairn_error *err, cairn_status code, const char *fmt, 
 	return cairn_fail(err, code, "%s", msg);
 }
 
-static cairn_status oom(cairn_error *err)
-{
-	return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
-}
-
 static void hex_of(cairn_oid *out, const git_oid *id)
 {
 	git_oid_tostr(out->hex, sizeof out->hex, id);
@@ -153,7 +148,7 @@ static cairn_status wrap(git_repository *repo, cairn_git **out, cairn_error *err
 			git_repository_free(repo);
 			git_libgit2_shutdown();
 		}
-		return oom(err);
+		return cairn_oom(err);
 	}
 	*out = g;
 	return CAIRN_OK;
@@ -273,18 +268,18 @@ cairn_status cairn_git_open(const char *dir, cairn_git **out, cairn_error *err)
 		if ((st = wrap(repo, out, err)) == CAIRN_OK && !((*out)->dir = dup_str(dir))) {
 			cairn_git_close(*out);
 			*out = NULL;
-			return oom(err);
+			return cairn_oom(err);
 		}
 		return st;
 	}
 	if (!(g = calloc(1, sizeof *g)))
-		return oom(err);
+		return cairn_oom(err);
 	g->dir = dup_str(dir);
 	g->workdir = malloc(strlen(abs) + 2);
 	g->gitdir = malloc(strlen(abs) + 7);
 	if (!g->dir || !g->workdir || !g->gitdir) {
 		cairn_git_close(g);
-		return oom(err);
+		return cairn_oom(err);
 	}
 	sprintf(g->workdir, "%s/", strcmp(abs, "/") ? abs : "");
 	sprintf(g->gitdir, "%s.git/", g->workdir);
@@ -345,7 +340,7 @@ static cairn_status head_branch(cairn_git *g, char **name, cairn_error *err)
 				"%s: HEAD is detached (not on a branch); run `git checkout main` "
 				"there first", g->workdir);
 	else if (!(*name = dup_str(target)))
-		st = oom(err);
+		st = cairn_oom(err);
 	git_reference_free(head);
 	return st;
 }
@@ -770,7 +765,7 @@ static cairn_status check_changes(const cairn_git_change *changes, size_t n,
 	if (n < 2)
 		return CAIRN_OK;
 	if (!(sorted = malloc(n * sizeof *sorted)))
-		return oom(err);
+		return cairn_oom(err);
 	for (i = 0; i < n; i++)
 		sorted[i] = &changes[i];
 	if (n > 1)
@@ -914,7 +909,7 @@ static cairn_status verify_once(cairn_git *g, struct seen *seen, const git_oid *
 		size_t cap = seen->cap ? seen->cap * 2 : 16;
 		git_oid *ids = realloc(seen->ids, cap * sizeof *ids);
 		if (!ids)
-			return oom(err);
+			return cairn_oom(err);
 		seen->ids = ids;
 		seen->cap = cap;
 	}
@@ -954,7 +949,7 @@ static cairn_status walk_checked(cairn_git *g, struct seen *seen, const git_oid 
 			e = NULL;
 		if (e && !slash && git_tree_entry_dup(entry, e) != 0) {
 			git_tree_free(tree);
-			return oom(err);
+			return cairn_oom(err);
 		}
 		if (e && slash)
 			git_oid_cpy(&id, git_tree_entry_id(e));
@@ -1073,7 +1068,7 @@ cairn_status cairn_git_commit_merge(cairn_git *git, const cairn_oid *parent,
 	/* git expects a message to end with a newline. */
 	mlen = strlen(message);
 	if (!(msg = malloc(mlen + 2))) {
-		st = oom(err);
+		st = cairn_oom(err);
 		goto done;
 	}
 	memcpy(msg, message, mlen + 1);
@@ -1083,7 +1078,7 @@ cairn_status cairn_git_commit_merge(cairn_git *git, const cairn_oid *parent,
 	blobs = calloc(nchanges ? nchanges : 1, sizeof *blobs);
 	ups = calloc(nchanges ? nchanges : 1, sizeof *ups);
 	if (!blobs || !ups) {
-		st = oom(err);
+		st = cairn_oom(err);
 		goto done;
 	}
 	if ((st = base_tree(git, has_parent ? &parent_id : NULL, &pc, &base, err)) != CAIRN_OK)
@@ -1141,7 +1136,7 @@ static cairn_status copy_blob(git_blob *b, char **data, size_t *len, cairn_error
 	char *buf = malloc(n + 1);
 
 	if (!buf)
-		return oom(err);
+		return cairn_oom(err);
 	memcpy(buf, git_blob_rawcontent(b), n);
 	buf[n] = '\0';
 	*data = buf;
@@ -1380,7 +1375,7 @@ static cairn_status each_in(struct each *w, const git_tree *tree, int depth, cai
 		/* Only a plain folder is entered; an odd folder mode (040755) is
 		 * handed to the caller to refuse, like any other odd mode. */
 		if (!path_set(&w->path, keep, git_tree_entry_name(e), mode == MODE_TREE)) {
-			st = oom(err);
+			st = cairn_oom(err);
 			break;
 		}
 		if (mode != MODE_TREE) {
@@ -1443,13 +1438,13 @@ static cairn_status add_delta(struct differ *df, const git_tree_entry *old,
 		size_t cap = df->cap ? df->cap * 2 : 16;
 		cairn_git_delta *nd = realloc(df->d, cap * sizeof *nd);
 		if (!nd)
-			return oom(err);
+			return cairn_oom(err);
 		df->d = nd;
 		df->cap = cap;
 	}
 	d = &df->d[df->n];
 	if (!(d->path = dup_str(df->path.data)))
-		return oom(err);
+		return cairn_oom(err);
 	d->old_blob.hex[0] = d->new_blob.hex[0] = '\0';
 	d->new_mode = 0;
 	if (old)
@@ -1476,7 +1471,7 @@ static cairn_status diff_side(struct differ *df, const git_tree_entry *old,
 	cairn_status st;
 
 	if (!path_set(&df->path, keep, git_tree_entry_name(e), folder))
-		return oom(err);
+		return cairn_oom(err);
 	if (!folder)
 		st = add_delta(df, old, new, err);
 	else if (git_tree_lookup(&sub, df->g->repo, git_tree_entry_id(e)) != 0)
@@ -1509,7 +1504,7 @@ static cairn_status diff_both(struct differ *df, const git_tree_entry *ea,
 	if (git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)) && ma == mb)
 		return CAIRN_OK;
 	if (!path_set(&df->path, keep, git_tree_entry_name(ea), ma == MODE_TREE))
-		return oom(err);
+		return cairn_oom(err);
 	if (ma != MODE_TREE)
 		st = add_delta(df, ea, eb, err);
 	else if (git_tree_lookup(&ta, df->g->repo, git_tree_entry_id(ea)) != 0 ||
@@ -1579,7 +1574,7 @@ cairn_status cairn_git_diff(cairn_git *git, const cairn_oid *old_commit,
 	/* path.data must exist (as "") before the top level is walked. */
 	cairn_buf_add(&df.path, "", 0);
 	if (st == CAIRN_OK && df.path.oom)
-		st = oom(err);
+		st = cairn_oom(err);
 	if (st == CAIRN_OK)
 		st = diff_trees(&df, a, b, 0, err);
 	git_tree_free(a);
@@ -1740,7 +1735,7 @@ cairn_status cairn_git_changed_files_in(cairn_git *git, const char *const *only,
 	count = git_status_list_entrycount(list);
 	if (!(out = calloc(count ? count : 1, sizeof *out))) {
 		git_status_list_free(list);
-		return oom(err);
+		return cairn_oom(err);
 	}
 	for (i = 0; i < count; i++) {
 		const git_status_entry *s = git_status_byindex(list, i);
@@ -1756,7 +1751,7 @@ cairn_status cairn_git_changed_files_in(cairn_git *git, const char *const *only,
 		if (!(out[k] = dup_str(p))) {
 			cairn_git_paths_free(out, k);
 			git_status_list_free(list);
-			return oom(err);
+			return cairn_oom(err);
 		}
 		k++;
 	}
@@ -1789,7 +1784,7 @@ static cairn_status get_string(git_config *cfg, const char *key, char **out,
 	if (rc != 0)
 		return gfail(err, CAIRN_EIO, "cannot read %s from git's configuration", key);
 	if (!(*out = dup_str(v)))
-		return oom(err);
+		return cairn_oom(err);
 	return CAIRN_OK;
 }
 

@@ -127,13 +127,13 @@ static cairn_status refuse(check *c, const char *name, const char *why)
 	/* The name is theirs: escapes and invisible characters become visible
 	 * text, and only ASCII reaches the terminal. */
 	if (!(c->shown = cairn_sanitize_cols(path, INCOMING_SHOWN_COLS, CAIRN_SAN_ASCII)))
-		return cairn_fail(c->err, CAIRN_ENOMEM, "out of memory");
+		return cairn_oom(c->err);
 	return CAIRN_EINPUT;
 }
 
 static cairn_status no_memory(check *c)
 {
-	return cairn_fail(c->err, CAIRN_ENOMEM, "out of memory");
+	return cairn_oom(c->err);
 }
 
 static bool windows_device(const char *name)
@@ -780,7 +780,7 @@ cairn_status cairn_git_check_incoming(cairn_git *git, const char *remote, const 
 	st = cairn_git_check_commits(git, remote, repo, ids, n, NULL, NULL, NULL, err);
 	for (size_t i = 0; i < n && st == CAIRN_OK; i++)
 		if (!cairn_git_mark_checked(git, &ids[i]))
-			st = cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+			st = cairn_oom(err);
 	/* A merge (not a fast-forward, not a clone): ours added names too. */
 	if (st == CAIRN_OK && from->hex[0] && strcmp(head.hex, from->hex))
 		st = check_case_twins(git, repo, remote, from, to, &head, err);

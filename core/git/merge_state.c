@@ -23,7 +23,7 @@ static cairn_status add_path(char ***v, size_t *n, const char *path, cairn_error
 	if (!(grown = realloc(*v, (*n + 1) * sizeof *grown)) || !(grown[*n] = strdup(path))) {
 		if (grown)
 			*v = grown;
-		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		return cairn_oom(err);
 	}
 	*v = grown;
 	(*n)++;

@@ -299,7 +299,7 @@ cairn_status gitpack_new(gitpack **out, const char *gitdir, cairn_error *err)
 	cairn_status st;
 
 	if (!(*out = p))
-		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		return cairn_oom(err);
 	p->fd = -1;
 	cairn_buf_init(&p->out);
 	cairn_buf_init(&p->delta);
@@ -309,11 +309,11 @@ cairn_status gitpack_new(gitpack **out, const char *gitdir, cairn_error *err)
 	 * left behind. */
 	cairn_buf_printf(&path, "%sobjects/pack", gitdir);
 	if (path.oom || !(p->gitdir = strdup(gitdir)))
-		st = cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		st = cairn_oom(err);
 	else if ((st = cairn_fs_mkdirs(cairn_buf_str(&path), err)) == CAIRN_OK) {
 		cairn_buf_adds(&path, "/tmp_pack_XXXXXX");
 		if (path.oom)
-			st = cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+			st = cairn_oom(err);
 		else if ((p->fd = mkstemp(path.data)) < 0)
 			st = errno_fail(err, "create", cairn_buf_str(&path));
 		else
@@ -413,7 +413,7 @@ cairn_status gitpack_add(gitpack *p, git_object_t type, const git_oid *id, const
 		size_t cap = p->cap ? 2 * p->cap : 1024;
 		entry *v = realloc(p->v, cap * sizeof *v);
 		if (!v)
-			return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+			return cairn_oom(err);
 		p->v = v;
 		p->cap = cap;
 	}
@@ -439,12 +439,12 @@ cairn_status gitpack_add(gitpack *p, git_object_t type, const git_oid *id, const
 	}
 	if (p->out.oom || p->delta.oom || !oidmap_put(&p->by_id, id, p->n)) {
 		p->out.len = start;
-		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		return cairn_oom(err);
 	}
 	e->crc = crc32_of((const unsigned char *)p->out.data + start, p->out.len - start);
 	p->n++;
 	if (type != GIT_OBJECT_COMMIT && !remember(p, path, p->n - 1, data, len))
-		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		return cairn_oom(err);
 	return p->out.len >= FLUSH_AT ? flush(p, err) : CAIRN_OK;
 }
 
@@ -494,7 +494,7 @@ static cairn_status write_index(gitpack *p, const cairn_buf *idx, const char *na
 	cairn_buf_printf(&tmp, "%sobjects/pack/tmp_idx_XXXXXX", p->gitdir);
 	cairn_buf_printf(&dir, "%sobjects/pack", p->gitdir);
 	if (tmp.oom || dir.oom)
-		st = cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		st = cairn_oom(err);
 	else if ((fd = mkstemp(tmp.data)) < 0)
 		st = errno_fail(err, "create", cairn_buf_str(&tmp));
 	else if (!write_all(fd, idx->data, idx->len) || fchmod(fd, 0444) != 0 || fsync(fd) != 0)
@@ -565,7 +565,7 @@ cairn_status gitpack_write(gitpack *p, cairn_error *err)
 	 * last. */
 	cairn_buf_printf(&name, "%sobjects/pack/pack-%s.pack", p->gitdir, hex);
 	if (idx.oom || name.oom) {
-		st = cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		st = cairn_oom(err);
 		goto done;
 	}
 	if (rename(p->tmp, cairn_buf_str(&name)) != 0) {
@@ -574,7 +574,7 @@ cairn_status gitpack_write(gitpack *p, cairn_error *err)
 	}
 	cairn_buf_reset(&name);
 	cairn_buf_printf(&name, "%sobjects/pack/pack-%s.idx", p->gitdir, hex);
-	st = name.oom ? cairn_fail(err, CAIRN_ENOMEM, "out of memory")
+	st = name.oom ? cairn_oom(err)
 		      : write_index(p, &idx, cairn_buf_str(&name), err);
 	if (st != CAIRN_OK) {
 		/* No index, no pack: git would only count it as garbage. */

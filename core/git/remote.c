@@ -601,7 +601,7 @@ static cairn_status fetch_from_folder(cairn_git *git, git_repository *repo, cons
 	}
 	for (size_t i = 0; i < n; i++)
 		if (!cairn_git_mark_checked(git, &ids[i])) {
-			st = cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+			st = cairn_oom(err);
 			break;
 		}
 done:

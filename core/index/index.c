@@ -392,11 +392,11 @@ cairn_status cairn_index_open(const char *path, cairn_index **out, bool *rebuild
 	*rebuild = false;
 	if (!idx || !(idx->path = strdup(path))) {
 		free(idx);
-		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		return cairn_oom(err);
 	}
 	schema_sql(&sql);
 	if (sql.oom) {
-		st = cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		st = cairn_oom(err);
 		goto fail;
 	}
 	hash = schema_hash(cairn_buf_str(&sql));
@@ -493,7 +493,7 @@ static cairn_status tally_suspend(cairn_index *idx, bool suspend, cairn_error *e
 			tally_triggers(&sql, t);
 		}
 	}
-	st = sql.oom ? cairn_fail(err, CAIRN_ENOMEM, "out of memory") : exec(idx, cairn_buf_str(&sql), err);
+	st = sql.oom ? cairn_oom(err) : exec(idx, cairn_buf_str(&sql), err);
 	cairn_buf_done(&sql);
 	return st;
 }
@@ -525,7 +525,7 @@ static cairn_status indexes_suspend(cairn_index *idx, bool suspend, cairn_error 
 	}
 	sqlite3_finalize(s);
 	if (drop.oom || create.oom)
-		st = cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		st = cairn_oom(err);
 	else if (drop.len)
 		st = exec(idx, cairn_buf_str(&drop), err);
 	cairn_buf_done(&drop);
@@ -926,7 +926,7 @@ cairn_status cairn_index_body(cairn_index *idx, const char *path, char **body, s
 		size_t n = (size_t)sqlite3_column_bytes(s, 0);
 		*body = malloc(n + 1);
 		if (!*body) {
-			st = cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+			st = cairn_oom(err);
 		} else {
 			if (n)
 				memcpy(*body, sqlite3_column_blob(s, 0), n);

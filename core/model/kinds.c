@@ -337,11 +337,11 @@ cairn_status cairn_value_normalize(const cairn_field_def *f, const char *input,
 	if (f->type == CAIRN_F_LONGTEXT) {
 		/* Long text is kept exactly as typed. */
 		*out = strdup(input);
-		return *out ? CAIRN_OK : cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		return *out ? CAIRN_OK : cairn_oom(err);
 	}
 	v = dup_trimmed(input);
 	if (!v)
-		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		return cairn_oom(err);
 	if (strchr(v, '\n')) {
 		st = cairn_fail(err, CAIRN_EINPUT,
 				"%s: a %s field holds one line; remove the line break",
@@ -374,7 +374,7 @@ cairn_status cairn_value_normalize(const cairn_field_def *f, const char *input,
 		free(v);
 		v = malloc(11);
 		if (!v)
-			return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+			return cairn_oom(err);
 		cairn_date_iso(d, v, 11);
 		break;
 	}
@@ -448,7 +448,7 @@ done:
 		return st;
 	}
 	if (!v)
-		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		return cairn_oom(err);
 	*out = v;
 	return CAIRN_OK;
 }
@@ -636,7 +636,7 @@ static cairn_status question_from_record(const char *tid, const cairn_record *re
 	if (q->has_min && q->has_max && q->min > q->max)
 		return cairn_fail(err, CAIRN_EINPUT, "template/%s: q.%s: min is above max", tid, key);
 	if (!q->key || !q->prompt || !q->help)
-		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		return cairn_oom(err);
 	return CAIRN_OK;
 }
 
@@ -659,7 +659,7 @@ cairn_status cairn_template_from_record(const char *id, const cairn_record *rec,
 	tpl->version = v ? atoi(v) : 1;
 	if (!tpl->id || !tpl->title) {
 		cairn_template_done(tpl);
-		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		return cairn_oom(err);
 	}
 	v = cairn_record_get(rec, "questions");
 	keys = split_lines(v ? v : "", &nkeys);
@@ -668,7 +668,7 @@ cairn_status cairn_template_from_record(const char *id, const cairn_record *rec,
 		if (!tpl->questions) {
 			free_lines(keys, nkeys);
 			cairn_template_done(tpl);
-			return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+			return cairn_oom(err);
 		}
 	}
 	for (size_t i = 0; i < nkeys && st == CAIRN_OK; i++) {
@@ -764,7 +764,7 @@ static cairn_status multiple_normalize(const cairn_question *q, const char *inpu
 	cairn_buf b = CAIRN_BUF_INIT;
 
 	if (!picked)
-		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		return cairn_oom(err);
 	/* One choice per line; a single line that is not itself a choice may
 	 * list them separated by commas. */
 	parts = split_lines(input, &nparts);
@@ -792,7 +792,7 @@ static cairn_status multiple_normalize(const cairn_question *q, const char *inpu
 	for (size_t i = 0; i < nparts && st == CAIRN_OK; i++) {
 		char *t = dup_trimmed(parts[i] ? parts[i] : "");
 		if (!t) {
-			st = cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+			st = cairn_oom(err);
 			break;
 		}
 		if (*t) {
@@ -810,7 +810,7 @@ static cairn_status multiple_normalize(const cairn_question *q, const char *inpu
 	if (st == CAIRN_OK) {
 		*out = cairn_buf_detach(&b, NULL);
 		if (!*out)
-			st = cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+			st = cairn_oom(err);
 	}
 	cairn_buf_done(&b);
 	return st;
@@ -851,7 +851,7 @@ cairn_status cairn_answer_normalize(const cairn_question *q, const char *input,
 		char *t = dup_trimmed(input);
 		size_t idx;
 		if (!t)
-			return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+			return cairn_oom(err);
 		if (!*t) {
 			*out = t;
 			return CAIRN_OK;
@@ -859,7 +859,7 @@ cairn_status cairn_answer_normalize(const cairn_question *q, const char *input,
 		st = choice_lookup(q, t, &idx, err);
 		free(t);
 		if (st == CAIRN_OK && !(*out = strdup(q->choices[idx])))
-			st = cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+			st = cairn_oom(err);
 		return st;
 	}
 	case CAIRN_Q_SCALE:
@@ -867,7 +867,7 @@ cairn_status cairn_answer_normalize(const cairn_question *q, const char *input,
 		char *t = dup_trimmed(input);
 		double d;
 		if (!t)
-			return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+			return cairn_oom(err);
 		if (!*t) {
 			*out = t;
 			return CAIRN_OK;
@@ -895,7 +895,7 @@ cairn_status cairn_answer_normalize(const cairn_question *q, const char *input,
 			st = CAIRN_OK;
 			*out = format_number(d);
 			if (!*out)
-				st = cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+				st = cairn_oom(err);
 		}
 		free(t);
 		return st;

@@ -1,6 +1,7 @@
 # core/model/: records and their rules, no I/O (includes base).
 # Included by the top Makefile.am; %reldir% is this folder.
 libcairn_a_SOURCES += \
+	%reldir%/csv.c \
 	%reldir%/derive.c \
 	%reldir%/kinds.c \
 	%reldir%/layout.c \

@@ -160,7 +160,7 @@ cairn_status cairn_merge_lines(const char *base, const char *ours, const char *t
 
 	*out = NULL;
 	if (!split_lines(base, &b) || !split_lines(ours, &o) || !split_lines(theirs, &t)) {
-		st = cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		st = cairn_oom(err);
 		goto done;
 	}
 	if (!diff_lines(&b, &o, &ho, &no) || !diff_lines(&b, &t, &ht, &nt)) {
@@ -193,7 +193,7 @@ cairn_status cairn_merge_lines(const char *base, const char *ours, const char *t
 	}
 	add_lines(&res, &b, pos, b.n, &first);
 	if (res.oom)
-		st = cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		st = cairn_oom(err);
 	else
 		*out = cairn_buf_detach(&res, NULL);
 done:
@@ -273,7 +273,7 @@ static cairn_status add_conflict(cairn_merge_result *res, const char *key, const
 	cairn_field_conflict *c;
 
 	if (!grown)
-		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		return cairn_oom(err);
 	res->conflicts = grown;
 	c = &grown[res->nconflicts++];
 	c->key = strdup(key);
@@ -281,7 +281,7 @@ static cairn_status add_conflict(cairn_merge_result *res, const char *key, const
 	c->ours = dup_or_null(o);
 	c->theirs = dup_or_null(t);
 	if (!c->key || (b && !c->base) || (o && !c->ours) || (t && !c->theirs))
-		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		return cairn_oom(err);
 	return CAIRN_OK;
 }
 
@@ -326,12 +326,12 @@ static cairn_status merge_field(cairn_kind kind, const char *key, const char *b,
 			if (o && t && cairn_merge_lines(b ? b : "", o, t, &merged, &why) == CAIRN_OK)
 				break;
 			if (why.code == CAIRN_ENOMEM)
-				return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+				return cairn_oom(err);
 			break;
 		case SET:
 			merged = merge_set(q, b, o ? o : "", t ? t : "");
 			if (!merged)
-				return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+				return cairn_oom(err);
 			break;
 		default:
 			break;
@@ -367,7 +367,7 @@ static cairn_status merge_fields(cairn_kind kind, const cairn_record *b, const c
 	cairn_status st = CAIRN_OK;
 
 	if (!keys)
-		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		return cairn_oom(err);
 	for (int s = 0; s < 3; s++)
 		for (size_t i = 0; sides[s] && i < sides[s]->nfields; i++)
 			if (!listed(keys, n, sides[s]->fields[i].key))

@@ -109,7 +109,7 @@ static cairn_status read_choices(const char *tid, const char *k, cairn_question 
 				  "template/%s: %s: only single and multiple choice questions have "
 				  "choices", tid, k);
 	if (!(v_lines = lines_of(v, &n)))
-		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		return cairn_oom(err);
 	if (n != q->nchoices) {
 		free_strings(v_lines, n);
 		return cairn_fail(err, CAIRN_EINPUT,
@@ -177,7 +177,7 @@ cairn_status cairn_qlabels_read(const char *tid, const cairn_record *rec, cairn_
 					  "template/%s: %s: question '%.*s' is not listed in questions; "
 					  "add it there or remove this field", tid, k, (int)qlen, k + 2);
 		if (!(l = labels_for(q, lang)))
-			return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+			return cairn_oom(err);
 		if (*part == 'c') {
 			cairn_status st = read_choices(tid, k, q, l, v, err);
 			if (st != CAIRN_OK)
@@ -187,7 +187,7 @@ cairn_status cairn_qlabels_read(const char *tid, const cairn_record *rec, cairn_
 		slot = *part == 'p' ? &l->prompt : &l->help;
 		free(*slot);
 		if (!(*slot = strdup(v)))
-			return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+			return cairn_oom(err);
 	}
 	return CAIRN_OK;
 }

@@ -95,7 +95,7 @@ static cairn_status append(cairn_record *rec, char *key, char *value, cairn_erro
 		if (!grown) {
 			free(key);
 			free(value);
-			return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+			return cairn_oom(err);
 		}
 		rec->fields = grown;
 		rec->cap = cap;
@@ -134,7 +134,7 @@ cairn_status cairn_record_set(cairn_record *rec, const char *key, const char *va
 	if ((problem = cairn_record_value_problem(value)))
 		return cairn_fail(err, CAIRN_EINPUT, "%s: the value %s", key, problem);
 	if (!(copy = strdup(value)))
-		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		return cairn_oom(err);
 	if ((f = find(rec, key))) {
 		free(f->value);
 		f->value = copy;
@@ -144,7 +144,7 @@ cairn_status cairn_record_set(cairn_record *rec, const char *key, const char *va
 		char *k = strdup(key);
 		if (!k) {
 			free(copy);
-			return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+			return cairn_oom(err);
 		}
 		return append(rec, k, copy, err);
 	}
@@ -175,7 +175,7 @@ cairn_status cairn_record_copy(cairn_record *dst, const cairn_record *src, cairn
 			free(k);
 			free(v);
 			cairn_record_done(dst);
-			return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+			return cairn_oom(err);
 		}
 		if ((st = append(dst, k, v, err))) {
 			cairn_record_done(dst);
@@ -266,13 +266,13 @@ static cairn_status flush(parser *p, int line)
 	if (!p->key)
 		return CAIRN_OK;
 	if (p->value.oom || !(v = strdup(cairn_buf_str(&p->value))))
-		return cairn_fail(p->err, CAIRN_ENOMEM, "out of memory");
+		return cairn_oom(p->err);
 	if (p->rec->nfields == p->lines_cap) {
 		size_t cap = p->lines_cap ? p->lines_cap * 2 : 16;
 		int *grown = realloc(p->lines, cap * sizeof *grown);
 		if (!grown) {
 			free(v);
-			return cairn_fail(p->err, CAIRN_ENOMEM, "out of memory");
+			return cairn_oom(p->err);
 		}
 		p->lines = grown;
 		p->lines_cap = cap;
@@ -298,7 +298,7 @@ static cairn_status field_line(parser *p, const char *s, size_t n, int line)
 	if (klen == 0 || klen > CAIRN_KEY_MAX)
 		return refuse(p, line, "expected 'key: value' with a key of 1 to 128 characters");
 	if (!(key = malloc(klen + 1)))
-		return cairn_fail(p->err, CAIRN_ENOMEM, "out of memory");
+		return cairn_oom(p->err);
 	memcpy(key, s, klen);
 	key[klen] = '\0';
 	if (!cairn_record_key_valid(key)) {
@@ -471,6 +471,6 @@ cairn_status cairn_record_write(const cairn_record *rec, char **out, size_t *len
 		}
 	}
 	if (!(*out = cairn_buf_detach(&b, len)))
-		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		return cairn_oom(err);
 	return CAIRN_OK;
 }

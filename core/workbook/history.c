@@ -63,7 +63,7 @@ static cairn_status on_new_commit(const cairn_git_commit_info *c, const cairn_gi
 		size_t cap = col->cap ? 2 * col->cap : 64;
 		pending_commit *v = realloc(col->v, cap * sizeof *v);
 		if (!v)
-			return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+			return cairn_oom(err);
 		col->v = v;
 		col->cap = cap;
 	}
@@ -73,7 +73,7 @@ static cairn_status on_new_commit(const cairn_git_commit_info *c, const cairn_gi
 	len = 41 + name + 1 + email + 1 + sum + 1 + strlen(parents) + 1;
 	if (!(s = p->strings = malloc(len)) || !(p->paths = calloc(n ? n : 1, sizeof *p->paths))) {
 		free(p->strings);
-		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		return cairn_oom(err);
 	}
 	col->n++;
 	p->row.id = memcpy(s, c->id.hex, 41);
@@ -91,7 +91,7 @@ static cairn_status on_new_commit(const cairn_git_commit_info *c, const cairn_gi
 	p->row.tz_minutes = c->tz_minutes;
 	for (size_t i = 0; i < n; i++) {
 		if (!(p->paths[p->npaths] = strdup(d[i].path)))
-			return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+			return cairn_oom(err);
 		p->npaths++;
 	}
 	return CAIRN_OK;
@@ -224,7 +224,7 @@ static cairn_status read_record(cairn_wb *wb, const cairn_oid *commit, const cha
 		return st;
 	if (!(*out = malloc(sizeof **out))) {
 		free(data);
-		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		return cairn_oom(err);
 	}
 	/* A version that is no record (a README, a broken file) is shown as
 	 * one pseudo-field saying so. */
@@ -315,7 +315,7 @@ static cairn_status add_id(const cairn_history_row *r, void *ctx, cairn_error *e
 		size_t cap = l->cap ? 2 * l->cap : 32;
 		cairn_oid *v = realloc(l->v, cap * sizeof *v);
 		if (!v)
-			return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+			return cairn_oom(err);
 		l->v = v;
 		l->cap = cap;
 	}

@@ -173,13 +173,13 @@ static cairn_status list_add(file_list *fl, const char *path, unsigned mode,
 		size_t cap = fl->cap ? fl->cap * 2 : 1024;
 		file_entry *grown = realloc(fl->v, cap * sizeof *grown);
 		if (!grown)
-			return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+			return cairn_oom(err);
 		fl->v = grown;
 		fl->cap = cap;
 	}
 	fl->v[fl->n].path = strdup(path);
 	if (!fl->v[fl->n].path)
-		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		return cairn_oom(err);
 	fl->v[fl->n].mode = mode;
 	fl->v[fl->n].blob = *blob;
 	fl->v[fl->n].order = kind_order_of(path);
@@ -214,7 +214,7 @@ static cairn_status load_list(cairn_wb *wb, file_list *fl, cairn_error *err)
 	cairn_status st = CAIRN_OK;
 
 	if (!l)
-		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		return cairn_oom(err);
 	if (fl->n)	/* qsort may not be given NULL, even for nothing */
 		qsort(fl->v, fl->n, sizeof *fl->v, by_kind);
 	for (size_t i = 0; i < fl->n && st == CAIRN_OK; i++)

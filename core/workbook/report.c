@@ -33,12 +33,12 @@ static cairn_status table_row(const char *const *v, void *ctx, cairn_error *err)
 	char **grown = realloc(t->cells, (t->nrows + 1) * t->ncols * sizeof *grown);
 
 	if (!grown)
-		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		return cairn_oom(err);
 	t->cells = grown;
 	for (size_t c = 0; c < t->ncols; c++)
 		t->cells[t->nrows * t->ncols + c] = report_strdup(v[c], &t->oom);
 	t->nrows++;
-	return t->oom ? cairn_fail(err, CAIRN_ENOMEM, "out of memory") : CAIRN_OK;
+	return t->oom ? cairn_oom(err) : CAIRN_OK;
 }
 
 static cairn_status table_load(cairn_wb *wb, table *t, cairn_kind kind,
@@ -76,7 +76,7 @@ static cairn_status milestone_row(const char *const *v, void *ctx, cairn_error *
 
 	grown = realloc(r->milestones, (r->nmilestones + 1) * sizeof *grown);
 	if (!grown)
-		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		return cairn_oom(err);
 	r->milestones = grown;
 	m = &r->milestones[r->nmilestones++];
 	m->id = report_strdup(v[0], &oom);
@@ -85,7 +85,7 @@ static cairn_status milestone_row(const char *const *v, void *ctx, cairn_error *
 	m->status = report_strdup(v[3], &oom);
 	m->done = report_strdup(v[4], &oom);
 	m->result = report_strdup(v[5], &oom);
-	return oom ? cairn_fail(err, CAIRN_ENOMEM, "out of memory") : CAIRN_OK;
+	return oom ? cairn_oom(err) : CAIRN_OK;
 }
 
 static int milestone_cmp(const void *a, const void *b)
@@ -116,13 +116,13 @@ static cairn_status add_answer(cairn_report_evaluation *e, const char *prompt, c
 	bool oom = false;
 
 	if (!grown)
-		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		return cairn_oom(err);
 	e->answers = grown;
 	grown[e->nanswers].prompt = report_strdup(prompt, &oom);
 	grown[e->nanswers].type = type;
 	grown[e->nanswers].value = report_strdup(value, &oom);
 	e->nanswers++;
-	return oom ? cairn_fail(err, CAIRN_ENOMEM, "out of memory") : CAIRN_OK;
+	return oom ? cairn_oom(err) : CAIRN_OK;
 }
 
 /* The answers under the template's prompts (in the reader's language
@@ -182,7 +182,7 @@ static cairn_status evaluation_record(const cairn_ref *ref, const char *path, co
 	grown = realloc(r->evaluations, (r->nevaluations + 1) * sizeof *grown);
 	if (!grown) {
 		cairn_record_done(&rec);
-		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		return cairn_oom(err);
 	}
 	r->evaluations = grown;
 	e = &r->evaluations[r->nevaluations++];
@@ -203,7 +203,7 @@ static cairn_status evaluation_record(const cairn_ref *ref, const char *path, co
 	/* A template gone missing still leaves the answers, under their keys. */
 	have_tpl = tid && cairn_wb_template(x->wb, tid, &tpl, NULL) == CAIRN_OK;
 	e->template_title = report_strdup(have_tpl && *tpl.title ? tpl.title : tid, &oom);
-	st = oom ? cairn_fail(err, CAIRN_ENOMEM, "out of memory")
+	st = oom ? cairn_oom(err)
 		 : collect_answers(e, &rec, have_tpl ? &tpl : NULL, x->langs, err);
 	if (have_tpl)
 		cairn_template_done(&tpl);
@@ -275,7 +275,7 @@ static cairn_status target_row(const char *const *v, void *ctx, cairn_error *err
 		free(t->label);
 		t->label = report_strdup(v[1], &oom);
 	}
-	return oom ? cairn_fail(err, CAIRN_ENOMEM, "out of memory") : CAIRN_OK;
+	return oom ? cairn_oom(err) : CAIRN_OK;
 }
 
 static long count_of(const cairn_record *rec, const char *key)
@@ -298,7 +298,7 @@ static cairn_status pilot_record(const cairn_ref *ref, const char *path, const c
 	grown = realloc(r->pilots, (r->npilots + 1) * sizeof *grown);
 	if (!grown) {
 		cairn_record_done(&rec);
-		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		return cairn_oom(err);
 	}
 	r->pilots = grown;
 	p = &r->pilots[r->npilots++];
@@ -315,7 +315,7 @@ static cairn_status pilot_record(const cairn_ref *ref, const char *path, const c
 					      p->participants, r->targets[g].has,
 					      r->targets[g].minimum);
 	cairn_record_done(&rec);
-	return oom ? cairn_fail(err, CAIRN_ENOMEM, "out of memory") : CAIRN_OK;
+	return oom ? cairn_oom(err) : CAIRN_OK;
 }
 
 static int pilot_cmp(const void *a, const void *b)
@@ -385,7 +385,7 @@ cairn_status cairn_report_load(cairn_wb *wb, cairn_report *r, const char *langs,
 	memset(r, 0, sizeof *r);
 	r->name = report_strdup(cairn_wb_name(wb), &oom);
 	if (oom)
-		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		return cairn_oom(err);
 	if ((st = load_date(wb, r, err)) ||
 	    (st = cairn_index_rows(idx, CAIRN_KIND_MILESTONE, mcols, 6, NULL, 0, "id", 0,
 				   milestone_row, r, err)) ||

@@ -525,7 +525,7 @@ static cairn_status index_saved(cairn_wb *wb, const cairn_git_change *changes, s
 	cairn_status st;
 
 	if (!l)
-		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		return cairn_oom(err);
 	st = bulk ? cairn_index_bulk_begin(wb->idx, false, err) : cairn_index_begin(wb->idx, err);
 	/* Evaluations last: their progress is counted against templates that
 	 * the same save may bring. */
@@ -554,7 +554,7 @@ static cairn_status index_saved(cairn_wb *wb, const cairn_git_change *changes, s
 		    held[0] && !strcmp(held, hist->parents)) {
 			const char **paths = calloc(n ? n : 1, sizeof *paths);
 			if (!paths)
-				st = cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+				st = cairn_oom(err);
 			for (size_t i = 0; paths && i < n; i++)
 				paths[i] = changes[i].path;
 			if (st == CAIRN_OK)
@@ -680,7 +680,7 @@ static cairn_status save_once(cairn_wb *wb, const cairn_edit *edits, size_t n,
 	cairn_status st;
 
 	if (!p.v)
-		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		return cairn_oom(err);
 	if ((st = wb_catch_up(wb, false, err)) || (st = cairn_git_head(wb->git, &head, err)))
 		goto done;
 	for (size_t i = 0; i < n && st == CAIRN_OK; i++)
@@ -695,7 +695,7 @@ static cairn_status save_once(cairn_wb *wb, const cairn_edit *edits, size_t n,
 	changes = calloc(p.n ? p.n : 1, sizeof *changes);
 	pend.files = calloc(p.n ? p.n : 1, sizeof *pend.files);
 	if (!changes || !pend.files) {
-		st = cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		st = cairn_oom(err);
 		goto done;
 	}
 	for (size_t i = 0; i < p.n; i++) {
@@ -715,7 +715,7 @@ static cairn_status save_once(cairn_wb *wb, const cairn_edit *edits, size_t n,
 		qsort(changes, nchanges, sizeof *changes, change_order);
 	msg = make_message(&p, message);
 	if (!msg) {
-		st = cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		st = cairn_oom(err);
 		goto done;
 	}
 	pend.base = head;
@@ -798,7 +798,7 @@ cairn_status cairn_wb_commit_hand_edits(cairn_wb *wb, const char *message,
 	edits = calloc(n, sizeof *edits);
 	recs = calloc(n, sizeof *recs);
 	if (!edits || !recs) {
-		st = cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		st = cairn_oom(err);
 		goto done;
 	}
 	for (size_t i = 0; i < n && st == CAIRN_OK; i++) {
@@ -829,7 +829,7 @@ cairn_status cairn_wb_commit_hand_edits(cairn_wb *wb, const char *message,
 		e->keys = calloc(e->n ? e->n : 1, sizeof(char *));
 		e->values = calloc(e->n ? e->n : 1, sizeof(char *));
 		if (!e->keys || !e->values) {
-			st = cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+			st = cairn_oom(err);
 			nedits++;
 			break;
 		}

@@ -113,13 +113,13 @@ static cairn_status plan_add(plan *p, const char *path, char *data, size_t len, 
 		free(data);
 		if (v)
 			p->v = v;
-		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		return cairn_oom(err);
 	}
 	p->v = v;
 	if (!(o = realloc(p->owned, (2 * p->n + 2) * sizeof *o))) {
 		free(pathcopy);
 		free(data);
-		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		return cairn_oom(err);
 	}
 	p->owned = o;
 	o[2 * p->n] = pathcopy;
@@ -149,7 +149,7 @@ static cairn_status take_theirs(plan *p, const char *path, const char *theirs, c
 		return plan_add(p, path, NULL, 0, err);
 	/* A failed copy must not read as a removal. */
 	if (!(copy = strdup(theirs)))
-		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		return cairn_oom(err);
 	return plan_add(p, path, copy, strlen(copy), err);
 }
 
@@ -183,7 +183,7 @@ static cairn_status annotate_side(cairn_wb *wb, cairn_record *cr, size_t n, cons
 	if (!q || !which) {
 		free(q);
 		free(which);
-		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		return cairn_oom(err);
 	}
 	for (size_t i = 1; i <= n; i++) {
 		const char *f = cget(cr, i, "field");
@@ -258,7 +258,7 @@ static cairn_status read_at(cairn_wb *wb, const cairn_oid *commit, const char *p
 		return st;
 	*text = data;
 	if (!(*out = malloc(sizeof **out)))
-		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		return cairn_oom(err);
 	if (cairn_record_parse(*out, data, len, path, &why) != CAIRN_OK) {
 		free(*out);
 		*out = NULL;
@@ -577,7 +577,7 @@ static cairn_status merge_into_head(cairn_wb *wb, const char *what, const cairn_
 	{
 		const char **paths = calloc(p->n ? p->n : 1, sizeof *paths);
 		if (!paths)
-			return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+			return cairn_oom(err);
 		for (size_t i = 0; i < p->n; i++)
 			paths[i] = p->v[i].path;
 		st = no_hand_edits(wb, paths, p->n, err);
@@ -641,7 +641,7 @@ static cairn_status sync_once(cairn_wb *wb, const cairn_sync_options *o, cairn_s
 			const char **paths = calloc(n ? n : 1, sizeof *paths);
 			if (!paths) {
 				cairn_git_deltas_free(d, n);
-				st = cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+				st = cairn_oom(err);
 				goto done;
 			}
 			for (size_t i = 0; i < n; i++)
@@ -774,7 +774,7 @@ static cairn_status normalize(cairn_wb *wb, const char *path, const char *field,
 
 	*out = NULL;
 	if (!*value)
-		return (*out = strdup("")) ? CAIRN_OK : cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		return (*out = strdup("")) ? CAIRN_OK : cairn_oom(err);
 	if ((st = cairn_path_ref(path, &ref, err)))
 		return st;
 	if ((f = cairn_kind_field(ref.kind, field)))
@@ -803,7 +803,7 @@ static cairn_status normalize(cairn_wb *wb, const char *path, const char *field,
 		cairn_template_done(&tpl);
 		return st;
 	}
-	return (*out = strdup(value)) ? CAIRN_OK : cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+	return (*out = strdup(value)) ? CAIRN_OK : cairn_oom(err);
 }
 
 /* Every clash is settled: the merge they held is committed now (the next
@@ -881,7 +881,7 @@ cairn_status cairn_wb_resolve_conflict(cairn_wb *wb, const char *record, const c
 		if (st == CAIRN_OK && chosen) {
 			char *copy = strdup(chosen);
 			st = copy ? cset(&r, i, "resolved", copy, err)
-				  : cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+				  : cairn_oom(err);
 			free(copy);
 		}
 		free(typed);
@@ -945,7 +945,7 @@ cairn_status wb_adopt_git_merge(cairn_wb *wb, cairn_error *err)
 	/* What git wrote goes back to HEAD's version: the files git merged
 	 * (their side's changes), and those it holds in conflict. */
 	if (!(paths = calloc(nd + nconflicted + 1, sizeof *paths))) {
-		st = cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		st = cairn_oom(err);
 		goto done;
 	}
 	for (size_t i = 0; i < nd; i++)

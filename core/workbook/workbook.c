@@ -48,7 +48,7 @@ cairn_status wb_lock(cairn_wb *wb, cairn_error *err)
 	path = path_join(wb->root, CAIRN_LOCK_FILE);
 	if (!path) {
 		wb->lock_depth--;
-		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		return cairn_oom(err);
 	}
 	st = cairn_fs_lock(path, CAIRN_LOCK_TIMEOUT_MS, &wb->lock_fd, err);
 	if (st == CAIRN_EBUSY)
@@ -122,7 +122,7 @@ static cairn_status identity_of(cairn_git *git, const cairn_config *cfg, cairn_i
 	identity_fallback(id);
 	if (!id->name || !id->email) {
 		wb_identity_done(id);
-		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		return cairn_oom(err);
 	}
 	return CAIRN_OK;
 }
@@ -169,7 +169,7 @@ cairn_status cairn_wb_init(const char *dir, const char *name, cairn_date clock,
 	s.clock = clock;
 	settings = cairn_settings_text(&s);
 	if (!settings)
-		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		return cairn_oom(err);
 	st = cairn_git_init(root, &git, err);
 	if (st == CAIRN_OK)
 		st = identity_of(git, cfg, &who, err);
@@ -295,7 +295,7 @@ cairn_status cairn_wb_open(const char *root, const cairn_config *cfg, cairn_warn
 
 	*out = NULL;
 	if (!wb)
-		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		return cairn_oom(err);
 	wb->lock_fd = -1;
 	wb->cfg = cfg;
 	wb->warn = warn;
@@ -304,7 +304,7 @@ cairn_status cairn_wb_open(const char *root, const cairn_config *cfg, cairn_warn
 	dir = path_join(root, CAIRN_DIR);
 	index_path = path_join(root, CAIRN_INDEX_FILE);
 	if (!wb->root || !dir || !index_path) {
-		st = cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		st = cairn_oom(err);
 		goto fail;
 	}
 	if ((st = read_settings(wb, err)) || (st = cairn_git_open(root, &wb->git, err)) ||
@@ -715,7 +715,7 @@ cairn_status wb_recover(cairn_wb *wb, cairn_error *err)
 		cairn_git_change *changes = calloc(p.nfiles, sizeof *changes);
 		cairn_identity who = { p.author_name, p.author_email };
 		if (!changes) {
-			st = cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+			st = cairn_oom(err);
 			goto done;
 		}
 		for (size_t i = 0; i < p.nfiles; i++)

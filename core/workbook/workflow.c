@@ -258,7 +258,7 @@ cairn_status cairn_wb_validate(cairn_wb *wb, const char *name, const char *comme
 		comments = comments_plus(&e.rec, cairn_buf_str(&line));
 		cairn_buf_done(&line);
 		if (!comments) {
-			st = cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+			st = cairn_oom(err);
 			goto done;
 		}
 		values[2] = comments;
@@ -311,7 +311,7 @@ cairn_status cairn_wb_return(cairn_wb *wb, const char *name, const char *comment
 	today_iso(wb, date, sizeof date);
 	cairn_buf_printf(&line, "%s %s: %s", date, e.me, comment);
 	if (!(comments = comments_plus(&e.rec, cairn_buf_str(&line)))) {
-		st = cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		st = cairn_oom(err);
 		goto done;
 	}
 	values[1] = comments;
@@ -393,7 +393,7 @@ cairn_status cairn_wb_template_copy(cairn_wb *wb, const char *from, const char *
 		title = copy_title = cairn_buf_detach(&b, NULL);
 	}
 	if (!keys || !values || !title) {
-		st = cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		st = cairn_oom(err);
 		goto done;
 	}
 	/* The questions as they are; a new template starts at version 1. */
@@ -559,7 +559,7 @@ cairn_status cairn_evaluation_settle(cairn_record *rec, const cairn_record *seen
 	comments = comments_plus(rec, cairn_buf_str(&line));
 	cairn_buf_done(&line);
 	if (!comments)
-		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		return cairn_oom(err);
 	st = cairn_record_set(rec, "comments", comments, err);
 	free(comments);
 	if (st == CAIRN_OK)
@@ -663,7 +663,7 @@ static cairn_status add_person(const char *const *values, void *ctx, cairn_error
 		return CAIRN_OK;
 	grown = realloc(d->people, (d->npeople + 1) * sizeof *grown);
 	if (!grown)
-		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		return cairn_oom(err);
 	d->people = grown;
 	memset(&grown[d->npeople], 0, sizeof *grown);
 	snprintf(grown[d->npeople].id, sizeof grown->id, "%s", values[0]);
@@ -686,7 +686,7 @@ static cairn_status add_tool(const cairn_ref *ref, const char *path, const char 
 	grown = realloc(d->tools, (d->ntools + 1) * sizeof *grown);
 	if (!grown) {
 		cairn_record_done(&rec);
-		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		return cairn_oom(err);
 	}
 	d->tools = grown;
 	t = &grown[d->ntools++];
@@ -815,7 +815,7 @@ static cairn_status save_distribution(cairn_wb *wb, const cairn_distribution *ou
 	if (!edits || !kv) {
 		free(edits);
 		free(kv);
-		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		return cairn_oom(err);
 	}
 	for (size_t i = 0; i < out->n; i++) {
 		const cairn_assignment *a = &out->v[i];
@@ -896,7 +896,7 @@ cairn_status cairn_wb_distribute(cairn_wb *wb, const char *tpl, bool dry_run,
 		goto done;
 	out->v = calloc(d.ntools ? d.ntools : 1, sizeof *out->v);
 	if (!out->v) {
-		st = cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		st = cairn_oom(err);
 		goto done;
 	}
 	for (size_t i = 0; i < d.ntools; i++)

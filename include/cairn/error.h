@@ -49,6 +49,9 @@ cairn_status cairn_vfail(cairn_error *err, cairn_status code, const char *fmt, v
 cairn_status cairn_error_prefix(cairn_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* The one wording of a failed allocation: `return cairn_oom(err);`. */
+cairn_status cairn_oom(cairn_error *err);
+
 void cairn_error_clear(cairn_error *err);
 const char *cairn_status_name(cairn_status code);
 int cairn_status_exit_code(cairn_status code);

@@ -13,10 +13,10 @@ static cairn_status add_cell(cairn_csv_row *row, cairn_buf *cell, cairn_error *e
 	char **grown = realloc(row->cells, (row->n + 1) * sizeof *grown);
 
 	if (!grown || cell->oom)
-		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		return cairn_oom(err);
 	row->cells = grown;
 	if (!(grown[row->n] = strdup(cairn_buf_str(cell))))
-		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		return cairn_oom(err);
 	row->n++;
 	cairn_buf_reset(cell);
 	return CAIRN_OK;
@@ -34,7 +34,7 @@ static cairn_status add_row(cairn_csv *csv, cairn_csv_row *row, cairn_error *err
 		return CAIRN_OK;
 	}
 	if (!(grown = realloc(csv->rows, (csv->n + 1) * sizeof *grown)))
-		return cairn_fail(err, CAIRN_ENOMEM, "out of memory");
+		return cairn_oom(err);
 	csv->rows = grown;
 	grown[csv->n++] = *row;
 	memset(row, 0, sizeof *row);
