@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cairn/utf8.h"
+
 typedef struct reader {
 	const char *s, *end, *name;
 	const char *line_start;
@@ -76,52 +78,6 @@ static int hex4(const char *s)
 	return v;
 }
 
-static void put_utf8(cairn_buf *b, unsigned cp)
-{
-	char u[4];
-	if (cp < 0x80) {
-		cairn_buf_addc(b, (char)cp);
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xc0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3f));
-		cairn_buf_add(b, u, 2);
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xe0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[2] = (char)(0x80 | (cp & 0x3f));
-		cairn_buf_add(b, u, 3);
-	} else {
-		u[0] = (char)(0xf0 | (cp >> 18));
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[3] = (char)(0x80 | (cp & 0x3f));
-		cairn_buf_add(b, u, 4);
-	}
-}
-
-/* Valid UTF-8 sequence length at p, 0 if invalid. */
-static size_t utf8_len(const unsigned char *p, size_t n)
-{
-	unsigned c = p[0];
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		return n >= 2 && (p[1] & 0xc0) == 0x80 ? 2 : 0;
-	if (c >= 0xe0 && c <= 0xef) {
-		if (n < 3 || (p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 ||
-		    (c == 0xe0 && p[1] < 0xa0) || (c == 0xed && p[1] >= 0xa0))
-			return 0;
-		return 3;
-	}
-	if (c >= 0xf0 && c <= 0xf4) {
-		if (n < 4 || (p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 ||
-		    (p[3] & 0xc0) != 0x80 || (c == 0xf0 && p[1] < 0x90) || (c == 0xf4 && p[1] >= 0x90))
-			return 0;
-		return 4;
-	}
-	return 0;
-}
-
 static cairn_status read_string(reader *r, char **out)
 {
 	cairn_buf b = CAIRN_BUF_INIT;
@@ -173,7 +129,7 @@ static cairn_status read_string(reader *r, char **out)
 					cairn_buf_done(&b);
 					return jfail(r, "\\u0000: text in cairn may not hold NUL");
 				}
-				put_utf8(&b, (unsigned)cp);
+				cairn_utf8_put(&b, (unsigned)cp);
 				break;
 			}
 			default:
@@ -183,7 +139,7 @@ static cairn_status read_string(reader *r, char **out)
 			continue;
 		}
 		{
-			size_t l = utf8_len((const unsigned char *)r->s, (size_t)(r->end - r->s));
+			size_t l = cairn_utf8_len((const unsigned char *)r->s, (size_t)(r->end - r->s));
 			if (!l) {
 				cairn_buf_done(&b);
 				return jfail(r, "not valid UTF-8");

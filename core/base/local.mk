@@ -9,4 +9,5 @@ libcairn_a_SOURCES += \
 	%reldir%/json.c \
 	%reldir%/sanitize.c \
 	%reldir%/sha1.c \
-	%reldir%/textdiff.c
+	%reldir%/textdiff.c \
+	%reldir%/utf8.c

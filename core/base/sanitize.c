@@ -7,6 +7,7 @@
 #include <wchar.h>
 
 #include "cairn/buf.h"
+#include "cairn/utf8.h"
 
 /* Decode one UTF-8 character; returns its length, or 0 for an invalid
  * sequence (then *cp is U+FFFD and one byte is consumed by the caller). */
@@ -52,27 +53,6 @@ static bool invisible(unsigned cp)
 		if (cp >= ranges[i][0] && cp <= ranges[i][1])
 			return true;
 	return false;
-}
-
-static void put_utf8(cairn_buf *b, unsigned cp)
-{
-	char u[4];
-	if (cp < 0x800) {
-		u[0] = (char)(0xc0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3f));
-		cairn_buf_add(b, u, 2);
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xe0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[2] = (char)(0x80 | (cp & 0x3f));
-		cairn_buf_add(b, u, 3);
-	} else {
-		u[0] = (char)(0xf0 | (cp >> 18));
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[3] = (char)(0x80 | (cp & 0x3f));
-		cairn_buf_add(b, u, 4);
-	}
 }
 
 /* Append the safe form of one character; returns its width in columns. */
@@ -121,7 +101,7 @@ static size_t emit(cairn_buf *b, unsigned cp, unsigned flags, int *combining)
 		*combining = 0;
 		return (size_t)n;
 	}
-	put_utf8(b, cp);
+	cairn_utf8_put(b, cp);
 	return (size_t)w;
 }
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cairn/buf.h"
+#include "cairn/utf8.h"
 
 void cairn_record_init(cairn_record *rec)
 {
@@ -42,34 +43,6 @@ bool cairn_record_key_valid(const char *key)
 	return n <= CAIRN_KEY_MAX;
 }
 
-/* Length of the valid UTF-8 sequence at p (at most n bytes), 0 if invalid:
- * no overlong forms, no surrogates, nothing past U+10FFFF. */
-static size_t utf8_len(const unsigned char *p, size_t n)
-{
-	unsigned c = p[0];
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		return n >= 2 && (p[1] & 0xc0) == 0x80 ? 2 : 0;
-	if (c >= 0xe0 && c <= 0xef) {
-		if (n < 3 || (p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80)
-			return 0;
-		if ((c == 0xe0 && p[1] < 0xa0) || (c == 0xed && p[1] >= 0xa0))
-			return 0;
-		return 3;
-	}
-	if (c >= 0xf0 && c <= 0xf4) {
-		if (n < 4 || (p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 ||
-		    (p[3] & 0xc0) != 0x80)
-			return 0;
-		if ((c == 0xf0 && p[1] < 0x90) || (c == 0xf4 && p[1] >= 0x90))
-			return 0;
-		return 4;
-	}
-	return 0;
-}
-
 const char *cairn_record_value_problem(const char *value)
 {
 	const unsigned char *p = (const unsigned char *)value;
@@ -79,7 +52,7 @@ const char *cairn_record_value_problem(const char *value)
 		size_t len;
 		if (p[i] == '\r')
 			return "contains a carriage return (CR); use LF line ends";
-		len = utf8_len(p + i, n - i);
+		len = cairn_utf8_len(p + i, n - i);
 		if (!len)
 			return "is not valid UTF-8";
 		i += len;
@@ -384,7 +357,7 @@ cairn_status cairn_record_parse(cairn_record *rec, const char *data, size_t len,
 					    "line ends: convert the file with dos2unix");
 				break;
 			}
-			l = utf8_len(u + i, len - i);
+			l = cairn_utf8_len(u + i, len - i);
 			if (!l) {
 				st = refuse(&p, line, "not valid UTF-8; records are UTF-8 text");
 				break;

@@ -1,10 +1,44 @@
-/* Buffers and errors. */
+/* Buffers, errors and UTF-8. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cairn/buf.h"
 #include "cairn/error.h"
+#include "cairn/utf8.h"
 #include "tap.h"
+
+/* Every code point cairn_utf8_put writes reads back through
+ * cairn_utf8_next, and what is not UTF-8 is refused. */
+static void utf8(void)
+{
+	static const struct { const char *bytes; size_t len; uint32_t cp; const char *what; } good[] = {
+		{ "A", 1, 0x41, "ASCII" },
+		{ "\xc3\xa9", 2, 0xe9, "two bytes (e acute)" },
+		{ "\xe2\x82\xac", 3, 0x20ac, "three bytes (euro sign)" },
+		{ "\xf0\x9f\x98\x80", 4, 0x1f600, "four bytes (an emoji)" },
+		{ "\xf4\x8f\xbf\xbf", 4, 0x10ffff, "U+10FFFF, the last" },
+	};
+	static const struct { const char *bytes; const char *what; } bad[] = {
+		{ "\xc0\xaf", "an overlong slash" },
+		{ "\xe0\x80\xaf", "an overlong three-byte form" },
+		{ "\xed\xa0\x80", "a surrogate" },
+		{ "\xf4\x90\x80\x80", "past U+10FFFF" },
+		{ "\xe2\x82", "a sequence cut short" },
+		{ "\x80", "a lone continuation byte" },
+	};
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		cairn_buf b = CAIRN_BUF_INIT;
+		uint32_t cp = 0;
+		size_t n = cairn_utf8_next((const unsigned char *)good[i].bytes, strlen(good[i].bytes), &cp);
+		ok(n == good[i].len && cp == good[i].cp, "utf8: %s decodes", good[i].what);
+		cairn_utf8_put(&b, good[i].cp);
+		is_str(cairn_buf_str(&b), good[i].bytes, "utf8: %s encodes back", good[i].what);
+		cairn_buf_done(&b);
+	}
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		is_int(cairn_utf8_len((const unsigned char *)bad[i].bytes, strlen(bad[i].bytes)), 0,
+		       "utf8: %s is refused", bad[i].what);
+}
 
 int main(void)
 {
@@ -51,5 +85,6 @@ int main(void)
 	is_int(cairn_status_exit_code(CAIRN_ECONFLICT), 4, "exit code: conflict");
 	cairn_error_clear(&err);
 	ok(err.code == CAIRN_OK && !err.msg[0], "clear");
+	utf8();
 	return tap_done();
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cairn/buf.h"
+#include "cairn/utf8.h"
 #include "cairn/report.h"
 #include "cli.h"
 #include "i18n.h"
@@ -21,57 +22,18 @@
 
 /* ---- text from data ---- */
 
-static void put_cp(cairn_buf *b, uint32_t cp)
-{
-	char u[4];
-	size_t n;
-
-	if (cp < 0x80) {
-		u[0] = (char)cp, n = 1;
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xC0 | cp >> 6), u[1] = (char)(0x80 | (cp & 0x3F)), n = 2;
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xE0 | cp >> 12), u[1] = (char)(0x80 | (cp >> 6 & 0x3F));
-		u[2] = (char)(0x80 | (cp & 0x3F)), n = 3;
-	} else {
-		u[0] = (char)(0xF0 | cp >> 18), u[1] = (char)(0x80 | (cp >> 12 & 0x3F));
-		u[2] = (char)(0x80 | (cp >> 6 & 0x3F)), u[3] = (char)(0x80 | (cp & 0x3F)), n = 4;
-	}
-	cairn_buf_add(b, u, n);
-}
-
-/* One UTF-8 character at s: its code point and length, or 0 when invalid
- * (overlong forms and surrogates included). */
-static size_t utf8_next(const unsigned char *s, uint32_t *cp)
-{
-	size_t n = s[0] < 0x80 ? 1 : (s[0] & 0xE0) == 0xC0 ? 2 : (s[0] & 0xF0) == 0xE0 ? 3
-		 : (s[0] & 0xF8) == 0xF0 ? 4 : 0;
-	static const uint32_t least[] = { 0, 0, 0x80, 0x800, 0x10000 };
-
-	if (!n)
-		return 0;
-	*cp = n == 1 ? s[0] : s[0] & (0x7F >> n);
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		*cp = *cp << 6 | (s[i] & 0x3F);
-	}
-	if (*cp < least[n] || *cp > 0x10FFFF || (*cp >= 0xD800 && *cp <= 0xDFFF))
-		return 0;
-	return n;
-}
-
 char *report_clean(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	const unsigned char *end = p + strlen((const char *)p);
 	cairn_buf b = CAIRN_BUF_INIT;
 
 	cairn_buf_adds(&b, "");
 	while (*p) {
 		uint32_t cp = 0;
-		size_t n = utf8_next(p, &cp);
+		size_t n = cairn_utf8_next(p, (size_t)(end - p), &cp);
 		if (!n) {
-			put_cp(&b, 0xFFFD);
+			cairn_utf8_put(&b, 0xFFFD);
 			p++;
 			continue;
 		}
@@ -83,7 +45,7 @@ char *report_clean(const char *s)
 			 (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||
 			 cp == 0x2028 || cp == 0x2029 || cp == 0x061C || cp == 0x200E || cp == 0x200F)
 			cp = 0xFFFD;
-		put_cp(&b, cp);
+		cairn_utf8_put(&b, cp);
 		p += n;
 	}
 	return cairn_buf_detach(&b, NULL);
