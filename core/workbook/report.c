@@ -261,29 +261,6 @@ static cairn_status load_evaluations(cairn_wb *wb, cairn_report *r, const char *
 
 /* ---- pilots and targets ---- */
 
-static cairn_status target_row(const char *const *v, void *ctx, cairn_error *err)
-{
-	cairn_report *r = ctx;
-	bool oom = false;
-
-	for (int g = 0; g < CAIRN_GROUP_COUNT; g++) {
-		cairn_report_target *t = &r->targets[g];
-		if (strcmp(v[0], cairn_group_key((cairn_group)g)) || !*v[2])
-			continue;
-		t->has = true;
-		t->minimum = strtod(v[2], NULL);
-		free(t->label);
-		t->label = report_strdup(v[1], &oom);
-	}
-	return oom ? cairn_oom(err) : CAIRN_OK;
-}
-
-static long count_of(const cairn_record *rec, const char *key)
-{
-	const char *v = cairn_record_get(rec, key);
-	return v && *v ? strtol(v, NULL, 10) : -1;
-}
-
 static cairn_status pilot_record(const cairn_ref *ref, const char *path, const char *body,
 				 size_t len, void *ctx, cairn_error *err)
 {
@@ -308,12 +285,8 @@ static cairn_status pilot_record(const cairn_ref *ref, const char *path, const c
 	p->status = report_strdup(cairn_record_get(&rec, "status"), &oom);
 	p->topic = report_strdup(cairn_record_get(&rec, "topic"), &oom);
 	p->results = report_strdup(cairn_record_get(&rec, "results"), &oom);
-	p->participants = count_of(&rec, "participants");
-	/* The one inclusion computation, shared with show and the dashboard. */
-	for (int g = 0; g < CAIRN_GROUP_COUNT; g++)
-		p->shares[g] = cairn_share_of(count_of(&rec, cairn_group_key((cairn_group)g)),
-					      p->participants, r->targets[g].has,
-					      r->targets[g].minimum);
+	p->participants = cairn_count_of(cairn_record_get(&rec, "participants"));
+	cairn_pilot_inclusion(&r->targets, &rec, p->shares);
 	cairn_record_done(&rec);
 	return oom ? cairn_oom(err) : CAIRN_OK;
 }
@@ -377,7 +350,6 @@ cairn_status cairn_report_load(cairn_wb *wb, cairn_report *r, const char *langs,
 			       cairn_error *err)
 {
 	static const char *const mcols[] = { "id", "title", "deadline", "status", "done", "result" };
-	static const char *const tcols[] = { "id", "label", "minimum" };
 	cairn_index *idx = cairn_wb_index(wb);
 	bool oom = false;
 	cairn_status st;
@@ -390,8 +362,7 @@ cairn_status cairn_report_load(cairn_wb *wb, cairn_report *r, const char *langs,
 	    (st = cairn_index_rows(idx, CAIRN_KIND_MILESTONE, mcols, 6, NULL, 0, "id", 0,
 				   milestone_row, r, err)) ||
 	    (st = load_evaluations(wb, r, langs, err)) ||
-	    (st = cairn_index_rows(idx, CAIRN_KIND_TARGET, tcols, 3, NULL, 0, "id", 0, target_row,
-				   r, err)) ||
+	    (st = cairn_wb_targets(wb, &r->targets, err)) ||
 	    (st = cairn_index_each(idx, CAIRN_KIND_PILOT, NULL, 0, pilot_record, r, err)))
 		return st;
 	if (r->nmilestones)
@@ -423,8 +394,7 @@ void cairn_report_done(cairn_report *r)
 		free(p->id), free(p->city), free(p->country);
 		free(p->status), free(p->topic), free(p->results);
 	}
-	for (int g = 0; g < CAIRN_GROUP_COUNT; g++)
-		free(r->targets[g].label);
+	cairn_targets_done(&r->targets);
 	free(r->milestones);
 	free(r->evaluations);
 	free(r->pilots);

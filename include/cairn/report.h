@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 #include "cairn/derive.h"
+#include "cairn/inclusion.h"
 #include "cairn/error.h"
 #include "cairn/kinds.h"
 #include "cairn/workbook.h"
@@ -44,14 +45,8 @@ typedef struct cairn_report_evaluation {
 typedef struct cairn_report_pilot {
 	char *id, *city, *country, *status, *topic, *results;
 	long participants;                      /* -1: not reported */
-	cairn_share shares[CAIRN_GROUP_COUNT];  /* from cairn_share_of */
+	cairn_share shares[CAIRN_GROUP_COUNT];  /* from cairn_pilot_inclusion */
 } cairn_report_pilot;
-
-typedef struct cairn_report_target {
-	bool has;
-	double minimum;         /* percent */
-	char *label;            /* "" when none */
-} cairn_report_target;
 
 typedef struct cairn_report {
 	char *name;                     /* the workbook's */
@@ -66,7 +61,7 @@ typedef struct cairn_report {
 	size_t nevaluations;
 	cairn_report_pilot *pilots;     /* every pilot, by id */
 	size_t npilots;
-	cairn_report_target targets[CAIRN_GROUP_COUNT];
+	cairn_targets targets;         /* from cairn_wb_targets */
 } cairn_report;
 
 /* Gather the report of wb into r (released with cairn_report_done, also

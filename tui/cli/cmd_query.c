@@ -5,41 +5,12 @@
 
 #include "cairn/buf.h"
 #include "cairn/derive.h"
+#include "cairn/inclusion.h"
 #include "cairn/json.h"
 #include "cli.h"
 #include "i18n.h"
 
 /* ---- derived values ---- */
-
-typedef struct targets {
-	bool has[CAIRN_GROUP_COUNT];
-	double min[CAIRN_GROUP_COUNT];
-} targets;
-
-static cairn_status collect_target(const char *const *v, void *ctx, cairn_error *err)
-{
-	targets *t = ctx;
-	for (int g = 0; g < CAIRN_GROUP_COUNT; g++)
-		if (!strcmp(v[0], cairn_group_key((cairn_group)g)) && *v[1]) {
-			t->has[g] = true;
-			t->min[g] = strtod(v[1], NULL);
-		}
-	return CAIRN_OK;
-}
-
-static void load_targets(cli *c, targets *t)
-{
-	static const char *const cols[] = { "id", "minimum" };
-	memset(t, 0, sizeof *t);
-	cairn_index_rows(cairn_wb_index(c->wb), CAIRN_KIND_TARGET, cols, 2, NULL, 0, NULL, 0,
-			 collect_target, t, NULL);
-}
-
-static long count_field(const cairn_record *rec, const char *key)
-{
-	const char *v = cairn_record_get(rec, key);
-	return v && *v ? strtol(v, NULL, 10) : -1;
-}
 
 static void deadline_text(cli *c, const char *iso, const char *status, cairn_buf *out,
 			  cairn_buf *json)
@@ -90,13 +61,17 @@ static void derive(cli *c, const cairn_ref *ref, const cairn_record *rec, cairn_
 		break;
 	}
 	case CAIRN_KIND_PILOT: {
-		targets t;
-		long total = count_field(rec, "participants");
-		load_targets(c, &t);
+		cairn_targets t;
+		cairn_share shares[CAIRN_GROUP_COUNT];
+		/* As before, a workbook whose targets cannot be read shows the
+		 * shares without targets. */
+		if (cairn_wb_targets(c->wb, &t, NULL) != CAIRN_OK)
+			cairn_targets_done(&t);
+		cairn_pilot_inclusion(&t, rec, shares);
+		cairn_targets_done(&t);
 		cairn_buf_adds(json, "\"shares\": {");
 		for (int g = 0; g < CAIRN_GROUP_COUNT; g++) {
-			cairn_share s = cairn_share_of(count_field(rec, cairn_group_key((cairn_group)g)),
-						       total, t.has[g], t.min[g]);
+			cairn_share s = shares[g];
 			cairn_buf_printf(json, "%s\"%s\": {", g ? ", " : "", cairn_group_key((cairn_group)g));
 			if (s.known)
 				cairn_buf_printf(json, "\"percent\": %.1f", s.percent);

@@ -289,7 +289,7 @@ static void targets(outline *w, const cairn_report *r)
 	bool any = false;
 
 	for (int g = 0; g < CAIRN_GROUP_COUNT; g++) {
-		const cairn_report_target *t = &r->targets[g];
+		const cairn_target *t = &r->targets.group[g];
 		if (!t->has)
 			continue;
 		if (!any)
@@ -350,9 +350,9 @@ static void pilots(outline *w, const cairn_report *r)
 	targets(w, r);
 	w->ops->heading(w->o, 3, "shares", _("Inclusion shares"));
 	for (int g = 0; g < CAIRN_GROUP_COUNT; g++)
-		head[4 + g] = r->targets[g].has
+		head[4 + g] = r->targets.group[g].has
 			? F(w, _("%s (min. %s)"), _(cairn_group_label((cairn_group)g)),
-			    percent(w, r->targets[g].minimum, true))
+			    percent(w, r->targets.group[g].minimum, true))
 			: _(cairn_group_label((cairn_group)g));
 	for (size_t i = 0; i < r->npilots; i++) {
 		const cairn_report_pilot *p = &r->pilots[i];

@@ -46,6 +46,18 @@ bool rows_load_limit(app *a, rowset *r, cairn_kind kind, const char *const *cols
 	return true;
 }
 
+bool targets_load(app *a, cairn_targets *t)
+{
+	cairn_error err;
+
+	if (cairn_wb_targets(a->wb, t, &err) != CAIRN_OK) {
+		cairn_targets_done(t);
+		app_message(a, true, "%s", err.msg);
+		return false;
+	}
+	return true;
+}
+
 const char *rows_get(const rowset *r, size_t row, size_t col)
 {
 	return row < r->nrows && col < r->ncols ? r->cells[row * r->ncols + col] : "";

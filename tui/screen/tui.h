@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "cairn/inclusion.h"
 #include "cairn/workbook.h"
 #include "session.h"
 #include "i18n.h"
@@ -132,12 +133,15 @@ bool rows_load_limit(app *a, rowset *r, cairn_kind kind, const char *const *cols
 		     size_t limit);
 const char *rows_get(const rowset *r, size_t row, size_t col);
 void rows_done(rowset *r);
+/* The inclusion targets (see cairn_wb_targets); false after reporting an
+ * error.  Released with cairn_targets_done. */
+bool targets_load(app *a, cairn_targets *t);
 
-/* A pilot's share of each group as bars against the targets (rows of
- * id, minimum): counts[g] per cairn_group, "" or NULL when not reported
- * (a line saying so when say_unreported).  tui/screen/view_dashboard.c. */
-void inclusion_lines(lines *out, const rowset *targets, long total, const char *const *counts,
-		     const char *indent, bool say_unreported);
+/* A pilot's share of each group as bars against the targets: counts[g]
+ * per cairn_group, "" or NULL when not reported (a line saying so when
+ * say_unreported).  tui/screen/view_dashboard.c. */
+void inclusion_lines(lines *out, const cairn_targets *targets, long total,
+		     const char *const *counts, const char *indent, bool say_unreported);
 
 /* ---- the app (tui/screen/app.c) ---- */
 

@@ -177,22 +177,15 @@ static void evaluations(app *a, lines *out)
 		more_line(out, more, _("press 5"));
 }
 
-void inclusion_lines(lines *out, const rowset *targets, long total, const char *const *counts,
-		     const char *indent, bool say_unreported)
+void inclusion_lines(lines *out, const cairn_targets *targets, long total,
+		     const char *const *counts, const char *indent, bool say_unreported)
 {
+	cairn_share shares[CAIRN_GROUP_COUNT];
+
+	cairn_inclusion(targets, total, counts, shares);
 	for (int g = 0; g < CAIRN_GROUP_COUNT; g++) {
-		const char *key = cairn_group_key((cairn_group)g);
-		const char *count = counts[g] ? counts[g] : "";
-		bool has_target = false;
-		double min = 0;
-		cairn_share sh;
+		cairn_share sh = shares[g];
 		line *ln;
-		for (size_t k = 0; k < targets->nrows; k++)
-			if (!strcmp(rows_get(targets, k, 0), key) && *rows_get(targets, k, 1)) {
-				has_target = true;
-				min = atof(rows_get(targets, k, 1));
-			}
-		sh = cairn_share_of(*count ? atol(count) : -1, total, has_target, min);
 		if (!sh.known) {
 			if (say_unreported)
 				lines_add(out, LS_DIM, NULL, _("%s%-22s not reported"), indent,
@@ -213,16 +206,16 @@ static void pilots(app *a, lines *out)
 {
 	static const char *const pcols[] = { "id", "city", "status", "participants", "women", "men",
 					     "other", "migrants", "peripheries", "aged65" };
-	static const char *const tcols[] = { "id", "minimum" };
 	const cairn_filter reported = { "participants", "0", CAIRN_OP_GT };
 	long npilots = 0;
-	rowset p, t;
+	cairn_targets t;
+	rowset p;
 
 	lines_add(out, LS_SECTION, NULL, "%s",
 		  _("Pilots: inclusion against the targets (| marks the target)"));
 	if (!rows_some(a, &p, CAIRN_KIND_PILOT, pcols, 10, &reported, 1, "id", &npilots))
 		return;
-	if (!rows_load(a, &t, CAIRN_KIND_TARGET, tcols, 2, NULL, 0, "id")) {
+	if (!targets_load(a, &t)) {
 		rows_done(&p);
 		return;
 	}
@@ -246,7 +239,7 @@ static void pilots(app *a, lines *out)
 	if (!p.nrows)
 		lines_add(out, LS_DIM, NULL, "%s", _("  no pilot has reported participants yet"));
 	rows_done(&p);
-	rows_done(&t);
+	cairn_targets_done(&t);
 }
 
 static void dashboard_build(app *a, void *state, lines *out)

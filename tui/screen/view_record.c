@@ -151,10 +151,9 @@ static cairn_status add_task_line(const cairn_ref *from, const char *field, void
 /* A pilot's participants by group, as bars against the targets. */
 static void pilot_inclusion(app *a, const cairn_record *rec, lines *out)
 {
-	static const char *const tcols[] = { "id", "minimum" };
 	const char *total_text = cairn_record_get(rec, "participants");
 	long total = total_text && *total_text ? atol(total_text) : 0;
-	rowset t;
+	cairn_targets t;
 
 	lines_add(out, LS_TEXT, NULL, "%s", "");
 	lines_add(out, LS_SECTION, NULL, "%s", _("Inclusion against the targets (| marks the target)"));
@@ -162,7 +161,7 @@ static void pilot_inclusion(app *a, const cairn_record *rec, lines *out)
 		lines_add(out, LS_DIM, NULL, "%s", _("  no participants reported yet"));
 		return;
 	}
-	if (!rows_load(a, &t, CAIRN_KIND_TARGET, tcols, 2, NULL, 0, "id"))
+	if (!targets_load(a, &t))
 		return;
 	{
 		const char *counts[CAIRN_GROUP_COUNT];
@@ -170,7 +169,7 @@ static void pilot_inclusion(app *a, const cairn_record *rec, lines *out)
 			counts[g] = cairn_record_get(rec, cairn_group_key((cairn_group)g));
 		inclusion_lines(out, &t, total, counts, "  ", true);
 	}
-	rows_done(&t);
+	cairn_targets_done(&t);
 }
 
 static void record_build(app *a, void *state, lines *out)
