@@ -2,6 +2,7 @@
 # Included by the top Makefile.am; %reldir% is this folder.
 libcairn_a_SOURCES += \
 	%reldir%/history.c \
+	%reldir%/import.c \
 	%reldir%/inclusion.c \
 	%reldir%/load.c \
 	%reldir%/report.c \

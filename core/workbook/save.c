@@ -666,6 +666,13 @@ cairn_status wb_commit_files(cairn_wb *wb, const cairn_oid *parent,
 	return st;
 }
 
+/* A refusal (not a failure of the machine) is the edit's own fault. */
+static void edit_at_fault(cairn_save_result *res, cairn_status st, size_t i)
+{
+	if (st == CAIRN_EINPUT || st == CAIRN_ENOTFOUND || st == CAIRN_EEXISTS)
+		res->failed = i + 1;
+}
+
 static cairn_status save_once(cairn_wb *wb, const cairn_edit *edits, size_t n,
 			      const char *message, const cairn_identity *who,
 			      cairn_save_result *res, cairn_error *err)
@@ -683,13 +690,16 @@ static cairn_status save_once(cairn_wb *wb, const cairn_edit *edits, size_t n,
 		return cairn_oom(err);
 	if ((st = wb_catch_up(wb, false, err)) || (st = cairn_git_head(wb->git, &head, err)))
 		goto done;
+	/* p.v[i] is planned from edits[i]: a refusal names that edit. */
 	for (size_t i = 0; i < n && st == CAIRN_OK; i++)
-		st = plan_edit(&p, &edits[i], err);
+		if ((st = plan_edit(&p, &edits[i], err)))
+			edit_at_fault(res, st, i);
 	for (size_t i = 0; i < p.n && st == CAIRN_OK; i++)
-		st = finish_edit(&p, &p.v[i], &edits[i], err);
+		if ((st = finish_edit(&p, &p.v[i], &edits[i], err)))
+			edit_at_fault(res, st, i);
 	for (size_t i = 0; i < p.n && st == CAIRN_OK; i++)
-		if (!p.v[i].unchanged)
-			st = check_work_tree(&p, &p.v[i], err);
+		if (!p.v[i].unchanged && (st = check_work_tree(&p, &p.v[i], err)))
+			edit_at_fault(res, st, i);
 	if (st != CAIRN_OK)
 		goto done;
 	changes = calloc(p.n ? p.n : 1, sizeof *changes);

@@ -114,6 +114,8 @@ typedef struct cairn_save_result {
 	char *message;          /* the commit message (caller frees) */
 	size_t records;         /* records changed */
 	double commit_ms;       /* time spent writing the commit durably (benchmarks) */
+	size_t failed;          /* after a refusal: 1 + the index of the edit at
+				   fault; 0 when no one edit is */
 } cairn_save_result;
 
 /* Apply edits as one commit.  message NULL: one is written from the

@@ -29,6 +29,27 @@ run "$CAIRN" -C "$wb" show pilot/lisbon --json
 like "$out" '"start": "2016-04-01"' "dates typed as dd/mm/yyyy are stored ISO"
 is "$(git -C "$wb" log -1 --format=%s)" "Import 1 pilots from $TMP/p.csv" "as one commit"
 
+# Rows only the whole workbook can refuse (a person who does not exist):
+# the save names the row, each one is reported, and the good rows go in
+# as one commit with --skip-bad, or nothing at all without it.
+printf 'id,city,country,network,status,contact\n' > "$TMP/g.csv"
+printf 'ghost1,G1,X,other,candidate,nobody-1\n' >> "$TMP/g.csv"
+printf 'fine1,F1,X,other,candidate,\n' >> "$TMP/g.csv"
+printf 'ghost2,G2,X,other,candidate,nobody-2\n' >> "$TMP/g.csv"
+head1=$(git -C "$wb" rev-parse HEAD)
+run "$CAIRN" -C "$wb" import csv pilot "$TMP/g.csv"
+is "$rc" 1 "a row the save refuses refuses the import"
+like "$err" "g.csv:2:6: pilot/ghost1: contact: .*nobody-1" "the save's refusal names the row and column"
+like "$err" "g.csv: nothing was imported \\(fix the row" "and says nothing was imported"
+is "$(git -C "$wb" rev-parse HEAD)" "$head1" "no commit was made"
+run "$CAIRN" -C "$wb" import csv pilot "$TMP/g.csv" --skip-bad
+is "$rc" 0 "--skip-bad past rows the save refuses"
+like "$err" "g.csv:2:6: pilot/ghost1: contact" "the first refused row is reported"
+like "$err" "g.csv:4:6: pilot/ghost2: contact" "and the second"
+like "$out" "imported 1 record from .*g.csv \\(2 bad rows skipped\\)" "the good row is imported"
+is "$(git -C "$wb" log -1 --format=%s)" "Import 1 pilots from $TMP/g.csv" "as one commit"
+is "$(git -C "$wb" rev-list --count "$head1"..HEAD)" "1" "and only one"
+
 # Quoted cells with commas, quotes and line breaks; a BOM; ';' as separator.
 printf '\xef\xbb\xbfid;city;status;results\r\nporto;"Porto; Portugal";candidate;"first line\r\nsecond ""line"""\r\n' > "$TMP/q.csv"
 run "$CAIRN" -C "$wb" import csv pilot "$TMP/q.csv"
