@@ -5,7 +5,7 @@
 
 #include <git2.h>
 
-#include "cairn/gitremote.h"
+#include "git/remote.h"
 #include "cairn/gitstore.h"
 #include "git/pack.h"
 

@@ -21,4 +21,5 @@ libcairn_a_SOURCES += \
 	%reldir%/oidmap.h \
 	%reldir%/pack.c \
 	%reldir%/pack.h \
-	%reldir%/remote.c
+	%reldir%/remote.c \
+	%reldir%/remote.h

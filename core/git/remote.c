@@ -1,5 +1,5 @@
-/* Remotes, fetch, push and clone (see include/cairn/gitremote.h). */
-#include "cairn/gitremote.h"
+/* Remotes, fetch, push and clone (see core/git/remote.h). */
+#include "git/remote.h"
 
 #include <ftw.h>
 #include <pwd.h>

@@ -5,6 +5,7 @@ libcairn_a_SOURCES += \
 	%reldir%/import.c \
 	%reldir%/inclusion.c \
 	%reldir%/load.c \
+	%reldir%/remotes.c \
 	%reldir%/report.c \
 	%reldir%/save.c \
 	%reldir%/sync.c \

@@ -17,7 +17,7 @@
 #include <stddef.h>
 
 #include "cairn/error.h"
-#include "cairn/gitremote.h"
+#include "cairn/net.h"
 #include "cairn/workbook.h"
 
 typedef struct cairn_sync_options {
@@ -26,7 +26,7 @@ typedef struct cairn_sync_options {
 	cairn_progress_fn progress;
 	void (*say)(const char *line, void *ctx);       /* what comes in, goes out, clashes */
 	void *ctx;
-	cairn_hostkey_fn accept_host;   /* an SSH host never seen (see gitremote.h) */
+	cairn_hostkey_fn accept_host;   /* an SSH host never seen (see cairn/net.h) */
 	const char *fingerprint;        /* or accept it when its key is this one */
 	const char *token;              /* https token when $CAIRN_TOKEN is not set */
 	void (*remote_says)(const char *line, bool transient, void *ctx);  /* see cairn_net */
@@ -87,5 +87,12 @@ cairn_status cairn_merge_texts(const char *path, const char *base, size_t blen, 
 /* Clone url into dir and open it as a workbook (the index is built). */
 cairn_status cairn_wb_clone(const char *url, const char *dir, const cairn_net *net,
 			    cairn_error *err);
+
+/* The workbook's remotes (core/workbook/remotes.c): each as fn hears it,
+ * one added, one removed. */
+cairn_status cairn_wb_remotes(cairn_wb *wb, cairn_remote_fn fn, void *ctx, cairn_error *err);
+cairn_status cairn_wb_remote_add(cairn_wb *wb, const char *name, const char *url,
+				 cairn_error *err);
+cairn_status cairn_wb_remote_remove(cairn_wb *wb, const char *name, cairn_error *err);
 
 #endif

@@ -62,7 +62,7 @@ bool cairn_wb_has_clock(const cairn_wb *wb);
 /* The user's date format, else the workbook's, else dd/mm/yyyy. */
 const char *cairn_wb_date_format(const cairn_wb *wb);
 cairn_index *cairn_wb_index(cairn_wb *wb);
-/* Its git repository (for remotes: include/cairn/gitremote.h). */
+/* Its git repository, for core/ (the faces use sync.h for remotes). */
 cairn_git *cairn_wb_git(cairn_wb *wb);
 /* What names this workbook in every clone: its first commit's id. */
 cairn_status cairn_wb_identity(cairn_wb *wb, char *buf, size_t n, cairn_error *err);

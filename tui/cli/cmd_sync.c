@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include "cairn/buf.h"
-#include "cairn/gitremote.h"
 #include "cairn/json.h"
 #include "cairn/sanitize.h"
 #include "cairn/sync.h"
@@ -118,17 +117,14 @@ static cairn_status print_remote(const char *name, const char *url, void *ctx, c
 int cmd_remote(cli *c, int argc, char **argv)
 {
 	cairn_error err;
-	cairn_git *git = NULL;
 	cairn_status st;
 
-	/* The workbook's repository, through the workbook. */
-	git = cairn_wb_git(c->wb);
 	if (argc == 1 || (argc == 2 && !strcmp(argv[1], "list")))
-		st = cairn_git_remotes(git, print_remote, c, &err);
+		st = cairn_wb_remotes(c->wb, print_remote, c, &err);
 	else if (argc == 4 && !strcmp(argv[1], "add"))
-		st = cairn_git_remote_add(git, argv[2], argv[3], &err);
+		st = cairn_wb_remote_add(c->wb, argv[2], argv[3], &err);
 	else if (argc == 3 && (!strcmp(argv[1], "remove") || !strcmp(argv[1], "rm")))
-		st = cairn_git_remote_remove(git, argv[2], &err);
+		st = cairn_wb_remote_remove(c->wb, argv[2], &err);
 	else
 		return cli_fail(c, EXIT_USAGE, "cairn remote [list] | add NAME URL | remove NAME");
 	return st == CAIRN_OK ? EXIT_DONE : cli_error(c, &err);

@@ -1,4 +1,6 @@
 /* cairn: remotes, fetch, push and clone through libgit2 (core/git/remote.c).
+ * Private to core/git/ and core/workbook/: the faces reach remotes through
+ * include/cairn/sync.h.
  *
  * The credentials callback offers the ssh agent once and each key in
  * ~/.ssh once (ed25519, ecdsa, rsa), then gives up with a message naming
@@ -12,44 +14,19 @@
  * refused unless the user accepts it (net->accept_host asks, or
  * net->fingerprint names the key to accept), and is then remembered; a
  * changed or revoked key is always refused. */
-#ifndef CAIRN_GITREMOTE_H
-#define CAIRN_GITREMOTE_H
+#ifndef CAIRN_GIT_REMOTE_H
+#define CAIRN_GIT_REMOTE_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "cairn/error.h"
 #include "cairn/gitstore.h"
-
-/* stage names what is counted: "receiving objects", "resolving deltas",
- * "sending objects", or "reading commits" (fetching from a folder); done
- * of total of them, bytes so far.  Called often: a display throttles. */
-typedef void (*cairn_progress_fn)(const char *stage, size_t done, size_t total, size_t bytes,
-				  void *ctx);
-
-/* An SSH host never seen: true accepts its key (and remembers it).
- * name is as known_hosts writes it ("[host]:port"). */
-typedef bool (*cairn_hostkey_fn)(const char *name, const char *type, const char *fingerprint,
-				 void *ctx);
-
-/* What a fetch, push or clone tells and asks; every field may be NULL. */
-typedef struct cairn_net {
-	cairn_progress_fn progress;
-	cairn_hostkey_fn accept_host;
-	const char *fingerprint;        /* "SHA256:...": accept that unknown host key */
-	const char *token;              /* https password or token ($CAIRN_TOKEN wins) */
-	void *ctx;
-	/* What the server says ("remote: ..." in git), one line at a time:
-	 * untrusted text, to be sanitised before display.  transient: a
-	 * progress line the next one replaces (it ended in CR). */
-	void (*remote_says)(const char *line, bool transient, void *ctx);
-} cairn_net;
+#include "cairn/net.h"
 
 cairn_status cairn_git_remote_add(cairn_git *git, const char *name, const char *url,
 				  cairn_error *err);
 cairn_status cairn_git_remote_remove(cairn_git *git, const char *name, cairn_error *err);
-typedef cairn_status (*cairn_remote_fn)(const char *name, const char *url, void *ctx,
-					cairn_error *err);
 cairn_status cairn_git_remotes(cairn_git *git, cairn_remote_fn fn, void *ctx, cairn_error *err);
 /* The remote to sync with: name if given, else the branch's upstream
  * remote, else "origin", else the only one; *out "" when there is none. */

@@ -1,0 +1,41 @@
+/* cairn: what a fetch, push or clone tells and asks of the person
+ * waiting (core/git/remote.c calls these): progress, an SSH host key never
+ * seen, the server's own words.  The faces fill one cairn_net; sync.h
+ * takes it as cairn_sync_opts. */
+#ifndef CAIRN_NET_H
+#define CAIRN_NET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cairn/error.h"
+
+/* One remote of a workbook, as a listing hears it. */
+typedef cairn_status (*cairn_remote_fn)(const char *name, const char *url, void *ctx,
+					cairn_error *err);
+
+/* stage names what is counted: "receiving objects", "resolving deltas",
+ * "sending objects", or "reading commits" (fetching from a folder); done
+ * of total of them, bytes so far.  Called often: a display throttles. */
+typedef void (*cairn_progress_fn)(const char *stage, size_t done, size_t total, size_t bytes,
+				  void *ctx);
+
+/* An SSH host never seen: true accepts its key (and remembers it).
+ * name is as known_hosts writes it ("[host]:port"). */
+typedef bool (*cairn_hostkey_fn)(const char *name, const char *type, const char *fingerprint,
+				 void *ctx);
+
+/* What a fetch, push or clone tells and asks; every field may be NULL. */
+typedef struct cairn_net {
+	cairn_progress_fn progress;
+	cairn_hostkey_fn accept_host;
+	const char *fingerprint;        /* "SHA256:...": accept that unknown host key */
+	const char *token;              /* https password or token ($CAIRN_TOKEN wins) */
+	void *ctx;
+	/* What the server says ("remote: ..." in git), one line at a time:
+	 * untrusted text, to be sanitised before display.  transient: a
+	 * progress line the next one replaces (it ended in CR). */
+	void (*remote_says)(const char *line, bool transient, void *ctx);
+} cairn_net;
+
+#endif
