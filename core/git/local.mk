@@ -6,8 +6,6 @@ libcairn_a_SOURCES += \
 	%reldir%/gitindex.c \
 	%reldir%/gitindex_file.c \
 	%reldir%/gitindex_file.h \
-	%reldir%/gitstore.c \
-	%reldir%/gitverify.c \
 	%reldir%/incoming.c \
 	%reldir%/incoming.h \
 	%reldir%/incoming_tree.c \
@@ -15,10 +13,12 @@ libcairn_a_SOURCES += \
 	%reldir%/knownhosts.c \
 	%reldir%/log.c \
 	%reldir%/log.h \
+	%reldir%/loose.c \
 	%reldir%/merge_state.c \
 	%reldir%/merge_state.h \
 	%reldir%/oidmap.c \
 	%reldir%/oidmap.h \
 	%reldir%/pack.c \
 	%reldir%/pack.h \
-	%reldir%/remote.c
+	%reldir%/remote.c \
+	%reldir%/repo.c
