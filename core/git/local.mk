@@ -2,6 +2,7 @@
 # Included by the top Makefile.am; %reldir% is this folder.
 libcairn_a_SOURCES += \
 	%reldir%/blame.c \
+	%reldir%/commit.c \
 	%reldir%/git_internal.h \
 	%reldir%/gitindex.c \
 	%reldir%/gitindex_file.c \
@@ -20,5 +21,8 @@ libcairn_a_SOURCES += \
 	%reldir%/oidmap.h \
 	%reldir%/pack.c \
 	%reldir%/pack.h \
+	%reldir%/refs.c \
 	%reldir%/remote.c \
-	%reldir%/repo.c
+	%reldir%/repo.c \
+	%reldir%/status.c \
+	%reldir%/tree.c
