@@ -15,6 +15,7 @@ libcairn_a_SOURCES += \
 	%reldir%/log.c \
 	%reldir%/log.h \
 	%reldir%/loose.c \
+	%reldir%/loose.h \
 	%reldir%/merge_state.c \
 	%reldir%/merge_state.h \
 	%reldir%/oidmap.c \
@@ -23,6 +24,7 @@ libcairn_a_SOURCES += \
 	%reldir%/pack.h \
 	%reldir%/refs.c \
 	%reldir%/remote.c \
+	%reldir%/repack.c \
 	%reldir%/repo.c \
 	%reldir%/status.c \
 	%reldir%/tree.c

@@ -18,6 +18,7 @@
 #include <git2.h>
 
 #include "git/git_internal.h"
+#include "git/loose.h"
 #include "git/oidmap.h"
 
 /* ---- errors and ids ---- */
@@ -290,6 +291,19 @@ const char *cairn_git_workdir(const cairn_git *git)
 const char *cairn_git_gitdir(const cairn_git *git)
 {
 	return git->gitdir;
+}
+
+/* The handle's doors to loose.c, which takes the git folder only. */
+cairn_status cairn_git_verify_object(cairn_git *git, const cairn_oid *id, const char *data,
+				     size_t len, bool *loose, cairn_error *err)
+{
+	return cairn_git_verify_object_in(git->gitdir, id, data, len, loose, err);
+}
+
+cairn_status cairn_git_verify_loose(cairn_git *git, time_t since, size_t *checked,
+				    cairn_error *err)
+{
+	return cairn_git_verify_loose_in(git->gitdir, since, checked, err);
 }
 
 git_repository *cairn_git_repository(cairn_git *git, cairn_error *err)
