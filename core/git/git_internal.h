@@ -31,7 +31,8 @@ struct cairn_git {
 
 /* ---- repo.c ---- */
 
-/* Fail with libgit2's own explanation appended, when it left one. */
+/* Fail with libgit2's own explanation appended, when it left one:
+ * "MSG (libgit2: WHY)".  The one such wrapper of core/git/. */
 cairn_status cairn_git_fail(cairn_error *err, cairn_status code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void cairn_git_hex_of(cairn_oid *out, const git_oid *id);

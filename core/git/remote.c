@@ -17,16 +17,6 @@
 #include "cairn/knownhosts.h"
 #include "git/git_internal.h"
 
-static cairn_status gfail(cairn_error *err, cairn_status code, const char *fmt, const char *a)
-{
-	const git_error *e = git_error_last();
-	char what[1024];
-
-	snprintf(what, sizeof what, fmt, a);
-	return cairn_fail(err, code, "%s%s%s", what, e && e->message ? ": " : "",
-			  e && e->message ? e->message : "");
-}
-
 /* ---- what one network operation knows and has tried ---- */
 
 typedef struct creds {
@@ -372,7 +362,7 @@ cairn_status cairn_git_remote_add(cairn_git *git, const char *name, const char *
 	if (rc == GIT_EEXISTS)
 		return cairn_fail(err, CAIRN_EEXISTS, _("there is a remote '%s' already (cairn remote "
 				  "list)"), name);
-	return rc ? gfail(err, CAIRN_EINPUT, _("cannot add remote %s"), name) : CAIRN_OK;
+	return rc ? cairn_git_fail(err, CAIRN_EINPUT, _("cannot add remote %s"), name) : CAIRN_OK;
 }
 
 cairn_status cairn_git_remote_remove(cairn_git *git, const char *name, cairn_error *err)
@@ -386,7 +376,7 @@ cairn_status cairn_git_remote_remove(cairn_git *git, const char *name, cairn_err
 	if (rc == GIT_ENOTFOUND)
 		return cairn_fail(err, CAIRN_ENOTFOUND, _("there is no remote '%s' (cairn remote list)"),
 				  name);
-	return rc ? gfail(err, CAIRN_EIO, _("cannot remove remote %s"), name) : CAIRN_OK;
+	return rc ? cairn_git_fail(err, CAIRN_EIO, _("cannot remove remote %s"), name) : CAIRN_OK;
 }
 
 cairn_status cairn_git_remotes(cairn_git *git, cairn_remote_fn fn, void *ctx, cairn_error *err)
@@ -398,7 +388,7 @@ cairn_status cairn_git_remotes(cairn_git *git, cairn_remote_fn fn, void *ctx, ca
 	if (!repo)
 		return err->code;
 	if (git_remote_list(&names, repo) != 0)
-		return gfail(err, CAIRN_EIO, "%s", _("cannot list the remotes"));
+		return cairn_git_fail(err, CAIRN_EIO, "%s", _("cannot list the remotes"));
 	for (size_t i = 0; i < names.count && st == CAIRN_OK; i++) {
 		git_remote *r = NULL;
 		if (git_remote_lookup(&r, repo, names.strings[i]) == 0)
@@ -457,7 +447,7 @@ cairn_status cairn_git_default_remote(cairn_git *git, const char *name, char *ou
 			return CAIRN_OK;
 	}
 	if (git_remote_list(&names, repo) != 0)
-		return gfail(err, CAIRN_EIO, "%s", _("cannot list the remotes"));
+		return cairn_git_fail(err, CAIRN_EIO, "%s", _("cannot list the remotes"));
 	for (size_t i = 0; i < names.count; i++)
 		if (!strcmp(names.strings[i], "origin") || names.count == 1)
 			snprintf(out, n, "%s", names.strings[i]);
@@ -499,7 +489,7 @@ cairn_status cairn_git_set_tracking(cairn_git *git, const char *remote, const ca
 			rc = git_reference_create(&ref, repo, name, &id, 1, "cairn: refused fetch undone");
 		git_reference_free(ref);
 	}
-	return rc ? gfail(err, CAIRN_EIO, _("cannot put back %s"), name) : CAIRN_OK;
+	return rc ? cairn_git_fail(err, CAIRN_EIO, _("cannot put back %s"), name) : CAIRN_OK;
 }
 
 /* The folder of a remote that is one ("/srv/x.git", "../x", "file://..."),
@@ -584,7 +574,7 @@ static cairn_status fetch_from_folder(cairn_git *git, git_repository *repo, cons
 	if ((rc = git_reference_name_to_id(&tip, src, theirs)) == GIT_ENOTFOUND)
 		goto done;      /* nothing pushed there yet */
 	if (rc != 0 || commits_lacking(src, repo, &tip, tracking, &ids, &n) != 0) {
-		st = gfail(err, CAIRN_EINPUT, _("cannot fetch from %s: their branch cannot be read"),
+		st = cairn_git_fail(err, CAIRN_EINPUT, _("cannot fetch from %s: their branch cannot be read"),
 			   remote);
 		goto done;
 	}
@@ -596,7 +586,7 @@ static cairn_status fetch_from_folder(cairn_git *git, git_repository *repo, cons
 		goto done;
 	if (git_repository_odb(&have, repo) != 0 || git_odb_refresh(have) != 0 ||
 	    git_reference_create(&moved, repo, tracking, &tip, 1, "fetch: from a folder") != 0) {
-		st = gfail(err, CAIRN_EIO, _("cannot move %s"), tracking);
+		st = cairn_git_fail(err, CAIRN_EIO, _("cannot move %s"), tracking);
 		goto done;
 	}
 	for (size_t i = 0; i < n; i++)
@@ -686,7 +676,7 @@ static cairn_status push_to_folder(cairn_git *git, git_repository *repo, const c
 	if (git_repository_open_ext(&theirs, folder, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) != 0)
 		return network_fail(err, c, _("cannot push to"), remote);
 	if (commits_lacking(repo, theirs, &ours, name, &ids, &n) != 0) {
-		st = gfail(err, CAIRN_EIO, _("cannot push to %s: our history cannot be read"), remote);
+		st = cairn_git_fail(err, CAIRN_EIO, _("cannot push to %s: our history cannot be read"), remote);
 		goto done;
 	}
 	if ((st = gitpack_new(&pack, git_repository_path(theirs), err)) ||
@@ -714,7 +704,7 @@ static cairn_status push_to_folder(cairn_git *git, git_repository *repo, const c
 				"one is pushing, a killed push left %s.lock there; remove it"), name,
 				folder, name);
 	else if (rc != 0)
-		st = gfail(err, CAIRN_EIO, _("cannot move %s in the shared repository"), name);
+		st = cairn_git_fail(err, CAIRN_EIO, _("cannot move %s in the shared repository"), name);
 done:
 	gitpack_free(pack);
 	free(ids);
@@ -821,7 +811,7 @@ static cairn_status check_then_checkout(const char *url, const char *dir, cairn_
 		git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
 		co.checkout_strategy = GIT_CHECKOUT_FORCE;
 		if (git_checkout_head(repo, &co) != 0)
-			st = gfail(err, CAIRN_EIO, _("cannot write the files of %s"), url);
+			st = cairn_git_fail(err, CAIRN_EIO, _("cannot write the files of %s"), url);
 	} else if (st == CAIRN_OK) {
 		st = err->code;
 	}
@@ -859,7 +849,7 @@ cairn_status cairn_git_clone(const char *url, const char *dir, const cairn_net *
 		    git_branch_create(&local, repo, "main", (const git_commit *)target, 0) != 0 ||
 		    git_branch_set_upstream(local, "origin/main") != 0 ||
 		    git_repository_set_head(repo, "refs/heads/main") != 0)
-			st = gfail(err, CAIRN_EINPUT, "%s has no branch main to work on: is it a cairn "
+			st = cairn_git_fail(err, CAIRN_EINPUT, "%s has no branch main to work on: is it a cairn "
 				   "workbook? (push one to it with `cairn sync` first)", url);
 		git_object_free(target);
 		git_reference_free(local);
