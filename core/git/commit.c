@@ -35,7 +35,7 @@ static cairn_status make_signature(git_signature **sig, const cairn_git_author *
 	}
 	if (git_signature_new(sig, a->name, a->email, when, offset) != 0)
 		return cairn_git_fail(err, CAIRN_EINPUT, "author \"%s <%s>\" is not valid for git; "
-			     "fix user.name and user.email", a->name, a->email);
+				      "fix user.name and user.email", a->name, a->email);
 	return CAIRN_OK;
 }
 
@@ -147,9 +147,9 @@ static cairn_status write_blob(cairn_git *g, const cairn_git_change *ch, git_oid
 	if (git_blob_lookup(&b, g->repo, id) != 0 || (size_t)git_blob_rawsize(b) != ch->len ||
 	    memcmp(git_blob_rawcontent(b), ch->data, ch->len) != 0)
 		st = cairn_git_fail(err, CAIRN_ECORRUPT,
-			   "%s: reading back \"%s\" (blob %s) gave other bytes than were "
-			   "written; nothing was committed: check the disk, then run `git fsck`",
-			   g->gitdir, ch->path, hex.hex);
+				    "%s: reading back \"%s\" (blob %s) gave other bytes than were "
+				    "written; nothing was committed: check the disk, then run `git fsck`",
+				    g->gitdir, ch->path, hex.hex);
 	git_blob_free(b);
 	return st;
 }
@@ -256,7 +256,7 @@ static cairn_status walk_checked(cairn_git *g, struct seen *seen, const git_oid 
 			return st;
 		if (git_tree_lookup(&tree, g->repo, &id) != 0)
 			return cairn_git_fail(err, CAIRN_ECORRUPT, "%s: cannot read back the new tree",
-				     g->gitdir);
+					      g->gitdir);
 		e = git_tree_entry_byname(tree, name);
 		/* A file where a folder should be: the path is absent. */
 		if (e && slash && git_tree_entry_filemode_raw(e) != MODE_TREE)
@@ -321,10 +321,10 @@ static cairn_status base_tree(cairn_git *g, const git_oid *parent, git_commit **
 	if (parent) {
 		if (git_commit_lookup(pc, g->repo, parent) != 0)
 			return cairn_git_fail(err, CAIRN_ENOTFOUND, "%s: the parent commit is missing",
-				     g->gitdir);
+					      g->gitdir);
 		if (git_commit_tree(base, *pc) != 0)
 			return cairn_git_fail(err, CAIRN_ECORRUPT, "%s: the parent commit has no tree",
-				     g->gitdir);
+					      g->gitdir);
 		return CAIRN_OK;
 	}
 	rc = git_treebuilder_new(&tb, g->repo, NULL);

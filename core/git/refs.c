@@ -317,7 +317,7 @@ static bool remove_dead_cairns_lock(cairn_git *g, const char *lock)
 
 /* Compare-and-swap: move branch to id only if it is still at parent. */
 cairn_status cairn_git_move_branch_cas(cairn_git *g, const char *branch, const git_oid *id,
-				const git_oid *parent, const char *message, cairn_error *err)
+				       const git_oid *parent, const char *message, cairn_error *err)
 {
 	char log[256], lock[4096], marker[4096], hex[GIT_OID_HEXSZ + 1];
 	int attempt, rc = 0;
@@ -434,8 +434,8 @@ cairn_status cairn_git_is_ancestor(cairn_git *git, const cairn_oid *ancestor,
 	rc = git_graph_descendant_of(git->repo, &c, &a);
 	if (rc < 0)
 		return cairn_git_fail(err, rc == GIT_ENOTFOUND ? CAIRN_ENOTFOUND : CAIRN_ECORRUPT,
-			     "%s: cannot walk the history between %.12s and %.12s",
-			     git->gitdir, ancestor->hex, commit->hex);
+				      "%s: cannot walk the history between %.12s and %.12s",
+				      git->gitdir, ancestor->hex, commit->hex);
 	*yes = rc == 1;
 	return CAIRN_OK;
 }

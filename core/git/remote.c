@@ -575,7 +575,7 @@ static cairn_status fetch_from_folder(cairn_git *git, git_repository *repo, cons
 		goto done;      /* nothing pushed there yet */
 	if (rc != 0 || commits_lacking(src, repo, &tip, tracking, &ids, &n) != 0) {
 		st = cairn_git_fail(err, CAIRN_EINPUT, _("cannot fetch from %s: their branch cannot be read"),
-			   remote);
+				    remote);
 		goto done;
 	}
 	if ((st = gitpack_new(&pack, cairn_git_gitdir(git), err)) ||
@@ -850,7 +850,7 @@ cairn_status cairn_git_clone(const char *url, const char *dir, const cairn_net *
 		    git_branch_set_upstream(local, "origin/main") != 0 ||
 		    git_repository_set_head(repo, "refs/heads/main") != 0)
 			st = cairn_git_fail(err, CAIRN_EINPUT, "%s has no branch main to work on: is it a cairn "
-				   "workbook? (push one to it with `cairn sync` first)", url);
+					    "workbook? (push one to it with `cairn sync` first)", url);
 		git_object_free(target);
 		git_reference_free(local);
 		git_reference_free(remote_main);

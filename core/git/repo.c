@@ -45,7 +45,7 @@ void cairn_git_hex_of(cairn_oid *out, const git_oid *id)
 
 /* A caller's id, which must be 40 hex digits. */
 cairn_status cairn_git_parse_oid(git_oid *out, const cairn_oid *in, const char *what,
-			      cairn_error *err)
+				 cairn_error *err)
 {
 	if (strlen(in->hex) != 40 || git_oid_fromstr(out, in->hex) != 0)
 		return cairn_fail(err, CAIRN_EINPUT, "\"%.41s\" is not a git id (%s)",
@@ -164,7 +164,7 @@ cairn_status cairn_git_init(const char *dir, cairn_git **out, cairn_error *err)
 	rc = git_repository_init_ext(&repo, dir, &opts);
 	if (rc == GIT_EEXISTS)
 		st = cairn_git_fail(err, CAIRN_EEXISTS,
-			   "%s: already holds a git repository; open it instead of creating one", dir);
+				    "%s: already holds a git repository; open it instead of creating one", dir);
 	else if (rc != 0)
 		st = cairn_git_fail(err, CAIRN_EIO, "%s: cannot create a git repository", dir);
 	else
@@ -196,12 +196,12 @@ static cairn_status open_repo(const char *dir, git_repository **out, cairn_error
 		rc = GIT_EOWNER;
 	if (rc == GIT_ENOTFOUND)
 		st = cairn_git_fail(err, CAIRN_ENOTFOUND,
-			   "%s: not a git repository (no .git folder); is this the workbook?", dir);
+				    "%s: not a git repository (no .git folder); is this the workbook?", dir);
 	else if (rc == GIT_EOWNER)
 		st = cairn_git_fail(err, CAIRN_EIO,
-			   "%s: owned by another user; if you trust it, run "
-			   "`git config --global --add safe.directory %s`", dir,
-			   realpath(dir, abs) ? abs : dir);
+				    "%s: owned by another user; if you trust it, run "
+				    "`git config --global --add safe.directory %s`", dir,
+				    realpath(dir, abs) ? abs : dir);
 	else if (rc != 0)
 		st = cairn_git_fail(err, CAIRN_EIO, "%s: cannot open the git repository", dir);
 	else if (git_repository_is_bare(repo))

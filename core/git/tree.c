@@ -51,12 +51,12 @@ static cairn_status commit_tree(cairn_git *g, const cairn_oid *commit, git_tree 
 		return cairn_git_fail(err, CAIRN_ENOTFOUND, "%s: no commit %s", g->gitdir, commit->hex);
 	if (rc != 0)
 		return cairn_git_fail(err, CAIRN_ECORRUPT, "%s: cannot read commit %s", g->gitdir,
-			     commit->hex);
+				      commit->hex);
 	rc = git_commit_tree(tree, c);
 	git_commit_free(c);
 	if (rc != 0)
 		return cairn_git_fail(err, CAIRN_ECORRUPT, "%s: cannot read the tree of commit %s",
-			     g->gitdir, commit->hex);
+				      g->gitdir, commit->hex);
 	return CAIRN_OK;
 }
 
@@ -101,7 +101,7 @@ cairn_status cairn_git_read_path(cairn_git *git, const cairn_oid *commit, const 
 	}
 	if (rc != 0) {
 		st = cairn_git_fail(err, CAIRN_ECORRUPT, "%s: cannot read it from commit %.12s", path,
-			   commit->hex);
+				    commit->hex);
 		goto done;
 	}
 	/* The raw mode: libgit2's filemode() turns 120755 into 100755, while
@@ -117,7 +117,7 @@ cairn_status cairn_git_read_path(cairn_git *git, const cairn_oid *commit, const 
 	}
 	if (git_blob_lookup(&b, git->repo, git_tree_entry_id(e)) != 0) {
 		st = cairn_git_fail(err, CAIRN_ECORRUPT, "%s in commit %.12s: its content is missing or "
-			   "damaged; run `git fsck`", path, commit->hex);
+				    "damaged; run `git fsck`", path, commit->hex);
 		goto done;
 	}
 	if ((st = copy_blob(b, data, len, err)) == CAIRN_OK && blob)
@@ -151,7 +151,7 @@ cairn_status cairn_git_read_blob(cairn_git *git, const cairn_oid *blob, char **d
 		return cairn_git_fail(err, CAIRN_ENOTFOUND, "%s: no blob %s", git->gitdir, blob->hex);
 	if (rc != 0)
 		return cairn_git_fail(err, CAIRN_ECORRUPT, "%s: cannot read blob %s", git->gitdir,
-			     blob->hex);
+				      blob->hex);
 	st = copy_blob(b, data, len, err);
 	git_blob_free(b);
 	return st;
@@ -279,7 +279,7 @@ static cairn_status each_in(struct each *w, const git_tree *tree, int depth, cai
 					"refuse this commit", w->path.data, MAX_TREE_DEPTH);
 		else if (git_tree_lookup(&sub, w->g->repo, git_tree_entry_id(e)) != 0)
 			st = cairn_git_fail(err, CAIRN_ECORRUPT, "%s: cannot read this folder's tree; "
-				   "run `git fsck`", w->path.data);
+					    "run `git fsck`", w->path.data);
 		else
 			st = each_in(w, sub, depth + 1, err);
 		git_tree_free(sub);
@@ -367,7 +367,7 @@ static cairn_status diff_side(struct differ *df, const git_tree_entry *old,
 		st = add_delta(df, old, new, err);
 	else if (git_tree_lookup(&sub, df->g->repo, git_tree_entry_id(e)) != 0)
 		st = cairn_git_fail(err, CAIRN_ECORRUPT, "%s: cannot read this folder's tree; run "
-			   "`git fsck`", df->path.data);
+				    "`git fsck`", df->path.data);
 	else
 		st = diff_trees(df, old ? sub : NULL, old ? NULL : sub, depth + 1, err);
 	git_tree_free(sub);
@@ -401,7 +401,7 @@ static cairn_status diff_both(struct differ *df, const git_tree_entry *ea,
 	else if (git_tree_lookup(&ta, df->g->repo, git_tree_entry_id(ea)) != 0 ||
 		 git_tree_lookup(&tb, df->g->repo, git_tree_entry_id(eb)) != 0)
 		st = cairn_git_fail(err, CAIRN_ECORRUPT, "%s: cannot read this folder's tree; run "
-			   "`git fsck`", df->path.data);
+				    "`git fsck`", df->path.data);
 	else
 		st = diff_trees(df, ta, tb, depth + 1, err);
 	git_tree_free(ta);
