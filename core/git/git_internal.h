@@ -22,7 +22,7 @@
  * workbook, which reads only HEAD and the index.  cairn_git_head reads a
  * plain HEAD and branch ref without libgit2; anything else opens it. */
 struct cairn_git {
-	git_repository *repo;   /* NULL until need_repo */
+	git_repository *repo;   /* NULL until cairn_git_need_repo */
 	char *dir;              /* as given to cairn_git_open */
 	char *workdir;          /* with a trailing '/' */
 	char *gitdir;           /* with a trailing '/' */

@@ -269,7 +269,7 @@ cairn_status cairn_git_maybe_pack(cairn_git *git, size_t threshold, bool *packed
 	 * loose commits and trees. */
 	if ((st = cairn_git_verify_loose_in(pk.gitdir, 0, NULL, err)) != CAIRN_OK)
 		return st;
-	/* A handle of our own: the caller's is private to gitstore.c, and a
+	/* A handle of our own: the caller's is the handle's (repo.c), and a
 	 * pack run is rare enough that an open costs nothing. */
 	if (git_repository_open_bare(&pk.repo, pk.gitdir) != 0 ||
 	    git_odb_new(&pk.packs) != 0 ||
