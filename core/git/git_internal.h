@@ -56,6 +56,13 @@ cairn_status cairn_git_move_branch_cas(cairn_git *g, const char *branch, const g
 /* Remove path if it is a lock file older than a few seconds. */
 bool cairn_git_remove_stale_lock(const char *path);
 
+/* ---- remote.c, for transfer.c ---- */
+
+/* The branch HEAD is on, short ("main"). */
+bool cairn_git_branch_short(git_repository *repo, char *out, size_t n);
+/* refs/remotes/REMOTE/BRANCH for the branch HEAD is on. */
+bool cairn_git_tracking_ref(git_repository *repo, const char *remote, char *out, size_t n);
+
 /* git_libgit2_init with cairn's options (objects fsynced, large trees
  * cached); each call is paired with git_libgit2_shutdown. */
 cairn_status cairn_git_lib_init(cairn_error *err);

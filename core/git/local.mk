@@ -27,4 +27,5 @@ libcairn_a_SOURCES += \
 	%reldir%/repack.c \
 	%reldir%/repo.c \
 	%reldir%/status.c \
+	%reldir%/transfer.c \
 	%reldir%/tree.c
