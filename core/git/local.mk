@@ -2,12 +2,11 @@
 # Included by the top Makefile.am; %reldir% is this folder.
 libcairn_a_SOURCES += \
 	%reldir%/blame.c \
+	%reldir%/commit.c \
 	%reldir%/git_internal.h \
 	%reldir%/gitindex.c \
 	%reldir%/gitindex_file.c \
 	%reldir%/gitindex_file.h \
-	%reldir%/gitstore.c \
-	%reldir%/gitverify.c \
 	%reldir%/incoming.c \
 	%reldir%/incoming.h \
 	%reldir%/incoming_tree.c \
@@ -15,11 +14,19 @@ libcairn_a_SOURCES += \
 	%reldir%/knownhosts.c \
 	%reldir%/log.c \
 	%reldir%/log.h \
+	%reldir%/loose.c \
+	%reldir%/loose.h \
 	%reldir%/merge_state.c \
 	%reldir%/merge_state.h \
 	%reldir%/oidmap.c \
 	%reldir%/oidmap.h \
 	%reldir%/pack.c \
 	%reldir%/pack.h \
+	%reldir%/refs.c \
 	%reldir%/remote.c \
-	%reldir%/remote.h
+	%reldir%/remote.h \
+	%reldir%/repack.c \
+	%reldir%/repo.c \
+	%reldir%/status.c \
+	%reldir%/transfer.c \
+	%reldir%/tree.c

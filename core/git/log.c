@@ -6,13 +6,6 @@
 
 #include "git/git_internal.h"
 
-static cairn_status gfail(cairn_error *err, const char *what, const char *hex)
-{
-	const git_error *e = git_error_last();
-	return cairn_fail(err, CAIRN_ECORRUPT, "%s %.12s%s%s", what, hex,
-			  e && e->message ? ": " : "", e && e->message ? e->message : "");
-}
-
 static void fill_info(git_commit *c, cairn_git_commit_info *info)
 {
 	const git_signature *a = git_commit_author(c);
@@ -90,7 +83,7 @@ static cairn_status visit(cairn_git *git, git_repository *repo, const git_oid *i
 
 	if (git_commit_lookup(&c, repo, id) != 0) {
 		git_oid_tostr(hex, sizeof hex, id);
-		return gfail(err, "cannot read commit", hex);
+		return cairn_git_fail(err, CAIRN_ECORRUPT, "cannot read commit %.12s", hex);
 	}
 	fill_info(c, &info);
 	st = with_changes ? changes_of(git, &info, &d, &n, err) : CAIRN_OK;
@@ -115,19 +108,23 @@ cairn_status cairn_git_walk(cairn_git *git, const cairn_oid *from, const cairn_o
 	if (!from || !from->hex[0])
 		return CAIRN_OK;
 	if (git_revwalk_new(&walk, repo) != 0)
-		return gfail(err, "cannot walk the history from", from->hex);
+		return cairn_git_fail(err, CAIRN_ECORRUPT, "cannot walk the history from %.12s",
+				      from->hex);
 	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
 	if (git_oid_fromstr(&id, from->hex) != 0 || git_revwalk_push(walk, &id) != 0)
-		st = gfail(err, "cannot walk the history from", from->hex);
+		st = cairn_git_fail(err, CAIRN_ECORRUPT, "cannot walk the history from %.12s",
+				    from->hex);
 	if (st == CAIRN_OK && hide && hide->hex[0] &&
 	    (git_oid_fromstr(&id, hide->hex) != 0 || git_revwalk_hide(walk, &id) != 0))
-		st = gfail(err, "cannot walk the history up to", hide->hex);
+		st = cairn_git_fail(err, CAIRN_ECORRUPT, "cannot walk the history up to %.12s",
+				    hide->hex);
 	while (st == CAIRN_OK && !stop) {
 		int rc = git_revwalk_next(&id, walk);
 		if (rc == GIT_ITEROVER)
 			break;
 		if (rc != 0) {
-			st = gfail(err, "cannot walk the history from", from->hex);
+			st = cairn_git_fail(err, CAIRN_ECORRUPT, "cannot walk the history from %.12s",
+					    from->hex);
 			break;
 		}
 		st = visit(git, repo, &id, with_changes, fn, ctx, &stop, err);

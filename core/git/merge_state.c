@@ -6,13 +6,6 @@
 
 #include "git/git_internal.h"
 
-static cairn_status gfail(cairn_error *err, const char *what)
-{
-	const git_error *e = git_error_last();
-	return cairn_fail(err, CAIRN_EIO, "%s%s%s", what, e && e->message ? ": " : "",
-			  e && e->message ? e->message : "");
-}
-
 static cairn_status add_path(char ***v, size_t *n, const char *path, cairn_error *err)
 {
 	char **grown;
@@ -51,7 +44,7 @@ cairn_status cairn_git_merge_state(cairn_git *git, cairn_oid *merging, char ***c
 		git_oid_tostr(merging->hex, sizeof merging->hex, git_reference_target(mh));
 	git_reference_free(mh);
 	if (git_repository_index(&index, repo) != 0)
-		return gfail(err, "cannot read git's index");
+		return cairn_git_fail(err, CAIRN_EIO, "cannot read git's index");
 	if (git_index_has_conflicts(index) && git_index_conflict_iterator_new(&it, index) == 0) {
 		while (st == CAIRN_OK && git_index_conflict_next(&anc, &ours, &theirs, it) == 0) {
 			const git_index_entry *e = ours ? ours : theirs ? theirs : anc;
@@ -75,12 +68,12 @@ cairn_status cairn_git_merge_abandon(cairn_git *git, const char *const *paths, s
 	if (!repo)
 		return err->code;
 	if (git_revparse_single(&head, repo, "HEAD") != 0)
-		return gfail(err, "cannot read HEAD");
+		return cairn_git_fail(err, CAIRN_EIO, "cannot read HEAD");
 	/* `git reset -- PATHS`: conflict stages go, HEAD's entries come back. */
 	if (n && git_reset_default(repo, head, &spec) != 0)
-		st = gfail(err, "cannot put git's index back as HEAD has it");
+		st = cairn_git_fail(err, CAIRN_EIO, "cannot put git's index back as HEAD has it");
 	if (st == CAIRN_OK && git_repository_state_cleanup(repo) != 0)
-		st = gfail(err, "cannot end git's merge (MERGE_HEAD)");
+		st = cairn_git_fail(err, CAIRN_EIO, "cannot end git's merge (MERGE_HEAD)");
 	git_object_free(head);
 	return st;
 }

@@ -1,0 +1,441 @@
+/* The branch and HEAD (see include/cairn/gitstore.h): reading HEAD, from
+ * git's files when it is plain, the upstream and what is ahead and
+ * behind, moving the branch by compare-and-swap past the lock files that
+ * dead processes left, the merge base and ancestry.  Apart from repo.c
+ * because committing (commit.c) and git's index (status.c) build on the
+ * branch and its locks, and repo.c needs neither.
+ */
+#include "cairn/gitstore.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <git2.h>
+
+#include "git/git_internal.h"
+
+
+/* A lock file older than this was left by a process that died holding
+ * it: git itself never holds a ref or index lock for seconds. */
+#define STALE_LOCK_SECONDS 5
+
+/* ---- the branch ---- */
+
+/* The branch HEAD names ("refs/heads/main"): a new string. */
+cairn_status cairn_git_head_branch(cairn_git *g, char **name, cairn_error *err)
+{
+	git_reference *head = NULL;
+	const char *target;
+	cairn_status st = CAIRN_OK;
+
+	*name = NULL;
+	if (git_reference_lookup(&head, g->repo, "HEAD") != 0)
+		return cairn_git_fail(err, CAIRN_ECORRUPT, "%sHEAD: cannot read it", g->gitdir);
+	target = git_reference_symbolic_target(head);
+	if (!target || strncmp(target, "refs/heads/", 11) != 0)
+		st = cairn_fail(err, CAIRN_EINPUT,
+				"%s: HEAD is detached (not on a branch); run `git checkout main` "
+				"there first", g->workdir);
+	else if (!(*name = cairn_git_dup_str(target)))
+		st = cairn_oom(err);
+	git_reference_free(head);
+	return st;
+}
+
+/* refs/remotes/REMOTE/BRANCH for branch (refs/heads/BRANCH), from the
+ * branch's configuration, as git's default fetch refspec maps it. */
+static bool upstream_of(cairn_git *git, const char *branch, char *out, size_t n)
+{
+	git_config *cfg = NULL;
+	git_buf remote = { NULL, 0, 0 }, merge = { NULL, 0, 0 };
+	char key[512];
+	bool found = false;
+	const char *shortname = branch + strlen("refs/heads/");
+
+	if (git_repository_config_snapshot(&cfg, git->repo) != 0)
+		return false;
+	snprintf(key, sizeof key, "branch.%s.remote", shortname);
+	if (git_config_get_string_buf(&remote, cfg, key) == 0) {
+		snprintf(key, sizeof key, "branch.%s.merge", shortname);
+		if (git_config_get_string_buf(&merge, cfg, key) == 0 &&
+		    !strncmp(merge.ptr, "refs/heads/", 11)) {
+			if (!strcmp(remote.ptr, "."))
+				snprintf(out, n, "%s", merge.ptr);
+			else
+				snprintf(out, n, "refs/remotes/%s/%s", remote.ptr, merge.ptr + 11);
+			found = true;
+		}
+	}
+	git_buf_dispose(&remote);
+	git_buf_dispose(&merge);
+	git_config_free(cfg);
+	return found;
+}
+
+cairn_status cairn_git_unshared(cairn_git *git, bool *has_upstream, size_t *ahead,
+				size_t *behind, cairn_error *err)
+{
+	{
+		cairn_status lazy = cairn_git_need_repo(git, err);
+		if (lazy != CAIRN_OK)
+			return lazy;
+	}
+	git_oid local, remote;
+	char *branch, name[512];
+	cairn_status st;
+
+	*has_upstream = false;
+	*ahead = *behind = 0;
+	if ((st = cairn_git_head_branch(git, &branch, err)) != CAIRN_OK)
+		return st;
+	/* The upstream as git names it: branch.NAME.remote and .merge.  Read
+	 * here rather than through git_branch_upstream_name, whose refspec
+	 * matching in Debian's libgit2 1.5.1 leaks PCRE2 match data on every
+	 * call (LeakSanitizer sees 20 kB per call), and the terminal interface
+	 * asks after every save.  No upstream (no remote yet, or never pushed
+	 * with -u): nothing to compare. */
+	if (upstream_of(git, branch, name, sizeof name) &&
+	    git_reference_name_to_id(&remote, git->repo, name) == 0 &&
+	    git_reference_name_to_id(&local, git->repo, branch) == 0) {
+		if (git_graph_ahead_behind(ahead, behind, git->repo, &local, &remote) == 0)
+			*has_upstream = true;
+		else
+			st = cairn_git_fail(err, CAIRN_EIO, "%s: cannot compare with %s", branch, name);
+	}
+	free(branch);
+	return st;
+}
+
+/* Read a small file of the git folder into buf, NUL-terminated. */
+static bool read_git_file(const cairn_git *g, const char *name, char *buf, size_t n)
+{
+	char path[PATH_MAX];
+	FILE *f;
+	size_t got;
+
+	if ((size_t)snprintf(path, sizeof path, "%s%s", g->gitdir, name) >= sizeof path ||
+	    !(f = fopen(path, "r")))
+		return false;
+	got = fread(buf, 1, n - 1, f);
+	fclose(f);
+	buf[got] = '\0';
+	return true;
+}
+
+static bool is_hex40(const char *p)
+{
+	for (int i = 0; i < 40; i++)
+		if (!((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' && p[i] <= 'f')))
+			return false;
+	return true;
+}
+
+/* HEAD as git's files hold it in the common case: "ref: refs/heads/X" and
+ * a loose ref, or the ref in packed-refs, or no commit yet.  false for
+ * anything else (a detached HEAD, a symbolic ref to a ref, a damaged
+ * file), which libgit2 then reads and explains. */
+static bool head_from_files(const cairn_git *g, cairn_oid *head)
+{
+	char text[512], ref[300], *nl;
+	FILE *f;
+	char path[PATH_MAX], line[512];
+	bool found = false;
+
+	if (!read_git_file(g, "HEAD", text, sizeof text) || strncmp(text, "ref: refs/heads/", 16))
+		return false;
+	if ((nl = strchr(text, '\n')))
+		*nl = '\0';
+	if (strstr(text, "..") || strlen(text + 5) >= sizeof ref)
+		return false;
+	memcpy(ref, text + 5, strlen(text + 5) + 1);
+	if (read_git_file(g, ref, text, sizeof text)) {
+		if (strlen(text) != 41 || !is_hex40(text) || text[40] != '\n')
+			return false;
+		memcpy(head->hex, text, 40);
+		head->hex[40] = '\0';
+		return true;
+	}
+	if ((size_t)snprintf(path, sizeof path, "%spacked-refs", g->gitdir) >= sizeof path)
+		return false;
+	if (!(f = fopen(path, "r")))
+		return errno == ENOENT;         /* no commit yet: HEAD is "" */
+	while (fgets(line, sizeof line, f)) {
+		size_t len = strcspn(line, "\n");
+		line[len] = '\0';
+		if (len > 41 && is_hex40(line) && line[40] == ' ' && !strcmp(line + 41, ref)) {
+			memcpy(head->hex, line, 40);
+			head->hex[40] = '\0';
+			found = true;
+			break;
+		}
+	}
+	fclose(f);
+	return found || !head->hex[0];
+}
+
+cairn_status cairn_git_root(cairn_git *git, cairn_oid *root, cairn_error *err)
+{
+	{
+		cairn_status lazy = cairn_git_need_repo(git, err);
+		if (lazy != CAIRN_OK)
+			return lazy;
+	}
+	git_revwalk *walk = NULL;
+	git_oid id;
+	cairn_status st = CAIRN_OK;
+
+	root->hex[0] = '\0';
+	/* The first commit, following first parents back from HEAD: its id
+	 * names the workbook for as long as it exists, in every clone. */
+	if (git_revwalk_new(&walk, git->repo) != 0 || git_revwalk_push_head(walk) != 0) {
+		git_revwalk_free(walk);
+		return CAIRN_OK;        /* no commit yet */
+	}
+	git_revwalk_simplify_first_parent(walk);
+	while (git_revwalk_next(&id, walk) == 0)
+		cairn_git_hex_of(root, &id);
+	git_revwalk_free(walk);
+	return st;
+}
+
+cairn_status cairn_git_head(cairn_git *git, cairn_oid *head, cairn_error *err)
+{
+	char *branch;
+	git_oid id;
+	cairn_status st;
+	int rc;
+
+	head->hex[0] = '\0';
+	if (!git->repo && head_from_files(git, head))
+		return CAIRN_OK;
+	if ((st = cairn_git_need_repo(git, err)) != CAIRN_OK)
+		return st;
+	if ((st = cairn_git_head_branch(git, &branch, err)) != CAIRN_OK)
+		return st;
+	rc = git_reference_name_to_id(&id, git->repo, branch);
+	if (rc == 0)
+		cairn_git_hex_of(head, &id);
+	else if (rc != GIT_ENOTFOUND)
+		st = cairn_git_fail(err, CAIRN_ECORRUPT, "%s%s: cannot read the branch", git->gitdir, branch);
+	free(branch);
+	return st;
+}
+
+/* Remove path if it is a lock file older than STALE_LOCK_SECONDS. */
+bool cairn_git_remove_stale_lock(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		return false;
+	if (time(NULL) - st.st_mtime <= STALE_LOCK_SECONDS)
+		return false;
+	return unlink(path) == 0;
+}
+
+/* The first line of a message, which is all a reflog entry may hold. */
+static void summary_of(char *out, size_t size, const char *prefix, const char *message)
+{
+	size_t n = strcspn(message, "\r\n");
+
+	if (n > 200) {
+		n = 200;
+		/* Not in the middle of a UTF-8 sequence. */
+		while (n > 0 && ((unsigned char)message[n] & 0xC0) == 0x80)
+			n--;
+	}
+	snprintf(out, size, "%s%.*s", prefix, (int)n, message);
+}
+
+/* A cairn killed while libgit2 moved the branch leaves the branch's lock
+ * file, and every later save would wait on it.  So before moving it, cairn
+ * notes "the id it writes" in .git/cairn-ref.PID: a lock that holds that id
+ * while PID is gone is the dead cairn's, and is removed at once.  Any
+ * other lock is left alone until it is stale by age (git's own). */
+static void ref_marker_path(const cairn_git *g, long pid, char *out, size_t n)
+{
+	snprintf(out, n, "%scairn-ref.%ld", g->gitdir, pid);
+}
+
+static bool read_small(const char *path, char *buf, size_t n)
+{
+	FILE *f = fopen(path, "r");
+	size_t got;
+
+	if (!f)
+		return false;
+	got = fread(buf, 1, n - 1, f);
+	fclose(f);
+	buf[got] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	return true;
+}
+
+static bool remove_dead_cairns_lock(cairn_git *g, const char *lock)
+{
+	char held[128], noted[128], marker[4096];
+	bool removed = false;
+	struct dirent *de;
+	struct stat lock_sb, marker_sb;
+	DIR *d;
+
+	if (!read_small(lock, held, sizeof held) || stat(lock, &lock_sb) != 0 ||
+	    !(d = opendir(g->gitdir)))
+		return false;
+	while ((de = readdir(d))) {
+		char *end;
+		long pid;
+		if (strncmp(de->d_name, "cairn-ref.", 10) != 0)
+			continue;
+		pid = strtol(de->d_name + 10, &end, 10);
+		if (*end || pid <= 0 || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 ||
+		    errno != ESRCH)
+			continue;
+		ref_marker_path(g, pid, marker, sizeof marker);
+		/* The lock holds the id the dead cairn noted; or it is still
+		 * empty (libgit2 writes the id last, after the reflog) and was
+		 * made just after the note, as that cairn would have. */
+		if (read_small(marker, noted, sizeof noted) && !removed &&
+		    (!strcmp(noted, held) ||
+		     (!held[0] && stat(marker, &marker_sb) == 0 &&
+		      lock_sb.st_mtime >= marker_sb.st_mtime &&
+		      lock_sb.st_mtime - marker_sb.st_mtime <= 2)))
+			removed = unlink(lock) == 0;
+		unlink(marker);         /* a dead cairn's note is no use to anyone */
+	}
+	closedir(d);
+	return removed;
+}
+
+/* Compare-and-swap: move branch to id only if it is still at parent. */
+cairn_status cairn_git_move_branch_cas(cairn_git *g, const char *branch, const git_oid *id,
+				       const git_oid *parent, const char *message, cairn_error *err)
+{
+	char log[256], lock[4096], marker[4096], hex[GIT_OID_HEXSZ + 1];
+	int attempt, rc = 0;
+	FILE *f;
+
+	summary_of(log, sizeof log, parent ? "commit: " : "commit (initial): ", message);
+	snprintf(lock, sizeof lock, "%s%s.lock", g->gitdir, branch);
+	ref_marker_path(g, (long)getpid(), marker, sizeof marker);
+	git_oid_tostr(hex, sizeof hex, id);
+	if ((f = fopen(marker, "w"))) {
+		fprintf(f, "%s\n", hex);
+		fclose(f);
+	}
+	for (attempt = 0; attempt < 3; attempt++) {
+		git_reference *ref = NULL;
+
+		if (parent)
+			rc = git_reference_create_matching(&ref, g->repo, branch, id, 1, parent, log);
+		else
+			rc = git_reference_create(&ref, g->repo, branch, id, 0, log);
+		git_reference_free(ref);
+		if (rc != GIT_ELOCKED ||
+		    !(remove_dead_cairns_lock(g, lock) || cairn_git_remove_stale_lock(lock)))
+			break;
+	}
+	unlink(marker);
+	if (rc == 0)
+		return CAIRN_OK;
+	if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS || rc == GIT_ENOTFOUND)
+		return cairn_fail(err, CAIRN_EMOVED,
+				  "%s%s: the branch moved while saving (another cairn or git "
+				  "committed first); re-read it and save again", g->gitdir, branch);
+	if (rc == GIT_ELOCKED)
+		return cairn_fail(err, CAIRN_EBUSY,
+				  "%s: another git process is updating the branch; try again "
+				  "in a moment (if none is running, remove this lock file)", lock);
+	return cairn_git_fail(err, CAIRN_EIO, "%s%s: cannot move the branch", g->gitdir, branch);
+}
+
+cairn_status cairn_git_move_branch(cairn_git *git, const cairn_oid *from, const cairn_oid *to,
+				   const char *message, cairn_error *err)
+{
+	{
+		cairn_status lazy = cairn_git_need_repo(git, err);
+		if (lazy != CAIRN_OK)
+			return lazy;
+	}
+	git_oid from_id, to_id;
+	char *branch = NULL;
+	cairn_status st;
+
+	if ((st = cairn_git_parse_oid(&from_id, from, "commit", err)) || (st = cairn_git_parse_oid(&to_id, to, "commit", err)))
+		return st;
+	if ((st = cairn_git_head_branch(git, &branch, err)) != CAIRN_OK)
+		return st;
+	st = cairn_git_move_branch_cas(git, branch, &to_id, &from_id, message, err);
+	free(branch);
+	return st;
+}
+
+cairn_status cairn_git_merge_base(cairn_git *git, const cairn_oid *a, const cairn_oid *b,
+				  cairn_oid *base, cairn_error *err)
+{
+	{
+		cairn_status lazy = cairn_git_need_repo(git, err);
+		if (lazy != CAIRN_OK)
+			return lazy;
+	}
+	git_oid ia, ib, out;
+	cairn_status st;
+	int rc;
+
+	base->hex[0] = '\0';
+	if ((st = cairn_git_parse_oid(&ia, a, "commit", err)) || (st = cairn_git_parse_oid(&ib, b, "commit", err)))
+		return st;
+	rc = git_merge_base(&out, git->repo, &ia, &ib);
+	if (rc == GIT_ENOTFOUND)
+		return CAIRN_OK;        /* unrelated histories */
+	if (rc != 0)
+		return cairn_git_fail(err, CAIRN_EIO, "%s: cannot find the common ancestor", git->gitdir);
+	cairn_git_hex_of(base, &out);
+	return CAIRN_OK;
+}
+
+/* ---- history ---- */
+
+cairn_status cairn_git_is_ancestor(cairn_git *git, const cairn_oid *ancestor,
+				   const cairn_oid *commit, bool *yes, cairn_error *err)
+{
+	{
+		cairn_status lazy = cairn_git_need_repo(git, err);
+		if (lazy != CAIRN_OK)
+			return lazy;
+	}
+	git_oid a, c;
+	cairn_status st;
+	int rc;
+
+	*yes = false;
+	/* The unborn branch comes before every commit. */
+	if (!ancestor->hex[0]) {
+		*yes = true;
+		return CAIRN_OK;
+	}
+	if (!commit->hex[0])
+		return CAIRN_OK;
+	if ((st = cairn_git_parse_oid(&a, ancestor, "ancestor", err)) != CAIRN_OK ||
+	    (st = cairn_git_parse_oid(&c, commit, "commit", err)) != CAIRN_OK)
+		return st;
+	if (git_oid_equal(&a, &c)) {
+		*yes = true;
+		return CAIRN_OK;
+	}
+	rc = git_graph_descendant_of(git->repo, &c, &a);
+	if (rc < 0)
+		return cairn_git_fail(err, rc == GIT_ENOTFOUND ? CAIRN_ENOTFOUND : CAIRN_ECORRUPT,
+				      "%s: cannot walk the history between %.12s and %.12s",
+				      git->gitdir, ancestor->hex, commit->hex);
+	*yes = rc == 1;
+	return CAIRN_OK;
+}

@@ -1,0 +1,355 @@
+/* The repository handle (see include/cairn/gitstore.h): libgit2's errors
+ * and ids, opening and creating the repository (lazily: cairn_git_head
+ * reads a plain HEAD without libgit2), its configuration and the identity
+ * it gives.  The bottom of core/git/: the other files of the handle
+ * (refs.c, commit.c, tree.c, status.c) build on it, and it calls only
+ * loose.c below it.
+ */
+#include "cairn/gitstore.h"
+
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include <git2.h>
+
+#include "git/git_internal.h"
+#include "git/loose.h"
+#include "git/oidmap.h"
+
+/* ---- errors and ids ---- */
+
+/* Fail with libgit2's own explanation appended, when it left one. */
+cairn_status cairn_git_fail(cairn_error *err, cairn_status code, const char *fmt, ...)
+{
+	char msg[1536];
+	const git_error *e = git_error_last();
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (e && e->message)
+		return cairn_fail(err, code, "%s (libgit2: %.480s)", msg, e->message);
+	return cairn_fail(err, code, "%s", msg);
+}
+
+void cairn_git_hex_of(cairn_oid *out, const git_oid *id)
+{
+	git_oid_tostr(out->hex, sizeof out->hex, id);
+}
+
+/* A caller's id, which must be 40 hex digits. */
+cairn_status cairn_git_parse_oid(git_oid *out, const cairn_oid *in, const char *what,
+				 cairn_error *err)
+{
+	if (strlen(in->hex) != 40 || git_oid_fromstr(out, in->hex) != 0)
+		return cairn_fail(err, CAIRN_EINPUT, "\"%.41s\" is not a git id (%s)",
+				  in->hex, what);
+	return CAIRN_OK;
+}
+
+/* Paths cairn commits are '/'-separated and relative, with no empty, "."
+ * or ".." component and no ".git" folder (libgit2's tree builder refuses
+ * the NTFS and HFS+ spellings, with protectNTFS and protectHFS set). */
+cairn_status cairn_git_check_path(const char *path, cairn_error *err)
+{
+	const char *p = path, *end;
+
+	if (!path || !*path)
+		return cairn_fail(err, CAIRN_EINPUT, "empty path in a commit");
+	for (;;) {
+		size_t n;
+		end = strchr(p, '/');
+		n = end ? (size_t)(end - p) : strlen(p);
+		if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+			return cairn_fail(err, CAIRN_EINPUT,
+					  "\"%s\": empty, \".\" or \"..\" component; cairn only "
+					  "stores plain relative paths", path);
+		if (n == 4 && strncasecmp(p, ".git", 4) == 0)
+			return cairn_fail(err, CAIRN_EINPUT,
+					  "\"%s\": git refuses a \".git\" folder in a commit", path);
+		if (!end)
+			return CAIRN_OK;
+		p = end + 1;
+	}
+}
+
+/* ---- opening ---- */
+
+cairn_status cairn_git_lib_init(cairn_error *err)
+{
+	if (git_libgit2_init() < 0)
+		return cairn_git_fail(err, CAIRN_EIO, "cannot start libgit2");
+	/* Without this libgit2 does not fsync objects, refs or packs. */
+	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
+	/* libgit2 caches trees up to 4 kB; a record folder's tree of 256
+	 * shards is bigger, and a fetch or a merge would inflate it again for
+	 * every commit (a 100k-record sync spent 4 s so). */
+	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, (size_t)256 * 1024);
+	return CAIRN_OK;
+}
+
+char *cairn_git_dup_str(const char *s)
+{
+	char *d = malloc(strlen(s) + 1);
+	if (d)
+		strcpy(d, s);
+	return d;
+}
+
+/* Take ownership of repo (and of one libgit2 init) into a new handle. */
+static cairn_status wrap(git_repository *repo, cairn_git **out, cairn_error *err)
+{
+	cairn_git *g = calloc(1, sizeof *g);
+	const char *wd = git_repository_workdir(repo);
+
+	if (g) {
+		g->repo = repo;
+		g->workdir = cairn_git_dup_str(wd ? wd : "");
+		g->gitdir = cairn_git_dup_str(git_repository_path(repo));
+	}
+	if (!g || !g->workdir || !g->gitdir) {
+		cairn_git_close(g);
+		if (!g) {
+			git_repository_free(repo);
+			git_libgit2_shutdown();
+		}
+		return cairn_oom(err);
+	}
+	*out = g;
+	return CAIRN_OK;
+}
+
+static cairn_status set_config(git_repository *repo, const char *dir, cairn_error *err)
+{
+	git_config *all = NULL, *local = NULL;
+	int rc;
+
+	rc = git_repository_config(&all, repo);
+	if (rc == 0)
+		rc = git_config_open_level(&local, all, GIT_CONFIG_LEVEL_LOCAL);
+	/* HFS+ ignorable code points in ".git" are only refused on Linux with
+	 * protectHFS; the workbook may be cloned on a Mac or Windows. */
+	if (rc == 0)
+		rc = git_config_set_bool(local, "core.protectHFS", 1);
+	if (rc == 0)
+		rc = git_config_set_bool(local, "core.protectNTFS", 1);
+	if (rc == 0)
+		rc = git_config_set_bool(local, "core.autocrlf", 0);
+	git_config_free(local);
+	git_config_free(all);
+	if (rc != 0)
+		return cairn_git_fail(err, CAIRN_EIO, "%s: cannot write the repository's configuration", dir);
+	return CAIRN_OK;
+}
+
+cairn_status cairn_git_init(const char *dir, cairn_git **out, cairn_error *err)
+{
+	git_repository_init_options opts;
+	git_repository *repo = NULL;
+	cairn_status st;
+	int rc;
+
+	*out = NULL;
+	if ((st = cairn_git_lib_init(err)) != CAIRN_OK)
+		return st;
+	git_repository_init_options_init(&opts, GIT_REPOSITORY_INIT_OPTIONS_VERSION);
+	opts.flags = GIT_REPOSITORY_INIT_MKPATH | GIT_REPOSITORY_INIT_NO_REINIT;
+	opts.initial_head = "main";
+	rc = git_repository_init_ext(&repo, dir, &opts);
+	if (rc == GIT_EEXISTS)
+		st = cairn_git_fail(err, CAIRN_EEXISTS,
+				    "%s: already holds a git repository; open it instead of creating one", dir);
+	else if (rc != 0)
+		st = cairn_git_fail(err, CAIRN_EIO, "%s: cannot create a git repository", dir);
+	else
+		st = set_config(repo, dir, err);
+	if (st != CAIRN_OK) {
+		git_repository_free(repo);
+		git_libgit2_shutdown();
+		return st;
+	}
+	return wrap(repo, out, err);
+}
+
+/* Open the repository at dir with libgit2; *out is the repository. */
+static cairn_status open_repo(const char *dir, git_repository **out, cairn_error *err)
+{
+	char abs[PATH_MAX];
+	git_repository *repo = NULL;
+	cairn_status st;
+	int rc;
+
+	*out = NULL;
+	if ((st = cairn_git_lib_init(err)) != CAIRN_OK)
+		return st;
+	rc = git_repository_open_ext(&repo, dir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
+	/* 1.5.1 reports a repository owned by someone else as -3, "config
+	 * value 'safe.directory' was not found", not as GIT_EOWNER. */
+	if (rc == GIT_ENOTFOUND && git_error_last() && git_error_last()->message &&
+	    strstr(git_error_last()->message, "safe.directory"))
+		rc = GIT_EOWNER;
+	if (rc == GIT_ENOTFOUND)
+		st = cairn_git_fail(err, CAIRN_ENOTFOUND,
+				    "%s: not a git repository (no .git folder); is this the workbook?", dir);
+	else if (rc == GIT_EOWNER)
+		st = cairn_git_fail(err, CAIRN_EIO,
+				    "%s: owned by another user; if you trust it, run "
+				    "`git config --global --add safe.directory %s`", dir,
+				    realpath(dir, abs) ? abs : dir);
+	else if (rc != 0)
+		st = cairn_git_fail(err, CAIRN_EIO, "%s: cannot open the git repository", dir);
+	else if (git_repository_is_bare(repo))
+		st = cairn_fail(err, CAIRN_EINPUT,
+				"%s: a bare repository has no files to edit; clone it first", dir);
+	if (st != CAIRN_OK) {
+		git_repository_free(repo);
+		git_libgit2_shutdown();
+		return st;
+	}
+	*out = repo;
+	return CAIRN_OK;
+}
+
+cairn_status cairn_git_need_repo(cairn_git *g, cairn_error *err)
+{
+	return g->repo ? CAIRN_OK : open_repo(g->dir, &g->repo, err);
+}
+
+cairn_status cairn_git_open(const char *dir, cairn_git **out, cairn_error *err)
+{
+	char abs[PATH_MAX], path[PATH_MAX + 16];
+	struct stat sb;
+	cairn_git *g;
+	cairn_status st;
+
+	*out = NULL;
+	/* The usual workbook (a folder with a .git folder) opens lazily; a
+	 * .git file (a worktree) or anything else goes through libgit2 now. */
+	if (!realpath(dir, abs) || (size_t)snprintf(path, sizeof path, "%s/.git", abs) >= sizeof path ||
+	    stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+		git_repository *repo;
+		if ((st = open_repo(dir, &repo, err)) != CAIRN_OK)
+			return st;
+		if ((st = wrap(repo, out, err)) == CAIRN_OK && !((*out)->dir = cairn_git_dup_str(dir))) {
+			cairn_git_close(*out);
+			*out = NULL;
+			return cairn_oom(err);
+		}
+		return st;
+	}
+	if (!(g = calloc(1, sizeof *g)))
+		return cairn_oom(err);
+	g->dir = cairn_git_dup_str(dir);
+	g->workdir = malloc(strlen(abs) + 2);
+	g->gitdir = malloc(strlen(abs) + 7);
+	if (!g->dir || !g->workdir || !g->gitdir) {
+		cairn_git_close(g);
+		return cairn_oom(err);
+	}
+	sprintf(g->workdir, "%s/", strcmp(abs, "/") ? abs : "");
+	sprintf(g->gitdir, "%s.git/", g->workdir);
+	*out = g;
+	return CAIRN_OK;
+}
+
+void cairn_git_close(cairn_git *git)
+{
+	if (!git)
+		return;
+	if (git->repo) {
+		git_repository_free(git->repo);
+		git_libgit2_shutdown();
+	}
+	free(git->dir);
+	free(git->workdir);
+	free(git->gitdir);
+	oidmap_done(&git->checked);
+	free(git);
+}
+
+bool cairn_git_was_checked(const cairn_git *git, const git_oid *commit)
+{
+	return oidmap_get(&git->checked, commit, NULL);
+}
+
+bool cairn_git_mark_checked(cairn_git *git, const git_oid *commit)
+{
+	return oidmap_put(&git->checked, commit, 0);
+}
+
+const char *cairn_git_workdir(const cairn_git *git)
+{
+	return git->workdir;
+}
+
+const char *cairn_git_gitdir(const cairn_git *git)
+{
+	return git->gitdir;
+}
+
+/* The handle's doors to loose.c, which takes the git folder only. */
+cairn_status cairn_git_verify_object(cairn_git *git, const cairn_oid *id, const char *data,
+				     size_t len, bool *loose, cairn_error *err)
+{
+	return cairn_git_verify_object_in(git->gitdir, id, data, len, loose, err);
+}
+
+cairn_status cairn_git_verify_loose(cairn_git *git, time_t since, size_t *checked,
+				    cairn_error *err)
+{
+	return cairn_git_verify_loose_in(git->gitdir, since, checked, err);
+}
+
+git_repository *cairn_git_repository(cairn_git *git, cairn_error *err)
+{
+	return cairn_git_need_repo(git, err) == CAIRN_OK ? git->repo : NULL;
+}
+
+/* ---- identity ---- */
+
+static cairn_status get_string(git_config *cfg, const char *key, char **out,
+			       cairn_error *err)
+{
+	const char *v = NULL;
+	int rc = git_config_get_string(&v, cfg, key);
+
+	*out = NULL;
+	if (rc == GIT_ENOTFOUND)
+		return CAIRN_OK;
+	if (rc != 0)
+		return cairn_git_fail(err, CAIRN_EIO, "cannot read %s from git's configuration", key);
+	if (!(*out = cairn_git_dup_str(v)))
+		return cairn_oom(err);
+	return CAIRN_OK;
+}
+
+cairn_status cairn_git_config_identity(cairn_git *git, char **name, char **email,
+				       cairn_error *err)
+{
+	{
+		cairn_status lazy = cairn_git_need_repo(git, err);
+		if (lazy != CAIRN_OK)
+			return lazy;
+	}
+	git_config *cfg = NULL;
+	cairn_status st;
+
+	*name = *email = NULL;
+	if (git_repository_config_snapshot(&cfg, git->repo) != 0)
+		return cairn_git_fail(err, CAIRN_EIO, "%s: cannot read git's configuration", git->gitdir);
+	st = get_string(cfg, "user.name", name, err);
+	if (st == CAIRN_OK)
+		st = get_string(cfg, "user.email", email, err);
+	if (st != CAIRN_OK) {
+		free(*name);
+		*name = NULL;
+	}
+	git_config_free(cfg);
+	return st;
+}
