@@ -19,8 +19,8 @@
 #include <stdint.h>
 
 #include "cairn/error.h"
-#include "cairn/gitstore.h"
 #include "cairn/layout.h"
+#include "cairn/oid.h"
 #include "cairn/record.h"
 
 #define CAIRN_INDEX_SCHEMA 1
