@@ -2,5 +2,5 @@
 # Included by the top Makefile.am; %reldir% is this folder.
 libcairn_a_SOURCES += \
 	%reldir%/history.c \
-	%reldir%/index.c \
-	%reldir%/index_internal.h
+	%reldir%/index_internal.h \
+	%reldir%/query.c
