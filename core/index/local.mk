@@ -3,4 +3,7 @@
 libcairn_a_SOURCES += \
 	%reldir%/history.c \
 	%reldir%/index_internal.h \
-	%reldir%/query.c
+	%reldir%/query.c \
+	%reldir%/records.c \
+	%reldir%/schema.c \
+	%reldir%/tx.c

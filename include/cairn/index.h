@@ -9,7 +9,7 @@
  *
  * It runs in rollback-journal mode (TRUNCATE) with synchronous=FULL: WAL
  * does not work on a home folder on NFS.  Writers use BEGIN IMMEDIATE and
- * a busy timeout.  All SQL of cairn lives in core/index/index.c.
+ * a busy timeout.  All SQL of cairn lives in core/index/.
  */
 #ifndef CAIRN_INDEX_H
 #define CAIRN_INDEX_H
