@@ -8,7 +8,7 @@
 #include <stddef.h>
 
 #include "cairn/buf.h"
-#include "cairn/index.h"
+#include "index/index.h"
 #include "cairn/kinds.h"
 
 struct cairn_index {

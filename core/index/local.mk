@@ -2,6 +2,7 @@
 # Included by the top Makefile.am; %reldir% is this folder.
 libcairn_a_SOURCES += \
 	%reldir%/history.c \
+	%reldir%/index.h \
 	%reldir%/index_internal.h \
 	%reldir%/query.c \
 	%reldir%/records.c \

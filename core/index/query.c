@@ -1,7 +1,9 @@
-/* Reading the SQLite index (see include/cairn/index.h): a record by its
+/* Reading the SQLite index (see include/cairn/query.h): a record by its
  * id, its text, who refers to it, the records and rows that match filters,
  * the counts, the tally and the problems.  The read side that the faces
  * use; nothing here changes the index. */
+#include "cairn/query.h"
+
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>

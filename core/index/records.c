@@ -1,4 +1,4 @@
-/* Storing records in the SQLite index (see include/cairn/index.h): a
+/* Storing records in the SQLite index (see core/index/index.h): a
  * record's text and its row in its kind's table, a file that could not be
  * read with the reason, and forgetting a path.  The binding helpers here
  * (index_step_done, index_bind_field) serve the other files too. */

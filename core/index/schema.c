@@ -1,11 +1,11 @@
-/* The SQLite index (see include/cairn/index.h): its connection and its
+/* The SQLite index (see core/index/index.h): its connection and its
  * schema.  core/index/ is the only folder of cairn that speaks SQL.  The
  * kinds' tables are generated from the model's table in core/model/kinds.c,
  * so a field added there is a column here.  Opening and closing live here
  * with the schema they check and create, and so do the helpers every file
  * of the folder shares (index_fail, index_exec, index_prepare, the tally
  * triggers a rebuild drops and puts back). */
-#include "cairn/index.h"
+#include "index/index.h"
 
 #include <sqlite3.h>
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* Changing the SQLite index as a whole (see include/cairn/index.h):
+/* Changing the SQLite index as a whole (see core/index/index.h):
  * write transactions, the bulk load of a rebuild, the meta values, and the
  * save journal (a save noted before its commit, so that a crash between
  * the two is finished at the next open).  What changes one record at a

@@ -4,6 +4,7 @@
 #define CAIRN_WB_INTERNAL_H
 
 #include "cairn/workbook.h"
+#include "index/index.h"
 
 #define CAIRN_DIR ".cairn"
 #define CAIRN_INDEX_FILE ".cairn/index.sqlite"
