@@ -1,5 +1,5 @@
 /* The history index: which commits changed which record files (see
- * include/cairn/index.h).  Written by every save and brought up to date
+ * core/index/index.h).  Written by every save and brought up to date
  * from git after a sync or a plain git pull (core/workbook/history.c). */
 #include <stdio.h>
 #include <string.h>

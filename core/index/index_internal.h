@@ -1,12 +1,15 @@
-/* Private to core/index*.c: the index's connection and statements, and
+/* Private to core/index/: the index's connection and statements, and
  * the helpers its files share.  Still the only place SQL is spoken. */
 #ifndef CAIRN_INDEX_INTERNAL_H
 #define CAIRN_INDEX_INTERNAL_H
 
 #include <sqlite3.h>
 #include <stdbool.h>
+#include <stddef.h>
 
-#include "cairn/index.h"
+#include "cairn/buf.h"
+#include "index/index.h"
+#include "cairn/kinds.h"
 
 struct cairn_index {
 	sqlite3 *db;
@@ -27,5 +30,21 @@ cairn_status index_fail(cairn_index *idx, cairn_error *err, const char *what);
 /* A statement kept for the connection's life. */
 cairn_status index_prepare(cairn_index *idx, const char *sql, sqlite3_stmt **st,
 			   cairn_error *err);
+/* Runs sql (one or more statements) on the connection (schema.c). */
+cairn_status index_exec(cairn_index *idx, const char *sql, cairn_error *err);
+
+/* The tally's groups {field, value} and how many a kind's table has; the
+ * triggers that keep it (schema.c; a rebuild drops them and puts them
+ * back, tx.c). */
+extern const char *const index_tally_groups[][2];
+size_t index_tally_ngroups(const char *table);
+void index_tally_triggers(cairn_buf *b, const char *table);
+
+/* Steps a kept statement once, then resets it and clears its bindings
+ * (records.c). */
+int index_step_done(sqlite3_stmt *s);
+/* Binds a field's stored form v as its column's type; NULL for empty
+ * (records.c). */
+void index_bind_field(sqlite3_stmt *s, int col, const cairn_field_def *f, const char *v);
 
 #endif

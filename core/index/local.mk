@@ -2,5 +2,9 @@
 # Included by the top Makefile.am; %reldir% is this folder.
 libcairn_a_SOURCES += \
 	%reldir%/history.c \
-	%reldir%/index.c \
-	%reldir%/index_internal.h
+	%reldir%/index.h \
+	%reldir%/index_internal.h \
+	%reldir%/query.c \
+	%reldir%/records.c \
+	%reldir%/schema.c \
+	%reldir%/tx.c

@@ -5,6 +5,7 @@
 
 #include "cairn/workbook.h"
 #include "git/remote.h"
+#include "index/index.h"
 
 #define CAIRN_DIR ".cairn"
 #define CAIRN_INDEX_FILE ".cairn/index.sqlite"

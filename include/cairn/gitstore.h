@@ -15,10 +15,7 @@
 #include <time.h>
 
 #include "cairn/error.h"
-
-typedef struct cairn_oid {
-	char hex[41];           /* "" for none (an unborn branch, an absent blob) */
-} cairn_oid;
+#include "cairn/oid.h"
 
 typedef struct cairn_git cairn_git;
 

@@ -16,7 +16,7 @@
 
 #include "cairn/blame.h"
 #include "cairn/error.h"
-#include "cairn/index.h"
+#include "cairn/query.h"
 #include "cairn/record.h"
 #include "cairn/workbook.h"
 

@@ -23,9 +23,10 @@
 #include "cairn/date.h"
 #include "cairn/error.h"
 #include "cairn/gitstore.h"
-#include "cairn/index.h"
 #include "cairn/kinds.h"
 #include "cairn/layout.h"
+#include "cairn/oid.h"
+#include "cairn/query.h"
 #include "cairn/record.h"
 
 typedef struct cairn_wb cairn_wb;

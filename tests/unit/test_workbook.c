@@ -15,6 +15,7 @@
 
 #include "cairn/buf.h"
 #include "cairn/workbook.h"
+#include "index/index.h"
 #include "tap.h"
 
 static char base[256], wbdir[PATH_MAX], root[PATH_MAX];
