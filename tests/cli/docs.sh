@@ -23,6 +23,16 @@ while read -r line; do
 	*) fail "${line#not ok - }" ;;
 	esac
 done < "$TMP/results"
+# The man page's VERBS section names every verb of the table (as
+# `cairn --help` lists them), and no verb the table lacks.
+table_verbs=$("$CAIRN" --help | sed -n '/^verbs:/,/^$/s/^  \([a-z-]*\) .*/\1/p' | sort -u)
+man_verbs=$(sed -n '/^\.SH VERBS/,/^\.SH /{/^\.TP/{n;p}}' "$man" |
+	sed -E 's/^\.[A-Z]+ +"?//; s/\\-/-/g; s/^([a-z-]+).*/\1/' | sort -u)
+is "$(echo "$table_verbs" | wc -l)" "$("$CAIRN" --help | sed -n '/^verbs:/,/^$/p' | grep -c '^  ')" "cairn --help lists the verbs"
+is "$(comm -23 <(echo "$table_verbs") <(echo "$man_verbs") | tr '\n' ' ')" "" \
+	"the man page's VERBS section names every verb of the table"
+is "$(comm -13 <(echo "$table_verbs") <(echo "$man_verbs") | tr '\n' ' ')" "" \
+	"the man page's VERBS section names no verb the table lacks"
 # The man pages render without warnings.
 if command -v groff >/dev/null; then
 	for page in cairn.1 cairn-workbook.5 cairn-config.5; do

@@ -249,6 +249,15 @@ int cli_usage(cli *c)
 	return EXIT_USAGE;
 }
 
+int cli_verb_usage(cli *c)
+{
+	const struct verb *v = c->verb;
+
+	if (!*v->usage)
+		return cli_fail(c, EXIT_USAGE, _("usage: cairn %s"), v->name);
+	return cli_fail(c, EXIT_USAGE, _("usage: cairn %s %s"), v->name, v->usage);
+}
+
 bool cli_wants_help(cli *c, int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++) {

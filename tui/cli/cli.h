@@ -39,6 +39,9 @@ int cli_field_args(cli *c, int argc, char **argv, const char ***keys, const char
 /* Does argv hold --help / -h?  Prints the verb's help when it does. */
 bool cli_wants_help(cli *c, int argc, char **argv);
 int cli_usage(cli *c);
+/* The running verb's usage line from the table ("usage: cairn VERB
+ * USAGE", translated) on stderr, as cli_fail writes; returns EXIT_USAGE. */
+int cli_verb_usage(cli *c);
 
 /* ---- the verbs ---- */
 int cmd_init(cli *c, int argc, char **argv);

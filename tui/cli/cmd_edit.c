@@ -48,7 +48,7 @@ int cmd_add(cli *c, int argc, char **argv)
 	int rc;
 
 	if (argc < 3)
-		return cli_fail(c, EXIT_USAGE, "usage: cairn add KIND ID [FIELD=VALUE...]");
+		return cli_verb_usage(c);
 	snprintf(name, sizeof name, "%s/%s", argv[1], argv[2]);
 	e.op = CAIRN_EDIT_ADD;
 	if (cairn_kind_by_name(argv[1]) == CAIRN_KIND_NONE)
@@ -73,7 +73,7 @@ int cmd_set(cli *c, int argc, char **argv)
 	int rc;
 
 	if (argc < 3)
-		return cli_fail(c, EXIT_USAGE, "usage: cairn set RECORD FIELD=VALUE...");
+		return cli_verb_usage(c);
 	if (cairn_wb_resolve(c->wb, argv[1], &hit, &err) != CAIRN_OK)
 		return cli_error(c, &err);
 	e.op = CAIRN_EDIT_SET;
@@ -94,7 +94,7 @@ int cmd_rm(cli *c, int argc, char **argv)
 	cairn_error err;
 
 	if (argc != 2)
-		return cli_fail(c, EXIT_USAGE, "usage: cairn rm RECORD");
+		return cli_verb_usage(c);
 	if (cairn_wb_resolve(c->wb, argv[1], &hit, &err) != CAIRN_OK)
 		return cli_error(c, &err);
 	e.op = CAIRN_EDIT_REMOVE;
@@ -204,7 +204,7 @@ int cmd_import(cli *c, int argc, char **argv)
 	if (argc >= 2 && !strcmp(argv[1], "csv"))
 		return cmd_import_csv(c, argc, argv);
 	if (argc != 3 || strcmp(argv[1], "json"))
-		return cli_fail(c, EXIT_USAGE, "usage: cairn import json FILE|- | csv KIND FILE|- [--skip-bad]");
+		return cli_verb_usage(c);
 	f = strcmp(argv[2], "-") ? fopen(argv[2], "rb") : stdin;
 	if (!f)
 		return cli_fail(c, EXIT_REFUSED, "cannot read %s: %m", argv[2]);
@@ -232,7 +232,7 @@ int cmd_commit(cli *c, int argc, char **argv)
 		if (!strcmp(argv[i], "-m") && i + 1 < argc)
 			message = argv[++i];
 		else
-			return cli_fail(c, EXIT_USAGE, "usage: cairn commit [-m MESSAGE]");
+			return cli_verb_usage(c);
 	}
 	st = cairn_wb_commit_hand_edits(c->wb, message, &res, &err);
 	return report_save(c, st, &res, &err, false);

@@ -319,7 +319,7 @@ int cmd_export(cli *c, int argc, char **argv)
 					cairn_kind_names());
 		return export_csv(c, kind);
 	}
-	return cli_fail(c, EXIT_USAGE, "cairn export csv KIND | json | ics");
+	return cli_verb_usage(c);
 }
 
 /* ---- agenda ---- */
@@ -380,7 +380,7 @@ int cmd_agenda(cli *c, int argc, char **argv)
 				return cli_fail(c, EXIT_USAGE, "%s",
 						_("--days takes a number of days (0-3660)"));
 		} else {
-			return cli_fail(c, EXIT_USAGE, "cairn agenda [--days N]");
+			return cli_verb_usage(c);
 		}
 	}
 	if (cairn_index_rows(cairn_wb_index(c->wb), CAIRN_KIND_MILESTONE, mcols, 5, NULL, 0,

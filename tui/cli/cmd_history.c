@@ -222,8 +222,7 @@ int cmd_log(cli *c, int argc, char **argv)
 		else if (argv[i][0] != '-' && !record)
 			record = argv[i];
 		else
-			return cli_fail(c, EXIT_USAGE, "cairn log [--oneline] [-n N] [--author EMAIL] "
-					"[RECORD|KIND]");
+			return cli_verb_usage(c);
 	}
 	if (record && cairn_kind_by_name(record) == CAIRN_KIND_NONE) {
 		if (cairn_wb_record_path(c->wb, record, path, sizeof path, &err) != CAIRN_OK)
@@ -256,7 +255,7 @@ int cmd_diff(cli *c, int argc, char **argv)
 
 	for (int i = 1; i < argc; i++) {
 		if (argv[i][0] == '-')
-			return cli_fail(c, EXIT_USAGE, "cairn diff [REV[..REV]] [RECORD]");
+			return cli_verb_usage(c);
 		/* A revision names a commit; anything else is a record. */
 		if (!rev && !record && (strstr(argv[i], "..") ||
 					cairn_wb_revision(c->wb, argv[i], &from, &err) == CAIRN_OK))
@@ -264,7 +263,7 @@ int cmd_diff(cli *c, int argc, char **argv)
 		else if (!record)
 			record = argv[i];
 		else
-			return cli_fail(c, EXIT_USAGE, "cairn diff [REV[..REV]] [RECORD]");
+			return cli_verb_usage(c);
 	}
 	if (record) {
 		if (cairn_wb_record_path(c->wb, record, path, sizeof path, &err) != CAIRN_OK)
@@ -311,7 +310,7 @@ int cmd_blame(cli *c, int argc, char **argv)
 	out o = { c, wants_color(c), 0 };
 
 	if (argc != 2)
-		return cli_fail(c, EXIT_USAGE, "cairn blame RECORD");
+		return cli_verb_usage(c);
 	if (cairn_wb_resolve(c->wb, argv[1], &hit, &err) != CAIRN_OK ||
 	    cairn_wb_read(c->wb, &hit, &rec, &err) != CAIRN_OK)
 		return cli_error(c, &err);

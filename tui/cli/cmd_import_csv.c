@@ -39,10 +39,10 @@ int cmd_import_csv(cli *c, int argc, char **argv)
 		else if (!file)
 			file = argv[i];
 		else
-			return cli_fail(c, EXIT_USAGE, "usage: cairn import csv KIND FILE|- [--skip-bad]");
+			return cli_verb_usage(c);
 	}
 	if (argc < 4 || !file)
-		return cli_fail(c, EXIT_USAGE, "usage: cairn import csv KIND FILE|- [--skip-bad]");
+		return cli_verb_usage(c);
 	if ((kind = cairn_kind_by_name(argv[2])) == CAIRN_KIND_NONE)
 		return cli_fail(c, EXIT_USAGE, _("'%s' is not a kind: %s"), argv[2], cairn_kind_names());
 	name = strcmp(file, "-") ? file : "<stdin>";

@@ -22,7 +22,7 @@ int cmd_init(cli *c, int argc, char **argv)
 		if (!strcmp(argv[i], "--name") && i + 1 < argc)
 			name = argv[++i];
 		else if (argv[i][0] == '-' || dir)
-			return cli_fail(c, EXIT_USAGE, "usage: cairn init [--name NAME] [DIR]");
+			return cli_verb_usage(c);
 		else
 			dir = argv[i];
 	}
@@ -76,7 +76,7 @@ int cmd_demo(cli *c, int argc, char **argv)
 	int rc;
 
 	if (argc > 2)
-		return cli_fail(c, EXIT_USAGE, "usage: cairn demo [DIR]");
+		return cli_verb_usage(c);
 	if (argc == 2) {
 		dir = argv[1];
 	} else {

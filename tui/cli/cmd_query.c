@@ -145,10 +145,10 @@ int cmd_show(cli *c, int argc, char **argv)
 		else if (!name && argv[i][0] != '-')
 			name = argv[i];
 		else
-			return cli_fail(c, EXIT_USAGE, "usage: cairn show RECORD [--json]");
+			return cli_verb_usage(c);
 	}
 	if (!name)
-		return cli_fail(c, EXIT_USAGE, "usage: cairn show RECORD [--json]");
+		return cli_verb_usage(c);
 	if (cairn_wb_resolve(c->wb, name, &hit, &err) != CAIRN_OK ||
 	    cairn_wb_read(c->wb, &hit, &rec, &err) != CAIRN_OK)
 		return cli_error(c, &err);
@@ -307,7 +307,7 @@ int cmd_ls(cli *c, int argc, char **argv)
 				return cli_fail(c, EXIT_REFUSED, "'%s' is not a kind of record; kinds: %s",
 						argv[i], cairn_kind_names());
 		} else {
-			return cli_fail(c, EXIT_USAGE, "usage: cairn ls [KIND] [FIELD=VALUE...] [--json|--names]");
+			return cli_verb_usage(c);
 		}
 	}
 	if (names) {
@@ -460,7 +460,7 @@ int cli_print_status(cli *c)
 int cmd_status(cli *c, int argc, char **argv)
 {
 	if (argc > 1)
-		return cli_fail(c, EXIT_USAGE, "usage: cairn status");
+		return cli_verb_usage(c);
 	return cli_print_status(c);
 }
 
@@ -483,7 +483,7 @@ int cmd_check(cli *c, int argc, char **argv)
 			if (cairn_wb_rebuild(c->wb, &err) != CAIRN_OK)
 				return cli_error(c, &err);
 		} else {
-			return cli_fail(c, EXIT_USAGE, "usage: cairn check [--rebuild]");
+			return cli_verb_usage(c);
 		}
 	}
 	if (cairn_wb_check(c->wb, print_finding, c, &problems, &err) != CAIRN_OK)

@@ -422,7 +422,7 @@ int cmd_report(cli *c, int argc, char **argv)
 		if (!strcmp(argv[i], "--html"))
 			ops = &report_html_ops;
 		else
-			return cli_fail(c, EXIT_USAGE, "cairn report [--html]");
+			return cli_verb_usage(c);
 	}
 	if (cairn_report_load(c->wb, &r, i18n_languages(), &err) != CAIRN_OK) {
 		cairn_report_done(&r);

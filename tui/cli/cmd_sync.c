@@ -126,7 +126,7 @@ int cmd_remote(cli *c, int argc, char **argv)
 	else if (argc == 3 && (!strcmp(argv[1], "remove") || !strcmp(argv[1], "rm")))
 		st = cairn_wb_remote_remove(c->wb, argv[2], &err);
 	else
-		return cli_fail(c, EXIT_USAGE, "cairn remote [list] | add NAME URL | remove NAME");
+		return cli_verb_usage(c);
 	return st == CAIRN_OK ? EXIT_DONE : cli_error(c, &err);
 }
 
@@ -148,11 +148,10 @@ int cmd_clone(cli *c, int argc, char **argv)
 		else if (took == 0 && argv[i][0] != '-' && !dir)
 			dir = argv[i];
 		else
-			return cli_fail(c, EXIT_USAGE, "cairn clone [--accept-host-key SHA256:...] URL "
-					"[DIR]");
+			return cli_verb_usage(c);
 	}
 	if (!url)
-		return cli_fail(c, EXIT_USAGE, "cairn clone [--accept-host-key SHA256:...] URL [DIR]");
+		return cli_verb_usage(c);
 	if (!dir) {
 		/* As git does: the last part of the URL, without ".git". */
 		const char *last = strrchr(url, '/') ? strrchr(url, '/') + 1 : url;
@@ -193,8 +192,7 @@ int cmd_sync(cli *c, int argc, char **argv)
 		else if (took == 0 && argv[i][0] != '-' && !o.remote)
 			o.remote = argv[i];
 		else
-			return cli_fail(c, EXIT_USAGE, "cairn sync [--dry-run] [--accept-host-key "
-					"SHA256:...] [REMOTE]");
+			return cli_verb_usage(c);
 	}
 	st = cairn_wb_sync(c->wb, &o, &r, &err);
 	if (st != CAIRN_OK && st != CAIRN_ECONFLICT)
@@ -295,7 +293,7 @@ int cmd_conflicts(cli *c, int argc, char **argv)
 	size_t n = 0;
 
 	if (argc > 2 || (argc == 2 && !as_json))
-		return cli_fail(c, EXIT_USAGE, "cairn conflicts [--json]");
+		return cli_verb_usage(c);
 	if (as_json) {
 		cairn_buf_adds(&json, "[");
 		if (cairn_wb_conflicts(c->wb, json_conflict, &json, &n, &err) != CAIRN_OK) {
@@ -322,7 +320,7 @@ int cmd_resolve(cli *c, int argc, char **argv)
 	int i = 2;
 
 	if (argc < 3)
-		return cli_fail(c, EXIT_USAGE, "cairn resolve RECORD [FIELD] --ours|--theirs|--value TEXT");
+		return cli_verb_usage(c);
 	record = argv[1];
 	if (argv[2][0] != '-') {
 		field = argv[2];
@@ -337,7 +335,7 @@ int cmd_resolve(cli *c, int argc, char **argv)
 			choice = "value";
 			value = argv[++i];
 		} else
-			return cli_fail(c, EXIT_USAGE, "cairn resolve RECORD [FIELD] --ours|--theirs|--value TEXT");
+			return cli_verb_usage(c);
 	}
 	if (!choice)
 		return cli_fail(c, EXIT_USAGE, "%s", _("say which: --ours, --theirs or --value TEXT"));
@@ -363,7 +361,7 @@ int cmd_merge_file(cli *c, int argc, char **argv)
 	FILE *f;
 
 	if (argc != 5)
-		return cli_fail(c, EXIT_USAGE, "cairn merge-file BASE OURS THEIRS PATH (for git)");
+		return cli_verb_usage(c);
 	b = cli_read_file(argv[1], &bl);
 	o = cli_read_file(argv[2], &ol);
 	t = cli_read_file(argv[3], &tl);

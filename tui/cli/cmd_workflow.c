@@ -39,13 +39,12 @@ static int eval_args(cli *c, int argc, char **argv, const char **name, const cha
 		else if (comment && !strncmp(argv[i], "--comment=", 10))
 			*comment = argv[i] + 10;
 		else if (argv[i][0] == '-' || *name)
-			return cli_fail(c, EXIT_USAGE, "usage: cairn %s %s", c->verb->name,
-					c->verb->usage);
+			return cli_verb_usage(c);
 		else
 			*name = argv[i];
 	}
 	if (!*name)
-		return cli_fail(c, EXIT_USAGE, "usage: cairn %s %s", c->verb->name, c->verb->usage);
+		return cli_verb_usage(c);
 	return EXIT_DONE;
 }
 
@@ -97,14 +96,14 @@ int cmd_mark(cli *c, int argc, char **argv)
 		if (!strcmp(argv[i], "--off"))
 			on = false;
 		else if (argv[i][0] == '-' || (name && what))
-			return cli_fail(c, EXIT_USAGE, "usage: cairn mark %s", c->verb->usage);
+			return cli_verb_usage(c);
 		else if (!name)
 			name = argv[i];
 		else
 			what = argv[i];
 	}
 	if (!name || !what)
-		return cli_fail(c, EXIT_USAGE, "usage: cairn mark %s", c->verb->usage);
+		return cli_verb_usage(c);
 	if (!strcmp(what, "good-practice"))
 		mark = CAIRN_MARK_GOOD_PRACTICE;
 	else if (!strcmp(what, "success-story"))
@@ -131,7 +130,7 @@ int cmd_distribute(cli *c, int argc, char **argv)
 		else if (!strcmp(argv[i], "--template") && i + 1 < argc)
 			tpl = argv[++i];
 		else
-			return cli_fail(c, EXIT_USAGE, "usage: cairn distribute %s", c->verb->usage);
+			return cli_verb_usage(c);
 	}
 	st = cairn_wb_distribute(c->wb, tpl, dry_run, &d, &res, &err);
 	if (st != CAIRN_OK) {
@@ -169,7 +168,7 @@ int cmd_template(cli *c, int argc, char **argv)
 	const char *title = NULL;
 
 	if (argc < 4 || strcmp(argv[1], "copy") || argc > 5)
-		return cli_fail(c, EXIT_USAGE, "usage: cairn template %s", c->verb->usage);
+		return cli_verb_usage(c);
 	if (argc == 5) {
 		if (strncmp(argv[4], "title=", 6))
 			return cli_fail(c, EXIT_USAGE, "'%s' is not title=TITLE", argv[4]);
@@ -197,7 +196,7 @@ int cmd_progress(cli *c, int argc, char **argv)
 	(void)argv;
 
 	if (argc > 1)
-		return cli_fail(c, EXIT_USAGE, "usage: cairn progress");
+		return cli_verb_usage(c);
 	/* The dashboard's counts (the index keeps them): most open work first. */
 	for (int i = 0; i < 2; i++) {
 		printf("%s%-22s %8s %6s %9s %8s %9s\n", i ? "\n" : "", titles[i], "ASSIGNED",

@@ -1,9 +1,15 @@
 # tui/screen/: the ncurses screens (may include tui/, never tui/cli/).
 # Included by the top Makefile.am; %reldir% is this folder.
 cairn_SOURCES += \
+	%reldir%/actions.c \
 	%reldir%/app.c \
+	%reldir%/app_internal.h \
+	%reldir%/draw.c \
 	%reldir%/keys.c \
 	%reldir%/lines.c \
+	%reldir%/loop.c \
+	%reldir%/outside.c \
+	%reldir%/prompt.c \
 	%reldir%/rows.c \
 	%reldir%/tui.h \
 	%reldir%/view_conflicts.c \

@@ -3,7 +3,7 @@
  * Every screen is a list of lines (tui/screen/lines.c): the dashboard, each kind's
  * table, a record's fields, an evaluation's questions, the help.  A view
  * is one row of operations (struct view_ops) that builds those lines and
- * acts on the selected one; the main loop (tui/screen/app.c) turns a key into an
+ * acts on the selected one; the main loop (tui/screen/loop.c) turns a key into an
  * action through the one table of bindings (TUI_ACTIONS, tui/screen/keys.c),
  * offers it to the view, and falls back to the generic handling (moving,
  * filtering, switching views, help, quit).  Nothing here speaks SQL or
@@ -143,7 +143,7 @@ bool targets_load(app *a, cairn_targets *t);
 void inclusion_lines(lines *out, const cairn_targets *targets, long total,
 		     const char *const *counts, const char *indent, bool say_unreported);
 
-/* ---- the app (tui/screen/app.c) ---- */
+/* ---- the app (tui/screen/app.c, draw.c, prompt.c, outside.c, actions.c, loop.c) ---- */
 
 typedef struct view_ops {
 	const char *name;

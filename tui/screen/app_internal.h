@@ -1,0 +1,37 @@
+/* The app's parts, private to its files (app.c, draw.c, prompt.c,
+ * outside.c, actions.c, loop.c): what one of them defines and another
+ * calls.  The views see only tui.h.  Each file calls only files listed
+ * before it here, never back: app.c at the bottom, loop.c on top. */
+#ifndef CAIRN_TUI_APP_INTERNAL_H
+#define CAIRN_TUI_APP_INTERNAL_H
+
+#include <stdbool.h>
+#include <wchar.h>
+
+#include "tui.h"
+
+/* Colour pairs: set by loop.c (apply_colors), used by draw.c. */
+enum { PAIR_HEAD = 1, PAIR_ALERT, PAIR_GOOD, PAIR_DIM, PAIR_STATUS };
+
+/* app.c */
+view *top(app *a);
+void count_unshared(app *a);
+
+/* draw.c */
+int body_rows(const app *a);
+void draw(app *a);
+
+/* prompt.c */
+int read_key(app *a, wint_t *wc, bool *is_key);
+
+/* outside.c */
+void run_command(app *a);
+
+/* actions.c */
+void undo(app *a);
+void start_hand_edit_check(app *a);
+void finish_hand_edit_check(app *a);
+bool sync_now(app *a);
+void history_of_selection(app *a);
+
+#endif

@@ -1,0 +1,164 @@
+/* Leaving the screen for a while: $EDITOR on a text, and `:` to run a
+ * cairn command; both run a program (execvp, never a shell) with curses
+ * put aside, then come back.  Apart because it is the only place that
+ * hands the terminal to another program. */
+#include <curses.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cairn/buf.h"
+#include "tui.h"
+#include "app_internal.h"
+
+/* Split a line into words in place, as a shell would for plain words and
+ * quotes ("a b" and 'a b' are one word), with no expansion of any kind:
+ * the words go to execvp, never to a shell.  Returns the count. */
+static int split_words(char *text, char **argv, int max)
+{
+	int n = 0;
+	char *in = text, *out = text;
+
+	while (*in && n < max) {
+		while (*in == ' ' || *in == '\t')
+			in++;
+		if (!*in)
+			break;
+		argv[n++] = out;
+		while (*in && *in != ' ' && *in != '\t') {
+			if (*in == '"' || *in == '\'') {
+				char q = *in++;
+				while (*in && *in != q)
+					*out++ = *in++;
+				if (*in)
+					in++;
+			} else {
+				*out++ = *in++;
+			}
+		}
+		if (*in)
+			in++;
+		*out++ = '\0';
+	}
+	return n;
+}
+
+static int run_outside(app *a, char *const argv[], bool wait_key)
+{
+	int status = -1;
+	pid_t pid;
+
+	(void)a;
+	def_prog_mode();
+	endwin();
+	pid = fork();
+	if (pid == 0) {
+		signal(SIGHUP, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		execvp(argv[0], argv);
+		fprintf(stderr, _("cairn: cannot run %s: %s\n"), argv[0], strerror(errno));
+		_exit(127);
+	}
+	if (pid > 0)
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR && !tui_hangup)
+			;
+	if (wait_key && !tui_hangup) {
+		char answer[16];
+		printf("\n%s ", _("[press Enter to go back to cairn]"));
+		fflush(stdout);
+		if (!fgets(answer, sizeof answer, stdin))
+			tui_hangup = 1;
+	}
+	reset_prog_mode();
+	refresh();
+	return status;
+}
+
+char *app_edit_text(app *a, const char *text)
+{
+	char path[] = "/tmp/cairn-edit-XXXXXX";
+	const char *editor = getenv("VISUAL");
+	char *argv[16], *result = NULL;
+	int fd = mkstemp(path), status;
+	FILE *f;
+
+	if (!editor || !*editor)
+		editor = getenv("EDITOR");
+	if (!editor || !*editor)
+		editor = "vi";
+	if (fd < 0) {
+		app_message(a, true, _("cannot make a temporary file: %s"), strerror(errno));
+		return NULL;
+	}
+	if (write(fd, text, strlen(text)) < 0) {
+		close(fd);
+		unlink(path);
+		return NULL;
+	}
+	close(fd);
+	/* No shell: $EDITOR is split into words ("emacs -nw" works), and the
+	 * words are run as they are. */
+	{
+		char *words = strdup(editor);
+		int n = words ? split_words(words, argv, 14) : 0;
+		if (!n) {
+			free(words);
+			unlink(path);
+			return NULL;
+		}
+		argv[n] = path;
+		argv[n + 1] = NULL;
+		status = run_outside(a, argv, false);
+		free(words);
+	}
+	if (status != 0) {
+		app_message(a, true, _("%s did not finish cleanly; nothing was changed"), editor);
+	} else if ((f = fopen(path, "r"))) {
+		cairn_buf b = CAIRN_BUF_INIT;
+		char chunk[4096];
+		size_t n;
+		while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+			cairn_buf_add(&b, chunk, n);
+		fclose(f);
+		/* An editor's final newline is not part of the text. */
+		while (b.len && b.data[b.len - 1] == '\n')
+			b.data[--b.len] = '\0';
+		result = cairn_buf_detach(&b, NULL);
+	}
+	unlink(path);
+	return result;
+}
+
+void run_command(app *a)
+{
+	char *text = app_prompt(a, ":cairn", NULL), self[4096];
+	char *argv[64];
+	int n = 0;
+	ssize_t len;
+
+	if (!text)
+		return;
+	len = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (len <= 0) {
+		app_message(a, true, "%s", _("cannot find cairn's own program"));
+		free(text);
+		return;
+	}
+	self[len] = '\0';
+	argv[n++] = self;
+	argv[n++] = "-C";
+	argv[n++] = (char *)cairn_wb_root(a->wb);
+	n += split_words(text, argv + n, 60);
+	argv[n] = NULL;
+	if (n == 3) {
+		free(text);
+		return;
+	}
+	run_outside(a, argv, true);
+	free(text);
+	app_rebuild(a);
+}
