@@ -72,4 +72,10 @@ unlike "$out" $'\e' "no raw ESC in ls's output"
 run c show $'task/x\ncairn: all is well'
 is "$(printf '%s\n' "$err" | wc -l)" 1 "an error holding a line feed from input stays one line"
 like "$err" 'x\^Jcairn: all is well' "the line feed is shown escaped"
+# A kind that does not exist gets the same words from every verb.
+for verb in "add nonsense X" "ls nonsense" "export csv nonsense" "import csv nonsense /dev/null"; do
+	# shellcheck disable=SC2086
+	run "$CAIRN" -C "$wb" $verb
+	like "$err" "'nonsense' is not a kind: person, target, tool" "cairn $verb: one wording for an unknown kind"
+done
 done_testing

@@ -258,6 +258,11 @@ int cli_verb_usage(cli *c)
 	return cli_fail(c, EXIT_USAGE, _("usage: cairn %s %s"), v->name, v->usage);
 }
 
+int cli_not_a_kind(cli *c, int code, const char *name)
+{
+	return cli_fail(c, code, _("'%s' is not a kind: %s"), name, cairn_kind_names());
+}
+
 bool cli_wants_help(cli *c, int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++) {

@@ -42,6 +42,8 @@ int cli_usage(cli *c);
 /* The running verb's usage line from the table ("usage: cairn VERB
  * USAGE", translated) on stderr, as cli_fail writes; returns EXIT_USAGE. */
 int cli_verb_usage(cli *c);
+/* "'NAME' is not a kind: KINDS", the one wording; returns code. */
+int cli_not_a_kind(cli *c, int code, const char *name);
 
 /* ---- the verbs ---- */
 int cmd_init(cli *c, int argc, char **argv);

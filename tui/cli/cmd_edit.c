@@ -52,8 +52,7 @@ int cmd_add(cli *c, int argc, char **argv)
 	snprintf(name, sizeof name, "%s/%s", argv[1], argv[2]);
 	e.op = CAIRN_EDIT_ADD;
 	if (cairn_kind_by_name(argv[1]) == CAIRN_KIND_NONE)
-		return cli_fail(c, EXIT_REFUSED, "'%s' is not a kind of record; kinds: %s", argv[1],
-				cairn_kind_names());
+		return cli_not_a_kind(c, EXIT_REFUSED, argv[1]);
 	if (cairn_ref_parse(name, &e.ref, &err) != CAIRN_OK)
 		return cli_error(c, &err);
 	if ((rc = cli_field_args(c, argc - 3, argv + 3, (const char ***)&e.keys,

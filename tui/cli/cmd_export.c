@@ -315,8 +315,7 @@ int cmd_export(cli *c, int argc, char **argv)
 		return export_ics(c);
 	if (!strcmp(argv[1], "csv") && argc == 3) {
 		if ((kind = cairn_kind_by_name(argv[2])) == CAIRN_KIND_NONE)
-			return cli_fail(c, EXIT_USAGE, _("'%s' is not a kind: %s"), argv[2],
-					cairn_kind_names());
+			return cli_not_a_kind(c, EXIT_USAGE, argv[2]);
 		return export_csv(c, kind);
 	}
 	return cli_verb_usage(c);

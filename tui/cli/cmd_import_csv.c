@@ -44,7 +44,7 @@ int cmd_import_csv(cli *c, int argc, char **argv)
 	if (argc < 4 || !file)
 		return cli_verb_usage(c);
 	if ((kind = cairn_kind_by_name(argv[2])) == CAIRN_KIND_NONE)
-		return cli_fail(c, EXIT_USAGE, _("'%s' is not a kind: %s"), argv[2], cairn_kind_names());
+		return cli_not_a_kind(c, EXIT_USAGE, argv[2]);
 	name = strcmp(file, "-") ? file : "<stdin>";
 	if (!(f = strcmp(file, "-") ? fopen(file, "rb") : stdin))
 		return cli_fail(c, EXIT_REFUSED, _("cannot read %s: %m"), file);

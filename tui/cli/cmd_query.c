@@ -304,8 +304,7 @@ int cmd_ls(cli *c, int argc, char **argv)
 		} else if (!eq && kind == CAIRN_KIND_NONE && argv[i][0] != '-') {
 			kind = cairn_kind_by_name(argv[i]);
 			if (kind == CAIRN_KIND_NONE)
-				return cli_fail(c, EXIT_REFUSED, "'%s' is not a kind of record; kinds: %s",
-						argv[i], cairn_kind_names());
+				return cli_not_a_kind(c, EXIT_REFUSED, argv[i]);
 		} else {
 			return cli_verb_usage(c);
 		}
