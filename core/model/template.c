@@ -505,7 +505,7 @@ cairn_status cairn_template_from_record(const char *id, const cairn_record *rec,
 		}
 	}
 	/* Every q.K.part must belong to a listed question and be a known part;
-	 * q.K.part.LANG is a label in another language (core/model/qlabels.c). */
+	 * q.K.part.LANG is a label in another language (cairn_qlabels_read above). */
 	for (size_t i = 0; i < rec->nfields && st == CAIRN_OK; i++) {
 		const char *k = rec->fields[i].key, *dot;
 		char qkey[CAIRN_KEY_MAX + 1];
