@@ -6,6 +6,7 @@ libcairn_a_SOURCES += \
 	%reldir%/kinds.c \
 	%reldir%/layout.c \
 	%reldir%/merge.c \
-	%reldir%/qlabels.c \
-	%reldir%/qlabels.h \
-	%reldir%/record.c
+	%reldir%/record.c \
+	%reldir%/template.c \
+	%reldir%/validate.c \
+	%reldir%/value.h

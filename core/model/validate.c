@@ -1,0 +1,117 @@
+/* Whole records: the checks a record passes as it would be saved, its
+ * canonical field order and how far an evaluation is answered (see
+ * include/cairn/kinds.h).  Above kinds.c and template.c: a record is
+ * checked field by field against its kind, and an evaluation's answers
+ * and a template's questions against the template. */
+#include "cairn/kinds.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cairn/template.h"
+
+/* ---- whole records ---- */
+
+static bool evaluation_on_version(const cairn_record *rec, const cairn_template *tpl)
+{
+	const char *v = cairn_record_get(rec, "template_version");
+	return !v || !*v || atoi(v) == tpl->version;
+}
+
+cairn_status cairn_record_validate(cairn_kind kind, const char *id, const cairn_record *rec,
+				   const cairn_template *tpl, cairn_error *err)
+{
+	const cairn_kind_def *def = cairn_kind_def_of(kind);
+	cairn_status st;
+
+	for (size_t i = 0; i < def->nfields; i++) {
+		const cairn_field_def *f = &def->fields[i];
+		const char *v = cairn_record_get(rec, f->name);
+		if (!v || !*v) {
+			if (f->required)
+				return cairn_fail(err, CAIRN_EINPUT,
+						  "%s/%s: %s: is required; set it with %s=VALUE",
+						  def->name, id, f->name, f->name);
+			continue;
+		}
+		st = cairn_value_check(f, v, err);
+		if (st != CAIRN_OK)
+			return cairn_error_prefix(err, "%s/%s", def->name, id);
+	}
+	if (kind == CAIRN_KIND_TEMPLATE) {
+		cairn_template t;
+		st = cairn_template_from_record(id, rec, &t, err);
+		if (st == CAIRN_OK)
+			cairn_template_done(&t);
+		return st;
+	}
+	if (kind == CAIRN_KIND_TARGET) {
+		static const char *const groups[] = {
+			"women", "men", "other", "migrants", "peripheries", "aged65", NULL };
+		size_t g;
+		for (g = 0; groups[g]; g++)
+			if (!strcmp(id, groups[g]))
+				break;
+		if (!groups[g])
+			return cairn_fail(err, CAIRN_EINPUT,
+					  "target/%s: a target is named after a pilot group: women, men, "
+					  "other, migrants, peripheries or aged65", id);
+	}
+	/* Answers given on an older version of the template stay as they were
+	 * given: they are checked against the version they answered, not
+	 * against today's questions. */
+	if (kind == CAIRN_KIND_EVALUATION && tpl && evaluation_on_version(rec, tpl)) {
+		for (size_t i = 0; i < rec->nfields; i++) {
+			const char *k = rec->fields[i].key;
+			const cairn_question *q;
+			char *norm = NULL;
+			if (strncmp(k, "answer.", 7))
+				continue;
+			q = cairn_template_question(tpl, k + 7);
+			if (!q)
+				return cairn_fail(err, CAIRN_EINPUT,
+						  "evaluation/%s: %s: template %s has no question '%s'",
+						  id, k, tpl->id, k + 7);
+			st = cairn_answer_normalize(q, rec->fields[i].value, "yyyy-mm-dd", &norm, err);
+			if (st == CAIRN_OK && strcmp(norm, rec->fields[i].value) &&
+			    q->type != CAIRN_Q_TEXT)
+				st = cairn_fail(err, CAIRN_EINPUT,
+						"%s: '%s' is not in its stored form; write '%s'", k,
+						rec->fields[i].value, norm);
+			free(norm);
+			if (st != CAIRN_OK)
+				return cairn_error_prefix(err, "evaluation/%s", id);
+		}
+	}
+	return CAIRN_OK;
+}
+
+void cairn_record_canonical(cairn_kind kind, cairn_record *rec)
+{
+	cairn_record_sort(rec, cairn_kind_def_of(kind)->order);
+}
+
+void cairn_evaluation_progress(const cairn_record *rec, const cairn_template *tpl,
+			       size_t *answered, size_t *missing_required,
+			       const char **first_missing)
+{
+	char key[CAIRN_KEY_MAX + 16];
+
+	*answered = *missing_required = 0;
+	if (first_missing)
+		*first_missing = NULL;
+	for (size_t i = 0; i < tpl->nquestions; i++) {
+		const cairn_question *q = &tpl->questions[i];
+		const char *v;
+		snprintf(key, sizeof key, "answer.%s", q->key);
+		v = cairn_record_get(rec, key);
+		if (v && *v) {
+			(*answered)++;
+		} else if (q->required) {
+			if (first_missing && !*first_missing)
+				*first_missing = q->key;
+			(*missing_required)++;
+		}
+	}
+}
