@@ -125,41 +125,24 @@ static const cairn_field_def evaluation_fields[] = {
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-static const char *const person_order[] = { "name", "email", "organisation", "category", "role", NULL };
-static const char *const target_order[] = { "label", "minimum", NULL };
-static const char *const tool_order[] = {
-	"name", "url", "origin", "kind", "description", "example", "excluded", NULL };
-static const char *const template_order[] = { "title", "version", "description", "questions", NULL };
-static const char *const milestone_order[] = {
-	"title", "description", "deadline", "result", "owner", "status", "done", "note", NULL };
-static const char *const task_order[] = {
-	"title", "milestone", "assignee", "due", "status", "notes", NULL };
-static const char *const pilot_order[] = {
-	"city", "country", "network", "contact", "topic", "status", "start", "end",
-	"participants", "women", "men", "other", "migrants", "peripheries", "aged65",
-	"results", NULL };
-static const char *const evaluation_order[] = {
-	"template", "template_version", "validator", "status", "comments", "good_practice",
-	"success_story", "validated_answers", NULL };
-
 static const cairn_kind_def kind_table[CAIRN_KIND_COUNT] = {
 	[CAIRN_KIND_PERSON] = { CAIRN_KIND_PERSON, "person", "persons", person_fields,
-		N(person_fields), NULL, person_order, "a short name such as maria or j.smith" },
+		N(person_fields), NULL, "a short name such as maria or j.smith" },
 	[CAIRN_KIND_TARGET] = { CAIRN_KIND_TARGET, "target", "targets", target_fields,
-		N(target_fields), NULL, target_order,
+		N(target_fields), NULL,
 		"a pilot group: women, men, other, migrants, peripheries or aged65" },
 	[CAIRN_KIND_TOOL] = { CAIRN_KIND_TOOL, "tool", "tools", tool_fields, N(tool_fields),
-		NULL, tool_order, "a short name such as fixmystreet" },
+		NULL, "a short name such as fixmystreet" },
 	[CAIRN_KIND_TEMPLATE] = { CAIRN_KIND_TEMPLATE, "template", "templates", template_fields,
-		N(template_fields), "q.", template_order, "a short name such as m4" },
+		N(template_fields), "q.", "a short name such as m4" },
 	[CAIRN_KIND_MILESTONE] = { CAIRN_KIND_MILESTONE, "milestone", "milestones",
-		milestone_fields, N(milestone_fields), NULL, milestone_order, "M1, M2, ..." },
+		milestone_fields, N(milestone_fields), NULL, "M1, M2, ..." },
 	[CAIRN_KIND_TASK] = { CAIRN_KIND_TASK, "task", "tasks", task_fields, N(task_fields),
-		NULL, task_order, "a short name such as T12 or webinar-invites" },
+		NULL, "a short name such as T12 or webinar-invites" },
 	[CAIRN_KIND_PILOT] = { CAIRN_KIND_PILOT, "pilot", "pilots", pilot_fields,
-		N(pilot_fields), NULL, pilot_order, "a short name such as lyon or slot-01" },
+		N(pilot_fields), NULL, "a short name such as lyon or slot-01" },
 	[CAIRN_KIND_EVALUATION] = { CAIRN_KIND_EVALUATION, "evaluation", "evaluations",
-		evaluation_fields, N(evaluation_fields), "answer.", evaluation_order,
+		evaluation_fields, N(evaluation_fields), "answer.",
 		"TOOL/EVALUATOR, such as fixmystreet/maria" },
 };
 

@@ -185,9 +185,11 @@ bool cairn_record_equal(const cairn_record *a, const cairn_record *b)
 
 /* ---- canonical order ---- */
 
-static size_t rank_of(const char *const *order, const char *key)
+static size_t rank_in_list(const char *key, const void *ctx)
 {
+	const char *const *order = ctx;
 	size_t i = 0;
+
 	for (; order && order[i]; i++)
 		if (!strcmp(order[i], key))
 			return i;
@@ -196,13 +198,18 @@ static size_t rank_of(const char *const *order, const char *key)
 
 void cairn_record_sort(cairn_record *rec, const char *const *order)
 {
+	cairn_record_sort_by(rec, rank_in_list, order);
+}
+
+void cairn_record_sort_by(cairn_record *rec, cairn_rank_fn rank, const void *ctx)
+{
 	/* Insertion sort: stable, and records have tens of fields. */
 	for (size_t i = 1; i < rec->nfields; i++) {
 		cairn_field f = rec->fields[i];
-		size_t rf = rank_of(order, f.key), j = i;
+		size_t rf = rank(f.key, ctx), j = i;
 		while (j > 0) {
 			cairn_field *g = &rec->fields[j - 1];
-			size_t rg = rank_of(order, g->key);
+			size_t rg = rank(g->key, ctx);
 			if (rg < rf || (rg == rf && (rf != (size_t)-1 || strcmp(g->key, f.key) <= 0)))
 				break;
 			rec->fields[j] = *g;

@@ -87,9 +87,21 @@ cairn_status cairn_record_validate(cairn_kind kind, const char *id, const cairn_
 	return CAIRN_OK;
 }
 
+/* A field's place is its place in the kind's field table, the one place
+ * a field is declared. */
+static size_t field_rank(const char *key, const void *ctx)
+{
+	const cairn_kind_def *def = ctx;
+
+	for (size_t i = 0; i < def->nfields; i++)
+		if (!strcmp(def->fields[i].name, key))
+			return i;
+	return (size_t)-1;
+}
+
 void cairn_record_canonical(cairn_kind kind, cairn_record *rec)
 {
-	cairn_record_sort(rec, cairn_kind_def_of(kind)->order);
+	cairn_record_sort_by(rec, field_rank, cairn_kind_def_of(kind));
 }
 
 void cairn_evaluation_progress(const cairn_record *rec, const cairn_template *tpl,

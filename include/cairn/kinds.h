@@ -65,7 +65,6 @@ typedef struct cairn_kind_def {
 	const cairn_field_def *fields;
 	size_t nfields;
 	const char *dynamic_prefix;     /* keys beyond the fixed fields: "q." or "answer." */
-	const char *const *order;       /* field order for cairn_record_sort, NULL-ended */
 	const char *id_help;            /* what an id of this kind looks like */
 } cairn_kind_def;
 

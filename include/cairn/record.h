@@ -56,9 +56,13 @@ cairn_status cairn_record_set(cairn_record *rec, const char *key, const char *va
 bool cairn_record_unset(cairn_record *rec, const char *key);
 
 /* Reorder fields: the keys of `order` first, in that order, then every
- * other key in byte order.  `order` ends with NULL.  Used by the kinds to
- * give each record its canonical order before writing. */
+ * other key in byte order.  `order` ends with NULL. */
 void cairn_record_sort(cairn_record *rec, const char *const *order);
+/* The same with the order as a function: rank(key, ctx) is the key's
+ * place, or (size_t)-1 when it has none.  The kinds give each record its
+ * canonical order this way, from their field tables. */
+typedef size_t (*cairn_rank_fn)(const char *key, const void *ctx);
+void cairn_record_sort_by(cairn_record *rec, cairn_rank_fn rank, const void *ctx);
 
 /* Parse len bytes into rec (initialised by the call; freed on failure).
  * `path` only names the file in messages ("milestones/4c/M4:7: ..."). */
