@@ -9,6 +9,7 @@
 #include "cairn/blame.h"
 #include "cairn/buf.h"
 #include "cairn/fs.h"
+#include "git/incoming.h"
 #include "git/merge_state.h"
 #include "cairn/i18n.h"
 #include "cairn/merge.h"
@@ -548,7 +549,7 @@ static cairn_status merge_into_head(cairn_wb *wb, const char *what, const cairn_
 	if (!base.hex[0])
 		return cairn_fail(err, CAIRN_EINPUT, _("%s holds an unrelated history (no commit in "
 				  "common): was it made by another `cairn init`?"), what);
-	if ((st = wb_check_incoming(wb, what, &base, theirs, err))) {
+	if ((st = cairn_git_check_incoming(wb->git, what, &base, theirs, err))) {
 		*refused = true;
 		return st;
 	}
@@ -627,7 +628,7 @@ static cairn_status sync_once(cairn_wb *wb, const cairn_sync_options *o, cairn_s
 	} else if (!strcmp(base.hex, ours.hex)) {
 		cairn_git_delta *d = NULL;
 		size_t n = 0;
-		if ((st = wb_check_incoming(wb, r->remote, &ours, &theirs, err))) {
+		if ((st = cairn_git_check_incoming(wb->git, r->remote, &ours, &theirs, err))) {
 			refused = true;
 			goto done;
 		}

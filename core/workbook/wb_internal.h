@@ -34,11 +34,6 @@ void wb_unlock(cairn_wb *wb);
 cairn_status wb_catch_up(cairn_wb *wb, bool force_rebuild, cairn_error *err);
 /* Finish or undo a save a killed process left in the journal. */
 cairn_status wb_recover(cairn_wb *wb, cairn_error *err);
-/* cairn_git_check_incoming on the workbook's repository (every commit in
- * from..to and each tree of it that differs from from's passes the
- * allow-list: core/git/incoming.h). */
-cairn_status wb_check_incoming(cairn_wb *wb, const char *remote, const cairn_oid *from,
-			       const cairn_oid *to, cairn_error *err);
 /* A plain `git merge` stopped on record files (conflict markers): put
  * git's side back as HEAD has it and merge field by field instead
  * (core/workbook/sync.c); conflicts it raises wait as a sync's do. */
