@@ -1,5 +1,7 @@
-/* What core/workbook/workbook.c, core/workbook/load.c and core/workbook/save.c share about an open
- * workbook.  Private to core/. */
+/* What the files of core/workbook/ share about an open workbook and one
+ * another: handle.c, load.c, save.c, conflicts.c, sync.c, resolve.c,
+ * workflow.c, distribute.c, history.c, report.c and open.c, bottom to top
+ * (each calls only the ones before it).  Private to core/workbook/. */
 #ifndef CAIRN_WB_INTERNAL_H
 #define CAIRN_WB_INTERNAL_H
 
@@ -51,6 +53,8 @@ cairn_status wb_hand_edits_in(cairn_wb *wb, const char *const *only, size_t nonl
 cairn_status wb_git_index_catch_up(cairn_wb *wb, cairn_error *err);
 /* git's index is in step with everything remembered. */
 void wb_forget_paths(cairn_wb *wb);
+/* root/rel, a new string (NULL when out of memory). */
+char *wb_path_join(const char *root, const char *rel);
 void wb_warn(cairn_wb *wb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Commit files (from a save or a recovered journal) and make the work tree
@@ -62,6 +66,9 @@ cairn_status wb_commit_files(cairn_wb *wb, const cairn_oid *parent,
 			     long long pending_id, cairn_oid *out, double *commit_ms,
 			     cairn_error *err);
 cairn_status wb_identity(cairn_wb *wb, cairn_identity *id, cairn_error *err);
+/* The identity git's configuration gives (or cfg's, or the account's). */
+cairn_status wb_identity_of(cairn_git *git, const cairn_config *cfg, cairn_identity *id,
+			    cairn_error *err);
 void wb_identity_done(cairn_identity *id);
 
 /* Load one file of a commit into the index (or its problems). */
