@@ -8,4 +8,6 @@ libcairn_a_SOURCES += \
 	%reldir%/merge.c \
 	%reldir%/qlabels.c \
 	%reldir%/qlabels.h \
-	%reldir%/record.c
+	%reldir%/record.c \
+	%reldir%/rules.c \
+	%reldir%/rules.h

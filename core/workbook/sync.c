@@ -8,12 +8,14 @@
 
 #include "cairn/blame.h"
 #include "cairn/buf.h"
+#include "cairn/date.h"
 #include "cairn/fs.h"
 #include "git/incoming.h"
 #include "git/merge_state.h"
 #include "cairn/i18n.h"
 #include "cairn/merge.h"
 #include "cairn/workflow.h"
+#include "model/rules.h"
 #include "workbook/wb_internal.h"
 
 #define CONFLICTS_FILE ".git/cairn-conflicts"
@@ -331,6 +333,64 @@ static void say_change(cairn_wb *wb, const cairn_sync_options *o, const char *di
 }
 
 /* One record both sides changed. */
+static bool saw_these(const cairn_record *rec, const char *fp)
+{
+	char hex[41];
+	if (!rec)
+		return false;
+	cairn_answers_fingerprint(rec, hex);
+	return !strcmp(hex, fp);
+}
+
+cairn_status cairn_wb_settle_merged(cairn_wb *wb, const char *path, const cairn_oid *ours,
+				    const cairn_oid *theirs, const cairn_record *ro,
+				    const cairn_record *rt, cairn_record *merged, cairn_error *err)
+{
+	const char *fp = cairn_record_get(merged, "validated_answers");
+	const char *status = cairn_record_get(merged, "status");
+	const cairn_record *seen;
+	const cairn_oid *changer;
+	cairn_buf keys = CAIRN_BUF_INIT;
+	char who[256] = "", when[16] = "";
+	cairn_ref ref;
+	cairn_error ignore;
+	cairn_status st;
+
+	if (cairn_path_ref(path, &ref, &ignore) != CAIRN_OK || ref.kind != CAIRN_KIND_EVALUATION ||
+	    !fp || !status || strcmp(status, "validated") || saw_these(merged, fp))
+		return cairn_evaluation_settle(merged, NULL, NULL, NULL, NULL, err);
+	/* The side whose answers the validation saw; the other changed them. */
+	if (saw_these(ro, fp) || !saw_these(rt, fp)) {
+		seen = ro;
+		changer = theirs;
+	} else {
+		seen = rt;
+		changer = ours;
+	}
+	if (seen)
+		cairn_changed_answers(seen, merged, &keys);
+	if (keys.len) {
+		char field[CAIRN_KEY_MAX + 1];
+		cairn_blame b;
+		snprintf(field, sizeof field, "%.*s", (int)strcspn(cairn_buf_str(&keys), ","),
+			 cairn_buf_str(&keys));
+		memset(&b, 0, sizeof b);
+		b.path = path;
+		b.field = field;
+		if (cairn_git_blame(wb->git, changer, NULL, &b, 1, &ignore) == CAIRN_OK &&
+		    b.commit.hex[0]) {
+			snprintf(who, sizeof who, "%s", b.name ? b.name : "");
+			cairn_date_iso(cairn_date_from_days((long)(b.when / 86400)), when, sizeof when);
+		}
+		cairn_blame_done(&b, 1);
+	}
+	cairn_buf_done(&keys);
+	st = cairn_evaluation_settle(merged, seen, *who ? who : "another member (by sync)",
+				     when, NULL, err);
+	return st;
+}
+
+
 static cairn_status merge_one(cairn_wb *wb, const cairn_oid *base, const cairn_oid *ours,
 			      const cairn_oid *theirs, const char *path, const cairn_record *old,
 			      const cairn_sync_options *o, plan *p, cairn_error *err)

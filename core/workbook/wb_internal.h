@@ -78,4 +78,9 @@ void wb_loader_free(wb_loader *l);
 cairn_status wb_loader_put(wb_loader *l, const char *path, unsigned mode,
 			   const cairn_oid *blob, cairn_error *err);
 
+/* The user's person id and role; CAIRN_EINPUT when cairn does not know
+ * which person the user is (core/workbook/workflow.c). */
+cairn_status wb_need_me(cairn_wb *wb, char *me, size_t n, char *role, size_t rn,
+			cairn_error *err);
+
 #endif
