@@ -5,6 +5,7 @@
 #ifndef CAIRN_WB_INTERNAL_H
 #define CAIRN_WB_INTERNAL_H
 
+#include "cairn/sync.h"
 #include "cairn/workbook.h"
 
 #define CAIRN_DIR ".cairn"
@@ -82,5 +83,33 @@ cairn_status wb_loader_put(wb_loader *l, const char *path, unsigned mode,
  * which person the user is (core/workbook/workflow.c). */
 cairn_status wb_need_me(cairn_wb *wb, char *me, size_t n, char *role, size_t rn,
 			cairn_error *err);
+
+/* ---- between conflicts.c, sync.c and resolve.c ---- */
+
+/* The conflicts file (core/workbook/conflicts.c): field what of conflict i. */
+const char *wb_cget(const cairn_record *r, size_t i, const char *what);
+cairn_status wb_cset(cairn_record *r, size_t i, const char *what, const char *v,
+		     cairn_error *err);
+size_t wb_ccount(const cairn_record *r);
+cairn_status wb_load_conflicts(cairn_wb *wb, cairn_record *r, cairn_error *err);
+cairn_status wb_save_conflicts(cairn_wb *wb, const cairn_record *r, cairn_error *err);
+/* A decision recorded for this clash, if its values are still the same. */
+const char *wb_decision(const cairn_record *old, const char *path, const char *field,
+			const char *ours, const char *theirs);
+
+/* A merge being planned (core/workbook/sync.c; plan there and in resolve.c). */
+typedef struct wb_plan {
+	cairn_git_change *v;
+	char **owned;
+	size_t n;
+	cairn_record conflicts;         /* new conflicts file */
+	size_t nconflicts;
+	size_t merged, incoming;
+} wb_plan;
+void wb_plan_done(wb_plan *p);
+cairn_status wb_annotate(cairn_wb *wb, cairn_record *cr, cairn_error *err);
+cairn_status wb_merge_into_head(cairn_wb *wb, const char *what, const cairn_sync_options *o,
+				cairn_sync_report *r, cairn_oid *ours, const cairn_oid *theirs,
+				const cairn_record *old, wb_plan *p, bool *refused, cairn_error *err);
 
 #endif
