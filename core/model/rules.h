@@ -1,6 +1,7 @@
 /* The rules every save of a record obeys (core/model/rules.c): pure
  * functions of cairn_record, shared by save.c, sync.c and the workflow
- * steps of core/workbook/.  Private to core/. */
+ * steps of core/workbook/.  Being below the workbook, they cannot call
+ * back into it.  Private to core/. */
 #ifndef CAIRN_MODEL_RULES_H
 #define CAIRN_MODEL_RULES_H
 
