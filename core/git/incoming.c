@@ -20,7 +20,6 @@
 #include "cairn/sanitize.h"
 #include "git/git_internal.h"
 #include "git/incoming_tree.h"
-#include "workbook/wb_internal.h"
 
 #define INCOMING_FILE_MAX (1024u * 1024u)
 /* A folder of records holds a few hundred entries; this is thousands. */
@@ -633,12 +632,6 @@ static cairn_status commits_between(cairn_git *git, git_repository *repo, const 
 	*n = kept;
 	git_revwalk_free(walk);
 	return st;
-}
-
-cairn_status wb_check_incoming(cairn_wb *wb, const char *remote, const cairn_oid *from,
-			       const cairn_oid *to, cairn_error *err)
-{
-	return cairn_git_check_incoming(wb->git, remote, from, to, err);
 }
 
 /* ---- names both sides added ---- */

@@ -117,7 +117,7 @@ static const cairn_field_def evaluation_fields[] = {
 	LONG("comments", N_("Reviewer comments")),
 	TYPED("good_practice", N_("Good practice"), CAIRN_F_YESNO, false),
 	TYPED("success_story", N_("Success story"), CAIRN_F_YESNO, false),
-	/* The fingerprint of the answers a validation saw (core/workbook/workflow.c):
+	/* The fingerprint of the answers a validation saw (core/model/rules.c):
 	 * one line, and no column of the index. */
 	{ "validated_answers", N_("Validated answers (fingerprint)"), CAIRN_F_TEXT, NULL,
 	  CAIRN_KIND_NONE, false, false },

@@ -7,6 +7,8 @@ libcairn_a_SOURCES += \
 	%reldir%/layout.c \
 	%reldir%/merge.c \
 	%reldir%/record.c \
+	%reldir%/rules.c \
+	%reldir%/rules.h \
 	%reldir%/template.c \
 	%reldir%/validate.c \
 	%reldir%/value.h

@@ -1,14 +1,17 @@
 # core/workbook/: what a member does, built on model, git and index.
 # Included by the top Makefile.am; %reldir% is this folder.
 libcairn_a_SOURCES += \
+	%reldir%/conflicts.c \
+	%reldir%/distribute.c \
+	%reldir%/handle.c \
 	%reldir%/history.c \
 	%reldir%/import.c \
 	%reldir%/inclusion.c \
 	%reldir%/load.c \
-	%reldir%/remotes.c \
+	%reldir%/open.c \
 	%reldir%/report.c \
+	%reldir%/resolve.c \
 	%reldir%/save.c \
 	%reldir%/sync.c \
 	%reldir%/wb_internal.h \
-	%reldir%/workbook.c \
 	%reldir%/workflow.c

@@ -16,7 +16,7 @@
 #include "cairn/buf.h"
 #include "cairn/merge.h"
 #include "cairn/fs.h"
-#include "cairn/workflow.h"
+#include "model/rules.h"
 #include "workbook/wb_internal.h"
 
 #define SAVE_ATTEMPTS 20
@@ -421,7 +421,7 @@ static cairn_status finish_edit(plan *p, planned *q, const cairn_edit *e, cairn_
 				st = cairn_error_prefix(err, "evaluation/%s", q->ref.id);
 		}
 	}
-	/* The workflow's rules that hold for every save (core/workbook/workflow.c): a
+	/* The workflow's rules that hold for every save (core/model/rules.c): a
 	 * validation holds only for the answers it saw; a template whose
 	 * questions change gets a new version. */
 	if (st == CAIRN_OK && q->ref.kind == CAIRN_KIND_EVALUATION) {

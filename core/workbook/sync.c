@@ -1,4 +1,6 @@
-/* Sync: fetch, merge record by record, push (see include/cairn/sync.h). */
+/* Sync: fetch, merge record by record, push, and the takeover of a merge
+ * plain git left (see include/cairn/sync.h).  The conflicts file is in
+ * conflicts.c; listing and resolving conflicts, above this file, in resolve.c. */
 #include "cairn/sync.h"
 
 #include <stdarg.h>
@@ -8,99 +10,21 @@
 
 #include "cairn/blame.h"
 #include "cairn/buf.h"
+#include "cairn/date.h"
 #include "cairn/fs.h"
+#include "git/incoming.h"
 #include "git/merge_state.h"
 #include "cairn/i18n.h"
 #include "cairn/merge.h"
 #include "cairn/workflow.h"
+#include "model/rules.h"
 #include "workbook/wb_internal.h"
 
-#define CONFLICTS_FILE ".git/cairn-conflicts"
+typedef wb_plan plan;
+
 #define PUSH_TRIES 3
 
-/* ---- the conflicts file: one record, keys c<i>.<what> ---- */
-
-static const char *cget(const cairn_record *r, size_t i, const char *what)
-{
-	char key[64];
-	snprintf(key, sizeof key, "c%zu.%s", i, what);
-	return cairn_record_get(r, key);
-}
-
-static cairn_status cset(cairn_record *r, size_t i, const char *what, const char *v,
-			 cairn_error *err)
-{
-	char key[64];
-	snprintf(key, sizeof key, "c%zu.%s", i, what);
-	if (!v) {
-		cairn_record_unset(r, key);
-		return CAIRN_OK;
-	}
-	return cairn_record_set(r, key, v, err);
-}
-
-static size_t ccount(const cairn_record *r)
-{
-	const char *n = cairn_record_get(r, "count");
-	return n ? strtoul(n, NULL, 10) : 0;
-}
-
-static cairn_status load_conflicts(cairn_wb *wb, cairn_record *r, cairn_error *err)
-{
-	char *data = NULL;
-	size_t len;
-	cairn_status st;
-
-	cairn_record_init(r);
-	st = cairn_fs_read(wb->root, CONFLICTS_FILE, CAIRN_RECORD_MAX, &data, &len, err);
-	if (st == CAIRN_ENOTFOUND)
-		return CAIRN_OK;
-	if (st == CAIRN_OK)
-		st = cairn_record_parse(r, data, len, CONFLICTS_FILE, err);
-	free(data);
-	return st;
-}
-
-static cairn_status save_conflicts(cairn_wb *wb, const cairn_record *r, cairn_error *err)
-{
-	char *data = NULL;
-	size_t len;
-	cairn_status st;
-
-	if (!ccount(r))
-		return cairn_fs_remove(wb->root, CONFLICTS_FILE, err);
-	if ((st = cairn_record_write(r, &data, &len, err)))
-		return st;
-	st = cairn_fs_write(wb->root, CONFLICTS_FILE, data, len, err);
-	free(data);
-	return st;
-}
-
-/* A decision recorded for this clash, if its values are still the same. */
-static const char *decision(const cairn_record *old, const char *path, const char *field,
-			    const char *ours, const char *theirs)
-{
-	for (size_t i = 1; i <= ccount(old); i++) {
-		const char *p = cget(old, i, "path"), *f = cget(old, i, "field");
-		const char *o = cget(old, i, "ours"), *t = cget(old, i, "theirs");
-		if (p && f && !strcmp(p, path) && !strcmp(f, field) &&
-		    ((!o && !ours) || (o && ours && !strcmp(o, ours))) &&
-		    ((!t && !theirs) || (t && theirs && !strcmp(t, theirs))))
-			return cget(old, i, "resolved");
-	}
-	return NULL;
-}
-
 /* ---- the merge plan ---- */
-
-typedef struct plan {
-	cairn_git_change *v;
-	char **owned;
-	size_t n;
-	cairn_record conflicts;         /* new conflicts file */
-	size_t nconflicts;
-	size_t merged, incoming;
-} plan;
 
 static cairn_status plan_add(plan *p, const char *path, char *data, size_t len, cairn_error *err)
 {
@@ -131,7 +55,7 @@ static cairn_status plan_add(plan *p, const char *path, char *data, size_t len, 
 	return CAIRN_OK;
 }
 
-static void plan_done(plan *p)
+void wb_plan_done(plan *p)
 {
 	for (size_t i = 0; i < 2 * p->n; i++)
 		free(p->owned[i]);
@@ -162,12 +86,12 @@ static cairn_status add_clash(plan *p, const char *path, const char *field, cons
 
 	snprintf(n, sizeof n, "%zu", i);
 	if ((st = cairn_record_set(&p->conflicts, "count", n, err)) ||
-	    (st = cset(&p->conflicts, i, "path", path, err)) ||
-	    (st = cset(&p->conflicts, i, "field", *field ? field : "-", err)) ||
-	    (st = cset(&p->conflicts, i, "base", b, err)) || (st = cset(&p->conflicts, i, "ours", o, err)) ||
-	    (st = cset(&p->conflicts, i, "theirs", t, err)))
+	    (st = wb_cset(&p->conflicts, i, "path", path, err)) ||
+	    (st = wb_cset(&p->conflicts, i, "field", *field ? field : "-", err)) ||
+	    (st = wb_cset(&p->conflicts, i, "base", b, err)) || (st = wb_cset(&p->conflicts, i, "ours", o, err)) ||
+	    (st = wb_cset(&p->conflicts, i, "theirs", t, err)))
 		return st;
-	return resolved ? cset(&p->conflicts, i, "resolved", resolved, err) : CAIRN_OK;
+	return resolved ? wb_cset(&p->conflicts, i, "resolved", resolved, err) : CAIRN_OK;
 }
 
 /* Who set each side's value of every clash, and when: one history walk
@@ -186,11 +110,11 @@ static cairn_status annotate_side(cairn_wb *wb, cairn_record *cr, size_t n, cons
 		return cairn_oom(err);
 	}
 	for (size_t i = 1; i <= n; i++) {
-		const char *f = cget(cr, i, "field");
+		const char *f = wb_cget(cr, i, "field");
 		/* Nothing to credit for a value that is not there at the base. */
-		if (!strcmp(side, "base") && !cget(cr, i, "base"))
+		if (!strcmp(side, "base") && !wb_cget(cr, i, "base"))
 			continue;
-		q[nq].path = cget(cr, i, "path");
+		q[nq].path = wb_cget(cr, i, "path");
 		q[nq].field = f && strcmp(f, "-") ? f : "";
 		which[nq++] = i;
 	}
@@ -202,10 +126,10 @@ static cairn_status annotate_side(cairn_wb *wb, cairn_record *cr, size_t n, cons
 			continue;
 		cairn_blame_who_when(&q[k], who, sizeof who);
 		snprintf(key, sizeof key, "%s_by", side);
-		if ((st = cset(cr, which[k], key, who, err)))
+		if ((st = wb_cset(cr, which[k], key, who, err)))
 			break;
 		snprintf(key, sizeof key, "%s_commit", side);
-		st = cset(cr, which[k], key, q[k].commit.hex, err);
+		st = wb_cset(cr, which[k], key, q[k].commit.hex, err);
 	}
 	cairn_blame_done(q, nq);
 	free(q);
@@ -216,12 +140,12 @@ static cairn_status annotate_side(cairn_wb *wb, cairn_record *cr, size_t n, cons
 /* Who set what is looked up when the conflicts are first read, not during
  * the sync: walking both sides' history costs a 1,000-commit sync a
  * third of its time.  The three commits are kept for it. */
-static cairn_status annotate(cairn_wb *wb, cairn_record *cr, cairn_error *err)
+cairn_status wb_annotate(cairn_wb *wb, cairn_record *cr, cairn_error *err)
 {
 	const char *b = cairn_record_get(cr, "base_commit"), *o = cairn_record_get(cr, "ours_head");
 	const char *t = cairn_record_get(cr, "merging");
 	cairn_oid base, ours, theirs;
-	size_t n = ccount(cr);
+	size_t n = wb_ccount(cr);
 	cairn_status st;
 
 	if (!b || !o || !t || cairn_record_get(cr, "annotated"))
@@ -330,6 +254,64 @@ static void say_change(cairn_wb *wb, const cairn_sync_options *o, const char *di
 }
 
 /* One record both sides changed. */
+static bool saw_these(const cairn_record *rec, const char *fp)
+{
+	char hex[41];
+	if (!rec)
+		return false;
+	cairn_answers_fingerprint(rec, hex);
+	return !strcmp(hex, fp);
+}
+
+cairn_status cairn_wb_settle_merged(cairn_wb *wb, const char *path, const cairn_oid *ours,
+				    const cairn_oid *theirs, const cairn_record *ro,
+				    const cairn_record *rt, cairn_record *merged, cairn_error *err)
+{
+	const char *fp = cairn_record_get(merged, "validated_answers");
+	const char *status = cairn_record_get(merged, "status");
+	const cairn_record *seen;
+	const cairn_oid *changer;
+	cairn_buf keys = CAIRN_BUF_INIT;
+	char who[256] = "", when[16] = "";
+	cairn_ref ref;
+	cairn_error ignore;
+	cairn_status st;
+
+	if (cairn_path_ref(path, &ref, &ignore) != CAIRN_OK || ref.kind != CAIRN_KIND_EVALUATION ||
+	    !fp || !status || strcmp(status, "validated") || saw_these(merged, fp))
+		return cairn_evaluation_settle(merged, NULL, NULL, NULL, NULL, err);
+	/* The side whose answers the validation saw; the other changed them. */
+	if (saw_these(ro, fp) || !saw_these(rt, fp)) {
+		seen = ro;
+		changer = theirs;
+	} else {
+		seen = rt;
+		changer = ours;
+	}
+	if (seen)
+		cairn_changed_answers(seen, merged, &keys);
+	if (keys.len) {
+		char field[CAIRN_KEY_MAX + 1];
+		cairn_blame b;
+		snprintf(field, sizeof field, "%.*s", (int)strcspn(cairn_buf_str(&keys), ","),
+			 cairn_buf_str(&keys));
+		memset(&b, 0, sizeof b);
+		b.path = path;
+		b.field = field;
+		if (cairn_git_blame(wb->git, changer, NULL, &b, 1, &ignore) == CAIRN_OK &&
+		    b.commit.hex[0]) {
+			snprintf(who, sizeof who, "%s", b.name ? b.name : "");
+			cairn_date_iso(cairn_date_from_days((long)(b.when / 86400)), when, sizeof when);
+		}
+		cairn_blame_done(&b, 1);
+	}
+	cairn_buf_done(&keys);
+	st = cairn_evaluation_settle(merged, seen, *who ? who : "another member (by sync)",
+				     when, NULL, err);
+	return st;
+}
+
+
 static cairn_status merge_one(cairn_wb *wb, const cairn_oid *base, const cairn_oid *ours,
 			      const cairn_oid *theirs, const char *path, const cairn_record *old,
 			      const cairn_sync_options *o, plan *p, cairn_error *err)
@@ -352,7 +334,7 @@ static cairn_status merge_one(cairn_wb *wb, const cairn_oid *base, const cairn_o
 		goto done;
 	if (cairn_path_ref(path, &ref, err) != CAIRN_OK || bad) {
 		/* Not a record, or not readable on some side: whole-file clash. */
-		const char *d = decision(old, path, "-", to, tt);
+		const char *d = wb_decision(old, path, "-", to, tt);
 		if (d && !strcmp(d, "theirs"))
 			st = take_theirs(p, path, tt, err);
 		else if (!d)
@@ -368,7 +350,7 @@ static cairn_status merge_one(cairn_wb *wb, const cairn_oid *base, const cairn_o
 	if ((st = cairn_merge_record(ref.kind, rb, ro, rt, have_tpl ? &tpl : NULL, &m, err)))
 		goto done;
 	if (m.outcome == CAIRN_ADD_ADD || m.outcome == CAIRN_DELETE_MODIFY) {
-		const char *d = decision(old, path, "-", to, tt);
+		const char *d = wb_decision(old, path, "-", to, tt);
 		if (d && !strcmp(d, "theirs")) {
 			st = take_theirs(p, path, tt, err);
 		} else if (!d) {
@@ -382,7 +364,7 @@ static cairn_status merge_one(cairn_wb *wb, const cairn_oid *base, const cairn_o
 	}
 	for (size_t i = 0; i < m.nconflicts && st == CAIRN_OK; i++) {
 		const cairn_field_conflict *c = &m.conflicts[i];
-		const char *d = decision(old, path, c->key, c->ours, c->theirs);
+		const char *d = wb_decision(old, path, c->key, c->ours, c->theirs);
 		if (d) {
 			/* A person decided: "" removes the field. */
 			st = *d ? cairn_record_set(&m.merged, c->key, d, err)
@@ -401,7 +383,7 @@ static cairn_status merge_one(cairn_wb *wb, const cairn_oid *base, const cairn_o
 		cairn_error why;
 		if (cairn_record_validate(ref.kind, ref.id, &m.merged, have_tpl ? &tpl : NULL, &why) !=
 		    CAIRN_OK) {
-			const char *d = decision(old, path, "-", to, tt);
+			const char *d = wb_decision(old, path, "-", to, tt);
 			if (d && !strcmp(d, "theirs")) {
 				st = take_theirs(p, path, tt, err);
 				goto done;
@@ -533,9 +515,9 @@ static cairn_status no_hand_edits(cairn_wb *wb, const char *const *paths, size_t
  * in old: a merge commit with both parents (*ours moves to it), or the
  * clashes saved with `merging` naming theirs, and CAIRN_ECONFLICT.  what
  * names where theirs came from, for messages. */
-static cairn_status merge_into_head(cairn_wb *wb, const char *what, const cairn_sync_options *o,
-				    cairn_sync_report *r, cairn_oid *ours, const cairn_oid *theirs,
-				    const cairn_record *old, plan *p, bool *refused, cairn_error *err)
+cairn_status wb_merge_into_head(cairn_wb *wb, const char *what, const cairn_sync_options *o,
+				cairn_sync_report *r, cairn_oid *ours, const cairn_oid *theirs,
+				const cairn_record *old, plan *p, bool *refused, cairn_error *err)
 {
 	cairn_oid base, merged;
 	cairn_identity who;
@@ -548,7 +530,7 @@ static cairn_status merge_into_head(cairn_wb *wb, const char *what, const cairn_
 	if (!base.hex[0])
 		return cairn_fail(err, CAIRN_EINPUT, _("%s holds an unrelated history (no commit in "
 				  "common): was it made by another `cairn init`?"), what);
-	if ((st = wb_check_incoming(wb, what, &base, theirs, err))) {
+	if ((st = cairn_git_check_incoming(wb->git, what, &base, theirs, err))) {
 		*refused = true;
 		return st;
 	}
@@ -563,7 +545,7 @@ static cairn_status merge_into_head(cairn_wb *wb, const char *what, const cairn_
 		     (st = cairn_record_set(&p->conflicts, "ours_head", ours->hex, err)) ||
 		     (st = cairn_record_set(&p->conflicts, "merging", theirs->hex, err)) ||
 		     (st = cairn_record_set(&p->conflicts, "merging_from", what, err)) ||
-		     (st = save_conflicts(wb, &p->conflicts, err))))
+		     (st = wb_save_conflicts(wb, &p->conflicts, err))))
 			return st;
 		return cairn_fail(err, CAIRN_ECONFLICT,
 				  P_("%zu conflict waits: `cairn conflicts` lists them, `cairn "
@@ -615,7 +597,7 @@ static cairn_status sync_once(cairn_wb *wb, const cairn_sync_options *o, cairn_s
 	*again = false;
 	memset(&p, 0, sizeof p);
 	cairn_record_init(&p.conflicts);
-	if ((st = load_conflicts(wb, &old, err)))
+	if ((st = wb_load_conflicts(wb, &old, err)))
 		return st;
 	if ((st = cairn_git_fetch(wb->git, r->remote, &net, &before, &theirs, err)) ||
 	    (st = cairn_git_head(wb->git, &ours, err)))
@@ -627,7 +609,7 @@ static cairn_status sync_once(cairn_wb *wb, const cairn_sync_options *o, cairn_s
 	} else if (!strcmp(base.hex, ours.hex)) {
 		cairn_git_delta *d = NULL;
 		size_t n = 0;
-		if ((st = wb_check_incoming(wb, r->remote, &ours, &theirs, err))) {
+		if ((st = cairn_git_check_incoming(wb->git, r->remote, &ours, &theirs, err))) {
 			refused = true;
 			goto done;
 		}
@@ -660,12 +642,12 @@ static cairn_status sync_once(cairn_wb *wb, const cairn_sync_options *o, cairn_s
 			ours = theirs;
 		}
 	} else {
-		st = merge_into_head(wb, r->remote, o, r, &ours, &theirs, &old, &p, &refused, err);
+		st = wb_merge_into_head(wb, r->remote, o, r, &ours, &theirs, &old, &p, &refused, err);
 		if (st != CAIRN_OK)
 			goto done;
 	}
 	/* No clash is left: the conflicts file has done its work. */
-	if (!o->dry_run && (st = save_conflicts(wb, &p.conflicts, err)))
+	if (!o->dry_run && (st = wb_save_conflicts(wb, &p.conflicts, err)))
 		goto done;
 	if ((st = cairn_git_unshared(wb->git, &upstream, &ahead, &behind, err)))
 		goto done;
@@ -688,7 +670,7 @@ done:
 		cairn_error ignored;
 		(void)cairn_git_set_tracking(wb->git, r->remote, &before, &ignored);
 	}
-	plan_done(&p);
+	wb_plan_done(&p);
 	cairn_record_done(&old);
 	return st;
 }
@@ -715,193 +697,6 @@ cairn_status cairn_wb_sync(cairn_wb *wb, const cairn_sync_options *opt, cairn_sy
 	if (st == CAIRN_OK && again)
 		st = cairn_fail(err, CAIRN_EBUSY, _("%s kept moving while we merged (%d tries): sync "
 				"again in a moment"), report->remote, PUSH_TRIES);
-	wb_unlock(wb);
-	return st;
-}
-
-/* ---- conflicts and their resolution ---- */
-
-cairn_status cairn_wb_conflicts(cairn_wb *wb, cairn_conflict_fn fn, void *ctx, size_t *n,
-				cairn_error *err)
-{
-	cairn_record r;
-	cairn_status st = load_conflicts(wb, &r, err);
-
-	*n = 0;
-	/* Authors and dates, once, then kept in the file. */
-	if (st == CAIRN_OK && ccount(&r) && !cairn_record_get(&r, "annotated") &&
-	    cairn_record_get(&r, "merging") && (st = wb_lock(wb, err)) == CAIRN_OK) {
-		cairn_error why;
-		if (annotate(wb, &r, &why) == CAIRN_OK)
-			(void)save_conflicts(wb, &r, &why);
-		wb_unlock(wb);
-	}
-	for (size_t i = 1; st == CAIRN_OK && i <= ccount(&r); i++) {
-		cairn_conflict c;
-		cairn_ref ref;
-		char name[CAIRN_PATH_MAX] = "";
-		const char *f = cget(&r, i, "field");
-		c.path = cget(&r, i, "path");
-		if (!c.path)
-			continue;
-		if (cairn_path_ref(c.path, &ref, err) == CAIRN_OK)
-			cairn_ref_format(&ref, name, sizeof name);
-		c.record = name[0] ? name : c.path;
-		c.field = f && strcmp(f, "-") ? f : "";
-		c.base = cget(&r, i, "base");
-		c.ours = cget(&r, i, "ours");
-		c.theirs = cget(&r, i, "theirs");
-		c.resolved = cget(&r, i, "resolved");
-		c.base_by = cget(&r, i, "base_by");
-		c.ours_by = cget(&r, i, "ours_by");
-		c.theirs_by = cget(&r, i, "theirs_by");
-		(*n)++;
-		if (fn)
-			st = fn(&c, ctx, err);
-	}
-	cairn_record_done(&r);
-	return st;
-}
-
-/* A value typed for a field in conflict, in its stored form, checked as
- * `cairn set` checks it ("" clears the field). */
-static cairn_status normalize(cairn_wb *wb, const char *path, const char *field, const char *value,
-			      char **out, cairn_error *err)
-{
-	cairn_ref ref;
-	const cairn_field_def *f;
-	cairn_status st;
-
-	*out = NULL;
-	if (!*value)
-		return (*out = strdup("")) ? CAIRN_OK : cairn_oom(err);
-	if ((st = cairn_path_ref(path, &ref, err)))
-		return st;
-	if ((f = cairn_kind_field(ref.kind, field)))
-		return cairn_value_normalize(f, value, cairn_wb_date_format(wb), out, err);
-	if (ref.kind == CAIRN_KIND_EVALUATION && !strncmp(field, "answer.", 7)) {
-		cairn_index_hit hit;
-		cairn_record rec;
-		cairn_template tpl;
-		const cairn_question *q;
-		char name[CAIRN_PATH_MAX];
-		const char *tid;
-		cairn_ref_format(&ref, name, sizeof name);
-		if ((st = cairn_wb_resolve(wb, name, &hit, err)) || (st = cairn_wb_read(wb, &hit, &rec, err)))
-			return st;
-		tid = cairn_record_get(&rec, "template");
-		st = tid ? cairn_wb_template(wb, tid, &tpl, err)
-			 : cairn_fail(err, CAIRN_EINPUT, "%s has no template", name);
-		cairn_record_done(&rec);
-		if (st)
-			return st;
-		if (!(q = cairn_template_question(&tpl, field + 7)))
-			st = cairn_fail(err, CAIRN_EINPUT, "%s: template %s has no question '%s'", name,
-					tpl.id, field + 7);
-		else
-			st = cairn_answer_normalize(q, value, cairn_wb_date_format(wb), out, err);
-		cairn_template_done(&tpl);
-		return st;
-	}
-	return (*out = strdup(value)) ? CAIRN_OK : cairn_oom(err);
-}
-
-/* Every clash is settled: the merge they held is committed now (the next
- * sync pushes it); *left says how many a new merge raised instead. */
-static cairn_status finish_merge(cairn_wb *wb, const cairn_record *decided, size_t *left,
-				 cairn_error *err)
-{
-	const char *m = cairn_record_get(decided, "merging"), *from;
-	cairn_sync_options quiet;
-	cairn_sync_report r;
-	cairn_oid ours, theirs;
-	plan p;
-	bool done = false, refused = false;
-	cairn_status st;
-
-	if (!m || strlen(m) != 40)
-		return CAIRN_OK;        /* a merge a sync will do again */
-	snprintf(theirs.hex, sizeof theirs.hex, "%s", m);
-	if ((st = cairn_git_head(wb->git, &ours, err)) ||
-	    (st = cairn_git_is_ancestor(wb->git, &theirs, &ours, &done, err)))
-		return st;
-	if (done)
-		return save_conflicts(wb, &(cairn_record){ 0 }, err);
-	memset(&quiet, 0, sizeof quiet);
-	memset(&r, 0, sizeof r);
-	memset(&p, 0, sizeof p);
-	cairn_record_init(&p.conflicts);
-	from = cairn_record_get(decided, "merging_from");
-	st = merge_into_head(wb, from ? from : "the settled conflicts", &quiet, &r, &ours, &theirs,
-			     decided, &p, &refused, err);
-	if (st == CAIRN_ECONFLICT) {
-		*left = p.nconflicts;
-		st = CAIRN_OK;
-	} else if (st == CAIRN_OK) {
-		st = save_conflicts(wb, &p.conflicts, err);
-	}
-	plan_done(&p);
-	return st;
-}
-
-cairn_status cairn_wb_resolve_conflict(cairn_wb *wb, const char *record, const char *field,
-				       const char *choice, const char *value, size_t *left,
-				       cairn_error *err)
-{
-	cairn_record r;
-	char path[CAIRN_PATH_MAX];
-	cairn_status st;
-	bool found = false;
-	char *typed = NULL;
-
-	/* The record may be absent on our side (deleted): named by path. */
-	if ((st = cairn_wb_record_path(wb, record, path, sizeof path, err)))
-		return st;
-	if ((st = wb_lock(wb, err)))
-		return st;
-	if ((st = load_conflicts(wb, &r, err)))
-		goto done;
-	for (size_t i = 1; i <= ccount(&r) && st == CAIRN_OK; i++) {
-		const char *p = cget(&r, i, "path"), *f = cget(&r, i, "field");
-		const char *chosen = NULL;
-		if (!p || strcmp(p, path) || !f || strcmp(f, *field ? field : "-"))
-			continue;
-		found = true;
-		if (!strcmp(choice, "ours"))
-			chosen = *field ? (cget(&r, i, "ours") ? cget(&r, i, "ours") : "") : "ours";
-		else if (!strcmp(choice, "theirs"))
-			chosen = *field ? (cget(&r, i, "theirs") ? cget(&r, i, "theirs") : "") : "theirs";
-		else if (!*field)
-			st = cairn_fail(err, CAIRN_EINPUT, _("%s: a whole record is kept as ours or "
-					"theirs, not given a value"), record);
-		else
-			st = normalize(wb, p, field, value, &typed, err);
-		if (st == CAIRN_OK && typed)
-			chosen = typed;
-		if (st == CAIRN_OK && chosen) {
-			char *copy = strdup(chosen);
-			st = copy ? cset(&r, i, "resolved", copy, err)
-				  : cairn_oom(err);
-			free(copy);
-		}
-		free(typed);
-		typed = NULL;
-	}
-	if (st == CAIRN_OK && !found)
-		st = *field ? cairn_fail(err, CAIRN_ENOTFOUND, _("no conflict on %s field %s (cairn "
-						 "conflicts lists them)"), record, field)
-			    : cairn_fail(err, CAIRN_ENOTFOUND, _("no conflict on %s (cairn conflicts "
-						 "lists them)"), record);
-	if (st == CAIRN_OK)
-		st = save_conflicts(wb, &r, err);
-	*left = 0;
-	for (size_t i = 1; i <= ccount(&r); i++)
-		if (!cget(&r, i, "resolved"))
-			(*left)++;
-	if (st == CAIRN_OK && !*left)
-		st = finish_merge(wb, &r, left, err);
-	cairn_record_done(&r);
-done:
 	wb_unlock(wb);
 	return st;
 }
@@ -957,13 +752,13 @@ cairn_status wb_adopt_git_merge(cairn_wb *wb, cairn_error *err)
 	if (st == CAIRN_OK)
 		st = cairn_git_merge_abandon(wb->git, (const char *const *)paths, npaths, err);
 	if (st == CAIRN_OK)
-		st = load_conflicts(wb, &old, err);
+		st = wb_load_conflicts(wb, &old, err);
 	if (st != CAIRN_OK)
 		goto done;
 	memset(&quiet, 0, sizeof quiet);
 	memset(&r, 0, sizeof r);
 	snprintf(what, sizeof what, "commit %.12s", merging.hex);
-	st = merge_into_head(wb, what, &quiet, &r, &ours, &merging, &old, &p, &refused, err);
+	st = wb_merge_into_head(wb, what, &quiet, &r, &ours, &merging, &old, &p, &refused, err);
 	if (st == CAIRN_ECONFLICT) {
 		char waiting[64];
 		snprintf(waiting, sizeof waiting,
@@ -977,7 +772,7 @@ cairn_status wb_adopt_git_merge(cairn_wb *wb, cairn_error *err)
 			what, nrecords, waiting);
 		st = CAIRN_OK;
 	} else if (st == CAIRN_OK) {
-		st = save_conflicts(wb, &p.conflicts, err);
+		st = wb_save_conflicts(wb, &p.conflicts, err);
 		wb_warn(wb, P_("a plain git merge of %s stopped on %zu record file with conflict "
 			       "markers; cairn merged it field by field and committed the merge",
 			       "a plain git merge of %s stopped on %zu record files with conflict "
@@ -985,7 +780,7 @@ cairn_status wb_adopt_git_merge(cairn_wb *wb, cairn_error *err)
 			       nrecords), what, nrecords);
 	}
 done:
-	plan_done(&p);
+	wb_plan_done(&p);
 	cairn_record_done(&old);
 	cairn_git_deltas_free(d, nd);
 	free(paths);
@@ -999,6 +794,27 @@ cairn_status cairn_wb_clone(const char *url, const char *dir, const cairn_net *n
 			    cairn_error *err)
 {
 	return cairn_git_clone(url, dir, net, err);
+}
+
+/* ---- remotes ---- */
+
+/* The faces never hold the git repository: `cairn remote` names the
+ * workbook, and these hand its repository to core/git/remote.c, which
+ * keeps remotes in the repository's own config, as git does. */
+cairn_status cairn_wb_remotes(cairn_wb *wb, cairn_remote_fn fn, void *ctx, cairn_error *err)
+{
+	return cairn_git_remotes(wb->git, fn, ctx, err);
+}
+
+cairn_status cairn_wb_remote_add(cairn_wb *wb, const char *name, const char *url,
+				 cairn_error *err)
+{
+	return cairn_git_remote_add(wb->git, name, url, err);
+}
+
+cairn_status cairn_wb_remote_remove(cairn_wb *wb, const char *name, cairn_error *err)
+{
+	return cairn_git_remote_remove(wb->git, name, err);
 }
 
 /* ---- plain git as a peer ---- */

@@ -1,8 +1,11 @@
-/* What core/workbook/workbook.c, core/workbook/load.c and core/workbook/save.c share about an open
- * workbook.  Private to core/. */
+/* What the files of core/workbook/ share about an open workbook and one
+ * another: handle.c, load.c, save.c, conflicts.c, sync.c, resolve.c,
+ * workflow.c, distribute.c, history.c, report.c and open.c, bottom to top
+ * (each calls only the ones before it).  Private to core/workbook/. */
 #ifndef CAIRN_WB_INTERNAL_H
 #define CAIRN_WB_INTERNAL_H
 
+#include "cairn/sync.h"
 #include "cairn/workbook.h"
 #include "git/remote.h"
 #include "index/index.h"
@@ -36,11 +39,6 @@ void wb_unlock(cairn_wb *wb);
 cairn_status wb_catch_up(cairn_wb *wb, bool force_rebuild, cairn_error *err);
 /* Finish or undo a save a killed process left in the journal. */
 cairn_status wb_recover(cairn_wb *wb, cairn_error *err);
-/* cairn_git_check_incoming on the workbook's repository (every commit in
- * from..to and each tree of it that differs from from's passes the
- * allow-list: core/git/incoming.h). */
-cairn_status wb_check_incoming(cairn_wb *wb, const char *remote, const cairn_oid *from,
-			       const cairn_oid *to, cairn_error *err);
 /* A plain `git merge` stopped on record files (conflict markers): put
  * git's side back as HEAD has it and merge field by field instead
  * (core/workbook/sync.c); conflicts it raises wait as a sync's do. */
@@ -58,6 +56,8 @@ cairn_status wb_hand_edits_in(cairn_wb *wb, const char *const *only, size_t nonl
 cairn_status wb_git_index_catch_up(cairn_wb *wb, cairn_error *err);
 /* git's index is in step with everything remembered. */
 void wb_forget_paths(cairn_wb *wb);
+/* root/rel, a new string (NULL when out of memory). */
+char *wb_path_join(const char *root, const char *rel);
 void wb_warn(cairn_wb *wb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Commit files (from a save or a recovered journal) and make the work tree
@@ -69,6 +69,9 @@ cairn_status wb_commit_files(cairn_wb *wb, const cairn_oid *parent,
 			     long long pending_id, cairn_oid *out, double *commit_ms,
 			     cairn_error *err);
 cairn_status wb_identity(cairn_wb *wb, cairn_identity *id, cairn_error *err);
+/* The identity git's configuration gives (or cfg's, or the account's). */
+cairn_status wb_identity_of(cairn_git *git, const cairn_config *cfg, cairn_identity *id,
+			    cairn_error *err);
 void wb_identity_done(cairn_identity *id);
 
 /* Load one file of a commit into the index (or its problems). */
@@ -77,5 +80,38 @@ wb_loader *wb_loader_new(cairn_wb *wb);
 void wb_loader_free(wb_loader *l);
 cairn_status wb_loader_put(wb_loader *l, const char *path, unsigned mode,
 			   const cairn_oid *blob, cairn_error *err);
+
+/* The user's person id and role; CAIRN_EINPUT when cairn does not know
+ * which person the user is (core/workbook/workflow.c). */
+cairn_status wb_need_me(cairn_wb *wb, char *me, size_t n, char *role, size_t rn,
+			cairn_error *err);
+
+/* ---- between conflicts.c, sync.c and resolve.c ---- */
+
+/* The conflicts file (core/workbook/conflicts.c): field what of conflict i. */
+const char *wb_cget(const cairn_record *r, size_t i, const char *what);
+cairn_status wb_cset(cairn_record *r, size_t i, const char *what, const char *v,
+		     cairn_error *err);
+size_t wb_ccount(const cairn_record *r);
+cairn_status wb_load_conflicts(cairn_wb *wb, cairn_record *r, cairn_error *err);
+cairn_status wb_save_conflicts(cairn_wb *wb, const cairn_record *r, cairn_error *err);
+/* A decision recorded for this clash, if its values are still the same. */
+const char *wb_decision(const cairn_record *old, const char *path, const char *field,
+			const char *ours, const char *theirs);
+
+/* A merge being planned (core/workbook/sync.c; plan there and in resolve.c). */
+typedef struct wb_plan {
+	cairn_git_change *v;
+	char **owned;
+	size_t n;
+	cairn_record conflicts;         /* new conflicts file */
+	size_t nconflicts;
+	size_t merged, incoming;
+} wb_plan;
+void wb_plan_done(wb_plan *p);
+cairn_status wb_annotate(cairn_wb *wb, cairn_record *cr, cairn_error *err);
+cairn_status wb_merge_into_head(cairn_wb *wb, const char *what, const cairn_sync_options *o,
+				cairn_sync_report *r, cairn_oid *ours, const cairn_oid *theirs,
+				const cairn_record *old, wb_plan *p, bool *refused, cairn_error *err);
 
 #endif

@@ -88,7 +88,7 @@ cairn_status cairn_merge_texts(const char *path, const char *base, size_t blen, 
 cairn_status cairn_wb_clone(const char *url, const char *dir, const cairn_net *net,
 			    cairn_error *err);
 
-/* The workbook's remotes (core/workbook/remotes.c): each as fn hears it,
+/* The workbook's remotes: each as fn hears it,
  * one added, one removed. */
 cairn_status cairn_wb_remotes(cairn_wb *wb, cairn_remote_fn fn, void *ctx, cairn_error *err);
 cairn_status cairn_wb_remote_add(cairn_wb *wb, const char *name, const char *url,

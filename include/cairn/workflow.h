@@ -112,30 +112,10 @@ void cairn_distribution_done(cairn_distribution *d);
 cairn_status cairn_wb_template_copy(cairn_wb *wb, const char *from, const char *new_id,
 				    const char *title, cairn_save_result *res, cairn_error *err);
 
-/* A template about to be saved over base: when its questions (the list or
- * any q.* field) changed and its version did not rise, raise it by one.
- * True when it did. */
-bool cairn_template_settle(const cairn_record *base, cairn_record *rec);
+/* The rules every save obeys (cairn_template_settle, cairn_answers_fingerprint,
+ * cairn_evaluation_settle) are in core/model/rules.h. */
 
-/* ---- the validation reset ---- */
-
-/* The fingerprint of an evaluation's answers: the SHA-1 (40 hex digits) of
- * every answer.* field in key order, each as KEY NUL VALUE NUL. */
-void cairn_answers_fingerprint(const cairn_record *rec, char hex[41]);
-
-/* An evaluation about to be saved: when it is validated and its answers no
- * longer match the fingerprint its validation saw, it goes back to
- * submitted, its fingerprint is dropped, and a line is added to its
- * comments: "answers changed after validation: answer.X by WHO on WHEN".
- * The changed answers are named by comparing with seen (the record the
- * validation was made on, as far as the caller knows; NULL: not named).
- * A fingerprint left on an evaluation that is no longer validated is
- * dropped.  *reset (may be NULL) tells whether it went back. */
-cairn_status cairn_evaluation_settle(cairn_record *rec, const cairn_record *seen,
-				     const char *who, const char *when, bool *reset,
-				     cairn_error *err);
-
-/* The same, for a record merged by sync (core/workbook/sync.c, merge_one) from
+/* cairn_evaluation_settle, for a record merged by sync (core/workbook/sync.c, merge_one) from
  * ours and theirs (either may be NULL): the answers are compared with the
  * side the validation saw, and the change is credited to the author of
  * the other side's commit that set it (from git's history). */
