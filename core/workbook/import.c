@@ -170,8 +170,11 @@ static cairn_status save_rows(importer *im, bool skip_bad, cairn_import_result *
 			break;
 		{
 			row_plan *p = &im->rows[row_of[failed - 1]];
-			say(im, "%s:%d:%zu: %s", im->name, p->line,
-			    column_of(&im->csv->rows[0], err->msg), err->msg);
+			size_t col = column_of(&im->csv->rows[0], err->msg);
+			if (col)
+				say(im, "%s:%d:%zu: %s", im->name, p->line, col, err->msg);
+			else
+				say(im, "%s:%d: %s", im->name, p->line, err->msg);
 			p->bad = true;
 			im->bad++;
 		}

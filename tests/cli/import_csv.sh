@@ -50,6 +50,22 @@ like "$out" "imported 1 record from .*g.csv \\(2 bad rows skipped\\)" "the good 
 is "$(git -C "$wb" log -1 --format=%s)" "Import 1 pilots from $TMP/g.csv" "as one commit"
 is "$(git -C "$wb" rev-list --count "$head1"..HEAD)" "1" "and only one"
 
+# What a successful import prints: one line for the commit, its subject.
+printf 'id,title\nT71,Seventy-one\nT72,Seventy-two\n' > "$TMP/t.csv"
+run "$CAIRN" -C "$wb" import csv task "$TMP/t.csv"
+like "$out" "saved [0-9a-f]{12}  Import 2 tasks from .*t.csv$" "the commit line is the subject alone"
+unlike "$out" "\\^J" "with no line feed shown as ^J"
+# The same id twice: the save names the second row.
+printf 'id,title\nT73,A\nT74,B\nT73,C\n' > "$TMP/d.csv"
+run "$CAIRN" -C "$wb" import csv task "$TMP/d.csv"
+is "$rc" 1 "an id twice refuses the import"
+like "$err" "d.csv:4: task/T73 appears twice in one change" "the second row is named, by line"
+run "$CAIRN" -C "$wb" show task/T74
+is "$rc" 1 "and nothing was imported"
+run "$CAIRN" -C "$wb" import csv task "$TMP/d.csv" --skip-bad
+is "$rc" 0 "--skip-bad imports the rows before the repeated one"
+like "$("$CAIRN" -C "$wb" show task/T73)" "title +A" "the first of the two is kept"
+
 # Quoted cells with commas, quotes and line breaks; a BOM; ';' as separator.
 printf '\xef\xbb\xbfid;city;status;results\r\nporto;"Porto; Portugal";candidate;"first line\r\nsecond ""line"""\r\n' > "$TMP/q.csv"
 run "$CAIRN" -C "$wb" import csv pilot "$TMP/q.csv"

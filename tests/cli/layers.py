@@ -186,5 +186,16 @@ tap(not missing, "po/POTFILES.in lists every file with strings marked for transl
     "\n".join(f"{f}: marked, not listed" for f in missing))
 tap(not stale and not unmarked, "po/POTFILES.in lists only files that exist and hold marks",
     "\n".join([f"{f}: listed, not there" for f in stale] + [f"{f}: listed, no mark" for f in unmarked]))
+# Every source and header of core/, include/cairn/ and tui/ is named by
+# Makefile.am or its folder's local.mk: an unlisted header builds here and
+# is missing from the tarball.
+build = open(os.path.join(top, "Makefile.am")).read()
+for d in LAYERS:
+    mk = os.path.join(top, d, "local.mk")
+    if os.path.isfile(mk):
+        build += "".join(l.replace("%reldir%", d) for l in open(mk))
+unlisted = [f for f in files if not re.search(r"(^|\s)" + re.escape(f) + r"(\s|$)", build)]
+tap(not unlisted, "Makefile.am or a local.mk lists every source and header",
+    "\n".join(f"{f}: not in the build (add it to its folder's local.mk)" for f in unlisted))
 print(f"1..{n}")
 sys.exit(0)

@@ -72,8 +72,12 @@ int cmd_import_csv(cli *c, int argc, char **argv)
 		printf("\n");
 		if (res.save.commit.hex[0]) {
 			printf(_("saved %.12s  "), res.save.commit.hex);
-			cli_put(c, stdout, res.save.message ? res.save.message : "", false);
+			/* The subject line; the body lists every record. */
+			const char *msg = res.save.message ? res.save.message : "";
+			char *subject = strndup(msg, strcspn(msg, "\n"));
+			cli_put(c, stdout, subject ? subject : "", false);
 			printf("\n");
+			free(subject);
 		}
 	}
 	cairn_save_result_done(&res.save);
