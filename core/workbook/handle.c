@@ -386,7 +386,23 @@ static bool is_record_path(const char *path)
 	return cairn_path_ref(path, &ref, &ignore) == CAIRN_OK && ref.kind != CAIRN_KIND_NONE;
 }
 
-cairn_status cairn_wb_hand_edits(cairn_wb *wb, char ***paths, size_t *n, cairn_error *err)
+/* A file git knows that is gone from the work tree is not an edit to
+ * commit: a sync or a checkout killed half-way leaves such files, and
+ * committing them would push deletions nobody made.  They are listed
+ * apart (cairn_wb_missing_files); `cairn rm` deletes a record on purpose. */
+static bool in_work_tree(const cairn_wb *wb, const char *path)
+{
+	char full[PATH_MAX + CAIRN_PATH_MAX];
+	struct stat sb;
+
+	snprintf(full, sizeof full, "%s/%s", wb->root, path);
+	return lstat(full, &sb) == 0;
+}
+
+/* The record files git status finds changed: those in the work tree, or
+ * those gone from it (missing). */
+static cairn_status changed_where(cairn_wb *wb, bool missing, char ***paths, size_t *n,
+				  cairn_error *err)
 {
 	char **all;
 	size_t nall, keep = 0;
@@ -397,7 +413,8 @@ cairn_status cairn_wb_hand_edits(cairn_wb *wb, char ***paths, size_t *n, cairn_e
 	if ((st = cairn_git_changed_files(wb->git, &all, &nall, err)))
 		return st;
 	for (size_t i = 0; i < nall; i++) {
-		if (is_record_path(all[i]) || !strcmp(all[i], CAIRN_SETTINGS_FILE))
+		if ((is_record_path(all[i]) || !strcmp(all[i], CAIRN_SETTINGS_FILE)) &&
+		    in_work_tree(wb, all[i]) != missing)
 			all[keep++] = all[i];
 		else
 			free(all[i]);
@@ -407,8 +424,30 @@ cairn_status cairn_wb_hand_edits(cairn_wb *wb, char ***paths, size_t *n, cairn_e
 	return CAIRN_OK;
 }
 
+cairn_status cairn_wb_hand_edits(cairn_wb *wb, char ***paths, size_t *n, cairn_error *err)
+{
+	return changed_where(wb, false, paths, n, err);
+}
+
+cairn_status cairn_wb_missing_files(cairn_wb *wb, char ***paths, size_t *n, cairn_error *err)
+{
+	return changed_where(wb, true, paths, n, err);
+}
+
 cairn_status wb_hand_edits_in(cairn_wb *wb, const char *const *only, size_t nonly, char ***paths,
 			      size_t *n, cairn_error *err)
 {
-	return cairn_git_changed_files_in(wb->git, only, nonly, paths, n, err);
+	size_t keep = 0;
+	cairn_status st = cairn_git_changed_files_in(wb->git, only, nonly, paths, n, err);
+
+	/* A missing file the write would bring back is not someone's edit. */
+	for (size_t i = 0; st == CAIRN_OK && i < *n; i++) {
+		if (in_work_tree(wb, (*paths)[i]))
+			(*paths)[keep++] = (*paths)[i];
+		else
+			free((*paths)[i]);
+	}
+	if (st == CAIRN_OK)
+		*n = keep;
+	return st;
 }

@@ -177,7 +177,7 @@ cairn_status cairn_wb_open(const char *root, const cairn_config *cfg, cairn_warn
 	cairn_oid head;
 	char indexed[64];
 	cairn_pending pending;
-	bool has_pending = false;
+	bool has_pending = false, following = false;
 	cairn_status st;
 
 	*out = NULL;
@@ -208,11 +208,17 @@ cairn_status cairn_wb_open(const char *root, const cairn_config *cfg, cairn_warn
 	 * takes along what earlier, killed runs left behind. */
 	if ((st = git_index_behind(wb, err)))
 		goto fail;
+	if ((st = wb_follow_pending(wb, &following, err)))
+		goto fail;
 	need_catch_up = rebuild || strcmp(indexed, head.hex) != 0 || !indexed[0];
-	if (has_pending || need_catch_up) {
+	if (has_pending || need_catch_up || following) {
 		if ((st = wb_lock(wb, err)))
 			goto fail;
-		if (has_pending)
+		/* A sync's files first: a save cannot have been under way
+		 * while a sync held the lock. */
+		if (following)
+			st = wb_finish_follow(wb, err);
+		if (st == CAIRN_OK && has_pending)
 			st = wb_recover(wb, err);
 		if (st == CAIRN_OK)
 			st = wb_catch_up(wb, false, err);
@@ -485,6 +491,13 @@ cairn_status cairn_wb_check(cairn_wb *wb, cairn_warn_fn rep, void *ctx, long *pr
 	for (size_t i = 0; i < nedits; i++)
 		report(&c, "%s: edited by hand and not committed; `cairn commit` saves it, "
 		       "`git checkout -- %s` drops it", edits[i], edits[i]);
+	cairn_git_paths_free(edits, nedits);
+	if ((st = cairn_wb_missing_files(wb, &edits, &nedits, err)))
+		return st;
+	for (size_t i = 0; i < nedits; i++)
+		report(&c, "%s: missing from the work tree, though HEAD has it; "
+		       "`git checkout -- %s` brings it back (`cairn rm` deletes a record on "
+		       "purpose)", edits[i], edits[i]);
 	cairn_git_paths_free(edits, nedits);
 	*problems = c.problems;
 	return CAIRN_OK;

@@ -466,29 +466,6 @@ done:
 	return st;
 }
 
-/* After HEAD moved to `to`: the work tree and the index follow. */
-static cairn_status follow(cairn_wb *wb, const cairn_oid *from, const cairn_oid *to,
-			   cairn_error *err)
-{
-	cairn_git_delta *d = NULL;
-	size_t n = 0;
-	cairn_status st = cairn_git_diff(wb->git, from, to, &d, &n, err);
-
-	for (size_t i = 0; i < n && st == CAIRN_OK; i++)
-		st = wb_checkout_path(wb, to, d[i].path, err);
-	cairn_git_deltas_free(d, n);
-	if (st == CAIRN_OK)
-		st = wb_catch_up(wb, false, err);
-	/* So that `git status`, and the next sync's look for hand edits, see
-	 * the files as HEAD has them; a git holding its index longer only
-	 * delays this to when the workbook is closed. */
-	if (st == CAIRN_OK) {
-		cairn_error later;
-		(void)wb_git_index_catch_up(wb, &later);
-	}
-	return st;
-}
-
 /* A file the sync is about to write was edited by hand: stop, so that
  * nothing typed is overwritten (only those files are looked at). */
 static cairn_status no_hand_edits(cairn_wb *wb, const char *const *paths, size_t n,
@@ -572,10 +549,12 @@ cairn_status wb_merge_into_head(cairn_wb *wb, const char *what, const cairn_sync
 	if ((st = wb_identity(wb, &who, err)))
 		return st;
 	a = (cairn_git_author){ who.name, who.email, 0, 0 };
-	st = cairn_git_commit_merge(wb->git, ours, theirs, p->v, p->n, &a, msg, &merged, err);
+	st = wb_follow_note(wb, ours, err);
+	if (st == CAIRN_OK)
+		st = cairn_git_commit_merge(wb->git, ours, theirs, p->v, p->n, &a, msg, &merged, err);
 	wb_identity_done(&who);
 	if (st == CAIRN_OK)
-		st = follow(wb, ours, &merged, err);
+		st = wb_follow(wb, ours, &merged, err);
 	if (st == CAIRN_OK)
 		*ours = merged;
 	return st;
@@ -635,9 +614,10 @@ static cairn_status sync_once(cairn_wb *wb, const cairn_sync_options *o, cairn_s
 		if (st != CAIRN_OK)
 			goto done;
 		if (!o->dry_run) {
-			if ((st = cairn_git_move_branch(wb->git, &ours, &theirs, "sync: fast-forward",
+			if ((st = wb_follow_note(wb, &ours, err)) ||
+			    (st = cairn_git_move_branch(wb->git, &ours, &theirs, "sync: fast-forward",
 							err)) ||
-			    (st = follow(wb, &ours, &theirs, err)))
+			    (st = wb_follow(wb, &ours, &theirs, err)))
 				goto done;
 			ours = theirs;
 		}

@@ -43,6 +43,14 @@ cairn_status wb_recover(cairn_wb *wb, cairn_error *err);
  * git's side back as HEAD has it and merge field by field instead
  * (core/workbook/sync.c); conflicts it raises wait as a sync's do. */
 cairn_status wb_adopt_git_merge(cairn_wb *wb, cairn_error *err);
+/* The work tree follows HEAD after a sync moved the branch (follow.c):
+ * wb_follow_note(from) before the branch moves, wb_follow(from, to) after;
+ * wb_finish_follow finishes one a killed process left. */
+cairn_status wb_follow_note(cairn_wb *wb, const cairn_oid *from, cairn_error *err);
+cairn_status wb_follow_pending(cairn_wb *wb, bool *pending, cairn_error *err);
+cairn_status wb_follow(cairn_wb *wb, const cairn_oid *from, const cairn_oid *to,
+		       cairn_error *err);
+cairn_status wb_finish_follow(cairn_wb *wb, cairn_error *err);
 /* Write the file for path as it is in commit (or remove it). */
 cairn_status wb_checkout_path(cairn_wb *wb, const cairn_oid *commit, const char *path,
 			      cairn_error *err);

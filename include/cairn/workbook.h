@@ -128,8 +128,12 @@ void cairn_save_result_done(cairn_save_result *res);
 
 /* ---- checking ---- */
 
-/* Record files edited by hand and not committed (git status), as paths. */
+/* Record files edited by hand and not committed (git status), as paths;
+ * a file gone from the work tree is not among them. */
 cairn_status cairn_wb_hand_edits(cairn_wb *wb, char ***paths, size_t *n, cairn_error *err);
+/* Record files HEAD has that are gone from the work tree: `git checkout`
+ * brings one back, `cairn rm` deletes the record on purpose. */
+cairn_status cairn_wb_missing_files(cairn_wb *wb, char ***paths, size_t *n, cairn_error *err);
 /* Commit those hand edits (each parsed and checked like any save). */
 cairn_status cairn_wb_commit_hand_edits(cairn_wb *wb, const char *message,
 					cairn_save_result *res, cairn_error *err);

@@ -226,6 +226,9 @@ int cmd_commit(cli *c, int argc, char **argv)
 	cairn_save_result res;
 	cairn_error err;
 	cairn_status st;
+	char **gone = NULL;
+	size_t ngone = 0;
+	int rc;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-m") && i + 1 < argc)
@@ -234,5 +237,16 @@ int cmd_commit(cli *c, int argc, char **argv)
 			return cli_verb_usage(c);
 	}
 	st = cairn_wb_commit_hand_edits(c->wb, message, &res, &err);
-	return report_save(c, st, &res, &err, false);
+	rc = report_save(c, st, &res, &err, false);
+	/* A file gone from the work tree is never committed as a deletion
+	 * (a killed checkout leaves such files): say so, and what to do. */
+	if (cairn_wb_missing_files(c->wb, &gone, &ngone, &err) == CAIRN_OK) {
+		for (size_t i = 0; i < ngone; i++)
+			cli_printf(c, stderr, _("%s is missing from the work tree and was not "
+						"committed as a deletion: `git checkout -- %s` "
+						"brings it back, `cairn rm RECORD` deletes a "
+						"record on purpose\n"), gone[i], gone[i]);
+		cairn_git_paths_free(gone, ngone);
+	}
+	return rc;
 }

@@ -94,13 +94,15 @@ void start_hand_edit_check(app *a)
 		return;
 	pid = fork();
 	if (pid == 0) {
-		char **paths = NULL, report[CAIRN_PATH_MAX + 32];
-		size_t n = 0;
+		char **paths = NULL, **gone = NULL, report[CAIRN_PATH_MAX + 48];
+		size_t n = 0, ngone = 0;
 		cairn_error err;
 		int len;
 		close(fds[0]);
-		if (cairn_wb_hand_edits(a->wb, &paths, &n, &err) == CAIRN_OK) {
-			len = snprintf(report, sizeof report, "%zu %s", n, n ? paths[0] : "");
+		if (cairn_wb_hand_edits(a->wb, &paths, &n, &err) == CAIRN_OK &&
+		    cairn_wb_missing_files(a->wb, &gone, &ngone, &err) == CAIRN_OK) {
+			len = snprintf(report, sizeof report, "%zu %zu %s", n, ngone,
+				       n ? paths[0] : ngone ? gone[0] : "");
 			if (write(fds[1], report, (size_t)len) < 0)
 				_exit(1);
 		}
@@ -118,9 +120,9 @@ void start_hand_edit_check(app *a)
 
 void finish_hand_edit_check(app *a)
 {
-	char report[CAIRN_PATH_MAX + 32];
+	char report[CAIRN_PATH_MAX + 48];
 	ssize_t got;
-	size_t n = 0;
+	size_t n = 0, ngone = 0;
 
 	if (a->check_fd < 0)
 		return;
@@ -131,7 +133,16 @@ void finish_hand_edit_check(app *a)
 		char *path;
 		report[got] = '\0';
 		n = strtoul(report, &path, 10);
-		if (n)
+		ngone = strtoul(path, &path, 10);
+		if (!n && ngone)
+			app_message(a, true,
+				    P_("%zu record file is missing from the work tree (%s%s): "
+				       "`git checkout -- FILE` brings it back; nothing was committed",
+				       "%zu record files are missing from the work tree (%s%s): "
+				       "`git checkout -- FILE` brings them back; nothing was committed",
+				       ngone),
+				    ngone, path + 1, ngone > 1 ? ", ..." : "");
+		else if (n)
 			app_message(a, true,
 				    P_("%zu record file changed by hand and not committed (%s%s): "
 				       "run :commit to save it",
