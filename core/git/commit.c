@@ -352,6 +352,24 @@ cairn_status cairn_git_commit_merge(cairn_git *git, const cairn_oid *parent,
 				    size_t nchanges, const cairn_git_author *author,
 				    const char *message, cairn_oid *out, cairn_error *err)
 {
+	cairn_oid made;
+	cairn_status st = cairn_git_make_commit(git, parent, second, changes, nchanges, author,
+						message, &made, err);
+
+	out->hex[0] = '\0';
+	if (st == CAIRN_OK)
+		st = cairn_git_move_branch(git, parent && parent->hex[0] ? parent : NULL, &made,
+					   message, err);
+	if (st == CAIRN_OK)
+		*out = made;
+	return st;
+}
+
+cairn_status cairn_git_make_commit(cairn_git *git, const cairn_oid *parent,
+				   const cairn_oid *second, const cairn_git_change *changes,
+				   size_t nchanges, const cairn_git_author *author,
+				   const char *message, cairn_oid *out, cairn_error *err)
+{
 	{
 		cairn_status lazy = cairn_git_need_repo(git, err);
 		if (lazy != CAIRN_OK)
@@ -362,7 +380,7 @@ cairn_status cairn_git_commit_merge(cairn_git *git, const cairn_oid *parent,
 	git_commit *pc = NULL, *pc2 = NULL;
 	git_tree *base = NULL, *tree = NULL;
 	git_signature *sig = NULL;
-	char *branch = NULL, *msg = NULL;
+	char *msg = NULL;
 	bool has_parent = parent && parent->hex[0];
 	size_t nups, mlen;
 	cairn_status st;
@@ -376,9 +394,6 @@ cairn_status cairn_git_commit_merge(cairn_git *git, const cairn_oid *parent,
 		return st;
 	if ((st = make_signature(&sig, author, err)) != CAIRN_OK)
 		return st;
-	if ((st = cairn_git_head_branch(git, &branch, err)) != CAIRN_OK)
-		goto done;
-
 	/* git expects a message to end with a newline. */
 	mlen = strlen(message);
 	if (!(msg = malloc(mlen + 2))) {
@@ -426,9 +441,7 @@ cairn_status cairn_git_commit_merge(cairn_git *git, const cairn_oid *parent,
 	}
 	if ((st = read_back(git, changes, nchanges, blobs, &tree_id, &commit_id, err)) != CAIRN_OK)
 		goto done;
-	st = cairn_git_move_branch_cas(git, branch, &commit_id, has_parent ? &parent_id : NULL, message, err);
-	if (st == CAIRN_OK)
-		cairn_git_hex_of(out, &commit_id);
+	cairn_git_hex_of(out, &commit_id);
 done:
 	git_tree_free(tree);
 	git_tree_free(base);
@@ -438,6 +451,5 @@ done:
 	free(ups);
 	free(blobs);
 	free(msg);
-	free(branch);
 	return st;
 }

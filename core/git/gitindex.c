@@ -369,6 +369,5 @@ done:
 	free(changes);
 	git_index_free(idx);
 	unlink(lock->scratch);
-	cairn_git_unlock_index(lock);
 	return st;
 }

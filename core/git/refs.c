@@ -29,6 +29,16 @@
 
 /* ---- the branch ---- */
 
+/* HEAD is detached by a rebase git stopped: "git checkout main" would be
+ * the wrong advice. */
+static bool rebase_under_way(const cairn_git *g)
+{
+	char a[4096], b[4096];
+	snprintf(a, sizeof a, "%srebase-merge", g->gitdir);
+	snprintf(b, sizeof b, "%srebase-apply", g->gitdir);
+	return access(a, F_OK) == 0 || access(b, F_OK) == 0;
+}
+
 /* The branch HEAD names ("refs/heads/main"): a new string. */
 cairn_status cairn_git_head_branch(cairn_git *g, char **name, cairn_error *err)
 {
@@ -40,7 +50,13 @@ cairn_status cairn_git_head_branch(cairn_git *g, char **name, cairn_error *err)
 	if (git_reference_lookup(&head, g->repo, "HEAD") != 0)
 		return cairn_git_fail(err, CAIRN_ECORRUPT, "%sHEAD: cannot read it", g->gitdir);
 	target = git_reference_symbolic_target(head);
-	if (!target || strncmp(target, "refs/heads/", 11) != 0)
+	if ((!target || strncmp(target, "refs/heads/", 11) != 0) && rebase_under_way(g))
+		st = cairn_fail(err, CAIRN_EINPUT,
+				"%s: a plain `git rebase` has stopped there (on a conflict, or to let "
+				"you edit): finish it with git (edit the files, `git add` them, `git "
+				"rebase --continue`), or cancel it with `git rebase --abort`; cairn "
+				"works on the branch again once the rebase is over", g->workdir);
+	else if (!target || strncmp(target, "refs/heads/", 11) != 0)
 		st = cairn_fail(err, CAIRN_EINPUT,
 				"%s: HEAD is detached (not on a branch); run `git checkout main` "
 				"there first", g->workdir);
@@ -369,11 +385,12 @@ cairn_status cairn_git_move_branch(cairn_git *git, const cairn_oid *from, const 
 	char *branch = NULL;
 	cairn_status st;
 
-	if ((st = cairn_git_parse_oid(&from_id, from, "commit", err)) || (st = cairn_git_parse_oid(&to_id, to, "commit", err)))
+	if ((from && (st = cairn_git_parse_oid(&from_id, from, "commit", err))) ||
+	    (st = cairn_git_parse_oid(&to_id, to, "commit", err)))
 		return st;
 	if ((st = cairn_git_head_branch(git, &branch, err)) != CAIRN_OK)
 		return st;
-	st = cairn_git_move_branch_cas(git, branch, &to_id, &from_id, message, err);
+	st = cairn_git_move_branch_cas(git, branch, &to_id, from ? &from_id : NULL, message, err);
 	free(branch);
 	return st;
 }

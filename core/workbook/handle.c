@@ -200,6 +200,7 @@ cairn_status wb_git_index_catch_up(cairn_wb *wb, cairn_error *err)
 		st = cairn_git_write_index_locked(&ilock, wb->git, &head,
 						  (const char *const *)wb->saved_paths, wb->nsaved,
 						  err);
+	cairn_git_unlock_index(&ilock);
 	if (st == CAIRN_OK) {
 		cairn_index_meta_set(wb->idx, "gitindex", head.hex, NULL);
 		wb_forget_paths(wb);

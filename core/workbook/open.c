@@ -1,7 +1,8 @@
 /* Creating, finding, opening, closing, recovering and checking a
  * workbook (see include/cairn/workbook.h).  The top of core/workbook/:
- * opening recovers a killed save, catches the index up (load.c) and takes
- * over a plain git merge (sync.c), recovery commits the journal (save.c).
+ * opening finishes a killed sync's files (follow.c), recovers a killed
+ * save and catches the index up (load.c); recovery commits the journal
+ * (save.c).  Taking over a plain git merge is the faces' call (sync.c).
  * What the other files use of an open workbook is in core/workbook/handle.c. */
 #include <errno.h>
 #include <limits.h>
@@ -161,13 +162,6 @@ static cairn_status git_index_behind(cairn_wb *wb, cairn_error *err)
 	return CAIRN_OK;
 }
 
-static bool access_merge_head(cairn_wb *wb)
-{
-	char path[4096];
-	snprintf(path, sizeof path, "%sMERGE_HEAD", cairn_git_gitdir(wb->git));
-	return access(path, F_OK) == 0;
-}
-
 cairn_status cairn_wb_open(const char *root, const cairn_config *cfg, cairn_warn_fn warn,
 			   void *ctx, cairn_wb **out, cairn_error *err)
 {
@@ -225,17 +219,6 @@ cairn_status cairn_wb_open(const char *root, const cairn_config *cfg, cairn_warn
 		wb_unlock(wb);
 		if (st != CAIRN_OK)
 			goto fail;
-	}
-	/* A plain git merge left record files with conflict markers: they
-	 * become cairn's conflicts, not parse errors.  (One stat when not.) */
-	if (access_merge_head(wb)) {
-		cairn_error why;
-		if (wb_lock(wb, &why) == CAIRN_OK) {
-			if (wb_adopt_git_merge(wb, &why) != CAIRN_OK)
-				wb_warn(wb, "a plain git merge is under way and cairn could not take it "
-					"over: %s (finish it with git, or `git merge --abort`)", why.msg);
-			wb_unlock(wb);
-		}
 	}
 	free(dir);
 	free(index_path);

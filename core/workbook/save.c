@@ -575,6 +575,38 @@ static cairn_status index_saved(cairn_wb *wb, const cairn_git_change *changes, s
 	return bulk ? cairn_index_bulk_end(wb->idx, &moved, err) : cairn_index_commit(wb->idx, err);
 }
 
+/* A save that will not be committed forgets its journal entry. */
+static void forget_pending(cairn_wb *wb, long long pending_id)
+{
+	if (!pending_id || cairn_index_begin(wb->idx, NULL) != CAIRN_OK)
+		return;
+	if (cairn_index_pending_clear(wb->idx, pending_id, NULL) != CAIRN_OK ||
+	    cairn_index_commit(wb->idx, NULL) != CAIRN_OK)
+		cairn_index_rollback(wb->idx);
+}
+
+/* The branch did not move: the files, and git's index if it took them,
+ * go back to what HEAD holds now (a plain git commit may have taken the
+ * save's files meanwhile: then HEAD has them, and so they stay). */
+static void take_back(cairn_wb *wb, const cairn_git_change *changes, size_t n,
+		      cairn_git_index_lock *ilock, bool published)
+{
+	cairn_oid head;
+	cairn_error ignore;
+	const char **paths;
+
+	if (cairn_git_head(wb->git, &head, &ignore) != CAIRN_OK)
+		return;
+	for (size_t i = 0; i < n; i++)
+		(void)wb_checkout_path(wb, &head, changes[i].path, &ignore);
+	if (!published || !(paths = calloc(n ? n : 1, sizeof *paths)))
+		return;
+	for (size_t i = 0; i < n; i++)
+		paths[i] = changes[i].path;
+	(void)cairn_git_write_index_locked(ilock, wb->git, &head, paths, n, &ignore);
+	free(paths);
+}
+
 cairn_status wb_commit_files(cairn_wb *wb, const cairn_oid *parent,
 			     const cairn_git_change *changes, size_t n,
 			     const cairn_identity *who, long long when, const char *message,
@@ -586,6 +618,7 @@ cairn_status wb_commit_files(cairn_wb *wb, const cairn_oid *parent,
 	cairn_error why;
 	struct timespec t0, t1;
 	cairn_status st;
+	bool published = false;
 	int tries = 0;
 
 	/* The time is fixed here, so that the history index holds the
@@ -597,26 +630,21 @@ cairn_status wb_commit_files(cairn_wb *wb, const cairn_oid *parent,
 		author.when = now;
 		author.tz_minutes = (int)(tm.tm_gmtoff / 60);
 	}
-	/* git's index lock first: see core/git/gitindex.c.  If git is busy with it
-	 * for long, save anyway and bring its index in step at the end. */
+	/* git's index lock first, as git commit takes it: see
+	 * include/cairn/gitstore.h.  If git holds it for long (or a killed git
+	 * left it), save anyway and bring its index in step at the end. */
 	if (cairn_git_lock_index(wb->git, 2000, &ilock, &why) != CAIRN_OK)
 		wb_warn(wb, "%s", why.msg);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	do {
-		st = cairn_git_commit(wb->git, parent, changes, n, &author, message, out, err);
-		if (st == CAIRN_EBUSY)
-			usleep(100 * 1000);
-	} while (st == CAIRN_EBUSY && ++tries < 50);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	if (commit_ms)
-		*commit_ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
-			     (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
-	if (st != CAIRN_OK) {
-		cairn_git_unlock_index(&ilock);
-		return st;
-	}
-	/* The commit is durable; what follows is derived from it, and the
-	 * journal still holds the save until the index has caught up. */
+	/* A git gc pruning the objects' folders at the same moment can make
+	 * writing an object fail once; writing it again succeeds. */
+	for (int again = 0; again < 3; again++)
+		if ((st = cairn_git_make_commit(wb->git, parent, NULL, changes, n, &author, message,
+						out, err)) != CAIRN_EIO)
+			break;
+	/* Then, before the branch moves, the work tree and git's index take
+	 * the files: a `git commit` that reads the new HEAD reads the new
+	 * index too, and a `git commit -a` the new files. */
 	for (size_t i = 0; i < n && st == CAIRN_OK; i++) {
 		if (changes[i].data)
 			st = cairn_fs_write(wb->root, changes[i].path, changes[i].data, changes[i].len,
@@ -624,46 +652,61 @@ cairn_status wb_commit_files(cairn_wb *wb, const cairn_oid *parent,
 		else
 			st = cairn_fs_remove(wb->root, changes[i].path, err);
 	}
-	if (st != CAIRN_OK) {
-		cairn_git_unlock_index(&ilock);
-		return cairn_error_prefix(err, "saved as commit %.12s, but writing the file failed "
-					  "(the next cairn run finishes it)", out->hex);
+	for (size_t i = 0; i < n && st == CAIRN_OK; i++)
+		wb_remember_path(wb, changes[i].path);
+	if (st == CAIRN_OK && ilock.held) {
+		published = cairn_git_write_index_locked(&ilock, wb->git, out,
+							 (const char *const *)wb->saved_paths,
+							 wb->nsaved, &why) == CAIRN_OK;
+		if (!published)
+			wb_warn(wb, "%s", why.msg);   /* brought in step on close */
 	}
-	/* References were checked when the save was planned, so the index
-	 * follows in an ordinary transaction (SQLite checks the changed rows'
-	 * references at commit).  Should that check fail all the same, load
-	 * again the slow way, which moves any broken record to the problems
-	 * rather than refusing what git already holds. */
+	while (st == CAIRN_OK) {
+		st = cairn_git_move_branch(wb->git, parent->hex[0] ? parent : NULL, out, message, err);
+		if (st != CAIRN_EBUSY || ++tries >= 50)
+			break;
+		usleep(100 * 1000);
+		st = CAIRN_OK;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (commit_ms)
+		*commit_ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+			     (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+	if (st != CAIRN_OK) {
+		/* Nothing was committed: nothing of it may stay, nor come back. */
+		take_back(wb, changes, n, &ilock, published);
+		cairn_git_unlock_index(&ilock);
+		out->hex[0] = '\0';
+		return st;
+	}
+	cairn_git_unlock_index(&ilock);
+	wb->saved_any = true;
+	if (published) {
+		cairn_index_meta_set(wb->idx, "gitindex", out->hex, NULL);
+		wb_forget_paths(wb);
+	}
+	/* The commit is durable and the branch has moved: the save is done,
+	 * whatever follows.  References were checked when the save was
+	 * planned, so the index follows in an ordinary transaction (SQLite
+	 * checks the changed rows' references at commit).  Should that check
+	 * fail all the same, load again the slow way, which moves any broken
+	 * record to the problems rather than refusing what git already holds.
+	 * Should that fail too, the journal still holds the save and the next
+	 * run brings the index in step. */
 	{
 		char summary[512];
 		cairn_history_row hist;
 		snprintf(summary, sizeof summary, "%.*s", (int)strcspn(message, "\n"), message);
 		hist = (cairn_history_row){ 0, out->hex, author.when, author.tz_minutes,
 					    who->name, who->email, summary, parent->hex, NULL };
-		st = index_saved(wb, changes, n, out, &hist, pending_id, false, err);
+		st = index_saved(wb, changes, n, out, &hist, pending_id, false, &why);
 		if (st != CAIRN_OK && st != CAIRN_ENOMEM)
-			st = index_saved(wb, changes, n, out, &hist, pending_id, true, err);
+			st = index_saved(wb, changes, n, out, &hist, pending_id, true, &why);
+		if (st != CAIRN_OK)
+			wb_warn(wb, "saved as commit %.12s; the index did not follow (%s) and "
+				"will when cairn next runs", out->hex, why.msg);
 	}
-	if (st != CAIRN_OK) {
-		cairn_git_unlock_index(&ilock);
-		return st;
-	}
-	wb->saved_any = true;
-	/* git's index gets these files and any left behind by earlier runs. */
-	for (size_t i = 0; i < n; i++)
-		wb_remember_path(wb, changes[i].path);
-	if (ilock.held) {
-		if (cairn_git_write_index_locked(&ilock, wb->git, out,
-						 (const char *const *)wb->saved_paths, wb->nsaved,
-						 &why) == CAIRN_OK) {
-			cairn_index_meta_set(wb->idx, "gitindex", out->hex, NULL);
-			wb_forget_paths(wb);
-		} else {
-			/* Brought in step when this process closes the workbook. */
-			wb_warn(wb, "%s", why.msg);
-		}
-	}
-	return st;
+	return CAIRN_OK;
 }
 
 /* A refusal (not a failure of the machine) is the edit's own fault. */
@@ -738,13 +781,12 @@ static cairn_status save_once(cairn_wb *wb, const cairn_edit *edits, size_t n,
 		goto done;
 	st = wb_commit_files(wb, &head, changes, nchanges, who, pend.when, msg, pending_id,
 			     &res->commit, &res->commit_ms, err);
-	if (st == CAIRN_EMOVED && cairn_index_begin(wb->idx, NULL) == CAIRN_OK) {
-		/* Someone committed first: forget this attempt; the caller redoes
-		 * it on the new HEAD. */
-		if (cairn_index_pending_clear(wb->idx, pending_id, NULL) != CAIRN_OK ||
-		    cairn_index_commit(wb->idx, NULL) != CAIRN_OK)
-			cairn_index_rollback(wb->idx);
-	}
+	/* Not committed (on CAIRN_EMOVED, someone committed first and the
+	 * caller redoes the save on the new HEAD): this attempt is forgotten,
+	 * so that no later run commits what is reported as failed.  (A
+	 * recovery keeps its journal when it fails: nobody was told.) */
+	if (st != CAIRN_OK)
+		forget_pending(wb, pending_id);
 	if (st == CAIRN_OK) {
 		res->message = msg;
 		msg = NULL;

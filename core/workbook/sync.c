@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cairn/blame.h"
 #include "cairn/buf.h"
@@ -683,11 +684,105 @@ cairn_status cairn_wb_sync(cairn_wb *wb, const cairn_sync_options *opt, cairn_sy
 
 /* ---- a merge plain git left with conflict markers ---- */
 
+static bool listed_path(char **paths, size_t n, const char *path)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(paths[i], path))
+			return true;
+	return false;
+}
+
 static bool names_record(const char *path)
 {
 	cairn_ref ref;
 	cairn_error ignored;
 	return cairn_path_ref(path, &ref, &ignored) == CAIRN_OK && ref.kind != CAIRN_KIND_NONE;
+}
+
+/* Does the work tree's file hold a conflict marker line? */
+static bool holds_markers(cairn_wb *wb, const char *path)
+{
+	char *data = NULL;
+	size_t len;
+	bool found = false;
+
+	if (cairn_fs_read(wb->root, path, CAIRN_RECORD_MAX, &data, &len, NULL) != CAIRN_OK)
+		return false;
+	for (const char *line = data, *end = data + len; line < end && !found;) {
+		const char *nl = memchr(line, '\n', (size_t)(end - line));
+		found = end - line >= 7 &&
+			(!memcmp(line, "<<<<<<<", 7) || !memcmp(line, ">>>>>>>", 7));
+		line = nl ? nl + 1 : end;
+	}
+	free(data);
+	return found;
+}
+
+/* Is the work tree's file as the commit has it (or missing, as it lacks)? */
+static bool as_in(cairn_wb *wb, const cairn_oid *commit, const char *path)
+{
+	cairn_oid want = { "" }, now = { "" };
+	char *data = NULL;
+	size_t len;
+	cairn_status st = cairn_git_read_path(wb->git, commit, path, &data, &len, &want, NULL);
+
+	free(data);
+	data = NULL;
+	if (st != CAIRN_OK && st != CAIRN_ENOTFOUND)
+		return false;
+	st = cairn_fs_read(wb->root, path, (size_t)1 << 28, &data, &len, NULL);
+	if (st == CAIRN_ENOTFOUND)
+		return !want.hex[0];
+	if (st == CAIRN_OK)
+		st = cairn_git_hash_blob(data, len, &now, NULL);
+	free(data);
+	return st == CAIRN_OK && !strcmp(now.hex, want.hex);
+}
+
+bool cairn_wb_git_merge_waiting(cairn_wb *wb)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%sMERGE_HEAD", cairn_git_gitdir(wb->git));
+	return access(path, F_OK) == 0;
+}
+
+/* Take over a merge plain git stopped on record files, only where nothing
+ * a person typed can be lost: every file git holds in conflict is a record
+ * file that still holds its markers, and every other file git wrote is as
+ * git wrote it (their side's).  Otherwise the merge is the person's, and
+ * finishing it is git's: *why says what keeps cairn out. */
+static void may_take_over(cairn_wb *wb, const cairn_oid *merging, char **conflicted,
+			  size_t nconflicted, const cairn_git_delta *d, size_t nd, char *why,
+			  size_t whylen)
+{
+	*why = '\0';
+	for (size_t i = 0; i < nconflicted && !*why; i++) {
+		if (!names_record(conflicted[i]))
+			snprintf(why, whylen, _("%s, which is not a record file, is in conflict"),
+				 conflicted[i]);
+		else if (!holds_markers(wb, conflicted[i]))
+			snprintf(why, whylen, _("%s holds no conflict markers any more (a resolution "
+				 "under way)"), conflicted[i]);
+	}
+	for (size_t i = 0; i < nd && !*why; i++) {
+		if (listed_path(conflicted, nconflicted, d[i].path))
+			continue;
+		if (!as_in(wb, merging, d[i].path))
+			snprintf(why, whylen, _("%s was changed since git wrote it"), d[i].path);
+	}
+}
+
+cairn_status cairn_wb_take_over_git_merge(cairn_wb *wb, cairn_error *err)
+{
+	cairn_status st;
+
+	if (!cairn_wb_git_merge_waiting(wb))
+		return CAIRN_OK;
+	if ((st = wb_lock(wb, err)))
+		return st;
+	st = wb_adopt_git_merge(wb, err);
+	wb_unlock(wb);
+	return st;
 }
 
 cairn_status wb_adopt_git_merge(cairn_wb *wb, cairn_error *err)
@@ -701,7 +796,7 @@ cairn_status wb_adopt_git_merge(cairn_wb *wb, cairn_error *err)
 	cairn_sync_report r;
 	plan p;
 	bool refused = false;
-	char what[128];
+	char what[128], why[512];
 	cairn_status st;
 
 	memset(&p, 0, sizeof p);
@@ -717,8 +812,17 @@ cairn_status wb_adopt_git_merge(cairn_wb *wb, cairn_error *err)
 	    (st = cairn_git_merge_base(wb->git, &ours, &merging, &base, err)) ||
 	    (st = cairn_git_diff(wb->git, &base, &merging, &d, &nd, err)))
 		goto done;
+	snprintf(what, sizeof what, "commit %.12s", merging.hex);
+	may_take_over(wb, &merging, conflicted, nconflicted, d, nd, why, sizeof why);
+	if (*why) {
+		wb_warn(wb, _("a plain git merge of %s is under way and cairn leaves it to git, "
+			      "because %s: finish it with git (edit the files, `git add` them, "
+			      "`git commit`), or cancel it with `git merge --abort`"), what, why);
+		goto done;
+	}
 	/* What git wrote goes back to HEAD's version: the files git merged
-	 * (their side's changes), and those it holds in conflict. */
+	 * (their side's, untouched since: they come back with the merge), and
+	 * the record files it holds in conflict. */
 	if (!(paths = calloc(nd + nconflicted + 1, sizeof *paths))) {
 		st = cairn_oom(err);
 		goto done;
@@ -726,7 +830,8 @@ cairn_status wb_adopt_git_merge(cairn_wb *wb, cairn_error *err)
 	for (size_t i = 0; i < nd; i++)
 		paths[npaths++] = d[i].path;
 	for (size_t i = 0; i < nconflicted; i++)
-		paths[npaths++] = conflicted[i];
+		if (!listed_path(conflicted, i, conflicted[i]) && !listed(d, nd, conflicted[i]))
+			paths[npaths++] = conflicted[i];
 	for (size_t i = 0; i < npaths && st == CAIRN_OK; i++)
 		st = wb_checkout_path(wb, &ours, paths[i], err);
 	if (st == CAIRN_OK)
@@ -737,7 +842,6 @@ cairn_status wb_adopt_git_merge(cairn_wb *wb, cairn_error *err)
 		goto done;
 	memset(&quiet, 0, sizeof quiet);
 	memset(&r, 0, sizeof r);
-	snprintf(what, sizeof what, "commit %.12s", merging.hex);
 	st = wb_merge_into_head(wb, what, &quiet, &r, &ours, &merging, &old, &p, &refused, err);
 	if (st == CAIRN_ECONFLICT) {
 		char waiting[64];

@@ -65,13 +65,22 @@ cairn_status cairn_git_root(cairn_git *git, cairn_oid *root, cairn_error *err);
 cairn_status cairn_git_unshared(cairn_git *git, bool *has_upstream, size_t *ahead,
 				size_t *behind, cairn_error *err);
 
+/* The commit object alone, as cairn_git_commit_merge would make it (second
+ * NULL or "" for one parent), without moving any branch: a save publishes
+ * git's index for it first, then moves the branch (cairn_git_move_branch). */
+cairn_status cairn_git_make_commit(cairn_git *git, const cairn_oid *parent,
+				   const cairn_oid *second, const cairn_git_change *changes,
+				   size_t nchanges, const cairn_git_author *author,
+				   const char *message, cairn_oid *out, cairn_error *err);
+
 /* A commit with two parents (a merge): parent is the branch's, second the
  * merged one; the branch moves from parent as cairn_git_commit does. */
 cairn_status cairn_git_commit_merge(cairn_git *git, const cairn_oid *parent,
 				    const cairn_oid *second, const cairn_git_change *changes,
 				    size_t nchanges, const cairn_git_author *author,
 				    const char *message, cairn_oid *out, cairn_error *err);
-/* Move the branch from one commit to another (compare-and-swap). */
+/* Move the branch from one commit to another (compare-and-swap; from NULL:
+ * the branch must not exist yet). */
 cairn_status cairn_git_move_branch(cairn_git *git, const cairn_oid *from, const cairn_oid *to,
 				   const char *message, cairn_error *err);
 /* The common ancestor of two commits; "" when they have none. */
@@ -118,10 +127,12 @@ cairn_status cairn_git_is_ancestor(cairn_git *git, const cairn_oid *ancestor,
  * writes the index once. */
 cairn_status cairn_git_sync_index(cairn_git *git, const char *const *paths, size_t n,
 				  cairn_error *err);
-/* git's own lock on its index, held by a save from before it moves the
- * branch until git's index holds the saved files, so that a concurrent
- * `git commit` is refused by git rather than built from the old index
- * (which would undo the save).  core/git/gitindex.c. */
+/* git's own lock on its index, held by a save from before it makes its
+ * commit until the branch has moved.  git's index takes the saved files
+ * before the branch moves: `git commit` reads HEAD, then the index, and
+ * only then takes this lock, so a git that sees the new HEAD also sees
+ * the new index and never commits the old files on top of the save.
+ * core/git/gitindex.c. */
 typedef struct cairn_git_index_lock {
 	char *path;             /* .git/index.lock */
 	char *index;            /* .git/index */
@@ -134,12 +145,12 @@ typedef struct cairn_git_index_lock {
 cairn_status cairn_git_lock_index(const cairn_git *git, int timeout_ms, cairn_git_index_lock *lock,
 				  cairn_error *err);
 /* Write git's index with these files as commit head holds them (a file
- * head lacks is removed from it; what a person staged is kept), and
- * release the lock. */
+ * head lacks is removed from it; what a person staged is kept); the lock
+ * stays held (cairn_git_unlock_index releases it). */
 cairn_status cairn_git_write_index_locked(cairn_git_index_lock *lock, cairn_git *git,
 					  const cairn_oid *head, const char *const *paths, size_t n,
 					  cairn_error *err);
-/* Release without writing (after a failure). */
+/* Release it. */
 void cairn_git_unlock_index(cairn_git_index_lock *lock);
 
 /* Files whose work tree content differs from HEAD (git status, untracked

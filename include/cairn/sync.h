@@ -95,4 +95,14 @@ cairn_status cairn_wb_remote_add(cairn_wb *wb, const char *name, const char *url
 				 cairn_error *err);
 cairn_status cairn_wb_remote_remove(cairn_wb *wb, const char *name, cairn_error *err);
 
+/* A plain `git merge` (or pull) stopped on conflicts is under way. */
+bool cairn_wb_git_merge_waiting(cairn_wb *wb);
+/* Take over a plain git merge stopped on record files: they are merged
+ * field by field (conflicts wait as a sync's do) and the merge committed.
+ * Only when nothing typed can be lost: every file in conflict is a record
+ * file that still holds its markers and every other file git wrote is as
+ * it wrote it; otherwise a warning says why, and the merge stays git's.
+ * A verb that only reads never calls this. */
+cairn_status cairn_wb_take_over_git_merge(cairn_wb *wb, cairn_error *err);
+
 #endif

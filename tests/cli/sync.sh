@@ -174,15 +174,22 @@ run "$CAIRN" -C "$b" show milestone/M2 --json
 like "$out" '"deadline": "2016-01-29"' "their field"
 like "$out" '"result": "A webinar, recorded"' "and ours"
 
-# The plain clone's stopped merge (conflict markers in M2) is taken over by
-# cairn when it opens the workbook: merged field by field and committed.
+# The plain clone's stopped merge (conflict markers in M2): a verb that
+# only looks says so and changes nothing; one that may write takes it over,
+# merged field by field and committed.
 plain="$TMP/plain"
 grep -q '^<<<<<<<' "$plain/$m2" && pass "git left conflict markers in the record" ||
 	fail "git left conflict markers in the record"
-run "$CAIRN" -C "$plain" show milestone/M2 --json
+before=$(sha1sum "$plain/$m2")
+run "$CAIRN" -C "$plain" status
 is "$rc" 0 "cairn opens the workbook all the same"
-like "$err" "plain git merge of commit [0-9a-f]{12} stopped on 1 record file with conflict markers; cairn merged it field by field and committed the merge" "and says what it did"
-like "$out" '"deadline": "2016-01-29"' "their field is in"
+like "$err" "a plain git merge is under way: \`cairn commit\` \(or any verb that saves\) takes over its record files" \
+	"a verb that only looks says a merge waits, and what takes it over"
+is "$(sha1sum "$plain/$m2")" "$before" "and leaves the file as git wrote it"
+[ -e "$plain/.git/MERGE_HEAD" ] && pass "and git's merge under way" || fail "and git's merge under way"
+run "$CAIRN" -C "$plain" commit
+like "$err" "plain git merge of commit [0-9a-f]{12} stopped on 1 record file with conflict markers; cairn merged it field by field and committed the merge" "a verb that may write takes it over, and says what it did"
+run "$CAIRN" -C "$plain" show milestone/M2 --json
 like "$out" '"result": "A webinar, recorded"' "and ours"
 unlike "$(cat "$plain/$m2")" '^(<<<<<<<|=======|>>>>>>>)' "no marker is left in the file"
 is "$(git -C "$plain" rev-list --parents -n 1 HEAD | wc -w)" 3 "the merge commit has both parents"
@@ -199,6 +206,7 @@ ok_cmd "and it syncs" "$CAIRN" -C "$plain" sync
 sed -i 's/^title: .*/title: Webinar (plain)/' "$plain/$m2"
 git -C "$plain" commit -qam "title, by plain git"
 git -C "$plain" pull -q --no-rebase origin main >/dev/null 2>&1
+"$CAIRN" -C "$plain" commit >/dev/null 2>&1
 run "$CAIRN" -C "$plain" conflicts
 is "$rc" 4 "a same-field clash left by plain git is a cairn conflict"
 like "$out" "milestone/M2 title" "naming record and field"

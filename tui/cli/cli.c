@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cairn/sync.h"
 #include "cli.h"
 #include "screen/tui.h"
 
@@ -302,13 +303,51 @@ int cli_field_args(cli *c, int argc, char **argv, const char ***keys, const char
 	return EXIT_DONE;
 }
 
+/* The verbs that only look: they never take over a plain git merge (they
+ * say one waits), so that looking never changes a file. */
+static const char *const looking_verbs[] = {
+	"show", "ls", "status", "progress", "conflicts", "export", "agenda", "report", "log",
+	"diff", "blame", "check", NULL };
+
+static bool only_looks(const cli *c)
+{
+	for (size_t i = 0; c->verb && looking_verbs[i]; i++)
+		if (!strcmp(c->verb->name, looking_verbs[i]))
+			return true;
+	return false;
+}
+
+/* A merge plain git stopped on record files is taken over by a verb that
+ * may write.  (A stopped rebase detaches HEAD: opening says what to do.) */
+static int git_under_way(cli *c)
+{
+	cairn_error err;
+
+	if (!cairn_wb_git_merge_waiting(c->wb))
+		return EXIT_DONE;
+	if (only_looks(c))
+		fprintf(stderr, "cairn: %s\n", _("a plain git merge is under way: `cairn commit` "
+			"(or any verb that saves) takes over its record files, `git merge --abort` "
+			"cancels it; this shows the files as they are"));
+	else if (cairn_wb_take_over_git_merge(c->wb, &err) != CAIRN_OK)
+		cli_printf(c, stderr, _("cairn: a plain git merge is under way and cairn could not "
+				       "take it over: %s (finish it with git, or `git merge "
+				       "--abort`)\n"), err.msg);
+	return EXIT_DONE;
+}
+
 int cli_open_workbook(cli *c)
 {
 	char root[4096];
 	cairn_error err;
+	int rc;
 
 	if (cairn_wb_find(c->dir ? c->dir : ".", root, sizeof root, &err) != CAIRN_OK ||
 	    cairn_wb_open(root, &c->cfg, cli_warn, c, &c->wb, &err) != CAIRN_OK)
 		return cli_error(c, &err);
-	return EXIT_DONE;
+	if ((rc = git_under_way(c)) != EXIT_DONE) {
+		cairn_wb_close(c->wb);
+		c->wb = NULL;
+	}
+	return rc;
 }
