@@ -23,6 +23,28 @@ void cli_put(cli *c, FILE *f, const char *text, bool multiline)
 	}
 }
 
+void cli_put_document(cli *c, const char *data, size_t len)
+{
+	cairn_buf lf = CAIRN_BUF_INIT;
+	char *safe;
+
+	if (!c->out_tty) {
+		fwrite(data, 1, len, stdout);
+		return;
+	}
+	/* A terminal shows lines: CR LF as LF, every other control byte (an
+	 * OSC 52 that would set the clipboard, say) made visible. */
+	for (size_t i = 0; i < len; i++)
+		if (!(data[i] == '\r' && i + 1 < len && data[i + 1] == '\n'))
+			cairn_buf_addc(&lf, data[i]);
+	safe = cairn_sanitize(lf.data ? lf.data : "", lf.len,
+			      c->san | CAIRN_SAN_MULTILINE | CAIRN_SAN_TABS);
+	if (safe)
+		fputs(safe, stdout);
+	free(safe);
+	cairn_buf_done(&lf);
+}
+
 void cli_printf(cli *c, FILE *f, const char *fmt, ...)
 {
 	cairn_buf b = CAIRN_BUF_INIT;

@@ -44,6 +44,9 @@ typedef struct cli {
  * through here or cli_printf. */
 void cli_put(cli *c, FILE *f, const char *text, bool multiline);
 void cli_printf(cli *c, FILE *f, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* A whole document (CSV, iCalendar) on standard output: byte for byte to
+ * a file or a pipe, sanitised (CR LF shown as LF) on a terminal. */
+void cli_put_document(cli *c, const char *data, size_t len);
 /* "cairn: message" on stderr; returns the exit code for status. */
 int cli_error(cli *c, const cairn_error *err);
 int cli_fail(cli *c, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -71,6 +71,28 @@ if command -v jq >/dev/null; then
 		"2016-03-15" "with its fields in stored form"
 fi
 
+# ---- control bytes from data: raw in a pipe, made visible on a terminal ----
+# A peer's value holding OSC 52 (set the clipboard) and other controls.
+osc=$(printf 'x\033]52;c;ZXZpbA==\007y\033[2Jz\302\233w')
+"$CAIRN" -C "$wb" set milestone/M3 title="$osc" >/dev/null
+for how in "csv milestone" ics; do
+	"$CAIRN" -C "$wb" export $how > "$TMP/raw.out"
+	if grep -q "$(printf 'x\033]52')" "$TMP/raw.out" && grep -q "$(printf '\302\233')" "$TMP/raw.out"; then
+		pass "export $how to a file keeps the value byte for byte"
+	else
+		fail "export $how to a file keeps the value byte for byte"
+	fi
+	# script(1) gives the command a terminal; its log is what reached it.
+	script -q -e -c "$CAIRN -C $wb export $how" "$TMP/tty.log" >/dev/null 2>&1
+	if grep -q "$(printf '\033')" "$TMP/tty.log" || grep -q "$(printf '\302\233')" "$TMP/tty.log"; then
+		fail "export $how to a terminal sends no control byte from data"
+	else
+		pass "export $how to a terminal sends no control byte from data"
+	fi
+	like "$(cat "$TMP/tty.log")" 'x\^\[\]52' "and shows it visibly"
+done
+"$CAIRN" -C "$wb" set milestone/M3 title="Map of needs" >/dev/null
+
 # ---- agenda ----
 run env CAIRN_TODAY=2016-03-20 "$CAIRN" -C "$wb" agenda --days 7
 is "$rc" 5 "agenda exits 5 when something is overdue"

@@ -114,7 +114,7 @@ static int export_csv(cli *c, cairn_kind kind)
 	if (out.oom)
 		rc = cli_fail(c, EXIT_TROUBLE, "%s", _("out of memory"));
 	else
-		fwrite(out.data, 1, out.len, stdout);
+		cli_put_document(c, out.data, out.len);
 done:
 	for (size_t r = 0; r < x.n; r++)
 		cairn_record_done(&x.recs[r]);
@@ -262,7 +262,7 @@ static int export_ics(cli *c)
 	if (out.oom)
 		rc = cli_fail(c, EXIT_TROUBLE, "%s", _("out of memory"));
 	else
-		fwrite(out.data, 1, out.len, stdout);
+		cli_put_document(c, out.data, out.len);
 done:
 	cairn_buf_done(&out);
 	cairn_buf_done(&line);
