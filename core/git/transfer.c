@@ -9,6 +9,7 @@
 #include <ftw.h>
 #include <pwd.h>
 #include <stdarg.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,7 @@ typedef struct creds {
 	char hostmsg[1024];     /* why a host key was refused */
 	bool gave_up;           /* every way to log in was refused */
 	char sideband[512];     /* the server's line being received */
+	char elsewhere[512];    /* a redirect's server, refused a token */
 } creds;
 
 static const cairn_net no_net;
@@ -64,13 +66,48 @@ static const char *local_user(void)
 	return pw && pw->pw_name ? pw->pw_name : u && *u ? u : "git";
 }
 
+/* "scheme://host:port" of a URL, lower case, the port spelled out: a
+ * token goes only to the origin of the URL it was configured for. */
+static void origin_of(const char *url, char *out, size_t n)
+{
+	const char *sep = strstr(url, "://"), *host, *end, *from, *colon = NULL;
+	int k;
+
+	if (!sep) {
+		snprintf(out, n, "%s", url);
+		return;
+	}
+	host = sep + 3;
+	end = host + strcspn(host, "/?#");
+	for (const char *at = host; at < end; at++)
+		if (*at == '@')
+			host = at + 1;
+	/* The port's colon comes after an IPv6 literal's ']'. */
+	from = *host == '[' ? memchr(host, ']', (size_t)(end - host)) : host;
+	for (const char *q = from ? from : end; q < end; q++)
+		if (*q == ':')
+			colon = q;
+	k = snprintf(out, n, "%.*s://%.*s%s", (int)(sep - url), url, (int)(end - host), host,
+		     colon ? "" : !strncmp(url, "https:", 6) ? ":443" :
+		     !strncmp(url, "http:", 5) ? ":80" : ":22");
+	for (int i = 0; i < k && (size_t)i < n; i++)
+		out[i] = (char)tolower((unsigned char)out[i]);
+}
+
+static bool same_origin(const char *a, const char *b)
+{
+	char x[512], y[512];
+	origin_of(a, x, sizeof x);
+	origin_of(b, y, sizeof y);
+	return !strcmp(x, y);
+}
+
 static int credentials(git_credential **out, const char *url, const char *user, unsigned allowed,
 		       void *payload)
 {
 	creds *c = payload;
 	const char *home = getenv("HOME"), *sock = getenv("SSH_AUTH_SOCK");
 
-	(void)url;
 	if (allowed & GIT_CREDENTIAL_SSH_KEY) {
 		if (!user || !*user)
 			user = local_user();
@@ -97,6 +134,13 @@ static int credentials(git_credential **out, const char *url, const char *user, 
 		const char *token = getenv("CAIRN_TOKEN");
 		if (!token || !*token)
 			token = c->net->token;
+		if (token && *token && url && c->url[0] && !same_origin(url, c->url)) {
+			/* A redirect to another server: it gets no token. */
+			snprintf(c->elsewhere, sizeof c->elsewhere, "%s", url);
+			c->gave_up = true;
+			git_error_set_str(GIT_ERROR_NET, "a redirect to another server asked for the token");
+			return GIT_EUSER;
+		}
 		if (token && *token && !strstr(c->tried, "a token")) {
 			tried(c, getenv("CAIRN_TOKEN") && *getenv("CAIRN_TOKEN") ? "a token ($CAIRN_TOKEN)"
 										   : "a token ([sync] token)");
@@ -296,6 +340,12 @@ static cairn_status network_fail(cairn_error *err, const creds *c, const char *w
 
 	if (c->hostmsg[0])
 		return cairn_fail(err, CAIRN_EIO, "%s %s: %s", what, remote, c->hostmsg);
+	if (c->elsewhere[0]) {
+		return cairn_fail(err, CAIRN_EIO, _("%s %s: the server sent cairn to another server "
+				  "(%s), which asks for the token; cairn sends a token only to the "
+				  "server of the URL it was set for: if you trust that one, make it "
+				  "the remote's URL"), what, remote, c->elsewhere);
+	}
 	if (strstr(msg, "exchange encryption keys") || strstr(msg, "key exchange")) {
 		char path[4096], host[256];
 		cairn_host_check hc;
