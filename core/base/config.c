@@ -4,11 +4,14 @@
 #include "cairn/config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <ini.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cairn/buf.h"
 
@@ -294,6 +297,14 @@ static cairn_status parse_text(loader *l, cairn_error *err)
 	return st;
 }
 
+#define CONFIG_MAX ((off_t)1 << 20)
+
+static bool is_dev_null(const struct stat *sb)
+{
+	struct stat null;
+	return stat("/dev/null", &null) == 0 && null.st_rdev == sb->st_rdev;
+}
+
 static char *default_config_path(void)
 {
 	const char *env = getenv("CAIRN_CONFIG"), *xdg = getenv("XDG_CONFIG_HOME");
@@ -315,22 +326,44 @@ cairn_status cairn_config_load(cairn_config *cfg, cairn_warn_fn warn, void *ctx,
 	loader l = { 0 };
 	cairn_buf text = CAIRN_BUF_INIT;
 	cairn_status st;
+	struct stat sb;
 	FILE *f;
+	int fd;
 
 	memset(cfg, 0, sizeof *cfg);
 	cfg->path = default_config_path();
 	if (!cfg->path)
 		return cairn_oom(err);
-	f = fopen(cfg->path, "r");
-	if (!f) {
+	/* Opened without blocking (a FIFO would wait for a writer) and read
+	 * only when it is a regular file of sensible size: /dev/zero or a
+	 * folder named by mistake must not hang or fill memory. */
+	fd = open(cfg->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
 		if (errno == ENOENT)
 			return CAIRN_OK;
+		return cairn_fail(err, CAIRN_EIO, "cannot read %s: %s", cfg->path, strerror(errno));
+	}
+	if (fstat(fd, &sb) == 0 && S_ISCHR(sb.st_mode) && is_dev_null(&sb)) {
+		close(fd);      /* CAIRN_CONFIG=/dev/null: no configuration */
+		return CAIRN_OK;
+	}
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size > CONFIG_MAX) {
+		bool regular = S_ISREG(sb.st_mode);
+		close(fd);
+		return cairn_fail(err, CAIRN_EINPUT, regular ?
+				  "%s: the configuration is larger than 1 MiB; is it the right file? "
+				  "(set $CAIRN_CONFIG to another file, or move it away)" :
+				  "%s: the configuration is not a regular file (a folder, a device "
+				  "or a pipe); set $CAIRN_CONFIG to a file, or unset it", cfg->path);
+	}
+	if (!(f = fdopen(fd, "r"))) {
+		close(fd);
 		return cairn_fail(err, CAIRN_EIO, "cannot read %s: %s", cfg->path, strerror(errno));
 	}
 	{
 		char chunk[4096];
 		size_t n;
-		while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && text.len <= CONFIG_MAX)
 			cairn_buf_add(&text, chunk, n);
 	}
 	fclose(f);

@@ -78,4 +78,19 @@ for verb in "add nonsense X" "ls nonsense" "export csv nonsense" "import csv non
 	run "$CAIRN" -C "$wb" $verb
 	like "$err" "'nonsense' is not a kind: person, target, tool" "cairn $verb: one wording for an unknown kind"
 done
+# A configuration path that is no regular file is refused at once, never
+# read for ever (timeout only guards against the hang).
+mkfifo "$TMP/fifo"
+mkdir -p "$TMP/confdir"
+for conf in /dev/zero "$TMP/fifo" "$TMP/confdir"; do
+	CAIRN_CONFIG=$conf run timeout 20 "$CAIRN" -C "$wb" ls
+	is "$rc" 1 "CAIRN_CONFIG=$conf is refused"
+	like "$err" "$conf: the configuration is not a regular file \(a folder, a device or a pipe\); set \\\$CAIRN_CONFIG to a file, or unset it" \
+		"naming it and what to do"
+done
+CAIRN_CONFIG=/dev/null run "$CAIRN" -C "$wb" ls
+is "$rc" 0 "CAIRN_CONFIG=/dev/null means no configuration"
+head -c 2000000 /dev/zero | tr '\0' '#' > "$TMP/huge.cfg"
+CAIRN_CONFIG=$TMP/huge.cfg run timeout 20 "$CAIRN" -C "$wb" ls
+like "$err" "huge.cfg: the configuration is larger than 1 MiB" "a configuration over 1 MiB is refused"
 done_testing
