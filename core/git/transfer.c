@@ -511,6 +511,24 @@ done:
 	return st;
 }
 
+/* A fetch killed while it moved the remote-tracking ref leaves that ref's
+ * lock, and every later fetch would fail on it.  cairn fetches under the
+ * workbook's lock, so the lock is a plain `git fetch` running now or a
+ * dead process's: removed once it is stale by age, else named with the
+ * command that removes it. */
+static cairn_status clear_tracking_lock(cairn_git *git, const char *tracking, cairn_error *err)
+{
+	char lock[1024];
+	struct stat sb;
+
+	snprintf(lock, sizeof lock, "%s%s.lock", cairn_git_gitdir(git), tracking);
+	if (lstat(lock, &sb) != 0 || cairn_git_remove_stale_lock(lock))
+		return CAIRN_OK;
+	return cairn_fail(err, CAIRN_EBUSY, _("%s is locked: a git fetch may be running there; "
+			  "try again in a moment, and if no git is running, remove the lock "
+			  "with: rm '%s'"), tracking, lock);
+}
+
 cairn_status cairn_git_fetch(cairn_git *git, const char *remote, const cairn_net *net,
 			     cairn_oid *before, cairn_oid *theirs, cairn_error *err)
 {
@@ -531,6 +549,8 @@ cairn_status cairn_git_fetch(cairn_git *git, const char *remote, const cairn_net
 	if ((tracked = cairn_git_tracking_ref(repo, remote, ref, sizeof ref)) &&
 	    git_reference_name_to_id(&id, repo, ref) == 0)
 		git_oid_tostr(before->hex, sizeof before->hex, &id);
+	if (tracked && (st = clear_tracking_lock(git, ref, err)))
+		return st;
 	if (git_remote_lookup(&r, repo, remote) != 0)
 		return cairn_fail(err, CAIRN_ENOTFOUND, _("there is no remote '%s' (cairn remote add "
 				  "NAME URL)"), remote);

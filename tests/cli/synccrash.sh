@@ -135,6 +135,21 @@ run "$CAIRN" -C "$TMP/b" check
 like "$out" "$f: edited by hand and not committed" "a file changed by hand is still a hand edit"
 git -C "$TMP/b" checkout -- "$f"
 
+# A fetch killed while it moved the remote-tracking ref leaves that ref's
+# lock: once stale it is cleared; a fresh one is named with the command.
+fresh
+lock="$TMP/b/.git/refs/remotes/origin/main.lock"
+mkdir -p "$(dirname "$lock")"
+: > "$lock"
+run "$CAIRN" -C "$TMP/b" sync
+is "$rc" 3 "a fresh lock on the remote-tracking ref stops the sync"
+like "$err" "refs/remotes/origin/main is locked: a git fetch may be running there; try again in a moment, and if no git is running, remove the lock with: rm '$lock'" \
+	"naming the lock and the exact command, in full"
+touch -d '1 minute ago' "$lock"
+run "$CAIRN" -C "$TMP/b" sync
+is "$rc" 0 "a stale one (a killed fetch's) is cleared and the sync goes through"
+[ ! -e "$lock" ] && pass "and the lock is gone" || fail "and the lock is gone"
+
 # A full disk while the sync writes the merge's files: the sync fails with
 # a message that says the merge is committed and what finishes it; once
 # there is room, the next command writes the rest.  Root only (a tmpfs).
