@@ -311,7 +311,11 @@ static void finalize_all(cairn_index *idx)
 	for (int k = 0; k < CAIRN_KIND_COUNT; k++) {
 		sqlite3_finalize(idx->kind_upsert[k]);
 		sqlite3_finalize(idx->kind_delete[k]);
+		idx->kind_upsert[k] = idx->kind_delete[k] = NULL;
 	}
+	/* Prepared again after a rebuilt schema: never finalized twice. */
+	idx->record_upsert = idx->record_delete = idx->record_kind = NULL;
+	idx->problem_put = idx->problem_delete = NULL;
 }
 
 /* The stored schema matches this cairn's?  Any failure reads as "no". */
@@ -422,8 +426,17 @@ cairn_status cairn_index_open(const char *path, cairn_index **out, bool *rebuild
 		if (st == CAIRN_OK)
 			st = create_schema(idx, cairn_buf_str(&sql), hash, err);
 	}
-	if (st == CAIRN_OK)
-		st = prepare_all(idx, err);
+	if (st == CAIRN_OK && (st = prepare_all(idx, err)) != CAIRN_OK && st != CAIRN_ENOMEM &&
+	    st != CAIRN_EBUSY) {
+		/* A table gone (dropped by hand, a damaged schema page) leaves
+		 * the schema's mark in place: the statements tell.  Built again
+		 * like any damaged cache. */
+		finalize_all(idx);
+		*rebuild = true;
+		st = create_schema(idx, cairn_buf_str(&sql), hash, err);
+		if (st == CAIRN_OK)
+			st = prepare_all(idx, err);
+	}
 	if (st != CAIRN_OK)
 		goto fail;
 	cairn_buf_done(&sql);

@@ -317,46 +317,6 @@ cairn_status cairn_wb_resolve(cairn_wb *wb, const char *name, cairn_index_hit *h
 	return CAIRN_OK;
 }
 
-cairn_status cairn_wb_read(cairn_wb *wb, const cairn_index_hit *hit, cairn_record *rec,
-			   cairn_error *err)
-{
-	char *body;
-	size_t len;
-	cairn_status st;
-
-	cairn_record_init(rec);
-	if ((st = cairn_index_body(wb->idx, hit->path, &body, &len, err)))
-		return st;
-	st = cairn_record_parse(rec, body, len, hit->path, err);
-	free(body);
-	return st;
-}
-
-cairn_status cairn_wb_template(cairn_wb *wb, const char *id, cairn_template *tpl,
-			       cairn_error *err)
-{
-	cairn_ref ref = { CAIRN_KIND_TEMPLATE, "" };
-	cairn_index_hit hit;
-	cairn_record rec;
-	bool found;
-	cairn_status st;
-
-	memset(tpl, 0, sizeof *tpl);
-	if (strlen(id) >= sizeof ref.id)
-		return cairn_fail(err, CAIRN_EINPUT, "'%s' is not a template id", id);
-	strcpy(ref.id, id);
-	if ((st = cairn_index_find(wb->idx, &ref, &hit, &found, err)))
-		return st;
-	if (!found)
-		return cairn_fail(err, CAIRN_ENOTFOUND,
-				  "there is no template/%s in this workbook (cairn ls template)", id);
-	if ((st = cairn_wb_read(wb, &hit, &rec, err)))
-		return st;
-	st = cairn_template_from_record(hit.ref.id, &rec, tpl, err);
-	cairn_record_done(&rec);
-	return st;
-}
-
 /* ---- one file as a commit has it ---- */
 
 cairn_status wb_checkout_path(cairn_wb *wb, const cairn_oid *commit, const char *path,

@@ -1,12 +1,15 @@
 /* Filling the index from the records: a full rebuild, or the files that
  * changed between the commit the index reflects and HEAD.  A file that
  * cannot be read as a record goes to the problems with the reason; it is
- * never dropped, never rewritten, and the rest of the workbook loads. */
+ * never dropped, never rewritten, and the rest of the workbook loads.
+ * Reading one record (cairn_wb_read) checks the index's copy against its
+ * blob id and mends it from git when it is damaged. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "cairn/template.h"
 #include "workbook/wb_internal.h"
 
 typedef struct cached_template {
@@ -334,5 +337,96 @@ cairn_status cairn_wb_rebuild(cairn_wb *wb, cairn_error *err)
 		return st;
 	st = wb_catch_up(wb, true, err);
 	wb_unlock(wb);
+	return st;
+}
+
+/* ---- reading one record, checked against its blob id ---- */
+
+/* The index's copy of a record did not hash to its blob id (a damaged
+ * page, a hand-made UPDATE): HEAD's file takes its place, in the text
+ * returned and in the index. */
+static cairn_status mend_from_git(cairn_wb *wb, const char *path, char **body, size_t *len,
+				  cairn_oid *blob, cairn_error *err)
+{
+	cairn_oid head;
+	wb_loader *l;
+	cairn_status st;
+
+	if ((st = cairn_git_head(wb->git, &head, err)) ||
+	    (st = cairn_git_read_path(wb->git, &head, path, body, len, blob, err)))
+		return st;
+	if (!(l = wb_loader_new(wb)))
+		return cairn_oom(err);
+	if ((st = cairn_index_begin(wb->idx, err)) == CAIRN_OK) {
+		st = wb_loader_put(l, path, 0100644, blob, err);
+		if (st == CAIRN_OK)
+			st = cairn_index_commit(wb->idx, err);
+		else
+			cairn_index_rollback(wb->idx);
+	}
+	wb_loader_free(l);
+	if (st == CAIRN_OK)
+		wb_warn(wb, "%s: the index held a damaged copy of this record; it was read again "
+			"from git and the index mended (`cairn check` looks for others)", path);
+	else
+		st = CAIRN_OK;  /* the text from git is right all the same */
+	return st;
+}
+
+cairn_status wb_read_checked(cairn_wb *wb, const cairn_index_hit *hit, cairn_record *rec,
+			     cairn_oid *blob, cairn_error *err)
+{
+	char *body;
+	size_t len;
+	cairn_oid got;
+	cairn_status st;
+
+	cairn_record_init(rec);
+	*blob = hit->blob;
+	if ((st = cairn_index_body(wb->idx, hit->path, &body, &len, err)))
+		return st;
+	/* Checked, not trusted: what is shown, and what a save starts from,
+	 * is what git holds. */
+	if ((st = cairn_git_hash_blob(body, len, &got, err)) == CAIRN_OK &&
+	    strcmp(got.hex, hit->blob.hex)) {
+		free(body);
+		body = NULL;
+		st = mend_from_git(wb, hit->path, &body, &len, blob, err);
+	}
+	if (st == CAIRN_OK)
+		st = cairn_record_parse(rec, body, len, hit->path, err);
+	free(body);
+	return st;
+}
+
+cairn_status cairn_wb_read(cairn_wb *wb, const cairn_index_hit *hit, cairn_record *rec,
+			   cairn_error *err)
+{
+	cairn_oid blob;
+	return wb_read_checked(wb, hit, rec, &blob, err);
+}
+
+cairn_status cairn_wb_template(cairn_wb *wb, const char *id, cairn_template *tpl,
+			       cairn_error *err)
+{
+	cairn_ref ref = { CAIRN_KIND_TEMPLATE, "" };
+	cairn_index_hit hit;
+	cairn_record rec;
+	bool found;
+	cairn_status st;
+
+	memset(tpl, 0, sizeof *tpl);
+	if (strlen(id) >= sizeof ref.id)
+		return cairn_fail(err, CAIRN_EINPUT, "'%s' is not a template id", id);
+	strcpy(ref.id, id);
+	if ((st = cairn_index_find(wb->idx, &ref, &hit, &found, err)))
+		return st;
+	if (!found)
+		return cairn_fail(err, CAIRN_ENOTFOUND,
+				  "there is no template/%s in this workbook (cairn ls template)", id);
+	if ((st = cairn_wb_read(wb, &hit, &rec, err)))
+		return st;
+	st = cairn_template_from_record(hit.ref.id, &rec, tpl, err);
+	cairn_record_done(&rec);
 	return st;
 }

@@ -390,7 +390,15 @@ typedef struct check_ctx {
 	void *rctx;
 	long problems;
 	size_t seen;
+	char **unreadable;      /* the problems' paths, sorted */
+	size_t nunreadable;
+	long missing;           /* records HEAD has and the index lacks */
 } check_ctx;
+
+static int path_order(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
 
 static void report(check_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void report(check_ctx *c, const char *fmt, ...)
@@ -409,6 +417,16 @@ static void report(check_ctx *c, const char *fmt, ...)
 static cairn_status check_problem(const char *path, const char *message, void *ctx,
 				  cairn_error *err)
 {
+	check_ctx *c = ctx;
+	char **more = realloc(c->unreadable, (c->nunreadable + 1) * sizeof *more);
+
+	if (!more || !(more[c->nunreadable] = strdup(path))) {
+		if (more)
+			c->unreadable = more;
+		return cairn_oom(err);
+	}
+	c->unreadable = more;
+	c->nunreadable++;
 	report(ctx, "%s", message);
 	return CAIRN_OK;
 }
@@ -429,15 +447,36 @@ static cairn_status check_file(const char *path, unsigned mode, const cairn_oid 
 	c->seen++;
 	if ((st = cairn_index_find(c->wb->idx, &ref, &hit, &found, err)))
 		return st;
-	if (found && strcmp(hit.blob.hex, blob->hex))
+	if (!found && !(c->nunreadable && bsearch(&path, c->unreadable, c->nunreadable,
+						  sizeof *c->unreadable, path_order))) {
+		if (c->missing++ < 10)
+			report(c, "%s: in HEAD but missing from the index; run `cairn check "
+			       "--rebuild`", path);
+	} else if (found && strcmp(hit.blob.hex, blob->hex)) {
 		report(c, "%s: the index holds an older version; run `cairn check --rebuild`", path);
+	} else if (found) {
+		/* The copy itself, not only its id: a damaged page or a hand-made
+		 * UPDATE leaves the id and changes the text. */
+		char *body = NULL;
+		size_t len;
+		cairn_oid got = { "" };
+		if ((st = cairn_index_body(c->wb->idx, path, &body, &len, err)))
+			return st;
+		st = cairn_git_hash_blob(body, len, &got, err);
+		free(body);
+		if (st != CAIRN_OK)
+			return st;
+		if (strcmp(got.hex, blob->hex))
+			report(c, "%s: the index holds a damaged copy of this record; run `cairn "
+			       "check --rebuild`", path);
+	}
 	return CAIRN_OK;
 }
 
 cairn_status cairn_wb_check(cairn_wb *wb, cairn_warn_fn rep, void *ctx, long *problems,
 			    cairn_error *err)
 {
-	check_ctx c = { wb, rep, ctx, 0, 0 };
+	check_ctx c = { wb, rep, ctx, 0, 0, NULL, 0, 0 };
 	char **edits;
 	size_t nedits, checked;
 	long nprob, nrec = 0;
@@ -454,12 +493,20 @@ cairn_status cairn_wb_check(cairn_wb *wb, cairn_warn_fn rep, void *ctx, long *pr
 	}
 	if (st != CAIRN_OK)
 		return st;
-	if ((st = cairn_index_problems(wb->idx, check_problem, &c, &nprob, err)))
+	st = cairn_index_problems(wb->idx, check_problem, &c, &nprob, err);
+	if (st == CAIRN_OK && c.nunreadable)
+		qsort(c.unreadable, c.nunreadable, sizeof *c.unreadable, path_order);
+	if (st == CAIRN_OK)
+		st = cairn_git_head(wb->git, &head, err);
+	if (st == CAIRN_OK && head.hex[0])
+		st = cairn_git_each_file(wb->git, &head, check_file, &c, err);
+	for (size_t i = 0; i < c.nunreadable; i++)
+		free(c.unreadable[i]);
+	free(c.unreadable);
+	if (st != CAIRN_OK)
 		return st;
-	if ((st = cairn_git_head(wb->git, &head, err)))
-		return st;
-	if (head.hex[0] && (st = cairn_git_each_file(wb->git, &head, check_file, &c, err)))
-		return st;
+	if (c.missing > 10)
+		report(&c, "... and %ld more records missing from the index", c.missing - 10);
 	for (int k = 0; k < CAIRN_KIND_COUNT; k++) {
 		long n;
 		if ((st = cairn_index_count(wb->idx, (cairn_kind)k, &n, err)))

@@ -366,7 +366,7 @@ static cairn_status plan_edit(plan *p, const cairn_edit *e, cairn_error *err)
 		q->ref = hit.ref;
 		q->base_blob = hit.blob;
 		snprintf(q->path, sizeof q->path, "%s", hit.path);
-		if ((st = cairn_wb_read(p->wb, &hit, &q->base, err)))
+		if ((st = wb_read_checked(p->wb, &hit, &q->base, &q->base_blob, err)))
 			return st;
 	} else {
 		cairn_ref_path(&q->ref, q->path, sizeof q->path);

@@ -51,6 +51,10 @@ cairn_status wb_follow_pending(cairn_wb *wb, bool *pending, cairn_error *err);
 cairn_status wb_follow(cairn_wb *wb, const cairn_oid *from, const cairn_oid *to,
 		       cairn_error *err);
 cairn_status wb_finish_follow(cairn_wb *wb, cairn_error *err);
+/* cairn_wb_read, checked against the blob id: *blob is the id of the text
+ * read (git's, when the index's copy was damaged and mended). */
+cairn_status wb_read_checked(cairn_wb *wb, const cairn_index_hit *hit, cairn_record *rec,
+			     cairn_oid *blob, cairn_error *err);
 /* Write the file for path as it is in commit (or remove it). */
 cairn_status wb_checkout_path(cairn_wb *wb, const cairn_oid *commit, const char *path,
 			      cairn_error *err);
