@@ -346,7 +346,8 @@ cairn_status cairn_record_parse(cairn_record *rec, const char *data, size_t len,
 
 	cairn_record_init(rec);
 	if (len > CAIRN_RECORD_MAX)
-		return cairn_fail(err, CAIRN_EINPUT, "%s: %zu bytes, more than a record may hold (%u)",
+		return cairn_fail(err, CAIRN_EINPUT, "%s: %zu bytes, more than a record may hold "
+				  "(%u): split it, or keep the long text outside the workbook",
 				  path, len, CAIRN_RECORD_MAX);
 	if (len >= 3 && u[0] == 0xef && u[1] == 0xbb && u[2] == 0xbf)
 		return cairn_fail(err, CAIRN_EINPUT, "%s:1: the file starts with a byte-order mark "
@@ -449,6 +450,15 @@ cairn_status cairn_record_write(const cairn_record *rec, char **out, size_t *len
 				break;
 			p += n + 1;
 		}
+	}
+	/* Whatever a save would write that a peer would refuse is refused
+	 * here, with the limit and words the parser uses. */
+	if (!b.oom && b.len > CAIRN_RECORD_MAX) {
+		size_t n = b.len;
+		cairn_buf_done(&b);
+		return cairn_fail(err, CAIRN_EINPUT, "%zu bytes, more than a record may hold "
+				  "(%u): split it, or keep the long text outside the workbook", n,
+				  CAIRN_RECORD_MAX);
 	}
 	if (!(*out = cairn_buf_detach(&b, len)))
 		return cairn_oom(err);

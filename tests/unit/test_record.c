@@ -223,10 +223,25 @@ int main(void)
 	round_trip("日本語 — émigré 😀 \u202e", "unicode");
 	round_trip("", "empty");
 	{
-		char *mb = malloc(1 << 20);
-		memset(mb, 'x', (1 << 20) - 1);
-		mb[(1 << 20) - 1] = '\0';
+		/* A line of 1 MB comes back exactly. */
+		size_t n = (1 << 20) - 1;
+		char *mb = malloc(n + 1), *big = NULL;
+		size_t blen;
+		memset(mb, 'x', n);
+		mb[n] = '\0';
 		round_trip(mb, "a 1 MB line");
+		/* And a record over the limit is never written: no member could
+		 * read it (the parser's limit, the same number). */
+		cairn_record_init(&r);
+		cairn_record_set(&r, "a", mb, &err);
+		cairn_record_set(&r, "b", mb, &err);
+		cairn_record_set(&r, "c", mb, &err);
+		cairn_record_set(&r, "d", mb, &err);
+		ok(cairn_record_write(&r, &big, &blen, &err) == CAIRN_EINPUT &&
+		   strstr(err.msg, "more than a record may hold") != NULL,
+		   "a record over the limit is refused when written: %s", err.msg);
+		free(big);
+		cairn_record_done(&r);
 		free(mb);
 	}
 	cairn_record_init(&r);
