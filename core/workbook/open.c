@@ -423,13 +423,6 @@ static void report(check_ctx *c, const char *fmt, ...)
 		c->report(msg, c->rctx);
 }
 
-static cairn_status check_problem(const char *path, const char *message, void *ctx,
-				  cairn_error *err)
-{
-	report(ctx, "%s", message);
-	return CAIRN_OK;
-}
-
 /* Every record in HEAD is in the index with the same blob. */
 static cairn_status check_file(const char *path, unsigned mode, const cairn_oid *blob,
 			       void *ctx, cairn_error *err)
@@ -471,8 +464,16 @@ cairn_status cairn_wb_check(cairn_wb *wb, cairn_warn_fn rep, void *ctx, long *pr
 	}
 	if (st != CAIRN_OK)
 		return st;
-	if ((st = cairn_index_problems(wb->idx, check_problem, &c, &nprob, err)))
-		return st;
+	{
+		cairn_unreadable *bad;
+		size_t nbad;
+		if ((st = cairn_wb_unreadable(wb, &bad, &nbad, err)))
+			return st;
+		for (size_t i = 0; i < nbad; i++)
+			report(&c, "%s", bad[i].message);
+		cairn_wb_unreadable_free(bad, nbad);
+		nprob = (long)nbad;
+	}
 	if ((st = cairn_git_head(wb->git, &head, err)))
 		return st;
 	if (head.hex[0] && (st = cairn_git_each_file(wb->git, &head, check_file, &c, err)))
