@@ -103,8 +103,8 @@ static void advise_unparsed(cairn_error *why, const char *path, const char *data
 			 "by a plain git merge: edit the file to keep the lines you want and "
 			 "delete the markers, then `cairn commit`", path, marker);
 	else
-		cairn_buf_printf(&msg, "%s; fix the file by hand, then `cairn commit` (or bring "
-			 "back an earlier version with `git checkout COMMIT -- %s`)", why->msg, path);
+		cairn_buf_printf(&msg, "%s (mend the file, then `cairn commit`; or bring back an "
+				 "earlier version with `git checkout COMMIT -- %s`)", why->msg, path);
 	/* Cut to what the error holds (a path is short: the advice fits). */
 	if ((n = msg.len) >= sizeof why->msg)
 		n = sizeof why->msg - 1;
