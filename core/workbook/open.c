@@ -117,7 +117,28 @@ cairn_status cairn_wb_find(const char *start, char *root, size_t n, cairn_error 
 
 static void warn_settings(const char *msg, void *ctx)
 {
-	wb_warn(ctx, "%s", msg);
+	cairn_wb *wb = ctx;
+	cairn_buf_printf(&wb->settings_notes, "%s\n", msg);
+}
+
+/* The settings' warnings, once per version of cairn.ini: a key a newer
+ * cairn of the group wrote is carried and ignored here, and saying so on
+ * every command would drown what matters (cairn check lists it always). */
+static void tell_settings(cairn_wb *wb)
+{
+	char told[64] = "";
+	cairn_error ignore;
+	const char *p = cairn_buf_str(&wb->settings_notes);
+
+	if (!*p || (cairn_index_meta_get(wb->idx, "settings_told", told, sizeof told, &ignore) ==
+		    CAIRN_OK && !strcmp(told, wb->settings_blob.hex)))
+		return;
+	while (*p) {
+		size_t n = strcspn(p, "\n");
+		wb_warn(wb, "%.*s", (int)n, p);
+		p += n + (p[n] == '\n');
+	}
+	cairn_index_meta_set(wb->idx, "settings_told", wb->settings_blob.hex, &ignore);
 }
 
 static cairn_status read_settings(cairn_wb *wb, cairn_error *err)
@@ -132,6 +153,8 @@ static cairn_status read_settings(cairn_wb *wb, cairn_error *err)
 	where = wb_path_join(wb->root, CAIRN_SETTINGS_FILE);
 	st = cairn_settings_parse(text, where ? where : CAIRN_SETTINGS_FILE, &wb->settings,
 				  warn_settings, wb, err);
+	if (st == CAIRN_OK)
+		st = cairn_git_hash_blob(text, len, &wb->settings_blob, err);
 	free(where);
 	free(text);
 	return st;
@@ -226,6 +249,7 @@ cairn_status cairn_wb_open(const char *root, const cairn_config *cfg, cairn_warn
 		if (st != CAIRN_OK)
 			goto fail;
 	}
+	tell_settings(wb);
 	/* A plain git merge left record files with conflict markers: they
 	 * become cairn's conflicts, not parse errors.  (One stat when not.) */
 	if (access_merge_head(wb)) {
@@ -272,6 +296,7 @@ void cairn_wb_close(cairn_wb *wb)
 	cairn_index_close(wb->idx);
 	cairn_git_close(wb->git);
 	cairn_settings_done(&wb->settings);
+	cairn_buf_done(&wb->settings_notes);
 	free(wb->root);
 	free(wb);
 }
@@ -455,6 +480,14 @@ cairn_status cairn_wb_check(cairn_wb *wb, cairn_warn_fn rep, void *ctx, long *pr
 	cairn_status st;
 
 	*problems = 0;
+	/* Told, not counted: a setting of a newer cairn is no fault here. */
+	for (const char *p = cairn_buf_str(&wb->settings_notes); *p && rep;) {
+		size_t n = strcspn(p, "\n");
+		char line[1024];
+		snprintf(line, sizeof line, "%.*s", (int)(n < sizeof line ? n : sizeof line - 1), p);
+		rep(line, ctx);
+		p += n + (p[n] == '\n');
+	}
 	st = cairn_git_verify_loose(wb->git, 0, &checked, err);
 	if (st == CAIRN_ECORRUPT) {
 		report(&c, "%s", err->msg);
