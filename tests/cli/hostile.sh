@@ -279,7 +279,9 @@ delivered "a folder entry pointing at a file" "marked a folder but is not one" "
 # -- depth, emptiness --
 deep=$(folder "100644 $x M9")
 for i in $(seq 200); do deep=$(printf '040000 tree %s\td\n' "$deep" | G mktree); done
-entry "200 folders deep" "deeper than any record" "notes/d/d/d" "40000 $deep notes"
+entry "200 folders deep" "deeper than any record" "notes/d/d/d/d/d/d/d/d" "40000 $deep notes"
+publish "$(graft "$gtree" tasks "$(folder "$(lines_of "$(G rev-parse "$good:tasks")")" "40000 $deep d")")" "deep tasks"
+check_refused "200 folders deep in a record folder" "deeper than any record" "tasks/d/d/d"
 publish "$(graft "$gtree" evaluations/f1/fixmystreet "$(folder "$(lines_of "$(G rev-parse "$good:evaluations/f1/fixmystreet")")" \
 	"40000 $cfg deeper")")" "deeper"
 check_refused "a folder below an evaluation" "deeper than any record" "evaluations/f1/fixmystreet/deeper"

@@ -32,7 +32,7 @@ pc "sed -i 's/\$/\r/' $t3" "saved with CRLF"
 # A record of about 1.5 MiB: one long field, as cairn itself saves it.
 pc "{ cat $p1; printf 'notes: '; head -c 1500000 /dev/zero | tr '\\0' n; echo; } > $p1.new && mv $p1.new $p1" \
 	"a long note"
-pc "mkdir -p docs && printf '# Plan\\n' > docs/plan.md" "the plan"
+pc "mkdir -p docs/2016/03/minutes && printf '# Plan\\n' > docs/plan.md && echo x > docs/2016/03/minutes/a.md" "the plan"
 pc "printf 'Monday: pilots\\n' > 'Meeting notes.txt'" "meeting notes"
 pc "printf 'future_key = 7\\n' >> cairn.ini" "a setting from a newer cairn"
 git -C "$p" push -q origin HEAD:main 2>/dev/null
@@ -50,6 +50,7 @@ synced_with_problems() {
 	is "$(sha1sum < "$wb/$t3")" "$(git -C "$p" cat-file -p "$bad:$t3" | sha1sum)" \
 		"$who: the CRLF record's bytes are kept in the work tree"
 	is "$(cat "$wb/docs/plan.md")" "# Plan" "$who: docs/plan.md is carried"
+	is "$(cat "$wb/docs/2016/03/minutes/a.md")" "x" "$who: and a deeper folder of the group's"
 	is "$(cat "$wb/Meeting notes.txt")" "Monday: pilots" "$who: \"Meeting notes.txt\" is carried"
 	like "$(cat "$wb/cairn.ini")" "future_key = 7" "$who: the unknown setting is carried"
 	run "$CAIRN" -C "$wb" check
