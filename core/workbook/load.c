@@ -239,22 +239,6 @@ void cairn_wb_unreadable_free(cairn_unreadable *v, size_t n)
 	free(v);
 }
 
-bool wb_unreadable_at(cairn_wb *wb, const char *path, char *why, size_t n)
-{
-	cairn_unreadable *bad;
-	size_t nbad;
-	cairn_error ignore;
-	bool found = false;
-
-	if (cairn_wb_unreadable(wb, &bad, &nbad, &ignore) != CAIRN_OK)
-		return false;
-	for (size_t i = 0; i < nbad && !found; i++)
-		if ((found = !strcmp(bad[i].path, path)))
-			snprintf(why, n, "%s", bad[i].message);
-	cairn_wb_unreadable_free(bad, nbad);
-	return found;
-}
-
 /* ---- rebuild and catch-up ---- */
 
 typedef struct file_entry {

@@ -369,13 +369,7 @@ static cairn_status plan_edit(plan *p, const cairn_edit *e, cairn_error *err)
 		if ((st = cairn_wb_read(p->wb, &hit, &q->base, err)))
 			return st;
 	} else {
-		char why[1024];
 		cairn_ref_path(&q->ref, q->path, sizeof q->path);
-		/* The file is there, unreadable: adding anew would replace it. */
-		if (e->op != CAIRN_EDIT_REMOVE && wb_unreadable_at(p->wb, q->path, why, sizeof why))
-			return cairn_fail(err, CAIRN_EINPUT, "%s/%s is in %s, which could not be "
-					  "read: mend that file first, then `cairn commit` it (%s)",
-					  def->name, e->ref.id, q->path, why);
 	}
 	if (e->op == CAIRN_EDIT_ADD && found)
 		return cairn_fail(err, CAIRN_EEXISTS, "%s/%s already exists; change it with cairn set",

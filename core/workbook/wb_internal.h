@@ -41,9 +41,6 @@ struct cairn_wb {
 cairn_status wb_lock(cairn_wb *wb, cairn_error *err);
 void wb_unlock(cairn_wb *wb);
 
-/* path is a record file HEAD holds that could not be read (load.c): why
- * gets its message.  A save must not write over it unseen. */
-bool wb_unreadable_at(cairn_wb *wb, const char *path, char *why, size_t n);
 /* Bring the index to HEAD (diff, or a full rebuild when needed). */
 cairn_status wb_catch_up(cairn_wb *wb, bool force_rebuild, cairn_error *err);
 /* Finish or undo a save a killed process left in the journal. */
