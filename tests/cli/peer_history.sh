@@ -121,6 +121,25 @@ for m in a b c; do
 	run "$CAIRN" -C "$wb" show milestone/M4
 	is "$rc" 0 "$m: M4 reads again"
 done
+# -- a file of the group's changed on both sides: a conflict, never a pick --
+"$CAIRN" -C "$a" sync >/dev/null 2>&1
+git -C "$p" pull -q --no-rebase 2>/dev/null
+pc "printf '# Plan, theirs\\n' > docs/plan.md" "their plan"
+git -C "$p" push -q origin HEAD:main 2>/dev/null
+printf '# Plan, ours\n' > "$a/docs/plan.md"
+git -C "$a" commit -qam "our plan"
+run "$CAIRN" -C "$a" sync
+is "$rc" 4 "docs/plan.md changed on both sides waits as a conflict"
+run "$CAIRN" -C "$a" conflicts
+like "$out" "^docs/plan.md " "named by its path"
+like "$out" "theirs +# Plan, theirs" "with both texts kept"
+run "$CAIRN" -C "$a" resolve docs/plan.md --theirs
+is "$rc" 0 "resolve takes a file's path"
+run "$CAIRN" -C "$a" sync
+is "$rc" 0 "and the merge is pushed"
+is "$(cat "$a/docs/plan.md")" "# Plan, theirs" "their text is in the work tree"
+is "$(git -C "$a" status --porcelain)" "" "git status is clean"
+
 run "$CAIRN" clone "$shared" "$TMP/e"
 is "$rc" 0 "a clone after the fix"
 run "$CAIRN" -C "$TMP/e" check
