@@ -22,6 +22,7 @@ p="$TMP/plain"
 git clone -q "$shared" "$p"
 m4=$(git -C "$p" ls-files 'milestones/*' | grep '/M4$')
 t3=$(git -C "$p" ls-files 'tasks/*' | grep '/T3$')
+tool1=$(git -C "$p" ls-files 'tools/*' | head -1)
 p1=$(git -C "$p" ls-files 'persons/*' | head -1)
 
 # -- the plain-git member's commits --
@@ -35,6 +36,9 @@ pc "{ cat $p1; printf 'notes: '; head -c 1500000 /dev/zero | tr '\\0' n; echo; }
 pc "mkdir -p docs/2016/03/minutes && printf '# Plan\\n' > docs/plan.md && echo x > docs/2016/03/minutes/a.md" "the plan"
 pc "printf 'Monday: pilots\\n' > 'Meeting notes.txt'" "meeting notes"
 pc "printf 'future_key = 7\\n' >> cairn.ini" "a setting from a newer cairn"
+# Over the most a record may hold (4 MiB), far under what is refused.
+pc "{ cat $tool1; printf 'notes: '; head -c 5000000 /dev/zero | tr '\\0' n; echo; } > $tool1.new && mv $tool1.new $tool1" \
+	"a huge note"
 git -C "$p" push -q origin HEAD:main 2>/dev/null
 bad=$(git -C "$p" rev-parse HEAD)
 bytes() { git -C "$1" ls-files -s | awk '{print $2, $4}'; }
@@ -57,6 +61,7 @@ synced_with_problems() {
 	is "$rc" 1 "$who: check reports problems"
 	like "$out" "$m4:1: .*(fix|edit|remove)" "$who: check names the conflicted record, its line and what to do"
 	like "$out" "$t3:1: .*dos2unix.*cairn commit" "$who: check names the CRLF record and what to do"
+	like "$out" "$tool1: 5[0-9]{6} bytes, more than a record may hold" "$who: and the record over 4 MiB"
 	unlike "$out" "docs/plan.md|Meeting notes" "$who: files outside cairn's folders are not problems"
 	unlike "$out" "edited by hand" "$who: nothing is reported as a hand edit"
 	like "$out" "cairn.ini:[0-9]+: .*future_key" "$who: check lists the unknown setting too"
@@ -102,7 +107,7 @@ like "$out" "$t3:1:" "and lists the unreadable record"
 # (f's M4 came in and fixed it already: b mends another way, by hand,
 # without the title f chose.)
 "$CAIRN" -C "$b" sync >/dev/null 2>&1
-git -C "$b" show "$bad~6:$m4" > "$b/$m4"
+git -C "$b" show "$bad~7:$m4" > "$b/$m4"
 run "$CAIRN" -C "$b" commit -m "M4 as it was"
 is "$rc" 0 "a fix by hand is committed with cairn commit"
 run "$CAIRN" -C "$b" sync
@@ -110,7 +115,8 @@ is "$rc" 0 "and synced"
 
 # -- the plain-git member fixes the rest --
 git -C "$p" pull -q --no-rebase 2>/dev/null
-pc "sed -i 's/\r\$//' $t3 && sed -i '/^future_key/d' cairn.ini" "fixed the line ends"
+pc "sed -i 's/\r\$//' $t3 && sed -i '/^future_key/d' cairn.ini && git show $bad~1:$tool1 > $tool1" \
+	"fixed the line ends"
 git -C "$p" push -q origin HEAD:main 2>/dev/null
 for m in a b c; do
 	wb="$TMP/$m"
