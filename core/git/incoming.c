@@ -1,32 +1,43 @@
 /* What arrives from a remote is untrusted.  Before sync.c fast-forwards or
  * merges, every commit between our side and theirs is checked, and in each
  * every tree that differs from the common ancestor's is read from its raw
- * bytes (core/git/incoming_tree.c) and held to an allow-list: plain files and
- * folders only, names of safe characters, no .git in any spelling, no two
- * names that are one file on macOS or Windows, files under 1 MiB, records
- * at their own path that parse.  Intermediate commits count: a reviewer's
- * plain `git checkout` of one would write it. */
+ * bytes (core/git/incoming_tree.c) and held to an allow-list of what is
+ * safe to write: plain files and folders only, names of safe characters,
+ * no .git in any spelling, no two names that are one file on macOS or
+ * Windows, no file over 100 MiB.  Intermediate commits count: a reviewer's
+ * plain `git checkout` of one would write it.
+ *
+ * What a file holds is data, not danger, and is never refused: a record
+ * that does not parse (conflict markers, CRLF), one at a wrong path, a
+ * cairn.ini with keys of a newer cairn, a file outside cairn's folders
+ * (docs/plan.md).  Refusing it would block every member for ever, even
+ * after a later commit fixes it; instead load.c lists what HEAD holds that
+ * cannot be read, and cairn carries the rest as git does. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "cairn/buf.h"
-#include "cairn/config.h"
 #include "cairn/i18n.h"
 #include "git/incoming.h"
 #include "cairn/layout.h"
-#include "cairn/record.h"
 #include "cairn/sanitize.h"
 #include "git/git_internal.h"
 #include "git/incoming_tree.h"
 
-#define INCOMING_FILE_MAX (1024u * 1024u)
+/* Far above any record (CAIRN_RECORD_MAX) or note a group keeps, and what
+ * git hosts refuse too (GitHub: 100 MiB): only a remote out to fill our
+ * memory or disk sends more. */
+#define INCOMING_FILE_MAX (100u * 1024u * 1024u)
 /* A folder of records holds a few hundred entries; this is thousands. */
 #define INCOMING_TREE_MAX (4u << 20)
 #define INCOMING_NAME_MAX CAIRN_ID_MAX
-/* evaluations/XX/TOOL/WHO: no record sits deeper than three folders. */
+/* evaluations/XX/TOOL/WHO: no record sits deeper than three folders.  The
+ * group's own files outside them (docs/2016/03/plan.md) may sit deeper,
+ * within reason. */
 #define INCOMING_DEPTH_MAX 3
+#define INCOMING_CARRIED_DEPTH_MAX 8
 #define INCOMING_SHOWN_COLS 160
 
 /* ---- what was checked already: "OID PATH" of trees and files ---- */
@@ -148,9 +159,24 @@ static bool windows_device(const char *name)
 	       name[3] >= '1' && name[3] <= '9';
 }
 
+/* Outside cairn's folders, a file is the group's ("Meeting notes.txt",
+ * "plan (v2).md"): these too, harmless on every system.  Never '~' (GIT~1
+ * is .git's short name on Windows), ':' (NTFS streams), '\\', '/', '*',
+ * '?', '"', '<', '>', '|', controls or non-ASCII (names that macOS folds
+ * into .git or into each other). */
+static bool carried_char(const char *name, const unsigned char *p)
+{
+	/* A space between two other characters, in a name that is not
+	 * hidden: Windows drops a trailing one, and ".git " is .git there. */
+	if (*p == ' ')
+		return name[0] != '.' && (const char *)p != name && p[1] && p[1] != ' ';
+	return strchr("()+,&'@#!=[]%", *p) != NULL;
+}
+
 /* A name cairn would write: ASCII letters, digits, '.', '_', '-'; starting
- * with a letter or digit (or .gitignore at the top). */
-static const char *name_problem(const char *name, bool at_top, bool folder)
+ * with a letter or digit (or .gitignore at the top).  carried: the name is
+ * outside cairn's folders, where carried_char() adds a few. */
+static const char *name_problem(const char *name, bool at_top, bool folder, bool carried)
 {
 	size_t len = strlen(name);
 
@@ -160,7 +186,7 @@ static const char *name_problem(const char *name, bool at_top, bool folder)
 		return _("is a name longer than 64 bytes");
 	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		      *p == '.' || *p == '_' || *p == '-'))
+		      *p == '.' || *p == '_' || *p == '-' || (carried && carried_char(name, p))))
 			return _("holds a character cairn never writes in a name (only A-Z, a-z, 0-9, "
 			       "'.', '_', '-'): a slash, backslash, space, control or non-ASCII "
 			       "character");
@@ -203,91 +229,27 @@ static const char *mode_problem(check *c, const char *mode)
 	return c->why_buf;
 }
 
-/* A record at its own path (KIND-FOLDER/XX/ID). */
-static const char *record_path_problem(const char *path)
+/* A file: at most INCOMING_FILE_MAX bytes, its contents never judged (see
+ * the top).  base is what the file replaced at its path, for the pack. */
+static cairn_status check_file(check *c, const raw_entry *e, const char *path, const git_oid *base)
 {
-	cairn_ref ref;
-	cairn_error err;
-	char canonical[CAIRN_PATH_MAX];
-
-	if (cairn_path_ref(path, &ref, &err) != CAIRN_OK || ref.kind == CAIRN_KIND_NONE)
-		return _("is not where a record lives (KIND-FOLDER/XX/ID)");
-	cairn_ref_path(&ref, canonical, sizeof canonical);
-	if (strcmp(canonical, path))
-		return _("is not the path its record would have");
-	return NULL;
-}
-
-static void count_warning(const char *message, void *ctx)
-{
-	(void)message;
-	++*(int *)ctx;
-}
-
-/* Why the text cannot be taken: cairn_error's message, sanitised. */
-static const char *unreadable(check *c, const char *what, const cairn_error *why)
-{
-	char *safe = cairn_sanitize_cols(why->msg, INCOMING_SHOWN_COLS, CAIRN_SAN_ASCII);
-
-	snprintf(c->why_buf, sizeof c->why_buf, _("is not %s (%s)"), what, safe ? safe : "?");
-	free(safe);
-	return c->why_buf;
-}
-
-/* The contents of a file: at most 1 MiB; cairn.ini settings cairn reads
- * without a complaint; a record that parses.  base is what the file
- * replaced at its path, for the pack. */
-static cairn_status check_file(check *c, const raw_entry *e, const char *path, bool at_top,
-			       const git_oid *base)
-{
-	size_t size = 0, len = 0;
+	size_t size = 0;
 	git_object_t type = GIT_OBJECT_INVALID;
 	git_odb_object *obj = NULL;
-	const char *data = NULL, *why = NULL;
-	cairn_error perr;
-	cairn_status st = CAIRN_OK;
+	cairn_status st;
 
 	if (git_odb_read_header(&size, &type, c->odb, &e->id) != 0)
 		return refuse(c, e->name, _("points at a git object they did not send"));
 	if (type != GIT_OBJECT_BLOB)
 		return refuse(c, e->name, _("is marked a file but is not one"));
-	if (c->ours_going_out) {
-		if (git_odb_read(&obj, c->odb, &e->id) != 0)
-			return refuse(c, e->name, _("points at a git object they did not send"));
-		st = gitpack_add(c->pack, GIT_OBJECT_BLOB, &e->id, git_odb_object_data(obj),
-				 git_odb_object_size(obj), path, base, c->err);
-		git_odb_object_free(obj);
-		return st;
-	}
-	if (size > INCOMING_FILE_MAX)
-		return refuse(c, e->name, _("is larger than 1 MiB"));
-	if (!at_top && (why = record_path_problem(path)))
-		return refuse(c, e->name, why);
-	if (c->pack || !at_top || !strcmp(e->name, CAIRN_SETTINGS_FILE)) {
-		if (git_odb_read(&obj, c->odb, &e->id) != 0)
-			return refuse(c, e->name, _("points at a git object they did not send"));
-		data = git_odb_object_data(obj);
-		len = git_odb_object_size(obj);
-	}
-	if (!at_top) {
-		cairn_record rec;
-		if (cairn_record_parse(&rec, data, len, path, &perr) != CAIRN_OK)
-			why = unreadable(c, _("a record cairn can read"), &perr);
-		else
-			cairn_record_done(&rec);
-	} else if (!strcmp(e->name, CAIRN_SETTINGS_FILE)) {
-		cairn_settings s;
-		int warnings = 0;
-		if (cairn_settings_parse(data, path, &s, count_warning, &warnings, &perr) != CAIRN_OK)
-			why = unreadable(c, _("settings cairn can read"), &perr);
-		else if (warnings)
-			why = "is not settings cairn can read (lines it does not understand)";
-		cairn_settings_done(&s);
-	}
-	if (why)
-		st = refuse(c, e->name, why);
-	else if (c->pack)
-		st = gitpack_add(c->pack, GIT_OBJECT_BLOB, &e->id, data, len, path, base, c->err);
+	if (size > INCOMING_FILE_MAX && !c->ours_going_out)
+		return refuse(c, e->name, _("is larger than 100 MiB"));
+	if (!c->pack)
+		return CAIRN_OK;
+	if (git_odb_read(&obj, c->odb, &e->id) != 0)
+		return refuse(c, e->name, _("points at a git object they did not send"));
+	st = gitpack_add(c->pack, GIT_OBJECT_BLOB, &e->id, git_odb_object_data(obj),
+			 git_odb_object_size(obj), path, base, c->err);
 	git_odb_object_free(obj);
 	return st;
 }
@@ -357,9 +319,11 @@ static cairn_status check_folder(check *c, const raw_entry *e, const counterpart
 
 	if (np && !subs)
 		return no_memory(c);
-	if (depth >= INCOMING_DEPTH_MAX && !c->ours_going_out) {
+	if (depth >= (cairn_path_in_record_folders(depth ? c->dir : e->name)
+		      ? INCOMING_DEPTH_MAX : INCOMING_CARRIED_DEPTH_MAX) && !c->ours_going_out) {
 		free(subs);
-		return refuse(c, e->name, _("is a folder deeper than any record sits"));
+		return refuse(c, e->name, _("is a folder deeper than any record sits (or 8 "
+					    "folders down, outside cairn's folders)"));
 	}
 	for (size_t k = 0; k < np; k++)
 		subs[k] = subtree(c->src, parents[k], e->name);
@@ -394,7 +358,8 @@ static cairn_status check_entries(check *c, const raw_entry *e, size_t n,
 			continue;
 		if (!e[i].name[0])
 			st = refuse(c, "", _("holds an entry with an empty name"));
-		else if ((why = name_problem(e[i].name, depth == 0, raw_entry_is_folder(&e[i]))) ||
+		else if ((why = name_problem(e[i].name, depth == 0, raw_entry_is_folder(&e[i]),
+					     !cairn_path_in_record_folders(depth ? c->dir : e[i].name))) ||
 			 (why = mode_problem(c, e[i].mode)))
 			st = refuse(c, e[i].name, why);
 	}
@@ -415,7 +380,7 @@ static cairn_status check_entries(check *c, const raw_entry *e, size_t n,
 		snprintf(key, sizeof key, "%s %s%s", git_oid_tostr_s(&e[i].id), c->dir, e[i].name);
 		if (seen_has(&c->done, key))
 			continue;
-		if ((st = check_file(c, &e[i], key + GIT_OID_HEXSZ + 1, depth == 0,
+		if ((st = check_file(c, &e[i], key + GIT_OID_HEXSZ + 1,
 				     first ? git_tree_entry_id(first) : NULL)) == CAIRN_OK &&
 		    !seen_add(&c->done, key))
 			st = no_memory(c);

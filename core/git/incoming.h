@@ -4,9 +4,10 @@
  * from's, is read from its raw bytes and held to an allow-list before
  * anything of it is written: plain files and folders only, names of safe
  * characters, no .git in any spelling, no two names that are one file on
- * macOS or Windows, files under 1 MiB, records at their own path that
- * parse.  Sync checks before it fast-forwards or merges; clone before it
- * checks anything out.
+ * macOS or Windows, files under 100 MiB.  What a file holds is never
+ * refused (a record that does not parse is listed by the workbook, a file
+ * outside cairn's folders is carried).  Sync checks before it
+ * fast-forwards or merges; clone before it checks anything out.
  */
 #ifndef CAIRN_INCOMING_H
 #define CAIRN_INCOMING_H

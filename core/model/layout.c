@@ -121,6 +121,18 @@ void cairn_ref_path(const cairn_ref *ref, char *buf, size_t n)
 	snprintf(buf, n, "%s/%02x/%s", def->folder, cairn_shard_of(first), ref->id);
 }
 
+bool cairn_path_in_record_folders(const char *path)
+{
+	size_t n = strcspn(path, "/");
+
+	for (int k = 0; k < CAIRN_KIND_COUNT; k++) {
+		const char *folder = cairn_kind_def_of((cairn_kind)k)->folder;
+		if (strlen(folder) == n && !strncmp(folder, path, n))
+			return true;
+	}
+	return false;
+}
+
 cairn_status cairn_path_ref(const char *path, cairn_ref *out, cairn_error *err)
 {
 	char folder[32], shard[8];

@@ -249,7 +249,12 @@ cairn_status cairn_wb_record_path(cairn_wb *wb, const char *name, char *path, si
 	}
 	if ((st = cairn_ref_parse(name, &ref, err)))
 		return st;
-	cairn_ref_path(&ref, path, n);
+	/* Not a record's name: a path as given (a conflict over a file of
+	 * the group's, docs/plan.md, is named by its path). */
+	if (ref.kind == CAIRN_KIND_NONE)
+		snprintf(path, n, "%s", name);
+	else
+		cairn_ref_path(&ref, path, n);
 	return CAIRN_OK;
 }
 

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cairn/buf.h"
 #include "cairn/template.h"
 #include "workbook/wb_internal.h"
 
@@ -74,6 +75,49 @@ static const cairn_template *loader_template(wb_loader *l, const char *id)
 	return c->ok ? &c->tpl : NULL;
 }
 
+/* The first line of data that is a conflict marker git leaves ("<<<<<<< ",
+ * "=======", ">>>>>>> "), or 0. */
+static int conflict_marker_line(const char *data, size_t len)
+{
+	int line = 1;
+
+	for (size_t i = 0; i < len; line++) {
+		const char *s = data + i, *nl = memchr(s, '\n', len - i);
+		size_t n = nl ? (size_t)(nl - s) : len - i;
+		if ((n >= 7 && (!memcmp(s, "<<<<<<<", 7) || !memcmp(s, ">>>>>>>", 7)) &&
+		     (n == 7 || s[7] == ' ')) ||
+		    (n == 7 && !memcmp(s, "=======", 7)))
+			return line;
+		i += n + 1;
+	}
+	return 0;
+}
+
+/* A record that does not parse came from a person (a plain git merge, an
+ * editor, a newer cairn): the message says how to mend it by hand. */
+static void advise_unparsed(cairn_error *why, const char *path, const char *data, size_t len)
+{
+	int marker = conflict_marker_line(data, len);
+	cairn_buf msg = CAIRN_BUF_INIT;
+	size_t n;
+
+	if (marker)
+		cairn_buf_printf(&msg, "%s:%d: conflict markers (<<<<<<<, =======, >>>>>>>) left "
+			 "by a plain git merge: edit the file to keep the lines you want and "
+			 "delete the markers, then `cairn commit`", path, marker);
+	else
+		cairn_buf_printf(&msg, "%s (mend the file, then `cairn commit`; or bring back an "
+				 "earlier version with `git checkout COMMIT -- %s`)", why->msg, path);
+	/* Cut to what the error holds (a path is short: the advice fits). */
+	if ((n = msg.len) >= sizeof why->msg)
+		n = sizeof why->msg - 1;
+	if (msg.data) {
+		memcpy(why->msg, msg.data, n);
+		why->msg[n] = '\0';
+	}
+	cairn_buf_done(&msg);
+}
+
 static cairn_status problem(wb_loader *l, const char *path, const cairn_oid *blob,
 			    const cairn_error *why, cairn_error *err)
 {
@@ -95,12 +139,12 @@ cairn_status wb_loader_put(wb_loader *l, const char *path, unsigned mode,
 	size_t len = 0;
 	cairn_status st;
 
-	if (cairn_path_ref(path, &ref, &why) != CAIRN_OK) {
-		/* Files at the top (a README, say) are the group's business. */
-		if (!strchr(path, '/'))
-			return CAIRN_OK;
+	/* Files outside the kind folders (a README, docs/plan.md) are the
+	 * group's business: git carries them, cairn leaves them alone. */
+	if (!cairn_path_in_record_folders(path))
+		return CAIRN_OK;
+	if (cairn_path_ref(path, &ref, &why) != CAIRN_OK)
 		return problem(l, path, blob, &why, err);
-	}
 	if (ref.kind == CAIRN_KIND_NONE)
 		return CAIRN_OK;
 	if (mode != 0100644) {
@@ -113,6 +157,7 @@ cairn_status wb_loader_put(wb_loader *l, const char *path, unsigned mode,
 	if (st != CAIRN_OK)
 		return st;
 	if (cairn_record_parse(&rec, data, len, path, &why) != CAIRN_OK) {
+		advise_unparsed(&why, path, data, len);
 		free(data);
 		return problem(l, path, blob, &why, err);
 	}
@@ -143,6 +188,58 @@ done:
 	cairn_record_done(&rec);
 	free(data);
 	return st;
+}
+
+/* ---- what could not be read ---- */
+
+typedef struct unreadable_list {
+	cairn_unreadable *v;
+	size_t n;
+} unreadable_list;
+
+static cairn_status collect_unreadable(const char *path, const char *message, void *ctx,
+				       cairn_error *err)
+{
+	unreadable_list *u = ctx;
+	cairn_unreadable *grown = realloc(u->v, (u->n + 1) * sizeof *grown);
+
+	if (!grown)
+		return cairn_oom(err);
+	u->v = grown;
+	grown[u->n].path = strdup(path);
+	grown[u->n].message = strdup(message);
+	if (!grown[u->n].path || !grown[u->n].message) {
+		free(grown[u->n].path);
+		free(grown[u->n].message);
+		return cairn_oom(err);
+	}
+	u->n++;
+	return CAIRN_OK;
+}
+
+cairn_status cairn_wb_unreadable(cairn_wb *wb, cairn_unreadable **out, size_t *n, cairn_error *err)
+{
+	unreadable_list u = { NULL, 0 };
+	long count;
+	cairn_status st = cairn_index_problems(wb->idx, collect_unreadable, &u, &count, err);
+
+	if (st != CAIRN_OK) {
+		cairn_wb_unreadable_free(u.v, u.n);
+		u.v = NULL;
+		u.n = 0;
+	}
+	*out = u.v;
+	*n = u.n;
+	return st;
+}
+
+void cairn_wb_unreadable_free(cairn_unreadable *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].path);
+		free(v[i].message);
+	}
+	free(v);
 }
 
 /* ---- rebuild and catch-up ---- */
@@ -272,6 +369,37 @@ static cairn_status rebuild(cairn_wb *wb, const cairn_oid *head, cairn_error *er
 	return cairn_index_bulk_end(wb->idx, &moved, err);
 }
 
+/* A record held among the problems for what another said (a task whose
+ * milestone could not be read) is well again once that one is: every
+ * problem file the diff did not touch is read again at head.  Problems are
+ * few; the records the diff brings are in fl already. */
+static cairn_status retry_problems(cairn_wb *wb, const cairn_oid *head, file_list *fl,
+				   cairn_error *err)
+{
+	cairn_unreadable *bad;
+	size_t nbad;
+	cairn_status st = cairn_wb_unreadable(wb, &bad, &nbad, err);
+
+	for (size_t i = 0; i < nbad && st == CAIRN_OK; i++) {
+		cairn_oid blob;
+		char *data = NULL;
+		size_t len, j;
+		for (j = 0; j < fl->n && strcmp(fl->v[j].path, bad[i].path); j++)
+			;
+		if (j < fl->n)
+			continue;
+		st = cairn_git_read_path(wb->git, head, bad[i].path, &data, &len, &blob, err);
+		free(data);
+		/* Incoming commits hold plain files only (core/git/incoming.c). */
+		if (st == CAIRN_OK)
+			st = list_add(fl, bad[i].path, 0100644, &blob, err);
+		else if (st == CAIRN_ENOTFOUND)
+			st = CAIRN_OK;
+	}
+	cairn_wb_unreadable_free(bad, nbad);
+	return st;
+}
+
 static cairn_status apply_diff(cairn_wb *wb, const cairn_oid *from, const cairn_oid *head,
 			       cairn_error *err)
 {
@@ -290,6 +418,8 @@ static cairn_status apply_diff(cairn_wb *wb, const cairn_oid *from, const cairn_
 		else
 			st = list_add(&fl, d[i].path, d[i].new_mode, &d[i].new_blob, err);
 	}
+	if (st == CAIRN_OK)
+		st = retry_problems(wb, head, &fl, err);
 	if (st == CAIRN_OK)
 		st = load_list(wb, &fl, err);
 	if (st == CAIRN_OK)

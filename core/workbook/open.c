@@ -118,7 +118,28 @@ cairn_status cairn_wb_find(const char *start, char *root, size_t n, cairn_error 
 
 static void warn_settings(const char *msg, void *ctx)
 {
-	wb_warn(ctx, "%s", msg);
+	cairn_wb *wb = ctx;
+	cairn_buf_printf(&wb->settings_notes, "%s\n", msg);
+}
+
+/* The settings' warnings, once per version of cairn.ini: a key a newer
+ * cairn of the group wrote is carried and ignored here, and saying so on
+ * every command would drown what matters (cairn check lists it always). */
+static void tell_settings(cairn_wb *wb)
+{
+	char told[64] = "";
+	cairn_error ignore;
+	const char *p = cairn_buf_str(&wb->settings_notes);
+
+	if (!*p || (cairn_index_meta_get(wb->idx, "settings_told", told, sizeof told, &ignore) ==
+		    CAIRN_OK && !strcmp(told, wb->settings_blob.hex)))
+		return;
+	while (*p) {
+		size_t n = strcspn(p, "\n");
+		wb_warn(wb, "%.*s", (int)n, p);
+		p += n + (p[n] == '\n');
+	}
+	cairn_index_meta_set(wb->idx, "settings_told", wb->settings_blob.hex, &ignore);
 }
 
 static cairn_status read_settings(cairn_wb *wb, cairn_error *err)
@@ -133,6 +154,8 @@ static cairn_status read_settings(cairn_wb *wb, cairn_error *err)
 	where = wb_path_join(wb->root, CAIRN_SETTINGS_FILE);
 	st = cairn_settings_parse(text, where ? where : CAIRN_SETTINGS_FILE, &wb->settings,
 				  warn_settings, wb, err);
+	if (st == CAIRN_OK)
+		st = cairn_git_hash_blob(text, len, &wb->settings_blob, err);
 	free(where);
 	free(text);
 	return st;
@@ -220,6 +243,7 @@ cairn_status cairn_wb_open(const char *root, const cairn_config *cfg, cairn_warn
 		if (st != CAIRN_OK)
 			goto fail;
 	}
+	tell_settings(wb);
 	free(dir);
 	free(index_path);
 	*out = wb;
@@ -255,6 +279,7 @@ void cairn_wb_close(cairn_wb *wb)
 	cairn_index_close(wb->idx);
 	cairn_git_close(wb->git);
 	cairn_settings_done(&wb->settings);
+	cairn_buf_done(&wb->settings_notes);
 	free(wb->root);
 	free(wb);
 }
@@ -414,23 +439,6 @@ static void report(check_ctx *c, const char *fmt, ...)
 		c->report(msg, c->rctx);
 }
 
-static cairn_status check_problem(const char *path, const char *message, void *ctx,
-				  cairn_error *err)
-{
-	check_ctx *c = ctx;
-	char **more = realloc(c->unreadable, (c->nunreadable + 1) * sizeof *more);
-
-	if (!more || !(more[c->nunreadable] = strdup(path))) {
-		if (more)
-			c->unreadable = more;
-		return cairn_oom(err);
-	}
-	c->unreadable = more;
-	c->nunreadable++;
-	report(ctx, "%s", message);
-	return CAIRN_OK;
-}
-
 /* Every record in HEAD is in the index with the same blob. */
 static cairn_status check_file(const char *path, unsigned mode, const cairn_oid *blob,
 			       void *ctx, cairn_error *err)
@@ -484,6 +492,14 @@ cairn_status cairn_wb_check(cairn_wb *wb, cairn_warn_fn rep, void *ctx, long *pr
 	cairn_status st;
 
 	*problems = 0;
+	/* Told, not counted: a setting of a newer cairn is no fault here. */
+	for (const char *p = cairn_buf_str(&wb->settings_notes); *p && rep;) {
+		size_t n = strcspn(p, "\n");
+		char line[1024];
+		snprintf(line, sizeof line, "%.*s", (int)(n < sizeof line ? n : sizeof line - 1), p);
+		rep(line, ctx);
+		p += n + (p[n] == '\n');
+	}
 	st = cairn_git_verify_loose(wb->git, 0, &checked, err);
 	if (st == CAIRN_ECORRUPT) {
 		report(&c, "%s", err->msg);
@@ -493,11 +509,28 @@ cairn_status cairn_wb_check(cairn_wb *wb, cairn_warn_fn rep, void *ctx, long *pr
 	}
 	if (st != CAIRN_OK)
 		return st;
-	st = cairn_index_problems(wb->idx, check_problem, &c, &nprob, err);
-	if (st == CAIRN_OK && c.nunreadable)
+	{
+		/* The unreadable records (one list for check, status and the
+		 * screens); their paths, sorted, so that check_file does not
+		 * call them missing from the index. */
+		cairn_unreadable *bad;
+		size_t nbad;
+		if ((st = cairn_wb_unreadable(wb, &bad, &nbad, err)))
+			return st;
+		c.unreadable = calloc(nbad ? nbad : 1, sizeof *c.unreadable);
+		for (size_t i = 0; i < nbad; i++) {
+			report(&c, "%s", bad[i].message);
+			if (c.unreadable && (c.unreadable[c.nunreadable] = strdup(bad[i].path)))
+				c.nunreadable++;
+		}
+		cairn_wb_unreadable_free(bad, nbad);
+		if (!c.unreadable)
+			return cairn_oom(err);
+		nprob = (long)nbad;
+	}
+	if (c.nunreadable)
 		qsort(c.unreadable, c.nunreadable, sizeof *c.unreadable, path_order);
-	if (st == CAIRN_OK)
-		st = cairn_git_head(wb->git, &head, err);
+	st = cairn_git_head(wb->git, &head, err);
 	if (st == CAIRN_OK && head.hex[0])
 		st = cairn_git_each_file(wb->git, &head, check_file, &c, err);
 	for (size_t i = 0; i < c.nunreadable; i++)

@@ -5,6 +5,7 @@
 #ifndef CAIRN_WB_INTERNAL_H
 #define CAIRN_WB_INTERNAL_H
 
+#include "cairn/buf.h"
 #include "cairn/sync.h"
 #include "cairn/workbook.h"
 #include "git/remote.h"
@@ -21,6 +22,11 @@ struct cairn_wb {
 	cairn_git *git;
 	cairn_index *idx;
 	cairn_settings settings;
+	/* cairn.ini's warnings (a key of a newer cairn, a bad line), one a
+	 * line, and the blob of the text they are about: told once per
+	 * version of the file (open.c), listed by every check. */
+	cairn_buf settings_notes;
+	cairn_oid settings_blob;
 	const cairn_config *cfg;
 	cairn_warn_fn warn;
 	void *warn_ctx;

@@ -49,6 +49,12 @@ void cairn_ref_path(const cairn_ref *ref, char *buf, size_t n);
  * (cairn.ini, .gitignore) are reported as kind CAIRN_KIND_NONE with OK. */
 cairn_status cairn_path_ref(const char *path, cairn_ref *out, cairn_error *err);
 
+/* The path's first folder is a kind's (milestones/, tasks/...): cairn's
+ * own ground, where every file is a record or a problem to list.  Any other
+ * file (docs/plan.md, "Meeting notes.txt") is the group's, carried by git
+ * and left alone by cairn.  "milestones" alone (the folder) counts. */
+bool cairn_path_in_record_folders(const char *path);
+
 unsigned cairn_shard_of(const char *id);
 
 #endif

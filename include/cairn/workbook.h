@@ -128,6 +128,17 @@ void cairn_save_result_done(cairn_save_result *res);
 
 /* ---- checking ---- */
 
+/* The record files at HEAD that could not be read, each with its message
+ * (FILE:LINE: what is wrong and what to do): the one list that check,
+ * status and the dashboard show.  *out is a new array of n entries, freed
+ * with cairn_wb_unreadable_free. */
+typedef struct cairn_unreadable {
+	char *path;
+	char *message;
+} cairn_unreadable;
+cairn_status cairn_wb_unreadable(cairn_wb *wb, cairn_unreadable **out, size_t *n, cairn_error *err);
+void cairn_wb_unreadable_free(cairn_unreadable *v, size_t n);
+
 /* Record files edited by hand and not committed (git status), as paths;
  * a file gone from the work tree is not among them. */
 cairn_status cairn_wb_hand_edits(cairn_wb *wb, char ***paths, size_t *n, cairn_error *err);

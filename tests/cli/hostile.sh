@@ -5,7 +5,9 @@
 # make them -- and `cairn sync` must refuse it: exit non-zero, say
 # "refused", name the commit, the path (sanitised) and the reason, and
 # leave HEAD, the work tree, .git's config and hooks and everything
-# outside the workbook as they were.
+# outside the workbook as they were.  What a file holds (a record that does
+# not parse, a file outside cairn's folders, an unknown setting) is data,
+# not danger, and comes in: tests/cli/peer_history.sh.
 . "$(dirname "$0")/lib.sh"
 
 shared="$TMP/shared.git"
@@ -149,14 +151,8 @@ rmdir "$TMP/empty"
 hostile "an executable record" "mode 100755: an executable file" "$m4" "chmod +x $m4"
 hostile "a .gitattributes with merge=ours" "\.gitattributes file" ".gitattributes" \
 	"echo '* merge=ours' > .gitattributes"
-hostile "a record that does not parse" "is not a record cairn can read" "$m4" \
-	"printf 'title: a\\ntitle: b\\n' > $m4"
-hostile "a file over 1 MiB" "larger than 1 MiB" "BIG.txt" \
-	"head -c 1100000 /dev/zero | tr '\\0' a > BIG.txt"
-hostile "a record at the wrong path" "not where a record lives|not the path its record" \
-	"milestones/zz/M4" "mkdir -p milestones/zz && cp $m4 milestones/zz/M4"
-hostile "a cairn.ini cairn cannot read" "is not settings cairn can read" "cairn.ini" \
-	"printf '[workbook]\\nname = x\\nthis is not a setting\\n' >> cairn.ini"
+hostile "a file over 100 MiB" "larger than 100 MiB" "BIG.txt" \
+	"head -c 105000000 /dev/zero | tr '\\0' a > BIG.txt"
 
 # -- security notes 1.4: .git in every spelling --
 entry "1: a .git folder with hooks and config" "$DOTGIT" ".git" \
@@ -243,6 +239,10 @@ entry "a Milestones folder next to milestones" "differs only in case" "milestone
 publish "$(graft "$gtree" "$m4dir" "$(folder "$(lines_of "$(G rev-parse "$good:$m4dir")")" \
 	"100644 $m4blob m4")")" "m4"
 check_refused "records M4 and m4 side by side" "differs only in case" "$m4dir/m4"
+publish "$(graft "$gtree" "$m4dir" "$(folder "$(lines_of "$(G rev-parse "$good:$m4dir")")" \
+	"100644 $m4blob M 9")")" "a space in a record folder"
+check_refused "a space in a name in a record folder (only outside them)" "$CHAR" "$m4dir/M 9"
+entry "a space at the start of a name outside cairn's folders" "$CHAR" " notes.txt" "100644 $x  notes.txt"
 entry "39: e-acute in NFC and NFD" "$CHAR" "e<U+0301>" "100644 $x \\xc3\\xa9" "100644 $x e\\xcc\\x81"
 
 # -- names that would trick a terminal or a file system --
@@ -279,7 +279,9 @@ delivered "a folder entry pointing at a file" "marked a folder but is not one" "
 # -- depth, emptiness --
 deep=$(folder "100644 $x M9")
 for i in $(seq 200); do deep=$(printf '040000 tree %s\td\n' "$deep" | G mktree); done
-entry "200 folders deep" "deeper than any record" "notes/d/d/d" "40000 $deep notes"
+entry "200 folders deep" "deeper than any record" "notes/d/d/d/d/d/d/d/d" "40000 $deep notes"
+publish "$(graft "$gtree" tasks "$(folder "$(lines_of "$(G rev-parse "$good:tasks")")" "40000 $deep d")")" "deep tasks"
+check_refused "200 folders deep in a record folder" "deeper than any record" "tasks/d/d/d"
 publish "$(graft "$gtree" evaluations/f1/fixmystreet "$(folder "$(lines_of "$(G rev-parse "$good:evaluations/f1/fixmystreet")")" \
 	"40000 $cfg deeper")")" "deeper"
 check_refused "a folder below an evaluation" "deeper than any record" "evaluations/f1/fixmystreet/deeper"
@@ -303,8 +305,6 @@ t99=$(git -C "$a" ls-files 'tasks/*' | grep '/T99$')
 entry "merge: a .GIT folder" "$DOTGIT" ".GIT" "40000 $cfg .GIT"
 entry "merge: a link" "$LINK" "outside" "120000 $(link_to "$outside") outside"
 entry "merge: one file name twice" "in its folder twice" "NOTES" "100644 $x NOTES" "100644 $x NOTES"
-hostile "merge: a record that does not parse" "is not a record cairn can read" "$m4" \
-	"printf 'title: a\\ntitle: b\\n' > $m4"
 publish "$(graft "$gtree" "${t99%/T99}" "$(folder "100644 $(git -C "$a" cat-file blob "HEAD:$t99" | G hash-object -w --stdin) t99")")" "t99"
 check_refused "merge: t99 where we added T99" "differs only in case from \"T99\", which we added" \
 	"${t99%/T99}/t99"

@@ -406,6 +406,8 @@ static int by_deadline(const void *a, const void *b)
 	return strcmp(x, y);
 }
 
+#define STATUS_PROBLEMS_SHOWN 5
+
 int cli_print_status(cli *c)
 {
 	static const char *const cols[] = { "id", "title", "deadline", "status" };
@@ -413,7 +415,8 @@ int cli_print_status(cli *c)
 	cairn_filter f = { "status", "active", CAIRN_OP_EQ };
 	cairn_date today = cairn_wb_today(c->wb);
 	char date[32], iso[11];
-	long nprob = 0;
+	cairn_unreadable *bad = NULL;
+	size_t nbad = 0;
 	cairn_error err;
 
 	cairn_date_iso(today, iso, sizeof iso);
@@ -448,11 +451,22 @@ int cli_print_status(cli *c)
 	print_counts(c, CAIRN_KIND_TASK, _("Tasks"));
 	print_counts(c, CAIRN_KIND_EVALUATION, _("Evaluations"));
 	print_counts(c, CAIRN_KIND_PILOT, _("Pilots"));
-	if (cairn_index_problems(cairn_wb_index(c->wb), NULL, NULL, &nprob, &err) == CAIRN_OK &&
-	    nprob)
+	if (cairn_wb_unreadable(c->wb, &bad, &nbad, &err) == CAIRN_OK && nbad) {
+		long nprob = (long)nbad;
 		printf(P_("Problems: %ld record file could not be read: run `cairn check`\n",
 			  "Problems: %ld record files could not be read: run `cairn check`\n", nprob),
 		       nprob);
+		/* The first few in full, so that a cron job's mail says what. */
+		for (size_t i = 0; i < nbad && i < STATUS_PROBLEMS_SHOWN; i++) {
+			printf("  ");
+			cli_put(c, stdout, bad[i].message, true);
+			printf("\n");
+		}
+		if (nbad > STATUS_PROBLEMS_SHOWN)
+			printf(P_("  and %zu more\n", "  and %zu more\n", nbad - STATUS_PROBLEMS_SHOWN),
+			       nbad - STATUS_PROBLEMS_SHOWN);
+	}
+	cairn_wb_unreadable_free(bad, nbad);
 	return EXIT_DONE;
 }
 

@@ -73,12 +73,21 @@ void app_pop(app *a)
 	free(v->lines.filter);
 }
 
-/* How many saved edits wait to be shared, for the status line. */
+/* How many saved edits wait to be shared, and how many record files
+ * cannot be read (the dashboard lists them), for the status line. */
 void count_unshared(app *a)
 {
 	bool upstream;
-	size_t ahead, behind;
+	size_t ahead, behind, nbad = 0;
+	cairn_unreadable *bad = NULL;
 	cairn_error err;
+
+	a->unreadable[0] = '\0';
+	if (cairn_wb_unreadable(a->wb, &bad, &nbad, &err) == CAIRN_OK && nbad)
+		snprintf(a->unreadable, sizeof a->unreadable,
+			 P_("%zu unreadable record (see 1) | ", "%zu unreadable records (see 1) | ",
+			    nbad), nbad);
+	cairn_wb_unreadable_free(bad, nbad);
 
 	if (cairn_wb_unshared(a->wb, &upstream, &ahead, &behind, &err) != CAIRN_OK)
 		snprintf(a->shared, sizeof a->shared, "%s", _("sharing state unknown"));

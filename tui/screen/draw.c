@@ -99,8 +99,9 @@ static void draw_status(app *a)
 
 	cairn_date_iso(cairn_wb_today(a->wb), iso, sizeof iso);
 	cli_date(a->c, iso, today, sizeof today);
-	snprintf(left, sizeof left, " %s | %s | %s%s | %s | %s", cairn_wb_name(a->wb),
-		 who && *who ? who : _("(no user.name)"), today,
+	/* Unreadable records early, where a narrow terminal still shows them. */
+	snprintf(left, sizeof left, " %s | %s%s | %s%s | %s | %s", cairn_wb_name(a->wb),
+		 a->unreadable, who && *who ? who : _("(no user.name)"), today,
 		 cairn_wb_has_clock(a->wb) ? _(" (demo clock)") : "", a->shared, v ? v->title : "");
 	/* A translation may make the hint wider or narrower than 8. */
 	if (mbstowcs(wide, hint, 32) < 32 && wcswidth(wide, 32) > 0 && wcswidth(wide, 32) < 20)

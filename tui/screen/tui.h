@@ -177,6 +177,7 @@ struct app {
 	bool message_is_error;
 	char me[64];            /* the person id whose email is the user's, or "" */
 	char shared[64];        /* "2 edits not shared", "no shared remote yet" */
+	char unreadable[64];    /* "2 unreadable records (see 1) | ", or "" */
 	bool checked;           /* the checks that need git ran after the first screen */
 	int check_fd;           /* the hand-edit check's pipe, or -1 */
 	pid_t check_pid;

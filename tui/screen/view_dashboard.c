@@ -242,11 +242,53 @@ static void pilots(app *a, lines *out)
 	cairn_targets_done(&t);
 }
 
+/* text over as many lines as it takes, cut at spaces: the advice is at
+ * the end of the message, where one line would cut it off. */
+static void wrapped(lines *out, const char *text, size_t width)
+{
+	const char *indent = "  ";
+
+	while (*text) {
+		size_t n = strlen(text), cut = n;
+		if (n > width) {
+			for (cut = width; cut > width / 2 && text[cut] != ' '; cut--)
+				;
+			if (text[cut] != ' ')
+				cut = width;
+		}
+		lines_add(out, LS_ALERT, NULL, "%s%.*s", indent, (int)cut, text);
+		text += cut;
+		text += strspn(text, " ");
+		indent = "    ";
+	}
+}
+
+/* Record files that could not be read, first: each with its file, line
+ * and what to do (the list cairn check and cairn status print too). */
+static void unreadable(app *a, lines *out)
+{
+	cairn_unreadable *bad = NULL;
+	size_t n = 0;
+	cairn_error err;
+
+	if (cairn_wb_unreadable(a->wb, &bad, &n, &err) != CAIRN_OK || !n) {
+		cairn_wb_unreadable_free(bad, n);
+		return;
+	}
+	lines_add(out, LS_SECTION, NULL, "%s", _("Records that could not be read (the rest works)"));
+	for (size_t i = 0; i < n && i < SHOWN; i++)
+		wrapped(out, bad[i].message, a->cols > 40 ? (size_t)a->cols - 6 : 34);
+	more_line(out, n > SHOWN ? (long)(n - SHOWN) : 0, "cairn check");
+	lines_add(out, LS_TEXT, NULL, "%s", "");
+	cairn_wb_unreadable_free(bad, n);
+}
+
 static void dashboard_build(app *a, void *state, lines *out)
 {
 	cairn_date today = cairn_wb_today(a->wb);
 
 	(void)state;
+	unreadable(a, out);
 	milestones(a, out, today);
 	lines_add(out, LS_TEXT, NULL, "%s", "");
 	tasks_due(a, out, today);
