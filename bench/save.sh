@@ -1,0 +1,57 @@
+#!/bin/bash
+# The save benchmark of issue 13 (make bench, or alone: bench/save.sh): the
+# cost of one save with its safety (git's index published before the branch
+# moves, the journal, every object read back), beside plain git doing the
+# same change, in the same run, as a median of repeated runs, with the ratio:
+#   `cairn set` of one field, process start to exit, beside `git commit -a`
+#   of the same one-line change in a copy of the same workbook (git's index
+#   warm), and beside `git commit` of an already staged change (git's
+#   cheapest commit).
+# CAIRN_SAVE_SIZE overrides the size (10000); CAIRN_SAVE_RUNS the runs (11);
+# BENCH_DIR the folder.  The generated workbook is shared with bench/run.sh.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+CAIRN=${CAIRN:-$here/../cairn}
+CAIRN=$(cd "$(dirname "$CAIRN")" && pwd)/$(basename "$CAIRN")
+n=${CAIRN_SAVE_SIZE:-10000}
+runs=${CAIRN_SAVE_RUNS:-11}
+dir=${BENCH_DIR:-${TMPDIR:-/tmp}/cairn-bench}
+mkdir -p "$dir"
+dir=$(cd "$dir" && pwd)
+export HOME="$dir/home" CAIRN_CONFIG="$dir/config" GIT_CONFIG_NOSYSTEM=1
+mkdir -p "$HOME"
+printf '[user]\nname = Bench\nemail = bench@example.org\n' > "$CAIRN_CONFIG"
+git config --global user.name Bench; git config --global user.email bench@example.org
+t() { python3 "$here/timeit.py" "$@"; }
+ratio() { python3 -c "print('%.3f' % ($1 / $2))"; }
+
+wb="$dir/wb-$n"
+if [ ! -d "$wb/.git" ]; then
+	echo "bench: generating a workbook of $n records"
+	python3 "$here/gen.py" "$n" "$wb" >/dev/null
+fi
+records=$(git -C "$wb" ls-tree -r --name-only HEAD | grep -c /)
+# cairn works on a copy of its own, so that the cairn under test builds its
+# index and nothing of another run's cairn is reused.
+s="$dir/save-$n"
+rm -rf "$s"; mkdir -p "$s"
+cp -a "$wb" "$s/cairn"; rm -rf "$s/cairn/.cairn"
+cp -a "$wb" "$s/git"; rm -rf "$s/git/.cairn"
+"$CAIRN" -C "$s/cairn" status >/dev/null
+git -C "$s/git" status >/dev/null
+m0=$(git -C "$wb" ls-tree -r --name-only HEAD milestones | head -1)
+id=${m0##*/}
+
+echo 0 > "$s/counter"
+next='c=$(($(cat '"'$s/counter'"') + 1)); echo $c > '"'$s/counter'"
+cset=$(t "$runs" -- "$next; '$CAIRN' -C '$s/cairn' set 'milestone/$id' title=\"Edit \$c\" >/dev/null")
+gcommit_a=$(t "$runs" -- "$next; sed -i \"s/^title: .*/title: Edit \$c/\" '$s/git/$m0'; cd '$s/git' && git commit -q -a -m edit")
+gcommit=$(t "$runs" --before "$next; sed -i \"s/^title: .*/title: Edit \$c/\" '$s/git/$m0'; git -C '$s/git' add '$m0'" -- \
+	"cd '$s/git' && git commit -q -m edit")
+[ -z "$(git -C "$s/cairn" status --porcelain)" ] || { echo "FAIL: save: git status is not clean after cairn's saves"; exit 1; }
+
+printf '\n%-7s %-34s %12s  %-28s %12s  %8s\n' records cairn time anchor time ratio
+printf '%-7s %-34s %9s ms  %-28s %9s ms  %7sx\n' "$records" "cairn set (one field)" "$cset" \
+	"git commit -a (same change)" "$gcommit_a" "$(ratio "$cset" "$gcommit_a")"
+printf '%-7s %-34s %9s ms  %-28s %9s ms  %7sx\n' "$records" "cairn set (one field)" "$cset" \
+	"git commit (change staged)" "$gcommit" "$(ratio "$cset" "$gcommit")"
