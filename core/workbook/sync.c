@@ -561,6 +561,26 @@ cairn_status wb_merge_into_head(cairn_wb *wb, const char *what, const cairn_sync
 	return st;
 }
 
+/* What we push is held to the list every other member's sync holds it to:
+ * a commit they would refuse (a link, a .git folder, a file over the
+ * limit, made with plain git here) would block them all for good, so it
+ * stays here, with the way out that keeps every change. */
+static cairn_status check_outgoing(cairn_wb *wb, const char *remote, const cairn_oid *theirs,
+				   const cairn_oid *ours, cairn_error *err)
+{
+	char why[sizeof err->msg];
+	cairn_status st = cairn_git_check_incoming(wb->git, remote, theirs, ours, err);
+
+	if (st != CAIRN_EINPUT)
+		return st;
+	snprintf(why, sizeof why, "%s", err->msg);
+	return cairn_fail(err, CAIRN_EINPUT, _("nothing was pushed: every other member would "
+			  "refuse a commit of ours (%s). To take it out and keep every change: `git "
+			  "reset --soft %.12s` (the changes stay staged), mend or remove the file, "
+			  "commit again (`cairn commit` or `git commit`), then sync"), why,
+			  theirs->hex[0] ? theirs->hex : "$(git rev-list --max-parents=0 HEAD)");
+}
+
 static cairn_status sync_once(cairn_wb *wb, const cairn_sync_options *o, cairn_sync_report *r,
 			      bool *again, cairn_error *err)
 {
@@ -640,7 +660,8 @@ static cairn_status sync_once(cairn_wb *wb, const cairn_sync_options *o, cairn_s
 			say(o, "out: %s", ahead ? "our new commits" : "the whole workbook");
 		goto done;
 	}
-	if ((st = cairn_git_push(wb->git, r->remote, &net, &rejected, err)))
+	if ((st = check_outgoing(wb, r->remote, &theirs, &ours, err)) ||
+	    (st = cairn_git_push(wb->git, r->remote, &net, &rejected, err)))
 		goto done;
 	if (rejected)
 		*again = true;          /* someone pushed first: fetch, merge, push again */

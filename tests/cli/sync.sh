@@ -288,14 +288,30 @@ run "$CAIRN" -C "$TMP/e" sync
 is "$rc" 0 "a fetch past a lone commit object of theirs here"
 like "$("$CAIRN" -C "$TMP/e" show task/T6)" "Lone 3" "brings its files"
 ok_cmd "and leaves the workbook whole (git fsck)" git -C "$TMP/e" fsck --full --no-dangling
-# Our own commits go out as they are: a file a member added with plain git
-# deep in a folder of its own is for the others' allow-list to judge.
+# Our own commits go out as they are when peers would take them: a file a
+# member added with plain git deep in a folder of its own is carried.
 mkdir -p "$TMP/e/attachments/2024/q1/report"
 echo "minutes" > "$TMP/e/attachments/2024/q1/report/x.txt"
 git -C "$TMP/e" add attachments && git -C "$TMP/e" commit -qm "attachments, by plain git"
 run "$CAIRN" -C "$TMP/e" sync
-is "$rc" 0 "a commit of ours that the allow-list would refuse is pushed all the same"
+is "$rc" 0 "a commit of ours with files deep outside the record folders is pushed"
 is "$(git -C "$lone" rev-parse main)" "$(git -C "$TMP/e" rev-parse HEAD)" "it is there"
+
+# But a commit every other member's sync would refuse (a link, made with
+# plain git) stays here: pushed, it would block them all for good.
+before=$(git -C "$lone" rev-parse main)
+ln -s /etc/passwd "$TMP/e/evil-link"
+git -C "$TMP/e" add evil-link && git -C "$TMP/e" commit -qm "a link, by plain git"
+run "$CAIRN" -C "$TMP/e" sync
+is "$rc" 1 "a commit of ours that every peer would refuse is not pushed"
+like "$err" "nothing was pushed: every other member would refuse a commit of ours \\(.*a symbolic link" \
+	"saying why"
+like "$err" "\\`git reset --soft [0-9a-f]{12}\\` \\(the changes stay staged\\)" "and the way out that keeps every change"
+is "$(git -C "$lone" rev-parse main)" "$before" "their branch did not move"
+git -C "$TMP/e" reset -q --soft "$(git -C "$TMP/e" rev-parse 'HEAD~1')"
+git -C "$TMP/e" rm -q --cached evil-link && rm "$TMP/e/evil-link"
+run "$CAIRN" -C "$TMP/e" sync
+is "$rc" 0 "after the way out, the sync goes through"
 
 # Hostile remotes: tests/cli/hostile.sh.
 done_testing
