@@ -60,12 +60,29 @@ cairn_status wb_lock(cairn_wb *wb, cairn_error *err)
 		cairn_fail(err, CAIRN_EBUSY,
 			   "%s is busy: another cairn is saving in this workbook and has not "
 			   "finished for %d seconds; try again", wb->root, CAIRN_LOCK_TIMEOUT_MS / 1000);
+	else if (st != CAIRN_OK && access(path, W_OK) != 0 && (errno == EACCES || errno == EROFS))
+		/* A workbook another member owns, or on a read-only disk: the
+		 * verbs that only look work; this one needs to write. */
+		cairn_fail(err, CAIRN_EIO,
+			   "%s: you can only read this workbook (%s is not writable for you): "
+			   "the verbs that look (status, show, ls, export) work; to change it, "
+			   "work in a clone of your own (`cairn clone %s DIR`)", wb->root, path,
+			   wb->root);
 	free(path);
 	if (st != CAIRN_OK) {
 		wb->lock_depth--;
 		wb->lock_fd = -1;
 	}
 	return st;
+}
+
+bool wb_writable(const cairn_wb *wb)
+{
+	char *dir = wb_path_join(wb->root, CAIRN_DIR);
+	bool ok = !dir || access(dir, W_OK) == 0 || (errno != EACCES && errno != EROFS);
+
+	free(dir);
+	return ok;
 }
 
 void wb_unlock(cairn_wb *wb)

@@ -228,6 +228,14 @@ cairn_status cairn_wb_open(const char *root, const cairn_config *cfg, cairn_warn
 	if ((st = wb_follow_pending(wb, &following, err)))
 		goto fail;
 	need_catch_up = rebuild || strcmp(indexed, head.hex) != 0 || !indexed[0];
+	if (!has_pending && !following && need_catch_up && !wb_writable(wb)) {
+		/* A reader of a workbook another member owns: the index cannot
+		 * follow HEAD here, so what it shows is as of its last update. */
+		wb_warn(wb, "the index is behind HEAD and you cannot update it (you can only read "
+			"this workbook): what cairn shows is as of commit %.12s; the next cairn "
+			"command of whoever owns it brings it up to date", indexed);
+		need_catch_up = false;
+	}
 	if (has_pending || need_catch_up || following) {
 		if ((st = wb_lock(wb, err)))
 			goto fail;

@@ -40,6 +40,8 @@ struct cairn_wb {
 /* The workbook lock (flock on .cairn/lock), re-entrant within a process. */
 cairn_status wb_lock(cairn_wb *wb, cairn_error *err);
 void wb_unlock(cairn_wb *wb);
+/* Can this user write .cairn/ (false: only read the workbook)? */
+bool wb_writable(const cairn_wb *wb);
 
 /* Bring the index to HEAD (diff, or a full rebuild when needed). */
 cairn_status wb_catch_up(cairn_wb *wb, bool force_rebuild, cairn_error *err);
