@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
@@ -71,15 +72,41 @@ static void tried(creds *c, const char *what)
  * caught without SA_RESTART, so the blocking connect, recv or send under
  * libgit2, libssh2 or mbedTLS fails with EINTR; once expired the timer
  * fires every second, so a wait begun after that is cut too, and every
- * callback asks libgit2 to stop. */
+ * callback asks libgit2 to stop.  libssh2 polls again after EINTR, so an
+ * expired timer also shuts down the TCP sockets the operation opened (those
+ * not open when it began): its poll then wakes and its read fails. */
+
+#define WATCH_FDS 1024
 
 static volatile sig_atomic_t net_expired;
 static struct sigaction saved_alarm;
+static unsigned char open_before[WATCH_FDS / 8];
+
+/* Only async-signal-safe calls: on_alarm uses it. */
+static bool tcp_socket(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof ss, tl;
+	int type;
+
+	tl = sizeof type;
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tl) != 0 || type != SOCK_STREAM)
+		return false;
+	if (getsockname(fd, (struct sockaddr *)&ss, &sl) != 0)
+		return false;
+	return ss.ss_family == AF_INET || ss.ss_family == AF_INET6;
+}
 
 static void on_alarm(int sig)
 {
+	int saved = errno;
+
 	(void)sig;
 	net_expired = 1;
+	for (int fd = 0; fd < WATCH_FDS; fd++)
+		if (!(open_before[fd / 8] & (1u << (fd % 8))) && tcp_socket(fd))
+			shutdown(fd, SHUT_RDWR);
+	errno = saved;
 }
 
 static int env_seconds(const char *name, int fallback)
@@ -118,6 +145,10 @@ static void watch_start(creds *c)
 	c->idle_s = env_seconds("CAIRN_IDLE_TIMEOUT", 120);
 	c->answered = false;
 	net_expired = 0;
+	memset(open_before, 0, sizeof open_before);
+	for (int fd = 0; fd < WATCH_FDS; fd++)
+		if (tcp_socket(fd))
+			open_before[fd / 8] |= (unsigned char)(1u << (fd % 8));
 	if (sigaction(SIGALRM, &sa, &saved_alarm) != 0)
 		return;
 	c->watched = true;
