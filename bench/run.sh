@@ -14,7 +14,9 @@
 # Then, when the sizes include 100000 (or CAIRN_SYNC_SIZE is set), the sync
 # benchmark of bench/sync.sh: `cairn sync` beside `git pull`, and of
 # bench/push.sh: its push beside `git push`; and
-# bench/history.sh: `cairn log RECORD` beside `git log -- PATH`.
+# bench/history.sh: `cairn log RECORD` beside `git log -- PATH`; and always
+# bench/bigrecord.sh: show, save and merge of a record of 100,000 fields
+# beside the same bytes in 100.
 # CAIRN_BENCH_SIZES overrides the sizes ("1000 10000"); BENCH_DIR the folder.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -96,3 +98,5 @@ if [ -n "${CAIRN_HISTORY_SIZE:-}" ] || [[ " $sizes " == *" 100000 "* ]]; then
 	echo
 	CAIRN="$CAIRN" bash "$here/history.sh"
 fi
+echo
+CAIRN="$CAIRN" bash "$here/bigrecord.sh"

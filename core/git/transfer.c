@@ -6,14 +6,18 @@
  */
 #include "git/remote.h"
 
+#include <errno.h>
 #include <ftw.h>
+#include <signal.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -37,6 +41,9 @@ typedef struct creds {
 	bool gave_up;           /* every way to log in was refused */
 	char sideband[512];     /* the server's line being received */
 	char elsewhere[512];    /* a redirect's server, refused a token */
+	bool watched;           /* the watchdog below is armed */
+	bool answered;          /* the server has shown a sign of life */
+	int connect_s, idle_s;  /* its two limits, in seconds */
 } creds;
 
 static const cairn_net no_net;
@@ -52,6 +59,135 @@ static void tried(creds *c, const char *what)
 {
 	size_t used = strlen(c->tried);
 	snprintf(c->tried + used, sizeof c->tried - used, "%s%s", used ? ", " : "", what);
+}
+
+/* ---- every wait bounded ----
+ *
+ * libgit2 1.5.1 has no network timeouts (GIT_OPT_SET_SERVER_TIMEOUT came in
+ * 1.7), and a server that accepts a connection and never answers would
+ * hold sync or clone forever.  So a timer runs while a network operation
+ * does: CAIRN_CONNECT_TIMEOUT seconds for the server's first sign of life
+ * (a callback: TLS or host key checked, a login asked for, a message or
+ * objects), then CAIRN_IDLE_TIMEOUT seconds between two.  SIGALRM is
+ * caught without SA_RESTART, so the blocking connect, recv or send under
+ * libgit2, libssh2 or mbedTLS fails with EINTR; once expired the timer
+ * fires every second, so a wait begun after that is cut too, and every
+ * callback asks libgit2 to stop.  libssh2 polls again after EINTR, so an
+ * expired timer also shuts down the TCP sockets the operation opened (those
+ * not open when it began): its poll then wakes and its read fails. */
+
+#define WATCH_FDS 1024
+
+static volatile sig_atomic_t net_expired;
+static struct sigaction saved_alarm;
+static unsigned char open_before[WATCH_FDS / 8];
+
+/* Only async-signal-safe calls: on_alarm uses it. */
+static bool tcp_socket(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof ss, tl;
+	int type;
+
+	tl = sizeof type;
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tl) != 0 || type != SOCK_STREAM)
+		return false;
+	if (getsockname(fd, (struct sockaddr *)&ss, &sl) != 0)
+		return false;
+	return ss.ss_family == AF_INET || ss.ss_family == AF_INET6;
+}
+
+static void on_alarm(int sig)
+{
+	int saved = errno;
+
+	(void)sig;
+	net_expired = 1;
+	for (int fd = 0; fd < WATCH_FDS; fd++)
+		if (!(open_before[fd / 8] & (1u << (fd % 8))) && tcp_socket(fd))
+			shutdown(fd, SHUT_RDWR);
+	errno = saved;
+}
+
+static int env_seconds(const char *name, int fallback)
+{
+	const char *v = getenv(name);
+	char *end;
+	long n;
+
+	if (!v || !*v)
+		return fallback;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	/* A value that is not a whole number of seconds keeps the default
+	 * rather than disabling the bound. */
+	if (errno || *end || n < 1 || n > 86400)
+		return fallback;
+	return (int)n;
+}
+
+static void arm(int seconds)
+{
+	struct itimerval t = { { 1, 0 }, { seconds, 0 } };
+
+	setitimer(ITIMER_REAL, &t, NULL);
+}
+
+static void watch_start(creds *c)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_alarm;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0;        /* no SA_RESTART: the blocked call must return */
+	c->connect_s = env_seconds("CAIRN_CONNECT_TIMEOUT", 30);
+	c->idle_s = env_seconds("CAIRN_IDLE_TIMEOUT", 120);
+	c->answered = false;
+	net_expired = 0;
+	memset(open_before, 0, sizeof open_before);
+	for (int fd = 0; fd < WATCH_FDS; fd++)
+		if (tcp_socket(fd))
+			open_before[fd / 8] |= (unsigned char)(1u << (fd % 8));
+	if (sigaction(SIGALRM, &sa, &saved_alarm) != 0)
+		return;
+	c->watched = true;
+	arm(c->connect_s);
+}
+
+static void watch_pause(creds *c)
+{
+	struct itimerval off = { { 0, 0 }, { 0, 0 } };
+
+	if (c->watched)
+		setitimer(ITIMER_REAL, &off, NULL);
+}
+
+static void watch_stop(creds *c)
+{
+	if (!c->watched)
+		return;
+	watch_pause(c);
+	sigaction(SIGALRM, &saved_alarm, NULL);
+	c->watched = false;
+}
+
+/* Each callback: 0 to go on (and the idle time starts again), or -1 when
+ * the time ran out, which makes libgit2 stop. */
+static int alive(creds *c)
+{
+	if (!c->watched)
+		return 0;
+	if (net_expired)
+		return -1;
+	c->answered = true;
+	arm(c->idle_s);
+	return 0;
+}
+
+static bool timed_out(const creds *c)
+{
+	return c->watched && net_expired;
 }
 
 /* ---- credentials: each way once ---- */
@@ -107,6 +243,9 @@ static int credentials(git_credential **out, const char *url, const char *user, 
 {
 	creds *c = payload;
 	const char *home = getenv("HOME"), *sock = getenv("SSH_AUTH_SOCK");
+
+	if (alive(c))
+		return -1;
 
 	if (allowed & GIT_CREDENTIAL_SSH_KEY) {
 		if (!user || !*user)
@@ -197,7 +336,10 @@ static int certificate_check(git_cert *cert, int valid, const char *host, void *
 	char fp[64], type[40] = "", name[300], path[4096];
 	cairn_host_check hc;
 	cairn_error err;
+	bool yes;
 
+	if (alive(c))
+		return -1;
 	if (cert->cert_type != GIT_CERT_HOSTKEY_LIBSSH2)
 		return GIT_PASSTHROUGH;         /* https: the TLS library's verdict */
 	if (valid)
@@ -229,8 +371,15 @@ static int certificate_check(git_cert *cert, int valid, const char *host, void *
 	case CAIRN_HOST_UNKNOWN:
 		break;
 	}
-	if ((c->net->fingerprint && !strcmp(c->net->fingerprint, fp)) ||
-	    (c->net->accept_host && c->net->accept_host(name, type, fp, c->net->ctx))) {
+	yes = c->net->fingerprint && !strcmp(c->net->fingerprint, fp);
+	if (!yes && c->net->accept_host) {
+		/* A person answers: no timer while they think. */
+		watch_pause(c);
+		yes = c->net->accept_host(name, type, fp, c->net->ctx);
+		if (c->watched)
+			arm(c->idle_s);
+	}
+	if (yes) {
 		if (cairn_known_host_add(path, host, port, type, raw, rawlen, &err) != CAIRN_OK)
 			return refuse_host(c, "ssh: %s", err.msg);
 		return 0;
@@ -246,6 +395,8 @@ static int certificate_check(git_cert *cert, int valid, const char *host, void *
 static int transfer_progress(const git_indexer_progress *p, void *payload)
 {
 	creds *c = payload;
+	if (alive(c))
+		return -1;
 	if (c->net->progress)
 		c->net->progress(p->received_objects < p->total_objects ? N_("receiving objects")
 								       : N_("resolving deltas"),
@@ -260,6 +411,8 @@ static int transfer_progress(const git_indexer_progress *p, void *payload)
 static int push_progress(unsigned current, unsigned total, size_t bytes, void *payload)
 {
 	creds *c = payload;
+	if (alive(c))
+		return -1;
 	if (c->net->progress)
 		c->net->progress(N_("sending objects"), current, total, bytes, c->net->ctx);
 	return 0;
@@ -272,6 +425,8 @@ static int sideband(const char *text, int len, void *payload)
 	creds *c = payload;
 	size_t room;
 
+	if (alive(c))
+		return -1;
 	if (!c->net->remote_says || len <= 0)
 		return 0;
 	for (int i = 0; i < len; i++) {
@@ -295,6 +450,7 @@ static int sideband(const char *text, int len, void *payload)
 static int push_update(const char *ref, const char *status, void *payload)
 {
 	creds *c = payload;
+	(void)alive(c);         /* the push is done: only the time restarts */
 	if (status) {
 		c->rejected = true;
 		snprintf(c->refusal, sizeof c->refusal, "%s: %s", ref, status);
@@ -338,6 +494,15 @@ static cairn_status network_fail(cairn_error *err, const creds *c, const char *w
 	const git_error *e = git_error_last();
 	const char *msg = e && e->message ? e->message : "";
 
+	if (timed_out(c) && !c->answered)
+		return cairn_fail(err, CAIRN_EIO, _("%s %s: no answer from %s in %d s: the server "
+				  "may be down or the address wrong; nothing here was changed or "
+				  "lost: sync again later, or wait longer with "
+				  "CAIRN_CONNECT_TIMEOUT=SECONDS"), what, remote, c->url, c->connect_s);
+	if (timed_out(c))
+		return cairn_fail(err, CAIRN_EIO, _("%s %s: %s stopped answering for %d s; nothing "
+				  "here was changed or lost: sync again later, or wait longer with "
+				  "CAIRN_IDLE_TIMEOUT=SECONDS"), what, remote, c->url, c->idle_s);
 	if (c->hostmsg[0])
 		return cairn_fail(err, CAIRN_EIO, "%s %s: %s", what, remote, c->hostmsg);
 	if (c->elsewhere[0]) {
@@ -561,10 +726,14 @@ cairn_status cairn_git_fetch(cairn_git *git, const char *remote, const cairn_net
 		goto fetched;
 	git_fetch_options_init(&opts, GIT_FETCH_OPTIONS_VERSION);
 	init_callbacks(&opts.callbacks, &c);
+	watch_start(&c);
 	if (git_remote_fetch(r, NULL, &opts, "fetch") != 0) {
+		watch_pause(&c);
 		st = network_fail(err, &c, _("cannot fetch from"), remote);
+		watch_stop(&c);
 		goto done;
 	}
+	watch_stop(&c);
 fetched:
 	if (st == CAIRN_OK && tracked && git_reference_name_to_id(&id, repo, ref) == 0)
 		git_oid_tostr(theirs->hex, sizeof theirs->hex, &id);
@@ -669,7 +838,9 @@ cairn_status cairn_git_push(cairn_git *git, const char *remote, const cairn_net 
 				    rejected, err);
 		rc = 0;
 	} else {
+		watch_start(&c);
 		rc = git_remote_push(r, &refspecs, &opts);
+		watch_pause(&c);
 	}
 	if (st != CAIRN_OK) {
 		/* said */
@@ -684,6 +855,7 @@ cairn_status cairn_git_push(cairn_git *git, const char *remote, const cairn_net 
 		else
 			st = network_fail(err, &c, _("cannot push to"), remote);
 	}
+	watch_stop(&c);
 	if (st == CAIRN_OK && !*rejected) {
 		git_config *cfg = NULL;
 		/* The upstream, as `git push -u` sets it: plain git and cairn's
@@ -756,6 +928,7 @@ cairn_status cairn_git_clone(const char *url, const char *dir, const cairn_net *
 	cairn_status st = CAIRN_OK;
 	struct stat sb;
 	bool existed = stat(dir, &sb) == 0;
+	int rc;
 
 	if ((st = cairn_git_lib_init(err)))
 		return st;
@@ -764,7 +937,11 @@ cairn_status cairn_git_clone(const char *url, const char *dir, const cairn_net *
 	init_callbacks(&opts.fetch_opts.callbacks, &c);
 	/* Nothing is written to the work tree before the history is checked. */
 	opts.checkout_opts.checkout_strategy = GIT_CHECKOUT_NONE;
-	if (git_clone(&repo, url, dir, &opts) != 0) {
+	if (!local_folder(url))
+		watch_start(&c);
+	rc = git_clone(&repo, url, dir, &opts);
+	watch_pause(&c);
+	if (rc != 0) {
 		st = network_fail(err, &c, _("cannot clone"), url);
 	} else if (git_repository_head_unborn(repo) == 1) {
 		/* A bare repository made with `git init --bare` may name a
@@ -783,6 +960,7 @@ cairn_status cairn_git_clone(const char *url, const char *dir, const cairn_net *
 		git_reference_free(local);
 		git_reference_free(remote_main);
 	}
+	watch_stop(&c);
 	git_repository_free(repo);
 	if (st == CAIRN_OK && (st = check_then_checkout(url, dir, err)) != CAIRN_OK) {
 		/* Refused: what the clone made goes, as if it never happened. */

@@ -349,10 +349,13 @@ static cairn_status merge_field(cairn_kind kind, const char *key, const char *b,
 	return st;
 }
 
-static bool listed(const char *const *keys, size_t n, const char *key)
+/* key of side s was listed already when an earlier side holds it: a
+ * lookup in each record, so that the merge costs time in proportion to
+ * the records' size whatever their number of fields. */
+static bool listed(const cairn_record *const *sides, int s, const char *key)
 {
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(keys[i], key))
+	for (int j = 0; j < s; j++)
+		if (sides[j] && cairn_record_get(sides[j], key))
 			return true;
 	return false;
 }
@@ -370,7 +373,7 @@ static cairn_status merge_fields(cairn_kind kind, const cairn_record *b, const c
 		return cairn_oom(err);
 	for (int s = 0; s < 3; s++)
 		for (size_t i = 0; sides[s] && i < sides[s]->nfields; i++)
-			if (!listed(keys, n, sides[s]->fields[i].key))
+			if (!listed(sides, s, sides[s]->fields[i].key))
 				keys[n++] = sides[s]->fields[i].key;
 	for (size_t i = 0; i < n && st == CAIRN_OK; i++)
 		st = merge_field(kind, keys[i], b ? cairn_record_get(b, keys[i]) : NULL,

@@ -16,6 +16,8 @@ void cairn_record_init(cairn_record *rec)
 {
 	rec->fields = NULL;
 	rec->nfields = rec->cap = 0;
+	rec->slots = NULL;
+	rec->nslots = 0;
 }
 
 void cairn_record_done(cairn_record *rec)
@@ -25,7 +27,52 @@ void cairn_record_done(cairn_record *rec)
 		free(rec->fields[i].value);
 	}
 	free(rec->fields);
+	free(rec->slots);
 	cairn_record_init(rec);
+}
+
+/* ---- the key hash ---- */
+
+/* Below this many fields a scan is as quick as a hash and costs no memory. */
+#define HASH_FROM 16
+
+static size_t key_hash(const char *key)
+{
+	size_t h = 2166136261u;         /* FNV-1a */
+
+	for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	return h;
+}
+
+static void hash_put(cairn_record *rec, size_t i)
+{
+	size_t m = rec->nslots - 1, s = key_hash(rec->fields[i].key) & m;
+
+	while (rec->slots[s])
+		s = (s + 1) & m;
+	rec->slots[s] = i + 1;
+}
+
+/* Build the hash again from the fields (after a sort, an unset or growth).
+ * Without memory for it the record falls back to scanning, slower but
+ * right, so this never fails. */
+static void rehash(cairn_record *rec)
+{
+	size_t n = 64;
+
+	free(rec->slots);
+	rec->slots = NULL;
+	rec->nslots = 0;
+	if (rec->nfields < HASH_FROM)
+		return;
+	while (n < rec->nfields * 2)
+		n *= 2;
+	if (!(rec->slots = calloc(n, sizeof *rec->slots)))
+		return;
+	rec->nslots = n;
+	for (size_t i = 0; i < rec->nfields; i++)
+		hash_put(rec, i);
 }
 
 bool cairn_record_key_valid(const char *key)
@@ -76,11 +123,23 @@ static cairn_status append(cairn_record *rec, char *key, char *value, cairn_erro
 	rec->fields[rec->nfields].key = key;
 	rec->fields[rec->nfields].value = value;
 	rec->nfields++;
+	/* Keep the table at most half full: probes stay short. */
+	if (rec->slots && rec->nfields * 2 <= rec->nslots)
+		hash_put(rec, rec->nfields - 1);
+	else if (rec->nfields >= HASH_FROM)
+		rehash(rec);
 	return CAIRN_OK;
 }
 
 static cairn_field *find(const cairn_record *rec, const char *key)
 {
+	if (rec->slots) {
+		size_t m = rec->nslots - 1, s = key_hash(key) & m;
+		for (; rec->slots[s]; s = (s + 1) & m)
+			if (!strcmp(rec->fields[rec->slots[s] - 1].key, key))
+				return &rec->fields[rec->slots[s] - 1];
+		return NULL;
+	}
 	for (size_t i = 0; i < rec->nfields; i++)
 		if (!strcmp(rec->fields[i].key, key))
 			return &rec->fields[i];
@@ -135,6 +194,7 @@ bool cairn_record_unset(cairn_record *rec, const char *key)
 	free(f->value);
 	memmove(&rec->fields[i], &rec->fields[i + 1], (rec->nfields - i - 1) * sizeof *f);
 	rec->nfields--;
+	rehash(rec);
 	return true;
 }
 
@@ -201,22 +261,59 @@ void cairn_record_sort(cairn_record *rec, const char *const *order)
 	cairn_record_sort_by(rec, rank_in_list, order);
 }
 
+typedef struct ranked {
+	cairn_field f;
+	size_t rank;
+} ranked;
+
+/* a goes before b: by rank, and fields without one by key. */
+static bool before(const ranked *a, const ranked *b)
+{
+	if (a->rank != b->rank)
+		return a->rank < b->rank;
+	return a->rank != (size_t)-1 || strcmp(a->f.key, b->f.key) < 0;
+}
+
 void cairn_record_sort_by(cairn_record *rec, cairn_rank_fn rank, const void *ctx)
 {
-	/* Insertion sort: stable, and records have tens of fields. */
-	for (size_t i = 1; i < rec->nfields; i++) {
-		cairn_field f = rec->fields[i];
-		size_t rf = rank(f.key, ctx), j = i;
-		while (j > 0) {
-			cairn_field *g = &rec->fields[j - 1];
-			size_t rg = rank(g->key, ctx);
-			if (rg < rf || (rg == rf && (rf != (size_t)-1 || strcmp(g->key, f.key) <= 0)))
-				break;
-			rec->fields[j] = *g;
-			j--;
-		}
-		rec->fields[j] = f;
+	/* A stable merge sort over ranks taken once each: a peer's record may
+	 * hold 100,000 fields, and an insertion sort would be quadratic. */
+	size_t n = rec->nfields;
+	ranked *a, *tmp;
+
+	if (n < 2)
+		return;
+	a = malloc(n * sizeof *a);
+	tmp = malloc(n * sizeof *tmp);
+	if (!a || !tmp) {
+		/* No memory: leave the order as it is, which is still a valid
+		 * record (the order is only canonical, never meaningful). */
+		free(a);
+		free(tmp);
+		return;
 	}
+	for (size_t i = 0; i < n; i++) {
+		a[i].f = rec->fields[i];
+		a[i].rank = rank(a[i].f.key, ctx);
+	}
+	for (size_t w = 1; w < n; w *= 2) {
+		for (size_t lo = 0; lo < n; lo += 2 * w) {
+			size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+			size_t i = lo, j = mid, k = lo;
+			while (i < mid && j < hi)
+				tmp[k++] = before(&a[j], &a[i]) ? a[j++] : a[i++];
+			while (i < mid)
+				tmp[k++] = a[i++];
+			while (j < hi)
+				tmp[k++] = a[j++];
+		}
+		memcpy(a, tmp, n * sizeof *a);
+	}
+	for (size_t i = 0; i < n; i++)
+		rec->fields[i] = a[i].f;
+	free(a);
+	free(tmp);
+	rehash(rec);
 }
 
 /* ---- parsing ---- */
@@ -270,6 +367,7 @@ static cairn_status field_line(parser *p, const char *s, size_t n, int line)
 	const char *colon = memchr(s, ':', n);
 	size_t klen;
 	char *key, msg[CAIRN_KEY_MAX + 128];
+	const cairn_field *dup;
 
 	if (!colon)
 		return refuse(p, line, "expected 'key: value'; a line of a long value starts with "
@@ -287,13 +385,12 @@ static cairn_status field_line(parser *p, const char *s, size_t n, int line)
 		free(key);
 		return refuse(p, line, msg);
 	}
-	for (size_t i = 0; i < p->rec->nfields; i++)
-		if (!strcmp(p->rec->fields[i].key, key)) {
-			snprintf(msg, sizeof msg, "duplicate key '%s' (first at line %d); remove one "
-				 "of them", key, p->lines[i]);
-			free(key);
-			return refuse(p, line, msg);
-		}
+	if ((dup = find(p->rec, key))) {
+		snprintf(msg, sizeof msg, "duplicate key '%s' (first at line %d); remove one "
+			 "of them", key, p->lines[dup - p->rec->fields]);
+		free(key);
+		return refuse(p, line, msg);
+	}
 	if (n > klen + 1 && s[klen + 1] != ' ') {
 		free(key);
 		return refuse(p, line, "write a space after the ':' (key: value)");

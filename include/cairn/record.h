@@ -39,6 +39,12 @@ typedef struct cairn_record {
 	cairn_field *fields;
 	size_t nfields;
 	size_t cap;
+	/* Private to record.c: a hash of the keys (slot = field index + 1, 0
+	 * empty), so that a record of 100,000 fields from a peer costs time in
+	 * proportion to its size, not its square.  NULL while the record is
+	 * small enough for a scan. */
+	size_t *slots;
+	size_t nslots;
 } cairn_record;
 
 void cairn_record_init(cairn_record *rec);
