@@ -23,15 +23,25 @@
 
 void wb_warn(cairn_wb *wb, const char *fmt, ...)
 {
-	char msg[2048];
+	char small[2048], *msg = small;
 	va_list ap;
+	int n;
 
 	if (!wb->warn)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	n = vsnprintf(small, sizeof small, fmt, ap);
 	va_end(ap);
-	wb->warn(msg, wb->warn_ctx);
+	/* A warning that quotes a whole error (a command to run at its end)
+	 * is never cut short. */
+	if (n >= (int)sizeof small && (msg = malloc((size_t)n + 1))) {
+		va_start(ap, fmt);
+		vsnprintf(msg, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
+	wb->warn(msg ? msg : small, wb->warn_ctx);
+	if (msg != small)
+		free(msg);
 }
 
 char *wb_path_join(const char *root, const char *rel)

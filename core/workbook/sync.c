@@ -796,7 +796,7 @@ cairn_status wb_adopt_git_merge(cairn_wb *wb, cairn_error *err)
 	cairn_sync_report r;
 	plan p;
 	bool refused = false;
-	char what[128], why[512];
+	char what[128], why[CAIRN_ERROR_MAX];
 	cairn_status st;
 
 	memset(&p, 0, sizeof p);
@@ -814,6 +814,28 @@ cairn_status wb_adopt_git_merge(cairn_wb *wb, cairn_error *err)
 		goto done;
 	snprintf(what, sizeof what, "commit %.12s", merging.hex);
 	may_take_over(wb, &merging, conflicted, nconflicted, d, nd, why, sizeof why);
+	if (!*why) {
+		/* Everything that can refuse the merge (their commits held to
+		 * the allow-list, records that do not parse) is tried first, as
+		 * a dry run: once git's files are put back, only a merge that
+		 * goes through leaves nothing lost. */
+		cairn_error tried;
+		bool no = false;
+		plan dry;
+		memset(&dry, 0, sizeof dry);
+		cairn_record_init(&dry.conflicts);
+		memset(&quiet, 0, sizeof quiet);
+		memset(&r, 0, sizeof r);
+		quiet.dry_run = true;
+		if ((st = wb_load_conflicts(wb, &old, err)))
+			goto done;
+		st = wb_merge_into_head(wb, what, &quiet, &r, &ours, &merging, &old, &dry, &no,
+					&tried);
+		wb_plan_done(&dry);
+		if (st != CAIRN_OK && st != CAIRN_ECONFLICT)
+			snprintf(why, sizeof why, "%s", tried.msg);
+		st = CAIRN_OK;
+	}
 	if (*why) {
 		wb_warn(wb, _("a plain git merge of %s is under way and cairn leaves it to git, "
 			      "because %s: finish it with git (edit the files, `git add` them, "
@@ -836,8 +858,6 @@ cairn_status wb_adopt_git_merge(cairn_wb *wb, cairn_error *err)
 		st = wb_checkout_path(wb, &ours, paths[i], err);
 	if (st == CAIRN_OK)
 		st = cairn_git_merge_abandon(wb->git, (const char *const *)paths, npaths, err);
-	if (st == CAIRN_OK)
-		st = wb_load_conflicts(wb, &old, err);
 	if (st != CAIRN_OK)
 		goto done;
 	memset(&quiet, 0, sizeof quiet);

@@ -98,7 +98,31 @@ run "$CAIRN" -C "$p" commit
 like "$err" "because $m4 was changed since git wrote it" "a file changed since git wrote it keeps cairn out"
 like "$(cat "$p/$m4")" "^title: M4 changed after the pull$" "and is kept"
 
-# 5. A rebase stopped on a conflict: explained, nothing saved meanwhile.
+# 5. Their side also changed files outside the records (which cairn's own
+# sync refuses): cairn checks that before it touches anything, and leaves
+# git's merge, every file as git wrote it, with git's commands.
+round=5
+p="$TMP/plain5m"
+git clone -q "$shared" "$p"
+"$CAIRN" -C "$a" set milestone/M2 title="Title from a $round" >/dev/null
+mkdir -p "$a/docs"
+echo "notes by a" > "$a/docs/notes.md"
+git -C "$a" add docs/notes.md && git -C "$a" commit -qm "notes by a" >/dev/null
+"$CAIRN" -C "$a" sync >/dev/null
+sed -i "s/^title: .*/title: Title from plain $round/" "$p/$m2"
+git -C "$p" commit -qam "plain edits" >/dev/null
+git -C "$p" pull -q --no-rebase origin main >/dev/null 2>&1
+snap() { (cd "$p" && git ls-files -s && sha1sum "$m2" docs/notes.md && cat .git/MERGE_HEAD); }
+before=$(snap)
+head=$(git -C "$p" rev-parse HEAD)
+run "$CAIRN" -C "$p" commit
+like "$err" "a plain git merge of commit [0-9a-f]{12} is under way and cairn leaves it to git, because .*docs/notes.md.* is not where a record lives.*cancel it with .git merge --abort.$" \
+	"a merge bringing files cairn refuses is left to git, saying why, with git's commands"
+unlike "$err" "could not take it over" "refused before anything was touched"
+is "$(snap)" "$before" "git's merge, its index and every file are as git left them"
+[ -e "$p/.git/MERGE_HEAD" ] && pass "the merge is still git's" || fail "the merge is still git's"
+
+# 6. A rebase stopped on a conflict: explained, nothing saved meanwhile.
 p="$TMP/plain5"
 git clone -q "$shared" "$p"
 "$CAIRN" -C "$a" set milestone/M2 title="Title from a, again" >/dev/null
