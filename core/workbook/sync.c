@@ -772,6 +772,78 @@ static void may_take_over(cairn_wb *wb, const cairn_oid *merging, char **conflic
 	}
 }
 
+/* Everything that can refuse a merge (their commits held to the
+ * allow-list, records that do not parse) is tried first, as a dry run that
+ * writes nothing: once git's files are put back, only a merge that goes
+ * through leaves nothing lost.  What would refuse it goes to *why; old
+ * takes the conflicts file. */
+static cairn_status dry_merge(cairn_wb *wb, const char *what, cairn_oid *ours,
+			      const cairn_oid *merging, cairn_record *old, char *why, size_t whylen,
+			      cairn_error *err)
+{
+	cairn_sync_options quiet;
+	cairn_sync_report r;
+	cairn_error tried;
+	bool no = false;
+	plan dry;
+	cairn_status st;
+
+	if ((st = wb_load_conflicts(wb, old, err)))
+		return st;
+	memset(&dry, 0, sizeof dry);
+	cairn_record_init(&dry.conflicts);
+	memset(&quiet, 0, sizeof quiet);
+	memset(&r, 0, sizeof r);
+	quiet.dry_run = true;
+	st = wb_merge_into_head(wb, what, &quiet, &r, ours, merging, old, &dry, &no, &tried);
+	wb_plan_done(&dry);
+	if (st != CAIRN_OK && st != CAIRN_ECONFLICT)
+		snprintf(why, whylen, "%s", tried.msg);
+	return CAIRN_OK;
+}
+
+/* What keeps cairn from taking over the merge plain git left, for a verb
+ * that only looks: *why empty when a verb that saves would take it over;
+ * *none when no record file is in conflict (none of cairn's business). */
+cairn_status cairn_wb_git_merge_blocker(cairn_wb *wb, char *why, size_t whylen, bool *none,
+					cairn_error *err)
+{
+	cairn_oid merging, ours, base;
+	char **conflicted = NULL;
+	size_t nconflicted = 0, nrecords = 0, nd = 0;
+	cairn_git_delta *d = NULL;
+	cairn_record old;
+	char what[128];
+	cairn_status st;
+
+	*why = '\0';
+	*none = false;
+	cairn_record_init(&old);
+	if ((st = cairn_git_merge_state(wb->git, &merging, &conflicted, &nconflicted, err)))
+		return st;
+	for (size_t i = 0; i < nconflicted; i++)
+		nrecords += names_record(conflicted[i]);
+	if (!merging.hex[0] || !nrecords) {
+		*none = true;
+		goto done;
+	}
+	if ((st = cairn_git_head(wb->git, &ours, err)) ||
+	    (st = cairn_git_merge_base(wb->git, &ours, &merging, &base, err)) ||
+	    (st = cairn_git_diff(wb->git, &base, &merging, &d, &nd, err)))
+		goto done;
+	snprintf(what, sizeof what, "commit %.12s", merging.hex);
+	may_take_over(wb, &merging, conflicted, nconflicted, d, nd, why, whylen);
+	if (!*why)
+		st = dry_merge(wb, what, &ours, &merging, &old, why, whylen, err);
+done:
+	cairn_record_done(&old);
+	cairn_git_deltas_free(d, nd);
+	for (size_t i = 0; i < nconflicted; i++)
+		free(conflicted[i]);
+	free(conflicted);
+	return st;
+}
+
 cairn_status cairn_wb_take_over_git_merge(cairn_wb *wb, cairn_error *err)
 {
 	cairn_status st;
@@ -814,28 +886,8 @@ cairn_status wb_adopt_git_merge(cairn_wb *wb, cairn_error *err)
 		goto done;
 	snprintf(what, sizeof what, "commit %.12s", merging.hex);
 	may_take_over(wb, &merging, conflicted, nconflicted, d, nd, why, sizeof why);
-	if (!*why) {
-		/* Everything that can refuse the merge (their commits held to
-		 * the allow-list, records that do not parse) is tried first, as
-		 * a dry run: once git's files are put back, only a merge that
-		 * goes through leaves nothing lost. */
-		cairn_error tried;
-		bool no = false;
-		plan dry;
-		memset(&dry, 0, sizeof dry);
-		cairn_record_init(&dry.conflicts);
-		memset(&quiet, 0, sizeof quiet);
-		memset(&r, 0, sizeof r);
-		quiet.dry_run = true;
-		if ((st = wb_load_conflicts(wb, &old, err)))
-			goto done;
-		st = wb_merge_into_head(wb, what, &quiet, &r, &ours, &merging, &old, &dry, &no,
-					&tried);
-		wb_plan_done(&dry);
-		if (st != CAIRN_OK && st != CAIRN_ECONFLICT)
-			snprintf(why, sizeof why, "%s", tried.msg);
-		st = CAIRN_OK;
-	}
+	if (!*why && (st = dry_merge(wb, what, &ours, &merging, &old, why, sizeof why, err)))
+		goto done;
 	if (*why) {
 		wb_warn(wb, _("a plain git merge of %s is under way and cairn leaves it to git, "
 			      "because %s: finish it with git (edit the files, `git add` them, "

@@ -115,6 +115,11 @@ git -C "$p" pull -q --no-rebase origin main >/dev/null 2>&1
 snap() { (cd "$p" && git ls-files -s && sha1sum "$m2" docs/notes.md && cat .git/MERGE_HEAD); }
 before=$(snap)
 head=$(git -C "$p" rev-parse HEAD)
+run "$CAIRN" -C "$p" status
+like "$err" "a plain git merge is under way and cairn leaves it to git, because .*docs/notes.md.*cancel it with .git merge --abort.; this shows the files as they are" \
+	"a verb that only looks says a save would leave it to git, and why"
+unlike "$err" "takes over its record files" "not that a save would take it over"
+is "$(snap)" "$before" "and changes nothing"
 run "$CAIRN" -C "$p" commit
 like "$err" "a plain git merge of commit [0-9a-f]{12} is under way and cairn leaves it to git, because .*docs/notes.md.* is not where a record lives.*cancel it with .git merge --abort.$" \
 	"a merge bringing files cairn refuses is left to git, saying why, with git's commands"
