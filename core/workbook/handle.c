@@ -19,6 +19,7 @@
 
 #include "cairn/buf.h"
 #include "cairn/fs.h"
+#include "git/merge_state.h"
 #include "workbook/wb_internal.h"
 
 void wb_warn(cairn_wb *wb, const char *fmt, ...)
@@ -379,20 +380,40 @@ static cairn_status changed_where(cairn_wb *wb, bool missing, char ***paths, siz
 	size_t nall, keep = 0;
 	cairn_status st;
 
+	char **unmerged = NULL;
+	size_t nunmerged = 0;
+	const char *op;
+
 	*paths = NULL;
 	*n = 0;
+	/* A file git holds in conflict is git's (a cherry-pick, a merge, a
+	 * stash stopped there), not an edit: cairn_wb_unmerged_files. */
 	if ((st = cairn_git_changed_files(wb->git, &all, &nall, err)))
 		return st;
+	if (nall && (st = cairn_git_unmerged(wb->git, &unmerged, &nunmerged, &op, err))) {
+		cairn_git_paths_free(all, nall);
+		return st;
+	}
 	for (size_t i = 0; i < nall; i++) {
-		if ((is_record_path(all[i]) || !strcmp(all[i], CAIRN_SETTINGS_FILE)) &&
+		bool held = false;
+		for (size_t j = 0; j < nunmerged && !held; j++)
+			held = !strcmp(unmerged[j], all[i]);
+		if ((is_record_path(all[i]) || !strcmp(all[i], CAIRN_SETTINGS_FILE)) && !held &&
 		    in_work_tree(wb, all[i]) != missing)
 			all[keep++] = all[i];
 		else
 			free(all[i]);
 	}
+	cairn_git_paths_free(unmerged, nunmerged);
 	*paths = all;
 	*n = keep;
 	return CAIRN_OK;
+}
+
+cairn_status cairn_wb_unmerged_files(cairn_wb *wb, char ***paths, size_t *n, const char **op,
+				     cairn_error *err)
+{
+	return cairn_git_unmerged(wb->git, paths, n, op, err);
 }
 
 cairn_status cairn_wb_hand_edits(cairn_wb *wb, char ***paths, size_t *n, cairn_error *err)

@@ -149,4 +149,27 @@ is "$(sha1sum < "$p/$m2")" "$before" "the file is left as git wrote it"
 git -C "$p" rebase --abort
 run "$CAIRN" -C "$p" set milestone/M3 result=x
 is "$rc" 0 "after git rebase --abort, saves go on"
+
+# 7. A cherry-pick stopped on a record file: not a hand edit for `cairn
+# commit` to save, nor one `git checkout` could drop (git refuses an
+# unmerged path): named with git's own commands, and left alone.
+p="$TMP/plain7"
+git clone -q "$shared" "$p"
+git -C "$p" checkout -q -b side
+sed -i "s/^title: .*/title: Title on the side/" "$p/$m2"
+git -C "$p" commit -qam "side edit"
+git -C "$p" checkout -q main
+"$CAIRN" -C "$p" set milestone/M2 title="Title on main" >/dev/null
+git -C "$p" cherry-pick side >/dev/null 2>&1
+grep -q '^<<<<<<<' "$p/$m2" && pass "git's cherry-pick stopped with markers" ||
+	fail "git's cherry-pick stopped with markers"
+before=$(sha1sum < "$p/$m2")
+run "$CAIRN" -C "$p" check
+like "$out" "$m2: git holds it in conflict \(a plain .git cherry-pick. stopped\): edit it, .git add $m2., then .git cherry-pick --continue., or cancel with .git cherry-pick --abort." \
+	"check names a file git holds in conflict, with git's commands"
+unlike "$out" "edited by hand" "and does not call it a hand edit"
+head=$(git -C "$p" rev-parse HEAD)
+run "$CAIRN" -C "$p" commit
+is "$(git -C "$p" rev-parse HEAD)" "$head" "cairn commit commits nothing"
+is "$(sha1sum < "$p/$m2")" "$before" "and the file is left as git wrote it"
 done_testing
