@@ -55,6 +55,12 @@ cairn_status cairn_git_move_branch_cas(cairn_git *g, const char *branch, const g
 				       cairn_error *err);
 /* Remove path if it is a lock file older than a few seconds. */
 bool cairn_git_remove_stale_lock(const char *path);
+/* A lock on ref left by a dead cairn (see cairn_git_note_ref) or stale by
+ * age is removed; true when ref is not locked any more. */
+bool cairn_git_clear_dead_lock(cairn_git *g, const char *ref);
+/* Note, before a fetch, the ref it may lock; forget the note after. */
+void cairn_git_note_ref(cairn_git *g, const char *ref);
+void cairn_git_forget_ref_note(cairn_git *g);
 
 /* ---- remote.c, for transfer.c ---- */
 

@@ -77,3 +77,50 @@ cairn_status cairn_git_merge_abandon(cairn_git *git, const char *const *paths, s
 	git_object_free(head);
 	return st;
 }
+
+/* The paths git's index holds in conflict, whatever stopped there, and
+ * which git command that was (*op: "merge", "cherry-pick", "revert",
+ * "rebase", "am"; NULL for one that leaves no state, such as `git stash
+ * pop`), so that cairn names git's own way on, never a hand edit. */
+cairn_status cairn_git_unmerged(cairn_git *git, char ***paths, size_t *n, const char **op,
+				cairn_error *err)
+{
+	git_repository *repo = cairn_git_repository(git, err);
+	git_index *index = NULL;
+	git_index_conflict_iterator *it = NULL;
+	const git_index_entry *anc, *ours, *theirs;
+	cairn_status st = CAIRN_OK;
+
+	*paths = NULL;
+	*n = 0;
+	*op = NULL;
+	if (!repo)
+		return err->code;
+	switch (git_repository_state(repo)) {
+	case GIT_REPOSITORY_STATE_MERGE: *op = "merge"; break;
+	case GIT_REPOSITORY_STATE_REVERT:
+	case GIT_REPOSITORY_STATE_REVERT_SEQUENCE: *op = "revert"; break;
+	case GIT_REPOSITORY_STATE_CHERRYPICK:
+	case GIT_REPOSITORY_STATE_CHERRYPICK_SEQUENCE: *op = "cherry-pick"; break;
+	case GIT_REPOSITORY_STATE_REBASE:
+	case GIT_REPOSITORY_STATE_REBASE_INTERACTIVE:
+	case GIT_REPOSITORY_STATE_REBASE_MERGE: *op = "rebase"; break;
+	case GIT_REPOSITORY_STATE_APPLY_MAILBOX:
+	case GIT_REPOSITORY_STATE_APPLY_MAILBOX_OR_REBASE: *op = "am"; break;
+	default: break;
+	}
+	if (git_repository_index(&index, repo) != 0)
+		return cairn_git_fail(err, CAIRN_EIO, "cannot read git's index");
+	/* The index on disk, not a copy libgit2 read before git stopped. */
+	(void)git_index_read(index, 0);
+	if (git_index_has_conflicts(index) && git_index_conflict_iterator_new(&it, index) == 0) {
+		while (st == CAIRN_OK && git_index_conflict_next(&anc, &ours, &theirs, it) == 0) {
+			const git_index_entry *e = ours ? ours : theirs ? theirs : anc;
+			if (e)
+				st = add_path(paths, n, e->path, err);
+		}
+		git_index_conflict_iterator_free(it);
+	}
+	git_index_free(index);
+	return st;
+}

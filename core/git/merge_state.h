@@ -25,4 +25,9 @@ cairn_status cairn_git_merge_state(cairn_git *git, cairn_oid *merging, char ***c
 cairn_status cairn_git_merge_abandon(cairn_git *git, const char *const *paths, size_t n,
 				     cairn_error *err);
 
+/* The paths git's index holds in conflict (new strings), whatever
+ * stopped, and the git command that did (*op, or NULL). */
+cairn_status cairn_git_unmerged(cairn_git *git, char ***paths, size_t *n, const char **op,
+				cairn_error *err);
+
 #endif

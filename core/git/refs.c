@@ -20,6 +20,7 @@
 
 #include <git2.h>
 
+#include "cairn/i18n.h"
 #include "git/git_internal.h"
 
 
@@ -274,8 +275,11 @@ static void summary_of(char *out, size_t size, const char *prefix, const char *m
 /* A cairn killed while libgit2 moved the branch leaves the branch's lock
  * file, and every later save would wait on it.  So before moving it, cairn
  * notes "the id it writes" in .git/cairn-ref.PID: a lock that holds that id
- * while PID is gone is the dead cairn's, and is removed at once.  Any
- * other lock is left alone until it is stale by age (git's own). */
+ * while PID is gone is the dead cairn's, and is removed at once.  A fetch
+ * cannot know the id beforehand, so it notes the ref it may lock instead
+ * ("ref refs/remotes/origin/main"): a lock on that ref made after the note
+ * by a cairn now gone is its.  Any other lock is left alone until it is
+ * stale by age (git's own). */
 static void ref_marker_path(const cairn_git *g, long pid, char *out, size_t n)
 {
 	snprintf(out, n, "%scairn-ref.%ld", g->gitdir, pid);
@@ -297,7 +301,8 @@ static bool read_small(const char *path, char *buf, size_t n)
 
 static bool remove_dead_cairns_lock(cairn_git *g, const char *lock)
 {
-	char held[128], noted[128], marker[4096];
+	char held[128], noted[700], marker[4096], ref[700];
+	size_t nd = strlen(g->gitdir), nl = strlen(lock);
 	bool removed = false;
 	struct dirent *de;
 	struct stat lock_sb, marker_sb;
@@ -306,6 +311,10 @@ static bool remove_dead_cairns_lock(cairn_git *g, const char *lock)
 	if (!read_small(lock, held, sizeof held) || stat(lock, &lock_sb) != 0 ||
 	    !(d = opendir(g->gitdir)))
 		return false;
+	/* "ref " and the ref the lock is for, as a fetch notes it */
+	ref[0] = '\0';
+	if (nl > nd + 5 && !strncmp(lock, g->gitdir, nd) && nl - nd - 5 + 4 < sizeof ref)
+		snprintf(ref, sizeof ref, "ref %.*s", (int)(nl - nd - 5), lock + nd);
 	while ((de = readdir(d))) {
 		char *end;
 		long pid;
@@ -321,6 +330,8 @@ static bool remove_dead_cairns_lock(cairn_git *g, const char *lock)
 		 * made just after the note, as that cairn would have. */
 		if (read_small(marker, noted, sizeof noted) && !removed &&
 		    (!strcmp(noted, held) ||
+		     (ref[0] && !strcmp(noted, ref) && stat(marker, &marker_sb) == 0 &&
+		      lock_sb.st_mtime >= marker_sb.st_mtime) ||
 		     (!held[0] && stat(marker, &marker_sb) == 0 &&
 		      lock_sb.st_mtime >= marker_sb.st_mtime &&
 		      lock_sb.st_mtime - marker_sb.st_mtime <= 2)))
@@ -329,6 +340,40 @@ static bool remove_dead_cairns_lock(cairn_git *g, const char *lock)
 	}
 	closedir(d);
 	return removed;
+}
+
+/* A lock on ref that a dead cairn or a dead process left: removed, and
+ * true.  Before a fetch, cairn_git_note_ref(g, ref) notes the ref it may
+ * lock; cairn_git_forget_ref_note() takes the note away after. */
+bool cairn_git_clear_dead_lock(cairn_git *g, const char *ref)
+{
+	char lock[4096];
+	struct stat sb;
+
+	snprintf(lock, sizeof lock, "%s%s.lock", g->gitdir, ref);
+	if (lstat(lock, &sb) != 0)
+		return true;
+	return remove_dead_cairns_lock(g, lock) || cairn_git_remove_stale_lock(lock);
+}
+
+void cairn_git_note_ref(cairn_git *g, const char *ref)
+{
+	char marker[4096];
+	FILE *f;
+
+	ref_marker_path(g, (long)getpid(), marker, sizeof marker);
+	if ((f = fopen(marker, "w"))) {
+		fprintf(f, "ref %s\n", ref);
+		fclose(f);
+	}
+}
+
+void cairn_git_forget_ref_note(cairn_git *g)
+{
+	char marker[4096];
+
+	ref_marker_path(g, (long)getpid(), marker, sizeof marker);
+	unlink(marker);
 }
 
 /* Compare-and-swap: move branch to id only if it is still at parent. */
@@ -368,8 +413,9 @@ cairn_status cairn_git_move_branch_cas(cairn_git *g, const char *branch, const g
 				  "committed first); re-read it and save again", g->gitdir, branch);
 	if (rc == GIT_ELOCKED)
 		return cairn_fail(err, CAIRN_EBUSY,
-				  "%s: another git process is updating the branch; try again "
-				  "in a moment (if none is running, remove this lock file)", lock);
+				  _("%s%s is locked: another git process is updating the branch; "
+				    "try again in a moment, and if no git is running, remove the "
+				    "lock with: rm '%s'"), g->gitdir, branch, lock);
 	return cairn_git_fail(err, CAIRN_EIO, "%s%s: cannot move the branch", g->gitdir, branch);
 }
 

@@ -679,15 +679,15 @@ done:
 /* A fetch killed while it moved the remote-tracking ref leaves that ref's
  * lock, and every later fetch would fail on it.  cairn fetches under the
  * workbook's lock, so the lock is a plain `git fetch` running now or a
- * dead process's: removed once it is stale by age, else named with the
+ * dead process's: removed at once if a dead cairn's fetch noted that ref
+ * (cairn_git_note_ref), or once it is stale by age, else named with the
  * command that removes it. */
 static cairn_status clear_tracking_lock(cairn_git *git, const char *tracking, cairn_error *err)
 {
 	char lock[1024];
-	struct stat sb;
 
 	snprintf(lock, sizeof lock, "%s%s.lock", cairn_git_gitdir(git), tracking);
-	if (lstat(lock, &sb) != 0 || cairn_git_remove_stale_lock(lock))
+	if (cairn_git_clear_dead_lock(git, tracking))
 		return CAIRN_OK;
 	return cairn_fail(err, CAIRN_EBUSY, _("%s is locked: a git fetch may be running there; "
 			  "try again in a moment, and if no git is running, remove the lock "
@@ -720,6 +720,8 @@ cairn_status cairn_git_fetch(cairn_git *git, const char *remote, const cairn_net
 		return cairn_fail(err, CAIRN_ENOTFOUND, _("there is no remote '%s' (cairn remote add "
 				  "NAME URL)"), remote);
 	creds_init(&c, net, git_remote_url(r));
+	if (tracked)
+		cairn_git_note_ref(git, ref);
 	if (tracked && (folder = local_folder(git_remote_url(r))) &&
 	    ((st = fetch_from_folder(git, repo, remote, folder, ref, net, &from_folder, err)) ||
 	     from_folder))
@@ -738,6 +740,8 @@ fetched:
 	if (st == CAIRN_OK && tracked && git_reference_name_to_id(&id, repo, ref) == 0)
 		git_oid_tostr(theirs->hex, sizeof theirs->hex, &id);
 done:
+	if (tracked)
+		cairn_git_forget_ref_note(git);
 	git_remote_free(r);
 	return st;
 }

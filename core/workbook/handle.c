@@ -19,19 +19,30 @@
 
 #include "cairn/buf.h"
 #include "cairn/fs.h"
+#include "git/merge_state.h"
 #include "workbook/wb_internal.h"
 
 void wb_warn(cairn_wb *wb, const char *fmt, ...)
 {
-	char msg[2048];
+	char small[2048], *msg = small;
 	va_list ap;
+	int n;
 
 	if (!wb->warn)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	n = vsnprintf(small, sizeof small, fmt, ap);
 	va_end(ap);
-	wb->warn(msg, wb->warn_ctx);
+	/* A warning that quotes a whole error (a command to run at its end)
+	 * is never cut short. */
+	if (n >= (int)sizeof small && (msg = malloc((size_t)n + 1))) {
+		va_start(ap, fmt);
+		vsnprintf(msg, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
+	wb->warn(msg ? msg : small, wb->warn_ctx);
+	if (msg != small)
+		free(msg);
 }
 
 char *wb_path_join(const char *root, const char *rel)
@@ -391,20 +402,40 @@ static cairn_status changed_where(cairn_wb *wb, bool missing, char ***paths, siz
 	size_t nall, keep = 0;
 	cairn_status st;
 
+	char **unmerged = NULL;
+	size_t nunmerged = 0;
+	const char *op;
+
 	*paths = NULL;
 	*n = 0;
+	/* A file git holds in conflict is git's (a cherry-pick, a merge, a
+	 * stash stopped there), not an edit: cairn_wb_unmerged_files. */
 	if ((st = cairn_git_changed_files(wb->git, &all, &nall, err)))
 		return st;
+	if (nall && (st = cairn_git_unmerged(wb->git, &unmerged, &nunmerged, &op, err))) {
+		cairn_git_paths_free(all, nall);
+		return st;
+	}
 	for (size_t i = 0; i < nall; i++) {
-		if ((is_record_path(all[i]) || !strcmp(all[i], CAIRN_SETTINGS_FILE)) &&
+		bool held = false;
+		for (size_t j = 0; j < nunmerged && !held; j++)
+			held = !strcmp(unmerged[j], all[i]);
+		if ((is_record_path(all[i]) || !strcmp(all[i], CAIRN_SETTINGS_FILE)) && !held &&
 		    in_work_tree(wb, all[i]) != missing)
 			all[keep++] = all[i];
 		else
 			free(all[i]);
 	}
+	cairn_git_paths_free(unmerged, nunmerged);
 	*paths = all;
 	*n = keep;
 	return CAIRN_OK;
+}
+
+cairn_status cairn_wb_unmerged_files(cairn_wb *wb, char ***paths, size_t *n, const char **op,
+				     cairn_error *err)
+{
+	return cairn_git_unmerged(wb->git, paths, n, op, err);
 }
 
 cairn_status cairn_wb_hand_edits(cairn_wb *wb, char ***paths, size_t *n, cairn_error *err)

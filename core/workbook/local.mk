@@ -14,5 +14,6 @@ libcairn_a_SOURCES += \
 	%reldir%/resolve.c \
 	%reldir%/save.c \
 	%reldir%/sync.c \
+	%reldir%/takeover.c \
 	%reldir%/wb_internal.h \
 	%reldir%/workflow.c

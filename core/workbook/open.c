@@ -563,6 +563,22 @@ cairn_status cairn_wb_check(cairn_wb *wb, cairn_warn_fn rep, void *ctx, long *pr
 		report(&c, "%s: edited by hand and not committed; `cairn commit` saves it, "
 		       "`git checkout -- %s` drops it", edits[i], edits[i]);
 	cairn_git_paths_free(edits, nedits);
+	{
+		const char *op;
+		if ((st = cairn_wb_unmerged_files(wb, &edits, &nedits, &op, err)))
+			return st;
+		for (size_t i = 0; i < nedits; i++) {
+			if (op)
+				report(&c, "%s: git holds it in conflict (a plain `git %s` stopped): "
+				       "edit it, `git add %s`, then `git %s --continue`, or cancel "
+				       "with `git %s --abort`", edits[i], op, edits[i], op, op);
+			else
+				report(&c, "%s: git holds it in conflict: edit it and `git add %s` "
+				       "(what stopped there, such as `git stash pop`, left no "
+				       "state to continue)", edits[i], edits[i]);
+		}
+		cairn_git_paths_free(edits, nedits);
+	}
 	if ((st = cairn_wb_missing_files(wb, &edits, &nedits, err)))
 		return st;
 	for (size_t i = 0; i < nedits; i++)

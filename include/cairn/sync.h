@@ -97,6 +97,11 @@ cairn_status cairn_wb_remote_remove(cairn_wb *wb, const char *name, cairn_error 
 
 /* A plain `git merge` (or pull) stopped on conflicts is under way. */
 bool cairn_wb_git_merge_waiting(cairn_wb *wb);
+/* Without changing anything: what keeps a verb that saves from taking
+ * that merge over (*why empty if nothing does; *none if no record file is
+ * in conflict, so the merge is git's alone). */
+cairn_status cairn_wb_git_merge_blocker(cairn_wb *wb, char *why, size_t whylen, bool *none,
+					cairn_error *err);
 /* Take over a plain git merge stopped on record files: they are merged
  * field by field (conflicts wait as a sync's do) and the merge committed.
  * Only when nothing typed can be lost: every file in conflict is a record

@@ -145,6 +145,11 @@ cairn_status cairn_wb_hand_edits(cairn_wb *wb, char ***paths, size_t *n, cairn_e
 /* Record files HEAD has that are gone from the work tree: `git checkout`
  * brings one back, `cairn rm` deletes the record on purpose. */
 cairn_status cairn_wb_missing_files(cairn_wb *wb, char ***paths, size_t *n, cairn_error *err);
+/* Files git's index holds in conflict, and the git command that stopped
+ * there (*op: "merge", "cherry-pick", "revert", "rebase", "am", or NULL):
+ * git's to finish, neither hand edits nor missing. */
+cairn_status cairn_wb_unmerged_files(cairn_wb *wb, char ***paths, size_t *n, const char **op,
+				     cairn_error *err);
 /* Commit those hand edits (each parsed and checked like any save). */
 cairn_status cairn_wb_commit_hand_edits(cairn_wb *wb, const char *message,
 					cairn_save_result *res, cairn_error *err);

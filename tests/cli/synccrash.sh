@@ -149,6 +149,28 @@ touch -d '1 minute ago' "$lock"
 run "$CAIRN" -C "$TMP/b" sync
 is "$rc" 0 "a stale one (a killed fetch's) is cleared and the sync goes through"
 [ ! -e "$lock" ] && pass "and the lock is gone" || fail "and the lock is gone"
+# A cairn killed in its fetch left the lock and its note of the ref
+# (.git/cairn-ref.PID): the next sync clears it at once, not seconds later.
+fresh
+sh -c 'echo $$ > "$1"' sh "$TMP/deadpid"
+dead=$(cat "$TMP/deadpid")
+echo "ref refs/remotes/origin/main" > "$TMP/b/.git/cairn-ref.$dead"
+mkdir -p "$(dirname "$lock")"
+echo 0123456789012345678901234567890123456789 > "$lock"
+run "$CAIRN" -C "$TMP/b" sync
+is "$rc" 0 "a lock a killed cairn's fetch left is cleared at once"
+[ "$rc" -eq 0 ] || diag "$err"
+[ ! -e "$lock" ] && [ ! -e "$TMP/b/.git/cairn-ref.$dead" ] && pass "the lock and the note are gone" ||
+	fail "the lock and the note are gone"
+# The branch's own lock, not cairn's and fresh: named in full, with the
+# exact command.
+blk="$TMP/b/.git/refs/heads/main.lock"
+: > "$blk"
+run "$CAIRN" -C "$TMP/b" set task/t1 title="while locked"
+is "$rc" 3 "a fresh lock on the branch stops a save"
+like "$err" "refs/heads/main is locked: another git process is updating the branch; try again in a moment, and if no git is running, remove the lock with: rm '$blk'" \
+	"naming the lock and the exact command, in full"
+rm -f "$blk"
 
 # A full disk while the sync writes the merge's files: the sync fails with
 # a message that says the merge is committed and what finishes it; once

@@ -98,7 +98,36 @@ run "$CAIRN" -C "$p" commit
 like "$err" "because $m4 was changed since git wrote it" "a file changed since git wrote it keeps cairn out"
 like "$(cat "$p/$m4")" "^title: M4 changed after the pull$" "and is kept"
 
-# 5. A rebase stopped on a conflict: explained, nothing saved meanwhile.
+# 5. Their side also changed files outside the records (which cairn's own
+# sync refuses): cairn checks that before it touches anything, and leaves
+# git's merge, every file as git wrote it, with git's commands.
+round=5
+p="$TMP/plain5m"
+git clone -q "$shared" "$p"
+"$CAIRN" -C "$a" set milestone/M2 title="Title from a $round" >/dev/null
+mkdir -p "$a/docs"
+echo "notes by a" > "$a/docs/notes.md"
+git -C "$a" add docs/notes.md && git -C "$a" commit -qm "notes by a" >/dev/null
+"$CAIRN" -C "$a" sync >/dev/null
+sed -i "s/^title: .*/title: Title from plain $round/" "$p/$m2"
+git -C "$p" commit -qam "plain edits" >/dev/null
+git -C "$p" pull -q --no-rebase origin main >/dev/null 2>&1
+snap() { (cd "$p" && git ls-files -s && sha1sum "$m2" docs/notes.md && cat .git/MERGE_HEAD); }
+before=$(snap)
+head=$(git -C "$p" rev-parse HEAD)
+run "$CAIRN" -C "$p" status
+like "$err" "a plain git merge is under way and cairn leaves it to git, because .*docs/notes.md.*cancel it with .git merge --abort.; this shows the files as they are" \
+	"a verb that only looks says a save would leave it to git, and why"
+unlike "$err" "takes over its record files" "not that a save would take it over"
+is "$(snap)" "$before" "and changes nothing"
+run "$CAIRN" -C "$p" commit
+like "$err" "a plain git merge of commit [0-9a-f]{12} is under way and cairn leaves it to git, because .*docs/notes.md.* is not where a record lives.*cancel it with .git merge --abort.$" \
+	"a merge bringing files cairn refuses is left to git, saying why, with git's commands"
+unlike "$err" "could not take it over" "refused before anything was touched"
+is "$(snap)" "$before" "git's merge, its index and every file are as git left them"
+[ -e "$p/.git/MERGE_HEAD" ] && pass "the merge is still git's" || fail "the merge is still git's"
+
+# 6. A rebase stopped on a conflict: explained, nothing saved meanwhile.
 p="$TMP/plain5"
 git clone -q "$shared" "$p"
 "$CAIRN" -C "$a" set milestone/M2 title="Title from a, again" >/dev/null
@@ -120,4 +149,27 @@ is "$(sha1sum < "$p/$m2")" "$before" "the file is left as git wrote it"
 git -C "$p" rebase --abort
 run "$CAIRN" -C "$p" set milestone/M3 result=x
 is "$rc" 0 "after git rebase --abort, saves go on"
+
+# 7. A cherry-pick stopped on a record file: not a hand edit for `cairn
+# commit` to save, nor one `git checkout` could drop (git refuses an
+# unmerged path): named with git's own commands, and left alone.
+p="$TMP/plain7"
+git clone -q "$shared" "$p"
+git -C "$p" checkout -q -b side
+sed -i "s/^title: .*/title: Title on the side/" "$p/$m2"
+git -C "$p" commit -qam "side edit"
+git -C "$p" checkout -q main
+"$CAIRN" -C "$p" set milestone/M2 title="Title on main" >/dev/null
+git -C "$p" cherry-pick side >/dev/null 2>&1
+grep -q '^<<<<<<<' "$p/$m2" && pass "git's cherry-pick stopped with markers" ||
+	fail "git's cherry-pick stopped with markers"
+before=$(sha1sum < "$p/$m2")
+run "$CAIRN" -C "$p" check
+like "$out" "$m2: git holds it in conflict \(a plain .git cherry-pick. stopped\): edit it, .git add $m2., then .git cherry-pick --continue., or cancel with .git cherry-pick --abort." \
+	"check names a file git holds in conflict, with git's commands"
+unlike "$out" "edited by hand" "and does not call it a hand edit"
+head=$(git -C "$p" rev-parse HEAD)
+run "$CAIRN" -C "$p" commit
+is "$(git -C "$p" rev-parse HEAD)" "$head" "cairn commit commits nothing"
+is "$(sha1sum < "$p/$m2")" "$before" "and the file is left as git wrote it"
 done_testing

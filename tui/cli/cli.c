@@ -325,11 +325,29 @@ static int git_under_way(cli *c)
 
 	if (!cairn_wb_git_merge_waiting(c->wb))
 		return EXIT_DONE;
-	if (only_looks(c))
-		fprintf(stderr, "cairn: %s\n", _("a plain git merge is under way: `cairn commit` "
-			"(or any verb that saves) takes over its record files, `git merge --abort` "
-			"cancels it; this shows the files as they are"));
-	else if (cairn_wb_take_over_git_merge(c->wb, &err) != CAIRN_OK)
+	if (only_looks(c)) {
+		char why[CAIRN_ERROR_MAX];
+		bool none = false;
+		/* Say what a verb that saves would do, found without changing
+		 * anything: take the merge over, or leave it to git, and why. */
+		if (cairn_wb_git_merge_blocker(c->wb, why, sizeof why, &none, &err) != CAIRN_OK)
+			snprintf(why, sizeof why, "%s", err.msg);
+		if (none)
+			fprintf(stderr, "cairn: %s\n", _("a plain git merge is under way with no "
+				"record file in conflict: finish it with git (`git add`, `git "
+				"commit`) or cancel it with `git merge --abort`; this shows the "
+				"files as they are"));
+		else if (!*why)
+			fprintf(stderr, "cairn: %s\n", _("a plain git merge is under way: `cairn "
+				"commit` (or any verb that saves) takes over its record files, `git "
+				"merge --abort` cancels it; this shows the files as they are"));
+		else
+			cli_printf(c, stderr, _("cairn: a plain git merge is under way and cairn "
+					       "leaves it to git, because %s: finish it with git "
+					       "(edit the files, `git add` them, `git commit`), or "
+					       "cancel it with `git merge --abort`; this shows the "
+					       "files as they are\n"), why);
+	} else if (cairn_wb_take_over_git_merge(c->wb, &err) != CAIRN_OK)
 		cli_printf(c, stderr, _("cairn: a plain git merge is under way and cairn could not "
 				       "take it over: %s (finish it with git, or `git merge "
 				       "--abort`)\n"), err.msg);
