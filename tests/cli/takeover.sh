@@ -98,30 +98,29 @@ run "$CAIRN" -C "$p" commit
 like "$err" "because $m4 was changed since git wrote it" "a file changed since git wrote it keeps cairn out"
 like "$(cat "$p/$m4")" "^title: M4 changed after the pull$" "and is kept"
 
-# 5. Their side also changed files outside the records (which cairn's own
-# sync refuses): cairn checks that before it touches anything, and leaves
+# 5. Their side also brought what cairn's own sync refuses (a link, pushed
+# with plain git): cairn checks that before it touches anything, and leaves
 # git's merge, every file as git wrote it, with git's commands.
 round=5
 p="$TMP/plain5m"
 git clone -q "$shared" "$p"
 "$CAIRN" -C "$a" set milestone/M2 title="Title from a $round" >/dev/null
-mkdir -p "$a/docs"
-echo "notes by a" > "$a/docs/notes.md"
-git -C "$a" add docs/notes.md && git -C "$a" commit -qm "notes by a" >/dev/null
-"$CAIRN" -C "$a" sync >/dev/null
+ln -s /etc/hostname "$a/evil-link"
+git -C "$a" add evil-link && git -C "$a" commit -qm "a link by a" >/dev/null
+git -C "$a" push -q origin HEAD:main
 sed -i "s/^title: .*/title: Title from plain $round/" "$p/$m2"
 git -C "$p" commit -qam "plain edits" >/dev/null
 git -C "$p" pull -q --no-rebase origin main >/dev/null 2>&1
-snap() { (cd "$p" && git ls-files -s && sha1sum "$m2" docs/notes.md && cat .git/MERGE_HEAD); }
+snap() { (cd "$p" && git ls-files -s && sha1sum "$m2" && readlink evil-link && cat .git/MERGE_HEAD); }
 before=$(snap)
 head=$(git -C "$p" rev-parse HEAD)
 run "$CAIRN" -C "$p" status
-like "$err" "a plain git merge is under way and cairn leaves it to git, because .*docs/notes.md.*cancel it with .git merge --abort.; this shows the files as they are" \
+like "$err" "a plain git merge is under way and cairn leaves it to git, because .*evil-link.*cancel it with .git merge --abort.; this shows the files as they are" \
 	"a verb that only looks says a save would leave it to git, and why"
 unlike "$err" "takes over its record files" "not that a save would take it over"
 is "$(snap)" "$before" "and changes nothing"
 run "$CAIRN" -C "$p" commit
-like "$err" "a plain git merge of commit [0-9a-f]{12} is under way and cairn leaves it to git, because .*docs/notes.md.* is not where a record lives.*cancel it with .git merge --abort.$" \
+like "$err" "a plain git merge of commit [0-9a-f]{12} is under way and cairn leaves it to git, because .*evil-link.*cancel it with .git merge --abort.$" \
 	"a merge bringing files cairn refuses is left to git, saying why, with git's commands"
 unlike "$err" "could not take it over" "refused before anything was touched"
 is "$(snap)" "$before" "git's merge, its index and every file are as git left them"
