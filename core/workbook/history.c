@@ -110,6 +110,14 @@ cairn_status cairn_wb_history_catch_up(cairn_wb *wb, cairn_error *err)
 		return st;
 	if (!strcmp(value, head.hex))
 		return CAIRN_OK;
+	if (!wb_writable(wb)) {
+		/* A reader of another member's workbook: the history it holds is
+		 * shown, and said to be older than HEAD. */
+		wb_warn(wb, "the history is behind HEAD and you cannot update it (you can only "
+			"read this workbook): it is shown up to commit %.12s; `git log -p` shows "
+			"all of it", value[0] ? value : "(none)");
+		return CAIRN_OK;
+	}
 	if ((st = wb_lock(wb, err)))
 		return st;
 	snprintf(held.hex, sizeof held.hex, "%.40s", value);

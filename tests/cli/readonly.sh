@@ -39,6 +39,10 @@ run as_reader show milestone/M2
 is "$rc" 0 "with the index behind HEAD, show still works for a reader"
 like "$err" "the index is behind HEAD and you cannot update it \(you can only read this workbook\): what cairn shows is as of commit [0-9a-f]{12}" \
 	"saying what it shows is as of which commit"
+run as_reader log -n 3
+is "$rc" 0 "and so does log"
+like "$err" "the history is behind HEAD and you cannot update it.*\`git log -p\` shows all of it" \
+	"saying up to which commit it is shown"
 before=$(git -C "$wb" rev-parse HEAD)
 run as_reader set milestone/M2 title=x
 is "$rc" 3 "a save is refused"
