@@ -192,11 +192,18 @@ static const char *name_problem(const char *name, bool at_top, bool folder, bool
 			       "character");
 	if (!strcmp(name, ".") || !strcmp(name, ".."))
 		return _("is \".\" or \"..\", a step out of its folder");
-	if (!strcasecmp(name, ".git"))
+	/* Windows drops trailing dots: ".git.." is .git there. */
+	if (!strncasecmp(name, ".git", 4) && name[4 + strspn(name + 4, ".")] == '\0')
 		return _("is .git, git's own folder, in some spelling");
 	if (!strcasecmp(name, ".gitmodules") || !strcasecmp(name, ".gitattributes"))
 		return _("is a .gitmodules or .gitattributes file, which would change what git does");
-	if (name[0] == '.' && !(at_top && !folder && !strcmp(name, ".gitignore")))
+	if (!strcasecmp(name, ".cairn"))
+		return _("is .cairn, cairn's own folder, which is never committed");
+	if (!strcasecmp(name, ".gitignore") && !(at_top && !folder && !strcmp(name, ".gitignore")))
+		return _("is a .gitignore below the top, which would hide files from git");
+	/* The group's hidden files (.github/, .editorconfig) are carried as
+	 * any of theirs; in cairn's folders, cairn writes none. */
+	if (name[0] == '.' && !carried && !(at_top && !folder && !strcmp(name, ".gitignore")))
 		return _("is a hidden name (only .gitignore, at the top, comes in)");
 	if (name[0] == '-' || name[0] == '_')
 		return _("does not start with a letter or a digit");

@@ -163,7 +163,12 @@ entry "4: git~1/config" "$CHAR" "git~1" "40000 $cfg git~1"
 entry "5: GIT~1/config" "$CHAR" "GIT~1" "40000 $cfg GIT~1"
 entry "6: GIT~2/hooks" "$CHAR" "GIT~2" "40000 $(folder "40000 $hooks hooks") GIT~2"
 entry "7: .git with a trailing space" "$CHAR" ".git " "40000 $cfg .git "
-entry "8: .git." "hidden name" ".git." "40000 $cfg .git."
+entry "8: .git." "$DOTGIT" ".git." "40000 $cfg .git."
+entry "8b: .GIT.." "$DOTGIT" ".GIT.." "40000 $cfg .GIT.."
+entry "8c: cairn's own .cairn folder" "cairn's own folder" ".cairn" "40000 $cfg .cairn"
+entry "8d: .Cairn" "cairn's own folder" ".Cairn" "40000 $cfg .Cairn"
+entry "8e: a .gitignore below the top" "\\.gitignore below the top" "docs/.gitignore" \
+	"40000 $(folder "100644 $x .gitignore") docs"
 entry "9: .git. . ." "$CHAR" ".git. . ." "40000 $cfg .git. . ."
 entry "10: .git::\$INDEX_ALLOCATION" "$CHAR" '.git::$INDEX_ALLOCATION' \
 	"40000 $cfg .git::\$INDEX_ALLOCATION"

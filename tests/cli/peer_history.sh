@@ -16,7 +16,7 @@ a="$TMP/a"
 "$CAIRN" demo "$a" >/dev/null
 "$CAIRN" -C "$a" remote add origin "$shared"
 "$CAIRN" -C "$a" sync >/dev/null
-for m in b c f; do "$CAIRN" clone "$shared" "$TMP/$m" >/dev/null 2>&1; done
+for m in b c f g; do "$CAIRN" clone "$shared" "$TMP/$m" >/dev/null 2>&1; done
 b="$TMP/b" c="$TMP/c"
 p="$TMP/plain"
 git clone -q "$shared" "$p"
@@ -26,6 +26,7 @@ tool1=$(git -C "$p" ls-files 'tools/*' | head -1)
 p1=$(git -C "$p" ls-files 'persons/*' | head -1)
 
 # -- the plain-git member's commits --
+before=$(git -C "$p" rev-parse HEAD)
 pc() { (cd "$p" && eval "$1" && git add -A && git commit -qm "$2") >/dev/null 2>&1; }
 pc "{ echo '<<<<<<< HEAD'; cat $m4; echo '======='; cat $m4; echo '>>>>>>> theirs'; } > $m4.new && mv $m4.new $m4" \
 	"a merge left conflict markers"
@@ -34,6 +35,9 @@ pc "sed -i 's/\$/\r/' $t3" "saved with CRLF"
 pc "{ cat $p1; printf 'notes: '; head -c 1500000 /dev/zero | tr '\\0' n; echo; } > $p1.new && mv $p1.new $p1" \
 	"a long note"
 pc "mkdir -p docs/2016/03/minutes && printf '# Plan\\n' > docs/plan.md && echo x > docs/2016/03/minutes/a.md" "the plan"
+# Hidden files a group's other tools keep: carried as any file of theirs.
+pc "mkdir -p .github/workflows docs/.vscode && echo 'on: push' > .github/workflows/ci.yml && echo 'root = true' > .editorconfig && echo '{}' > docs/.vscode/settings.json" \
+	"the CI and editor settings"
 pc "printf 'Monday: pilots\\n' > 'Meeting notes.txt'" "meeting notes"
 pc "printf 'future_key = 7\\n' >> cairn.ini" "a setting from a newer cairn"
 # Over the most a record may hold (4 MiB), far under what is refused.
@@ -56,13 +60,17 @@ synced_with_problems() {
 	is "$(cat "$wb/docs/plan.md")" "# Plan" "$who: docs/plan.md is carried"
 	is "$(cat "$wb/docs/2016/03/minutes/a.md")" "x" "$who: and a deeper folder of the group's"
 	is "$(cat "$wb/Meeting notes.txt")" "Monday: pilots" "$who: \"Meeting notes.txt\" is carried"
+	is "$(cat "$wb/.github/workflows/ci.yml" "$wb/.editorconfig" "$wb/docs/.vscode/settings.json" 2>&1)" \
+		"on: push
+root = true
+{}" "$who: hidden files outside cairn's folders (.github/, .editorconfig) are carried"
 	like "$(cat "$wb/cairn.ini")" "future_key = 7" "$who: the unknown setting is carried"
 	run "$CAIRN" -C "$wb" check
 	is "$rc" 1 "$who: check reports problems"
 	like "$out" "$m4:1: .*(fix|edit|remove)" "$who: check names the conflicted record, its line and what to do"
 	like "$out" "$t3:1: .*dos2unix.*cairn commit" "$who: check names the CRLF record and what to do"
 	like "$out" "$tool1: 5[0-9]{6} bytes, more than a record may hold" "$who: and the record over 4 MiB"
-	unlike "$out" "docs/plan.md|Meeting notes" "$who: files outside cairn's folders are not problems"
+	unlike "$out" "docs/plan.md|Meeting notes|\.github|\.editorconfig|\.vscode" "$who: files outside cairn's folders are not problems"
 	unlike "$out" "edited by hand" "$who: nothing is reported as a hand edit"
 	like "$out" "cairn.ini:[0-9]+: .*future_key" "$who: check lists the unknown setting too"
 	like "$err" "cairn.ini:[0-9]+: unknown setting 'future_key'" \
@@ -107,7 +115,7 @@ like "$out" "$t3:1:" "and lists the unreadable record"
 # (f's M4 came in and fixed it already: b mends another way, by hand,
 # without the title f chose.)
 "$CAIRN" -C "$b" sync >/dev/null 2>&1
-git -C "$b" show "$bad~7:$m4" > "$b/$m4"
+git -C "$b" show "$before:$m4" > "$b/$m4"
 run "$CAIRN" -C "$b" commit -m "M4 as it was"
 is "$rc" 0 "a fix by hand is committed with cairn commit"
 run "$CAIRN" -C "$b" sync
@@ -118,7 +126,9 @@ git -C "$p" pull -q --no-rebase 2>/dev/null
 pc "sed -i 's/\r\$//' $t3 && sed -i '/^future_key/d' cairn.ini && git show $bad~1:$tool1 > $tool1" \
 	"fixed the line ends"
 git -C "$p" push -q origin HEAD:main 2>/dev/null
-for m in a b c; do
+# g was away: the unreadable commits and their fix come in one sync, and
+# only the tip is judged.
+for m in a b c g; do
 	wb="$TMP/$m"
 	run "$CAIRN" -C "$wb" sync
 	is "$rc" 0 "$m: sync after the fix"
