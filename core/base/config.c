@@ -320,8 +320,8 @@ static char *default_config_path(void)
 	return cairn_buf_detach(&b, NULL);
 }
 
-cairn_status cairn_config_load(cairn_config *cfg, cairn_warn_fn warn, void *ctx,
-			       cairn_error *err)
+static cairn_status config_load(cairn_config *cfg, cairn_warn_fn warn, void *ctx,
+				cairn_error *err)
 {
 	loader l = { 0 };
 	cairn_buf text = CAIRN_BUF_INIT;
@@ -399,6 +399,17 @@ cairn_status cairn_config_reload(cairn_config *cfg, cairn_warn_fn warn, void *ct
 	cairn_config_done(cfg);
 	*cfg = staging;
 	return CAIRN_OK;
+}
+
+/* A configuration refused leaves nothing allocated behind it. */
+cairn_status cairn_config_load(cairn_config *cfg, cairn_warn_fn warn, void *ctx,
+			       cairn_error *err)
+{
+	cairn_status st = config_load(cfg, warn, ctx, err);
+
+	if (st != CAIRN_OK)
+		cairn_config_done(cfg);
+	return st;
 }
 
 void cairn_config_done(cairn_config *cfg)
