@@ -41,44 +41,24 @@ cairn_status wb_follow_pending(cairn_wb *wb, bool *pending, cairn_error *err)
 	return st;
 }
 
-/* The blob id a commit has at path ("" when it has no such file). */
-static cairn_status blob_at(cairn_wb *wb, const cairn_oid *commit, const char *path,
-			    cairn_oid *blob, cairn_error *err)
-{
-	char *data = NULL;
-	size_t len;
-	cairn_status st = cairn_git_read_path(wb->git, commit, path, &data, &len, blob, err);
-
-	free(data);
-	if (st == CAIRN_ENOTFOUND) {
-		blob->hex[0] = '\0';
-		st = CAIRN_OK;
-	}
-	return st;
-}
-
 /* Is the work tree's file at path still as an interrupted follow from
  * `from` to `to` left it: missing, as `from` had it, or as `to` has it? */
 static cairn_status untouched_since(cairn_wb *wb, const cairn_oid *from, const cairn_oid *to,
 				    const char *path, bool *untouched, cairn_error *err)
 {
-	cairn_oid now = { "" }, was, will;
-	char *data = NULL;
-	size_t len;
+	cairn_oid now, was, will;
+	cairn_error why;
 	cairn_status st;
 
 	*untouched = false;
-	st = cairn_fs_read(wb->root, path, FOLLOW_READ_MAX, &data, &len, err);
-	if (st == CAIRN_ENOTFOUND) {
+	if (wb_work_blob(wb, path, FOLLOW_READ_MAX, &now, &why) != CAIRN_OK)
+		return CAIRN_OK;        /* a file cairn cannot read is left as it is */
+	if (!now.hex[0]) {
 		*untouched = true;
 		return CAIRN_OK;
 	}
-	if (st != CAIRN_OK)
-		return CAIRN_OK;        /* a file cairn cannot read is left as it is */
-	st = cairn_git_hash_blob(data, len, &now, err);
-	free(data);
-	if (st == CAIRN_OK && (st = blob_at(wb, from, path, &was, err)) == CAIRN_OK &&
-	    (st = blob_at(wb, to, path, &will, err)) == CAIRN_OK)
+	st = wb_blob_at(wb, from, path, &was, err);
+	if (st == CAIRN_OK && (st = wb_blob_at(wb, to, path, &will, err)) == CAIRN_OK)
 		*untouched = !strcmp(now.hex, was.hex) || !strcmp(now.hex, will.hex);
 	return st;
 }

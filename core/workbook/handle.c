@@ -352,6 +352,37 @@ cairn_status cairn_wb_resolve(cairn_wb *wb, const char *name, cairn_index_hit *h
 
 /* ---- one file as a commit has it ---- */
 
+cairn_status wb_blob_at(cairn_wb *wb, const cairn_oid *commit, const char *path, cairn_oid *blob,
+			cairn_error *err)
+{
+	char *data = NULL;
+	size_t len;
+	cairn_status st = cairn_git_read_path(wb->git, commit, path, &data, &len, blob, err);
+
+	free(data);
+	if (st == CAIRN_ENOTFOUND) {
+		blob->hex[0] = '\0';
+		st = CAIRN_OK;
+	}
+	return st;
+}
+
+cairn_status wb_work_blob(cairn_wb *wb, const char *path, size_t max, cairn_oid *blob,
+			  cairn_error *err)
+{
+	char *data = NULL;
+	size_t len;
+	cairn_status st = cairn_fs_read(wb->root, path, max, &data, &len, err);
+
+	blob->hex[0] = '\0';
+	if (st == CAIRN_ENOTFOUND)
+		return CAIRN_OK;
+	if (st == CAIRN_OK)
+		st = cairn_git_hash_blob(data, len, blob, err);
+	free(data);
+	return st;
+}
+
 cairn_status wb_checkout_path(cairn_wb *wb, const cairn_oid *commit, const char *path,
 			      cairn_error *err)
 {
@@ -398,13 +429,10 @@ static bool in_work_tree(const cairn_wb *wb, const char *path)
 static cairn_status changed_where(cairn_wb *wb, bool missing, char ***paths, size_t *n,
 				  cairn_error *err)
 {
-	char **all;
-	size_t nall, keep = 0;
-	cairn_status st;
-
-	char **unmerged = NULL;
-	size_t nunmerged = 0;
+	char **all, **unmerged = NULL;
+	size_t nall, keep = 0, nunmerged = 0;
 	const char *op;
+	cairn_status st;
 
 	*paths = NULL;
 	*n = 0;

@@ -299,16 +299,10 @@ void cairn_wb_close(cairn_wb *wb)
 static cairn_status compare_head(cairn_wb *wb, const cairn_oid *head, const cairn_pending_file *f,
 				 bool *applied, bool *untouched, cairn_error *err)
 {
-	cairn_oid now = { "" }, want = { "" };
-	char *data = NULL;
-	size_t len;
+	cairn_oid now, want = { "" };
 	cairn_status st;
 
-	st = cairn_git_read_path(wb->git, head, f->path, &data, &len, &now, err);
-	free(data);
-	if (st == CAIRN_ENOTFOUND)
-		now.hex[0] = '\0';
-	else if (st != CAIRN_OK)
+	if ((st = wb_blob_at(wb, head, f->path, &now, err)))
 		return st;
 	if (f->data && (st = cairn_git_hash_blob(f->data, f->len, &want, err)))
 		return st;

@@ -295,34 +295,22 @@ static cairn_status check_removal(plan *p, planned *q, cairn_error *err)
  * commit: that edit would be lost. */
 static cairn_status check_work_tree(plan *p, planned *q, cairn_error *err)
 {
-	char *data = NULL;
-	size_t len;
 	cairn_oid blob;
-	cairn_status st;
+	cairn_status st = wb_work_blob(p->wb, q->path, CAIRN_RECORD_MAX + 1, &blob, err);
 
-	st = cairn_fs_read(p->wb->root, q->path, CAIRN_RECORD_MAX + 1, &data, &len, err);
-	if (st == CAIRN_ENOTFOUND)
-		return CAIRN_OK;        /* a missing file is restored, nothing is lost */
-	if (st != CAIRN_OK)
-		return st;
-	st = cairn_git_hash_blob(data, len, &blob, err);
-	free(data);
-	if (st != CAIRN_OK || q->from_work_tree || !strcmp(blob.hex, q->base_blob.hex))
+	/* A missing file is restored, nothing is lost. */
+	if (st != CAIRN_OK || !blob.hex[0] || q->from_work_tree ||
+	    !strcmp(blob.hex, q->base_blob.hex))
 		return st;
 	if (!q->base_blob.hex[0]) {
 		/* Not in the index as a record, but perhaps committed: a file
 		 * that could not be read (a problem) is in git's history, so
 		 * replacing it loses nothing. */
 		cairn_oid head, committed;
-		char *old = NULL;
-		size_t oldlen;
 		if (cairn_git_head(p->wb->git, &head, err) == CAIRN_OK &&
-		    cairn_git_read_path(p->wb->git, &head, q->path, &old, &oldlen, &committed,
-					err) == CAIRN_OK) {
-			free(old);
-			if (!strcmp(committed.hex, blob.hex))
-				return CAIRN_OK;
-		}
+		    wb_blob_at(p->wb, &head, q->path, &committed, err) == CAIRN_OK &&
+		    !strcmp(committed.hex, blob.hex))
+			return CAIRN_OK;
 	}
 	if (q->data && q->op != CAIRN_EDIT_REMOVE) {
 		cairn_oid want;

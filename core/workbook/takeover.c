@@ -63,22 +63,11 @@ static bool holds_markers(cairn_wb *wb, const char *path)
 /* Is the work tree's file as the commit has it (or missing, as it lacks)? */
 static bool as_in(cairn_wb *wb, const cairn_oid *commit, const char *path)
 {
-	cairn_oid want = { "" }, now = { "" };
-	char *data = NULL;
-	size_t len;
-	cairn_status st = cairn_git_read_path(wb->git, commit, path, &data, &len, &want, NULL);
+	cairn_oid want, now;
 
-	free(data);
-	data = NULL;
-	if (st != CAIRN_OK && st != CAIRN_ENOTFOUND)
-		return false;
-	st = cairn_fs_read(wb->root, path, (size_t)1 << 28, &data, &len, NULL);
-	if (st == CAIRN_ENOTFOUND)
-		return !want.hex[0];
-	if (st == CAIRN_OK)
-		st = cairn_git_hash_blob(data, len, &now, NULL);
-	free(data);
-	return st == CAIRN_OK && !strcmp(now.hex, want.hex);
+	return wb_blob_at(wb, commit, path, &want, NULL) == CAIRN_OK &&
+	       wb_work_blob(wb, path, (size_t)1 << 28, &now, NULL) == CAIRN_OK &&
+	       !strcmp(now.hex, want.hex);
 }
 
 bool cairn_wb_git_merge_waiting(cairn_wb *wb)

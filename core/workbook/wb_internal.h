@@ -63,6 +63,12 @@ cairn_status wb_finish_follow(cairn_wb *wb, cairn_error *err);
  * read (git's, when the index's copy was damaged and mended). */
 cairn_status wb_read_checked(cairn_wb *wb, const cairn_index_hit *hit, cairn_record *rec,
 			     cairn_oid *blob, cairn_error *err);
+/* The blob id commit has at path, and that of the work tree's file at path
+ * (read up to max bytes); "" when there is no such file. */
+cairn_status wb_blob_at(cairn_wb *wb, const cairn_oid *commit, const char *path, cairn_oid *blob,
+			cairn_error *err);
+cairn_status wb_work_blob(cairn_wb *wb, const char *path, size_t max, cairn_oid *blob,
+			  cairn_error *err);
 /* Write the file for path as it is in commit (or remove it). */
 cairn_status wb_checkout_path(cairn_wb *wb, const cairn_oid *commit, const char *path,
 			      cairn_error *err);
