@@ -11,19 +11,9 @@
 # BENCH_DIR the folder.  The generated workbook is shared with bench/run.sh.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-CAIRN=${CAIRN:-$here/../cairn}
-CAIRN=$(cd "$(dirname "$CAIRN")" && pwd)/$(basename "$CAIRN")
+. "$here/lib.sh"
 n=${CAIRN_SAVE_SIZE:-10000}
 runs=${CAIRN_SAVE_RUNS:-11}
-dir=${BENCH_DIR:-${TMPDIR:-/tmp}/cairn-bench}
-mkdir -p "$dir"
-dir=$(cd "$dir" && pwd)
-export HOME="$dir/home" CAIRN_CONFIG="$dir/config" GIT_CONFIG_NOSYSTEM=1
-mkdir -p "$HOME"
-printf '[user]\nname = Bench\nemail = bench@example.org\n' > "$CAIRN_CONFIG"
-git config --global user.name Bench; git config --global user.email bench@example.org
-t() { python3 "$here/timeit.py" "$@"; }
-ratio() { python3 -c "print('%.3f' % ($1 / $2))"; }
 
 wb="$dir/wb-$n"
 if [ ! -d "$wb/.git" ]; then

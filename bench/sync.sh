@@ -25,19 +25,9 @@
 # (B's index is brought up to date by the cairn under test before the runs).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-CAIRN=${CAIRN:-$here/../cairn}
-CAIRN=$(cd "$(dirname "$CAIRN")" && pwd)/$(basename "$CAIRN")
+. "$here/lib.sh"
 n=${CAIRN_SYNC_SIZE:-100000}
 runs=${CAIRN_SYNC_RUNS:-3}
-dir=${BENCH_DIR:-${TMPDIR:-/tmp}/cairn-bench}
-mkdir -p "$dir"
-dir=$(cd "$dir" && pwd)
-export HOME="$dir/home" CAIRN_CONFIG="$dir/config" GIT_CONFIG_NOSYSTEM=1
-mkdir -p "$HOME"
-printf '[user]\nname = Bench\nemail = bench@example.org\n' > "$CAIRN_CONFIG"
-git config --global user.name Bench; git config --global user.email bench@example.org
-t() { python3 "$here/timeit.py" "$@"; }
-ratio() { python3 -c "print('%.3f' % ($1 / $2))"; }
 fail() { echo "FAIL: sync: $*"; exit 1; }
 
 same=20 diff=50 edits=1000

@@ -10,12 +10,7 @@
 # not danger, and comes in: tests/cli/peer_history.sh.
 . "$(dirname "$0")/lib.sh"
 
-shared="$TMP/shared.git"
-git init -q --bare --initial-branch=main "$shared"
-a="$TMP/a"
-"$CAIRN" demo "$a" >/dev/null
-"$CAIRN" -C "$a" remote add origin "$shared"
-"$CAIRN" -C "$a" sync >/dev/null
+shared_demo
 evil="$TMP/evil"
 git clone -q "$shared" "$evil"
 good=$(git -C "$evil" rev-parse HEAD)

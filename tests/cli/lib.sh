@@ -75,6 +75,17 @@ demo_workbook() {
 	echo "$dir"
 }
 
+# The demo at $TMP/a, pushed to a new bare repository $TMP/shared.git
+# (its origin): sets $a and $shared.
+shared_demo() {
+	shared="$TMP/shared.git"
+	git init -q --bare --initial-branch=main "$shared"
+	a="$TMP/a"
+	"$CAIRN" demo "$a" >/dev/null
+	"$CAIRN" -C "$a" remote add origin "$shared"
+	"$CAIRN" -C "$a" sync >/dev/null
+}
+
 # git fsck and git status in a workbook must be clean.
 git_clean() {
 	local dir=$1

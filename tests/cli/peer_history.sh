@@ -10,12 +10,7 @@
 # history works.  (What is dangerous in any commit stays refused: hostile.sh.)
 . "$(dirname "$0")/lib.sh"
 
-shared="$TMP/shared.git"
-git init -q --bare --initial-branch=main "$shared"
-a="$TMP/a"
-"$CAIRN" demo "$a" >/dev/null
-"$CAIRN" -C "$a" remote add origin "$shared"
-"$CAIRN" -C "$a" sync >/dev/null
+shared_demo
 for m in b c f g; do "$CAIRN" clone "$shared" "$TMP/$m" >/dev/null 2>&1; done
 b="$TMP/b" c="$TMP/c"
 p="$TMP/plain"

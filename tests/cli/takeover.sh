@@ -6,12 +6,7 @@
 # rebase is explained with git's own commands.
 . "$(dirname "$0")/lib.sh"
 
-shared="$TMP/shared.git"
-git init -q --bare --initial-branch=main "$shared"
-a="$TMP/a"
-"$CAIRN" demo "$a" >/dev/null
-"$CAIRN" -C "$a" remote add origin "$shared"
-"$CAIRN" -C "$a" sync >/dev/null
+shared_demo
 m2=$(git -C "$a" ls-files 'milestones/*' | grep '/M2$')
 m4=$(git -C "$a" ls-files 'milestones/*' | grep '/M4$')
 
