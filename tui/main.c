@@ -76,7 +76,7 @@ int main(int argc, char **argv)
 		return EXIT_DONE;
 	if (cairn_config_load(&c.cfg, cli_warn, &c, &err) != CAIRN_OK)
 		return cli_error(&c, &err);
-	if (v->needs_workbook && (rc = cli_open_workbook(&c)) != EXIT_DONE) {
+	if (v->opens != OPENS_NOTHING && (rc = cli_open_workbook(&c)) != EXIT_DONE) {
 		cairn_config_done(&c.cfg);
 		return rc;
 	}

@@ -343,11 +343,13 @@ static cairn_status config_load(cairn_config *cfg, cairn_warn_fn warn, void *ctx
 			return CAIRN_OK;
 		return cairn_fail(err, CAIRN_EIO, "cannot read %s: %s", cfg->path, strerror(errno));
 	}
-	if (fstat(fd, &sb) == 0 && S_ISCHR(sb.st_mode) && is_dev_null(&sb)) {
+	if (fstat(fd, &sb) != 0)
+		memset(&sb, 0, sizeof sb);      /* refused below, as no regular file */
+	if (S_ISCHR(sb.st_mode) && is_dev_null(&sb)) {
 		close(fd);      /* CAIRN_CONFIG=/dev/null: no configuration */
 		return CAIRN_OK;
 	}
-	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size > CONFIG_MAX) {
+	if (!S_ISREG(sb.st_mode) || sb.st_size > CONFIG_MAX) {
 		bool regular = S_ISREG(sb.st_mode);
 		close(fd);
 		return cairn_fail(err, CAIRN_EINPUT, regular ?

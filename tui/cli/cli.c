@@ -10,12 +10,12 @@
 #include "screen/tui.h"
 
 static const struct verb verbs[] = {
-	{ "init", cmd_init, false, "[--name NAME] [DIR]",
+	{ "init", cmd_init, OPENS_NOTHING, "[--name NAME] [DIR]",
 	  N_("make a new, empty workbook"),
 	  N_("Makes DIR (default: the current folder) a workbook: a git repository with the\n"
 	  "record folders, the settings file cairn.ini and a first commit. The SQLite\n"
 	  "index lives in DIR/.cairn/ and is never committed.\n") },
-	{ "demo", cmd_demo, false, "[DIR]",
+	{ "demo", cmd_demo, OPENS_NOTHING, "[DIR]",
 	  N_("make a workbook filled with the Citizen City plan"),
 	  N_("Makes a workbook in DIR (default: a new temporary folder) filled with the\n"
 	  "EIP-SCC Citizen City plan: milestones M1-M5, the key-person seats, the M4\n"
@@ -23,56 +23,56 @@ static const struct verb verbs[] = {
 	  "and evaluations in each status. Its clock is pinned to 20/03/2016, during M4.\n"
 	  "On a terminal it opens the workbook; otherwise it prints the workbook's path\n"
 	  "and its status.\n") },
-	{ "add", cmd_add, true, "KIND ID [FIELD=VALUE...]",
+	{ "add", cmd_add, OPENS_TO_WRITE, "KIND ID [FIELD=VALUE...]",
 	  N_("add a record"),
 	  N_("Adds a record and commits it. KIND is one of: person, target, tool, template,\n"
 	  "milestone, task, pilot, evaluation. An evaluation's ID is TOOL/EVALUATOR.\n"
 	  "Dates are typed as dd/mm/yyyy (or the configured format) or ISO yyyy-mm-dd.\n"
 	  "Example: cairn add task T1 title='Invite speakers' milestone=M2 due=15/01/2016\n") },
-	{ "set", cmd_set, true, "RECORD FIELD=VALUE...",
+	{ "set", cmd_set, OPENS_TO_WRITE, "RECORD FIELD=VALUE...",
 	  N_("change fields of a record"),
 	  N_("Changes fields and commits the change with a message naming each field's old\n"
 	  "and new value. FIELD= with nothing after '=' clears the field. RECORD is\n"
 	  "KIND/ID, or a bare ID when no other kind uses it.\n"
 	  "Answers of an evaluation are fields answer.KEY, checked against the template.\n"
 	  "Example: cairn set milestone/M4 deadline=30/04/2016 status=active\n") },
-	{ "rm", cmd_rm, true, "RECORD",
+	{ "rm", cmd_rm, OPENS_TO_WRITE, "RECORD",
 	  N_("remove a record"),
 	  N_("Removes a record and commits the removal. Refused while other records name it\n"
 	  "(a task's assignee, an evaluation's tool): change those first.\n") },
-	{ "show", cmd_show, true, "RECORD [--json]",
+	{ "show", cmd_show, OPENS_TO_LOOK, "RECORD [--json]",
 	  N_("show one record with its derived values"),
 	  N_("Shows every field of a record, with what cairn computes from it: days to a\n"
 	  "deadline, an evaluation's progress, a pilot's shares against the targets.\n") },
-	{ "ls", cmd_ls, true, "[KIND] [FIELD=VALUE...] [--json|--names]",
+	{ "ls", cmd_ls, OPENS_TO_LOOK, "[KIND] [FIELD=VALUE...] [--json|--names]",
 	  N_("list records"),
 	  N_("Lists the records of KIND (all kinds when omitted) whose fields equal the\n"
 	  "values given. --json writes what `cairn import json` reads; --names writes\n"
 	  "KIND/ID, one per line (for scripts and shell completion).\n") },
-	{ "status", cmd_status, true, "",
+	{ "status", cmd_status, OPENS_TO_LOOK, "",
 	  N_("the workbook in a few lines"),
 	  N_("Milestones with days left, evaluations by status, pilots, and anything that\n"
 	  "needs attention.\n") },
-	{ "submit", cmd_submit, true, "EVALUATION",
+	{ "submit", cmd_submit, OPENS_TO_WRITE, "EVALUATION",
 	  N_("submit an evaluation for validation"),
 	  N_("Submits an evaluation (TOOL/PERSON) once every required question is answered.\n"
 	  "Only its evaluator or a leader submits, and only an assigned, draft or\n"
 	  "returned evaluation. You are the person whose email is [user] email.\n") },
-	{ "validate", cmd_validate, true, "EVALUATION [--comment TEXT]",
+	{ "validate", cmd_validate, OPENS_TO_WRITE, "EVALUATION [--comment TEXT]",
 	  N_("validate a submitted evaluation"),
 	  N_("Validates a submitted evaluation. Only its validator may (or, when none is\n"
 	  "set, a leader or a reviewer), never its evaluator. The validation holds for\n"
 	  "the answers it saw: when an answer changes after it, here or by sync, the\n"
 	  "evaluation goes back to submitted and its comments say which, by whom, when.\n") },
-	{ "return", cmd_return, true, "EVALUATION --comment TEXT",
+	{ "return", cmd_return, OPENS_TO_WRITE, "EVALUATION --comment TEXT",
 	  N_("return an evaluation to its evaluator with a comment"),
 	  N_("Returns a submitted (or validated) evaluation to its evaluator; the comment,\n"
 	  "which says what to change, is added to its comments. Who may: as validate.\n") },
-	{ "mark", cmd_mark, true, "EVALUATION good-practice|success-story [--off]",
+	{ "mark", cmd_mark, OPENS_TO_WRITE, "EVALUATION good-practice|success-story [--off]",
 	  N_("mark a validated evaluation as a good practice or a success story"),
 	  N_("Leaders only. Marks a validated evaluation (fields good_practice and\n"
 	  "success_story); --off takes the mark away.\n") },
-	{ "distribute", cmd_distribute, true, "[--template ID] [--dry-run]",
+	{ "distribute", cmd_distribute, OPENS_TO_WRITE, "[--template ID] [--dry-run]",
 	  N_("give the tools nobody evaluates yet to the key persons"),
 	  N_("Adds one evaluation for each tool without one on the template (the only\n"
 	  "template, or --template ID): its evaluator is the key person with the least\n"
@@ -82,16 +82,16 @@ static const struct verb verbs[] = {
 	  "names them. Existing evaluations are never touched; change the plan by hand\n"
 	  "with cairn add evaluation TOOL/PERSON, or r in the terminal interface.\n"
 	  "Leaders only; --dry-run shows the plan to anyone and saves nothing.\n") },
-	{ "template", cmd_template, true, "copy TEMPLATE NEWID [title=TITLE]",
+	{ "template", cmd_template, OPENS_TO_WRITE, "copy TEMPLATE NEWID [title=TITLE]",
 	  N_("copy a template under a new id"),
 	  N_("Makes template NEWID with the questions of TEMPLATE, at version 1. A change to\n"
 	  "a template's questions raises its version by itself; evaluations keep the\n"
 	  "version their answers were given on.\n") },
-	{ "progress", cmd_progress, true, "",
+	{ "progress", cmd_progress, OPENS_TO_LOOK, "",
 	  N_("evaluations by status, per person and per tool"),
 	  N_("For each evaluator and each tool, how many evaluations are assigned, draft,\n"
 	  "submitted, returned and validated, most open work first.\n") },
-	{ "import", cmd_import, true, "json FILE|- | csv KIND FILE|- [--skip-bad]",
+	{ "import", cmd_import, OPENS_TO_WRITE, "json FILE|- | csv KIND FILE|- [--skip-bad]",
 	  N_("add or replace records from JSON or a spreadsheet, as one commit"),
 	  N_("json: reads exactly what `cairn ls --json` writes (an array of {kind, id,\n"
 	  "fields} objects, values in their stored form); each record given replaces\n"
@@ -100,17 +100,17 @@ static const struct verb verbs[] = {
 	  "(dates as dd/mm/yyyy or ISO); an empty cell leaves a field as it is. Every\n"
 	  "bad row is reported by line and column and nothing is saved unless every row\n"
 	  "is valid; --skip-bad saves the good rows and lists the others.\n") },
-	{ "commit", cmd_commit, true, "[-m MESSAGE]",
+	{ "commit", cmd_commit, OPENS_TO_WRITE, "[-m MESSAGE]",
 	  N_("commit record files edited by hand"),
 	  N_("Checks and commits record files changed in the work tree without cairn (in an\n"
 	  "editor, say), each parsed and validated like any other save.\n") },
-	{ "check", cmd_check, true, "[--rebuild]",
+	{ "check", cmd_check, OPENS_TO_LOOK, "[--rebuild]",
 	  N_("check the workbook: objects, records, index, hand edits"),
 	  N_("Reads every loose git object, compares the index with the records, lists\n"
 	  "records that could not be read and files edited by hand. --rebuild throws the\n"
 	  "index away and builds it again from the records. Exits 1 when it finds\n"
 	  "something.\n") },
-	{ "clone", cmd_clone, false, "[--accept-host-key SHA256:...] URL [DIR]",
+	{ "clone", cmd_clone, OPENS_NOTHING, "[--accept-host-key SHA256:...] URL [DIR]",
 	  N_("make a workbook of your own from a shared one"),
 	  N_("Clones the shared repository at URL (a path, file://, ssh://, user@host:path\n"
 	  "or https://) into DIR (default: named after the URL) and builds its index.\n"
@@ -119,10 +119,10 @@ static const struct verb verbs[] = {
 	  "SHA-256 fingerprint and refused unless you accept it (on a terminal you are\n"
 	  "asked; --accept-host-key names the fingerprint to accept); a changed key is\n"
 	  "always refused. https takes a token from $CAIRN_TOKEN or [sync] token.\n") },
-	{ "remote", cmd_remote, true, "[list] | add NAME URL | remove NAME",
+	{ "remote", cmd_remote, OPENS_TO_WRITE, "[list] | add NAME URL | remove NAME",
 	  N_("the shared repositories this workbook syncs with"),
 	  N_("Lists, adds or removes remotes, as git remote does.\n") },
-	{ "sync", cmd_sync, true, "[--dry-run] [--accept-host-key SHA256:...] [REMOTE]",
+	{ "sync", cmd_sync, OPENS_TO_WRITE, "[--dry-run] [--accept-host-key SHA256:...] [REMOTE]",
 	  N_("fetch, merge field by field, push"),
 	  N_("Fetches the remote (the branch's upstream, origin, or the only one), merges\n"
 	  "every record changed on both sides field by field from the common ancestor,\n"
@@ -132,34 +132,34 @@ static const struct verb verbs[] = {
 	  "resolve` settles them. --dry-run fetches and tells what would come in, go out\n"
 	  "and clash, and changes nothing. Exits 4 while conflicts wait. SSH host keys\n"
 	  "and logins are checked as for clone.\n") },
-	{ "conflicts", cmd_conflicts, true, "[--json]",
+	{ "conflicts", cmd_conflicts, OPENS_TO_LOOK, "[--json]",
 	  N_("the conflicts a sync left, with both values"),
 	  N_("Each conflict: the record, the field, and its value at the common ancestor, on\n"
 	  "our side and on theirs, each with who set it and when. --json prints them as a\n"
 	  "JSON array for scripts. Exits 4 when there are any.\n") },
-	{ "resolve", cmd_resolve, true, "RECORD [FIELD] --ours|--theirs|--value TEXT",
+	{ "resolve", cmd_resolve, OPENS_TO_WRITE, "RECORD [FIELD] --ours|--theirs|--value TEXT",
 	  N_("settle a conflict"),
 	  N_("Chooses our value, theirs, or a new one for a field in conflict (a whole\n"
 	  "record added or removed on one side takes --ours or --theirs). The next\n"
 	  "`cairn sync` merges and pushes.\n") },
-	{ "merge-file", cmd_merge_file, false, "BASE OURS THEIRS PATH",
+	{ "merge-file", cmd_merge_file, OPENS_NOTHING, "BASE OURS THEIRS PATH",
 	  N_("git's merge driver for record files"),
 	  N_("Run by git, not by people: cairn init, demo and clone register it in the\n"
 	  "repository's config and .git/info/attributes, so that a plain `git pull`\n"
 	  "merges records field by field. Writes the merge into OURS; exits 1 when a\n"
 	  "field changed on both sides (ours is kept and git reports a conflict).\n") },
-	{ "export", cmd_export, true, "csv KIND | json | ics",
+	{ "export", cmd_export, OPENS_TO_LOOK, "csv KIND | json | ics",
 	  N_("write records for a spreadsheet, a script or a calendar"),
 	  N_("csv KIND: one row per record of KIND, one column per field (RFC 4180, UTF-8,\n"
 	  "CRLF), values in their stored form (ISO dates). json: every record, as\n"
 	  "`cairn ls --json` writes them. ics: an iCalendar file (RFC 5545) with each\n"
 	  "milestone's deadline and each task's due date as an all-day event; each\n"
 	  "record keeps one UID, so a subscribed calendar updates instead of duplicating.\n") },
-	{ "agenda", cmd_agenda, true, "[--days N]",
+	{ "agenda", cmd_agenda, OPENS_TO_LOOK, "[--days N]",
 	  N_("what is overdue and what is due soon, for cron and mail"),
 	  N_("Lists milestones and tasks that are overdue or due in the next N days\n"
 	  "(default 14), in plain text. Exits 5 when something is overdue, 0 otherwise.\n") },
-	{ "report", cmd_report, true, "[--html]",
+	{ "report", cmd_report, OPENS_TO_LOOK, "[--html]",
 	  N_("the guidelines deliverable, as Markdown or one HTML page"),
 	  N_("Writes \"Guidelines for future design, implementation and monitoring\" on\n"
 	  "standard output: milestone status; validated evaluations by kind of tool, each\n"
@@ -168,7 +168,7 @@ static const struct verb verbs[] = {
 	  "by default; --html writes one standalone page (styles inline, no scripts, no\n"
 	  "network) that prints well. Dates are ISO and none is today's: the same\n"
 	  "workbook always gives the same bytes.\n") },
-	{ "log", cmd_log, true, "[--oneline] [-n N] [--author EMAIL] [RECORD | KIND]",
+	{ "log", cmd_log, OPENS_TO_LOOK, "[--oneline] [-n N] [--author EMAIL] [RECORD | KIND]",
 	  N_("the history: every commit, or a record's, field by field"),
 	  N_("Without RECORD, the workbook's timeline: each commit with its author, date,\n"
 	  "message and the kinds of record it touched (KIND alone: only those of that\n"
@@ -179,17 +179,17 @@ static const struct verb verbs[] = {
 	  "authorship`. Paged through $CAIRN_PAGER, [display] pager or $PAGER (less -R\n"
 	  "by default) on a terminal, coloured only there. --oneline: one line per\n"
 	  "commit (id, date, author, message).\n") },
-	{ "diff", cmd_diff, true, "[REV[..REV]] [RECORD]",
+	{ "diff", cmd_diff, OPENS_TO_LOOK, "[REV[..REV]] [RECORD]",
 	  N_("what changed between two versions, field by field"),
 	  N_("REV..REV compares two commits (git's names: ids, HEAD~2, origin/main); one\n"
 	  "REV compares it with HEAD; none shows what the last commit changed. Each\n"
 	  "record that differs is shown with its changed fields, old (-) and new (+);\n"
 	  "an evaluation's answers are named by their question. RECORD limits it to one.\n") },
-	{ "blame", cmd_blame, true, "RECORD",
+	{ "blame", cmd_blame, OPENS_TO_LOOK, "RECORD",
 	  N_("who last set each field, when, in which commit"),
 	  N_("For each field or answer of RECORD: its value, and the commit that last set\n"
 	  "it, with author and date.\n") },
-	{ "help", cmd_help, false, "[VERB | keys]",
+	{ "help", cmd_help, OPENS_NOTHING, "[VERB | keys]",
 	  N_("show help"),
 	  N_("Shows the list of verbs, or one verb's help; `cairn help keys` lists the\n"
 	  "terminal interface's actions and their default keys.\n") },
@@ -303,29 +303,17 @@ int cli_field_args(cli *c, int argc, char **argv, const char ***keys, const char
 	return EXIT_DONE;
 }
 
-/* The verbs that only look: they never take over a plain git merge (they
- * say one waits), so that looking never changes a file. */
-static const char *const looking_verbs[] = {
-	"show", "ls", "status", "progress", "conflicts", "export", "agenda", "report", "log",
-	"diff", "blame", "check", NULL };
-
-static bool only_looks(const cli *c)
-{
-	for (size_t i = 0; c->verb && looking_verbs[i]; i++)
-		if (!strcmp(c->verb->name, looking_verbs[i]))
-			return true;
-	return false;
-}
-
 /* A merge plain git stopped on record files is taken over by a verb that
- * may write.  (A stopped rebase detaches HEAD: opening says what to do.) */
-static int git_under_way(cli *c)
+ * may write; one that only looks never changes a file, and says what a
+ * save would do.  (A stopped rebase detaches HEAD: opening says what to
+ * do.) */
+static void git_under_way(cli *c)
 {
 	cairn_error err;
 
 	if (!cairn_wb_git_merge_waiting(c->wb))
-		return EXIT_DONE;
-	if (only_looks(c)) {
+		return;
+	if (c->verb && c->verb->opens == OPENS_TO_LOOK) {
 		char why[CAIRN_ERROR_MAX];
 		bool none = false;
 		/* Say what a verb that saves would do, found without changing
@@ -351,21 +339,16 @@ static int git_under_way(cli *c)
 		cli_printf(c, stderr, _("cairn: a plain git merge is under way and cairn could not "
 				       "take it over: %s (finish it with git, or `git merge "
 				       "--abort`)\n"), err.msg);
-	return EXIT_DONE;
 }
 
 int cli_open_workbook(cli *c)
 {
 	char root[4096];
 	cairn_error err;
-	int rc;
 
 	if (cairn_wb_find(c->dir ? c->dir : ".", root, sizeof root, &err) != CAIRN_OK ||
 	    cairn_wb_open(root, &c->cfg, cli_warn, c, &c->wb, &err) != CAIRN_OK)
 		return cli_error(c, &err);
-	if ((rc = git_under_way(c)) != EXIT_DONE) {
-		cairn_wb_close(c->wb);
-		c->wb = NULL;
-	}
-	return rc;
+	git_under_way(c);
+	return EXIT_DONE;
 }

@@ -13,10 +13,15 @@
 
 typedef int (*verb_fn)(cli *c, int argc, char **argv);
 
+/* What a verb opens: no workbook (init, clone, help), one to look at
+ * (never a file changed, not even to take over a plain git merge), or one
+ * it may write. */
+enum verb_opens { OPENS_NOTHING, OPENS_TO_LOOK, OPENS_TO_WRITE };
+
 struct verb {
 	const char *name;
 	verb_fn run;
-	bool needs_workbook;
+	enum verb_opens opens;
 	const char *usage;              /* after "cairn VERB " */
 	const char *summary;            /* one line for `cairn --help` */
 	const char *help;               /* the rest of `cairn VERB --help` */
