@@ -41,7 +41,10 @@ static bool names_record(const char *path)
 	return cairn_path_ref(path, &ref, &ignored) == CAIRN_OK && ref.kind != CAIRN_KIND_NONE;
 }
 
-/* Does the work tree's file hold a conflict marker line? */
+/* Does the work tree's file hold a conflict marker line?  Only "<<<<<<<"
+ * and ">>>>>>>" count, not load.c's wider conflict_marker_line (which also
+ * takes a lone "=======" for its advice): a person who has deleted those
+ * two lines is resolving, and that file must not be taken over. */
 static bool holds_markers(cairn_wb *wb, const char *path)
 {
 	char *data = NULL;
