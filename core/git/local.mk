@@ -29,4 +29,8 @@ libcairn_a_SOURCES += \
 	%reldir%/repo.c \
 	%reldir%/status.c \
 	%reldir%/transfer.c \
+	%reldir%/transfer.h \
+	%reldir%/xfer_callbacks.c \
+	%reldir%/xfer_fail.c \
+	%reldir%/xfer_folder.c \
 	%reldir%/tree.c

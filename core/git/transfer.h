@@ -1,0 +1,79 @@
+/* Private to core/git/: what the files of a fetch, push or clone share.
+ *
+ *   xfer_callbacks.c  what one network operation knows and has tried,
+ *                     its watchdog, and libgit2's callbacks (credentials,
+ *                     host key, progress, the server's lines, refusals)
+ *   xfer_fail.c       the one place a failed transfer is classified and
+ *                     put into words (a race, a refusal, a dropped link...)
+ *   xfer_folder.c     fetch from and push to a folder, without libgit2's
+ *                     local transport, and the folder's hooks
+ *   shared.c          core.sharedRepository: the one place that applies
+ *                     a shared repository's permissions
+ *   transfer.c        cairn_git_fetch, cairn_git_push, cairn_git_clone
+ */
+#ifndef CAIRN_GIT_TRANSFER_H
+#define CAIRN_GIT_TRANSFER_H
+
+#include <stdbool.h>
+#include <git2.h>
+
+#include "cairn/error.h"
+#include "cairn/net.h"
+#include "git/git_internal.h"
+
+#define XFER_SAID_LINES 8       /* the server's last lines kept for a refusal */
+
+typedef struct creds {
+	const cairn_net *net;
+	char url[1024];
+	bool tried_agent;
+	int next_key;
+	char tried[512];
+	bool rejected;          /* a ref's update came back with a status */
+	char refusal[512];      /* "refs/heads/main: pre-receive hook declined" */
+	char denied[1024];      /* a folder we may not write (a refusal too) */
+	char hostmsg[1024];     /* why a host key was refused */
+	bool gave_up;           /* every way to log in was refused */
+	char sideband[512];     /* the server's line being received */
+	char said[XFER_SAID_LINES][256];        /* its last whole lines */
+	int nsaid;              /* lines received in all (said is a ring) */
+	char elsewhere[512];    /* a redirect's server, refused a token */
+	bool watched;           /* the watchdog below is armed */
+	bool answered;          /* the server has shown a sign of life */
+	int connect_s, idle_s;  /* its two limits, in seconds */
+} creds;
+
+/* ---- xfer_callbacks.c ---- */
+void xfer_creds_init(creds *c, const cairn_net *net, const char *url);
+void xfer_callbacks(git_remote_callbacks *cb, creds *c);
+/* The watchdog (CAIRN_CONNECT_TIMEOUT, CAIRN_IDLE_TIMEOUT). */
+void xfer_watch_start(creds *c);
+void xfer_watch_pause(creds *c);
+void xfer_watch_stop(creds *c);
+bool xfer_timed_out(const creds *c);
+/* Text the server sends (sideband, or a folder hook's output): cut into
+ * lines for net->remote_says, the whole lines kept for a refusal. */
+void xfer_server_text(creds *c, const char *text, size_t len);
+/* The port of an ssh:// URL; 22 for scp-style "user@host:path". */
+int xfer_url_port(const char *url);
+
+/* ---- xfer_fail.c ---- */
+/* A push's refs came back with c->refusal: whether it is only a race
+ * (someone pushed first: fetch, merge, push again). */
+bool xfer_is_race(const char *status);
+/* Why a fetch, push or clone failed, in words: the one place.  what is
+ * "cannot fetch from" (and so on), remote the remote or URL. */
+cairn_status xfer_fail(cairn_error *err, const creds *c, const char *what, const char *remote);
+
+/* ---- xfer_folder.c ---- */
+/* The folder of a remote that is one ("/srv/x.git", "../x", "file://..."),
+ * or NULL for a network URL (ssh://, https://, user@host:path). */
+const char *xfer_local_folder(const char *url);
+cairn_status xfer_fetch_from_folder(cairn_git *git, git_repository *repo, const char *remote,
+				    const char *folder, const char *tracking,
+				    const cairn_net *net, bool *done, cairn_error *err);
+cairn_status xfer_push_to_folder(cairn_git *git, git_repository *repo, const char *folder,
+				 const char *remote, const char *branch, creds *c,
+				 bool *rejected, cairn_error *err);
+
+#endif
