@@ -81,10 +81,21 @@ int cli_fail(cli *c, int code, const char *fmt, ...)
 	}
 	fflush(stdout);
 	fputs("cairn: ", stderr);
-	/* One line: text from data (a value, a path from a remote) must not
-	 * start a line that looks like cairn's own. */
-	cli_put(c, stderr, cairn_buf_str(&b), false);
-	fputc('\n', stderr);
+	/* A message of several lines (a server's own lines under cairn's)
+	 * shows as lines, each sanitised, the ones after the first indented:
+	 * text from data (a value, a path from a remote) must not start a
+	 * line that looks like cairn's own. */
+	for (const char *line = cairn_buf_str(&b);;) {
+		size_t len = strcspn(line, "\n");
+		char *one = strndup(line, len);
+		cli_put(c, stderr, one ? one : "", false);
+		free(one);
+		fputc('\n', stderr);
+		if (!line[len])
+			break;
+		line += len + 1;
+		fputs("  ", stderr);
+	}
 	cairn_buf_done(&b);
 	return code;
 }

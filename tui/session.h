@@ -25,6 +25,7 @@ enum {
 	EXIT_TROUBLE = 3,
 	EXIT_CONFLICT = 4,
 	EXIT_OVERDUE = 5,       /* cairn agenda: something is overdue */
+	EXIT_REMOTE_REFUSED = 6,        /* the remote refused a push (CAIRN_EREFUSED) */
 };
 
 typedef struct cli {

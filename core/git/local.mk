@@ -27,6 +27,8 @@ libcairn_a_SOURCES += \
 	%reldir%/remote.h \
 	%reldir%/repack.c \
 	%reldir%/repo.c \
+	%reldir%/shared.c \
+	%reldir%/shared.h \
 	%reldir%/status.c \
 	%reldir%/transfer.c \
 	%reldir%/transfer.h \

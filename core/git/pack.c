@@ -6,6 +6,7 @@
  * all; the index holds a fan-out table, the sorted ids, each entry's CRC-32
  * and offset, and the two checksums. */
 #include "git/pack.h"
+#include "git/shared.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -52,6 +53,7 @@ typedef struct last_at {
 
 struct gitpack {
 	char *gitdir;
+	cairn_shared shared;    /* the repository's core.sharedRepository */
 	char *tmp;              /* objects/pack/tmp_pack_XXXXXX, the pack so far */
 	int fd;
 	uint64_t flushed;       /* bytes of it in the file */
@@ -308,6 +310,7 @@ cairn_status gitpack_new(gitpack **out, const char *gitdir, cairn_error *err)
 	/* git's own name for a pack being written: git gc removes one a crash
 	 * left behind. */
 	cairn_buf_printf(&path, "%sobjects/pack", gitdir);
+	cairn_shared_read(&p->shared, gitdir);
 	if (path.oom || !(p->gitdir = strdup(gitdir)))
 		st = cairn_oom(err);
 	else if ((st = cairn_fs_mkdirs(cairn_buf_str(&path), err)) == CAIRN_OK) {
@@ -501,6 +504,8 @@ static cairn_status write_index(gitpack *p, const cairn_buf *idx, const char *na
 		st = errno_fail(err, "write", cairn_buf_str(&tmp));
 	else if (rename(tmp.data, name) != 0)
 		st = errno_fail(err, "rename to", name);
+	else if (!cairn_shared_apply(&p->shared, name))
+		st = errno_fail(err, "share", name);
 	else if ((dfd = open(dir.data, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 || fsync(dfd) != 0)
 		st = errno_fail(err, "fsync", cairn_buf_str(&dir));
 	if (fd >= 0) {
@@ -570,6 +575,10 @@ cairn_status gitpack_write(gitpack *p, cairn_error *err)
 	}
 	if (rename(p->tmp, cairn_buf_str(&name)) != 0) {
 		st = errno_fail(err, "rename to", cairn_buf_str(&name));
+		goto done;
+	}
+	if (!cairn_shared_apply(&p->shared, cairn_buf_str(&name))) {
+		st = errno_fail(err, "share", cairn_buf_str(&name));
 		goto done;
 	}
 	cairn_buf_reset(&name);

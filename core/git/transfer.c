@@ -115,8 +115,10 @@ cairn_status cairn_git_push(cairn_git *git, const char *remote, const cairn_net 
 	}
 	if (st != CAIRN_OK) {
 		/* said */
-	} else if (rc == GIT_ENONFASTFORWARD || (rc == 0 && c.rejected)) {
+	} else if (rc == GIT_ENONFASTFORWARD || (rc == 0 && c.rejected && xfer_is_race(c.refusal))) {
 		*rejected = true;
+	} else if (rc == 0 && c.rejected) {
+		st = xfer_fail(err, &c, _("cannot push to"), remote);   /* a refusal */
 	} else if (rc != 0) {
 		const git_error *e = git_error_last();
 		/* Some transports report a stale push only as a message. */

@@ -31,7 +31,7 @@ typedef struct creds {
 	char tried[512];
 	bool rejected;          /* a ref's update came back with a status */
 	char refusal[512];      /* "refs/heads/main: pre-receive hook declined" */
-	char denied[1024];      /* a folder we may not write (a refusal too) */
+	char denied[4096];      /* a folder we may not write (a refusal too) */
 	char hostmsg[1024];     /* why a host key was refused */
 	bool gave_up;           /* every way to log in was refused */
 	char sideband[512];     /* the server's line being received */

@@ -4,8 +4,14 @@
  */
 #include "git/transfer.h"
 
+#include <grp.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cairn/buf.h"
 
 #include "cairn/i18n.h"
 #include "cairn/knownhosts.h"
@@ -28,6 +34,142 @@ static bool only_rsa_tried(const creds *c)
 	       !strstr(c->tried, "id_ecdsa") && !strstr(c->tried, "agent");
 }
 
+static bool is_dubious(const char *text)
+{
+	return strstr(text, "dubious ownership") != NULL;
+}
+
+bool xfer_is_race(const char *status)
+{
+	return strstr(status, "non-fast-forward") || strstr(status, "fetch first") ||
+	       strstr(status, "stale info") || strstr(status, "failed to lock");
+}
+
+/* What the server's side says when it refuses rather than drops: its
+ * git's words (receive-pack, a hook, gitolite, sshd's forced command). */
+static bool refusing_words(const char *text)
+{
+	static const char *const words[] = {
+		"unpack failed", "insufficient permission", "Permission denied",
+		"permission denied", "declined", "denied", "read-only", "Read-only",
+		"not allowed", "DENIED",
+	};
+	for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+		if (strstr(text, words[i]))
+			return true;
+	return false;
+}
+
+static bool server_said(const creds *c, bool (*test)(const char *))
+{
+	for (int i = 0; i < c->nsaid && i < XFER_SAID_LINES; i++)
+		if (test(c->said[i]))
+			return true;
+	return false;
+}
+
+/* The server's last lines, one per line under the message. */
+static void add_said(cairn_buf *b, const creds *c)
+{
+	int first = c->nsaid > XFER_SAID_LINES ? c->nsaid - XFER_SAID_LINES : 0;
+
+	if (!c->nsaid)
+		return;
+	cairn_buf_printf(b, "\n%s", _("The server said:"));
+	for (int i = first; i < c->nsaid; i++)
+		cairn_buf_printf(b, "\n  remote: %s", c->said[i % XFER_SAID_LINES]);
+}
+
+/* Who owns path and how, for a message: "owner maria, group staff, mode
+ * 0755". */
+static void describe(const char *path, char *out, size_t n)
+{
+	struct stat sb;
+	struct passwd *pw;
+	struct group *gr;
+	char u[32], g[32];
+
+	if (stat(path, &sb) != 0) {
+		snprintf(out, n, "%s", _("cannot be read"));
+		return;
+	}
+	pw = getpwuid(sb.st_uid);
+	gr = getgrgid(sb.st_gid);
+	snprintf(u, sizeof u, "%u", (unsigned)sb.st_uid);
+	snprintf(g, sizeof g, "%u", (unsigned)sb.st_gid);
+	snprintf(out, n, _("owner %s, group %s, mode %04o"), pw ? pw->pw_name : u,
+		 gr ? gr->gr_name : g, (unsigned)(sb.st_mode & 07777));
+}
+
+static const char *me(void)
+{
+	struct passwd *pw = getpwuid(getuid());
+	return pw && pw->pw_name ? pw->pw_name : "you";
+}
+
+/* A refusal: the server (or the folder) will not take the push, and
+ * asking again will not change that.  Never retried. */
+static cairn_status refused(cairn_error *err, const creds *c, const char *what,
+			    const char *remote, const char *msg)
+{
+	cairn_buf b = CAIRN_BUF_INIT;
+	cairn_status st;
+
+	if (c->denied[0]) {
+		char how[200];
+		describe(c->denied, how, sizeof how);
+		cairn_buf_printf(&b, _("%s %s: %s may not write to %s (%s): the shared "
+			       "repository refuses this push"), what, remote, me(), c->denied, how);
+	} else if (c->rejected) {
+		cairn_buf_printf(&b, _("%s %s: the server refused the push (%s)"), what, remote,
+				 c->refusal);
+	} else {
+		cairn_buf_printf(&b, _("%s %s: the server refused the push (%s)"), what, remote, msg);
+	}
+	add_said(&b, c);
+	cairn_buf_printf(&b, "\n%s", _("Nothing is lost here: your commits stay in this workbook, "
+			 "and a later `cairn sync` pushes them.  Asking again will not help: "
+			 "the branch may be protected there, or you lack write access; ask the "
+			 "repository's administrator for it (`cairn doctor` says what it sees)."));
+	st = b.oom ? cairn_oom(err) : cairn_fail(err, CAIRN_EREFUSED, "%s", cairn_buf_str(&b));
+	cairn_buf_done(&b);
+	return st;
+}
+
+/* The server's git will not open the repository: it belongs to another
+ * user and that member's account there does not trust it. */
+static cairn_status dubious_on_server(cairn_error *err, const creds *c, const char *what,
+				      const char *remote, const char *msg)
+{
+	const char *at = strstr(msg, "repository at '");
+	char path[1024] = "PATH", host[256];
+	cairn_status st;
+	cairn_buf b = CAIRN_BUF_INIT;
+
+	if (at) {
+		at += strlen("repository at '");
+		snprintf(path, sizeof path, "%.*s", (int)strcspn(at, "'"), at);
+	}
+	url_host(c->url, host, sizeof host);
+	cairn_buf_printf(&b, _("%s %s: the git on %s refuses the shared repository %s: it "
+		       "belongs to another user (\"dubious ownership\"), and your account on "
+		       "the server does not trust it.  Log in to %s and run there, in your own "
+		       "account (not on this machine): git config --global --add safe.directory "
+		       "%s  (or its administrator adds that line for everyone with git config "
+		       "--system).  Nothing here was changed or lost."),
+		       what, remote, host, path, host, path);
+	cairn_buf_printf(&b, "\n%s", _("The server said:"));
+	for (const char *line = msg; *line;) {
+		size_t n = strcspn(line, "\n");
+		if (n)
+			cairn_buf_printf(&b, "\n  remote: %.*s", (int)n, line);
+		line += n + (line[n] == '\n');
+	}
+	st = b.oom ? cairn_oom(err) : cairn_fail(err, CAIRN_EIO, "%s", cairn_buf_str(&b));
+	cairn_buf_done(&b);
+	return st;
+}
+
 cairn_status xfer_fail(cairn_error *err, const creds *c, const char *what,
 				 const char *remote)
 {
@@ -45,6 +187,11 @@ cairn_status xfer_fail(cairn_error *err, const creds *c, const char *what,
 				  "CAIRN_IDLE_TIMEOUT=SECONDS"), what, remote, c->url, c->idle_s);
 	if (c->hostmsg[0])
 		return cairn_fail(err, CAIRN_EIO, "%s %s: %s", what, remote, c->hostmsg);
+	if (strstr(msg, "dubious ownership") || server_said(c, is_dubious))
+		return dubious_on_server(err, c, what, remote, strstr(msg, "dubious") ? msg : "");
+	if (c->denied[0] || (c->rejected && !xfer_is_race(c->refusal)) ||
+	    (!c->gave_up && (refusing_words(msg) || server_said(c, refusing_words))))
+		return refused(err, c, what, remote, msg);
 	if (c->elsewhere[0]) {
 		return cairn_fail(err, CAIRN_EIO, _("%s %s: the server sent cairn to another server "
 				  "(%s), which asks for the token; cairn sends a token only to the "
@@ -91,10 +238,17 @@ cairn_status xfer_fail(cairn_error *err, const creds *c, const char *what,
 				  "server's authorized_keys?  Keys of type ed25519 or ecdsa work with "
 				  "every OpenSSH server, RSA keys do not with OpenSSH 8.8 and later)"),
 				  what, remote, msg, c->tried);
-	if (strstr(msg, "safe.directory") || strstr(msg, "owner"))
-		return cairn_fail(err, CAIRN_EIO, _("%s %s: %s (the repository belongs to another "
-				  "user: if you trust it, `git config --global --add "
-				  "safe.directory` with its path)"), what, remote, msg);
+	if (strstr(msg, "safe.directory") || strstr(msg, "owner")) {
+		const char *folder = xfer_local_folder(c->url);
+		char how[200];
+		describe(folder ? folder : c->url, how, sizeof how);
+		return cairn_fail(err, CAIRN_EIO, _("%s %s: the repository %s belongs to another user "
+				  "(%s), and git and cairn open such a repository only once your "
+				  "account trusts it.  If you do, run once, as yourself on this "
+				  "machine: git config --global --add safe.directory %s  (libgit2 "
+				  "said: %s)"), what, remote, folder ? folder : c->url, how,
+				  folder ? folder : c->url, msg);
+	}
 	if (e && (e->klass == GIT_ERROR_SSH || e->klass == GIT_ERROR_NET ||
 		  e->klass == GIT_ERROR_OS))
 		return cairn_fail(err, CAIRN_EIO, _("%s %s: %s (the connection failed or was cut; "

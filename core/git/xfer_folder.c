@@ -11,10 +11,12 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cairn/i18n.h"
 #include "git/incoming.h"
+#include "git/shared.h"
 
 /* The folder of a remote that is one ("/srv/x.git", "../x", "file://..."),
  * or NULL for a network URL (ssh://, https://, user@host:path). */
@@ -133,6 +135,88 @@ done:
  * dead process's: removed at once if a dead cairn's fetch noted that ref
  * (cairn_git_note_ref), or once it is stale by age, else named with the
  * command that removes it. */
+/* A hook of the folder's repository, run as git's receive-pack runs it
+ * for a push to a path: in the repository, GIT_DIR set, input on stdin,
+ * what it prints (stdout and stderr) passed on as the server's lines.
+ * 0 when there is no such hook or it exits 0; -1 when it refused. */
+static int run_hook(creds *c, const char *gitdir, const char *hook, const char *input,
+		    const char *const *args)
+{
+	char path[4096], buf[1024];
+	const char *argv[6];
+	int in[2], out[2], status = 0;
+	size_t na = 0;
+	ssize_t got;
+	pid_t pid;
+
+	snprintf(path, sizeof path, "%shooks/%s", gitdir, hook);
+	if (access(path, X_OK) != 0)
+		return 0;
+	argv[na++] = path;
+	for (; args && *args && na < 5; args++)
+		argv[na++] = *args;
+	argv[na] = NULL;
+	if (pipe(in) != 0)
+		return -1;
+	if (pipe(out) != 0) {
+		close(in[0]);
+		close(in[1]);
+		return -1;
+	}
+	fflush(NULL);
+	if ((pid = fork()) < 0) {
+		close(in[0]); close(in[1]); close(out[0]); close(out[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		dup2(in[0], 0);
+		dup2(out[1], 1);
+		dup2(out[1], 2);
+		close(in[0]); close(in[1]); close(out[0]); close(out[1]);
+		if (chdir(gitdir) != 0)
+			_exit(126);
+		setenv("GIT_DIR", ".", 1);
+		execv(path, (char *const *)argv);
+		_exit(126);
+	}
+	close(in[0]);
+	close(out[1]);
+	/* The input is one line: it fits in the pipe, the hook reads it or
+	 * not. */
+	if (input && write(in[1], input, strlen(input)) < 0)
+		status = -1;
+	close(in[1]);
+	while ((got = read(out[0], buf, sizeof buf)) != 0) {
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			break;
+		xfer_server_text(c, buf, (size_t)got);
+	}
+	xfer_server_text(c, "\n", 1);
+	close(out[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+/* The first thing of the shared repository we may not write, in
+ * c->denied; false when every one is writable. */
+static bool denied(creds *c, const char *gitdir)
+{
+	static const char *const parts[] = { "objects", "objects/pack", "refs/heads" };
+	char path[4096];
+
+	for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) {
+		snprintf(path, sizeof path, "%s%s", gitdir, parts[i]);
+		if (access(path, W_OK) != 0 && errno != ENOENT) {
+			snprintf(c->denied, sizeof c->denied, "%s", path);
+			return true;
+		}
+	}
+	return false;
+}
+
 /* libgit2's local transport checks that a push is a fast-forward against
  * the branch as it read it on connecting, then writes the branch with
  * force: two members pushing to one shared folder at the same moment
@@ -146,7 +230,11 @@ cairn_status xfer_push_to_folder(cairn_git *git, git_repository *repo, const cha
 				   const char *remote, const char *branch, creds *c,
 				   bool *rejected, cairn_error *err)
 {
-	char name[300], tracking[600];
+	char name[300], tracking[600], old[GIT_OID_HEXSZ + 1], new[GIT_OID_HEXSZ + 1], line[700];
+	const git_oid zero = { { 0 } };
+	const char *gitdir, *hook;
+	cairn_shared shared;
+	mode_t umask_was;
 	git_repository *theirs = NULL;
 	git_reference *moved = NULL;
 	git_oid ours, expected, *ids = NULL;
@@ -163,17 +251,38 @@ cairn_status xfer_push_to_folder(cairn_git *git, git_repository *repo, const cha
 	have_expected = git_reference_name_to_id(&expected, repo, tracking) == 0;
 	if (git_repository_open_ext(&theirs, folder, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) != 0)
 		return xfer_fail(err, c, _("cannot push to"), remote);
+	gitdir = git_repository_path(theirs);
+	cairn_shared_read(&shared, gitdir);
+	if (denied(c, gitdir)) {
+		st = xfer_fail(err, c, _("cannot push to"), remote);
+		goto done;
+	}
 	if (commits_lacking(repo, theirs, &ours, name, &ids, &n) != 0) {
 		st = cairn_git_fail(err, CAIRN_EIO, _("cannot push to %s: our history cannot be read"), remote);
 		goto done;
 	}
-	if ((st = gitpack_new(&pack, git_repository_path(theirs), err)) ||
+	if ((st = gitpack_new(&pack, gitdir, err)) ||
 	    (st = cairn_git_pack_commits(git, remote, ids, n, pack, c->net->progress,
 					 c->net->ctx, err)) ||
 	    (st = gitpack_write(pack, err)))
 		goto done;
+	/* The shared repository's own rules, as git's push meets them: a
+	 * hook that refuses leaves only the pack, which git gc collects. */
+	git_oid_tostr(old, sizeof old, have_expected ? &expected : &zero);
+	git_oid_tostr(new, sizeof new, &ours);
+	snprintf(line, sizeof line, "%s %s %s\n", old, new, name);
+	if ((hook = "pre-receive", run_hook(c, gitdir, hook, line, NULL)) != 0 ||
+	    (hook = "update", run_hook(c, gitdir, hook, NULL,
+				       (const char *const[]){ name, old, new, NULL })) != 0) {
+		c->rejected = true;
+		/* As git's receive-pack words it. */
+		snprintf(c->refusal, sizeof c->refusal, "%s: %s hook declined", name, hook);
+		st = xfer_fail(err, c, _("cannot push to"), remote);
+		goto done;
+	}
 	/* Another push holds the branch's lock for a moment: wait for it
 	 * (up to 2 s; a lock left by a killed process is then reported). */
+	umask_was = cairn_shared_enter(&shared);
 	for (int tries = 0;; tries++) {
 		rc = have_expected
 			? git_reference_create_matching(&moved, theirs, name, &ours, 1, &expected,
@@ -185,12 +294,24 @@ cairn_status xfer_push_to_folder(cairn_git *git, git_repository *repo, const cha
 			break;
 		nanosleep(&(struct timespec){ 0, 20 * 1000 * 1000 }, NULL);
 	}
+	cairn_shared_leave(umask_was);
+	if (rc == 0) {
+		char path[4096];
+		snprintf(path, sizeof path, "%s%s", gitdir, name);
+		cairn_shared_apply(&shared, path);
+		snprintf(path, sizeof path, "%slogs/%s", gitdir, name);
+		cairn_shared_apply(&shared, path);
+		(void)run_hook(c, gitdir, "post-receive", line, NULL);
+		(void)run_hook(c, gitdir, "post-update", NULL, (const char *const[]){ name, NULL });
+	}
 	if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS)
 		*rejected = true;       /* someone pushed since our fetch */
 	else if (rc == GIT_ELOCKED)
 		st = cairn_fail(err, CAIRN_EBUSY, _("%s in the shared repository %s stays locked: if no "
 				"one is pushing, a killed push left %s.lock there; remove it"), name,
 				folder, name);
+	else if (rc != 0 && denied(c, gitdir))
+		st = xfer_fail(err, c, _("cannot push to"), remote);
 	else if (rc != 0)
 		st = cairn_git_fail(err, CAIRN_EIO, _("cannot move %s in the shared repository"), name);
 done:

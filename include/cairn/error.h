@@ -12,7 +12,8 @@
 
 /* One list: the enum, the names and the command-line exit codes come from
  * it.  Exit codes: 0 done, 1 refused input, 2 usage, 3 workbook or system
- * trouble, 4 conflict left for the user. */
+ * trouble, 4 conflict left for the user, 6 the remote refused (a hook, a
+ * rule, permissions: asking again will not help; 5 is cairn agenda's). */
 #define CAIRN_STATUS_LIST(X) \
 	X(OK,        "ok",           0) \
 	X(EINPUT,    "bad input",    1) \
@@ -24,7 +25,8 @@
 	X(ENOMEM,    "out of memory",3) \
 	X(EBUSY,     "busy",         3) \
 	X(EMOVED,    "moved",        3) \
-	X(ECONFLICT, "conflict",     4)
+	X(ECONFLICT, "conflict",     4) \
+	X(EREFUSED,  "refused by the remote", 6)
 
 typedef enum cairn_status {
 #define CAIRN_STATUS_ENUM(id, name, exitcode) CAIRN_##id,
