@@ -5,6 +5,7 @@
 #include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <wchar.h>
 
 #include "cairn/sanitize.h"
@@ -95,7 +96,7 @@ static void draw_status(app *a)
 	const char *who = a->c->cfg.user_name, *hint = _("| ? help");
 	view *v = top(a);
 	wchar_t wide[32];
-	int hint_cols = 8;
+	int hint_cols = 8, nlines = 1;
 
 	cairn_date_iso(cairn_wb_today(a->wb), iso, sizeof iso);
 	cli_date(a->c, iso, today, sizeof today);
@@ -106,16 +107,31 @@ static void draw_status(app *a)
 	/* A translation may make the hint wider or narrower than 8. */
 	if (mbstowcs(wide, hint, 32) < 32 && wcswidth(wide, 32) > 0 && wcswidth(wide, 32) < 20)
 		hint_cols = wcswidth(wide, 32);
+	/* A message of several lines (a server's own lines under cairn's)
+	 * shows as lines, up to half the screen, over the bottom of the
+	 * body; the status line stays just above it. */
+	for (const char *p = a->message; *p; p++)
+		if (*p == '\n' && p[1] && nlines < a->rows / 2)
+			nlines++;
 	attron(A_REVERSE);
-	mvhline(a->rows - 2, 0, ' ', a->cols);
+	mvhline(a->rows - 1 - nlines, 0, ' ', a->cols);
 	/* The way to help stays in sight however narrow the terminal. */
-	draw_text(a, a->rows - 2, 0, left, a->cols - hint_cols - 1);
-	draw_text(a, a->rows - 2, a->cols - hint_cols, hint, hint_cols);
+	draw_text(a, a->rows - 1 - nlines, 0, left, a->cols - hint_cols - 1);
+	draw_text(a, a->rows - 1 - nlines, a->cols - hint_cols, hint, hint_cols);
 	attroff(A_REVERSE);
 	if (a->message[0]) {
+		const char *at = a->message;
 		if (a->message_is_error)
 			attron(A_BOLD | (a->color ? COLOR_PAIR(PAIR_ALERT) : 0));
-		draw_text(a, a->rows - 1, 0, a->message, a->cols - 1);
+		for (int row = a->rows - nlines; row < a->rows && *at; row++) {
+			size_t n = strcspn(at, "\n");
+			char *one = strndup(at, n);
+			move(row, 0);
+			clrtoeol();
+			draw_text(a, row, 0, one ? one : "", a->cols - 1);
+			free(one);
+			at += n + (at[n] == '\n');
+		}
 		attroff(A_BOLD | (a->color ? COLOR_PAIR(PAIR_ALERT) : 0));
 	}
 }

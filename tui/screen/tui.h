@@ -173,7 +173,7 @@ struct app {
 	bool ascii;             /* no UTF-8: bars and marks in ASCII */
 	bool color;
 	bool quit;
-	char message[512];
+	char message[2048];     /* lines: a sync's refusal carries the server's */
 	bool message_is_error;
 	char me[64];            /* the person id whose email is the user's, or "" */
 	char shared[64];        /* "2 edits not shared", "no shared remote yet" */
