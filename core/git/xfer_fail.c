@@ -50,7 +50,7 @@ bool xfer_is_race(const char *status)
 static bool refusing_words(const char *text)
 {
 	static const char *const words[] = {
-		"unpack failed", "insufficient permission", "Permission denied",
+		"unpack failed", "unpacking the sent packfile failed", "insufficient permission", "Permission denied",
 		"permission denied", "declined", "denied", "read-only", "Read-only",
 		"not allowed", "DENIED",
 	};
