@@ -3,6 +3,7 @@
 libcairn_a_SOURCES += \
 	%reldir%/blame.c \
 	%reldir%/commit.c \
+	%reldir%/doctor.c \
 	%reldir%/git_internal.h \
 	%reldir%/gitindex.c \
 	%reldir%/gitindex_file.c \

@@ -50,6 +50,13 @@ cairn_status cairn_git_push(cairn_git *git, const char *remote, const cairn_net 
 cairn_status cairn_git_clone(const char *url, const char *dir, const cairn_net *net,
 			     cairn_error *err);
 
+/* What is wrong with the remote, seen from this account, and how to mend
+ * it (core/git/doctor.c): each finding to fn; *problems counts the
+ * problems.  A network remote is connected to for a push (net as for a
+ * sync: nothing is accepted that a sync would not accept). */
+cairn_status cairn_git_doctor(cairn_git *git, const char *remote, const cairn_net *net,
+			      cairn_doctor_fn fn, void *ctx, int *problems, cairn_error *err);
+
 /* Make plain git merge record files field by field too: cairn's merge
  * driver ("PROGRAM merge-file %O %A %B %P") in the repository's own config,
  * and the record folders given to it in .git/info/attributes (never in a

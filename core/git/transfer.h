@@ -33,6 +33,7 @@ typedef struct creds {
 	char refusal[512];      /* "refs/heads/main: pre-receive hook declined" */
 	char denied[4096];      /* a folder we may not write (a refusal too) */
 	char hostmsg[1024];     /* why a host key was refused */
+	char hostkey[128];      /* the key it showed and we knew: "TYPE SHA256:..." */
 	bool gave_up;           /* every way to log in was refused */
 	char sideband[512];     /* the server's line being received */
 	char said[XFER_SAID_LINES][256];        /* its last whole lines */

@@ -317,16 +317,17 @@ static int certificate_check(git_cert *cert, int valid, const char *host, void *
 		return -1;
 	if (cert->cert_type != GIT_CERT_HOSTKEY_LIBSSH2)
 		return GIT_PASSTHROUGH;         /* https: the TLS library's verdict */
-	if (valid)
-		return 0;
 	cairn_host_name(host, port, name, sizeof name);
 	if (!(hk->type & GIT_CERT_SSH_SHA256) || !(hk->type & GIT_CERT_SSH_RAW))
-		return refuse_host(c, _("ssh: %s sent a host key cairn cannot check; nothing was "
+		return valid ? 0 : refuse_host(c, _("ssh: %s sent a host key cairn cannot check; nothing was "
 				   "fetched or pushed"), name);
 	raw = (const unsigned char *)hk->hostkey;
 	rawlen = hk->hostkey_len;
 	cairn_host_fingerprint(hk->hash_sha256, fp);
 	cairn_host_key_type(raw, rawlen, type, sizeof type);
+	snprintf(c->hostkey, sizeof c->hostkey, "%s %s", type, fp);
+	if (valid)
+		return 0;
 	if (cairn_known_hosts_path(path, sizeof path, &err) != CAIRN_OK ||
 	    cairn_known_host_check(path, host, port, raw, rawlen, &hc, &err) != CAIRN_OK)
 		return refuse_host(c, _("ssh: cannot check the key of %s: %s"), name, err.msg);

@@ -728,6 +728,21 @@ cairn_status cairn_wb_remote_add(cairn_wb *wb, const char *name, const char *url
 	return cairn_git_remote_add(wb->git, name, url, err);
 }
 
+cairn_status cairn_wb_doctor(cairn_wb *wb, const char *remote, const cairn_net *net,
+			     cairn_doctor_fn fn, void *ctx, int *problems, cairn_error *err)
+{
+	char name[128];
+	cairn_status st;
+
+	*problems = 0;
+	if ((st = cairn_git_default_remote(wb->git, remote, name, sizeof name, err)))
+		return st;
+	if (!name[0])
+		return cairn_fail(err, CAIRN_EINPUT, "%s", _("this workbook has no remote: cairn "
+				  "remote add origin URL"));
+	return cairn_git_doctor(wb->git, name, net, fn, ctx, problems, err);
+}
+
 cairn_status cairn_wb_remote_remove(cairn_wb *wb, const char *name, cairn_error *err)
 {
 	return cairn_git_remote_remove(wb->git, name, err);

@@ -25,6 +25,11 @@ typedef void (*cairn_progress_fn)(const char *stage, size_t done, size_t total, 
 typedef bool (*cairn_hostkey_fn)(const char *name, const char *type, const char *fingerprint,
 				 void *ctx);
 
+/* What `cairn doctor` finds about a remote, one finding at a time: a
+ * problem with how to mend it (fix), or a plain observation (fix NULL).
+ * Paths and names may come from the remote: sanitise before display. */
+typedef void (*cairn_doctor_fn)(bool problem, const char *finding, const char *fix, void *ctx);
+
 /* What a fetch, push or clone tells and asks; every field may be NULL. */
 typedef struct cairn_net {
 	cairn_progress_fn progress;

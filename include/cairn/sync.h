@@ -95,6 +95,11 @@ cairn_status cairn_wb_remote_add(cairn_wb *wb, const char *name, const char *url
 				 cairn_error *err);
 cairn_status cairn_wb_remote_remove(cairn_wb *wb, const char *name, cairn_error *err);
 
+/* `cairn doctor`: what is wrong with a remote (NULL: the one sync would
+ * use) and how to mend it, each finding to fn; *problems counts them. */
+cairn_status cairn_wb_doctor(cairn_wb *wb, const char *remote, const cairn_net *net,
+			     cairn_doctor_fn fn, void *ctx, int *problems, cairn_error *err);
+
 /* A plain `git merge` (or pull) stopped on conflicts is under way. */
 bool cairn_wb_git_merge_waiting(cairn_wb *wb);
 /* Without changing anything: what keeps a verb that saves from taking

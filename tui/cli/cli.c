@@ -132,6 +132,16 @@ static const struct verb verbs[] = {
 	  "resolve` settles them. --dry-run fetches and tells what would come in, go out\n"
 	  "and clash, and changes nothing. Exits 4 while conflicts wait. SSH host keys\n"
 	  "and logins are checked as for clone.\n") },
+	{ "doctor", cmd_doctor, OPENS_TO_LOOK, "[REMOTE]",
+	  N_("what is wrong with a remote, and how to mend it"),
+	  N_("Looks at the remote (the one sync would use, or REMOTE) from your account and\n"
+	  "says what is wrong and what to run. A folder: its owner, group and modes\n"
+	  "against core.sharedRepository, files others can read or the group cannot,\n"
+	  "whether you may write, and whether your account trusts it (safe.directory).\n"
+	  "Over ssh or https: it connects for a push, as sync does, and names the host\n"
+	  "key, the keys offered, the login, and the server's git refusing (dubious\n"
+	  "ownership, with where to set safe.directory). Changes nothing. Exits 1 when\n"
+	  "it finds a problem.\n") },
 	{ "conflicts", cmd_conflicts, OPENS_TO_LOOK, "[--json]",
 	  N_("the conflicts a sync left, with both values"),
 	  N_("Each conflict: the record, the field, and its value at the common ancestor, on\n"

@@ -72,6 +72,7 @@ int cmd_report(cli *c, int argc, char **argv);
 int cmd_remote(cli *c, int argc, char **argv);
 int cmd_clone(cli *c, int argc, char **argv);
 int cmd_sync(cli *c, int argc, char **argv);
+int cmd_doctor(cli *c, int argc, char **argv);
 int cmd_conflicts(cli *c, int argc, char **argv);
 int cmd_resolve(cli *c, int argc, char **argv);
 int cmd_merge_file(cli *c, int argc, char **argv);

@@ -10,6 +10,7 @@ cairn_SOURCES += \
 	%reldir%/cmd_init.c \
 	%reldir%/cmd_query.c \
 	%reldir%/cmd_report.c \
+	%reldir%/cmd_doctor.c \
 	%reldir%/cmd_sync.c \
 	%reldir%/cmd_workflow.c \
 	%reldir%/pager.c \
