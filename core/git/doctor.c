@@ -43,12 +43,15 @@ static void say(doctor *d, bool problem, const char *fix, const char *fmt, ...)
 	d->fn(problem, finding, fix, d->ctx);
 }
 
+/* Names copied into buf: getpwuid and getgrgid keep theirs in one
+ * static place that the next call overwrites. */
 static const char *user_name(uid_t uid, char *buf, size_t n)
 {
 	struct passwd *pw = getpwuid(uid);
 	if (pw && pw->pw_name)
-		return pw->pw_name;
-	snprintf(buf, n, "%u", (unsigned)uid);
+		snprintf(buf, n, "%s", pw->pw_name);
+	else
+		snprintf(buf, n, "%u", (unsigned)uid);
 	return buf;
 }
 
@@ -56,8 +59,9 @@ static const char *group_name(gid_t gid, char *buf, size_t n)
 {
 	struct group *gr = getgrgid(gid);
 	if (gr && gr->gr_name)
-		return gr->gr_name;
-	snprintf(buf, n, "%u", (unsigned)gid);
+		snprintf(buf, n, "%s", gr->gr_name);
+	else
+		snprintf(buf, n, "%u", (unsigned)gid);
 	return buf;
 }
 
@@ -110,7 +114,7 @@ static int visit(const char *path, const struct stat *sb, int flag, struct FTW *
 
 static void folder(doctor *d, const char *path)
 {
-	char fix[4096], u[32], g[32], me[32];
+	char fix[4096], u[64], g[64], me[64];
 	const char *owner, *grp, *self = user_name(getuid(), me, sizeof me);
 	struct stat sb;
 	cairn_shared sh;
@@ -195,7 +199,8 @@ static void folder(doctor *d, const char *path)
 		const git_error *e = git_error_last();
 		const char *msg = e && e->message ? e->message : "";
 		healthy = false;
-		if (sb.st_uid != getuid() && (strstr(msg, "safe.directory") || strstr(msg, "owner"))) {
+		if (sb.st_uid != getuid() && (strstr(msg, "safe.directory") || strstr(msg, "owner") ||
+						strstr(msg, "not owned"))) {
 			snprintf(fix, sizeof fix, _("on this machine, in your own account (%s): git "
 				 "config --global --add safe.directory %s"), self, path);
 			say(d, true, fix, _("your account does not trust %s, which belongs to %s: git "

@@ -238,7 +238,7 @@ cairn_status xfer_fail(cairn_error *err, const creds *c, const char *what,
 				  "server's authorized_keys?  Keys of type ed25519 or ecdsa work with "
 				  "every OpenSSH server, RSA keys do not with OpenSSH 8.8 and later)"),
 				  what, remote, msg, c->tried);
-	if (strstr(msg, "safe.directory") || strstr(msg, "owner")) {
+	if (strstr(msg, "safe.directory") || strstr(msg, "owner") || strstr(msg, "not owned")) {
 		const char *folder = xfer_local_folder(c->url);
 		char how[200];
 		describe(folder ? folder : c->url, how, sizeof how);

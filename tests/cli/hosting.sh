@@ -194,6 +194,45 @@ is "$(find "$repo" -type d ! -perm -g=rwx | head -3)" "" "and writes in every fo
 is "$(find "$repo/refs" -type f ! -perm -g=w | head -3)" "" "and writes every ref"
 ok_cmd "the shared repository is whole (git fsck)" git -c safe.directory='*' -C "$repo" fsck --strict
 
+# cairn doctor, run by a member: a healthy repository, then the broken
+# setups the README's recipe avoids.
+as "$u2" 077 "cairn -C ~/plain doctor origin"
+is "$rc" 0 "doctor: the README's repository is healthy on the plain path" || diag "$out"
+like "$out" "fit to share" "doctor says so"
+like "$out" "your account trusts" "and that this account trusts it"
+as "$u2" 077 "cairn -C ~/ssh doctor"
+is "$rc" 0 "doctor: and over ssh" || diag "$out"
+like "$out" "ssh-ed25519 SHA256:" "naming the server's key"
+like "$out" "logged in with .*id_ed25519" "the key that logged in"
+like "$out" "the server's git opens" "and the server's git opening it"
+as "$u2" 077 "git config --global --unset-all safe.directory && cairn -C ~/ssh doctor; git config --global --add safe.directory '$repo'"
+is "$rc" 0 "(the member stops trusting it, then trusts it again)"
+like "$out" "problem: .*dubious ownership" "doctor over ssh: the server's git refusing"
+like "$out" "in your own account \(not on this machine\): git config --global --add safe.directory $repo" "with where and what to set"
+
+rootrepo="$TMP/srv/byroot.git"
+git init -q --bare --shared=group --initial-branch=main "$rootrepo"
+as "$u2" 077 "cairn -C ~/plain remote add byroot '$rootrepo' >/dev/null && cairn -C ~/plain doctor byroot"
+diag "doctor, root's repository: $out"
+is "$rc" 1 "doctor: a repository made by root with --shared=group has problems (exit 1)"
+like "$out" "problem: $rootrepo belongs to root" "it belongs to root"
+like "$out" "fix: as an administrator, give it to a member and the group: sudo chown -R" "give it to a member"
+like "$out" "problem: $rootrepo.* is readable by every user of this machine" "it is readable by everyone"
+like "$out" "fix: sudo chmod -R o-rwx $rootrepo" "take that away"
+like "$out" "problem: you \($u2\) may not write to $rootrepo" "this member may not write"
+like "$out" "sudo usermod -aG root $u2|ask its administrator" "and whom to ask"
+like "$out" "problem: your account does not trust $rootrepo" "safe.directory is needed"
+like "$out" "fix: on this machine, in your own account \($u2\): git config --global --add safe.directory $rootrepo" "here, in this account"
+
+chmod 600 "$repo/refs/heads/main"
+as "$u2" 077 "cairn -C ~/plain doctor origin"
+is "$rc" 1 "doctor: a ref the group cannot read is a problem"
+like "$out" "problem: $repo/refs/heads/main is mode 0600" "named with its mode"
+like "$out" "fix: sudo chmod -R g\+rwX $repo" "and the fix"
+chmod 660 "$repo/refs/heads/main"
+as "$u2" 077 "cairn -C ~/plain doctor origin"
+is "$rc" 0 "mended, doctor is content"
+
 # A read-only shared repository: the push is refused, at once, with what to
 # do, and the commit stays here.
 chmod -R a-w "$repo/objects" "$repo/refs"
