@@ -225,7 +225,17 @@ static void network(doctor *d, git_remote *r, const cairn_net *net)
 	creds c;
 	cairn_error err;
 
-	xfer_creds_init(&c, net, git_remote_url(r));
+	if (xfer_creds_init(&c, net, git_remote_url(r), &err) != CAIRN_OK) {
+		say(d, true, _("see the message"), "%s", err.msg);
+		return;
+	}
+	if (strcmp(c.url, git_remote_url(r))) {
+		say(d, false, NULL, _("~/.ssh/config sends %s to %s"), git_remote_url(r), c.url);
+		git_remote_set_instance_url(r, c.url);
+	}
+	if (c.ssh.skipped[0])
+		say(d, false, NULL, _("~/.ssh/config: %s is not supported by cairn, and was skipped"),
+		    c.ssh.skipped);
 	xfer_callbacks(&cb, &c);
 	xfer_watch_start(&c);
 	if (git_remote_connect(r, GIT_DIRECTION_PUSH, &cb, NULL, NULL) != 0) {

@@ -29,6 +29,8 @@ libcairn_a_SOURCES += \
 	%reldir%/repack.c \
 	%reldir%/repo.c \
 	%reldir%/shared.c \
+	%reldir%/sshconfig.c \
+	%reldir%/sshconfig.h \
 	%reldir%/shared.h \
 	%reldir%/status.c \
 	%reldir%/transfer.c \
@@ -36,4 +38,5 @@ libcairn_a_SOURCES += \
 	%reldir%/xfer_callbacks.c \
 	%reldir%/xfer_fail.c \
 	%reldir%/xfer_folder.c \
+	%reldir%/xfer_ssh.c \
 	%reldir%/tree.c

@@ -16,6 +16,30 @@
 #include "cairn/i18n.h"
 #include "git/incoming.h"
 
+/* The remote as configured, connected to where ~/.ssh/config says its
+ * host is (HostName, Port, User): the URL kept is the one typed. */
+static cairn_status instance(git_remote *r, creds *c, const cairn_net *net, cairn_error *err)
+{
+	cairn_status st = xfer_creds_init(c, net, git_remote_url(r), err);
+
+	if (st == CAIRN_OK && strcmp(c->url, git_remote_url(r)) &&
+	    git_remote_set_instance_url(r, c->url) != 0)
+		st = cairn_git_fail(err, CAIRN_EIO, _("cannot connect to %s"), c->url);
+	return st;
+}
+
+/* git_clone's origin, the same way. */
+static int clone_remote(git_remote **out, git_repository *repo, const char *name,
+			const char *url, void *payload)
+{
+	creds *c = payload;
+	int rc = git_remote_create(out, repo, name, url);
+
+	if (rc == 0 && strcmp(c->url, url))
+		rc = git_remote_set_instance_url(*out, c->url);
+	return rc;
+}
+
 static cairn_status clear_tracking_lock(cairn_git *git, const char *tracking, cairn_error *err)
 {
 	char lock[1024];
@@ -53,7 +77,8 @@ cairn_status cairn_git_fetch(cairn_git *git, const char *remote, const cairn_net
 	if (git_remote_lookup(&r, repo, remote) != 0)
 		return cairn_fail(err, CAIRN_ENOTFOUND, _("there is no remote '%s' (cairn remote add "
 				  "NAME URL)"), remote);
-	xfer_creds_init(&c, net, git_remote_url(r));
+	if ((st = instance(r, &c, net, err)))
+		goto done;
 	if (tracked)
 		cairn_git_note_ref(git, ref);
 	if (tracked && (folder = xfer_local_folder(git_remote_url(r))) &&
@@ -100,7 +125,10 @@ cairn_status cairn_git_push(cairn_git *git, const char *remote, const cairn_net 
 		return cairn_fail(err, CAIRN_EINPUT, _("HEAD is not on a branch: run `git checkout main`"));
 	if (git_remote_lookup(&r, repo, remote) != 0)
 		return cairn_fail(err, CAIRN_ENOTFOUND, _("there is no remote '%s'"), remote);
-	xfer_creds_init(&c, net, git_remote_url(r));
+	if ((st = instance(r, &c, net, err))) {
+		git_remote_free(r);
+		return st;
+	}
 	snprintf(spec, sizeof spec, "refs/heads/%s:refs/heads/%s", branch, branch);
 	git_push_options_init(&opts, GIT_PUSH_OPTIONS_VERSION);
 	xfer_callbacks(&opts.callbacks, &c);
@@ -205,9 +233,14 @@ cairn_status cairn_git_clone(const char *url, const char *dir, const cairn_net *
 
 	if ((st = cairn_git_lib_init(err)))
 		return st;
-	xfer_creds_init(&c, net, url);
+	if ((st = xfer_creds_init(&c, net, url, err))) {
+		git_libgit2_shutdown();
+		return st;
+	}
 	git_clone_options_init(&opts, GIT_CLONE_OPTIONS_VERSION);
 	xfer_callbacks(&opts.fetch_opts.callbacks, &c);
+	opts.remote_cb = clone_remote;
+	opts.remote_cb_payload = &c;
 	/* Nothing is written to the work tree before the history is checked. */
 	opts.checkout_opts.checkout_strategy = GIT_CHECKOUT_NONE;
 	if (!xfer_local_folder(url))

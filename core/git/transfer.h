@@ -20,12 +20,17 @@
 #include "cairn/error.h"
 #include "cairn/net.h"
 #include "git/git_internal.h"
+#include "git/sshconfig.h"
 
 #define XFER_SAID_LINES 8       /* the server's last lines kept for a refusal */
 
 typedef struct creds {
 	const cairn_net *net;
-	char url[1024];
+	char url[1024];         /* as libgit2 connects: ~/.ssh/config applied */
+	ssh_host ssh;           /* what ~/.ssh/config says of its host */
+	int next_id;            /* the next of ssh.identity to offer */
+	char needs_pass[1024];  /* a key skipped: it needs a passphrase none gave */
+	char with_pass[1024];   /* a key offered with the passphrase given */
 	bool tried_agent;
 	int next_key;
 	char tried[512];
@@ -45,7 +50,10 @@ typedef struct creds {
 } creds;
 
 /* ---- xfer_callbacks.c ---- */
-void xfer_creds_init(creds *c, const cairn_net *net, const char *url);
+/* For url (the remote's, as configured); fails when ~/.ssh/config asks
+ * for what cairn cannot do (ProxyJump).  c->url is then the URL to give
+ * libgit2 (git_remote_set_instance_url when it differs). */
+cairn_status xfer_creds_init(creds *c, const cairn_net *net, const char *url, cairn_error *err);
 void xfer_callbacks(git_remote_callbacks *cb, creds *c);
 /* The watchdog (CAIRN_CONNECT_TIMEOUT, CAIRN_IDLE_TIMEOUT). */
 void xfer_watch_start(creds *c);
@@ -57,6 +65,13 @@ bool xfer_timed_out(const creds *c);
 void xfer_server_text(creds *c, const char *text, size_t len);
 /* The port of an ssh:// URL; 22 for scp-style "user@host:path". */
 int xfer_url_port(const char *url);
+
+/* ---- xfer_ssh.c ---- */
+/* c->url rewritten with ~/.ssh/config's HostName, Port and User for its
+ * host, c->ssh filled. */
+cairn_status xfer_resolve(creds *c, cairn_error *err);
+/* Whether the private key file at path is encrypted (needs a passphrase). */
+bool xfer_key_encrypted(const char *path);
 
 /* ---- xfer_fail.c ---- */
 /* A push's refs came back with c->refusal: whether it is only a race

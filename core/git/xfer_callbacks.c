@@ -23,11 +23,12 @@
 
 static const cairn_net no_net;
 
-void xfer_creds_init(creds *c, const cairn_net *net, const char *url)
+cairn_status xfer_creds_init(creds *c, const cairn_net *net, const char *url, cairn_error *err)
 {
 	memset(c, 0, sizeof *c);
 	c->net = net ? net : &no_net;
 	snprintf(c->url, sizeof c->url, "%s", url ? url : "");
+	return xfer_resolve(c, err);
 }
 
 static void tried(creds *c, const char *what)
@@ -213,6 +214,50 @@ static bool same_origin(const char *a, const char *b)
 	return !strcmp(x, y);
 }
 
+/* Whether path is one of the IdentityFile lines (offered already). */
+static bool configured(const creds *c, const char *path)
+{
+	for (int i = 0; i < c->ssh.nidentity; i++)
+		if (!strcmp(c->ssh.identity[i], path))
+			return true;
+	return false;
+}
+
+/* Offer the key file priv: libgit2's answer, or 1 when it cannot be
+ * offered (missing, or it needs a passphrase nobody gave). */
+static int offer_key(creds *c, git_credential **out, const char *user, const char *priv)
+{
+	char pub[1040], *pass = NULL;
+	struct stat sb;
+	int rc;
+
+	if (stat(priv, &sb) != 0)
+		return 1;
+	snprintf(pub, sizeof pub, "%s.pub", priv);
+	if (xfer_key_encrypted(priv)) {
+		if (c->net->passphrase) {
+			/* A person types: no timer meanwhile. */
+			xfer_watch_pause(c);
+			pass = c->net->passphrase(priv, c->net->ctx);
+			if (c->watched)
+				arm(c->idle_s);
+		}
+		if (!pass) {
+			if (!c->needs_pass[0])
+				snprintf(c->needs_pass, sizeof c->needs_pass, "%s", priv);
+			return 1;
+		}
+		snprintf(c->with_pass, sizeof c->with_pass, "%s", priv);
+	}
+	tried(c, priv);
+	rc = git_credential_ssh_key_new(out, user, stat(pub, &sb) == 0 ? pub : NULL, priv, pass);
+	if (pass) {
+		explicit_bzero(pass, strlen(pass));
+		free(pass);
+	}
+	return rc;
+}
+
 static int credentials(git_credential **out, const char *url, const char *user, unsigned allowed,
 		       void *payload)
 {
@@ -226,22 +271,26 @@ static int credentials(git_credential **out, const char *url, const char *user, 
 		if (!user || !*user)
 			user = local_user();
 		/* Without an agent libgit2 fails outright instead of asking
-		 * for the next way: offer the agent only when there is one. */
-		if (!c->tried_agent && sock && *sock) {
+		 * for the next way: offer the agent only when there is one.
+		 * IdentitiesOnly: the files ~/.ssh/config names, nothing else. */
+		if (!c->ssh.identities_only && !c->tried_agent && sock && *sock) {
 			c->tried_agent = true;
 			tried(c, "the ssh agent");
 			return git_credential_ssh_key_from_agent(out, user);
 		}
-		while (home && c->next_key < 3) {
-			char priv[1024], pub[1040];
-			struct stat sb;
+		while (c->next_id < c->ssh.nidentity) {
+			int rc = offer_key(c, out, user, c->ssh.identity[c->next_id++]);
+			if (rc != 1)
+				return rc;
+		}
+		while (!c->ssh.identities_only && home && c->next_key < 3) {
+			char priv[1024];
+			int rc;
 			snprintf(priv, sizeof priv, "%s/.ssh/%s", home, key_names[c->next_key++]);
-			snprintf(pub, sizeof pub, "%s.pub", priv);
-			if (stat(priv, &sb) != 0)
+			if (configured(c, priv))
 				continue;
-			tried(c, priv);
-			return git_credential_ssh_key_new(out, user, stat(pub, &sb) == 0 ? pub : NULL,
-							  priv, NULL);
+			if ((rc = offer_key(c, out, user, priv)) != 1)
+				return rc;
 		}
 	}
 	if (allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT) {

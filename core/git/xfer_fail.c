@@ -223,6 +223,21 @@ cairn_status xfer_fail(cairn_error *err, const creds *c, const char *what,
 			: cairn_fail(err, CAIRN_EIO, _("%s %s: the server asks for a password or token: "
 				     "set $CAIRN_TOKEN, or token under [sync] in your configuration "
 				     "(cairn-config(5))"), what, remote);
+	if (strstr(msg, "private key") || strstr(msg, "passphrase") || strstr(msg, "Wrong pass"))
+		return cairn_fail(err, CAIRN_EIO, _("%s %s: %s could not be used: %s (the server "
+				  "was offered its public key; the private key file could not be "
+				  "read: %s; check it with `ssh-keygen -y -f %s`)"), what, remote,
+				  c->with_pass[0] ? c->with_pass : c->tried, msg,
+				  c->with_pass[0] ? _("was the passphrase right?")
+						  : _("a format libssh2 cannot read?"),
+				  c->with_pass[0] ? c->with_pass : "KEY");
+	if (c->gave_up && c->needs_pass[0])
+		return cairn_fail(err, CAIRN_EIO, _("%s %s: the key %s needs its passphrase, and "
+				  "none could be asked for%s%s%s: `cairn sync` asks for it on a "
+				  "terminal; or give the key to an ssh agent (eval \"$(ssh-agent)\"; "
+				  "ssh-add %s)"),
+				  what, remote, c->needs_pass, c->tried[0] ? _(" (tried: ") : "",
+				  c->tried, c->tried[0] ? ")" : "", c->needs_pass);
 	if (c->gave_up && !c->tried[0])
 		return cairn_fail(err, CAIRN_EIO, _("%s %s: no SSH key to log in with: cairn offers the "
 				  "ssh agent ($SSH_AUTH_SOCK), then ~/.ssh/id_ed25519, id_ecdsa and "

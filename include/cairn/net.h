@@ -41,6 +41,11 @@ typedef struct cairn_net {
 	 * untrusted text, to be sanitised before display.  transient: a
 	 * progress line the next one replaces (it ended in CR). */
 	void (*remote_says)(const char *line, bool transient, void *ctx);
+	/* An ssh key file that needs its passphrase (no agent holds it): a
+	 * new string the core wipes and frees, or NULL (no terminal to ask
+	 * on, or the person declined).  The face asks, never the core; it
+	 * may keep the answer for the rest of the sync. */
+	char *(*passphrase)(const char *key, void *ctx);
 } cairn_net;
 
 #endif

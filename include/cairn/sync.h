@@ -30,6 +30,7 @@ typedef struct cairn_sync_options {
 	const char *fingerprint;        /* or accept it when its key is this one */
 	const char *token;              /* https token when $CAIRN_TOKEN is not set */
 	void (*remote_says)(const char *line, bool transient, void *ctx);  /* see cairn_net */
+	char *(*passphrase)(const char *key, void *ctx);                   /* see cairn_net */
 } cairn_sync_options;
 
 typedef struct cairn_sync_report {

@@ -73,6 +73,8 @@ int cmd_remote(cli *c, int argc, char **argv);
 int cmd_clone(cli *c, int argc, char **argv);
 int cmd_sync(cli *c, int argc, char **argv);
 int cmd_doctor(cli *c, int argc, char **argv);
+/* An ssh key's passphrase, asked on the terminal (cairn_net.passphrase). */
+char *cli_passphrase(const char *key, void *ctx);
 int cmd_conflicts(cli *c, int argc, char **argv);
 int cmd_resolve(cli *c, int argc, char **argv);
 int cmd_merge_file(cli *c, int argc, char **argv);

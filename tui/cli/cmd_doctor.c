@@ -35,7 +35,7 @@ static void finding(bool problem, const char *what, const char *fix, void *ctx)
 
 int cmd_doctor(cli *c, int argc, char **argv)
 {
-	cairn_net net = { NULL, NULL, NULL, NULL, c, NULL };
+	cairn_net net = { NULL, NULL, NULL, NULL, c, NULL, cli_passphrase };
 	cairn_error err;
 	int problems = 0;
 

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "cairn/buf.h"
@@ -60,6 +61,40 @@ static bool ask_host(const char *name, const char *type, const char *fingerprint
 	answer[strcspn(answer, "\n")] = '\0';
 	/* "yes" in English or in the user's language ("oui"). */
 	return !strcmp(answer, "yes") || !strcmp(answer, "y") || !strcmp(answer, _("yes"));
+}
+
+/* A key's passphrase, asked on the terminal without echo, once per run
+ * (a sync fetches and pushes: two logins); NULL without a terminal. */
+char *cli_passphrase(const char *key, void *ctx)
+{
+	static char asked_for[1024], answer[512];
+	static bool have;
+	cli *c = ctx;
+	struct termios was, quiet;
+	char *safe;
+
+	if (have && !strcmp(asked_for, key))
+		return strdup(answer);
+	if (!isatty(STDIN_FILENO) || !c->err_tty)
+		return NULL;
+	safe = cairn_sanitize(key, strlen(key), c->san);
+	fputs("\r", stderr);
+	fprintf(stderr, _("Passphrase for %s: "), safe ? safe : "?");
+	free(safe);
+	fflush(stderr);
+	if (tcgetattr(STDIN_FILENO, &was) != 0)
+		return NULL;
+	quiet = was;
+	quiet.c_lflag &= ~(tcflag_t)ECHO;
+	quiet.c_lflag |= ECHONL;
+	tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+	have = fgets(answer, sizeof answer, stdin) != NULL;
+	tcsetattr(STDIN_FILENO, TCSAFLUSH, &was);
+	if (!have)
+		return NULL;
+	answer[strcspn(answer, "\n")] = '\0';
+	snprintf(asked_for, sizeof asked_for, "%s", key);
+	return strdup(answer);
 }
 
 /* --accept-host-key FINGERPRINT (or =FINGERPRINT); 1 when argv[i] was it,
@@ -135,7 +170,7 @@ int cmd_clone(cli *c, int argc, char **argv)
 	const char *url = NULL, *dir = NULL;
 	char guess[1024];
 	cairn_error err;
-	cairn_net net = { progress, ask_host, NULL, NULL, c, remote_says };
+	cairn_net net = { progress, ask_host, NULL, NULL, c, remote_says, cli_passphrase };
 	int rc;
 
 	net.token = c->cfg.sync_token;
@@ -177,7 +212,8 @@ int cmd_clone(cli *c, int argc, char **argv)
 
 int cmd_sync(cli *c, int argc, char **argv)
 {
-	cairn_sync_options o = { NULL, false, progress, say, c, ask_host, NULL, NULL, remote_says };
+	cairn_sync_options o = { NULL, false, progress, say, c, ask_host, NULL, NULL, remote_says,
+				 cli_passphrase };
 	cairn_sync_report r;
 	cairn_error err;
 	cairn_status st;
