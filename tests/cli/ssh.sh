@@ -329,8 +329,9 @@ fi
 
 # A server whose hook refuses the first push: over ssh, git's receive-pack
 # reports it only through libgit2's push_update_reference callback while the
-# push itself "succeeds".  The hook's text, escape sequences and all, is
-# shown sanitised.
+# push itself "succeeds".  A refusal is not tried again (exit 6); the next
+# sync, once the hook agrees, lands.  The hook's text, escape sequences and
+# all, is shown sanitised.
 cat > "$shared/hooks/pre-receive" <<HOOK
 #!/bin/sh
 printf 'checking\033]0;owned\007 \033[2J\n' >&2
@@ -340,9 +341,13 @@ HOOK
 chmod +x "$shared/hooks/pre-receive"
 "$CAIRN" -C "$b" set task/T3 title="Through a hook" >/dev/null
 run c -C "$b" sync
-is "$rc" 0 "a push the server's hook refuses once is made again, and lands"
-is "$(git -C "$shared" rev-parse main)" "$(git -C "$b" rev-parse HEAD)" "the shared branch holds it"
+is "$rc" 6 "a push the server's hook refuses is a refusal, not tried again"
 like "$err" "remote: busy, try again" "the server's words are shown"
+hook_err=$err
+run c -C "$b" sync
+is "$rc" 0 "the next sync, the hook agreeing, lands"
+is "$(git -C "$shared" rev-parse main)" "$(git -C "$b" rev-parse HEAD)" "the shared branch holds it"
+err="$hook_err"
 like "$err" 'remote: checking\^\[\]0;owned\^G \^\[\[2J' "with its escape sequences made visible, not obeyed"
 printf '%s' "$err" | grep -q $'\e' && fail "no raw ESC reaches the terminal" || pass "no raw ESC reaches the terminal"
 rm "$shared/hooks/pre-receive"

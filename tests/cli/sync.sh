@@ -115,17 +115,23 @@ run "$CAIRN" -C "$b" show "$ev" --json
 like "$out" '"answer.engagement": "As participant\\nAs co-creator"' \
 	"keeps what either side added and drops what either removed"
 
-# A server that refuses the first push (as when someone pushed first).
+# Someone pushes first, between our fetch and our push (their push made
+# from the hook that runs before ours lands): the push lost a race, and is
+# fetched, merged and pushed again.
+"$CAIRN" -C "$b" sync >/dev/null
+"$CAIRN" -C "$b" set task/T2 title="Pushed first" >/dev/null
 cat > "$shared/hooks/pre-receive" <<HOOK
 #!/bin/sh
-if [ ! -e "$TMP/refused-once" ]; then touch "$TMP/refused-once"; echo "busy, try again" >&2; exit 1; fi
+cat >/dev/null
+if [ ! -e "$TMP/raced-once" ]; then touch "$TMP/raced-once"; (unset GIT_DIR; cd "$b" && git push -q origin main); fi
 exit 0
 HOOK
 chmod +x "$shared/hooks/pre-receive"
 "$CAIRN" -C "$a" set task/T3 title="Interviews" >/dev/null
 run "$CAIRN" -C "$a" sync
-is "$rc" 0 "a refused push is fetched, merged and pushed again"
+is "$rc" 0 "a push that lost the race is fetched, merged and pushed again"
 is "$(git -C "$shared" rev-parse main)" "$(git -C "$a" rev-parse HEAD)" "and lands"
+like "$(git -C "$shared" log --format=%s main)" "T2: title" "with the other push kept"
 rm "$shared/hooks/pre-receive"
 
 # A file a sync would rewrite, edited by hand, stops it: nothing typed is
