@@ -39,6 +39,11 @@ static bool is_dubious(const char *text)
 	return strstr(text, "dubious ownership") != NULL;
 }
 
+static bool not_a_repository(const char *text)
+{
+	return strstr(text, "does not appear to be a git repository") != NULL;
+}
+
 bool xfer_is_race(const char *status)
 {
 	return strstr(status, "non-fast-forward") || strstr(status, "fetch first") ||
@@ -189,6 +194,17 @@ cairn_status xfer_fail(cairn_error *err, const creds *c, const char *what,
 		return cairn_fail(err, CAIRN_EIO, "%s %s: %s", what, remote, c->hostmsg);
 	if (strstr(msg, "dubious ownership") || server_said(c, is_dubious))
 		return dubious_on_server(err, c, what, remote, strstr(msg, "dubious") ? msg : "");
+	if (strstr(msg, "does not appear to be a git repository") ||
+	    server_said(c, not_a_repository)) {
+		char host[256];
+		url_host(c->url, host, sizeof host);
+		return cairn_fail(err, CAIRN_EIO, _("%s %s: the git on %s cannot open the "
+				  "repository: it is not at that path, or your account there may not "
+				  "read it (is it in the repository's group?); check the path with "
+				  "the administrator (`cairn doctor` on the server says more).  "
+				  "Nothing here was changed or lost.\nThe server said:\n  remote: %s"),
+				  what, remote, host, msg);
+	}
 	if (c->denied[0] || (c->rejected && !xfer_is_race(c->refusal)) ||
 	    (!c->gave_up && (refusing_words(msg) || server_said(c, refusing_words))))
 		return refused(err, c, what, remote, msg);

@@ -81,6 +81,8 @@ cairn_status xfer_fetch_from_folder(cairn_git *git, git_repository *repo, const 
 	size_t n = 0;
 	char theirs[600];
 	const char *branch = tracking + strlen("refs/remotes/") + strlen(remote) + 1;
+	cairn_shared ours;
+	mode_t umask_was;
 	cairn_status st = CAIRN_OK;
 	int rc;
 
@@ -110,8 +112,13 @@ cairn_status xfer_fetch_from_folder(cairn_git *git, git_repository *repo, const 
 					  err)) ||
 	    (st = gitpack_write(pack, err)))
 		goto done;
-	if (git_repository_odb(&have, repo) != 0 || git_odb_refresh(have) != 0 ||
-	    git_reference_create(&moved, repo, tracking, &tip, 1, "fetch: from a folder") != 0) {
+	/* Our own repository may be shared too: its ref as git would write it. */
+	cairn_shared_read(&ours, cairn_git_gitdir(git));
+	umask_was = cairn_shared_enter(&ours);
+	rc = git_repository_odb(&have, repo) != 0 || git_odb_refresh(have) != 0 ||
+	     git_reference_create(&moved, repo, tracking, &tip, 1, "fetch: from a folder") != 0;
+	cairn_shared_leave(umask_was);
+	if (rc) {
 		st = cairn_git_fail(err, CAIRN_EIO, _("cannot move %s"), tracking);
 		goto done;
 	}

@@ -39,6 +39,29 @@ hook "$shared"
 run c -C "$a" sync
 diag "folder: $err"
 refused "folder"
+# The terminal interface shows the refusal as lines: the server's under
+# cairn's, never one line with ^J in it.
+if command -v tmux >/dev/null; then
+	SOCK="cairn-refusal-$$"
+	T() { tmux -L "$SOCK" "$@"; }
+	screen() { T capture-pane -p -t t; }
+	wait_for() {
+		for _ in $(seq 100); do screen | grep -qE -- "$1" && return 0; sleep 0.1; done
+		return 1
+	}
+	T -f /dev/null new-session -d -s t -x 120 -y 30 "env TERM=tmux-256color '$CAIRN' -C '$a'; sleep 30"
+	wait_for "\\? help" || diag "cairn did not start: $(screen)"
+	T send-keys -t t y
+	wait_for "Nothing is lost" || diag "no refusal shown: $(screen)"
+	like "$(screen)" "refused the push \\(refs/heads/main: pre-receive hook declined\\)" "TUI: the refusal is shown"
+	like "$(screen)" "^ *remote: no *$" "TUI: the server's line on a line of its own"
+	unlike "$(screen)" '\^J' "TUI: no ^J"
+	like "$(screen)" "Nothing is lost" "TUI: and what to do, on the screen too"
+	T send-keys -t t Q
+	sleep 0.3
+	T kill-server 2>/dev/null
+	is "$(wc -l < "$TMP/runs")" 2 "TUI: the hook ran once more, no retry"
+fi
 rm "$shared/hooks/pre-receive"
 run c -C "$a" sync
 is "$rc" 0 "once the hook is gone the same commits go"

@@ -114,8 +114,10 @@ static const struct verb verbs[] = {
 	  N_("make a workbook of your own from a shared one"),
 	  N_("Clones the shared repository at URL (a path, file://, ssh://, user@host:path\n"
 	  "or https://) into DIR (default: named after the URL) and builds its index.\n"
-	  "SSH logs in with the ssh agent, then ~/.ssh/id_ed25519, id_ecdsa, id_rsa; the\n"
-	  "server's key must be in ~/.ssh/known_hosts. A host never seen is shown with its\n"
+	  "SSH logs in with the ssh agent, then the IdentityFile lines of ~/.ssh/config\n"
+	  "(whose Host aliases, HostName, Port and User are followed; ProxyJump is not),\n"
+	  "then ~/.ssh/id_ed25519, id_ecdsa, id_rsa, asking on the terminal for a key's\n"
+	  "passphrase; the server's key must be in ~/.ssh/known_hosts. A host never seen is shown with its\n"
 	  "SHA-256 fingerprint and refused unless you accept it (on a terminal you are\n"
 	  "asked; --accept-host-key names the fingerprint to accept); a changed key is\n"
 	  "always refused. https takes a token from $CAIRN_TOKEN or [sync] token.\n") },
