@@ -64,6 +64,29 @@ void cli_printf(cli *c, FILE *f, const char *fmt, ...)
 	cairn_buf_done(&b);
 }
 
+/* "cairn: " and the message on stderr.  A message whose line feeds are
+ * its own (a server's lines under cairn's) shows as lines, each
+ * sanitised, the ones after the first indented so that no text from a
+ * server can start a line that looks like cairn's own; any other line
+ * feed came from data and shows escaped, on the one line. */
+static int put_failure(cli *c, int code, const char *msg, bool lines)
+{
+	fflush(stdout);
+	fputs("cairn: ", stderr);
+	for (const char *line = msg;;) {
+		size_t len = lines ? strcspn(line, "\n") : strlen(line);
+		char *one = strndup(line, len);
+		cli_put(c, stderr, one ? one : "", false);
+		free(one);
+		fputc('\n', stderr);
+		if (!line[len])
+			break;
+		line += len + 1;
+		fputs("  ", stderr);
+	}
+	return code;
+}
+
 int cli_fail(cli *c, int code, const char *fmt, ...)
 {
 	cairn_buf b = CAIRN_BUF_INIT;
@@ -79,30 +102,14 @@ int cli_fail(cli *c, int code, const char *fmt, ...)
 		va_end(ap);
 		b.len = (size_t)n;
 	}
-	fflush(stdout);
-	fputs("cairn: ", stderr);
-	/* A message of several lines (a server's own lines under cairn's)
-	 * shows as lines, each sanitised, the ones after the first indented:
-	 * text from data (a value, a path from a remote) must not start a
-	 * line that looks like cairn's own. */
-	for (const char *line = cairn_buf_str(&b);;) {
-		size_t len = strcspn(line, "\n");
-		char *one = strndup(line, len);
-		cli_put(c, stderr, one ? one : "", false);
-		free(one);
-		fputc('\n', stderr);
-		if (!line[len])
-			break;
-		line += len + 1;
-		fputs("  ", stderr);
-	}
+	put_failure(c, code, cairn_buf_str(&b), false);
 	cairn_buf_done(&b);
 	return code;
 }
 
 int cli_error(cli *c, const cairn_error *err)
 {
-	return cli_fail(c, cairn_status_exit_code(err->code), "%s", err->msg);
+	return put_failure(c, cairn_status_exit_code(err->code), err->msg, err->lines);
 }
 
 void cli_warn(const char *message, void *ctx)

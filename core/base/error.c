@@ -17,8 +17,17 @@ cairn_status cairn_vfail(cairn_error *err, cairn_status code, const char *fmt, v
 {
 	if (err) {
 		err->code = code;
+		err->lines = false;
 		vsnprintf(err->msg, sizeof err->msg, fmt, ap);
 	}
+	return code;
+}
+
+cairn_status cairn_fail_lines(cairn_error *err, cairn_status code, const char *text)
+{
+	cairn_fail(err, code, "%s", text);
+	if (err)
+		err->lines = true;
 	return code;
 }
 
@@ -65,6 +74,7 @@ void cairn_error_clear(cairn_error *err)
 {
 	if (err) {
 		err->code = CAIRN_OK;
+		err->lines = false;
 		err->msg[0] = '\0';
 	}
 }

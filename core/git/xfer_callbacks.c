@@ -456,8 +456,8 @@ void xfer_server_text(creds *c, const char *text, size_t len)
 			if (used && c->net->remote_says)
 				c->net->remote_says(c->sideband, text[i] == '\r', c->net->ctx);
 			if (used && text[i] == '\n')
-				snprintf(c->said[c->nsaid++ % XFER_SAID_LINES], sizeof c->said[0], "%s",
-					 c->sideband);
+				snprintf(c->said[c->nsaid++ % XFER_SAID_LINES], sizeof c->said[0],
+					 "%.*s", (int)sizeof c->said[0] - 1, c->sideband);
 			c->sideband[0] = '\0';
 			continue;
 		}
@@ -488,6 +488,10 @@ static int push_update(const char *ref, const char *status, void *payload)
 	if (status) {
 		c->rejected = true;
 		snprintf(c->refusal, sizeof c->refusal, "%s: %s", ref, status);
+		/* One line: the refusal sits inside cairn's own first line. */
+		for (char *p = c->refusal; *p; p++)
+			if (*p == '\n' || *p == '\r')
+				*p = ' ';
 	}
 	return 0;
 }

@@ -85,6 +85,19 @@ static void add_said(cairn_buf *b, const creds *c)
 		cairn_buf_printf(b, "\n  remote: %s", c->said[i % XFER_SAID_LINES]);
 }
 
+/* A server's message of one or more lines (libgit2 passes its stderr on
+ * as it came), one per line under ours: the line feeds are the server's. */
+static void add_server_text(cairn_buf *b, const char *msg)
+{
+	cairn_buf_printf(b, "\n%s", _("The server said:"));
+	for (const char *line = msg; *line;) {
+		size_t n = strcspn(line, "\n");
+		if (n)
+			cairn_buf_printf(b, "\n  remote: %.*s", (int)n, line);
+		line += n + (line[n] == '\n');
+	}
+}
+
 /* Who owns path and how, for a message: "owner maria, group staff, mode
  * 0755". */
 static void describe(const char *path, char *out, size_t n)
@@ -136,7 +149,7 @@ static cairn_status refused(cairn_error *err, const creds *c, const char *what,
 			 "and a later `cairn sync` pushes them.  Asking again will not help: "
 			 "the branch may be protected there, or you lack write access; ask the "
 			 "repository's administrator for it (`cairn doctor` says what it sees)."));
-	st = b.oom ? cairn_oom(err) : cairn_fail(err, CAIRN_EREFUSED, "%s", cairn_buf_str(&b));
+	st = b.oom ? cairn_oom(err) : cairn_fail_lines(err, CAIRN_EREFUSED, cairn_buf_str(&b));
 	cairn_buf_done(&b);
 	return st;
 }
@@ -163,14 +176,29 @@ static cairn_status dubious_on_server(cairn_error *err, const creds *c, const ch
 		       "%s  (or its administrator adds that line for everyone with git config "
 		       "--system).  Nothing here was changed or lost."),
 		       what, remote, host, path, host, path);
-	cairn_buf_printf(&b, "\n%s", _("The server said:"));
-	for (const char *line = msg; *line;) {
-		size_t n = strcspn(line, "\n");
-		if (n)
-			cairn_buf_printf(&b, "\n  remote: %.*s", (int)n, line);
-		line += n + (line[n] == '\n');
-	}
-	st = b.oom ? cairn_oom(err) : cairn_fail(err, CAIRN_EIO, "%s", cairn_buf_str(&b));
+	add_server_text(&b, msg);
+	st = b.oom ? cairn_oom(err) : cairn_fail_lines(err, CAIRN_EIO, cairn_buf_str(&b));
+	cairn_buf_done(&b);
+	return st;
+}
+
+/* The server's git will not open the path: it is wrong, or the member's
+ * account there may not read it. */
+static cairn_status not_a_repository_there(cairn_error *err, const creds *c, const char *what,
+					   const char *remote, const char *msg)
+{
+	cairn_buf b = CAIRN_BUF_INIT;
+	cairn_status st;
+	char host[256];
+
+	url_host(c->url, host, sizeof host);
+	cairn_buf_printf(&b, _("%s %s: the git on %s cannot open the repository: it is not at "
+		       "that path, or your account there may not read it (is it in the "
+		       "repository's group?); check the path with the administrator (`cairn "
+		       "doctor` on the server says more).  Nothing here was changed or lost."),
+		       what, remote, host);
+	add_server_text(&b, msg);
+	st = b.oom ? cairn_oom(err) : cairn_fail_lines(err, CAIRN_EIO, cairn_buf_str(&b));
 	cairn_buf_done(&b);
 	return st;
 }
@@ -196,14 +224,7 @@ cairn_status xfer_fail(cairn_error *err, const creds *c, const char *what,
 		return dubious_on_server(err, c, what, remote, strstr(msg, "dubious") ? msg : "");
 	if (strstr(msg, "does not appear to be a git repository") ||
 	    server_said(c, not_a_repository)) {
-		char host[256];
-		url_host(c->url, host, sizeof host);
-		return cairn_fail(err, CAIRN_EIO, _("%s %s: the git on %s cannot open the "
-				  "repository: it is not at that path, or your account there may not "
-				  "read it (is it in the repository's group?); check the path with "
-				  "the administrator (`cairn doctor` on the server says more).  "
-				  "Nothing here was changed or lost.\nThe server said:\n  remote: %s"),
-				  what, remote, host, msg);
+		return not_a_repository_there(err, c, what, remote, msg);
 	}
 	if (c->denied[0] || (c->rejected && !xfer_is_race(c->refusal)) ||
 	    (!c->gave_up && (refusing_words(msg) || server_said(c, refusing_words))))

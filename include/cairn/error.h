@@ -9,6 +9,7 @@
 #define CAIRN_ERROR_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 
 /* One list: the enum, the names and the command-line exit codes come from
  * it.  Exit codes: 0 done, 1 refused input, 2 usage, 3 workbook or system
@@ -38,6 +39,12 @@ typedef enum cairn_status {
 
 typedef struct cairn_error {
 	cairn_status code;
+	/* True when the message's line feeds are its own structure (a
+	 * server's lines under cairn's, see cairn_fail_lines).  Otherwise a
+	 * line feed in msg came from data (a value, a record id), and a face
+	 * shows it escaped so that it cannot start a line that looks like
+	 * cairn's own. */
+	bool lines;
 	char msg[CAIRN_ERROR_MAX];
 } cairn_error;
 
@@ -46,6 +53,10 @@ typedef struct cairn_error {
 cairn_status cairn_fail(cairn_error *err, cairn_status code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 cairn_status cairn_vfail(cairn_error *err, cairn_status code, const char *fmt, va_list ap);
+
+/* The same, for a message whose line feeds are meant as lines: every line
+ * feed of data inside it must already have been cut out by the caller. */
+cairn_status cairn_fail_lines(cairn_error *err, cairn_status code, const char *text);
 
 /* Put context in front of an existing message: "saving M4: <old msg>". */
 cairn_status cairn_error_prefix(cairn_error *err, const char *fmt, ...)
