@@ -188,7 +188,7 @@ static void accepted(cairn_kind kind, const char *field, const char *input, cons
 		     const char *want)
 {
 	const cairn_field_def *f = cairn_kind_field(kind, field);
-	cairn_error err = { 0, "" };
+	cairn_error err = { 0 };
 	char *out = NULL;
 	cairn_status st;
 
@@ -209,7 +209,7 @@ static void refused(cairn_kind kind, const char *field, const char *input, const
 		    const char *want)
 {
 	const cairn_field_def *f = cairn_kind_field(kind, field);
-	cairn_error err = { 0, "" };
+	cairn_error err = { 0 };
 	char *out = (char *)"untouched", prefix[160];
 	cairn_status st;
 
@@ -279,7 +279,7 @@ static void test_values(void)
 {
 	const cairn_field_def *deadline = cairn_kind_field(CAIRN_KIND_MILESTONE, "deadline");
 	const cairn_field_def *status = cairn_kind_field(CAIRN_KIND_MILESTONE, "status");
-	cairn_error err = { 0, "" };
+	cairn_error err = { 0 };
 
 	/* Dates: typed in the display format or ISO, stored ISO. */
 	accepted(CAIRN_KIND_MILESTONE, "deadline", "15/04/2016", NULL, "2016-04-15");
@@ -350,7 +350,7 @@ static void set(cairn_record *r, const char *key, const char *value)
 static void test_records(void)
 {
 	cairn_record r;
-	cairn_error err = { 0, "" };
+	cairn_error err = { 0 };
 
 	cairn_record_init(&r);
 	set(&r, "status", "planned");
@@ -428,7 +428,7 @@ static void answer_ok(const cairn_template *t, const char *key, const char *inpu
 		      const char *want)
 {
 	const cairn_question *q = cairn_template_question(t, key);
-	cairn_error err = { 0, "" };
+	cairn_error err = { 0 };
 	char *out = NULL;
 	cairn_status st;
 
@@ -446,7 +446,7 @@ static void answer_refused(const cairn_template *t, const char *key, const char 
 			   const char *want)
 {
 	const cairn_question *q = cairn_template_question(t, key);
-	cairn_error err = { 0, "" };
+	cairn_error err = { 0 };
 	char *out = NULL, prefix[64];
 	cairn_status st;
 
@@ -466,7 +466,7 @@ static void template_refused(const char *key, const char *value, const char *wan
 {
 	cairn_record r;
 	cairn_template t;
-	cairn_error err = { 0, "" };
+	cairn_error err = { 0 };
 
 	make_template(&r);
 	set(&r, key, value);
@@ -482,7 +482,7 @@ static void test_answers(void)
 {
 	cairn_record r, ev;
 	cairn_template t;
-	cairn_error err = { 0, "" };
+	cairn_error err = { 0 };
 	size_t answered, missing;
 	const char *first = NULL;
 	cairn_status st;
@@ -623,7 +623,7 @@ static void test_layout(void)
 	static unsigned counts[256], eval_counts[256];
 	unsigned max = 0, used = 0, eval_max = 0;
 	cairn_ref ref;
-	cairn_error err = { 0, "" };
+	cairn_error err = { 0 };
 	int i;
 
 	snprintf(want, sizeof want, "milestones/%02x/M4", fnv_low_byte("M4"));
@@ -810,7 +810,7 @@ static void test_config(void)
 	char path[PATH_MAX], want[PATH_MAX + 200], text[1024];
 	cairn_config cfg;
 	cairn_settings s;
-	cairn_error err = { 0, "" };
+	cairn_error err = { 0 };
 	cairn_status st;
 	char *back;
 
@@ -967,7 +967,7 @@ static void test_labels(void)
 {
 	cairn_record r;
 	cairn_template t;
-	cairn_error err = { 0, "" };
+	cairn_error err = { 0 };
 	const cairn_question *colour, *channels, *share;
 	char *out = NULL, *shown;
 

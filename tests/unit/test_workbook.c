@@ -323,7 +323,7 @@ static void setup_env(void)
 static void test_init(void)
 {
 	cairn_date none = { 0, 0, 0 };
-	cairn_error err = { 0, "" };
+	cairn_error err = { 0 };
 	cairn_status st;
 	char sub[PATH_MAX], found[PATH_MAX];
 	char *text;
@@ -371,7 +371,7 @@ static const char m4_added[] =
 static void test_add(cairn_wb *wb)
 {
 	cairn_save_result res;
-	cairn_error err = { 0, "" };
+	cairn_error err = { 0 };
 	cairn_status st;
 	char *text, before[64];
 
@@ -425,7 +425,7 @@ static void test_set(cairn_wb *wb)
 {
 	const char *m4 = record_path("milestone/M4");
 	cairn_save_result res;
-	cairn_error err = { 0, "" };
+	cairn_error err = { 0 };
 	cairn_status st;
 	char *text, before[64];
 	cairn_edit two[2];
@@ -519,7 +519,7 @@ static void refused(cairn_wb *wb, cairn_status code, const cairn_edit *edits, si
 	const char *m4 = record_path("milestone/M4");
 	char before[64], *file_before, *file_after, *index_before, *index_after;
 	cairn_save_result res;
-	cairn_error err = { 0, "" };
+	cairn_error err = { 0 };
 	cairn_status st;
 
 	pathf(before, sizeof before, "%s", head());
@@ -651,7 +651,7 @@ static void test_outside_commit(void)
 	static const char *const person_cols[] = { "id", "name" };
 	cairn_filter done = { "status", "done", CAIRN_OP_EQ };
 	cairn_save_result res;
-	cairn_error err = { 0, "" };
+	cairn_error err = { 0 };
 	cairn_index_hit hit;
 	char jo[CAIRN_PATH_MAX], indexed[64], outside[64];
 	cairn_wb *wb;
@@ -719,7 +719,7 @@ static void test_parse_error(void)
 	char m3[CAIRN_PATH_MAX], want[CAIRN_PATH_MAX + 64];
 	cairn_buf probs = CAIRN_BUF_INIT, found = CAIRN_BUF_INIT;
 	cairn_save_result res;
-	cairn_error err = { 0, "" };
+	cairn_error err = { 0 };
 	cairn_index_hit hit;
 	cairn_wb *wb;
 	cairn_status st;
@@ -786,7 +786,7 @@ static void test_parse_error(void)
 static void test_rebuild(void)
 {
 	char path[PATH_MAX + 32], *before, *after;
-	cairn_error err = { 0, "" };
+	cairn_error err = { 0 };
 	cairn_wb *wb;
 	cairn_status st;
 	FILE *f;
