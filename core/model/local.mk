@@ -3,6 +3,7 @@
 libcairn_a_SOURCES += \
 	%reldir%/csv.c \
 	%reldir%/derive.c \
+	%reldir%/expr.c \
 	%reldir%/kinds.c \
 	%reldir%/layout.c \
 	%reldir%/merge.c \

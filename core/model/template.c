@@ -84,6 +84,7 @@ static void cairn_qlabels_free(cairn_question *q)
 		free(l->lang);
 		free(l->prompt);
 		free(l->help);
+		free(l->constraint_message);
 		free_strings(l->choices, q->nchoices);
 	}
 	free(q->labels);
@@ -147,7 +148,8 @@ static cairn_status read_choices(const char *tid, const char *k, cairn_question 
 }
 
 /* Read every q.KEY.PART.LANG field of rec into the questions of tpl
- * (already read), checking each: PART is prompt, help or choices, LANG a
+ * (already read), checking each: PART is prompt, help, choices or
+ * constraint-message, LANG a
  * tag such as fr or pt-br, KEY a listed question, and a choices label list
  * has one line per choice.  Called by cairn_template_from_record below. */
 static cairn_status cairn_qlabels_read(const char *tid, const cairn_record *rec,
@@ -173,10 +175,12 @@ static cairn_status cairn_qlabels_read(const char *tid, const cairn_record *rec,
 		plen = (size_t)(lang - 1 - part);
 		if (!((plen == 6 && !strncmp(part, "prompt", 6)) ||
 		      (plen == 4 && !strncmp(part, "help", 4)) ||
-		      (plen == 7 && !strncmp(part, "choices", 7))))
+		      (plen == 7 && !strncmp(part, "choices", 7)) ||
+		      (plen == 18 && !strncmp(part, "constraint-message", 18))))
 			return cairn_fail(err, CAIRN_EINPUT,
-					  "template/%s: %s: only prompt, help and choices have labels "
-					  "per language (q.KEY.prompt.fr)", tid, k);
+					  "template/%s: %s: only prompt, help, choices and "
+					  "constraint-message have labels per language (q.KEY.prompt.fr)",
+					  tid, k);
 		if (!lang_valid(lang))
 			return cairn_fail(err, CAIRN_EINPUT,
 					  "template/%s: %s: '%s' is not a language tag: write it as "
@@ -192,13 +196,13 @@ static cairn_status cairn_qlabels_read(const char *tid, const cairn_record *rec,
 					  "add it there or remove this field", tid, k, (int)qlen, k + 2);
 		if (!(l = labels_for(q, lang)))
 			return cairn_oom(err);
-		if (*part == 'c') {
+		if (plen == 7 && *part == 'c') {
 			cairn_status st = read_choices(tid, k, q, l, v, err);
 			if (st != CAIRN_OK)
 				return st;
 			continue;
 		}
-		slot = *part == 'p' ? &l->prompt : &l->help;
+		slot = *part == 'p' ? &l->prompt : *part == 'h' ? &l->help : &l->constraint_message;
 		free(*slot);
 		if (!(*slot = strdup(v)))
 			return cairn_oom(err);
@@ -245,6 +249,12 @@ static bool has_help(const cairn_qlabels *l, const cairn_question *q)
 	return l->help != NULL;
 }
 
+static bool has_constraint_message(const cairn_qlabels *l, const cairn_question *q)
+{
+	(void)q;
+	return l->constraint_message != NULL;
+}
+
 static bool has_choices(const cairn_qlabels *l, const cairn_question *q)
 {
 	(void)q;
@@ -261,6 +271,12 @@ const char *cairn_question_help(const cairn_question *q, const char *langs)
 {
 	const cairn_qlabels *l = best(q, langs, has_help);
 	return l ? l->help : q->help ? q->help : "";
+}
+
+const char *cairn_question_constraint_message(const cairn_question *q, const char *langs)
+{
+	const cairn_qlabels *l = best(q, langs, has_constraint_message);
+	return l ? l->constraint_message : q->constraint_message ? q->constraint_message : "";
 }
 
 const char *cairn_question_choice(const cairn_question *q, size_t i, const char *langs)
@@ -377,6 +393,11 @@ void cairn_template_done(cairn_template *tpl)
 		free(q->key);
 		free(q->prompt);
 		free(q->help);
+		free(q->when);
+		free(q->constraint);
+		free(q->constraint_message);
+		cairn_expr_free(q->when_expr);
+		cairn_expr_free(q->constraint_expr);
 		cairn_qlabels_free(q);
 		free_lines(q->choices, q->nchoices);
 	}
@@ -457,13 +478,62 @@ static cairn_status question_from_record(const char *tid, const cairn_record *re
 				  "template/%s: q.%s: only number questions have min and max", tid, key);
 	if (q->has_min && q->has_max && q->min > q->max)
 		return cairn_fail(err, CAIRN_EINPUT, "template/%s: q.%s: min is above max", tid, key);
+	if ((v = qfield(rec, key, "when", name, sizeof name)) && *v &&
+	    (!(q->when = strdup(v)) ||
+	     cairn_expr_parse(v, &q->when_expr, NULL, err) != CAIRN_OK))
+		return q->when ? cairn_error_prefix(err, "template/%s: %s", tid, name) : cairn_oom(err);
+	if ((v = qfield(rec, key, "constraint", name, sizeof name)) && *v &&
+	    (!(q->constraint = strdup(v)) ||
+	     cairn_expr_parse(v, &q->constraint_expr, NULL, err) != CAIRN_OK))
+		return q->constraint ? cairn_error_prefix(err, "template/%s: %s", tid, name)
+				     : cairn_oom(err);
+	if ((v = qfield(rec, key, "constraint-message", name, sizeof name)) &&
+	    !(q->constraint_message = strdup(v)))
+		return cairn_oom(err);
+	if (q->when_expr && cairn_expr_reads_self(q->when_expr))
+		return cairn_fail(err, CAIRN_EINPUT,
+				  "template/%s: q.%s.when: '.' is the answer being checked, which "
+				  "only a constraint reads; name an earlier question as ${key}", tid, key);
+	if (q->constraint_message && !q->constraint)
+		return cairn_fail(err, CAIRN_EINPUT,
+				  "template/%s: q.%s.constraint-message: there is no q.%s.constraint "
+				  "for it to explain", tid, key, key);
 	if (!q->key || !q->prompt || !q->help)
 		return cairn_oom(err);
 	return CAIRN_OK;
 }
 
 static const char *const question_parts[] = {
-	"prompt", "type", "choices", "required", "help", "min", "max", NULL };
+	"prompt", "type", "choices", "required", "help", "min", "max", "when", "constraint",
+	"constraint-message", NULL };
+
+/* The questions an expression of question i reads must come before it
+ * (a constraint may also read its own answer): the form asks in order,
+ * and relevance is then worked out in one pass without cycles. */
+static cairn_status check_refs(const cairn_template *tpl, size_t i, const cairn_expr *e,
+			       const char *part, cairn_error *err)
+{
+	const char *key = tpl->questions[i].key;
+
+	for (size_t r = 0; e && r < cairn_expr_nrefs(e); r++) {
+		const char *ref = cairn_expr_ref(e, r);
+		size_t j;
+		for (j = 0; j < tpl->nquestions; j++)
+			if (!strcmp(tpl->questions[j].key, ref))
+				break;
+		if (j == tpl->nquestions)
+			return cairn_fail(err, CAIRN_EINPUT,
+					  "template/%s: q.%s.%s: ${%s} is not a question of this "
+					  "template", tpl->id, key, part, ref);
+		if (j > i || (j == i && *part == 'w'))
+			return cairn_fail(err, CAIRN_EINPUT,
+					  "template/%s: q.%s.%s: ${%s} comes %s this question: an "
+					  "expression reads the answers before it; move '%s' up in "
+					  "questions", tpl->id, key, part, ref, j == i ? "at" : "after",
+					  ref);
+	}
+	return CAIRN_OK;
+}
 
 cairn_status cairn_template_from_record(const char *id, const cairn_record *rec,
 					cairn_template *tpl, cairn_error *err)
@@ -528,11 +598,17 @@ cairn_status cairn_template_from_record(const char *id, const cairn_record *rec,
 		if (!question_parts[p])
 			st = cairn_fail(err, CAIRN_EINPUT,
 					"template/%s: %s: '%s' is not a question part (prompt, type, "
-					"choices, required, help, min, max)", id, k, dot + 1);
+					"choices, required, help, min, max, when, constraint, "
+					"constraint-message)", id, k, dot + 1);
 		else if (!cairn_template_question(tpl, qkey))
 			st = cairn_fail(err, CAIRN_EINPUT,
 					"template/%s: %s: question '%s' is not listed in questions; add "
 					"it there or remove this field", id, k, qkey);
+	}
+	for (size_t i = 0; i < tpl->nquestions && st == CAIRN_OK; i++) {
+		st = check_refs(tpl, i, tpl->questions[i].when_expr, "when", err);
+		if (st == CAIRN_OK)
+			st = check_refs(tpl, i, tpl->questions[i].constraint_expr, "constraint", err);
 	}
 	if (st == CAIRN_OK)
 		st = cairn_qlabels_read(id, rec, tpl, err);
@@ -726,4 +802,83 @@ cairn_status cairn_answer_normalize(const cairn_question *q, const char *input,
 		break;
 	}
 	return cairn_value_normalize(&f, input, date_fmt, out, err);
+}
+
+/* ---- questionnaire logic ---- */
+
+typedef struct relevance_ctx {
+	const cairn_template *tpl;
+	const cairn_record *rec;
+	const bool *rel;        /* known for the questions before the current one */
+	size_t known;
+} relevance_ctx;
+
+/* An answer as later expressions read it: none when its question is not
+ * relevant, so a follow-up of a follow-up goes with it. */
+static const char *relevant_answer(void *ctx, const char *key)
+{
+	const relevance_ctx *c = ctx;
+	char field[CAIRN_KEY_MAX + 16];
+
+	for (size_t j = 0; j < c->known; j++)
+		if (!strcmp(c->tpl->questions[j].key, key) && !c->rel[j])
+			return NULL;
+	snprintf(field, sizeof field, "answer.%s", key);
+	return cairn_record_get(c->rec, field);
+}
+
+void cairn_template_relevance(const cairn_template *tpl, const cairn_record *rec, bool *rel)
+{
+	relevance_ctx c = { tpl, rec, rel, 0 };
+
+	for (size_t i = 0; i < tpl->nquestions; i++, c.known++) {
+		const cairn_expr *w = tpl->questions[i].when_expr;
+		rel[i] = !w || cairn_expr_holds(w, relevant_answer, &c, NULL);
+	}
+}
+
+bool cairn_question_relevant(const cairn_template *tpl, const cairn_record *rec,
+			     const cairn_question *q)
+{
+	size_t i = (size_t)(q - tpl->questions);
+	bool *rel, out;
+
+	if (!q->when_expr || i >= tpl->nquestions)
+		return true;
+	if (!(rel = malloc(tpl->nquestions * sizeof *rel)))
+		return true;    /* out of memory: ask rather than skip */
+	cairn_template_relevance(tpl, rec, rel);
+	out = rel[i];
+	free(rel);
+	return out;
+}
+
+cairn_status cairn_answer_check_constraint(const cairn_template *tpl, const cairn_record *rec,
+					   const cairn_question *q, const char *langs,
+					   cairn_error *err)
+{
+	size_t i = (size_t)(q - tpl->questions);
+	char field[CAIRN_KEY_MAX + 16];
+	const char *v, *msg;
+	bool *rel;
+	relevance_ctx c = { tpl, rec, NULL, i };
+	bool ok;
+
+	snprintf(field, sizeof field, "answer.%s", q->key);
+	v = cairn_record_get(rec, field);
+	if (!q->constraint_expr || !v || !*v || i >= tpl->nquestions)
+		return CAIRN_OK;
+	if (!(rel = malloc(tpl->nquestions * sizeof *rel)))
+		return cairn_oom(err);
+	cairn_template_relevance(tpl, rec, rel);
+	c.rel = rel;
+	ok = !rel[i] || cairn_expr_holds(q->constraint_expr, relevant_answer, &c, v);
+	free(rel);
+	if (ok)
+		return CAIRN_OK;
+	msg = cairn_question_constraint_message(q, langs);
+	if (*msg)
+		return cairn_fail(err, CAIRN_EINPUT, "%s: %s", field, msg);
+	return cairn_fail(err, CAIRN_EINPUT, _("%s: '%s' does not meet the question's condition "
+					      "(%s)"), field, v, q->constraint);
 }

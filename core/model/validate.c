@@ -80,6 +80,8 @@ cairn_status cairn_record_validate(cairn_kind kind, const char *id, const cairn_
 						"%s: '%s' is not in its stored form; write '%s'", k,
 						rec->fields[i].value, norm);
 			free(norm);
+			if (st == CAIRN_OK)
+				st = cairn_answer_check_constraint(tpl, rec, q, NULL, err);
 			if (st != CAIRN_OK)
 				return cairn_error_prefix(err, "evaluation/%s", id);
 		}
@@ -109,13 +111,19 @@ void cairn_evaluation_progress(const cairn_record *rec, const cairn_template *tp
 			       const char **first_missing)
 {
 	char key[CAIRN_KEY_MAX + 16];
+	bool *rel = malloc((tpl->nquestions ? tpl->nquestions : 1) * sizeof *rel);
 
 	*answered = *missing_required = 0;
 	if (first_missing)
 		*first_missing = NULL;
+	if (rel)
+		cairn_template_relevance(tpl, rec, rel);
+	/* A question its `when` skips is neither answered nor missing. */
 	for (size_t i = 0; i < tpl->nquestions; i++) {
 		const cairn_question *q = &tpl->questions[i];
 		const char *v;
+		if (rel && !rel[i])
+			continue;
 		snprintf(key, sizeof key, "answer.%s", q->key);
 		v = cairn_record_get(rec, key);
 		if (v && *v) {
@@ -126,4 +134,19 @@ void cairn_evaluation_progress(const cairn_record *rec, const cairn_template *tp
 			(*missing_required)++;
 		}
 	}
+	free(rel);
+}
+
+size_t cairn_evaluation_asked(const cairn_record *rec, const cairn_template *tpl)
+{
+	bool *rel = malloc((tpl->nquestions ? tpl->nquestions : 1) * sizeof *rel);
+	size_t n = 0;
+
+	if (!rel)
+		return tpl->nquestions;
+	cairn_template_relevance(tpl, rec, rel);
+	for (size_t i = 0; i < tpl->nquestions; i++)
+		n += rel[i];
+	free(rel);
+	return n;
 }

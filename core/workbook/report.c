@@ -134,11 +134,20 @@ static cairn_status collect_answers(cairn_report_evaluation *e, const cairn_reco
 {
 	static const char prefix[] = "answer.";
 	cairn_status st = CAIRN_OK;
+	bool *rel = tpl ? malloc((tpl->nquestions ? tpl->nquestions : 1) * sizeof *rel) : NULL;
 
+	if (tpl && !rel)
+		return cairn_oom(err);
+	if (tpl)
+		cairn_template_relevance(tpl, rec, rel);
+	/* A question its `when` skips is not part of this evaluation's story;
+	 * its stored answer stays in the record, unshown. */
 	for (size_t q = 0; tpl && q < tpl->nquestions && !st; q++) {
 		char key[CAIRN_KEY_MAX + 16];
 		const cairn_question *qn = &tpl->questions[q];
 		const char *v;
+		if (!rel[q])
+			continue;
 		snprintf(key, sizeof key, "%s%s", prefix, qn->key);
 		const char *prompt = cairn_question_prompt(qn, langs);
 		if ((v = cairn_record_get(rec, key)) && *v)
@@ -152,6 +161,7 @@ static cairn_status collect_answers(cairn_report_evaluation *e, const cairn_reco
 			continue;
 		st = add_answer(e, key + sizeof prefix - 1, CAIRN_Q_TEXT, rec->fields[i].value, err);
 	}
+	free(rel);
 	return st;
 }
 

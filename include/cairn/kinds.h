@@ -111,9 +111,13 @@ cairn_status cairn_record_validate(cairn_kind kind, const char *id, const cairn_
 void cairn_record_canonical(cairn_kind kind, cairn_record *rec);
 
 /* How many of the template's questions the evaluation answers, and how
- * many required ones it misses (*first_missing: the first, or NULL). */
+ * many required ones it misses (*first_missing: the first, or NULL);
+ * both count only the questions its answers make relevant. */
 void cairn_evaluation_progress(const cairn_record *rec, const cairn_template *tpl,
 			       size_t *answered, size_t *missing_required,
 			       const char **first_missing);
+/* How many questions the answers make relevant (a question its `when`
+ * skips is not asked): the "of N" beside the count answered. */
+size_t cairn_evaluation_asked(const cairn_record *rec, const cairn_template *tpl);
 
 #endif

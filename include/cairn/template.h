@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "cairn/error.h"
+#include "cairn/expr.h"
 #include "cairn/i18n.h"
 #include "cairn/record.h"
 
@@ -41,6 +42,7 @@ typedef struct cairn_qlabels {
 	char *prompt;           /* NULL: not given in this language */
 	char *help;
 	char **choices;         /* NULL, or one label per choice, in order */
+	char *constraint_message;
 } cairn_qlabels;
 
 typedef struct cairn_question {
@@ -55,6 +57,12 @@ typedef struct cairn_question {
 	bool required;
 	bool has_min, has_max;
 	double min, max;
+	/* Questionnaire logic (include/cairn/expr.h): shown and required only
+	 * when `when` holds over earlier answers; an answer must make
+	 * `constraint` hold, else constraint_message is the refusal.  NULL:
+	 * none.  The texts are kept as written, for show and the form. */
+	char *when, *constraint, *constraint_message;
+	cairn_expr *when_expr, *constraint_expr;
 	cairn_qlabels *labels;
 	size_t nlabels;
 } cairn_question;
@@ -84,6 +92,8 @@ const cairn_question *cairn_template_question(const cairn_template *tpl, const c
 const char *cairn_question_prompt(const cairn_question *q, const char *langs);
 const char *cairn_question_help(const cairn_question *q, const char *langs);
 const char *cairn_question_choice(const cairn_question *q, size_t i, const char *langs);
+/* The constraint's own message for a reader of langs ("" when it has none). */
+const char *cairn_question_constraint_message(const cairn_question *q, const char *langs);
 /* A stored answer as a reader of langs sees it: each choice key (one per
  * line) replaced by its label; other answers unchanged.  A new string the
  * caller frees, or NULL when out of memory. */
@@ -97,5 +107,22 @@ char *cairn_answer_shown(const cairn_question *q, const char *stored, const char
  * template's order. */
 cairn_status cairn_answer_normalize(const cairn_question *q, const char *input,
 				    const char *date_fmt, char **out, cairn_error *err);
+
+/* ---- questionnaire logic ---- */
+
+/* Which questions the answers of evaluation rec make relevant: rel[i] for
+ * tpl->questions[i] (an array of tpl->nquestions).  A question is relevant
+ * when it has no `when`, or its `when` holds; an answer to a question that
+ * is not relevant reads as unanswered in the questions after it. */
+void cairn_template_relevance(const cairn_template *tpl, const cairn_record *rec, bool *rel);
+bool cairn_question_relevant(const cairn_template *tpl, const cairn_record *rec,
+			     const cairn_question *q);
+
+/* Check the stored answer of q in rec against q's constraint (CAIRN_OK
+ * when it has none, the answer is empty or q is not relevant); the
+ * refusal is q's constraint message in langs, or names the condition. */
+cairn_status cairn_answer_check_constraint(const cairn_template *tpl, const cairn_record *rec,
+					   const cairn_question *q, const char *langs,
+					   cairn_error *err);
 
 #endif

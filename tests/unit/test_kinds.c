@@ -1028,7 +1028,7 @@ static void test_labels(void)
 	template_refused("q.colour.choices.fr", "Rouge\nVert", "2 labels for 3 choices");
 	template_refused("q.colour.choices.fr", "Rouge\n\nBleu", "label 2 is empty");
 	template_refused("q.colour.choices.fr", "Rouge\nrouge\nBleu", "'rouge' is listed twice");
-	template_refused("q.colour.type.fr", "single", "only prompt, help and choices have labels");
+	template_refused("q.colour.type.fr", "single", "only prompt, help, choices and constraint-message have labels");
 	template_refused("q.colour.prompt.french", "Couleur", "is not a language tag");
 	template_refused("q.colour.prompt.f", "Couleur", "is not a language tag");
 	template_refused("q.nope.prompt.fr", "Non", "question 'nope' is not listed");

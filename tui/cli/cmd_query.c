@@ -47,16 +47,17 @@ static void derive(cli *c, const cairn_ref *ref, const cairn_record *rec, cairn_
 		const char *tid = cairn_record_get(rec, "template");
 		cairn_template tpl;
 		cairn_error err;
-		size_t answered, missing;
+		size_t answered, missing, asked;
 		const char *first;
 		if (!tid || cairn_wb_template(c->wb, tid, &tpl, &err) != CAIRN_OK)
 			break;
 		cairn_evaluation_progress(rec, &tpl, &answered, &missing, &first);
-		cairn_buf_printf(text, _("%zu of %zu questions answered"), answered, tpl.nquestions);
+		asked = cairn_evaluation_asked(rec, &tpl);
+		cairn_buf_printf(text, _("%zu of %zu questions answered"), answered, asked);
 		if (missing)
 			cairn_buf_printf(text, _("; %zu required unanswered (first: %s)"), missing, first);
 		cairn_buf_printf(json, "\"answered\": %zu, \"questions\": %zu, \"missing_required\": %zu",
-				 answered, tpl.nquestions, missing);
+				 answered, asked, missing);
 		cairn_template_done(&tpl);
 		break;
 	}
