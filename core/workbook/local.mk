@@ -9,6 +9,7 @@ libcairn_a_SOURCES += \
 	%reldir%/import.c \
 	%reldir%/inclusion.c \
 	%reldir%/load.c \
+	%reldir%/lookup.c \
 	%reldir%/open.c \
 	%reldir%/report.c \
 	%reldir%/resolve.c \

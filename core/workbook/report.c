@@ -9,6 +9,7 @@
 
 #include "git/log.h"
 #include "cairn/record.h"
+#include "wb_internal.h"
 
 /* A NULL-safe copy; "" for NULL, so every string in a report is set. */
 static char *report_strdup(const char *s, bool *oom)
@@ -17,53 +18,6 @@ static char *report_strdup(const char *s, bool *oom)
 	if (!d)
 		*oom = true;
 	return d;
-}
-
-/* ---- lookups: tools (id, name, kind) and persons (id, name) ---- */
-
-typedef struct table {
-	char **cells;           /* ncols per row */
-	size_t ncols, nrows;
-	bool oom;
-} table;
-
-static cairn_status table_row(const char *const *v, void *ctx, cairn_error *err)
-{
-	table *t = ctx;
-	char **grown = realloc(t->cells, (t->nrows + 1) * t->ncols * sizeof *grown);
-
-	if (!grown)
-		return cairn_oom(err);
-	t->cells = grown;
-	for (size_t c = 0; c < t->ncols; c++)
-		t->cells[t->nrows * t->ncols + c] = report_strdup(v[c], &t->oom);
-	t->nrows++;
-	return t->oom ? cairn_oom(err) : CAIRN_OK;
-}
-
-static cairn_status table_load(cairn_wb *wb, table *t, cairn_kind kind,
-			       const char *const *cols, size_t ncols, cairn_error *err)
-{
-	memset(t, 0, sizeof *t);
-	t->ncols = ncols;
-	return cairn_index_rows(cairn_wb_index(wb), kind, cols, ncols, NULL, 0, "id", 0, table_row,
-				t, err);
-}
-
-/* Column col of the row whose id is id, or NULL. */
-static const char *table_get(const table *t, const char *id, size_t col)
-{
-	for (size_t r = 0; r < t->nrows; r++)
-		if (!strcmp(t->cells[r * t->ncols], id))
-			return t->cells[r * t->ncols + col];
-	return NULL;
-}
-
-static void table_done(table *t)
-{
-	for (size_t i = 0; i < t->nrows * t->ncols; i++)
-		free(t->cells[i]);
-	free(t->cells);
 }
 
 /* ---- milestones ---- */
@@ -106,7 +60,7 @@ typedef struct eval_ctx {
 	cairn_wb *wb;
 	cairn_report *r;
 	const char *langs;      /* the reader's, for the questions' labels */
-	table tools, persons;
+	wb_table tools, persons;
 } eval_ctx;
 
 static cairn_status add_answer(cairn_report_evaluation *e, const char *prompt, cairn_qtype type,
@@ -198,13 +152,13 @@ static cairn_status evaluation_record(const cairn_ref *ref, const char *path, co
 	e = &r->evaluations[r->nevaluations++];
 	memset(e, 0, sizeof *e);
 	e->tool = report_strdup(tool, &oom);
-	e->tool_name = report_strdup((name = table_get(&x->tools, tool, 1)) && *name ? name : tool, &oom);
-	e->tool_kind = report_strdup(table_get(&x->tools, tool, 2), &oom);
+	e->tool_name = report_strdup((name = wb_table_get(&x->tools, tool, 1)) && *name ? name : tool, &oom);
+	e->tool_kind = report_strdup(wb_table_get(&x->tools, tool, 2), &oom);
 	e->evaluator = report_strdup(slash + 1, &oom);
-	e->evaluator_name = report_strdup((name = table_get(&x->persons, slash + 1, 1)) && *name ? name
+	e->evaluator_name = report_strdup((name = wb_table_get(&x->persons, slash + 1, 1)) && *name ? name
 				: slash + 1, &oom);
 	e->validator = report_strdup(cairn_record_get(&rec, "validator"), &oom);
-	e->validator_name = report_strdup((name = table_get(&x->persons, e->validator ? e->validator : "", 1))
+	e->validator_name = report_strdup((name = wb_table_get(&x->persons, e->validator ? e->validator : "", 1))
 				&& *name ? name : e->validator, &oom);
 	e->comments = report_strdup(cairn_record_get(&rec, "comments"), &oom);
 	e->good_practice = !strcmp(yes(&rec, "good_practice"), "yes");
@@ -258,12 +212,12 @@ static cairn_status load_evaluations(cairn_wb *wb, cairn_report *r, const char *
 	eval_ctx x = { .wb = wb, .r = r, .langs = langs };
 	cairn_status st;
 
-	if (!(st = table_load(wb, &x.tools, CAIRN_KIND_TOOL, tcols, 3, err)) &&
-	    !(st = table_load(wb, &x.persons, CAIRN_KIND_PERSON, pcols, 2, err)))
+	if (!(st = wb_table_load(wb, &x.tools, CAIRN_KIND_TOOL, tcols, 3, err)) &&
+	    !(st = wb_table_load(wb, &x.persons, CAIRN_KIND_PERSON, pcols, 2, err)))
 		st = cairn_index_each(cairn_wb_index(wb), CAIRN_KIND_EVALUATION, &validated, 1,
 				      evaluation_record, &x, err);
-	table_done(&x.tools);
-	table_done(&x.persons);
+	wb_table_done(&x.tools);
+	wb_table_done(&x.persons);
 	if (!st && r->nevaluations)
 		qsort(r->evaluations, r->nevaluations, sizeof *r->evaluations, evaluation_cmp);
 	return st;

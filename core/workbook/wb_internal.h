@@ -140,4 +140,17 @@ cairn_status wb_merge_into_head(cairn_wb *wb, const char *what, const cairn_sync
 				cairn_sync_report *r, cairn_oid *ours, const cairn_oid *theirs,
 				const cairn_record *old, wb_plan *p, bool *refused, cairn_error *err);
 
+/* A few columns of every record of a kind, for lookups by id (lookup.c):
+ * cells holds ncols strings per row, "" for NULL; the first column is the
+ * id.  wb_table_get: column col of the row of id, or NULL. */
+typedef struct wb_table {
+	char **cells;
+	size_t ncols, nrows;
+	bool oom;
+} wb_table;
+cairn_status wb_table_load(cairn_wb *wb, wb_table *t, cairn_kind kind,
+			   const char *const *cols, size_t ncols, cairn_error *err);
+const char *wb_table_get(const wb_table *t, const char *id, size_t col);
+void wb_table_done(wb_table *t);
+
 #endif
