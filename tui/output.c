@@ -149,7 +149,7 @@ void cli_date(cli *c, const char *iso, char *buf, size_t n)
 /* JSON strings for a terminal: every non-ASCII character as \uXXXX, so no
  * bidi override or invisible character reaches it raw; in a pipe, UTF-8
  * as it is. */
-static void json_string(cli *c, cairn_buf *b, const char *s)
+void cli_json_string(cli *c, cairn_buf *b, const char *s)
 {
 	if (!c->out_tty) {
 		cairn_json_add_string(b, s);
@@ -193,15 +193,15 @@ void cli_json_record(cli *c, FILE *f, const cairn_ref *ref, const cairn_record *
 	cairn_buf b = CAIRN_BUF_INIT;
 
 	cairn_buf_adds(&b, "{\"kind\": ");
-	json_string(c, &b, cairn_kind_def_of(ref->kind)->name);
+	cli_json_string(c, &b, cairn_kind_def_of(ref->kind)->name);
 	cairn_buf_adds(&b, ", \"id\": ");
-	json_string(c, &b, ref->id);
+	cli_json_string(c, &b, ref->id);
 	cairn_buf_adds(&b, ", \"fields\": {");
 	for (size_t i = 0; i < rec->nfields; i++) {
 		cairn_buf_adds(&b, i ? ", " : "");
-		json_string(c, &b, rec->fields[i].key);
+		cli_json_string(c, &b, rec->fields[i].key);
 		cairn_buf_adds(&b, ": ");
-		json_string(c, &b, rec->fields[i].value);
+		cli_json_string(c, &b, rec->fields[i].value);
 	}
 	cairn_buf_adds(&b, "}");
 	if (derived_json)
@@ -236,4 +236,26 @@ char *cli_read_file(const char *path, size_t *len)
 	data = cli_read_stream(f, len);
 	fclose(f);
 	return data;
+}
+
+/* RFC 4180: CRLF, quotes doubled, UTF-8; a cell is quoted when it holds
+ * the separator, a quote, a line break or an edge space. */
+void cli_csv_cell(cairn_buf *out, const char *v)
+{
+	bool quote = strpbrk(v, ",\"\r\n") != NULL || (*v == ' ' || (*v && v[strlen(v) - 1] == ' '));
+
+	if (!quote) {
+		cairn_buf_adds(out, v);
+		return;
+	}
+	cairn_buf_add(out, "\"", 1);
+	for (const char *p = v; *p; p++) {
+		if (*p == '"')
+			cairn_buf_add(out, "\"", 1);
+		/* Line breaks inside a cell are CRLF too, as spreadsheets write them. */
+		if (*p == '\n')
+			cairn_buf_add(out, "\r", 1);
+		cairn_buf_add(out, p, 1);
+	}
+	cairn_buf_add(out, "\"", 1);
 }

@@ -13,6 +13,7 @@
 #include "cairn/config.h"
 #include "cairn/error.h"
 #include "cairn/record.h"
+#include "cairn/buf.h"
 #include "cairn/workbook.h"
 
 struct verb;
@@ -61,6 +62,12 @@ void cli_date(cli *c, const char *iso, char *buf, size_t n);
  * when given, already JSON). */
 void cli_json_record(cli *c, FILE *f, const cairn_ref *ref, const cairn_record *rec,
 		     const char *derived_json);
+
+/* A JSON string, quoted and escaped: on a terminal every non-ASCII
+ * character as \\uXXXX, in a pipe UTF-8 as it is. */
+void cli_json_string(cli *c, cairn_buf *b, const char *s);
+/* One CSV cell (RFC 4180), quoted when it must be. */
+void cli_csv_cell(cairn_buf *out, const char *v);
 
 /* The whole of a stream or a file: a new NUL-terminated buffer, or NULL
  * when it cannot be read (errno says why for a file). */

@@ -91,6 +91,18 @@ static const struct verb verbs[] = {
 	  N_("evaluations by status, per person and per tool"),
 	  N_("For each evaluator and each tool, how many evaluations are assigned, draft,\n"
 	  "submitted, returned and validated, most open work first.\n") },
+	{ "compare", cmd_compare, OPENS_TO_LOOK,
+	  "TEMPLATE [--status STATUS | --all] [--kind KIND] [--mark MARK] [--json | --csv]",
+	  N_("a template's evaluations side by side, with a summary per question"),
+	  N_("Every evaluation of TEMPLATE with every answer, question by question, and\n"
+	  "under each question a summary across the evaluations: how many were asked\n"
+	  "and answered, how many chose each choice, and the mean, spread (standard\n"
+	  "deviation) and range of scales, numbers and percentages. Validated\n"
+	  "evaluations only, unless --status names another status or --all takes\n"
+	  "every one; --kind keeps the tools of one kind, --mark the good-practice or\n"
+	  "success-story ones. A question its template's `when` does not ask is shown\n"
+	  "as not asked and left out of the counts. --json and --csv write one row per\n"
+	  "evaluation and one column per question, for a script or a spreadsheet.\n") },
 	{ "import", cmd_import, OPENS_TO_WRITE, "json FILE|- | csv KIND FILE|- [--skip-bad]",
 	  N_("add or replace records from JSON or a spreadsheet, as one commit"),
 	  N_("json: reads exactly what `cairn ls --json` writes (an array of {kind, id,\n"

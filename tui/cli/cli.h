@@ -87,6 +87,8 @@ int cmd_mark(cli *c, int argc, char **argv);
 int cmd_distribute(cli *c, int argc, char **argv);
 int cmd_template(cli *c, int argc, char **argv);
 int cmd_progress(cli *c, int argc, char **argv);
+/* Evaluations side by side (tui/cli/cmd_compare.c). */
+int cmd_compare(cli *c, int argc, char **argv);
 /* The path of this program, for git's merge driver (tui/cli/cmd_sync.c). */
 void cli_register_merge_driver(cli *c);
 

@@ -10,26 +10,6 @@
 
 /* ---- CSV (RFC 4180: CRLF, quotes doubled, UTF-8) ---- */
 
-static void csv_cell(cairn_buf *out, const char *v)
-{
-	bool quote = strpbrk(v, ",\"\r\n") != NULL || (*v == ' ' || (*v && v[strlen(v) - 1] == ' '));
-
-	if (!quote) {
-		cairn_buf_adds(out, v);
-		return;
-	}
-	cairn_buf_add(out, "\"", 1);
-	for (const char *p = v; *p; p++) {
-		if (*p == '"')
-			cairn_buf_add(out, "\"", 1);
-		/* Line breaks inside a cell are CRLF too, as spreadsheets write them. */
-		if (*p == '\n')
-			cairn_buf_add(out, "\r", 1);
-		cairn_buf_add(out, p, 1);
-	}
-	cairn_buf_add(out, "\"", 1);
-}
-
 typedef struct csv_ctx {
 	cairn_kind kind;
 	char **keys;            /* the columns: the kind's fields, then others seen */
@@ -99,15 +79,15 @@ static int export_csv(cli *c, cairn_kind kind)
 	cairn_buf_adds(&out, "id");
 	for (size_t k = 0; k < x.nkeys; k++) {
 		cairn_buf_add(&out, ",", 1);
-		csv_cell(&out, x.keys[k]);
+		cli_csv_cell(&out, x.keys[k]);
 	}
 	cairn_buf_adds(&out, "\r\n");
 	for (size_t r = 0; r < x.n; r++) {
-		csv_cell(&out, x.refs[r].id);
+		cli_csv_cell(&out, x.refs[r].id);
 		for (size_t k = 0; k < x.nkeys; k++) {
 			const char *v = cairn_record_get(&x.recs[r], x.keys[k]);
 			cairn_buf_add(&out, ",", 1);
-			csv_cell(&out, v ? v : "");
+			cli_csv_cell(&out, v ? v : "");
 		}
 		cairn_buf_adds(&out, "\r\n");
 	}

@@ -3,6 +3,7 @@
 cairn_SOURCES += \
 	%reldir%/cli.c \
 	%reldir%/cli.h \
+	%reldir%/cmd_compare.c \
 	%reldir%/cmd_edit.c \
 	%reldir%/cmd_export.c \
 	%reldir%/cmd_history.c \
