@@ -565,12 +565,21 @@ static cairn_status choice_lookup(const cairn_question *q, const char *v, size_t
 				*index = i;
 				return CAIRN_OK;
 			}
+	/* Or its number, as the form lists them: 1 is the first choice. */
+	if (*v && strspn(v, "0123456789") == strlen(v) && strlen(v) < 6) {
+		size_t k = strtoul(v, NULL, 10);
+		if (k >= 1 && k <= q->nchoices) {
+			*index = k - 1;
+			return CAIRN_OK;
+		}
+	}
 	{
 		cairn_buf b = CAIRN_BUF_INIT;
 		for (size_t i = 0; i < q->nchoices; i++)
 			cairn_buf_printf(&b, "%s'%s'", i ? ", " : "", q->choices[i]);
-		cairn_fail(err, CAIRN_EINPUT, _("answer.%s: '%s' is not one of the choices: %s"),
-			   q->key, v, cairn_buf_str(&b));
+		cairn_fail(err, CAIRN_EINPUT, _("answer.%s: '%s' is not one of the choices: %s "
+						"(or their numbers, 1 to %zu)"),
+			   q->key, v, cairn_buf_str(&b), q->nchoices);
 		cairn_buf_done(&b);
 	}
 	return CAIRN_EINPUT;

@@ -53,4 +53,16 @@ run "$CAIRN" -C "$wb" reassign evaluation/design-game/bwg-2 eip-1
 is "$rc" 0 "without answers it is reassigned"
 ok_cmd "git is clean" git_clean "$wb"
 
+# ---- choices by number, as the form takes them ----
+run "$CAIRN" -C "$wb" set $ev answer.engagement=1,4
+is "$rc" 1 "a choice number past the last is refused"
+like "$err" "answer.engagement: '4' is not one of the choices: 'As user', 'As participant', 'As co-creator' \\(or their numbers, 1 to 3\\)" \
+	"naming the wrong item, not the first"
+run "$CAIRN" -C "$wb" set $ev answer.engagement=3,1
+is "$rc" 0 "choices by number from the command line"
+is "$("$CAIRN" -C "$wb" show $ev --json | jq -r '.fields["answer.engagement"]')" "As user
+As co-creator" "stored as the choices, in the template's order"
+run "$CAIRN" -C "$wb" set $ev "answer.engagement=As participant, 3"
+is "$rc" 0 "names and numbers mixed"
+
 done_testing
