@@ -168,3 +168,18 @@ cairn_status cairn_evaluation_settle(cairn_record *rec, const cairn_record *seen
 	return st;
 }
 
+
+/* ---- the first answer ---- */
+
+bool cairn_evaluation_start(const cairn_record *base, cairn_record *rec)
+{
+	const char *was = cairn_record_get(base, "status"), *now = cairn_record_get(rec, "status");
+	bool answered = false;
+
+	if (!was || !now || strcmp(was, "assigned") || strcmp(now, "assigned") ||
+	    !fields_differ(base, rec, "answer."))
+		return false;
+	for (size_t i = 0; i < rec->nfields && !answered; i++)
+		answered = !strncmp(rec->fields[i].key, "answer.", 7);
+	return answered && cairn_record_set(rec, "status", "draft", NULL) == CAIRN_OK;
+}

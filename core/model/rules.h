@@ -32,6 +32,11 @@ cairn_status cairn_evaluation_settle(cairn_record *rec, const cairn_record *seen
 				     const char *who, const char *when, bool *reset,
 				     cairn_error *err);
 
+/* An assigned evaluation about to be saved over base with answers that
+ * changed (the edit left its status alone): it becomes a draft, whichever
+ * face gave the answers.  True when it did. */
+bool cairn_evaluation_start(const cairn_record *base, cairn_record *rec);
+
 /* comments with one more line "DATE WHO: TEXT" (a new string, or NULL). */
 char *cairn_comments_plus(const cairn_record *rec, const char *line);
 /* The answers that differ between seen and rec, as "answer.a, answer.b". */

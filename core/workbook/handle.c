@@ -334,6 +334,21 @@ cairn_status cairn_wb_resolve(cairn_wb *wb, const char *name, cairn_index_hit *h
 		return cairn_fail(err, CAIRN_ENOTFOUND,
 				  "there is no record named '%s' in this workbook; name it as "
 				  "KIND/ID (kinds: %s)", ref.id, cairn_kind_names());
+	/* Ids are matched ignoring case (a file system may fold it), but an
+	 * id spelled exactly as typed wins: `M4` is milestone/M4 even where a
+	 * template is called m4.  Two exact spellings stay ambiguous. */
+	if (n > 1 && n <= 8) {
+		size_t exact = 0, which = 0;
+		for (size_t i = 0; i < n; i++)
+			if (!strcmp(hits[i].ref.id, ref.id)) {
+				exact++;
+				which = i;
+			}
+		if (exact == 1) {
+			*hit = hits[which];
+			return CAIRN_OK;
+		}
+	}
 	if (n > 1) {
 		cairn_buf b = CAIRN_BUF_INIT;
 		char one[CAIRN_REF_ID_MAX + 32];

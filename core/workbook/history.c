@@ -153,20 +153,25 @@ cairn_status cairn_wb_history_catch_up(cairn_wb *wb, cairn_error *err)
 
 /* ---- reading it ---- */
 
-/* The path of "kind/id", or "folder/" for a kind's name alone. */
-static cairn_status record_path(const char *record, char *out, size_t n, cairn_error *err)
+cairn_status cairn_wb_history_path(cairn_wb *wb, const char *name, char *path, size_t n,
+				   cairn_error *err)
 {
+	cairn_index_hit hit;
 	cairn_ref ref;
-	cairn_kind kind = cairn_kind_by_name(record);
-	cairn_status st;
+	cairn_error parse;
+	cairn_status st = cairn_wb_resolve(wb, name, &hit, err);
 
-	if (kind != CAIRN_KIND_NONE) {
-		snprintf(out, n, "%s/", cairn_kind_def_of(kind)->folder);
+	if (st == CAIRN_OK) {
+		snprintf(path, n, "%s", hit.path);
 		return CAIRN_OK;
 	}
-	if ((st = cairn_ref_parse(record, &ref, err)))
+	/* A removed record still has a history, but only its full name says
+	 * which file it was; a bare id nobody has, or one several kinds
+	 * share, is resolve's message as it is. */
+	if (st != CAIRN_ENOTFOUND || cairn_ref_parse(name, &ref, &parse) != CAIRN_OK ||
+	    ref.kind == CAIRN_KIND_NONE)
 		return st;
-	cairn_ref_path(&ref, out, n);
+	cairn_ref_path(&ref, path, n);
 	return CAIRN_OK;
 }
 
@@ -174,9 +179,12 @@ cairn_status cairn_wb_history(cairn_wb *wb, const char *record, const char *auth
 			      size_t limit, cairn_history_fn fn, void *ctx, cairn_error *err)
 {
 	char path[CAIRN_PATH_MAX];
+	cairn_kind kind = record ? cairn_kind_by_name(record) : CAIRN_KIND_NONE;
 	cairn_status st;
 
-	if (record && (st = record_path(record, path, sizeof path, err)))
+	if (kind != CAIRN_KIND_NONE)
+		snprintf(path, sizeof path, "%s/", cairn_kind_def_of(kind)->folder);
+	else if (record && (st = cairn_wb_history_path(wb, record, path, sizeof path, err)))
 		return st;
 	if ((st = cairn_wb_history_catch_up(wb, err)))
 		return st;

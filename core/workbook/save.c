@@ -379,6 +379,15 @@ static cairn_status plan_edit(plan *p, const cairn_edit *e, cairn_error *err)
 	return CAIRN_OK;
 }
 
+/* Does the edit give this field itself? */
+static bool edit_sets(const cairn_edit *e, const char *key)
+{
+	for (size_t i = 0; i < e->n; i++)
+		if (!strcmp(e->keys[i], key))
+			return true;
+	return false;
+}
+
 /* Second pass, once every record of the save is known: templates,
  * references, whole-record rules, and the bytes to write. */
 static cairn_status finish_edit(plan *p, planned *q, const cairn_edit *e, cairn_error *err)
@@ -410,14 +419,18 @@ static cairn_status finish_edit(plan *p, planned *q, const cairn_edit *e, cairn_
 		}
 	}
 	/* The workflow's rules that hold for every save (core/model/rules.c): a
-	 * validation holds only for the answers it saw; a template whose
-	 * questions change gets a new version. */
+	 * validation holds only for the answers it saw; an assigned
+	 * evaluation given answers is a draft; a template whose questions
+	 * change gets a new version. */
 	if (st == CAIRN_OK && q->ref.kind == CAIRN_KIND_EVALUATION) {
 		char today[16];
 		cairn_date_iso(cairn_wb_today(p->wb), today, sizeof today);
 		st = cairn_evaluation_settle(&q->rec, q->exists ? &q->base : NULL, p->who->name,
 					     today, NULL, err);
 	}
+	if (st == CAIRN_OK && q->ref.kind == CAIRN_KIND_EVALUATION && q->exists &&
+	    q->op == CAIRN_EDIT_SET && !edit_sets(e, "status"))
+		cairn_evaluation_start(&q->base, &q->rec);
 	if (st == CAIRN_OK && q->ref.kind == CAIRN_KIND_TEMPLATE && q->exists)
 		cairn_template_settle(&q->base, &q->rec);
 	if (st == CAIRN_OK)

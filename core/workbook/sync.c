@@ -410,6 +410,10 @@ static cairn_status merge_one(cairn_wb *wb, const cairn_oid *base, const cairn_o
 			st = plan_add(p, path, NULL, 0, err);
 	} else if (!ro || !cairn_record_equal(&m.merged, ro)) {
 		size_t len;
+		/* What was added after the merge (a settled conflict, the line
+		 * of a validation undone) goes in its place, as a save puts it:
+		 * the next one-field edit stays a one-line diff. */
+		cairn_record_canonical(ref.kind, &m.merged);
 		if ((st = cairn_record_write(&m.merged, &text, &len, err)) == CAIRN_OK) {
 			st = plan_add(p, path, text, len, err);
 			text = NULL;

@@ -415,3 +415,99 @@ done:
 	cairn_record_done(&rec);
 	return st;
 }
+
+/* ---- giving an evaluation to another evaluator ---- */
+
+cairn_status cairn_wb_reassign_check(const cairn_ref *ref, const cairn_record *rec,
+				     const char *to, cairn_error *err)
+{
+	const char *status = cairn_record_get(rec, "status");
+	const char *validator = cairn_record_get(rec, "validator");
+	const char *slash = strchr(ref->id, '/');
+	const char *from = slash ? slash + 1 : ref->id;
+	cairn_buf answers = CAIRN_BUF_INIT;
+	const char *first = NULL;
+	size_t n = 0;
+
+	if (ref->kind != CAIRN_KIND_EVALUATION)
+		return cairn_fail(err, CAIRN_EINPUT, "only an evaluation is given to another "
+				  "evaluator");
+	if (!status || strcmp(status, "assigned"))
+		return cairn_fail(err, CAIRN_EINPUT, "evaluation/%s is %s: only one nobody has "
+				  "started yet (assigned) is given to someone else", ref->id,
+				  status ? status : "without a status");
+	if (!strcasecmp(from, to))
+		return cairn_fail(err, CAIRN_EINPUT, "evaluation/%s is already %s's", ref->id, from);
+	if (validator && !strcasecmp(validator, to))
+		return cairn_fail(err, CAIRN_EINPUT, "%s validates this evaluation and cannot also "
+				  "evaluate it", to);
+	/* Answers are their evaluator's word: moving the record would sign
+	 * them with another name.  They stay, and the move is refused. */
+	for (size_t i = 0; i < rec->nfields; i++)
+		if (!strncmp(rec->fields[i].key, "answer.", 7)) {
+			cairn_buf_printf(&answers, "%s%s", n++ ? ", " : "", rec->fields[i].key);
+			first = first ? first : rec->fields[i].key;
+		}
+	if (n) {
+		cairn_fail(err, CAIRN_EINPUT, "evaluation/%s holds %zu answer%s by %s (%s): they stay "
+			   "%s's and are not given to %s; clear them first (cairn set evaluation/%s "
+			   "%s= ...) or add another evaluation of the tool for %s", ref->id, n,
+			   n == 1 ? "" : "s", from, cairn_buf_str(&answers), from, to, ref->id,
+			   first, to);
+		cairn_buf_done(&answers);
+		return CAIRN_EINPUT;
+	}
+	return CAIRN_OK;
+}
+
+cairn_status cairn_wb_reassign(cairn_wb *wb, const char *name, const char *to,
+			       cairn_save_result *res, cairn_error *err)
+{
+	cairn_index_hit hit;
+	cairn_record rec;
+	cairn_ref dest = { CAIRN_KIND_EVALUATION, "" };
+	const char **keys = NULL, **values = NULL;
+	char message[CAIRN_REF_ID_MAX * 2 + 32];
+	const char *slash;
+	cairn_status st;
+
+	memset(res, 0, sizeof *res);
+	cairn_record_init(&rec);
+	if ((st = cairn_wb_resolve(wb, name, &hit, err)))
+		return st;
+	if (hit.ref.kind == CAIRN_KIND_EVALUATION && (st = cairn_wb_read(wb, &hit, &rec, err)))
+		return st;
+	if ((st = cairn_wb_reassign_check(&hit.ref, &rec, to, err)))
+		goto done;
+	slash = strchr(hit.ref.id, '/');
+	if (strlen(to) + (size_t)(slash - hit.ref.id) + 2 > sizeof dest.id) {
+		st = cairn_fail(err, CAIRN_EINPUT, "'%s' is too long for a person's id", to);
+		goto done;
+	}
+	snprintf(dest.id, sizeof dest.id, "%.*s/%s", (int)(slash - hit.ref.id), hit.ref.id, to);
+	keys = calloc(rec.nfields + 1, sizeof *keys);
+	values = calloc(rec.nfields + 1, sizeof *values);
+	if (!keys || !values) {
+		st = cairn_oom(err);
+		goto done;
+	}
+	for (size_t i = 0; i < rec.nfields; i++) {
+		keys[i] = rec.fields[i].key;
+		values[i] = rec.fields[i].value;
+	}
+	{
+		/* One commit: the record moves, since its path names the
+		 * evaluator; the new one's references are checked as any add. */
+		cairn_edit e[2] = {
+			{ CAIRN_EDIT_REMOVE, hit.ref, NULL, NULL, 0, false, false },
+			{ CAIRN_EDIT_ADD, dest, keys, values, rec.nfields, true, false },
+		};
+		snprintf(message, sizeof message, "%s: given to %s", hit.ref.id, to);
+		st = cairn_wb_save(wb, e, 2, message, res, err);
+	}
+done:
+	free(keys);
+	free(values);
+	cairn_record_done(&rec);
+	return st;
+}

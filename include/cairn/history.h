@@ -29,6 +29,13 @@ cairn_status cairn_wb_history_catch_up(cairn_wb *wb, cairn_error *err);
 void cairn_wb_field_label(cairn_wb *wb, const cairn_record *rec, const char *key, char *buf,
 			  size_t n);
 
+/* The file whose history record names: a record of the workbook by any
+ * name cairn_wb_resolve takes, or a removed one by its "kind/id".  A name
+ * that is neither, or that several records share, fails with resolve's
+ * message (CAIRN_ENOTFOUND, CAIRN_EINPUT). */
+cairn_status cairn_wb_history_path(cairn_wb *wb, const char *name, char *path, size_t n,
+				   cairn_error *err);
+
 /* Commits newest first that changed record ("kind/id"; NULL: any; a kind
  * name alone: any record of that kind), by author_email (NULL: anyone),
  * at most limit (0: all).  Catches up first. */

@@ -99,6 +99,14 @@ const char *cairn_question_constraint_message(const cairn_question *q, const cha
  * caller frees, or NULL when out of memory. */
 char *cairn_answer_shown(const cairn_question *q, const char *stored, const char *langs);
 
+/* The order to show rec's fields in (order: rec->nfields indexes): fields
+ * not under prefix as they are, then those of each question of tpl in the
+ * order of its questions field ("q." for a template's own q.KEY.* fields,
+ * type, prompt, help, choices, required; "answer." for an evaluation's
+ * answers), then any left (a question no longer listed).  tpl may be NULL. */
+void cairn_fields_in_question_order(const cairn_record *rec, const char *prefix,
+				    const cairn_template *tpl, size_t *order);
+
 /* Check an answer typed by a user against its question and give its stored
  * form (*out, the caller frees): a percentage is 0-100, a scale 1-5, a
  * choice one of the choices (its key or its label in any language, matched

@@ -62,6 +62,16 @@ cairn_status cairn_wb_return(cairn_wb *wb, const char *name, const char *comment
  * interface asks for the comment only when it would be taken.) */
 cairn_status cairn_wb_may_return(cairn_wb *wb, const char *name, cairn_error *err);
 
+/* Give an evaluation nobody has started (assigned, no answers) to person
+ * `to`, as one commit that moves the record (its path names the
+ * evaluator).  Refused, naming them, when it holds answers: those are its
+ * evaluator's and are never handed to another. */
+cairn_status cairn_wb_reassign(cairn_wb *wb, const char *name, const char *to,
+			       cairn_save_result *res, cairn_error *err);
+/* The rule alone, for a face that has the record (ref, rec) in hand. */
+cairn_status cairn_wb_reassign_check(const cairn_ref *ref, const cairn_record *rec,
+				     const char *to, cairn_error *err);
+
 typedef enum cairn_mark {
 	CAIRN_MARK_GOOD_PRACTICE,       /* field good_practice */
 	CAIRN_MARK_SUCCESS_STORY,       /* field success_story */

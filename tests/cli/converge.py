@@ -206,6 +206,9 @@ def main():
             raise Failed("r%d: cairn set %s exited %d: %s" % (r, ref, p.returncode, p.stderr))
         for f, v in sets:
             loc[(ref, f)] = v
+        # An answer makes an assigned evaluation a draft (the save's rule).
+        if any(f.startswith("answer.") for f, _ in sets) and loc.get((ref, "status")) == "assigned":
+            loc[(ref, "status")] = "draft"
         stats["sets"] += 1
 
     def conflicts_listed(r):

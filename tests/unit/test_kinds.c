@@ -528,6 +528,14 @@ static void test_answers(void)
 	answer_ok(&t, "channels", "Paper", "Paper");
 	answer_refused(&t, "channels", "Web, Fax", "'Fax' is not one of the choices");
 	answer_refused(&t, "channels", "Web\nFax", "'Fax' is not one of the choices");
+	/* Choices by number, as the form lists them; a wrong one is named. */
+	answer_ok(&t, "channels", "3,1", "Web\nPaper");
+	answer_ok(&t, "channels", "2", "Phone");
+	answer_ok(&t, "colour", "2", "Green");
+	answer_refused(&t, "channels", "1,4", "'4' is not one of the choices");
+	answer_refused(&t, "channels", "1,4", "(or their numbers, 1 to 3)");
+	answer_refused(&t, "channels", "0", "'0' is not one of the choices");
+	answer_refused(&t, "colour", "4", "'4' is not one of the choices");
 	/* Yes/no. */
 	answer_ok(&t, "free", "Yes", "yes");
 	answer_ok(&t, "free", "N", "no");

@@ -34,7 +34,8 @@ static const struct verb verbs[] = {
 	  N_("Changes fields and commits the change with a message naming each field's old\n"
 	  "and new value. FIELD= with nothing after '=' clears the field. RECORD is\n"
 	  "KIND/ID, or a bare ID when no other kind uses it.\n"
-	  "Answers of an evaluation are fields answer.KEY, checked against the template.\n"
+	  "Answers of an evaluation are fields answer.KEY, checked against the template;\n"
+	  "the first answers make an assigned evaluation a draft.\n"
 	  "Example: cairn set milestone/M4 deadline=30/04/2016 status=active\n") },
 	{ "rm", cmd_rm, OPENS_TO_WRITE, "RECORD",
 	  N_("remove a record"),
@@ -72,6 +73,12 @@ static const struct verb verbs[] = {
 	  N_("mark a validated evaluation as a good practice or a success story"),
 	  N_("Leaders only. Marks a validated evaluation (fields good_practice and\n"
 	  "success_story); --off takes the mark away.\n") },
+	{ "reassign", cmd_reassign, OPENS_TO_WRITE, "EVALUATION PERSON",
+	  N_("give an evaluation nobody has started to another evaluator"),
+	  N_("Moves an assigned evaluation (TOOL/PERSON) to TOOL/NEW-PERSON in one commit,\n"
+	  "as r does in the terminal interface. Refused once it holds answers, which\n"
+	  "stay its evaluator's: cairn set gives an assigned evaluation its first answer\n"
+	  "and makes it a draft. The new evaluator may not be its validator.\n") },
 	{ "distribute", cmd_distribute, OPENS_TO_WRITE, "[--template ID] [--dry-run]",
 	  N_("give the tools nobody evaluates yet to the key persons"),
 	  N_("Adds one evaluation for each tool without one on the template (the only\n"

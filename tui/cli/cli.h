@@ -84,6 +84,7 @@ int cmd_submit(cli *c, int argc, char **argv);
 int cmd_validate(cli *c, int argc, char **argv);
 int cmd_return(cli *c, int argc, char **argv);
 int cmd_mark(cli *c, int argc, char **argv);
+int cmd_reassign(cli *c, int argc, char **argv);
 int cmd_distribute(cli *c, int argc, char **argv);
 int cmd_template(cli *c, int argc, char **argv);
 int cmd_progress(cli *c, int argc, char **argv);

@@ -164,6 +164,7 @@ static cairn_status on_commit(const cairn_history_row *r, void *ctx, cairn_error
 		fputs("  ", stdout);
 		cli_put(l->o.c, stdout, r->summary, false);
 		fputc('\n', stdout);
+		l->o.shown++;
 		return CAIRN_OK;
 	}
 	paint(&l->o, P_COMMIT);
@@ -174,6 +175,7 @@ static cairn_status on_commit(const cairn_history_row *r, void *ctx, cairn_error
 	fputs(" <", stdout);
 	cli_put(l->o.c, stdout, r->author_email, false);
 	fputs(">\n    ", stdout);
+	l->o.shown++;
 	cli_put(l->o.c, stdout, r->summary, false);
 	fputc('\n', stdout);
 	if (!l->path) {
@@ -225,7 +227,7 @@ int cmd_log(cli *c, int argc, char **argv)
 			return cli_verb_usage(c);
 	}
 	if (record && cairn_kind_by_name(record) == CAIRN_KIND_NONE) {
-		if (cairn_wb_record_path(c->wb, record, path, sizeof path, &err) != CAIRN_OK)
+		if (cairn_wb_history_path(c->wb, record, path, sizeof path, &err) != CAIRN_OK)
 			return cli_error(c, &err);
 		l.path = path;
 	}
@@ -233,6 +235,8 @@ int cmd_log(cli *c, int argc, char **argv)
 	l.o.color = wants_color(c);
 	paged = cli_pager_start(c);
 	st = cairn_wb_history(c->wb, record, author, limit, on_commit, &l, &err);
+	if (st == CAIRN_OK && !l.o.shown && record)
+		printf(_("no commit changed %s\n"), record);
 	if (paged)
 		cli_pager_end(c);
 	else
@@ -266,7 +270,13 @@ int cmd_diff(cli *c, int argc, char **argv)
 			return cli_verb_usage(c);
 	}
 	if (record) {
-		if (cairn_wb_record_path(c->wb, record, path, sizeof path, &err) != CAIRN_OK)
+		st = cairn_wb_history_path(c->wb, record, path, sizeof path, &err);
+		/* A lone word that is neither: say both were tried. */
+		if (st == CAIRN_ENOTFOUND && !rev && !strchr(record, '/'))
+			return cli_fail(c, EXIT_REFUSED, _("'%s' is neither a commit (HEAD~1, origin/main, "
+					"a commit id) nor a record of this workbook (cairn ls "
+					"lists them)"), record);
+		if (st != CAIRN_OK)
 			return cli_error(c, &err);
 		only = path;
 	}

@@ -100,14 +100,35 @@ static void derive(cli *c, const cairn_ref *ref, const cairn_record *rec, cairn_
 
 /* ---- show ---- */
 
-static void show_field(cli *c, const cairn_ref *ref, const char *key, const char *value)
+/* Field names are shown whole: the label column is as wide as the
+ * longest (a template's q.measures-detail.prompt.fr), up to a limit past
+ * which a name pushes its value along instead of being cut. */
+#define SHOW_LABEL_MIN 18
+#define SHOW_LABEL_MAX 40
+
+static void show_question(cli *c, const cairn_template *tpl, const char *key, size_t width,
+			  bool beside);
+
+/* One field; an answer with its question (tpl: the evaluation's template,
+ * or NULL), beside a label whose lines follow, else under the value. */
+static void show_field(cli *c, const cairn_ref *ref, const char *key, const char *value,
+		       size_t width, const cairn_template *tpl)
 {
 	const cairn_field_def *f = cairn_kind_field(ref->kind, key);
 	char date[32];
 
+	if (strncmp(key, "answer.", 7))
+		tpl = NULL;
 	printf("  ");
-	cli_cell(c, stdout, key, 18);
-	printf(" ");
+	if (strchr(value, '\n')) {
+		if (tpl)
+			show_question(c, tpl, key, width, true);
+		else
+			cli_put(c, stdout, key, false);         /* its lines follow, indented */
+	} else {
+		cli_cell(c, stdout, key, strlen(key) > width ? strlen(key) : width);
+		printf(" ");
+	}
 	if (f && f->type == CAIRN_F_DATE) {
 		cli_date(c, value, date, sizeof date);
 		cli_put(c, stdout, date, false);
@@ -128,6 +149,90 @@ static void show_field(cli *c, const cairn_ref *ref, const char *key, const char
 		cli_put(c, stdout, value, false);
 	}
 	printf("\n");
+	if (tpl && !strchr(value, '\n')) {
+		printf("  %*s ", (int)width, "");
+		show_question(c, tpl, key, width, false);
+	}
+}
+
+/* An answer's question and help in the reader's language, in brackets;
+ * beside: after the key, padded to width. */
+static void show_question(cli *c, const cairn_template *tpl, const char *key, size_t width,
+			  bool beside)
+{
+	const cairn_question *q = cairn_template_question(tpl, key + strlen("answer."));
+	const char *langs = i18n_languages();
+	const char *prompt, *help;
+	cairn_buf b = CAIRN_BUF_INIT;
+	size_t n;
+
+	if (!q) {
+		if (beside)
+			cli_put(c, stdout, key, false);
+		else
+			printf("(%s)\n", _("no such question in the template now"));
+		return;
+	}
+	prompt = cairn_question_prompt(q, langs);
+	help = cairn_question_help(q, langs);
+	cairn_buf_adds(&b, prompt ? prompt : "");
+	if (help && *help) {
+		n = b.len;
+		if (n && !strchr("?.!:", b.data[n - 1]))
+			cairn_buf_adds(&b, ".");
+		cairn_buf_printf(&b, "%s%s", n ? " " : "", help);
+	}
+	if (beside) {
+		cli_cell(c, stdout, key, strlen(key) > width ? strlen(key) : width);
+		printf(" ");
+	}
+	printf("(");
+	cli_put(c, stdout, cairn_buf_str(&b), false);
+	printf(")%s", beside ? "" : "\n");
+	cairn_buf_done(&b);
+}
+
+static void show_text(cli *c, const cairn_index_hit *hit, const cairn_record *rec,
+		      const char *derived)
+{
+	char refname[CAIRN_REF_ID_MAX + 32];
+	cairn_template tpl;
+	bool have_tpl = false;
+	const char *prefix = hit->ref.kind == CAIRN_KIND_TEMPLATE ? "q." : "answer.";
+	size_t *order = calloc(rec->nfields ? rec->nfields : 1, sizeof *order);
+	size_t width = SHOW_LABEL_MIN;
+	cairn_error err;
+
+	if (hit->ref.kind == CAIRN_KIND_TEMPLATE)
+		have_tpl = cairn_template_from_record(hit->ref.id, rec, &tpl, &err) == CAIRN_OK;
+	else if (hit->ref.kind == CAIRN_KIND_EVALUATION && cairn_record_get(rec, "template"))
+		have_tpl = cairn_wb_template(c->wb, cairn_record_get(rec, "template"), &tpl,
+					     &err) == CAIRN_OK;
+	for (size_t i = 0; i < rec->nfields; i++) {
+		size_t len = strlen(rec->fields[i].key);
+		if (len > width && len <= SHOW_LABEL_MAX)
+			width = len;
+	}
+	if (order)
+		cairn_fields_in_question_order(rec, prefix, have_tpl ? &tpl : NULL, order);
+	cairn_ref_format(&hit->ref, refname, sizeof refname);
+	cli_put(c, stdout, refname, false);
+	printf("  (%s)\n", hit->path);
+	for (size_t k = 0; k < rec->nfields; k++) {
+		const cairn_field *f = &rec->fields[order ? order[k] : k];
+		show_field(c, &hit->ref, f->key, f->value, width,
+			   have_tpl && hit->ref.kind == CAIRN_KIND_EVALUATION ? &tpl : NULL);
+	}
+	if (*derived) {
+		printf("  ");
+		cli_cell(c, stdout, "=>", width);
+		printf(" ");
+		cli_put(c, stdout, derived, false);
+		printf("\n");
+	}
+	if (have_tpl)
+		cairn_template_done(&tpl);
+	free(order);
 }
 
 int cmd_show(cli *c, int argc, char **argv)
@@ -138,7 +243,6 @@ int cmd_show(cli *c, int argc, char **argv)
 	cairn_record rec;
 	cairn_error err;
 	cairn_buf text = CAIRN_BUF_INIT, dj = CAIRN_BUF_INIT;
-	char refname[CAIRN_REF_ID_MAX + 32];
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--json"))
@@ -160,18 +264,7 @@ int cmd_show(cli *c, int argc, char **argv)
 		cli_json_record(c, stdout, &hit.ref, &rec, cairn_buf_str(&dj));
 		printf("\n");
 	} else {
-		cairn_ref_format(&hit.ref, refname, sizeof refname);
-		cli_put(c, stdout, refname, false);
-		printf("  (%s)\n", hit.path);
-		for (size_t i = 0; i < rec.nfields; i++)
-			show_field(c, &hit.ref, rec.fields[i].key, rec.fields[i].value);
-		if (text.len) {
-			printf("  ");
-			cli_cell(c, stdout, "=>", 18);
-			printf(" ");
-			cli_put(c, stdout, cairn_buf_str(&text), false);
-			printf("\n");
-		}
+		show_text(c, &hit, &rec, cairn_buf_str(&text));
 	}
 	cairn_buf_done(&text);
 	cairn_buf_done(&dj);

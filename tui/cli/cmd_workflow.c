@@ -1,5 +1,5 @@
 /* The verbs of the evaluation workflow: submit, validate, return, mark,
- * distribute, template copy, progress.  The rules (who may do what, and
+ * reassign, distribute, template copy, progress.  The rules (who may do what, and
  * when) are the core's (include/cairn/workflow.h); these only read the
  * arguments and say what happened. */
 #include <stdio.h>
@@ -112,6 +112,16 @@ int cmd_mark(cli *c, int argc, char **argv)
 		return cli_fail(c, EXIT_USAGE, "'%s' is not a mark: write good-practice or "
 				"success-story", what);
 	return report(c, cairn_wb_mark(c->wb, name, mark, on, &res, &err), &res, &err);
+}
+
+int cmd_reassign(cli *c, int argc, char **argv)
+{
+	cairn_save_result res;
+	cairn_error err;
+
+	if (argc != 3 || argv[1][0] == '-' || argv[2][0] == '-')
+		return cli_verb_usage(c);
+	return report(c, cairn_wb_reassign(c->wb, argv[1], argv[2], &res, &err), &res, &err);
 }
 
 int cmd_distribute(cli *c, int argc, char **argv)

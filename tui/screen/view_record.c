@@ -470,6 +470,10 @@ static void reassign(app *a, record_state *s)
 	snprintf(question, sizeof question, _("give %s to (a person's id):"), ref.id);
 	if (!(who = app_prompt(a, question, NULL)) || !*who)
 		goto done;
+	if (cairn_wb_reassign_check(&ref, &rec, who, &err) != CAIRN_OK) {
+		app_message(a, true, "%s", err.msg);        /* answers stay their evaluator's */
+		goto done;
+	}
 	if (validator && !strcmp(validator, who)) {
 		app_message(a, true, _("%s validates this evaluation and cannot also evaluate it"), who);
 		goto done;
