@@ -101,9 +101,14 @@ void count_unshared(app *a)
 			    ahead), ahead, behind);
 }
 
+void app_relayout(app *a)
+{
+	for (int i = 0; i < a->depth; i++)
+		build(a, &a->stack[i]);
+}
+
 void app_rebuild(app *a)
 {
 	count_unshared(a);
-	for (int i = 0; i < a->depth; i++)
-		build(a, &a->stack[i]);
+	app_relayout(a);
 }

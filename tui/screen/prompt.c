@@ -27,6 +27,7 @@ int read_key(app *a, wint_t *wc, bool *is_key)
 	*is_key = rc == KEY_CODE_YES;
 	if (*is_key && *wc == KEY_RESIZE) {
 		getmaxyx(stdscr, a->rows, a->cols);
+		app_relayout(a);
 		return ERR;     /* redrawn by the caller */
 	}
 	return OK;

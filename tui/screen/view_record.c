@@ -44,35 +44,6 @@ static void one_line(const char *v, char *buf, size_t n)
 	snprintf(buf, n, "%.*s%s", (int)len, v, v[len] ? " [...]" : "");
 }
 
-/* label cut or padded to cols display columns, into buf: printf's widths
- * count bytes, and a translated label may hold accented letters. */
-static const char *pad_label(const char *label, int cols, char *buf, size_t n)
-{
-	mbstate_t st;
-	size_t at = 0, used = 0;
-	int width = 0;
-
-	memset(&st, 0, sizeof st);
-	while (label[at] && width < cols) {
-		wchar_t wc;
-		size_t len = mbrtowc(&wc, label + at, strlen(label + at), &st);
-		int w;
-		if (len == (size_t)-1 || len == (size_t)-2 || len == 0)
-			break;
-		w = wcwidth(wc);
-		if (w < 0 || width + w > cols || used + len >= n)
-			break;
-		memcpy(buf + used, label + at, len);
-		used += len;
-		at += len;
-		width += w;
-	}
-	for (; width < cols && used + 1 < n; width++)
-		buf[used++] = ' ';
-	buf[used] = '\0';
-	return buf;
-}
-
 static bool load_template(app *a, const cairn_record *rec, cairn_template *tpl)
 {
 	const char *tid = cairn_record_get(rec, "template");
@@ -167,7 +138,7 @@ static void pilot_inclusion(app *a, const cairn_record *rec, lines *out)
 		const char *counts[CAIRN_GROUP_COUNT];
 		for (int g = 0; g < CAIRN_GROUP_COUNT; g++)
 			counts[g] = cairn_record_get(rec, cairn_group_key((cairn_group)g));
-		inclusion_lines(out, &t, total, counts, "  ", true);
+		inclusion_lines(out, &t, total, counts, "  ", true, a->cols - 2);
 	}
 	cairn_targets_done(&t);
 }
@@ -178,10 +149,14 @@ static void record_build(app *a, void *state, lines *out)
 	const cairn_kind_def *def;
 	cairn_record rec;
 	cairn_ref ref;
+	int label_w;
 
 	if (!load(a, s->ref, &ref, &rec))
 		return;
 	def = cairn_kind_def_of(ref.kind);
+	/* Labels take 24 columns, less on a narrow screen: values first. */
+	label_w = (a->cols - 2) * 2 / 5;
+	label_w = label_w > 24 ? 24 : label_w < 12 ? 12 : label_w;
 	for (size_t i = 0; i < def->nfields; i++) {
 		const cairn_field_def *f = &def->fields[i];
 		const char *v = cairn_record_get(&rec, f->name);
@@ -194,7 +169,7 @@ static void record_build(app *a, void *state, lines *out)
 			v = date;
 		}
 		one_line(v ? v : "", shown, sizeof shown);
-		lines_add(out, LS_TEXT, f->name, "%s %s", pad_label(_(f->label), 24, label, sizeof label),
+		lines_add(out, LS_TEXT, f->name, "%s %s", text_pad(_(f->label), label_w, label, sizeof label),
 			  shown);
 	}
 	/* Fields this cairn does not know (a newer one wrote them): shown, kept. */
