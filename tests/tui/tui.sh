@@ -85,6 +85,8 @@ is "$(git -C "$wb" log --format=%s | grep -c '^M3: title')" "2" "history keeps b
 keys j j e C-u "31/02/2016" Enter
 shows "31/02/2016 is not a date: February 2016 has 29 days" "a bad date is refused in place"
 like "$("$CAIRN" -C "$wb" show milestone/M3)" "deadline +29/02/2016" "and the record is unchanged"
+shows "^Deadline: 31/02/2016$" "the refused value is back in the prompt, to correct"
+keys Escape
 
 # ---- : runs a verb (quotes keep words together); E edits in $EDITOR ----
 keys : 'set M1 title="Agreement, revised"' Enter

@@ -24,6 +24,10 @@ void app_message(app *a, bool error, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(a->message, sizeof a->message, fmt, ap);
 	va_end(ap);
+	/* A commit message's or a server's final line feed is no line of its
+	 * own (nor a ^J at the end); inner ones are lines. */
+	for (size_t n = strlen(a->message); n && a->message[n - 1] == '\n'; n--)
+		a->message[n - 1] = '\0';
 	a->message_is_error = error;
 }
 

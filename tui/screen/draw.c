@@ -65,9 +65,28 @@ static void draw_bar(app *a, int y, int x, int width, double share, double targe
 	}
 }
 
+/* The message's lines, wrapped to the screen: up to half of it, or what
+ * a prompt's lines leave. */
+static int message_rows(const app *a)
+{
+	int n = (int)text_wrap_count(a->message, a->cols - 1);
+	/* Under a prompt (a refused value's reason) the body gives way. */
+	int most = a->prompt_rows ? a->rows - 2 - a->prompt_rows : a->rows / 2;
+
+	return n < most ? n : most > 0 ? most : 0;
+}
+
+/* The rows under the status line: the message's, then a prompt's; at
+ * least the one message line. */
+static int bottom_rows(const app *a)
+{
+	int n = message_rows(a) + a->prompt_rows;
+	return n > 1 ? n : 1;
+}
+
 int body_rows(const app *a)
 {
-	return a->rows - 3;     /* title, status line, message line */
+	return a->rows - 2 - bottom_rows(a);    /* title, status line, the bottom */
 }
 
 /* The largest top that still fills the body: the last line at the bottom. */
@@ -202,18 +221,21 @@ static void draw_status(app *a)
 	char left[512];
 	const char *hint = _("| ? help");
 	wchar_t wide[32];
-	int hint_cols = 8, nlines = 1;
+	int hint_cols = 8, nlines;
 
 	/* A translation may make the hint wider or narrower than 8. */
 	if (mbstowcs(wide, hint, 32) < 32 && wcswidth(wide, 32) > 0 && wcswidth(wide, 32) < 20)
 		hint_cols = wcswidth(wide, 32);
 	status_text(a, left, sizeof left, a->cols - hint_cols - 1);
-	/* A message of several lines (a server's own lines under cairn's)
-	 * shows as lines, up to half the screen, over the bottom of the
-	 * body; the status line stays just above it. */
-	for (const char *p = a->message; *p; p++)
-		if (*p == '\n' && p[1] && nlines < a->rows / 2)
-			nlines++;
+	/* A message of several lines (a server's own lines under cairn's),
+	 * or longer than the screen is wide, shows as lines under the status
+	 * line, above a prompt's lines when one is open; the body is shorter
+	 * by as much. */
+	nlines = bottom_rows(a);
+	for (int row = a->rows - nlines; row < a->rows; row++) {
+		move(row, 0);
+		clrtoeol();
+	}
 	attron(A_REVERSE);
 	mvhline(a->rows - 1 - nlines, 0, ' ', a->cols);
 	/* The way to help stays in sight however narrow the terminal. */
@@ -222,16 +244,15 @@ static void draw_status(app *a)
 	attroff(A_REVERSE);
 	if (a->message[0]) {
 		const char *at = a->message;
+		int last = a->rows - nlines + message_rows(a);
 		if (a->message_is_error)
 			attron(A_BOLD | (a->color ? COLOR_PAIR(PAIR_ALERT) : 0));
-		for (int row = a->rows - nlines; row < a->rows && *at; row++) {
-			size_t n = strcspn(at, "\n");
+		for (int row = a->rows - nlines; row < last && *at; row++) {
+			size_t skip, n = text_wrap(at, a->cols - 1, &skip);
 			char *one = strndup(at, n);
-			move(row, 0);
-			clrtoeol();
 			draw_text(a, row, 0, one ? one : "", a->cols - 1);
 			free(one);
-			at += n + (at[n] == '\n');
+			at += n + skip;
 		}
 		attroff(A_BOLD | (a->color ? COLOR_PAIR(PAIR_ALERT) : 0));
 	}

@@ -163,3 +163,56 @@ int text_width(const char *text)
 	free(w);
 	return cols < 0 ? (int)n : cols;
 }
+
+size_t text_wrap(const char *text, int width, size_t *skip)
+{
+	mbstate_t st;
+	size_t at = 0, space = 0;
+	int cols = 0;
+
+	memset(&st, 0, sizeof st);
+	*skip = 0;
+	while (text[at] && text[at] != '\n') {
+		wchar_t wc;
+		size_t len = mbrtowc(&wc, text + at, strlen(text + at), &st);
+		int w;
+		if (len == (size_t)-1 || len == (size_t)-2 || len == 0) {
+			memset(&st, 0, sizeof st);
+			len = 1;
+			w = 1;
+		} else {
+			w = wcwidth(wc);
+			w = w < 0 ? 1 : w;
+		}
+		if (cols + w > width && at > 0) {
+			/* Cut at the last space when there is one in the second
+			 * half of the line, else where the width ends. */
+			if (space > 0 && space * 2 >= at) {
+				*skip = 1;
+				return space;
+			}
+			return at;
+		}
+		if (text[at] == ' ')
+			space = at;
+		cols += w;
+		at += len;
+	}
+	if (text[at] == '\n')
+		*skip = 1;
+	return at;
+}
+
+size_t text_wrap_count(const char *text, int width)
+{
+	size_t n = 0, len, skip;
+
+	if (!text || !*text)
+		return 0;
+	while (*text) {
+		len = text_wrap(text, width, &skip);
+		n++;
+		text += len + skip;
+	}
+	return n;
+}

@@ -126,6 +126,12 @@ const line *lines_selected(const lines *l);
 const char *text_pad(const char *text, int cols, char *buf, size_t n);
 /* The display columns text takes (its bytes when it is not valid text). */
 int text_width(const char *text);
+/* The bytes of text's first line when wrapped at width columns: up to a
+ * line feed, else cut after the last space that fits (else where the
+ * width ends); *skip is what to step over after it (the space or line
+ * feed).  text_wrap_count: how many lines text takes. */
+size_t text_wrap(const char *text, int width, size_t *skip);
+size_t text_wrap_count(const char *text, int width);
 
 /* ---- rows from the index (tui/screen/rows.c) ---- */
 
@@ -203,7 +209,8 @@ struct app {
 	char prompt_key[CAIRN_KEY_MAX + 8];    /* "" when no field prompt is open */
 	char prompt_ref[160];
 	char *prompt_text;
-	char prompt_context[512];       /* shown above a prompt ("" none) */
+	char prompt_context[1024];      /* shown above a prompt ("" none), wrapped */
+	int prompt_rows;        /* the rows an open prompt takes at the bottom, or 0 */
 	bool quit_tried;        /* a sync on quit was tried: the next quit leaves */
 };
 

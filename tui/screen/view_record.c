@@ -156,7 +156,7 @@ static void record_build(app *a, void *state, lines *out)
 	def = cairn_kind_def_of(ref.kind);
 	/* Labels take 24 columns, less on a narrow screen: values first. */
 	label_w = (a->cols - 2) * 2 / 5;
-	label_w = label_w > 24 ? 24 : label_w < 12 ? 12 : label_w;
+	label_w = label_w > 24 ? 24 : label_w < 16 ? 16 : label_w;
 	for (size_t i = 0; i < def->nfields; i++) {
 		const cairn_field_def *f = &def->fields[i];
 		const char *v = cairn_record_get(&rec, f->name);
@@ -197,32 +197,81 @@ static void record_build(app *a, void *state, lines *out)
 
 /* Save keys/values on the record; the evaluation moves from assigned to
  * draft with its first answer (autosave). */
-static void save_fields(app *a, const cairn_ref *ref, const char **keys, const char **values,
+static bool save_fields(app *a, const cairn_ref *ref, const char **keys, const char **values,
 			size_t n)
 {
 	cairn_edit e = { CAIRN_EDIT_SET, *ref, keys, values, n, false, false };
 	cairn_save_result res;
 	cairn_error err;
+	bool ok;
 
-	if (n == 1) {
-		app_save_field(a, ref, keys[0], values[0]);
-		return;
-	}
+	if (n == 1)
+		return app_save_field(a, ref, keys[0], values[0]);
 	memset(&res, 0, sizeof res);
-	if (cairn_wb_save(a->wb, &e, 1, NULL, &res, &err) != CAIRN_OK)
+	ok = cairn_wb_save(a->wb, &e, 1, NULL, &res, &err) == CAIRN_OK;
+	if (!ok)
 		app_message(a, true, "%s", err.msg);
 	else
 		app_message(a, false, _("saved %.12s  %s"), res.commit.hex, res.message ? res.message : "");
 	cairn_save_result_done(&res);
 	app_rebuild(a);
+	return ok;
 }
 
-static void save_answer(app *a, const cairn_ref *ref, const cairn_record *rec, const char *key,
+static bool save_answer(app *a, const cairn_ref *ref, const cairn_record *rec, const char *key,
 			const char *value)
 {
 	const char *keys[2] = { key, "status" }, *values[2] = { value, "draft" };
 	const char *status = cairn_record_get(rec, "status");
-	save_fields(a, ref, keys, values, status && !strcmp(status, "assigned") ? 2 : 1);
+	return save_fields(a, ref, keys, values, status && !strcmp(status, "assigned") ? 2 : 1);
+}
+
+/* Save one value; a refusal said without the record's name, which the
+ * screen shows (a shorter reason to read above the prompt). */
+static bool save_value(app *a, const cairn_ref *ref, const cairn_record *rec, const char *key,
+		       const char *value)
+{
+	char name[CAIRN_PATH_MAX];
+	size_t n;
+	bool ok;
+
+	if (ref->kind == CAIRN_KIND_EVALUATION && !strncmp(key, "answer.", 7))
+		ok = save_answer(a, ref, rec, key, value);
+	else
+		ok = app_save_field(a, ref, key, value);
+	cairn_ref_format(ref, name, sizeof name);
+	n = strlen(name);
+	if (!ok && !strncmp(a->message, name, n) && !strncmp(a->message + n, ": ", 2))
+		memmove(a->message, a->message + n + 2, strlen(a->message + n + 2) + 1);
+	return ok;
+}
+
+/* A choice typed by its numbers ("1,3") as the choices' keys; any other
+ * text as it is.  A new string (caller frees), NULL when out of memory. */
+static char *choice_numbers(const cairn_question *q, const char *typed)
+{
+	cairn_buf out = CAIRN_BUF_INIT;
+	char *save = NULL, *copy;
+	bool all_numbers;
+
+	if (!q || !q->nchoices)
+		return strdup(typed);
+	copy = strdup(typed);
+	all_numbers = copy != NULL;
+	for (char *t = copy ? strtok_r(copy, ", ", &save) : NULL; t; t = strtok_r(NULL, ", ", &save)) {
+		char *end;
+		long k = strtol(t, &end, 10);
+		if (*end || k < 1 || (size_t)k > q->nchoices) {
+			all_numbers = false;
+			break;
+		}
+		cairn_buf_printf(&out, "%s%s", out.len ? "," : "", q->choices[k - 1]);
+	}
+	free(copy);
+	if (all_numbers && out.len)
+		return cairn_buf_detach(&out, NULL);
+	cairn_buf_done(&out);
+	return strdup(typed);
 }
 
 /* Edit field `key` of the record, the way its type asks. */
@@ -255,7 +304,7 @@ static void edit(app *a, record_state *s, const char *key, bool in_editor)
 		value = strdup(cur && !strcmp(cur, "yes") ? "no" : "yes");
 	} else {
 		cairn_buf b = CAIRN_BUF_INIT;
-		char shown[64], *label = NULL;
+		char shown[64], *label = NULL, *retry = NULL;
 		const char *init = cur;
 		if (q) {
 			const char *langs = i18n_languages();
@@ -306,39 +355,32 @@ static void edit(app *a, record_state *s, const char *key, bool in_editor)
 			cli_date(a->c, cur, shown, sizeof shown);
 			init = shown;
 		}
-		value = app_prompt(a, question, init);
+		/* A refused value comes back in the prompt, the reason above
+		 * it, to be corrected rather than typed again. */
+		for (;;) {
+			char *typed = app_prompt(a, question, init);
+			if (!typed)
+				break;
+			value = choice_numbers(q, typed);
+			if (!value || save_value(a, &ref, &rec, key, value) || tui_hangup) {
+				free(typed);
+				free(value);
+				value = NULL;
+				break;
+			}
+			free(value);
+			value = NULL;
+			free(retry);
+			init = retry = typed;
+		}
 		a->prompt_context[0] = '\0';
 		free(label);
-		/* A choice typed by its number. */
-		if (value && q && q->nchoices) {
-			cairn_buf out = CAIRN_BUF_INIT;
-			char *save = NULL, *copy = strdup(value);
-			bool all_numbers = copy != NULL;
-			for (char *t = copy ? strtok_r(copy, ", ", &save) : NULL; t;
-			     t = strtok_r(NULL, ", ", &save)) {
-				char *end;
-				long k = strtol(t, &end, 10);
-				if (*end || k < 1 || (size_t)k > q->nchoices) {
-					all_numbers = false;
-					break;
-				}
-				cairn_buf_printf(&out, "%s%s", out.len ? "," : "", q->choices[k - 1]);
-			}
-			free(copy);
-			if (all_numbers && out.len) {
-				free(value);
-				value = cairn_buf_detach(&out, NULL);
-			}
-			cairn_buf_done(&out);
-		}
+		free(retry);
 	}
 	if (!tui_hangup)
 		a->prompt_key[0] = a->prompt_ref[0] = '\0';
 	if (value) {
-		if (ref.kind == CAIRN_KIND_EVALUATION && !strncmp(key, "answer.", 7))
-			save_answer(a, &ref, &rec, key, value);
-		else
-			app_save_field(a, &ref, key, value);
+		save_value(a, &ref, &rec, key, value);
 		free(value);
 	}
 	if (have_tpl)
