@@ -24,6 +24,10 @@ void app_message(app *a, bool error, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(a->message, sizeof a->message, fmt, ap);
 	va_end(ap);
+	/* A commit message's or a server's final line feed is no line of its
+	 * own (nor a ^J at the end); inner ones are lines. */
+	for (size_t n = strlen(a->message); n && a->message[n - 1] == '\n'; n--)
+		a->message[n - 1] = '\0';
 	a->message_is_error = error;
 }
 
@@ -101,9 +105,14 @@ void count_unshared(app *a)
 			    ahead), ahead, behind);
 }
 
+void app_relayout(app *a)
+{
+	for (int i = 0; i < a->depth; i++)
+		build(a, &a->stack[i]);
+}
+
 void app_rebuild(app *a)
 {
 	count_unshared(a);
-	for (int i = 0; i < a->depth; i++)
-		build(a, &a->stack[i]);
+	app_relayout(a);
 }

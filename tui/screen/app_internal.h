@@ -16,9 +16,17 @@ enum { PAIR_HEAD = 1, PAIR_ALERT, PAIR_GOOD, PAIR_DIM, PAIR_STATUS };
 /* app.c */
 view *top(app *a);
 void count_unshared(app *a);
+/* Build every view again for the screen's new size (its lines fit it). */
+void app_relayout(app *a);
 
 /* draw.c */
 int body_rows(const app *a);
+/* Scroll the body by delta lines (to the end with a large delta), the
+ * selection staying where it is: how lines below the last selectable one
+ * (or above the first) come into view. */
+void scroll_body(app *a, lines *l, int delta);
+/* The last line shown with the body's first line at l->top. */
+size_t body_bottom(const app *a, const lines *l);
 void draw(app *a);
 
 /* prompt.c */

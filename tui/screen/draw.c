@@ -65,17 +65,88 @@ static void draw_bar(app *a, int y, int x, int width, double share, double targe
 	}
 }
 
-int body_rows(const app *a)
+/* The message's lines, wrapped to the screen: up to half of it, or what
+ * a prompt's lines leave. */
+static int message_rows(const app *a)
 {
-	return a->rows - 3;     /* title, status line, message line */
+	int n = (int)text_wrap_count(a->message, a->cols - 1);
+	/* Under a prompt (a refused value's reason) the body gives way. */
+	int most = a->prompt_rows ? a->rows - 2 - a->prompt_rows : a->rows / 2;
+
+	return n < most ? n : most > 0 ? most : 0;
 }
 
-/* Scroll so that the selection is in sight. */
+/* The rows under the status line: the message's, then a prompt's; at
+ * least the one message line. */
+static int bottom_rows(const app *a)
+{
+	int n = message_rows(a) + a->prompt_rows;
+	return n > 1 ? n : 1;
+}
+
+int body_rows(const app *a)
+{
+	return a->rows - 2 - bottom_rows(a);    /* title, status line, the bottom */
+}
+
+/* The largest top that still fills the body: the last line at the bottom. */
+static size_t last_top(const app *a, const lines *l)
+{
+	int h = body_rows(a), shown = 0;
+	size_t i = l->n;
+
+	while (i > 0 && shown < h) {
+		i--;
+		if (lines_visible(l, i))
+			shown++;
+	}
+	return i;
+}
+
+size_t body_bottom(const app *a, const lines *l)
+{
+	int h = body_rows(a), shown = 0;
+	size_t i, last = l->top;
+
+	for (i = l->top; i < l->n && shown < h; i++)
+		if (lines_visible(l, i)) {
+			shown++;
+			last = i;
+		}
+	return last;
+}
+
+void scroll_body(app *a, lines *l, int delta)
+{
+	size_t top = l->top, end = last_top(a, l);
+
+	for (; delta > 0 && top < end; delta--)
+		do
+			top++;
+		while (top < end && !lines_visible(l, top));
+	for (; delta < 0 && top > 0; delta++)
+		do
+			top--;
+		while (top > 0 && !lines_visible(l, top));
+	if (top != l->top) {
+		l->top = top;
+		l->scrolled = true;
+		l->scrolled_sel = l->sel;
+	}
+}
+
+/* Scroll so that the selection is in sight, unless the user scrolled
+ * away from it and has not moved it since. */
 static void keep_in_sight(app *a, lines *l)
 {
 	int h = body_rows(a), shown = 0;
 	size_t i;
 
+	if (l->top >= l->n)
+		l->top = l->n ? last_top(a, l) : 0;
+	if (l->scrolled && l->scrolled_sel == l->sel)
+		return;
+	l->scrolled = false;
 	if (l->sel < l->top)
 		l->top = l->sel;
 	/* Count visible lines from top to sel. */
@@ -90,29 +161,81 @@ static void keep_in_sight(app *a, lines *l)
 	}
 }
 
-static void draw_status(app *a)
+/* Compose the status line's parts (those not "") into buf. */
+enum { P_NAME, P_BAD, P_WHO, P_TODAY, P_DEMO, P_SHARED, P_TITLE, P_COUNT };
+
+static void status_compose(char *buf, size_t n, const char *const *part, const bool *keep)
 {
-	char today[32], left[512], iso[11];
-	const char *who = a->c->cfg.user_name, *hint = _("| ? help");
+	size_t used = (size_t)snprintf(buf, n, " ");
+
+#define ADD(...) do { if (used < n) used += (size_t)snprintf(buf + used, n - used, __VA_ARGS__); } while (0)
+	if (keep[P_NAME])
+		ADD("%s | ", part[P_NAME]);
+	/* Unreadable records early, where a narrow terminal still shows them. */
+	ADD("%s", part[P_BAD]);
+	if (keep[P_WHO])
+		ADD("%s | ", part[P_WHO]);
+	ADD("%s%s", part[P_TODAY], keep[P_DEMO] ? part[P_DEMO] : "");
+	if (keep[P_SHARED])
+		ADD(" | %s", part[P_SHARED]);
+	if (keep[P_TITLE])
+		ADD(" | %s", part[P_TITLE]);
+#undef ADD
+}
+
+/* The status line's left part into buf: as much as fits in cols, the
+ * parts most needed first (who, the sharing state, the workbook, the
+ * demo mark, the view's title which the top line shows too); the
+ * unreadable records and the date are always there, whole. */
+static void status_text(app *a, char *buf, size_t n, int cols)
+{
+	char today[32], iso[11];
+	const char *who = a->c->cfg.user_name;
 	view *v = top(a);
-	wchar_t wide[32];
-	int hint_cols = 8, nlines = 1;
+	const char *part[P_COUNT];
+	bool keep[P_COUNT] = { false };
+	static const int order[] = { P_WHO, P_SHARED, P_NAME, P_DEMO, P_TITLE };
 
 	cairn_date_iso(cairn_wb_today(a->wb), iso, sizeof iso);
 	cli_date(a->c, iso, today, sizeof today);
-	/* Unreadable records early, where a narrow terminal still shows them. */
-	snprintf(left, sizeof left, " %s | %s%s | %s%s | %s | %s", cairn_wb_name(a->wb),
-		 a->unreadable, who && *who ? who : _("(no user.name)"), today,
-		 cairn_wb_has_clock(a->wb) ? _(" (demo clock)") : "", a->shared, v ? v->title : "");
+	part[P_NAME] = cairn_wb_name(a->wb);
+	part[P_BAD] = a->unreadable;
+	part[P_WHO] = who && *who ? who : _("(no user.name)");
+	part[P_TODAY] = today;
+	part[P_DEMO] = cairn_wb_has_clock(a->wb) ? _(" (demo)") : "";
+	part[P_SHARED] = a->shared;
+	part[P_TITLE] = v ? v->title : "";
+	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
+		if (!part[order[i]][0])
+			continue;
+		keep[order[i]] = true;
+		status_compose(buf, n, part, keep);
+		if (text_width(buf) > cols)
+			keep[order[i]] = false;
+	}
+	status_compose(buf, n, part, keep);
+}
+
+static void draw_status(app *a)
+{
+	char left[512];
+	const char *hint = _("| ? help");
+	wchar_t wide[32];
+	int hint_cols = 8, nlines;
+
 	/* A translation may make the hint wider or narrower than 8. */
 	if (mbstowcs(wide, hint, 32) < 32 && wcswidth(wide, 32) > 0 && wcswidth(wide, 32) < 20)
 		hint_cols = wcswidth(wide, 32);
-	/* A message of several lines (a server's own lines under cairn's)
-	 * shows as lines, up to half the screen, over the bottom of the
-	 * body; the status line stays just above it. */
-	for (const char *p = a->message; *p; p++)
-		if (*p == '\n' && p[1] && nlines < a->rows / 2)
-			nlines++;
+	status_text(a, left, sizeof left, a->cols - hint_cols - 1);
+	/* A message of several lines (a server's own lines under cairn's),
+	 * or longer than the screen is wide, shows as lines under the status
+	 * line, above a prompt's lines when one is open; the body is shorter
+	 * by as much. */
+	nlines = bottom_rows(a);
+	for (int row = a->rows - nlines; row < a->rows; row++) {
+		move(row, 0);
+		clrtoeol();
+	}
 	attron(A_REVERSE);
 	mvhline(a->rows - 1 - nlines, 0, ' ', a->cols);
 	/* The way to help stays in sight however narrow the terminal. */
@@ -121,16 +244,15 @@ static void draw_status(app *a)
 	attroff(A_REVERSE);
 	if (a->message[0]) {
 		const char *at = a->message;
+		int last = a->rows - nlines + message_rows(a);
 		if (a->message_is_error)
 			attron(A_BOLD | (a->color ? COLOR_PAIR(PAIR_ALERT) : 0));
-		for (int row = a->rows - nlines; row < a->rows && *at; row++) {
-			size_t n = strcspn(at, "\n");
+		for (int row = a->rows - nlines; row < last && *at; row++) {
+			size_t skip, n = text_wrap(at, a->cols - 1, &skip);
 			char *one = strndup(at, n);
-			move(row, 0);
-			clrtoeol();
 			draw_text(a, row, 0, one ? one : "", a->cols - 1);
 			free(one);
-			at += n + (at[n] == '\n');
+			at += n + skip;
 		}
 		attroff(A_BOLD | (a->color ? COLOR_PAIR(PAIR_ALERT) : 0));
 	}
@@ -165,6 +287,7 @@ void draw(app *a)
 		for (size_t i = l->top; i < l->n && y <= h; i++) {
 			const line *ln = &l->v[i];
 			int x = 2, used;
+			bool bar;
 			attr_t at;
 			if (!lines_visible(l, i))
 				continue;
@@ -180,9 +303,13 @@ void draw(app *a)
 			 * the line's attribute, so a move changes it once per row. */
 			if (i == l->sel && ln->selectable)
 				mvaddstr(y, 0, "> ");
-			used = draw_text(a, y, x, ln->text, a->cols - x - (ln->bar >= 0 ? 22 : 0));
+			/* A bar where the text leaves room for it: the text (the
+			 * share and met/SHORT) comes first. */
+			bar = ln->bar >= 0 &&
+			      (int)cairn_display_width(ln->text, san_flags(a)) <= a->cols - x - 22;
+			used = draw_text(a, y, x, ln->text, a->cols - x - (bar ? 22 : 0));
 			attroff(at);
-			if (ln->bar >= 0 && a->cols - x - used > 22)
+			if (bar && a->cols - x - used >= 22)
 				draw_bar(a, y, a->cols - 21, 20, ln->bar, ln->mark);
 			y++;
 		}

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "cairn/buf.h"
 #include "tui.h"
@@ -118,4 +119,100 @@ void lines_move(lines *l, int delta)
 const line *lines_selected(const lines *l)
 {
 	return can_select(l, l->sel) ? &l->v[l->sel] : NULL;
+}
+
+const char *text_pad(const char *text, int cols, char *buf, size_t n)
+{
+	mbstate_t st;
+	size_t at = 0, used = 0;
+	int width = 0;
+
+	memset(&st, 0, sizeof st);
+	while (text[at] && width < cols) {
+		wchar_t wc;
+		size_t len = mbrtowc(&wc, text + at, strlen(text + at), &st);
+		int w;
+		if (len == (size_t)-1 || len == (size_t)-2 || len == 0)
+			break;
+		w = wcwidth(wc);
+		if (w < 0 || width + w > cols || used + len >= n)
+			break;
+		memcpy(buf + used, text + at, len);
+		used += len;
+		at += len;
+		width += w;
+	}
+	for (; width < cols && used + 1 < n; width++)
+		buf[used++] = ' ';
+	buf[used] = '\0';
+	return buf;
+}
+
+int text_width(const char *text)
+{
+	size_t n = mbstowcs(NULL, text, 0);
+	wchar_t *w;
+	int cols;
+
+	if (n == (size_t)-1)
+		return (int)strlen(text);
+	if (!(w = malloc((n + 1) * sizeof *w)))
+		return (int)strlen(text);
+	mbstowcs(w, text, n + 1);
+	cols = wcswidth(w, n);
+	free(w);
+	return cols < 0 ? (int)n : cols;
+}
+
+size_t text_wrap(const char *text, int width, size_t *skip)
+{
+	mbstate_t st;
+	size_t at = 0, space = 0;
+	int cols = 0;
+
+	memset(&st, 0, sizeof st);
+	*skip = 0;
+	while (text[at] && text[at] != '\n') {
+		wchar_t wc;
+		size_t len = mbrtowc(&wc, text + at, strlen(text + at), &st);
+		int w;
+		if (len == (size_t)-1 || len == (size_t)-2 || len == 0) {
+			memset(&st, 0, sizeof st);
+			len = 1;
+			w = 1;
+		} else {
+			w = wcwidth(wc);
+			w = w < 0 ? 1 : w;
+		}
+		if (cols + w > width && at > 0) {
+			/* Cut at the last space when there is one in the second
+			 * half of the line, else where the width ends. */
+			if (space > 0 && space * 2 >= at) {
+				*skip = 1;
+				return space;
+			}
+			return at;
+		}
+		if (text[at] == ' ')
+			space = at;
+		cols += w;
+		at += len;
+	}
+	if (text[at] == '\n')
+		*skip = 1;
+	return at;
+}
+
+size_t text_wrap_count(const char *text, int width)
+{
+	size_t n = 0, len, skip;
+
+	if (!text || !*text)
+		return 0;
+	while (*text) {
+		len = text_wrap(text, width, &skip);
+		n++;
+		text += len + skip;
+	}
+	return n;
 }

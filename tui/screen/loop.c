@@ -94,20 +94,93 @@ static void quit(app *a)
 	a->quit = true;
 }
 
+static bool selectable_at(const lines *l, size_t i)
+{
+	return i < l->n && l->v[i].selectable && lines_visible(l, i);
+}
+
+/* j and k as a pager with a selection: to the next selectable line when it
+ * is on the screen or just past its edge, else the screen scrolls one
+ * line, so that every line (a pilot's shares under the last selectable
+ * line, a long table between two) comes into view. */
+static void step(app *a, lines *l, int dir)
+{
+	size_t top = l->top, bottom = body_bottom(a, l), from = l->sel, i;
+
+	/* A selection scrolled out of sight starts from the screen's edge. */
+	if (dir > 0 && from < top)
+		from = top > 0 ? top - 1 : 0;
+	if (dir < 0 && from > bottom)
+		from = bottom + 1;
+	for (i = from; dir > 0 ? i + 1 < l->n : i > 0;) {
+		i = dir > 0 ? i + 1 : i - 1;
+		if (selectable_at(l, i))
+			break;
+	}
+	if (selectable_at(l, i) && i != l->sel &&
+	    (dir > 0 ? i <= bottom + 1 : i + 1 >= top)) {
+		l->sel = i;
+		l->scrolled = false;
+		return;
+	}
+	scroll_body(a, l, dir);
+}
+
+/* PgDn and PgUp scroll a page; a selection that leaves the screen comes
+ * back to its first (last) selectable line.  At the end (the start) they
+ * take the selection to the last (first) selectable line. */
+static void page(app *a, lines *l, int dir)
+{
+	size_t before = l->top, i;
+
+	scroll_body(a, l, dir * (body_rows(a) - 1));
+	if (l->top == before) {
+		for (i = dir > 0 ? l->n : 0; dir > 0 ? i > 0 : i < l->n;) {
+			if (dir > 0)
+				i--;
+			if (selectable_at(l, i)) {
+				l->sel = i;
+				break;
+			}
+			if (dir < 0)
+				i++;
+		}
+		return;         /* the selection brought into sight when drawn */
+	} else if (l->sel < l->top || l->sel > body_bottom(a, l)) {
+		size_t end = body_bottom(a, l);
+		for (i = l->top; i <= end && i < l->n; i++)
+			if (selectable_at(l, dir > 0 ? i : l->top + end - i)) {
+				l->sel = dir > 0 ? i : l->top + end - i;
+				break;
+			}
+	}
+	/* Keep the page just scrolled to, the selection on it or not. */
+	l->scrolled = true;
+	l->scrolled_sel = l->sel;
+}
+
 /* What every view shares; false when the action is not one of these. */
 static bool generic(app *a, tui_action act)
 {
 	view *v = top(a);
 	lines *l = &v->lines;
-	int page = body_rows(a) - 1;
 
 	switch (act) {
-	case ACT_UP: lines_move(l, -1); return true;
-	case ACT_DOWN: lines_move(l, 1); return true;
-	case ACT_PAGE_UP: lines_move(l, -page); return true;
-	case ACT_PAGE_DOWN: lines_move(l, page); return true;
-	case ACT_FIRST: l->sel = 0; lines_select(l, NULL); return true;
-	case ACT_LAST: l->sel = l->n ? l->n - 1 : 0; lines_select(l, NULL); lines_move(l, -0); return true;
+	case ACT_UP: step(a, l, -1); return true;
+	case ACT_DOWN: step(a, l, 1); return true;
+	case ACT_PAGE_UP: page(a, l, -1); return true;
+	case ACT_PAGE_DOWN: page(a, l, 1); return true;
+	case ACT_FIRST:
+		l->sel = 0;
+		lines_select(l, NULL);
+		l->top = 0;
+		return true;
+	case ACT_LAST:
+		l->sel = l->n ? l->n - 1 : 0;
+		lines_select(l, NULL);
+		lines_move(l, -0);
+		scroll_body(a, l, (int)l->n);
+		return true;
 	case ACT_HELP: app_push(a, &help_view, NULL, 0, _("Help: keys")); return true;
 	case ACT_QUIT: quit(a); return true;
 	case ACT_RELOAD: reload_config(a); return true;

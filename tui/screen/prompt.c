@@ -27,6 +27,7 @@ int read_key(app *a, wint_t *wc, bool *is_key)
 	*is_key = rc == KEY_CODE_YES;
 	if (*is_key && *wc == KEY_RESIZE) {
 		getmaxyx(stdscr, a->rows, a->cols);
+		app_relayout(a);
 		return ERR;     /* redrawn by the caller */
 	}
 	return OK;
@@ -51,20 +52,50 @@ char *app_prompt(app *a, const char *question, const char *initial)
 	for (;;) {
 		wint_t wc;
 		bool is_key = false;
-		int qcols, x;
+		int qcols, x, nctx, nq;
+		bool inline_q;
 		char *mb;
 		size_t start = 0;
 
+		/* The context (the choices) and a question too long to share
+		 * the line with the text are wrapped over lines above it: all
+		 * of them in sight while answering. */
+		inline_q = text_width(question) <= a->cols / 2;
+		nctx = (int)text_wrap_count(a->prompt_context, a->cols - 1);
+		nq = inline_q ? 0 : (int)text_wrap_count(question, a->cols - 1);
+		if (nq > a->rows - 3)
+			nq = a->rows - 3 > 0 ? a->rows - 3 : 0;
+		/* A refusal's reason comes first: where it and the context do
+		 * not both fit, the context gives way (a refused choice's
+		 * reason lists the choices). */
+		if (nctx && (int)text_wrap_count(a->message, a->cols - 1) + nctx + nq + 1 > a->rows - 2)
+			nctx = a->message[0] ? 0 : nctx;
+		if (nctx > a->rows - 3 - nq)
+			nctx = a->rows - 3 - nq > 0 ? a->rows - 3 - nq : 0;
+		a->prompt_rows = nctx + nq + 1;
 		draw(a);
-		if (a->prompt_context[0]) {
-			move(a->rows - 2, 0);
-			clrtoeol();
-			draw_text(a, a->rows - 2, 0, a->prompt_context, a->cols);
+		{
+			const char *at = a->prompt_context;
+			int row = a->rows - a->prompt_rows;
+			for (int i = 0; i < nctx + nq; i++, row++) {
+				size_t skip, n;
+				char *one;
+				if (i == nctx)
+					at = question;
+				n = text_wrap(at, a->cols - 1, &skip);
+				one = strndup(at, n);
+				if (i >= nctx)
+					attron(A_BOLD);
+				draw_text(a, row, 0, one ? one : "", a->cols - 1);
+				attroff(A_BOLD);
+				free(one);
+				at += n + skip;
+			}
 		}
 		move(a->rows - 1, 0);
 		clrtoeol();
 		attron(A_BOLD);
-		qcols = draw_text(a, a->rows - 1, 0, question, a->cols / 2);
+		qcols = inline_q ? draw_text(a, a->rows - 1, 0, question, a->cols / 2) : -1;
 		attroff(A_BOLD);
 		x = qcols + 1;
 		/* Scroll the text so the cursor stays in sight. */
@@ -145,5 +176,6 @@ char *app_prompt(app *a, const char *question, const char *initial)
 		a->prompt_text = NULL;
 	}
 	a->message[0] = '\0';
+	a->prompt_rows = 0;
 	return result;
 }

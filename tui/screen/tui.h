@@ -105,6 +105,11 @@ typedef struct lines {
 	size_t n, cap;
 	size_t sel;             /* the selected line (an index into v) */
 	size_t top;             /* the first line shown */
+	/* Scrolled past the selection (to lines nothing selects, below the
+	 * last selectable one or above the first): top is kept while the
+	 * selection stays scrolled_sel. */
+	bool scrolled;
+	size_t scrolled_sel;
 	char *filter;           /* only selectable lines containing it are shown */
 } lines;
 
@@ -116,6 +121,17 @@ void lines_select(lines *l, const char *target);
 bool lines_visible(const lines *l, size_t i);
 void lines_move(lines *l, int delta);
 const line *lines_selected(const lines *l);
+/* text cut or padded to cols display columns, into buf (n bytes): printf's
+ * widths count bytes, and a translated label may hold accented letters. */
+const char *text_pad(const char *text, int cols, char *buf, size_t n);
+/* The display columns text takes (its bytes when it is not valid text). */
+int text_width(const char *text);
+/* The bytes of text's first line when wrapped at width columns: up to a
+ * line feed, else cut after the last space that fits (else where the
+ * width ends); *skip is what to step over after it (the space or line
+ * feed).  text_wrap_count: how many lines text takes. */
+size_t text_wrap(const char *text, int width, size_t *skip);
+size_t text_wrap_count(const char *text, int width);
 
 /* ---- rows from the index (tui/screen/rows.c) ---- */
 
@@ -139,9 +155,12 @@ bool targets_load(app *a, cairn_targets *t);
 
 /* A pilot's share of each group as bars against the targets: counts[g]
  * per cairn_group, "" or NULL when not reported (a line saying so when
- * say_unreported).  tui/screen/view_dashboard.c. */
+ * say_unreported).  Each line fits in cols columns with its share and
+ * met/SHORT: labels are cut first (the bar is drawn only where there is
+ * room).  tui/screen/view_dashboard.c. */
 void inclusion_lines(lines *out, const cairn_targets *targets, long total,
-		     const char *const *counts, const char *indent, bool say_unreported);
+		     const char *const *counts, const char *indent, bool say_unreported,
+		     int cols);
 
 /* ---- the app (tui/screen/app.c, draw.c, prompt.c, outside.c, actions.c, loop.c) ---- */
 
@@ -190,7 +209,8 @@ struct app {
 	char prompt_key[CAIRN_KEY_MAX + 8];    /* "" when no field prompt is open */
 	char prompt_ref[160];
 	char *prompt_text;
-	char prompt_context[512];       /* shown above a prompt ("" none) */
+	char prompt_context[1024];      /* shown above a prompt ("" none), wrapped */
+	int prompt_rows;        /* the rows an open prompt takes at the bottom, or 0 */
 	bool quit_tried;        /* a sync on quit was tried: the next quit leaves */
 };
 

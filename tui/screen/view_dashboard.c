@@ -59,6 +59,17 @@ static bool rows_some(app *a, rowset *r, cairn_kind kind, const char *const *col
 	return true;
 }
 
+/* The widest id of r's first column, at least least, at most most: the
+ * title after it keeps the room ids do not use. */
+static int id_width(const rowset *r, int least, int most)
+{
+	int w = least;
+	for (size_t i = 0; i < r->nrows; i++)
+		if (text_width(rows_get(r, i, 0)) > w)
+			w = text_width(rows_get(r, i, 0));
+	return w < most ? w : most;
+}
+
 /* One line for a dated record (row i of r: id, date, status, ...): its id,
  * date and how far it is from today, then tail; opens the record. */
 static void dated_line(app *a, lines *out, const char *kind, int id_width, const rowset *r,
@@ -124,7 +135,7 @@ static void tasks_due(app *a, lines *out, cairn_date today)
 		char tail[512];
 		snprintf(tail, sizeof tail, "%s (%s)", rows_get(&r, i, 3),
 			 *rows_get(&r, i, 4) ? rows_get(&r, i, 4) : _("nobody"));
-		dated_line(a, out, "task", 12, &r, i, today, tail);
+		dated_line(a, out, "task", id_width(&r, 6, 12), &r, i, today, tail);
 	}
 	more_line(out, more, _("press 3"));
 	if (!r.nrows)
@@ -133,14 +144,115 @@ static void tasks_due(app *a, lines *out, cairn_date today)
 }
 
 /* Evaluations counted by status: everyone's, and for the persons and
- * tools with the most open work (the index keeps these counts). */
+ * tools with the most open work (the index keeps these counts), as a
+ * table whose columns fit the screen: the status names are shortened, then
+ * the names cut, never the numbers. */
+typedef struct tally_row {
+	char name[64];
+	long n[5];
+	enum line_style style;  /* LS_TEXT, or LS_DIM for a subheading (no counts) */
+} tally_row;
+
+typedef struct tally {
+	tally_row *v;
+	size_t len, cap;
+} tally;
+
+static void tally_add(tally *t, const char *name, const long *n, enum line_style style)
+{
+	if (t->len == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 32;
+		tally_row *grown = realloc(t->v, cap * sizeof *grown);
+		if (!grown)
+			return;
+		t->v = grown;
+		t->cap = cap;
+	}
+	snprintf(t->v[t->len].name, sizeof t->v[t->len].name, "%s", name);
+	for (int i = 0; i < 5; i++)
+		t->v[t->len].n[i] = n ? n[i] : 0;
+	t->v[t->len].style = style;
+	t->len++;
+}
+
 static cairn_status tally_line(const char *value, const long *n, void *ctx, cairn_error *err)
 {
-	lines *out = ctx;
 	(void)err;
-	lines_add(out, LS_TEXT, NULL, "  %-18s assigned %-4ld draft %-4ld submitted %-4ld "
-		  "returned %-4ld validated %ld", value, n[0], n[1], n[2], n[3], n[4]);
+	tally_add(ctx, value, n, LS_TEXT);
 	return CAIRN_OK;
+}
+
+static void tally_more(tally *t, long more, const char *where)
+{
+	char text[128];
+	if (!more)
+		return;
+	if (more < 0)
+		snprintf(text, sizeof text, _("  ... and more: %s"), where);
+	else
+		snprintf(text, sizeof text, _("  ... and %ld more: %s"), more, where);
+	tally_add(t, text, NULL, LS_DIM);
+}
+
+static int digits(long n)
+{
+	int d = 1;
+	while (n >= 10) {
+		n /= 10;
+		d++;
+	}
+	return d;
+}
+
+static void tally_lines(app *a, lines *out, const tally *t)
+{
+	const char *full[5] = { _("assigned"), _("draft"), _("submitted"), _("returned"),
+				_("validated") };
+	/* TRANSLATORS: the statuses shortened for a narrow screen (assigned,
+	 * draft, submitted, returned, validated), a few letters each. */
+	const char *brief[5] = { _("asgn"), _("drft"), _("subm"), _("retd"), _("vald") };
+	const char *const *label = full;
+	int w[5], name_w = 3, room = a->cols - 2, total;
+	char head[512], name[128];
+	size_t used;
+
+	for (size_t r = 0; r < t->len; r++)
+		if (t->v[r].style == LS_TEXT && text_width(t->v[r].name) > name_w)
+			name_w = text_width(t->v[r].name);
+	if (name_w > 18)
+		name_w = 18;
+	for (int pass = 0; pass < 2; pass++) {
+		total = 2 + name_w;
+		for (int i = 0; i < 5; i++) {
+			w[i] = text_width(label[i]);
+			for (size_t r = 0; r < t->len; r++)
+				if (t->v[r].style == LS_TEXT && digits(t->v[r].n[i]) > w[i])
+					w[i] = digits(t->v[r].n[i]);
+			total += 1 + w[i];
+		}
+		if (total <= room)
+			break;
+		label = brief;
+	}
+	if (total > room && name_w - (total - room) >= 6)
+		name_w -= total - room;
+	else if (total > room)
+		name_w = 6;
+	used = (size_t)snprintf(head, sizeof head, "  %s", text_pad("", name_w, name, sizeof name));
+	for (int i = 0; i < 5 && used < sizeof head; i++)
+		used += (size_t)snprintf(head + used, sizeof head - used, " %*s%s",
+					 w[i] - text_width(label[i]), "", label[i]);
+	lines_add(out, LS_HEAD, NULL, "%s", head);
+	for (size_t r = 0; r < t->len; r++) {
+		const tally_row *row = &t->v[r];
+		if (row->style != LS_TEXT) {
+			lines_add(out, row->style, NULL, "%s", row->name);
+			continue;
+		}
+		lines_add(out, LS_TEXT, NULL, "  %s %*ld %*ld %*ld %*ld %*ld",
+			  text_pad(row->name, name_w, name, sizeof name), w[0], row->n[0], w[1],
+			  row->n[1], w[2], row->n[2], w[3], row->n[3], w[4], row->n[4]);
+	}
 }
 
 static cairn_status total_count(const char *value, long count, void *ctx, cairn_error *err)
@@ -159,6 +271,7 @@ static void evaluations(app *a, lines *out)
 {
 	long all[5] = { 0, 0, 0, 0, 0 }, more = 0;
 	cairn_error err;
+	tally t = { NULL, 0, 0 };
 
 	lines_add(out, LS_SECTION, NULL, "%s", _("Evaluations"));
 	if (cairn_index_count_by(cairn_wb_index(a->wb), CAIRN_KIND_EVALUATION, "status", total_count,
@@ -166,35 +279,47 @@ static void evaluations(app *a, lines *out)
 		app_message(a, true, "%s", err.msg);
 		return;
 	}
-	tally_line(_("all"), all, out, &err);
-	lines_add(out, LS_DIM, NULL, "%s", _("by person, most open work first"));
-	if (cairn_index_tally(cairn_wb_index(a->wb), "evaluator", SHOWN, tally_line, out, &more,
+	tally_add(&t, _("all"), all, LS_TEXT);
+	tally_add(&t, _("by person, most open work first"), NULL, LS_DIM);
+	if (cairn_index_tally(cairn_wb_index(a->wb), "evaluator", SHOWN, tally_line, &t, &more,
 			      &err) == CAIRN_OK)
-		more_line(out, more, _("press 6"));
-	lines_add(out, LS_DIM, NULL, "%s", _("by tool, most open work first"));
-	if (cairn_index_tally(cairn_wb_index(a->wb), "tool", SHOWN, tally_line, out, &more,
+		tally_more(&t, more, _("press 6"));
+	tally_add(&t, _("by tool, most open work first"), NULL, LS_DIM);
+	if (cairn_index_tally(cairn_wb_index(a->wb), "tool", SHOWN, tally_line, &t, &more,
 			      &err) == CAIRN_OK)
-		more_line(out, more, _("press 5"));
+		tally_more(&t, more, _("press 5"));
+	tally_lines(a, out, &t);
+	free(t.v);
 }
 
 void inclusion_lines(lines *out, const cairn_targets *targets, long total,
-		     const char *const *counts, const char *indent, bool say_unreported)
+		     const char *const *counts, const char *indent, bool say_unreported,
+		     int cols)
 {
 	cairn_share shares[CAIRN_GROUP_COUNT];
+	const char *met = _("met"), *shortof = _("SHORT");
+	int mark_w = text_width(met) > text_width(shortof) ? text_width(met) : text_width(shortof);
+	/* indent, label, " 100.0%  ", the mark */
+	int label_w = cols - (int)strlen(indent) - 9 - mark_w;
 
+	if (label_w > 22)
+		label_w = 22;
+	if (label_w < 6)
+		label_w = 6;
 	cairn_inclusion(targets, total, counts, shares);
 	for (int g = 0; g < CAIRN_GROUP_COUNT; g++) {
 		cairn_share sh = shares[g];
+		char label[128];
 		line *ln;
+		text_pad(_(cairn_group_label((cairn_group)g)), label_w, label, sizeof label);
 		if (!sh.known) {
 			if (say_unreported)
-				lines_add(out, LS_DIM, NULL, _("%s%-22s not reported"), indent,
-					  _(cairn_group_label((cairn_group)g)));
+				lines_add(out, LS_DIM, NULL, _("%s%s not reported"), indent, label);
 			continue;
 		}
 		ln = lines_add(out, sh.has_target && !sh.met ? LS_ALERT : LS_TEXT, NULL,
-			       "%s%-22s %5.1f%%  %s", indent, _(cairn_group_label((cairn_group)g)), sh.percent,
-			       !sh.has_target ? "" : sh.met ? _("met") : _("SHORT"));
+			       "%s%s %5.1f%%  %s", indent, label, sh.percent,
+			       !sh.has_target ? "" : sh.met ? met : shortof);
 		if (ln) {
 			ln->bar = sh.percent;
 			ln->mark = sh.has_target ? sh.target : -1;
@@ -208,6 +333,7 @@ static void pilots(app *a, lines *out)
 					     "other", "migrants", "peripheries", "aged65" };
 	const cairn_filter reported = { "participants", "0", CAIRN_OP_GT };
 	long npilots = 0;
+	int pid_w;
 	cairn_targets t;
 	rowset p;
 
@@ -219,20 +345,22 @@ static void pilots(app *a, lines *out)
 		rows_done(&p);
 		return;
 	}
+	pid_w = id_width(&p, 4, 10);
 	for (size_t i = 0; i < p.nrows; i++) {
 		long total = *rows_get(&p, i, 3) ? atol(rows_get(&p, i, 3)) : -1;
 		char target[160];
 		snprintf(target, sizeof target, "pilot/%s", rows_get(&p, i, 0));
-		lines_add(out, LS_TEXT, target, "%-10s %-18s %-10s %s", rows_get(&p, i, 0),
-			  rows_get(&p, i, 1), rows_get(&p, i, 2),
-			  total >= 0 ? rows_get(&p, i, 3) : _("no participants reported"));
+		/* The count before the city, which is cut first on a narrow screen. */
+		lines_add(out, LS_TEXT, target, _("%-*s %-10s %s participants  %s"), pid_w,
+			  rows_get(&p, i, 0), rows_get(&p, i, 2), rows_get(&p, i, 3),
+			  rows_get(&p, i, 1));
 		if (total <= 0)
 			continue;
 		{
 			const char *counts[CAIRN_GROUP_COUNT];
 			for (int g = 0; g < CAIRN_GROUP_COUNT; g++)
 				counts[g] = rows_get(&p, i, 4 + (size_t)g);
-			inclusion_lines(out, &t, total, counts, "    ", false);
+			inclusion_lines(out, &t, total, counts, "    ", false, a->cols - 2);
 		}
 	}
 	more_line(out, npilots, _("press 7"));

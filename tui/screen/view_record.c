@@ -44,35 +44,6 @@ static void one_line(const char *v, char *buf, size_t n)
 	snprintf(buf, n, "%.*s%s", (int)len, v, v[len] ? " [...]" : "");
 }
 
-/* label cut or padded to cols display columns, into buf: printf's widths
- * count bytes, and a translated label may hold accented letters. */
-static const char *pad_label(const char *label, int cols, char *buf, size_t n)
-{
-	mbstate_t st;
-	size_t at = 0, used = 0;
-	int width = 0;
-
-	memset(&st, 0, sizeof st);
-	while (label[at] && width < cols) {
-		wchar_t wc;
-		size_t len = mbrtowc(&wc, label + at, strlen(label + at), &st);
-		int w;
-		if (len == (size_t)-1 || len == (size_t)-2 || len == 0)
-			break;
-		w = wcwidth(wc);
-		if (w < 0 || width + w > cols || used + len >= n)
-			break;
-		memcpy(buf + used, label + at, len);
-		used += len;
-		at += len;
-		width += w;
-	}
-	for (; width < cols && used + 1 < n; width++)
-		buf[used++] = ' ';
-	buf[used] = '\0';
-	return buf;
-}
-
 static bool load_template(app *a, const cairn_record *rec, cairn_template *tpl)
 {
 	const char *tid = cairn_record_get(rec, "template");
@@ -167,7 +138,7 @@ static void pilot_inclusion(app *a, const cairn_record *rec, lines *out)
 		const char *counts[CAIRN_GROUP_COUNT];
 		for (int g = 0; g < CAIRN_GROUP_COUNT; g++)
 			counts[g] = cairn_record_get(rec, cairn_group_key((cairn_group)g));
-		inclusion_lines(out, &t, total, counts, "  ", true);
+		inclusion_lines(out, &t, total, counts, "  ", true, a->cols - 2);
 	}
 	cairn_targets_done(&t);
 }
@@ -178,10 +149,14 @@ static void record_build(app *a, void *state, lines *out)
 	const cairn_kind_def *def;
 	cairn_record rec;
 	cairn_ref ref;
+	int label_w;
 
 	if (!load(a, s->ref, &ref, &rec))
 		return;
 	def = cairn_kind_def_of(ref.kind);
+	/* Labels take 24 columns, less on a narrow screen: values first. */
+	label_w = (a->cols - 2) * 2 / 5;
+	label_w = label_w > 24 ? 24 : label_w < 16 ? 16 : label_w;
 	for (size_t i = 0; i < def->nfields; i++) {
 		const cairn_field_def *f = &def->fields[i];
 		const char *v = cairn_record_get(&rec, f->name);
@@ -194,7 +169,7 @@ static void record_build(app *a, void *state, lines *out)
 			v = date;
 		}
 		one_line(v ? v : "", shown, sizeof shown);
-		lines_add(out, LS_TEXT, f->name, "%s %s", pad_label(_(f->label), 24, label, sizeof label),
+		lines_add(out, LS_TEXT, f->name, "%s %s", text_pad(_(f->label), label_w, label, sizeof label),
 			  shown);
 	}
 	/* Fields this cairn does not know (a newer one wrote them): shown, kept. */
@@ -222,32 +197,81 @@ static void record_build(app *a, void *state, lines *out)
 
 /* Save keys/values on the record; the evaluation moves from assigned to
  * draft with its first answer (autosave). */
-static void save_fields(app *a, const cairn_ref *ref, const char **keys, const char **values,
+static bool save_fields(app *a, const cairn_ref *ref, const char **keys, const char **values,
 			size_t n)
 {
 	cairn_edit e = { CAIRN_EDIT_SET, *ref, keys, values, n, false, false };
 	cairn_save_result res;
 	cairn_error err;
+	bool ok;
 
-	if (n == 1) {
-		app_save_field(a, ref, keys[0], values[0]);
-		return;
-	}
+	if (n == 1)
+		return app_save_field(a, ref, keys[0], values[0]);
 	memset(&res, 0, sizeof res);
-	if (cairn_wb_save(a->wb, &e, 1, NULL, &res, &err) != CAIRN_OK)
+	ok = cairn_wb_save(a->wb, &e, 1, NULL, &res, &err) == CAIRN_OK;
+	if (!ok)
 		app_message(a, true, "%s", err.msg);
 	else
 		app_message(a, false, _("saved %.12s  %s"), res.commit.hex, res.message ? res.message : "");
 	cairn_save_result_done(&res);
 	app_rebuild(a);
+	return ok;
 }
 
-static void save_answer(app *a, const cairn_ref *ref, const cairn_record *rec, const char *key,
+static bool save_answer(app *a, const cairn_ref *ref, const cairn_record *rec, const char *key,
 			const char *value)
 {
 	const char *keys[2] = { key, "status" }, *values[2] = { value, "draft" };
 	const char *status = cairn_record_get(rec, "status");
-	save_fields(a, ref, keys, values, status && !strcmp(status, "assigned") ? 2 : 1);
+	return save_fields(a, ref, keys, values, status && !strcmp(status, "assigned") ? 2 : 1);
+}
+
+/* Save one value; a refusal said without the record's name, which the
+ * screen shows (a shorter reason to read above the prompt). */
+static bool save_value(app *a, const cairn_ref *ref, const cairn_record *rec, const char *key,
+		       const char *value)
+{
+	char name[CAIRN_PATH_MAX];
+	size_t n;
+	bool ok;
+
+	if (ref->kind == CAIRN_KIND_EVALUATION && !strncmp(key, "answer.", 7))
+		ok = save_answer(a, ref, rec, key, value);
+	else
+		ok = app_save_field(a, ref, key, value);
+	cairn_ref_format(ref, name, sizeof name);
+	n = strlen(name);
+	if (!ok && !strncmp(a->message, name, n) && !strncmp(a->message + n, ": ", 2))
+		memmove(a->message, a->message + n + 2, strlen(a->message + n + 2) + 1);
+	return ok;
+}
+
+/* A choice typed by its numbers ("1,3") as the choices' keys; any other
+ * text as it is.  A new string (caller frees), NULL when out of memory. */
+static char *choice_numbers(const cairn_question *q, const char *typed)
+{
+	cairn_buf out = CAIRN_BUF_INIT;
+	char *save = NULL, *copy;
+	bool all_numbers;
+
+	if (!q || !q->nchoices)
+		return strdup(typed);
+	copy = strdup(typed);
+	all_numbers = copy != NULL;
+	for (char *t = copy ? strtok_r(copy, ", ", &save) : NULL; t; t = strtok_r(NULL, ", ", &save)) {
+		char *end;
+		long k = strtol(t, &end, 10);
+		if (*end || k < 1 || (size_t)k > q->nchoices) {
+			all_numbers = false;
+			break;
+		}
+		cairn_buf_printf(&out, "%s%s", out.len ? "," : "", q->choices[k - 1]);
+	}
+	free(copy);
+	if (all_numbers && out.len)
+		return cairn_buf_detach(&out, NULL);
+	cairn_buf_done(&out);
+	return strdup(typed);
 }
 
 /* Edit field `key` of the record, the way its type asks. */
@@ -280,7 +304,7 @@ static void edit(app *a, record_state *s, const char *key, bool in_editor)
 		value = strdup(cur && !strcmp(cur, "yes") ? "no" : "yes");
 	} else {
 		cairn_buf b = CAIRN_BUF_INIT;
-		char shown[64], *label = NULL;
+		char shown[64], *label = NULL, *retry = NULL;
 		const char *init = cur;
 		if (q) {
 			const char *langs = i18n_languages();
@@ -331,39 +355,32 @@ static void edit(app *a, record_state *s, const char *key, bool in_editor)
 			cli_date(a->c, cur, shown, sizeof shown);
 			init = shown;
 		}
-		value = app_prompt(a, question, init);
+		/* A refused value comes back in the prompt, the reason above
+		 * it, to be corrected rather than typed again. */
+		for (;;) {
+			char *typed = app_prompt(a, question, init);
+			if (!typed)
+				break;
+			value = choice_numbers(q, typed);
+			if (!value || save_value(a, &ref, &rec, key, value) || tui_hangup) {
+				free(typed);
+				free(value);
+				value = NULL;
+				break;
+			}
+			free(value);
+			value = NULL;
+			free(retry);
+			init = retry = typed;
+		}
 		a->prompt_context[0] = '\0';
 		free(label);
-		/* A choice typed by its number. */
-		if (value && q && q->nchoices) {
-			cairn_buf out = CAIRN_BUF_INIT;
-			char *save = NULL, *copy = strdup(value);
-			bool all_numbers = copy != NULL;
-			for (char *t = copy ? strtok_r(copy, ", ", &save) : NULL; t;
-			     t = strtok_r(NULL, ", ", &save)) {
-				char *end;
-				long k = strtol(t, &end, 10);
-				if (*end || k < 1 || (size_t)k > q->nchoices) {
-					all_numbers = false;
-					break;
-				}
-				cairn_buf_printf(&out, "%s%s", out.len ? "," : "", q->choices[k - 1]);
-			}
-			free(copy);
-			if (all_numbers && out.len) {
-				free(value);
-				value = cairn_buf_detach(&out, NULL);
-			}
-			cairn_buf_done(&out);
-		}
+		free(retry);
 	}
 	if (!tui_hangup)
 		a->prompt_key[0] = a->prompt_ref[0] = '\0';
 	if (value) {
-		if (ref.kind == CAIRN_KIND_EVALUATION && !strncmp(key, "answer.", 7))
-			save_answer(a, &ref, &rec, key, value);
-		else
-			app_save_field(a, &ref, key, value);
+		save_value(a, &ref, &rec, key, value);
 		free(value);
 	}
 	if (have_tpl)

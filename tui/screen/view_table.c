@@ -233,36 +233,47 @@ static size_t split_fields(char *text, char **id, const char **keys, const char 
 
 static void add_record(app *a, table_state *t)
 {
-	char question[128], *text, *id;
+	char question[128], *text, *id, *retry = NULL;
 	const char *keys[32], *values[32];
 	cairn_save_result res;
 	cairn_error err;
 	cairn_edit e;
 	size_t n;
+	bool ok;
 
 	/* TRANSLATORS: the kind and "ID" or "TOOL/EVALUATOR" stay as typed. */
 	snprintf(question, sizeof question, _("new %s (%s field=value ...):"),
 		 cairn_kind_def_of(t->kind)->name,
 		 t->kind == CAIRN_KIND_EVALUATION ? "TOOL/EVALUATOR" : "ID");
-	if (!(text = app_prompt(a, question, NULL)))
-		return;
-	n = split_fields(text, &id, keys, values, 32);
-	memset(&e, 0, sizeof e);
-	e.op = CAIRN_EDIT_ADD;
-	e.ref.kind = t->kind;
-	snprintf(e.ref.id, sizeof e.ref.id, "%s", id);
-	e.keys = keys;
-	e.values = values;
-	e.n = n;
-	memset(&res, 0, sizeof res);
-	if (!*id)
-		app_message(a, true, "%s", _("a new record needs an id first"));
-	else if (cairn_wb_save(a->wb, &e, 1, NULL, &res, &err) != CAIRN_OK)
-		app_message(a, true, "%s", err.msg);
-	else
-		app_message(a, false, _("saved %.12s  %s"), res.commit.hex, res.message ? res.message : "");
-	cairn_save_result_done(&res);
-	free(text);
+	/* A refused record comes back in the prompt, the reason above it. */
+	while ((text = app_prompt(a, question, retry))) {
+		free(retry);
+		retry = strdup(text);
+		n = split_fields(text, &id, keys, values, 32);
+		memset(&e, 0, sizeof e);
+		e.op = CAIRN_EDIT_ADD;
+		e.ref.kind = t->kind;
+		snprintf(e.ref.id, sizeof e.ref.id, "%s", id);
+		e.keys = keys;
+		e.values = values;
+		e.n = n;
+		memset(&res, 0, sizeof res);
+		ok = false;
+		if (!*id)
+			app_message(a, true, "%s", _("a new record needs an id first"));
+		else if (cairn_wb_save(a->wb, &e, 1, NULL, &res, &err) != CAIRN_OK)
+			app_message(a, true, "%s", err.msg);
+		else
+			ok = true;
+		if (ok)
+			app_message(a, false, _("saved %.12s  %s"), res.commit.hex,
+				    res.message ? res.message : "");
+		cairn_save_result_done(&res);
+		free(text);
+		if (ok || !retry || tui_hangup)
+			break;
+	}
+	free(retry);
 	app_rebuild(a);
 }
 
