@@ -26,6 +26,9 @@ struct cairn_git {
 	char *dir;              /* as given to cairn_git_open */
 	char *workdir;          /* with a trailing '/' */
 	char *gitdir;           /* with a trailing '/' */
+	char *commondir;        /* objects, refs, config: gitdir but in a
+				 * linked worktree, whose gitdir holds only
+				 * HEAD, the index and the merge state */
 	oidmap checked;         /* commits that passed the allow-list */
 };
 

@@ -132,13 +132,13 @@ cairn_status cairn_git_unshared(cairn_git *git, bool *has_upstream, size_t *ahea
 }
 
 /* Read a small file of the git folder into buf, NUL-terminated. */
-static bool read_git_file(const cairn_git *g, const char *name, char *buf, size_t n)
+static bool read_git_file(const char *dir, const char *name, char *buf, size_t n)
 {
 	char path[PATH_MAX];
 	FILE *f;
 	size_t got;
 
-	if ((size_t)snprintf(path, sizeof path, "%s%s", g->gitdir, name) >= sizeof path ||
+	if ((size_t)snprintf(path, sizeof path, "%s%s", dir, name) >= sizeof path ||
 	    !(f = fopen(path, "r")))
 		return false;
 	got = fread(buf, 1, n - 1, f);
@@ -166,21 +166,21 @@ static bool head_from_files(const cairn_git *g, cairn_oid *head)
 	char path[PATH_MAX], line[512];
 	bool found = false;
 
-	if (!read_git_file(g, "HEAD", text, sizeof text) || strncmp(text, "ref: refs/heads/", 16))
+	if (!read_git_file(g->gitdir, "HEAD", text, sizeof text) || strncmp(text, "ref: refs/heads/", 16))
 		return false;
 	if ((nl = strchr(text, '\n')))
 		*nl = '\0';
 	if (strstr(text, "..") || strlen(text + 5) >= sizeof ref)
 		return false;
 	memcpy(ref, text + 5, strlen(text + 5) + 1);
-	if (read_git_file(g, ref, text, sizeof text)) {
+	if (read_git_file(g->commondir, ref, text, sizeof text)) {
 		if (strlen(text) != 41 || !is_hex40(text) || text[40] != '\n')
 			return false;
 		memcpy(head->hex, text, 40);
 		head->hex[40] = '\0';
 		return true;
 	}
-	if ((size_t)snprintf(path, sizeof path, "%spacked-refs", g->gitdir) >= sizeof path)
+	if ((size_t)snprintf(path, sizeof path, "%spacked-refs", g->commondir) >= sizeof path)
 		return false;
 	if (!(f = fopen(path, "r")))
 		return errno == ENOENT;         /* no commit yet: HEAD is "" */
@@ -241,7 +241,7 @@ cairn_status cairn_git_head(cairn_git *git, cairn_oid *head, cairn_error *err)
 	if (rc == 0)
 		cairn_git_hex_of(head, &id);
 	else if (rc != GIT_ENOTFOUND)
-		st = cairn_git_fail(err, CAIRN_ECORRUPT, "%s%s: cannot read the branch", git->gitdir, branch);
+		st = cairn_git_fail(err, CAIRN_ECORRUPT, "%s%s: cannot read the branch", git->commondir, branch);
 	free(branch);
 	return st;
 }
@@ -282,7 +282,7 @@ static void summary_of(char *out, size_t size, const char *prefix, const char *m
  * stale by age (git's own). */
 static void ref_marker_path(const cairn_git *g, long pid, char *out, size_t n)
 {
-	snprintf(out, n, "%scairn-ref.%ld", g->gitdir, pid);
+	snprintf(out, n, "%scairn-ref.%ld", g->commondir, pid);
 }
 
 static bool read_small(const char *path, char *buf, size_t n)
@@ -302,18 +302,18 @@ static bool read_small(const char *path, char *buf, size_t n)
 static bool remove_dead_cairns_lock(cairn_git *g, const char *lock)
 {
 	char held[128], noted[700], marker[4096], ref[700];
-	size_t nd = strlen(g->gitdir), nl = strlen(lock);
+	size_t nd = strlen(g->commondir), nl = strlen(lock);
 	bool removed = false;
 	struct dirent *de;
 	struct stat lock_sb, marker_sb;
 	DIR *d;
 
 	if (!read_small(lock, held, sizeof held) || stat(lock, &lock_sb) != 0 ||
-	    !(d = opendir(g->gitdir)))
+	    !(d = opendir(g->commondir)))
 		return false;
 	/* "ref " and the ref the lock is for, as a fetch notes it */
 	ref[0] = '\0';
-	if (nl > nd + 5 && !strncmp(lock, g->gitdir, nd) && nl - nd - 5 + 4 < sizeof ref)
+	if (nl > nd + 5 && !strncmp(lock, g->commondir, nd) && nl - nd - 5 + 4 < sizeof ref)
 		snprintf(ref, sizeof ref, "ref %.*s", (int)(nl - nd - 5), lock + nd);
 	while ((de = readdir(d))) {
 		char *end;
@@ -350,7 +350,7 @@ bool cairn_git_clear_dead_lock(cairn_git *g, const char *ref)
 	char lock[4096];
 	struct stat sb;
 
-	snprintf(lock, sizeof lock, "%s%s.lock", g->gitdir, ref);
+	snprintf(lock, sizeof lock, "%s%s.lock", g->commondir, ref);
 	if (lstat(lock, &sb) != 0)
 		return true;
 	return remove_dead_cairns_lock(g, lock) || cairn_git_remove_stale_lock(lock);
@@ -385,7 +385,7 @@ cairn_status cairn_git_move_branch_cas(cairn_git *g, const char *branch, const g
 	FILE *f;
 
 	summary_of(log, sizeof log, parent ? "commit: " : "commit (initial): ", message);
-	snprintf(lock, sizeof lock, "%s%s.lock", g->gitdir, branch);
+	snprintf(lock, sizeof lock, "%s%s.lock", g->commondir, branch);
 	ref_marker_path(g, (long)getpid(), marker, sizeof marker);
 	git_oid_tostr(hex, sizeof hex, id);
 	if ((f = fopen(marker, "w"))) {
@@ -410,13 +410,13 @@ cairn_status cairn_git_move_branch_cas(cairn_git *g, const char *branch, const g
 	if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS || rc == GIT_ENOTFOUND)
 		return cairn_fail(err, CAIRN_EMOVED,
 				  "%s%s: the branch moved while saving (another cairn or git "
-				  "committed first); re-read it and save again", g->gitdir, branch);
+				  "committed first); re-read it and save again", g->commondir, branch);
 	if (rc == GIT_ELOCKED)
 		return cairn_fail(err, CAIRN_EBUSY,
 				  _("%s%s is locked: another git process is updating the branch; "
 				    "try again in a moment, and if no git is running, remove the "
-				    "lock with: rm '%s'"), g->gitdir, branch, lock);
-	return cairn_git_fail(err, CAIRN_EIO, "%s%s: cannot move the branch", g->gitdir, branch);
+				    "lock with: rm '%s'"), g->commondir, branch, lock);
+	return cairn_git_fail(err, CAIRN_EIO, "%s%s: cannot move the branch", g->commondir, branch);
 }
 
 cairn_status cairn_git_move_branch(cairn_git *git, const cairn_oid *from, const cairn_oid *to,

@@ -203,7 +203,7 @@ cairn_status cairn_git_register_merge_driver(cairn_git *git, const char *program
 	}
 	/* .git/info/attributes, never a tracked .gitattributes: a member's
 	 * attributes are their own business, and a remote's are refused. */
-	cairn_buf_printf(&path, "%sinfo", git_repository_path(repo));
+	cairn_buf_printf(&path, "%sinfo", git_repository_commondir(repo));
 	mkdir(cairn_buf_str(&path), 0755);
 	cairn_buf_adds(&path, "/attributes");
 	if ((f = fopen(cairn_buf_str(&path), "r"))) {

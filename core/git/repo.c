@@ -112,8 +112,9 @@ static cairn_status wrap(git_repository *repo, cairn_git **out, cairn_error *err
 		g->repo = repo;
 		g->workdir = cairn_git_dup_str(wd ? wd : "");
 		g->gitdir = cairn_git_dup_str(git_repository_path(repo));
+		g->commondir = cairn_git_dup_str(git_repository_commondir(repo));
 	}
-	if (!g || !g->workdir || !g->gitdir) {
+	if (!g || !g->workdir || !g->gitdir || !g->commondir) {
 		cairn_git_close(g);
 		if (!g) {
 			git_repository_free(repo);
@@ -254,6 +255,10 @@ cairn_status cairn_git_open(const char *dir, cairn_git **out, cairn_error *err)
 	}
 	sprintf(g->workdir, "%s/", strcmp(abs, "/") ? abs : "");
 	sprintf(g->gitdir, "%s.git/", g->workdir);
+	if (!(g->commondir = cairn_git_dup_str(g->gitdir))) {
+		cairn_git_close(g);
+		return cairn_oom(err);
+	}
 	*out = g;
 	return CAIRN_OK;
 }
@@ -269,6 +274,7 @@ void cairn_git_close(cairn_git *git)
 	free(git->dir);
 	free(git->workdir);
 	free(git->gitdir);
+	free(git->commondir);
 	oidmap_done(&git->checked);
 	free(git);
 }
@@ -293,17 +299,22 @@ const char *cairn_git_gitdir(const cairn_git *git)
 	return git->gitdir;
 }
 
+const char *cairn_git_commondir(const cairn_git *git)
+{
+	return git->commondir;
+}
+
 /* The handle's doors to loose.c, which takes the git folder only. */
 cairn_status cairn_git_verify_object(cairn_git *git, const cairn_oid *id, const char *data,
 				     size_t len, bool *loose, cairn_error *err)
 {
-	return cairn_git_verify_object_in(git->gitdir, id, data, len, loose, err);
+	return cairn_git_verify_object_in(git->commondir, id, data, len, loose, err);
 }
 
 cairn_status cairn_git_verify_loose(cairn_git *git, time_t since, size_t *checked,
 				    cairn_error *err)
 {
-	return cairn_git_verify_loose_in(git->gitdir, since, checked, err);
+	return cairn_git_verify_loose_in(git->commondir, since, checked, err);
 }
 
 git_repository *cairn_git_repository(cairn_git *git, cairn_error *err)

@@ -44,7 +44,7 @@ static cairn_status clear_tracking_lock(cairn_git *git, const char *tracking, ca
 {
 	char lock[1024];
 
-	snprintf(lock, sizeof lock, "%s%s.lock", cairn_git_gitdir(git), tracking);
+	snprintf(lock, sizeof lock, "%s%s.lock", cairn_git_commondir(git), tracking);
 	if (cairn_git_clear_dead_lock(git, tracking))
 		return CAIRN_OK;
 	return cairn_fail(err, CAIRN_EBUSY, _("%s is locked: a git fetch may be running there; "

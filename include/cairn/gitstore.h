@@ -41,6 +41,10 @@ cairn_status cairn_git_open(const char *dir, cairn_git **out, cairn_error *err);
 void cairn_git_close(cairn_git *git);
 const char *cairn_git_workdir(const cairn_git *git);   /* with a trailing '/' */
 const char *cairn_git_gitdir(const cairn_git *git);    /* with a trailing '/' */
+/* Where the objects, refs and config are: the gitdir, but in a linked
+ * `git worktree`, whose own git folder holds only HEAD, the index and a
+ * merge's state (with a trailing '/'). */
+const char *cairn_git_commondir(const cairn_git *git);
 
 /* The commit the current branch points at; head->hex is "" when the branch
  * has no commit yet. */
