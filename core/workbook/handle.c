@@ -367,12 +367,33 @@ cairn_status wb_blob_at(cairn_wb *wb, const cairn_oid *commit, const char *path,
 	return st;
 }
 
+cairn_status wb_read_work(cairn_wb *wb, const char *path, size_t max, char **data, size_t *len,
+			  cairn_error *err)
+{
+	char *clean = NULL;
+	size_t n = 0;
+	cairn_status st = cairn_fs_read(wb->root, path, max, data, len, err);
+
+	/* Only a CR can make git's clean filters change a record's text. */
+	if (st != CAIRN_OK || !memchr(*data, '\r', *len))
+		return st;
+	if ((st = cairn_git_clean_text(wb->git, path, *data, *len, &clean, &n, err))) {
+		free(*data);
+		*data = NULL;
+		return st;
+	}
+	free(*data);
+	*data = clean;
+	*len = n;
+	return CAIRN_OK;
+}
+
 cairn_status wb_work_blob(cairn_wb *wb, const char *path, size_t max, cairn_oid *blob,
 			  cairn_error *err)
 {
 	char *data = NULL;
 	size_t len;
-	cairn_status st = cairn_fs_read(wb->root, path, max, &data, &len, err);
+	cairn_status st = wb_read_work(wb, path, max, &data, &len, err);
 
 	blob->hex[0] = '\0';
 	if (st == CAIRN_ENOTFOUND)

@@ -849,7 +849,7 @@ cairn_status cairn_wb_commit_hand_edits(cairn_wb *wb, const char *message,
 			continue;
 		if ((st = cairn_path_ref(paths[i], &e->ref, err)))
 			break;
-		st = cairn_fs_read(wb->root, paths[i], CAIRN_RECORD_MAX, &data, &len, err);
+		st = wb_read_work(wb, paths[i], CAIRN_RECORD_MAX, &data, &len, err);
 		if (st == CAIRN_ENOTFOUND) {
 			e->op = CAIRN_EDIT_REMOVE;
 			e->from_work_tree = true;

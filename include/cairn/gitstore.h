@@ -165,6 +165,14 @@ cairn_status cairn_git_changed_files_in(cairn_git *git, const char *const *only,
 cairn_status cairn_git_changed_files(cairn_git *git, char ***paths, size_t *n,
 				     cairn_error *err);
 void cairn_git_paths_free(char **paths, size_t n);
+/* The text git would store for the work tree's file at path holding
+ * data[0..len): git's clean filters applied as its settings and attributes
+ * ask (core.autocrlf, core.eol, `text` and `eol` in .gitattributes), so a
+ * work tree of CRLF line ends reads as the LF records the commits hold.
+ * *out is a new buffer (the caller frees it), data copied when nothing
+ * applies. */
+cairn_status cairn_git_clean_text(cairn_git *git, const char *path, const char *data, size_t len,
+				  char **out, size_t *outlen, cairn_error *err);
 
 /* Pack loose objects when there are more than about `threshold` of them
  * (estimated as git's gc.auto does, from one fan-out folder); *packed says
