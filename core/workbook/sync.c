@@ -18,6 +18,7 @@
 #include "git/merge_state.h"
 #include "cairn/i18n.h"
 #include "cairn/merge.h"
+#include "cairn/utf8.h"
 #include "cairn/workflow.h"
 #include "model/rules.h"
 #include "workbook/wb_internal.h"
@@ -373,8 +374,12 @@ static cairn_status merge_one(cairn_wb *wb, const cairn_oid *base, const cairn_o
 				: (cairn_record_unset(&m.merged, c->key), CAIRN_OK);
 			continue;
 		}
-		say(o, "conflict: %s: %s: ours \"%.60s\", theirs \"%.60s\"", name, c->key,
-		    c->ours ? c->ours : "(none)", c->theirs ? c->theirs : "(none)");
+		{
+			const char *ou = c->ours ? c->ours : "(none)";
+			const char *th = c->theirs ? c->theirs : "(none)";
+			say(o, "conflict: %s: %s: ours \"%.*s\", theirs \"%.*s\"", name, c->key,
+			    (int)cairn_utf8_cut(ou, 60), ou, (int)cairn_utf8_cut(th, 60), th);
+		}
 		st = add_clash(p, path, c->key, c->base, c->ours, c->theirs, NULL, err);
 	}
 	if (st != CAIRN_OK)
