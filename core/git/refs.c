@@ -97,8 +97,8 @@ static bool upstream_of(cairn_git *git, const char *branch, char *out, size_t n)
 	return found;
 }
 
-cairn_status cairn_git_unshared(cairn_git *git, bool *has_upstream, size_t *ahead,
-				size_t *behind, cairn_error *err)
+static cairn_status unshared(cairn_git *git, const char *remote_name, bool *has_upstream,
+			     size_t *ahead, size_t *behind, cairn_error *err)
 {
 	{
 		cairn_status lazy = cairn_git_need_repo(git, err);
@@ -119,7 +119,9 @@ cairn_status cairn_git_unshared(cairn_git *git, bool *has_upstream, size_t *ahea
 	 * call (LeakSanitizer sees 20 kB per call), and the terminal interface
 	 * asks after every save.  No upstream (no remote yet, or never pushed
 	 * with -u): nothing to compare. */
-	if (upstream_of(git, branch, name, sizeof name) &&
+	if ((remote_name ? (size_t)snprintf(name, sizeof name, "refs/remotes/%s/%s", remote_name,
+					    branch + 11) < sizeof name && !strncmp(branch, "refs/heads/", 11)
+	     : upstream_of(git, branch, name, sizeof name)) &&
 	    git_reference_name_to_id(&remote, git->repo, name) == 0 &&
 	    git_reference_name_to_id(&local, git->repo, branch) == 0) {
 		if (git_graph_ahead_behind(ahead, behind, git->repo, &local, &remote) == 0)
@@ -129,6 +131,18 @@ cairn_status cairn_git_unshared(cairn_git *git, bool *has_upstream, size_t *ahea
 	}
 	free(branch);
 	return st;
+}
+
+cairn_status cairn_git_unshared(cairn_git *git, bool *has_upstream, size_t *ahead,
+				size_t *behind, cairn_error *err)
+{
+	return unshared(git, NULL, has_upstream, ahead, behind, err);
+}
+
+cairn_status cairn_git_unshared_with(cairn_git *git, const char *remote, bool *has_tracking,
+				     size_t *ahead, size_t *behind, cairn_error *err)
+{
+	return unshared(git, remote, has_tracking, ahead, behind, err);
 }
 
 /* Read a small file of the git folder into buf, NUL-terminated. */

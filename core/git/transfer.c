@@ -159,16 +159,21 @@ cairn_status cairn_git_push(cairn_git *git, const char *remote, const cairn_net 
 	xfer_watch_stop(&c);
 	if (st == CAIRN_OK && !*rejected) {
 		git_config *cfg = NULL;
-		/* The upstream, as `git push -u` sets it: plain git and cairn's
-		 * count of unshared edits both read it. */
-		if (git_repository_config(&cfg, repo) == 0) {
+		git_buf up = { NULL, 0, 0 };
+		/* The upstream, as `git push -u` sets it, when the branch has
+		 * none (the first sync): plain git and cairn's count of unshared
+		 * edits both read it.  Another remote's sync leaves it alone. */
+		snprintf(key, sizeof key, "branch.%s.remote", branch);
+		if (git_repository_config(&cfg, repo) == 0 &&
+		    git_config_get_string_buf(&up, cfg, key) == GIT_ENOTFOUND) {
 			snprintf(key, sizeof key, "branch.%s.remote", branch);
 			git_config_set_string(cfg, key, remote);
 			snprintf(key, sizeof key, "branch.%s.merge", branch);
 			snprintf(merge, sizeof merge, "refs/heads/%s", branch);
 			git_config_set_string(cfg, key, merge);
-			git_config_free(cfg);
 		}
+		git_buf_dispose(&up);
+		git_config_free(cfg);
 		/* Our copy of their branch is ours now. */
 		{
 			git_oid id;

@@ -656,7 +656,8 @@ static cairn_status sync_once(cairn_wb *wb, const cairn_sync_options *o, cairn_s
 	/* No clash is left: the conflicts file has done its work. */
 	if (!o->dry_run && (st = wb_save_conflicts(wb, &p.conflicts, err)))
 		goto done;
-	if ((st = cairn_git_unshared(wb->git, &upstream, &ahead, &behind, err)))
+	/* Against this remote's branch, which need not be the upstream. */
+	if ((st = cairn_git_unshared_with(wb->git, r->remote, &upstream, &ahead, &behind, err)))
 		goto done;
 	if (theirs.hex[0] && upstream && !ahead)
 		goto done;              /* they have all of ours */
@@ -705,6 +706,16 @@ cairn_status cairn_wb_sync(cairn_wb *wb, const cairn_sync_options *opt, cairn_sy
 	if (st == CAIRN_OK && again)
 		st = cairn_fail(err, CAIRN_EBUSY, _("%s kept moving while we merged (%d tries): sync "
 				"again in a moment"), report->remote, PUSH_TRIES);
+	/* -u, as `git push -u`: once the remote was reached (a conflict
+	 * included, so that the sync after `cairn resolve` goes there). */
+	if ((st == CAIRN_OK || st == CAIRN_ECONFLICT) && opt->set_upstream && !opt->dry_run) {
+		cairn_error why;
+		if (cairn_git_set_upstream(wb->git, report->remote, &why) != CAIRN_OK) {
+			if (st == CAIRN_OK)
+				*err = why;
+			st = st == CAIRN_OK ? why.code : st;
+		}
+	}
 	wb_unlock(wb);
 	return st;
 }

@@ -68,6 +68,10 @@ cairn_status cairn_git_root(cairn_git *git, cairn_oid *root, cairn_error *err);
  * way round; *has_upstream false when the branch has none yet. */
 cairn_status cairn_git_unshared(cairn_git *git, bool *has_upstream, size_t *ahead,
 				size_t *behind, cairn_error *err);
+/* The same against our copy of remote's branch of that name, whatever the
+ * upstream is; *has_tracking false when we hold none. */
+cairn_status cairn_git_unshared_with(cairn_git *git, const char *remote, bool *has_tracking,
+				     size_t *ahead, size_t *behind, cairn_error *err);
 
 /* The commit object alone, as cairn_git_commit_merge would make it (second
  * NULL or "" for one parent), without moving any branch: a save publishes

@@ -171,6 +171,12 @@ is "$rc" 0 "sync other works"
 is "$(git -C "$a" config branch.main.remote)" origin "sync REMOTE leaves the default remote alone"
 run "$CAIRN" -C "$a" status
 is "$(git -C "$a" config branch.main.merge)" refs/heads/main "and the upstream branch"
+"$CAIRN" -C "$a" set milestone/M2 title="For other only" >/dev/null
+"$CAIRN" -C "$a" sync other >/dev/null
+is "$(git -C "$TMP/other.git" rev-parse main)" "$(git -C "$a" rev-parse main)" \
+	"a second sync other pushes what other lacks (not what origin lacks)"
+is "$(git -C "$a" rev-list --count @{upstream}..main)" 1 \
+	"the edit is still unshared with origin, the default (git's upstream)"
 run "$CAIRN" -C "$a" sync -u other
 is "$rc" 0 "sync -u other works"
 is "$(git -C "$a" config branch.main.remote)" other "sync -u REMOTE makes it the default, as git push -u"
