@@ -152,6 +152,10 @@ run "$CAIRN" clone "$TMP/empty.git" "$TMP/c3"
 is "$rc" 0 "the retry works once the first member has pushed"
 run "$CAIRN" clone "$TMP/empty.git" "$TMP/c4"
 is "$rc" 0 "the retry works into the empty folder too"
+mkdir "$TMP/c5"; echo mine > "$TMP/c5/keep.txt"
+run "$CAIRN" clone "$TMP/empty.git" "$TMP/c5"
+unlike "$rc" "^0$" "a clone into a folder that holds files is refused"
+is "$(cat "$TMP/c5/keep.txt")" mine "and the folder's files are left alone"
 
 # ---- subjects cut on character boundaries ----
 long="a$(printf 'é%.0s' $(seq 1 60))"
