@@ -19,6 +19,7 @@
 
 #include "cairn/buf.h"
 #include "cairn/fs.h"
+#include "cairn/i18n.h"
 #include "git/merge_state.h"
 #include "workbook/wb_internal.h"
 
@@ -479,6 +480,22 @@ static cairn_status changed_where(cairn_wb *wb, bool missing, char ***paths, siz
 	*paths = all;
 	*n = keep;
 	return CAIRN_OK;
+}
+
+cairn_status cairn_wb_git_stopped(cairn_wb *wb, cairn_error *err)
+{
+	const char *op = cairn_git_stopped_op(wb->git);
+
+	if (!op)
+		return CAIRN_OK;
+	/* A save would move the branch under git's feet and a sync would
+	 * merge past the half-done step: git's to finish first. */
+	return cairn_fail(err, CAIRN_EINPUT,
+			  _("a plain `git %s` has stopped half done in %s: finish it with git "
+			    "(edit the files it names, `git add` them, then `git %s --continue`) or "
+			    "cancel it with `git %s --abort` (`git status` says where it stands); "
+			    "cairn saves and syncs nothing until then, so that no change of yours or "
+			    "of git's is lost"), op, wb->root, op, op);
 }
 
 cairn_status cairn_wb_unmerged_files(cairn_wb *wb, char ***paths, size_t *n, const char **op,

@@ -794,7 +794,7 @@ cairn_status cairn_wb_save(cairn_wb *wb, const cairn_edit *edits, size_t n,
 	cairn_status st;
 
 	memset(res, 0, sizeof *res);
-	if ((st = wb_lock(wb, err)))
+	if ((st = cairn_wb_git_stopped(wb, err)) || (st = wb_lock(wb, err)))
 		return st;
 	st = wb_identity(wb, &who, err);
 	for (int attempt = 0; st == CAIRN_OK && attempt < SAVE_ATTEMPTS; attempt++) {
@@ -831,7 +831,7 @@ cairn_status cairn_wb_commit_hand_edits(cairn_wb *wb, const char *message,
 	cairn_status st;
 
 	memset(res, 0, sizeof *res);
-	if ((st = wb_lock(wb, err)))
+	if ((st = cairn_wb_git_stopped(wb, err)) || (st = wb_lock(wb, err)))
 		return st;
 	if ((st = cairn_wb_hand_edits(wb, &paths, &n, err)) || !n)
 		goto done;

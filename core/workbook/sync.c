@@ -697,7 +697,7 @@ cairn_status cairn_wb_sync(cairn_wb *wb, const cairn_sync_options *opt, cairn_sy
 	if (!report->remote[0])
 		return cairn_fail(err, CAIRN_EINPUT, "%s", _("this workbook has no remote to sync "
 				  "with: cairn remote add origin URL"));
-	if ((st = wb_lock(wb, err)))
+	if ((st = cairn_wb_git_stopped(wb, err)) || (st = wb_lock(wb, err)))
 		return st;
 	/* Hand edits are looked for in the files a merge or fast-forward
 	 * would rewrite, once it knows them (no_hand_edits). */

@@ -324,6 +324,10 @@ static void git_under_way(cli *c)
 {
 	cairn_error err;
 
+	/* A stopped cherry-pick, revert, rebase or am: a verb that saves
+	 * refuses, naming it; one that looks says so and goes on. */
+	if (c->verb && c->verb->opens == OPENS_TO_LOOK && cairn_wb_git_stopped(c->wb, &err))
+		cli_printf(c, stderr, "cairn: %s\n", err.msg);
 	if (!cairn_wb_git_merge_waiting(c->wb))
 		return;
 	if (c->verb && c->verb->opens == OPENS_TO_LOOK) {
