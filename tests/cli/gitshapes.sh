@@ -233,5 +233,8 @@ run "$CAIRN" -C "$TMP/sparse" status
 is "$rc" 3 "a sparse checkout is refused"
 like "$err" "sparse" "it is named"
 like "$err" "git sparse-checkout disable" "with what to do"
+git -C "$TMP/sparse" sparse-checkout disable 2>/dev/null
+run "$CAIRN" -C "$TMP/sparse" set milestone/M4 title="Not sparse any more"
+is "$rc" 0 "after git sparse-checkout disable, cairn works"
 
 done_testing
