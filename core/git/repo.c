@@ -345,6 +345,7 @@ void cairn_git_close(cairn_git *git)
 	free(git->gitdir);
 	free(git->commondir);
 	oidmap_done(&git->checked);
+	oidmap_done(&git->shallow);
 	free(git);
 }
 

@@ -699,6 +699,26 @@ cairn_status cairn_wb_sync(cairn_wb *wb, const cairn_sync_options *opt, cairn_sy
 				  "with: cairn remote add origin URL"));
 	if ((st = cairn_wb_git_stopped(wb, err)) || (st = wb_lock(wb, err)))
 		return st;
+	/* A shallow clone: libgit2 cannot find a merge base past what it
+	 * holds, nor deepen it, so the history is made whole first. */
+	if (cairn_git_is_shallow(wb->git) && !opt->dry_run) {
+		cairn_net net = { opt->progress, opt->accept_host, opt->fingerprint, opt->token,
+				  opt->ctx, opt->remote_says, opt->passphrase };
+		size_t n = 0;
+		/* The history index took the boundary for the first commit:
+		 * it is read again, whole, at the next log. */
+		if ((st = cairn_git_unshallow(wb->git, report->remote, &net, &n, err)) ||
+		    (st = cairn_index_meta_set(wb->idx, "history", "", err))) {
+			wb_unlock(wb);
+			return st;
+		}
+		say(opt, _("this workbook was a shallow clone: its whole history came from %s "
+			   "first (%zu commits), so that the merge finds the common ancestor; log "
+			   "and blame now show all of it"), report->remote, n);
+	} else if (cairn_git_is_shallow(wb->git)) {
+		say(opt, _("this workbook is a shallow clone: a sync fetches its whole history from "
+			   "%s first"), report->remote);
+	}
 	/* Hand edits are looked for in the files a merge or fast-forward
 	 * would rewrite, once it knows them (no_hand_edits). */
 	for (int tries = 0; st == CAIRN_OK && again && tries < PUSH_TRIES; tries++)

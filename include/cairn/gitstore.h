@@ -46,6 +46,16 @@ const char *cairn_git_gitdir(const cairn_git *git);    /* with a trailing '/' */
  * merge's state (with a trailing '/'). */
 const char *cairn_git_commondir(const cairn_git *git);
 
+/* A shallow clone (`git clone --depth`): the commits whose parents are
+ * not here, listed in git's `shallow` file.  Walks of the history stop
+ * there and show them as where the history held here starts; a sync
+ * fetches the rest (cairn_git_unshallow). */
+bool cairn_git_is_shallow(cairn_git *git);
+/* How many boundary commits; 0 when the clone is complete. */
+size_t cairn_git_shallow_count(cairn_git *git);
+/* Read git's shallow file again (after it changed). */
+void cairn_git_forget_shallow(cairn_git *git);
+
 /* The commit the current branch points at; head->hex is "" when the branch
  * has no commit yet. */
 cairn_status cairn_git_head(cairn_git *git, cairn_oid *head, cairn_error *err);

@@ -112,18 +112,24 @@ like "$err$out" "shallow.*git fetch --unshallow" "log says the history is shallo
 run "$CAIRN" -C "$TMP/shallow" blame milestone/M5
 is "$rc" 0 "blame works in a shallow clone"
 like "$err$out" "shallow.*git fetch --unshallow" "blame says the history is shallow"
-run "$CAIRN" -C "$TMP/shallow" set milestone/M5 owner=maria
+run "$CAIRN" -C "$TMP/shallow" set milestone/M5 owner=bwg-1
 is "$rc" 0 "set works in a shallow clone"
 run "$CAIRN" -C "$TMP/shallow" sync
 is "$rc" 0 "sync works in a shallow clone (ahead only)"
 [ "$rc" -eq 0 ] || diag "$err"
+like "$out$err" "shallow clone.*whole history" "and says it fetched the whole history first"
+ok_cmd "git's shallow file is gone" test ! -e "$TMP/shallow/.git/shallow"
+is "$(git -C "$TMP/shallow" rev-list --count HEAD)" "$(git -C "$shared" rev-list --count main)" \
+	"the whole history is here, as plain git counts it"
+run "$CAIRN" -C "$TMP/shallow" log milestone/M5
+unlike "$err" "shallow" "log no longer calls it shallow"
+like "$out" "Round 1" "and shows the older changes"
 "$CAIRN" -C "$a" set milestone/M5 deadline=2016-06-30 >/dev/null
 "$CAIRN" -C "$a" sync >/dev/null
 "$CAIRN" -C "$TMP/shallow" set milestone/M5 title="Shallow edit" >/dev/null
 run "$CAIRN" -C "$TMP/shallow" sync
 is "$rc" 0 "sync merges in a shallow clone (both sides moved)"
 [ "$rc" -eq 0 ] || diag "$err"
-like "$out$err" "shallow" "and says what it did about the shallow history"
 run "$CAIRN" -C "$TMP/shallow" show milestone/M5
 like "$out" "Shallow edit" "the shallow side's edit is kept"
 like "$out" "30/06/2016" "the other side's edit came in"
