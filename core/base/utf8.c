@@ -66,3 +66,16 @@ void cairn_utf8_put(cairn_buf *b, uint32_t cp)
 		cairn_buf_add(b, u, 4);
 	}
 }
+
+size_t cairn_utf8_cut(const char *s, size_t max)
+{
+	size_t n = 0;
+
+	while (n < max && s[n])
+		n++;
+	if (n < max || !s[n])
+		return n;
+	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	return n;
+}

@@ -140,7 +140,7 @@ static cairn_status write_blob(cairn_git *g, const cairn_git_change *ch, git_oid
 	if (git_blob_create_from_buffer(id, g->repo, ch->data, ch->len) != 0)
 		return cairn_git_fail(err, CAIRN_EIO, "%s: cannot store \"%s\"", g->gitdir, ch->path);
 	cairn_git_hex_of(&hex, id);
-	st = cairn_git_verify_object_in(cairn_git_gitdir(g), &hex, ch->data, ch->len, &loose, err);
+	st = cairn_git_verify_object_in(cairn_git_commondir(g), &hex, ch->data, ch->len, &loose, err);
 	if (st != CAIRN_OK || loose)
 		return st;
 	/* Already in a pack, which libgit2 reads safely. */
@@ -216,7 +216,7 @@ static cairn_status verify_once(cairn_git *g, struct seen *seen, const git_oid *
 		if (git_oid_equal(&seen->ids[i - 1], id))
 			return CAIRN_OK;
 	cairn_git_hex_of(&hex, id);
-	if ((st = cairn_git_verify_object_in(cairn_git_gitdir(g), &hex, NULL, 0, &loose,
+	if ((st = cairn_git_verify_object_in(cairn_git_commondir(g), &hex, NULL, 0, &loose,
 					      err)) != CAIRN_OK)
 		return st;
 	if (seen->n == seen->cap) {
@@ -287,7 +287,7 @@ static cairn_status read_back(cairn_git *g, const cairn_git_change *changes, siz
 	size_t i;
 
 	cairn_git_hex_of(&hex, commit);
-	st = cairn_git_verify_object_in(cairn_git_gitdir(g), &hex, NULL, 0, &loose, err);
+	st = cairn_git_verify_object_in(cairn_git_commondir(g), &hex, NULL, 0, &loose, err);
 	for (i = 0; i < n && st == CAIRN_OK; i++) {
 		git_tree_entry *e = NULL;
 

@@ -26,7 +26,13 @@ struct cairn_git {
 	char *dir;              /* as given to cairn_git_open */
 	char *workdir;          /* with a trailing '/' */
 	char *gitdir;           /* with a trailing '/' */
+	char *commondir;        /* objects, refs, config: gitdir but in a
+				 * linked worktree, whose gitdir holds only
+				 * HEAD, the index and the merge state */
 	oidmap checked;         /* commits that passed the allow-list */
+	oidmap shallow;         /* a shallow clone's boundary commits (log.c) */
+	size_t nshallow;
+	bool shallow_read;
 };
 
 /* ---- repo.c ---- */
@@ -44,6 +50,11 @@ cairn_status cairn_git_check_path(const char *path, cairn_error *err);
 char *cairn_git_dup_str(const char *s);
 /* Open g's repository now if it is not yet. */
 cairn_status cairn_git_need_repo(cairn_git *g, cairn_error *err);
+
+/* ---- log.c ---- */
+
+/* id is a boundary commit of a shallow clone (its parents are not here). */
+bool cairn_git_is_shallow_commit(cairn_git *git, const git_oid *id);
 
 /* ---- refs.c ---- */
 

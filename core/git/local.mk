@@ -39,4 +39,5 @@ libcairn_a_SOURCES += \
 	%reldir%/xfer_fail.c \
 	%reldir%/xfer_folder.c \
 	%reldir%/xfer_ssh.c \
-	%reldir%/tree.c
+	%reldir%/tree.c \
+	%reldir%/unshallow.c

@@ -1,8 +1,10 @@
 /* A merge plain git left half done (see core/git/merge_state.h). */
 #include "git/merge_state.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "git/git_internal.h"
 
@@ -123,4 +125,37 @@ cairn_status cairn_git_unmerged(cairn_git *git, char ***paths, size_t *n, const 
 	}
 	git_index_free(index);
 	return st;
+}
+
+static bool git_file(const cairn_git *git, const char *name)
+{
+	char path[4096];
+
+	return (size_t)snprintf(path, sizeof path, "%s%s", cairn_git_gitdir(git), name) < sizeof path &&
+	       access(path, F_OK) == 0;
+}
+
+const char *cairn_git_stopped_op(const cairn_git *git)
+{
+	char path[4096], word[16] = "";
+	FILE *f;
+
+	if (git_file(git, "rebase-merge"))
+		return "rebase";
+	if (git_file(git, "rebase-apply"))
+		return git_file(git, "rebase-apply/applying") ? "am" : "rebase";
+	if (git_file(git, "CHERRY_PICK_HEAD"))
+		return "cherry-pick";
+	if (git_file(git, "REVERT_HEAD"))
+		return "revert";
+	/* A sequence of picks or reverts between two of its steps. */
+	if (!git_file(git, "sequencer/todo"))
+		return NULL;
+	snprintf(path, sizeof path, "%ssequencer/todo", cairn_git_gitdir(git));
+	if ((f = fopen(path, "r"))) {
+		if (fscanf(f, "%15s", word) != 1)
+			word[0] = '\0';
+		fclose(f);
+	}
+	return !strcmp(word, "revert") ? "revert" : "cherry-pick";
 }

@@ -25,6 +25,12 @@ cairn_status cairn_git_merge_state(cairn_git *git, cairn_oid *merging, char ***c
 cairn_status cairn_git_merge_abandon(cairn_git *git, const char *const *paths, size_t n,
 				     cairn_error *err);
 
+/* The git command a member ran that stopped half done and waits in this
+ * (work tree's) git folder to be continued or aborted: "cherry-pick",
+ * "revert", "rebase" or "am"; NULL when none.  (A stopped merge is
+ * cairn_git_merge_state's.)  Read from git's files, without libgit2. */
+const char *cairn_git_stopped_op(const cairn_git *git);
+
 /* The paths git's index holds in conflict (new strings), whatever
  * stopped, and the git command that did (*op, or NULL). */
 cairn_status cairn_git_unmerged(cairn_git *git, char ***paths, size_t *n, const char **op,

@@ -97,8 +97,8 @@ static bool upstream_of(cairn_git *git, const char *branch, char *out, size_t n)
 	return found;
 }
 
-cairn_status cairn_git_unshared(cairn_git *git, bool *has_upstream, size_t *ahead,
-				size_t *behind, cairn_error *err)
+static cairn_status unshared(cairn_git *git, const char *remote_name, bool *has_upstream,
+			     size_t *ahead, size_t *behind, cairn_error *err)
 {
 	{
 		cairn_status lazy = cairn_git_need_repo(git, err);
@@ -119,7 +119,9 @@ cairn_status cairn_git_unshared(cairn_git *git, bool *has_upstream, size_t *ahea
 	 * call (LeakSanitizer sees 20 kB per call), and the terminal interface
 	 * asks after every save.  No upstream (no remote yet, or never pushed
 	 * with -u): nothing to compare. */
-	if (upstream_of(git, branch, name, sizeof name) &&
+	if ((remote_name ? (size_t)snprintf(name, sizeof name, "refs/remotes/%s/%s", remote_name,
+					    branch + 11) < sizeof name && !strncmp(branch, "refs/heads/", 11)
+	     : upstream_of(git, branch, name, sizeof name)) &&
 	    git_reference_name_to_id(&remote, git->repo, name) == 0 &&
 	    git_reference_name_to_id(&local, git->repo, branch) == 0) {
 		if (git_graph_ahead_behind(ahead, behind, git->repo, &local, &remote) == 0)
@@ -131,14 +133,26 @@ cairn_status cairn_git_unshared(cairn_git *git, bool *has_upstream, size_t *ahea
 	return st;
 }
 
+cairn_status cairn_git_unshared(cairn_git *git, bool *has_upstream, size_t *ahead,
+				size_t *behind, cairn_error *err)
+{
+	return unshared(git, NULL, has_upstream, ahead, behind, err);
+}
+
+cairn_status cairn_git_unshared_with(cairn_git *git, const char *remote, bool *has_tracking,
+				     size_t *ahead, size_t *behind, cairn_error *err)
+{
+	return unshared(git, remote, has_tracking, ahead, behind, err);
+}
+
 /* Read a small file of the git folder into buf, NUL-terminated. */
-static bool read_git_file(const cairn_git *g, const char *name, char *buf, size_t n)
+static bool read_git_file(const char *dir, const char *name, char *buf, size_t n)
 {
 	char path[PATH_MAX];
 	FILE *f;
 	size_t got;
 
-	if ((size_t)snprintf(path, sizeof path, "%s%s", g->gitdir, name) >= sizeof path ||
+	if ((size_t)snprintf(path, sizeof path, "%s%s", dir, name) >= sizeof path ||
 	    !(f = fopen(path, "r")))
 		return false;
 	got = fread(buf, 1, n - 1, f);
@@ -166,21 +180,21 @@ static bool head_from_files(const cairn_git *g, cairn_oid *head)
 	char path[PATH_MAX], line[512];
 	bool found = false;
 
-	if (!read_git_file(g, "HEAD", text, sizeof text) || strncmp(text, "ref: refs/heads/", 16))
+	if (!read_git_file(g->gitdir, "HEAD", text, sizeof text) || strncmp(text, "ref: refs/heads/", 16))
 		return false;
 	if ((nl = strchr(text, '\n')))
 		*nl = '\0';
 	if (strstr(text, "..") || strlen(text + 5) >= sizeof ref)
 		return false;
 	memcpy(ref, text + 5, strlen(text + 5) + 1);
-	if (read_git_file(g, ref, text, sizeof text)) {
+	if (read_git_file(g->commondir, ref, text, sizeof text)) {
 		if (strlen(text) != 41 || !is_hex40(text) || text[40] != '\n')
 			return false;
 		memcpy(head->hex, text, 40);
 		head->hex[40] = '\0';
 		return true;
 	}
-	if ((size_t)snprintf(path, sizeof path, "%spacked-refs", g->gitdir) >= sizeof path)
+	if ((size_t)snprintf(path, sizeof path, "%spacked-refs", g->commondir) >= sizeof path)
 		return false;
 	if (!(f = fopen(path, "r")))
 		return errno == ENOENT;         /* no commit yet: HEAD is "" */
@@ -241,7 +255,7 @@ cairn_status cairn_git_head(cairn_git *git, cairn_oid *head, cairn_error *err)
 	if (rc == 0)
 		cairn_git_hex_of(head, &id);
 	else if (rc != GIT_ENOTFOUND)
-		st = cairn_git_fail(err, CAIRN_ECORRUPT, "%s%s: cannot read the branch", git->gitdir, branch);
+		st = cairn_git_fail(err, CAIRN_ECORRUPT, "%s%s: cannot read the branch", git->commondir, branch);
 	free(branch);
 	return st;
 }
@@ -282,7 +296,7 @@ static void summary_of(char *out, size_t size, const char *prefix, const char *m
  * stale by age (git's own). */
 static void ref_marker_path(const cairn_git *g, long pid, char *out, size_t n)
 {
-	snprintf(out, n, "%scairn-ref.%ld", g->gitdir, pid);
+	snprintf(out, n, "%scairn-ref.%ld", g->commondir, pid);
 }
 
 static bool read_small(const char *path, char *buf, size_t n)
@@ -302,18 +316,18 @@ static bool read_small(const char *path, char *buf, size_t n)
 static bool remove_dead_cairns_lock(cairn_git *g, const char *lock)
 {
 	char held[128], noted[700], marker[4096], ref[700];
-	size_t nd = strlen(g->gitdir), nl = strlen(lock);
+	size_t nd = strlen(g->commondir), nl = strlen(lock);
 	bool removed = false;
 	struct dirent *de;
 	struct stat lock_sb, marker_sb;
 	DIR *d;
 
 	if (!read_small(lock, held, sizeof held) || stat(lock, &lock_sb) != 0 ||
-	    !(d = opendir(g->gitdir)))
+	    !(d = opendir(g->commondir)))
 		return false;
 	/* "ref " and the ref the lock is for, as a fetch notes it */
 	ref[0] = '\0';
-	if (nl > nd + 5 && !strncmp(lock, g->gitdir, nd) && nl - nd - 5 + 4 < sizeof ref)
+	if (nl > nd + 5 && !strncmp(lock, g->commondir, nd) && nl - nd - 5 + 4 < sizeof ref)
 		snprintf(ref, sizeof ref, "ref %.*s", (int)(nl - nd - 5), lock + nd);
 	while ((de = readdir(d))) {
 		char *end;
@@ -350,7 +364,7 @@ bool cairn_git_clear_dead_lock(cairn_git *g, const char *ref)
 	char lock[4096];
 	struct stat sb;
 
-	snprintf(lock, sizeof lock, "%s%s.lock", g->gitdir, ref);
+	snprintf(lock, sizeof lock, "%s%s.lock", g->commondir, ref);
 	if (lstat(lock, &sb) != 0)
 		return true;
 	return remove_dead_cairns_lock(g, lock) || cairn_git_remove_stale_lock(lock);
@@ -385,7 +399,7 @@ cairn_status cairn_git_move_branch_cas(cairn_git *g, const char *branch, const g
 	FILE *f;
 
 	summary_of(log, sizeof log, parent ? "commit: " : "commit (initial): ", message);
-	snprintf(lock, sizeof lock, "%s%s.lock", g->gitdir, branch);
+	snprintf(lock, sizeof lock, "%s%s.lock", g->commondir, branch);
 	ref_marker_path(g, (long)getpid(), marker, sizeof marker);
 	git_oid_tostr(hex, sizeof hex, id);
 	if ((f = fopen(marker, "w"))) {
@@ -410,13 +424,13 @@ cairn_status cairn_git_move_branch_cas(cairn_git *g, const char *branch, const g
 	if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS || rc == GIT_ENOTFOUND)
 		return cairn_fail(err, CAIRN_EMOVED,
 				  "%s%s: the branch moved while saving (another cairn or git "
-				  "committed first); re-read it and save again", g->gitdir, branch);
+				  "committed first); re-read it and save again", g->commondir, branch);
 	if (rc == GIT_ELOCKED)
 		return cairn_fail(err, CAIRN_EBUSY,
 				  _("%s%s is locked: another git process is updating the branch; "
 				    "try again in a moment, and if no git is running, remove the "
-				    "lock with: rm '%s'"), g->gitdir, branch, lock);
-	return cairn_git_fail(err, CAIRN_EIO, "%s%s: cannot move the branch", g->gitdir, branch);
+				    "lock with: rm '%s'"), g->commondir, branch, lock);
+	return cairn_git_fail(err, CAIRN_EIO, "%s%s: cannot move the branch", g->commondir, branch);
 }
 
 cairn_status cairn_git_move_branch(cairn_git *git, const cairn_oid *from, const cairn_oid *to,

@@ -127,6 +127,32 @@ cairn_status cairn_git_default_remote(cairn_git *git, const char *name, char *ou
 	return CAIRN_OK;
 }
 
+cairn_status cairn_git_set_upstream(cairn_git *git, const char *remote, cairn_error *err)
+{
+	git_repository *repo = cairn_git_repository(git, err);
+	git_config *cfg = NULL;
+	char branch[256], key[300], merge[300];
+	int rc;
+
+	if (!repo)
+		return err->code;
+	if (!cairn_git_branch_short(repo, branch, sizeof branch))
+		return cairn_fail(err, CAIRN_EINPUT, _("HEAD is not on a branch: run `git checkout main`"));
+	snprintf(key, sizeof key, "branch.%s.remote", branch);
+	snprintf(merge, sizeof merge, "refs/heads/%s", branch);
+	rc = git_repository_config(&cfg, repo);
+	if (rc == 0)
+		rc = git_config_set_string(cfg, key, remote);
+	snprintf(key, sizeof key, "branch.%s.merge", branch);
+	if (rc == 0)
+		rc = git_config_set_string(cfg, key, merge);
+	git_config_free(cfg);
+	if (rc != 0)
+		return cairn_git_fail(err, CAIRN_EIO, _("cannot make %s the default remote of %s"),
+				      remote, branch);
+	return CAIRN_OK;
+}
+
 /* ---- the tracking ref ---- */
 
 /* refs/remotes/REMOTE/BRANCH for the branch HEAD is on. */
@@ -203,7 +229,7 @@ cairn_status cairn_git_register_merge_driver(cairn_git *git, const char *program
 	}
 	/* .git/info/attributes, never a tracked .gitattributes: a member's
 	 * attributes are their own business, and a remote's are refused. */
-	cairn_buf_printf(&path, "%sinfo", git_repository_path(repo));
+	cairn_buf_printf(&path, "%sinfo", git_repository_commondir(repo));
 	mkdir(cairn_buf_str(&path), 0755);
 	cairn_buf_adds(&path, "/attributes");
 	if ((f = fopen(cairn_buf_str(&path), "r"))) {

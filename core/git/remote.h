@@ -43,9 +43,17 @@ cairn_status cairn_git_fetch(cairn_git *git, const char *remote, const cairn_net
 cairn_status cairn_git_set_tracking(cairn_git *git, const char *remote, const cairn_oid *to,
 				    cairn_error *err);
 /* Push our branch; *rejected when someone pushed first (fetch, merge and
- * push again).  Sets the branch's upstream on success. */
+ * push again).  Sets the branch's upstream on success when it has none
+ * yet (the first sync); cairn_git_set_upstream changes it (`sync -u`). */
 cairn_status cairn_git_push(cairn_git *git, const char *remote, const cairn_net *net,
 			    bool *rejected, cairn_error *err);
+/* A shallow clone made whole from remote (core/git/unshallow.c): the
+ * branch's full history fetched, held to the allow-list and added, and
+ * git's shallow file removed; *commits is how many commits came. */
+cairn_status cairn_git_unshallow(cairn_git *git, const char *remote, const cairn_net *net,
+				 size_t *commits, cairn_error *err);
+/* Make remote the branch's upstream, as `git push -u` does. */
+cairn_status cairn_git_set_upstream(cairn_git *git, const char *remote, cairn_error *err);
 /* Clone url into dir (a new folder) with its branch checked out. */
 cairn_status cairn_git_clone(const char *url, const char *dir, const cairn_net *net,
 			     cairn_error *err);

@@ -259,7 +259,7 @@ cairn_status cairn_git_maybe_pack(cairn_git *git, size_t threshold, bool *packed
 
 	*packed = false;
 	memset(&pk, 0, sizeof pk);
-	pk.gitdir = cairn_git_gitdir(git);
+	pk.gitdir = cairn_git_commondir(git);
 	snprintf(objdir, sizeof objdir, "%sobjects", pk.gitdir);
 	if (estimate_loose(pk.gitdir) <= threshold) {
 		tidy_objects(objdir, false);

@@ -17,6 +17,7 @@
 
 #include <git2.h>
 
+#include "cairn/i18n.h"
 #include "git/git_internal.h"
 #include "git/loose.h"
 #include "git/oidmap.h"
@@ -112,8 +113,9 @@ static cairn_status wrap(git_repository *repo, cairn_git **out, cairn_error *err
 		g->repo = repo;
 		g->workdir = cairn_git_dup_str(wd ? wd : "");
 		g->gitdir = cairn_git_dup_str(git_repository_path(repo));
+		g->commondir = cairn_git_dup_str(git_repository_commondir(repo));
 	}
-	if (!g || !g->workdir || !g->gitdir) {
+	if (!g || !g->workdir || !g->gitdir || !g->commondir) {
 		cairn_git_close(g);
 		if (!g) {
 			git_repository_free(repo);
@@ -221,6 +223,66 @@ cairn_status cairn_git_need_repo(cairn_git *g, cairn_error *err)
 	return g->repo ? CAIRN_OK : open_repo(g->dir, &g->repo, err);
 }
 
+/* Does git's config file at path set key (section.name, lowercase) to a
+ * true value, or (want_any) to anything?  A plain scan of the file, as
+ * the usual workbook opens without libgit2. */
+static bool config_says(const char *path, const char *section, const char *name, bool want_any)
+{
+	char line[1024], cur[128] = "";
+	bool found = false;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof line, f)) {
+		char *p = line, *eq;
+		size_t n;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '[') {
+			n = strcspn(p + 1, " \t]\"");
+			snprintf(cur, sizeof cur, "%.*s", (int)n, p + 1);
+			continue;
+		}
+		if (strcasecmp(cur, section) || !(eq = strchr(p, '=')))
+			continue;
+		n = strcspn(p, " \t=");
+		if (n != strlen(name) || strncasecmp(p, name, n))
+			continue;
+		for (eq++; *eq == ' ' || *eq == '\t'; eq++)
+			;
+		eq[strcspn(eq, " \t\r\n;#")] = '\0';
+		found = want_any ? *eq != '\0' : (!strcasecmp(eq, "true") || !strcasecmp(eq, "yes") ||
+						  !strcasecmp(eq, "on") || !strcmp(eq, "1"));
+	}
+	fclose(f);
+	return found;
+}
+
+/* Shapes of a clone libgit2 1.5.1 cannot work with: refused by name. */
+static cairn_status check_shape(const cairn_git *g, cairn_error *err)
+{
+	char common[PATH_MAX + 16], own[PATH_MAX + 24];
+
+	snprintf(common, sizeof common, "%sconfig", g->commondir);
+	snprintf(own, sizeof own, "%sconfig.worktree", g->gitdir);
+	if (config_says(common, "extensions", "partialclone", true) ||
+	    config_says(common, "remote", "promisor", false))
+		return cairn_fail(err, CAIRN_EIO,
+				  _("%s is a partial clone (`git clone --filter`): some of its "
+				    "objects stayed on the server, and cairn (libgit2 1.5.1) cannot "
+				    "fetch them when it needs them; make a full clone to work in: "
+				    "`cairn clone URL DIR` (or `git clone` without --filter)"), g->workdir);
+	if (config_says(common, "core", "sparsecheckout", false) ||
+	    config_says(own, "core", "sparsecheckout", false))
+		return cairn_fail(err, CAIRN_EIO,
+				  _("%s is a sparse checkout (`git sparse-checkout`): the record "
+				    "files outside it are not in the work tree, and cairn would take "
+				    "them for missing; run `git sparse-checkout disable` to work on it "
+				    "with cairn"), g->workdir);
+	return CAIRN_OK;
+}
+
 cairn_status cairn_git_open(const char *dir, cairn_git **out, cairn_error *err)
 {
 	char abs[PATH_MAX], path[PATH_MAX + 16];
@@ -241,6 +303,10 @@ cairn_status cairn_git_open(const char *dir, cairn_git **out, cairn_error *err)
 			*out = NULL;
 			return cairn_oom(err);
 		}
+		if (st == CAIRN_OK && (st = check_shape(*out, err)) != CAIRN_OK) {
+			cairn_git_close(*out);
+			*out = NULL;
+		}
 		return st;
 	}
 	if (!(g = calloc(1, sizeof *g)))
@@ -254,6 +320,14 @@ cairn_status cairn_git_open(const char *dir, cairn_git **out, cairn_error *err)
 	}
 	sprintf(g->workdir, "%s/", strcmp(abs, "/") ? abs : "");
 	sprintf(g->gitdir, "%s.git/", g->workdir);
+	if (!(g->commondir = cairn_git_dup_str(g->gitdir))) {
+		cairn_git_close(g);
+		return cairn_oom(err);
+	}
+	if ((st = check_shape(g, err)) != CAIRN_OK) {
+		cairn_git_close(g);
+		return st;
+	}
 	*out = g;
 	return CAIRN_OK;
 }
@@ -269,7 +343,9 @@ void cairn_git_close(cairn_git *git)
 	free(git->dir);
 	free(git->workdir);
 	free(git->gitdir);
+	free(git->commondir);
 	oidmap_done(&git->checked);
+	oidmap_done(&git->shallow);
 	free(git);
 }
 
@@ -293,17 +369,22 @@ const char *cairn_git_gitdir(const cairn_git *git)
 	return git->gitdir;
 }
 
+const char *cairn_git_commondir(const cairn_git *git)
+{
+	return git->commondir;
+}
+
 /* The handle's doors to loose.c, which takes the git folder only. */
 cairn_status cairn_git_verify_object(cairn_git *git, const cairn_oid *id, const char *data,
 				     size_t len, bool *loose, cairn_error *err)
 {
-	return cairn_git_verify_object_in(git->gitdir, id, data, len, loose, err);
+	return cairn_git_verify_object_in(git->commondir, id, data, len, loose, err);
 }
 
 cairn_status cairn_git_verify_loose(cairn_git *git, time_t since, size_t *checked,
 				    cairn_error *err)
 {
-	return cairn_git_verify_loose_in(git->gitdir, since, checked, err);
+	return cairn_git_verify_loose_in(git->commondir, since, checked, err);
 }
 
 git_repository *cairn_git_repository(cairn_git *git, cairn_error *err)

@@ -149,3 +149,41 @@ void cairn_git_paths_free(char **paths, size_t n)
 		free(paths[i]);
 	free(paths);
 }
+
+/* ---- line ends ---- */
+
+cairn_status cairn_git_clean_text(cairn_git *git, const char *path, const char *data, size_t len,
+				  char **out, size_t *outlen, cairn_error *err)
+{
+	git_repository *repo = cairn_git_repository(git, err);
+	git_filter_list *fl = NULL;
+	git_buf buf = { NULL, 0, 0 };
+	cairn_status st = CAIRN_OK;
+
+	*out = NULL;
+	*outlen = 0;
+	if (!repo)
+		return err->code;
+	if (git_filter_list_load(&fl, repo, NULL, path, GIT_FILTER_TO_ODB, GIT_FILTER_DEFAULT) != 0)
+		return cairn_git_fail(err, CAIRN_EIO, "%s: cannot read git's line-end settings for it "
+				      "(core.autocrlf, .gitattributes)", path);
+	if (!fl) {
+		if (!(*out = malloc(len ? len : 1)))
+			return cairn_oom(err);
+		memcpy(*out, data, len);
+		*outlen = len;
+		return CAIRN_OK;
+	}
+	if (git_filter_list_apply_to_buffer(&buf, fl, data, len) != 0)
+		st = cairn_git_fail(err, CAIRN_EIO, "%s: cannot apply git's line-end settings to it "
+				    "(core.autocrlf, .gitattributes)", path);
+	else if (!(*out = malloc(buf.size ? buf.size : 1)))
+		st = cairn_oom(err);
+	else {
+		memcpy(*out, buf.ptr, buf.size);
+		*outlen = buf.size;
+	}
+	git_buf_dispose(&buf);
+	git_filter_list_free(fl);
+	return st;
+}

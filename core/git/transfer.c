@@ -44,7 +44,7 @@ static cairn_status clear_tracking_lock(cairn_git *git, const char *tracking, ca
 {
 	char lock[1024];
 
-	snprintf(lock, sizeof lock, "%s%s.lock", cairn_git_gitdir(git), tracking);
+	snprintf(lock, sizeof lock, "%s%s.lock", cairn_git_commondir(git), tracking);
 	if (cairn_git_clear_dead_lock(git, tracking))
 		return CAIRN_OK;
 	return cairn_fail(err, CAIRN_EBUSY, _("%s is locked: a git fetch may be running there; "
@@ -159,16 +159,21 @@ cairn_status cairn_git_push(cairn_git *git, const char *remote, const cairn_net 
 	xfer_watch_stop(&c);
 	if (st == CAIRN_OK && !*rejected) {
 		git_config *cfg = NULL;
-		/* The upstream, as `git push -u` sets it: plain git and cairn's
-		 * count of unshared edits both read it. */
-		if (git_repository_config(&cfg, repo) == 0) {
+		git_buf up = { NULL, 0, 0 };
+		/* The upstream, as `git push -u` sets it, when the branch has
+		 * none (the first sync): plain git and cairn's count of unshared
+		 * edits both read it.  Another remote's sync leaves it alone. */
+		snprintf(key, sizeof key, "branch.%s.remote", branch);
+		if (git_repository_config(&cfg, repo) == 0 &&
+		    git_config_get_string_buf(&up, cfg, key) == GIT_ENOTFOUND) {
 			snprintf(key, sizeof key, "branch.%s.remote", branch);
 			git_config_set_string(cfg, key, remote);
 			snprintf(key, sizeof key, "branch.%s.merge", branch);
 			snprintf(merge, sizeof merge, "refs/heads/%s", branch);
 			git_config_set_string(cfg, key, merge);
-			git_config_free(cfg);
 		}
+		git_buf_dispose(&up);
+		git_config_free(cfg);
 		/* Our copy of their branch is ours now. */
 		{
 			git_oid id;
@@ -231,6 +236,10 @@ cairn_status cairn_git_clone(const char *url, const char *dir, const cairn_net *
 	bool existed = stat(dir, &sb) == 0;
 	int rc;
 
+	if (xfer_local_folder(url) && stat(xfer_local_folder(url), &sb) != 0)
+		return cairn_fail(err, CAIRN_ENOTFOUND, _("cannot clone %s: there is no such folder "
+				  "here; check the path, or name a server's as user@server:PATH or "
+				  "ssh://user@server/PATH"), url);
 	if ((st = cairn_git_lib_init(err)))
 		return st;
 	if ((st = xfer_creds_init(&c, net, url, err))) {
@@ -253,9 +262,20 @@ cairn_status cairn_git_clone(const char *url, const char *dir, const cairn_net *
 		/* A bare repository made with `git init --bare` may name a
 		 * default branch ("master") that was never pushed, while the
 		 * workbook's is main: take main. */
-		git_reference *remote_main = NULL, *local = NULL;
+		git_reference *remote_main = NULL, *local = NULL, *any = NULL;
+		git_reference_iterator *it = NULL;
 		git_object *target = NULL;
-		if (git_reference_lookup(&remote_main, repo, "refs/remotes/origin/main") != 0 ||
+		bool empty = git_reference_iterator_glob_new(&it, repo, "refs/remotes/origin/*") == 0 &&
+			     git_reference_next(&any, it) == GIT_ITEROVER;
+		git_reference_free(any);
+		git_reference_iterator_free(it);
+		if (empty)
+			st = cairn_fail(err, CAIRN_EINPUT, _("%s is an empty repository: there is no "
+					"workbook to clone yet. The first member fills it from a "
+					"workbook of theirs (`cairn init DIR` or `cairn demo DIR`, then "
+					"`cairn -C DIR remote add origin %s` and `cairn -C DIR sync`); "
+					"then clone again"), url, url);
+		else if (git_reference_lookup(&remote_main, repo, "refs/remotes/origin/main") != 0 ||
 		    git_reference_peel(&target, remote_main, GIT_OBJECT_COMMIT) != 0 ||
 		    git_branch_create(&local, repo, "main", (const git_commit *)target, 0) != 0 ||
 		    git_branch_set_upstream(local, "origin/main") != 0 ||
@@ -268,8 +288,13 @@ cairn_status cairn_git_clone(const char *url, const char *dir, const cairn_net *
 	}
 	xfer_watch_stop(&c);
 	git_repository_free(repo);
-	if (st == CAIRN_OK && (st = check_then_checkout(url, dir, err)) != CAIRN_OK) {
-		/* Refused: what the clone made goes, as if it never happened. */
+	if (st == CAIRN_OK)
+		st = check_then_checkout(url, dir, err);
+	if (st != CAIRN_OK && rc == 0) {
+		/* Refused, empty, or no branch to work on: what the clone made
+		 * goes, as if it never happened, so that a retry starts clean.
+		 * (When git_clone itself fails, libgit2 has removed what it
+		 * made, and a folder it refused as not empty is not ours.) */
 		nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 		if (existed)
 			mkdir(dir, 0755);

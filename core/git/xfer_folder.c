@@ -106,14 +106,14 @@ cairn_status xfer_fetch_from_folder(cairn_git *git, git_repository *repo, const 
 				    remote);
 		goto done;
 	}
-	if ((st = gitpack_new(&pack, cairn_git_gitdir(git), err)) ||
+	if ((st = gitpack_new(&pack, cairn_git_commondir(git), err)) ||
 	    (st = cairn_git_check_commits(git, remote, src, ids, n, pack,
 					  net ? net->progress : NULL, net ? net->ctx : NULL,
 					  err)) ||
 	    (st = gitpack_write(pack, err)))
 		goto done;
 	/* Our own repository may be shared too: its ref as git would write it. */
-	cairn_shared_read(&ours, cairn_git_gitdir(git));
+	cairn_shared_read(&ours, cairn_git_commondir(git));
 	umask_was = cairn_shared_enter(&ours);
 	rc = git_repository_odb(&have, repo) != 0 || git_odb_refresh(have) != 0 ||
 	     git_reference_create(&moved, repo, tracking, &tip, 1, "fetch: from a folder") != 0;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cairn/buf.h"
+#include "cairn/utf8.h"
 
 /* Longer texts than this (lines of base times lines of a side) are not
  * merged line by line: the table would not fit; they are a conflict. */
@@ -436,7 +437,9 @@ void cairn_describe_value(cairn_buf *b, const char *v)
 {
 	size_t n = strcspn(v, "\n");
 	if (n > DESCRIBED_VALUE_MAX) {
-		cairn_buf_add(b, v, DESCRIBED_VALUE_MAX);
+		/* Cut before a character, never inside one: a subject is
+		 * history, and git's tools expect it to be UTF-8. */
+		cairn_buf_add(b, v, cairn_utf8_cut(v, DESCRIBED_VALUE_MAX));
 		cairn_buf_adds(b, "...");
 	} else {
 		cairn_buf_add(b, v, n);

@@ -1,4 +1,5 @@
-/* The conflicts file, .git/cairn-conflicts: what a sync could not merge,
+/* The conflicts file, cairn-conflicts in the git folder (a linked
+ * worktree's own, since its merge is its own): what a sync could not merge,
  * waiting for a person.  It is one record (the format of any record) with
  * count (how many conflicts), base_commit, ours_head, merging and
  * merging_from (the merge they belong to) and annotated; conflict i (from
@@ -12,7 +13,7 @@
 #include "cairn/fs.h"
 #include "workbook/wb_internal.h"
 
-#define CONFLICTS_FILE ".git/cairn-conflicts"
+#define CONFLICTS_FILE "cairn-conflicts"
 
 const char *wb_cget(const cairn_record *r, size_t i, const char *what)
 {
@@ -46,11 +47,11 @@ cairn_status wb_load_conflicts(cairn_wb *wb, cairn_record *r, cairn_error *err)
 	cairn_status st;
 
 	cairn_record_init(r);
-	st = cairn_fs_read(wb->root, CONFLICTS_FILE, CAIRN_RECORD_MAX, &data, &len, err);
+	st = cairn_fs_read(cairn_git_gitdir(wb->git), CONFLICTS_FILE, CAIRN_RECORD_MAX, &data, &len, err);
 	if (st == CAIRN_ENOTFOUND)
 		return CAIRN_OK;
 	if (st == CAIRN_OK)
-		st = cairn_record_parse(r, data, len, CONFLICTS_FILE, err);
+		st = cairn_record_parse(r, data, len, ".git/" CONFLICTS_FILE, err);
 	free(data);
 	return st;
 }
@@ -62,10 +63,10 @@ cairn_status wb_save_conflicts(cairn_wb *wb, const cairn_record *r, cairn_error 
 	cairn_status st;
 
 	if (!wb_ccount(r))
-		return cairn_fs_remove(wb->root, CONFLICTS_FILE, err);
+		return cairn_fs_remove(cairn_git_gitdir(wb->git), CONFLICTS_FILE, err);
 	if ((st = cairn_record_write(r, &data, &len, err)))
 		return st;
-	st = cairn_fs_write(wb->root, CONFLICTS_FILE, data, len, err);
+	st = cairn_fs_write(cairn_git_gitdir(wb->git), CONFLICTS_FILE, data, len, err);
 	free(data);
 	return st;
 }

@@ -19,6 +19,7 @@
 
 #include "cairn/buf.h"
 #include "cairn/fs.h"
+#include "cairn/i18n.h"
 #include "git/merge_state.h"
 #include "workbook/wb_internal.h"
 
@@ -382,12 +383,33 @@ cairn_status wb_blob_at(cairn_wb *wb, const cairn_oid *commit, const char *path,
 	return st;
 }
 
+cairn_status wb_read_work(cairn_wb *wb, const char *path, size_t max, char **data, size_t *len,
+			  cairn_error *err)
+{
+	char *clean = NULL;
+	size_t n = 0;
+	cairn_status st = cairn_fs_read(wb->root, path, max, data, len, err);
+
+	/* Only a CR can make git's clean filters change a record's text. */
+	if (st != CAIRN_OK || !memchr(*data, '\r', *len))
+		return st;
+	if ((st = cairn_git_clean_text(wb->git, path, *data, *len, &clean, &n, err))) {
+		free(*data);
+		*data = NULL;
+		return st;
+	}
+	free(*data);
+	*data = clean;
+	*len = n;
+	return CAIRN_OK;
+}
+
 cairn_status wb_work_blob(cairn_wb *wb, const char *path, size_t max, cairn_oid *blob,
 			  cairn_error *err)
 {
 	char *data = NULL;
 	size_t len;
-	cairn_status st = cairn_fs_read(wb->root, path, max, &data, &len, err);
+	cairn_status st = wb_read_work(wb, path, max, &data, &len, err);
 
 	blob->hex[0] = '\0';
 	if (st == CAIRN_ENOTFOUND)
@@ -473,6 +495,22 @@ static cairn_status changed_where(cairn_wb *wb, bool missing, char ***paths, siz
 	*paths = all;
 	*n = keep;
 	return CAIRN_OK;
+}
+
+cairn_status cairn_wb_git_stopped(cairn_wb *wb, cairn_error *err)
+{
+	const char *op = cairn_git_stopped_op(wb->git);
+
+	if (!op)
+		return CAIRN_OK;
+	/* A save would move the branch under git's feet and a sync would
+	 * merge past the half-done step: git's to finish first. */
+	return cairn_fail(err, CAIRN_EINPUT,
+			  _("a plain `git %s` has stopped half done in %s: finish it with git "
+			    "(edit the files it names, `git add` them, then `git %s --continue`) or "
+			    "cancel it with `git %s --abort` (`git status` says where it stands); "
+			    "cairn saves and syncs nothing until then, so that no change of yours or "
+			    "of git's is lost"), op, wb->root, op, op);
 }
 
 cairn_status cairn_wb_unmerged_files(cairn_wb *wb, char ***paths, size_t *n, const char **op,

@@ -419,3 +419,9 @@ cairn_status cairn_wb_audit(cairn_wb *wb, const char *path, const char *author_e
 	cairn_record_done(&rec);
 	return CAIRN_OK;
 }
+
+bool cairn_wb_shallow(cairn_wb *wb, size_t *boundaries)
+{
+	*boundaries = cairn_git_shallow_count(wb->git);
+	return *boundaries > 0;
+}

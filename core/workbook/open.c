@@ -148,7 +148,7 @@ static cairn_status read_settings(cairn_wb *wb, cairn_error *err)
 	size_t len;
 	cairn_status st;
 
-	st = cairn_fs_read(wb->root, CAIRN_SETTINGS_FILE, 64 * 1024, &text, &len, err);
+	st = wb_read_work(wb, CAIRN_SETTINGS_FILE, 64 * 1024, &text, &len, err);
 	if (st != CAIRN_OK)
 		return st;
 	where = wb_path_join(wb->root, CAIRN_SETTINGS_FILE);
@@ -211,7 +211,7 @@ cairn_status cairn_wb_open(const char *root, const cairn_config *cfg, cairn_warn
 		st = cairn_oom(err);
 		goto fail;
 	}
-	if ((st = read_settings(wb, err)) || (st = cairn_git_open(root, &wb->git, err)) ||
+	if ((st = cairn_git_open(root, &wb->git, err)) || (st = read_settings(wb, err)) ||
 	    (st = cairn_fs_mkdirs(dir, err)) ||
 	    (st = cairn_index_open(index_path, &wb->idx, &rebuild, err)))
 		goto fail;

@@ -807,7 +807,7 @@ cairn_status cairn_wb_save(cairn_wb *wb, const cairn_edit *edits, size_t n,
 	cairn_status st;
 
 	memset(res, 0, sizeof *res);
-	if ((st = wb_lock(wb, err)))
+	if ((st = cairn_wb_git_stopped(wb, err)) || (st = wb_lock(wb, err)))
 		return st;
 	st = wb_identity(wb, &who, err);
 	for (int attempt = 0; st == CAIRN_OK && attempt < SAVE_ATTEMPTS; attempt++) {
@@ -844,7 +844,7 @@ cairn_status cairn_wb_commit_hand_edits(cairn_wb *wb, const char *message,
 	cairn_status st;
 
 	memset(res, 0, sizeof *res);
-	if ((st = wb_lock(wb, err)))
+	if ((st = cairn_wb_git_stopped(wb, err)) || (st = wb_lock(wb, err)))
 		return st;
 	if ((st = cairn_wb_hand_edits(wb, &paths, &n, err)) || !n)
 		goto done;
@@ -862,7 +862,7 @@ cairn_status cairn_wb_commit_hand_edits(cairn_wb *wb, const char *message,
 			continue;
 		if ((st = cairn_path_ref(paths[i], &e->ref, err)))
 			break;
-		st = cairn_fs_read(wb->root, paths[i], CAIRN_RECORD_MAX, &data, &len, err);
+		st = wb_read_work(wb, paths[i], CAIRN_RECORD_MAX, &data, &len, err);
 		if (st == CAIRN_ENOTFOUND) {
 			e->op = CAIRN_EDIT_REMOVE;
 			e->from_work_tree = true;

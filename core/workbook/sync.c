@@ -18,6 +18,7 @@
 #include "git/merge_state.h"
 #include "cairn/i18n.h"
 #include "cairn/merge.h"
+#include "cairn/utf8.h"
 #include "cairn/workflow.h"
 #include "model/rules.h"
 #include "workbook/wb_internal.h"
@@ -373,8 +374,12 @@ static cairn_status merge_one(cairn_wb *wb, const cairn_oid *base, const cairn_o
 				: (cairn_record_unset(&m.merged, c->key), CAIRN_OK);
 			continue;
 		}
-		say(o, "conflict: %s: %s: ours \"%.60s\", theirs \"%.60s\"", name, c->key,
-		    c->ours ? c->ours : "(none)", c->theirs ? c->theirs : "(none)");
+		{
+			const char *ou = c->ours ? c->ours : "(none)";
+			const char *th = c->theirs ? c->theirs : "(none)";
+			say(o, "conflict: %s: %s: ours \"%.*s\", theirs \"%.*s\"", name, c->key,
+			    (int)cairn_utf8_cut(ou, 60), ou, (int)cairn_utf8_cut(th, 60), th);
+		}
 		st = add_clash(p, path, c->key, c->base, c->ours, c->theirs, NULL, err);
 	}
 	if (st != CAIRN_OK)
@@ -655,7 +660,8 @@ static cairn_status sync_once(cairn_wb *wb, const cairn_sync_options *o, cairn_s
 	/* No clash is left: the conflicts file has done its work. */
 	if (!o->dry_run && (st = wb_save_conflicts(wb, &p.conflicts, err)))
 		goto done;
-	if ((st = cairn_git_unshared(wb->git, &upstream, &ahead, &behind, err)))
+	/* Against this remote's branch, which need not be the upstream. */
+	if ((st = cairn_git_unshared_with(wb->git, r->remote, &upstream, &ahead, &behind, err)))
 		goto done;
 	if (theirs.hex[0] && upstream && !ahead)
 		goto done;              /* they have all of ours */
@@ -695,8 +701,28 @@ cairn_status cairn_wb_sync(cairn_wb *wb, const cairn_sync_options *opt, cairn_sy
 	if (!report->remote[0])
 		return cairn_fail(err, CAIRN_EINPUT, "%s", _("this workbook has no remote to sync "
 				  "with: cairn remote add origin URL"));
-	if ((st = wb_lock(wb, err)))
+	if ((st = cairn_wb_git_stopped(wb, err)) || (st = wb_lock(wb, err)))
 		return st;
+	/* A shallow clone: libgit2 cannot find a merge base past what it
+	 * holds, nor deepen it, so the history is made whole first. */
+	if (cairn_git_is_shallow(wb->git) && !opt->dry_run) {
+		cairn_net net = { opt->progress, opt->accept_host, opt->fingerprint, opt->token,
+				  opt->ctx, opt->remote_says, opt->passphrase };
+		size_t n = 0;
+		/* The history index took the boundary for the first commit:
+		 * it is read again, whole, at the next log. */
+		if ((st = cairn_git_unshallow(wb->git, report->remote, &net, &n, err)) ||
+		    (st = cairn_index_meta_set(wb->idx, "history", "", err))) {
+			wb_unlock(wb);
+			return st;
+		}
+		say(opt, _("this workbook was a shallow clone: its whole history came from %s "
+			   "first (%zu commits), so that the merge finds the common ancestor; log "
+			   "and blame now show all of it"), report->remote, n);
+	} else if (cairn_git_is_shallow(wb->git)) {
+		say(opt, _("this workbook is a shallow clone: a sync fetches its whole history from "
+			   "%s first"), report->remote);
+	}
 	/* Hand edits are looked for in the files a merge or fast-forward
 	 * would rewrite, once it knows them (no_hand_edits). */
 	for (int tries = 0; st == CAIRN_OK && again && tries < PUSH_TRIES; tries++)
@@ -704,6 +730,16 @@ cairn_status cairn_wb_sync(cairn_wb *wb, const cairn_sync_options *opt, cairn_sy
 	if (st == CAIRN_OK && again)
 		st = cairn_fail(err, CAIRN_EBUSY, _("%s kept moving while we merged (%d tries): sync "
 				"again in a moment"), report->remote, PUSH_TRIES);
+	/* -u, as `git push -u`: once the remote was reached (a conflict
+	 * included, so that the sync after `cairn resolve` goes there). */
+	if ((st == CAIRN_OK || st == CAIRN_ECONFLICT) && opt->set_upstream && !opt->dry_run) {
+		cairn_error why;
+		if (cairn_git_set_upstream(wb->git, report->remote, &why) != CAIRN_OK) {
+			if (st == CAIRN_OK)
+				*err = why;
+			st = st == CAIRN_OK ? why.code : st;
+		}
+	}
 	wb_unlock(wb);
 	return st;
 }

@@ -69,6 +69,11 @@ cairn_status wb_blob_at(cairn_wb *wb, const cairn_oid *commit, const char *path,
 			cairn_error *err);
 cairn_status wb_work_blob(cairn_wb *wb, const char *path, size_t max, cairn_oid *blob,
 			  cairn_error *err);
+/* The work tree's file at path (up to max bytes) as git would store it:
+ * with CRLF line ends turned into LF when git's core.autocrlf or the
+ * attributes ask for it (a file without CR is read as it is). */
+cairn_status wb_read_work(cairn_wb *wb, const char *path, size_t max, char **data, size_t *len,
+			  cairn_error *err);
 /* Write the file for path as it is in commit (or remove it). */
 cairn_status wb_checkout_path(cairn_wb *wb, const cairn_oid *commit, const char *path,
 			      cairn_error *err);

@@ -41,6 +41,20 @@ cairn_status cairn_git_open(const char *dir, cairn_git **out, cairn_error *err);
 void cairn_git_close(cairn_git *git);
 const char *cairn_git_workdir(const cairn_git *git);   /* with a trailing '/' */
 const char *cairn_git_gitdir(const cairn_git *git);    /* with a trailing '/' */
+/* Where the objects, refs and config are: the gitdir, but in a linked
+ * `git worktree`, whose own git folder holds only HEAD, the index and a
+ * merge's state (with a trailing '/'). */
+const char *cairn_git_commondir(const cairn_git *git);
+
+/* A shallow clone (`git clone --depth`): the commits whose parents are
+ * not here, listed in git's `shallow` file.  Walks of the history stop
+ * there and show them as where the history held here starts; a sync
+ * fetches the rest (cairn_git_unshallow). */
+bool cairn_git_is_shallow(cairn_git *git);
+/* How many boundary commits; 0 when the clone is complete. */
+size_t cairn_git_shallow_count(cairn_git *git);
+/* Read git's shallow file again (after it changed). */
+void cairn_git_forget_shallow(cairn_git *git);
 
 /* The commit the current branch points at; head->hex is "" when the branch
  * has no commit yet. */
@@ -64,6 +78,10 @@ cairn_status cairn_git_root(cairn_git *git, cairn_oid *root, cairn_error *err);
  * way round; *has_upstream false when the branch has none yet. */
 cairn_status cairn_git_unshared(cairn_git *git, bool *has_upstream, size_t *ahead,
 				size_t *behind, cairn_error *err);
+/* The same against our copy of remote's branch of that name, whatever the
+ * upstream is; *has_tracking false when we hold none. */
+cairn_status cairn_git_unshared_with(cairn_git *git, const char *remote, bool *has_tracking,
+				     size_t *ahead, size_t *behind, cairn_error *err);
 
 /* The commit object alone, as cairn_git_commit_merge would make it (second
  * NULL or "" for one parent), without moving any branch: a save publishes
@@ -161,6 +179,14 @@ cairn_status cairn_git_changed_files_in(cairn_git *git, const char *const *only,
 cairn_status cairn_git_changed_files(cairn_git *git, char ***paths, size_t *n,
 				     cairn_error *err);
 void cairn_git_paths_free(char **paths, size_t n);
+/* The text git would store for the work tree's file at path holding
+ * data[0..len): git's clean filters applied as its settings and attributes
+ * ask (core.autocrlf, core.eol, `text` and `eol` in .gitattributes), so a
+ * work tree of CRLF line ends reads as the LF records the commits hold.
+ * *out is a new buffer (the caller frees it), data copied when nothing
+ * applies. */
+cairn_status cairn_git_clean_text(cairn_git *git, const char *path, const char *data, size_t len,
+				  char **out, size_t *outlen, cairn_error *err);
 
 /* Pack loose objects when there are more than about `threshold` of them
  * (estimated as git's gc.auto does, from one fan-out folder); *packed says

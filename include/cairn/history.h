@@ -22,6 +22,9 @@
 
 /* Bring the history up to HEAD. */
 cairn_status cairn_wb_history_catch_up(cairn_wb *wb, cairn_error *err);
+/* A shallow clone: the history held here stops at *boundaries commits
+ * whose parents are not here (log and blame show what is held). */
+bool cairn_wb_shallow(cairn_wb *wb, size_t *boundaries);
 
 /* A field's name for people: an evaluation's answer key with its
  * question's prompt, "answer.impact (How strong is the impact?)", from the

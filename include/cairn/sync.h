@@ -31,6 +31,7 @@ typedef struct cairn_sync_options {
 	const char *token;              /* https token when $CAIRN_TOKEN is not set */
 	void (*remote_says)(const char *line, bool transient, void *ctx);  /* see cairn_net */
 	char *(*passphrase)(const char *key, void *ctx);                   /* see cairn_net */
+	bool set_upstream;              /* make remote the default, as `git push -u` */
 } cairn_sync_options;
 
 typedef struct cairn_sync_report {
@@ -103,6 +104,10 @@ cairn_status cairn_wb_doctor(cairn_wb *wb, const char *remote, const cairn_net *
 
 /* A plain `git merge` (or pull) stopped on conflicts is under way. */
 bool cairn_wb_git_merge_waiting(cairn_wb *wb);
+/* CAIRN_OK unless a plain `git cherry-pick`, `revert`, `rebase` or `am`
+ * stopped half done here; then err names it with git's commands to
+ * finish or abort it (what saves and syncs refuse to work over). */
+cairn_status cairn_wb_git_stopped(cairn_wb *wb, cairn_error *err);
 /* Without changing anything: what keeps a verb that saves from taking
  * that merge over (*why empty if nothing does; *none if no record file is
  * in conflict, so the merge is git's alone). */

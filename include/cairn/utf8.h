@@ -19,6 +19,10 @@ size_t cairn_utf8_len(const unsigned char *p, size_t n);
  * length, or 0 when it is not valid (then *cp is untouched). */
 size_t cairn_utf8_next(const unsigned char *p, size_t n, uint32_t *cp);
 
+/* The length of s cut to at most max bytes on a character boundary (never
+ * inside a UTF-8 sequence): what a subject or a message may hold of it. */
+size_t cairn_utf8_cut(const char *s, size_t max);
+
 /* Append code point cp (at most U+10FFFF) to b, encoded. */
 void cairn_utf8_put(cairn_buf *b, uint32_t cp);
 

@@ -143,7 +143,7 @@ static const struct verb verbs[] = {
 	{ "remote", cmd_remote, OPENS_TO_WRITE, "[list] | add NAME URL | remove NAME",
 	  N_("the shared repositories this workbook syncs with"),
 	  N_("Lists, adds or removes remotes, as git remote does.\n") },
-	{ "sync", cmd_sync, OPENS_TO_WRITE, "[--dry-run] [--accept-host-key SHA256:...] [REMOTE]",
+	{ "sync", cmd_sync, OPENS_TO_WRITE, "[--dry-run] [-u] [--accept-host-key SHA256:...] [REMOTE]",
 	  N_("fetch, merge field by field, push"),
 	  N_("Fetches the remote (the branch's upstream, origin, or the only one), merges\n"
 	  "every record changed on both sides field by field from the common ancestor,\n"
@@ -152,7 +152,8 @@ static const struct verb verbs[] = {
 	  "a conflict: nothing is pushed, `cairn conflicts` lists them and `cairn\n"
 	  "resolve` settles them. --dry-run fetches and tells what would come in, go out\n"
 	  "and clash, and changes nothing. Exits 4 while conflicts wait. SSH host keys\n"
-	  "and logins are checked as for clone.\n") },
+	  "and logins are checked as for clone. REMOTE syncs with that remote this once;\n"
+	  "-u also makes it the default (the branch's upstream), as `git push -u` does.\n") },
 	{ "doctor", cmd_doctor, OPENS_TO_LOOK, "[REMOTE]",
 	  N_("what is wrong with a remote, and how to mend it"),
 	  N_("Looks at the remote (the one sync would use, or REMOTE) from your account and\n"
@@ -342,6 +343,10 @@ static void git_under_way(cli *c)
 {
 	cairn_error err;
 
+	/* A stopped cherry-pick, revert, rebase or am: a verb that saves
+	 * refuses, naming it; one that looks says so and goes on. */
+	if (c->verb && c->verb->opens == OPENS_TO_LOOK && cairn_wb_git_stopped(c->wb, &err))
+		cli_printf(c, stderr, "cairn: %s\n", err.msg);
 	if (!cairn_wb_git_merge_waiting(c->wb))
 		return;
 	if (c->verb && c->verb->opens == OPENS_TO_LOOK) {

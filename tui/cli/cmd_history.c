@@ -203,6 +203,23 @@ static cairn_status on_commit(const cairn_history_row *r, void *ctx, cairn_error
 	return st;
 }
 
+/* log and blame in a shallow clone: what is shown stops where the
+ * history held here does, and the way to the rest. */
+static void shallow_note(cli *c)
+{
+	size_t n;
+
+	if (cairn_wb_shallow(c->wb, &n))
+		fprintf(stderr, P_("cairn: this workbook is a shallow clone: its history stops at "
+				   "%zu commit whose parents are not here, so older changes are not "
+				   "shown (a value set before it is credited to it); `git fetch "
+				   "--unshallow` fetches the rest, and so does `cairn sync`\n",
+				   "cairn: this workbook is a shallow clone: its history stops at "
+				   "%zu commits whose parents are not here, so older changes are not "
+				   "shown (a value set before them is credited to them); `git fetch "
+				   "--unshallow` fetches the rest, and so does `cairn sync`\n", n), n);
+}
+
 int cmd_log(cli *c, int argc, char **argv)
 {
 	const char *record = NULL, *author = NULL;
@@ -241,6 +258,7 @@ int cmd_log(cli *c, int argc, char **argv)
 		cli_pager_end(c);
 	else
 		fflush(stdout);
+	shallow_note(c);
 	return st == CAIRN_OK ? EXIT_DONE : cli_error(c, &err);
 }
 
@@ -364,5 +382,6 @@ int cmd_blame(cli *c, int argc, char **argv)
 	cairn_blame_done(q, rec.nfields);
 	free(q);
 	cairn_record_done(&rec);
+	shallow_note(c);
 	return st == CAIRN_OK ? EXIT_DONE : cli_error(c, &err);
 }

@@ -213,7 +213,7 @@ int cmd_clone(cli *c, int argc, char **argv)
 int cmd_sync(cli *c, int argc, char **argv)
 {
 	cairn_sync_options o = { NULL, false, progress, say, c, ask_host, NULL, NULL, remote_says,
-				 cli_passphrase };
+				 cli_passphrase, false };
 	cairn_sync_report r;
 	cairn_error err;
 	cairn_status st;
@@ -225,6 +225,8 @@ int cmd_sync(cli *c, int argc, char **argv)
 			i += took - 1;
 		else if (took == 0 && (!strcmp(argv[i], "--dry-run") || !strcmp(argv[i], "-n")))
 			o.dry_run = true;
+		else if (took == 0 && (!strcmp(argv[i], "--set-upstream") || !strcmp(argv[i], "-u")))
+			o.set_upstream = true;
 		else if (took == 0 && argv[i][0] != '-' && !o.remote)
 			o.remote = argv[i];
 		else

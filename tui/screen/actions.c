@@ -207,7 +207,7 @@ bool sync_now(app *a)
 {
 	cairn_sync_options o = { NULL, false, sync_progress, NULL, a, sync_accept_host, NULL,
 				 a->c->cfg.sync_token, sync_remote_says,
-				 NULL /* a key's passphrase: an agent, or the command line */ };
+				 NULL /* a key's passphrase: an agent, or the command line */, false };
 	cairn_sync_report r;
 	cairn_error err;
 	cairn_status st;
