@@ -220,6 +220,8 @@ cairn_status xfer_fail(cairn_error *err, const creds *c, const char *what,
 				  "CAIRN_IDLE_TIMEOUT=SECONDS"), what, remote, c->url, c->idle_s);
 	if (c->hostmsg[0])
 		return cairn_fail(err, CAIRN_EIO, "%s %s: %s", what, remote, c->hostmsg);
+	if (c->bad_cert)
+		return xfer_https_refused(err, c, what, remote, msg);
 	if (strstr(msg, "dubious ownership") || server_said(c, is_dubious))
 		return dubious_on_server(err, c, what, remote, strstr(msg, "dubious") ? msg : "");
 	if (strstr(msg, "does not appear to be a git repository") ||
@@ -256,7 +258,10 @@ cairn_status xfer_fail(cairn_error *err, const creds *c, const char *what,
 	if (c->gave_up && !strncmp(c->url, "http", 4))
 		return c->tried[0]
 			? cairn_fail(err, CAIRN_EIO, _("%s %s: the server refused %s: check it, and that "
-				     "it may read and write this repository"), what, remote, c->tried)
+				     "it may read and write this repository; if your user name there "
+				     "is another, put it in the URL (https://NAME@host/...) or set it "
+				     "with username under [sync] in your configuration, or git config "
+				     "--global credential.username NAME"), what, remote, c->tried)
 			: cairn_fail(err, CAIRN_EIO, _("%s %s: the server asks for a password or token: "
 				     "set $CAIRN_TOKEN, or token under [sync] in your configuration "
 				     "(cairn-config(5))"), what, remote);
