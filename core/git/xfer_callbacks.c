@@ -331,11 +331,18 @@ static int credentials(git_credential **out, const char *url, const char *user, 
 
 /* ---- the server's key ---- */
 
-/* The port of an ssh:// URL; 22 for scp-style "user@host:path". */
+/* The port of an ssh:// URL; 22 for scp-style "user@host:path", and the
+ * one in "[user@host:port]:path". */
 int xfer_url_port(const char *url)
 {
 	const char *p = strstr(url, "://"), *end;
 
+	if (!p && url[0] == '[' && (end = strchr(url, ']')) != NULL) {
+		for (const char *q = end; q > url; q--)
+			if (q[-1] == ':')
+				return atoi(q) > 0 ? atoi(q) : 22;
+		return 22;
+	}
 	if (!p)
 		return 22;
 	p += 3;

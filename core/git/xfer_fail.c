@@ -21,8 +21,8 @@ static void url_host(const char *url, char *out, size_t n)
 {
 	const char *p = strstr(url, "://"), *end;
 
-	p = p ? p + 3 : url;
-	end = p + strcspn(p, p == url ? ":" : ":/");
+	p = p ? p + 3 : url + (url[0] == '[');  /* scp's "[user@host:port]:path" too */
+	end = p + strcspn(p, p <= url + 1 ? ":]" : ":/");
 	if (memchr(p, '@', (size_t)(end - p)))
 		p = (const char *)memchr(p, '@', (size_t)(end - p)) + 1;
 	snprintf(out, n, "%.*s", (int)(end - p), p);
@@ -141,6 +141,10 @@ static cairn_status refused(cairn_error *err, const creds *c, const char *what,
 	} else if (c->rejected) {
 		cairn_buf_printf(&b, _("%s %s: the server refused the push (%s)"), what, remote,
 				 c->refusal);
+	} else if (strchr(msg, '\n')) {
+		/* The server's own lines (gitolite's, on ssh's stderr): as lines. */
+		cairn_buf_printf(&b, _("%s %s: the server refused the push"), what, remote);
+		add_server_text(&b, msg);
 	} else {
 		cairn_buf_printf(&b, _("%s %s: the server refused the push (%s)"), what, remote, msg);
 	}
