@@ -12,9 +12,21 @@
  * server's own certificate).  That mbedTLS matches the URL's host against
  * the certificate's DNS names only, never an IP address, so a URL with an
  * address is told to use the host name.
+ *
+ * That store costs every command, even a save that never touches the
+ * network, some 20 ms of parsing 140 certificates in git_libgit2_init.  So
+ * cairn defines mbedTLS's mbedtls_x509_crt_parse_file itself: the
+ * executable's definition comes first for libgit2 (and for mbedTLS's own
+ * parse_path), and it parses nothing until a transfer over https asks for
+ * the certificates, then hands over to mbedTLS's (dlsym RTLD_NEXT).  With
+ * a libgit2 built on OpenSSL nothing calls it.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE             /* RTLD_NEXT */
+#endif
 #include "git/transfer.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -26,12 +38,26 @@
 
 #include "cairn/i18n.h"
 
-/* What the system trusts (Debian's libgit2 loads it at start). */
+/* What the system trusts (Debian's libgit2's GIT_DEFAULT_CERT_LOCATION). */
 #define SYSTEM_CA_FILE "/etc/ssl/certs/ca-certificates.crt"
 
-/* Whether this process replaced libgit2's store: a later transfer without
- * a setting of its own puts the system's back. */
-static bool replaced;
+/* ---- the store, read only for https ---- */
+
+struct mbedtls_x509_crt;
+int mbedtls_x509_crt_parse_file(struct mbedtls_x509_crt *chain, const char *path);
+
+static bool tls_wanted;         /* a transfer over https has begun */
+
+int mbedtls_x509_crt_parse_file(struct mbedtls_x509_crt *chain, const char *path)
+{
+	static int (*real)(struct mbedtls_x509_crt *, const char *);
+
+	if (!tls_wanted)
+		return 0;       /* libgit2 starting: an empty store, for now */
+	if (!real)
+		*(void **)&real = dlsym(RTLD_NEXT, "mbedtls_x509_crt_parse_file");
+	return real ? real(chain, path) : -1;
+}
 
 static const char *level_name(git_config_level_t level)
 {
@@ -160,10 +186,14 @@ static cairn_status trust(creds *c, cairn_error *err)
 	const char *file = c->ca_file[0] ? c->ca_file : NULL, *dir = c->ca_dir[0] ? c->ca_dir : NULL;
 	struct stat sb;
 
+	tls_wanted = true;
 	if (!file && !dir) {
-		if (replaced && stat(SYSTEM_CA_FILE, &sb) == 0 &&
-		    git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, SYSTEM_CA_FILE, NULL) == 0)
-			replaced = false;
+		/* The system's store, which libgit2 was kept from reading at
+		 * start (or a previous transfer replaced). */
+		if (stat(SYSTEM_CA_FILE, &sb) == 0)
+			git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, SYSTEM_CA_FILE, NULL);
+		else if (stat("/etc/ssl/certs", &sb) == 0)
+			git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, NULL, "/etc/ssl/certs");
 		return CAIRN_OK;
 	}
 	if (file && (stat(file, &sb) != 0 || !S_ISREG(sb.st_mode) || access(file, R_OK) != 0))
@@ -181,7 +211,6 @@ static cairn_status trust(creds *c, cairn_error *err)
 				  "CERTIFICATE-----)"), file ? file : dir, file ? c->ca_from : c->ca_dir_from,
 				  e && e->message ? e->message : "?");
 	}
-	replaced = true;
 	return CAIRN_OK;
 }
 

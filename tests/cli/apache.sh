@@ -209,6 +209,27 @@ is "$(srvgit rev-parse 'main^{tree}')" "$(git -C "$TMP/ahmed/citizen-city" rev-p
 is "$(find "$repo" -perm /o=rwx | head -3)" "" "nothing on the server is open to other users"
 ok_cmd "the server's repository is whole (git fsck)" srvgit fsck --strict
 
+# The certificates are read only when a transfer over https starts: a save
+# reads none (Debian's libgit2 would parse the system's whole store at
+# start, for every command), a sync reads the CA file it trusts and not
+# the system's store, and a member with no setting gets the system's.
+if command -v strace >/dev/null; then
+	reads() {   # reads FILE-PATTERN MEMBER COMMAND: how often FILE was opened
+		local pattern=$1
+		shift
+		member "$1" "strace -f -e trace=openat -o ~/strace.log $2 >/dev/null 2>&1; grep -c '$pattern' ~/strace.log"
+	}
+	reads ca-certificates.crt maria "cairn -C ~/citizen-city set milestone/M5 'title=no certificates read'"
+	is "$out" "0" "a save reads no certificate store"
+	CAIRN_TOKEN=$pw_maria reads ca-certificates.crt maria "cairn -C ~/citizen-city sync"
+	is "$out" "0" "a sync over https with the group's CA does not read the system's store"
+	CAIRN_TOKEN=$pw_maria reads citizen-city-ca.crt maria "cairn -C ~/citizen-city sync"
+	isnt_zero() { [ "$1" != 0 ] && pass "$2" || fail "$2"; }
+	isnt_zero "$out" "it reads the group's CA file"
+	reads ca-certificates.crt newcomer "env CAIRN_TOKEN=x cairn clone '$(url_of maria)' ~/wb"
+	isnt_zero "$out" "a member with no setting is checked against the system's store, read then"
+fi
+
 # A wrong password: refused once, naming the user name sent and where it
 # came from, and how to send another.
 n401=$(grep -c ' 401 ' "$A/access.log")
