@@ -105,13 +105,14 @@ static void url_setting(git_config *cfg, const char *section, const char *url, c
 				continue;
 			u = e->name + sl + 1;
 			ul = kl - nl - 1 - (sl + 1);
-			/* "https://host/" matches "https://host/x.git"; so does "https://host". */
+			/* "https://host/" matches "https://host/x.git", and so
+			 * does "https://host"; neither "https://host:8443/...". */
 			while (ul && u[ul - 1] == '/')
 				ul--;
 			/* The longest match wins; of two alike, the nearer file
 			 * (the workbook's over the global one), as in git. */
 			if (ul < best || (ul == best && (int)e->level <= best_level) || strncmp(url, u, ul) ||
-			    (url[ul] && url[ul] != '/' && url[ul] != ':'))
+			    (url[ul] && url[ul] != '/'))
 				continue;
 			best = ul;
 			best_level = (int)e->level;

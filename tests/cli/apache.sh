@@ -280,7 +280,9 @@ member newcomer "git config --global http.sslCAInfo ~/other.crt && CAIRN_TOKEN=x
 is "$rc" 3 "another CA's certificate does not vouch for the server"
 like "$err" "cairn trusted only the certificates in $TMP/newcomer/other.crt \\(set by http.sslCAInfo \\(your global git config\\)\\)" \
 	"the message names the file trusted and the setting that named it"
-member newcomer "git config --global --unset http.sslCAInfo && printf '[sync]\\nca_file = $TMP/newcomer/missing.crt\\n' > ~/cairn-config && CAIRN_TOKEN=x cairn clone '$(url_of maria)' ~/wb"
+member newcomer "git config --global --unset http.sslCAInfo && git config --global http.https://localhost/.sslCAInfo '$ca' && CAIRN_TOKEN=x cairn clone '$(url_of maria)' ~/wb"
+like "$err" "is not trusted.*http.https://localhost:$port/.sslCAInfo" "a setting for the host on another port is not this server's (as in git)"
+member newcomer "git config --global --unset http.https://localhost/.sslCAInfo && printf '[sync]\\nca_file = $TMP/newcomer/missing.crt\\n' > ~/cairn-config && CAIRN_TOKEN=x cairn clone '$(url_of maria)' ~/wb"
 is "$rc" 1 "a CA file that cannot be read is refused as bad input (exit 1)"
 like "$err" "cannot read the certificate file $TMP/newcomer/missing.crt \\(set by \\[sync\\] ca_file\\)" "named, with its setting"
 # cairn's own setting, and $GIT_SSL_CAINFO, trust the CA too.
