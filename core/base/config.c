@@ -129,6 +129,8 @@ static const struct setting user_settings[] = {
 	{ "colors", "good", offsetof(cairn_config, color[CAIRN_COLOR_GOOD]), parse_color },
 	{ "colors", "dim", offsetof(cairn_config, color[CAIRN_COLOR_DIM]), parse_color },
 	{ "sync", "token", offsetof(cairn_config, sync_token), parse_string },
+	{ "sync", "username", offsetof(cairn_config, sync_username), parse_string },
+	{ "sync", "ca_file", offsetof(cairn_config, sync_ca_file), parse_string },
 	{ "sync", "on_quit", offsetof(cairn_config, sync_on_quit), parse_yesno },
 	{ NULL, NULL, 0, NULL },
 };
@@ -421,6 +423,8 @@ void cairn_config_done(cairn_config *cfg)
 	free(cfg->user_email);
 	free(cfg->date_format);
 	free(cfg->sync_token);
+	free(cfg->sync_username);
+	free(cfg->sync_ca_file);
 	free(cfg->pager);
 	for (size_t i = 0; i < cfg->nbindings; i++) {
 		free(cfg->bindings[i].action);

@@ -225,7 +225,7 @@ static void network(doctor *d, git_remote *r, const cairn_net *net)
 	creds c;
 	cairn_error err;
 
-	if (xfer_creds_init(&c, net, git_remote_url(r), &err) != CAIRN_OK) {
+	if (xfer_creds_init(&c, net, git_remote_owner(r), git_remote_url(r), &err) != CAIRN_OK) {
 		say(d, true, _("see the message"), "%s", err.msg);
 		return;
 	}
@@ -233,6 +233,10 @@ static void network(doctor *d, git_remote *r, const cairn_net *net)
 		say(d, false, NULL, _("~/.ssh/config sends %s to %s"), git_remote_url(r), c.url);
 		git_remote_set_instance_url(r, c.url);
 	}
+	if (c.ca_file[0] || c.ca_dir[0])
+		say(d, false, NULL, _("trusting the certificates in %s (set by %s) for %s"),
+		    c.ca_file[0] ? c.ca_file : c.ca_dir, c.ca_file[0] ? c.ca_from : c.ca_dir_from,
+		    git_remote_url(r));
 	if (c.ssh.skipped[0])
 		say(d, false, NULL, _("~/.ssh/config: %s is not supported by cairn, and was skipped"),
 		    c.ssh.skipped);

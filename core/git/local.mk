@@ -38,6 +38,7 @@ libcairn_a_SOURCES += \
 	%reldir%/xfer_callbacks.c \
 	%reldir%/xfer_fail.c \
 	%reldir%/xfer_folder.c \
+	%reldir%/xfer_https.c \
 	%reldir%/xfer_ssh.c \
 	%reldir%/tree.c \
 	%reldir%/unshallow.c

@@ -20,7 +20,7 @@
  * host is (HostName, Port, User): the URL kept is the one typed. */
 static cairn_status instance(git_remote *r, creds *c, const cairn_net *net, cairn_error *err)
 {
-	cairn_status st = xfer_creds_init(c, net, git_remote_url(r), err);
+	cairn_status st = xfer_creds_init(c, net, git_remote_owner(r), git_remote_url(r), err);
 
 	if (st == CAIRN_OK && strcmp(c->url, git_remote_url(r)) &&
 	    git_remote_set_instance_url(r, c->url) != 0)
@@ -242,7 +242,7 @@ cairn_status cairn_git_clone(const char *url, const char *dir, const cairn_net *
 				  "ssh://user@server/PATH"), url);
 	if ((st = cairn_git_lib_init(err)))
 		return st;
-	if ((st = xfer_creds_init(&c, net, url, err))) {
+	if ((st = xfer_creds_init(&c, net, NULL, url, err))) {
 		git_libgit2_shutdown();
 		return st;
 	}

@@ -3,6 +3,8 @@
  *   xfer_callbacks.c  what one network operation knows and has tried,
  *                     its watchdog, and libgit2's callbacks (credentials,
  *                     host key, progress, the server's lines, refusals)
+ *   xfer_https.c      https: the certificates trusted, the user name sent
+ *                     with a token, a refused certificate in words
  *   xfer_fail.c       the one place a failed transfer is classified and
  *                     put into words (a race, a refusal, a dropped link...)
  *   xfer_folder.c     fetch from and push to a folder, without libgit2's
@@ -47,13 +49,25 @@ typedef struct creds {
 	bool watched;           /* the watchdog below is armed */
 	bool answered;          /* the server has shown a sign of life */
 	int connect_s, idle_s;  /* its two limits, in seconds */
+	/* https (xfer_https.c) */
+	char user[256];         /* the user name sent with a token */
+	char user_from[200];    /* where it came from: "the URL", "[sync] username"... */
+	char ca_file[1024];     /* the certificates trusted for it; "" the system's */
+	char ca_from[200];      /* "http.sslCAInfo (your global git config)" */
+	char ca_dir[1024];
+	char ca_dir_from[200];
+	char no_verify_from[200];       /* http.sslVerify=false was set there (not obeyed) */
+	bool bad_cert;          /* the TLS library refused the server's certificate */
 } creds;
 
 /* ---- xfer_callbacks.c ---- */
 /* For url (the remote's, as configured); fails when ~/.ssh/config asks
- * for what cairn cannot do (ProxyJump).  c->url is then the URL to give
- * libgit2 (git_remote_set_instance_url when it differs). */
-cairn_status xfer_creds_init(creds *c, const cairn_net *net, const char *url, cairn_error *err);
+ * for what cairn cannot do (ProxyJump), or a certificate file set for an
+ * https URL cannot be read.  c->url is then the URL to give libgit2
+ * (git_remote_set_instance_url when it differs).  repo: whose git config
+ * to read (NULL: the global one, for a clone). */
+cairn_status xfer_creds_init(creds *c, const cairn_net *net, git_repository *repo, const char *url,
+			     cairn_error *err);
 void xfer_callbacks(git_remote_callbacks *cb, creds *c);
 /* The watchdog (CAIRN_CONNECT_TIMEOUT, CAIRN_IDLE_TIMEOUT). */
 void xfer_watch_start(creds *c);
@@ -72,6 +86,16 @@ int xfer_url_port(const char *url);
 cairn_status xfer_resolve(creds *c, cairn_error *err);
 /* Whether the private key file at path is encrypted (needs a passphrase). */
 bool xfer_key_encrypted(const char *path);
+
+/* ---- xfer_https.c ---- */
+/* For an http(s) URL: c->user (the URL's, [sync] username, git's
+ * credential.username, else the login name) and, for https, the
+ * certificates to trust (GIT_SSL_CAINFO, http.sslCAInfo, [sync] ca_file,
+ * SSL_CERT_FILE; the CAPath ones too) given to libgit2. */
+cairn_status xfer_https_setup(creds *c, git_repository *repo, cairn_error *err);
+/* The server's certificate was refused (msg: the TLS library's words). */
+cairn_status xfer_https_refused(cairn_error *err, const creds *c, const char *what,
+				const char *remote, const char *msg);
 
 /* ---- xfer_fail.c ---- */
 /* A push's refs came back with c->refusal: whether it is only a race

@@ -23,12 +23,17 @@
 
 static const cairn_net no_net;
 
-cairn_status xfer_creds_init(creds *c, const cairn_net *net, const char *url, cairn_error *err)
+cairn_status xfer_creds_init(creds *c, const cairn_net *net, git_repository *repo, const char *url,
+			     cairn_error *err)
 {
+	cairn_status st;
+
 	memset(c, 0, sizeof *c);
 	c->net = net ? net : &no_net;
 	snprintf(c->url, sizeof c->url, "%s", url ? url : "");
-	return xfer_resolve(c, err);
+	if ((st = xfer_resolve(c, err)))
+		return st;
+	return xfer_https_setup(c, repo, err);
 }
 
 static void tried(creds *c, const char *what)
@@ -305,10 +310,18 @@ static int credentials(git_credential **out, const char *url, const char *user, 
 			return GIT_EUSER;
 		}
 		if (token && *token && !strstr(c->tried, "a token")) {
-			tried(c, getenv("CAIRN_TOKEN") && *getenv("CAIRN_TOKEN") ? "a token ($CAIRN_TOKEN)"
-										   : "a token ([sync] token)");
-			return git_credential_userpass_plaintext_new(out, user && *user ? user : "cairn",
-								     token);
+			char what[600];
+			/* The user name is the URL's (libgit2 passes it as user),
+			 * else the one configured, else the login name: never a
+			 * made-up one, which htpasswd and LDAP refuse. */
+			if (user && *user && strcmp(user, c->user))
+				snprintf(c->user, sizeof c->user, "%s", user);
+			snprintf(what, sizeof what, "%s for the user name %s (%s)",
+				 getenv("CAIRN_TOKEN") && *getenv("CAIRN_TOKEN") ? "a token ($CAIRN_TOKEN)"
+										 : "a token ([sync] token)",
+				 c->user, c->user_from);
+			tried(c, what);
+			return git_credential_userpass_plaintext_new(out, c->user, token);
 		}
 	}
 	c->gave_up = true;
@@ -318,11 +331,18 @@ static int credentials(git_credential **out, const char *url, const char *user, 
 
 /* ---- the server's key ---- */
 
-/* The port of an ssh:// URL; 22 for scp-style "user@host:path". */
+/* The port of an ssh:// URL; 22 for scp-style "user@host:path", and the
+ * one in "[user@host:port]:path". */
 int xfer_url_port(const char *url)
 {
 	const char *p = strstr(url, "://"), *end;
 
+	if (!p && url[0] == '[' && (end = strchr(url, ']')) != NULL) {
+		for (const char *q = end; q > url; q--)
+			if (q[-1] == ':')
+				return atoi(q) > 0 ? atoi(q) : 22;
+		return 22;
+	}
 	if (!p)
 		return 22;
 	p += 3;
@@ -364,8 +384,14 @@ static int certificate_check(git_cert *cert, int valid, const char *host, void *
 
 	if (alive(c))
 		return -1;
-	if (cert->cert_type != GIT_CERT_HOSTKEY_LIBSSH2)
-		return GIT_PASSTHROUGH;         /* https: the TLS library's verdict */
+	if (cert->cert_type != GIT_CERT_HOSTKEY_LIBSSH2) {
+		/* https: the TLS library's verdict, never overruled (not even
+		 * by http.sslVerify=false: the token would go to whoever
+		 * answers); xfer_https_refused says what to do. */
+		if (!valid)
+			c->bad_cert = true;
+		return GIT_PASSTHROUGH;
+	}
 	cairn_host_name(host, port, name, sizeof name);
 	if (!(hk->type & GIT_CERT_SSH_SHA256) || !(hk->type & GIT_CERT_SSH_RAW))
 		return valid ? 0 : refuse_host(c, _("ssh: %s sent a host key cairn cannot check; nothing was "

@@ -21,8 +21,8 @@ static void url_host(const char *url, char *out, size_t n)
 {
 	const char *p = strstr(url, "://"), *end;
 
-	p = p ? p + 3 : url;
-	end = p + strcspn(p, p == url ? ":" : ":/");
+	p = p ? p + 3 : url + (url[0] == '[');  /* scp's "[user@host:port]:path" too */
+	end = p + strcspn(p, p <= url + 1 ? ":]" : ":/");
 	if (memchr(p, '@', (size_t)(end - p)))
 		p = (const char *)memchr(p, '@', (size_t)(end - p)) + 1;
 	snprintf(out, n, "%.*s", (int)(end - p), p);
@@ -141,6 +141,10 @@ static cairn_status refused(cairn_error *err, const creds *c, const char *what,
 	} else if (c->rejected) {
 		cairn_buf_printf(&b, _("%s %s: the server refused the push (%s)"), what, remote,
 				 c->refusal);
+	} else if (strchr(msg, '\n')) {
+		/* The server's own lines (gitolite's, on ssh's stderr): as lines. */
+		cairn_buf_printf(&b, _("%s %s: the server refused the push"), what, remote);
+		add_server_text(&b, msg);
 	} else {
 		cairn_buf_printf(&b, _("%s %s: the server refused the push (%s)"), what, remote, msg);
 	}
@@ -220,6 +224,8 @@ cairn_status xfer_fail(cairn_error *err, const creds *c, const char *what,
 				  "CAIRN_IDLE_TIMEOUT=SECONDS"), what, remote, c->url, c->idle_s);
 	if (c->hostmsg[0])
 		return cairn_fail(err, CAIRN_EIO, "%s %s: %s", what, remote, c->hostmsg);
+	if (c->bad_cert)
+		return xfer_https_refused(err, c, what, remote, msg);
 	if (strstr(msg, "dubious ownership") || server_said(c, is_dubious))
 		return dubious_on_server(err, c, what, remote, strstr(msg, "dubious") ? msg : "");
 	if (strstr(msg, "does not appear to be a git repository") ||
@@ -256,7 +262,10 @@ cairn_status xfer_fail(cairn_error *err, const creds *c, const char *what,
 	if (c->gave_up && !strncmp(c->url, "http", 4))
 		return c->tried[0]
 			? cairn_fail(err, CAIRN_EIO, _("%s %s: the server refused %s: check it, and that "
-				     "it may read and write this repository"), what, remote, c->tried)
+				     "it may read and write this repository; if your user name there "
+				     "is another, put it in the URL (https://NAME@host/...) or set it "
+				     "with username under [sync] in your configuration, or git config "
+				     "--global credential.username NAME"), what, remote, c->tried)
 			: cairn_fail(err, CAIRN_EIO, _("%s %s: the server asks for a password or token: "
 				     "set $CAIRN_TOKEN, or token under [sync] in your configuration "
 				     "(cairn-config(5))"), what, remote);

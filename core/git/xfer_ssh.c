@@ -67,11 +67,24 @@ cairn_status xfer_resolve(creds *c, cairn_error *err)
 				  "was fetched or pushed"), host, c->ssh.unsupported);
 	if (!c->ssh.hostname[0] && !c->ssh.port && !strcmp(c->ssh.user, user))
 		return CAIRN_OK;        /* the URL as it is */
-	cairn_buf_printf(&b, "ssh://%s%s%s", c->ssh.user, c->ssh.user[0] ? "@" : "",
-			 c->ssh.hostname[0] ? c->ssh.hostname : host);
-	if (port || c->ssh.port)
-		cairn_buf_printf(&b, ":%d", port ? port : c->ssh.port);
-	cairn_buf_adds(&b, path);
+	if (!strncmp(path, "/~/", 3) && strstr(c->url, "://") == NULL) {
+		/* scp's path relative to the home stays relative, as git sends
+		 * it ("git-upload-pack 'citizen-city'"): gitolite refuses
+		 * "~/citizen-city".  libgit2 reads a port in scp's form
+		 * "[user@host:port]:path". */
+		bool bracket = port || c->ssh.port;
+		cairn_buf_printf(&b, "%s%s%s%s", bracket ? "[" : "", c->ssh.user,
+				 c->ssh.user[0] ? "@" : "", c->ssh.hostname[0] ? c->ssh.hostname : host);
+		if (bracket)
+			cairn_buf_printf(&b, ":%d]", port ? port : c->ssh.port);
+		cairn_buf_printf(&b, ":%s", path + 3);
+	} else {
+		cairn_buf_printf(&b, "ssh://%s%s%s", c->ssh.user, c->ssh.user[0] ? "@" : "",
+				 c->ssh.hostname[0] ? c->ssh.hostname : host);
+		if (port || c->ssh.port)
+			cairn_buf_printf(&b, ":%d", port ? port : c->ssh.port);
+		cairn_buf_adds(&b, path);
+	}
 	if (b.oom) {
 		cairn_buf_done(&b);
 		return cairn_oom(err);

@@ -602,7 +602,7 @@ static cairn_status sync_once(cairn_wb *wb, const cairn_sync_options *o, cairn_s
 	size_t ahead = 0, behind = 0;
 	bool upstream;
 	cairn_net net = { o->progress, o->accept_host, o->fingerprint, o->token, o->ctx,
-			  o->remote_says, o->passphrase };
+			  o->remote_says, o->passphrase, o->username, o->ca_file };
 
 	*again = false;
 	memset(&p, 0, sizeof p);

@@ -16,6 +16,8 @@
  *   down = j Down         (see cairn(1) for the actions and key names)
  *   [sync]
  *   token = ...           (https; the file should then be private, 0600)
+ *   username = maria      (https: sent with the token when the URL names none)
+ *   ca_file = ~/ca.crt    (https: the certificates to trust, as http.sslCAInfo)
  *   on_quit = yes         (the terminal interface syncs when left)
  *   [display]
  *   colors = auto|always|never, pager = less -R
@@ -55,6 +57,8 @@ typedef struct cairn_config {
 	char *user_email;
 	char *date_format;      /* NULL: the workbook's, else dd/mm/yyyy */
 	char *sync_token;       /* [sync] token: https password ($CAIRN_TOKEN wins) */
+	char *sync_username;    /* [sync] username: sent with it when the URL names none */
+	char *sync_ca_file;     /* [sync] ca_file: certificates trusted over https */
 	char *pager;            /* [display] pager: NULL for $PAGER or less */
 	cairn_color_use colors; /* [display] colors: auto (a terminal, NO_COLOR unset) */
 	int color[CAIRN_COLOR_ROLES];   /* [colors]: index into cairn_color_names + 1; 0 unset */

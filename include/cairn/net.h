@@ -46,6 +46,11 @@ typedef struct cairn_net {
 	 * on, or the person declined).  The face asks, never the core; it
 	 * may keep the answer for the rest of the sync. */
 	char *(*passphrase)(const char *key, void *ctx);
+	/* https: the user name sent with the token when the URL names none
+	 * ([sync] username), and a file of certificates to trust ([sync]
+	 * ca_file) when git's http.sslCAInfo does not name one. */
+	const char *username;
+	const char *ca_file;
 } cairn_net;
 
 #endif

@@ -31,6 +31,8 @@ typedef struct cairn_sync_options {
 	const char *token;              /* https token when $CAIRN_TOKEN is not set */
 	void (*remote_says)(const char *line, bool transient, void *ctx);  /* see cairn_net */
 	char *(*passphrase)(const char *key, void *ctx);                   /* see cairn_net */
+	const char *username;           /* https: see cairn_net */
+	const char *ca_file;
 	bool set_upstream;              /* make remote the default, as `git push -u` */
 } cairn_sync_options;
 

@@ -139,7 +139,10 @@ static const struct verb verbs[] = {
 	  "passphrase; the server's key must be in ~/.ssh/known_hosts. A host never seen is shown with its\n"
 	  "SHA-256 fingerprint and refused unless you accept it (on a terminal you are\n"
 	  "asked; --accept-host-key names the fingerprint to accept); a changed key is\n"
-	  "always refused. https takes a token from $CAIRN_TOKEN or [sync] token.\n") },
+	  "always refused. https takes a token from $CAIRN_TOKEN or [sync] token, sent\n"
+	  "with the URL's user name, else [sync] username or git's credential.username,\n"
+	  "else your login name; the server's certificate is checked against\n"
+	  "http.sslCAInfo or [sync] ca_file when set (the group's own CA).\n") },
 	{ "remote", cmd_remote, OPENS_TO_WRITE, "[list] | add NAME URL | remove NAME",
 	  N_("the shared repositories this workbook syncs with"),
 	  N_("Lists, adds or removes remotes, as git remote does.\n") },

@@ -35,13 +35,15 @@ static void finding(bool problem, const char *what, const char *fix, void *ctx)
 
 int cmd_doctor(cli *c, int argc, char **argv)
 {
-	cairn_net net = { NULL, NULL, NULL, NULL, c, NULL, cli_passphrase };
+	cairn_net net = { NULL, NULL, NULL, NULL, c, NULL, cli_passphrase, NULL, NULL };
 	cairn_error err;
 	int problems = 0;
 
 	if (argc > 2 || (argc == 2 && argv[1][0] == '-'))
 		return cli_verb_usage(c);
 	net.token = c->cfg.sync_token;
+	net.username = c->cfg.sync_username;
+	net.ca_file = c->cfg.sync_ca_file;
 	if (cairn_wb_doctor(c->wb, argc == 2 ? argv[1] : NULL, &net, finding, c, &problems,
 			    &err) != CAIRN_OK)
 		return cli_error(c, &err);

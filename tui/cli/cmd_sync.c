@@ -170,10 +170,12 @@ int cmd_clone(cli *c, int argc, char **argv)
 	const char *url = NULL, *dir = NULL;
 	char guess[1024];
 	cairn_error err;
-	cairn_net net = { progress, ask_host, NULL, NULL, c, remote_says, cli_passphrase };
+	cairn_net net = { progress, ask_host, NULL, NULL, c, remote_says, cli_passphrase, NULL, NULL };
 	int rc;
 
 	net.token = c->cfg.sync_token;
+	net.username = c->cfg.sync_username;
+	net.ca_file = c->cfg.sync_ca_file;
 	for (int i = 1; i < argc; i++) {
 		int took = host_key_option(argc, argv, i, &net.fingerprint);
 		if (took > 0)
@@ -213,12 +215,14 @@ int cmd_clone(cli *c, int argc, char **argv)
 int cmd_sync(cli *c, int argc, char **argv)
 {
 	cairn_sync_options o = { NULL, false, progress, say, c, ask_host, NULL, NULL, remote_says,
-				 cli_passphrase, false };
+				 cli_passphrase, NULL, NULL, false };
 	cairn_sync_report r;
 	cairn_error err;
 	cairn_status st;
 
 	o.token = c->cfg.sync_token;
+	o.username = c->cfg.sync_username;
+	o.ca_file = c->cfg.sync_ca_file;
 	for (int i = 1; i < argc; i++) {
 		int took = host_key_option(argc, argv, i, &o.fingerprint);
 		if (took > 0)

@@ -207,11 +207,14 @@ bool sync_now(app *a)
 {
 	cairn_sync_options o = { NULL, false, sync_progress, NULL, a, sync_accept_host, NULL,
 				 a->c->cfg.sync_token, sync_remote_says,
-				 NULL /* a key's passphrase: an agent, or the command line */, false };
+				 NULL /* a key's passphrase: an agent, or the command line */,
+				 NULL, NULL, false };
 	cairn_sync_report r;
 	cairn_error err;
 	cairn_status st;
 
+	o.username = a->c->cfg.sync_username;
+	o.ca_file = a->c->cfg.sync_ca_file;
 	app_message(a, false, "%s", _("syncing..."));
 	draw(a);
 	st = cairn_wb_sync(a->wb, &o, &r, &err);
