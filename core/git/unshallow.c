@@ -154,7 +154,7 @@ cairn_status cairn_git_unshallow(cairn_git *git, const char *remote, const cairn
 		st = cairn_git_fail(err, CAIRN_EIO, _("cannot make a repository in %s"), dir);
 		goto done;
 	}
-	if ((st = xfer_creds_init(&c, net, git_remote_url(mine), err)))
+	if ((st = xfer_creds_init(&c, net, repo, git_remote_url(mine), err)))
 		goto done;
 	if (strcmp(c.url, git_remote_url(mine)) && git_remote_set_instance_url(r, c.url) != 0) {
 		st = cairn_git_fail(err, CAIRN_EIO, _("cannot connect to %s"), c.url);

@@ -890,6 +890,8 @@ cairn_status cairn_answer_check_constraint(const cairn_template *tpl, const cair
 		return cairn_fail(err, CAIRN_EINPUT, "%s: %s", field, msg);
 	return cairn_fail(err, CAIRN_EINPUT, _("%s: '%s' does not meet the question's condition "
 					      "(%s)"), field, v, q->constraint);
+}
+
 /* ---- fields in the order of the questions ---- */
 
 /* Where a q.KEY.PART[.LANG] field stands among its question's: the type
