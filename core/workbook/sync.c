@@ -591,6 +591,14 @@ static cairn_status check_outgoing(cairn_wb *wb, const char *remote, const cairn
 			  theirs->hex[0] ? theirs->hex : "$(git rev-list --max-parents=0 HEAD)");
 }
 
+/* What a transfer needs of a sync's options: one place, so that a new
+ * option reaches every fetch and push. */
+static cairn_net sync_net(const cairn_sync_options *o)
+{
+	return (cairn_net){ o->progress, o->accept_host, o->fingerprint, o->token, o->ctx,
+			    o->remote_says, o->passphrase, o->username, o->ca_file };
+}
+
 static cairn_status sync_once(cairn_wb *wb, const cairn_sync_options *o, cairn_sync_report *r,
 			      bool *again, cairn_error *err)
 {
@@ -601,8 +609,7 @@ static cairn_status sync_once(cairn_wb *wb, const cairn_sync_options *o, cairn_s
 	bool rejected = false, refused = false;
 	size_t ahead = 0, behind = 0;
 	bool upstream;
-	cairn_net net = { o->progress, o->accept_host, o->fingerprint, o->token, o->ctx,
-			  o->remote_says, o->passphrase, o->username, o->ca_file };
+	cairn_net net = sync_net(o);
 
 	*again = false;
 	memset(&p, 0, sizeof p);
@@ -706,8 +713,7 @@ cairn_status cairn_wb_sync(cairn_wb *wb, const cairn_sync_options *opt, cairn_sy
 	/* A shallow clone: libgit2 cannot find a merge base past what it
 	 * holds, nor deepen it, so the history is made whole first. */
 	if (cairn_git_is_shallow(wb->git) && !opt->dry_run) {
-		cairn_net net = { opt->progress, opt->accept_host, opt->fingerprint, opt->token,
-				  opt->ctx, opt->remote_says, opt->passphrase };
+		cairn_net net = sync_net(opt);
 		size_t n = 0;
 		/* The history index took the boundary for the first commit:
 		 * it is read again, whole, at the next log. */
