@@ -10,7 +10,7 @@ run "$CAIRN" -C "$wb" show template/m4
 is "$rc" 0 "show template/m4"
 like "$out" "^  q\\.measures-detail\\.prompt\\.fr +Quelles mesures" "a long field name is shown whole"
 unlike "$out" "^  q\\.measures-detail\\. " "never cut at 18 characters"
-is "$(printf '%s\n' "$out" | grep -c '^  q\.measures-detail\.')" 6 "each of the question's fields under its own name"
+is "$(printf '%s\n' "$out" | grep -c '^  q\.measures-detail\.')" 7 "each of the question's fields under its own name (its when too)"
 listed=$(printf '%s\n' "$out" | sed -n 's/^  q\.\([a-z0-9-]*\)\.type .*/\1/p' | tr '\n' ' ')
 questions=$("$CAIRN" -C "$wb" show template/m4 --json | jq -r '.fields.questions' | tr '\n' ' ')
 is "$listed" "$questions" "questions in the order of the questions field"
