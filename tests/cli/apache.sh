@@ -99,7 +99,7 @@ is "$?" 0 "the group's CA and the server's certificate are made as written" || d
 ca="$keeper/citizen-city-ca/ca.crt"
 is "$(openssl verify -CAfile "$ca" "$A/certs/localhost.crt" 2>&1)" "$A/certs/localhost.crt: OK" \
 	"the server's certificate is the CA's"
-is "$(stat -c '%a' "$keeper/citizen-city-ca/ca.key")" "600" "and the CA's key is its keeper's alone"
+is "$(stat -c '%a' "$keeper/citizen-city-ca")" "700" "and the CA's folder, with its key, is its keeper's alone"
 
 # Block 3: the site; block 4: two members' passwords (htpasswd reads them
 # from stdin, -i, instead of a terminal).
