@@ -296,6 +296,33 @@ CAIRN_TOKEN=$pw_ahmed member ahmed "cairn -C ~/citizen-city doctor"
 like "$out" "trusting the certificates in $TMP/ahmed/citizen-city-ca.crt \\(set by http.https://localhost:$port.sslCAInfo \\(your global git config\\)\\)" \
 	"cairn doctor says which certificates it trusts for the remote, and why" || diag "$out" "$err"
 
+# The terminal interface's sync takes [sync] token, username and ca_file
+# too (no git config at all, no name in the URL).
+if command -v tmux >/dev/null; then
+	mkdir -p "$TMP/tui"
+	printf '[user]\nname = T\nemail = t@example.org\n[sync]\ntoken = %s\nusername = ahmed\nca_file = %s\n' \
+		"$pw_ahmed" "$TMP/ahmed/citizen-city-ca.crt" > "$TMP/tui/cairn-config"
+	member tui "cairn clone '$plain_url' ~/wb >/dev/null && cairn -C ~/wb set milestone/FINAL 'title=Synced from the screen' >/dev/null"
+	is "$rc" 0 "a member with only cairn's settings clones" || diag "$err"
+	SOCK="cairn-apache-$$"
+	T() { tmux -L "$SOCK" "$@"; }
+	screen() { T capture-pane -p -t t; }
+	wait_for() {
+		for _ in $(seq 150); do screen | grep -qE -- "$1" && return 0; sleep 0.1; done
+		return 1
+	}
+	T -f /dev/null new-session -d -s t -x 120 -y 30 "env HOME='$TMP/tui' CAIRN_CONFIG='$TMP/tui/cairn-config' TERM=tmux-256color '$CAIRN' -C '$TMP/tui/wb'; sleep 30"
+	wait_for "\\? help" || diag "cairn did not start: $(screen)"
+	T send-keys -t t y
+	wait_for "synced with origin" || diag "no sync: $(screen)"
+	like "$(screen)" "synced with origin" "TUI: the sync over https goes through with [sync] username and ca_file"
+	T send-keys -t t Q
+	sleep 0.3
+	T kill-server 2>/dev/null
+	like "$(srvgit log -1 --format=%s main)" "FINAL: title" \
+		"TUI: and the edit reached the server"
+fi
+
 # An IP address in the URL: refused, saying to use the name.
 CAIRN_TOKEN=$pw_ahmed member ahmed "git config --global http.https://127.0.0.1:$port/.sslCAInfo ~/citizen-city-ca.crt && cairn clone 'https://ahmed@127.0.0.1:$port/git/citizen-city.git' ~/by-ip"
 is "$rc" 3 "a URL with an IP address is refused"
