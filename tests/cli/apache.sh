@@ -221,8 +221,8 @@ if command -v strace >/dev/null; then
 	}
 	reads ca-certificates.crt maria "cairn -C ~/citizen-city set milestone/M5 'title=no certificates read'"
 	is "$out" "0" "a save reads no certificate store"
-	CAIRN_TOKEN=$pw_maria reads ca-certificates.crt maria "cairn -C ~/citizen-city sync"
-	is "$out" "0" "a sync over https with the group's CA does not read the system's store"
+	CAIRN_TOKEN=$pw_maria reads ca-certificates.crt maria "env SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt SSL_CERT_DIR=/etc/ssl/certs cairn -C ~/citizen-city sync"
+	is "$out" "0" "a sync over https with the group's CA does not read the system's store, even with \$SSL_CERT_FILE and \$SSL_CERT_DIR naming it"
 	CAIRN_TOKEN=$pw_maria reads citizen-city-ca.crt maria "cairn -C ~/citizen-city sync"
 	isnt_zero() { [ "$1" != 0 ] && pass "$2" || fail "$2"; }
 	isnt_zero "$out" "it reads the group's CA file"
@@ -290,6 +290,8 @@ pw_newcomer=$pw_maria member newcomer "printf '[sync]\\nca_file = %s\\n' ~/../ma
 is "$rc" 0 "[sync] ca_file trusts the group's CA" || diag "$err"
 pw_newcomer=$pw_maria member newcomer "rm ~/cairn-config; GIT_SSL_CAINFO=~/../maria/citizen-city-ca.crt CAIRN_TOKEN=\$(cat) cairn clone '$(url_of maria)' ~/by-env"
 is "$rc" 0 "and so does \$GIT_SSL_CAINFO" || diag "$err"
+pw_newcomer=$pw_maria member newcomer "SSL_CERT_FILE=~/../maria/citizen-city-ca.crt CAIRN_TOKEN=\$(cat) cairn clone '$(url_of maria)' ~/by-ssl-env"
+is "$rc" 0 "and \$SSL_CERT_FILE, when nothing else is set" || diag "$err"
 
 # doctor names what it trusts.
 CAIRN_TOKEN=$pw_ahmed member ahmed "cairn -C ~/citizen-city doctor"
