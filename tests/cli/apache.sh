@@ -285,6 +285,9 @@ like "$err" "is not trusted.*http.https://localhost:$port/.sslCAInfo" "a setting
 member newcomer "git config --global --unset http.https://localhost/.sslCAInfo && printf '[sync]\\nca_file = $TMP/newcomer/missing.crt\\n' > ~/cairn-config && CAIRN_TOKEN=x cairn clone '$(url_of maria)' ~/wb"
 is "$rc" 1 "a CA file that cannot be read is refused as bad input (exit 1)"
 like "$err" "cannot read the certificate file $TMP/newcomer/missing.crt \\(set by \\[sync\\] ca_file\\)" "named, with its setting"
+member newcomer "echo 'not a certificate' > ~/junk.crt && GIT_SSL_CAINFO=~/junk.crt CAIRN_TOKEN=x cairn clone '$(url_of maria)' ~/wb"
+is "$rc" 1 "a CA file that holds no certificate is refused too"
+like "$err" "cannot read the certificates in $TMP/newcomer/junk.crt \\(set by \\\$GIT_SSL_CAINFO\\): .*PEM form" "saying what it should hold"
 # cairn's own setting, and $GIT_SSL_CAINFO, trust the CA too.
 pw_newcomer=$pw_maria member newcomer "printf '[sync]\\nca_file = %s\\n' ~/../maria/citizen-city-ca.crt > ~/cairn-config && CAIRN_TOKEN=\$(cat) cairn clone '$(url_of maria)' ~/by-ca-file"
 is "$rc" 0 "[sync] ca_file trusts the group's CA" || diag "$err"
