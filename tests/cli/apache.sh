@@ -9,6 +9,8 @@
 # that cannot be read, http.sslVerify=false, an IP address in the URL, and
 # a self-signed certificate trusted through http.sslCAInfo.
 . "$(dirname "$0")/lib.sh"
+# diag, every line of it a comment (a line of doctor's "ok: ..." is no test)
+diag() { printf '%s\n' "$@" | sed 's/^/# /'; }
 
 APACHE=$(command -v apache2 || echo /usr/sbin/apache2)
 if [ "$(id -u)" -ne 0 ] || [ ! -x "$APACHE" ] || ! command -v openssl >/dev/null ||

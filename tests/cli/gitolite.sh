@@ -8,6 +8,8 @@
 # read-only member's push and the writer's push that touches a protected
 # path are refusals: gitolite's own reason shown, exit 6, never retried.
 . "$(dirname "$0")/lib.sh"
+# diag, every line of it a comment (a line of doctor's "ok: ..." is no test)
+diag() { printf '%s\n' "$@" | sed 's/^/# /'; }
 
 SSHD=$(command -v sshd || echo /usr/sbin/sshd)
 if [ "$(id -u)" -ne 0 ] || ! command -v useradd >/dev/null || ! command -v runuser >/dev/null ||
