@@ -314,8 +314,10 @@ static int credentials(git_credential **out, const char *url, const char *user, 
 			/* The user name is the URL's (libgit2 passes it as user),
 			 * else the one configured, else the login name: never a
 			 * made-up one, which htpasswd and LDAP refuse. */
-			if (user && *user && strcmp(user, c->user))
+			if (user && *user && strcmp(user, c->user)) {
 				snprintf(c->user, sizeof c->user, "%s", user);
+				snprintf(c->user_from, sizeof c->user_from, "%s", _("the URL"));
+			}
 			snprintf(what, sizeof what, "%s for the user name %s (%s)",
 				 getenv("CAIRN_TOKEN") && *getenv("CAIRN_TOKEN") ? "a token ($CAIRN_TOKEN)"
 										 : "a token ([sync] token)",

@@ -197,11 +197,13 @@ static cairn_status trust(creds *c, cairn_error *err)
 			git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, NULL, "/etc/ssl/certs");
 		return CAIRN_OK;
 	}
-	if (file && (stat(file, &sb) != 0 || !S_ISREG(sb.st_mode) || access(file, R_OK) != 0))
+	if (file && (stat(file, &sb) != 0 || !S_ISREG(sb.st_mode) || access(file, R_OK) != 0)) {
+		int e = errno;
+		bool folder = stat(file, &sb) == 0 && S_ISDIR(sb.st_mode);
 		return cairn_fail(err, CAIRN_EINPUT, _("cannot read the certificate file %s (set by %s): "
 				  "%s; give the file of the group's certificate authority (PEM)"),
-				  file, c->ca_from, S_ISDIR(sb.st_mode) ? _("it is a folder")
-				  : strerror(errno));
+				  file, c->ca_from, folder ? _("it is a folder") : strerror(e));
+	}
 	if (dir && (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)))
 		return cairn_fail(err, CAIRN_EINPUT, _("cannot read the certificate folder %s (set by "
 				  "%s): it is not a folder"), dir, c->ca_dir_from);
@@ -246,7 +248,9 @@ cairn_status xfer_https_setup(creds *c, git_repository *repo, cairn_error *err)
 
 	if (https) {
 		/* Whose certificates: git's order (its variables first), then
-		 * cairn's own setting, then OpenSSL's variables. */
+		 * cairn's own setting; OpenSSL's variables only stand in for
+		 * the system's store when none of those is set (a file, else a
+		 * folder: both would read the same store twice). */
 		if (!from_env("GIT_SSL_CAINFO", c->ca_file, sizeof c->ca_file, c->ca_from, sizeof c->ca_from)) {
 			if (cfg)
 				url_setting(cfg, "http", url, "sslCAInfo", c->ca_file, sizeof c->ca_file,
@@ -255,19 +259,15 @@ cairn_status xfer_https_setup(creds *c, git_repository *repo, cairn_error *err)
 				snprintf(c->ca_file, sizeof c->ca_file, "%s", c->net->ca_file);
 				snprintf(c->ca_from, sizeof c->ca_from, "[sync] ca_file");
 			}
-			if (!c->ca_file[0])
-				from_env("SSL_CERT_FILE", c->ca_file, sizeof c->ca_file, c->ca_from,
-					 sizeof c->ca_from);
 		}
 		if (!from_env("GIT_SSL_CAPATH", c->ca_dir, sizeof c->ca_dir, c->ca_dir_from,
-			      sizeof c->ca_dir_from)) {
-			if (cfg)
-				url_setting(cfg, "http", url, "sslCAPath", c->ca_dir, sizeof c->ca_dir,
-					    c->ca_dir_from, sizeof c->ca_dir_from);
-			if (!c->ca_dir[0])
-				from_env("SSL_CERT_DIR", c->ca_dir, sizeof c->ca_dir, c->ca_dir_from,
-					 sizeof c->ca_dir_from);
-		}
+			      sizeof c->ca_dir_from) && cfg)
+			url_setting(cfg, "http", url, "sslCAPath", c->ca_dir, sizeof c->ca_dir,
+				    c->ca_dir_from, sizeof c->ca_dir_from);
+		if (!c->ca_file[0] && !c->ca_dir[0] &&
+		    !from_env("SSL_CERT_FILE", c->ca_file, sizeof c->ca_file, c->ca_from, sizeof c->ca_from))
+			from_env("SSL_CERT_DIR", c->ca_dir, sizeof c->ca_dir, c->ca_dir_from,
+				 sizeof c->ca_dir_from);
 		expand(c->ca_file, sizeof c->ca_file);
 		expand(c->ca_dir, sizeof c->ca_dir);
 		/* http.sslVerify=false is not obeyed (see xfer_https_refused). */
@@ -350,7 +350,8 @@ cairn_status xfer_https_refused(cairn_error *err, const creds *c, const char *wh
 	} else {
 		snprintf(origin, sizeof origin, "%s", c->url);
 	}
-	if (c->ca_file[0] || c->ca_dir[0])
+	if ((c->ca_file[0] && strncmp(c->ca_from, "$SSL_CERT", 9)) ||
+	    (c->ca_dir[0] && strncmp(c->ca_dir_from, "$SSL_CERT", 9)))
 		snprintf(trusted, sizeof trusted, _("cairn trusted only the certificates in %s (set by "
 			 "%s) for it (is that the authority that signed the server's certificate, and "
 			 "is the certificate made for %s?)"), c->ca_file[0] ? c->ca_file : c->ca_dir,

@@ -8,6 +8,8 @@
 # read-only member's push and the writer's push that touches a protected
 # path are refusals: gitolite's own reason shown, exit 6, never retried.
 . "$(dirname "$0")/lib.sh"
+# diag, every line of it a comment (a line of doctor's "ok: ..." is no test)
+diag() { printf '%s\n' "$@" | sed 's/^/# /'; }
 
 SSHD=$(command -v sshd || echo /usr/sbin/sshd)
 if [ "$(id -u)" -ne 0 ] || ! command -v useradd >/dev/null || ! command -v runuser >/dev/null ||
@@ -187,6 +189,16 @@ like "$err" "ask the repository's administrator" "and whom to ask for write acce
 unlike "$err" "kept moving|connection failed" "never a race or a dropped connection"
 unlike "$err" '\^J' "the server's lines show as lines"
 is "$(( $(glog | grep -c 'DENIED') - before ))" "1" "gitolite was asked once: no retry"
+
+# cairn doctor, run by the read-only member, says why a push cannot go.
+as lucia "cairn -C ~/citizen-city doctor"
+diag "doctor, read-only: $out"
+is "$rc" 1 "doctor: the read-only member's remote has a problem (exit 1)"
+like "$out" "DENIED by fallthru" "naming gitolite's refusal"
+as ahmed "cairn -C ~/citizen-city doctor"
+is "$rc" 0 "doctor: the writer's remote is fine" || diag "$out"
+like "$out" "sends $host@server:citizen-city to \\[$host@127.0.0.1:$port\\]:citizen-city" \
+	"saying where ~/.ssh/config sends the alias, the path left as gitolite wants it"
 
 # maria may change what ahmed may not.
 as maria "cairn -C ~/citizen-city sync >/dev/null && cairn -C ~/citizen-city set person/bwg-1 'name=Set by maria' >/dev/null && cairn -C ~/citizen-city sync"

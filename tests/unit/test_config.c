@@ -37,7 +37,8 @@ int main(void)
 	setenv("CAIRN_CONFIG", path, 1);
 
 	write_config(path, "[display]\ncolors = never\npager = most -s\n[colors]\nhead = yellow\n"
-			   "alert = default\n[sync]\non_quit = yes\n");
+			   "alert = default\n[sync]\non_quit = yes\nusername = maria\n"
+			   "ca_file = ~/citizen-city-ca.crt\n");
 	ok(cairn_config_load(&cfg, note, NULL, &err) == CAIRN_OK, "load");
 	is_int(cfg.colors, CAIRN_COLORS_NEVER, "[display] colors = never");
 	is_str(cfg.pager, "most -s", "[display] pager");
@@ -45,6 +46,8 @@ int main(void)
 	is_str(cairn_color_names[cfg.color[CAIRN_COLOR_ALERT] - 1], "default", "[colors] alert");
 	is_int(cfg.color[CAIRN_COLOR_GOOD], 0, "an unset colour stays unset");
 	ok(cfg.sync_on_quit, "[sync] on_quit = yes");
+	is_str(cfg.sync_username, "maria", "[sync] username");
+	is_str(cfg.sync_ca_file, "~/citizen-city-ca.crt", "[sync] ca_file (~ is read when it is used)");
 	is_int(cfg.problems, 0, "no problem");
 
 	/* Bad values: each reported with file and line; the rest applies. */
