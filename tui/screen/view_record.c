@@ -60,6 +60,7 @@ static void form_lines(app *a, const cairn_record *rec, lines *out)
 	cairn_template tpl;
 	size_t answered = 0, missing = 0;
 	const char *first = NULL, *langs = i18n_languages();
+	bool *rel;
 
 	if (!load_template(a, rec, &tpl)) {
 		lines_add(out, LS_ALERT, NULL, "%s",
@@ -68,7 +69,8 @@ static void form_lines(app *a, const cairn_record *rec, lines *out)
 	}
 	cairn_evaluation_progress(rec, &tpl, &answered, &missing, &first);
 	lines_add(out, LS_SECTION, NULL, _("%s (version %d): %zu of %zu answered, %zu required missing"),
-		  tpl.title ? tpl.title : tpl.id, tpl.version, answered, tpl.nquestions, missing);
+		  tpl.title ? tpl.title : tpl.id, tpl.version, answered,
+		  cairn_evaluation_asked(rec, &tpl), missing);
 	{
 		const char *v = cairn_record_get(rec, "template_version");
 		const char *c = cairn_record_get(rec, "comments"), *last;
@@ -84,12 +86,26 @@ static void form_lines(app *a, const cairn_record *rec, lines *out)
 		    !strncmp(last, "answers changed after validation", 32))
 			lines_add(out, LS_ALERT, NULL, _("back to submitted: %s"), last);
 	}
+	rel = malloc((tpl.nquestions ? tpl.nquestions : 1) * sizeof *rel);
+	if (rel)
+		cairn_template_relevance(&tpl, rec, rel);
 	for (size_t i = 0; i < tpl.nquestions; i++) {
 		const cairn_question *q = &tpl.questions[i];
 		char key[CAIRN_KEY_MAX + 8], shown[256], *label;
 		const char *v;
 		snprintf(key, sizeof key, "answer.%s", q->key);
 		v = cairn_record_get(rec, key);
+		/* A question its `when` skips is not asked: shown dim, with
+		 * why, and not selectable; an answer it had stays stored. */
+		if (rel && !rel[i]) {
+			lines_add(out, LS_DIM, NULL, " %-3zu %s [%s]", i + 1,
+				  cairn_question_prompt(q, langs), _(cairn_qtype_label(q->type)));
+			one_line(q->when, shown, sizeof shown);
+			lines_add(out, LS_DIM, NULL, v && *v ? _("       (not asked: only when %s; its "
+							       "earlier answer is kept)")
+							    : _("       (not asked: only when %s)"), shown);
+			continue;
+		}
 		/* Shown in the reader's language; stored as keys ("yes", a choice). */
 		if (v && q->type == CAIRN_Q_YESNO && (!strcmp(v, "yes") || !strcmp(v, "no")))
 			label = strdup(!strcmp(v, "yes") ? _("yes") : _("no"));
@@ -103,6 +119,7 @@ static void form_lines(app *a, const cairn_record *rec, lines *out)
 		lines_add(out, v ? LS_GOOD : LS_DIM, NULL, "       %s",
 			  v ? shown : q->required ? _("(required, not answered)") : _("(not answered)"));
 	}
+	free(rel);
 	cairn_template_done(&tpl);
 }
 
@@ -314,6 +331,8 @@ static void edit(app *a, record_state *s, const char *key, bool in_editor)
 				 * question beside them, labels (longer in some
 				 * languages) would be cut. */
 				cairn_buf c = CAIRN_BUF_INIT;
+				if (*cairn_question_help(q, langs))
+					cairn_buf_printf(&c, "%s  ", cairn_question_help(q, langs));
 				for (size_t i = 0; i < q->nchoices; i++)
 					cairn_buf_printf(&c, "%s%zu %s", i ? ", " : "", i + 1,
 							 cairn_question_choice(q, i, langs));
@@ -324,6 +343,13 @@ static void edit(app *a, record_state *s, const char *key, bool in_editor)
 				cairn_buf_done(&c);
 				if (cur && (label = cairn_answer_shown(q, cur, langs)))
 					init = label;
+			} else if (*cairn_question_help(q, langs)) {
+				/* The question's help where it is answered. */
+				snprintf(a->prompt_context, sizeof a->prompt_context, "%s",
+					 cairn_question_help(q, langs));
+			}
+			if (q->nchoices) {
+				/* (the choices are above) */
 			} else if (q->type == CAIRN_Q_SCALE) {
 				cairn_buf_adds(&b, " (1-5)");
 			} else if (q->type == CAIRN_Q_PERCENT) {
