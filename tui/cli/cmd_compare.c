@@ -4,6 +4,8 @@
  * spreadsheet; the text shows one question at a time, each evaluation's
  * answer on its own line and the summary under it, so that it reads on an
  * 80-column terminal whatever the number of questions. */
+#include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,19 +18,33 @@
 
 enum compare_format { AS_TEXT, AS_JSON, AS_CSV };
 
-/* A number as the summary shows it: at most two decimals, no trailing 0. */
+/* A number with at most `decimals` decimals and no trailing 0, written by
+ * hand: printf's would follow LC_NUMERIC ("3,67"), which JSON and CSV
+ * readers do not take. */
+static void number_to(char *buf, size_t n, double v, int decimals)
+{
+	long long scale = 1, whole, frac;
+	bool negative = v < 0;
+	int width = decimals;
+
+	for (int i = 0; i < decimals; i++)
+		scale *= 10;
+	frac = llround(fabs(v) * (double)scale);
+	whole = frac / scale;
+	frac %= scale;
+	while (width > 0 && frac % 10 == 0 && frac) {
+		frac /= 10;
+		width--;
+	}
+	if (frac)
+		snprintf(buf, n, "%s%lld.%0*lld", negative ? "-" : "", whole, width, frac);
+	else
+		snprintf(buf, n, "%s%lld", negative && whole ? "-" : "", whole);
+}
+
 static void number(char *buf, size_t n, double v)
 {
-	char *dot;
-
-	snprintf(buf, n, "%.2f", v);
-	if ((dot = strchr(buf, '.'))) {
-		char *end = buf + strlen(buf) - 1;
-		while (end > dot && *end == '0')
-			*end-- = '\0';
-		if (end == dot)
-			*end = '\0';
-	}
+	number_to(buf, n, v, 2);
 }
 
 static const char *choice_label(const cairn_question *q, size_t i, const char *langs)
@@ -131,9 +147,15 @@ static void print_json(cli *c, const cairn_comparison *cmp)
 			}
 			cairn_buf_adds(&b, "}");
 		}
-		if (s->numeric)
-			cairn_buf_printf(&b, ", \"mean\": %.6g, \"sd\": %.6g, \"min\": %.6g, \"max\": %.6g",
-					 s->mean, s->sd, s->min, s->max);
+		if (s->numeric) {
+			char mean[48], sd[48], lo[48], hi[48];
+			number_to(mean, sizeof mean, s->mean, 6);
+			number_to(sd, sizeof sd, s->sd, 6);
+			number_to(lo, sizeof lo, s->min, 6);
+			number_to(hi, sizeof hi, s->max, 6);
+			cairn_buf_printf(&b, ", \"mean\": %s, \"sd\": %s, \"min\": %s, \"max\": %s",
+					 mean, sd, lo, hi);
+		}
 		cairn_buf_adds(&b, "}");
 	}
 	cairn_buf_adds(&b, "],\n \"evaluations\": [");
