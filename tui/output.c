@@ -2,6 +2,7 @@
  * sanitiser before it reaches a terminal, errors go to stderr as
  * "cairn: ...", and JSON is written escaped so that it is safe on a
  * terminal and lossless in a pipe. */
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -258,4 +259,30 @@ void cli_csv_cell(cairn_buf *out, const char *v)
 		cairn_buf_add(out, p, 1);
 	}
 	cairn_buf_add(out, "\"", 1);
+}
+
+/* A number with at most `decimals` decimals and no trailing 0, written by
+ * hand: printf's would follow LC_NUMERIC ("3,67"), which JSON and CSV
+ * readers do not take. */
+void cli_decimal(char *buf, size_t n, double v, int decimals)
+{
+	long long scale = 1, whole, frac;
+	char digits[16];
+	int nd = 0;
+
+	if (decimals > 9)
+		decimals = 9;
+	for (int i = 0; i < decimals; i++)
+		scale *= 10;
+	frac = llround(fabs(v) * (double)scale);
+	whole = frac / scale;
+	frac %= scale;
+	/* The decimals, most significant first, without the trailing 0s. */
+	for (long long d = scale / 10; d > 0 && frac; d /= 10) {
+		digits[nd++] = (char)('0' + frac / d);
+		frac %= d;
+	}
+	digits[nd] = '\0';
+	snprintf(buf, n, "%s%lld%s%s", v < 0 && (whole || nd) ? "-" : "", whole, nd ? "." : "",
+		 digits);
 }

@@ -66,6 +66,9 @@ void cli_json_record(cli *c, FILE *f, const cairn_ref *ref, const cairn_record *
 /* A JSON string, quoted and escaped: on a terminal every non-ASCII
  * character as \\uXXXX, in a pipe UTF-8 as it is. */
 void cli_json_string(cli *c, cairn_buf *b, const char *s);
+/* v with at most `decimals` decimals and no trailing 0, with '.' whatever
+ * LC_NUMERIC says (JSON, CSV and reports are read by programs). */
+void cli_decimal(char *buf, size_t n, double v, int decimals);
 /* One CSV cell (RFC 4180), quoted when it must be. */
 void cli_csv_cell(cairn_buf *out, const char *v);
 

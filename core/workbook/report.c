@@ -310,6 +310,35 @@ static cairn_status load_date(cairn_wb *wb, cairn_report *r, cairn_error *err)
 
 /* ---- the whole ---- */
 
+/* The comparison of each template with validated evaluations. */
+static cairn_status load_comparisons(cairn_wb *wb, cairn_report *r, cairn_error *err)
+{
+	static const char *const cols[] = { "id" };
+	wb_table templates;
+	cairn_status st = wb_table_load(wb, &templates, CAIRN_KIND_TEMPLATE, cols, 1, err);
+
+	for (size_t i = 0; i < templates.nrows && !st; i++) {
+		cairn_comparison c, *grown;
+		if ((st = cairn_compare(wb, templates.cells[i], NULL, &c, err))) {
+			cairn_comparison_done(&c);
+			break;
+		}
+		if (!c.nrows) {
+			cairn_comparison_done(&c);
+			continue;
+		}
+		if (!(grown = realloc(r->comparisons, (r->ncomparisons + 1) * sizeof *grown))) {
+			cairn_comparison_done(&c);
+			st = cairn_oom(err);
+			break;
+		}
+		r->comparisons = grown;
+		r->comparisons[r->ncomparisons++] = c;
+	}
+	wb_table_done(&templates);
+	return st;
+}
+
 cairn_status cairn_report_load(cairn_wb *wb, cairn_report *r, const char *langs,
 			       cairn_error *err)
 {
@@ -326,6 +355,7 @@ cairn_status cairn_report_load(cairn_wb *wb, cairn_report *r, const char *langs,
 	    (st = cairn_index_rows(idx, CAIRN_KIND_MILESTONE, mcols, 6, NULL, 0, "id", 0,
 				   milestone_row, r, err)) ||
 	    (st = load_evaluations(wb, r, langs, err)) ||
+	    (st = load_comparisons(wb, r, err)) ||
 	    (st = cairn_wb_targets(wb, &r->targets, err)) ||
 	    (st = cairn_index_each(idx, CAIRN_KIND_PILOT, NULL, 0, pilot_record, r, err)))
 		return st;
@@ -358,6 +388,9 @@ void cairn_report_done(cairn_report *r)
 		free(p->id), free(p->city), free(p->country);
 		free(p->status), free(p->topic), free(p->results);
 	}
+	for (size_t i = 0; i < r->ncomparisons; i++)
+		cairn_comparison_done(&r->comparisons[i]);
+	free(r->comparisons);
 	cairn_targets_done(&r->targets);
 	free(r->milestones);
 	free(r->evaluations);

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "cairn/compare.h"
 #include "cairn/derive.h"
 #include "cairn/inclusion.h"
 #include "cairn/error.h"
@@ -59,6 +60,10 @@ typedef struct cairn_report {
 						   the kind's choice order, unknown
 						   last), tool, evaluator */
 	size_t nevaluations;
+	/* Each template's validated evaluations side by side, for the
+	 * templates that have any, by template id. */
+	cairn_comparison *comparisons;
+	size_t ncomparisons;
 	cairn_report_pilot *pilots;     /* every pilot, by id */
 	size_t npilots;
 	cairn_targets targets;         /* from cairn_wb_targets */

@@ -63,6 +63,16 @@ PY
 )" "7 {23} evaluation answer.leader my-neighbourhood/lead Good practice" \
 	"--csv: a header and six rows of 7 + 16 columns"
 
+# --- in the report: the validated evaluations, question by question ---
+run "$CAIRN" -C "$wb" report
+like "$out" "^## Evaluations side by side$" "the report has the comparison"
+like "$out" "^### M4 evaluation of existing tools: 1 validated evaluation$" "per template"
+like "$out" "^\| 16 \| Should it be selected\? \| 1/1 \| Success story: 0, Good practice: 1, Not yet: 0 \|$" \
+	"each question with its counts"
+like "$out" "^\| 14 \| How sustainable .* \| 1/1 \| mean 4, spread 0, from 4 to 4 \|$" "and its numbers"
+"$CAIRN" -C "$wb" report --html > "$TMP/r.html"
+like "$(cat "$TMP/r.html")" "Evaluations side by side" "the HTML report too"
+
 # --- refusals ---
 run "$CAIRN" -C "$wb" compare nosuch
 is "$rc" 1 "an unknown template is refused"

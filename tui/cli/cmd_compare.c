@@ -18,33 +18,9 @@
 
 enum compare_format { AS_TEXT, AS_JSON, AS_CSV };
 
-/* A number with at most `decimals` decimals and no trailing 0, written by
- * hand: printf's would follow LC_NUMERIC ("3,67"), which JSON and CSV
- * readers do not take. */
-static void number_to(char *buf, size_t n, double v, int decimals)
-{
-	long long scale = 1, whole, frac;
-	bool negative = v < 0;
-	int width = decimals;
-
-	for (int i = 0; i < decimals; i++)
-		scale *= 10;
-	frac = llround(fabs(v) * (double)scale);
-	whole = frac / scale;
-	frac %= scale;
-	while (width > 0 && frac % 10 == 0 && frac) {
-		frac /= 10;
-		width--;
-	}
-	if (frac)
-		snprintf(buf, n, "%s%lld.%0*lld", negative ? "-" : "", whole, width, frac);
-	else
-		snprintf(buf, n, "%s%lld", negative && whole ? "-" : "", whole);
-}
-
 static void number(char *buf, size_t n, double v)
 {
-	number_to(buf, n, v, 2);
+	cli_decimal(buf, n, v, 2);
 }
 
 static const char *choice_label(const cairn_question *q, size_t i, const char *langs)
@@ -149,10 +125,10 @@ static void print_json(cli *c, const cairn_comparison *cmp)
 		}
 		if (s->numeric) {
 			char mean[48], sd[48], lo[48], hi[48];
-			number_to(mean, sizeof mean, s->mean, 6);
-			number_to(sd, sizeof sd, s->sd, 6);
-			number_to(lo, sizeof lo, s->min, 6);
-			number_to(hi, sizeof hi, s->max, 6);
+			cli_decimal(mean, sizeof mean, s->mean, 6);
+			cli_decimal(sd, sizeof sd, s->sd, 6);
+			cli_decimal(lo, sizeof lo, s->min, 6);
+			cli_decimal(hi, sizeof hi, s->max, 6);
 			cairn_buf_printf(&b, ", \"mean\": %s, \"sd\": %s, \"min\": %s, \"max\": %s",
 					 mean, sd, lo, hi);
 		}

@@ -387,6 +387,66 @@ static void pilots(outline *w, const cairn_report *r)
 		w->ops->note(w->o, _("No pilot has reported results yet."));
 }
 
+/* A question's summary across the evaluations, in one cell. */
+static const char *question_summary(outline *w, const cairn_question *q,
+				    const cairn_compare_summary *s, const char *langs)
+{
+	cairn_buf b = CAIRN_BUF_INIT;
+	const char *out;
+
+	for (size_t i = 0; i < s->ncounts; i++)
+		cairn_buf_printf(&b, "%s%s: %zu", i ? ", " : "",
+				 q->type == CAIRN_Q_YESNO ? (i ? _("no") : _("yes"))
+							  : C(w, cairn_question_choice(q, i, langs)),
+				 s->counts[i]);
+	if (s->numeric) {
+		char mean[32], sd[32], lo[32], hi[32];
+		cli_decimal(mean, sizeof mean, s->mean, 2);
+		cli_decimal(sd, sizeof sd, s->sd, 2);
+		cli_decimal(lo, sizeof lo, s->min, 2);
+		cli_decimal(hi, sizeof hi, s->max, 2);
+		cairn_buf_printf(&b, _("mean %s, spread %s, from %s to %s"), mean, sd, lo, hi);
+	}
+	out = F(w, "%s", cairn_buf_str(&b));
+	cairn_buf_done(&b);
+	return out;
+}
+
+/* Each template's validated evaluations side by side: per question, how
+ * many answered and what they said, for the webinar that picks the good
+ * practices. */
+static void comparisons(outline *w, const cairn_report *r)
+{
+	const char *head[] = { "#", _("Question"), _("Answered"), _("Across the evaluations") };
+	const char *langs = i18n_languages();
+
+	w->ops->heading(w->o, 2, "compare", _("Evaluations side by side"));
+	if (!r->ncomparisons) {
+		w->ops->note(w->o, _("No evaluation has been validated yet."));
+		return;
+	}
+	for (size_t i = 0; i < r->ncomparisons; i++) {
+		const cairn_comparison *c = &r->comparisons[i];
+		w->ops->heading(w->o, 3, NULL,
+				F(w, P_("%s: %zu validated evaluation", "%s: %zu validated evaluations",
+					c->nrows), C(w, *c->tpl.title ? c->tpl.title : c->tpl.id),
+				  c->nrows));
+		w->ops->table_begin(w->o, head, "rlrl", 4);
+		for (size_t q = 0; q < c->tpl.nquestions; q++) {
+			const cairn_question *qn = &c->tpl.questions[q];
+			const cairn_compare_summary *s = &c->summary[q];
+			report_cell cells[4] = {
+				{ F(w, "%zu", q + 1), REPORT_PLAIN },
+				{ C(w, cairn_question_prompt(qn, langs)), REPORT_PLAIN },
+				{ F(w, "%zu/%zu", s->answered, s->asked), REPORT_PLAIN },
+				{ question_summary(w, qn, s, langs), REPORT_PLAIN },
+			};
+			w->ops->table_row(w->o, cells, "rlrl", 4);
+		}
+		w->ops->table_end(w->o);
+	}
+}
+
 static void outline_report(outline *w, const cairn_report *r)
 {
 	const char *state;
@@ -405,6 +465,7 @@ static void outline_report(outline *w, const cairn_report *r)
 	w->ops->heading(w->o, 2, "practices", _("Good practices and success stories"));
 	marked(w, r, false);
 	marked(w, r, true);
+	comparisons(w, r);
 	pilots(w, r);
 	w->ops->end(w->o);
 }
