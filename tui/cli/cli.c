@@ -252,13 +252,21 @@ int cmd_help(cli *c, int argc, char **argv)
 	       "evaluation templates and evaluations, city pilots and inclusion targets -- in a\n"
 	       "workbook: a git repository of small text records with a SQLite index.\n\n"
 	       "verbs:\n"));
-	for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
-		printf("  %-8s %s\n", verbs[i].name, _(verbs[i].summary));
+	{
+		/* One column for the summaries, after the longest verb. */
+		int w = 0;
+		for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
+			if ((int)strlen(verbs[i].name) > w)
+				w = (int)strlen(verbs[i].name);
+		for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
+			printf("  %-*s  %s\n", w, verbs[i].name, _(verbs[i].summary));
+	}
 	printf("%s", _("\noptions:\n  -C DIR     work in the workbook at DIR\n"
 	       "  --help     this help; cairn VERB --help for one verb\n"
 	       "  --version  print the version\n\n"
 	       "exit codes: 0 done, 1 refused input, 2 usage, 3 workbook or system trouble,\n"
-	       "4 a conflict that needs you, 5 something is overdue (agenda).\n"
+	       "4 a conflict that needs you, 5 something is overdue (agenda), 6 the remote\n"
+	       "refused a push.\n"
 	       "See cairn(1) and cairn-workbook(5).\n"));
 	return EXIT_DONE;
 }
@@ -365,8 +373,11 @@ int cli_open_workbook(cli *c)
 	char root[4096];
 	cairn_error err;
 
-	if (cairn_wb_find(c->dir ? c->dir : ".", root, sizeof root, &err) != CAIRN_OK ||
-	    cairn_wb_open(root, &c->cfg, cli_warn, c, &c->wb, &err) != CAIRN_OK)
+	/* No workbook where one is looked for is the workbook's trouble (3),
+	 * for every verb, not input the user could correct in the verb. */
+	if (cairn_wb_find(c->dir ? c->dir : ".", root, sizeof root, &err) != CAIRN_OK)
+		return cli_fail(c, EXIT_TROUBLE, "%s", err.msg);
+	if (cairn_wb_open(root, &c->cfg, cli_warn, c, &c->wb, &err) != CAIRN_OK)
 		return cli_error(c, &err);
 	git_under_way(c);
 	return EXIT_DONE;
