@@ -191,6 +191,31 @@ cairn_status cairn_wb_history(cairn_wb *wb, const char *record, const char *auth
 	return cairn_index_history(wb->idx, record ? path : NULL, author_email, limit, fn, ctx, err);
 }
 
+typedef struct revisions {
+	size_t n;
+	long long last;
+} revisions;
+
+static cairn_status count_revision(const cairn_history_row *r, void *ctx, cairn_error *err)
+{
+	revisions *v = ctx;
+	(void)err;
+	if (!v->n++ || r->time > v->last)
+		v->last = r->time;
+	return CAIRN_OK;
+}
+
+cairn_status cairn_wb_revisions(cairn_wb *wb, const char *path, size_t *count, long long *last,
+				cairn_error *err)
+{
+	revisions v = { 0, 0 };
+	cairn_status st = cairn_index_history(wb->idx, path, NULL, 0, count_revision, &v, err);
+
+	*count = v.n;
+	*last = v.last;
+	return st;
+}
+
 cairn_status cairn_wb_history_files(cairn_wb *wb, const char *commit, cairn_history_fn fn,
 				    void *ctx, cairn_error *err)
 {

@@ -42,6 +42,14 @@ cairn_status cairn_wb_history_path(cairn_wb *wb, const char *name, char *path, s
 cairn_status cairn_wb_history(cairn_wb *wb, const char *record, const char *author_email,
 			      size_t limit, cairn_history_fn fn, void *ctx, cairn_error *err);
 
+/* How many commits changed the file at path, and the time of the newest
+ * (seconds since the epoch; 0 and 0 for none): a record's revision, the
+ * same in every clone that holds the same history.  As the history held
+ * it when last brought up to date (cairn_wb_history_catch_up, once for
+ * many records). */
+cairn_status cairn_wb_revisions(cairn_wb *wb, const char *path, size_t *count, long long *last,
+				cairn_error *err);
+
 /* The record files one commit changed (row->path each), as the history
  * held them when last brought up to date (cairn_wb_history does). */
 cairn_status cairn_wb_history_files(cairn_wb *wb, const char *commit, cairn_history_fn fn,
