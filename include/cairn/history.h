@@ -36,10 +36,19 @@ void cairn_wb_field_label(cairn_wb *wb, const cairn_record *rec, const char *key
 cairn_status cairn_wb_history_path(cairn_wb *wb, const char *name, char *path, size_t n,
 				   cairn_error *err);
 
-/* Commits newest first that changed record ("kind/id"; NULL: any; a kind
- * name alone: any record of that kind), by author_email (NULL: anyone),
- * at most limit (0: all).  Catches up first. */
-cairn_status cairn_wb_history(cairn_wb *wb, const char *record, const char *author_email,
+/* Whose commits, as git log --author takes them: a regular expression
+ * (basic unless extended) matched against "Name <email>". */
+typedef struct cairn_author_pattern {
+	const char *pattern;            /* NULL: anyone */
+	bool extended;                  /* -E */
+	bool ignore_case;               /* -i */
+} cairn_author_pattern;
+
+/* Commits newest first that changed record (any name cairn_wb_history_path
+ * takes; NULL: any; a kind name alone: any record of that kind), by an
+ * author matching author (NULL: anyone), at most limit (0: all).  Catches
+ * up first.  A bad pattern is CAIRN_EINPUT. */
+cairn_status cairn_wb_history(cairn_wb *wb, const char *record, const cairn_author_pattern *author,
 			      size_t limit, cairn_history_fn fn, void *ctx, cairn_error *err);
 
 /* How many commits changed the file at path, and the time of the newest

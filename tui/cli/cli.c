@@ -187,7 +187,7 @@ static const struct verb verbs[] = {
 	  "by default; --html writes one standalone page (styles inline, no scripts, no\n"
 	  "network) that prints well. Dates are ISO and none is today's: the same\n"
 	  "workbook always gives the same bytes.\n") },
-	{ "log", cmd_log, OPENS_TO_LOOK, "[--oneline] [-n N] [--author EMAIL] [RECORD | KIND]",
+	{ "log", cmd_log, OPENS_TO_LOOK, "[--oneline] [-n N] [--author PATTERN [-i] [-E]] [RECORD | KIND]",
 	  N_("the history: every commit, or a record's, field by field"),
 	  N_("Without RECORD, the workbook's timeline: each commit with its author, date,\n"
 	  "message and the kinds of record it touched (KIND alone: only those of that\n"
@@ -197,7 +197,9 @@ static const struct verb verbs[] = {
 	  "neither its evaluator, its validator nor a leader is flagged with `!\n"
 	  "authorship`. Paged through $CAIRN_PAGER, [display] pager or $PAGER (less -R\n"
 	  "by default) on a terminal, coloured only there. --oneline: one line per\n"
-	  "commit (id, date, author, message).\n") },
+	  "commit (id, date, author, message). --author PATTERN, as git's: the commits\n"
+	  "whose author \"Name <email>\" matches the regular expression PATTERN (-i:\n"
+	  "ignoring case, -E: extended), such as --author maria or --author '@city\\.'.\n") },
 	{ "diff", cmd_diff, OPENS_TO_LOOK, "[REV[..REV]] [RECORD]",
 	  N_("what changed between two versions, field by field"),
 	  N_("REV..REV compares two commits (git's names: ids, HEAD~2, origin/main); one\n"

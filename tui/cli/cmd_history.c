@@ -205,7 +205,8 @@ static cairn_status on_commit(const cairn_history_row *r, void *ctx, cairn_error
 
 int cmd_log(cli *c, int argc, char **argv)
 {
-	const char *record = NULL, *author = NULL;
+	const char *record = NULL;
+	cairn_author_pattern author = { NULL, false, false };
 	char path[CAIRN_PATH_MAX];
 	size_t limit = 0;
 	log_ctx l;
@@ -215,8 +216,15 @@ int cmd_log(cli *c, int argc, char **argv)
 
 	memset(&l, 0, sizeof l);
 	for (int i = 1; i < argc; i++) {
+		/* --author as git's: a pattern over "Name <email>". */
 		if (!strcmp(argv[i], "--author") && i + 1 < argc)
-			author = argv[++i];
+			author.pattern = argv[++i];
+		else if (!strncmp(argv[i], "--author=", 9))
+			author.pattern = argv[i] + 9;
+		else if (!strcmp(argv[i], "-i") || !strcmp(argv[i], "--regexp-ignore-case"))
+			author.ignore_case = true;
+		else if (!strcmp(argv[i], "-E") || !strcmp(argv[i], "--extended-regexp"))
+			author.extended = true;
 		else if (!strcmp(argv[i], "-n") && i + 1 < argc)
 			limit = strtoul(argv[++i], NULL, 10);
 		else if (!strcmp(argv[i], "--oneline"))
@@ -234,7 +242,7 @@ int cmd_log(cli *c, int argc, char **argv)
 	l.o.c = c;
 	l.o.color = wants_color(c);
 	paged = cli_pager_start(c);
-	st = cairn_wb_history(c->wb, record, author, limit, on_commit, &l, &err);
+	st = cairn_wb_history(c->wb, record, &author, limit, on_commit, &l, &err);
 	if (st == CAIRN_OK && !l.o.shown && record)
 		printf(_("no commit changed %s\n"), record);
 	if (paged)
