@@ -59,6 +59,26 @@ cairn_status cairn_wb_history(cairn_wb *wb, const char *record, const cairn_auth
 cairn_status cairn_wb_revisions(cairn_wb *wb, const char *path, size_t *count, long long *last,
 				cairn_error *err);
 
+/* Blame of a long-text field line by line: each line of its value at
+ * HEAD with the commit that wrote that line (commit.hex "" when the
+ * history does not hold it).  Freed with cairn_blame_lines_done. */
+typedef struct cairn_blame_line {
+	char *text;
+	cairn_oid commit;
+	char *name, *email;
+	long long when;
+	int tz_minutes;
+} cairn_blame_line;
+
+typedef struct cairn_blame_lines {
+	cairn_blame_line *lines;
+	size_t n;
+} cairn_blame_lines;
+
+cairn_status cairn_wb_blame_lines(cairn_wb *wb, const char *path, const char *field,
+				  cairn_blame_lines *out, cairn_error *err);
+void cairn_blame_lines_done(cairn_blame_lines *b);
+
 /* The record files one commit changed (row->path each), as the history
  * held them when last brought up to date (cairn_wb_history does). */
 cairn_status cairn_wb_history_files(cairn_wb *wb, const char *commit, cairn_history_fn fn,

@@ -209,7 +209,8 @@ static const struct verb verbs[] = {
 	{ "blame", cmd_blame, OPENS_TO_LOOK, "RECORD",
 	  N_("who last set each field, when, in which commit"),
 	  N_("For each field or answer of RECORD: its value, and the commit that last set\n"
-	  "it, with author and date.\n") },
+	  "it, with author and date; long text line by line, each line with the commit,\n"
+	  "date and author that wrote it.\n") },
 	{ "help", cmd_help, OPENS_NOTHING, "[VERB | keys]",
 	  N_("show help"),
 	  N_("Shows the list of verbs, or one verb's help; `cairn help keys` lists the\n"

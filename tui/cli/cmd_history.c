@@ -318,6 +318,38 @@ int cmd_diff(cli *c, int argc, char **argv)
 
 /* ---- cairn blame ---- */
 
+/* A long text line by line: each line under its field with the commit,
+ * date and author that wrote it, as git blame shows a file. */
+static cairn_status blame_by_line(cli *c, const out *o, const char *path, const char *field,
+				  cairn_error *err)
+{
+	cairn_blame_lines b;
+	char when[64];
+	cairn_status st = cairn_wb_blame_lines(c->wb, path, field, &b, err);
+
+	if (st != CAIRN_OK)
+		return st;
+	for (size_t i = 0; i < b.n; i++) {
+		const cairn_blame_line *l = &b.lines[i];
+		fputs("    ", stdout);
+		if (l->commit.hex[0]) {
+			cairn_time_text(l->when, l->tz_minutes, when, sizeof when);
+			paint(o, P_COMMIT);
+			printf("%.12s", l->commit.hex);
+			paint(o, P_OFF);
+			printf("  %.16s  ", when);
+			cli_cell(c, stdout, l->name ? l->name : "", 18);
+		} else {
+			cli_cell(c, stdout, _("(before the history)"), 50);
+		}
+		fputs("  ", stdout);
+		cli_put(c, stdout, l->text, false);
+		fputc('\n', stdout);
+	}
+	cairn_blame_lines_done(&b);
+	return CAIRN_OK;
+}
+
 int cmd_blame(cli *c, int argc, char **argv)
 {
 	cairn_index_hit hit;
@@ -347,11 +379,17 @@ int cmd_blame(cli *c, int argc, char **argv)
 		size_t n = strcspn(v, "\n");
 		char *first = strndup(v, n);
 		cairn_wb_field_label(c->wb, &rec, q[i].field, label, sizeof label);
+		if (v[n]) {
+			/* Long text: by line, not by field. */
+			free(first);
+			cli_put(c, stdout, label, false);
+			fputc('\n', stdout);
+			st = blame_by_line(c, &o, hit.path, q[i].field, &err);
+			continue;
+		}
 		cli_cell(c, stdout, label, 28);
 		fputs(" ", stdout);
-		cli_cell(c, stdout, first ? first : "", v[n] ? 24 : 28);
-		if (v[n])
-			fputs(" [..]", stdout);
+		cli_cell(c, stdout, first ? first : "", 28);
 		free(first);
 		if (q[i].commit.hex[0]) {
 			cairn_time_text(q[i].when, q[i].tz_minutes, when, sizeof when);
