@@ -1,12 +1,12 @@
 # core/workbook/: what a member does, built on model, git and index.
 # Included by the top Makefile.am; %reldir% is this folder.
 libcairn_a_SOURCES += \
-	%reldir%/blame_lines.c \
 	%reldir%/conflicts.c \
 	%reldir%/distribute.c \
 	%reldir%/follow.c \
 	%reldir%/handle.c \
 	%reldir%/history.c \
+	%reldir%/history_lines.c \
 	%reldir%/import.c \
 	%reldir%/inclusion.c \
 	%reldir%/load.c \
