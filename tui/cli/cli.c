@@ -21,8 +21,8 @@ static const struct verb verbs[] = {
 	  "EIP-SCC Citizen City plan: milestones M1-M5, the key-person seats, the M4\n"
 	  "evaluation template, example tools, ten pilot slots, the inclusion targets\n"
 	  "and evaluations in each status. Its clock is pinned to 20/03/2016, during M4.\n"
-	  "On a terminal it opens the workbook; otherwise it prints the workbook's path\n"
-	  "and its status.\n") },
+	  "On a terminal it opens the workbook, and once you quit says where it is and\n"
+	  "how to open it again; otherwise it prints the workbook's path and its status.\n") },
 	{ "add", cmd_add, OPENS_TO_WRITE, "KIND ID [FIELD=VALUE...]",
 	  N_("add a record"),
 	  N_("Adds a record and commits it. KIND is one of: person, target, tool, template,\n"
