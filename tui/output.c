@@ -124,13 +124,26 @@ void cli_warn(const char *message, void *ctx)
 
 void cli_cell(cli *c, FILE *f, const char *text, size_t cols)
 {
-	char *cut = cairn_sanitize_cols(text, cols, c->san);
+	/* A cut is marked, with an ellipsis where the terminal shows one. */
+	bool ascii = c->san & CAIRN_SAN_ASCII;
+	const char *mark = ascii ? "..." : "\u2026";
+	size_t mw = ascii ? 3 : 1;
+	char *cut = NULL;
 	size_t w;
 
-	if (!cut)
-		return;
-	w = cairn_display_width(cut, c->san);
-	fputs(cut, f);
+	if (cols > mw && cairn_display_width(text, c->san) > cols) {
+		cut = cairn_sanitize_cols(text, cols - mw, c->san);
+		if (!cut)
+			return;
+		w = cairn_display_width(cut, c->san) + mw;
+		fputs(cut, f);
+		fputs(mark, f);
+	} else {
+		if (!(cut = cairn_sanitize_cols(text, cols, c->san)))
+			return;
+		w = cairn_display_width(cut, c->san);
+		fputs(cut, f);
+	}
 	for (; w < cols; w++)
 		fputc(' ', f);
 	free(cut);
@@ -240,10 +253,12 @@ char *cli_read_file(const char *path, size_t *len)
 }
 
 /* RFC 4180: CRLF, quotes doubled, UTF-8; a cell is quoted when it holds
- * the separator, a quote, a line break or an edge space. */
+ * the separator, a quote, a line break or an edge space, and also ; and
+ * TAB, which LibreOffice's import splits on by default, so one value
+ * stays one cell. */
 void cli_csv_cell(cairn_buf *out, const char *v)
 {
-	bool quote = strpbrk(v, ",\"\r\n") != NULL || (*v == ' ' || (*v && v[strlen(v) - 1] == ' '));
+	bool quote = strpbrk(v, ",;\t\"\r\n") != NULL || (*v == ' ' || (*v && v[strlen(v) - 1] == ' '));
 
 	if (!quote) {
 		cairn_buf_adds(out, v);

@@ -54,7 +54,8 @@ int cli_error(cli *c, const cairn_error *err);
 int cli_fail(cli *c, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* A warning callback for the core (config lines, recovered saves). */
 void cli_warn(const char *message, void *ctx);
-/* Pad to `cols` display columns, cutting longer text. */
+/* Pad to `cols` display columns; longer text is cut and ends in "\u2026"
+ * ("..." when the terminal is not UTF-8). */
 void cli_cell(cli *c, FILE *f, const char *text, size_t cols);
 /* A date in the user's format ("" stays ""). */
 void cli_date(cli *c, const char *iso, char *buf, size_t n);

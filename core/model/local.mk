@@ -11,5 +11,6 @@ libcairn_a_SOURCES += \
 	%reldir%/rules.c \
 	%reldir%/rules.h \
 	%reldir%/template.c \
+	%reldir%/template_order.c \
 	%reldir%/validate.c \
 	%reldir%/value.h

@@ -5,8 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <regex.h>
 
 #include "git/log.h"
+#include "cairn/buf.h"
 #include "cairn/i18n.h"
 #include "cairn/kinds.h"
 #include "cairn/layout.h"
@@ -175,11 +177,39 @@ cairn_status cairn_wb_history_path(cairn_wb *wb, const char *name, char *path, s
 	return CAIRN_OK;
 }
 
-cairn_status cairn_wb_history(cairn_wb *wb, const char *record, const char *author_email,
+/* The commits whose "Name <email>" matches a pattern, as git log
+ * --author picks them; the limit counts the ones that match. */
+typedef struct by_author {
+	regex_t re;
+	size_t limit, shown;
+	cairn_history_fn fn;
+	void *ctx;
+} by_author;
+
+static cairn_status author_filter(const cairn_history_row *r, void *ctx, cairn_error *err)
+{
+	by_author *a = ctx;
+	cairn_buf who = CAIRN_BUF_INIT;
+	bool match;
+
+	if (a->limit && a->shown >= a->limit)
+		return CAIRN_OK;
+	cairn_buf_printf(&who, "%s <%s>", r->author_name, r->author_email);
+	match = !who.oom && regexec(&a->re, cairn_buf_str(&who), 0, NULL, 0) == 0;
+	cairn_buf_done(&who);
+	if (!match)
+		return CAIRN_OK;
+	a->shown++;
+	return a->fn(r, a->ctx, err);
+}
+
+cairn_status cairn_wb_history(cairn_wb *wb, const char *record, const cairn_author_pattern *author,
 			      size_t limit, cairn_history_fn fn, void *ctx, cairn_error *err)
 {
 	char path[CAIRN_PATH_MAX];
 	cairn_kind kind = record ? cairn_kind_by_name(record) : CAIRN_KIND_NONE;
+	by_author a;
+	int rc;
 	cairn_status st;
 
 	if (kind != CAIRN_KIND_NONE)
@@ -188,7 +218,47 @@ cairn_status cairn_wb_history(cairn_wb *wb, const char *record, const char *auth
 		return st;
 	if ((st = cairn_wb_history_catch_up(wb, err)))
 		return st;
-	return cairn_index_history(wb->idx, record ? path : NULL, author_email, limit, fn, ctx, err);
+	if (!author || !author->pattern)
+		return cairn_index_history(wb->idx, record ? path : NULL, NULL, limit, fn, ctx, err);
+	memset(&a, 0, sizeof a);
+	if ((rc = regcomp(&a.re, author->pattern, REG_NOSUB | (author->extended ? REG_EXTENDED : 0) |
+			  (author->ignore_case ? REG_ICASE : 0))) != 0) {
+		char why[256];
+		regerror(rc, &a.re, why, sizeof why);
+		return cairn_fail(err, CAIRN_EINPUT, _("--author %s: %s: write a regular expression, "
+				  "as for git log --author"), author->pattern, why);
+	}
+	a.limit = limit;
+	a.fn = fn;
+	a.ctx = ctx;
+	st = cairn_index_history(wb->idx, record ? path : NULL, NULL, 0, author_filter, &a, err);
+	regfree(&a.re);
+	return st;
+}
+
+typedef struct revisions {
+	size_t n;
+	long long last;
+} revisions;
+
+static cairn_status count_revision(const cairn_history_row *r, void *ctx, cairn_error *err)
+{
+	revisions *v = ctx;
+	(void)err;
+	if (!v->n++ || r->time > v->last)
+		v->last = r->time;
+	return CAIRN_OK;
+}
+
+cairn_status cairn_wb_revisions(cairn_wb *wb, const char *path, size_t *count, long long *last,
+				cairn_error *err)
+{
+	revisions v = { 0, 0 };
+	cairn_status st = cairn_index_history(wb->idx, path, NULL, 0, count_revision, &v, err);
+
+	*count = v.n;
+	*last = v.last;
+	return st;
 }
 
 cairn_status cairn_wb_history_files(cairn_wb *wb, const char *commit, cairn_history_fn fn,

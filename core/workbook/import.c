@@ -14,11 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cairn/buf.h"
 #include "cairn/i18n.h"
 
 typedef struct row_plan {
 	int line;
 	cairn_edit edit;
+	cairn_oid blob;         /* the record before (a change), to tell what changed */
 	bool bad;
 } row_plan;
 
@@ -95,6 +97,8 @@ static cairn_status plan_row(importer *im, const cairn_csv_row *row, row_plan *p
 	}
 	p->edit.op = cairn_wb_resolve(im->wb, ref, &hit, &why) == CAIRN_OK ? CAIRN_EDIT_SET
 									  : CAIRN_EDIT_ADD;
+	if (p->edit.op == CAIRN_EDIT_SET)
+		p->blob = hit.blob;
 	p->edit.keys = calloc(row->n, sizeof(char *));
 	p->edit.values = calloc(row->n, sizeof(char *));
 	if (!p->edit.keys || !p->edit.values)
@@ -131,6 +135,50 @@ static size_t column_of(const cairn_csv_row *head, const char *msg)
 			return c + 1;
 	}
 	return 0;
+}
+
+/* After the save: which rows added a record, changed one, or left it as
+ * it was (its file the same before and after). */
+static cairn_status tell_rows(importer *im, cairn_import_result *res, cairn_error *err)
+{
+	cairn_buf lists[3] = { CAIRN_BUF_INIT, CAIRN_BUF_INIT, CAIRN_BUF_INIT };
+	size_t *counts[3] = { &res->nadded, &res->nchanged, &res->nunchanged };
+	char **outs[3] = { &res->added, &res->changed, &res->unchanged };
+	cairn_status st = CAIRN_OK;
+
+	for (size_t r = 0; r < im->nrows; r++) {
+		const row_plan *p = &im->rows[r];
+		char name[CAIRN_PATH_MAX];
+		cairn_index_hit hit;
+		cairn_error why;
+		int which = 0;
+		if (p->bad)
+			continue;
+		cairn_ref_format(&p->edit.ref, name, sizeof name);
+		if (p->edit.op == CAIRN_EDIT_SET)
+			which = cairn_wb_resolve(im->wb, name, &hit, &why) == CAIRN_OK &&
+				!strcmp(hit.blob.hex, p->blob.hex) ? 2 : 1;
+		if (which != 0 && cairn_wb_resolve(im->wb, name, &hit, &why) == CAIRN_OK)
+			cairn_ref_format(&hit.ref, name, sizeof name);  /* its own spelling */
+		cairn_buf_printf(&lists[which], "%s%s", lists[which].len ? ", " : "", name);
+		(*counts[which])++;
+	}
+	for (int i = 0; i < 3; i++) {
+		if (lists[i].oom)
+			st = cairn_oom(err);
+		*outs[i] = lists[i].len ? cairn_buf_detach(&lists[i], NULL) : NULL;
+		cairn_buf_done(&lists[i]);
+	}
+	return st;
+}
+
+void cairn_import_result_done(cairn_import_result *res)
+{
+	cairn_save_result_done(&res->save);
+	free(res->added);
+	free(res->changed);
+	free(res->unchanged);
+	res->added = res->changed = res->unchanged = NULL;
 }
 
 /* The good rows as one commit; a row the save refuses is reported and,
@@ -219,6 +267,8 @@ cairn_status cairn_wb_import_csv(cairn_wb *wb, cairn_kind kind, const cairn_csv 
 				   "imports the others)", im.bad), name, im.bad);
 	if (st == CAIRN_OK)
 		st = save_rows(&im, skip_bad, res, err);
+	if (st == CAIRN_OK && res->imported)
+		st = tell_rows(&im, res, err);
 	res->bad = im.bad;
 	for (size_t r = 0; r < im.nrows; r++) {
 		free((void *)im.rows[r].edit.keys);

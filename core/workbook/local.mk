@@ -7,6 +7,7 @@ libcairn_a_SOURCES += \
 	%reldir%/follow.c \
 	%reldir%/handle.c \
 	%reldir%/history.c \
+	%reldir%/history_lines.c \
 	%reldir%/import.c \
 	%reldir%/inclusion.c \
 	%reldir%/load.c \

@@ -39,11 +39,48 @@ void cairn_wb_field_label(cairn_wb *wb, const cairn_record *rec, const char *key
 cairn_status cairn_wb_history_path(cairn_wb *wb, const char *name, char *path, size_t n,
 				   cairn_error *err);
 
-/* Commits newest first that changed record ("kind/id"; NULL: any; a kind
- * name alone: any record of that kind), by author_email (NULL: anyone),
- * at most limit (0: all).  Catches up first. */
-cairn_status cairn_wb_history(cairn_wb *wb, const char *record, const char *author_email,
+/* Whose commits, as git log --author takes them: a regular expression
+ * (basic unless extended) matched against "Name <email>". */
+typedef struct cairn_author_pattern {
+	const char *pattern;            /* NULL: anyone */
+	bool extended;                  /* -E */
+	bool ignore_case;               /* -i */
+} cairn_author_pattern;
+
+/* Commits newest first that changed record (any name cairn_wb_history_path
+ * takes; NULL: any; a kind name alone: any record of that kind), by an
+ * author matching author (NULL: anyone), at most limit (0: all).  Catches
+ * up first.  A bad pattern is CAIRN_EINPUT. */
+cairn_status cairn_wb_history(cairn_wb *wb, const char *record, const cairn_author_pattern *author,
 			      size_t limit, cairn_history_fn fn, void *ctx, cairn_error *err);
+
+/* How many commits changed the file at path, and the time of the newest
+ * (seconds since the epoch; 0 and 0 for none): a record's revision, the
+ * same in every clone that holds the same history.  As the history held
+ * it when last brought up to date (cairn_wb_history_catch_up, once for
+ * many records). */
+cairn_status cairn_wb_revisions(cairn_wb *wb, const char *path, size_t *count, long long *last,
+				cairn_error *err);
+
+/* Blame of a long-text field line by line: each line of its value at
+ * HEAD with the commit that wrote that line (commit.hex "" when the
+ * history does not hold it).  Freed with cairn_blame_lines_done. */
+typedef struct cairn_blame_line {
+	char *text;
+	cairn_oid commit;
+	char *name, *email;
+	long long when;
+	int tz_minutes;
+} cairn_blame_line;
+
+typedef struct cairn_blame_lines {
+	cairn_blame_line *lines;
+	size_t n;
+} cairn_blame_lines;
+
+cairn_status cairn_wb_blame_lines(cairn_wb *wb, const char *path, const char *field,
+				  cairn_blame_lines *out, cairn_error *err);
+void cairn_blame_lines_done(cairn_blame_lines *b);
 
 /* The record files one commit changed (row->path each), as the history
  * held them when last brought up to date (cairn_wb_history does). */

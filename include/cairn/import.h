@@ -20,7 +20,14 @@ typedef struct cairn_import_result {
 	size_t imported;        /* rows saved */
 	size_t bad;             /* rows refused (each reported) */
 	cairn_save_result save; /* the commit (caller frees with cairn_save_result_done) */
+	/* The rows saved, as "KIND/ID, KIND/ID" (NULL when none): records
+	 * added, records changed, and rows that changed nothing.  Freed by
+	 * cairn_import_result_done, with save. */
+	char *added, *changed, *unchanged;
+	size_t nadded, nchanged, nunchanged;
 } cairn_import_result;
+
+void cairn_import_result_done(cairn_import_result *res);
 
 /* Import csv (rows[0] names the columns: id, then fields of kind) into wb.
  * name: the file, for messages and the commit message.  report hears one

@@ -44,7 +44,7 @@ mkdir -p "$wb/persons/sub"
 (cd "$wb/persons/sub" && "$CAIRN" status >/dev/null)
 is "$?" 0 "cairn finds the workbook from a folder inside it"
 run "$CAIRN" -C "$TMP" status
-is "$rc" 1 "outside a workbook: refused"
+is "$rc" 3 "outside a workbook: refused as workbook trouble (3), as every verb"
 like "$err" "not in a cairn workbook" "and told how to make one"
 
 run "$CAIRN" -C "$wb" set

@@ -21,8 +21,8 @@ static const struct verb verbs[] = {
 	  "EIP-SCC Citizen City plan: milestones M1-M5, the key-person seats, the M4\n"
 	  "evaluation template, example tools, ten pilot slots, the inclusion targets\n"
 	  "and evaluations in each status. Its clock is pinned to 20/03/2016, during M4.\n"
-	  "On a terminal it opens the workbook; otherwise it prints the workbook's path\n"
-	  "and its status.\n") },
+	  "On a terminal it opens the workbook, and once you quit says where it is and\n"
+	  "how to open it again; otherwise it prints the workbook's path and its status.\n") },
 	{ "add", cmd_add, OPENS_TO_WRITE, "KIND ID [FIELD=VALUE...]",
 	  N_("add a record"),
 	  N_("Adds a record and commits it. KIND is one of: person, target, tool, template,\n"
@@ -203,7 +203,7 @@ static const struct verb verbs[] = {
 	  "by default; --html writes one standalone page (styles inline, no scripts, no\n"
 	  "network) that prints well. Dates are ISO and none is today's: the same\n"
 	  "workbook always gives the same bytes.\n") },
-	{ "log", cmd_log, OPENS_TO_LOOK, "[--oneline] [-n N] [--author EMAIL] [RECORD | KIND]",
+	{ "log", cmd_log, OPENS_TO_LOOK, "[--oneline] [-n N] [--author PATTERN [-i] [-E]] [RECORD | KIND]",
 	  N_("the history: every commit, or a record's, field by field"),
 	  N_("Without RECORD, the workbook's timeline: each commit with its author, date,\n"
 	  "message and the kinds of record it touched (KIND alone: only those of that\n"
@@ -213,7 +213,9 @@ static const struct verb verbs[] = {
 	  "neither its evaluator, its validator nor a leader is flagged with `!\n"
 	  "authorship`. Paged through $CAIRN_PAGER, [display] pager or $PAGER (less -R\n"
 	  "by default) on a terminal, coloured only there. --oneline: one line per\n"
-	  "commit (id, date, author, message).\n") },
+	  "commit (id, date, author, message). --author PATTERN, as git's: the commits\n"
+	  "whose author \"Name <email>\" matches the regular expression PATTERN (-i:\n"
+	  "ignoring case, -E: extended), such as --author maria or --author '@city\\.'.\n") },
 	{ "diff", cmd_diff, OPENS_TO_LOOK, "[REV[..REV]] [RECORD]",
 	  N_("what changed between two versions, field by field"),
 	  N_("REV..REV compares two commits (git's names: ids, HEAD~2, origin/main); one\n"
@@ -223,7 +225,8 @@ static const struct verb verbs[] = {
 	{ "blame", cmd_blame, OPENS_TO_LOOK, "RECORD",
 	  N_("who last set each field, when, in which commit"),
 	  N_("For each field or answer of RECORD: its value, and the commit that last set\n"
-	  "it, with author and date.\n") },
+	  "it, with author and date; long text line by line, each line with the commit,\n"
+	  "date and author that wrote it.\n") },
 	{ "help", cmd_help, OPENS_NOTHING, "[VERB | keys]",
 	  N_("show help"),
 	  N_("Shows the list of verbs, or one verb's help; `cairn help keys` lists the\n"
@@ -268,13 +271,21 @@ int cmd_help(cli *c, int argc, char **argv)
 	       "evaluation templates and evaluations, city pilots and inclusion targets -- in a\n"
 	       "workbook: a git repository of small text records with a SQLite index.\n\n"
 	       "verbs:\n"));
-	for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
-		printf("  %-8s %s\n", verbs[i].name, _(verbs[i].summary));
+	{
+		/* One column for the summaries, after the longest verb. */
+		int w = 0;
+		for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
+			if ((int)strlen(verbs[i].name) > w)
+				w = (int)strlen(verbs[i].name);
+		for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
+			printf("  %-*s  %s\n", w, verbs[i].name, _(verbs[i].summary));
+	}
 	printf("%s", _("\noptions:\n  -C DIR     work in the workbook at DIR\n"
 	       "  --help     this help; cairn VERB --help for one verb\n"
 	       "  --version  print the version\n\n"
 	       "exit codes: 0 done, 1 refused input, 2 usage, 3 workbook or system trouble,\n"
-	       "4 a conflict that needs you, 5 something is overdue (agenda).\n"
+	       "4 a conflict that needs you, 5 something is overdue (agenda), 6 the remote\n"
+	       "refused a push.\n"
 	       "See cairn(1) and cairn-workbook(5).\n"));
 	return EXIT_DONE;
 }
@@ -385,8 +396,11 @@ int cli_open_workbook(cli *c)
 	char root[4096];
 	cairn_error err;
 
-	if (cairn_wb_find(c->dir ? c->dir : ".", root, sizeof root, &err) != CAIRN_OK ||
-	    cairn_wb_open(root, &c->cfg, cli_warn, c, &c->wb, &err) != CAIRN_OK)
+	/* No workbook where one is looked for is the workbook's trouble (3),
+	 * for every verb, not input the user could correct in the verb. */
+	if (cairn_wb_find(c->dir ? c->dir : ".", root, sizeof root, &err) != CAIRN_OK)
+		return cli_fail(c, EXIT_TROUBLE, "%s", err.msg);
+	if (cairn_wb_open(root, &c->cfg, cli_warn, c, &c->wb, &err) != CAIRN_OK)
 		return cli_error(c, &err);
 	git_under_way(c);
 	return EXIT_DONE;

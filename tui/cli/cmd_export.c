@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include "cairn/buf.h"
+#include "cairn/date.h"
 #include "cairn/derive.h"
+#include "cairn/history.h"
 #include "cli.h"
 
 /* ---- CSV (RFC 4180: CRLF, quotes doubled, UTF-8) ---- */
@@ -147,8 +149,23 @@ typedef struct ics_ctx {
 	cli *c;
 	cairn_buf *out;
 	const char *identity;
-	const char *stamp;
+	const char *stamp;      /* when the record never changed in the history */
 } ics_ctx;
+
+/* "YYYYMMDDTHHMMSSZ" of a time in seconds since the epoch, in UTC. */
+static void ics_utc(long long t, char *buf, size_t n)
+{
+	long long days = t / 86400, secs = t % 86400;
+	cairn_date d;
+
+	if (secs < 0) {
+		secs += 86400;
+		days--;
+	}
+	d = cairn_date_from_days((long)days);
+	snprintf(buf, n, "%04d%02d%02dT%02d%02d%02dZ", d.y, d.m, d.d, (int)(secs / 3600),
+		 (int)(secs / 60 % 60), (int)(secs % 60));
+}
 
 static cairn_status ics_event(const char *const *v, void *ctx, cairn_error *err, const char *kind,
 			      const char *what)
@@ -171,9 +188,35 @@ static cairn_status ics_event(const char *const *v, void *ctx, cairn_error *err,
 	cairn_buf_printf(&line, "UID:%s-%s@%s.cairn", kind, v[0], x->identity);
 	ics_line(x->out, cairn_buf_str(&line));
 	cairn_buf_reset(&line);
-	cairn_buf_printf(&line, "DTSTAMP:%s", x->stamp);
-	ics_line(x->out, cairn_buf_str(&line));
-	cairn_buf_reset(&line);
+	{
+		/* The record's own revision: SEQUENCE rises with each commit
+		 * that changed it (a moved deadline among them), and DTSTAMP
+		 * and LAST-MODIFIED are the newest one's time, so a calendar
+		 * takes the new date and two exports of one history agree. */
+		char name[CAIRN_REF_ID_MAX + 32], path[CAIRN_PATH_MAX], stamp[32];
+		size_t revs = 0;
+		long long last = 0;
+		cairn_error ignored;
+		snprintf(name, sizeof name, "%s/%s", kind, v[0]);
+		if (cairn_wb_history_path(x->c->wb, name, path, sizeof path, &ignored) != CAIRN_OK ||
+		    cairn_wb_revisions(x->c->wb, path, &revs, &last, &ignored) != CAIRN_OK)
+			revs = 0;
+		if (revs)
+			ics_utc(last, stamp, sizeof stamp);
+		else
+			snprintf(stamp, sizeof stamp, "%s", x->stamp);
+		cairn_buf_printf(&line, "DTSTAMP:%s", stamp);
+		ics_line(x->out, cairn_buf_str(&line));
+		cairn_buf_reset(&line);
+		if (revs) {
+			cairn_buf_printf(&line, "LAST-MODIFIED:%s", stamp);
+			ics_line(x->out, cairn_buf_str(&line));
+			cairn_buf_reset(&line);
+		}
+		cairn_buf_printf(&line, "SEQUENCE:%zu", revs ? revs - 1 : 0);
+		ics_line(x->out, cairn_buf_str(&line));
+		cairn_buf_reset(&line);
+	}
 	cairn_buf_printf(&line, "DTSTART;VALUE=DATE:%s", day);
 	ics_line(x->out, cairn_buf_str(&line));
 	cairn_buf_reset(&line);
@@ -219,10 +262,12 @@ static int export_ics(cli *c)
 	cairn_error err;
 	int rc = EXIT_DONE;
 
-	if (cairn_wb_identity(c->wb, identity, sizeof identity, &err) != CAIRN_OK)
+	if (cairn_wb_identity(c->wb, identity, sizeof identity, &err) != CAIRN_OK ||
+	    cairn_wb_history_catch_up(c->wb, &err) != CAIRN_OK)
 		return cli_error(c, &err);
 	cairn_date_iso(today, iso, sizeof iso);
-	/* DTSTAMP from the workbook's today, so an export is reproducible. */
+	/* DTSTAMP for a record the history does not hold (a reader behind
+	 * HEAD): the workbook's today, so the export is still reproducible. */
 	snprintf(stamp, sizeof stamp, "%.4s%.2s%.2sT000000Z", iso, iso + 5, iso + 8);
 	ics_line(&out, "BEGIN:VCALENDAR");
 	ics_line(&out, "VERSION:2.0");

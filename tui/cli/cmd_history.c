@@ -222,7 +222,8 @@ static void shallow_note(cli *c)
 
 int cmd_log(cli *c, int argc, char **argv)
 {
-	const char *record = NULL, *author = NULL;
+	const char *record = NULL;
+	cairn_author_pattern author = { NULL, false, false };
 	char path[CAIRN_PATH_MAX];
 	size_t limit = 0;
 	log_ctx l;
@@ -232,8 +233,15 @@ int cmd_log(cli *c, int argc, char **argv)
 
 	memset(&l, 0, sizeof l);
 	for (int i = 1; i < argc; i++) {
+		/* --author as git's: a pattern over "Name <email>". */
 		if (!strcmp(argv[i], "--author") && i + 1 < argc)
-			author = argv[++i];
+			author.pattern = argv[++i];
+		else if (!strncmp(argv[i], "--author=", 9))
+			author.pattern = argv[i] + 9;
+		else if (!strcmp(argv[i], "-i") || !strcmp(argv[i], "--regexp-ignore-case"))
+			author.ignore_case = true;
+		else if (!strcmp(argv[i], "-E") || !strcmp(argv[i], "--extended-regexp"))
+			author.extended = true;
 		else if (!strcmp(argv[i], "-n") && i + 1 < argc)
 			limit = strtoul(argv[++i], NULL, 10);
 		else if (!strcmp(argv[i], "--oneline"))
@@ -251,7 +259,7 @@ int cmd_log(cli *c, int argc, char **argv)
 	l.o.c = c;
 	l.o.color = wants_color(c);
 	paged = cli_pager_start(c);
-	st = cairn_wb_history(c->wb, record, author, limit, on_commit, &l, &err);
+	st = cairn_wb_history(c->wb, record, &author, limit, on_commit, &l, &err);
 	if (st == CAIRN_OK && !l.o.shown && record)
 		printf(_("no commit changed %s\n"), record);
 	if (paged)
@@ -328,6 +336,38 @@ int cmd_diff(cli *c, int argc, char **argv)
 
 /* ---- cairn blame ---- */
 
+/* A long text line by line: each line under its field with the commit,
+ * date and author that wrote it, as git blame shows a file. */
+static cairn_status blame_by_line(cli *c, const out *o, const char *path, const char *field,
+				  cairn_error *err)
+{
+	cairn_blame_lines b;
+	char when[64];
+	cairn_status st = cairn_wb_blame_lines(c->wb, path, field, &b, err);
+
+	if (st != CAIRN_OK)
+		return st;
+	for (size_t i = 0; i < b.n; i++) {
+		const cairn_blame_line *l = &b.lines[i];
+		fputs("    ", stdout);
+		if (l->commit.hex[0]) {
+			cairn_time_text(l->when, l->tz_minutes, when, sizeof when);
+			paint(o, P_COMMIT);
+			printf("%.12s", l->commit.hex);
+			paint(o, P_OFF);
+			printf("  %.16s  ", when);
+			cli_cell(c, stdout, l->name ? l->name : "", 18);
+		} else {
+			cli_cell(c, stdout, _("(before the history)"), 50);
+		}
+		fputs("  ", stdout);
+		cli_put(c, stdout, l->text, false);
+		fputc('\n', stdout);
+	}
+	cairn_blame_lines_done(&b);
+	return CAIRN_OK;
+}
+
 int cmd_blame(cli *c, int argc, char **argv)
 {
 	cairn_index_hit hit;
@@ -357,11 +397,17 @@ int cmd_blame(cli *c, int argc, char **argv)
 		size_t n = strcspn(v, "\n");
 		char *first = strndup(v, n);
 		cairn_wb_field_label(c->wb, &rec, q[i].field, label, sizeof label);
+		if (v[n]) {
+			/* Long text: by line, not by field. */
+			free(first);
+			cli_put(c, stdout, label, false);
+			fputc('\n', stdout);
+			st = blame_by_line(c, &o, hit.path, q[i].field, &err);
+			continue;
+		}
 		cli_cell(c, stdout, label, 28);
 		fputs(" ", stdout);
-		cli_cell(c, stdout, first ? first : "", v[n] ? 24 : 28);
-		if (v[n])
-			fputs(" [..]", stdout);
+		cli_cell(c, stdout, first ? first : "", 28);
 		free(first);
 		if (q[i].commit.hex[0]) {
 			cairn_time_text(q[i].when, q[i].tz_minutes, when, sizeof when);

@@ -70,6 +70,23 @@ int cmd_import_csv(cli *c, int argc, char **argv)
 		if (res.bad)
 			printf(P_(" (%zu bad row skipped)", " (%zu bad rows skipped)", res.bad), res.bad);
 		printf("\n");
+		/* Which rows did what, so a spreadsheet's owner can check. */
+		if (res.added) {
+			printf(P_("  added %zu: ", "  added %zu: ", res.nadded), res.nadded);
+			cli_put(c, stdout, res.added, false);
+			printf("\n");
+		}
+		if (res.changed) {
+			printf(P_("  changed %zu: ", "  changed %zu: ", res.nchanged), res.nchanged);
+			cli_put(c, stdout, res.changed, false);
+			printf("\n");
+		}
+		if (res.unchanged) {
+			printf(P_("  unchanged %zu: ", "  unchanged %zu: ", res.nunchanged),
+			       res.nunchanged);
+			cli_put(c, stdout, res.unchanged, false);
+			printf("\n");
+		}
 		if (res.save.commit.hex[0]) {
 			printf(_("saved %.12s  "), res.save.commit.hex);
 			/* The subject line; the body lists every record. */
@@ -80,7 +97,7 @@ int cmd_import_csv(cli *c, int argc, char **argv)
 			free(subject);
 		}
 	}
-	cairn_save_result_done(&res.save);
+	cairn_import_result_done(&res);
 	cairn_csv_done(&csv);
 	return rc;
 }

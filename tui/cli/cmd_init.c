@@ -116,8 +116,16 @@ int cmd_demo(cli *c, int argc, char **argv)
 	if (rc != EXIT_DONE)
 		return rc;
 	/* On a terminal the demo opens; in a pipe it says where it is. */
-	if (c->out_tty && isatty(STDIN_FILENO))
-		return tui_run(c);
+	if (c->out_tty && isatty(STDIN_FILENO)) {
+		rc = tui_run(c);
+		/* The folder may be one cairn chose: say where it is and how to
+		 * come back (not after a hangup, when nobody reads it). */
+		if (rc == EXIT_DONE && !tui_hangup)
+			cli_printf(c, stdout, _("The demo workbook is in %s\n"
+						"Open it again with: cairn -C %s\n"),
+				   cairn_wb_root(c->wb), cairn_wb_root(c->wb));
+		return rc;
+	}
 	printf("%s\n", cairn_wb_root(c->wb));
 	return cli_print_status(c);
 }
