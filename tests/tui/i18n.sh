@@ -16,7 +16,7 @@ shows "M3 +29/02/2016 RETARD 20 j " "days left in words, in French"
 shows "aucun dépôt partagé" "the sharing state, whole"
 status=$(screen | sed -n 23p)
 like "$status" "\| \? aide$" "the status line ends with the help hint"
-like "$status" "^ Citizen City \| Test Person \| 20/03/2016 \(démo\) \|" "and begins whole"
+like "$status" "^ Citizen City \| industry-1 \| 20/03/2016 \(démo\) \|" "and begins whole"
 
 keys '?'
 shows "^Aide : touches" "help: its title"

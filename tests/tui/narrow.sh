@@ -52,7 +52,7 @@ shows "^      Aged 65\+ +18\.8%  met" "PgDn reaches the end too"
 start 40 12
 wait_for "20/03/2016 +\| \? help$" >/dev/null
 status=$(screen | sed -n 11p)
-like "$status" "^ Test Person \| 20/03/2016 " "the status line keeps who and the date whole"
+like "$status" "^ industry-1 \| 20/03/2016 " "the status line keeps who and the date whole"
 like "$status" "\| \? help$" "and the way to help"
 keys G
 shows "^      Women +37\.5%  SHORT$" "a pilot line keeps its share and SHORT"

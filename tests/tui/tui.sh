@@ -34,7 +34,7 @@ stop_cairn() {
 
 # ---- the dashboard at 80x24 ----
 start 80 24
-shows "Citizen City \| Test Person \| 20/03/2016 \(demo\)" "the status line: workbook, user, demo clock"
+shows "Citizen City \| industry-1 \| 20/03/2016 \(demo\)" "the status line: workbook, user (the person), demo clock"
 shows "M3 +29/02/2016 OVERDUE 20 d" "an overdue milestone is marked in words"
 shows "M4 +15/04/2016 in 26 d" "days left to a deadline"
 shows "^> +M3 " "the first open milestone is selected, marked with >"
@@ -122,7 +122,7 @@ keys q q
 
 # ---- terminals: small, resized, monochrome ----
 T resize-window -t t -x 40 -y 12 2>/dev/null
-shows "Test Person \| 20/03/2016 +\| \? help" "40x12 still draws the screen, the date whole"
+shows "industry-1 \| 20/03/2016( \(demo\))? +\| \? help" "40x12 still draws the screen, the date whole"
 T resize-window -t t -x 30 -y 10 2>/dev/null
 shows "terminal too small" "below 40x12, a clear message"
 T resize-window -t t -x 80 -y 24 2>/dev/null

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cairn/sanitize.h"
+#include "cairn/workflow.h"
 #include "tui.h"
 #include "app_internal.h"
 
@@ -271,25 +272,20 @@ static void reload_config(app *a)
 		app_message(a, false, _("configuration read again from %s"), a->c->cfg.path);
 }
 
-/* Who the user is among the persons: the one with the user's email. */
-static cairn_status note_me(const char *const *values, void *ctx, cairn_error *err)
-{
-	app *a = ctx;
-	(void)err;
-	snprintf(a->me, sizeof a->me, "%s", values[0]);
-	return CAIRN_OK;
-}
-
+/* Who the user is: the name commits carry (the configuration's, else
+ * git's), and the person whose email is the user's. */
 static void find_me(app *a)
 {
-	cairn_filter f = { "email", a->c->cfg.user_email, CAIRN_OP_EQ };
-	const char *cols[1] = { "id" };
+	cairn_identity who = { NULL, NULL };
 	cairn_error err;
 
-	a->me[0] = '\0';
-	if (f.value && *f.value)
-		cairn_index_rows(cairn_wb_index(a->wb), CAIRN_KIND_PERSON, cols, 1, &f, 1, NULL, 1,
-				 note_me, a, &err);
+	a->me[0] = a->me_name[0] = '\0';
+	if (cairn_wb_user(a->wb, &who, &err) == CAIRN_OK) {
+		snprintf(a->me_name, sizeof a->me_name, "%s", who.name);
+		cairn_identity_done(&who);
+	}
+	if (cairn_wb_me(a->wb, a->me, sizeof a->me, &err) != CAIRN_OK)
+		a->me[0] = '\0';
 }
 
 int tui_run(cli *c)

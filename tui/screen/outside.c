@@ -15,38 +15,6 @@
 #include "tui.h"
 #include "app_internal.h"
 
-/* Split a line into words in place, as a shell would for plain words and
- * quotes ("a b" and 'a b' are one word), with no expansion of any kind:
- * the words go to execvp, never to a shell.  Returns the count. */
-static int split_words(char *text, char **argv, int max)
-{
-	int n = 0;
-	char *in = text, *out = text;
-
-	while (*in && n < max) {
-		while (*in == ' ' || *in == '\t')
-			in++;
-		if (!*in)
-			break;
-		argv[n++] = out;
-		while (*in && *in != ' ' && *in != '\t') {
-			if (*in == '"' || *in == '\'') {
-				char q = *in++;
-				while (*in && *in != q)
-					*out++ = *in++;
-				if (*in)
-					in++;
-			} else {
-				*out++ = *in++;
-			}
-		}
-		if (*in)
-			in++;
-		*out++ = '\0';
-	}
-	return n;
-}
-
 static int run_outside(app *a, char *const argv[], bool wait_key)
 {
 	int status = -1;
@@ -104,7 +72,7 @@ char *app_edit_text(app *a, const char *text)
 	 * words are run as they are. */
 	{
 		char *words = strdup(editor);
-		int n = words ? split_words(words, argv, 14) : 0;
+		int n = words ? words_split(words, argv, 14) : 0;
 		if (!n) {
 			free(words);
 			unlink(path);
@@ -152,7 +120,7 @@ void run_command(app *a)
 	argv[n++] = self;
 	argv[n++] = "-C";
 	argv[n++] = (char *)cairn_wb_root(a->wb);
-	n += split_words(text, argv + n, 60);
+	n += words_split(text, argv + n, 60);
 	argv[n] = NULL;
 	if (n == 3) {
 		free(text);

@@ -132,6 +132,11 @@ int text_width(const char *text);
  * feed).  text_wrap_count: how many lines text takes. */
 size_t text_wrap(const char *text, int width, size_t *skip);
 size_t text_wrap_count(const char *text, int width);
+/* Split a line into words in place, as a shell would for plain words and
+ * quotes ("a b" and 'a b' are one word), with no expansion of any kind;
+ * at most max words into argv.  Returns the count.  The one parser of
+ * what is typed at `:` and at the add prompt. */
+int words_split(char *text, char **argv, int max);
 
 /* ---- rows from the index (tui/screen/rows.c) ---- */
 
@@ -195,6 +200,7 @@ struct app {
 	char message[2048];     /* lines: a sync's refusal carries the server's */
 	bool message_is_error;
 	char me[64];            /* the person id whose email is the user's, or "" */
+	char me_name[128];      /* the name the user's commits carry */
 	char shared[64];        /* "2 edits not shared", "no shared remote yet" */
 	char unreadable[64];    /* "2 unreadable records (see 1) | ", or "" */
 	bool checked;           /* the checks that need git ran after the first screen */
