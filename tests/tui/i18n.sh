@@ -82,4 +82,18 @@ shows "^  \*2   Which processes/methods have been used" "in English: the default
 shows "^ +As user \[\.\.\.\]$" "and the default label"
 keys Q
 
+# Run from the build tree as the README's Quick start does, with nothing
+# pointing at the catalogs: those built beside the program are found.
+[ -d "$(dirname "$CAIRN")/locale" ] || "${MAKE:-make}" -C "$(dirname "$CAIRN")" all-local >/dev/null 2>&1
+open_session 80 24 "cd '$(dirname "$CAIRN")' && env -u LC_ALL -u CAIRN_LOCALEDIR LANG=fr_FR.UTF-8 TERM=tmux-256color ./cairn -C '$wb'; sleep 30"
+shows "^Tableau de bord" "./cairn in the build tree: the dashboard in French"
+shows "Jalons en cours, échéance la plus proche d'abord" "its headings too"
+keys 6 / d e s i g n Enter Enter
+shows "^> Modèle +m4" "a record's field labels in French"
+shows "Qui pilote la participation \? \[texte\]" "and the form, questions and types alike"
+keys Q
+open_session 80 24 "cd '$(dirname "$CAIRN")' && env -u LC_ALL -u CAIRN_LOCALEDIR LANG=fr_FR.UTF-8 TERM=tmux-256color ./cairn demo '$TMP/demo-fr'; sleep 30"
+shows "^Tableau de bord" "./cairn demo opens its dashboard in French"
+keys Q
+
 done_testing
