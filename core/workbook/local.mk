@@ -3,6 +3,7 @@
 libcairn_a_SOURCES += \
 	%reldir%/conflicts.c \
 	%reldir%/distribute.c \
+	%reldir%/drafts.c \
 	%reldir%/follow.c \
 	%reldir%/handle.c \
 	%reldir%/history.c \

@@ -246,7 +246,7 @@ shows "saved .*given to eip-1|evaluation/fixmystreet/eip-1 already exists" "an e
 keys 6 / t r a n s Enter Enter r
 shows "this evaluation is submitted: only one nobody has started yet" "a started evaluation stays with its evaluator"
 
-# ---- a dropped link: SIGHUP with a prompt open saves the draft ----
+# ---- a dropped link: SIGHUP with a prompt open keeps a draft (draft.sh) ----
 # (LeakSanitizer hangs at exit in a process whose terminal hung up, so
 # under it these cairns skip the leak check; every other one has it.)
 start 80 24 ASAN_OPTIONS=detect_leaks=0:abort_on_error=1
@@ -264,8 +264,10 @@ done
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 is "$gone" 1 "SIGHUP ends cairn (in ${ms} ms)"
 [ "$ms" -lt 2000 ] && pass "within two seconds" || fail "within two seconds" "took $ms ms"
-like "$("$CAIRN" -C "$wb" show evaluation/design-game/industry-1)" "typed before the link dropped" \
-	"what was typed in the open prompt is saved as a draft"
+unlike "$("$CAIRN" -C "$wb" show evaluation/design-game/industry-1)" "typed before the link dropped" \
+	"what was typed in the open prompt is not saved as the answer"
+like "$(cat "$wb/.cairn/drafts")" "typed before the link dropped" "it is kept aside as a draft"
+rm -f "$wb/.cairn/drafts"
 shows "cairn exited 0" "the terminal is restored and cairn exits cleanly"
 
 # SIGHUP inherited as ignored (nohup) is still caught.

@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cairn/drafts.h"
 #include "cairn/sanitize.h"
 #include "cairn/workflow.h"
 #include "tui.h"
@@ -288,6 +289,40 @@ static void find_me(app *a)
 		a->me[0] = '\0';
 }
 
+/* A draft kept when the terminal went away: its record opens with the
+ * field selected, and the message says what Enter does (the field's
+ * prompt starts from the draft).  The others wait their turn. */
+static void offer_draft(app *a)
+{
+	cairn_draft *d = NULL;
+	size_t n = 0;
+	cairn_error err;
+	char ref[160];
+
+	if (cairn_wb_drafts(a->wb, &d, &n, &err) != CAIRN_OK) {
+		app_message(a, true, "%s", err.msg);
+		return;
+	}
+	if (n) {
+		const cairn_draft *last = &d[n - 1];
+		snprintf(ref, sizeof ref, "%s", last->ref);
+		app_push(a, &record_view, ref, sizeof ref, ref);
+		lines_select(&top(a)->lines, last->field);
+		if (n == 1)
+			app_message(a, false, _("kept when the terminal went away, not saved: %s of "
+						"%s, \"%s\"; Enter takes it up"),
+				    last->field, last->ref, last->text);
+		else
+			app_message(a, false,
+				    P_("kept when the terminal went away, not saved: %s of %s, "
+				       "\"%s\"; Enter takes it up (%zu more draft waits)",
+				       "kept when the terminal went away, not saved: %s of %s, "
+				       "\"%s\"; Enter takes it up (%zu more drafts wait)", n - 1),
+				    last->field, last->ref, last->text, n - 1);
+	}
+	cairn_drafts_free(d, n);
+}
+
 int tui_run(cli *c)
 {
 	app a;
@@ -316,6 +351,7 @@ int tui_run(cli *c)
 	getmaxyx(stdscr, a.rows, a.cols);
 	snprintf(a.shared, sizeof a.shared, "%s", "...");
 	open_top(&a, CAIRN_KIND_NONE);
+	offer_draft(&a);
 	while (!a.quit && !tui_hangup) {
 		wint_t wc;
 		bool is_key = false;
@@ -351,12 +387,12 @@ int tui_run(cli *c)
 		if (!generic(&a, act))
 			app_message(&a, true, _("%s: not here"), keys_action_name(act));
 	}
-	/* A hangup with a prompt open: keep what was typed as a draft. */
+	/* A hangup with a prompt open: what was typed is kept aside as a
+	 * draft, as it is (valid or not), never saved as the field's value:
+	 * the next start offers it back. */
 	if (tui_hangup && a.prompt_text && a.prompt_key[0] && a.prompt_ref[0]) {
-		cairn_ref ref;
 		cairn_error err;
-		if (cairn_ref_parse(a.prompt_ref, &ref, &err) == CAIRN_OK)
-			app_save_field(&a, &ref, a.prompt_key, a.prompt_text);
+		cairn_wb_draft_keep(a.wb, a.prompt_ref, a.prompt_key, a.prompt_text, &err);
 	}
 	if (a.check_fd >= 0) {
 		kill(a.check_pid, SIGKILL);

@@ -15,6 +15,7 @@
 
 #include "cairn/buf.h"
 #include "cairn/derive.h"
+#include "cairn/drafts.h"
 #include "cairn/workflow.h"
 #include "tui.h"
 
@@ -274,6 +275,23 @@ static char *choice_numbers(const cairn_question *q, const char *typed)
 	return strdup(typed);
 }
 
+/* The draft of ref's field key, a new string, or NULL. */
+static char *draft_of(app *a, const char *ref, const char *key)
+{
+	cairn_draft *d = NULL;
+	size_t n = 0;
+	cairn_error err;
+	char *text = NULL;
+
+	if (cairn_wb_drafts(a->wb, &d, &n, &err) != CAIRN_OK)
+		return NULL;
+	for (size_t i = 0; i < n && !text; i++)
+		if (!strcmp(d[i].ref, ref) && !strcmp(d[i].field, key))
+			text = strdup(d[i].text);
+	cairn_drafts_free(d, n);
+	return text;
+}
+
 /* Edit field `key` of the record, the way its type asks. */
 static void edit(app *a, record_state *s, const char *key, bool in_editor)
 {
@@ -304,7 +322,7 @@ static void edit(app *a, record_state *s, const char *key, bool in_editor)
 		value = strdup(cur && !strcmp(cur, "yes") ? "no" : "yes");
 	} else {
 		cairn_buf b = CAIRN_BUF_INIT;
-		char shown[64], *label = NULL, *retry = NULL;
+		char shown[64], *label = NULL, *retry = NULL, *draft;
 		const char *init = cur;
 		if (q) {
 			const char *langs = i18n_languages();
@@ -355,6 +373,16 @@ static void edit(app *a, record_state *s, const char *key, bool in_editor)
 			cli_date(a->c, cur, shown, sizeof shown);
 			init = shown;
 		}
+		/* A draft kept when the terminal went away starts the prompt;
+		 * once the prompt is answered or left, it is dropped. */
+		if ((draft = draft_of(a, s->ref, key))) {
+			char was[sizeof a->prompt_context];
+			snprintf(was, sizeof was, "%s", a->prompt_context);
+			snprintf(a->prompt_context, sizeof a->prompt_context,
+				 _("a draft kept when the terminal went away (not saved yet): Enter "
+				   "saves it, Esc drops it%s%s"), was[0] ? "\n" : "", was);
+			init = draft;
+		}
 		/* A refused value comes back in the prompt, the reason above
 		 * it, to be corrected rather than typed again. */
 		for (;;) {
@@ -376,6 +404,11 @@ static void edit(app *a, record_state *s, const char *key, bool in_editor)
 		a->prompt_context[0] = '\0';
 		free(label);
 		free(retry);
+		if (draft && !tui_hangup) {
+			cairn_error err;
+			cairn_wb_draft_drop(a->wb, s->ref, key, &err);
+		}
+		free(draft);
 	}
 	if (!tui_hangup)
 		a->prompt_key[0] = a->prompt_ref[0] = '\0';
