@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "cairn/derive.h"
 #include "cairn/inclusion.h"
 #include "cairn/workbook.h"
 #include "session.h"
@@ -154,6 +155,9 @@ bool rows_load_limit(app *a, rowset *r, cairn_kind kind, const char *const *cols
 		     size_t limit);
 const char *rows_get(const rowset *r, size_t row, size_t col);
 void rows_done(rowset *r);
+/* The name of person id into buf (its id when it has none, or is no
+ * person's); returns buf. */
+const char *person_name(app *a, const char *id, char *buf, size_t n);
 /* The inclusion targets (see cairn_wb_targets); false after reporting an
  * error.  Released with cairn_targets_done. */
 bool targets_load(app *a, cairn_targets *t);
@@ -166,6 +170,14 @@ bool targets_load(app *a, cairn_targets *t);
 void inclusion_lines(lines *out, const cairn_targets *targets, long total,
 		     const char *const *counts, const char *indent, bool say_unreported,
 		     int cols);
+
+/* How far a deadline is, in words: "OVERDUE 3 d", "due today", "in 5 d",
+ * "no deadline", or a closed status ("done").  tui/screen/view_dashboard.c. */
+void deadline_words(const cairn_deadline *d, const char *status, char *buf, size_t n);
+/* Ask for a new record of kind on the prompt and add it; preset_key (or
+ * NULL) is set to preset_value unless what is typed sets it: a task
+ * added from its milestone.  tui/screen/view_table.c. */
+void add_record(app *a, cairn_kind kind, const char *preset_key, const char *preset_value);
 
 /* ---- the app (tui/screen/app.c, draw.c, prompt.c, outside.c, actions.c, loop.c) ---- */
 

@@ -17,7 +17,7 @@ static void show_date(app *a, const char *iso, char *buf, size_t n)
 		snprintf(buf, n, "%s", _("(no date)"));
 }
 
-static void when_text(const cairn_deadline *d, const char *status, char *buf, size_t n)
+void deadline_words(const cairn_deadline *d, const char *status, char *buf, size_t n)
 {
 	if (!strcmp(status, "done") || !strcmp(status, "dropped"))
 		snprintf(buf, n, "%s", status);
@@ -80,7 +80,7 @@ static void dated_line(app *a, lines *out, const char *kind, int id_width, const
 	char date[32], when[32], target[160];
 
 	show_date(a, rows_get(r, i, 1), date, sizeof date);
-	when_text(&d, status, when, sizeof when);
+	deadline_words(&d, status, when, sizeof when);
 	snprintf(target, sizeof target, "%s/%s", kind, rows_get(r, i, 0));
 	lines_add(out, d.overdue ? LS_ALERT : LS_TEXT, target, "%-*s %-10s %-13s %s", id_width,
 		  rows_get(r, i, 0), date, when, tail);

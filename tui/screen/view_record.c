@@ -107,17 +107,43 @@ static void form_lines(app *a, const cairn_record *rec, lines *out)
 	cairn_template_done(&tpl);
 }
 
-static cairn_status add_task_line(const cairn_ref *from, const char *field, void *ctx,
-				  cairn_error *err)
+/* A milestone's tasks, nearest due first: each with its due date, how far
+ * it is, its title and who has it (by name); a adds one. */
+static void milestone_tasks(app *a, const cairn_ref *ref, lines *out)
 {
-	lines *out = ctx;
-	char target[200];
-	(void)err;
-	if (from->kind != CAIRN_KIND_TASK || strcmp(field, "milestone"))
-		return CAIRN_OK;
-	snprintf(target, sizeof target, "task/%s", from->id);
-	lines_add(out, LS_TEXT, target, _("  task %s"), from->id);
-	return CAIRN_OK;
+	static const char *const cols[] = { "id", "due", "status", "title", "assignee" };
+	const cairn_filter f = { "milestone", ref->id, CAIRN_OP_EQ };
+	int id_w = 4;
+	rowset r;
+
+	lines_add(out, LS_TEXT, NULL, "%s", "");
+	lines_add(out, LS_SECTION, NULL, "%s", _("Tasks (a adds one)"));
+	if (!rows_load(a, &r, CAIRN_KIND_TASK, cols, 5, &f, 1, "due"))
+		return;
+	for (size_t i = 0; i < r.nrows; i++)
+		if (text_width(rows_get(&r, i, 0)) > id_w)
+			id_w = text_width(rows_get(&r, i, 0)) < 12 ? text_width(rows_get(&r, i, 0)) : 12;
+	/* Those with a due date first (the index sorts "" first). */
+	for (size_t k = 0; k < 2 * r.nrows; k++) {
+		size_t i = k % r.nrows;
+		const char *status = rows_get(&r, i, 2);
+		if ((k < r.nrows) != (*rows_get(&r, i, 1) != '\0'))
+			continue;
+		cairn_deadline d = cairn_deadline_of(rows_get(&r, i, 1), status, cairn_wb_today(a->wb));
+		char target[200], date[32], when[64], who[128];
+		snprintf(target, sizeof target, "task/%s", rows_get(&r, i, 0));
+		cli_date(a->c, rows_get(&r, i, 1), date, sizeof date);
+		deadline_words(&d, status, when, sizeof when);
+		if (*rows_get(&r, i, 4))
+			person_name(a, rows_get(&r, i, 4), who, sizeof who);
+		else
+			snprintf(who, sizeof who, "%s", _("nobody"));
+		lines_add(out, d.overdue ? LS_ALERT : LS_TEXT, target, "  %-*s %-10s %-13s %s (%s)",
+			  id_w, rows_get(&r, i, 0), date, when, rows_get(&r, i, 3), who);
+	}
+	if (!r.nrows)
+		lines_add(out, LS_DIM, NULL, "%s", _("  none yet: press a to add one"));
+	rows_done(&r);
 }
 
 /* A pilot's participants by group, as bars against the targets. */
@@ -150,7 +176,7 @@ static void record_build(app *a, void *state, lines *out)
 	const cairn_kind_def *def;
 	cairn_record rec;
 	cairn_ref ref;
-	int label_w;
+	int label_w, lw;
 
 	if (!load(a, s->ref, &ref, &rec))
 		return;
@@ -161,16 +187,40 @@ static void record_build(app *a, void *state, lines *out)
 	for (size_t i = 0; i < def->nfields; i++) {
 		const cairn_field_def *f = &def->fields[i];
 		const char *v = cairn_record_get(&rec, f->name);
-		char shown[256], date[32], label[128];
+		char shown[256], date[96], label[128], with_name[256];
 		/* The workflow's own bookkeeping, not for people (see the form). */
 		if (!strcmp(f->name, "validated_answers"))
 			continue;
 		if (f->type == CAIRN_F_DATE && v) {
 			cli_date(a->c, v, date, sizeof date);
+			/* A deadline says how far it is, in words. */
+			if (!strcmp(f->name, "deadline") || !strcmp(f->name, "due")) {
+				const char *status = cairn_record_get(&rec, "status");
+				cairn_deadline d = cairn_deadline_of(cairn_record_get(&rec, f->name),
+								     status ? status : "",
+								     cairn_wb_today(a->wb));
+				char when[64];
+				size_t used = strlen(date);
+				deadline_words(&d, status ? status : "", when, sizeof when);
+				snprintf(date + used, sizeof date - used, "  %s", when);
+			}
 			v = date;
 		}
+		/* A person by name as well as by id. */
+		if (f->type == CAIRN_F_REF && f->ref == CAIRN_KIND_PERSON && v && *v) {
+			char name[128];
+			person_name(a, v, name, sizeof name);
+			if (strcmp(name, v)) {
+				snprintf(with_name, sizeof with_name, "%s (%s)", v, name);
+				v = with_name;
+			}
+		}
 		one_line(v ? v : "", shown, sizeof shown);
-		lines_add(out, LS_TEXT, f->name, "%s %s", text_pad(_(f->label), label_w, label, sizeof label),
+		/* A date and its days left are not cut: the label gives way. */
+		lw = label_w;
+		if (f->type == CAIRN_F_DATE && text_width(shown) > a->cols - 3 - lw)
+			lw = a->cols - 3 - text_width(shown) > 8 ? a->cols - 3 - text_width(shown) : 8;
+		lines_add(out, LS_TEXT, f->name, "%s %s", text_pad(_(f->label), lw, label, sizeof label),
 			  shown);
 	}
 	/* Fields this cairn does not know (a newer one wrote them): shown, kept. */
@@ -187,12 +237,8 @@ static void record_build(app *a, void *state, lines *out)
 	}
 	if (ref.kind == CAIRN_KIND_PILOT)
 		pilot_inclusion(a, &rec, out);
-	if (ref.kind == CAIRN_KIND_MILESTONE) {
-		cairn_error err;
-		lines_add(out, LS_TEXT, NULL, "%s", "");
-		lines_add(out, LS_SECTION, NULL, "%s", _("Tasks"));
-		cairn_index_referrers(cairn_wb_index(a->wb), &ref, add_task_line, out, &err);
-	}
+	if (ref.kind == CAIRN_KIND_MILESTONE)
+		milestone_tasks(a, &ref, out);
 	cairn_record_done(&rec);
 }
 
@@ -588,6 +634,15 @@ static bool record_act(app *a, void *state, tui_action act)
 	case ACT_REASSIGN:
 		reassign(a, s);
 		return true;
+	case ACT_ADD: {
+		/* In a milestone, a adds one of its tasks. */
+		cairn_ref ref;
+		cairn_error err;
+		if (cairn_ref_parse(s->ref, &ref, &err) != CAIRN_OK || ref.kind != CAIRN_KIND_MILESTONE)
+			return false;
+		add_record(a, CAIRN_KIND_TASK, "milestone", ref.id);
+		return true;
+	}
 	default:
 		return false;
 	}

@@ -221,7 +221,7 @@ static size_t split_fields(char *text, char **id, const char **keys, const char 
 	return n;
 }
 
-static void add_record(app *a, table_state *t)
+void add_record(app *a, cairn_kind kind, const char *preset_key, const char *preset_value)
 {
 	char question[128], *text, *id, *retry = NULL, *joined;
 	const char *keys[32], *values[32];
@@ -232,17 +232,32 @@ static void add_record(app *a, table_state *t)
 	bool ok;
 
 	/* TRANSLATORS: the kind and "ID" or "TOOL/EVALUATOR" stay as typed. */
-	snprintf(question, sizeof question, _("new %s (%s field=value ...):"),
-		 cairn_kind_def_of(t->kind)->name,
-		 t->kind == CAIRN_KIND_EVALUATION ? "TOOL/EVALUATOR" : "ID");
+	if (preset_key)
+		/* TRANSLATORS: "new task for M3 (ID field=value ...):"; the kind,
+		 * the field and "ID" stay as typed. */
+		snprintf(question, sizeof question, _("new %s for %s (%s field=value ...):"),
+			 cairn_kind_def_of(kind)->name, preset_value, "ID");
+	else
+		snprintf(question, sizeof question, _("new %s (%s field=value ...):"),
+			 cairn_kind_def_of(kind)->name,
+			 kind == CAIRN_KIND_EVALUATION ? "TOOL/EVALUATOR" : "ID");
 	/* A refused record comes back in the prompt, the reason above it. */
 	while ((text = app_prompt(a, question, retry))) {
 		free(retry);
 		retry = strdup(text);
-		n = split_fields(text, &id, keys, values, 32, &joined);
+		n = split_fields(text, &id, keys, values, 31, &joined);
+		if (preset_key) {
+			bool typed = false;
+			for (size_t i = 0; i < n; i++)
+				typed = typed || !strcmp(keys[i], preset_key);
+			if (!typed) {
+				keys[n] = preset_key;
+				values[n++] = preset_value;
+			}
+		}
 		memset(&e, 0, sizeof e);
 		e.op = CAIRN_EDIT_ADD;
-		e.ref.kind = t->kind;
+		e.ref.kind = kind;
 		snprintf(e.ref.id, sizeof e.ref.id, "%s", id);
 		e.keys = keys;
 		e.values = values;
@@ -284,7 +299,7 @@ static bool table_act(app *a, void *state, tui_action act)
 		app_message(a, false, _("sorted by %s"), columns_of(t->kind)->cols[t->sort]);
 		return true;
 	case ACT_ADD:
-		add_record(a, t);
+		add_record(a, t->kind, NULL, NULL);
 		return true;
 	default:
 		return false;
