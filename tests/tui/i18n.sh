@@ -19,9 +19,11 @@ like "$status" "\| \? aide$" "the status line ends with the help hint"
 like "$status" "^ Citizen City \| industry-1 \| 20/03/2016 \(démo\) \|" "and begins whole"
 
 keys '?'
-shows "^Aide : touches" "help: its title"
+shows "^Aide : les vues, le travail, chaque touche" "help: its title"
+shows "^  Le travail d'évaluation" "the workflow explained in French"
+keys / s o r t Enter
 shows "^  action +touches +ce qu'elle fait" "its header"
-shows "^  sort +s +Trier selon la colonne suivante$" "each line whole, action names kept"
+shows "^(> |  )sort +s +Trier selon la colonne suivante$" "each line whole, action names kept"
 like "$(screen | sed -n 23p)" "\| \? aide$" "the help hint still there"
 
 keys 1 C

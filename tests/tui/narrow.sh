@@ -76,6 +76,14 @@ shows "^> City +Example city A" "a record's labels narrow to leave room for valu
 keys G
 shows "^    Aged 65\+ +11\.7%  SHORT$" "the pilot's last share reached at 40x12"
 
+# The help wraps its explanations to the narrow screen.
+keys '?'
+shows "^Help: the views, the wo" "40x12: the help opens at the top"
+for _ in $(seq 1 40); do joined | grep -qF "makes it a draft." && break; keys j; done
+reads "The evaluator opens it (6, Enter) and answers question by question; the first answer makes it a draft." \
+	"40x12: its explanations wrap, read whole"
+keys q
+
 # Resized: the screens are laid out again for the new width.
 T resize-window -t t -x 80 -y 24 2>/dev/null
 keys 1

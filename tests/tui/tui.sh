@@ -60,8 +60,13 @@ keys k
 
 # ---- help from the binding table ----
 keys '?'
+shows "^Help: the views, the workflow, every key" "? opens the help"
+shows "^  The views: a number opens one" "which explains the views first"
+shows "^  The evaluation workflow" "and the workflow"
+shows "^    The validator then validates it \(V\) or returns it with a comment \(R\)" "in words"
+keys / s o r t Enter
 shows "sort +s +Sort by the next column" "help lists each action with its keys"
-keys q
+keys q q
 
 # ---- a table, a filter, a record, an edit, an undo ----
 keys 2
@@ -181,8 +186,8 @@ cp "$CAIRN_CONFIG" "$TMP/config.keys"
 printf '[keys]\nsort = o\nnonsense = x\n' >> "$TMP/config.keys"
 start 120 30 CAIRN_CONFIG="$TMP/config.keys"
 shows "\[keys\] 'nonsense' is not an action" "an unknown action in [keys] is reported with file and line"
-keys '?'
-shows "^  sort +o +Sort" "a rebinding shows in the help"
+keys '?' / s o r t Enter
+shows "^(> |  )sort +o +Sort" "a rebinding shows in the help"
 keys q 2 o
 shows "sorted by deadline" "and works"
 

@@ -183,7 +183,13 @@ static bool generic(app *a, tui_action act)
 		lines_move(l, -0);
 		scroll_body(a, l, (int)l->n);
 		return true;
-	case ACT_HELP: app_push(a, &help_view, NULL, 0, _("Help: keys")); return true;
+	case ACT_HELP:
+		/* Read from the top (the views, the workflow), the keys below. */
+		app_push(a, &help_view, NULL, 0, _("Help: the views, the workflow, every key"));
+		top(a)->lines.top = 0;
+		top(a)->lines.scrolled = true;
+		top(a)->lines.scrolled_sel = top(a)->lines.sel;
+		return true;
 	case ACT_QUIT: quit(a); return true;
 	case ACT_RELOAD: reload_config(a); return true;
 	case ACT_UNDO: undo(a); return true;

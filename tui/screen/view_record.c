@@ -654,27 +654,3 @@ const view_ops record_view = {
 	.build = record_build,
 	.act = record_act,
 };
-
-/* ---- help: every binding, from the one table ---- */
-
-static void help_build(app *a, void *state, lines *out)
-{
-	(void)a;
-	(void)state;
-	lines_add(out, LS_HEAD, NULL, "%-18s %-16s %s", _("action"), _("keys"), _("what it does"));
-	for (int i = 1; i < ACT_COUNT; i++) {
-		char keys[64];
-		keys_describe((tui_action)i, keys, sizeof keys);
-		lines_add(out, LS_TEXT, keys_action_name((tui_action)i), "%-18s %-16s %s",
-			  keys_action_name((tui_action)i), keys, keys_action_help((tui_action)i));
-	}
-	lines_add(out, LS_TEXT, NULL, "%s", "");
-	lines_add(out, LS_DIM, NULL, "%s", _("Rebind any action in ~/.config/cairn/config, [keys] "
-					     "section: down = j Down"));
-}
-
-const view_ops help_view = {
-	.name = "help",
-	.state_size = 1,
-	.build = help_build,
-};
