@@ -80,7 +80,7 @@ shows "^    Aged 65\+ +11\.7%  SHORT$" "the pilot's last share reached at 40x12"
 keys '?'
 shows "^Help: the views, the wo" "40x12: the help opens at the top"
 for _ in $(seq 1 40); do joined | grep -qF "makes it a draft." && break; keys j; done
-reads "The evaluator opens it (6, Enter) and answers question by question; the first answer makes it a draft." \
+reads "The evaluator opens it (6, Enter) and answers question by question (n: the next one not answered); the first answer makes it a draft." \
 	"40x12: its explanations wrap, read whole"
 keys q
 

@@ -41,6 +41,7 @@
 	X(EDIT,      "edit",      "e",               N_("Edit the selected field in place"))   \
 	X(EDITOR,    "editor",    "E",               N_("Edit the selected text in $EDITOR"))  \
 	X(ADD,       "add",       "a",               N_("Add a record of this kind"))          \
+	X(NEXT_UNANSWERED, "next-unanswered", "n",   N_("The next question not answered yet (in a form)")) \
 	X(SUBMIT,    "submit",    "S",               N_("Submit this evaluation"))             \
 	X(RETURN,    "return",    "R",               N_("Return this evaluation with comments")) \
 	X(VALIDATE,  "validate",  "V",               N_("Validate this evaluation"))           \

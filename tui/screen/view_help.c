@@ -25,7 +25,7 @@ static const struct { bool heading; const char *text; } guide[] = {
 	H(N_("The evaluation workflow")),
 	P(N_("A leader gives each tool to a key person: an evaluation TOOL/EVALUATOR, with "
 	   "a validator. The evaluator opens it (6, Enter) and answers question by "
-	   "question; the first answer makes it a draft. S submits it, or puts the cursor "
+	   "question (n: the next one not answered); the first answer makes it a draft. S submits it, or puts the cursor "
 	   "on the first required question still unanswered.")),
 	P(N_("The validator then validates it (V) or returns it with a comment (R); a "
 	   "returned evaluation is answered again and submitted anew. A leader marks "

@@ -563,6 +563,14 @@ static void reassign(app *a, record_state *s)
 			    status ? status : _("without a status"));
 		goto done;
 	}
+	/* Answers given already (from the command line, which leaves the
+	 * status as it was) stay with the person who gave them. */
+	for (size_t i = 0; i < rec.nfields; i++)
+		if (!strncmp(rec.fields[i].key, "answer.", 7)) {
+			app_message(a, true, _("this evaluation has answers already (%s): it stays "
+					       "with its evaluator"), rec.fields[i].key + 7);
+			goto done;
+		}
 	snprintf(question, sizeof question, _("give %s to (a person's id):"), ref.id);
 	if (!(who = app_prompt(a, question, NULL)) || !*who)
 		goto done;
@@ -605,6 +613,36 @@ done:
 	cairn_record_done(&rec);
 }
 
+/* n: the cursor to the next question after it with no answer (round to
+ * the first), required or not. */
+static void next_unanswered(app *a, record_state *s)
+{
+	lines *l = &a->stack[a->depth - 1].lines;
+	cairn_record rec;
+	cairn_ref ref;
+
+	if (!load(a, s->ref, &ref, &rec))
+		return;
+	if (ref.kind != CAIRN_KIND_EVALUATION) {
+		app_message(a, true, "%s", _("n goes to the next unanswered question of an evaluation"));
+		cairn_record_done(&rec);
+		return;
+	}
+	for (size_t k = 1; k <= l->n; k++) {
+		size_t i = (l->sel + k) % l->n;
+		const char *t = l->v[i].target;
+		if (t && !strncmp(t, "answer.", 7) && !cairn_record_get(&rec, t) &&
+		    lines_visible(l, i)) {
+			l->sel = i;
+			l->scrolled = false;
+			cairn_record_done(&rec);
+			return;
+		}
+	}
+	app_message(a, false, "%s", _("every question has an answer: S submits"));
+	cairn_record_done(&rec);
+}
+
 static bool record_act(app *a, void *state, tui_action act)
 {
 	record_state *s = state;
@@ -633,6 +671,9 @@ static bool record_act(app *a, void *state, tui_action act)
 		return true;
 	case ACT_REASSIGN:
 		reassign(a, s);
+		return true;
+	case ACT_NEXT_UNANSWERED:
+		next_unanswered(a, s);
 		return true;
 	case ACT_ADD: {
 		/* In a milestone, a adds one of its tasks. */
