@@ -248,8 +248,10 @@ char *app_prompt(app *a, const char *question, const char *initial);
 /* Save one field (value as a user would type it; "" unsets) and report
  * the result on the message line; remembers the undo. */
 bool app_save_field(app *a, const cairn_ref *ref, const char *key, const char *value);
-/* Edit text in $EDITOR (execvp, no shell); a new string or NULL. */
-char *app_edit_text(app *a, const char *text);
+/* Edit text in $EDITOR (execvp, no shell); a new string or NULL.  about
+ * (NULL: none) goes in the file as comment lines under a scissors line,
+ * cut off again when it is read: what the text answers. */
+char *app_edit_text(app *a, const char *text, const char *about);
 /* Draw one string sanitised, at most cols columns; returns columns used. */
 int draw_text(app *a, int y, int x, const char *text, int cols);
 

@@ -321,6 +321,27 @@ static char *choice_numbers(const cairn_question *q, const char *typed)
 	return strdup(typed);
 }
 
+/* What a text answers, for the $EDITOR file: the question, its help and
+ * its choices, or the field's label.  A new string (caller frees). */
+static char *what_it_answers(const cairn_question *q, const cairn_field_def *f, const char *key)
+{
+	cairn_buf b = CAIRN_BUF_INIT;
+	const char *langs = i18n_languages();
+
+	if (q) {
+		const char *help = cairn_question_help(q, langs);
+		cairn_buf_printf(&b, "%s%s\n", cairn_question_prompt(q, langs),
+				 q->required ? _(" (required)") : "");
+		if (help && *help)
+			cairn_buf_printf(&b, "%s\n", help);
+		for (size_t i = 0; i < q->nchoices; i++)
+			cairn_buf_printf(&b, "%zu %s\n", i + 1, cairn_question_choice(q, i, langs));
+	} else {
+		cairn_buf_printf(&b, "%s (%s)\n", f ? _(f->label) : key, key);
+	}
+	return cairn_buf_detach(&b, NULL);
+}
+
 /* The draft of ref's field key, a new string, or NULL. */
 static char *draft_of(app *a, const char *ref, const char *key)
 {
@@ -363,7 +384,9 @@ static void edit(app *a, record_state *s, const char *key, bool in_editor)
 		value = strdup(cur && !strcmp(cur, "yes") ? "no" : "yes");
 	} else if ((q && q->type == CAIRN_Q_LONGTEXT) || (f && f->type == CAIRN_F_LONGTEXT) ||
 		   in_editor) {
-		value = app_edit_text(a, cur ? cur : "");
+		char *about = what_it_answers(q, f, key);
+		value = app_edit_text(a, cur ? cur : "", about);
+		free(about);
 	} else if (f && f->type == CAIRN_F_YESNO) {
 		value = strdup(cur && !strcmp(cur, "yes") ? "no" : "yes");
 	} else {
@@ -372,7 +395,11 @@ static void edit(app *a, record_state *s, const char *key, bool in_editor)
 		const char *init = cur;
 		if (q) {
 			const char *langs = i18n_languages();
+			const char *help = cairn_question_help(q, langs);
 			cairn_buf_printf(&b, "%s", cairn_question_prompt(q, langs));
+			/* The question's help above the prompt, wrapped. */
+			if (help && *help)
+				snprintf(a->prompt_context, sizeof a->prompt_context, "%s", help);
 			if (q->nchoices) {
 				/* The choices on the line above the prompt: with the
 				 * question beside them, labels (longer in some
@@ -383,7 +410,8 @@ static void edit(app *a, record_state *s, const char *key, bool in_editor)
 							 cairn_question_choice(q, i, langs));
 				if (q->type == CAIRN_Q_MULTIPLE)
 					cairn_buf_adds(&c, _("; several: 1,3"));
-				snprintf(a->prompt_context, sizeof a->prompt_context, "%s",
+				snprintf(a->prompt_context, sizeof a->prompt_context, "%s%s%s",
+					 help && *help ? help : "", help && *help ? "\n" : "",
 					 cairn_buf_str(&c));
 				cairn_buf_done(&c);
 				if (cur && (label = cairn_answer_shown(q, cur, langs)))
