@@ -196,6 +196,7 @@ static bool generic(app *a, tui_action act)
 	case ACT_SYNC: sync_now(a); return true;
 	case ACT_CONFLICTS: app_push(a, &conflicts_view, NULL, 0, _("Conflicts")); return true;
 	case ACT_TIMELINE: app_push(a, &history_view, "", 1, _("Timeline")); return true;
+	case ACT_MINE: app_push(a, &mine_view, NULL, 0, _("My work")); return true;
 	case ACT_HISTORY: history_of_selection(a); return true;
 	case ACT_COMMAND: run_command(a); return true;
 	case ACT_REFRESH: clearok(curscr, TRUE); return true;

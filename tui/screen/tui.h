@@ -58,6 +58,7 @@
 	X(COMMAND,   "command",   ":",               N_("Run a cairn command (cairn VERB ...)")) \
 	X(REFRESH,   "refresh",   "C-l",             N_("Redraw the screen"))                  \
 	X(RELOAD,    "reload",    "C-r",             N_("Read the configuration file again (kept if it has errors)")) \
+	X(MINE,      "mine",      "0 w",             N_("My work: my evaluations and tasks"))  \
 	X(DASHBOARD, "dashboard", "1 D",             N_("Dashboard"))                          \
 	X(MILESTONES, "milestones", "2",             N_("Milestones and their tasks"))         \
 	X(TASKS,     "tasks",     "3",               N_("Tasks"))                              \
@@ -260,6 +261,7 @@ extern const view_ops dashboard_view;
 extern const view_ops table_view;       /* init: the kind (cairn_kind) */
 extern const view_ops record_view;      /* init: "kind/id" (char[160]) */
 extern const view_ops help_view;
+extern const view_ops mine_view;
 extern const view_ops conflicts_view;
 extern const view_ops history_view;     /* init: "kind/id", or "" for the timeline */
 

@@ -134,9 +134,12 @@ static void tasks_due(app *a, lines *out, cairn_date today)
 	if (!rows_some(a, &r, CAIRN_KIND_TASK, cols, 5, f, 3, "due", &more))
 		return;
 	for (size_t i = 0; i < r.nrows; i++) {
-		char tail[512];
+		char tail[512], who[128];
+		/* Who has it, by name. */
+		if (*rows_get(&r, i, 4))
+			person_name(a, rows_get(&r, i, 4), who, sizeof who);
 		snprintf(tail, sizeof tail, "%s (%s)", rows_get(&r, i, 3),
-			 *rows_get(&r, i, 4) ? rows_get(&r, i, 4) : _("nobody"));
+			 *rows_get(&r, i, 4) ? who : _("nobody"));
 		dated_line(a, out, "task", id_width(&r, 6, 12), &r, i, today, tail);
 	}
 	more_line(out, more, _("press 3"));

@@ -14,6 +14,8 @@ static const struct { bool heading; const char *text; } guide[] = {
 	P(N_("1 Dashboard: milestones against today, tasks due soon, evaluations by status, "
 	   "each pilot's inclusion against the targets; a conflict waiting or a file that "
 	   "cannot be read comes first.")),
+	P(N_("0 My work: the evaluations you fill in (returned ones first, with why), "
+	     "those waiting for you to validate them, your open tasks.")),
 	P(N_("2 Milestones (Enter opens one, with its tasks; a there adds a task), 3 Tasks, "
 	   "4 Persons (the group against its planned seats), 5 Tools (who evaluates each), "
 	   "6 Evaluations, 7 Pilots, 8 Templates, 9 Targets.")),
