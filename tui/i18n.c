@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "i18n.h"
 
@@ -42,6 +44,27 @@ static bool says_utf8(const char *name)
 	return dot && (!strncasecmp(dot + 1, "utf-8", 5) || !strncasecmp(dot + 1, "utf8", 4));
 }
 
+#if ENABLE_NLS
+/* The build tree's catalogs: `make` compiles them into locale/ beside the
+ * program, so that ./cairn run where it was built speaks the user's
+ * language before it is installed (as it finds its demo data).  An
+ * installed cairn has no locale/ beside it and uses LOCALEDIR. */
+static bool built_locale_dir(char *buf, size_t n)
+{
+	ssize_t len = readlink("/proc/self/exe", buf, n - 1);
+	struct stat st;
+	char *slash;
+
+	if (len <= 0 || (size_t)len >= n - 8)
+		return false;
+	buf[len] = '\0';
+	if (!(slash = strrchr(buf, '/')))
+		return false;
+	snprintf(slash + 1, n - (size_t)(slash + 1 - buf), "locale");
+	return stat(buf, &st) == 0 && S_ISDIR(st.st_mode);
+}
+#endif
+
 void i18n_init(void)
 {
 	const char *asked = messages_locale_env(), *cur;
@@ -68,7 +91,9 @@ void i18n_init(void)
 #if ENABLE_NLS
 	{
 		const char *dir = getenv("CAIRN_LOCALEDIR");
-		bindtextdomain(PACKAGE, dir && *dir ? dir : LOCALEDIR);
+		char here[4096];
+		bindtextdomain(PACKAGE, dir && *dir ? dir : built_locale_dir(here, sizeof here)
+								? here : LOCALEDIR);
 		textdomain(PACKAGE);
 		/* Messages in the terminal's character set, whatever the
 		 * catalog's (they are UTF-8). */

@@ -166,6 +166,16 @@ cairn_status wb_identity(cairn_wb *wb, cairn_identity *id, cairn_error *err)
 	return wb_identity_of(wb->git, wb->cfg, id, err);
 }
 
+cairn_status cairn_wb_user(cairn_wb *wb, cairn_identity *id, cairn_error *err)
+{
+	return wb_identity(wb, id, err);
+}
+
+void cairn_identity_done(cairn_identity *id)
+{
+	wb_identity_done(id);
+}
+
 /* ---- identity and the paths a save remembered ---- */
 
 cairn_status cairn_wb_identity(cairn_wb *wb, char *buf, size_t n, cairn_error *err)

@@ -4,6 +4,7 @@ libcairn_a_SOURCES += \
 	%reldir%/compare.c \
 	%reldir%/conflicts.c \
 	%reldir%/distribute.c \
+	%reldir%/drafts.c \
 	%reldir%/follow.c \
 	%reldir%/handle.c \
 	%reldir%/history.c \

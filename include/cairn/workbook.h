@@ -65,6 +65,11 @@ const char *cairn_wb_date_format(const cairn_wb *wb);
 cairn_index *cairn_wb_index(cairn_wb *wb);
 /* Its git repository, for core/ (the faces use sync.h for remotes). */
 cairn_git *cairn_wb_git(cairn_wb *wb);
+/* Who saves here, as a commit's author: the user's config, else git's
+ * user.name and user.email, else the account.  id's strings are new;
+ * release them with cairn_identity_done. */
+cairn_status cairn_wb_user(cairn_wb *wb, cairn_identity *id, cairn_error *err);
+void cairn_identity_done(cairn_identity *id);
 /* What names this workbook in every clone: its first commit's id. */
 cairn_status cairn_wb_identity(cairn_wb *wb, char *buf, size_t n, cairn_error *err);
 /* Saved edits not yet shared: commits ahead of the branch's upstream.

@@ -16,12 +16,14 @@ shows "M3 +29/02/2016 RETARD 20 j " "days left in words, in French"
 shows "aucun dépôt partagé" "the sharing state, whole"
 status=$(screen | sed -n 23p)
 like "$status" "\| \? aide$" "the status line ends with the help hint"
-like "$status" "^ Citizen City \| Test Person \| 20/03/2016 \(démo\) \|" "and begins whole"
+like "$status" "^ Citizen City \| industry-1 \| 20/03/2016 \(démo\) \|" "and begins whole"
 
 keys '?'
-shows "^Aide : touches" "help: its title"
+shows "^Aide : les vues, le travail, chaque touche" "help: its title"
+shows "^  Le travail d'évaluation" "the workflow explained in French"
+keys / s o r t Enter
 shows "^  action +touches +ce qu'elle fait" "its header"
-shows "^  sort +s +Trier selon la colonne suivante$" "each line whole, action names kept"
+shows "^(> |  )sort +s +Trier selon la colonne suivante$" "each line whole, action names kept"
 like "$(screen | sed -n 23p)" "\| \? aide$" "the help hint still there"
 
 keys 1 C
@@ -80,6 +82,20 @@ wait_for "no shared remote yet" >/dev/null
 keys 6 / d e s i g n Enter Enter
 shows "^  \*2   Which processes/methods have been used" "in English: the default prompt"
 shows "^ +As user \[\.\.\.\]$" "and the default label"
+keys Q
+
+# Run from the build tree as the README's Quick start does, with nothing
+# pointing at the catalogs: those built beside the program are found.
+[ -d "$(dirname "$CAIRN")/locale" ] || "${MAKE:-make}" -C "$(dirname "$CAIRN")" all-local >/dev/null 2>&1
+open_session 80 24 "cd '$(dirname "$CAIRN")' && env -u LC_ALL -u CAIRN_LOCALEDIR LANG=fr_FR.UTF-8 TERM=tmux-256color ./cairn -C '$wb'; sleep 30"
+shows "^Tableau de bord" "./cairn in the build tree: the dashboard in French"
+shows "Jalons en cours, échéance la plus proche d'abord" "its headings too"
+keys 6 / d e s i g n Enter Enter
+shows "^> Modèle +m4" "a record's field labels in French"
+shows "Qui pilote la participation \? \[texte\]" "and the form, questions and types alike"
+keys Q
+open_session 80 24 "cd '$(dirname "$CAIRN")' && env -u LC_ALL -u CAIRN_LOCALEDIR LANG=fr_FR.UTF-8 TERM=tmux-256color ./cairn demo '$TMP/demo-fr'; sleep 30"
+shows "^Tableau de bord" "./cairn demo opens its dashboard in French"
 keys Q
 
 done_testing

@@ -6,6 +6,8 @@
 #   screen                     what the pane shows now
 #   wait_for PATTERN           up to 5 s for the screen to show it
 #   shows PATTERN NAME / lacks PATTERN NAME   test points on the screen
+#   reads TEXT NAME            the screen's lines, trimmed, joined with spaces, hold
+#                              TEXT (a wrapped message read whole)
 #   cairn_pid                  the cairn process on $wb (not its shell)
 . "$(dirname "$0")/../cli/lib.sh"
 
@@ -41,4 +43,14 @@ wait_for() {
 }
 shows() { if wait_for "$1"; then pass "$2"; else fail "$2" "the screen:" "$(screen)"; fi; }
 lacks() { if screen | grep -qE -- "$1"; then fail "$2" "the screen:" "$(screen)"; else pass "$2"; fi; }
+joined() { screen | sed 's/^ *//; s/ *$//' | tr '\n' ' '; }
+reads() {
+	local i=0
+	while [ $i -lt 50 ]; do
+		joined | grep -qF -- "$1" && { pass "$2"; return 0; }
+		sleep 0.1
+		i=$((i + 1))
+	done
+	fail "$2" "the screen:" "$(screen)"
+}
 cairn_pid() { pgrep -n -f "^$CAIRN -C $wb\$"; }

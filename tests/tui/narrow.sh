@@ -52,7 +52,7 @@ shows "^      Aged 65\+ +18\.8%  met" "PgDn reaches the end too"
 start 40 12
 wait_for "20/03/2016 +\| \? help$" >/dev/null
 status=$(screen | sed -n 11p)
-like "$status" "^ Test Person \| 20/03/2016 " "the status line keeps who and the date whole"
+like "$status" "^ industry-1 \| 20/03/2016 " "the status line keeps who and the date whole"
 like "$status" "\| \? help$" "and the way to help"
 keys G
 shows "^      Women +37\.5%  SHORT$" "a pilot line keeps its share and SHORT"
@@ -75,6 +75,14 @@ keys 7 Enter
 shows "^> City +Example city A" "a record's labels narrow to leave room for values"
 keys G
 shows "^    Aged 65\+ +11\.7%  SHORT$" "the pilot's last share reached at 40x12"
+
+# The help wraps its explanations to the narrow screen.
+keys '?'
+shows "^Help: the views, the wo" "40x12: the help opens at the top"
+for _ in $(seq 1 40); do joined | grep -qF "makes it a draft." && break; keys j; done
+reads "The evaluator opens it (6, Enter) and answers question by question (n: the next one not answered); the first answer makes it a draft." \
+	"40x12: its explanations wrap, read whole"
+keys q
 
 # Resized: the screens are laid out again for the new width.
 T resize-window -t t -x 80 -y 24 2>/dev/null

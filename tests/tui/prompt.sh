@@ -10,18 +10,6 @@ start() {   # W H
 	open_session "$1" "$2" "env TERM=tmux-256color '$CAIRN' -C '$wb'; echo \"cairn exited \$?\"; sleep 30"
 	wait_for "\? help" >/dev/null
 }
-# The screen's lines joined with spaces: a wrapped sentence reads whole.
-joined() { screen | sed 's/ *$//' | tr '\n' ' '; }
-reads() {
-	local i=0
-	while [ $i -lt 30 ]; do
-		joined | grep -qF -- "$1" && { pass "$2"; return; }
-		sleep 0.1
-		i=$((i + 1))
-	done
-	fail "$2" "the screen:" "$(screen)"
-}
-
 for size in "80 24" "40 12"; do
 	# shellcheck disable=SC2086
 	start $size

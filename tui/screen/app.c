@@ -26,7 +26,8 @@ void app_message(app *a, bool error, const char *fmt, ...)
 	va_end(ap);
 	/* A commit message's or a server's final line feed is no line of its
 	 * own (nor a ^J at the end); inner ones are lines. */
-	for (size_t n = strlen(a->message); n && a->message[n - 1] == '\n'; n--)
+	for (size_t n = strlen(a->message);
+	     n && (a->message[n - 1] == '\n' || a->message[n - 1] == '\r'); n--)
 		a->message[n - 1] = '\0';
 	a->message_is_error = error;
 }

@@ -161,7 +161,7 @@ static void keep_in_sight(app *a, lines *l)
 	}
 }
 
-/* Compose the status line's parts (those not "") into buf. */
+/* Compose the status line's parts (those kept) into buf. */
 enum { P_NAME, P_BAD, P_WHO, P_TODAY, P_DEMO, P_SHARED, P_TITLE, P_COUNT };
 
 static void status_compose(char *buf, size_t n, const char *const *part, const bool *keep)
@@ -185,33 +185,49 @@ static void status_compose(char *buf, size_t n, const char *const *part, const b
 
 /* The status line's left part into buf: as much as fits in cols, the
  * parts most needed first (who, the sharing state, the workbook, the
- * demo mark, the view's title which the top line shows too); the
- * unreadable records and the date are always there, whole. */
+ * demo mark, who in full, the view's title which the top line shows
+ * too); the unreadable records and the date are always there, whole.
+ * Who is the person id (or the name when no person has the user's
+ * email), and in full "Name (person-id)". */
 static void status_text(app *a, char *buf, size_t n, int cols)
 {
-	char today[32], iso[11];
-	const char *who = a->c->cfg.user_name;
+	char today[32], iso[11], who_full[256];
 	view *v = top(a);
-	const char *part[P_COUNT];
+	const char *part[P_COUNT], *who = a->me[0] ? a->me : a->me_name;
 	bool keep[P_COUNT] = { false };
-	static const int order[] = { P_WHO, P_SHARED, P_NAME, P_DEMO, P_TITLE };
+	static const int order[] = { P_WHO, P_SHARED, P_NAME, P_DEMO, P_COUNT, P_TITLE };
 
 	cairn_date_iso(cairn_wb_today(a->wb), iso, sizeof iso);
 	cli_date(a->c, iso, today, sizeof today);
+	if (a->me[0] && a->me_name[0])
+		snprintf(who_full, sizeof who_full, "%s (%s)", a->me_name, a->me);
+	else
+		snprintf(who_full, sizeof who_full, "%s", who);
 	part[P_NAME] = cairn_wb_name(a->wb);
 	part[P_BAD] = a->unreadable;
-	part[P_WHO] = who && *who ? who : _("(no user.name)");
+	part[P_WHO] = who;
 	part[P_TODAY] = today;
 	part[P_DEMO] = cairn_wb_has_clock(a->wb) ? _(" (demo)") : "";
 	part[P_SHARED] = a->shared;
 	part[P_TITLE] = v ? v->title : "";
 	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
-		if (!part[order[i]][0])
+		int p = order[i];
+		const char *was = part[P_WHO];
+		if (p == P_COUNT) {             /* who in full, where it fits */
+			if (!keep[P_WHO])
+				continue;
+			part[P_WHO] = who_full;
+			status_compose(buf, n, part, keep);
+			if (text_width(buf) > cols)
+				part[P_WHO] = was;
 			continue;
-		keep[order[i]] = true;
+		}
+		if (!part[p][0])
+			continue;
+		keep[p] = true;
 		status_compose(buf, n, part, keep);
 		if (text_width(buf) > cols)
-			keep[order[i]] = false;
+			keep[p] = false;
 	}
 	status_compose(buf, n, part, keep);
 }

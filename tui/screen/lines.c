@@ -216,3 +216,35 @@ size_t text_wrap_count(const char *text, int width)
 	}
 	return n;
 }
+
+/* Split a line into words in place, as a shell would for plain words and
+ * quotes ("a b" and 'a b' are one word), with no expansion of any kind:
+ * the words go to execvp, never to a shell.  Returns the count. */
+int words_split(char *text, char **argv, int max)
+{
+	int n = 0;
+	char *in = text, *out = text;
+
+	while (*in && n < max) {
+		while (*in == ' ' || *in == '\t')
+			in++;
+		if (!*in)
+			break;
+		argv[n++] = out;
+		while (*in && *in != ' ' && *in != '\t') {
+			if (*in == '"' || *in == '\'') {
+				char q = *in++;
+				while (*in && *in != q)
+					*out++ = *in++;
+				if (*in)
+					in++;
+			} else {
+				*out++ = *in++;
+			}
+		}
+		if (*in)
+			in++;
+		*out++ = '\0';
+	}
+	return n;
+}

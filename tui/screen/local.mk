@@ -14,6 +14,8 @@ cairn_SOURCES += \
 	%reldir%/tui.h \
 	%reldir%/view_conflicts.c \
 	%reldir%/view_dashboard.c \
+	%reldir%/view_help.c \
+	%reldir%/view_mine.c \
 	%reldir%/view_history.c \
 	%reldir%/view_record.c \
 	%reldir%/view_table.c

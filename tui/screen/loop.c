@@ -17,7 +17,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cairn/drafts.h"
 #include "cairn/sanitize.h"
+#include "cairn/workflow.h"
 #include "tui.h"
 #include "app_internal.h"
 
@@ -181,13 +183,20 @@ static bool generic(app *a, tui_action act)
 		lines_move(l, -0);
 		scroll_body(a, l, (int)l->n);
 		return true;
-	case ACT_HELP: app_push(a, &help_view, NULL, 0, _("Help: keys")); return true;
+	case ACT_HELP:
+		/* Read from the top (the views, the workflow), the keys below. */
+		app_push(a, &help_view, NULL, 0, _("Help: the views, the workflow, every key"));
+		top(a)->lines.top = 0;
+		top(a)->lines.scrolled = true;
+		top(a)->lines.scrolled_sel = top(a)->lines.sel;
+		return true;
 	case ACT_QUIT: quit(a); return true;
 	case ACT_RELOAD: reload_config(a); return true;
 	case ACT_UNDO: undo(a); return true;
 	case ACT_SYNC: sync_now(a); return true;
 	case ACT_CONFLICTS: app_push(a, &conflicts_view, NULL, 0, _("Conflicts")); return true;
 	case ACT_TIMELINE: app_push(a, &history_view, "", 1, _("Timeline")); return true;
+	case ACT_MINE: app_push(a, &mine_view, NULL, 0, _("My work")); return true;
 	case ACT_HISTORY: history_of_selection(a); return true;
 	case ACT_COMMAND: run_command(a); return true;
 	case ACT_REFRESH: clearok(curscr, TRUE); return true;
@@ -271,25 +280,54 @@ static void reload_config(app *a)
 		app_message(a, false, _("configuration read again from %s"), a->c->cfg.path);
 }
 
-/* Who the user is among the persons: the one with the user's email. */
-static cairn_status note_me(const char *const *values, void *ctx, cairn_error *err)
-{
-	app *a = ctx;
-	(void)err;
-	snprintf(a->me, sizeof a->me, "%s", values[0]);
-	return CAIRN_OK;
-}
-
+/* Who the user is: the name commits carry (the configuration's, else
+ * git's), and the person whose email is the user's. */
 static void find_me(app *a)
 {
-	cairn_filter f = { "email", a->c->cfg.user_email, CAIRN_OP_EQ };
-	const char *cols[1] = { "id" };
+	cairn_identity who = { NULL, NULL };
 	cairn_error err;
 
-	a->me[0] = '\0';
-	if (f.value && *f.value)
-		cairn_index_rows(cairn_wb_index(a->wb), CAIRN_KIND_PERSON, cols, 1, &f, 1, NULL, 1,
-				 note_me, a, &err);
+	a->me[0] = a->me_name[0] = '\0';
+	if (cairn_wb_user(a->wb, &who, &err) == CAIRN_OK) {
+		snprintf(a->me_name, sizeof a->me_name, "%s", who.name);
+		cairn_identity_done(&who);
+	}
+	if (cairn_wb_me(a->wb, a->me, sizeof a->me, &err) != CAIRN_OK)
+		a->me[0] = '\0';
+}
+
+/* A draft kept when the terminal went away: its record opens with the
+ * field selected, and the message says what Enter does (the field's
+ * prompt starts from the draft).  The others wait their turn. */
+static void offer_draft(app *a)
+{
+	cairn_draft *d = NULL;
+	size_t n = 0;
+	cairn_error err;
+	char ref[160];
+
+	if (cairn_wb_drafts(a->wb, &d, &n, &err) != CAIRN_OK) {
+		app_message(a, true, "%s", err.msg);
+		return;
+	}
+	if (n) {
+		const cairn_draft *last = &d[n - 1];
+		snprintf(ref, sizeof ref, "%s", last->ref);
+		app_push(a, &record_view, ref, sizeof ref, ref);
+		lines_select(&top(a)->lines, last->field);
+		if (n == 1)
+			app_message(a, false, _("kept when the terminal went away, not saved: %s of "
+						"%s, \"%s\"; Enter takes it up"),
+				    last->field, last->ref, last->text);
+		else
+			app_message(a, false,
+				    P_("kept when the terminal went away, not saved: %s of %s, "
+				       "\"%s\"; Enter takes it up (%zu more draft waits)",
+				       "kept when the terminal went away, not saved: %s of %s, "
+				       "\"%s\"; Enter takes it up (%zu more drafts wait)", n - 1),
+				    last->field, last->ref, last->text, n - 1);
+	}
+	cairn_drafts_free(d, n);
 }
 
 int tui_run(cli *c)
@@ -320,6 +358,7 @@ int tui_run(cli *c)
 	getmaxyx(stdscr, a.rows, a.cols);
 	snprintf(a.shared, sizeof a.shared, "%s", "...");
 	open_top(&a, CAIRN_KIND_NONE);
+	offer_draft(&a);
 	while (!a.quit && !tui_hangup) {
 		wint_t wc;
 		bool is_key = false;
@@ -355,12 +394,12 @@ int tui_run(cli *c)
 		if (!generic(&a, act))
 			app_message(&a, true, _("%s: not here"), keys_action_name(act));
 	}
-	/* A hangup with a prompt open: keep what was typed as a draft. */
+	/* A hangup with a prompt open: what was typed is kept aside as a
+	 * draft, as it is (valid or not), never saved as the field's value:
+	 * the next start offers it back. */
 	if (tui_hangup && a.prompt_text && a.prompt_key[0] && a.prompt_ref[0]) {
-		cairn_ref ref;
 		cairn_error err;
-		if (cairn_ref_parse(a.prompt_ref, &ref, &err) == CAIRN_OK)
-			app_save_field(&a, &ref, a.prompt_key, a.prompt_text);
+		cairn_wb_draft_keep(a.wb, a.prompt_ref, a.prompt_key, a.prompt_text, &err);
 	}
 	if (a.check_fd >= 0) {
 		kill(a.check_pid, SIGKILL);

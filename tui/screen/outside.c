@@ -15,38 +15,6 @@
 #include "tui.h"
 #include "app_internal.h"
 
-/* Split a line into words in place, as a shell would for plain words and
- * quotes ("a b" and 'a b' are one word), with no expansion of any kind:
- * the words go to execvp, never to a shell.  Returns the count. */
-static int split_words(char *text, char **argv, int max)
-{
-	int n = 0;
-	char *in = text, *out = text;
-
-	while (*in && n < max) {
-		while (*in == ' ' || *in == '\t')
-			in++;
-		if (!*in)
-			break;
-		argv[n++] = out;
-		while (*in && *in != ' ' && *in != '\t') {
-			if (*in == '"' || *in == '\'') {
-				char q = *in++;
-				while (*in && *in != q)
-					*out++ = *in++;
-				if (*in)
-					in++;
-			} else {
-				*out++ = *in++;
-			}
-		}
-		if (*in)
-			in++;
-		*out++ = '\0';
-	}
-	return n;
-}
-
 static int run_outside(app *a, char *const argv[], bool wait_key)
 {
 	int status = -1;
@@ -78,7 +46,10 @@ static int run_outside(app *a, char *const argv[], bool wait_key)
 	return status;
 }
 
-char *app_edit_text(app *a, const char *text)
+/* git's scissors line: what follows it in the file is not the text. */
+#define SCISSORS "# ------------------------ >8 ------------------------"
+
+char *app_edit_text(app *a, const char *text, const char *about)
 {
 	char path[] = "/tmp/cairn-edit-XXXXXX";
 	const char *editor = getenv("VISUAL");
@@ -94,17 +65,35 @@ char *app_edit_text(app *a, const char *text)
 		app_message(a, true, _("cannot make a temporary file: %s"), strerror(errno));
 		return NULL;
 	}
-	if (write(fd, text, strlen(text)) < 0) {
+	{
+		/* What the text answers, as comment lines under the scissors (as
+		 * git does for a commit message): read, then cut off. */
+		cairn_buf b = CAIRN_BUF_INIT;
+		bool ok;
+		cairn_buf_adds(&b, text);
+		if (about && *about) {
+			cairn_buf_printf(&b, "%s\n\n%s\n# %s\n", *text ? "" : "", SCISSORS,
+					 _("Do not change or remove the line above: what is below it "
+					   "is not saved."));
+			for (const char *p = about; *p;) {
+				size_t n = strcspn(p, "\n");
+				cairn_buf_printf(&b, "# %.*s\n", (int)n, p);
+				p += n + (p[n] == '\n');
+			}
+		}
+		ok = write(fd, cairn_buf_str(&b), b.len) == (ssize_t)b.len;
+		cairn_buf_done(&b);
 		close(fd);
-		unlink(path);
-		return NULL;
+		if (!ok) {
+			unlink(path);
+			return NULL;
+		}
 	}
-	close(fd);
 	/* No shell: $EDITOR is split into words ("emacs -nw" works), and the
 	 * words are run as they are. */
 	{
 		char *words = strdup(editor);
-		int n = words ? split_words(words, argv, 14) : 0;
+		int n = words ? words_split(words, argv, 14) : 0;
 		if (!n) {
 			free(words);
 			unlink(path);
@@ -124,7 +113,15 @@ char *app_edit_text(app *a, const char *text)
 		while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
 			cairn_buf_add(&b, chunk, n);
 		fclose(f);
-		/* An editor's final newline is not part of the text. */
+		/* The scissors and what follows are not the text; nor is an
+		 * editor's final newline. */
+		if (about && *about && b.len) {
+			char *cut = strstr(b.data, SCISSORS);
+			if (cut) {
+				b.len = (size_t)(cut - b.data);
+				b.data[b.len] = '\0';
+			}
+		}
 		while (b.len && b.data[b.len - 1] == '\n')
 			b.data[--b.len] = '\0';
 		result = cairn_buf_detach(&b, NULL);
@@ -152,7 +149,7 @@ void run_command(app *a)
 	argv[n++] = self;
 	argv[n++] = "-C";
 	argv[n++] = (char *)cairn_wb_root(a->wb);
-	n += split_words(text, argv + n, 60);
+	n += words_split(text, argv + n, 60);
 	argv[n] = NULL;
 	if (n == 3) {
 		free(text);

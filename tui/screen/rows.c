@@ -1,4 +1,5 @@
-/* Rows of a kind's table, held for a view to lay out. */
+/* Rows of a kind's table, held for a view to lay out; a person's name. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,4 +70,23 @@ void rows_done(rowset *r)
 		free(r->cells[i]);
 	free(r->cells);
 	memset(r, 0, sizeof *r);
+}
+
+const char *person_name(app *a, const char *id, char *buf, size_t n)
+{
+	static const char *const cols[] = { "name" };
+	const cairn_filter f = { "id", id, CAIRN_OP_EQ };
+	cairn_error err;
+	rowset r;
+
+	snprintf(buf, n, "%s", id ? id : "");
+	if (!id || !*id)
+		return buf;
+	memset(&r, 0, sizeof r);
+	r.ncols = 1;
+	if (cairn_index_rows(cairn_wb_index(a->wb), CAIRN_KIND_PERSON, cols, 1, &f, 1, NULL, 1,
+			     take_row, &r, &err) == CAIRN_OK && r.nrows && *rows_get(&r, 0, 0))
+		snprintf(buf, n, "%s", rows_get(&r, 0, 0));
+	rows_done(&r);
+	return buf;
 }

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "cairn/derive.h"
 #include "cairn/inclusion.h"
 #include "cairn/workbook.h"
 #include "session.h"
@@ -40,6 +41,7 @@
 	X(EDIT,      "edit",      "e",               N_("Edit the selected field in place"))   \
 	X(EDITOR,    "editor",    "E",               N_("Edit the selected text in $EDITOR"))  \
 	X(ADD,       "add",       "a",               N_("Add a record of this kind"))          \
+	X(NEXT_UNANSWERED, "next-unanswered", "n",   N_("The next question not answered yet (in a form)")) \
 	X(SUBMIT,    "submit",    "S",               N_("Submit this evaluation"))             \
 	X(RETURN,    "return",    "R",               N_("Return this evaluation with comments")) \
 	X(VALIDATE,  "validate",  "V",               N_("Validate this evaluation"))           \
@@ -56,6 +58,7 @@
 	X(COMMAND,   "command",   ":",               N_("Run a cairn command (cairn VERB ...)")) \
 	X(REFRESH,   "refresh",   "C-l",             N_("Redraw the screen"))                  \
 	X(RELOAD,    "reload",    "C-r",             N_("Read the configuration file again (kept if it has errors)")) \
+	X(MINE,      "mine",      "0 w",             N_("My work: my evaluations and tasks"))  \
 	X(DASHBOARD, "dashboard", "1 D",             N_("Dashboard"))                          \
 	X(MILESTONES, "milestones", "2",             N_("Milestones and their tasks"))         \
 	X(TASKS,     "tasks",     "3",               N_("Tasks"))                              \
@@ -132,6 +135,11 @@ int text_width(const char *text);
  * feed).  text_wrap_count: how many lines text takes. */
 size_t text_wrap(const char *text, int width, size_t *skip);
 size_t text_wrap_count(const char *text, int width);
+/* Split a line into words in place, as a shell would for plain words and
+ * quotes ("a b" and 'a b' are one word), with no expansion of any kind;
+ * at most max words into argv.  Returns the count.  The one parser of
+ * what is typed at `:` and at the add prompt. */
+int words_split(char *text, char **argv, int max);
 
 /* ---- rows from the index (tui/screen/rows.c) ---- */
 
@@ -149,6 +157,9 @@ bool rows_load_limit(app *a, rowset *r, cairn_kind kind, const char *const *cols
 		     size_t limit);
 const char *rows_get(const rowset *r, size_t row, size_t col);
 void rows_done(rowset *r);
+/* The name of person id into buf (its id when it has none, or is no
+ * person's); returns buf. */
+const char *person_name(app *a, const char *id, char *buf, size_t n);
 /* The inclusion targets (see cairn_wb_targets); false after reporting an
  * error.  Released with cairn_targets_done. */
 bool targets_load(app *a, cairn_targets *t);
@@ -161,6 +172,14 @@ bool targets_load(app *a, cairn_targets *t);
 void inclusion_lines(lines *out, const cairn_targets *targets, long total,
 		     const char *const *counts, const char *indent, bool say_unreported,
 		     int cols);
+
+/* How far a deadline is, in words: "OVERDUE 3 d", "due today", "in 5 d",
+ * "no deadline", or a closed status ("done").  tui/screen/view_dashboard.c. */
+void deadline_words(const cairn_deadline *d, const char *status, char *buf, size_t n);
+/* Ask for a new record of kind on the prompt and add it; preset_key (or
+ * NULL) is set to preset_value unless what is typed sets it: a task
+ * added from its milestone.  tui/screen/view_table.c. */
+void add_record(app *a, cairn_kind kind, const char *preset_key, const char *preset_value);
 
 /* ---- the app (tui/screen/app.c, draw.c, prompt.c, outside.c, actions.c, loop.c) ---- */
 
@@ -195,6 +214,7 @@ struct app {
 	char message[2048];     /* lines: a sync's refusal carries the server's */
 	bool message_is_error;
 	char me[64];            /* the person id whose email is the user's, or "" */
+	char me_name[128];      /* the name the user's commits carry */
 	char shared[64];        /* "2 edits not shared", "no shared remote yet" */
 	char unreadable[64];    /* "2 unreadable records (see 1) | ", or "" */
 	bool checked;           /* the checks that need git ran after the first screen */
@@ -229,8 +249,10 @@ char *app_prompt(app *a, const char *question, const char *initial);
 /* Save one field (value as a user would type it; "" unsets) and report
  * the result on the message line; remembers the undo. */
 bool app_save_field(app *a, const cairn_ref *ref, const char *key, const char *value);
-/* Edit text in $EDITOR (execvp, no shell); a new string or NULL. */
-char *app_edit_text(app *a, const char *text);
+/* Edit text in $EDITOR (execvp, no shell); a new string or NULL.  about
+ * (NULL: none) goes in the file as comment lines under a scissors line,
+ * cut off again when it is read: what the text answers. */
+char *app_edit_text(app *a, const char *text, const char *about);
 /* Draw one string sanitised, at most cols columns; returns columns used. */
 int draw_text(app *a, int y, int x, const char *text, int cols);
 
@@ -239,6 +261,7 @@ extern const view_ops dashboard_view;
 extern const view_ops table_view;       /* init: the kind (cairn_kind) */
 extern const view_ops record_view;      /* init: "kind/id" (char[160]) */
 extern const view_ops help_view;
+extern const view_ops mine_view;
 extern const view_ops conflicts_view;
 extern const view_ops history_view;     /* init: "kind/id", or "" for the timeline */
 

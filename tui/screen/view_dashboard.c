@@ -6,9 +6,11 @@
 #include <string.h>
 
 #include "cairn/derive.h"
+#include "cairn/sync.h"
 #include "tui.h"
 
 #define SOON_DAYS 21
+#define CONFLICTS_TARGET ":conflicts"     /* no record's name starts with ':' */
 
 static void show_date(app *a, const char *iso, char *buf, size_t n)
 {
@@ -17,7 +19,7 @@ static void show_date(app *a, const char *iso, char *buf, size_t n)
 		snprintf(buf, n, "%s", _("(no date)"));
 }
 
-static void when_text(const cairn_deadline *d, const char *status, char *buf, size_t n)
+void deadline_words(const cairn_deadline *d, const char *status, char *buf, size_t n)
 {
 	if (!strcmp(status, "done") || !strcmp(status, "dropped"))
 		snprintf(buf, n, "%s", status);
@@ -80,7 +82,7 @@ static void dated_line(app *a, lines *out, const char *kind, int id_width, const
 	char date[32], when[32], target[160];
 
 	show_date(a, rows_get(r, i, 1), date, sizeof date);
-	when_text(&d, status, when, sizeof when);
+	deadline_words(&d, status, when, sizeof when);
 	snprintf(target, sizeof target, "%s/%s", kind, rows_get(r, i, 0));
 	lines_add(out, d.overdue ? LS_ALERT : LS_TEXT, target, "%-*s %-10s %-13s %s", id_width,
 		  rows_get(r, i, 0), date, when, tail);
@@ -132,9 +134,12 @@ static void tasks_due(app *a, lines *out, cairn_date today)
 	if (!rows_some(a, &r, CAIRN_KIND_TASK, cols, 5, f, 3, "due", &more))
 		return;
 	for (size_t i = 0; i < r.nrows; i++) {
-		char tail[512];
+		char tail[512], who[128];
+		/* Who has it, by name. */
+		if (*rows_get(&r, i, 4))
+			person_name(a, rows_get(&r, i, 4), who, sizeof who);
 		snprintf(tail, sizeof tail, "%s (%s)", rows_get(&r, i, 3),
-			 *rows_get(&r, i, 4) ? rows_get(&r, i, 4) : _("nobody"));
+			 *rows_get(&r, i, 4) ? who : _("nobody"));
 		dated_line(a, out, "task", id_width(&r, 6, 12), &r, i, today, tail);
 	}
 	more_line(out, more, _("press 3"));
@@ -371,23 +376,18 @@ static void pilots(app *a, lines *out)
 }
 
 /* text over as many lines as it takes, cut at spaces: the advice is at
- * the end of the message, where one line would cut it off. */
-static void wrapped(lines *out, const char *text, size_t width)
+ * the end of the message, where one line would cut it off.  The first
+ * line opens target (NULL: none). */
+static void wrapped(lines *out, const char *target, const char *text, int width)
 {
 	const char *indent = "  ";
 
 	while (*text) {
-		size_t n = strlen(text), cut = n;
-		if (n > width) {
-			for (cut = width; cut > width / 2 && text[cut] != ' '; cut--)
-				;
-			if (text[cut] != ' ')
-				cut = width;
-		}
-		lines_add(out, LS_ALERT, NULL, "%s%.*s", indent, (int)cut, text);
-		text += cut;
-		text += strspn(text, " ");
+		size_t skip, cut = text_wrap(text, width, &skip);
+		lines_add(out, LS_ALERT, target, "%s%.*s", indent, (int)cut, text);
+		text += cut + skip;
 		indent = "    ";
+		target = NULL;
 	}
 }
 
@@ -405,10 +405,41 @@ static void unreadable(app *a, lines *out)
 	}
 	lines_add(out, LS_SECTION, NULL, "%s", _("Records that could not be read (the rest works)"));
 	for (size_t i = 0; i < n && i < SHOWN; i++)
-		wrapped(out, bad[i].message, a->cols > 40 ? (size_t)a->cols - 6 : 34);
+		wrapped(out, NULL, bad[i].message, a->cols > 40 ? a->cols - 6 : 34);
 	more_line(out, n > SHOWN ? (long)(n - SHOWN) : 0, "cairn check");
 	lines_add(out, LS_TEXT, NULL, "%s", "");
 	cairn_wb_unreadable_free(bad, n);
+}
+
+static cairn_status count_waiting(const cairn_conflict *c, void *ctx, cairn_error *err)
+{
+	size_t *n = ctx;
+	(void)err;
+	if (!c->resolved)
+		(*n)++;
+	return CAIRN_OK;
+}
+
+/* Conflicts a sync left, first: how many wait, and how to settle them
+ * (Enter or C opens them). */
+static void conflicts_waiting(app *a, lines *out)
+{
+	size_t waiting = 0, all = 0;
+	char text[512];
+	cairn_error err;
+
+	if (cairn_wb_conflicts(a->wb, count_waiting, &waiting, &all, &err) != CAIRN_OK || !all)
+		return;
+	if (waiting)
+		snprintf(text, sizeof text,
+			 P_("%zu conflict from a sync waits: Enter or C shows it, o or t settles it",
+			    "%zu conflicts from a sync wait: Enter or C shows them, o or t settles each",
+			    waiting), waiting);
+	else
+		snprintf(text, sizeof text, "%s",
+			 _("every conflict is settled: y syncs (merges and pushes)"));
+	wrapped(out, CONFLICTS_TARGET, text, a->cols - 6);
+	lines_add(out, LS_TEXT, NULL, "%s", "");
 }
 
 static void dashboard_build(app *a, void *state, lines *out)
@@ -416,6 +447,7 @@ static void dashboard_build(app *a, void *state, lines *out)
 	cairn_date today = cairn_wb_today(a->wb);
 
 	(void)state;
+	conflicts_waiting(a, out);
 	unreadable(a, out);
 	milestones(a, out, today);
 	lines_add(out, LS_TEXT, NULL, "%s", "");
@@ -434,7 +466,9 @@ static bool dashboard_act(app *a, void *state, tui_action act)
 	if (act != ACT_ENTER)
 		return false;
 	sel = lines_selected(&a->stack[a->depth - 1].lines);
-	if (sel && sel->target)
+	if (sel && sel->target && !strcmp(sel->target, CONFLICTS_TARGET))
+		app_push(a, &conflicts_view, NULL, 0, _("Conflicts"));
+	else if (sel && sel->target)
 		app_push(a, &record_view, sel->target, strlen(sel->target) + 1, sel->target);
 	return true;
 }

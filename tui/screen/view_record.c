@@ -15,6 +15,7 @@
 
 #include "cairn/buf.h"
 #include "cairn/derive.h"
+#include "cairn/drafts.h"
 #include "cairn/workflow.h"
 #include "tui.h"
 
@@ -123,17 +124,43 @@ static void form_lines(app *a, const cairn_record *rec, lines *out)
 	cairn_template_done(&tpl);
 }
 
-static cairn_status add_task_line(const cairn_ref *from, const char *field, void *ctx,
-				  cairn_error *err)
+/* A milestone's tasks, nearest due first: each with its due date, how far
+ * it is, its title and who has it (by name); a adds one. */
+static void milestone_tasks(app *a, const cairn_ref *ref, lines *out)
 {
-	lines *out = ctx;
-	char target[200];
-	(void)err;
-	if (from->kind != CAIRN_KIND_TASK || strcmp(field, "milestone"))
-		return CAIRN_OK;
-	snprintf(target, sizeof target, "task/%s", from->id);
-	lines_add(out, LS_TEXT, target, _("  task %s"), from->id);
-	return CAIRN_OK;
+	static const char *const cols[] = { "id", "due", "status", "title", "assignee" };
+	const cairn_filter f = { "milestone", ref->id, CAIRN_OP_EQ };
+	int id_w = 4;
+	rowset r;
+
+	lines_add(out, LS_TEXT, NULL, "%s", "");
+	lines_add(out, LS_SECTION, NULL, "%s", _("Tasks (a adds one)"));
+	if (!rows_load(a, &r, CAIRN_KIND_TASK, cols, 5, &f, 1, "due"))
+		return;
+	for (size_t i = 0; i < r.nrows; i++)
+		if (text_width(rows_get(&r, i, 0)) > id_w)
+			id_w = text_width(rows_get(&r, i, 0)) < 12 ? text_width(rows_get(&r, i, 0)) : 12;
+	/* Those with a due date first (the index sorts "" first). */
+	for (size_t k = 0; k < 2 * r.nrows; k++) {
+		size_t i = k % r.nrows;
+		const char *status = rows_get(&r, i, 2);
+		if ((k < r.nrows) != (*rows_get(&r, i, 1) != '\0'))
+			continue;
+		cairn_deadline d = cairn_deadline_of(rows_get(&r, i, 1), status, cairn_wb_today(a->wb));
+		char target[200], date[32], when[64], who[128];
+		snprintf(target, sizeof target, "task/%s", rows_get(&r, i, 0));
+		cli_date(a->c, rows_get(&r, i, 1), date, sizeof date);
+		deadline_words(&d, status, when, sizeof when);
+		if (*rows_get(&r, i, 4))
+			person_name(a, rows_get(&r, i, 4), who, sizeof who);
+		else
+			snprintf(who, sizeof who, "%s", _("nobody"));
+		lines_add(out, d.overdue ? LS_ALERT : LS_TEXT, target, "  %-*s %-10s %-13s %s (%s)",
+			  id_w, rows_get(&r, i, 0), date, when, rows_get(&r, i, 3), who);
+	}
+	if (!r.nrows)
+		lines_add(out, LS_DIM, NULL, "%s", _("  none yet: press a to add one"));
+	rows_done(&r);
 }
 
 /* A pilot's participants by group, as bars against the targets. */
@@ -166,7 +193,7 @@ static void record_build(app *a, void *state, lines *out)
 	const cairn_kind_def *def;
 	cairn_record rec;
 	cairn_ref ref;
-	int label_w;
+	int label_w, lw;
 
 	if (!load(a, s->ref, &ref, &rec))
 		return;
@@ -177,16 +204,40 @@ static void record_build(app *a, void *state, lines *out)
 	for (size_t i = 0; i < def->nfields; i++) {
 		const cairn_field_def *f = &def->fields[i];
 		const char *v = cairn_record_get(&rec, f->name);
-		char shown[256], date[32], label[128];
+		char shown[256], date[96], label[128], with_name[256];
 		/* The workflow's own bookkeeping, not for people (see the form). */
 		if (!strcmp(f->name, "validated_answers"))
 			continue;
 		if (f->type == CAIRN_F_DATE && v) {
 			cli_date(a->c, v, date, sizeof date);
+			/* A deadline says how far it is, in words. */
+			if (!strcmp(f->name, "deadline") || !strcmp(f->name, "due")) {
+				const char *status = cairn_record_get(&rec, "status");
+				cairn_deadline d = cairn_deadline_of(cairn_record_get(&rec, f->name),
+								     status ? status : "",
+								     cairn_wb_today(a->wb));
+				char when[64];
+				size_t used = strlen(date);
+				deadline_words(&d, status ? status : "", when, sizeof when);
+				snprintf(date + used, sizeof date - used, "  %s", when);
+			}
 			v = date;
 		}
+		/* A person by name as well as by id. */
+		if (f->type == CAIRN_F_REF && f->ref == CAIRN_KIND_PERSON && v && *v) {
+			char name[128];
+			person_name(a, v, name, sizeof name);
+			if (strcmp(name, v)) {
+				snprintf(with_name, sizeof with_name, "%s (%s)", v, name);
+				v = with_name;
+			}
+		}
 		one_line(v ? v : "", shown, sizeof shown);
-		lines_add(out, LS_TEXT, f->name, "%s %s", text_pad(_(f->label), label_w, label, sizeof label),
+		/* A date and its days left are not cut: the label gives way. */
+		lw = label_w;
+		if (f->type == CAIRN_F_DATE && text_width(shown) > a->cols - 3 - lw)
+			lw = a->cols - 3 - text_width(shown) > 8 ? a->cols - 3 - text_width(shown) : 8;
+		lines_add(out, LS_TEXT, f->name, "%s %s", text_pad(_(f->label), lw, label, sizeof label),
 			  shown);
 	}
 	/* Fields this cairn does not know (a newer one wrote them): shown, kept. */
@@ -203,12 +254,8 @@ static void record_build(app *a, void *state, lines *out)
 	}
 	if (ref.kind == CAIRN_KIND_PILOT)
 		pilot_inclusion(a, &rec, out);
-	if (ref.kind == CAIRN_KIND_MILESTONE) {
-		cairn_error err;
-		lines_add(out, LS_TEXT, NULL, "%s", "");
-		lines_add(out, LS_SECTION, NULL, "%s", _("Tasks"));
-		cairn_index_referrers(cairn_wb_index(a->wb), &ref, add_task_line, out, &err);
-	}
+	if (ref.kind == CAIRN_KIND_MILESTONE)
+		milestone_tasks(a, &ref, out);
 	cairn_record_done(&rec);
 }
 
@@ -291,6 +338,44 @@ static char *choice_numbers(const cairn_question *q, const char *typed)
 	return strdup(typed);
 }
 
+/* What a text answers, for the $EDITOR file: the question, its help and
+ * its choices, or the field's label.  A new string (caller frees). */
+static char *what_it_answers(const cairn_question *q, const cairn_field_def *f, const char *key)
+{
+	cairn_buf b = CAIRN_BUF_INIT;
+	const char *langs = i18n_languages();
+
+	if (q) {
+		const char *help = cairn_question_help(q, langs);
+		cairn_buf_printf(&b, "%s%s\n", cairn_question_prompt(q, langs),
+				 q->required ? _(" (required)") : "");
+		if (help && *help)
+			cairn_buf_printf(&b, "%s\n", help);
+		for (size_t i = 0; i < q->nchoices; i++)
+			cairn_buf_printf(&b, "%zu %s\n", i + 1, cairn_question_choice(q, i, langs));
+	} else {
+		cairn_buf_printf(&b, "%s (%s)\n", f ? _(f->label) : key, key);
+	}
+	return cairn_buf_detach(&b, NULL);
+}
+
+/* The draft of ref's field key, a new string, or NULL. */
+static char *draft_of(app *a, const char *ref, const char *key)
+{
+	cairn_draft *d = NULL;
+	size_t n = 0;
+	cairn_error err;
+	char *text = NULL;
+
+	if (cairn_wb_drafts(a->wb, &d, &n, &err) != CAIRN_OK)
+		return NULL;
+	for (size_t i = 0; i < n && !text; i++)
+		if (!strcmp(d[i].ref, ref) && !strcmp(d[i].field, key))
+			text = strdup(d[i].text);
+	cairn_drafts_free(d, n);
+	return text;
+}
+
 /* Edit field `key` of the record, the way its type asks. */
 static void edit(app *a, record_state *s, const char *key, bool in_editor)
 {
@@ -316,16 +401,22 @@ static void edit(app *a, record_state *s, const char *key, bool in_editor)
 		value = strdup(cur && !strcmp(cur, "yes") ? "no" : "yes");
 	} else if ((q && q->type == CAIRN_Q_LONGTEXT) || (f && f->type == CAIRN_F_LONGTEXT) ||
 		   in_editor) {
-		value = app_edit_text(a, cur ? cur : "");
+		char *about = what_it_answers(q, f, key);
+		value = app_edit_text(a, cur ? cur : "", about);
+		free(about);
 	} else if (f && f->type == CAIRN_F_YESNO) {
 		value = strdup(cur && !strcmp(cur, "yes") ? "no" : "yes");
 	} else {
 		cairn_buf b = CAIRN_BUF_INIT;
-		char shown[64], *label = NULL, *retry = NULL;
+		char shown[64], *label = NULL, *retry = NULL, *draft;
 		const char *init = cur;
 		if (q) {
 			const char *langs = i18n_languages();
+			const char *help = cairn_question_help(q, langs);
 			cairn_buf_printf(&b, "%s", cairn_question_prompt(q, langs));
+			/* The question's help above the prompt, wrapped. */
+			if (help && *help)
+				snprintf(a->prompt_context, sizeof a->prompt_context, "%s", help);
 			if (q->nchoices) {
 				/* The choices on the line above the prompt: with the
 				 * question beside them, labels (longer in some
@@ -338,7 +429,8 @@ static void edit(app *a, record_state *s, const char *key, bool in_editor)
 							 cairn_question_choice(q, i, langs));
 				if (q->type == CAIRN_Q_MULTIPLE)
 					cairn_buf_adds(&c, _("; several: 1,3"));
-				snprintf(a->prompt_context, sizeof a->prompt_context, "%s",
+				snprintf(a->prompt_context, sizeof a->prompt_context, "%s%s%s",
+					 help && *help ? help : "", help && *help ? "\n" : "",
 					 cairn_buf_str(&c));
 				cairn_buf_done(&c);
 				if (cur && (label = cairn_answer_shown(q, cur, langs)))
@@ -381,6 +473,16 @@ static void edit(app *a, record_state *s, const char *key, bool in_editor)
 			cli_date(a->c, cur, shown, sizeof shown);
 			init = shown;
 		}
+		/* A draft kept when the terminal went away starts the prompt;
+		 * once the prompt is answered or left, it is dropped. */
+		if ((draft = draft_of(a, s->ref, key))) {
+			char was[sizeof a->prompt_context];
+			snprintf(was, sizeof was, "%s", a->prompt_context);
+			snprintf(a->prompt_context, sizeof a->prompt_context,
+				 _("a draft kept when the terminal went away (not saved yet): Enter "
+				   "saves it, Esc drops it%s%s"), was[0] ? "\n" : "", was);
+			init = draft;
+		}
 		/* A refused value comes back in the prompt, the reason above
 		 * it, to be corrected rather than typed again. */
 		for (;;) {
@@ -402,6 +504,11 @@ static void edit(app *a, record_state *s, const char *key, bool in_editor)
 		a->prompt_context[0] = '\0';
 		free(label);
 		free(retry);
+		if (draft && !tui_hangup) {
+			cairn_error err;
+			cairn_wb_draft_drop(a->wb, s->ref, key, &err);
+		}
+		free(draft);
 	}
 	if (!tui_hangup)
 		a->prompt_key[0] = a->prompt_ref[0] = '\0';
@@ -510,6 +617,14 @@ static void reassign(app *a, record_state *s)
 			    status ? status : _("without a status"));
 		goto done;
 	}
+	/* Answers given already (from the command line, which leaves the
+	 * status as it was) stay with the person who gave them. */
+	for (size_t i = 0; i < rec.nfields; i++)
+		if (!strncmp(rec.fields[i].key, "answer.", 7)) {
+			app_message(a, true, _("this evaluation has answers already (%s): it stays "
+					       "with its evaluator"), rec.fields[i].key + 7);
+			goto done;
+		}
 	snprintf(question, sizeof question, _("give %s to (a person's id):"), ref.id);
 	if (!(who = app_prompt(a, question, NULL)) || !*who)
 		goto done;
@@ -556,6 +671,36 @@ done:
 	cairn_record_done(&rec);
 }
 
+/* n: the cursor to the next question after it with no answer (round to
+ * the first), required or not. */
+static void next_unanswered(app *a, record_state *s)
+{
+	lines *l = &a->stack[a->depth - 1].lines;
+	cairn_record rec;
+	cairn_ref ref;
+
+	if (!load(a, s->ref, &ref, &rec))
+		return;
+	if (ref.kind != CAIRN_KIND_EVALUATION) {
+		app_message(a, true, "%s", _("n goes to the next unanswered question of an evaluation"));
+		cairn_record_done(&rec);
+		return;
+	}
+	for (size_t k = 1; k <= l->n; k++) {
+		size_t i = (l->sel + k) % l->n;
+		const char *t = l->v[i].target;
+		if (t && !strncmp(t, "answer.", 7) && !cairn_record_get(&rec, t) &&
+		    lines_visible(l, i)) {
+			l->sel = i;
+			l->scrolled = false;
+			cairn_record_done(&rec);
+			return;
+		}
+	}
+	app_message(a, false, "%s", _("every question has an answer: S submits"));
+	cairn_record_done(&rec);
+}
+
 static bool record_act(app *a, void *state, tui_action act)
 {
 	record_state *s = state;
@@ -585,6 +730,18 @@ static bool record_act(app *a, void *state, tui_action act)
 	case ACT_REASSIGN:
 		reassign(a, s);
 		return true;
+	case ACT_NEXT_UNANSWERED:
+		next_unanswered(a, s);
+		return true;
+	case ACT_ADD: {
+		/* In a milestone, a adds one of its tasks. */
+		cairn_ref ref;
+		cairn_error err;
+		if (cairn_ref_parse(s->ref, &ref, &err) != CAIRN_OK || ref.kind != CAIRN_KIND_MILESTONE)
+			return false;
+		add_record(a, CAIRN_KIND_TASK, "milestone", ref.id);
+		return true;
+	}
 	default:
 		return false;
 	}
@@ -595,28 +752,4 @@ const view_ops record_view = {
 	.state_size = sizeof(record_state),
 	.build = record_build,
 	.act = record_act,
-};
-
-/* ---- help: every binding, from the one table ---- */
-
-static void help_build(app *a, void *state, lines *out)
-{
-	(void)a;
-	(void)state;
-	lines_add(out, LS_HEAD, NULL, "%-18s %-16s %s", _("action"), _("keys"), _("what it does"));
-	for (int i = 1; i < ACT_COUNT; i++) {
-		char keys[64];
-		keys_describe((tui_action)i, keys, sizeof keys);
-		lines_add(out, LS_TEXT, keys_action_name((tui_action)i), "%-18s %-16s %s",
-			  keys_action_name((tui_action)i), keys, keys_action_help((tui_action)i));
-	}
-	lines_add(out, LS_TEXT, NULL, "%s", "");
-	lines_add(out, LS_DIM, NULL, "%s", _("Rebind any action in ~/.config/cairn/config, [keys] "
-					     "section: down = j Down"));
-}
-
-const view_ops help_view = {
-	.name = "help",
-	.state_size = 1,
-	.build = help_build,
 };

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cairn/buf.h"
 #include "cairn/sanitize.h"
 #include "tui.h"
 
@@ -181,59 +182,48 @@ static void table_build(app *a, void *state, lines *out)
 		lines_add(out, LS_DIM, NULL, "%s", _("  none yet: press a to add one"));
 }
 
-/* "ID field=value field=value with spaces": split where a word is
- * followed by '=', so that values may hold spaces. */
+/* "ID field=value field="value with spaces"": the words as `:` splits
+ * them (words_split, quotes kept together and taken off), the first the
+ * id; a word without '=' goes on the value before it, so that
+ * title=Map of needs needs no quotes either. */
 static size_t split_fields(char *text, char **id, const char **keys, const char **values,
-			   size_t max)
+			   size_t max, char **joined)
 {
-	size_t n = 0;
-	char *p = text;
+	char *words[64];
+	int nw = words_split(text, words, 64);
+	cairn_buf b = CAIRN_BUF_INIT;
+	size_t n = 0, starts[32];
 
-	while (*p == ' ')
-		p++;
-	*id = p;
-	p += strcspn(p, " ");
-	if (*p)
-		*p++ = '\0';
-	while (*p && n < max) {
-		char *eq, *next;
-		while (*p == ' ')
-			p++;
-		if (!(eq = strchr(p, '=')))
-			break;
-		*eq = '\0';
-		keys[n] = p;
-		values[n] = eq + 1;
-		/* The value runs to the next " word=". */
-		next = eq + 1;
-		for (;;) {
-			char *sp = strchr(next, ' ');
-			char *w;
-			if (!sp) {
-				next = NULL;
-				break;
-			}
-			w = sp + 1;
-			while (*w == ' ')
-				w++;
-			if (w[strcspn(w, " =")] == '=' && strcspn(w, " =") > 0) {
-				*sp = '\0';
-				next = w;
-				break;
-			}
-			next = sp + 1;
+	*id = nw > 0 ? words[0] : text + strlen(text);
+	*joined = NULL;
+	/* The values are joined into one buffer: "key\0value\0key\0value". */
+	for (int w = 1; w < nw; w++) {
+		char *eq = strchr(words[w], '=');
+		if (eq && eq > words[w] && n < max) {
+			if (b.len)
+				cairn_buf_add(&b, "", 1);
+			starts[n++] = b.len;
+			cairn_buf_add(&b, words[w], (size_t)(eq - words[w]));
+			cairn_buf_add(&b, "", 1);
+			cairn_buf_adds(&b, eq + 1);
+		} else if (n) {
+			cairn_buf_printf(&b, " %s", words[w]);
 		}
-		n++;
-		if (!next)
-			break;
-		p = next;
+	}
+	cairn_buf_add(&b, "", 1);
+	*joined = cairn_buf_detach(&b, NULL);
+	if (!*joined)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		keys[i] = *joined + starts[i];
+		values[i] = keys[i] + strlen(keys[i]) + 1;
 	}
 	return n;
 }
 
-static void add_record(app *a, table_state *t)
+void add_record(app *a, cairn_kind kind, const char *preset_key, const char *preset_value)
 {
-	char question[128], *text, *id, *retry = NULL;
+	char question[128], *text, *id, *retry = NULL, *joined;
 	const char *keys[32], *values[32];
 	cairn_save_result res;
 	cairn_error err;
@@ -242,17 +232,32 @@ static void add_record(app *a, table_state *t)
 	bool ok;
 
 	/* TRANSLATORS: the kind and "ID" or "TOOL/EVALUATOR" stay as typed. */
-	snprintf(question, sizeof question, _("new %s (%s field=value ...):"),
-		 cairn_kind_def_of(t->kind)->name,
-		 t->kind == CAIRN_KIND_EVALUATION ? "TOOL/EVALUATOR" : "ID");
+	if (preset_key)
+		/* TRANSLATORS: "new task for M3 (ID field=value ...):"; the kind,
+		 * the field and "ID" stay as typed. */
+		snprintf(question, sizeof question, _("new %s for %s (%s field=value ...):"),
+			 cairn_kind_def_of(kind)->name, preset_value, "ID");
+	else
+		snprintf(question, sizeof question, _("new %s (%s field=value ...):"),
+			 cairn_kind_def_of(kind)->name,
+			 kind == CAIRN_KIND_EVALUATION ? "TOOL/EVALUATOR" : "ID");
 	/* A refused record comes back in the prompt, the reason above it. */
 	while ((text = app_prompt(a, question, retry))) {
 		free(retry);
 		retry = strdup(text);
-		n = split_fields(text, &id, keys, values, 32);
+		n = split_fields(text, &id, keys, values, 31, &joined);
+		if (preset_key) {
+			bool typed = false;
+			for (size_t i = 0; i < n; i++)
+				typed = typed || !strcmp(keys[i], preset_key);
+			if (!typed) {
+				keys[n] = preset_key;
+				values[n++] = preset_value;
+			}
+		}
 		memset(&e, 0, sizeof e);
 		e.op = CAIRN_EDIT_ADD;
-		e.ref.kind = t->kind;
+		e.ref.kind = kind;
 		snprintf(e.ref.id, sizeof e.ref.id, "%s", id);
 		e.keys = keys;
 		e.values = values;
@@ -270,6 +275,7 @@ static void add_record(app *a, table_state *t)
 				    res.message ? res.message : "");
 		cairn_save_result_done(&res);
 		free(text);
+		free(joined);
 		if (ok || !retry || tui_hangup)
 			break;
 	}
@@ -293,7 +299,7 @@ static bool table_act(app *a, void *state, tui_action act)
 		app_message(a, false, _("sorted by %s"), columns_of(t->kind)->cols[t->sort]);
 		return true;
 	case ACT_ADD:
-		add_record(a, t);
+		add_record(a, t->kind, NULL, NULL);
 		return true;
 	default:
 		return false;
