@@ -126,6 +126,9 @@ static cairn_status unshared(cairn_git *git, const char *remote_name, bool *has_
 	    git_reference_name_to_id(&local, git->repo, branch) == 0) {
 		if (git_graph_ahead_behind(ahead, behind, git->repo, &local, &remote) == 0)
 			*has_upstream = true;
+		else if (cairn_git_is_shallow(git))
+			*ahead = *behind = 0;   /* libgit2 stops at the missing parents:
+						 * not known until a sync makes it whole */
 		else
 			st = cairn_git_fail(err, CAIRN_EIO, "%s: cannot compare with %s", branch, name);
 	}
