@@ -142,6 +142,26 @@ like "$err" "no-such.git" "and names it"
 ok_cmd "and leaves nothing behind" test ! -e "$TMP/c1"
 run "$CAIRN" clone "ssh://127.0.0.1:1/x.git" "$TMP/c2"
 ok_cmd "a refused connection leaves nothing behind" test ! -e "$TMP/c2"
+# A server that accepts and hangs up at once: an empty answer.
+python3 - "$TMP/port" <<'PY' &
+import socket, sys
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(8)
+open(sys.argv[1], "w").write(str(s.getsockname()[1]))
+s.settimeout(30)
+try:
+    while True:
+        c, _ = s.accept(); c.close()
+except OSError:
+    pass
+PY
+hangup=$!
+for _ in $(seq 50); do [ -s "$TMP/port" ] && break; sleep 0.1; done
+run "$CAIRN" clone "http://127.0.0.1:$(cat "$TMP/port")/x.git" "$TMP/c2b"
+unlike "$rc" "^0$" "a clone from a server that hangs up fails"
+ok_cmd "and leaves nothing behind" test ! -e "$TMP/c2b"
+run "$CAIRN" clone "$shared" "$TMP/c2b"
+is "$rc" 0 "the retry into the same folder works"
+kill $hangup 2>/dev/null; wait $hangup 2>/dev/null
 git init -q --bare --initial-branch=main "$TMP/empty.git"
 run "$CAIRN" clone "$TMP/empty.git" "$TMP/c3"
 is "$rc" 1 "a clone of an empty repository is refused"
