@@ -476,6 +476,11 @@ cairn_status cairn_git_merge_base(cairn_git *git, const cairn_oid *a, const cair
 	rc = git_merge_base(&out, git->repo, &ia, &ib);
 	if (rc == GIT_ENOTFOUND)
 		return CAIRN_OK;        /* unrelated histories */
+	if (rc != 0 && cairn_git_is_shallow(git))
+		return cairn_fail(err, CAIRN_EINPUT, _("%s is a shallow clone and the common ancestor "
+				  "lies past the history it holds: a `cairn sync` (not --dry-run) "
+				  "fetches the whole history first, or run `git fetch --unshallow`"),
+				  git->workdir);
 	if (rc != 0)
 		return cairn_git_fail(err, CAIRN_EIO, "%s: cannot find the common ancestor", git->gitdir);
 	cairn_git_hex_of(base, &out);

@@ -134,6 +134,16 @@ run "$CAIRN" -C "$TMP/shallow" show milestone/M5
 like "$out" "Shallow edit" "the shallow side's edit is kept"
 like "$out" "30/06/2016" "the other side's edit came in"
 ok_cmd "plain git finds the shallow clone sound" git_clean "$TMP/shallow"
+git clone -q --depth 1 -b main "file://$shared" "$TMP/shallow2"
+"$CAIRN" -C "$a" set milestone/M5 result="From a, again" >/dev/null
+"$CAIRN" -C "$a" sync >/dev/null
+"$CAIRN" -C "$TMP/shallow2" set milestone/M5 owner=bwg-2 >/dev/null
+run "$CAIRN" -C "$TMP/shallow2" sync --dry-run
+is "$rc" 1 "a dry run in a shallow clone that needs the older history stops"
+like "$err" "shallow clone.*not --dry-run.*git fetch --unshallow" "saying what fetches it"
+run "$CAIRN" -C "$TMP/shallow2" sync
+is "$rc" 0 "and the sync itself goes through"
+[ "$rc" -eq 0 ] || diag "$err"
 
 # ---- a failed clone, an empty repository ----
 run "$CAIRN" clone "$TMP/no-such.git" "$TMP/c1"
