@@ -55,6 +55,10 @@ cairn_status cairn_git_need_repo(cairn_git *g, cairn_error *err);
 
 /* id is a boundary commit of a shallow clone (its parents are not here). */
 bool cairn_git_is_shallow_commit(cairn_git *git, const git_oid *id);
+/* In a shallow clone: whether target is from or one of its ancestors
+ * within the history held (*found); libgit2's status. */
+int cairn_git_shallow_reaches(cairn_git *git, const git_oid *from, const git_oid *target,
+			      bool *found);
 
 /* ---- refs.c ---- */
 

@@ -239,6 +239,19 @@ static void sgraph_done(sgraph *g)
 	oidmap_done(&g->at);
 }
 
+int cairn_git_shallow_reaches(cairn_git *git, const git_oid *from, const git_oid *target,
+			      bool *found)
+{
+	sgraph g = { NULL, 0, 0, OIDMAP_INIT };
+	cairn_error ignore;
+	git_repository *repo = cairn_git_repository(git, &ignore);
+	int rc = repo ? collect(git, repo, from, &g, NULL, true) : -1;
+
+	*found = rc == 0 && oidmap_get(&g.at, target, NULL);
+	sgraph_done(&g);
+	return rc;
+}
+
 /* A max-heap of indices into v by commit time. */
 static void heap_push(size_t *h, size_t *n, const snode *v, size_t i)
 {

@@ -126,6 +126,9 @@ static cairn_status unshared(cairn_git *git, const char *remote_name, bool *has_
 	    git_reference_name_to_id(&local, git->repo, branch) == 0) {
 		if (git_graph_ahead_behind(ahead, behind, git->repo, &local, &remote) == 0)
 			*has_upstream = true;
+		else if (cairn_git_is_shallow(git))
+			*ahead = *behind = 0;   /* libgit2 stops at the missing parents:
+						 * not known until a sync makes it whole */
 		else
 			st = cairn_git_fail(err, CAIRN_EIO, "%s: cannot compare with %s", branch, name);
 	}
@@ -470,9 +473,28 @@ cairn_status cairn_git_merge_base(cairn_git *git, const cairn_oid *a, const cair
 	base->hex[0] = '\0';
 	if ((st = cairn_git_parse_oid(&ia, a, "commit", err)) || (st = cairn_git_parse_oid(&ib, b, "commit", err)))
 		return st;
-	rc = git_merge_base(&out, git->repo, &ia, &ib);
+	/* libgit2 1.5.1 fails at a shallow clone's first missing parent (and
+	 * leaks on the way out): a sync makes the history whole first, so
+	 * only a dry run comes here, and it cannot tell. */
+	if (cairn_git_is_shallow(git)) {
+		/* One side ahead of the other (a fast-forward, or only ours
+		 * to push) is known from what is held. */
+		bool b_below_a = false, a_below_b = false;
+		rc = -1;
+		if (cairn_git_shallow_reaches(git, &ia, &ib, &b_below_a) == 0 && b_below_a)
+			rc = 0, out = ib;
+		else if (cairn_git_shallow_reaches(git, &ib, &ia, &a_below_b) == 0 && a_below_b)
+			rc = 0, out = ia;
+	} else {
+		rc = git_merge_base(&out, git->repo, &ia, &ib);
+	}
 	if (rc == GIT_ENOTFOUND)
 		return CAIRN_OK;        /* unrelated histories */
+	if (rc != 0 && cairn_git_is_shallow(git))
+		return cairn_fail(err, CAIRN_EINPUT, _("%s is a shallow clone and the common ancestor "
+				  "lies past the history it holds: a `cairn sync` (not --dry-run) "
+				  "fetches the whole history first, or run `git fetch --unshallow`"),
+				  git->workdir);
 	if (rc != 0)
 		return cairn_git_fail(err, CAIRN_EIO, "%s: cannot find the common ancestor", git->gitdir);
 	cairn_git_hex_of(base, &out);

@@ -168,19 +168,21 @@ cairn_status cairn_git_clean_text(cairn_git *git, const char *path, const char *
 		return cairn_git_fail(err, CAIRN_EIO, "%s: cannot read git's line-end settings for it "
 				      "(core.autocrlf, .gitattributes)", path);
 	if (!fl) {
-		if (!(*out = malloc(len ? len : 1)))
+		if (!(*out = malloc(len + 1)))
 			return cairn_oom(err);
 		memcpy(*out, data, len);
+		(*out)[len] = '\0';
 		*outlen = len;
 		return CAIRN_OK;
 	}
 	if (git_filter_list_apply_to_buffer(&buf, fl, data, len) != 0)
 		st = cairn_git_fail(err, CAIRN_EIO, "%s: cannot apply git's line-end settings to it "
 				    "(core.autocrlf, .gitattributes)", path);
-	else if (!(*out = malloc(buf.size ? buf.size : 1)))
+	else if (!(*out = malloc(buf.size + 1)))
 		st = cairn_oom(err);
 	else {
 		memcpy(*out, buf.ptr, buf.size);
+		(*out)[buf.size] = '\0';
 		*outlen = buf.size;
 	}
 	git_buf_dispose(&buf);

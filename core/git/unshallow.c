@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cairn/i18n.h"
@@ -98,6 +99,25 @@ static cairn_status move_objects(const char *from, const char *to, cairn_error *
 	return CAIRN_OK;
 }
 
+/* A sync killed while it fetched leaves its folder: gone once it is an
+ * hour old (a sync still running in another worktree is younger). */
+static void remove_stale(const char *commondir)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	struct stat sb;
+	DIR *d = opendir(commondir);
+
+	if (!d)
+		return;
+	while ((de = readdir(d)))
+		if (!strncmp(de->d_name, "cairn-unshallow.", 16) &&
+		    (size_t)snprintf(path, sizeof path, "%s%s", commondir, de->d_name) < sizeof path &&
+		    lstat(path, &sb) == 0 && S_ISDIR(sb.st_mode) && time(NULL) - sb.st_mtime > 3600)
+			nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	closedir(d);
+}
+
 /* Every boundary commit of ours is in what came. */
 static bool covers(cairn_git *git, git_repository *theirs)
 {
@@ -144,6 +164,7 @@ cairn_status cairn_git_unshallow(cairn_git *git, const char *remote, const cairn
 		return cairn_fail(err, CAIRN_EINPUT, _("HEAD is not on a branch: run `git checkout main`"));
 	if (git_remote_lookup(&mine, repo, remote) != 0)
 		return cairn_fail(err, CAIRN_ENOTFOUND, _("there is no remote '%s'"), remote);
+	remove_stale(cairn_git_commondir(git));
 	if ((size_t)snprintf(dir, sizeof dir, "%scairn-unshallow.XXXXXX", cairn_git_commondir(git)) >=
 	    sizeof dir || !mkdtemp(dir)) {
 		git_remote_free(mine);

@@ -151,7 +151,8 @@ cairn_status cairn_wb_resolve_conflict(cairn_wb *wb, const char *record, const c
 	/* The record may be absent on our side (deleted): named by path. */
 	if ((st = cairn_wb_record_path(wb, record, path, sizeof path, err)))
 		return st;
-	if ((st = wb_lock(wb, err)))
+	/* Settling the last one commits the merge: not under git's feet. */
+	if ((st = cairn_wb_git_stopped(wb, err)) || (st = wb_lock(wb, err)))
 		return st;
 	if ((st = wb_load_conflicts(wb, &r, err)))
 		goto done;

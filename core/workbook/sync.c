@@ -726,8 +726,13 @@ cairn_status cairn_wb_sync(cairn_wb *wb, const cairn_sync_options *opt, cairn_sy
 			   "first (%zu commits), so that the merge finds the common ancestor; log "
 			   "and blame now show all of it"), report->remote, n);
 	} else if (cairn_git_is_shallow(wb->git)) {
-		say(opt, _("this workbook is a shallow clone: a sync fetches its whole history from "
-			   "%s first"), report->remote);
+		/* Neither the merge base nor the allow-list's walk of what
+		 * comes in can be found in a history libgit2 cannot walk. */
+		wb_unlock(wb);
+		return cairn_fail(err, CAIRN_EINPUT, _("this workbook is a shallow clone: a dry run "
+				  "cannot tell what a sync would do until its history is whole; `cairn "
+				  "sync` (not --dry-run) fetches it from %s first and says so, or run "
+				  "`git fetch --unshallow`; then a dry run can"), report->remote);
 	}
 	/* Hand edits are looked for in the files a merge or fast-forward
 	 * would rewrite, once it knows them (no_hand_edits). */

@@ -183,8 +183,8 @@ void cairn_git_paths_free(char **paths, size_t n);
  * data[0..len): git's clean filters applied as its settings and attributes
  * ask (core.autocrlf, core.eol, `text` and `eol` in .gitattributes), so a
  * work tree of CRLF line ends reads as the LF records the commits hold.
- * *out is a new buffer (the caller frees it), data copied when nothing
- * applies. */
+ * *out is a new buffer, NUL-terminated as cairn_fs_read's (the caller
+ * frees it), data copied when nothing applies. */
 cairn_status cairn_git_clean_text(cairn_git *git, const char *path, const char *data, size_t len,
 				  char **out, size_t *outlen, cairn_error *err);
 

@@ -134,6 +134,16 @@ run "$CAIRN" -C "$TMP/shallow" show milestone/M5
 like "$out" "Shallow edit" "the shallow side's edit is kept"
 like "$out" "30/06/2016" "the other side's edit came in"
 ok_cmd "plain git finds the shallow clone sound" git_clean "$TMP/shallow"
+git clone -q --depth 1 -b main "file://$shared" "$TMP/shallow2"
+"$CAIRN" -C "$a" set milestone/M5 result="From a, again" >/dev/null
+"$CAIRN" -C "$a" sync >/dev/null
+"$CAIRN" -C "$TMP/shallow2" set milestone/M5 owner=bwg-2 >/dev/null
+run "$CAIRN" -C "$TMP/shallow2" sync --dry-run
+is "$rc" 1 "a dry run in a shallow clone that needs the older history stops"
+like "$err" "shallow clone.*not --dry-run.*git fetch --unshallow" "saying what fetches it"
+run "$CAIRN" -C "$TMP/shallow2" sync
+is "$rc" 0 "and the sync itself goes through"
+[ "$rc" -eq 0 ] || diag "$err"
 
 # ---- a failed clone, an empty repository ----
 run "$CAIRN" clone "$TMP/no-such.git" "$TMP/c1"
@@ -142,6 +152,26 @@ like "$err" "no-such.git" "and names it"
 ok_cmd "and leaves nothing behind" test ! -e "$TMP/c1"
 run "$CAIRN" clone "ssh://127.0.0.1:1/x.git" "$TMP/c2"
 ok_cmd "a refused connection leaves nothing behind" test ! -e "$TMP/c2"
+# A server that accepts and hangs up at once: an empty answer.
+python3 - "$TMP/port" <<'PY' &
+import socket, sys
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(8)
+open(sys.argv[1], "w").write(str(s.getsockname()[1]))
+s.settimeout(30)
+try:
+    while True:
+        c, _ = s.accept(); c.close()
+except OSError:
+    pass
+PY
+hangup=$!
+for _ in $(seq 50); do [ -s "$TMP/port" ] && break; sleep 0.1; done
+run "$CAIRN" clone "http://127.0.0.1:$(cat "$TMP/port")/x.git" "$TMP/c2b"
+unlike "$rc" "^0$" "a clone from a server that hangs up fails"
+ok_cmd "and leaves nothing behind" test ! -e "$TMP/c2b"
+run "$CAIRN" clone "$shared" "$TMP/c2b"
+is "$rc" 0 "the retry into the same folder works"
+kill $hangup 2>/dev/null; wait $hangup 2>/dev/null
 git init -q --bare --initial-branch=main "$TMP/empty.git"
 run "$CAIRN" clone "$TMP/empty.git" "$TMP/c3"
 is "$rc" 1 "a clone of an empty repository is refused"

@@ -38,6 +38,14 @@ static void utf8(void)
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		is_int(cairn_utf8_len((const unsigned char *)bad[i].bytes, strlen(bad[i].bytes)), 0,
 		       "utf8: %s is refused", bad[i].what);
+	/* A cut never splits a character. */
+	is_int(cairn_utf8_cut("abc", 10), 3, "utf8 cut: a short text is whole");
+	is_int(cairn_utf8_cut("abcdef", 4), 4, "utf8 cut: ASCII at the limit");
+	is_int(cairn_utf8_cut("a\xc3\xa9\xc3\xa9", 2), 1, "utf8 cut: before a 2-byte character");
+	is_int(cairn_utf8_cut("a\xc3\xa9\xc3\xa9", 3), 3, "utf8 cut: after a 2-byte character");
+	is_int(cairn_utf8_cut("ab\xe6\x97\xa5", 4), 2, "utf8 cut: inside a 3-byte character");
+	is_int(cairn_utf8_cut("\xf0\x9f\x99\x82x", 3), 0, "utf8 cut: inside a 4-byte character");
+	is_int(cairn_utf8_cut("\xf0\x9f\x99\x82", 4), 4, "utf8 cut: a 4-byte character whole");
 }
 
 int main(void)
