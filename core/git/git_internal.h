@@ -27,6 +27,11 @@ struct cairn_git {
 	char *workdir;          /* with a trailing '/' */
 	char *gitdir;           /* with a trailing '/' */
 	oidmap checked;         /* commits that passed the allow-list */
+	/* The tree of the commit last read by path (tree.c): the commit of an
+	 * import names every record in its message (megabytes), too big for
+	 * libgit2's cache, and was read again and hashed for every path. */
+	git_oid last_commit;
+	git_tree *last_tree;
 };
 
 /* ---- repo.c ---- */

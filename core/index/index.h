@@ -44,6 +44,13 @@ void cairn_index_rollback(cairn_index *idx);
  * arrive in any order); cairn_index_bulk_end moves every record whose
  * references do not resolve to the problems, with the reason. */
 cairn_status cairn_index_bulk_begin(cairn_index *idx, bool fast, cairn_error *err);
+/* fast is suspend and not durable: a rebuild.  suspend: the counts by
+ * status and the secondary indexes are made once at the end, from the
+ * loaded tables, rather than row by row (for a load of many rows).
+ * durable: the transaction is on disk when cairn_index_bulk_end returns
+ * (synchronous=FULL), for what git does not hold, such as the journal. */
+cairn_status cairn_index_bulk_begin_with(cairn_index *idx, bool suspend, bool durable,
+					 cairn_error *err);
 cairn_status cairn_index_bulk_end(cairn_index *idx, size_t *moved, cairn_error *err);
 
 /* meta: "head" (the commit the index reflects), "verified" (time of the
