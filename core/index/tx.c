@@ -255,7 +255,7 @@ cairn_status cairn_index_bulk_end(cairn_index *idx, size_t *moved, cairn_error *
 	}
 	sqlite3_exec(idx->db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
 	if (idx->bulk_sync_off)
-		sqlite3_exec(idx->db, "PRAGMA synchronous=FULL", NULL, NULL, NULL);
+		sqlite3_exec(idx->db, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
 	idx->bulk_fast = idx->bulk_sync_off = false;
 	return st;
 }
