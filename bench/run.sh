@@ -10,7 +10,9 @@
 #       `task next` on as many tasks;
 #   (c) rebuilding the whole index from the records, beside `task import` of
 #       as many tasks.
-# Then bench/save.sh: one `cairn set` beside `git commit` of the same change.
+# Then bench/save.sh: one `cairn set` beside `git commit` of the same change;
+# bench/import.sh: `cairn import json` and `import csv` beside a rebuild plus
+# one commit and beside `task import`.
 # Then, when the sizes include 100000 (or CAIRN_SYNC_SIZE is set), the sync
 # benchmark of bench/sync.sh: `cairn sync` beside `git pull`, and of
 # bench/push.sh: its push beside `git push`; and
@@ -90,6 +92,7 @@ done
 printf '\n%-7s %-34s %12s  %-28s %12s  %8s\n' records cairn time anchor time ratio
 printf '%s\n' "${rows[@]}"
 CAIRN="$CAIRN" bash "$here/save.sh"
+CAIRN="$CAIRN" bash "$here/import.sh"
 if [ -n "${CAIRN_SYNC_SIZE:-}" ] || [[ " $sizes " == *" 100000 "* ]]; then
 	CAIRN="$CAIRN" bash "$here/sync.sh"
 	CAIRN="$CAIRN" bash "$here/push.sh"

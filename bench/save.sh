@@ -39,9 +39,21 @@ gcommit_a=$(t "$runs" -- "$next; sed -i \"s/^title: .*/title: Edit \$c/\" '$s/gi
 gcommit=$(t "$runs" --before "$next; sed -i \"s/^title: .*/title: Edit \$c/\" '$s/git/$m0'; git -C '$s/git' add '$m0'" -- \
 	"cd '$s/git' && git commit -q -m edit")
 [ -z "$(git -C "$s/cairn" status --porcelain)" ] || { echo "FAIL: save: git status is not clean after cairn's saves"; exit 1; }
+# The sync calls of one save (goal: at most 6 fsync/fdatasync), and of git.
+syncs=- gsyncs=-
+if command -v strace >/dev/null; then
+	count() { awk '$NF == "fsync" || $NF == "fdatasync" || $NF == "syncfs" {s = s sep $NF "=" $4; sep = " "} END {print s ? s : "none"}' "$1"; }
+	c=$(($(cat "$s/counter") + 1)); echo $c > "$s/counter"
+	strace -f -c -o "$s/strace" "$CAIRN" -C "$s/cairn" set "milestone/$id" title="Edit $c" >/dev/null 2>&1 || true
+	syncs=$(count "$s/strace")
+	sed -i "s/^title: .*/title: Edit $c/" "$s/git/$m0"
+	(cd "$s/git" && strace -f -c -o "$s/strace" git commit -q -a -m edit >/dev/null 2>&1) || true
+	gsyncs=$(count "$s/strace")
+fi
 
 printf '\n%-7s %-34s %12s  %-28s %12s  %8s\n' records cairn time anchor time ratio
 printf '%-7s %-34s %9s ms  %-28s %9s ms  %7sx\n' "$records" "cairn set (one field)" "$cset" \
 	"git commit -a (same change)" "$gcommit_a" "$(ratio "$cset" "$gcommit_a")"
 printf '%-7s %-34s %9s ms  %-28s %9s ms  %7sx\n' "$records" "cairn set (one field)" "$cset" \
 	"git commit (change staged)" "$gcommit" "$(ratio "$cset" "$gcommit")"
+echo "sync calls of one save (strace -f -c): cairn set: $syncs; git commit -a: $gsyncs"

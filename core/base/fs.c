@@ -112,11 +112,11 @@ static void close_all(int *fds, size_t n)
 
 /* Open root and each folder of parts[0..nparts-2] without following links.
  * fds[0] is root, fds[i] the i-th folder; the last one holds the file.
- * With create, missing folders are made (and their parents fsynced, so a
- * crash cannot lose a folder whose file was already fsynced).
+ * With create, missing folders are made (and with sync their parents
+ * fsynced, so a crash cannot lose a folder whose file was already fsynced).
  * CAIRN_ENOTFOUND when a folder is missing and create is false. */
 static cairn_status open_folders(const char *root, const char *path, char **parts,
-				 size_t nparts, bool create, int *fds, size_t *nfds,
+				 size_t nparts, bool create, bool sync, int *fds, size_t *nfds,
 				 cairn_error *err)
 {
 	size_t i;
@@ -144,7 +144,7 @@ static cairn_status open_folders(const char *root, const char *path, char **part
 				close_all(fds, *nfds);
 				return errno_fail(err, e, "make a folder", root, path);
 			}
-			if (fsync_retry(parent) != 0) {
+			if (sync && fsync_retry(parent) != 0) {
 				int e = errno;
 				close_all(fds, *nfds);
 				return errno_fail(err, e, "fsync a folder", root, path);
@@ -203,8 +203,8 @@ static int open_temp(int dirfd, char *name, size_t size)
 	return fd;
 }
 
-cairn_status cairn_fs_write(const char *root, const char *path, const char *data,
-			    size_t len, cairn_error *err)
+static cairn_status write_file(const char *root, const char *path, const char *data,
+			       size_t len, bool sync, cairn_error *err)
 {
 	char copy[PATH_MAX], *parts[MAX_DEPTH], tmp[64];
 	int fds[MAX_DEPTH + 1], dirfd, fd;
@@ -215,7 +215,7 @@ cairn_status cairn_fs_write(const char *root, const char *path, const char *data
 
 	if ((status = split_path(root, path, copy, parts, &nparts, err)) != CAIRN_OK)
 		return status;
-	if ((status = open_folders(root, path, parts, nparts, true, fds, &nfds, err)) != CAIRN_OK)
+	if ((status = open_folders(root, path, parts, nparts, true, sync, fds, &nfds, err)) != CAIRN_OK)
 		return status;
 	dirfd = fds[nfds - 1];
 	leaf = parts[nparts - 1];
@@ -234,7 +234,7 @@ cairn_status cairn_fs_write(const char *root, const char *path, const char *data
 		close_all(fds, nfds);
 		return status;
 	}
-	if (write_all(fd, data, len) != 0 || fsync_retry(fd) != 0) {
+	if (write_all(fd, data, len) != 0 || (sync && fsync_retry(fd) != 0)) {
 		status = errno_fail(err, errno, "write", root, path);
 		close(fd);
 		goto fail;
@@ -247,7 +247,7 @@ cairn_status cairn_fs_write(const char *root, const char *path, const char *data
 		status = errno_fail(err, errno, "rename the temporary file over", root, path);
 		goto fail;
 	}
-	if (fsync_retry(dirfd) != 0) {
+	if (sync && fsync_retry(dirfd) != 0) {
 		status = errno_fail(err, errno, "fsync the folder of", root, path);
 		close_all(fds, nfds);
 		return status;
@@ -261,7 +261,20 @@ fail:
 	return status;
 }
 
-cairn_status cairn_fs_remove(const char *root, const char *path, cairn_error *err)
+cairn_status cairn_fs_write(const char *root, const char *path, const char *data,
+			    size_t len, cairn_error *err)
+{
+	return write_file(root, path, data, len, true, err);
+}
+
+cairn_status cairn_fs_write_nosync(const char *root, const char *path, const char *data,
+				   size_t len, cairn_error *err)
+{
+	return write_file(root, path, data, len, false, err);
+}
+
+static cairn_status remove_file(const char *root, const char *path, bool sync,
+				cairn_error *err)
 {
 	char copy[PATH_MAX], *parts[MAX_DEPTH];
 	int fds[MAX_DEPTH + 1];
@@ -271,7 +284,7 @@ cairn_status cairn_fs_remove(const char *root, const char *path, cairn_error *er
 
 	if ((status = split_path(root, path, copy, parts, &nparts, err)) != CAIRN_OK)
 		return status;
-	status = open_folders(root, path, parts, nparts, false, fds, &nfds, err);
+	status = open_folders(root, path, parts, nparts, false, sync, fds, &nfds, err);
 	if (status == CAIRN_ENOTFOUND) {
 		cairn_error_clear(err);
 		return CAIRN_OK;
@@ -297,7 +310,7 @@ cairn_status cairn_fs_remove(const char *root, const char *path, cairn_error *er
 		close_all(fds, nfds);
 		return status;
 	}
-	if (fsync_retry(fds[nfds - 1]) != 0) {
+	if (sync && fsync_retry(fds[nfds - 1]) != 0) {
 		status = errno_fail(err, errno, "fsync the folder of", root, path);
 		close_all(fds, nfds);
 		return status;
@@ -307,9 +320,37 @@ cairn_status cairn_fs_remove(const char *root, const char *path, cairn_error *er
 	for (i = nfds - 1; i > 0; i--) {
 		if (unlinkat(fds[i - 1], parts[i - 1], AT_REMOVEDIR) != 0)
 			break;
-		fsync_retry(fds[i - 1]);
+		if (sync)
+			fsync_retry(fds[i - 1]);
 	}
 	close_all(fds, nfds);
+	return CAIRN_OK;
+}
+
+cairn_status cairn_fs_remove(const char *root, const char *path, cairn_error *err)
+{
+	return remove_file(root, path, true, err);
+}
+
+cairn_status cairn_fs_remove_nosync(const char *root, const char *path, cairn_error *err)
+{
+	return remove_file(root, path, false, err);
+}
+
+cairn_status cairn_fs_sync(const char *root, cairn_error *err)
+{
+	int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int rc;
+
+	if (fd < 0)
+		return errno_fail(err, errno, "open", root, ".");
+	rc = syncfs(fd);
+	if (rc != 0) {
+		int e = errno;
+		close(fd);
+		return errno_fail(err, e, "flush to disk", root, ".");
+	}
+	close(fd);
 	return CAIRN_OK;
 }
 
@@ -328,7 +369,7 @@ cairn_status cairn_fs_read(const char *root, const char *path, size_t max, char 
 	*len = 0;
 	if ((status = split_path(root, path, copy, parts, &nparts, err)) != CAIRN_OK)
 		return status;
-	if ((status = open_folders(root, path, parts, nparts, false, fds, &nfds, err)) != CAIRN_OK)
+	if ((status = open_folders(root, path, parts, nparts, false, false, fds, &nfds, err)) != CAIRN_OK)
 		return status;
 	/* O_NONBLOCK so that a planted FIFO cannot hang the open. */
 	fd = openat(fds[nfds - 1], parts[nparts - 1],
@@ -483,7 +524,7 @@ size_t cairn_fs_clean_temp(const char *root, const char *const *folders)
 			parts[0] = (char *)"x";
 			nparts = 1;
 		}
-		if (open_folders(root, folders[i], parts, nparts, false, fds, &nfds, NULL)
+		if (open_folders(root, folders[i], parts, nparts, false, false, fds, &nfds, NULL)
 		    != CAIRN_OK)
 			continue;
 		fd = dup(fds[nfds - 1]);

@@ -1,15 +1,20 @@
 /* Commits built from memory (see include/cairn/gitstore.h): the changes
  * checked, each blob written and read back, the tree updated and read
  * back (Fossil's rule), then the branch moved by compare-and-swap
- * (refs.c).  Loose objects are read back by loose.c, not libgit2.
+ * (refs.c).  Loose objects are read back by loose.c, not libgit2.  A commit
+ * of many changes (an import) is built in memory and written as one pack,
+ * then read back from it (make_packed).
  */
 #include "cairn/gitstore.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include <git2.h>
+#include <git2/sys/mempack.h>
+#include <git2/sys/odb_backend.h>
 
 #include "git/git_internal.h"
 #include "git/loose.h"
@@ -129,21 +134,21 @@ static cairn_status check_folders(git_tree *base, const char *path, cairn_error 
  * caller's bytes before anything refers to it.  libgit2 does not rewrite
  * an object that exists, even damaged, so this is also what notices a
  * loose object left truncated by a crash. */
-static cairn_status write_blob(cairn_git *g, const cairn_git_change *ch, git_oid *id,
-			       cairn_error *err)
+static cairn_status check_blob(cairn_git *g, const cairn_git_change *ch, const git_oid *id,
+			       bool maybe_loose, cairn_error *err)
 {
 	git_blob *b = NULL;
 	cairn_oid hex;
-	cairn_status st;
-	bool loose;
+	cairn_status st = CAIRN_OK;
+	bool loose = false;
 
-	if (git_blob_create_from_buffer(id, g->repo, ch->data, ch->len) != 0)
-		return cairn_git_fail(err, CAIRN_EIO, "%s: cannot store \"%s\"", g->gitdir, ch->path);
 	cairn_git_hex_of(&hex, id);
-	st = cairn_git_verify_object_in(cairn_git_commondir(g), &hex, ch->data, ch->len, &loose, err);
+	if (maybe_loose)
+		st = cairn_git_verify_object_in(cairn_git_commondir(g), &hex, ch->data, ch->len,
+						&loose, err);
 	if (st != CAIRN_OK || loose)
 		return st;
-	/* Already in a pack, which libgit2 reads safely. */
+	/* In a pack, which libgit2 reads safely. */
 	if (git_blob_lookup(&b, g->repo, id) != 0 || (size_t)git_blob_rawsize(b) != ch->len ||
 	    memcmp(git_blob_rawcontent(b), ch->data, ch->len) != 0)
 		st = cairn_git_fail(err, CAIRN_ECORRUPT,
@@ -154,9 +159,17 @@ static cairn_status write_blob(cairn_git *g, const cairn_git_change *ch, git_oid
 	return st;
 }
 
+static cairn_status write_blob(cairn_git *g, const cairn_git_change *ch, git_oid *id,
+			       cairn_error *err)
+{
+	if (git_blob_create_from_buffer(id, g->repo, ch->data, ch->len) != 0)
+		return cairn_git_fail(err, CAIRN_EIO, "%s: cannot store \"%s\"", g->gitdir, ch->path);
+	return check_blob(g, ch, id, true, err);
+}
+
 /* The tree updates for changes on top of base; a removal of a path the
  * base lacks is dropped, so that a retried save stays harmless. */
-static cairn_status plan_updates(cairn_git *g, git_tree *base,
+static cairn_status plan_updates(cairn_git *g, git_repository *r, git_tree *base,
 				 const cairn_git_change *changes, size_t n, git_oid *blobs,
 				 git_tree_update *ups, size_t *nups, cairn_error *err)
 {
@@ -185,7 +198,15 @@ static cairn_status plan_updates(cairn_git *g, git_tree *base,
 				continue;
 			ups[*nups].action = GIT_TREE_UPDATE_REMOVE;
 		} else {
-			cairn_status st = write_blob(g, &changes[i], &blobs[i], err);
+			cairn_status st = CAIRN_OK;
+			/* Into a pack in memory, read back once the pack is
+			 * written (see make_packed). */
+			if (r != g->repo &&
+			    git_blob_create_from_buffer(&blobs[i], r, changes[i].data, changes[i].len) != 0)
+				st = cairn_git_fail(err, CAIRN_EIO, "%s: cannot store \"%s\"", g->gitdir,
+						    changes[i].path);
+			else if (r == g->repo)
+				st = write_blob(g, &changes[i], &blobs[i], err);
 			if (st != CAIRN_OK)
 				return st;
 			ups[*nups].action = GIT_TREE_UPDATE_UPSERT;
@@ -311,15 +332,15 @@ static cairn_status read_back(cairn_git *g, const cairn_git_change *changes, siz
 }
 
 /* The parent's tree, or a new empty tree for the first commit. */
-static cairn_status base_tree(cairn_git *g, const git_oid *parent, git_commit **pc,
-			      git_tree **base, cairn_error *err)
+static cairn_status base_tree(cairn_git *g, git_repository *r, const git_oid *parent,
+			      git_commit **pc, git_tree **base, cairn_error *err)
 {
 	git_treebuilder *tb = NULL;
 	git_oid empty;
 	int rc;
 
 	if (parent) {
-		if (git_commit_lookup(pc, g->repo, parent) != 0)
+		if (git_commit_lookup(pc, r, parent) != 0)
 			return cairn_git_fail(err, CAIRN_ENOTFOUND, "%s: the parent commit is missing",
 					      g->gitdir);
 		if (git_commit_tree(base, *pc) != 0)
@@ -327,12 +348,12 @@ static cairn_status base_tree(cairn_git *g, const git_oid *parent, git_commit **
 					      g->gitdir);
 		return CAIRN_OK;
 	}
-	rc = git_treebuilder_new(&tb, g->repo, NULL);
+	rc = git_treebuilder_new(&tb, r, NULL);
 	if (rc == 0)
 		rc = git_treebuilder_write(&empty, tb);
 	git_treebuilder_free(tb);
 	if (rc == 0)
-		rc = git_tree_lookup(base, g->repo, &empty);
+		rc = git_tree_lookup(base, r, &empty);
 	if (rc != 0)
 		return cairn_git_fail(err, CAIRN_EIO, "%s: cannot write the empty tree", g->gitdir);
 	return CAIRN_OK;
@@ -365,6 +386,168 @@ cairn_status cairn_git_commit_merge(cairn_git *git, const cairn_oid *parent,
 	return st;
 }
 
+/* The blobs, the trees and the commit, written through r: the repository
+ * itself (loose objects, each blob read back as it is written) or one whose
+ * objects go to memory (make_packed). */
+static cairn_status build(cairn_git *g, git_repository *r, const git_oid *parent_id,
+			  const cairn_oid *second, const cairn_git_change *changes, size_t n,
+			  const git_signature *sig, const char *msg, git_oid *blobs,
+			  git_oid *tree_id, git_oid *commit_id, cairn_error *err)
+{
+	git_tree_update *ups = calloc(n ? n : 1, sizeof *ups);
+	git_commit *pc = NULL, *pc2 = NULL;
+	git_tree *base = NULL, *tree = NULL;
+	size_t nups;
+	cairn_status st;
+
+	if (!ups)
+		return cairn_oom(err);
+	if ((st = base_tree(g, r, parent_id, &pc, &base, err)) != CAIRN_OK)
+		goto done;
+	if ((st = plan_updates(g, r, base, changes, n, blobs, ups, &nups, err)) != CAIRN_OK)
+		goto done;
+	if (git_tree_create_updated(tree_id, r, base, nups, ups) != 0 ||
+	    git_tree_lookup(&tree, r, tree_id) != 0) {
+		st = cairn_git_fail(err, CAIRN_EIO, "%s: cannot write the new tree", g->gitdir);
+		goto done;
+	}
+	if (parent_id && second && second->hex[0]) {
+		git_oid second_id;
+		const git_commit *parents[2] = { pc, NULL };
+		if ((st = cairn_git_parse_oid(&second_id, second, "merged commit", err)) != CAIRN_OK)
+			goto done;
+		if (git_commit_lookup(&pc2, r, &second_id) != 0) {
+			st = cairn_git_fail(err, CAIRN_ENOTFOUND, "%s: the merged commit is missing",
+					    g->gitdir);
+			goto done;
+		}
+		parents[1] = pc2;
+		if (git_commit_create(commit_id, r, NULL, sig, sig, NULL, msg, tree, 2, parents) != 0)
+			st = cairn_git_fail(err, CAIRN_EIO, "%s: cannot write the commit", g->gitdir);
+	} else if (git_commit_create(commit_id, r, NULL, sig, sig, NULL, msg, tree,
+				     parent_id ? 1 : 0, (const git_commit **)&pc) != 0) {
+		st = cairn_git_fail(err, CAIRN_EIO, "%s: cannot write the commit", g->gitdir);
+	}
+done:
+	git_tree_free(tree);
+	git_tree_free(base);
+	git_commit_free(pc);
+	git_commit_free(pc2);
+	free(ups);
+	return st;
+}
+
+/* ---- many changes: one pack ---- */
+
+/* A save of this many changes or more writes its objects as one pack: a
+ * loose object costs a file, two fsyncs and a read back each, and an
+ * import of 100,000 records would make 100,000 of them. */
+#define PACK_AT 64
+
+static cairn_status pack_object(gitpack *pk, git_odb *odb, const git_oid *id, cairn_error *err)
+{
+	git_odb_object *o = NULL;
+	cairn_status st;
+
+	if (gitpack_has(pk, id))
+		return CAIRN_OK;
+	if (git_odb_read(&o, odb, id) != 0)
+		return cairn_git_fail(err, CAIRN_EIO, "cannot read back a new object");
+	st = gitpack_add(pk, git_odb_object_type(o), id, git_odb_object_data(o),
+			 git_odb_object_size(o), NULL, NULL, err);
+	git_odb_object_free(o);
+	return st;
+}
+
+/* The tree id and every tree below it that the save made (those in mem):
+ * a tree the save did not make is on disk already, and so is all below. */
+static cairn_status pack_trees(gitpack *pk, git_repository *r, git_odb *odb,
+			       git_odb_backend *mem, const git_oid *id, cairn_error *err)
+{
+	git_tree *t = NULL;
+	cairn_status st;
+
+	if (!mem->exists(mem, id) || gitpack_has(pk, id))
+		return CAIRN_OK;
+	if ((st = pack_object(pk, odb, id, err)) != CAIRN_OK)
+		return st;
+	if (git_tree_lookup(&t, r, id) != 0)
+		return cairn_git_fail(err, CAIRN_EIO, "cannot read back a new tree");
+	for (size_t i = 0, n = git_tree_entrycount(t); i < n && st == CAIRN_OK; i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(t, i);
+		if (git_tree_entry_filemode_raw(e) == MODE_TREE)
+			st = pack_trees(pk, r, odb, mem, git_tree_entry_id(e), err);
+	}
+	git_tree_free(t);
+	return st;
+}
+
+/* The objects built in memory (a second handle on the same objects folder,
+ * whose writes go to libgit2's mempack), then written as one pack, fsynced
+ * (gitpack_write), then read back through the repository itself as the
+ * loose path does: every blob's bytes, then (by the caller) the trees on
+ * every changed path and the commit.  Should anything fail, the pack holds
+ * objects nothing refers to, which git gc prunes: nothing is committed. */
+static cairn_status make_packed(cairn_git *g, const git_oid *parent_id, const cairn_oid *second,
+				const cairn_git_change *changes, size_t n,
+				const git_signature *sig, const char *msg, git_oid *blobs,
+				git_oid *tree_id, git_oid *commit_id, cairn_error *err)
+{
+	git_odb *odb = NULL, *own = NULL;
+	git_odb_backend *mem = NULL;
+	git_repository *r = NULL;
+	gitpack *pk = NULL;
+	bool *made = calloc(n ? n : 1, sizeof *made);
+	char objects[4096];
+	cairn_status st = CAIRN_OK;
+
+	snprintf(objects, sizeof objects, "%sobjects", cairn_git_commondir(g));
+	if (!made)
+		return cairn_oom(err);
+	/* Alternates and packs are read through it; writes go to the backend
+	 * of the highest priority, which is mem. */
+	if (git_odb_open(&odb, objects) != 0 || git_mempack_new(&mem) != 0)
+		st = cairn_git_fail(err, CAIRN_EIO, "%s: cannot open the objects in memory", g->gitdir);
+	else if (git_odb_add_backend(odb, mem, 1000) != 0) {
+		mem->free(mem);
+		st = cairn_git_fail(err, CAIRN_EIO, "%s: cannot open the objects in memory", g->gitdir);
+	} else if (git_repository_wrap_odb(&r, odb) != 0)
+		st = cairn_git_fail(err, CAIRN_EIO, "%s: cannot open the objects in memory", g->gitdir);
+	if (st == CAIRN_OK)
+		st = build(g, r, parent_id, second, changes, n, sig, msg, blobs, tree_id, commit_id,
+			   err);
+	if (st == CAIRN_OK)
+		st = gitpack_new(&pk, cairn_git_commondir(g), err);
+	if (st == CAIRN_OK)
+		st = pack_object(pk, odb, commit_id, err);
+	if (st == CAIRN_OK)
+		st = pack_trees(pk, r, odb, mem, tree_id, err);
+	for (size_t i = 0; i < n && st == CAIRN_OK; i++)
+		if (changes[i].data && (made[i] = mem->exists(mem, &blobs[i])))
+			st = pack_object(pk, odb, &blobs[i], err);
+	if (st == CAIRN_OK)
+		st = gitpack_write(pk, err);
+	gitpack_free(pk);
+	git_repository_free(r);
+	git_odb_free(odb);
+	/* The repository's own handle sees the new pack, and reads back. */
+	if (st == CAIRN_OK && (git_repository_odb(&own, g->repo) != 0 || git_odb_refresh(own) != 0))
+		st = cairn_git_fail(err, CAIRN_EIO, "%s: cannot read the new pack", g->gitdir);
+	git_odb_free(own);
+	for (size_t i = 0; i < n && st == CAIRN_OK; i++)
+		if (changes[i].data)
+			st = check_blob(g, &changes[i], &blobs[i], !made[i], err);
+	if (st == CAIRN_OK) {
+		git_commit *c = NULL;
+		if (git_commit_lookup(&c, g->repo, commit_id) != 0)
+			st = cairn_git_fail(err, CAIRN_ECORRUPT, "%s: cannot read back the new commit",
+					    g->gitdir);
+		git_commit_free(c);
+	}
+	free(made);
+	return st;
+}
+
 cairn_status cairn_git_make_commit(cairn_git *git, const cairn_oid *parent,
 				   const cairn_oid *second, const cairn_git_change *changes,
 				   size_t nchanges, const cairn_git_author *author,
@@ -376,13 +559,10 @@ cairn_status cairn_git_make_commit(cairn_git *git, const cairn_oid *parent,
 			return lazy;
 	}
 	git_oid parent_id, tree_id, commit_id, *blobs = NULL;
-	git_tree_update *ups = NULL;
-	git_commit *pc = NULL, *pc2 = NULL;
-	git_tree *base = NULL, *tree = NULL;
 	git_signature *sig = NULL;
 	char *msg = NULL;
 	bool has_parent = parent && parent->hex[0];
-	size_t nups, mlen;
+	size_t mlen;
 	cairn_status st;
 
 	out->hex[0] = '\0';
@@ -403,52 +583,22 @@ cairn_status cairn_git_make_commit(cairn_git *git, const cairn_oid *parent,
 	memcpy(msg, message, mlen + 1);
 	if (message[mlen - 1] != '\n')
 		strcpy(msg + mlen, "\n");
-
-	blobs = calloc(nchanges ? nchanges : 1, sizeof *blobs);
-	ups = calloc(nchanges ? nchanges : 1, sizeof *ups);
-	if (!blobs || !ups) {
+	if (!(blobs = calloc(nchanges ? nchanges : 1, sizeof *blobs))) {
 		st = cairn_oom(err);
 		goto done;
 	}
-	if ((st = base_tree(git, has_parent ? &parent_id : NULL, &pc, &base, err)) != CAIRN_OK)
-		goto done;
-	if ((st = plan_updates(git, base, changes, nchanges, blobs, ups, &nups, err)) != CAIRN_OK)
-		goto done;
-	if (git_tree_create_updated(&tree_id, git->repo, base, nups, ups) != 0 ||
-	    git_tree_lookup(&tree, git->repo, &tree_id) != 0) {
-		st = cairn_git_fail(err, CAIRN_EIO, "%s: cannot write the new tree", git->gitdir);
-		goto done;
-	}
-	if (has_parent && second && second->hex[0]) {
-		git_oid second_id;
-		const git_commit *parents[2] = { pc, NULL };
-		if ((st = cairn_git_parse_oid(&second_id, second, "merged commit", err)) != CAIRN_OK)
-			goto done;
-		if (git_commit_lookup(&pc2, git->repo, &second_id) != 0) {
-			st = cairn_git_fail(err, CAIRN_ENOTFOUND, "%s: the merged commit is missing", git->gitdir);
-			goto done;
-		}
-		parents[1] = pc2;
-		if (git_commit_create(&commit_id, git->repo, NULL, sig, sig, NULL, msg, tree, 2,
-				      parents) != 0) {
-			st = cairn_git_fail(err, CAIRN_EIO, "%s: cannot write the commit", git->gitdir);
-			goto done;
-		}
-	} else if (git_commit_create(&commit_id, git->repo, NULL, sig, sig, NULL, msg, tree,
-				     has_parent ? 1 : 0, (const git_commit **)&pc) != 0) {
-		st = cairn_git_fail(err, CAIRN_EIO, "%s: cannot write the commit", git->gitdir);
-		goto done;
-	}
-	if ((st = read_back(git, changes, nchanges, blobs, &tree_id, &commit_id, err)) != CAIRN_OK)
-		goto done;
-	cairn_git_hex_of(out, &commit_id);
+	if (nchanges >= PACK_AT)
+		st = make_packed(git, has_parent ? &parent_id : NULL, second, changes, nchanges, sig,
+				 msg, blobs, &tree_id, &commit_id, err);
+	else
+		st = build(git, git->repo, has_parent ? &parent_id : NULL, second, changes, nchanges,
+			   sig, msg, blobs, &tree_id, &commit_id, err);
+	if (st == CAIRN_OK)
+		st = read_back(git, changes, nchanges, blobs, &tree_id, &commit_id, err);
+	if (st == CAIRN_OK)
+		cairn_git_hex_of(out, &commit_id);
 done:
-	git_tree_free(tree);
-	git_tree_free(base);
-	git_commit_free(pc);
-	git_commit_free(pc2);
 	git_signature_free(sig);
-	free(ups);
 	free(blobs);
 	free(msg);
 	return st;

@@ -33,6 +33,11 @@ struct cairn_git {
 	oidmap shallow;         /* a shallow clone's boundary commits (log.c) */
 	size_t nshallow;
 	bool shallow_read;
+	/* The tree of the commit last read by path (tree.c): the commit of an
+	 * import names every record in its message (megabytes), too big for
+	 * libgit2's cache, and was read again and hashed for every path. */
+	git_oid last_commit;
+	git_tree *last_tree;
 };
 
 /* ---- repo.c ---- */

@@ -446,7 +446,7 @@ cairn_status gitpack_add(gitpack *p, git_object_t type, const git_oid *id, const
 	}
 	e->crc = crc32_of((const unsigned char *)p->out.data + start, p->out.len - start);
 	p->n++;
-	if (type != GIT_OBJECT_COMMIT && !remember(p, path, p->n - 1, data, len))
+	if (type != GIT_OBJECT_COMMIT && path && !remember(p, path, p->n - 1, data, len))
 		return cairn_oom(err);
 	return p->out.len >= FLUSH_AT ? flush(p, err) : CAIRN_OK;
 }

@@ -33,7 +33,7 @@ bool gitpack_has(const gitpack *p, const git_oid *id);
  * tree ("" for a commit) and base is the object it replaced there, or
  * NULL: when base went into this pack at the same path, and is of the
  * same type, the object is written as a delta of it (chains stay under
- * ten deep, for readers). */
+ * ten deep, for readers).  A NULL path: never a delta, nor a base. */
 cairn_status gitpack_add(gitpack *p, git_object_t type, const git_oid *id, const void *data,
 			 size_t len, const char *path, const git_oid *base, cairn_error *err);
 

@@ -46,6 +46,9 @@ static cairn_status commit_tree(cairn_git *g, const cairn_oid *commit, git_tree 
 	*tree = NULL;
 	if ((st = cairn_git_parse_oid(&id, commit, "commit", err)) != CAIRN_OK)
 		return st;
+	if (g->last_tree && git_oid_equal(&g->last_commit, &id))
+		return git_object_dup((git_object **)tree, (git_object *)g->last_tree) == 0
+		       ? CAIRN_OK : cairn_oom(err);
 	rc = git_commit_lookup(&c, g->repo, &id);
 	if (rc == GIT_ENOTFOUND)
 		return cairn_git_fail(err, CAIRN_ENOTFOUND, "%s: no commit %s", g->gitdir, commit->hex);
@@ -57,6 +60,10 @@ static cairn_status commit_tree(cairn_git *g, const cairn_oid *commit, git_tree 
 	if (rc != 0)
 		return cairn_git_fail(err, CAIRN_ECORRUPT, "%s: cannot read the tree of commit %s",
 				      g->gitdir, commit->hex);
+	git_tree_free(g->last_tree);
+	g->last_tree = NULL;
+	if (git_object_dup((git_object **)&g->last_tree, (git_object *)*tree) == 0)
+		g->last_commit = id;
 	return CAIRN_OK;
 }
 

@@ -8,7 +8,9 @@
  * that could not be read with the reason, the commit it reflects, and the
  * journal of a save in progress.
  *
- * It runs in rollback-journal mode (TRUNCATE) with synchronous=FULL: WAL
+ * It runs in rollback-journal mode (TRUNCATE) with synchronous=NORMAL (a
+ * power cut may undo its last transactions, which git still holds; see
+ * schema.c): WAL
  * does not work on a home folder on NFS.  Writers use BEGIN IMMEDIATE and
  * a busy timeout.  All SQL of cairn lives in core/index/.
  */
@@ -44,6 +46,13 @@ void cairn_index_rollback(cairn_index *idx);
  * arrive in any order); cairn_index_bulk_end moves every record whose
  * references do not resolve to the problems, with the reason. */
 cairn_status cairn_index_bulk_begin(cairn_index *idx, bool fast, cairn_error *err);
+/* fast is suspend and not durable: a rebuild.  suspend: the counts by
+ * status and the secondary indexes are made once at the end, from the
+ * loaded tables, rather than row by row (for a load of many rows).
+ * durable: synchronous stays as it is (NORMAL, see schema.c), else it is
+ * OFF until cairn_index_bulk_end. */
+cairn_status cairn_index_bulk_begin_with(cairn_index *idx, bool suspend, bool durable,
+					 cairn_error *err);
 cairn_status cairn_index_bulk_end(cairn_index *idx, size_t *moved, cairn_error *err);
 
 /* meta: "head" (the commit the index reflects), "verified" (time of the

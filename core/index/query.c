@@ -26,13 +26,10 @@ static void hit_from_row(sqlite3_stmt *s, cairn_index_hit *hit)
 cairn_status cairn_index_find(cairn_index *idx, const cairn_ref *ref, cairn_index_hit *hit,
 			      bool *found, cairn_error *err)
 {
-	sqlite3_stmt *s = NULL;
+	sqlite3_stmt *s = idx->record_find;
 	int rc;
 
 	*found = false;
-	if (sqlite3_prepare_v2(idx->db, "SELECT kind, id, path, blob FROM records"
-			       " WHERE kind = ? AND id = ? COLLATE NOCASE", -1, &s, NULL) != SQLITE_OK)
-		return index_fail(idx, err, "looking up a record");
 	sqlite3_bind_int(s, 1, ref->kind);
 	sqlite3_bind_text(s, 2, ref->id, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
@@ -40,7 +37,8 @@ cairn_status cairn_index_find(cairn_index *idx, const cairn_ref *ref, cairn_inde
 		hit_from_row(s, hit);
 		*found = true;
 	}
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return index_fail(idx, err, "looking up a record");
 	return CAIRN_OK;

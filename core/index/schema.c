@@ -261,6 +261,8 @@ static cairn_status prepare_all(cairn_index *idx, cairn_error *err)
 	    (st = index_prepare(idx, "DELETE FROM records WHERE path = ?", &idx->record_delete, err)) ||
 	    (st = index_prepare(idx, "SELECT kind FROM records WHERE path = ?", &idx->record_kind,
 			  err)) ||
+	    (st = index_prepare(idx, "SELECT kind, id, path, blob FROM records"
+			  " WHERE kind = ? AND id = ? COLLATE NOCASE", &idx->record_find, err)) ||
 	    (st = index_prepare(idx, "INSERT OR REPLACE INTO problems(path, blob, message) VALUES(?,?,?)",
 			  &idx->problem_put, err)) ||
 	    (st = index_prepare(idx, "DELETE FROM problems WHERE path = ?", &idx->problem_delete, err)))
@@ -306,6 +308,7 @@ static void finalize_all(cairn_index *idx)
 	sqlite3_finalize(idx->record_upsert);
 	sqlite3_finalize(idx->record_delete);
 	sqlite3_finalize(idx->record_kind);
+	sqlite3_finalize(idx->record_find);
 	sqlite3_finalize(idx->problem_put);
 	sqlite3_finalize(idx->problem_delete);
 	for (int k = 0; k < CAIRN_KIND_COUNT; k++) {
@@ -314,7 +317,7 @@ static void finalize_all(cairn_index *idx)
 		idx->kind_upsert[k] = idx->kind_delete[k] = NULL;
 	}
 	/* Prepared again after a rebuilt schema: never finalized twice. */
-	idx->record_upsert = idx->record_delete = idx->record_kind = NULL;
+	idx->record_upsert = idx->record_delete = idx->record_kind = idx->record_find = NULL;
 	idx->problem_put = idx->problem_delete = NULL;
 }
 
@@ -383,8 +386,16 @@ static cairn_status open_db(cairn_index *idx, cairn_error *err)
 	}
 	sqlite3_busy_timeout(idx->db, BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes(idx->db, 1);
-	/* Rollback journal, not WAL: a home folder on NFS must stay safe. */
-	return index_exec(idx, "PRAGMA journal_mode=TRUNCATE; PRAGMA synchronous=FULL;"
+	/* Rollback journal, not WAL: a home folder on NFS must stay safe.
+	 * synchronous=NORMAL: three fdatasyncs a transaction instead of five
+	 * (the journal's header and its truncation are not waited for).  A
+	 * power cut may then undo the last transactions, never leave half of
+	 * one: the index is a cache that catches up with git, what a save
+	 * commits is durable in git before it returns (objects, branch and
+	 * work-tree file are fsynced), and a save's journal entry undone by a
+	 * power cut before its commit leaves its file in the work tree as a
+	 * hand edit, which cairn commit saves. */
+	return index_exec(idx, "PRAGMA journal_mode=TRUNCATE; PRAGMA synchronous=NORMAL;"
 		    " PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY", err);
 }
 

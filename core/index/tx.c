@@ -107,16 +107,23 @@ static cairn_status indexes_suspend(cairn_index *idx, bool suspend, cairn_error 
 
 cairn_status cairn_index_bulk_begin(cairn_index *idx, bool fast, cairn_error *err)
 {
+	return cairn_index_bulk_begin_with(idx, fast, !fast, err);
+}
+
+cairn_status cairn_index_bulk_begin_with(cairn_index *idx, bool suspend, bool durable,
+					 cairn_error *err)
+{
 	cairn_status st;
 
 	/* foreign_keys cannot change inside a transaction. */
 	if ((st = index_exec(idx, "PRAGMA foreign_keys=OFF", err)))
 		return st;
-	idx->bulk_fast = fast;
+	idx->bulk_fast = suspend;
+	idx->bulk_sync_off = !durable;
 	/* A rebuild can be redone from git, so it need not wait for the disk. */
-	if (fast && (st = index_exec(idx, "PRAGMA synchronous=OFF", err)))
+	if (!durable && (st = index_exec(idx, "PRAGMA synchronous=OFF", err)))
 		return st;
-	if ((st = cairn_index_begin(idx, err)) || !fast)
+	if ((st = cairn_index_begin(idx, err)) || !suspend)
 		return st;
 	/* A rebuild counts by status once at the end rather than row by row
 	 * through the triggers (a sixth of its time at 100,000 records), and
@@ -247,9 +254,9 @@ cairn_status cairn_index_bulk_end(cairn_index *idx, size_t *moved, cairn_error *
 		st = cairn_index_commit(idx, err);
 	}
 	sqlite3_exec(idx->db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
-	if (idx->bulk_fast)
-		sqlite3_exec(idx->db, "PRAGMA synchronous=FULL", NULL, NULL, NULL);
-	idx->bulk_fast = false;
+	if (idx->bulk_sync_off)
+		sqlite3_exec(idx->db, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
+	idx->bulk_fast = idx->bulk_sync_off = false;
 	return st;
 }
 

@@ -196,11 +196,16 @@ cairn_status cairn_wb_unshared(cairn_wb *wb, bool *has_upstream, size_t *ahead, 
 
 cairn_status wb_remember_path(cairn_wb *wb, const char *path)
 {
-	char **grown;
-
 	for (size_t i = 0; i < wb->nsaved; i++)
 		if (!strcmp(wb->saved_paths[i], path))
 			return CAIRN_OK;
+	return wb_remember_new_path(wb, path);
+}
+
+cairn_status wb_remember_new_path(cairn_wb *wb, const char *path)
+{
+	char **grown;
+
 	grown = realloc(wb->saved_paths, (wb->nsaved + 1) * sizeof *grown);
 	if (!grown)
 		return CAIRN_ENOMEM;

@@ -179,8 +179,10 @@ static cairn_status git_index_behind(cairn_wb *wb, cairn_error *err)
 		return CAIRN_OK;
 	if (cairn_git_diff(wb->git, &synced, &head, &d, &n, NULL) != CAIRN_OK)
 		return CAIRN_OK;        /* an old commit gone: git's own business */
-	for (size_t i = 0; i < n; i++)
-		wb_remember_path(wb, d[i].path);
+	/* A diff names each path once: with none remembered yet, nothing to
+	 * compare them with (a killed import leaves 100,000). */
+	for (size_t i = 0, fresh = !wb->nsaved; i < n; i++)
+		(fresh ? wb_remember_new_path : wb_remember_path)(wb, d[i].path);
 	cairn_git_deltas_free(d, n);
 	return CAIRN_OK;
 }

@@ -78,6 +78,8 @@ cairn_status wb_read_work(cairn_wb *wb, const char *path, size_t max, char **dat
 cairn_status wb_checkout_path(cairn_wb *wb, const cairn_oid *commit, const char *path,
 			      cairn_error *err);
 cairn_status wb_remember_path(cairn_wb *wb, const char *path);
+/* The same for a path known not to be remembered yet. */
+cairn_status wb_remember_new_path(cairn_wb *wb, const char *path);
 /* Which of these files differ from what git holds (hand edits a write
  * would overwrite); a stat of each, not of the whole work tree. */
 cairn_status wb_hand_edits_in(cairn_wb *wb, const char *const *only, size_t nonly, char ***paths,

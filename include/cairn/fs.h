@@ -4,7 +4,8 @@
  * Paths are relative to a root folder and '/'-separated.  Every folder on
  * the way is opened with O_DIRECTORY|O_NOFOLLOW from the root's descriptor;
  * a file is written to a temporary name (O_CREAT|O_EXCL|O_NOFOLLOW),
- * fsynced, renamed over the old one, and its folder fsynced.
+ * fsynced, renamed over the old one, and its folder fsynced (or, for many
+ * files at once, all fsynced together by cairn_fs_sync).
  */
 #ifndef CAIRN_FS_H
 #define CAIRN_FS_H
@@ -20,6 +21,13 @@ cairn_status cairn_fs_write(const char *root, const char *path, const char *data
 /* Remove root/path and then any folders on its way that became empty
  * (never root itself).  A missing file is not an error. */
 cairn_status cairn_fs_remove(const char *root, const char *path, cairn_error *err);
+/* The same without any fsync, for a save of many files at once: nothing
+ * of them is on disk for sure until cairn_fs_sync(root), which flushes the
+ * whole filesystem once (syncfs) where these would cost two fsyncs each. */
+cairn_status cairn_fs_write_nosync(const char *root, const char *path, const char *data,
+				   size_t len, cairn_error *err);
+cairn_status cairn_fs_remove_nosync(const char *root, const char *path, cairn_error *err);
+cairn_status cairn_fs_sync(const char *root, cairn_error *err);
 /* Read root/path (no symlinks followed) into a new NUL-terminated buffer;
  * CAIRN_ENOTFOUND when it does not exist.  Refuses files over max bytes. */
 cairn_status cairn_fs_read(const char *root, const char *path, size_t max, char **data,

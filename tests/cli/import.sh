@@ -58,4 +58,47 @@ is "$rc" 1 "and no record was half-saved"
 echo '[{"kind": "person", "id": "zed", "fields": {"name": "Zed", "category": "other", "role": "reviewer"}}]' |
 	"$CAIRN" -C "$dst" import json - >/dev/null
 is "$?" 0 "import json - reads standard input"
+# Many records (a save of 64 or more is written as one pack, its files
+# flushed once): one commit, git's own checks pass, the work tree and
+# git's index follow, and the round trip is exact.
+big=$(new_workbook)
+python3 - "$TMP/big.json" <<'PY'
+import json, sys
+recs = [{"kind": "person", "id": "kp%d" % i, "fields": {"name": "Person %d" % i,
+         "category": "other", "role": "key-person"}} for i in range(300)]
+recs += [{"kind": "milestone", "id": "B%d" % i, "fields": {"title": "Big %d" % i,
+          "owner": "kp%d" % i, "status": "planned"}} for i in range(300)]
+json.dump(recs, open(sys.argv[1], "w"))
+PY
+before=$(git -C "$big" rev-list --count HEAD)
+loose=$(git -C "$big" count-objects -v | sed -n 's/^count: //p')
+run "$CAIRN" -C "$big" import json "$TMP/big.json"
+is "$rc" 0 "import json of 600 records"
+is "$(git -C "$big" rev-list --count HEAD)" "$((before + 1))" "as one commit"
+ok_cmd "git fsck finds nothing wrong" git -C "$big" fsck --strict --no-dangling
+is "$(git -C "$big" status --porcelain)" "" "the work tree and git's index follow"
+is "$(git -C "$big" ls-tree -r --name-only HEAD persons milestones | wc -l)" 600 "every record is committed"
+is "$(git -C "$big" count-objects -v | sed -n 's/^count: //p')" "$loose" "as a pack, not 600 loose objects"
+"$CAIRN" -C "$big" ls --json > "$TMP/big-again.json"
+run "$CAIRN" -C "$big" import json "$TMP/big-again.json"
+is "$out" "nothing to change" "importing what ls --json writes back changes nothing"
+run "$CAIRN" -C "$big" set milestone/B7 title="Edited after"
+is "$rc" 0 "a save after the big one"
+ok_cmd "and git fsck still finds nothing wrong" git -C "$big" fsck --strict --no-dangling
+# The last record names a person nobody has: nothing of the 600 is saved.
+half=$(new_workbook)
+head=$(git -C "$half" rev-parse HEAD)
+python3 - "$TMP/big.json" "$TMP/half.json" <<'PY'
+import json, sys
+recs = json.load(open(sys.argv[1]))
+recs[-1]["fields"]["owner"] = "nobody"
+json.dump(recs, open(sys.argv[2], "w"))
+PY
+run "$CAIRN" -C "$half" import json "$TMP/half.json"
+is "$rc" 1 "a bad reference in the last of 600 records refuses the import"
+like "$err" "milestone/B299: owner: there is no person/nobody" "naming the record and field"
+is "$(git -C "$half" rev-parse HEAD)" "$head" "nothing was committed"
+is "$(git -C "$half" status --porcelain)" "" "and no file was left in the work tree"
+run "$CAIRN" -C "$half" show person/kp0
+is "$rc" 1 "nor in the index"
 done_testing
