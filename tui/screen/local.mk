@@ -12,6 +12,7 @@ cairn_SOURCES += \
 	%reldir%/prompt.c \
 	%reldir%/rows.c \
 	%reldir%/tui.h \
+	%reldir%/view_compare.c \
 	%reldir%/view_conflicts.c \
 	%reldir%/view_dashboard.c \
 	%reldir%/view_help.c \

@@ -198,6 +198,7 @@ static bool generic(app *a, tui_action act)
 	case ACT_TIMELINE: app_push(a, &history_view, "", 1, _("Timeline")); return true;
 	case ACT_MINE: app_push(a, &mine_view, NULL, 0, _("My work")); return true;
 	case ACT_HISTORY: history_of_selection(a); return true;
+	case ACT_COMPARE: compare_of_selection(a); return true;
 	case ACT_COMMAND: run_command(a); return true;
 	case ACT_REFRESH: clearok(curscr, TRUE); return true;
 	case ACT_BACK:

@@ -53,6 +53,7 @@
 	X(CONFLICTS, "conflicts", "C",               N_("The conflicts a sync left"))          \
 	X(HISTORY,   "history",   "H",               N_("History of the record, field by field")) \
 	X(TIMELINE,  "timeline",  "L",               N_("Every commit, newest first (the timeline)")) \
+	X(COMPARE,   "compare",   "c",               N_("A template's evaluations side by side (c again: every status)")) \
 	X(OURS,      "ours",      "o",               N_("Settle the selected conflict with our value")) \
 	X(THEIRS,    "theirs",    "t",               N_("Settle the selected conflict with their value")) \
 	X(COMMAND,   "command",   ":",               N_("Run a cairn command (cairn VERB ...)")) \
@@ -264,5 +265,9 @@ extern const view_ops help_view;
 extern const view_ops mine_view;
 extern const view_ops conflicts_view;
 extern const view_ops history_view;     /* init: "kind/id", or "" for the timeline */
+extern const view_ops compare_view;     /* tui/screen/view_compare.c */
+/* Open the comparison of the template the top view or its selected line
+ * names (a template, or an evaluation's template). */
+void compare_of_selection(app *a);
 
 #endif
