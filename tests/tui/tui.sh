@@ -109,12 +109,12 @@ keys 6
 shows "^Evaluations" "6 opens the evaluations"
 keys / d e s i g n Enter Enter
 shows "evaluation/design-game/industry-1" "the evaluation opens as a form"
-shows "0 of 16 answered, 9 required" "the form counts what is missing"
+shows "0 of 15 answered, 9 required" "the form counts what is missing (the follow-up of measures is not asked yet)"
 keys S
 shows "9 required answers are missing" "submit checks required answers"
 shows "^> +\*1 +Who is leading" "and puts the cursor on the first missing one"
 keys e "The city" Enter
-shows "1 of 16 answered" "an answer is saved at once"
+shows "1 of 15 answered" "an answer is saved at once"
 like "$("$CAIRN" -C "$wb" show evaluation/design-game/industry-1)" "status +draft" \
 	"the first answer makes the evaluation a draft"
 # A multiple choice is picked by numbers.
