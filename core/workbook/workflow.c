@@ -427,8 +427,13 @@ cairn_status cairn_wb_reassign_check(const cairn_ref *ref, const cairn_record *r
 	const char *from = slash ? slash + 1 : ref->id;
 	cairn_buf answers = CAIRN_BUF_INIT;
 	const char *first = NULL;
+	/* to "" or NULL: the rule before anyone is named (the terminal
+	 * interface asks for a person only when the move could be made). */
+	const char *who = to && *to ? to : "another evaluator";
 	size_t n = 0;
 
+	if (!to)
+		to = "";
 	if (ref->kind != CAIRN_KIND_EVALUATION)
 		return cairn_fail(err, CAIRN_EINPUT, "only an evaluation is given to another "
 				  "evaluator");
@@ -436,9 +441,9 @@ cairn_status cairn_wb_reassign_check(const cairn_ref *ref, const cairn_record *r
 		return cairn_fail(err, CAIRN_EINPUT, "evaluation/%s is %s: only one nobody has "
 				  "started yet (assigned) is given to someone else", ref->id,
 				  status ? status : "without a status");
-	if (!strcasecmp(from, to))
+	if (*to && !strcasecmp(from, to))
 		return cairn_fail(err, CAIRN_EINPUT, "evaluation/%s is already %s's", ref->id, from);
-	if (validator && !strcasecmp(validator, to))
+	if (*to && validator && !strcasecmp(validator, to))
 		return cairn_fail(err, CAIRN_EINPUT, "%s validates this evaluation and cannot also "
 				  "evaluate it", to);
 	/* Answers are their evaluator's word: moving the record would sign
@@ -452,8 +457,8 @@ cairn_status cairn_wb_reassign_check(const cairn_ref *ref, const cairn_record *r
 		cairn_fail(err, CAIRN_EINPUT, "evaluation/%s holds %zu answer%s by %s (%s): they stay "
 			   "%s's and are not given to %s; clear them first (cairn set evaluation/%s "
 			   "%s= ...) or add another evaluation of the tool for %s", ref->id, n,
-			   n == 1 ? "" : "s", from, cairn_buf_str(&answers), from, to, ref->id,
-			   first, to);
+			   n == 1 ? "" : "s", from, cairn_buf_str(&answers), from, who, ref->id,
+			   first, who);
 		cairn_buf_done(&answers);
 		return CAIRN_EINPUT;
 	}

@@ -68,7 +68,8 @@ cairn_status cairn_wb_may_return(cairn_wb *wb, const char *name, cairn_error *er
  * evaluator's and are never handed to another. */
 cairn_status cairn_wb_reassign(cairn_wb *wb, const char *name, const char *to,
 			       cairn_save_result *res, cairn_error *err);
-/* The rule alone, for a face that has the record (ref, rec) in hand. */
+/* The rule alone, for a face that has the record (ref, rec) in hand; to
+ * NULL or "": whether it could go to anyone. */
 cairn_status cairn_wb_reassign_check(const cairn_ref *ref, const cairn_record *rec,
 				     const char *to, cairn_error *err);
 

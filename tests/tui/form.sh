@@ -30,7 +30,7 @@ reads_either() {
 	done
 	fail "$2" "$(screen)"
 }
-reads_either "has answers already \(leader\): it stays with its evaluator|this evaluation is draft: only one nobody has started" \
+reads_either "holds 1 answer by eip-2 \\(answer.leader\\)|evaluation/fixmystreet/eip-2 is draft: only one nobody has started" \
 	"r refuses to give its answers to another evaluator"
 lacks "give fixmystreet/eip-2 to" "and asks nobody to take it"
 keys q q

@@ -13,7 +13,7 @@ open_session 100 30 "env TERM=tmux-256color '$CAIRN' -C '$wb'; echo \"cairn exit
 wait_for "\\? help" || diag "cairn did not start: $(screen)"
 keys 6 / e i p - 2 Enter Enter
 shows "evaluation/fixmystreet/eip-2" "the assigned evaluation opens"
-keys r "industry-1" Enter
+keys r
 shows "holds 1 answer by eip-2 \\(answer.leader\\)" "r refuses it, naming the answer"
 run "$CAIRN" -C "$wb" ls evaluation tool=fixmystreet
 like "$out" "fixmystreet/eip-2 +assigned" "it stays eip-2's"

@@ -249,7 +249,7 @@ is "$(git -C "$wb" log -1 --format=%s)" "fixmystreet/eip-2: given to industry-1"
 keys r "eip-1" Enter
 shows "saved .*given to eip-1|evaluation/fixmystreet/eip-1 already exists" "an evaluator who has one already is refused or it moves"
 keys 6 / t r a n s Enter Enter r
-shows "this evaluation is submitted: only one nobody has started yet" "a started evaluation stays with its evaluator"
+shows "evaluation/transformcity/bwg-1 is submitted: only one nobody has started yet" "a started evaluation stays with its evaluator"
 
 # ---- a dropped link: SIGHUP with a prompt open keeps a draft (draft.sh) ----
 # (LeakSanitizer hangs at exit in a process whose terminal hung up, so

@@ -593,79 +593,39 @@ static void workflow(app *a, record_state *s, tui_action act)
 }
 
 /* Give an evaluation that nobody has started to another evaluator: the
- * record moves (its path names the evaluator) in one commit. */
+ * core's rule and move (cairn_wb_reassign), asked for a person only when
+ * the evaluation could go to anyone. */
 static void reassign(app *a, record_state *s)
 {
 	cairn_record rec;
-	cairn_ref ref, to;
-	const char *status, *validator;
-	char *who = NULL, question[160];
+	cairn_ref ref;
+	char *who = NULL, question[160], name[sizeof s->ref];
 	cairn_save_result res;
 	cairn_error err;
 
 	if (!load(a, s->ref, &ref, &rec))
 		return;
-	status = cairn_record_get(&rec, "status");
-	validator = cairn_record_get(&rec, "validator");
-	if (ref.kind != CAIRN_KIND_EVALUATION) {
-		app_message(a, true, "%s", _("only an evaluation is given to another evaluator"));
-		goto done;
-	}
-	if (!status || strcmp(status, "assigned")) {
-		app_message(a, true, _("this evaluation is %s: only one nobody has started yet "
-				       "(assigned) is given to someone else"),
-			    status ? status : _("without a status"));
-		goto done;
-	}
-	/* Answers given already (from the command line, which leaves the
-	 * status as it was) stay with the person who gave them. */
-	for (size_t i = 0; i < rec.nfields; i++)
-		if (!strncmp(rec.fields[i].key, "answer.", 7)) {
-			app_message(a, true, _("this evaluation has answers already (%s): it stays "
-					       "with its evaluator"), rec.fields[i].key + 7);
-			goto done;
-		}
-	snprintf(question, sizeof question, _("give %s to (a person's id):"), ref.id);
-	if (!(who = app_prompt(a, question, NULL)) || !*who)
-		goto done;
-	if (cairn_wb_reassign_check(&ref, &rec, who, &err) != CAIRN_OK) {
+	if (cairn_wb_reassign_check(&ref, &rec, NULL, &err) != CAIRN_OK) {
 		app_message(a, true, "%s", err.msg);        /* answers stay their evaluator's */
 		goto done;
 	}
-	if (validator && !strcmp(validator, who)) {
-		app_message(a, true, _("%s validates this evaluation and cannot also evaluate it"), who);
+	snprintf(question, sizeof question, _("give %s to (a person's id):"), ref.id);
+	if (!(who = app_prompt(a, question, NULL)) || !*who)
 		goto done;
-	}
-	to.kind = CAIRN_KIND_EVALUATION;
-	{
+	memset(&res, 0, sizeof res);
+	snprintf(name, sizeof name, "%s", s->ref);
+	if (cairn_wb_reassign(a->wb, name, who, &res, &err) != CAIRN_OK) {
+		app_message(a, true, "%s", err.msg);
+	} else {
 		const char *slash = strchr(ref.id, '/');
-		snprintf(to.id, sizeof to.id, "%.*s/%s", (int)(slash ? slash - ref.id : 0), ref.id, who);
+		app_message(a, false, _("saved %.12s  %s: given to %s"), res.commit.hex, ref.id, who);
+		snprintf(s->ref, sizeof s->ref, "evaluation/%.*s/%s",
+			 (int)(slash ? slash - ref.id : 0), ref.id, who);
+		snprintf(a->stack[a->depth - 1].title, sizeof a->stack[a->depth - 1].title, "%s",
+			 s->ref);
 	}
-	{
-		const char *keys[64], *values[64];
-		size_t n = 0;
-		for (size_t i = 0; i < rec.nfields && n < 64; i++, n++) {
-			keys[n] = rec.fields[i].key;
-			values[n] = rec.fields[i].value;
-		}
-		cairn_edit e[2] = {
-			{ CAIRN_EDIT_REMOVE, ref, NULL, NULL, 0, false, false },
-			{ CAIRN_EDIT_ADD, to, keys, values, n, true, false },
-		};
-		char message[300];
-		snprintf(message, sizeof message, "%s: given to %s", ref.id, who);
-		memset(&res, 0, sizeof res);
-		if (cairn_wb_save(a->wb, e, 2, message, &res, &err) != CAIRN_OK) {
-			app_message(a, true, "%s", err.msg);
-		} else {
-			app_message(a, false, _("saved %.12s  %s"), res.commit.hex, message);
-			snprintf(s->ref, sizeof s->ref, "evaluation/%s", to.id);
-			snprintf(a->stack[a->depth - 1].title, sizeof a->stack[a->depth - 1].title, "%s",
-				 s->ref);
-		}
-		cairn_save_result_done(&res);
-		app_rebuild(a);
-	}
+	cairn_save_result_done(&res);
+	app_rebuild(a);
 done:
 	free(who);
 	cairn_record_done(&rec);
