@@ -12,6 +12,7 @@ libcairn_a_SOURCES += \
 	%reldir%/load.c \
 	%reldir%/lookup.c \
 	%reldir%/open.c \
+	%reldir%/permit.c \
 	%reldir%/report.c \
 	%reldir%/resolve.c \
 	%reldir%/save.c \

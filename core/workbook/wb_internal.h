@@ -35,6 +35,7 @@ struct cairn_wb {
 	char **saved_paths;     /* work-tree files written by this process */
 	size_t nsaved;
 	bool saved_any;
+	bool rules_step;        /* the save under way is a workflow step (workflow.c) */
 };
 
 /* The workbook lock (flock on .cairn/lock), re-entrant within a process. */
@@ -157,5 +158,25 @@ cairn_status wb_table_load(cairn_wb *wb, wb_table *t, cairn_kind kind,
 			   const char *const *cols, size_t ncols, cairn_error *err);
 const char *wb_table_get(const wb_table *t, const char *id, size_t col);
 void wb_table_done(wb_table *t);
+
+/* ---- the rules (permit.c, include/cairn/roles.h) ---- */
+
+typedef struct wb_rules {
+	bool on;                /* the workbook is enforced */
+	bool step;              /* a workflow step is saving */
+	char email[256];
+	char me[CAIRN_ID_MAX + 1];      /* "" when the user matches no person */
+	char role[32];
+	wb_table persons;       /* id, role, email */
+} wb_rules;
+bool wb_rules_on(const cairn_wb *wb);
+/* Who the user (who) is, as HEAD's persons say, before the save. */
+cairn_status wb_rules_begin(cairn_wb *wb, const cairn_identity *who, wb_rules *r,
+			    cairn_error *err);
+/* May the user change base into rec (NULL: new, removed)?  CAIRN_EINPUT
+ * with who may and what to do instead when not. */
+cairn_status wb_rules_check(const wb_rules *r, cairn_kind kind, const char *id,
+			    const cairn_record *base, const cairn_record *rec, cairn_error *err);
+void wb_rules_done(wb_rules *r);
 
 #endif
