@@ -78,21 +78,14 @@ static cairn_status same_email(const wb_rules *r, const char *id, const cairn_re
 	return CAIRN_OK;
 }
 
-cairn_status wb_rules_check(const wb_rules *r, cairn_kind kind, const char *id,
-			    const cairn_record *base, const cairn_record *rec, cairn_error *err)
+static cairn_status refuse(const wb_rules *r, cairn_kind kind, const char *id,
+			   const cairn_rule *rule, const char *field, cairn_error *err)
 {
-	const char *kname = cairn_kind_def_of(kind)->name, *field = NULL;
-	cairn_actor a = { r->me, r->role };
-	const cairn_rule *rule;
+	const char *kname = cairn_kind_def_of(kind)->name;
+	bool whole = field[0] == '+' || field[0] == '-';
 	cairn_buf who = CAIRN_BUF_INIT, lead = CAIRN_BUF_INIT;
 	cairn_status st;
 
-	if (!r->on)
-		return CAIRN_OK;
-	if (kind == CAIRN_KIND_PERSON && rec && (st = same_email(r, id, base, rec, err)))
-		return st;
-	if (!(rule = cairn_rules_first_refusal(&a, kind, id, base, rec, r->step, &field)))
-		return CAIRN_OK;
 	leaders(r, &lead);
 	if (!*r->me) {
 		st = cairn_fail(err, CAIRN_EINPUT,
@@ -102,7 +95,6 @@ cairn_status wb_rules_check(const wb_rules *r, cairn_kind kind, const char *id,
 				"category=... role=key-person)", kname, id, *r->email ? r->email : "unset",
 				cairn_buf_str(&lead), *r->email ? r->email : "YOUR-EMAIL");
 	} else {
-		bool whole = field[0] == '+' || field[0] == '-';
 		cairn_rule_describe(rule, &who);
 		st = cairn_fail(err, CAIRN_EINPUT,
 				"%s/%s: %s%sonly %s may %s; you are %s (%s): %s (leaders: %s)",
@@ -114,4 +106,32 @@ cairn_status wb_rules_check(const wb_rules *r, cairn_kind kind, const char *id,
 	cairn_buf_done(&who);
 	cairn_buf_done(&lead);
 	return st;
+}
+
+cairn_status wb_rules_check(const wb_rules *r, cairn_kind kind, const char *id,
+			    const cairn_record *base, const cairn_record *rec, cairn_error *err)
+{
+	const char *field = NULL;
+	cairn_actor a = { r->me, r->role };
+	const cairn_rule *rule;
+	cairn_status st;
+
+	if (!r->on)
+		return CAIRN_OK;
+	if (kind == CAIRN_KIND_PERSON && rec && (st = same_email(r, id, base, rec, err)))
+		return st;
+	if (!(rule = cairn_rules_first_refusal(&a, kind, id, base, rec, r->step, &field)))
+		return CAIRN_OK;
+	return refuse(r, kind, id, rule, field, err);
+}
+
+cairn_status wb_rules_check_field(const wb_rules *r, cairn_kind kind, const char *id,
+				  const cairn_record *base, const char *field, cairn_error *err)
+{
+	cairn_actor a = { r->me, r->role };
+	const cairn_rule *rule = cairn_rule_for(kind, field);
+
+	if (!r->on || cairn_rule_allows(rule, &a, kind, id, base, r->step))
+		return CAIRN_OK;
+	return refuse(r, kind, id, rule, field, err);
 }

@@ -177,6 +177,10 @@ cairn_status wb_rules_begin(cairn_wb *wb, const cairn_identity *who, wb_rules *r
  * with who may and what to do instead when not. */
 cairn_status wb_rules_check(const wb_rules *r, cairn_kind kind, const char *id,
 			    const cairn_record *base, const cairn_record *rec, cairn_error *err);
+/* May the user change field ("+", "-": the record itself) of base?  For
+ * a conflict's resolution (resolve.c), whichever value is chosen. */
+cairn_status wb_rules_check_field(const wb_rules *r, cairn_kind kind, const char *id,
+				  const cairn_record *base, const char *field, cairn_error *err);
 void wb_rules_done(wb_rules *r);
 
 #endif

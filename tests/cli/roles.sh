@@ -94,6 +94,26 @@ run "$CAIRN" -C "$wb" set person/test email=bwg-1@example.org
 is "$rc" 1 "even a leader cannot take another person's e-mail"
 like "$err" "bwg-1@example.org is person/bwg-1's e-mail" "which the refusal says"
 
+# A conflict is settled by who may change its field.
+shared="$TMP/shared.git"
+git init -q --bare --initial-branch=main "$shared"
+"$CAIRN" -C "$wb" remote add origin "$shared" >/dev/null
+"$CAIRN" -C "$wb" sync >/dev/null
+"$CAIRN" clone "$shared" "$TMP/b" >/dev/null
+"$CAIRN" -C "$wb" set M4 deadline=10/05/2016 >/dev/null
+"$CAIRN" -C "$TMP/b" set M4 deadline=20/05/2016 >/dev/null
+"$CAIRN" -C "$wb" sync >/dev/null
+"$CAIRN" -C "$TMP/b" sync >/dev/null 2>&1
+run "$CAIRN" -C "$TMP/b" conflicts
+like "$out" "M4" "two leaders' deadlines clash"
+as bwg-2@example.org
+run "$CAIRN" -C "$TMP/b" resolve milestone/M4 deadline --theirs
+is "$rc" 1 "a key person may not settle a clash on a deadline"
+like "$err" "milestone/M4: deadline: only a leader may change it" "by the same rule"
+as test@example.org
+run "$CAIRN" -C "$TMP/b" resolve milestone/M4 deadline --theirs
+is "$rc" 0 "a leader may"
+
 # The open demo is a sandbox: everyone may do everything.
 demo=$(demo_workbook)
 as stranger@example.org
