@@ -39,6 +39,9 @@ like "$err" "comment instead" "and what to do instead"
 run "$CAIRN" -C "$wb" set M4 deadline=30/04/2016
 is "$rc" 1 "a key person cannot move M4's deadline"
 like "$err" "milestone/M4: deadline: only a leader may change it.*leaders: test" "the refusal names the leaders"
+said=$(sed -n 's/^cairn: \(milestone\/M4: deadline: only a leader.*\)$/\1/p' "$top_srcdir/README.md" |
+	sed 's/maria/bwg-2/; s/leaders: anna/leaders: test/')
+is "cairn: $said" "$err" "as the README shows it"
 run "$CAIRN" -C "$wb" set person/test role=key-person
 is "$rc" 1 "a key person cannot demote the leader"
 run "$CAIRN" -C "$wb" set person/bwg-2 role=leader

@@ -10,11 +10,13 @@
 #include "screen/tui.h"
 
 static const struct verb verbs[] = {
-	{ "init", cmd_init, OPENS_NOTHING, "[--name NAME] [DIR]",
+	{ "init", cmd_init, OPENS_NOTHING, "[--name NAME] [--open] [DIR]",
 	  N_("make a new, empty workbook"),
 	  N_("Makes DIR (default: the current folder) a workbook: a git repository with the\n"
 	  "record folders, the settings file cairn.ini and a first commit. The SQLite\n"
-	  "index lives in DIR/.cairn/ and is never committed.\n") },
+	  "index lives in DIR/.cairn/ and is never committed. Its rules hold (who may\n"
+	  "change what, see cairn(1), RULES) and you are its first leader: a person\n"
+	  "with your configured name and e-mail. --open makes a workbook without rules.\n") },
 	{ "demo", cmd_demo, OPENS_NOTHING, "[DIR]",
 	  N_("make a workbook filled with the Citizen City plan"),
 	  N_("Makes a workbook in DIR (default: a new temporary folder) filled with the\n"
