@@ -78,8 +78,9 @@ static cairn_status same_email(const wb_rules *r, const char *id, const cairn_re
 	return CAIRN_OK;
 }
 
+/* audit: said of a commit's author in `cairn log`, not to the user. */
 static cairn_status refuse(const wb_rules *r, cairn_kind kind, const char *id,
-			   const cairn_rule *rule, const char *field, cairn_error *err)
+			   const cairn_rule *rule, const char *field, bool audit, cairn_error *err)
 {
 	const char *kname = cairn_kind_def_of(kind)->name;
 	bool whole = field[0] == '+' || field[0] == '-';
@@ -87,7 +88,18 @@ static cairn_status refuse(const wb_rules *r, cairn_kind kind, const char *id,
 	cairn_status st;
 
 	leaders(r, &lead);
-	if (!*r->me) {
+	if (audit) {
+		if (*r->me)
+			cairn_rule_describe(rule, &who);
+		st = *r->me ? cairn_fail(err, CAIRN_EINPUT, "%s/%s: %s%sonly %s may %s; %s is %s (%s)",
+					 kname, id, whole ? "" : field, whole ? "" : ": ",
+					 cairn_buf_str(&who), field[0] == '+' ? "add it"
+					 : field[0] == '-' ? "remove it" : "change it", r->email,
+					 r->me, *r->role ? r->role : "no role")
+			    : cairn_fail(err, CAIRN_EINPUT, "%s/%s: %s is no person of the workbook, "
+					 "whose rules let only its members change it", kname, id,
+					 *r->email ? r->email : "an author without an e-mail");
+	} else if (!*r->me) {
 		st = cairn_fail(err, CAIRN_EINPUT,
 				"%s/%s: this workbook's rules let only its members change it, and "
 				"your e-mail (%s, [user] email) matches no person: you may read it; "
@@ -122,7 +134,7 @@ cairn_status wb_rules_check(const wb_rules *r, cairn_kind kind, const char *id,
 		return st;
 	if (!(rule = cairn_rules_first_refusal(&a, kind, id, base, rec, r->step, &field)))
 		return CAIRN_OK;
-	return refuse(r, kind, id, rule, field, err);
+	return refuse(r, kind, id, rule, field, false, err);
 }
 
 cairn_status wb_rules_check_field(const wb_rules *r, cairn_kind kind, const char *id,
@@ -133,5 +145,44 @@ cairn_status wb_rules_check_field(const wb_rules *r, cairn_kind kind, const char
 
 	if (!r->on || cairn_rule_allows(rule, &a, kind, id, base, r->step))
 		return CAIRN_OK;
-	return refuse(r, kind, id, rule, field, err);
+	return refuse(r, kind, id, rule, field, false, err);
+}
+
+/* The fields only the workflow's steps change: a commit that changes one
+ * was made by a step (or by hand) of someone a step lets act on this
+ * evaluation: a leader, a reviewer, its evaluator or its validator. */
+static bool step_author(const wb_rules *r, const char *id, const cairn_record *base)
+{
+	const char *slash = strchr(id, '/'), *validator = base ? cairn_record_get(base, "validator")
+							    : NULL;
+	if (!*r->me)
+		return false;
+	return !strcmp(r->role, "leader") || !strcmp(r->role, "reviewer") ||
+	       (slash && !strcasecmp(slash + 1, r->me)) ||
+	       (validator && !strcasecmp(validator, r->me));
+}
+
+cairn_status wb_rules_audit(const wb_rules *r, cairn_kind kind, const char *id,
+			    const cairn_record *before, const cairn_record *after,
+			    cairn_error *err)
+{
+	cairn_actor a = { r->me, r->role };
+	const char *field = NULL;
+	const cairn_rule *rule = cairn_rules_first_refusal(&a, kind, id, before, after, true,
+							   &field);
+	cairn_status st;
+
+	if (rule)
+		return refuse(r, kind, id, rule, field, true, err);
+	if (!before || !after || step_author(r, id, before))
+		return CAIRN_OK;
+	for (size_t i = 0; i < after->nfields; i++) {
+		const char *k = after->fields[i].key, *was = cairn_record_get(before, k);
+		const cairn_rule *fr = cairn_rule_for(kind, k);
+		if (!fr || !(fr->may & CAIRN_MAY_STEP) || !strcmp(was ? was : "", after->fields[i].value))
+			continue;
+		st = refuse(r, kind, id, fr, k, true, err);
+		return st;
+	}
+	return CAIRN_OK;
 }

@@ -97,6 +97,24 @@ run "$CAIRN" -C "$wb" set person/test email=bwg-1@example.org
 is "$rc" 1 "even a leader cannot take another person's e-mail"
 like "$err" "bwg-1@example.org is person/bwg-1's e-mail" "which the refusal says"
 
+# cairn log flags exactly what the rules would have refused: a plain git
+# commit by a key person that moves the deadline.
+sed -i 's/^deadline: .*/deadline: 2016-06-30/' "$wb/$path"
+git -C "$wb" -c user.name=Seat -c user.email=bwg-2@example.org commit -qam "moved by hand"
+run "$CAIRN" -C "$wb" log -n 1 M4
+like "$out" "! authorship: milestone/M4: deadline: only a leader may change it; bwg-2@example.org is bwg-2 \(key-person\)" "cairn log flags a change the rules refuse"
+run "$CAIRN" -C "$wb" log -n 1
+like "$out" "! authorship: milestone/M4: deadline" "and so does the timeline"
+run "$CAIRN" -C "$wb" log -n 3 M4
+is "$(printf '%s\n' "$out" | grep -c '! authorship')" 1 "the leader's own changes are not flagged"
+run "$CAIRN" -C "$wb" log evaluation/fixmystreet/eip-1
+unlike "$out" "! authorship" "nor the evaluator's answers"
+evpath=$("$CAIRN" -C "$wb" show evaluation/fixmystreet/eip-1 | sed -n '1s/.*(\(.*\)).*/\1/p')
+sed -i 's/^answer.leader: .*/answer.leader: The validator'"'"'s idea/' "$wb/$evpath"
+git -C "$wb" -c user.name=Seat -c user.email=bwg-2@example.org commit -qam "a better answer"
+run "$CAIRN" -C "$wb" log -n 1 evaluation/fixmystreet/eip-1
+like "$out" "! authorship: evaluation/fixmystreet/eip-1: answer.leader: only its evaluator" "a validator's change of an answer is flagged"
+
 # A conflict is settled by who may change its field.
 shared="$TMP/shared.git"
 git init -q --bare --initial-branch=main "$shared"
