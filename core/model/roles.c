@@ -199,3 +199,38 @@ const cairn_rule *cairn_rules_first_refusal(const cairn_actor *a, cairn_kind kin
 	}
 	return NULL;
 }
+
+/* The fields only the workflow's steps change count as a step's when the
+ * author is one a step lets act on the evaluation: a leader, a reviewer,
+ * its evaluator or its validator. */
+static bool step_author(const cairn_actor *a, const char *id, const cairn_record *base)
+{
+	const char *slash = strchr(id, '/');
+	const char *validator = base ? cairn_record_get(base, "validator") : NULL;
+	const char *role = a->role ? a->role : "";
+
+	if (!a->id || !*a->id)
+		return false;
+	return !strcmp(role, "leader") || !strcmp(role, "reviewer") ||
+	       (slash && !strcasecmp(slash + 1, a->id)) || same_id(validator, a->id);
+}
+
+const cairn_rule *cairn_rules_first_refusal_after(const cairn_actor *a, cairn_kind kind,
+						  const char *id, const cairn_record *before,
+						  const cairn_record *after, const char **field)
+{
+	const cairn_rule *r = cairn_rules_first_refusal(a, kind, id, before, after, true, field);
+
+	if (r || !before || !after || step_author(a, id, before))
+		return r;
+	for (size_t i = 0; i < after->nfields; i++) {
+		const char *k = after->fields[i].key;
+		const cairn_rule *fr = cairn_rule_for(kind, k);
+		if (!fr || !(fr->may & STEP) ||
+		    !differs(cairn_record_get(before, k), after->fields[i].value))
+			continue;
+		*field = k;
+		return fr;
+	}
+	return NULL;
+}

@@ -148,41 +148,13 @@ cairn_status wb_rules_check_field(const wb_rules *r, cairn_kind kind, const char
 	return refuse(r, kind, id, rule, field, false, err);
 }
 
-/* The fields only the workflow's steps change: a commit that changes one
- * was made by a step (or by hand) of someone a step lets act on this
- * evaluation: a leader, a reviewer, its evaluator or its validator. */
-static bool step_author(const wb_rules *r, const char *id, const cairn_record *base)
-{
-	const char *slash = strchr(id, '/'), *validator = base ? cairn_record_get(base, "validator")
-							    : NULL;
-	if (!*r->me)
-		return false;
-	return !strcmp(r->role, "leader") || !strcmp(r->role, "reviewer") ||
-	       (slash && !strcasecmp(slash + 1, r->me)) ||
-	       (validator && !strcasecmp(validator, r->me));
-}
-
 cairn_status wb_rules_audit(const wb_rules *r, cairn_kind kind, const char *id,
 			    const cairn_record *before, const cairn_record *after,
 			    cairn_error *err)
 {
 	cairn_actor a = { r->me, r->role };
 	const char *field = NULL;
-	const cairn_rule *rule = cairn_rules_first_refusal(&a, kind, id, before, after, true,
-							   &field);
-	cairn_status st;
-
-	if (rule)
-		return refuse(r, kind, id, rule, field, true, err);
-	if (!before || !after || step_author(r, id, before))
-		return CAIRN_OK;
-	for (size_t i = 0; i < after->nfields; i++) {
-		const char *k = after->fields[i].key, *was = cairn_record_get(before, k);
-		const cairn_rule *fr = cairn_rule_for(kind, k);
-		if (!fr || !(fr->may & CAIRN_MAY_STEP) || !strcmp(was ? was : "", after->fields[i].value))
-			continue;
-		st = refuse(r, kind, id, fr, k, true, err);
-		return st;
-	}
-	return CAIRN_OK;
+	const cairn_rule *rule = cairn_rules_first_refusal_after(&a, kind, id, before, after,
+								 &field);
+	return rule ? refuse(r, kind, id, rule, field, true, err) : CAIRN_OK;
 }

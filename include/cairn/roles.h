@@ -74,4 +74,12 @@ const cairn_rule *cairn_rules_first_refusal(const cairn_actor *a, cairn_kind kin
 					    const cairn_record *rec, bool step,
 					    const char **field);
 
+/* The same, for a change already made (a commit, in `cairn log` and
+ * `cairn guard`): whether a workflow step made it cannot be told, so the
+ * fields the steps change count as a step's when a is one a step lets act
+ * (a leader, a reviewer, the evaluator or the validator). */
+const cairn_rule *cairn_rules_first_refusal_after(const cairn_actor *a, cairn_kind kind,
+						  const char *id, const cairn_record *before,
+						  const cairn_record *after, const char **field);
+
 #endif
