@@ -5,6 +5,7 @@ libcairn_a_SOURCES += \
 	%reldir%/conflicts.c \
 	%reldir%/distribute.c \
 	%reldir%/follow.c \
+	%reldir%/guard.c \
 	%reldir%/handle.c \
 	%reldir%/history.c \
 	%reldir%/import.c \

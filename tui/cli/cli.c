@@ -226,6 +226,13 @@ static const struct verb verbs[] = {
 	  N_("who last set each field, when, in which commit"),
 	  N_("For each field or answer of RECORD: its value, and the commit that last set\n"
 	  "it, with author and date.\n") },
+	{ "guard", cmd_guard, OPENS_NOTHING, "[install BARE-REPO]",
+	  N_("the workbook's rules at the shared repository (a pre-receive hook)"),
+	  N_("Run by git as a shared bare repository's pre-receive hook: refuses a push\n"
+	  "whose commits break the workbook's rules for the pusher (GL_USER for\n"
+	  "gitolite, REMOTE_USER for https, else the Unix user), mapped to the person\n"
+	  "whose login field is theirs; the message names the commit, the record, the\n"
+	  "field and the rule. `cairn guard install BARE-REPO` sets the hook up.\n") },
 	{ "help", cmd_help, OPENS_NOTHING, "[VERB | keys]",
 	  N_("show help"),
 	  N_("Shows the list of verbs, or one verb's help; `cairn help keys` lists the\n"
