@@ -211,9 +211,10 @@ static const struct verb verbs[] = {
 	  "message and the kinds of record it touched (KIND alone: only those of that\n"
 	  "kind; --author: one person's). With RECORD, the commits that changed it, each\n"
 	  "with its changed fields as old and new value (long text as changed lines).\n"
-	  "A change to an evaluation whose author (matched to persons by email) is\n"
-	  "neither its evaluator, its validator nor a leader is flagged with `!\n"
-	  "authorship`. Paged through $CAIRN_PAGER, [display] pager or $PAGER (less -R\n"
+	  "A change its author (matched to persons by email) was not allowed to make\n"
+	  "is flagged with `! authorship`: by the rules in an enforced workbook, else a\n"
+	  "change to an evaluation by neither its evaluator, its validator nor a\n"
+	  "leader. Paged through $CAIRN_PAGER, [display] pager or $PAGER (less -R\n"
 	  "by default) on a terminal, coloured only there. --oneline: one line per\n"
 	  "commit (id, date, author, message).\n") },
 	{ "diff", cmd_diff, OPENS_TO_LOOK, "[REV[..REV]] [RECORD]",
