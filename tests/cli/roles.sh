@@ -21,7 +21,7 @@ like "$out" "email +test@example.org" "with the configured e-mail"
 "$CAIRN" -C "$(demo_workbook)" ls --json > "$TMP/demo.json"
 run "$CAIRN" -C "$wb" import json "$TMP/demo.json"
 is "$rc" 0 "the leader imports the demo's records"
-for p in bwg-1 bwg-2 eip-1 city-1 industry-1; do
+for p in bwg-1 bwg-2 eip-1 eip-2 city-1 industry-1; do
 	"$CAIRN" -C "$wb" set "person/$p" "email=$p@example.org" >/dev/null
 done
 run "$CAIRN" -C "$wb" set person/ec-1 email=ec-1@example.org
@@ -74,6 +74,22 @@ git -C "$wb" checkout -q -- "$path"
 as eip-1@example.org
 run "$CAIRN" -C "$wb" set evaluation/fixmystreet/eip-1 answer.leader=ours
 is "$rc" 0 "the evaluator answers while it is a draft"; [ "$rc" = 0 ] || diag "$err"
+
+# The workflow's steps pass the rules: the validator validates, the
+# evaluator's first answer makes an assigned evaluation a draft.
+run "$CAIRN" -C "$wb" validate evaluation/transformcity/bwg-1 --comment "Clear and complete"
+is "$rc" 0 "the validator validates through the workflow"
+as eip-2@example.org
+run "$CAIRN" -C "$wb" set evaluation/fixmystreet/eip-2 "answer.leader=The city"
+is "$rc" 0 "the evaluator answers an assigned evaluation"
+like "$("$CAIRN" -C "$wb" show evaluation/fixmystreet/eip-2)" "status +draft" "which becomes a draft by the save's own rule"
+"$CAIRN" -C "$wb" ls --json > "$TMP/mine.json"
+run "$CAIRN" -C "$wb" import json "$TMP/mine.json"
+is "$rc" 0 "importing what is already there changes nothing, and is no refusal"
+sed 's/"Evaluation of existing tools"/"Tools, evaluated"/' "$TMP/mine.json" > "$TMP/changed.json"
+run "$CAIRN" -C "$wb" import json "$TMP/changed.json"
+is "$rc" 1 "a key person's import that renames M4 is refused"
+like "$err" "milestone/M4: title: only a leader or its owner may change it" "by the same rule"
 
 # A user who matches no person may only read.
 as stranger@example.org
