@@ -118,6 +118,15 @@ static cairn_status parse_clock(const char *value, void *field, cairn_error *err
 	return cairn_date_parse_iso(value, field, err);
 }
 
+static cairn_status parse_rules_mode(const char *value, void *field, cairn_error *err)
+{
+	if (!strcasecmp(value, "open") || !strcasecmp(value, "enforced")) {
+		*(bool *)field = !strcasecmp(value, "enforced");
+		return CAIRN_OK;
+	}
+	return cairn_fail(err, CAIRN_EINPUT, "'%s' is neither open nor enforced", value);
+}
+
 static const struct setting user_settings[] = {
 	{ "user", "name", offsetof(cairn_config, user_name), parse_string },
 	{ "user", "email", offsetof(cairn_config, user_email), parse_string },
@@ -140,6 +149,7 @@ static const struct setting workbook_settings[] = {
 	{ "workbook", "schema", offsetof(cairn_settings, schema), parse_schema },
 	{ "workbook", "clock", offsetof(cairn_settings, clock), parse_clock },
 	{ "workbook", "date_format", offsetof(cairn_settings, date_format), parse_date_format },
+	{ "rules", "mode", offsetof(cairn_settings, rules_enforced), parse_rules_mode },
 	{ NULL, NULL, 0, NULL },
 };
 
@@ -475,6 +485,9 @@ char *cairn_settings_text(const cairn_settings *s)
 	}
 	if (s->date_format)
 		cairn_buf_printf(&b, "date_format = %s\n", s->date_format);
+	if (s->rules_enforced)
+		cairn_buf_printf(&b, "\n# who may change what: cairn-workbook(5), RULES\n[rules]\n"
+				 "mode = enforced\n");
 	return cairn_buf_detach(&b, NULL);
 }
 

@@ -393,6 +393,58 @@ git_repository *cairn_git_repository(cairn_git *git, cairn_error *err)
 	return cairn_git_need_repo(git, err) == CAIRN_OK ? git->repo : NULL;
 }
 
+cairn_status cairn_git_open_bare(const char *dir, cairn_git **out, cairn_error *err)
+{
+	git_repository *repo = NULL;
+	cairn_status st;
+
+	*out = NULL;
+	if ((st = cairn_git_lib_init(err)) != CAIRN_OK)
+		return st;
+	if (git_repository_open_bare(&repo, dir) != 0) {
+		st = cairn_git_fail(err, CAIRN_EIO, "%s: cannot open the bare repository", dir);
+		git_libgit2_shutdown();
+		return st;
+	}
+	if ((st = wrap(repo, out, err)) == CAIRN_OK && !((*out)->dir = cairn_git_dup_str(dir))) {
+		cairn_git_close(*out);
+		*out = NULL;
+		return cairn_oom(err);
+	}
+	return st;
+}
+
+cairn_status cairn_git_use_env_objects(cairn_git *git, cairn_error *err)
+{
+	const char *dirs[2] = { getenv("GIT_OBJECT_DIRECTORY"),
+				getenv("GIT_ALTERNATE_OBJECT_DIRECTORIES") };
+	git_repository *repo = cairn_git_repository(git, err);
+	git_odb *odb = NULL;
+	cairn_status st = CAIRN_OK;
+
+	if (!repo)
+		return CAIRN_EIO;
+	if (git_repository_odb(&odb, repo) != 0)
+		return cairn_git_fail(err, CAIRN_EIO, "cannot read the repository's objects");
+	for (int i = 0; i < 2 && st == CAIRN_OK; i++) {
+		for (const char *p = dirs[i]; p && *p;) {
+			size_t n = strcspn(p, ":");
+			char *one = strndup(p, n);
+			if (!one) {
+				st = cairn_oom(err);
+				break;
+			}
+			if (*one && git_odb_add_disk_alternate(odb, one) != 0)
+				st = cairn_git_fail(err, CAIRN_EIO, "%s: cannot read these objects", one);
+			free(one);
+			p += n;
+			p += *p == ':';
+		}
+	}
+	git_odb_free(odb);
+	return st;
+}
+
 /* ---- identity ---- */
 
 static cairn_status get_string(git_config *cfg, const char *key, char **out,

@@ -45,6 +45,10 @@ static const cairn_field_def person_fields[] = {
 	TEXT("organisation", N_("Organisation"), false),
 	ENUM("category", N_("Category"), category_choices, true),
 	ENUM("role", N_("Role"), role_choices, true),
+	/* Who pushes to the shared repository (cairn guard): the gitolite,
+	 * https or Unix user; one line, not a column of the index. */
+	{ "login", N_("Login on the shared repository"), CAIRN_F_TEXT, NULL, CAIRN_KIND_NONE,
+	  false, false },
 };
 
 static const cairn_field_def target_fields[] = {

@@ -8,6 +8,7 @@ libcairn_a_SOURCES += \
 	%reldir%/layout.c \
 	%reldir%/merge.c \
 	%reldir%/record.c \
+	%reldir%/roles.c \
 	%reldir%/rules.c \
 	%reldir%/rules.h \
 	%reldir%/template.c \

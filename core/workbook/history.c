@@ -447,9 +447,60 @@ static cairn_status match_person(const char *const *v, void *ctx, cairn_error *e
 	return CAIRN_OK;
 }
 
-cairn_status cairn_wb_audit(cairn_wb *wb, const char *path, const char *author_email,
+/* ---- in an enforced workbook: the rules decide ---- */
+
+typedef struct audit_ctx {
+	const wb_rules *rules;
+	bool *flagged;
+	char *why;
+	size_t n;
+} audit_ctx;
+
+static cairn_status audit_one(const char *path, const char *name, const cairn_record *before,
+			      const cairn_record *after, void *ctx, cairn_error *err)
+{
+	audit_ctx *a = ctx;
+	cairn_error refusal;
+	cairn_ref ref;
+	(void)name;
+	(void)err;
+	if (*a->flagged || cairn_path_ref(path, &ref, &refusal) != CAIRN_OK ||
+	    ref.kind == CAIRN_KIND_NONE)
+		return CAIRN_OK;
+	if (wb_rules_audit(a->rules, ref.kind, ref.id, before, after, &refusal) != CAIRN_OK) {
+		*a->flagged = true;
+		snprintf(a->why, a->n, "%s", refusal.msg);
+	}
+	return CAIRN_OK;
+}
+
+static cairn_status audit_by_rules(cairn_wb *wb, const cairn_history_row *c, const char *path,
+				   bool *flagged, char *why, size_t n, cairn_error *err)
+{
+	cairn_identity who = { NULL, (char *)(c->author_email ? c->author_email : "") };
+	cairn_oid from = { "" }, to = { "" };
+	audit_ctx a = { NULL, flagged, why, n };
+	wb_rules rules;
+	cairn_status st;
+
+	/* A merge brings others' changes: its author answers for none. */
+	if (c->parents && strchr(c->parents, ' '))
+		return CAIRN_OK;
+	snprintf(to.hex, sizeof to.hex, "%.40s", c->id);
+	if (c->parents && strlen(c->parents) >= 40)
+		snprintf(from.hex, sizeof from.hex, "%.40s", c->parents);
+	if ((st = wb_rules_begin(wb, &who, &rules, err)))
+		return st;
+	a.rules = &rules;
+	st = cairn_wb_diff(wb, &from, &to, path, audit_one, &a, err);
+	wb_rules_done(&rules);
+	return st;
+}
+
+cairn_status cairn_wb_audit(cairn_wb *wb, const cairn_history_row *commit, const char *path,
 			    bool *flagged, char *why, size_t n, cairn_error *err)
 {
+	const char *author_email = commit->author_email ? commit->author_email : "";
 	static const char *const columns[] = { "id", "email", "role" };
 	person_match m = { author_email, "", false };
 	cairn_ref ref;
@@ -461,6 +512,8 @@ cairn_status cairn_wb_audit(cairn_wb *wb, const char *path, const char *author_e
 
 	*flagged = false;
 	why[0] = '\0';
+	if (wb_rules_on(wb))
+		return audit_by_rules(wb, commit, path, flagged, why, n, err);
 	if (cairn_path_ref(path, &ref, err) != CAIRN_OK || ref.kind != CAIRN_KIND_EVALUATION)
 		return CAIRN_OK;
 	slash = strchr(ref.id, '/');

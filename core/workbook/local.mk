@@ -6,6 +6,7 @@ libcairn_a_SOURCES += \
 	%reldir%/distribute.c \
 	%reldir%/drafts.c \
 	%reldir%/follow.c \
+	%reldir%/guard.c \
 	%reldir%/handle.c \
 	%reldir%/history.c \
 	%reldir%/history_lines.c \
@@ -14,6 +15,7 @@ libcairn_a_SOURCES += \
 	%reldir%/load.c \
 	%reldir%/lookup.c \
 	%reldir%/open.c \
+	%reldir%/permit.c \
 	%reldir%/report.c \
 	%reldir%/resolve.c \
 	%reldir%/save.c \

@@ -25,13 +25,55 @@
 static const char *const gitignore_text =
 	"# cairn's index and lock: a local cache, never committed\n/.cairn/\n";
 
-cairn_status cairn_wb_init(const char *dir, const char *name, cairn_date clock,
-			   const cairn_config *cfg, cairn_error *err)
+/* The first leader of an enforced workbook: the person who makes it, with
+ * their configured name and e-mail; the id is the e-mail's local part
+ * ("maria@city.eu": maria).  *data is a new string. */
+static cairn_status first_leader(const cairn_identity *who, cairn_ref *ref, char **data,
+				 size_t *len, cairn_error *err)
 {
+	cairn_record rec;
+	size_t n = 0;
+	cairn_status st;
+
+	if (!who->email || !*who->email || !strchr(who->email, '@'))
+		return cairn_fail(err, CAIRN_EINPUT,
+				  "cairn init records you as the workbook's first leader, by your "
+				  "e-mail: set email under [user] in your configuration (or "
+				  "git config user.email), or make an open workbook with "
+				  "cairn init --open");
+	ref->kind = CAIRN_KIND_PERSON;
+	for (const char *p = who->email; *p && *p != '@' && n + 1 < sizeof ref->id; p++)
+		if ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '.' ||
+		    *p == '-' || *p == '_')
+			ref->id[n++] = *p;
+		else if (*p >= 'A' && *p <= 'Z')
+			ref->id[n++] = (char)(*p - 'A' + 'a');
+	ref->id[n] = '\0';
+	if (!n || !cairn_id_part_valid(ref->id))
+		snprintf(ref->id, sizeof ref->id, "leader");
+	cairn_record_init(&rec);
+	if ((st = cairn_record_set(&rec, "name", who->name && *who->name ? who->name : ref->id,
+				   err)) == CAIRN_OK &&
+	    (st = cairn_record_set(&rec, "email", who->email, err)) == CAIRN_OK &&
+	    (st = cairn_record_set(&rec, "category", "other", err)) == CAIRN_OK &&
+	    (st = cairn_record_set(&rec, "role", "leader", err)) == CAIRN_OK) {
+		cairn_record_canonical(CAIRN_KIND_PERSON, &rec);
+		st = cairn_record_write(&rec, data, len, err);
+	}
+	cairn_record_done(&rec);
+	return st;
+}
+
+cairn_status cairn_wb_init(const char *dir, const char *name, cairn_date clock,
+			   bool enforced, const cairn_config *cfg, cairn_error *err)
+{
+	cairn_ref leader = { CAIRN_KIND_PERSON, "" };
+	char leader_path[CAIRN_PATH_MAX], *leader_data = NULL;
+	size_t leader_len = 0, nfiles = 2;
 	cairn_settings s = { 0 };
 	cairn_git *git = NULL;
 	cairn_identity who = { 0 };
-	cairn_git_change files[2];
+	cairn_git_change files[3];
 	cairn_oid parent = { "" }, commit;
 	cairn_git_author author;
 	char *settings = NULL, *probe = NULL;
@@ -55,6 +97,7 @@ cairn_status cairn_wb_init(const char *dir, const char *name, cairn_date clock,
 	s.name = (char *)(name && *name ? name : "workbook");
 	s.schema = CAIRN_WORKBOOK_SCHEMA;
 	s.clock = clock;
+	s.rules_enforced = enforced;
 	settings = cairn_settings_text(&s);
 	if (!settings)
 		return cairn_oom(err);
@@ -63,25 +106,33 @@ cairn_status cairn_wb_init(const char *dir, const char *name, cairn_date clock,
 		st = wb_identity_of(git, cfg, &who, err);
 	if (st != CAIRN_OK)
 		goto done;
+	if (enforced && (st = first_leader(&who, &leader, &leader_data, &leader_len, err)))
+		goto done;
 	files[0] = (cairn_git_change){ ".gitignore", gitignore_text, strlen(gitignore_text) };
 	files[1] = (cairn_git_change){ CAIRN_SETTINGS_FILE, settings, strlen(settings) };
+	if (enforced) {
+		cairn_ref_path(&leader, leader_path, sizeof leader_path);
+		files[nfiles++] = (cairn_git_change){ leader_path, leader_data, leader_len };
+	}
 	author = (cairn_git_author){ who.name, who.email, 0, 0 };
-	st = cairn_git_commit(git, &parent, files, 2, &author, "Start the workbook", &commit, err);
-	for (size_t i = 0; i < 2 && st == CAIRN_OK; i++)
-		st = cairn_fs_write(root, files[i].path, files[i].data, files[i].len, err);
+	st = cairn_git_commit(git, &parent, files, nfiles, &author, "Start the workbook", &commit,
+			      err);
 	for (int k = 0; k < CAIRN_KIND_COUNT && st == CAIRN_OK; k++) {
 		char *folder = wb_path_join(root, cairn_kind_def_of((cairn_kind)k)->folder);
 		st = folder ? cairn_fs_mkdirs(folder, err) : cairn_fail(err, CAIRN_ENOMEM, "oom");
 		free(folder);
 	}
+	for (size_t i = 0; i < nfiles && st == CAIRN_OK; i++)
+		st = cairn_fs_write(root, files[i].path, files[i].data, files[i].len, err);
 	if (st == CAIRN_OK) {
-		const char *paths[] = { ".gitignore", CAIRN_SETTINGS_FILE };
-		st = cairn_git_sync_index(git, paths, 2, err);
+		const char *paths[] = { ".gitignore", CAIRN_SETTINGS_FILE, leader_path };
+		st = cairn_git_sync_index(git, paths, nfiles, err);
 	}
 done:
 	wb_identity_done(&who);
 	cairn_git_close(git);
 	free(settings);
+	free(leader_data);
 	return st;
 }
 

@@ -138,6 +138,37 @@ static cairn_status finish_merge(cairn_wb *wb, const cairn_record *decided, size
 	return st;
 }
 
+/* Who may settle a clash on a field is who may change it (include/cairn/
+ * roles.h); on a whole record, who may remove it. */
+static cairn_status may_resolve(cairn_wb *wb, const char *path, const char *field,
+				cairn_error *err)
+{
+	cairn_identity who = { 0 };
+	cairn_record base;
+	cairn_index_hit hit;
+	cairn_ref ref;
+	wb_rules rules;
+	bool found = false;
+	cairn_status st;
+
+	if (!wb_rules_on(wb) || cairn_path_ref(path, &ref, err) != CAIRN_OK)
+		return CAIRN_OK;
+	cairn_record_init(&base);
+	if ((st = wb_identity(wb, &who, err)))
+		return st;
+	st = cairn_index_find(wb->idx, &ref, &hit, &found, err);
+	if (st == CAIRN_OK && found)
+		st = cairn_wb_read(wb, &hit, &base, err);
+	if (st == CAIRN_OK && (st = wb_rules_begin(wb, &who, &rules, err)) == CAIRN_OK) {
+		st = wb_rules_check_field(&rules, ref.kind, found ? hit.ref.id : ref.id,
+					  found ? &base : NULL, *field ? field : "-", err);
+		wb_rules_done(&rules);
+	}
+	cairn_record_done(&base);
+	wb_identity_done(&who);
+	return st;
+}
+
 cairn_status cairn_wb_resolve_conflict(cairn_wb *wb, const char *record, const char *field,
 				       const char *choice, const char *value, size_t *left,
 				       cairn_error *err)
@@ -154,6 +185,8 @@ cairn_status cairn_wb_resolve_conflict(cairn_wb *wb, const char *record, const c
 	/* Settling the last one commits the merge: not under git's feet. */
 	if ((st = cairn_wb_git_stopped(wb, err)) || (st = wb_lock(wb, err)))
 		return st;
+	if ((st = may_resolve(wb, path, field, err)))
+		goto done;
 	if ((st = wb_load_conflicts(wb, &r, err)))
 		goto done;
 	for (size_t i = 1; i <= wb_ccount(&r) && st == CAIRN_OK; i++) {

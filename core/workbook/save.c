@@ -799,6 +799,22 @@ static cairn_status save_once(cairn_wb *wb, const cairn_edit *edits, size_t n,
 	for (size_t i = 0; i < n && st == CAIRN_OK; i++)
 		if ((st = plan_edit(&p, &edits[i], err)))
 			edit_at_fault(res, st, i);
+	/* Who may change what (core/model/roles.c), on the changes as the
+	 * user gave them: what the save's own rules settle after (a draft
+	 * started, a validation undone) is not the user's change. */
+	if (st == CAIRN_OK && wb_rules_on(wb)) {
+		wb_rules rules;
+		if ((st = wb_rules_begin(wb, who, &rules, err)) == CAIRN_OK)
+			for (size_t i = 0; i < p.n && st == CAIRN_OK; i++) {
+				planned *q = &p.v[i];
+				if ((st = wb_rules_check(&rules, q->ref.kind, q->ref.id,
+							 q->exists ? &q->base : NULL,
+							 q->op == CAIRN_EDIT_REMOVE ? NULL : &q->rec,
+							 err)))
+					edit_at_fault(res, st, i);
+			}
+		wb_rules_done(&rules);
+	}
 	for (size_t i = 0; i < p.n && st == CAIRN_OK; i++)
 		if ((st = finish_edit(&p, &p.v[i], &edits[i], err)))
 			edit_at_fault(res, st, i);

@@ -35,6 +35,7 @@ struct cairn_wb {
 	char **saved_paths;     /* work-tree files written by this process */
 	size_t nsaved;
 	bool saved_any;
+	bool rules_step;        /* the save under way is a workflow step (workflow.c) */
 };
 
 /* The workbook lock (flock on .cairn/lock), re-entrant within a process. */
@@ -159,5 +160,36 @@ cairn_status wb_table_load(cairn_wb *wb, wb_table *t, cairn_kind kind,
 			   const char *const *cols, size_t ncols, cairn_error *err);
 const char *wb_table_get(const wb_table *t, const char *id, size_t col);
 void wb_table_done(wb_table *t);
+
+/* ---- the rules (permit.c, include/cairn/roles.h) ---- */
+
+typedef struct wb_rules {
+	bool on;                /* the workbook is enforced */
+	bool step;              /* a workflow step is saving */
+	char email[256];
+	char me[CAIRN_ID_MAX + 1];      /* "" when the user matches no person */
+	char role[32];
+	wb_table persons;       /* id, role, email */
+} wb_rules;
+bool wb_rules_on(const cairn_wb *wb);
+/* Who the user (who) is, as HEAD's persons say, before the save. */
+cairn_status wb_rules_begin(cairn_wb *wb, const cairn_identity *who, wb_rules *r,
+			    cairn_error *err);
+/* May the user change base into rec (NULL: new, removed)?  CAIRN_EINPUT
+ * with who may and what to do instead when not. */
+cairn_status wb_rules_check(const wb_rules *r, cairn_kind kind, const char *id,
+			    const cairn_record *base, const cairn_record *rec, cairn_error *err);
+/* May the user change field ("+", "-": the record itself) of base?  For
+ * a conflict's resolution (resolve.c), whichever value is chosen. */
+cairn_status wb_rules_check_field(const wb_rules *r, cairn_kind kind, const char *id,
+				  const cairn_record *base, const char *field, cairn_error *err);
+/* Would the rules have refused the change from before to after to the
+ * user r was begun for (a commit's author)?  The workflow's own fields
+ * count as changed by a step when the author is one a step lets act
+ * (a leader, a reviewer, the evaluator, the validator).  For cairn log. */
+cairn_status wb_rules_audit(const wb_rules *r, cairn_kind kind, const char *id,
+			    const cairn_record *before, const cairn_record *after,
+			    cairn_error *err);
+void wb_rules_done(wb_rules *r);
 
 #endif

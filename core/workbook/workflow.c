@@ -140,7 +140,12 @@ static cairn_status save_step(cairn_wb *wb, const eval_ctx *e, const char *step,
 			 values[0]);
 	else
 		snprintf(message, sizeof message, "%s: %s", e->ref.id, step);
-	return cairn_wb_save(wb, &edit, 1, message, res, err);
+	cairn_status st;
+
+	wb->rules_step = true;
+	st = cairn_wb_save(wb, &edit, 1, message, res, err);
+	wb->rules_step = false;
+	return st;
 }
 
 cairn_status cairn_wb_submit(cairn_wb *wb, const char *name, char *first_missing, size_t n,

@@ -90,6 +90,7 @@ typedef struct cairn_settings {
 	int schema;
 	cairn_date clock;       /* unset for real workbooks */
 	char *date_format;      /* NULL when not set */
+	bool rules_enforced;    /* [rules] mode = enforced (include/cairn/roles.h) */
 } cairn_settings;
 
 /* Read a workbook's cairn.ini from memory (it is tracked in git). */

@@ -39,6 +39,12 @@ cairn_status cairn_git_init(const char *dir, cairn_git **out, cairn_error *err);
 /* Open the repository whose work tree is dir (no upward search). */
 cairn_status cairn_git_open(const char *dir, cairn_git **out, cairn_error *err);
 void cairn_git_close(cairn_git *git);
+/* A bare repository (a shared one, for cairn guard): read only. */
+cairn_status cairn_git_open_bare(const char *dir, cairn_git **out, cairn_error *err);
+/* Read objects also from $GIT_OBJECT_DIRECTORY and
+ * $GIT_ALTERNATE_OBJECT_DIRECTORIES, as git's hooks are given them (a
+ * push's objects wait there, in quarantine, while pre-receive runs). */
+cairn_status cairn_git_use_env_objects(cairn_git *git, cairn_error *err);
 const char *cairn_git_workdir(const cairn_git *git);   /* with a trailing '/' */
 const char *cairn_git_gitdir(const cairn_git *git);    /* with a trailing '/' */
 /* Where the objects, refs and config are: the gitdir, but in a linked

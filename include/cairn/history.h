@@ -105,10 +105,13 @@ cairn_status cairn_wb_diff(cairn_wb *wb, const cairn_oid *from, const cairn_oid 
  * blame.h), from the commits the history index lists for it. */
 cairn_status cairn_wb_blame(cairn_wb *wb, cairn_blame *q, size_t n, cairn_error *err);
 
-/* Authorship audit: is a commit's author (by email) neither the
+/* Authorship audit of commit's change to the record at path: in an
+ * enforced workbook, would the rules (include/cairn/roles.h) have refused
+ * it to its author (by email, as a person of the workbook now)?  A merge
+ * is not flagged.  In an open workbook: is its author neither the
  * evaluator, nor the validator, nor a leader, for a change to an
  * evaluation?  *why says who should have made it. */
-cairn_status cairn_wb_audit(cairn_wb *wb, const char *path, const char *author_email,
+cairn_status cairn_wb_audit(cairn_wb *wb, const cairn_history_row *commit, const char *path,
 			    bool *flagged, char *why, size_t n, cairn_error *err);
 
 #endif

@@ -39,9 +39,12 @@ typedef struct cairn_identity {
 
 /* Make a new workbook in dir (created if missing; an existing folder must
  * be empty or hold no workbook yet): the repository, cairn.ini, .gitignore,
- * the record folders, and a first commit. clock may be unset. */
+ * the record folders, and a first commit. clock may be unset.  enforced:
+ * its rules hold (include/cairn/roles.h), and the first commit holds the
+ * person who makes it (their configured name and e-mail) as its first
+ * leader; otherwise it is open. */
 cairn_status cairn_wb_init(const char *dir, const char *name, cairn_date clock,
-			   const cairn_config *cfg, cairn_error *err);
+			   bool enforced, const cairn_config *cfg, cairn_error *err);
 
 /* The workbook that holds start (a folder), searching upward as git does;
  * root receives its top folder. */

@@ -61,10 +61,11 @@ unlike() {
 # ok_cmd "name" command...: passes when the command succeeds.
 ok_cmd() { local name=$1; shift; if "$@" >/dev/null 2>&1; then pass "$name"; else fail "$name" "command failed: $*"; fi; }
 
-# A fresh, empty workbook; its path is printed.
+# A fresh, empty, open workbook (no rules: tests/cli/roles.sh tries them);
+# its path is printed.
 new_workbook() {
 	local dir="$TMP/wb.$RANDOM$RANDOM"
-	"$CAIRN" init "$dir" --name test >/dev/null || { echo "cannot init $dir" >&2; return 1; }
+	"$CAIRN" init --open "$dir" --name test >/dev/null || { echo "cannot init $dir" >&2; return 1; }
 	echo "$dir"
 }
 

@@ -67,7 +67,7 @@ static const struct {
 	{ CAIRN_KIND_MILESTONE, "milestone", "milestones",
 	  "title description deadline result owner status done note" },
 	{ CAIRN_KIND_TASK, "task", "tasks", "title milestone assignee due status notes" },
-	{ CAIRN_KIND_PERSON, "person", "persons", "name email organisation category role" },
+	{ CAIRN_KIND_PERSON, "person", "persons", "name email organisation category role login" },
 	{ CAIRN_KIND_TOOL, "tool", "tools", "name url origin kind description example excluded" },
 	{ CAIRN_KIND_TEMPLATE, "template", "templates", "title version description questions" },
 	{ CAIRN_KIND_EVALUATION, "evaluation", "evaluations",

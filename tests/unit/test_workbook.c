@@ -329,7 +329,7 @@ static void test_init(void)
 	char *text;
 
 	is_str(cfg.user_name, "Test Person", "the config names the user");
-	st = cairn_wb_init(wbdir, "Test Book", none, &cfg, &err);
+	st = cairn_wb_init(wbdir, "Test Book", none, false, &cfg, &err);
 	if (!ok(st == CAIRN_OK, "init %s", st ? err.msg : "")) {
 		tap_done();
 		exit(1);
@@ -350,7 +350,7 @@ static void test_init(void)
 	pathf(sub, sizeof sub, "%s/milestones", root);
 	ok(access(sub, F_OK) == 0, "the record folders are made");
 	ok(git_clean(), "git status is clean");
-	is_int(cairn_wb_init(wbdir, "Again", none, &cfg, &err), CAIRN_EEXISTS,
+	is_int(cairn_wb_init(wbdir, "Again", none, false, &cfg, &err), CAIRN_EEXISTS,
 	       "a second init in the same folder is refused");
 	ok(has(err.msg, "already a git repository"), "message: %s", err.msg);
 

@@ -10,11 +10,13 @@
 #include "screen/tui.h"
 
 static const struct verb verbs[] = {
-	{ "init", cmd_init, OPENS_NOTHING, "[--name NAME] [DIR]",
+	{ "init", cmd_init, OPENS_NOTHING, "[--name NAME] [--open] [DIR]",
 	  N_("make a new, empty workbook"),
 	  N_("Makes DIR (default: the current folder) a workbook: a git repository with the\n"
 	  "record folders, the settings file cairn.ini and a first commit. The SQLite\n"
-	  "index lives in DIR/.cairn/ and is never committed.\n") },
+	  "index lives in DIR/.cairn/ and is never committed. Its rules hold (who may\n"
+	  "change what, see cairn(1), RULES) and you are its first leader: a person\n"
+	  "with your configured name and e-mail. --open makes a workbook without rules.\n") },
 	{ "demo", cmd_demo, OPENS_NOTHING, "[DIR]",
 	  N_("make a workbook filled with the Citizen City plan"),
 	  N_("Makes a workbook in DIR (default: a new temporary folder) filled with the\n"
@@ -209,9 +211,10 @@ static const struct verb verbs[] = {
 	  "message and the kinds of record it touched (KIND alone: only those of that\n"
 	  "kind; --author: one person's). With RECORD, the commits that changed it, each\n"
 	  "with its changed fields as old and new value (long text as changed lines).\n"
-	  "A change to an evaluation whose author (matched to persons by email) is\n"
-	  "neither its evaluator, its validator nor a leader is flagged with `!\n"
-	  "authorship`. Paged through $CAIRN_PAGER, [display] pager or $PAGER (less -R\n"
+	  "A change its author (matched to persons by email) was not allowed to make\n"
+	  "is flagged with `! authorship`: by the rules in an enforced workbook, else a\n"
+	  "change to an evaluation by neither its evaluator, its validator nor a\n"
+	  "leader. Paged through $CAIRN_PAGER, [display] pager or $PAGER (less -R\n"
 	  "by default) on a terminal, coloured only there. --oneline: one line per\n"
 	  "commit (id, date, author, message). --author PATTERN, as git's: the commits\n"
 	  "whose author \"Name <email>\" matches the regular expression PATTERN (-i:\n"
@@ -227,6 +230,13 @@ static const struct verb verbs[] = {
 	  N_("For each field or answer of RECORD: its value, and the commit that last set\n"
 	  "it, with author and date; long text line by line, each line with the commit,\n"
 	  "date and author that wrote it.\n") },
+	{ "guard", cmd_guard, OPENS_NOTHING, "[install BARE-REPO]",
+	  N_("the workbook's rules at the shared repository (a pre-receive hook)"),
+	  N_("Run by git as a shared bare repository's pre-receive hook: refuses a push\n"
+	  "whose commits break the workbook's rules for the pusher (GL_USER for\n"
+	  "gitolite, REMOTE_USER for https, else the Unix user), mapped to the person\n"
+	  "whose login field is theirs; the message names the commit, the record, the\n"
+	  "field and the rule. `cairn guard install BARE-REPO` sets the hook up.\n") },
 	{ "help", cmd_help, OPENS_NOTHING, "[VERB | keys]",
 	  N_("show help"),
 	  N_("Shows the list of verbs, or one verb's help; `cairn help keys` lists the\n"

@@ -56,6 +56,7 @@ int cmd_log(cli *c, int argc, char **argv);
 int cmd_diff(cli *c, int argc, char **argv);
 int cmd_blame(cli *c, int argc, char **argv);
 int cmd_demo(cli *c, int argc, char **argv);
+int cmd_guard(cli *c, int argc, char **argv);
 int cmd_add(cli *c, int argc, char **argv);
 int cmd_set(cli *c, int argc, char **argv);
 int cmd_rm(cli *c, int argc, char **argv);

@@ -103,12 +103,12 @@ typedef struct log_ctx {
 	bool oneline;           /* one line per commit, nothing else */
 } log_ctx;
 
-static cairn_status audit_line(log_ctx *l, const char *path, const char *email)
+static cairn_status audit_line(log_ctx *l, const cairn_history_row *commit, const char *path)
 {
 	char why[512];
 	bool flagged = false;
 	cairn_error err;
-	cairn_status st = cairn_wb_audit(l->o.c->wb, path, email, &flagged, why, sizeof why, &err);
+	cairn_status st = cairn_wb_audit(l->o.c->wb, commit, path, &flagged, why, sizeof why, &err);
 
 	if (st != CAIRN_OK || !flagged)
 		return st;
@@ -122,7 +122,7 @@ static cairn_status audit_line(log_ctx *l, const char *path, const char *email)
 
 typedef struct files_ctx {
 	log_ctx *l;
-	const char *email;
+	const cairn_history_row *commit;
 	char kinds[256];
 	size_t n;
 } files_ctx;
@@ -141,8 +141,8 @@ static cairn_status on_file(const cairn_history_row *r, void *ctx, cairn_error *
 			strcat(f->kinds, f->kinds[0] ? "," : "");
 			strcat(f->kinds, kind);
 		}
-		if (ref.kind == CAIRN_KIND_EVALUATION)
-			return audit_line(f->l, r->path, f->email);
+		/* An open workbook audits evaluations only; an enforced one, all. */
+		return audit_line(f->l, f->commit, r->path);
 	}
 	return CAIRN_OK;
 }
@@ -180,7 +180,7 @@ static cairn_status on_commit(const cairn_history_row *r, void *ctx, cairn_error
 	fputc('\n', stdout);
 	if (!l->path) {
 		/* The timeline: what kinds of record it touched. */
-		files_ctx f = { l, r->author_email, "", 0 };
+		files_ctx f = { l, r, "", 0 };
 		if ((st = cairn_wb_history_files(l->o.c->wb, r->id, on_file, &f, err)))
 			return st;
 		paint(&l->o, P_DIM);
@@ -195,7 +195,7 @@ static cairn_status on_commit(const cairn_history_row *r, void *ctx, cairn_error
 		cairn_oid id, parent = { "" };
 		snprintf(id.hex, sizeof id.hex, "%s", r->id);
 		snprintf(parent.hex, sizeof parent.hex, "%.40s", r->parents);
-		if ((st = audit_line(l, l->path, r->author_email)))
+		if ((st = audit_line(l, r, l->path)))
 			return st;
 		st = cairn_wb_diff(l->o.c->wb, &parent, &id, l->path, show_record, &l->o, err);
 	}

@@ -17,10 +17,13 @@ int cmd_init(cli *c, int argc, char **argv)
 	const char *dir = NULL, *name = NULL;
 	cairn_date none = { 0, 0, 0 };
 	cairn_error err;
+	bool open = false;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--name") && i + 1 < argc)
 			name = argv[++i];
+		else if (!strcmp(argv[i], "--open"))
+			open = true;
 		else if (argv[i][0] == '-' || dir)
 			return cli_verb_usage(c);
 		else
@@ -34,7 +37,7 @@ int cmd_init(cli *c, int argc, char **argv)
 		if (!strcmp(name, "."))
 			name = "workbook";
 	}
-	if (cairn_wb_init(dir, name, none, &c->cfg, &err) != CAIRN_OK)
+	if (cairn_wb_init(dir, name, none, !open, &c->cfg, &err) != CAIRN_OK)
 		return cli_error(c, &err);
 	c->dir = dir;
 	if (cli_open_workbook(c) == EXIT_DONE)
@@ -98,7 +101,7 @@ int cmd_demo(cli *c, int argc, char **argv)
 		free(data_path);
 		return rc;
 	}
-	if (cairn_wb_init(dir, "Citizen City", clock, &c->cfg, &err) != CAIRN_OK) {
+	if (cairn_wb_init(dir, "Citizen City", clock, false, &c->cfg, &err) != CAIRN_OK) {
 		free(data);
 		free(data_path);
 		return cli_error(c, &err);

@@ -6,6 +6,7 @@ cairn_SOURCES += \
 	%reldir%/cmd_compare.c \
 	%reldir%/cmd_edit.c \
 	%reldir%/cmd_export.c \
+	%reldir%/cmd_guard.c \
 	%reldir%/cmd_history.c \
 	%reldir%/cmd_import_csv.c \
 	%reldir%/cmd_init.c \

@@ -164,7 +164,7 @@ static cairn_status on_commit(const cairn_history_row *r, void *ctx, cairn_error
 	if (c->path) {
 		bool flagged = false;
 		char why[512];
-		if ((st = cairn_wb_audit(c->a->wb, c->path, r->author_email, &flagged, why, sizeof why,
+		if ((st = cairn_wb_audit(c->a->wb, r, c->path, &flagged, why, sizeof why,
 					 err)))
 			return st;
 		if (flagged)

@@ -1,0 +1,236 @@
+/* Who may change what: the one rule table (see include/cairn/roles.h).
+ * Pure functions of records; the workbook (core/workbook/permit.c) finds
+ * who the user is and asks here before a save writes anything. */
+#include "cairn/roles.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#define L CAIRN_MAY_LEADER
+#define K CAIRN_MAY_KEY_PERSON
+#define R CAIRN_MAY_REVIEWER
+#define EVALUATOR CAIRN_MAY_EVALUATOR
+#define VALIDATOR CAIRN_MAY_VALIDATOR
+#define OWNER CAIRN_MAY_OWNER
+#define ASSIGNEE CAIRN_MAY_ASSIGNEE
+#define SELF CAIRN_MAY_SELF
+#define STEP CAIRN_MAY_STEP
+#define P(k) CAIRN_KIND_##k
+
+/* The defaults for a working group.  First match wins: a kind's own
+ * fields, then its "*".  A reviewer reads and comments. */
+static const cairn_rule rule_table[] = {
+	{ P(PERSON), "+", L, NULL, "ask a leader to add the person" },
+	{ P(PERSON), "-", L, NULL, "ask a leader to remove the person" },
+	{ P(PERSON), "role", L, NULL, "ask a leader to change a role" },
+	{ P(PERSON), "email", L, NULL, "ask a leader to change an e-mail (it says who is who)" },
+	{ P(PERSON), "category", L, NULL, "ask a leader to change it" },
+	{ P(PERSON), "*", L | SELF, NULL, "a member changes their own name and organisation" },
+	{ P(TARGET), "*", L, NULL, "ask a leader to change the targets" },
+	{ P(TOOL), "*", L | K, NULL, "ask a leader or a key person" },
+	{ P(TEMPLATE), "*", L, NULL, "ask a leader to change the template" },
+	{ P(MILESTONE), "+", L, NULL, "ask a leader to add the milestone" },
+	{ P(MILESTONE), "-", L, NULL, "ask a leader to remove the milestone" },
+	{ P(MILESTONE), "deadline", L, NULL, "ask a leader to move the deadline" },
+	{ P(MILESTONE), "owner", L, NULL, "ask a leader to name another owner" },
+	{ P(MILESTONE), "*", L | OWNER, NULL, "ask its owner or a leader" },
+	{ P(TASK), "+", L, NULL, "ask a leader to add the task" },
+	{ P(TASK), "-", L, NULL, "ask a leader to remove the task" },
+	{ P(TASK), "assignee", L, NULL, "ask a leader to assign the task" },
+	{ P(TASK), "milestone", L, NULL, "ask a leader to move the task" },
+	{ P(TASK), "*", L | ASSIGNEE, NULL, "ask its assignee or a leader" },
+	{ P(PILOT), "*", L | K, NULL, "ask a leader or a key person" },
+	{ P(EVALUATION), "+", L, NULL, "a leader distributes evaluations (cairn distribute)" },
+	{ P(EVALUATION), "-", L, NULL, "ask a leader to remove the evaluation" },
+	{ P(EVALUATION), "status", STEP, NULL,
+	  "use the workflow: cairn submit, cairn validate or cairn return" },
+	{ P(EVALUATION), "validated_answers", STEP, NULL, "cairn validate records it" },
+	{ P(EVALUATION), "good_practice", STEP, NULL, "a leader marks it: cairn mark" },
+	{ P(EVALUATION), "success_story", STEP, NULL, "a leader marks it: cairn mark" },
+	{ P(EVALUATION), "answer.*", EVALUATOR, "assigned draft returned",
+	  "comment instead (cairn validate or cairn return with a comment), or ask a leader "
+	  "to return it to its evaluator" },
+	{ P(EVALUATION), "comments", L | R | VALIDATOR | STEP, NULL,
+	  "ask a leader, a reviewer or its validator" },
+	{ P(EVALUATION), "*", L, NULL, "ask a leader" },
+};
+
+#undef L
+#undef K
+#undef R
+#undef P
+
+const cairn_rule *cairn_rule_for(cairn_kind kind, const char *field)
+{
+	const cairn_rule *any = NULL;
+	for (size_t i = 0; i < sizeof rule_table / sizeof rule_table[0]; i++) {
+		const cairn_rule *r = &rule_table[i];
+		size_t n = strlen(r->field);
+		if (r->kind != kind)
+			continue;
+		if (!strcmp(r->field, field))
+			return r;
+		if (n > 1 && r->field[n - 1] == '*' && !strncmp(r->field, field, n - 1))
+			return r;
+		if (!strcmp(r->field, "*") && field[0] != '+' && field[0] != '-')
+			any = any ? any : r;
+	}
+	return any;
+}
+
+static bool same_id(const char *a, const char *b)
+{
+	return a && b && *a && *b && !strcasecmp(a, b);
+}
+
+static bool status_is_one_of(const char *status, const char *list)
+{
+	size_t n = status ? strlen(status) : 0;
+	for (const char *p = list; n && *p;) {
+		size_t w = strcspn(p, " ");
+		if (w == n && !strncmp(p, status, n))
+			return true;
+		p += w;
+		p += strspn(p, " ");
+	}
+	return false;
+}
+
+bool cairn_rule_allows(const cairn_rule *r, const cairn_actor *a, cairn_kind kind,
+		       const char *id, const cairn_record *base, bool step)
+{
+	const char *role = a->role ? a->role : "";
+	unsigned m;
+
+	if (!r)
+		return true;
+	m = r->may;
+	if (step && (m & STEP))
+		return true;
+	if (!a->id || !*a->id)
+		return false;
+	if (((m & CAIRN_MAY_LEADER) && !strcmp(role, "leader")) ||
+	    ((m & CAIRN_MAY_KEY_PERSON) && !strcmp(role, "key-person")) ||
+	    ((m & CAIRN_MAY_REVIEWER) && !strcmp(role, "reviewer")))
+		return true;
+	if (r->while_status && !status_is_one_of(base ? cairn_record_get(base, "status") : NULL,
+						 r->while_status))
+		return false;
+	if ((m & SELF) && kind == CAIRN_KIND_PERSON && same_id(id, a->id))
+		return true;
+	if ((m & EVALUATOR) && kind == CAIRN_KIND_EVALUATION && strchr(id, '/') &&
+	    same_id(strchr(id, '/') + 1, a->id))
+		return true;
+	if (!base)
+		return false;
+	return ((m & VALIDATOR) && same_id(cairn_record_get(base, "validator"), a->id)) ||
+	       ((m & OWNER) && same_id(cairn_record_get(base, "owner"), a->id)) ||
+	       ((m & ASSIGNEE) && same_id(cairn_record_get(base, "assignee"), a->id));
+}
+
+void cairn_rule_describe(const cairn_rule *r, cairn_buf *out)
+{
+	static const struct { unsigned bit; const char *say; } names[] = {
+		{ CAIRN_MAY_LEADER, "a leader" }, { CAIRN_MAY_KEY_PERSON, "a key person" },
+		{ CAIRN_MAY_REVIEWER, "a reviewer" }, { EVALUATOR, "its evaluator" },
+		{ VALIDATOR, "its validator" }, { OWNER, "its owner" },
+		{ ASSIGNEE, "its assignee" }, { SELF, "the person themself" },
+		{ STEP, "the workflow's steps" },
+	};
+	bool first = true;
+
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		if (!(r->may & names[i].bit))
+			continue;
+		cairn_buf_printf(out, "%s%s", first ? "" : " or ", names[i].say);
+		first = false;
+	}
+	if (r->while_status) {
+		cairn_buf_adds(out, " while it is ");
+		for (const char *p = r->while_status; *p;) {
+			size_t w = strcspn(p, " ");
+			cairn_buf_printf(out, "%.*s", (int)w, p);
+			p += w;
+			p += strspn(p, " ");
+			if (*p)
+				cairn_buf_adds(out, strchr(p, ' ') ? ", " : " or ");
+		}
+	}
+}
+
+static bool differs(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "") != 0;
+}
+
+static const cairn_rule *check_one(const cairn_actor *a, cairn_kind kind, const char *id,
+				   const cairn_record *base, const char *key, bool step)
+{
+	const cairn_rule *r = cairn_rule_for(kind, key);
+	return cairn_rule_allows(r, a, kind, id, base, step) ? NULL : r;
+}
+
+const cairn_rule *cairn_rules_first_refusal(const cairn_actor *a, cairn_kind kind,
+					    const char *id, const cairn_record *base,
+					    const cairn_record *rec, bool step,
+					    const char **field)
+{
+	const cairn_rule *r;
+
+	*field = base ? "-" : "+";
+	if (!base || !rec)
+		return check_one(a, kind, id, base, *field, step);
+	for (size_t i = 0; i < rec->nfields; i++) {
+		const char *k = rec->fields[i].key;
+		if (!differs(rec->fields[i].value, cairn_record_get(base, k)))
+			continue;
+		*field = k;
+		if ((r = check_one(a, kind, id, base, k, step)))
+			return r;
+	}
+	for (size_t i = 0; i < base->nfields; i++) {
+		const char *k = base->fields[i].key;
+		if (cairn_record_get(rec, k) || !*base->fields[i].value)
+			continue;
+		*field = k;
+		if ((r = check_one(a, kind, id, base, k, step)))
+			return r;
+	}
+	return NULL;
+}
+
+/* The fields only the workflow's steps change count as a step's when the
+ * author is one a step lets act on the evaluation: a leader, a reviewer,
+ * its evaluator or its validator. */
+static bool step_author(const cairn_actor *a, const char *id, const cairn_record *base)
+{
+	const char *slash = strchr(id, '/');
+	const char *validator = base ? cairn_record_get(base, "validator") : NULL;
+	const char *role = a->role ? a->role : "";
+
+	if (!a->id || !*a->id)
+		return false;
+	return !strcmp(role, "leader") || !strcmp(role, "reviewer") ||
+	       (slash && !strcasecmp(slash + 1, a->id)) || same_id(validator, a->id);
+}
+
+const cairn_rule *cairn_rules_first_refusal_after(const cairn_actor *a, cairn_kind kind,
+						  const char *id, const cairn_record *before,
+						  const cairn_record *after, const char **field)
+{
+	const cairn_rule *r = cairn_rules_first_refusal(a, kind, id, before, after, true, field);
+
+	if (r || !before || !after || step_author(a, id, before))
+		return r;
+	for (size_t i = 0; i < after->nfields; i++) {
+		const char *k = after->fields[i].key;
+		const cairn_rule *fr = cairn_rule_for(kind, k);
+		if (!fr || !(fr->may & STEP) ||
+		    !differs(cairn_record_get(before, k), after->fields[i].value))
+			continue;
+		*field = k;
+		return fr;
+	}
+	return NULL;
+}

@@ -1,0 +1,245 @@
+/* The rules at the shared repository (see include/cairn/guard.h): who
+ * pushes, which person that is, and whether each pushed commit's changes
+ * to records are theirs to make.  Reads the bare repository through
+ * core/git/ only; the rules are core/model/roles.c's. */
+#include "cairn/guard.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cairn/buf.h"
+#include "cairn/config.h"
+#include "cairn/fs.h"
+#include "cairn/gitstore.h"
+#include "cairn/layout.h"
+#include "cairn/roles.h"
+#include "git/log.h"
+
+#define ZERO_OID "0000000000000000000000000000000000000000"
+
+typedef struct guard {
+	cairn_git *git;
+	const char *pusher;
+	char me[CAIRN_REF_ID_MAX + 1];
+	char role[32];
+	cairn_buf leaders;
+} guard;
+
+static cairn_status read_record_blob(cairn_git *git, const cairn_oid *blob, const char *path,
+				     cairn_record *rec, bool *present, cairn_error *err)
+{
+	char *data = NULL;
+	size_t len = 0;
+	cairn_status st;
+
+	*present = false;
+	cairn_record_init(rec);
+	if (!blob->hex[0])
+		return CAIRN_OK;
+	if ((st = cairn_git_read_blob(git, blob, &data, &len, err)))
+		return st;
+	st = cairn_record_parse(rec, data, len, path, err);
+	free(data);
+	*present = st == CAIRN_OK;
+	return st;
+}
+
+/* The person whose login is the pusher's, and the leaders, at base. */
+static cairn_status person_file(const char *path, unsigned mode, const cairn_oid *blob, void *ctx,
+				cairn_error *err)
+{
+	guard *g = ctx;
+	cairn_record rec;
+	cairn_error ignored;
+	cairn_ref ref;
+	bool present;
+	const char *login, *role;
+
+	(void)mode;
+	(void)err;
+	if (strncmp(path, "persons/", 8) || cairn_path_ref(path, &ref, &ignored) != CAIRN_OK ||
+	    ref.kind != CAIRN_KIND_PERSON)
+		return CAIRN_OK;
+	if (read_record_blob(g->git, blob, path, &rec, &present, &ignored) == CAIRN_OK) {
+		login = cairn_record_get(&rec, "login");
+		role = cairn_record_get(&rec, "role");
+		if (login && !strcmp(login, g->pusher) && !g->me[0]) {
+			snprintf(g->me, sizeof g->me, "%s", ref.id);
+			snprintf(g->role, sizeof g->role, "%s", role ? role : "");
+		}
+		if (role && !strcmp(role, "leader"))
+			cairn_buf_printf(&g->leaders, "%s%s", cairn_buf_str(&g->leaders)[0] ? ", " : "",
+					 ref.id);
+	}
+	cairn_record_done(&rec);
+	return CAIRN_OK;
+}
+
+typedef struct walk_ctx {
+	guard *g;
+	const char *ref;
+} walk_ctx;
+
+static cairn_status refuse(walk_ctx *w, const cairn_git_commit_info *c, const char *what,
+			   cairn_error *err)
+{
+	size_t sum = c->message ? strcspn(c->message, "\n") : 0;
+	return cairn_fail(err, CAIRN_EINPUT, "%s: commit %.12s (\"%.*s\"): %s; nothing of this push "
+			  "is taken", w->ref, c->id.hex, (int)(sum > 60 ? 60 : sum),
+			  c->message ? c->message : "", what);
+}
+
+static cairn_status check_commit(const cairn_git_commit_info *c, const cairn_git_delta *changes,
+				 size_t n, bool *stop, void *ctx, cairn_error *err)
+{
+	walk_ctx *w = ctx;
+	guard *g = w->g;
+	cairn_actor a = { g->me, g->role };
+	cairn_status st = CAIRN_OK;
+
+	(void)stop;
+	if (c->nparents > 1)
+		return CAIRN_OK;        /* a merge: its own commits are checked */
+	for (size_t i = 0; i < n && st == CAIRN_OK; i++) {
+		cairn_record before, after;
+		bool had = false, has = false;
+		cairn_error why;
+		cairn_ref ref;
+		const cairn_rule *rule;
+		const char *field = NULL;
+		cairn_buf b = CAIRN_BUF_INIT;
+
+		if (!strcmp(changes[i].path, CAIRN_SETTINGS_FILE) && strcmp(g->role, "leader")) {
+			cairn_buf_printf(&b, "%s: the workbook's settings (its rules among them) "
+					 "are a leader's to change, and the pusher, %s, is %s",
+					 CAIRN_SETTINGS_FILE, g->pusher, g->me[0] ? g->role : "no person");
+			st = refuse(w, c, cairn_buf_str(&b), err);
+			cairn_buf_done(&b);
+			continue;
+		}
+		if (cairn_path_ref(changes[i].path, &ref, &why) != CAIRN_OK ||
+		    ref.kind == CAIRN_KIND_NONE)
+			continue;
+		if (read_record_blob(g->git, &changes[i].old_blob, changes[i].path, &before, &had,
+				     &why) != CAIRN_OK)
+			had = false;
+		if (read_record_blob(g->git, &changes[i].new_blob, changes[i].path, &after, &has,
+				     &why) != CAIRN_OK) {
+			cairn_buf_printf(&b, "%s is not a record cairn can read (%s)",
+					 changes[i].path, why.msg);
+			st = refuse(w, c, cairn_buf_str(&b), err);
+		} else if (!g->me[0]) {
+			cairn_buf_printf(&b, "%s/%s: the pusher, %s, is no person of the workbook (no "
+					 "person has login: %s): ask a leader (%s) to set it on your "
+					 "person record", cairn_kind_def_of(ref.kind)->name, ref.id,
+					 g->pusher, g->pusher, cairn_buf_str(&g->leaders));
+			st = refuse(w, c, cairn_buf_str(&b), err);
+		} else if ((rule = cairn_rules_first_refusal_after(&a, ref.kind, ref.id,
+								   had ? &before : NULL,
+								   has ? &after : NULL, &field))) {
+			bool whole = field[0] == '+' || field[0] == '-';
+			cairn_buf_printf(&b, "%s/%s: %s%sonly ", cairn_kind_def_of(ref.kind)->name,
+					 ref.id, whole ? "" : field, whole ? "" : ": ");
+			cairn_rule_describe(rule, &b);
+			cairn_buf_printf(&b, " may %s, and the pusher, %s, is person/%s (%s)",
+					 field[0] == '+' ? "add it" : field[0] == '-' ? "remove it"
+					 : "change it", g->pusher, g->me, g->role[0] ? g->role : "no role");
+			st = refuse(w, c, cairn_buf_str(&b), err);
+		}
+		cairn_buf_done(&b);
+		cairn_record_done(&before);
+		cairn_record_done(&after);
+	}
+	return st;
+}
+
+cairn_status cairn_guard_push(const char *gitdir, const char *pusher, const char *old_hex,
+			      const char *new_hex, const char *ref, cairn_error *err)
+{
+	guard g = { NULL, pusher ? pusher : "", "", "", CAIRN_BUF_INIT };
+	cairn_oid base = { "" }, tip = { "" }, blob;
+	cairn_settings s = { 0 };
+	char *ini = NULL;
+	size_t len = 0;
+	walk_ctx w = { &g, ref };
+	cairn_status st;
+
+	if (strncmp(ref, "refs/heads/", 11))
+		return CAIRN_OK;        /* tags and the rest: not records */
+	if ((st = cairn_git_open_bare(gitdir, &g.git, err)) || (st = cairn_git_use_env_objects(g.git, err)))
+		goto done;
+	if (strcmp(old_hex, ZERO_OID))
+		snprintf(base.hex, sizeof base.hex, "%.40s", old_hex);
+	else if (cairn_git_revision(g.git, "refs/heads/main", &base, err) != CAIRN_OK)
+		base.hex[0] = '\0';     /* the first push: it makes the workbook */
+	if (!base.hex[0])
+		goto done;
+	/* The rules as the branch holds them before the push. */
+	if (cairn_git_read_path(g.git, &base, CAIRN_SETTINGS_FILE, &ini, &len, &blob, err) != CAIRN_OK ||
+	    cairn_settings_parse(ini, CAIRN_SETTINGS_FILE, &s, NULL, NULL, err) != CAIRN_OK ||
+	    !s.rules_enforced)
+		goto done;
+	if ((st = cairn_git_each_file(g.git, &base, person_file, &g, err)))
+		goto done;
+	if (!strcmp(new_hex, ZERO_OID)) {
+		if (strcmp(g.role, "leader"))
+			st = cairn_fail(err, CAIRN_EINPUT, "%s: only a leader may delete a branch; the "
+					"pusher, %s, is %s", ref, g.pusher, g.me[0] ? g.role : "no person");
+		goto done;
+	}
+	snprintf(tip.hex, sizeof tip.hex, "%.40s", new_hex);
+	st = cairn_git_walk(g.git, &tip, &base, true, check_commit, &w, err);
+done:
+	if (st != CAIRN_EINPUT && st != CAIRN_OK)
+		cairn_error_prefix(err, "cairn guard");
+	free(ini);
+	cairn_settings_done(&s);
+	cairn_buf_done(&g.leaders);
+	cairn_git_close(g.git);
+	return st;
+}
+
+static const char hook_mark[] = "# cairn guard: the workbook's rules at the shared repository\n";
+
+cairn_status cairn_guard_install(const char *gitdir, const char *program, cairn_error *err)
+{
+	cairn_buf path = CAIRN_BUF_INIT, text = CAIRN_BUF_INIT;
+	struct stat sb;
+	cairn_status st = CAIRN_OK;
+	FILE *f;
+
+	cairn_buf_printf(&path, "%s/objects", gitdir);
+	if (stat(cairn_buf_str(&path), &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+		st = cairn_fail(err, CAIRN_EINPUT, "%s is not a bare git repository (no objects "
+				"folder): name the shared repository, such as "
+				"/srv/cairn/citizen-city.git", gitdir);
+		goto done;
+	}
+	cairn_buf_reset(&path);
+	cairn_buf_printf(&path, "%s/hooks", gitdir);
+	mkdir(cairn_buf_str(&path), 0775);
+	cairn_buf_adds(&path, "/pre-receive");
+	if ((f = fopen(cairn_buf_str(&path), "r"))) {
+		char line[256] = "", mark[256] = "";
+		bool ours = fgets(line, sizeof line, f) && fgets(mark, sizeof mark, f) &&
+			    !strcmp(mark, hook_mark);
+		fclose(f);
+		if (!ours) {
+			st = cairn_fail(err, CAIRN_EEXISTS, "%s is another program's hook: move it "
+					"aside (or call `cairn guard` from it), then install again",
+					cairn_buf_str(&path));
+			goto done;
+		}
+	}
+	cairn_buf_printf(&text, "#!/bin/sh\n%sexec '%s' guard\n", hook_mark, program);
+	if (!(f = fopen(cairn_buf_str(&path), "w")) || fputs(cairn_buf_str(&text), f) < 0 ||
+	    fclose(f) != 0 || chmod(cairn_buf_str(&path), 0755) != 0)
+		st = cairn_fail(err, CAIRN_EIO, "%s: %s", cairn_buf_str(&path), strerror(errno));
+done:
+	cairn_buf_done(&path);
+	cairn_buf_done(&text);
+	return st;
+}

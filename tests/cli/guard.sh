@@ -1,0 +1,86 @@
+#!/bin/bash
+# cairn guard: the rules at a shared bare repository on this machine, as
+# its pre-receive hook.  Plain git pushes from members meet it; a push
+# with one refused commit is refused whole; cairn sync meets it too.
+. "$(dirname "$0")/lib.sh"
+
+me=$(id -un)
+wb="$TMP/lead"
+"$CAIRN" init "$wb" --name group >/dev/null
+"$CAIRN" -C "$wb" set person/test "login=$me" >/dev/null
+"$CAIRN" -C "$wb" add person maria name="Maria Rossi" email=maria@example.org category=other role=key-person login=maria >/dev/null
+"$CAIRN" -C "$wb" add milestone M4 title="Evaluation of existing tools" deadline=15/04/2016 owner=test >/dev/null
+"$CAIRN" -C "$wb" add task T2 title="Interviews" assignee=maria milestone=M4 >/dev/null
+shared="$TMP/shared.git"
+git init -q --bare --initial-branch=main "$shared"
+"$CAIRN" -C "$wb" remote add origin "$shared" >/dev/null
+"$CAIRN" -C "$wb" sync >/dev/null
+
+run "$CAIRN" guard install "$TMP/lead"
+is "$rc" 1 "guard install refuses a folder that is not a bare repository"
+run "$CAIRN" guard install "$shared"
+is "$rc" 0 "cairn guard install BARE-REPO"
+ok_cmd "the hook is there and runs this cairn" grep -q "'$CAIRN' guard" "$shared/hooks/pre-receive"
+run "$CAIRN" guard install "$shared"
+is "$rc" 0 "installing again is fine"
+git init -q --bare "$TMP/other.git"
+printf '#!/bin/sh\nexit 0\n' > "$TMP/other.git/hooks/pre-receive"
+run "$CAIRN" guard install "$TMP/other.git"
+is "$rc" 1 "another program's hook is left alone"
+like "$err" "is another program's hook: move it aside" "and the message says what to do"
+
+# maria works with plain git.
+git clone -q "$shared" "$TMP/m"
+git -C "$TMP/m" config user.name "Maria Rossi"
+git -C "$TMP/m" config user.email maria@example.org
+m4=$(cd "$TMP/m" && ls milestones/*/M4)
+t2=$(cd "$TMP/m" && ls tasks/*/T2)
+before=$(git -C "$shared" rev-parse main)
+
+sed -i 's/^deadline: .*/deadline: 2016-06-30/' "$TMP/m/$m4"
+git -C "$TMP/m" commit -qam "M4 later"
+out=$(GL_USER=maria git -C "$TMP/m" push -q origin main 2>&1); rc=$?
+is "$([ "$rc" -ne 0 ] && echo refused)" "refused" "a key person's plain git push moving M4's deadline is refused"
+like "$out" "remote: cairn guard: refused: refs/heads/main: commit [0-9a-f]{12} \\(\"M4 later\"\\): milestone/M4: deadline: only a leader may change it, and the pusher, maria, is person/maria \\(key-person\\)" "naming the commit, the record, the field and the rule"
+is "$(git -C "$shared" rev-parse main)" "$before" "the shared branch did not move"
+said=$(grep '^remote: cairn guard: refused:' "$top_srcdir/README.md")
+got=$(printf '%s\n' "$out" | grep '^remote: cairn guard' | sed -E 's/ +$//; s/commit [0-9a-f]{12}/commit 1a2b3c4d5e6f/')
+is "$got" "$said" "as the README shows it"
+
+# A push that mixes an allowed commit and a refused one is refused whole.
+git -C "$TMP/m" reset -q --hard origin/main
+printf 'notes: Two interviews done\n' >> "$TMP/m/$t2"
+git -C "$TMP/m" commit -qam "T2 notes"
+sed -i 's/^deadline: .*/deadline: 2016-06-30/' "$TMP/m/$m4"
+git -C "$TMP/m" commit -qam "M4 later"
+out=$(GL_USER=maria git -C "$TMP/m" push -q origin main 2>&1); rc=$?
+like "$out" "M4 later" "a push with one refused commit among allowed ones is refused"
+is "$(git -C "$shared" rev-parse main)" "$before" "whole: nothing of it is taken"
+
+git -C "$TMP/m" reset -q --hard HEAD~1
+out=$(GL_USER=maria git -C "$TMP/m" push -q origin main 2>&1); rc=$?
+is "$rc" 0 "the assignee's own task notes are taken"
+
+# The pusher who maps to no person.
+sed -i 's/^notes: .*/notes: Three interviews done/' "$TMP/m/$t2"
+git -C "$TMP/m" commit -qam "T2 three"
+out=$(GL_USER=ghost git -C "$TMP/m" push -q origin main 2>&1); rc=$?
+like "$out" "the pusher, ghost, is no person of the workbook \\(no person has login: ghost\\)" "a pusher who maps to nobody is refused"
+out=$(REMOTE_USER=maria git -C "$TMP/m" push -q origin main 2>&1); rc=$?
+is "$rc" 0 "REMOTE_USER names the pusher too"
+
+# A key person may not turn the rules off.
+sed -i 's/^mode = enforced/mode = open/' "$TMP/m/cairn.ini"
+git -C "$TMP/m" commit -qam "No rules"
+out=$(GL_USER=maria git -C "$TMP/m" push -q origin main 2>&1); rc=$?
+like "$out" "cairn.ini: the workbook's settings \\(its rules among them\\) are a leader's" "nor turn the rules off"
+git -C "$TMP/m" reset -q --hard origin/main
+
+# The leader, by the Unix user, through cairn sync.
+"$CAIRN" -C "$wb" sync >/dev/null 2>&1
+run "$CAIRN" -C "$wb" set M4 deadline=30/04/2016
+run "$CAIRN" -C "$wb" sync
+is "$rc" 0 "the leader's cairn sync (the Unix user) passes the guard"
+is "$(git -C "$shared" rev-parse main)" "$(git -C "$wb" rev-parse HEAD)" "and the shared branch has it"
+
+done_testing

@@ -1,0 +1,58 @@
+/* cairn guard: the workbook's rules at a shared bare repository, run by
+ * git as its pre-receive hook (include/cairn/guard.h), and its install. */
+#include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cairn/guard.h"
+#include "cli.h"
+
+/* Who pushes, as the server says: gitolite's user, the https login, or
+ * the Unix account that runs the hook. */
+static const char *pusher(void)
+{
+	const char *names[] = { "GL_USER", "REMOTE_USER" };
+	struct passwd *pw;
+
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		const char *v = getenv(names[i]);
+		if (v && *v)
+			return v;
+	}
+	pw = getpwuid(getuid());
+	return pw ? pw->pw_name : "";
+}
+
+int cmd_guard(cli *c, int argc, char **argv)
+{
+	const char *gitdir = getenv("GIT_DIR");
+	char line[1024], self[PATH_MAX];
+	cairn_error err;
+
+	if (argc == 3 && !strcmp(argv[1], "install")) {
+		if (!realpath("/proc/self/exe", self))
+			snprintf(self, sizeof self, "cairn");
+		if (cairn_guard_install(argv[2], self, &err) != CAIRN_OK)
+			return cli_error(c, &err);
+		printf(_("pushes to %s now meet the workbook's rules (hooks/pre-receive)\n"), argv[2]);
+		return EXIT_DONE;
+	}
+	if (argc != 1)
+		return cli_verb_usage(c);
+	while (fgets(line, sizeof line, stdin)) {
+		char old_hex[64], new_hex[64], ref[900];
+		if (sscanf(line, "%63s %63s %899s", old_hex, new_hex, ref) != 3)
+			continue;
+		if (cairn_guard_push(gitdir && *gitdir ? gitdir : ".", pusher(), old_hex, new_hex, ref,
+				     &err) != CAIRN_OK) {
+			fprintf(stderr, _("cairn guard: refused: "));
+			cli_put(c, stderr, err.msg, false);
+			fputc('\n', stderr);
+			return EXIT_REFUSED;
+		}
+	}
+	return EXIT_DONE;
+}
