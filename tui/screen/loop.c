@@ -194,6 +194,7 @@ static bool generic(app *a, tui_action act)
 	case ACT_RELOAD: reload_config(a); return true;
 	case ACT_UNDO: undo(a); return true;
 	case ACT_SYNC: sync_now(a); return true;
+	case ACT_DISTRIBUTE: distribute(a); return true;
 	case ACT_CONFLICTS: app_push(a, &conflicts_view, NULL, 0, _("Conflicts")); return true;
 	case ACT_TIMELINE: app_push(a, &history_view, "", 1, _("Timeline")); return true;
 	case ACT_MINE: app_push(a, &mine_view, NULL, 0, _("My work")); return true;
