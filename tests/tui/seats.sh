@@ -26,6 +26,6 @@ shows "^    Brussels working group   3 of 2 OVER the plan \(1 seat held, to be n
 keys Q
 start 40 12
 keys 4
-shows "^    Brussels working group   3 of 2 OV" "40x12: the counts kept"
+shows "^    Brussels wo +3 of 2 OVER the plan" "40x12: the label gives way to the counts and the word"
 keys Q
 done_testing
