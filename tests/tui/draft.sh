@@ -74,4 +74,20 @@ keys Q
 shows "cairn exited 0" "cairn quits cleanly"
 start 80 24
 shows "^Dashboard" "with no draft left, the next start opens on the dashboard"
+keys Q
+
+# A draft whose record is gone by the next start: said, with its text.
+"$CAIRN" -C "$wb" add milestone M9 title="Soon gone" >/dev/null
+start 80 24
+keys 2 / M 9 Enter Enter e C-u "Half a tit"
+shows "^Title: Half a tit$" "a title half typed in M9"
+hang_up
+"$CAIRN" -C "$wb" rm milestone/M9 >/dev/null
+start 80 24
+reads 'a draft kept when the terminal went away belongs to milestone/M9, which is gone: title was "Half a tit" (dropped)' \
+	"a draft of a record that went is said, with its text"
+shows "^Dashboard" "and the dashboard opens"
+[ -e "$wb/.cairn/drafts" ] && fail "it is not offered again" "$(cat "$wb/.cairn/drafts")" ||
+	pass "it is not offered again"
+keys Q
 done_testing

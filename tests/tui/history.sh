@@ -20,6 +20,8 @@ shows "Maria Rossi +M4: title" "then Maria's change"
 lacks "T2" "only this record's commits"
 keys j Enter
 shows "^Change [0-9a-f]{12}" "Enter shows a change"
+shows "^    by Maria Rossi <[^>]+>, [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} [+-][0-9]{4}: M4: title" \
+	"with who made it, when, and its summary"
 shows "^ +title$" "field by field"
 shows "^ +- Evaluation of existing tools" "the old value"
 shows "^ +\\+ Evaluate the tools" "and the new one"

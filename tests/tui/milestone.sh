@@ -29,7 +29,17 @@ for _ in $(seq 1 12); do screen | grep -q "^> +T60 " && break; keys j; done
 keys Enter
 shows "^task/T60" "Enter opens the task"
 shows "^  Due +10/04/2016  in 21 d$" "a task's due date says how far it is too"
-keys q q
+keys q
+# The owner is picked from the persons, by number.
+for _ in $(seq 1 8); do screen | grep -q "^> Owner " && break; keys k; done
+keys e
+reads "1 bwg-1 (Brussels working group seat 1 (to be named)), 2 bwg-2" "the persons are listed, numbered, above the prompt"
+reads "8 lead (Citizen City initiative leader)" "all of them"
+shows "^Owner \(a number or an id\): bwg-1$" "the prompt says a number or an id will do"
+keys C-u 8 Enter
+reads "M3: owner bwg-1 -> lead" "a number picks the person"
+shows "^(> |  )Owner +lead \(Citizen City initiative leader\)$" "shown by id and name"
+keys q
 keys 3
 keys a
 shows "^new task \(ID field=value \.\.\.\):" "a in the tasks table still asks for any task"

@@ -63,7 +63,8 @@ keys '?'
 shows "^Help: the views, the workflow, every key" "? opens the help"
 shows "^  The views: a number opens one" "which explains the views first"
 shows "^  The evaluation workflow" "and the workflow"
-shows "^    The validator then validates it \(V\) or returns it with a comment \(R\)" "in words"
+keys PgDn
+reads "The validator then validates it (V) or returns it with a comment (R)" "in words, a page down"
 keys / s o r t Enter
 shows "sort +s +Sort by the next column" "help lists each action with its keys"
 keys q q

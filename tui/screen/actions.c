@@ -11,7 +11,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cairn/buf.h"
 #include "cairn/sync.h"
+#include "cairn/workflow.h"
 #include "tui.h"
 #include "app_internal.h"
 
@@ -230,6 +232,73 @@ bool sync_now(app *a)
 	if (st == CAIRN_ECONFLICT)
 		app_push(a, &conflicts_view, NULL, 0, _("Conflicts"));
 	return st == CAIRN_OK;
+}
+
+/* d: the plan first (a dry run: who would get which tool, with which
+ * validator, and the tools nobody may take), then, on yes, the
+ * distribution itself; the core says who may. */
+void distribute(app *a)
+{
+	cairn_distribution d;
+	cairn_save_result res;
+	cairn_error err;
+	cairn_buf plan = CAIRN_BUF_INIT;
+	size_t planned = 0;
+	char question[160], *answer;
+	bool yes;
+
+	memset(&res, 0, sizeof res);
+	if (cairn_wb_distribute(a->wb, NULL, true, &d, &res, &err) != CAIRN_OK) {
+		app_message(a, true, "%s", err.msg);
+		cairn_distribution_done(&d);
+		cairn_save_result_done(&res);
+		return;
+	}
+	cairn_save_result_done(&res);
+	for (size_t i = 0; i < d.n; i++) {
+		const cairn_assignment *s = &d.v[i];
+		if (*s->evaluator) {
+			planned++;
+			cairn_buf_printf(&plan, _("%s to %s, validator %s"), s->tool, s->evaluator,
+					 *s->validator ? s->validator : _("(none: a leader or reviewer)"));
+		} else {
+			cairn_buf_printf(&plan, _("%s: nobody (%s)"), s->tool, s->why);
+		}
+		cairn_buf_adds(&plan, "\n");
+	}
+	if (!planned) {
+		if (d.n)
+			app_message(a, true, "%s", cairn_buf_str(&plan));
+		else
+			app_message(a, false, _("every tool has an evaluation on template %s"),
+				    d.template_id);
+		cairn_buf_done(&plan);
+		cairn_distribution_done(&d);
+		return;
+	}
+	snprintf(a->prompt_context, sizeof a->prompt_context, "%s", cairn_buf_str(&plan));
+	cairn_buf_done(&plan);
+	cairn_distribution_done(&d);
+	snprintf(question, sizeof question,
+		 P_("add this %zu evaluation? (yes/no)", "add these %zu evaluations? (yes/no)", planned),
+		 planned);
+	answer = app_prompt(a, question, "");
+	a->prompt_context[0] = '\0';
+	yes = answer && (!strcmp(answer, "yes") || !strcmp(answer, "y") || !strcmp(answer, _("yes")));
+	free(answer);
+	if (!yes) {
+		app_message(a, false, "%s", _("nothing distributed"));
+		return;
+	}
+	memset(&res, 0, sizeof res);
+	if (cairn_wb_distribute(a->wb, NULL, false, &d, &res, &err) != CAIRN_OK)
+		app_message(a, true, "%s", err.msg);
+	else
+		app_message(a, false, _("saved %.12s  %s"), res.commit.hex,
+			    res.message ? res.message : "");
+	cairn_distribution_done(&d);
+	cairn_save_result_done(&res);
+	app_rebuild(a);
 }
 
 /* H: the history of the record shown, or of the one selected. */

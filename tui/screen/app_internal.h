@@ -40,6 +40,7 @@ void undo(app *a);
 void start_hand_edit_check(app *a);
 void finish_hand_edit_check(app *a);
 bool sync_now(app *a);
+void distribute(app *a);
 void history_of_selection(app *a);
 
 #endif

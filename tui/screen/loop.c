@@ -194,6 +194,7 @@ static bool generic(app *a, tui_action act)
 	case ACT_RELOAD: reload_config(a); return true;
 	case ACT_UNDO: undo(a); return true;
 	case ACT_SYNC: sync_now(a); return true;
+	case ACT_DISTRIBUTE: distribute(a); return true;
 	case ACT_CONFLICTS: app_push(a, &conflicts_view, NULL, 0, _("Conflicts")); return true;
 	case ACT_TIMELINE: app_push(a, &history_view, "", 1, _("Timeline")); return true;
 	case ACT_MINE: app_push(a, &mine_view, NULL, 0, _("My work")); return true;
@@ -313,6 +314,17 @@ static void offer_draft(app *a)
 	}
 	if (n) {
 		const cairn_draft *last = &d[n - 1];
+		cairn_index_hit hit;
+		if (cairn_wb_resolve(a->wb, last->ref, &hit, &err) != CAIRN_OK) {
+			/* Its record went (a sync removed it): said, with the text,
+			 * then dropped, so that it is not offered forever. */
+			app_message(a, true, _("a draft kept when the terminal went away belongs to "
+					       "%s, which is gone: %s was \"%s\" (dropped)"),
+				    last->ref, last->field, last->text);
+			cairn_wb_draft_drop(a->wb, last->ref, last->field, &err);
+			cairn_drafts_free(d, n);
+			return;
+		}
 		snprintf(ref, sizeof ref, "%s", last->ref);
 		app_push(a, &record_view, ref, sizeof ref, ref);
 		lines_select(&top(a)->lines, last->field);

@@ -48,6 +48,7 @@
 	X(REASSIGN,  "reassign",  "r",               N_("Give this evaluation to another evaluator")) \
 	X(GOOD_PRACTICE, "good-practice", "P",       N_("Mark or unmark a good practice (leaders)")) \
 	X(SUCCESS_STORY, "success-story", "T",       N_("Mark or unmark a success story (leaders)")) \
+	X(DISTRIBUTE, "distribute", "d",             N_("Give the tools nobody evaluates to the key persons (leaders; shows the plan first)")) \
 	X(UNDO,      "undo",      "u",               N_("Undo the last saved edit (a new commit)")) \
 	X(SYNC,      "sync",      "y",               N_("Sync with the shared repository (fetch, merge, push)")) \
 	X(CONFLICTS, "conflicts", "C",               N_("The conflicts a sync left"))          \

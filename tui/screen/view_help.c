@@ -25,8 +25,8 @@ static const struct { bool heading; const char *text; } guide[] = {
 	   "every commit. q goes back, Q quits.")),
 	P(""),
 	H(N_("The evaluation workflow")),
-	P(N_("A leader gives each tool to a key person: an evaluation TOOL/EVALUATOR, with "
-	   "a validator. The evaluator opens it (6, Enter) and answers question by "
+	P(N_("A leader gives each tool to a key person (d: all those nobody evaluates "
+	   "yet, the plan shown first): an evaluation TOOL/EVALUATOR, with a validator. The evaluator opens it (6, Enter) and answers question by "
 	   "question (n: the next one not answered); the first answer makes it a draft. S submits it, or puts the cursor "
 	   "on the first required question still unanswered.")),
 	P(N_("The validator then validates it (V) or returns it with a comment (R); a "

@@ -18,7 +18,9 @@
 /* ---- a commit's changes ---- */
 
 typedef struct diff_state {
-	char init[CAIRN_PATH_MAX + 48]; /* first: "ID PATH" (no PATH: the whole commit) */
+	/* first: "ID PATH\tWHO" (no PATH: the whole commit; WHO: its author,
+	 * when and summary, as the history line knew them) */
+	char init[CAIRN_PATH_MAX + 800];
 	bool to_now;            /* against the current version instead of the one before */
 } diff_state;
 
@@ -71,14 +73,22 @@ static cairn_status diff_record(const char *path, const char *name, const cairn_
 static void diff_build(app *a, void *state, lines *out)
 {
 	diff_state *s = state;
-	char id[41] = "", *path = NULL;
+	char id[41] = "";
+	const char *path = NULL;
 	cairn_oid commit, parent = { "" }, head;
 	cairn_error err;
 	diff_lines d = { a, out };
+	size_t before;
+
+	char pathbuf[CAIRN_PATH_MAX];
+	const char *who = strchr(s->init, '\t');
 
 	snprintf(id, sizeof id, "%.40s", s->init);
-	if (strlen(s->init) > 41 && s->init[41])
-		path = s->init + 41;
+	if (strlen(s->init) > 41 && s->init[41] && s->init[41] != '\t') {
+		snprintf(pathbuf, sizeof pathbuf, "%.*s", (int)strcspn(s->init + 41, "\t"),
+			 s->init + 41);
+		path = pathbuf;
+	}
 	snprintf(commit.hex, sizeof commit.hex, "%s", id);
 	if (cairn_wb_revision(a->wb, "HEAD", &head, &err) != CAIRN_OK) {
 		app_message(a, true, "%s", err.msg);
@@ -94,10 +104,14 @@ static void diff_build(app *a, void *state, lines *out)
 	lines_add(out, LS_DIM, NULL, s->to_now
 		  ? _("From the version before %.12s to the current one (Enter: this change alone)")
 		  : _("The change of %.12s (Enter: from the version before it to the current one)"), id);
+	/* Who made it and when, first: a reviewer reads that before the what. */
+	if (who && who[1])
+		lines_add(out, LS_TEXT, NULL, _("  by %s"), who + 1);
+	before = out->n;
 	if (cairn_wb_diff(a->wb, &parent, s->to_now ? &head : &commit, path, diff_record, &d,
 			  &err) != CAIRN_OK)
 		app_message(a, true, "%s", err.msg);
-	if (out->n == 1)
+	if (out->n == before)
 		lines_add(out, LS_DIM, NULL, "%s", _("  no differences"));
 }
 
@@ -155,12 +169,13 @@ static cairn_status on_file(const cairn_history_row *r, void *ctx, cairn_error *
 static cairn_status on_commit(const cairn_history_row *r, void *ctx, cairn_error *err)
 {
 	commit_lines *c = ctx;
-	char when[48], target[CAIRN_PATH_MAX + 48], flag[600] = "";
+	char when[48], target[CAIRN_PATH_MAX + 800], flag[600] = "";
 	kinds_of k = { "" };
 	cairn_status st;
 
 	cairn_time_text(r->time, r->tz_minutes, when, sizeof when);
-	snprintf(target, sizeof target, "%s %s", r->id, c->path ? c->path : "");
+	snprintf(target, sizeof target, "%s %s\t%s <%s>, %s: %.300s", r->id, c->path ? c->path : "",
+		 r->author_name, r->author_email, when, r->summary);
 	if (c->path) {
 		bool flagged = false;
 		char why[512];

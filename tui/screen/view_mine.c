@@ -58,9 +58,9 @@ static void why_returned(app *a, const char *name, lines *out)
 				from = p;
 		from = from ? from : c;
 		for (int n = 0; *from && n < 8; n++) {
-			size_t skip, len = text_wrap(from, a->cols - 12, &skip);
-			lines_add(out, LS_ALERT, NULL, "      %s%.*s", n ? "  " : _("why: "), (int)len,
-				  from);
+			const char *lead = n ? "  " : _("why: ");
+			size_t skip, len = text_wrap(from, a->cols - 10 - text_width(lead), &skip);
+			lines_add(out, LS_ALERT, NULL, "      %s%.*s", lead, (int)len, from);
 			from += len + skip;
 		}
 	}

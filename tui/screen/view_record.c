@@ -338,6 +338,41 @@ static char *choice_numbers(const cairn_question *q, const char *typed)
 	return strdup(typed);
 }
 
+#define PICKER_MAX 40     /* more persons than this are typed by id */
+
+/* The persons, numbered, into context (n bytes): "1 bwg-1 Name, 2 ...";
+ * returns how many (0 when there are none, or too many to list). */
+static size_t person_picker(app *a, rowset *r, char *context, size_t n)
+{
+	static const char *const cols[] = { "id", "name" };
+	cairn_buf b = CAIRN_BUF_INIT;
+
+	if (!rows_load_limit(a, r, CAIRN_KIND_PERSON, cols, 2, NULL, 0, "id", PICKER_MAX + 1))
+		return 0;
+	if (!r->nrows || r->nrows > PICKER_MAX) {
+		rows_done(r);
+		return 0;
+	}
+	for (size_t i = 0; i < r->nrows; i++)
+		cairn_buf_printf(&b, "%s%zu %s%s%s%s", i ? ", " : "", i + 1, rows_get(r, i, 0),
+				 *rows_get(r, i, 1) ? " (" : "", rows_get(r, i, 1),
+				 *rows_get(r, i, 1) ? ")" : "");
+	snprintf(context, n, "%s", cairn_buf_str(&b));
+	cairn_buf_done(&b);
+	return r->nrows;
+}
+
+/* A person picked by number from r, else what was typed; a new string. */
+static char *picked_person(const rowset *r, const char *typed)
+{
+	char *end;
+	long k = strtol(typed, &end, 10);
+
+	if (*typed && !*end && k >= 1 && (size_t)k <= r->nrows)
+		return strdup(rows_get(r, (size_t)k - 1, 0));
+	return strdup(typed);
+}
+
 /* What a text answers, for the $EDITOR file: the question, its help and
  * its choices, or the field's label.  A new string (caller frees). */
 static char *what_it_answers(const cairn_question *q, const cairn_field_def *f, const char *key)
@@ -409,6 +444,8 @@ static void edit(app *a, record_state *s, const char *key, bool in_editor)
 	} else {
 		cairn_buf b = CAIRN_BUF_INIT;
 		char shown[64], *label = NULL, *retry = NULL, *draft;
+		rowset persons = { NULL, 0, 0 };
+		size_t npersons = 0;
 		const char *init = cur;
 		if (q) {
 			const char *langs = i18n_languages();
@@ -459,6 +496,12 @@ static void edit(app *a, record_state *s, const char *key, bool in_editor)
 			}
 		} else {
 			cairn_buf_printf(&b, "%s", f ? _(f->label) : key);
+			/* A person is picked by number from the list above the
+			 * prompt, or typed by id. */
+			if (f && f->type == CAIRN_F_REF && f->ref == CAIRN_KIND_PERSON &&
+			    (npersons = person_picker(a, &persons, a->prompt_context,
+						      sizeof a->prompt_context)))
+				cairn_buf_adds(&b, _(" (a number or an id)"));
 			if (f && f->choices) {
 				cairn_buf_adds(&b, " (");
 				for (size_t i = 0; f->choices[i]; i++)
@@ -489,7 +532,7 @@ static void edit(app *a, record_state *s, const char *key, bool in_editor)
 			char *typed = app_prompt(a, question, init);
 			if (!typed)
 				break;
-			value = choice_numbers(q, typed);
+			value = npersons ? picked_person(&persons, typed) : choice_numbers(q, typed);
 			if (!value || save_value(a, &ref, &rec, key, value) || tui_hangup) {
 				free(typed);
 				free(value);
@@ -502,6 +545,7 @@ static void edit(app *a, record_state *s, const char *key, bool in_editor)
 			init = retry = typed;
 		}
 		a->prompt_context[0] = '\0';
+		rows_done(&persons);
 		free(label);
 		free(retry);
 		if (draft && !tui_hangup) {
@@ -609,8 +653,17 @@ static void reassign(app *a, record_state *s)
 		app_message(a, true, "%s", err.msg);        /* answers stay their evaluator's */
 		goto done;
 	}
-	snprintf(question, sizeof question, _("give %s to (a person's id):"), ref.id);
-	if (!(who = app_prompt(a, question, NULL)) || !*who)
+	snprintf(question, sizeof question, _("give %s to (a number or a person's id):"), ref.id);
+	{
+		rowset persons = { NULL, 0, 0 };
+		size_t n = person_picker(a, &persons, a->prompt_context, sizeof a->prompt_context);
+		char *typed = app_prompt(a, question, NULL);
+		a->prompt_context[0] = '\0';
+		who = typed && n ? picked_person(&persons, typed) : typed ? strdup(typed) : NULL;
+		free(typed);
+		rows_done(&persons);
+	}
+	if (!who || !*who)
 		goto done;
 	memset(&res, 0, sizeof res);
 	snprintf(name, sizeof name, "%s", s->ref);

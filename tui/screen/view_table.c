@@ -62,19 +62,41 @@ static void seats(app *a, lines *out)
 		{ "industry", N_("industry"), 1 },
 		{ "commission", N_("Commission"), 1 },
 	};
-	static const char *const cols[] = { "category" };
+	static const char *const cols[] = { "category", "name" };
+	int label_w;
 	rowset r;
 
-	if (!rows_load(a, &r, CAIRN_KIND_PERSON, cols, 1, NULL, 0, "id"))
+	if (!rows_load(a, &r, CAIRN_KIND_PERSON, cols, 2, NULL, 0, "id"))
 		return;
 	lines_add(out, LS_SECTION, NULL, "%s", _("The group against its planned seats"));
+	label_w = a->cols - 4 - 12 - text_width(_("OVER the plan"));
+	label_w = label_w > 24 ? 24 : label_w < 8 ? 8 : label_w;
 	for (size_t s = 0; s < sizeof plan / sizeof plan[0]; s++) {
-		int have = 0;
+		int have = 0, unnamed = 0;
+		char text[256], label[128];
+		/* A placeholder ("... (to be named)") holds a seat, not fills it. */
 		for (size_t i = 0; i < r.nrows; i++)
-			have += !strcmp(rows_get(&r, i, 0), plan[s].category);
-		lines_add(out, have < plan[s].planned ? LS_ALERT : LS_TEXT, NULL,
-			  _("  %-24s %d of %d %s"), _(plan[s].label), have, plan[s].planned,
-			  have < plan[s].planned ? _("SHORT") : _("filled"));
+			if (!strcmp(rows_get(&r, i, 0), plan[s].category)) {
+				if (strcasestr(rows_get(&r, i, 1), "(to be named)"))
+					unnamed++;
+				else
+					have++;
+			}
+		/* More persons than seats, placeholders or not: over the plan. */
+		bool over = have + unnamed > plan[s].planned;
+		/* The label padded by columns (a translation's accents), and
+		 * narrower on a narrow screen: the counts and the word first. */
+		text_pad(_(plan[s].label), label_w, label, sizeof label);
+		snprintf(text, sizeof text, _("  %s %d of %d %s"), label,
+			 over ? have + unnamed : have, plan[s].planned,
+			 over ? _("OVER the plan") : have < plan[s].planned ? _("SHORT") : _("filled"));
+		if (unnamed)
+			lines_add(out, LS_ALERT, NULL, P_("%s (%d seat held, to be named)",
+							  "%s (%d seats held, to be named)", unnamed),
+				  text, unnamed);
+		else
+			lines_add(out, over || have < plan[s].planned ? LS_ALERT : LS_TEXT, NULL, "%s",
+				  text);
 	}
 	lines_add(out, LS_TEXT, NULL, "%s", "");
 	rows_done(&r);
