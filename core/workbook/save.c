@@ -545,6 +545,13 @@ static cairn_status index_saved(cairn_wb *wb, const cairn_git_change *changes, s
 			}
 		}
 	wb_loader_free(l);
+	/* A template or other record mended by a save (a hand edit committed)
+	 * brings back the records held among the problems for it. */
+	for (size_t i = 0; i < n && st == CAIRN_OK; i++)
+		if (changes[i].data && strncmp(changes[i].path, "evaluations/", 12)) {
+			st = wb_retry_all_problems(wb, commit, err);
+			break;
+		}
 	if (st == CAIRN_OK)
 		st = cairn_index_meta_set(wb->idx, "head", commit->hex, err);
 	/* The history takes the commit when it held its parent; else it
