@@ -123,6 +123,24 @@ PY
 )" "7 1 $(python3 -c 'import sys; print(repr(sys.argv[1]), repr(sys.argv[2]), repr(sys.argv[1]), repr(sys.argv[2]))' "$leader" "$kpis")" \
 	"quotes, commas, line breaks and control bytes survive CSV and JSON"
 
+# --- a French locale: 12.5 is stored as 12.5, and compared as 12.5 ---
+mkdir -p "$TMP/locale"
+if localedef -i fr_FR -f UTF-8 "$TMP/locale/fr_FR.UTF-8" >/dev/null 2>&1 ||
+	[ -d "$TMP/locale/fr_FR.UTF-8" ]; then
+	fr() { LOCPATH="$TMP/locale" LC_ALL=fr_FR.UTF-8 "$@"; }
+	run fr "$CAIRN" -C "$wb" set evaluation/fixmystreet/eip-1 answer.hard-to-reach=12.5
+	is "$rc" 0 "a share of 12.5 under a French locale ($err)"
+	like "$(cat "$wb"/evaluations/*/fixmystreet/eip-1)" "^answer.hard-to-reach: 12.5$" \
+		"is stored as 12.5, not '12,'"
+	run fr "$CAIRN" -C "$wb" compare m4 --all --json
+	is "$(printf '%s' "$out" | python3 -c '
+import json, sys
+q = {x["key"]: x for x in json.load(sys.stdin)["questions"]}["hard-to-reach"]
+print(q["min"], q["max"])')" "12.5 23" "and compared as 12.5"
+else
+	pass "# SKIP no localedef to make a French locale"
+fi
+
 # --- a thousand evaluations ---
 python3 - "$TMP/big.json" <<'PY'
 import json, sys
