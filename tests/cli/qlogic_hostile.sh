@@ -123,6 +123,29 @@ PY
 )" "7 1 $(python3 -c 'import sys; print(repr(sys.argv[1]), repr(sys.argv[2]), repr(sys.argv[1]), repr(sys.argv[2]))' "$leader" "$kpis")" \
 	"quotes, commas, line breaks and control bytes survive CSV and JSON"
 
+# --- answers given on an older version of the template ---
+# They are kept as given, never checked against today's questions; the
+# summary's numbers are over the answers today's question takes, and say
+# how many those are.
+ov=$(demo_workbook)
+"$CAIRN" -C "$ov" set template/m4 q.kpis.required=yes >/dev/null   # version 2
+f=$(ls "$ov"/evaluations/*/fixmystreet/eip-1)
+printf 'answer.participants: many\nanswer.sustainability: 9\n' >> "$f"
+git -C "$ov" commit -qam "answers of version 1"
+run "$CAIRN" -C "$ov" check
+is "$rc" 0 "answers on version 1 are kept as given ($out)"
+run "$CAIRN" -C "$ov" compare m4 --all
+like "$out" "= 4 of 6 answered; mean 3.67, spread 0.47, from 3 to 4, over 3 of them$" \
+	"a 9 on today's 1-5 scale is left out of the mean, and the summary says so"
+like "$out" "= 4 of 6 answered; mean 1450, spread 0, from 1450 to 1450, over 3 of them$" \
+	"'many' on a number question too"
+run "$CAIRN" -C "$ov" compare m4 --all --json
+is "$(printf '%s' "$out" | python3 -c '
+import json, sys
+q = {x["key"]: x for x in json.load(sys.stdin)["questions"]}
+print(q["sustainability"]["answered"], q["sustainability"]["numbers"], q["sustainability"]["max"],
+      q["participants"]["numbers"])')" "4 3 4 3" "--json: how many numbers the mean is over"
+
 # --- a French locale: 12.5 is stored as 12.5, and compared as 12.5 ---
 mkdir -p "$TMP/locale"
 if localedef -i fr_FR -f UTF-8 "$TMP/locale/fr_FR.UTF-8" >/dev/null 2>&1 ||
