@@ -39,6 +39,9 @@ run timeout 20 "$CAIRN" -C "$a" check
 is "$rc" 1 "cairn check finds the problem"
 like "$out" "template/m4: q.kpis.when: at character 15: a text without its closing quote" \
 	"naming the template, the question and the character"
+like "$out" "^evaluation/fixmystreet/eip-1: template: 'm4' is a template whose file could not be read \(cairn check says why\): mend that one" \
+	"its evaluations wait for it to be mended"
+unlike "$out" "set template to one that is" "and are not told to name another template"
 is "$(sums)" "$before" "no evaluation file changed"
 run "$CAIRN" -C "$a" compare m4 --all
 is "$rc" 1 "compare refuses an unreadable template"
