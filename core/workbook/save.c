@@ -180,6 +180,16 @@ static cairn_status normalize_answers(plan *p, planned *q, const cairn_edit *e,
 		if (st != CAIRN_OK)
 			return st;
 	}
+	/* What is typed now meets today's constraints, also on an evaluation
+	 * begun on an older version (whose stored answers are not checked). */
+	for (size_t i = 0; i < e->n; i++) {
+		const cairn_question *question;
+		if (strncmp(e->keys[i], "answer.", 7) ||
+		    !(question = cairn_template_question(tpl, e->keys[i] + 7)))
+			continue;
+		if (cairn_answer_check_constraint(tpl, &q->rec, question, NULL, err) != CAIRN_OK)
+			return CAIRN_EINPUT;
+	}
 	return CAIRN_OK;
 }
 

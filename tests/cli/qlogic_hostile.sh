@@ -149,6 +149,10 @@ q = {x["key"]: x for x in json.load(sys.stdin)["questions"]}
 print(q["sustainability"]["answered"], q["sustainability"]["numbers"], q["sustainability"]["max"],
       q["participants"]["numbers"])')" "4 3 4 3" "--json: how many numbers the mean is over"
 
+run "$CAIRN" -C "$ov" set evaluation/fixmystreet/eip-1 answer.participants=0
+is "$rc" 1 "an answer typed now on that evaluation meets today's constraint"
+like "$err" "answer.participants: a tool used in a pilot had at least one participant" "with its message"
+
 # --- a French locale: 12.5 is stored as 12.5, and compared as 12.5 ---
 mkdir -p "$TMP/locale"
 if localedef -i fr_FR -f UTF-8 "$TMP/locale/fr_FR.UTF-8" >/dev/null 2>&1 ||
