@@ -82,6 +82,11 @@ void i18n_init(void)
 			setenv("LANGUAGE", lang, 1);
 		}
 	}
+	/* Numbers are read and written in their stored form ("12.5"): under
+	 * LC_NUMERIC=fr_FR strtod stops at the '.' and printf writes "12,5",
+	 * so a save of 12.5 stored "12,".  The user's numbers are shown by
+	 * cairn's own code (cli_decimal), never through the locale. */
+	setlocale(LC_NUMERIC, "C");
 	/* glibc ignores LANGUAGE under plain C messages: LANGUAGE=fr with no
 	 * LANG would stay English.  C.UTF-8 messages behave as C otherwise. */
 	cur = setlocale(LC_MESSAGES, NULL);

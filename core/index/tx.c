@@ -140,6 +140,29 @@ static void text_or_empty(cairn_buf *b, sqlite3_stmt *s, int col)
 	cairn_buf_adds(b, t ? (const char *)t : "");
 }
 
+/* Whether the record kind/id is there but among the problems (a template
+ * a peer broke): its evaluations wait for it to be mended, and must not
+ * be told to name another. */
+static bool parent_unreadable(cairn_index *idx, const char *kind, const char *id)
+{
+	cairn_ref ref = { cairn_kind_by_name(kind), "" };
+	char path[CAIRN_PATH_MAX];
+	sqlite3_stmt *s = NULL;
+	bool found = false;
+
+	if (!id || ref.kind == CAIRN_KIND_NONE || strlen(id) >= sizeof ref.id)
+		return false;
+	strcpy(ref.id, id);
+	cairn_ref_path(&ref, path, sizeof path);
+	if (sqlite3_prepare_v2(idx->db, "SELECT 1 FROM problems WHERE path = ?", -1, &s, NULL) ==
+	    SQLITE_OK) {
+		sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
+		found = sqlite3_step(s) == SQLITE_ROW;
+	}
+	sqlite3_finalize(s);
+	return found;
+}
+
 /* Move one row that breaks a foreign key from its kind's table to the
  * problems, naming the field and the missing record. */
 static cairn_status move_violation(cairn_index *idx, const char *table, sqlite3_int64 rowid,
@@ -172,8 +195,13 @@ static cairn_status move_violation(cairn_index *idx, const char *table, sqlite3_
 		text_or_empty(&msg, s, 0);
 		cairn_buf_printf(&msg, ": %s: '", column);
 		text_or_empty(&msg, s, 2);
-		cairn_buf_printf(&msg, "' is not a %s in this workbook; set %s to one that is "
-				 "(cairn ls %s), or add it", parent, column, parent);
+		if (parent_unreadable(idx, parent, (const char *)sqlite3_column_text(s, 2)))
+			cairn_buf_printf(&msg, "' is a %s whose file could not be read (cairn check "
+					 "says why): mend that one, and this record comes back",
+					 parent);
+		else
+			cairn_buf_printf(&msg, "' is not a %s in this workbook; set %s to one that "
+					 "is (cairn ls %s), or add it", parent, column, parent);
 	}
 	sqlite3_finalize(s);
 	if (!*path)

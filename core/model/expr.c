@@ -17,6 +17,7 @@
  */
 #include "cairn/expr.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,12 +60,17 @@ typedef struct parser {
 
 /* ---- building ---- */
 
+/* The error's position in characters, as a person counts them: the UTF-8
+ * continuation bytes before it are not characters of their own. */
 static int fail(parser *p, size_t at, const char *what)
 {
 	if (!p->failed) {
+		size_t chars = 1;
+		for (size_t i = 0; i < at && p->text[i]; i++)
+			chars += ((unsigned char)p->text[i] & 0xC0) != 0x80;
 		p->failed = true;
-		p->err_at = at + 1;
-		cairn_fail(p->err, CAIRN_EINPUT, "at character %zu: %s", at + 1, what);
+		p->err_at = chars;
+		cairn_fail(p->err, CAIRN_EINPUT, "at character %zu: %s", chars, what);
 	}
 	return -1;
 }
@@ -439,6 +445,19 @@ bool cairn_expr_reads_self(const cairn_expr *e)
 	return e->self;
 }
 
+bool cairn_expr_selected(const cairn_expr *e, size_t i, const char **key, const char **choice)
+{
+	for (size_t n = 0; n < e->n; n++) {
+		const node *s = &e->nodes[n];
+		if (s->op != OP_SELECTED || i--)
+			continue;
+		*key = e->nodes[s->a].op == OP_SELF ? NULL : e->nodes[s->a].str;
+		*choice = e->nodes[s->b].str;
+		return true;
+	}
+	return false;
+}
+
 /* ---- evaluating ---- */
 
 typedef enum vtype { V_NONE, V_NUM, V_STR, V_BOOL } vtype;
@@ -539,18 +558,22 @@ static value compare(op o, value l, value r)
 	}
 }
 
+/* A result past the largest number (a product of a few long literals in a
+ * peer's template) has no value, as a division by zero: an infinity, and
+ * the NaN of infinity minus infinity, would compare as equal to anything. */
 static value arithmetic(op o, value l, value r)
 {
-	double x, y;
+	double x, y, z;
 
 	if (!as_number(l, &x) || !as_number(r, &y) || (o == OP_DIV && y == 0))
 		return (value){ .t = V_NONE };
 	switch (o) {
-	case OP_ADD: return (value){ .t = V_NUM, .num = x + y };
-	case OP_SUB: return (value){ .t = V_NUM, .num = x - y };
-	case OP_MUL: return (value){ .t = V_NUM, .num = x * y };
-	default: return (value){ .t = V_NUM, .num = x / y };
+	case OP_ADD: z = x + y; break;
+	case OP_SUB: z = x - y; break;
+	case OP_MUL: z = x * y; break;
+	default: z = x / y; break;
 	}
+	return isfinite(z) ? (value){ .t = V_NUM, .num = z } : (value){ .t = V_NONE };
 }
 
 static value eval(const evaluation *ev, int i)

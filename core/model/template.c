@@ -507,6 +507,35 @@ static const char *const question_parts[] = {
 	"prompt", "type", "choices", "required", "help", "min", "max", "when", "constraint",
 	"constraint-message", NULL };
 
+/* selected(q, 'choice') names a choice of q as answers store it: a typo
+ * ('webinars') would be selected by no evaluation. */
+static cairn_status check_selected(const cairn_template *tpl, size_t i, const cairn_expr *e,
+				   const char *part, cairn_error *err)
+{
+	static const char *const yesno[] = { "yes", "no" };
+	const char *qkey, *choice;
+
+	for (size_t s = 0; e && cairn_expr_selected(e, s, &qkey, &choice); s++) {
+		const cairn_question *q = qkey ? cairn_template_question(tpl, qkey) : &tpl->questions[i];
+		bool yn = q && q->type == CAIRN_Q_YESNO;
+		const char *const *ch = yn ? yesno : q ? (const char *const *)q->choices : NULL;
+		size_t n = yn ? 2 : q ? q->nchoices : 0, c = 0;
+		cairn_buf list = CAIRN_BUF_INIT;
+		while (c < n && strcmp(ch[c], choice))
+			c++;
+		if (!q || c < n)
+			continue;
+		for (c = 0; c < n && c < 12; c++)
+			cairn_buf_printf(&list, "%s%s", c ? ", " : "", ch[c]);
+		cairn_fail(err, CAIRN_EINPUT, "template/%s: q.%s.%s: '%s' is not a choice of %s (%s%s)",
+			   tpl->id, tpl->questions[i].key, part, choice, q->key,
+			   n ? cairn_buf_str(&list) : "it has no choices", n > 12 ? ", ..." : "");
+		cairn_buf_done(&list);
+		return CAIRN_EINPUT;
+	}
+	return CAIRN_OK;
+}
+
 /* The questions an expression of question i reads must come before it
  * (a constraint may also read its own answer): the form asks in order,
  * and relevance is then worked out in one pass without cycles. */
@@ -532,7 +561,7 @@ static cairn_status check_refs(const cairn_template *tpl, size_t i, const cairn_
 					  "questions", tpl->id, key, part, ref, j == i ? "at" : "after",
 					  ref);
 	}
-	return CAIRN_OK;
+	return check_selected(tpl, i, e, part, err);
 }
 
 cairn_status cairn_template_from_record(const char *id, const cairn_record *rec,

@@ -101,14 +101,20 @@ static int row_cmp(const void *a, const void *b)
 	return strcmp(((const cairn_compare_row *)a)->id, ((const cairn_compare_row *)b)->id);
 }
 
-static bool number_of(const char *s, double *d)
+/* An answer as a number, when today's question takes it: "many", or a 9
+ * on a 1-5 scale, kept from an older version, is not averaged. */
+static bool number_of(const cairn_question *q, const char *s, double *d)
 {
-	char *end;
+	cairn_error ignore;
+	char *norm = NULL, *end;
+	bool ok;
 
-	if (!s || !*s)
+	if (!s || !*s || cairn_answer_normalize(q, s, "yyyy-mm-dd", &norm, &ignore) != CAIRN_OK)
 		return false;
-	*d = strtod(s, &end);
-	return end != s && (!*end || (*end == '%' && !end[1])) && isfinite(*d);
+	*d = strtod(norm, &end);
+	ok = end != norm && (!*end || (*end == '%' && !end[1])) && isfinite(*d);
+	free(norm);
+	return ok;
 }
 
 static cairn_status summarise(cairn_comparison *c, size_t q, cairn_error *err)
@@ -147,7 +153,7 @@ static cairn_status summarise(cairn_comparison *c, size_t q, cairn_error *err)
 				if (*p)
 					p++;
 			}
-		if (s->numeric && number_of(v, &d)) {
+		if (s->numeric && number_of(qn, v, &d)) {
 			if (!nnum || d < s->min)
 				s->min = d;
 			if (!nnum || d > s->max)
@@ -160,12 +166,13 @@ static cairn_status summarise(cairn_comparison *c, size_t q, cairn_error *err)
 		s->mean = sum / (double)nnum;
 		for (size_t r = 0; r < c->nrows; r++) {
 			double d;
-			if (c->rows[r].answers[q] && number_of(c->rows[r].answers[q], &d))
+			if (c->rows[r].answers[q] && number_of(qn, c->rows[r].answers[q], &d))
 				sq += (d - s->mean) * (d - s->mean);
 		}
 		s->sd = sqrt(sq / (double)nnum);
 	}
 	s->numeric = s->numeric && nnum;
+	s->numbers = nnum;
 	return CAIRN_OK;
 }
 

@@ -400,6 +400,17 @@ static cairn_status retry_problems(cairn_wb *wb, const cairn_oid *head, file_lis
 	return st;
 }
 
+cairn_status wb_retry_all_problems(cairn_wb *wb, const cairn_oid *head, cairn_error *err)
+{
+	file_list fl = { 0 };
+	cairn_status st = retry_problems(wb, head, &fl, err);
+
+	if (st == CAIRN_OK && fl.n)
+		st = load_list(wb, &fl, err);
+	list_free(&fl);
+	return st;
+}
+
 static cairn_status apply_diff(cairn_wb *wb, const cairn_oid *from, const cairn_oid *head,
 			       cairn_error *err)
 {

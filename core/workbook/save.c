@@ -223,6 +223,16 @@ static cairn_status normalize_answers(plan *p, planned *q, const cairn_edit *e,
 		if (st != CAIRN_OK)
 			return st;
 	}
+	/* What is typed now meets today's constraints, also on an evaluation
+	 * begun on an older version (whose stored answers are not checked). */
+	for (size_t i = 0; i < e->n; i++) {
+		const cairn_question *question;
+		if (strncmp(e->keys[i], "answer.", 7) ||
+		    !(question = cairn_template_question(tpl, e->keys[i] + 7)))
+			continue;
+		if (cairn_answer_check_constraint(tpl, &q->rec, question, NULL, err) != CAIRN_OK)
+			return CAIRN_EINPUT;
+	}
 	return CAIRN_OK;
 }
 
@@ -594,6 +604,13 @@ static cairn_status index_saved(cairn_wb *wb, const cairn_git_change *changes, s
 			}
 		}
 	wb_loader_free(l);
+	/* A template or other record mended by a save (a hand edit committed)
+	 * brings back the records held among the problems for it. */
+	for (size_t i = 0; i < n && st == CAIRN_OK; i++)
+		if (changes[i].data && strncmp(changes[i].path, "evaluations/", 12)) {
+			st = wb_retry_all_problems(wb, commit, err);
+			break;
+		}
 	if (st == CAIRN_OK)
 		st = cairn_index_meta_set(wb->idx, "head", commit->hex, err);
 	/* git's index holds the commit: in the same transaction, each of

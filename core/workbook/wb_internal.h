@@ -114,6 +114,10 @@ wb_loader *wb_loader_new(cairn_wb *wb);
 void wb_loader_free(wb_loader *l);
 cairn_status wb_loader_put(wb_loader *l, const char *path, unsigned mode,
 			   const cairn_oid *blob, cairn_error *err);
+/* Read every problem file again at commit head: a record held among the
+ * problems for what another said (evaluations whose template could not be
+ * read) is well again once a save mends that one (core/workbook/load.c). */
+cairn_status wb_retry_all_problems(cairn_wb *wb, const cairn_oid *head, cairn_error *err);
 
 /* The user's person id and role; CAIRN_EINPUT when cairn does not know
  * which person the user is (core/workbook/workflow.c). */

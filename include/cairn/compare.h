@@ -38,8 +38,11 @@ typedef struct cairn_compare_summary {
 	/* single and multiple: one count per choice; yesno: yes, no. */
 	size_t *counts;
 	size_t ncounts;
-	/* scale, number, percent: over the answers that are numbers. */
+	/* scale, number, percent: over the answers that today's question
+	 * takes (numbers, on its scale or within its range); an answer given
+	 * on an older version of the template may not be one. */
 	bool numeric;
+	size_t numbers;             /* how many answers the numbers are over */
 	double mean, sd, min, max;  /* sd: the population standard deviation */
 } cairn_compare_summary;
 

@@ -45,6 +45,11 @@ size_t cairn_expr_nrefs(const cairn_expr *e);
 const char *cairn_expr_ref(const cairn_expr *e, size_t i);
 bool cairn_expr_reads_self(const cairn_expr *e);
 
+/* The i-th selected(q, 'choice') of the expression, in the order written:
+ * *key is the question's key (NULL for ".", the answer being checked) and
+ * *choice the text it looks for; false past the last. */
+bool cairn_expr_selected(const cairn_expr *e, size_t i, const char **key, const char **choice);
+
 /* The answers an evaluation gives: the stored answer to key, or NULL when
  * there is none.  Multiple-choice answers hold one choice key per line. */
 typedef const char *(*cairn_expr_answers)(void *ctx, const char *key);

@@ -76,6 +76,30 @@ static void test_language(void)
 	is_int(holds("\"a\" < 'b'", &a, NULL), 1, "texts in either quotes compare as text");
 }
 
+/* Numbers a peer's template can reach that are not numbers: a product
+ * past the largest double is infinite, and infinity minus infinity is
+ * NaN, which compared equal to everything. */
+static void test_hostile_numbers(void)
+{
+	answers a = { { "score", NULL }, { "4", NULL } };
+	char big[512], huge[2048];
+	const char *x = "9999999999999999999999999999999999999999999999999999999999999";
+
+	snprintf(big, sizeof big, "%s*%s*%s*%s*%s*%s", x, x, x, x, x, x);
+	snprintf(huge, sizeof huge, "(%s - %s) = 5", big, big);
+	is_int(holds(huge, &a, NULL), 0, "infinity minus infinity is not 5");
+	snprintf(huge, sizeof huge, "(%s - %s) != 5", big, big);
+	is_int(holds(huge, &a, NULL), 1, "... and is not equal to 5");
+	snprintf(huge, sizeof huge, "%s / (%s - %s)", big, big, big);
+	is_int(holds(huge, &a, NULL), 0, "a NaN is not true");
+	snprintf(huge, sizeof huge, "%s > 1 or %s < 1 or %s = 1", big, big, big);
+	is_int(holds(huge, &a, NULL), 0, "a product past the largest number has no value");
+	is_int(holds("-0 = 0", &a, NULL), 1, "-0 is 0");
+	is_int(holds(". = 0", &a, "-0"), 1, "an answer -0 is 0");
+	is_int(holds(". * 1 > 0", &a, "1e999"), 0, "an answer 1e999 is not a number");
+	is_int(holds(". = 'inf'", &a, "inf"), 1, "an answer inf is text");
+}
+
 static void refused(const char *text, size_t want_at, const char *want_words)
 {
 	cairn_expr *e = NULL;
@@ -106,6 +130,9 @@ static void test_errors(void)
 	refused("(${a} = 1", 10, "expected ')'");
 	refused("${a} = 1 ${b}", 10, "expected 'and', 'or'");
 	refused("12abc", 1, "not a number");
+	/* Positions count characters, not bytes: é is one character. */
+	refused("'caf\xc3\xa9' = 'x", 10, "closing quote");
+	refused("'\xc3\xa9t\xc3\xa9' = 'x' and ~", 17, "expected a value");
 	memset(big, ' ', sizeof big - 1);
 	big[sizeof big - 1] = '\0';
 	refused(big, 0, "longer than");
@@ -244,11 +271,18 @@ static void test_template_checks(void)
 	template_refused("q.measures.when: ${x\n", "template/m4: q.measures.when: at character 1");
 	template_refused("q.measures.constraint-message: why\n", "no q.measures.constraint");
 	template_refused("q.measures.colour: red\n", "when, constraint");
+	/* A choice that is not one of the question's would never be selected. */
+	template_refused("q.share.when: selected(${which}, 'webinars')\n",
+			 "q.share.when: 'webinars' is not a choice of which (webinar, workshop, "
+			 "other)");
+	template_refused("q.share.when: selected(${measures}, 'maybe')\n",
+			 "'maybe' is not a choice of measures (yes, no)");
 }
 
 int main(void)
 {
 	test_language();
+	test_hostile_numbers();
 	test_errors();
 	test_template();
 	test_template_checks();

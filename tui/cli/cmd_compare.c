@@ -48,6 +48,10 @@ static void text_summary(cli *c, const cairn_question *q, const cairn_compare_su
 		number(hi, sizeof hi, s->max);
 		cairn_buf_adds(&b, "; ");
 		cairn_buf_printf(&b, _("mean %s, spread %s, from %s to %s"), mean, sd, lo, hi);
+		/* Answers of an older version that today's question refuses. */
+		if (s->numbers < s->answered)
+			cairn_buf_printf(&b, P_(", over %zu of them", ", over %zu of them",
+						s->numbers), s->numbers);
 	}
 	cairn_buf_adds(&b, "\n");
 	cli_put(c, stdout, cairn_buf_str(&b), true);
@@ -129,8 +133,8 @@ static void print_json(cli *c, const cairn_comparison *cmp)
 			cli_decimal(sd, sizeof sd, s->sd, 6);
 			cli_decimal(lo, sizeof lo, s->min, 6);
 			cli_decimal(hi, sizeof hi, s->max, 6);
-			cairn_buf_printf(&b, ", \"mean\": %s, \"sd\": %s, \"min\": %s, \"max\": %s",
-					 mean, sd, lo, hi);
+			cairn_buf_printf(&b, ", \"numbers\": %zu, \"mean\": %s, \"sd\": %s, "
+					 "\"min\": %s, \"max\": %s", s->numbers, mean, sd, lo, hi);
 		}
 		cairn_buf_adds(&b, "}");
 	}

@@ -406,6 +406,9 @@ static const char *question_summary(outline *w, const cairn_question *q,
 		cli_decimal(lo, sizeof lo, s->min, 2);
 		cli_decimal(hi, sizeof hi, s->max, 2);
 		cairn_buf_printf(&b, _("mean %s, spread %s, from %s to %s"), mean, sd, lo, hi);
+		if (s->numbers < s->answered)
+			cairn_buf_printf(&b, P_(", over %zu of them", ", over %zu of them",
+						s->numbers), s->numbers);
 	}
 	out = F(w, "%s", cairn_buf_str(&b));
 	cairn_buf_done(&b);
