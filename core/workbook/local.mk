@@ -7,6 +7,7 @@ libcairn_a_SOURCES += \
 	%reldir%/drafts.c \
 	%reldir%/follow.c \
 	%reldir%/guard.c \
+	%reldir%/hand_edits.c \
 	%reldir%/handle.c \
 	%reldir%/history.c \
 	%reldir%/history_lines.c \

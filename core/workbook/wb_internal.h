@@ -1,5 +1,5 @@
 /* What the files of core/workbook/ share about an open workbook and one
- * another: handle.c, load.c, save.c, conflicts.c, sync.c, resolve.c,
+ * another: handle.c, load.c, save.c, hand_edits.c, conflicts.c, sync.c, resolve.c,
  * workflow.c, distribute.c, history.c, report.c and open.c, bottom to top
  * (each calls only the ones before it).  Private to core/workbook/. */
 #ifndef CAIRN_WB_INTERNAL_H
