@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cairn/buf.h"
+#include "cairn/compare.h"
 #include "cairn/date.h"
 #include "cairn/json.h"
 #include "cairn/sanitize.h"
@@ -300,4 +301,19 @@ void cli_decimal(char *buf, size_t n, double v, int decimals)
 	digits[nd] = '\0';
 	snprintf(buf, n, "%s%lld%s%s", v < 0 && (whole || nd) ? "-" : "", whole, nd ? "." : "",
 		 digits);
+}
+
+void cli_number_summary(cairn_buf *b, const cairn_compare_summary *s)
+{
+	char mean[32], sd[32], lo[32], hi[32];
+
+	cli_decimal(mean, sizeof mean, s->mean, 2);
+	cli_decimal(sd, sizeof sd, s->sd, 2);
+	cli_decimal(lo, sizeof lo, s->min, 2);
+	cli_decimal(hi, sizeof hi, s->max, 2);
+	cairn_buf_printf(b, _("mean %s, spread %s, from %s to %s"), mean, sd, lo, hi);
+	/* Answers of an older version that today's question refuses. */
+	if (s->numbers < s->answered)
+		cairn_buf_printf(b, P_(", over %zu of them", ", over %zu of them", s->numbers),
+				 s->numbers);
 }

@@ -70,6 +70,11 @@ void cli_json_string(cli *c, cairn_buf *b, const char *s);
 /* v with at most `decimals` decimals and no trailing 0, with '.' whatever
  * LC_NUMERIC says (JSON, CSV and reports are read by programs). */
 void cli_decimal(char *buf, size_t n, double v, int decimals);
+/* A comparison's numbers for a question ("mean 3.67, spread 0.47, from 3
+ * to 4"), appended to b: one wording for the command line, the report and
+ * the terminal interface. */
+struct cairn_compare_summary;
+void cli_number_summary(cairn_buf *b, const struct cairn_compare_summary *s);
 /* One CSV cell (RFC 4180), quoted when it must be. */
 void cli_csv_cell(cairn_buf *out, const char *v);
 

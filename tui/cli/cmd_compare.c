@@ -18,11 +18,6 @@
 
 enum compare_format { AS_TEXT, AS_JSON, AS_CSV };
 
-static void number(char *buf, size_t n, double v)
-{
-	cli_decimal(buf, n, v, 2);
-}
-
 static const char *choice_label(const cairn_question *q, size_t i, const char *langs)
 {
 	if (q->type == CAIRN_Q_YESNO)
@@ -34,7 +29,6 @@ static void text_summary(cli *c, const cairn_question *q, const cairn_compare_su
 			 const char *langs)
 {
 	cairn_buf b = CAIRN_BUF_INIT;
-	char mean[32], sd[32], lo[32], hi[32];
 
 	cairn_buf_printf(&b, "    = ");
 	cairn_buf_printf(&b, _("%zu of %zu answered"), s->answered, s->asked);
@@ -42,16 +36,8 @@ static void text_summary(cli *c, const cairn_question *q, const cairn_compare_su
 	for (size_t i = 0; i < s->ncounts; i++)
 		cairn_buf_printf(&b, "\n      %4zu  %s", s->counts[i], choice_label(q, i, langs));
 	if (s->numeric) {
-		number(mean, sizeof mean, s->mean);
-		number(sd, sizeof sd, s->sd);
-		number(lo, sizeof lo, s->min);
-		number(hi, sizeof hi, s->max);
 		cairn_buf_adds(&b, "; ");
-		cairn_buf_printf(&b, _("mean %s, spread %s, from %s to %s"), mean, sd, lo, hi);
-		/* Answers of an older version that today's question refuses. */
-		if (s->numbers < s->answered)
-			cairn_buf_printf(&b, P_(", over %zu of them", ", over %zu of them",
-						s->numbers), s->numbers);
+		cli_number_summary(&b, s);
 	}
 	cairn_buf_adds(&b, "\n");
 	cli_put(c, stdout, cairn_buf_str(&b), true);

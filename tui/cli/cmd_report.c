@@ -399,17 +399,8 @@ static const char *question_summary(outline *w, const cairn_question *q,
 				 q->type == CAIRN_Q_YESNO ? (i ? _("no") : _("yes"))
 							  : C(w, cairn_question_choice(q, i, langs)),
 				 s->counts[i]);
-	if (s->numeric) {
-		char mean[32], sd[32], lo[32], hi[32];
-		cli_decimal(mean, sizeof mean, s->mean, 2);
-		cli_decimal(sd, sizeof sd, s->sd, 2);
-		cli_decimal(lo, sizeof lo, s->min, 2);
-		cli_decimal(hi, sizeof hi, s->max, 2);
-		cairn_buf_printf(&b, _("mean %s, spread %s, from %s to %s"), mean, sd, lo, hi);
-		if (s->numbers < s->answered)
-			cairn_buf_printf(&b, P_(", over %zu of them", ", over %zu of them",
-						s->numbers), s->numbers);
-	}
+	if (s->numeric)
+		cli_number_summary(&b, s);
 	out = F(w, "%s", cairn_buf_str(&b));
 	cairn_buf_done(&b);
 	return out;

@@ -48,20 +48,15 @@ static void first_line(const cairn_question *q, const char *v, const char *langs
 static void summary_lines(lines *out, const cairn_question *q, const cairn_compare_summary *s,
 			  const char *langs)
 {
-	char nums[200] = "";
+	cairn_buf nums = CAIRN_BUF_INIT;
 
 	if (s->numeric) {
-		char mean[32], sd[32], lo[32], hi[32];
-		cli_decimal(mean, sizeof mean, s->mean, 2);
-		cli_decimal(sd, sizeof sd, s->sd, 2);
-		cli_decimal(lo, sizeof lo, s->min, 2);
-		cli_decimal(hi, sizeof hi, s->max, 2);
-		nums[0] = ';';
-		nums[1] = ' ';
-		snprintf(nums + 2, sizeof nums - 2, _("mean %s, spread %s, from %s to %s"), mean, sd,
-			 lo, hi);
+		cairn_buf_adds(&nums, "; ");
+		cli_number_summary(&nums, s);
 	}
-	lines_add(out, LS_DIM, NULL, _("      = %zu of %zu answered%s"), s->answered, s->asked, nums);
+	lines_add(out, LS_DIM, NULL, _("      = %zu of %zu answered%s"), s->answered, s->asked,
+		  cairn_buf_str(&nums));
+	cairn_buf_done(&nums);
 	/* One choice a line, its count first: they line up on a narrow screen. */
 	for (size_t i = 0; i < s->ncounts; i++)
 		lines_add(out, LS_DIM, NULL, "      %4zu  %s", s->counts[i],
