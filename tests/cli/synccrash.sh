@@ -166,7 +166,13 @@ is "$rc" 0 "a lock a killed cairn's fetch left is cleared at once"
 # exact command.
 blk="$TMP/b/.git/refs/heads/main.lock"
 : > "$blk"
+# Held fresh while the save runs, as by a git that is working: on a loaded
+# machine the save may start more than the seconds after which cairn
+# takes a lock for a killed process's.
+( while [ -e "$blk" ]; do touch "$blk"; sleep 0.2; done ) &
+holder=$!
 run "$CAIRN" -C "$TMP/b" set task/t1 title="while locked"
+kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null
 is "$rc" 3 "a fresh lock on the branch stops a save"
 like "$err" "refs/heads/main is locked: another git process is updating the branch; try again in a moment, and if no git is running, remove the lock with: rm '$blk'" \
 	"naming the lock and the exact command, in full"
