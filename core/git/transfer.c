@@ -181,9 +181,14 @@ cairn_status cairn_git_push(cairn_git *git, const char *remote, const cairn_net 
 			char tracking[600];
 			snprintf(tracking, sizeof tracking, "refs/remotes/%s/%s", remote, branch);
 			snprintf(spec, sizeof spec, "refs/heads/%s", branch);
+			/* Noted as a fetch notes it: killed while the ref is
+			 * locked, this cairn's lock is cleared by the next sync
+			 * at once instead of blocking it as someone's fetch. */
+			cairn_git_note_ref(git, tracking);
 			if (git_reference_name_to_id(&id, repo, spec) == 0)
 				git_reference_create(&ref, repo, tracking, &id, 1, "push");
 			git_reference_free(ref);
+			cairn_git_forget_ref_note(git);
 		}
 	}
 	git_remote_free(r);
