@@ -7,12 +7,12 @@
  */
 #include "git/transfer.h"
 
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cairn/fs.h"
 #include "cairn/i18n.h"
 #include "git/incoming.h"
 
@@ -195,16 +195,6 @@ cairn_status cairn_git_push(cairn_git *git, const char *remote, const cairn_net 
 	return st;
 }
 
-/* nftw's visitor: remove what a refused clone left. */
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	remove(path);
-	return 0;
-}
-
 /* Check out HEAD once every commit of it has passed the allow-list. */
 static cairn_status check_then_checkout(const char *url, const char *dir, cairn_error *err)
 {
@@ -300,7 +290,7 @@ cairn_status cairn_git_clone(const char *url, const char *dir, const cairn_net *
 		 * goes, as if it never happened, so that a retry starts clean.
 		 * (When git_clone itself fails, libgit2 has removed what it
 		 * made, and a folder it refused as not empty is not ours.) */
-		nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+		cairn_fs_remove_tree(dir);
 		if (existed)
 			mkdir(dir, 0755);
 	}

@@ -12,7 +12,6 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,18 +20,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cairn/fs.h"
 #include "cairn/i18n.h"
 #include "git/incoming.h"
 #include "git/transfer.h"
-
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	remove(path);
-	return 0;
-}
 
 /* Move every object file of the folder `from` (a repository's objects/)
  * into `to`, packs before their indexes; one already there stays. */
@@ -114,7 +105,7 @@ static void remove_stale(const char *commondir)
 		if (!strncmp(de->d_name, "cairn-unshallow.", 16) &&
 		    (size_t)snprintf(path, sizeof path, "%s%s", commondir, de->d_name) < sizeof path &&
 		    lstat(path, &sb) == 0 && S_ISDIR(sb.st_mode) && time(NULL) - sb.st_mtime > 3600)
-			nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+			cairn_fs_remove_tree(path);
 	closedir(d);
 }
 
@@ -227,7 +218,7 @@ done:
 	git_remote_free(r);
 	git_remote_free(mine);
 	git_repository_free(tmp);
-	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	cairn_fs_remove_tree(dir);
 	if (st != CAIRN_OK)
 		*commits = 0;
 	return st;

@@ -44,5 +44,8 @@ void cairn_fs_unlock(int fd);
 
 /* Make a folder and its parents (like mkdir -p). */
 cairn_status cairn_fs_mkdirs(const char *path, cairn_error *err);
+/* Remove path and everything below it, best effort, never following a
+ * link: what a refused clone or a finished unshallowing left. */
+void cairn_fs_remove_tree(const char *path);
 
 #endif
