@@ -36,15 +36,6 @@ stop_apache() {
 }
 trap 'stop_apache; [ -n "${KEEP_TMP:-}" ] || rm -rf "$TMP"' EXIT
 
-# The README's code blocks under a heading, one file each: $TMP/block.N.
-readme_blocks() {
-	awk -v want="### $1" -v out="$TMP/block" '
-		$0 == want { on = 1; next }
-		on && /^##/ { on = 0 }
-		on && /^```/ { if (inblock) { inblock = 0 } else { inblock = 1; n++ }; next }
-		on && inblock { print > (out "." n) }
-	' "$top_srcdir/README.md"
-}
 readme_blocks "Hosting over https"
 for n in 1 2 3 4 5 6; do
 	[ -s "$TMP/block.$n" ] && pass "the README's section has code block $n" ||

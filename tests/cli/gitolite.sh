@@ -38,14 +38,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-readme_blocks() {
-	awk -v want="### $1" -v out="$TMP/block" '
-		$0 == want { on = 1; next }
-		on && /^##/ { on = 0 }
-		on && /^```/ { if (inblock) { inblock = 0 } else { inblock = 1; n++ }; next }
-		on && inblock { print > (out "." n) }
-	' "$top_srcdir/README.md"
-}
 readme_blocks "Hosting with gitolite"
 for n in 1 2 3; do
 	[ -s "$TMP/block.$n" ] && pass "the README's section has code block $n" ||

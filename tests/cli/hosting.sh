@@ -36,16 +36,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The README's code blocks under a heading, one file each: block N of
-# section "A shared repository for a Unix group" is $TMP/block.N.
-readme_blocks() {
-	awk -v want="### $1" -v out="$TMP/block" '
-		$0 == want { on = 1; next }
-		on && /^##/ { on = 0 }
-		on && /^```/ { if (inblock) { inblock = 0 } else { inblock = 1; n++ }; next }
-		on && inblock { print > (out "." n) }
-	' "$top_srcdir/README.md"
-}
 readme_blocks "A shared repository for a Unix group"
 for n in 1 2 3; do
 	[ -s "$TMP/block.$n" ] && pass "the README's section has code block $n" ||

@@ -70,6 +70,18 @@ new_workbook() {
 }
 
 # A demo workbook.
+# The README's code blocks under a heading ("### HEADING"), one file
+# each: readme_blocks "Hosting over https" writes $TMP/block.1, .2, ...
+# The hosting tests run them as they are written.
+readme_blocks() {
+	awk -v want="### $1" -v out="$TMP/block" '
+		$0 == want { on = 1; next }
+		on && /^##/ { on = 0 }
+		on && /^```/ { if (inblock) { inblock = 0 } else { inblock = 1; n++ }; next }
+		on && inblock { print > (out "." n) }
+	' "$top_srcdir/README.md"
+}
+
 demo_workbook() {
 	local dir="$TMP/demo.$RANDOM$RANDOM"
 	"$CAIRN" demo "$dir" >/dev/null || { echo "cannot make the demo in $dir" >&2; return 1; }
