@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cairn/buf.h"
+#include "cairn/csv.h"
 #include "cairn/compare.h"
 #include "cairn/date.h"
 #include "cairn/json.h"
@@ -256,16 +257,22 @@ char *cli_read_file(const char *path, size_t *len)
 /* RFC 4180: CRLF, quotes doubled, UTF-8; a cell is quoted when it holds
  * the separator, a quote, a line break or an edge space, and also ; and
  * TAB, which LibreOffice's import splits on by default, so one value
- * stays one cell. */
+ * stays one cell.  A value a spreadsheet would run as a formula goes behind
+ * an apostrophe (cairn_csv_needs_mark), which `cairn import csv` takes off. */
 void cli_csv_cell(cairn_buf *out, const char *v)
 {
 	bool quote = strpbrk(v, ",;\t\"\r\n") != NULL || (*v == ' ' || (*v && v[strlen(v) - 1] == ' '));
+	bool mark = cairn_csv_needs_mark(v);
 
 	if (!quote) {
+		if (mark)
+			cairn_buf_add(out, "'", 1);
 		cairn_buf_adds(out, v);
 		return;
 	}
 	cairn_buf_add(out, "\"", 1);
+	if (mark)
+		cairn_buf_add(out, "'", 1);
 	for (const char *p = v; *p; p++) {
 		if (*p == '"')
 			cairn_buf_add(out, "\"", 1);

@@ -8,14 +8,50 @@
 #include "cairn/buf.h"
 #include "cairn/record.h"
 
+static bool plain_number(const char *v)
+{
+	bool digits = false, point = false;
+
+	for (v++; *v; v++) {
+		if (*v >= '0' && *v <= '9')
+			digits = true;
+		else if ((*v == '.' || *v == ',') && digits && !point)
+			point = true, digits = false;
+		else
+			return false;
+	}
+	return digits;
+}
+
+bool cairn_csv_needs_mark(const char *value)
+{
+	while (*value == '\'')
+		value++;
+	while (*value == '\t' || *value == '\r')
+		value++;
+	switch (*value) {
+	case '=':
+	case '@':
+		return true;
+	case '+':
+	case '-':
+		return !plain_number(value);
+	default:
+		return false;
+	}
+}
+
 static cairn_status add_cell(cairn_csv_row *row, cairn_buf *cell, cairn_error *err)
 {
 	char **grown = realloc(row->cells, (row->n + 1) * sizeof *grown);
+	const char *v = cairn_buf_str(cell);
 
 	if (!grown || cell->oom)
 		return cairn_oom(err);
 	row->cells = grown;
-	if (!(grown[row->n] = strdup(cairn_buf_str(cell))))
+	if (v[0] == '\'' && cairn_csv_needs_mark(v + 1))
+		v++;    /* the mark an export put there */
+	if (!(grown[row->n] = strdup(v)))
 		return cairn_oom(err);
 	row->n++;
 	cairn_buf_reset(cell);

