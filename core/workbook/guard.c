@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "cairn/buf.h"
@@ -16,6 +17,8 @@
 #include "cairn/gitstore.h"
 #include "cairn/layout.h"
 #include "cairn/roles.h"
+#include "cairn/sanitize.h"
+#include "git/incoming.h"
 #include "git/log.h"
 
 #define ZERO_OID "0000000000000000000000000000000000000000"
@@ -26,6 +29,8 @@ typedef struct guard {
 	char me[CAIRN_REF_ID_MAX + 1];
 	char role[32];
 	cairn_buf leaders;
+	cairn_buf emails;               /* "\nemail\tid" for each person with an e-mail */
+	bool persons_touched;           /* a pushed commit changed persons/ or cairn.ini */
 } guard;
 
 static cairn_status read_record_blob(cairn_git *git, const cairn_oid *blob, const char *path,
@@ -73,6 +78,9 @@ static cairn_status person_file(const char *path, unsigned mode, const cairn_oid
 		if (role && !strcmp(role, "leader"))
 			cairn_buf_printf(&g->leaders, "%s%s", cairn_buf_str(&g->leaders)[0] ? ", " : "",
 					 ref.id);
+		if (cairn_record_get(&rec, "email") && *cairn_record_get(&rec, "email") &&
+		    !strpbrk(cairn_record_get(&rec, "email"), "\t\n"))
+			cairn_buf_printf(&g->emails, "\n%s\t%s", cairn_record_get(&rec, "email"), ref.id);
 	}
 	cairn_record_done(&rec);
 	return CAIRN_OK;
@@ -92,74 +100,214 @@ static cairn_status refuse(walk_ctx *w, const cairn_git_commit_info *c, const ch
 			  c->message ? c->message : "", what);
 }
 
+/* The person whose e-mail this is (case aside), into id: false when none. */
+static bool person_of_email(const guard *g, const char *email, char *id, size_t n)
+{
+	size_t len = email ? strlen(email) : 0;
+
+	for (const char *p = cairn_buf_str(&g->emails); len && (p = strchr(p, '\n'));) {
+		const char *tab = strchr(++p, '\t'), *end;
+		if (!tab)
+			break;
+		end = tab + 1 + strcspn(tab + 1, "\n");
+		if ((size_t)(tab - p) == len && !strncasecmp(p, email, len)) {
+			snprintf(id, n, "%.*s", (int)(end - tab - 1), tab + 1);
+			return true;
+		}
+		p = end;
+	}
+	return false;
+}
+
+/* A merge's own change to a record: the fields whose merged value is no
+ * parent's (what a parent had came with that parent, whose commits are
+ * checked, or were taken before).  *before becomes the first parent's
+ * record that has it; *after keeps only the merge's own values.  *skip:
+ * the record's presence is a parent's (a removal one side made). */
+static cairn_status merge_own(guard *g, const cairn_git_commit_info *c, const char *path,
+			      cairn_record *before, bool *had, cairn_record *after, bool has,
+			      bool *skip, cairn_error *err)
+{
+	cairn_record par[CAIRN_GIT_MAX_PARENTS];
+	bool in[CAIRN_GIT_MAX_PARENTS] = { false };
+	size_t np = c->nparents, first = np;
+	cairn_status st = CAIRN_OK;
+
+	*skip = false;
+	for (size_t k = 0; k < np; k++) {
+		char *data = NULL;
+		size_t len = 0;
+		cairn_oid blob;
+		cairn_error ignored;
+		cairn_record_init(&par[k]);
+		if (cairn_git_read_path(g->git, &c->parent[k], path, &data, &len, &blob, &ignored) ==
+		    CAIRN_OK)
+			in[k] = cairn_record_parse(&par[k], data, len, path, &ignored) == CAIRN_OK;
+		free(data);
+		if (in[k] && first == np)
+			first = k;
+		if (!in[k] && !has)
+			*skip = true;   /* removed on a side */
+	}
+	cairn_record_done(before);
+	cairn_record_init(before);
+	*had = first < np;
+	if (*had && (st = cairn_record_copy(before, &par[first], err)) == CAIRN_OK && has) {
+		/* A merged value some parent holds is that parent's. */
+		for (size_t i = 0; i < after->nfields && st == CAIRN_OK; i++) {
+			const char *k = after->fields[i].key, *v = after->fields[i].value;
+			const char *was = cairn_record_get(before, k);
+			for (size_t p = 0; p < np; p++) {
+				const char *pv = in[p] ? cairn_record_get(&par[p], k) : NULL;
+				if (pv && !strcmp(pv, v)) {
+					st = was ? cairn_record_set(after, k, was, err) : CAIRN_OK;
+					if (!was)
+						cairn_record_unset(after, k), i--;
+					break;
+				}
+			}
+		}
+		/* A field a side removed stays removed. */
+		for (size_t i = 0; i < before->nfields && st == CAIRN_OK; i++) {
+			const char *k = before->fields[i].key;
+			for (size_t p = 0; p < np && !cairn_record_get(after, k); p++)
+				if (in[p] && !cairn_record_get(&par[p], k))
+					st = cairn_record_set(after, k, before->fields[i].value, err);
+		}
+	}
+	for (size_t k = 0; k < np; k++)
+		cairn_record_done(&par[k]);
+	return st;
+}
+
+static cairn_status check_change(walk_ctx *w, const cairn_git_commit_info *c,
+				 const cairn_git_delta *d, cairn_error *err)
+{
+	guard *g = w->g;
+	cairn_actor a = { g->me, g->role };
+	cairn_record before, after;
+	bool had = false, has = false, skip = false;
+	cairn_error why;
+	cairn_ref ref;
+	const cairn_rule *rule;
+	const char *field = NULL;
+	cairn_buf b = CAIRN_BUF_INIT;
+	cairn_status st = CAIRN_OK;
+
+	if (!strcmp(d->path, CAIRN_SETTINGS_FILE) || !strncmp(d->path, "persons/", 8))
+		g->persons_touched = true;
+	if (!strcmp(d->path, CAIRN_SETTINGS_FILE) && strcmp(g->role, "leader")) {
+		cairn_buf_printf(&b, "%s: the workbook's settings (its rules among them) "
+				 "are a leader's to change, and the pusher, %s, is %s",
+				 CAIRN_SETTINGS_FILE, g->pusher, g->me[0] ? g->role : "no person");
+		st = refuse(w, c, cairn_buf_str(&b), err);
+		cairn_buf_done(&b);
+		return st;
+	}
+	if (cairn_path_ref(d->path, &ref, &why) != CAIRN_OK || ref.kind == CAIRN_KIND_NONE) {
+		/* In cairn's own folders every file is a record: one the rules
+		 * cannot place is not let in. */
+		if (d->new_blob.hex[0] && cairn_path_in_record_folders(d->path))
+			st = refuse(w, c, why.msg, err);
+		return st;
+	}
+	cairn_record_init(&before);
+	cairn_record_init(&after);
+	if (read_record_blob(g->git, &d->old_blob, d->path, &before, &had, &why) != CAIRN_OK)
+		had = false;
+	if (read_record_blob(g->git, &d->new_blob, d->path, &after, &has, &why) != CAIRN_OK) {
+		cairn_buf_printf(&b, "%s is not a record cairn can read (%s)", d->path, why.msg);
+		st = refuse(w, c, cairn_buf_str(&b), err);
+	} else if (!g->me[0]) {
+		cairn_buf_printf(&b, "%s/%s: the pusher, %s, is no person of the workbook (no "
+				 "person has login: %s): ask a leader (%s) to set it on your "
+				 "person record", cairn_kind_def_of(ref.kind)->name, ref.id,
+				 g->pusher, g->pusher, cairn_buf_str(&g->leaders));
+		st = refuse(w, c, cairn_buf_str(&b), err);
+	} else if (c->nparents > 1 &&
+		   (st = merge_own(g, c, d->path, &before, &had, &after, has, &skip, err))) {
+		;
+	} else if (!skip && (!had || !has || !cairn_record_equal(&before, &after)) &&
+		   (rule = cairn_rules_first_refusal_after(&a, ref.kind, ref.id, had ? &before : NULL,
+							   has ? &after : NULL, &field))) {
+		bool whole = field[0] == '+' || field[0] == '-';
+		cairn_buf_printf(&b, "%s/%s: %s%sonly ", cairn_kind_def_of(ref.kind)->name,
+				 ref.id, whole ? "" : field, whole ? "" : ": ");
+		cairn_rule_describe(rule, &b);
+		cairn_buf_printf(&b, " may %s, and the pusher, %s, is person/%s (%s)",
+				 field[0] == '+' ? "add it" : field[0] == '-' ? "remove it"
+				 : "change it", g->pusher, g->me, g->role[0] ? g->role : "no role");
+		st = refuse(w, c, cairn_buf_str(&b), err);
+	}
+	cairn_buf_done(&b);
+	cairn_record_done(&before);
+	cairn_record_done(&after);
+	return st;
+}
+
 static cairn_status check_commit(const cairn_git_commit_info *c, const cairn_git_delta *changes,
 				 size_t n, bool *stop, void *ctx, cairn_error *err)
 {
 	walk_ctx *w = ctx;
 	guard *g = w->g;
-	cairn_actor a = { g->me, g->role };
+	char author[CAIRN_REF_ID_MAX + 1];
 	cairn_status st = CAIRN_OK;
 
 	(void)stop;
-	if (c->nparents > 1)
-		return CAIRN_OK;        /* a merge: its own commits are checked */
-	for (size_t i = 0; i < n && st == CAIRN_OK; i++) {
-		cairn_record before, after;
-		bool had = false, has = false;
-		cairn_error why;
-		cairn_ref ref;
-		const cairn_rule *rule;
-		const char *field = NULL;
+	for (size_t i = 0; i < n && st == CAIRN_OK; i++)
+		st = check_change(w, c, &changes[i], err);
+	/* Who a commit says wrote it is what `cairn log` shows and audits: a
+	 * member pushes commits in their own name, not another person's. */
+	if (st == CAIRN_OK && g->me[0] && person_of_email(g, c->author_email, author, sizeof author) &&
+	    strcasecmp(author, g->me)) {
 		cairn_buf b = CAIRN_BUF_INIT;
-
-		if (!strcmp(changes[i].path, CAIRN_SETTINGS_FILE) && strcmp(g->role, "leader")) {
-			cairn_buf_printf(&b, "%s: the workbook's settings (its rules among them) "
-					 "are a leader's to change, and the pusher, %s, is %s",
-					 CAIRN_SETTINGS_FILE, g->pusher, g->me[0] ? g->role : "no person");
-			st = refuse(w, c, cairn_buf_str(&b), err);
-			cairn_buf_done(&b);
-			continue;
-		}
-		if (cairn_path_ref(changes[i].path, &ref, &why) != CAIRN_OK ||
-		    ref.kind == CAIRN_KIND_NONE)
-			continue;
-		if (read_record_blob(g->git, &changes[i].old_blob, changes[i].path, &before, &had,
-				     &why) != CAIRN_OK)
-			had = false;
-		if (read_record_blob(g->git, &changes[i].new_blob, changes[i].path, &after, &has,
-				     &why) != CAIRN_OK) {
-			cairn_buf_printf(&b, "%s is not a record cairn can read (%s)",
-					 changes[i].path, why.msg);
-			st = refuse(w, c, cairn_buf_str(&b), err);
-		} else if (!g->me[0]) {
-			cairn_buf_printf(&b, "%s/%s: the pusher, %s, is no person of the workbook (no "
-					 "person has login: %s): ask a leader (%s) to set it on your "
-					 "person record", cairn_kind_def_of(ref.kind)->name, ref.id,
-					 g->pusher, g->pusher, cairn_buf_str(&g->leaders));
-			st = refuse(w, c, cairn_buf_str(&b), err);
-		} else if ((rule = cairn_rules_first_refusal_after(&a, ref.kind, ref.id,
-								   had ? &before : NULL,
-								   has ? &after : NULL, &field))) {
-			bool whole = field[0] == '+' || field[0] == '-';
-			cairn_buf_printf(&b, "%s/%s: %s%sonly ", cairn_kind_def_of(ref.kind)->name,
-					 ref.id, whole ? "" : field, whole ? "" : ": ");
-			cairn_rule_describe(rule, &b);
-			cairn_buf_printf(&b, " may %s, and the pusher, %s, is person/%s (%s)",
-					 field[0] == '+' ? "add it" : field[0] == '-' ? "remove it"
-					 : "change it", g->pusher, g->me, g->role[0] ? g->role : "no role");
-			st = refuse(w, c, cairn_buf_str(&b), err);
-		}
+		char *mail = cairn_sanitize_cols(c->author_email, 80, CAIRN_SAN_ASCII);
+		cairn_buf_printf(&b, "its author is person/%s (%s), and the pusher, %s, is person/%s: "
+				 "push commits made in your own name (git's user.email, cairn's "
+				 "[user] email)", author, mail ? mail : "?", g->pusher, g->me);
+		st = refuse(w, c, cairn_buf_str(&b), err);
+		free(mail);
 		cairn_buf_done(&b);
-		cairn_record_done(&before);
-		cairn_record_done(&after);
 	}
+	return st;
+}
+
+/* After a push that changed persons or the settings: an enforced
+ * workbook keeps its settings file and at least one leader. */
+static cairn_status check_tip(guard *g, const cairn_oid *tip, const char *ref, cairn_error *err)
+{
+	cairn_settings s = { 0 };
+	char *ini = NULL;
+	size_t len = 0;
+	cairn_oid blob;
+	cairn_error why;
+	guard after = { g->git, "", "", "", CAIRN_BUF_INIT, CAIRN_BUF_INIT, false };
+	cairn_status st = CAIRN_OK;
+
+	if (cairn_git_read_path(g->git, tip, CAIRN_SETTINGS_FILE, &ini, &len, &blob, &why) != CAIRN_OK)
+		st = cairn_fail(err, CAIRN_EINPUT, "%s: the push removes %s, the workbook's settings "
+				"and rules: a leader turns the rules off with mode = open in it; "
+				"nothing of this push is taken", ref, CAIRN_SETTINGS_FILE);
+	else if (cairn_settings_parse(ini, CAIRN_SETTINGS_FILE, &s, NULL, NULL, &why) != CAIRN_OK)
+		st = cairn_fail(err, CAIRN_EINPUT, "%s: after the push %s cannot be read (%s); "
+				"nothing of this push is taken", ref, CAIRN_SETTINGS_FILE, why.msg);
+	else if (s.rules_enforced &&
+		 (st = cairn_git_each_file(g->git, tip, person_file, &after, err)) == CAIRN_OK &&
+		 !cairn_buf_str(&after.leaders)[0])
+		st = cairn_fail(err, CAIRN_EINPUT, "%s: after the push no person is a leader, and "
+				"nobody could change the roles or the rules again: keep one (role: "
+				"leader); nothing of this push is taken", ref);
+	free(ini);
+	cairn_settings_done(&s);
+	cairn_buf_done(&after.leaders);
+	cairn_buf_done(&after.emails);
 	return st;
 }
 
 cairn_status cairn_guard_push(const char *gitdir, const char *pusher, const char *old_hex,
 			      const char *new_hex, const char *ref, cairn_error *err)
 {
-	guard g = { NULL, pusher ? pusher : "", "", "", CAIRN_BUF_INIT };
+	guard g = { NULL, pusher ? pusher : "", "", "", CAIRN_BUF_INIT, CAIRN_BUF_INIT, false };
 	cairn_oid base = { "" }, tip = { "" }, blob;
 	cairn_settings s = { 0 };
 	char *ini = NULL;
@@ -191,13 +339,19 @@ cairn_status cairn_guard_push(const char *gitdir, const char *pusher, const char
 		goto done;
 	}
 	snprintf(tip.hex, sizeof tip.hex, "%.40s", new_hex);
-	st = cairn_git_walk(g.git, &tip, &base, true, check_commit, &w, err);
+	/* What would block a peer's sync (links, .git, names a system would
+	 * misread, folders too deep, files over 100 MiB) never gets in. */
+	if ((st = cairn_git_check_incoming(g.git, ref, &base, &tip, err)) == CAIRN_OK &&
+	    (st = cairn_git_walk(g.git, &tip, &base, true, check_commit, &w, err)) == CAIRN_OK &&
+	    g.persons_touched)
+		st = check_tip(&g, &tip, ref, err);
 done:
 	if (st != CAIRN_EINPUT && st != CAIRN_OK)
 		cairn_error_prefix(err, "cairn guard");
 	free(ini);
 	cairn_settings_done(&s);
 	cairn_buf_done(&g.leaders);
+	cairn_buf_done(&g.emails);
 	cairn_git_close(g.git);
 	return st;
 }
