@@ -341,7 +341,7 @@ cairn_status cairn_guard_push(const char *gitdir, const char *pusher, const char
 	snprintf(tip.hex, sizeof tip.hex, "%.40s", new_hex);
 	/* What would block a peer's sync (links, .git, names a system would
 	 * misread, folders too deep, files over 100 MiB) never gets in. */
-	if ((st = cairn_git_check_incoming(g.git, ref, &base, &tip, err)) == CAIRN_OK &&
+	if ((st = cairn_git_check_pushed(g.git, ref, &base, &tip, err)) == CAIRN_OK &&
 	    (st = cairn_git_walk(g.git, &tip, &base, true, check_commit, &w, err)) == CAIRN_OK &&
 	    g.persons_touched)
 		st = check_tip(&g, &tip, ref, err);
