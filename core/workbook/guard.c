@@ -30,6 +30,7 @@ typedef struct guard {
 	char role[32];
 	cairn_buf leaders;
 	cairn_buf emails;               /* "\nemail\tid" for each person with an e-mail */
+	cairn_ruleset local;            /* the workbook's own rows, as before the push */
 	bool persons_touched;           /* a pushed commit changed persons/ or cairn.ini */
 } guard;
 
@@ -184,7 +185,7 @@ static cairn_status check_change(walk_ctx *w, const cairn_git_commit_info *c,
 				 const cairn_git_delta *d, cairn_error *err)
 {
 	guard *g = w->g;
-	cairn_actor a = { g->me, g->role };
+	cairn_actor a = { g->me, g->role, &g->local };
 	cairn_record before, after;
 	bool had = false, has = false, skip = false;
 	cairn_error why;
@@ -281,7 +282,8 @@ static cairn_status check_tip(guard *g, const cairn_oid *tip, const char *ref, c
 	size_t len = 0;
 	cairn_oid blob;
 	cairn_error why;
-	guard after = { g->git, "", "", "", CAIRN_BUF_INIT, CAIRN_BUF_INIT, false };
+	guard after = { g->git, "", "", "", CAIRN_BUF_INIT, CAIRN_BUF_INIT, { NULL, 0 }, false };
+	cairn_ruleset rs = { NULL, 0 };
 	cairn_status st = CAIRN_OK;
 
 	if (cairn_git_read_path(g->git, tip, CAIRN_SETTINGS_FILE, &ini, &len, &blob, &why) != CAIRN_OK)
@@ -291,6 +293,9 @@ static cairn_status check_tip(guard *g, const cairn_oid *tip, const char *ref, c
 	else if (cairn_settings_parse(ini, CAIRN_SETTINGS_FILE, &s, NULL, NULL, &why) != CAIRN_OK)
 		st = cairn_fail(err, CAIRN_EINPUT, "%s: after the push %s cannot be read (%s); "
 				"nothing of this push is taken", ref, CAIRN_SETTINGS_FILE, why.msg);
+	else if (cairn_ruleset_parse(s.rule_lines, &rs, &why) != CAIRN_OK)
+		st = cairn_fail(err, CAIRN_EINPUT, "%s: after the push %s; nothing of this push is "
+				"taken", ref, why.msg);
 	else if (s.rules_enforced &&
 		 (st = cairn_git_each_file(g->git, tip, person_file, &after, err)) == CAIRN_OK &&
 		 !cairn_buf_str(&after.leaders)[0])
@@ -299,6 +304,7 @@ static cairn_status check_tip(guard *g, const cairn_oid *tip, const char *ref, c
 				"leader); nothing of this push is taken", ref);
 	free(ini);
 	cairn_settings_done(&s);
+	cairn_ruleset_done(&rs);
 	cairn_buf_done(&after.leaders);
 	cairn_buf_done(&after.emails);
 	return st;
@@ -307,7 +313,8 @@ static cairn_status check_tip(guard *g, const cairn_oid *tip, const char *ref, c
 cairn_status cairn_guard_push(const char *gitdir, const char *pusher, const char *old_hex,
 			      const char *new_hex, const char *ref, cairn_error *err)
 {
-	guard g = { NULL, pusher ? pusher : "", "", "", CAIRN_BUF_INIT, CAIRN_BUF_INIT, false };
+	guard g = { NULL, pusher ? pusher : "", "", "", CAIRN_BUF_INIT, CAIRN_BUF_INIT, { NULL, 0 },
+		    false };
 	cairn_oid base = { "" }, tip = { "" }, blob;
 	cairn_settings s = { 0 };
 	char *ini = NULL;
@@ -330,7 +337,8 @@ cairn_status cairn_guard_push(const char *gitdir, const char *pusher, const char
 	    cairn_settings_parse(ini, CAIRN_SETTINGS_FILE, &s, NULL, NULL, err) != CAIRN_OK ||
 	    !s.rules_enforced)
 		goto done;
-	if ((st = cairn_git_each_file(g.git, &base, person_file, &g, err)))
+	if ((st = cairn_ruleset_parse(s.rule_lines, &g.local, err)) ||
+	    (st = cairn_git_each_file(g.git, &base, person_file, &g, err)))
 		goto done;
 	if (!strcmp(new_hex, ZERO_OID)) {
 		if (strcmp(g.role, "leader"))
@@ -352,6 +360,7 @@ done:
 	cairn_settings_done(&s);
 	cairn_buf_done(&g.leaders);
 	cairn_buf_done(&g.emails);
+	cairn_ruleset_done(&g.local);
 	cairn_git_close(g.git);
 	return st;
 }

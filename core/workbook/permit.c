@@ -29,6 +29,9 @@ cairn_status wb_rules_begin(cairn_wb *wb, const cairn_identity *who, wb_rules *r
 	r->step = wb->rules_step;
 	if (!r->on)
 		return CAIRN_OK;
+	if ((st = cairn_ruleset_parse(wb->settings.rule_lines, &r->local, err)))
+		return cairn_error_prefix(err, "%s", "the workbook's own rules cannot be read (mend "
+					  "cairn.ini with an editor and git commit)");
 	snprintf(r->email, sizeof r->email, "%s", who && who->email ? who->email : "");
 	if ((st = wb_table_load(wb, &r->persons, CAIRN_KIND_PERSON, cols, 3, err)))
 		return st;
@@ -46,6 +49,7 @@ cairn_status wb_rules_begin(cairn_wb *wb, const cairn_identity *who, wb_rules *r
 void wb_rules_done(wb_rules *r)
 {
 	wb_table_done(&r->persons);
+	cairn_ruleset_done(&r->local);
 }
 
 /* "anna, bob" (the first few leaders), or "none yet". */
@@ -124,7 +128,7 @@ cairn_status wb_rules_check(const wb_rules *r, cairn_kind kind, const char *id,
 			    const cairn_record *base, const cairn_record *rec, cairn_error *err)
 {
 	const char *field = NULL;
-	cairn_actor a = { r->me, r->role };
+	cairn_actor a = { r->me, r->role, &r->local };
 	const cairn_rule *rule;
 	cairn_status st;
 
@@ -140,8 +144,8 @@ cairn_status wb_rules_check(const wb_rules *r, cairn_kind kind, const char *id,
 cairn_status wb_rules_check_field(const wb_rules *r, cairn_kind kind, const char *id,
 				  const cairn_record *base, const char *field, cairn_error *err)
 {
-	cairn_actor a = { r->me, r->role };
-	const cairn_rule *rule = cairn_rule_for(kind, field);
+	cairn_actor a = { r->me, r->role, &r->local };
+	const cairn_rule *rule = cairn_rule_for(&r->local, kind, field);
 
 	if (!r->on || cairn_rule_allows(rule, &a, kind, id, base, r->step))
 		return CAIRN_OK;
@@ -152,7 +156,7 @@ cairn_status wb_rules_audit(const wb_rules *r, cairn_kind kind, const char *id,
 			    const cairn_record *before, const cairn_record *after,
 			    cairn_error *err)
 {
-	cairn_actor a = { r->me, r->role };
+	cairn_actor a = { r->me, r->role, &r->local };
 	const char *field = NULL;
 	const cairn_rule *rule = cairn_rules_first_refusal_after(&a, kind, id, before, after,
 								 &field);

@@ -83,4 +83,19 @@ run "$CAIRN" -C "$wb" sync
 is "$rc" 0 "the leader's cairn sync (the Unix user) passes the guard"
 is "$(git -C "$shared" rev-parse main)" "$(git -C "$wb" rev-parse HEAD)" "and the shared branch has it"
 
+# The workbook's own, tighter rule holds at the shared repository too.
+printf 'task.* = leader\n' >> "$wb/cairn.ini"
+git -C "$wb" commit -qam "Only leaders change tasks"
+run "$CAIRN" -C "$wb" sync
+is "$rc" 0 "the leader pushes a rule of the workbook's own" || diag "$err"
+git -C "$TMP/m" pull -q --no-rebase origin main 2>/dev/null || { git -C "$TMP/m" fetch -q origin; git -C "$TMP/m" reset -q --hard origin/main; }
+sed -i 's/^notes: .*/notes: Four interviews done/' "$TMP/m/$t2"
+git -C "$TMP/m" commit -qam "T2 four"
+out=$(GL_USER=maria git -C "$TMP/m" push -q origin main 2>&1); rc=$?
+like "$out" "task/T2: notes: only a leader may change it, and the pusher, maria, is person/maria" "the guard holds the assignee to it"
+printf 'task.* = boss\n' >> "$wb/cairn.ini"
+git -C "$wb" commit -qam "A typo"
+run "$CAIRN" -C "$wb" sync
+like "$err" "cairn.ini: \\[rules\\] task.\\*: who may is some of" "a rule that cannot be read is not taken, even from a leader"
+
 done_testing
