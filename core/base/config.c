@@ -212,7 +212,7 @@ static int on_setting(void *user, const char *section, const char *name, const c
 		cfg->nbindings++;
 		return 1;
 	}
-	if (l->table == workbook_settings && !strcmp(section, "rules") && strcmp(name, "mode")) {
+	if (l->table == workbook_settings && !strcmp(section, "rules") && strchr(name, '.')) {
 		/* A rule of the workbook's own, read by core/model/roles.c. */
 		cairn_settings *ws = l->target;
 		cairn_buf b = CAIRN_BUF_INIT;

@@ -162,3 +162,36 @@ cairn_status wb_rules_audit(const wb_rules *r, cairn_kind kind, const char *id,
 								 &field);
 	return rule ? refuse(r, kind, id, rule, field, true, err) : CAIRN_OK;
 }
+
+cairn_status cairn_wb_field_permits(cairn_wb *wb, cairn_kind kind, const char *id,
+				    const cairn_record *rec, const char *const *fields, size_t n,
+				    cairn_field_permit *out, cairn_error *err)
+{
+	cairn_identity who = { 0 };
+	wb_rules r;
+	cairn_status st;
+
+	for (size_t i = 0; i < n; i++) {
+		out[i].may = true;
+		out[i].who[0] = '\0';
+	}
+	if (!wb_rules_on(wb))
+		return CAIRN_OK;
+	if ((st = wb_identity(wb, &who, err)) == CAIRN_OK &&
+	    (st = wb_rules_begin(wb, &who, &r, err)) == CAIRN_OK) {
+		cairn_actor a = { r.me, r.role, &r.local };
+		for (size_t i = 0; i < n; i++) {
+			const cairn_rule *rule = cairn_rule_for(&r.local, kind, fields[i]);
+			cairn_buf b = CAIRN_BUF_INIT;
+			if (cairn_rule_allows(rule, &a, kind, id, rec, r.step))
+				continue;
+			out[i].may = false;
+			cairn_rule_describe(rule, &b);
+			snprintf(out[i].who, sizeof out[i].who, "%s", cairn_buf_str(&b));
+			cairn_buf_done(&b);
+		}
+		wb_rules_done(&r);
+	}
+	wb_identity_done(&who);
+	return st;
+}
