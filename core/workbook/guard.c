@@ -30,6 +30,7 @@ typedef struct guard {
 	char role[32];
 	cairn_buf leaders;
 	cairn_buf emails;               /* "\nemail\tid" for each person with an e-mail */
+	cairn_buf logins;               /* "\nlogin\tid" for each person with a login */
 	cairn_ruleset local;            /* the workbook's own rows, as before the push */
 	bool persons_touched;           /* a pushed commit changed persons/ or cairn.ini */
 } guard;
@@ -82,6 +83,8 @@ static cairn_status person_file(const char *path, unsigned mode, const cairn_oid
 		if (cairn_record_get(&rec, "email") && *cairn_record_get(&rec, "email") &&
 		    !strpbrk(cairn_record_get(&rec, "email"), "\t\n"))
 			cairn_buf_printf(&g->emails, "\n%s\t%s", cairn_record_get(&rec, "email"), ref.id);
+		if (login && *login && !strpbrk(login, "\t\n"))
+			cairn_buf_printf(&g->logins, "\n%s\t%s", login, ref.id);
 	}
 	cairn_record_done(&rec);
 	return CAIRN_OK;
@@ -273,8 +276,49 @@ static cairn_status check_commit(const cairn_git_commit_info *c, const cairn_git
 	return st;
 }
 
+static int by_key(const void *a, const void *b)
+{
+	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+	size_t nx = strcspn(x, "\t"), ny = strcspn(y, "\t");
+	int c = strncasecmp(x, y, nx < ny ? nx : ny);
+	return c ? c : (nx > ny) - (nx < ny);
+}
+
+/* Two persons with one value in list ("\nvalue\tid" lines): the value
+ * and both ids into what (false: none, or no memory to tell). */
+static bool duplicate(const cairn_buf *list, char *what, size_t n)
+{
+	char *copy = strdup(cairn_buf_str(list)), **v = NULL, *save = NULL;
+	size_t nv = 0, cap = 0;
+	bool found = false;
+
+	for (char *line = copy ? strtok_r(copy, "\n", &save) : NULL; line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (nv == cap) {
+			char **grown = realloc(v, (cap = cap ? cap * 2 : 64) * sizeof *grown);
+			if (!grown)
+				break;
+			v = grown;
+		}
+		v[nv++] = line;
+	}
+	if (nv > 1)
+		qsort(v, nv, sizeof *v, by_key);
+	for (size_t i = 1; i < nv && !found; i++)
+		if (!by_key(&v[i - 1], &v[i])) {
+			size_t k = strcspn(v[i], "\t");
+			snprintf(what, n, "%.*s is both person/%s's and person/%s's", (int)k, v[i],
+				 v[i - 1] + k + 1, v[i] + k + 1);
+			found = true;
+		}
+	free(v);
+	free(copy);
+	return found;
+}
+
 /* After a push that changed persons or the settings: an enforced
- * workbook keeps its settings file and at least one leader. */
+ * workbook keeps its settings file and at least one leader, and one
+ * e-mail or login names one person. */
 static cairn_status check_tip(guard *g, const cairn_oid *tip, const char *ref, cairn_error *err)
 {
 	cairn_settings s = { 0 };
@@ -282,8 +326,10 @@ static cairn_status check_tip(guard *g, const cairn_oid *tip, const char *ref, c
 	size_t len = 0;
 	cairn_oid blob;
 	cairn_error why;
-	guard after = { g->git, "", "", "", CAIRN_BUF_INIT, CAIRN_BUF_INIT, { NULL, 0 }, false };
+	guard after = { g->git, "", "", "", CAIRN_BUF_INIT, CAIRN_BUF_INIT, CAIRN_BUF_INIT,
+			{ NULL, 0 }, false };
 	cairn_ruleset rs = { NULL, 0 };
+	char dup[400];
 	cairn_status st = CAIRN_OK;
 
 	if (cairn_git_read_path(g->git, tip, CAIRN_SETTINGS_FILE, &ini, &len, &blob, &why) != CAIRN_OK)
@@ -302,19 +348,25 @@ static cairn_status check_tip(guard *g, const cairn_oid *tip, const char *ref, c
 		st = cairn_fail(err, CAIRN_EINPUT, "%s: after the push no person is a leader, and "
 				"nobody could change the roles or the rules again: keep one (role: "
 				"leader); nothing of this push is taken", ref);
+	else if (s.rules_enforced && (duplicate(&after.emails, dup, sizeof dup) ||
+				      duplicate(&after.logins, dup, sizeof dup)))
+		st = cairn_fail(err, CAIRN_EINPUT, "%s: after the push the e-mail or login %s, and "
+				"each says who is who: give each person their own; nothing of this "
+				"push is taken", ref, dup);
 	free(ini);
 	cairn_settings_done(&s);
 	cairn_ruleset_done(&rs);
 	cairn_buf_done(&after.leaders);
 	cairn_buf_done(&after.emails);
+	cairn_buf_done(&after.logins);
 	return st;
 }
 
 cairn_status cairn_guard_push(const char *gitdir, const char *pusher, const char *old_hex,
 			      const char *new_hex, const char *ref, cairn_error *err)
 {
-	guard g = { NULL, pusher ? pusher : "", "", "", CAIRN_BUF_INIT, CAIRN_BUF_INIT, { NULL, 0 },
-		    false };
+	guard g = { NULL, pusher ? pusher : "", "", "", CAIRN_BUF_INIT, CAIRN_BUF_INIT,
+		    CAIRN_BUF_INIT, { NULL, 0 }, false };
 	cairn_oid base = { "" }, tip = { "" }, blob;
 	cairn_settings s = { 0 };
 	char *ini = NULL;
@@ -360,6 +412,7 @@ done:
 	cairn_settings_done(&s);
 	cairn_buf_done(&g.leaders);
 	cairn_buf_done(&g.emails);
+	cairn_buf_done(&g.logins);
 	cairn_ruleset_done(&g.local);
 	cairn_git_close(g.git);
 	return st;

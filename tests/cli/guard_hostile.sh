@@ -122,6 +122,18 @@ git -C "$TMP/m" -c user.email=test@example.org commit -qm "no settings"
 push "$me"
 refused "cairn.ini removed, even by a leader" "the push removes cairn.ini"
 
+# One e-mail, one login, one person: not even a leader gives another
+# person's to someone else.
+maria_path=$(cd "$TMP/m" && ls persons/*/maria)
+sed -i 's/^email: .*/email: TEST@example.org/' "$TMP/m/$maria_path"
+git -C "$TMP/m" -c user.email=test@example.org commit -qam "maria's e-mail"
+push "$me"
+refused "an e-mail made two persons'" "after the push the e-mail or login (TEST|test)@example.org is both person/(maria|test)'s and person/(maria|test)'s"
+sed -i "s/^login: .*/login: $me/" "$TMP/m/$maria_path"
+git -C "$TMP/m" -c user.email=test@example.org commit -qam "maria's login"
+push "$me"
+refused "a login made two persons'" "the e-mail or login $me is both"
+
 # A merge that slips in a change no parent has.
 git -C "$TMP/m" checkout -q -b side
 printf 'notes: side\n' >> "$TMP/m/$t2"
