@@ -39,7 +39,7 @@ cleanup() {
 trap cleanup EXIT
 
 readme_blocks "Hosting with gitolite"
-for n in 1 2 3; do
+for n in 1 2 3 4 5; do
 	[ -s "$TMP/block.$n" ] && pass "the README's section has code block $n" ||
 		fail "the README's section has code block $n"
 done
@@ -230,5 +230,22 @@ like "$err" "remote: cairn guard: refused: refs/heads/main: commit [0-9a-f]{12} 
 is "$(srvmain)" "$before" "the shared branch did not move"
 as lucia "cairn -C ~/citizen-city sync >/dev/null; git -C ~/citizen-city log -1 --format=%s origin/main"
 like "$out" "T2: title" "lucia reads what the guard took, and nothing else"
+
+# Block 5: the guard as a VREF instead (the hook taken away first).
+rm -f "$glrepos/citizen-city.git/hooks/pre-receive"
+( PATH="$TMP/bin:$PATH"; . <(here 5) ) > "$TMP/vref.log" 2>&1
+is "$?" 0 "VREF: block 5, the administrator's, runs as written" || diag "$(cat "$TMP/vref.log")"
+vrule=$(sed -n 's/.*(`\(-   VREF\/CAIRN = @all\)`.*/\1/p' "$top_srcdir/README.md")
+is "$vrule" "-   VREF/CAIRN = @all" "the README names the rule maria adds"
+as maria "cd ~/gitolite-admin && printf '    %s\n' '$vrule' >> conf/gitolite.conf && git commit -qam 'cairn guard as a VREF' && git push -q"
+is "$rc" 0 "VREF: maria adds the rule with plain git" || diag "$err"
+before=$(srvmain)
+as ahmed "cd ~/git && git fetch -q && git reset -q --hard origin/main && sed -i 's/^deadline: .*/deadline: 2016-07-03/' milestones/*/M4 && git commit -qam 'M4 later again' && git push -q origin main"
+diag "VREF: $err"
+like "$err" "cairn guard: refused: refs/heads/main: commit [0-9a-f]{12} \\(\"M4 later again\"\\): milestone/M4: deadline: only a leader may change it, and the pusher, ahmed" \
+	"VREF: gitolite runs the guard, and ahmed's plain git push is refused the same way"
+is "$(srvmain)" "$before" "the shared branch did not move"
+as ahmed "cairn -C ~/guarded sync >/dev/null 2>&1; git -C ~/guarded reset -q --hard origin/main; cairn -C ~/guarded set T2 'title=Interviews, again by ahmed' >/dev/null && cairn -C ~/guarded sync"
+is "$rc" 0 "VREF: his edit of the task assigned to him is taken" || diag "$err"
 
 done_testing

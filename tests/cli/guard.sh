@@ -98,4 +98,16 @@ git -C "$wb" commit -qam "A typo"
 run "$CAIRN" -C "$wb" sync
 like "$err" "cairn.ini: \\[rules\\] task.\\*: who may is some of" "a rule that cannot be read is not taken, even from a leader"
 
+# As git's update hook (REF OLD NEW on the command line), one ref at a time.
+git -C "$TMP/m" fetch -q origin && git -C "$TMP/m" reset -q --hard origin/main
+git init -q --bare --initial-branch=main "$TMP/upd.git"
+git -C "$TMP/upd.git" fetch -q "$shared" main:main
+printf '#!/bin/sh\nexec %s guard "$@"\n' "'$CAIRN'" > "$TMP/upd.git/hooks/update"
+chmod 755 "$TMP/upd.git/hooks/update"
+sed -i 's/^deadline: .*/deadline: 2016-06-30/' "$TMP/m/$m4"
+git -C "$TMP/m" commit -qam "M4 later"
+out=$(GL_USER=maria git -C "$TMP/m" push -q "$TMP/upd.git" main 2>&1); rc=$?
+like "$out" "remote: cairn guard: refused: refs/heads/main: commit [0-9a-f]{12} \\(\"M4 later\"\\): milestone/M4: deadline: only a leader" "as an update hook (cairn guard REF OLD NEW), the same refusal"
+is "$(git -C "$TMP/upd.git" rev-parse main)" "$(git -C "$shared" rev-parse main)" "and the branch did not move"
+
 done_testing
