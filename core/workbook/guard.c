@@ -123,120 +123,31 @@ static bool person_of_email(const guard *g, const char *email, char *id, size_t 
 	return false;
 }
 
-/* A merge's own change to a record: the fields whose merged value is no
- * parent's (what a parent had came with that parent, whose commits are
- * checked, or were taken before).  *before becomes the first parent's
- * record that has it; *after keeps only the merge's own values.  *skip:
- * the record's presence is a parent's (a removal one side made). */
-static cairn_status merge_own(guard *g, const cairn_git_commit_info *c, const char *path,
-			      cairn_record *before, bool *had, cairn_record *after, bool has,
-			      bool *skip, cairn_error *err)
-{
-	cairn_record par[CAIRN_GIT_MAX_PARENTS];
-	bool in[CAIRN_GIT_MAX_PARENTS] = { false };
-	size_t np = c->nparents, first = np;
-	cairn_status st = CAIRN_OK;
-
-	*skip = false;
-	for (size_t k = 0; k < np; k++) {
-		char *data = NULL;
-		size_t len = 0;
-		cairn_oid blob;
-		cairn_error ignored;
-		cairn_record_init(&par[k]);
-		if (cairn_git_read_path(g->git, &c->parent[k], path, &data, &len, &blob, &ignored) ==
-		    CAIRN_OK)
-			in[k] = cairn_record_parse(&par[k], data, len, path, &ignored) == CAIRN_OK;
-		free(data);
-		if (in[k] && first == np)
-			first = k;
-		if (!in[k] && !has)
-			*skip = true;   /* removed on a side */
-	}
-	cairn_record_done(before);
-	cairn_record_init(before);
-	*had = first < np;
-	if (*had && (st = cairn_record_copy(before, &par[first], err)) == CAIRN_OK && has) {
-		/* A merged value some parent holds is that parent's. */
-		for (size_t i = 0; i < after->nfields && st == CAIRN_OK; i++) {
-			const char *k = after->fields[i].key, *v = after->fields[i].value;
-			const char *was = cairn_record_get(before, k);
-			for (size_t p = 0; p < np; p++) {
-				const char *pv = in[p] ? cairn_record_get(&par[p], k) : NULL;
-				if (pv && !strcmp(pv, v)) {
-					st = was ? cairn_record_set(after, k, was, err) : CAIRN_OK;
-					if (!was)
-						cairn_record_unset(after, k), i--;
-					break;
-				}
-			}
-		}
-		/* A field a side removed stays removed. */
-		for (size_t i = 0; i < before->nfields && st == CAIRN_OK; i++) {
-			const char *k = before->fields[i].key;
-			for (size_t p = 0; p < np && !cairn_record_get(after, k); p++)
-				if (in[p] && !cairn_record_get(&par[p], k))
-					st = cairn_record_set(after, k, before->fields[i].value, err);
-		}
-	}
-	for (size_t k = 0; k < np; k++)
-		cairn_record_done(&par[k]);
-	return st;
-}
-
-static cairn_status check_change(walk_ctx *w, const cairn_git_commit_info *c,
-				 const cairn_git_delta *d, cairn_error *err)
+/* Whether the pusher may change a record from before to after (either
+ * NULL: added, removed). */
+static cairn_status judge(walk_ctx *w, const cairn_git_commit_info *c, const cairn_ref *ref,
+			  const cairn_record *before, const cairn_record *after, cairn_error *err)
 {
 	guard *g = w->g;
 	cairn_actor a = { g->me, g->role, &g->local };
-	cairn_record before, after;
-	bool had = false, has = false, skip = false;
-	cairn_error why;
-	cairn_ref ref;
 	const cairn_rule *rule;
 	const char *field = NULL;
 	cairn_buf b = CAIRN_BUF_INIT;
 	cairn_status st = CAIRN_OK;
 
-	if (!strcmp(d->path, CAIRN_SETTINGS_FILE) || !strncmp(d->path, "persons/", 8))
-		g->persons_touched = true;
-	if (!strcmp(d->path, CAIRN_SETTINGS_FILE) && strcmp(g->role, "leader")) {
-		cairn_buf_printf(&b, "%s: the workbook's settings (its rules among them) "
-				 "are a leader's to change, and the pusher, %s, is %s",
-				 CAIRN_SETTINGS_FILE, g->pusher, g->me[0] ? g->role : "no person");
-		st = refuse(w, c, cairn_buf_str(&b), err);
-		cairn_buf_done(&b);
-		return st;
-	}
-	if (cairn_path_ref(d->path, &ref, &why) != CAIRN_OK || ref.kind == CAIRN_KIND_NONE) {
-		/* In cairn's own folders every file is a record: one the rules
-		 * cannot place is not let in. */
-		if (d->new_blob.hex[0] && cairn_path_in_record_folders(d->path))
-			st = refuse(w, c, why.msg, err);
-		return st;
-	}
-	cairn_record_init(&before);
-	cairn_record_init(&after);
-	if (read_record_blob(g->git, &d->old_blob, d->path, &before, &had, &why) != CAIRN_OK)
-		had = false;
-	if (read_record_blob(g->git, &d->new_blob, d->path, &after, &has, &why) != CAIRN_OK) {
-		cairn_buf_printf(&b, "%s is not a record cairn can read (%s)", d->path, why.msg);
-		st = refuse(w, c, cairn_buf_str(&b), err);
-	} else if (!g->me[0]) {
+	if (before && after && cairn_record_equal(before, after))
+		return CAIRN_OK;
+	if (!g->me[0]) {
 		cairn_buf_printf(&b, "%s/%s: the pusher, %s, is no person of the workbook (no "
 				 "person has login: %s): ask a leader (%s) to set it on your "
-				 "person record", cairn_kind_def_of(ref.kind)->name, ref.id,
+				 "person record", cairn_kind_def_of(ref->kind)->name, ref->id,
 				 g->pusher, g->pusher, cairn_buf_str(&g->leaders));
 		st = refuse(w, c, cairn_buf_str(&b), err);
-	} else if (c->nparents > 1 &&
-		   (st = merge_own(g, c, d->path, &before, &had, &after, has, &skip, err))) {
-		;
-	} else if (!skip && (!had || !has || !cairn_record_equal(&before, &after)) &&
-		   (rule = cairn_rules_first_refusal_after(&a, ref.kind, ref.id, had ? &before : NULL,
-							   has ? &after : NULL, &field))) {
+	} else if ((rule = cairn_rules_first_refusal_after(&a, ref->kind, ref->id, before, after,
+							   &field))) {
 		bool whole = field[0] == '+' || field[0] == '-';
-		cairn_buf_printf(&b, "%s/%s: %s%sonly ", cairn_kind_def_of(ref.kind)->name,
-				 ref.id, whole ? "" : field, whole ? "" : ": ");
+		cairn_buf_printf(&b, "%s/%s: %s%sonly ", cairn_kind_def_of(ref->kind)->name,
+				 ref->id, whole ? "" : field, whole ? "" : ": ");
 		cairn_rule_describe(rule, &b);
 		cairn_buf_printf(&b, " may %s, and the pusher, %s, is person/%s (%s)",
 				 field[0] == '+' ? "add it" : field[0] == '-' ? "remove it"
@@ -244,8 +155,251 @@ static cairn_status check_change(walk_ctx *w, const cairn_git_commit_info *c,
 		st = refuse(w, c, cairn_buf_str(&b), err);
 	}
 	cairn_buf_done(&b);
+	return st;
+}
+
+/* What any change to path must pass before its records are read: the
+ * settings are a leader's, and a file in a record folder is a record.
+ * *ref: the record, kind NONE when the path is no record's. */
+static cairn_status check_path(walk_ctx *w, const cairn_git_commit_info *c, const char *path,
+			       bool present, cairn_ref *ref, cairn_error *err)
+{
+	guard *g = w->g;
+	cairn_error why;
+	cairn_status st = CAIRN_OK;
+
+	if (!strcmp(path, CAIRN_SETTINGS_FILE) || !strncmp(path, "persons/", 8))
+		g->persons_touched = true;
+	ref->kind = CAIRN_KIND_NONE;
+	if (!strcmp(path, CAIRN_SETTINGS_FILE) && strcmp(g->role, "leader")) {
+		cairn_buf b = CAIRN_BUF_INIT;
+		cairn_buf_printf(&b, "%s: the workbook's settings (its rules among them) "
+				 "are a leader's to change, and the pusher, %s, is %s",
+				 CAIRN_SETTINGS_FILE, g->pusher, g->me[0] ? g->role : "no person");
+		st = refuse(w, c, cairn_buf_str(&b), err);
+		cairn_buf_done(&b);
+	} else if (cairn_path_ref(path, ref, &why) != CAIRN_OK || ref->kind == CAIRN_KIND_NONE) {
+		/* In cairn's own folders every file is a record: one the rules
+		 * cannot place is not let in. */
+		ref->kind = CAIRN_KIND_NONE;
+		if (present && cairn_path_in_record_folders(path))
+			st = refuse(w, c, why.msg, err);
+	}
+	return st;
+}
+
+static cairn_status unreadable(walk_ctx *w, const cairn_git_commit_info *c, const char *path,
+			       const cairn_error *why, cairn_error *err)
+{
+	cairn_buf b = CAIRN_BUF_INIT;
+	cairn_status st;
+	cairn_buf_printf(&b, "%s is not a record cairn can read (%s)", path, why->msg);
+	st = refuse(w, c, cairn_buf_str(&b), err);
+	cairn_buf_done(&b);
+	return st;
+}
+
+static cairn_status check_change(walk_ctx *w, const cairn_git_commit_info *c,
+				 const cairn_git_delta *d, cairn_error *err)
+{
+	guard *g = w->g;
+	cairn_record before, after;
+	bool had = false, has = false;
+	cairn_error why;
+	cairn_ref ref;
+	cairn_status st;
+
+	if ((st = check_path(w, c, d->path, d->new_blob.hex[0] != '\0', &ref, err)) ||
+	    ref.kind == CAIRN_KIND_NONE)
+		return st;
+	cairn_record_init(&before);
+	cairn_record_init(&after);
+	if (read_record_blob(g->git, &d->old_blob, d->path, &before, &had, &why) != CAIRN_OK)
+		had = false;
+	if (read_record_blob(g->git, &d->new_blob, d->path, &after, &has, &why) != CAIRN_OK)
+		st = unreadable(w, c, d->path, &why, err);
+	else
+		st = judge(w, c, &ref, had ? &before : NULL, has ? &after : NULL, err);
 	cairn_record_done(&before);
 	cairn_record_done(&after);
+	return st;
+}
+
+/* ---- merges: only what is the merge's own ---- */
+
+/* A file as one commit holds it. */
+typedef struct side {
+	bool in;                /* the commit has the file */
+	bool parsed;            /* ... and it reads as a record */
+	cairn_oid blob;
+	cairn_record rec;
+	cairn_error why;        /* why it does not read */
+} side;
+
+static void side_read(guard *g, const cairn_oid *commit, const char *path, side *s)
+{
+	char *data = NULL;
+	size_t len = 0;
+
+	memset(s, 0, sizeof *s);
+	cairn_record_init(&s->rec);
+	if (!commit->hex[0] ||
+	    cairn_git_read_path(g->git, commit, path, &data, &len, &s->blob, &s->why) != CAIRN_OK)
+		return;
+	s->in = true;
+	s->parsed = cairn_record_parse(&s->rec, data, len, path, &s->why) == CAIRN_OK;
+	free(data);
+}
+
+static bool same(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/* Is v (the merge's) its own, given each parent's value pv[] and the
+ * merge base's b (NULL: absent)?  Own when no parent holds it, or when it
+ * is the base's while a side changed it (that side's change dropped):
+ * *from is then the parent it is a change from. */
+static bool own_value(const char *v, const char *const *pv, size_t np, const char *b,
+		      size_t *from)
+{
+	bool held = false;
+
+	for (size_t k = 0; k < np; k++)
+		held = held || same(v, pv[k]);
+	*from = 0;
+	if (!held)
+		return true;
+	if (!same(v, b))
+		return false;
+	for (size_t k = 0; k < np; k++)
+		if (!same(pv[k], b)) {
+			*from = k;
+			return true;
+		}
+	return false;
+}
+
+static cairn_status set_or_unset(cairn_record *rec, const char *key, const char *value,
+				 cairn_error *err)
+{
+	if (value)
+		return cairn_record_set(rec, key, value, err);
+	cairn_record_unset(rec, key);
+	return CAIRN_OK;
+}
+
+static cairn_status check_merge_path(walk_ctx *w, const cairn_git_commit_info *c,
+				     const char *path, const cairn_oid *base, cairn_error *err)
+{
+	guard *g = w->g;
+	size_t np = c->nparents, from, first = np;
+	side m, b, p[CAIRN_GIT_MAX_PARENTS];
+	const char *pv[CAIRN_GIT_MAX_PARENTS];
+	cairn_record before, after;
+	cairn_ref ref;
+	cairn_status st = CAIRN_OK;
+
+	side_read(g, &c->id, path, &m);
+	side_read(g, base, path, &b);
+	for (size_t k = 0; k < np; k++) {
+		side_read(g, &c->parent[k], path, &p[k]);
+		pv[k] = p[k].in ? p[k].blob.hex : NULL;
+		if (p[k].in && first == np)
+			first = k;
+	}
+	cairn_record_init(&before);
+	cairn_record_init(&after);
+	if (!own_value(m.in ? m.blob.hex : NULL, pv, np, b.in ? b.blob.hex : NULL, &from) ||
+	    (st = check_path(w, c, path, m.in, &ref, err)) || ref.kind == CAIRN_KIND_NONE)
+		goto done;
+	if (m.in && !m.parsed) {
+		st = unreadable(w, c, path, &m.why, err);
+		goto done;
+	}
+	for (size_t k = 0; k < np; k++)
+		pv[k] = p[k].in ? "" : NULL;
+	if (own_value(m.in ? "" : NULL, pv, np, b.in ? "" : NULL, &from)) {
+		/* Added, removed, or brought back: a change of the record itself. */
+		st = judge(w, c, &ref, p[from].in ? &p[from].rec : NULL, m.in ? &m.rec : NULL, err);
+		goto done;
+	}
+	if (!m.in || first == np)
+		goto done;
+	/* Field by field, from the first parent that has it. */
+	if ((st = cairn_record_copy(&before, &p[first].rec, err)) ||
+	    (st = cairn_record_copy(&after, &p[first].rec, err)))
+		goto done;
+	for (size_t pass = 0; pass < np + 2 && st == CAIRN_OK; pass++) {
+		/* Every key of the merge, of each parent and of the base. */
+		const cairn_record *src = pass == 0 ? &m.rec : pass == 1 ? &b.rec : &p[pass - 2].rec;
+		for (size_t i = 0; i < src->nfields && st == CAIRN_OK; i++) {
+			const char *key = src->fields[i].key, *v = cairn_record_get(&m.rec, key);
+			for (size_t k = 0; k < np; k++)
+				pv[k] = p[k].in ? cairn_record_get(&p[k].rec, key) : NULL;
+			if (!own_value(v, pv, np, b.in ? cairn_record_get(&b.rec, key) : NULL, &from))
+				continue;
+			if ((st = set_or_unset(&before, key, pv[from], err)) == CAIRN_OK)
+				st = set_or_unset(&after, key, v, err);
+		}
+	}
+	if (st == CAIRN_OK)
+		st = judge(w, c, &ref, &before, &after, err);
+done:
+	cairn_record_done(&before);
+	cairn_record_done(&after);
+	cairn_record_done(&m.rec);
+	cairn_record_done(&b.rec);
+	for (size_t k = 0; k < np; k++)
+		cairn_record_done(&p[k].rec);
+	return st;
+}
+
+static int by_path(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A merge: every file it differs from some parent in, each judged for
+ * what is the merge's own. */
+static cairn_status check_merge(walk_ctx *w, const cairn_git_commit_info *c, cairn_error *err)
+{
+	guard *g = w->g;
+	cairn_oid base = { "" };
+	cairn_error ignored;
+	char **paths = NULL;
+	size_t n = 0, cap = 0;
+	cairn_status st = CAIRN_OK;
+
+	if (cairn_git_merge_base(g->git, &c->parent[0], &c->parent[1], &base, &ignored) != CAIRN_OK)
+		base.hex[0] = '\0';
+	for (size_t k = 0; k < c->nparents && st == CAIRN_OK; k++) {
+		cairn_git_delta *d = NULL;
+		size_t nd = 0;
+		if ((st = cairn_git_diff(g->git, &c->parent[k], &c->id, &d, &nd, err)))
+			break;
+		for (size_t i = 0; i < nd && st == CAIRN_OK; i++) {
+			if (n == cap) {
+				char **grown = realloc(paths, (cap = cap ? cap * 2 : 64) * sizeof *grown);
+				if (!grown) {
+					st = cairn_oom(err);
+					break;
+				}
+				paths = grown;
+			}
+			paths[n++] = d[i].path;
+			d[i].path = NULL;
+		}
+		cairn_git_deltas_free(d, nd);
+	}
+	if (n > 1)
+		qsort(paths, n, sizeof *paths, by_path);
+	for (size_t i = 0; i < n && st == CAIRN_OK; i++)
+		if (!i || strcmp(paths[i], paths[i - 1]))
+			st = check_merge_path(w, c, paths[i], &base, err);
+	for (size_t i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
 	return st;
 }
 
@@ -258,7 +412,9 @@ static cairn_status check_commit(const cairn_git_commit_info *c, const cairn_git
 	cairn_status st = CAIRN_OK;
 
 	(void)stop;
-	for (size_t i = 0; i < n && st == CAIRN_OK; i++)
+	if (c->nparents > 1)
+		st = check_merge(w, c, err);
+	for (size_t i = 0; c->nparents < 2 && i < n && st == CAIRN_OK; i++)
 		st = check_change(w, c, &changes[i], err);
 	/* Who a commit says wrote it is what `cairn log` shows and audits: a
 	 * member pushes commits in their own name, not another person's. */

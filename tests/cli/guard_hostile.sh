@@ -159,6 +159,27 @@ push maria
 is "$rc" 0 "an honest merge of her own two sides is taken" || diag "$out"
 reset
 
+# A merge that drops what the other side added: the leader's new
+# milestone, which a key person may not remove.
+sed -i 's/^title: .*/title: Interviews, before the merge/' "$TMP/m/$t2"
+git -C "$TMP/m" commit -qam "T2 before the merge"
+"$CAIRN" -C "$wb" sync >/dev/null 2>&1
+"$CAIRN" -C "$wb" add milestone M9 title="Wrap-up" deadline=30/09/2016 owner=test >/dev/null
+run "$CAIRN" -C "$wb" sync
+is "$rc" 0 "(the leader adds a milestone and pushes it)" || diag "$err"
+git -C "$TMP/m" fetch -q origin
+git -C "$TMP/m" merge -q --no-commit origin/main >/dev/null 2>&1
+git -C "$TMP/m" rm -qf "$(cd "$TMP/m" && ls milestones/*/M9)"
+git -C "$TMP/m" commit -qm "Merge, without M9"
+push maria
+like "$out" "\(\"Merge, without M9\"\): milestone/M9: only a leader may remove it" "a merge that drops the other side's new record: refused"
+is "$(git -C "$shared" rev-parse main)" "$(git -C "$TMP/m" rev-parse origin/main)" "the shared branch did not move"
+git -C "$TMP/m" reset -q --hard HEAD~1
+git -C "$TMP/m" merge -q -m "Merge" origin/main >/dev/null 2>&1
+push maria
+is "$rc" 0 "the same merge, keeping it, is taken" || diag "$out"
+reset
+
 # Thousands of commits: 2,000 of her own notes are taken in bounded time
 # and memory; one refused commit at the end refuses them all.
 many() {   # many N: N commits on main, each changing T2's notes
