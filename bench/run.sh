@@ -18,7 +18,9 @@
 # bench/push.sh: its push beside `git push`; and
 # bench/history.sh: `cairn log RECORD` beside `git log -- PATH`; and always
 # bench/bigrecord.sh: show, save and merge of a record of 100,000 fields
-# beside the same bytes in 100.
+# beside the same bytes in 100; and bench/guard.sh: `cairn guard` on a push
+# of 1,000 commits to the largest size, beside `git rev-list` and `git log
+# --raw` of the same push.
 # CAIRN_BENCH_SIZES overrides the sizes ("1000 10000"); BENCH_DIR the folder.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -103,3 +105,5 @@ if [ -n "${CAIRN_HISTORY_SIZE:-}" ] || [[ " $sizes " == *" 100000 "* ]]; then
 fi
 echo
 CAIRN="$CAIRN" bash "$here/bigrecord.sh"
+echo
+CAIRN="$CAIRN" CAIRN_GUARD_SIZES="${CAIRN_GUARD_SIZES:-${sizes##* }}" bash "$here/guard.sh"

@@ -212,6 +212,16 @@ static int on_setting(void *user, const char *section, const char *name, const c
 		cfg->nbindings++;
 		return 1;
 	}
+	if (l->table == workbook_settings && !strcmp(section, "rules") && strchr(name, '.')) {
+		/* A rule of the workbook's own, read by core/model/roles.c. */
+		cairn_settings *ws = l->target;
+		cairn_buf b = CAIRN_BUF_INIT;
+		cairn_buf_printf(&b, "%s%s=%s\n", ws->rule_lines ? ws->rule_lines : "", name, value);
+		free(ws->rule_lines);
+		if (!(ws->rule_lines = cairn_buf_detach(&b, NULL)))
+			l->status = CAIRN_ENOMEM;
+		return 1;
+	}
 	for (const struct setting *s = l->table; s->section; s++) {
 		if (strcmp(s->section, section) || strcmp(s->key, name))
 			continue;
@@ -485,9 +495,15 @@ char *cairn_settings_text(const cairn_settings *s)
 	}
 	if (s->date_format)
 		cairn_buf_printf(&b, "date_format = %s\n", s->date_format);
-	if (s->rules_enforced)
+	if (s->rules_enforced || s->rule_lines)
 		cairn_buf_printf(&b, "\n# who may change what: cairn-workbook(5), RULES\n[rules]\n"
-				 "mode = enforced\n");
+				 "mode = %s\n", s->rules_enforced ? "enforced" : "open");
+	for (const char *p = s->rule_lines ? s->rule_lines : ""; *p;) {
+		size_t n = strcspn(p, "\n"), eq = strcspn(p, "=");
+		if (eq < n)
+			cairn_buf_printf(&b, "%.*s = %.*s\n", (int)eq, p, (int)(n - eq - 1), p + eq + 1);
+		p += n + (p[n] == '\n');
+	}
 	return cairn_buf_detach(&b, NULL);
 }
 
@@ -495,5 +511,6 @@ void cairn_settings_done(cairn_settings *s)
 {
 	free(s->name);
 	free(s->date_format);
+	free(s->rule_lines);
 	memset(s, 0, sizeof *s);
 }

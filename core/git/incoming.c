@@ -728,28 +728,45 @@ static cairn_status check_case_twins(cairn_git *git, git_repository *repo, const
 	return st;
 }
 
+/* The commits of from..to held to the allow-list, and marked checked. */
+static cairn_status check_between(cairn_git *git, git_repository *repo, const char *remote,
+				  const cairn_oid *from, const cairn_oid *to, cairn_error *err)
+{
+	git_oid *ids = NULL;
+	size_t n = 0;
+	cairn_status st;
+
+	if ((st = commits_between(git, repo, remote, from, to, &ids, &n, err)))
+		return st;
+	st = cairn_git_check_commits(git, remote, repo, ids, n, NULL, NULL, NULL, err);
+	for (size_t i = 0; i < n && st == CAIRN_OK; i++)
+		if (!cairn_git_mark_checked(git, &ids[i]))
+			st = cairn_oom(err);
+	free(ids);
+	return st;
+}
+
 cairn_status cairn_git_check_incoming(cairn_git *git, const char *remote, const cairn_oid *from,
 				      const cairn_oid *to, cairn_error *err)
 {
 	git_repository *repo = cairn_git_repository(git, err);
-	git_oid *ids = NULL;
 	cairn_oid head;
-	size_t n = 0;
 	cairn_status st;
 
 	if (!repo)
 		return err->code;
 	if ((st = cairn_git_head(git, &head, err)) ||
-	    (st = commits_between(git, repo, remote, from, to, &ids, &n, err)))
-		goto done;
-	st = cairn_git_check_commits(git, remote, repo, ids, n, NULL, NULL, NULL, err);
-	for (size_t i = 0; i < n && st == CAIRN_OK; i++)
-		if (!cairn_git_mark_checked(git, &ids[i]))
-			st = cairn_oom(err);
+	    (st = check_between(git, repo, remote, from, to, err)))
+		return st;
 	/* A merge (not a fast-forward, not a clone): ours added names too. */
-	if (st == CAIRN_OK && from->hex[0] && strcmp(head.hex, from->hex))
+	if (from->hex[0] && strcmp(head.hex, from->hex))
 		st = check_case_twins(git, repo, remote, from, to, &head, err);
-done:
-	free(ids);
 	return st;
+}
+
+cairn_status cairn_git_check_pushed(cairn_git *git, const char *ref, const cairn_oid *from,
+				    const cairn_oid *to, cairn_error *err)
+{
+	git_repository *repo = cairn_git_repository(git, err);
+	return repo ? check_between(git, repo, ref, from, to, err) : err->code;
 }

@@ -20,4 +20,10 @@
 cairn_status cairn_git_check_incoming(cairn_git *git, const char *remote, const cairn_oid *from,
 				      const cairn_oid *to, cairn_error *err);
 
+/* The same for a push a shared repository receives (cairn guard), from
+ * the branch's tip to the pushed one: the repository's HEAD plays no part
+ * (a bare repository's may name another branch, or none). */
+cairn_status cairn_git_check_pushed(cairn_git *git, const char *ref, const cairn_oid *from,
+				    const cairn_oid *to, cairn_error *err);
+
 #endif

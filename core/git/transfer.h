@@ -42,8 +42,8 @@ typedef struct creds {
 	char hostmsg[1024];     /* why a host key was refused */
 	char hostkey[128];      /* the key it showed and we knew: "TYPE SHA256:..." */
 	bool gave_up;           /* every way to log in was refused */
-	char sideband[512];     /* the server's line being received */
-	char said[XFER_SAID_LINES][256];        /* its last whole lines */
+	char sideband[1024];    /* the server's line being received */
+	char said[XFER_SAID_LINES][1024];       /* its last whole lines (a guard's refusal is long) */
 	int nsaid;              /* lines received in all (said is a ring) */
 	char elsewhere[512];    /* a redirect's server, refused a token */
 	bool watched;           /* the watchdog below is armed */

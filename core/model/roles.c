@@ -4,6 +4,7 @@
 #include "cairn/roles.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -61,11 +62,12 @@ static const cairn_rule rule_table[] = {
 #undef R
 #undef P
 
-const cairn_rule *cairn_rule_for(cairn_kind kind, const char *field)
+static const cairn_rule *rule_in(const cairn_rule *rows, size_t nrows, cairn_kind kind,
+				 const char *field)
 {
 	const cairn_rule *any = NULL;
-	for (size_t i = 0; i < sizeof rule_table / sizeof rule_table[0]; i++) {
-		const cairn_rule *r = &rule_table[i];
+	for (size_t i = 0; i < nrows; i++) {
+		const cairn_rule *r = &rows[i];
 		size_t n = strlen(r->field);
 		if (r->kind != kind)
 			continue;
@@ -77,6 +79,120 @@ const cairn_rule *cairn_rule_for(cairn_kind kind, const char *field)
 			any = any ? any : r;
 	}
 	return any;
+}
+
+const cairn_rule *cairn_rule_for(const cairn_ruleset *local, cairn_kind kind, const char *field)
+{
+	const cairn_rule *r = local ? rule_in(local->rows, local->n, kind, field) : NULL;
+	return r ? r : rule_in(rule_table, sizeof rule_table / sizeof rule_table[0], kind, field);
+}
+
+/* ---- a workbook's own rows ---- */
+
+static const struct { const char *word; unsigned bit; } who_words[] = {
+	{ "leader", CAIRN_MAY_LEADER }, { "key-person", CAIRN_MAY_KEY_PERSON },
+	{ "reviewer", CAIRN_MAY_REVIEWER }, { "evaluator", CAIRN_MAY_EVALUATOR },
+	{ "validator", CAIRN_MAY_VALIDATOR }, { "owner", CAIRN_MAY_OWNER },
+	{ "assignee", CAIRN_MAY_ASSIGNEE }, { "self", CAIRN_MAY_SELF },
+	{ "step", CAIRN_MAY_STEP }, { "nobody", 0 },
+};
+
+static cairn_status bad_rule(const char *key, const char *what, cairn_error *err)
+{
+	return cairn_fail(err, CAIRN_EINPUT, "cairn.ini: [rules] %s: %s", key, what);
+}
+
+/* One line "KIND.FIELD=WHO ..." into r (its strings allocated). */
+static cairn_status parse_row(const char *line, size_t len, cairn_rule *r, cairn_error *err)
+{
+	char key[128], who[256], *field, *dot;
+	const char *eq = memchr(line, '=', len);
+	const cairn_rule *def;
+	cairn_kind kind = CAIRN_KIND_NONE;
+
+	if (!eq || (size_t)(eq - line) >= sizeof key || len - (size_t)(eq - line) > sizeof who)
+		return bad_rule("?", "a rule is KIND.FIELD = WHO", err);
+	snprintf(key, sizeof key, "%.*s", (int)(eq - line), line);
+	snprintf(who, sizeof who, "%.*s", (int)(len - (size_t)(eq - line) - 1), eq + 1);
+	if (!(dot = strchr(key, '.')))
+		return bad_rule(key, "a rule is KIND.FIELD = WHO, such as task.title = leader assignee", err);
+	*dot = '\0';
+	field = dot + 1;
+	for (int k = 0; k < CAIRN_KIND_COUNT; k++)
+		if (!strcmp(key, cairn_kind_def_of((cairn_kind)k)->name))
+			kind = (cairn_kind)k;
+	*dot = '.';
+	if (kind == CAIRN_KIND_NONE)
+		return bad_rule(key, "the part before the dot is no kind (person, milestone, task, "
+				"evaluation, ...)", err);
+	if (!strcmp(field, "add"))
+		field = "+";
+	else if (!strcmp(field, "remove"))
+		field = "-";
+	else if (strcmp(field, "*") && !cairn_record_key_valid(field) &&
+		 !(strlen(field) > 1 && field[strlen(field) - 1] == '*'))
+		return bad_rule(key, "the part after the dot is no field name (or add, remove, *)", err);
+	memset(r, 0, sizeof *r);
+	r->kind = kind;
+	for (char *w = strtok(who, " \t,"); w; w = strtok(NULL, " \t,")) {
+		size_t i = 0;
+		while (i < sizeof who_words / sizeof who_words[0] && strcmp(who_words[i].word, w))
+			i++;
+		if (i == sizeof who_words / sizeof who_words[0])
+			return bad_rule(key, "who may is some of leader, key-person, reviewer, evaluator, "
+					"validator, owner, assignee, self, step (or nobody)", err);
+		r->may |= who_words[i].bit;
+	}
+	def = rule_in(rule_table, sizeof rule_table / sizeof rule_table[0], kind, field);
+	r->while_status = def ? def->while_status : NULL;
+	if (!(r->field = strdup(field)))
+		return cairn_oom(err);
+	{
+		cairn_buf b = CAIRN_BUF_INIT;
+		cairn_buf_printf(&b, "this workbook's cairn.ini says so ([rules] %s); ask a leader", key);
+		r->instead = cairn_buf_detach(&b, NULL);
+	}
+	return r->instead ? CAIRN_OK : cairn_oom(err);
+}
+
+cairn_status cairn_ruleset_parse(const char *lines, cairn_ruleset *rs, cairn_error *err)
+{
+	size_t cap = 0;
+
+	rs->rows = NULL;
+	rs->n = 0;
+	for (const char *p = lines ? lines : ""; *p;) {
+		size_t len = strcspn(p, "\n");
+		cairn_status st;
+		if (len) {
+			if (rs->n == cap) {
+				cairn_rule *grown = realloc(rs->rows, (cap = cap ? cap * 2 : 8) * sizeof *grown);
+				if (!grown) {
+					cairn_ruleset_done(rs);
+					return cairn_oom(err);
+				}
+				rs->rows = grown;
+			}
+			if ((st = parse_row(p, len, &rs->rows[rs->n], err))) {
+				cairn_ruleset_done(rs);
+				return st;
+			}
+			rs->n++;
+		}
+		p += len + (p[len] == '\n');
+	}
+	return CAIRN_OK;
+}
+
+void cairn_ruleset_done(cairn_ruleset *rs)
+{
+	for (size_t i = 0; i < rs->n; i++) {
+		free((char *)rs->rows[i].field);
+		free((char *)rs->rows[i].instead);
+	}
+	free(rs->rows);
+	rs->rows = NULL;
+	rs->n = 0;
 }
 
 static bool same_id(const char *a, const char *b)
@@ -167,7 +283,7 @@ static bool differs(const char *a, const char *b)
 static const cairn_rule *check_one(const cairn_actor *a, cairn_kind kind, const char *id,
 				   const cairn_record *base, const char *key, bool step)
 {
-	const cairn_rule *r = cairn_rule_for(kind, key);
+	const cairn_rule *r = cairn_rule_for(a->local, kind, key);
 	return cairn_rule_allows(r, a, kind, id, base, step) ? NULL : r;
 }
 
@@ -225,7 +341,7 @@ const cairn_rule *cairn_rules_first_refusal_after(const cairn_actor *a, cairn_ki
 		return r;
 	for (size_t i = 0; i < after->nfields; i++) {
 		const char *k = after->fields[i].key;
-		const cairn_rule *fr = cairn_rule_for(kind, k);
+		const cairn_rule *fr = cairn_rule_for(a->local, kind, k);
 		if (!fr || !(fr->may & STEP) ||
 		    !differs(cairn_record_get(before, k), after->fields[i].value))
 			continue;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "cairn/buf.h"
@@ -16,6 +17,8 @@
 #include "cairn/gitstore.h"
 #include "cairn/layout.h"
 #include "cairn/roles.h"
+#include "cairn/sanitize.h"
+#include "git/incoming.h"
 #include "git/log.h"
 
 #define ZERO_OID "0000000000000000000000000000000000000000"
@@ -26,6 +29,10 @@ typedef struct guard {
 	char me[CAIRN_REF_ID_MAX + 1];
 	char role[32];
 	cairn_buf leaders;
+	cairn_buf emails;               /* "\nemail\tid" for each person with an e-mail */
+	cairn_buf logins;               /* "\nlogin\tid" for each person with a login */
+	cairn_ruleset local;            /* the workbook's own rows, as before the push */
+	bool persons_touched;           /* a pushed commit changed persons/ or cairn.ini */
 } guard;
 
 static cairn_status read_record_blob(cairn_git *git, const cairn_oid *blob, const char *path,
@@ -73,6 +80,11 @@ static cairn_status person_file(const char *path, unsigned mode, const cairn_oid
 		if (role && !strcmp(role, "leader"))
 			cairn_buf_printf(&g->leaders, "%s%s", cairn_buf_str(&g->leaders)[0] ? ", " : "",
 					 ref.id);
+		if (cairn_record_get(&rec, "email") && *cairn_record_get(&rec, "email") &&
+		    !strpbrk(cairn_record_get(&rec, "email"), "\t\n"))
+			cairn_buf_printf(&g->emails, "\n%s\t%s", cairn_record_get(&rec, "email"), ref.id);
+		if (login && *login && !strpbrk(login, "\t\n"))
+			cairn_buf_printf(&g->logins, "\n%s\t%s", login, ref.id);
 	}
 	cairn_record_done(&rec);
 	return CAIRN_OK;
@@ -92,74 +104,425 @@ static cairn_status refuse(walk_ctx *w, const cairn_git_commit_info *c, const ch
 			  c->message ? c->message : "", what);
 }
 
+/* The person whose e-mail this is (case aside), into id: false when none. */
+static bool person_of_email(const guard *g, const char *email, char *id, size_t n)
+{
+	size_t len = email ? strlen(email) : 0;
+
+	for (const char *p = cairn_buf_str(&g->emails); len && (p = strchr(p, '\n'));) {
+		const char *tab = strchr(++p, '\t'), *end;
+		if (!tab)
+			break;
+		end = tab + 1 + strcspn(tab + 1, "\n");
+		if ((size_t)(tab - p) == len && !strncasecmp(p, email, len)) {
+			snprintf(id, n, "%.*s", (int)(end - tab - 1), tab + 1);
+			return true;
+		}
+		p = end;
+	}
+	return false;
+}
+
+/* Whether the pusher may change a record from before to after (either
+ * NULL: added, removed). */
+static cairn_status judge(walk_ctx *w, const cairn_git_commit_info *c, const cairn_ref *ref,
+			  const cairn_record *before, const cairn_record *after, cairn_error *err)
+{
+	guard *g = w->g;
+	cairn_actor a = { g->me, g->role, &g->local };
+	const cairn_rule *rule;
+	const char *field = NULL;
+	cairn_buf b = CAIRN_BUF_INIT;
+	cairn_status st = CAIRN_OK;
+
+	if (before && after && cairn_record_equal(before, after))
+		return CAIRN_OK;
+	if (!g->me[0]) {
+		cairn_buf_printf(&b, "%s/%s: the pusher, %s, is no person of the workbook (no "
+				 "person has login: %s): ask a leader (%s) to set it on your "
+				 "person record", cairn_kind_def_of(ref->kind)->name, ref->id,
+				 g->pusher, g->pusher, cairn_buf_str(&g->leaders));
+		st = refuse(w, c, cairn_buf_str(&b), err);
+	} else if ((rule = cairn_rules_first_refusal_after(&a, ref->kind, ref->id, before, after,
+							   &field))) {
+		bool whole = field[0] == '+' || field[0] == '-';
+		cairn_buf_printf(&b, "%s/%s: %s%sonly ", cairn_kind_def_of(ref->kind)->name,
+				 ref->id, whole ? "" : field, whole ? "" : ": ");
+		cairn_rule_describe(rule, &b);
+		cairn_buf_printf(&b, " may %s, and the pusher, %s, is person/%s (%s)",
+				 field[0] == '+' ? "add it" : field[0] == '-' ? "remove it"
+				 : "change it", g->pusher, g->me, g->role[0] ? g->role : "no role");
+		st = refuse(w, c, cairn_buf_str(&b), err);
+	}
+	cairn_buf_done(&b);
+	return st;
+}
+
+/* What any change to path must pass before its records are read: the
+ * settings are a leader's, and a file in a record folder is a record.
+ * *ref: the record, kind NONE when the path is no record's. */
+static cairn_status check_path(walk_ctx *w, const cairn_git_commit_info *c, const char *path,
+			       bool present, cairn_ref *ref, cairn_error *err)
+{
+	guard *g = w->g;
+	cairn_error why;
+	cairn_status st = CAIRN_OK;
+
+	if (!strcmp(path, CAIRN_SETTINGS_FILE) || !strncmp(path, "persons/", 8))
+		g->persons_touched = true;
+	ref->kind = CAIRN_KIND_NONE;
+	if (!strcmp(path, CAIRN_SETTINGS_FILE) && strcmp(g->role, "leader")) {
+		cairn_buf b = CAIRN_BUF_INIT;
+		cairn_buf_printf(&b, "%s: the workbook's settings (its rules among them) "
+				 "are a leader's to change, and the pusher, %s, is %s",
+				 CAIRN_SETTINGS_FILE, g->pusher, g->me[0] ? g->role : "no person");
+		st = refuse(w, c, cairn_buf_str(&b), err);
+		cairn_buf_done(&b);
+	} else if (cairn_path_ref(path, ref, &why) != CAIRN_OK || ref->kind == CAIRN_KIND_NONE) {
+		/* In cairn's own folders every file is a record: one the rules
+		 * cannot place is not let in. */
+		ref->kind = CAIRN_KIND_NONE;
+		if (present && cairn_path_in_record_folders(path))
+			st = refuse(w, c, why.msg, err);
+	}
+	return st;
+}
+
+static cairn_status unreadable(walk_ctx *w, const cairn_git_commit_info *c, const char *path,
+			       const cairn_error *why, cairn_error *err)
+{
+	cairn_buf b = CAIRN_BUF_INIT;
+	cairn_status st;
+	cairn_buf_printf(&b, "%s is not a record cairn can read (%s)", path, why->msg);
+	st = refuse(w, c, cairn_buf_str(&b), err);
+	cairn_buf_done(&b);
+	return st;
+}
+
+static cairn_status check_change(walk_ctx *w, const cairn_git_commit_info *c,
+				 const cairn_git_delta *d, cairn_error *err)
+{
+	guard *g = w->g;
+	cairn_record before, after;
+	bool had = false, has = false;
+	cairn_error why;
+	cairn_ref ref;
+	cairn_status st;
+
+	if ((st = check_path(w, c, d->path, d->new_blob.hex[0] != '\0', &ref, err)) ||
+	    ref.kind == CAIRN_KIND_NONE)
+		return st;
+	cairn_record_init(&before);
+	cairn_record_init(&after);
+	if (read_record_blob(g->git, &d->old_blob, d->path, &before, &had, &why) != CAIRN_OK)
+		had = false;
+	if (read_record_blob(g->git, &d->new_blob, d->path, &after, &has, &why) != CAIRN_OK)
+		st = unreadable(w, c, d->path, &why, err);
+	else
+		st = judge(w, c, &ref, had ? &before : NULL, has ? &after : NULL, err);
+	cairn_record_done(&before);
+	cairn_record_done(&after);
+	return st;
+}
+
+/* ---- merges: only what is the merge's own ---- */
+
+/* A file as one commit holds it. */
+typedef struct side {
+	bool in;                /* the commit has the file */
+	bool parsed;            /* ... and it reads as a record */
+	cairn_oid blob;
+	cairn_record rec;
+	cairn_error why;        /* why it does not read */
+} side;
+
+static void side_read(guard *g, const cairn_oid *commit, const char *path, side *s)
+{
+	char *data = NULL;
+	size_t len = 0;
+
+	memset(s, 0, sizeof *s);
+	cairn_record_init(&s->rec);
+	if (!commit->hex[0] ||
+	    cairn_git_read_path(g->git, commit, path, &data, &len, &s->blob, &s->why) != CAIRN_OK)
+		return;
+	s->in = true;
+	s->parsed = cairn_record_parse(&s->rec, data, len, path, &s->why) == CAIRN_OK;
+	free(data);
+}
+
+static bool same(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/* Is v (the merge's) its own, given each parent's value pv[] and the
+ * merge base's b (NULL: absent)?  Own when no parent holds it, or when it
+ * is the base's while a side changed it (that side's change dropped):
+ * *from is then the parent it is a change from. */
+static bool own_value(const char *v, const char *const *pv, size_t np, const char *b,
+		      size_t *from)
+{
+	bool held = false;
+
+	for (size_t k = 0; k < np; k++)
+		held = held || same(v, pv[k]);
+	*from = 0;
+	if (!held)
+		return true;
+	if (!same(v, b))
+		return false;
+	for (size_t k = 0; k < np; k++)
+		if (!same(pv[k], b)) {
+			*from = k;
+			return true;
+		}
+	return false;
+}
+
+static cairn_status set_or_unset(cairn_record *rec, const char *key, const char *value,
+				 cairn_error *err)
+{
+	if (value)
+		return cairn_record_set(rec, key, value, err);
+	cairn_record_unset(rec, key);
+	return CAIRN_OK;
+}
+
+static cairn_status check_merge_path(walk_ctx *w, const cairn_git_commit_info *c,
+				     const char *path, const cairn_oid *base, cairn_error *err)
+{
+	guard *g = w->g;
+	size_t np = c->nparents, from, first = np;
+	side m, b, p[CAIRN_GIT_MAX_PARENTS];
+	const char *pv[CAIRN_GIT_MAX_PARENTS];
+	cairn_record before, after;
+	cairn_ref ref;
+	cairn_status st = CAIRN_OK;
+
+	side_read(g, &c->id, path, &m);
+	side_read(g, base, path, &b);
+	for (size_t k = 0; k < np; k++) {
+		side_read(g, &c->parent[k], path, &p[k]);
+		pv[k] = p[k].in ? p[k].blob.hex : NULL;
+		if (p[k].in && first == np)
+			first = k;
+	}
+	cairn_record_init(&before);
+	cairn_record_init(&after);
+	if (!own_value(m.in ? m.blob.hex : NULL, pv, np, b.in ? b.blob.hex : NULL, &from) ||
+	    (st = check_path(w, c, path, m.in, &ref, err)) || ref.kind == CAIRN_KIND_NONE)
+		goto done;
+	if (m.in && !m.parsed) {
+		st = unreadable(w, c, path, &m.why, err);
+		goto done;
+	}
+	for (size_t k = 0; k < np; k++)
+		pv[k] = p[k].in ? "" : NULL;
+	if (own_value(m.in ? "" : NULL, pv, np, b.in ? "" : NULL, &from)) {
+		/* Added, removed, or brought back: a change of the record itself. */
+		st = judge(w, c, &ref, p[from].in ? &p[from].rec : NULL, m.in ? &m.rec : NULL, err);
+		goto done;
+	}
+	if (!m.in || first == np)
+		goto done;
+	/* Field by field, from the first parent that has it. */
+	if ((st = cairn_record_copy(&before, &p[first].rec, err)) ||
+	    (st = cairn_record_copy(&after, &p[first].rec, err)))
+		goto done;
+	for (size_t pass = 0; pass < np + 2 && st == CAIRN_OK; pass++) {
+		/* Every key of the merge, of each parent and of the base. */
+		const cairn_record *src = pass == 0 ? &m.rec : pass == 1 ? &b.rec : &p[pass - 2].rec;
+		for (size_t i = 0; i < src->nfields && st == CAIRN_OK; i++) {
+			const char *key = src->fields[i].key, *v = cairn_record_get(&m.rec, key);
+			for (size_t k = 0; k < np; k++)
+				pv[k] = p[k].in ? cairn_record_get(&p[k].rec, key) : NULL;
+			if (!own_value(v, pv, np, b.in ? cairn_record_get(&b.rec, key) : NULL, &from))
+				continue;
+			if ((st = set_or_unset(&before, key, pv[from], err)) == CAIRN_OK)
+				st = set_or_unset(&after, key, v, err);
+		}
+	}
+	if (st == CAIRN_OK)
+		st = judge(w, c, &ref, &before, &after, err);
+done:
+	cairn_record_done(&before);
+	cairn_record_done(&after);
+	cairn_record_done(&m.rec);
+	cairn_record_done(&b.rec);
+	for (size_t k = 0; k < np; k++)
+		cairn_record_done(&p[k].rec);
+	return st;
+}
+
+static int by_path(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A merge: every file it differs from some parent in, each judged for
+ * what is the merge's own. */
+static cairn_status check_merge(walk_ctx *w, const cairn_git_commit_info *c, cairn_error *err)
+{
+	guard *g = w->g;
+	cairn_oid base = { "" };
+	cairn_error ignored;
+	char **paths = NULL;
+	size_t n = 0, cap = 0;
+	cairn_status st = CAIRN_OK;
+
+	if (cairn_git_merge_base(g->git, &c->parent[0], &c->parent[1], &base, &ignored) != CAIRN_OK)
+		base.hex[0] = '\0';
+	for (size_t k = 0; k < c->nparents && st == CAIRN_OK; k++) {
+		cairn_git_delta *d = NULL;
+		size_t nd = 0;
+		if ((st = cairn_git_diff(g->git, &c->parent[k], &c->id, &d, &nd, err)))
+			break;
+		for (size_t i = 0; i < nd && st == CAIRN_OK; i++) {
+			if (n == cap) {
+				char **grown = realloc(paths, (cap = cap ? cap * 2 : 64) * sizeof *grown);
+				if (!grown) {
+					st = cairn_oom(err);
+					break;
+				}
+				paths = grown;
+			}
+			paths[n++] = d[i].path;
+			d[i].path = NULL;
+		}
+		cairn_git_deltas_free(d, nd);
+	}
+	if (n > 1)
+		qsort(paths, n, sizeof *paths, by_path);
+	for (size_t i = 0; i < n && st == CAIRN_OK; i++)
+		if (!i || strcmp(paths[i], paths[i - 1]))
+			st = check_merge_path(w, c, paths[i], &base, err);
+	for (size_t i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
+	return st;
+}
+
 static cairn_status check_commit(const cairn_git_commit_info *c, const cairn_git_delta *changes,
 				 size_t n, bool *stop, void *ctx, cairn_error *err)
 {
 	walk_ctx *w = ctx;
 	guard *g = w->g;
-	cairn_actor a = { g->me, g->role };
+	char author[CAIRN_REF_ID_MAX + 1];
 	cairn_status st = CAIRN_OK;
 
 	(void)stop;
 	if (c->nparents > 1)
-		return CAIRN_OK;        /* a merge: its own commits are checked */
-	for (size_t i = 0; i < n && st == CAIRN_OK; i++) {
-		cairn_record before, after;
-		bool had = false, has = false;
-		cairn_error why;
-		cairn_ref ref;
-		const cairn_rule *rule;
-		const char *field = NULL;
+		st = check_merge(w, c, err);
+	for (size_t i = 0; c->nparents < 2 && i < n && st == CAIRN_OK; i++)
+		st = check_change(w, c, &changes[i], err);
+	/* Who a commit says wrote it is what `cairn log` shows and audits: a
+	 * member pushes commits in their own name, not another person's. */
+	if (st == CAIRN_OK && g->me[0] && person_of_email(g, c->author_email, author, sizeof author) &&
+	    strcasecmp(author, g->me)) {
 		cairn_buf b = CAIRN_BUF_INIT;
-
-		if (!strcmp(changes[i].path, CAIRN_SETTINGS_FILE) && strcmp(g->role, "leader")) {
-			cairn_buf_printf(&b, "%s: the workbook's settings (its rules among them) "
-					 "are a leader's to change, and the pusher, %s, is %s",
-					 CAIRN_SETTINGS_FILE, g->pusher, g->me[0] ? g->role : "no person");
-			st = refuse(w, c, cairn_buf_str(&b), err);
-			cairn_buf_done(&b);
-			continue;
-		}
-		if (cairn_path_ref(changes[i].path, &ref, &why) != CAIRN_OK ||
-		    ref.kind == CAIRN_KIND_NONE)
-			continue;
-		if (read_record_blob(g->git, &changes[i].old_blob, changes[i].path, &before, &had,
-				     &why) != CAIRN_OK)
-			had = false;
-		if (read_record_blob(g->git, &changes[i].new_blob, changes[i].path, &after, &has,
-				     &why) != CAIRN_OK) {
-			cairn_buf_printf(&b, "%s is not a record cairn can read (%s)",
-					 changes[i].path, why.msg);
-			st = refuse(w, c, cairn_buf_str(&b), err);
-		} else if (!g->me[0]) {
-			cairn_buf_printf(&b, "%s/%s: the pusher, %s, is no person of the workbook (no "
-					 "person has login: %s): ask a leader (%s) to set it on your "
-					 "person record", cairn_kind_def_of(ref.kind)->name, ref.id,
-					 g->pusher, g->pusher, cairn_buf_str(&g->leaders));
-			st = refuse(w, c, cairn_buf_str(&b), err);
-		} else if ((rule = cairn_rules_first_refusal_after(&a, ref.kind, ref.id,
-								   had ? &before : NULL,
-								   has ? &after : NULL, &field))) {
-			bool whole = field[0] == '+' || field[0] == '-';
-			cairn_buf_printf(&b, "%s/%s: %s%sonly ", cairn_kind_def_of(ref.kind)->name,
-					 ref.id, whole ? "" : field, whole ? "" : ": ");
-			cairn_rule_describe(rule, &b);
-			cairn_buf_printf(&b, " may %s, and the pusher, %s, is person/%s (%s)",
-					 field[0] == '+' ? "add it" : field[0] == '-' ? "remove it"
-					 : "change it", g->pusher, g->me, g->role[0] ? g->role : "no role");
-			st = refuse(w, c, cairn_buf_str(&b), err);
-		}
+		char *mail = cairn_sanitize_cols(c->author_email, 80, CAIRN_SAN_ASCII);
+		cairn_buf_printf(&b, "its author is person/%s (%s), and the pusher, %s, is person/%s: "
+				 "push commits made in your own name (git's user.email, cairn's "
+				 "[user] email)", author, mail ? mail : "?", g->pusher, g->me);
+		st = refuse(w, c, cairn_buf_str(&b), err);
+		free(mail);
 		cairn_buf_done(&b);
-		cairn_record_done(&before);
-		cairn_record_done(&after);
 	}
+	return st;
+}
+
+static int by_key(const void *a, const void *b)
+{
+	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+	size_t nx = strcspn(x, "\t"), ny = strcspn(y, "\t");
+	int c = strncasecmp(x, y, nx < ny ? nx : ny);
+	return c ? c : (nx > ny) - (nx < ny);
+}
+
+/* Two persons with one value in list ("\nvalue\tid" lines): the value
+ * and both ids into what (false: none, or no memory to tell). */
+static bool duplicate(const cairn_buf *list, char *what, size_t n)
+{
+	char *copy = strdup(cairn_buf_str(list)), **v = NULL, *save = NULL;
+	size_t nv = 0, cap = 0;
+	bool found = false;
+
+	for (char *line = copy ? strtok_r(copy, "\n", &save) : NULL; line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (nv == cap) {
+			char **grown = realloc(v, (cap = cap ? cap * 2 : 64) * sizeof *grown);
+			if (!grown)
+				break;
+			v = grown;
+		}
+		v[nv++] = line;
+	}
+	if (nv > 1)
+		qsort(v, nv, sizeof *v, by_key);
+	for (size_t i = 1; i < nv && !found; i++)
+		if (!by_key(&v[i - 1], &v[i])) {
+			size_t k = strcspn(v[i], "\t");
+			snprintf(what, n, "%.*s is both person/%s's and person/%s's", (int)k, v[i],
+				 v[i - 1] + k + 1, v[i] + k + 1);
+			found = true;
+		}
+	free(v);
+	free(copy);
+	return found;
+}
+
+/* After a push that changed persons or the settings: an enforced
+ * workbook keeps its settings file and at least one leader, and one
+ * e-mail or login names one person. */
+static cairn_status check_tip(guard *g, const cairn_oid *tip, const char *ref, cairn_error *err)
+{
+	cairn_settings s = { 0 };
+	char *ini = NULL;
+	size_t len = 0;
+	cairn_oid blob;
+	cairn_error why;
+	guard after = { g->git, "", "", "", CAIRN_BUF_INIT, CAIRN_BUF_INIT, CAIRN_BUF_INIT,
+			{ NULL, 0 }, false };
+	cairn_ruleset rs = { NULL, 0 };
+	char dup[400];
+	cairn_status st = CAIRN_OK;
+
+	if (cairn_git_read_path(g->git, tip, CAIRN_SETTINGS_FILE, &ini, &len, &blob, &why) != CAIRN_OK)
+		st = cairn_fail(err, CAIRN_EINPUT, "%s: the push removes %s, the workbook's settings "
+				"and rules: a leader turns the rules off with mode = open in it; "
+				"nothing of this push is taken", ref, CAIRN_SETTINGS_FILE);
+	else if (cairn_settings_parse(ini, CAIRN_SETTINGS_FILE, &s, NULL, NULL, &why) != CAIRN_OK)
+		st = cairn_fail(err, CAIRN_EINPUT, "%s: after the push %s cannot be read (%s); "
+				"nothing of this push is taken", ref, CAIRN_SETTINGS_FILE, why.msg);
+	else if (cairn_ruleset_parse(s.rule_lines, &rs, &why) != CAIRN_OK)
+		st = cairn_fail(err, CAIRN_EINPUT, "%s: after the push %s; nothing of this push is "
+				"taken", ref, why.msg);
+	else if (s.rules_enforced &&
+		 (st = cairn_git_each_file(g->git, tip, person_file, &after, err)) == CAIRN_OK &&
+		 !cairn_buf_str(&after.leaders)[0])
+		st = cairn_fail(err, CAIRN_EINPUT, "%s: after the push no person is a leader, and "
+				"nobody could change the roles or the rules again: keep one (role: "
+				"leader); nothing of this push is taken", ref);
+	else if (s.rules_enforced && (duplicate(&after.emails, dup, sizeof dup) ||
+				      duplicate(&after.logins, dup, sizeof dup)))
+		st = cairn_fail(err, CAIRN_EINPUT, "%s: after the push the e-mail or login %s, and "
+				"each says who is who: give each person their own; nothing of this "
+				"push is taken", ref, dup);
+	free(ini);
+	cairn_settings_done(&s);
+	cairn_ruleset_done(&rs);
+	cairn_buf_done(&after.leaders);
+	cairn_buf_done(&after.emails);
+	cairn_buf_done(&after.logins);
 	return st;
 }
 
 cairn_status cairn_guard_push(const char *gitdir, const char *pusher, const char *old_hex,
 			      const char *new_hex, const char *ref, cairn_error *err)
 {
-	guard g = { NULL, pusher ? pusher : "", "", "", CAIRN_BUF_INIT };
+	guard g = { NULL, pusher ? pusher : "", "", "", CAIRN_BUF_INIT, CAIRN_BUF_INIT,
+		    CAIRN_BUF_INIT, { NULL, 0 }, false };
 	cairn_oid base = { "" }, tip = { "" }, blob;
 	cairn_settings s = { 0 };
 	char *ini = NULL;
@@ -182,7 +545,8 @@ cairn_status cairn_guard_push(const char *gitdir, const char *pusher, const char
 	    cairn_settings_parse(ini, CAIRN_SETTINGS_FILE, &s, NULL, NULL, err) != CAIRN_OK ||
 	    !s.rules_enforced)
 		goto done;
-	if ((st = cairn_git_each_file(g.git, &base, person_file, &g, err)))
+	if ((st = cairn_ruleset_parse(s.rule_lines, &g.local, err)) ||
+	    (st = cairn_git_each_file(g.git, &base, person_file, &g, err)))
 		goto done;
 	if (!strcmp(new_hex, ZERO_OID)) {
 		if (strcmp(g.role, "leader"))
@@ -191,13 +555,21 @@ cairn_status cairn_guard_push(const char *gitdir, const char *pusher, const char
 		goto done;
 	}
 	snprintf(tip.hex, sizeof tip.hex, "%.40s", new_hex);
-	st = cairn_git_walk(g.git, &tip, &base, true, check_commit, &w, err);
+	/* What would block a peer's sync (links, .git, names a system would
+	 * misread, folders too deep, files over 100 MiB) never gets in. */
+	if ((st = cairn_git_check_pushed(g.git, ref, &base, &tip, err)) == CAIRN_OK &&
+	    (st = cairn_git_walk(g.git, &tip, &base, true, check_commit, &w, err)) == CAIRN_OK &&
+	    g.persons_touched)
+		st = check_tip(&g, &tip, ref, err);
 done:
 	if (st != CAIRN_EINPUT && st != CAIRN_OK)
 		cairn_error_prefix(err, "cairn guard");
 	free(ini);
 	cairn_settings_done(&s);
 	cairn_buf_done(&g.leaders);
+	cairn_buf_done(&g.emails);
+	cairn_buf_done(&g.logins);
+	cairn_ruleset_done(&g.local);
 	cairn_git_close(g.git);
 	return st;
 }

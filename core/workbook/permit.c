@@ -29,6 +29,9 @@ cairn_status wb_rules_begin(cairn_wb *wb, const cairn_identity *who, wb_rules *r
 	r->step = wb->rules_step;
 	if (!r->on)
 		return CAIRN_OK;
+	if ((st = cairn_ruleset_parse(wb->settings.rule_lines, &r->local, err)))
+		return cairn_error_prefix(err, "%s", "the workbook's own rules cannot be read (mend "
+					  "cairn.ini with an editor and git commit)");
 	snprintf(r->email, sizeof r->email, "%s", who && who->email ? who->email : "");
 	if ((st = wb_table_load(wb, &r->persons, CAIRN_KIND_PERSON, cols, 3, err)))
 		return st;
@@ -46,6 +49,7 @@ cairn_status wb_rules_begin(cairn_wb *wb, const cairn_identity *who, wb_rules *r
 void wb_rules_done(wb_rules *r)
 {
 	wb_table_done(&r->persons);
+	cairn_ruleset_done(&r->local);
 }
 
 /* "anna, bob" (the first few leaders), or "none yet". */
@@ -124,7 +128,7 @@ cairn_status wb_rules_check(const wb_rules *r, cairn_kind kind, const char *id,
 			    const cairn_record *base, const cairn_record *rec, cairn_error *err)
 {
 	const char *field = NULL;
-	cairn_actor a = { r->me, r->role };
+	cairn_actor a = { r->me, r->role, &r->local };
 	const cairn_rule *rule;
 	cairn_status st;
 
@@ -140,8 +144,8 @@ cairn_status wb_rules_check(const wb_rules *r, cairn_kind kind, const char *id,
 cairn_status wb_rules_check_field(const wb_rules *r, cairn_kind kind, const char *id,
 				  const cairn_record *base, const char *field, cairn_error *err)
 {
-	cairn_actor a = { r->me, r->role };
-	const cairn_rule *rule = cairn_rule_for(kind, field);
+	cairn_actor a = { r->me, r->role, &r->local };
+	const cairn_rule *rule = cairn_rule_for(&r->local, kind, field);
 
 	if (!r->on || cairn_rule_allows(rule, &a, kind, id, base, r->step))
 		return CAIRN_OK;
@@ -152,9 +156,42 @@ cairn_status wb_rules_audit(const wb_rules *r, cairn_kind kind, const char *id,
 			    const cairn_record *before, const cairn_record *after,
 			    cairn_error *err)
 {
-	cairn_actor a = { r->me, r->role };
+	cairn_actor a = { r->me, r->role, &r->local };
 	const char *field = NULL;
 	const cairn_rule *rule = cairn_rules_first_refusal_after(&a, kind, id, before, after,
 								 &field);
 	return rule ? refuse(r, kind, id, rule, field, true, err) : CAIRN_OK;
+}
+
+cairn_status cairn_wb_field_permits(cairn_wb *wb, cairn_kind kind, const char *id,
+				    const cairn_record *rec, const char *const *fields, size_t n,
+				    cairn_field_permit *out, cairn_error *err)
+{
+	cairn_identity who = { 0 };
+	wb_rules r;
+	cairn_status st;
+
+	for (size_t i = 0; i < n; i++) {
+		out[i].may = true;
+		out[i].who[0] = '\0';
+	}
+	if (!wb_rules_on(wb))
+		return CAIRN_OK;
+	if ((st = wb_identity(wb, &who, err)) == CAIRN_OK &&
+	    (st = wb_rules_begin(wb, &who, &r, err)) == CAIRN_OK) {
+		cairn_actor a = { r.me, r.role, &r.local };
+		for (size_t i = 0; i < n; i++) {
+			const cairn_rule *rule = cairn_rule_for(&r.local, kind, fields[i]);
+			cairn_buf b = CAIRN_BUF_INIT;
+			if (cairn_rule_allows(rule, &a, kind, id, rec, r.step))
+				continue;
+			out[i].may = false;
+			cairn_rule_describe(rule, &b);
+			snprintf(out[i].who, sizeof out[i].who, "%s", cairn_buf_str(&b));
+			cairn_buf_done(&b);
+		}
+		wb_rules_done(&r);
+	}
+	wb_identity_done(&who);
+	return st;
 }

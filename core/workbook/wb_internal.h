@@ -6,6 +6,7 @@
 #define CAIRN_WB_INTERNAL_H
 
 #include "cairn/buf.h"
+#include "cairn/roles.h"
 #include "cairn/sync.h"
 #include "cairn/workbook.h"
 #include "git/remote.h"
@@ -174,6 +175,7 @@ typedef struct wb_rules {
 	char me[CAIRN_ID_MAX + 1];      /* "" when the user matches no person */
 	char role[32];
 	wb_table persons;       /* id, role, email */
+	cairn_ruleset local;    /* the workbook's own rows ([rules] in cairn.ini) */
 } wb_rules;
 bool wb_rules_on(const cairn_wb *wb);
 /* Who the user (who) is, as HEAD's persons say, before the save. */

@@ -91,6 +91,7 @@ typedef struct cairn_settings {
 	cairn_date clock;       /* unset for real workbooks */
 	char *date_format;      /* NULL when not set */
 	bool rules_enforced;    /* [rules] mode = enforced (include/cairn/roles.h) */
+	char *rule_lines;       /* the other lines of [rules], "KEY=VALUE\n" each; NULL: none */
 } cairn_settings;
 
 /* Read a workbook's cairn.ini from memory (it is tracked in git). */

@@ -1,12 +1,13 @@
 /* cairn: the rules at the shared repository (core/workbook/guard.c).
  *
  * `cairn guard` runs as a bare repository's pre-receive hook: for each
- * branch a push moves, every commit it brings (not a merge: its own
- * commits are each checked) is checked against the rules of
- * include/cairn/roles.h for the pusher, as the branch's persons and
- * cairn.ini say before the push.  The pusher is the server's user
- * (GL_USER for gitolite, REMOTE_USER for https, else the Unix user),
- * mapped to the person whose `login` field is theirs.
+ * branch a push moves, every commit it brings (a merge for what is its
+ * own: a value no parent holds, or a side's change it drops) is checked against the rules of include/cairn/roles.h
+ * for the pusher, as the branch's persons and cairn.ini say before the
+ * push, after the allow-list a peer's sync holds it to (git/incoming.h).
+ * The pusher is the server's user (GL_USER for gitolite, REMOTE_USER for
+ * https, when the hook runs as the repository's owner; else the Unix
+ * user), mapped to the person whose `login` field is theirs.
  */
 #ifndef CAIRN_GUARD_H
 #define CAIRN_GUARD_H

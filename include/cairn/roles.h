@@ -19,6 +19,7 @@
 #include <stdbool.h>
 
 #include "cairn/buf.h"
+#include "cairn/error.h"
 #include "cairn/kinds.h"
 #include "cairn/record.h"
 
@@ -48,15 +49,34 @@ typedef struct cairn_rule {
 	const char *instead;            /* what to do instead, for the refusal */
 } cairn_rule;
 
+/* A workbook's own rows, from its cairn.ini's [rules] section: a line
+ * `KIND.FIELD = WHO...` (FIELD a field, "answer.*", "*", "add" or
+ * "remove"; WHO among leader, key-person, reviewer, evaluator, validator,
+ * owner, assignee, self, step, or "nobody") replaces who may for that
+ * field, tighter or looser than the default.  Its rows come before the
+ * table's, the first that matches deciding; a relation keeps the
+ * default's "while its status is" for the field. */
+typedef struct cairn_ruleset {
+	cairn_rule *rows;
+	size_t n;
+} cairn_ruleset;
+
+/* Parse lines "KIND.FIELD=WHO ...\n" (cairn_settings.rule_lines; NULL:
+ * none) into rs.  CAIRN_EINPUT names the setting and what may be said. */
+cairn_status cairn_ruleset_parse(const char *lines, cairn_ruleset *rs, cairn_error *err);
+void cairn_ruleset_done(cairn_ruleset *rs);
+
 /* The user as the rules see them: their person id ("" when they match no
- * person) and its role. */
+ * person), its role, and the workbook's own rows (NULL: the defaults). */
 typedef struct cairn_actor {
 	const char *id;
 	const char *role;
+	const cairn_ruleset *local;
 } cairn_actor;
 
-/* The row that decides field (or "+" / "-") of kind. */
-const cairn_rule *cairn_rule_for(cairn_kind kind, const char *field);
+/* The row that decides field (or "+" / "-") of kind: the workbook's own
+ * (local, may be NULL) first, then the defaults. */
+const cairn_rule *cairn_rule_for(const cairn_ruleset *local, cairn_kind kind, const char *field);
 
 /* May a change it, on the record of kind and id as it was before (base;
  * NULL when new)?  step: the save is a workflow step. */

@@ -134,6 +134,18 @@ cairn_status cairn_wb_save(cairn_wb *wb, const cairn_edit *edits, size_t n,
 			   const char *message, cairn_save_result *res, cairn_error *err);
 void cairn_save_result_done(cairn_save_result *res);
 
+/* May the user change a field of a record, as a save would decide it
+ * (include/cairn/roles.h)?  When not, who may ("a leader or its owner"). */
+typedef struct cairn_field_permit {
+	bool may;
+	char who[120];
+} cairn_field_permit;
+/* For each of fields[0..n) of rec (kind, id; NULL: a new record), into
+ * out[i]; an open workbook lets everyone change everything. */
+cairn_status cairn_wb_field_permits(cairn_wb *wb, cairn_kind kind, const char *id,
+				    const cairn_record *rec, const char *const *fields, size_t n,
+				    cairn_field_permit *out, cairn_error *err);
+
 /* ---- checking ---- */
 
 /* The record files at HEAD that could not be read, each with its message

@@ -39,7 +39,7 @@ cleanup() {
 trap cleanup EXIT
 
 readme_blocks "Hosting with gitolite"
-for n in 1 2 3; do
+for n in 1 2 3 4 5; do
 	[ -s "$TMP/block.$n" ] && pass "the README's section has code block $n" ||
 		fail "the README's section has code block $n"
 done
@@ -196,5 +196,56 @@ like "$out" "sends $host@server:citizen-city to \\[$host@127.0.0.1:$port\\]:citi
 as maria "cairn -C ~/citizen-city sync >/dev/null && cairn -C ~/citizen-city set person/bwg-1 'name=Set by maria' >/dev/null && cairn -C ~/citizen-city sync"
 is "$rc" 0 "maria's push changing a person record goes through" || diag "$err"
 ok_cmd "gitolite's repository is whole (git fsck)" git -c safe.directory='*' -C "$glrepos/citizen-city.git" fsck --strict
+
+# The guard, as the section's block 4 installs it: maria, a leader, gives
+# ahmed his gitolite name as login and turns the rules on; gitolite tells
+# the guard who pushes (GL_USER), whatever Unix account they push from.
+as maria "cairn -C ~/citizen-city set person/lead email=maria@example.org login=maria >/dev/null &&
+	cairn -C ~/citizen-city set person/bwg-1 email=ahmed@example.org login=ahmed >/dev/null &&
+	printf '\n[rules]\nmode = enforced\n' >> ~/citizen-city/cairn.ini && git -C ~/citizen-city commit -qam 'Rules on' &&
+	cairn -C ~/citizen-city sync"
+is "$rc" 0 "guard: maria turns the rules on and names the members' logins" || diag "$err"
+( PATH="$TMP/bin:$PATH"; . <(here 4) ) > "$TMP/guard.log" 2>&1
+is "$?" 0 "guard: block 4, the administrator's cairn guard install, runs as written" || diag "$(cat "$TMP/guard.log")"
+[ -x "$glrepos/citizen-city.git/hooks/pre-receive" ] && pass "guard: the hook is in gitolite's repository" ||
+	fail "guard: the hook is in gitolite's repository"
+srvmain() { git -c safe.directory='*' -C "$glrepos/citizen-city.git" rev-parse main; }
+# (ahmed's workbook holds the person edit gitolite refused: a fresh one.)
+as ahmed "cairn clone $host@server:citizen-city ~/guarded >/dev/null && cairn -C ~/guarded set T2 'title=Interviews, by ahmed' >/dev/null && cairn -C ~/guarded sync"
+is "$rc" 0 "guard: ahmed's edit of the task assigned to him is taken" || diag "$err"
+before=$(srvmain)
+printf '[user]\nname = ahmed\nemail = maria@example.org\n' > "$TMP/users/${unix[ahmed]}/forged-config"
+chown "${unix[ahmed]}" "$TMP/users/${unix[ahmed]}/forged-config"
+as ahmed "CAIRN_CONFIG=~/forged-config cairn -C ~/guarded set M4 deadline=30/06/2016 >/dev/null && cairn -C ~/guarded sync"
+diag "guard: $err"
+is "$rc" 6 "guard: ahmed's cairn sync moving a deadline, with maria's e-mail in his configuration, is refused (exit 6)"
+like "$err" "remote: cairn guard: refused: refs/heads/main: commit [0-9a-f]{12} \\(\"[^\"]*M4[^\"]*\"\\): milestone/M4: deadline: only a leader may change it, and the pusher, ahmed, is person/bwg-1 \\(key-person\\)" \
+	"naming the commit, the record, the field, the rule and gitolite's name for the pusher"
+is "$(srvmain)" "$before" "the shared branch did not move"
+as ahmed "git clone -q $host@server:citizen-city ~/git &&
+	cd ~/git && sed -i 's/^deadline: .*/deadline: 2016-07-02/' milestones/*/M4 && git commit -qam 'M4 later' && git push -q origin main"
+diag "guard, plain git: $err"
+like "$err" "remote: cairn guard: refused: refs/heads/main: commit [0-9a-f]{12} \\(\"M4 later\"\\): milestone/M4: deadline: only a leader may change it, and the pusher, ahmed" \
+	"guard: ahmed's plain git push is refused the same way"
+is "$(srvmain)" "$before" "the shared branch did not move"
+as lucia "cairn -C ~/citizen-city sync >/dev/null; git -C ~/citizen-city log -1 --format=%s origin/main"
+like "$out" "T2: title" "lucia reads what the guard took, and nothing else"
+
+# Block 5: the guard as a VREF instead (the hook taken away first).
+rm -f "$glrepos/citizen-city.git/hooks/pre-receive"
+( PATH="$TMP/bin:$PATH"; . <(here 5) ) > "$TMP/vref.log" 2>&1
+is "$?" 0 "VREF: block 5, the administrator's, runs as written" || diag "$(cat "$TMP/vref.log")"
+vrule=$(sed -n 's/.*(`\(-   VREF\/CAIRN = @all\)`.*/\1/p' "$top_srcdir/README.md")
+is "$vrule" "-   VREF/CAIRN = @all" "the README names the rule maria adds"
+as maria "cd ~/gitolite-admin && printf '    %s\n' '$vrule' >> conf/gitolite.conf && git commit -qam 'cairn guard as a VREF' && git push -q"
+is "$rc" 0 "VREF: maria adds the rule with plain git" || diag "$err"
+before=$(srvmain)
+as ahmed "cd ~/git && git fetch -q && git reset -q --hard origin/main && sed -i 's/^deadline: .*/deadline: 2016-07-03/' milestones/*/M4 && git commit -qam 'M4 later again' && git push -q origin main"
+diag "VREF: $err"
+like "$err" "cairn guard: refused: refs/heads/main: commit [0-9a-f]{12} \\(\"M4 later again\"\\): milestone/M4: deadline: only a leader may change it, and the pusher, ahmed" \
+	"VREF: gitolite runs the guard, and ahmed's plain git push is refused the same way"
+is "$(srvmain)" "$before" "the shared branch did not move"
+as ahmed "cairn -C ~/guarded sync >/dev/null 2>&1; git -C ~/guarded reset -q --hard origin/main; cairn -C ~/guarded set T2 'title=Interviews, again by ahmed' >/dev/null && cairn -C ~/guarded sync"
+is "$rc" 0 "VREF: his edit of the task assigned to him is taken" || diag "$err"
 
 done_testing

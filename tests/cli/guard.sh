@@ -83,4 +83,31 @@ run "$CAIRN" -C "$wb" sync
 is "$rc" 0 "the leader's cairn sync (the Unix user) passes the guard"
 is "$(git -C "$shared" rev-parse main)" "$(git -C "$wb" rev-parse HEAD)" "and the shared branch has it"
 
+# The workbook's own, tighter rule holds at the shared repository too.
+printf 'task.* = leader\n' >> "$wb/cairn.ini"
+git -C "$wb" commit -qam "Only leaders change tasks"
+run "$CAIRN" -C "$wb" sync
+is "$rc" 0 "the leader pushes a rule of the workbook's own" || diag "$err"
+git -C "$TMP/m" pull -q --no-rebase origin main 2>/dev/null || { git -C "$TMP/m" fetch -q origin; git -C "$TMP/m" reset -q --hard origin/main; }
+sed -i 's/^notes: .*/notes: Four interviews done/' "$TMP/m/$t2"
+git -C "$TMP/m" commit -qam "T2 four"
+out=$(GL_USER=maria git -C "$TMP/m" push -q origin main 2>&1); rc=$?
+like "$out" "task/T2: notes: only a leader may change it, and the pusher, maria, is person/maria" "the guard holds the assignee to it"
+printf 'task.* = boss\n' >> "$wb/cairn.ini"
+git -C "$wb" commit -qam "A typo"
+run "$CAIRN" -C "$wb" sync
+like "$err" "cairn.ini: \\[rules\\] task.\\*: who may is some of" "a rule that cannot be read is not taken, even from a leader"
+
+# As git's update hook (REF OLD NEW on the command line), one ref at a time.
+git -C "$TMP/m" fetch -q origin && git -C "$TMP/m" reset -q --hard origin/main
+git init -q --bare --initial-branch=main "$TMP/upd.git"
+git -C "$TMP/upd.git" fetch -q "$shared" main:main
+printf '#!/bin/sh\nexec %s guard "$@"\n' "'$CAIRN'" > "$TMP/upd.git/hooks/update"
+chmod 755 "$TMP/upd.git/hooks/update"
+sed -i 's/^deadline: .*/deadline: 2016-06-30/' "$TMP/m/$m4"
+git -C "$TMP/m" commit -qam "M4 later"
+out=$(GL_USER=maria git -C "$TMP/m" push -q "$TMP/upd.git" main 2>&1); rc=$?
+like "$out" "remote: cairn guard: refused: refs/heads/main: commit [0-9a-f]{12} \\(\"M4 later\"\\): milestone/M4: deadline: only a leader" "as an update hook (cairn guard REF OLD NEW), the same refusal"
+is "$(git -C "$TMP/upd.git" rev-parse main)" "$(git -C "$shared" rev-parse main)" "and the branch did not move"
+
 done_testing

@@ -242,4 +242,49 @@ like "$err" "unpacking the sent packfile failed on the remote" "with the server'
 unlike "$err" "connection failed or was cut" "not as a dropped connection"
 chmod -R u+w,g+w "$repo/objects" "$repo/refs"
 
+# The guard, as the section's block 4 installs it: the owner, a leader,
+# gives both members their Unix user as login and turns the rules on;
+# then git runs the guard as whoever pushes, over ssh and on the plain
+# path.
+as "$u1" 022 "'$CAIRN' -C ~/plain sync >/dev/null && '$CAIRN' -C ~/plain set person/lead email=$u1@example.org login=$u1 >/dev/null &&
+	'$CAIRN' -C ~/plain set person/bwg-1 email=$u2@example.org login=$u2 >/dev/null &&
+	printf '\n[rules]\nmode = enforced\n' >> ~/plain/cairn.ini && git -C ~/plain -c user.name=$u1 -c user.email=$u1@example.org commit -qam 'Rules on' && '$CAIRN' -C ~/plain sync"
+is "$rc" 0 "guard: the owner turns the rules on and names the members' logins" || diag "$err"
+( PATH="$TMP/bin:$PATH"; . <(here 4 "$u1") ) > "$TMP/guard.log" 2>&1
+is "$?" 0 "guard: block 4, the administrator's cairn guard install, runs as written" || diag "$(cat "$TMP/guard.log")"
+main_before=$(git -c safe.directory='*' -C "$repo" rev-parse main)
+# (The member's workbooks above hold a refused edit of the read-only
+# round: a fresh one.)
+as "$u2" 077 "'$CAIRN' clone 'ssh://$u2@127.0.0.1:$port$repo' ~/sg >/dev/null && '$CAIRN' -C ~/sg set person/bwg-1 'name=Second member' >/dev/null && '$CAIRN' -C ~/sg sync"
+is "$rc" 0 "guard over ssh: a member's change of their own name is taken" || diag "$err"
+main_before=$(git -c safe.directory='*' -C "$repo" rev-parse main)
+# A member who wrote the leader's e-mail in their configuration passes
+# cairn's own check; the server knows better.
+printf '[user]\nname = %s\nemail = %s@example.org\n' "$u2" "$u1" > "$TMP/users/$u2/forged-config"
+chown "$u2" "$TMP/users/$u2/forged-config"
+as "$u2" 077 "CAIRN_CONFIG=~/forged-config '$CAIRN' -C ~/sg set M4 deadline=30/06/2016 >/dev/null && '$CAIRN' -C ~/sg sync"
+diag "guard over ssh: $err"
+is "$rc" 6 "guard over ssh: a key person's cairn sync moving a deadline is refused (exit 6)"
+like "$err" "remote: cairn guard: refused: refs/heads/main: commit [0-9a-f]{12} \\(\"[^\"]*M4[^\"]*\"\\): milestone/M4: deadline: only a leader may change it, and the pusher, $u2, is person/bwg-1 \\(key-person\\)" \
+	"naming the commit, the record, the field, the rule and the Unix user who pushed"
+like "$err" "Nothing is lost here" "and that nothing is lost"
+is "$(git -c safe.directory='*' -C "$repo" rev-parse main)" "$main_before" "the shared branch did not move"
+as "$u2" 077 "export CAIRN_CONFIG=~/forged-config && '$CAIRN' clone '$repo' ~/plain-guard >/dev/null && '$CAIRN' -C ~/plain-guard set M4 deadline=01/07/2016 >/dev/null && '$CAIRN' -C ~/plain-guard sync"
+diag "guard on the plain path: $err"
+is "$rc" 6 "guard on the plain path: cairn runs the hook, and the push is refused"
+is "$(git -c safe.directory='*' -C "$repo" rev-parse main)" "$main_before" "and the shared branch did not move"
+like "$err" "milestone/M4: deadline: only a leader may change it, and the pusher, $u2, is person/bwg-1" "with the same reason"
+as "$u2" 077 "export CAIRN_CONFIG=~/forged-config && GL_USER=$u1 REMOTE_USER=$u1 '$CAIRN' -C ~/plain-guard sync"
+is "$rc" 6 "guard on the plain path: GL_USER or REMOTE_USER in the member's own environment name nobody"
+like "$err" "and the pusher, $u2, is person/bwg-1" "the Unix user pushed"
+# Plain git, over ssh.
+as "$u2" 077 "git clone -q 'ssh://$u2@127.0.0.1:$port$repo' ~/git && cd ~/git && git config user.email $u2@example.org && git config user.name $u2 &&
+	sed -i 's/^deadline: .*/deadline: 2016-07-02/' milestones/*/M4 && git commit -qam 'M4 later' && git push -q origin main"
+diag "guard, plain git push: $err"
+like "$err" "remote: cairn guard: refused: refs/heads/main: commit [0-9a-f]{12} \\(\"M4 later\"\\): milestone/M4: deadline" \
+	"guard: a plain git push over ssh is refused the same way"
+is "$(git -c safe.directory='*' -C "$repo" rev-parse main)" "$main_before" "and the shared branch did not move"
+as "$u1" 022 "'$CAIRN' -C ~/ssh sync >/dev/null 2>&1; '$CAIRN' -C ~/ssh set M4 deadline=30/06/2016 >/dev/null && '$CAIRN' -C ~/ssh sync"
+is "$rc" 0 "guard over ssh: the leader's move of the deadline is taken" || diag "$err"
+
 done_testing

@@ -151,6 +151,30 @@ as test@example.org
 run "$CAIRN" -C "$TMP/b" resolve milestone/M4 deadline --theirs
 is "$rc" 0 "a leader may"
 
+# The workbook's own rules, in cairn.ini: tighter (only a leader changes
+# tasks, even the assignee) and looser (a milestone's owner moves its
+# deadline).
+as test@example.org
+"$CAIRN" -C "$wb" set M5 owner=bwg-2 >/dev/null
+printf 'task.* = leader\nmilestone.deadline = leader owner\n' >> "$wb/cairn.ini"
+git -C "$wb" commit -qam "Our own rules"
+as bwg-2@example.org
+run "$CAIRN" -C "$wb" set task/T6 notes="Exchanged by phone"
+is "$rc" 1 "a tighter rule of the workbook's: the assignee may no longer change the task"
+like "$err" "task/T6: notes: only a leader may change it; you are bwg-2 \\(key-person\\): this workbook's cairn.ini says so \\(\\[rules\\] task.\\*\\)" \
+	"and the refusal names the rule in cairn.ini"
+run "$CAIRN" -C "$wb" set M5 deadline=30/06/2016
+is "$rc" 0 "a looser one: the owner moves the deadline"; [ "$rc" = 0 ] || diag "$err"
+run "$CAIRN" -C "$wb" set M4 deadline=30/06/2016
+is "$rc" 1 "of their own milestone only"
+sed -i 's/^task.\* = leader/task.* = boss/' "$wb/cairn.ini"
+git -C "$wb" commit -qam "A typo"
+run "$CAIRN" -C "$wb" set person/bwg-2 "name=Seat two"
+is "$rc" 1 "a rule that cannot be read refuses every save, not a looser workbook"
+like "$err" "cairn.ini: \\[rules\\] task.\\*: who may is some of leader, key-person" "naming the setting and what it may say"
+sed -i '/^task.\* = boss/d; /^milestone.deadline/d' "$wb/cairn.ini"
+git -C "$wb" commit -qam "The defaults again"
+
 # The open demo is a sandbox: everyone may do everything.
 demo=$(demo_workbook)
 as stranger@example.org

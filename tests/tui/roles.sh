@@ -12,10 +12,17 @@ open_session 120 40 "env TERM=tmux-256color '$CAIRN' -C '$wb'; echo \"cairn exit
 wait_for "\? help" >/dev/null
 keys 2 / M 4 Enter Enter
 shows "milestone/M4" "the key person opens M4"
+shows "Deadline .*15/04/2016.*\(only a leader\)" "the screen marks the deadline as not theirs to change, and says who may"
+like "$(screen | grep 'Title')" "\(only a leader or its owner\)" "and the title, which its owner may change"
 keys j j e C-u "30/04/2016" Enter
 shows "deadline: only a leader may change it" "moving its deadline is refused, with the rule"
 is "$(git -C "$wb" rev-parse HEAD)" "$before" "and nothing is saved"
 like "$("$CAIRN" -C "$wb" show milestone/M4)" "deadline +15/04/2016" "the record is unchanged"
+keys Escape Escape Escape
+# A tool is a key person's to change: nothing marked.
+keys 5 / d e c i d i m Enter Enter
+shows "tool/decidim" "the key person opens a tool"
+unlike "$(screen)" "\(only " "a tool's fields are all theirs to change: none is marked"
 keys Escape Escape Escape Q
 wait_for "cairn exited" >/dev/null
 

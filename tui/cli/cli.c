@@ -230,7 +230,7 @@ static const struct verb verbs[] = {
 	  N_("For each field or answer of RECORD: its value, and the commit that last set\n"
 	  "it, with author and date; long text line by line, each line with the commit,\n"
 	  "date and author that wrote it.\n") },
-	{ "guard", cmd_guard, OPENS_NOTHING, "[install BARE-REPO]",
+	{ "guard", cmd_guard, OPENS_NOTHING, "[install BARE-REPO | REF OLD NEW]",
 	  N_("the workbook's rules at the shared repository (a pre-receive hook)"),
 	  N_("Run by git as a shared bare repository's pre-receive hook: refuses a push\n"
 	  "whose commits break the workbook's rules for the pusher (GL_USER for\n"

@@ -187,6 +187,28 @@ static void pilot_inclusion(app *a, const cairn_record *rec, lines *out)
 	cairn_targets_done(&t);
 }
 
+#define MARKED_FIELDS_MAX 48
+
+/* Which of the kind's fields (and, last, its answers) the user may
+ * change, as a save would decide; all, when that cannot be told. */
+static void mark_fields(app *a, const cairn_ref *ref, const cairn_record *rec,
+			const cairn_kind_def *def, cairn_field_permit *out)
+{
+	const char *names[MARKED_FIELDS_MAX + 1];
+	size_t n = def->nfields < MARKED_FIELDS_MAX ? def->nfields : MARKED_FIELDS_MAX;
+	cairn_error err;
+
+	for (size_t i = 0; i < n; i++)
+		names[i] = def->fields[i].name;
+	for (size_t i = n; i < MARKED_FIELDS_MAX; i++)
+		names[i] = "";
+	names[MARKED_FIELDS_MAX] = "answer.x";
+	if (cairn_wb_field_permits(a->wb, ref->kind, ref->id, rec, names, MARKED_FIELDS_MAX + 1, out,
+				   &err) != CAIRN_OK)
+		for (size_t i = 0; i <= MARKED_FIELDS_MAX; i++)
+			out[i].may = true;
+}
+
 static void record_build(app *a, void *state, lines *out)
 {
 	record_state *s = state;
@@ -194,10 +216,12 @@ static void record_build(app *a, void *state, lines *out)
 	cairn_record rec;
 	cairn_ref ref;
 	int label_w, lw;
+	cairn_field_permit permits[MARKED_FIELDS_MAX + 1];
 
 	if (!load(a, s->ref, &ref, &rec))
 		return;
 	def = cairn_kind_def_of(ref.kind);
+	mark_fields(a, &ref, &rec, def, permits);
 	/* Labels take 24 columns, less on a narrow screen: values first. */
 	label_w = (a->cols - 2) * 2 / 5;
 	label_w = label_w > 24 ? 24 : label_w < 16 ? 16 : label_w;
@@ -237,6 +261,12 @@ static void record_build(app *a, void *state, lines *out)
 		lw = label_w;
 		if (f->type == CAIRN_F_DATE && text_width(shown) > a->cols - 3 - lw)
 			lw = a->cols - 3 - text_width(shown) > 8 ? a->cols - 3 - text_width(shown) : 8;
+		if (i < MARKED_FIELDS_MAX && !permits[i].may) {
+			/* Not the user's to change: said, and dimmed. */
+			lines_add(out, LS_DIM, f->name, _("%s %s  (only %s)"),
+				  text_pad(_(f->label), lw, label, sizeof label), shown, permits[i].who);
+			continue;
+		}
 		lines_add(out, LS_TEXT, f->name, "%s %s", text_pad(_(f->label), lw, label, sizeof label),
 			  shown);
 	}
@@ -250,6 +280,9 @@ static void record_build(app *a, void *state, lines *out)
 	}
 	if (ref.kind == CAIRN_KIND_EVALUATION) {
 		lines_add(out, LS_TEXT, NULL, "%s", "");
+		if (!permits[MARKED_FIELDS_MAX].may)
+			lines_add(out, LS_DIM, NULL, _("The answers are not yours to change (only %s)."),
+				  permits[MARKED_FIELDS_MAX].who);
 		form_lines(a, &rec, out);
 	}
 	if (ref.kind == CAIRN_KIND_PILOT)
