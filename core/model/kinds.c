@@ -31,24 +31,35 @@ static const char *const pilot_status_choices[] = {
 	"candidate", "selected", "testing", "done", "withdrawn", NULL };
 
 /* Labels (l) are for people: marked for translation, shown with _(). */
-#define TEXT(n, l, req)       { n, l, CAIRN_F_TEXT, NULL, CAIRN_KIND_NONE, req, true }
-#define LONG(n, l)            { n, l, CAIRN_F_LONGTEXT, NULL, CAIRN_KIND_NONE, false, false }
-#define DATE(n, l, req)       { n, l, CAIRN_F_DATE, NULL, CAIRN_KIND_NONE, req, true }
-#define ENUM(n, l, c, req)    { n, l, CAIRN_F_ENUM, c, CAIRN_KIND_NONE, req, true }
-#define REF(n, l, k, req)     { n, l, CAIRN_F_REF, NULL, CAIRN_KIND_##k, req, true }
-#define COUNT(n, l)           { n, l, CAIRN_F_COUNT, NULL, CAIRN_KIND_NONE, false, true }
-#define TYPED(n, l, t, req)   { n, l, t, NULL, CAIRN_KIND_NONE, req, true }
+#define TEXT(n, l, req)       { n, l, CAIRN_F_TEXT, NULL, CAIRN_KIND_NONE, req, true, false }
+#define LONG(n, l)            { n, l, CAIRN_F_LONGTEXT, NULL, CAIRN_KIND_NONE, false, false, false }
+#define DATE(n, l, req)       { n, l, CAIRN_F_DATE, NULL, CAIRN_KIND_NONE, req, true, false }
+#define ENUM(n, l, c, req)    { n, l, CAIRN_F_ENUM, c, CAIRN_KIND_NONE, req, true, false }
+/* A choice field the group describes: a list record gives its choices
+ * (include/cairn/schema.h); c is the built-in list's, for a workbook
+ * without one. */
+#define LISTED(n, l, c, req)  { n, l, CAIRN_F_ENUM, c, CAIRN_KIND_NONE, req, true, true }
+#define REF(n, l, k, req)     { n, l, CAIRN_F_REF, NULL, CAIRN_KIND_##k, req, true, false }
+#define COUNT(n, l)           { n, l, CAIRN_F_COUNT, NULL, CAIRN_KIND_NONE, false, true, false }
+#define TYPED(n, l, t, req)   { n, l, t, NULL, CAIRN_KIND_NONE, req, true, false }
 
 static const cairn_field_def person_fields[] = {
 	TEXT("name", N_("Name"), true),
 	TEXT("email", N_("E-mail"), false),
 	TEXT("organisation", N_("Organisation"), false),
-	ENUM("category", N_("Category"), category_choices, true),
+	LISTED("category", N_("Category"), category_choices, true),
 	ENUM("role", N_("Role"), role_choices, true),
 	/* Who pushes to the shared repository (cairn guard): the gitolite,
 	 * https or Unix user; one line, not a column of the index. */
 	{ "login", N_("Login on the shared repository"), CAIRN_F_TEXT, NULL, CAIRN_KIND_NONE,
-	  false, false },
+	  false, false, false },
+};
+
+/* A choice list of the group's own (include/cairn/schema.h): per choice,
+ * c.KEY.label, c.KEY.label.LANG, c.KEY.seats and c.KEY.count. */
+static const cairn_field_def list_fields[] = {
+	TEXT("title", N_("Title"), false),
+	LONG("choices", N_("Choices (one key per line)")),
 };
 
 static const cairn_field_def target_fields[] = {
@@ -60,7 +71,7 @@ static const cairn_field_def tool_fields[] = {
 	TEXT("name", N_("Name"), true),
 	TYPED("url", N_("Web address"), CAIRN_F_URL, false),
 	TEXT("origin", N_("Origin"), false),
-	ENUM("kind", N_("Kind"), tool_kind_choices, true),
+	LISTED("kind", N_("Kind"), tool_kind_choices, true),
 	LONG("description", N_("Description")),
 	TYPED("example", N_("Shipped as an example"), CAIRN_F_YESNO, false),
 	/* Who may not evaluate it (cairn_wb_distribute): person ids. */
@@ -97,7 +108,7 @@ static const cairn_field_def task_fields[] = {
 static const cairn_field_def pilot_fields[] = {
 	TEXT("city", N_("City"), true),
 	TEXT("country", N_("Country"), false),
-	ENUM("network", N_("Network"), network_choices, false),
+	LISTED("network", N_("Network"), network_choices, false),
 	REF("contact", N_("Contact person"), PERSON, false),
 	TEXT("topic", N_("Topic"), false),
 	ENUM("status", N_("Status"), pilot_status_choices, true),
@@ -124,17 +135,19 @@ static const cairn_field_def evaluation_fields[] = {
 	/* The fingerprint of the answers a validation saw (core/model/rules.c):
 	 * one line, and no column of the index. */
 	{ "validated_answers", N_("Validated answers (fingerprint)"), CAIRN_F_TEXT, NULL,
-	  CAIRN_KIND_NONE, false, false },
+	  CAIRN_KIND_NONE, false, false, false },
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static const cairn_kind_def kind_table[CAIRN_KIND_COUNT] = {
+	[CAIRN_KIND_LIST] = { CAIRN_KIND_LIST, "list", "lists", list_fields, N(list_fields), "c.",
+		"the field it lists, such as person.category or pilot.network, or inclusion" },
 	[CAIRN_KIND_PERSON] = { CAIRN_KIND_PERSON, "person", "persons", person_fields,
 		N(person_fields), NULL, "a short name such as maria or j.smith" },
 	[CAIRN_KIND_TARGET] = { CAIRN_KIND_TARGET, "target", "targets", target_fields,
 		N(target_fields), NULL,
-		"a pilot group: women, men, other, migrants, peripheries or aged65" },
+		"an inclusion group: a choice of the list inclusion (cairn show list/inclusion)" },
 	[CAIRN_KIND_TOOL] = { CAIRN_KIND_TOOL, "tool", "tools", tool_fields, N(tool_fields),
 		NULL, "a short name such as fixmystreet" },
 	[CAIRN_KIND_TEMPLATE] = { CAIRN_KIND_TEMPLATE, "template", "templates", template_fields,
@@ -150,11 +163,46 @@ static const cairn_kind_def kind_table[CAIRN_KIND_COUNT] = {
 		"TOOL/EVALUATOR, such as fixmystreet/maria" },
 };
 
-const cairn_kind_def *cairn_kind_def_of(cairn_kind kind)
+/* The kinds as the workbook's lists make them (core/model/schema.c), or
+ * NULL: the table above. */
+static const cairn_kind_def *active_table;
+
+void kinds_use_table(const cairn_kind_def *table)
+{
+	active_table = table;
+}
+
+const cairn_kind_def *kinds_active_table(void)
+{
+	return active_table;
+}
+
+const cairn_kind_def *kinds_builtin_def(cairn_kind kind)
 {
 	if (kind < 0 || kind >= CAIRN_KIND_COUNT)
 		return NULL;
 	return &kind_table[kind];
+}
+
+const cairn_field_def *kinds_builtin_field(cairn_kind kind, const char *name)
+{
+	const cairn_kind_def *def = kinds_builtin_def(kind);
+	for (size_t i = 0; def && i < def->nfields; i++)
+		if (!strcmp(def->fields[i].name, name))
+			return &def->fields[i];
+	return NULL;
+}
+
+const cairn_kind_def *cairn_kind_def_of(cairn_kind kind)
+{
+	if (kind < 0 || kind >= CAIRN_KIND_COUNT)
+		return NULL;
+	return active_table ? &active_table[kind] : &kind_table[kind];
+}
+
+const cairn_kind_def *cairn_kind_builtin_def_of(cairn_kind kind)
+{
+	return kinds_builtin_def(kind);
 }
 
 cairn_kind cairn_kind_by_name(const char *name)
@@ -178,7 +226,7 @@ const cairn_field_def *cairn_kind_field(cairn_kind kind, const char *name)
 
 const char *cairn_kind_names(void)
 {
-	return "person, target, tool, template, milestone, task, pilot, evaluation";
+	return "list, person, target, tool, template, milestone, task, pilot, evaluation";
 }
 
 const char *cairn_ftype_name(cairn_ftype t)
@@ -213,10 +261,18 @@ char *dup_trimmed(const char *s)
 	return out;
 }
 
+/* The choices for a message: the first dozen of a long list, and how many. */
 static void choices_list(cairn_buf *b, const char *const *choices)
 {
-	for (size_t i = 0; choices[i]; i++)
+	size_t i;
+	for (i = 0; choices[i] && i < 12; i++)
 		cairn_buf_printf(b, "%s%s", i ? ", " : "", choices[i]);
+	if (choices[i]) {
+		size_t n = i;
+		while (choices[n])
+			n++;
+		cairn_buf_printf(b, ", ... (%zu choices in all)", n);
+	}
 }
 
 /* Parse a decimal number the way a person writes it ("12", "12.5", "12,5");

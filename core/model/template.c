@@ -25,7 +25,7 @@
 
 /* A label tag: a language of 2 or 3 letters, perhaps "-" and a region or
  * variant ("fr", "pt-br", "sr-latn"); record keys are lower case. */
-static bool lang_valid(const char *t)
+bool lang_valid(const char *t)
 {
 	size_t n = 0;
 

@@ -6,6 +6,9 @@
 
 #include <stdbool.h>
 
+#include "cairn/kinds.h"
+#include "cairn/schema.h"
+
 /* s without its leading and trailing blanks, as a new string (NULL when out
  * of memory). */
 char *dup_trimmed(const char *s);
@@ -15,5 +18,18 @@ bool parse_decimal(const char *s, double *out);
 /* The stored form of a number: no trailing zeros, '.' as the separator; a
  * new string, NULL when out of memory. */
 char *format_number(double v);
+
+/* A label tag: "fr", "pt-br" (template.c). */
+bool lang_valid(const char *t);
+
+/* The kinds' table of kinds.c, whatever the schema, and the schema's
+ * tables it answers with instead (schema.c hands them over; NULL: its
+ * own). */
+const cairn_kind_def *kinds_builtin_def(cairn_kind kind);
+const cairn_field_def *kinds_builtin_field(cairn_kind kind, const char *name);
+void kinds_use_table(const cairn_kind_def *table);
+const cairn_kind_def *kinds_active_table(void);
+/* A built-in list of schema_builtin.c, NULL when none has that id. */
+const cairn_list *builtin_list(const char *id);
 
 #endif

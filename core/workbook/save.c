@@ -453,7 +453,10 @@ static cairn_status finish_edit(plan *p, planned *q, const cairn_edit *e, cairn_
 
 	if (q->op == CAIRN_EDIT_REMOVE) {
 		q->unchanged = false;
-		return check_removal(p, q, err);
+		st = check_removal(p, q, err);
+		if (st == CAIRN_OK && q->ref.kind == CAIRN_KIND_LIST)
+			st = wb_schema_check_change(p->wb, q->ref.id, NULL, err);
+		return st;
 	}
 	if (q->ref.kind == CAIRN_KIND_EVALUATION) {
 		const char *tid = cairn_record_get(&q->rec, "template");
@@ -492,6 +495,8 @@ static cairn_status finish_edit(plan *p, planned *q, const cairn_edit *e, cairn_
 					   err);
 	if (st == CAIRN_OK)
 		st = check_references(p, q, err);
+	if (st == CAIRN_OK && q->ref.kind == CAIRN_KIND_LIST)
+		st = wb_schema_check_change(p->wb, q->ref.id, &q->rec, err);
 	if (have_tpl)
 		cairn_template_done(&tpl);
 	if (st != CAIRN_OK)
@@ -596,6 +601,8 @@ static cairn_status index_saved(cairn_wb *wb, const cairn_git_change *changes, s
 				continue;
 			if (!changes[i].data) {
 				st = cairn_index_remove(wb->idx, changes[i].path, err);
+				if (st == CAIRN_OK && !strncmp(changes[i].path, "lists/", 6))
+					st = wb_schema_load(wb, err);
 			} else {
 				cairn_oid blob;
 				st = cairn_git_hash_blob(changes[i].data, changes[i].len, &blob, err);

@@ -36,7 +36,18 @@ struct cairn_wb {
 	size_t nsaved;
 	bool saved_any;
 	bool rules_step;        /* the save under way is a workflow step (workflow.c) */
+	struct cairn_schema *schema;    /* the lists, made the active schema (schema.c) */
 };
+
+/* The workbook's lists read from the index and made the schema every
+ * kind reads (schema.c): at open, and after a list record is put or
+ * removed. */
+cairn_status wb_schema_load(cairn_wb *wb, cairn_error *err);
+void wb_schema_done(cairn_wb *wb);
+/* A list's new version (rec; NULL: the record removed) refused while
+ * records use a choice it drops, naming them. */
+cairn_status wb_schema_check_change(cairn_wb *wb, const char *id, const struct cairn_record *rec,
+				    cairn_error *err);
 
 /* The workbook lock (flock on .cairn/lock), re-entrant within a process. */
 cairn_status wb_lock(cairn_wb *wb, cairn_error *err);

@@ -1,0 +1,437 @@
+/* The group's own schema: list records read, checked and made the kinds'
+ * choices and fields (see include/cairn/schema.h and cairn-workbook(5)).
+ * Above kinds.c: it builds the kinds' tables the workbook's lists make
+ * and hands them to kinds.c, which answers every cairn_kind_def_of(). */
+#include "cairn/schema.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cairn/kinds.h"
+#include "model/value.h"
+
+/* ---- one list ---- */
+
+static int cmp_key(const void *a, const void *b)
+{
+	const cairn_choice *x = a, *y = b;
+	return strcmp(x->key, y->key);
+}
+
+void cairn_list_done(cairn_list *l)
+{
+	for (size_t i = 0; l->choices && i < l->nchoices; i++) {
+		cairn_choice *c = &l->choices[i];
+		free(c->key);
+		free(c->label);
+		free(c->count);
+		for (size_t j = 0; j < c->nlabels; j++) {
+			free(c->label_lang[j]);
+			free(c->label_text[j]);
+		}
+		free(c->label_lang);
+		free(c->label_text);
+	}
+	free(l->choices);
+	free((void *)l->keys);
+	free(l->id);
+	free(l->title);
+	memset(l, 0, sizeof *l);
+}
+
+static bool key_valid(const char *k, size_t n)
+{
+	if (!n || n > 64 || !isalnum((unsigned char)k[0]))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)k[i]) && k[i] != '_' && k[i] != '-')
+			return false;
+	return true;
+}
+
+/* The choice of key among sorted[0..n) (a copy sorted by key), or NULL. */
+static cairn_choice *find_sorted(cairn_choice **sorted, size_t n, const char *key, size_t klen)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strncmp(sorted[mid]->key, key, klen);
+		if (!c && sorted[mid]->key[klen])
+			c = 1;
+		if (!c)
+			return sorted[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static int cmp_ptr_key(const void *a, const void *b)
+{
+	return cmp_key(*(cairn_choice *const *)a, *(cairn_choice *const *)b);
+}
+
+static cairn_status read_choices(const char *id, const char *text, cairn_list *l,
+				 cairn_error *err)
+{
+	size_t n = 0;
+
+	for (const char *p = text; *p;) {
+		size_t len = strcspn(p, "\n");
+		n += len > 0;
+		p += len + (p[len] == '\n');
+	}
+	if (n > CAIRN_LIST_MAX_CHOICES)
+		return cairn_fail(err, CAIRN_EINPUT,
+				  "list/%s: choices: %zu choices; a list holds at most %d", id, n,
+				  CAIRN_LIST_MAX_CHOICES);
+	l->choices = calloc(n ? n : 1, sizeof *l->choices);
+	l->keys = calloc(n + 1, sizeof *l->keys);
+	if (!l->choices || !l->keys)
+		return cairn_oom(err);
+	for (const char *p = text; *p;) {
+		size_t len = strcspn(p, "\n");
+		if (len) {
+			cairn_choice *c = &l->choices[l->nchoices];
+			if (!key_valid(p, len))
+				return cairn_fail(err, CAIRN_EINPUT,
+						  "list/%s: choices: '%.*s' is not a choice key: 1-64 "
+						  "letters, digits, '_' or '-', one per line", id,
+						  (int)(len > 80 ? 80 : len), p);
+			if (!(c->key = strndup(p, len)))
+				return cairn_oom(err);
+			c->seats = -1;
+			l->keys[l->nchoices++] = c->key;
+		}
+		p += len + (p[len] == '\n');
+	}
+	return CAIRN_OK;
+}
+
+static cairn_status set_part(const char *id, const char *k, cairn_choice *c, const char *part,
+			     const char *v, cairn_error *err)
+{
+	char **slot = NULL;
+
+	if (!strcmp(part, "label")) {
+		slot = &c->label;
+	} else if (!strncmp(part, "label.", 6) && lang_valid(part + 6)) {
+		char **lg = realloc(c->label_lang, (c->nlabels + 1) * sizeof *lg);
+		char **tx = lg ? realloc(c->label_text, (c->nlabels + 1) * sizeof *tx) : NULL;
+		if (lg)
+			c->label_lang = lg;
+		if (!tx)
+			return cairn_oom(err);
+		c->label_text = tx;
+		lg[c->nlabels] = strdup(part + 6);
+		tx[c->nlabels] = strdup(v);
+		c->nlabels++;
+		return lg[c->nlabels - 1] && tx[c->nlabels - 1] ? CAIRN_OK : cairn_oom(err);
+	} else if (!strcmp(part, "seats")) {
+		char *end;
+		errno = 0;
+		c->seats = strtol(v, &end, 10);
+		if (!isdigit((unsigned char)*v) || *end || errno || c->seats > 100000)
+			return cairn_fail(err, CAIRN_EINPUT,
+					  "list/%s: %s: '%s' is not a number of seats (0 or more)", id,
+					  k, v);
+		return CAIRN_OK;
+	} else if (!strcmp(part, "count")) {
+		if (!key_valid(v, strlen(v)))
+			return cairn_fail(err, CAIRN_EINPUT,
+					  "list/%s: %s: '%s' is not a field name of a pilot", id, k, v);
+		slot = &c->count;
+	} else {
+		return cairn_fail(err, CAIRN_EINPUT,
+				  "list/%s: %s: a choice has only label, label.LANG (such as label.fr), "
+				  "seats and count", id, k);
+	}
+	if (strchr(v, '\n'))
+		return cairn_fail(err, CAIRN_EINPUT, "list/%s: %s: one line only", id, k);
+	free(*slot);
+	*slot = strdup(v);
+	return *slot ? CAIRN_OK : cairn_oom(err);
+}
+
+/* What a list of id may be: "inclusion", or KIND.FIELD where FIELD is a
+ * choice field the group describes, or not a field of KIND at all (the
+ * group's own choice field). */
+static cairn_status id_allowed(const char *id, cairn_error *err)
+{
+	const char *dot = strchr(id, '.');
+	char kname[32];
+	cairn_kind k;
+	const cairn_field_def *f;
+
+	if (!strcmp(id, CAIRN_LIST_INCLUSION))
+		return CAIRN_OK;
+	if (!dot || (size_t)(dot - id) >= sizeof kname || !key_valid(dot + 1, strlen(dot + 1)))
+		goto bad;
+	memcpy(kname, id, (size_t)(dot - id));
+	kname[dot - id] = '\0';
+	if ((k = cairn_kind_by_name(kname)) == CAIRN_KIND_NONE || k == CAIRN_KIND_LIST)
+		goto bad;
+	f = kinds_builtin_field(k, dot + 1);
+	if (f && !f->listed)
+		return cairn_fail(err, CAIRN_EINPUT,
+				  "list/%s: %s is a %s field of cairn's own%s: a list may give the "
+				  "choices of a field the group describes (such as person.category), "
+				  "or add a choice field of its own under another name", id, dot + 1,
+				  cairn_ftype_name(f->type),
+				  f->type == CAIRN_F_ENUM ? " that drives cairn's logic" : "");
+	if (cairn_kind_def_of(k)->dynamic_prefix &&
+	    !strncmp(dot + 1, cairn_kind_def_of(k)->dynamic_prefix,
+		     strlen(cairn_kind_def_of(k)->dynamic_prefix) - 1))
+		goto bad;
+	return CAIRN_OK;
+bad:
+	return cairn_fail(err, CAIRN_EINPUT,
+			  "list/%s: a list is named KIND.FIELD (such as person.category or "
+			  "pilot.network) or %s", id, CAIRN_LIST_INCLUSION);
+}
+
+cairn_status cairn_list_from_record(const char *id, const cairn_record *rec, cairn_list *out,
+				    cairn_error *err)
+{
+	const char *v;
+	cairn_choice **sorted = NULL;
+	cairn_status st;
+
+	memset(out, 0, sizeof *out);
+	if ((st = id_allowed(id, err)))
+		return st;
+	if (!(out->id = strdup(id)))
+		return cairn_oom(err);
+	if ((v = cairn_record_get(rec, "title")) && *v && !(out->title = strdup(v)))
+		return cairn_oom(err);
+	if ((st = read_choices(id, (v = cairn_record_get(rec, "choices")) ? v : "", out, err)))
+		return st;
+	if (!(sorted = malloc((out->nchoices ? out->nchoices : 1) * sizeof *sorted)))
+		return cairn_oom(err);
+	for (size_t i = 0; i < out->nchoices; i++)
+		sorted[i] = &out->choices[i];
+	qsort(sorted, out->nchoices, sizeof *sorted, cmp_ptr_key);
+	for (size_t i = 1; i < out->nchoices; i++)
+		if (!strcmp(sorted[i]->key, sorted[i - 1]->key)) {
+			st = cairn_fail(err, CAIRN_EINPUT,
+					"list/%s: choices: '%s' is listed twice; list each choice once",
+					id, sorted[i]->key);
+			goto done;
+		}
+	for (size_t i = 0; i < rec->nfields; i++) {
+		const char *k = rec->fields[i].key, *dot;
+		cairn_choice *c;
+		if (strncmp(k, "c.", 2))
+			continue;
+		if (!(dot = strchr(k + 2, '.'))) {
+			st = cairn_fail(err, CAIRN_EINPUT,
+					"list/%s: %s: write c.CHOICE.label, c.CHOICE.seats or "
+					"c.CHOICE.count", id, k);
+			goto done;
+		}
+		c = find_sorted(sorted, out->nchoices, k + 2, (size_t)(dot - k - 2));
+		if (!c) {
+			st = cairn_fail(err, CAIRN_EINPUT,
+					"list/%s: %s: '%.*s' is not one of the list's choices; add it to "
+					"choices or remove the field", id, k, (int)(dot - k - 2), k + 2);
+			goto done;
+		}
+		if ((st = set_part(id, k, c, dot + 1, rec->fields[i].value, err)))
+			goto done;
+	}
+done:
+	free(sorted);
+	return st;
+}
+
+const cairn_choice *cairn_list_choice(const cairn_list *l, const char *key)
+{
+	for (size_t i = 0; l && i < l->nchoices; i++)
+		if (!strcmp(l->choices[i].key, key))
+			return &l->choices[i];
+	return NULL;
+}
+
+const char *cairn_choice_label(const cairn_choice *c, const char *langs)
+{
+	/* Each tag of langs in turn: the same tag, then the same language
+	 * ("fr-be" takes "fr"), as a template's labels are picked. */
+	for (const char *t = langs ? langs : ""; *t;) {
+		size_t len = strcspn(t, ":"), primary = strcspn(t, "-:");
+		for (int pass = 0; pass < 2; pass++)
+			for (size_t i = 0; i < c->nlabels; i++) {
+				size_t n = pass ? primary : len;
+				const char *lg = c->label_lang[i];
+				if (strncmp(lg, t, n))
+					continue;
+				if (!lg[n] || (pass && lg[n] == '-'))
+					return c->label_text[i];
+			}
+		t += len;
+		if (*t == ':')
+			t++;
+	}
+	return c->label && *c->label ? c->label : c->key;
+}
+
+const char *cairn_choice_count(const cairn_choice *c)
+{
+	return c->count && *c->count ? c->count : c->key;
+}
+
+/* ---- the schema ---- */
+
+struct cairn_schema {
+	cairn_list *lists;
+	size_t nlists;
+	cairn_kind_def kinds[CAIRN_KIND_COUNT];
+	cairn_field_def *fields[CAIRN_KIND_COUNT];
+};
+
+cairn_schema *cairn_schema_new(void)
+{
+	cairn_schema *s = calloc(1, sizeof *s);
+	if (s)
+		for (int k = 0; k < CAIRN_KIND_COUNT; k++)
+			s->kinds[k] = *kinds_builtin_def((cairn_kind)k);
+	return s;
+}
+
+void cairn_schema_free(cairn_schema *s)
+{
+	if (!s)
+		return;
+	if (kinds_active_table() == s->kinds)
+		cairn_schema_use(NULL);
+	for (size_t i = 0; i < s->nlists; i++)
+		cairn_list_done(&s->lists[i]);
+	free(s->lists);
+	for (int k = 0; k < CAIRN_KIND_COUNT; k++)
+		free(s->fields[k]);
+	free(s);
+}
+
+static const cairn_list *own_list(const cairn_schema *s, const char *id)
+{
+	for (size_t i = 0; s && i < s->nlists; i++)
+		if (!strcmp(s->lists[i].id, id))
+			return &s->lists[i];
+	return NULL;
+}
+
+static const char *list_kind_field(const cairn_list *l, cairn_kind k)
+{
+	const char *name = cairn_kind_def_of(k)->name, *dot = strchr(l->id, '.');
+	size_t n = strlen(name);
+	return dot && (size_t)(dot - l->id) == n && !strncmp(l->id, name, n) ? dot + 1 : NULL;
+}
+
+/* Each kind's fields as the lists make them: a listed field takes the
+ * list's choices, a list of a field of the group's own is a choice field
+ * more, and each inclusion group's count is a count of every pilot. */
+static cairn_status build_kinds(cairn_schema *s, cairn_error *err)
+{
+	const cairn_list *incl = own_list(s, CAIRN_LIST_INCLUSION);
+
+	for (int k = 0; k < CAIRN_KIND_COUNT; k++) {
+		const cairn_kind_def *b = kinds_builtin_def((cairn_kind)k);
+		size_t cap = b->nfields + s->nlists + (k == CAIRN_KIND_PILOT && incl ? incl->nchoices : 0);
+		cairn_field_def *f = calloc(cap ? cap : 1, sizeof *f);
+		size_t n = b->nfields;
+		if (!f)
+			return cairn_oom(err);
+		memcpy(f, b->fields, b->nfields * sizeof *f);
+		for (size_t i = 0; i < n; i++) {
+			char id[CAIRN_KEY_MAX];
+			const cairn_list *l;
+			snprintf(id, sizeof id, "%s.%s", b->name, f[i].name);
+			if (f[i].listed && (l = own_list(s, id)))
+				f[i].choices = l->keys;
+		}
+		for (size_t i = 0; i < s->nlists; i++) {
+			const char *name = list_kind_field(&s->lists[i], (cairn_kind)k);
+			if (!name || kinds_builtin_field((cairn_kind)k, name))
+				continue;
+			f[n++] = (cairn_field_def){ name, s->lists[i].title ? s->lists[i].title : name,
+						    CAIRN_F_ENUM, s->lists[i].keys, CAIRN_KIND_NONE,
+						    false, false, true };
+		}
+		for (size_t i = 0; k == CAIRN_KIND_PILOT && incl && i < incl->nchoices; i++) {
+			const char *count = cairn_choice_count(&incl->choices[i]);
+			bool have = false;
+			for (size_t j = 0; j < n && !have; j++)
+				have = !strcmp(f[j].name, count);
+			if (!have)
+				f[n++] = (cairn_field_def){ count, cairn_choice_label(&incl->choices[i], NULL),
+							    CAIRN_F_COUNT, NULL, CAIRN_KIND_NONE, false,
+							    false, false };
+		}
+		free(s->fields[k]);
+		s->fields[k] = f;
+		s->kinds[k].fields = f;
+		s->kinds[k].nfields = n;
+	}
+	return CAIRN_OK;
+}
+
+cairn_status cairn_schema_add(cairn_schema *s, const char *id, const cairn_record *rec,
+			      cairn_error *err)
+{
+	cairn_list l, *grown;
+	cairn_status st = cairn_list_from_record(id, rec, &l, err);
+	bool active = kinds_active_table() == s->kinds;
+
+	if (st != CAIRN_OK) {
+		cairn_list_done(&l);
+		return st;
+	}
+	if (active)
+		cairn_schema_use(NULL);
+	for (size_t i = 0; i < s->nlists; i++)
+		if (!strcmp(s->lists[i].id, l.id)) {
+			cairn_list_done(&s->lists[i]);
+			s->lists[i] = l;
+			goto built;
+		}
+	if (!(grown = realloc(s->lists, (s->nlists + 1) * sizeof *grown))) {
+		cairn_list_done(&l);
+		return cairn_oom(err);
+	}
+	s->lists = grown;
+	s->lists[s->nlists++] = l;
+built:
+	st = build_kinds(s, err);
+	if (active && st == CAIRN_OK)
+		cairn_schema_use(s);
+	return st;
+}
+
+static const cairn_schema *active_schema;
+
+void cairn_schema_use(const cairn_schema *s)
+{
+	active_schema = s;
+	kinds_use_table(s ? s->kinds : NULL);
+}
+
+size_t cairn_schema_own_lists(void)
+{
+	return active_schema ? active_schema->nlists : 0;
+}
+
+const cairn_list *cairn_schema_list(const char *id)
+{
+	const cairn_list *l = own_list(active_schema, id);
+	return l ? l : builtin_list(id);
+}
+
+const cairn_list *cairn_schema_builtin_list(const char *id)
+{
+	return builtin_list(id);
+}
