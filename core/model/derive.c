@@ -17,24 +17,6 @@ cairn_deadline cairn_deadline_of(const char *deadline, const char *status, cairn
 	return out;
 }
 
-static const struct {
-	const char *key, *label;
-} group_table[] = {
-#define CAIRN_GROUP_ROW(id, key, label) { key, label },
-	CAIRN_GROUP_LIST(CAIRN_GROUP_ROW)
-#undef CAIRN_GROUP_ROW
-};
-
-const char *cairn_group_key(cairn_group g)
-{
-	return (unsigned)g < CAIRN_GROUP_COUNT ? group_table[g].key : "?";
-}
-
-const char *cairn_group_label(cairn_group g)
-{
-	return (unsigned)g < CAIRN_GROUP_COUNT ? group_table[g].label : "?";
-}
-
 cairn_share cairn_share_of(long count, long participants, bool has_target, double target)
 {
 	cairn_share s = { false, 0, has_target, target, false };

@@ -226,7 +226,7 @@ const cairn_field_def *cairn_kind_field(cairn_kind kind, const char *name)
 
 const char *cairn_kind_names(void)
 {
-	return "list, person, target, tool, template, milestone, task, pilot, evaluation";
+	return "person, target, tool, template, milestone, task, pilot, evaluation, list";
 }
 
 const char *cairn_ftype_name(cairn_ftype t)

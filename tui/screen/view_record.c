@@ -178,12 +178,7 @@ static void pilot_inclusion(app *a, const cairn_record *rec, lines *out)
 	}
 	if (!targets_load(a, &t))
 		return;
-	{
-		const char *counts[CAIRN_GROUP_COUNT];
-		for (int g = 0; g < CAIRN_GROUP_COUNT; g++)
-			counts[g] = cairn_record_get(rec, cairn_group_key((cairn_group)g));
-		inclusion_lines(out, &t, total, counts, "  ", true, a->cols - 2);
-	}
+	inclusion_lines(out, &t, rec, "  ", true, a->cols - 2);
 	cairn_targets_done(&t);
 }
 
