@@ -497,11 +497,14 @@ static void edit(app *a, record_state *s, const char *key, bool in_editor)
 			    (npersons = person_picker(a, &persons, a->prompt_context,
 						      sizeof a->prompt_context)))
 				cairn_buf_adds(&b, _(" (a number or an id)"));
+			/* The workbook's own choices (its list KIND.FIELD): a
+			 * long list shows its first dozen. */
 			if (f && f->choices) {
+				size_t i;
 				cairn_buf_adds(&b, " (");
-				for (size_t i = 0; f->choices[i]; i++)
+				for (i = 0; f->choices[i] && i < 12; i++)
 					cairn_buf_printf(&b, "%s%s", i ? "/" : "", f->choices[i]);
-				cairn_buf_adds(&b, ")");
+				cairn_buf_adds(&b, f->choices[i] ? "/...)" : ")");
 			}
 		}
 		cairn_buf_adds(&b, ":");
