@@ -115,7 +115,7 @@ static cairn_status read_choices(const char *id, const char *text, cairn_list *l
 }
 
 static cairn_status set_part(const char *id, const char *k, cairn_choice *c, const char *part,
-			     const char *v, cairn_error *err)
+			     const char *v, bool strict, cairn_error *err)
 {
 	char **slot = NULL;
 
@@ -147,10 +147,13 @@ static cairn_status set_part(const char *id, const char *k, cairn_choice *c, con
 			return cairn_fail(err, CAIRN_EINPUT,
 					  "list/%s: %s: '%s' is not a field name of a pilot", id, k, v);
 		slot = &c->count;
-	} else {
+	} else if (strict) {
 		return cairn_fail(err, CAIRN_EINPUT,
 				  "list/%s: %s: a choice has only label, label.LANG (such as label.fr), "
 				  "seats and count", id, k);
+	} else {
+		/* Written by a newer cairn: kept in the record, not read. */
+		return CAIRN_OK;
 	}
 	if (strchr(v, '\n'))
 		return cairn_fail(err, CAIRN_EINPUT, "list/%s: %s: one line only", id, k);
@@ -196,8 +199,8 @@ bad:
 			  "pilot.network) or %s", id, CAIRN_LIST_INCLUSION);
 }
 
-cairn_status cairn_list_from_record(const char *id, const cairn_record *rec, cairn_list *out,
-				    cairn_error *err)
+static cairn_status list_read(const char *id, const cairn_record *rec, cairn_list *out,
+			     bool strict, cairn_error *err)
 {
 	const char *v;
 	cairn_choice **sorted = NULL;
@@ -235,18 +238,31 @@ cairn_status cairn_list_from_record(const char *id, const cairn_record *rec, cai
 					"c.CHOICE.count", id, k);
 			goto done;
 		}
+		/* The parts of a choice no longer listed stay as they were
+		 * written (a schema change drops no value), and are not read;
+		 * listed again, the choice has them back. */
 		c = find_sorted(sorted, out->nchoices, k + 2, (size_t)(dot - k - 2));
-		if (!c) {
-			st = cairn_fail(err, CAIRN_EINPUT,
-					"list/%s: %s: '%.*s' is not one of the list's choices; add it to "
-					"choices or remove the field", id, k, (int)(dot - k - 2), k + 2);
-			goto done;
-		}
-		if ((st = set_part(id, k, c, dot + 1, rec->fields[i].value, err)))
+		if (!c)
+			continue;
+		if ((st = set_part(id, k, c, dot + 1, rec->fields[i].value, strict, err)))
 			goto done;
 	}
 done:
 	free(sorted);
+	return st;
+}
+
+cairn_status cairn_list_from_record(const char *id, const cairn_record *rec, cairn_list *out,
+				    cairn_error *err)
+{
+	return list_read(id, rec, out, false, err);
+}
+
+cairn_status cairn_list_check_new(const char *id, const cairn_record *rec, cairn_error *err)
+{
+	cairn_list l;
+	cairn_status st = list_read(id, rec, &l, true, err);
+	cairn_list_done(&l);
 	return st;
 }
 

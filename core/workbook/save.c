@@ -16,6 +16,7 @@
 #include "cairn/buf.h"
 #include "cairn/merge.h"
 #include "cairn/fs.h"
+#include "cairn/schema.h"
 #include "model/rules.h"
 #include "workbook/wb_internal.h"
 
@@ -495,7 +496,8 @@ static cairn_status finish_edit(plan *p, planned *q, const cairn_edit *e, cairn_
 					   err);
 	if (st == CAIRN_OK)
 		st = check_references(p, q, err);
-	if (st == CAIRN_OK && q->ref.kind == CAIRN_KIND_LIST)
+	if (st == CAIRN_OK && q->ref.kind == CAIRN_KIND_LIST &&
+	    (st = cairn_list_check_new(q->ref.id, &q->rec, err)) == CAIRN_OK)
 		st = wb_schema_check_change(p->wb, q->ref.id, &q->rec, err);
 	if (have_tpl)
 		cairn_template_done(&tpl);

@@ -55,9 +55,12 @@ typedef struct cairn_list {
 
 /* Read and check list record rec of id into out (released with
  * cairn_list_done, also after a failure).  Messages name list/ID and the
- * field. */
+ * field.  A part of a choice this cairn does not know (c.KEY.colour) is
+ * left unread: a newer cairn wrote it.  cairn_list_check_new: the check
+ * of a list being saved, which refuses such a part as a typo. */
 cairn_status cairn_list_from_record(const char *id, const cairn_record *rec, cairn_list *out,
 				    cairn_error *err);
+cairn_status cairn_list_check_new(const char *id, const cairn_record *rec, cairn_error *err);
 void cairn_list_done(cairn_list *l);
 /* The choice with key (matched exactly), or NULL. */
 const cairn_choice *cairn_list_choice(const cairn_list *l, const char *key);
