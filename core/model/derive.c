@@ -1,6 +1,7 @@
 /* Derived values (see include/cairn/derive.h). */
 #include "cairn/derive.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 cairn_deadline cairn_deadline_of(const char *deadline, const char *status, cairn_date today)
@@ -15,6 +16,13 @@ cairn_deadline cairn_deadline_of(const char *deadline, const char *status, cairn
 	out.overdue = out.days_left < 0 && !(status && (!strcmp(status, "done") ||
 							 !strcmp(status, "dropped")));
 	return out;
+}
+
+long cairn_count_of(const char *text)
+{
+	/* Stored counts are whole numbers (kinds.c checks them): strtol
+	 * stops at nothing else. */
+	return text && *text ? strtol(text, NULL, 10) : -1;
 }
 
 cairn_share cairn_share_of(long count, long participants, bool has_target, double target)

@@ -18,15 +18,9 @@
 #include "model/value.h"
 
 static const char *const status_choices[] = { "planned", "active", "done", "dropped", NULL };
-static const char *const category_choices[] = {
-	"brussels-wg", "eip-commitment", "city-network", "industry", "commission", "other", NULL };
 static const char *const role_choices[] = { "leader", "key-person", "reviewer", NULL };
-static const char *const tool_kind_choices[] = {
-	"co-design", "co-creation", "platform", "other", NULL };
 static const char *const eval_status_choices[] = {
 	"assigned", "draft", "submitted", "returned", "validated", NULL };
-static const char *const network_choices[] = {
-	"eurocities", "polis", "scc-project", "other", NULL };
 static const char *const pilot_status_choices[] = {
 	"candidate", "selected", "testing", "done", "withdrawn", NULL };
 
@@ -35,10 +29,10 @@ static const char *const pilot_status_choices[] = {
 #define LONG(n, l)            { n, l, CAIRN_F_LONGTEXT, NULL, CAIRN_KIND_NONE, false, false, false }
 #define DATE(n, l, req)       { n, l, CAIRN_F_DATE, NULL, CAIRN_KIND_NONE, req, true, false }
 #define ENUM(n, l, c, req)    { n, l, CAIRN_F_ENUM, c, CAIRN_KIND_NONE, req, true, false }
-/* A choice field the group describes: a list record gives its choices
- * (include/cairn/schema.h); c is the built-in list's, for a workbook
- * without one. */
-#define LISTED(n, l, c, req)  { n, l, CAIRN_F_ENUM, c, CAIRN_KIND_NONE, req, true, true }
+/* A choice field the group describes: its choices are the workbook's list
+ * KIND.FIELD, or cairn's built-in one (include/cairn/schema.h), filled in
+ * by core/model/schema.c. */
+#define LISTED(n, l, req)     { n, l, CAIRN_F_ENUM, NULL, CAIRN_KIND_NONE, req, true, true }
 #define REF(n, l, k, req)     { n, l, CAIRN_F_REF, NULL, CAIRN_KIND_##k, req, true, false }
 #define COUNT(n, l)           { n, l, CAIRN_F_COUNT, NULL, CAIRN_KIND_NONE, false, true, false }
 #define TYPED(n, l, t, req)   { n, l, t, NULL, CAIRN_KIND_NONE, req, true, false }
@@ -47,7 +41,7 @@ static const cairn_field_def person_fields[] = {
 	TEXT("name", N_("Name"), true),
 	TEXT("email", N_("E-mail"), false),
 	TEXT("organisation", N_("Organisation"), false),
-	LISTED("category", N_("Category"), category_choices, true),
+	LISTED("category", N_("Category"), true),
 	ENUM("role", N_("Role"), role_choices, true),
 	/* Who pushes to the shared repository (cairn guard): the gitolite,
 	 * https or Unix user; one line, not a column of the index. */
@@ -71,7 +65,7 @@ static const cairn_field_def tool_fields[] = {
 	TEXT("name", N_("Name"), true),
 	TYPED("url", N_("Web address"), CAIRN_F_URL, false),
 	TEXT("origin", N_("Origin"), false),
-	LISTED("kind", N_("Kind"), tool_kind_choices, true),
+	LISTED("kind", N_("Kind"), true),
 	LONG("description", N_("Description")),
 	TYPED("example", N_("Shipped as an example"), CAIRN_F_YESNO, false),
 	/* Who may not evaluate it (cairn_wb_distribute): person ids. */
@@ -108,19 +102,15 @@ static const cairn_field_def task_fields[] = {
 static const cairn_field_def pilot_fields[] = {
 	TEXT("city", N_("City"), true),
 	TEXT("country", N_("Country"), false),
-	LISTED("network", N_("Network"), network_choices, false),
+	LISTED("network", N_("Network"), false),
 	REF("contact", N_("Contact person"), PERSON, false),
 	TEXT("topic", N_("Topic"), false),
 	ENUM("status", N_("Status"), pilot_status_choices, true),
 	DATE("start", N_("Start"), false),
 	DATE("end", N_("End"), false),
+	/* After participants, the count of each inclusion group (the list
+	 * inclusion: include/cairn/schema.h), filled in by schema.c. */
 	COUNT("participants", N_("Participants")),
-	COUNT("women", N_("Women")),
-	COUNT("men", N_("Men")),
-	COUNT("other", N_("Other or undisclosed")),
-	COUNT("migrants", N_("Migrants")),
-	COUNT("peripheries", N_("Peripheries and poorest neighbourhoods")),
-	COUNT("aged65", N_("Aged 65+")),
 	LONG("results", N_("Results")),
 };
 
@@ -163,20 +153,9 @@ static const cairn_kind_def kind_table[CAIRN_KIND_COUNT] = {
 		"TOOL/EVALUATOR, such as fixmystreet/maria" },
 };
 
-/* The kinds as the workbook's lists make them (core/model/schema.c), or
- * NULL: the table above. */
-static const cairn_kind_def *active_table;
-
-void kinds_use_table(const cairn_kind_def *table)
-{
-	active_table = table;
-}
-
-const cairn_kind_def *kinds_active_table(void)
-{
-	return active_table;
-}
-
+/* cairn's own table, before any list fills in its choices and counts;
+ * cairn_kind_def_of (core/model/schema.c) answers with the kinds as the
+ * workbook's schema makes them. */
 const cairn_kind_def *kinds_builtin_def(cairn_kind kind)
 {
 	if (kind < 0 || kind >= CAIRN_KIND_COUNT)
@@ -193,13 +172,6 @@ const cairn_field_def *kinds_builtin_field(cairn_kind kind, const char *name)
 	return NULL;
 }
 
-const cairn_kind_def *cairn_kind_def_of(cairn_kind kind)
-{
-	if (kind < 0 || kind >= CAIRN_KIND_COUNT)
-		return NULL;
-	return active_table ? &active_table[kind] : &kind_table[kind];
-}
-
 const cairn_kind_def *cairn_kind_builtin_def_of(cairn_kind kind)
 {
 	return kinds_builtin_def(kind);
@@ -211,17 +183,6 @@ cairn_kind cairn_kind_by_name(const char *name)
 		if (!strcmp(name, kind_table[k].name) || !strcmp(name, kind_table[k].folder))
 			return (cairn_kind)k;
 	return CAIRN_KIND_NONE;
-}
-
-const cairn_field_def *cairn_kind_field(cairn_kind kind, const char *name)
-{
-	const cairn_kind_def *def = cairn_kind_def_of(kind);
-	if (!def)
-		return NULL;
-	for (size_t i = 0; i < def->nfields; i++)
-		if (!strcmp(def->fields[i].name, name))
-			return &def->fields[i];
-	return NULL;
 }
 
 const char *cairn_kind_names(void)
@@ -422,20 +383,22 @@ cairn_status cairn_value_normalize(const cairn_field_def *f, const char *input,
 		break;
 	}
 	case CAIRN_F_ENUM: {
+		static const char *const none[] = { NULL };
+		const char *const *choices = f->choices ? f->choices : none;
 		size_t i;
-		for (i = 0; f->choices[i]; i++)
-			if (!strcasecmp(v, f->choices[i]))
+		for (i = 0; choices[i]; i++)
+			if (!strcasecmp(v, choices[i]))
 				break;
-		if (!f->choices[i]) {
+		if (!choices[i]) {
 			cairn_buf b = CAIRN_BUF_INIT;
-			choices_list(&b, f->choices);
+			choices_list(&b, choices);
 			st = cairn_fail(err, CAIRN_EINPUT, _("%s: '%s' is not one of: %s"), f->name, v,
 					cairn_buf_str(&b));
 			cairn_buf_done(&b);
 			break;
 		}
 		free(v);
-		v = strdup(f->choices[i]);
+		v = strdup(choices[i]);
 		break;
 	}
 	case CAIRN_F_REF:

@@ -1,7 +1,8 @@
 /* The group's own schema: list records read, checked and made the kinds'
  * choices and fields (see include/cairn/schema.h and cairn-workbook(5)).
- * Above kinds.c: it builds the kinds' tables the workbook's lists make
- * and hands them to kinds.c, which answers every cairn_kind_def_of(). */
+ * Above kinds.c: it fills kinds.c's table with the lists' choices and
+ * counts, and answers every cairn_kind_def_of() with the kinds as the
+ * active schema makes them. */
 #include "cairn/schema.h"
 
 #include <ctype.h>
@@ -181,6 +182,8 @@ static cairn_status id_allowed(const char *id, cairn_error *err)
 	if ((k = cairn_kind_by_name(kname)) == CAIRN_KIND_NONE || k == CAIRN_KIND_LIST)
 		goto bad;
 	f = kinds_builtin_field(k, dot + 1);
+	if (!f && k == CAIRN_KIND_PILOT)
+		f = cairn_kind_field(k, dot + 1);
 	if (f && !f->listed)
 		return cairn_fail(err, CAIRN_EINPUT,
 				  "list/%s: %s is a %s field of cairn's own%s: a list may give the "
@@ -188,9 +191,9 @@ static cairn_status id_allowed(const char *id, cairn_error *err)
 				  "or add a choice field of its own under another name", id, dot + 1,
 				  cairn_ftype_name(f->type),
 				  f->type == CAIRN_F_ENUM ? " that drives cairn's logic" : "");
-	if (cairn_kind_def_of(k)->dynamic_prefix &&
-	    !strncmp(dot + 1, cairn_kind_def_of(k)->dynamic_prefix,
-		     strlen(cairn_kind_def_of(k)->dynamic_prefix) - 1))
+	if (kinds_builtin_def(k)->dynamic_prefix &&
+	    !strncmp(dot + 1, kinds_builtin_def(k)->dynamic_prefix,
+		     strlen(kinds_builtin_def(k)->dynamic_prefix) - 1))
 		goto bad;
 	return CAIRN_OK;
 bad:
@@ -247,6 +250,23 @@ static cairn_status list_read(const char *id, const cairn_record *rec, cairn_lis
 		if ((st = set_part(id, k, c, dot + 1, rec->fields[i].value, strict, err)))
 			goto done;
 	}
+	/* An inclusion group is counted on a field of its own: not on a
+	 * pilot's city or its participants, and not on a list's field. */
+	for (size_t i = 0; strict && st == CAIRN_OK && !strcmp(id, CAIRN_LIST_INCLUSION) &&
+	     i < out->nchoices; i++) {
+		const char *count = cairn_choice_count(&out->choices[i]);
+		const cairn_field_def *f = kinds_builtin_field(CAIRN_KIND_PILOT, count);
+		if (f)
+			st = cairn_fail(err, CAIRN_EINPUT,
+					"list/%s: %s: %s is a pilot field of cairn's own (%s); a group "
+					"is counted on a field of its own: set c.%s.count=NAME", id,
+					out->choices[i].key, count, cairn_ftype_name(f->type),
+					out->choices[i].key);
+	}
+	if (strict && st == CAIRN_OK && !out->nchoices)
+		st = cairn_fail(err, CAIRN_EINPUT,
+				"list/%s: choices: a list needs at least one choice, one key per line",
+				id);
 done:
 	free(sorted);
 	return st;
@@ -310,28 +330,7 @@ struct cairn_schema {
 	cairn_field_def *fields[CAIRN_KIND_COUNT];
 };
 
-cairn_schema *cairn_schema_new(void)
-{
-	cairn_schema *s = calloc(1, sizeof *s);
-	if (s)
-		for (int k = 0; k < CAIRN_KIND_COUNT; k++)
-			s->kinds[k] = *kinds_builtin_def((cairn_kind)k);
-	return s;
-}
-
-void cairn_schema_free(cairn_schema *s)
-{
-	if (!s)
-		return;
-	if (kinds_active_table() == s->kinds)
-		cairn_schema_use(NULL);
-	for (size_t i = 0; i < s->nlists; i++)
-		cairn_list_done(&s->lists[i]);
-	free(s->lists);
-	for (int k = 0; k < CAIRN_KIND_COUNT; k++)
-		free(s->fields[k]);
-	free(s);
-}
+static const cairn_schema *active_schema;
 
 static const cairn_list *own_list(const cairn_schema *s, const char *id)
 {
@@ -341,52 +340,66 @@ static const cairn_list *own_list(const cairn_schema *s, const char *id)
 	return NULL;
 }
 
+/* The workbook's list of id, else cairn's own. */
+static const cairn_list *list_of(const cairn_schema *s, const char *id)
+{
+	const cairn_list *l = own_list(s, id);
+	return l ? l : builtin_list(id);
+}
+
 static const char *list_kind_field(const cairn_list *l, cairn_kind k)
 {
-	const char *name = cairn_kind_def_of(k)->name, *dot = strchr(l->id, '.');
+	const char *name = kinds_builtin_def(k)->name, *dot = strchr(l->id, '.');
 	size_t n = strlen(name);
 	return dot && (size_t)(dot - l->id) == n && !strncmp(l->id, name, n) ? dot + 1 : NULL;
 }
 
-/* Each kind's fields as the lists make them: a listed field takes the
+/* Each kind's fields as the lists make them: a listed field takes its
  * list's choices, a list of a field of the group's own is a choice field
- * more, and each inclusion group's count is a count of every pilot. */
+ * more, and each inclusion group's count is a count of every pilot, in
+ * the list's order after participants (where a record has them). */
 static cairn_status build_kinds(cairn_schema *s, cairn_error *err)
 {
-	const cairn_list *incl = own_list(s, CAIRN_LIST_INCLUSION);
+	const cairn_list *incl = list_of(s, CAIRN_LIST_INCLUSION);
+	size_t nincl = incl ? incl->nchoices : 0;
 
 	for (int k = 0; k < CAIRN_KIND_COUNT; k++) {
 		const cairn_kind_def *b = kinds_builtin_def((cairn_kind)k);
-		size_t cap = b->nfields + s->nlists + (k == CAIRN_KIND_PILOT && incl ? incl->nchoices : 0);
+		size_t cap = b->nfields + s->nlists + (k == CAIRN_KIND_PILOT ? nincl : 0), n = 0;
 		cairn_field_def *f = calloc(cap ? cap : 1, sizeof *f);
-		size_t n = b->nfields;
 		if (!f)
 			return cairn_oom(err);
-		memcpy(f, b->fields, b->nfields * sizeof *f);
-		for (size_t i = 0; i < n; i++) {
+		for (size_t i = 0; i < b->nfields; i++) {
 			char id[CAIRN_KEY_MAX];
 			const cairn_list *l;
-			snprintf(id, sizeof id, "%s.%s", b->name, f[i].name);
-			if (f[i].listed && (l = own_list(s, id)))
-				f[i].choices = l->keys;
+			f[n] = b->fields[i];
+			snprintf(id, sizeof id, "%s.%s", b->name, f[n].name);
+			if (f[n].listed && (l = list_of(s, id)))
+				f[n].choices = l->keys;
+			n++;
+			if (k != CAIRN_KIND_PILOT || strcmp(b->fields[i].name, "participants"))
+				continue;
+			for (size_t g = 0; g < nincl; g++) {
+				const char *count = cairn_choice_count(&incl->choices[g]);
+				bool have = !!kinds_builtin_field((cairn_kind)k, count);
+				for (size_t j = 0; j < n && !have; j++)
+					have = !strcmp(f[j].name, count);
+				if (!have)
+					f[n++] = (cairn_field_def){ count,
+						cairn_choice_label(&incl->choices[g], NULL), CAIRN_F_COUNT,
+						NULL, CAIRN_KIND_NONE, false, false, false };
+			}
 		}
 		for (size_t i = 0; i < s->nlists; i++) {
 			const char *name = list_kind_field(&s->lists[i], (cairn_kind)k);
-			if (!name || kinds_builtin_field((cairn_kind)k, name))
+			bool have = false;
+			for (size_t j = 0; name && j < n && !have; j++)
+				have = !strcmp(f[j].name, name);
+			if (!name || have)
 				continue;
 			f[n++] = (cairn_field_def){ name, s->lists[i].title ? s->lists[i].title : name,
 						    CAIRN_F_ENUM, s->lists[i].keys, CAIRN_KIND_NONE,
 						    false, false, true };
-		}
-		for (size_t i = 0; k == CAIRN_KIND_PILOT && incl && i < incl->nchoices; i++) {
-			const char *count = cairn_choice_count(&incl->choices[i]);
-			bool have = false;
-			for (size_t j = 0; j < n && !have; j++)
-				have = !strcmp(f[j].name, count);
-			if (!have)
-				f[n++] = (cairn_field_def){ count, cairn_choice_label(&incl->choices[i], NULL),
-							    CAIRN_F_COUNT, NULL, CAIRN_KIND_NONE, false,
-							    false, false };
 		}
 		free(s->fields[k]);
 		s->fields[k] = f;
@@ -396,24 +409,51 @@ static cairn_status build_kinds(cairn_schema *s, cairn_error *err)
 	return CAIRN_OK;
 }
 
+cairn_schema *cairn_schema_new(void)
+{
+	cairn_schema *s = calloc(1, sizeof *s);
+	cairn_error err;
+
+	if (!s)
+		return NULL;
+	for (int k = 0; k < CAIRN_KIND_COUNT; k++)
+		s->kinds[k] = *kinds_builtin_def((cairn_kind)k);
+	if (build_kinds(s, &err) != CAIRN_OK) {
+		cairn_schema_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void cairn_schema_free(cairn_schema *s)
+{
+	if (!s)
+		return;
+	if (active_schema == s)
+		active_schema = NULL;
+	for (size_t i = 0; i < s->nlists; i++)
+		cairn_list_done(&s->lists[i]);
+	free(s->lists);
+	for (int k = 0; k < CAIRN_KIND_COUNT; k++)
+		free(s->fields[k]);
+	free(s);
+}
+
 cairn_status cairn_schema_add(cairn_schema *s, const char *id, const cairn_record *rec,
 			      cairn_error *err)
 {
 	cairn_list l, *grown;
 	cairn_status st = cairn_list_from_record(id, rec, &l, err);
-	bool active = kinds_active_table() == s->kinds;
 
 	if (st != CAIRN_OK) {
 		cairn_list_done(&l);
 		return st;
 	}
-	if (active)
-		cairn_schema_use(NULL);
 	for (size_t i = 0; i < s->nlists; i++)
 		if (!strcmp(s->lists[i].id, l.id)) {
 			cairn_list_done(&s->lists[i]);
 			s->lists[i] = l;
-			goto built;
+			return build_kinds(s, err);
 		}
 	if (!(grown = realloc(s->lists, (s->nlists + 1) * sizeof *grown))) {
 		cairn_list_done(&l);
@@ -421,19 +461,47 @@ cairn_status cairn_schema_add(cairn_schema *s, const char *id, const cairn_recor
 	}
 	s->lists = grown;
 	s->lists[s->nlists++] = l;
-built:
-	st = build_kinds(s, err);
-	if (active && st == CAIRN_OK)
-		cairn_schema_use(s);
-	return st;
+	return build_kinds(s, err);
 }
-
-static const cairn_schema *active_schema;
 
 void cairn_schema_use(const cairn_schema *s)
 {
 	active_schema = s;
-	kinds_use_table(s ? s->kinds : NULL);
+}
+
+/* The schema of no lists of the workbook's own, made once: the kinds as
+ * cairn's built-in lists make them, before any workbook is open. */
+static const cairn_schema *builtin_schema(void)
+{
+	static cairn_schema *s;
+	static bool tried;
+
+	if (!tried) {
+		tried = true;
+		s = cairn_schema_new();
+	}
+	return s;
+}
+
+const cairn_kind_def *cairn_kind_def_of(cairn_kind kind)
+{
+	const cairn_schema *s = active_schema ? active_schema : builtin_schema();
+
+	if (kind < 0 || kind >= CAIRN_KIND_COUNT)
+		return NULL;
+	/* Out of memory at the first call: cairn's table, with no choices. */
+	return s ? &s->kinds[kind] : kinds_builtin_def(kind);
+}
+
+const cairn_field_def *cairn_kind_field(cairn_kind kind, const char *name)
+{
+	const cairn_kind_def *def = cairn_kind_def_of(kind);
+	if (!def)
+		return NULL;
+	for (size_t i = 0; i < def->nfields; i++)
+		if (!strcmp(def->fields[i].name, name))
+			return &def->fields[i];
+	return NULL;
 }
 
 size_t cairn_schema_own_lists(void)
@@ -443,8 +511,7 @@ size_t cairn_schema_own_lists(void)
 
 const cairn_list *cairn_schema_list(const char *id)
 {
-	const cairn_list *l = own_list(active_schema, id);
-	return l ? l : builtin_list(id);
+	return list_of(active_schema, id);
 }
 
 const cairn_list *cairn_schema_builtin_list(const char *id)

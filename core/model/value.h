@@ -22,13 +22,10 @@ char *format_number(double v);
 /* A label tag: "fr", "pt-br" (template.c). */
 bool lang_valid(const char *t);
 
-/* The kinds' table of kinds.c, whatever the schema, and the schema's
- * tables it answers with instead (schema.c hands them over; NULL: its
- * own). */
+/* The kinds' table of kinds.c, before the schema fills in the choices of
+ * the listed fields and the pilots' counts (schema.c). */
 const cairn_kind_def *kinds_builtin_def(cairn_kind kind);
 const cairn_field_def *kinds_builtin_field(cairn_kind kind, const char *name);
-void kinds_use_table(const cairn_kind_def *table);
-const cairn_kind_def *kinds_active_table(void);
 /* A built-in list of schema_builtin.c, NULL when none has that id. */
 const cairn_list *builtin_list(const char *id);
 

@@ -64,11 +64,6 @@ const char *cairn_target_count(const cairn_targets *t, size_t g)
 	return g < t->n ? cairn_choice_count(t->group[g].group) : "?";
 }
 
-long cairn_count_of(const char *text)
-{
-	return text && *text ? strtol(text, NULL, 10) : -1;
-}
-
 void cairn_inclusion(const cairn_targets *t, long participants, const char *const *counts,
 		     cairn_share *out)
 {

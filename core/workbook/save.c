@@ -245,7 +245,8 @@ static void fill_defaults(planned *q)
 
 	for (size_t i = 0; i < def->nfields; i++) {
 		const cairn_field_def *f = &def->fields[i];
-		if (f->type == CAIRN_F_ENUM && f->required && !cairn_record_get(&q->rec, f->name))
+		if (f->type == CAIRN_F_ENUM && f->required && f->choices && f->choices[0] &&
+		    !cairn_record_get(&q->rec, f->name))
 			cairn_record_set(&q->rec, f->name, f->choices[0], NULL);
 	}
 }

@@ -26,6 +26,9 @@ typedef struct cairn_share {
 	bool met;               /* known && has_target && percent >= target */
 } cairn_share;
 
+/* A count as a pilot records it: "" or NULL (not reported) is -1. */
+long cairn_count_of(const char *text);
+
 /* count < 0 means not reported; participants <= 0 means no share. */
 cairn_share cairn_share_of(long count, long participants, bool has_target, double target);
 

@@ -41,9 +41,6 @@ void cairn_targets_done(cairn_targets *t);
 const char *cairn_target_name(const cairn_targets *t, size_t g, const char *langs);
 const char *cairn_target_count(const cairn_targets *t, size_t g);
 
-/* A count as a pilot records it: "" or NULL (not reported) is -1. */
-long cairn_count_of(const char *text);
-
 /* Each group's share: counts[g] is group g's count as recorded ("" or
  * NULL: not reported), participants the total (< 0: not reported); out
  * holds t->n shares. */
