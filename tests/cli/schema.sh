@@ -171,6 +171,13 @@ is "$rc" 0 "no lists: the built-in categories"
 run "$CAIRN" -C "$old" ls list
 is "$out" "" "and no list record is made"
 
+# ---- the README's recipe, as written ----
+readme_blocks "The group's own lists"
+rwb=$(new_workbook)
+run bash -c "cd '$rwb' && PATH='$(dirname "$CAIRN")':\$PATH && set -e && . '$TMP/block.1'"
+is "$rc" 0 "the README's recipe runs"
+like "$out" "disabilities 12.0% \(target 10%: met\)" "and shows the new group against its target"
+
 # ---- no name of the Citizen City plan in core/ or tui/ ----
 # Only cairn's built-in lists, the fallback of a workbook with none, hold
 # them (core/model/schema_builtin.c); the demo carries its own.
