@@ -292,9 +292,16 @@ enum how { PLAIN, LINES, SET };
 static enum how how_to_merge(cairn_kind kind, const char *key, const cairn_template *tpl,
 			     const cairn_question **q)
 {
+	/* A list's choices are a set in an order: a choice each side added
+	 * is kept (theirs after ours), one either side removed goes. */
+	static const cairn_question in_no_order;
 	const cairn_field_def *f = cairn_kind_field(kind, key);
 
 	*q = NULL;
+	if (kind == CAIRN_KIND_LIST && !strcmp(key, "choices")) {
+		*q = &in_no_order;
+		return SET;
+	}
 	if (f)
 		return f->type == CAIRN_F_LONGTEXT ? LINES : PLAIN;
 	if (kind == CAIRN_KIND_EVALUATION && tpl && !strncmp(key, "answer.", 7) &&
