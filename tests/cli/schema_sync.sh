@@ -36,11 +36,19 @@ is "$rc" 0 "a shares first"
 run B sync
 is "$rc" 0 "b's sync merges both schemas and both data"
 run B show list/person.category --json
-like "$out" '"choices": "citizens\\nacademia\\nngo\\nbusiness\\ngovernance"' "the choices merged line by line"
+like "$out" '"choices": "citizens\\nacademia\\nngo\\nbusiness\\ngovernance"' "the choices merged line by line, each where it was added"
 like "$out" '"c.ngo.seats": "4"' "b's seat count"
 like "$out" '"c.governance.label": "Governance"' "a's label"
 run B show person/gus --json
 like "$out" '"category": "governance"' "a's person, in a's new choice, on b"
+# Both add a choice at the end: no conflict, both kept.
+A set list/person.category choices="$(printf 'citizens\nacademia\nngo\nbusiness\ngovernance\nmedia')" >/dev/null
+B set list/person.category choices="$(printf 'citizens\nacademia\nngo\nbusiness\ngovernance\nschools')" >/dev/null
+A sync >/dev/null
+run B sync
+is "$rc" 0 "both add a choice at the end: merged"
+run B show list/person.category --json
+like "$out" '"choices": "citizens\\nacademia\\nngo\\nbusiness\\ngovernance\\nschools\\nmedia"' "both kept, ours first"
 run B add person cy name=Cy category=citizens role=reviewer
 is "$rc" 0 "b's new choice holds after the merge"
 run B add person di name=Di category=governance role=reviewer
