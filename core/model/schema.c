@@ -514,6 +514,11 @@ const cairn_list *cairn_schema_list(const char *id)
 	return list_of(active_schema, id);
 }
 
+const cairn_list *cairn_schema_list_in(const cairn_schema *s, const char *id)
+{
+	return list_of(s, id);
+}
+
 const cairn_list *cairn_schema_builtin_list(const char *id)
 {
 	return builtin_list(id);

@@ -40,15 +40,50 @@ cairn_status wb_schema_load(cairn_wb *wb, cairn_error *err)
 		return st;
 	}
 	cairn_schema_use(s);
+	cairn_schema_free(wb->provisional);
 	cairn_schema_free(wb->schema);
+	wb->provisional = NULL;
 	wb->schema = s;
 	return CAIRN_OK;
 }
 
 void wb_schema_done(cairn_wb *wb)
 {
+	cairn_schema_use(NULL);
+	cairn_schema_free(wb->provisional);
 	cairn_schema_free(wb->schema);
+	wb->provisional = NULL;
 	wb->schema = NULL;
+}
+
+/* The workbook's lists as the save under way will leave them: the
+ * records of the same save are checked against them. */
+cairn_status wb_schema_provisional(cairn_wb *wb, const cairn_ref *refs,
+				   const cairn_record *const *recs, size_t n, cairn_error *err)
+{
+	cairn_schema *s = cairn_schema_new();
+	cairn_status st = s ? CAIRN_OK : cairn_oom(err);
+
+	if (st == CAIRN_OK)
+		st = cairn_index_each(wb->idx, CAIRN_KIND_LIST, NULL, 0, add_list, s, err);
+	for (size_t i = 0; i < n && st == CAIRN_OK; i++)
+		if (recs[i])
+			st = cairn_schema_add(s, refs[i].id, recs[i], err);
+	if (st != CAIRN_OK) {
+		cairn_schema_free(s);
+		return st;
+	}
+	cairn_schema_free(wb->provisional);
+	wb->provisional = s;
+	cairn_schema_use(s);
+	return CAIRN_OK;
+}
+
+void wb_schema_settled(cairn_wb *wb)
+{
+	cairn_schema_use(wb->schema);
+	cairn_schema_free(wb->provisional);
+	wb->provisional = NULL;
 }
 
 /* ---- a choice dropped while records use it ---- */
@@ -88,7 +123,9 @@ static cairn_status note_use(const cairn_ref *ref, const char *path, const char 
 cairn_status wb_schema_check_change(cairn_wb *wb, const char *id, const cairn_record *rec,
 				    cairn_error *err)
 {
-	const cairn_list *before = cairn_schema_list(id);
+	/* Before: the lists as the index holds them, not as the save under
+	 * way makes them. */
+	const cairn_list *before = cairn_schema_list_in(wb->schema, id);
 	cairn_list after;
 	const char **dropped = NULL;
 	size_t nd = 0;
@@ -159,4 +196,35 @@ done:
 	free(dropped);
 	cairn_list_done(&after);
 	return st;
+}
+
+/* ---- a save that brings lists and the records that use them ---- */
+
+cairn_status wb_lists_first(const cairn_edit *edits, size_t n, cairn_edit **sorted,
+			    size_t **from, cairn_error *err)
+{
+	size_t j = 0, nlists = 0;
+
+	*sorted = NULL;
+	*from = NULL;
+	for (size_t i = 0; i < n; i++)
+		nlists += edits[i].ref.kind == CAIRN_KIND_LIST;
+	if (!nlists || nlists == n)
+		return CAIRN_OK;
+	*sorted = malloc(n * sizeof **sorted);
+	*from = malloc(n * sizeof **from);
+	if (!*sorted || !*from) {
+		free(*sorted);
+		free(*from);
+		*sorted = NULL;
+		*from = NULL;
+		return cairn_oom(err);
+	}
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < n; i++)
+			if ((edits[i].ref.kind == CAIRN_KIND_LIST) == (pass == 0)) {
+				(*sorted)[j] = edits[i];
+				(*from)[j++] = i;
+			}
+	return CAIRN_OK;
 }

@@ -84,6 +84,8 @@ void cairn_schema_use(const cairn_schema *s);
 /* The list of id in the active schema: the workbook's, else the built-in
  * one, else NULL. */
 const cairn_list *cairn_schema_list(const char *id);
+/* The list of id in schema s (NULL: none but cairn's own lists). */
+const cairn_list *cairn_schema_list_in(const cairn_schema *s, const char *id);
 /* cairn's own list of id, whatever the workbook holds, or NULL. */
 const cairn_list *cairn_schema_builtin_list(const char *id);
 /* How many lists the active schema holds from the workbook itself. */

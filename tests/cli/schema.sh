@@ -81,6 +81,31 @@ like "$err" "p.csv:3:3: category: 'industry' is not one of: academia, ngo" "nami
 run C show person/carl
 is "$rc" 1 "and nothing of it is saved"
 
+# A file that brings a group's lists and the records that use them, in
+# any order: the records are checked against the lists it brings.
+imp=$(new_workbook)
+cat > "$TMP/group.json" <<'JSON'
+[
+ {"kind": "person", "id": "zoe", "fields": {"name": "Zoe", "category": "schools", "role": "reviewer"}},
+ {"kind": "pilot", "id": "oslo", "fields": {"city": "Oslo", "status": "testing", "participants": "10", "poverty": "3"}},
+ {"kind": "list", "id": "person.category", "fields": {"choices": "schools\nunions", "c.schools.seats": "2"}},
+ {"kind": "list", "id": "inclusion", "fields": {"choices": "poverty", "c.poverty.label": "People experiencing poverty"}},
+ {"kind": "target", "id": "poverty", "fields": {"label": "Poverty", "minimum": "20"}}
+]
+JSON
+run "$CAIRN" -C "$imp" import json "$TMP/group.json"
+is "$rc" 0 "one import brings the lists and the records that use them"
+run "$CAIRN" -C "$imp" show pilot/oslo
+like "$out" "poverty 30.0% \(target 20%: met\)" "checked and shown against the lists it brought"
+sed -i 's/"schools", "role"/"farmers", "role"/; s/"zoe"/"yan"/; s/"oslo"/"rome"/' "$TMP/group.json"
+run "$CAIRN" -C "$imp" import json "$TMP/group.json"
+is "$rc" 1 "a record off the lists the import brings is refused"
+like "$err" "person/yan: category: 'farmers' is not one of: schools, unions" "naming it"
+run "$CAIRN" -C "$imp" show pilot/rome
+is "$rc" 1 "and nothing of that import is saved"
+run "$CAIRN" -C "$imp" add person xia name=Xia category=unions role=reviewer
+is "$rc" 0 "after a refused import, the workbook's own lists hold"
+
 # ---- changing the schema safely ----
 run C set list/person.category choices="$(printf 'ngo\ngovernance\nbusiness')"
 is "$rc" 1 "dropping a choice still in use is refused"
