@@ -25,17 +25,17 @@ static const char *const pilot_status_choices[] = {
 	"candidate", "selected", "testing", "done", "withdrawn", NULL };
 
 /* Labels (l) are for people: marked for translation, shown with _(). */
-#define TEXT(n, l, req)       { n, l, CAIRN_F_TEXT, NULL, CAIRN_KIND_NONE, req, true, false }
-#define LONG(n, l)            { n, l, CAIRN_F_LONGTEXT, NULL, CAIRN_KIND_NONE, false, false, false }
-#define DATE(n, l, req)       { n, l, CAIRN_F_DATE, NULL, CAIRN_KIND_NONE, req, true, false }
-#define ENUM(n, l, c, req)    { n, l, CAIRN_F_ENUM, c, CAIRN_KIND_NONE, req, true, false }
+#define TEXT(n, l, req)       { n, l, CAIRN_F_TEXT, NULL, CAIRN_KIND_NONE, req, true, false, NULL }
+#define LONG(n, l)            { n, l, CAIRN_F_LONGTEXT, NULL, CAIRN_KIND_NONE, false, false, false, NULL }
+#define DATE(n, l, req)       { n, l, CAIRN_F_DATE, NULL, CAIRN_KIND_NONE, req, true, false, NULL }
+#define ENUM(n, l, c, req)    { n, l, CAIRN_F_ENUM, c, CAIRN_KIND_NONE, req, true, false, NULL }
 /* A choice field the group describes: its choices are the workbook's list
  * KIND.FIELD, or cairn's built-in one (include/cairn/schema.h), filled in
  * by core/model/schema.c. */
-#define LISTED(n, l, req)     { n, l, CAIRN_F_ENUM, NULL, CAIRN_KIND_NONE, req, true, true }
-#define REF(n, l, k, req)     { n, l, CAIRN_F_REF, NULL, CAIRN_KIND_##k, req, true, false }
-#define COUNT(n, l)           { n, l, CAIRN_F_COUNT, NULL, CAIRN_KIND_NONE, false, true, false }
-#define TYPED(n, l, t, req)   { n, l, t, NULL, CAIRN_KIND_NONE, req, true, false }
+#define LISTED(n, l, req)     { n, l, CAIRN_F_ENUM, NULL, CAIRN_KIND_NONE, req, true, true, NULL }
+#define REF(n, l, k, req)     { n, l, CAIRN_F_REF, NULL, CAIRN_KIND_##k, req, true, false, NULL }
+#define COUNT(n, l)           { n, l, CAIRN_F_COUNT, NULL, CAIRN_KIND_NONE, false, true, false, NULL }
+#define TYPED(n, l, t, req)   { n, l, t, NULL, CAIRN_KIND_NONE, req, true, false, NULL }
 
 static const cairn_field_def person_fields[] = {
 	TEXT("name", N_("Name"), true),
@@ -46,7 +46,7 @@ static const cairn_field_def person_fields[] = {
 	/* Who pushes to the shared repository (cairn guard): the gitolite,
 	 * https or Unix user; one line, not a column of the index. */
 	{ "login", N_("Login on the shared repository"), CAIRN_F_TEXT, NULL, CAIRN_KIND_NONE,
-	  false, false, false },
+	  false, false, false, NULL },
 };
 
 /* A choice list of the group's own (include/cairn/schema.h): per choice,
@@ -54,6 +54,12 @@ static const cairn_field_def person_fields[] = {
 static const cairn_field_def list_fields[] = {
 	TEXT("title", N_("Title"), false),
 	LONG("choices", N_("Choices (one key per line)")),
+};
+
+/* The extra fields of a kind (include/cairn/schema.h): its id is the
+ * kind's name, its fields a template's questions (q.KEY.type, ...). */
+static const cairn_field_def form_fields[] = {
+	LONG("questions", N_("Fields (one key per line)")),
 };
 
 static const cairn_field_def target_fields[] = {
@@ -125,7 +131,7 @@ static const cairn_field_def evaluation_fields[] = {
 	/* The fingerprint of the answers a validation saw (core/model/rules.c):
 	 * one line, and no column of the index. */
 	{ "validated_answers", N_("Validated answers (fingerprint)"), CAIRN_F_TEXT, NULL,
-	  CAIRN_KIND_NONE, false, false, false },
+	  CAIRN_KIND_NONE, false, false, false, NULL },
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -133,6 +139,8 @@ static const cairn_field_def evaluation_fields[] = {
 static const cairn_kind_def kind_table[CAIRN_KIND_COUNT] = {
 	[CAIRN_KIND_LIST] = { CAIRN_KIND_LIST, "list", "lists", list_fields, N(list_fields), "c.",
 		"the field it lists, such as person.category or pilot.network, or inclusion" },
+	[CAIRN_KIND_FORM] = { CAIRN_KIND_FORM, "form", "forms", form_fields, N(form_fields), "q.",
+		"the kind whose fields it adds, such as person or pilot" },
 	[CAIRN_KIND_PERSON] = { CAIRN_KIND_PERSON, "person", "persons", person_fields,
 		N(person_fields), NULL, "a short name such as maria or j.smith" },
 	[CAIRN_KIND_TARGET] = { CAIRN_KIND_TARGET, "target", "targets", target_fields,
@@ -187,7 +195,7 @@ cairn_kind cairn_kind_by_name(const char *name)
 
 const char *cairn_kind_names(void)
 {
-	return "person, target, tool, template, milestone, task, pilot, evaluation, list";
+	return "person, target, tool, template, milestone, task, pilot, evaluation, list, form";
 }
 
 const char *cairn_ftype_name(cairn_ftype t)
@@ -327,7 +335,7 @@ bad:
 			  "starting with a letter or digit", name, v);
 }
 
-cairn_status cairn_value_normalize(const cairn_field_def *f, const char *input,
+cairn_status value_normalize_plain(const cairn_field_def *f, const char *input,
 				   const char *date_fmt, char **out, cairn_error *err)
 {
 	const char *problem;
@@ -459,7 +467,7 @@ done:
 	return CAIRN_OK;
 }
 
-cairn_status cairn_value_check(const cairn_field_def *f, const char *value, cairn_error *err)
+cairn_status value_check_plain(const cairn_field_def *f, const char *value, cairn_error *err)
 {
 	char *norm = NULL;
 	cairn_status st;
@@ -472,7 +480,7 @@ cairn_status cairn_value_check(const cairn_field_def *f, const char *value, cair
 			return cairn_error_prefix(err, "%s", f->name);
 		return CAIRN_OK;
 	}
-	st = cairn_value_normalize(f, value, "yyyy-mm-dd", &norm, err);
+	st = value_normalize_plain(f, value, "yyyy-mm-dd", &norm, err);
 	if (st == CAIRN_OK && strcmp(norm, value) != 0 && f->type != CAIRN_F_TEXT &&
 	    f->type != CAIRN_F_URL && f->type != CAIRN_F_REF)
 		st = cairn_fail(err, CAIRN_EINPUT, "%s: '%s' is not in its stored form; write '%s'",

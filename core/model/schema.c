@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cairn/kinds.h"
+#include "cairn/template.h"
 #include "model/value.h"
 
 /* ---- one list ---- */
@@ -326,6 +327,8 @@ const char *cairn_choice_count(const cairn_choice *c)
 struct cairn_schema {
 	cairn_list *lists;
 	size_t nlists;
+	cairn_template forms[CAIRN_KIND_COUNT];        /* a kind's extra fields */
+	bool has_form[CAIRN_KIND_COUNT];
 	cairn_kind_def kinds[CAIRN_KIND_COUNT];
 	cairn_field_def *fields[CAIRN_KIND_COUNT];
 };
@@ -354,6 +357,27 @@ static const char *list_kind_field(const cairn_list *l, cairn_kind k)
 	return dot && (size_t)(dot - l->id) == n && !strncmp(l->id, name, n) ? dot + 1 : NULL;
 }
 
+/* The kind of value a question's answer is, as a field: how it merges,
+ * is edited and exported (its check is the question's). */
+static cairn_ftype form_ftype(cairn_qtype t)
+{
+	switch (t) {
+	case CAIRN_Q_LONGTEXT:
+	case CAIRN_Q_MULTIPLE:
+		return CAIRN_F_LONGTEXT;
+	case CAIRN_Q_YESNO:
+		return CAIRN_F_YESNO;
+	case CAIRN_Q_SINGLE:
+		return CAIRN_F_ENUM;
+	case CAIRN_Q_PERCENT:
+		return CAIRN_F_PERCENT;
+	case CAIRN_Q_DATE:
+		return CAIRN_F_DATE;
+	default:
+		return CAIRN_F_TEXT;
+	}
+}
+
 /* Each kind's fields as the lists make them: a listed field takes its
  * list's choices, a list of a field of the group's own is a choice field
  * more, and each inclusion group's count is a count of every pilot, in
@@ -365,7 +389,8 @@ static cairn_status build_kinds(cairn_schema *s, cairn_error *err)
 
 	for (int k = 0; k < CAIRN_KIND_COUNT; k++) {
 		const cairn_kind_def *b = kinds_builtin_def((cairn_kind)k);
-		size_t cap = b->nfields + s->nlists + (k == CAIRN_KIND_PILOT ? nincl : 0), n = 0;
+		size_t cap = b->nfields + s->nlists + (k == CAIRN_KIND_PILOT ? nincl : 0) +
+			     (s->has_form[k] ? s->forms[k].nquestions : 0), n = 0;
 		cairn_field_def *f = calloc(cap ? cap : 1, sizeof *f);
 		if (!f)
 			return cairn_oom(err);
@@ -387,7 +412,7 @@ static cairn_status build_kinds(cairn_schema *s, cairn_error *err)
 				if (!have)
 					f[n++] = (cairn_field_def){ count,
 						cairn_choice_label(&incl->choices[g], NULL), CAIRN_F_COUNT,
-						NULL, CAIRN_KIND_NONE, false, false, false };
+						NULL, CAIRN_KIND_NONE, false, false, false, NULL };
 			}
 		}
 		for (size_t i = 0; i < s->nlists; i++) {
@@ -399,7 +424,18 @@ static cairn_status build_kinds(cairn_schema *s, cairn_error *err)
 				continue;
 			f[n++] = (cairn_field_def){ name, s->lists[i].title ? s->lists[i].title : name,
 						    CAIRN_F_ENUM, s->lists[i].keys, CAIRN_KIND_NONE,
-						    false, false, true };
+						    false, false, true, NULL };
+		}
+		for (size_t i = 0; s->has_form[k] && i < s->forms[k].nquestions; i++) {
+			const cairn_question *q = &s->forms[k].questions[i];
+			bool have = false;
+			for (size_t j = 0; j < n && !have; j++)
+				have = !strcmp(f[j].name, q->key);
+			if (!have)
+				f[n++] = (cairn_field_def){ q->key, q->prompt ? q->prompt : q->key,
+					form_ftype(q->type),
+					q->type == CAIRN_Q_SINGLE ? (const char *const *)q->choices : NULL,
+					CAIRN_KIND_NONE, false, false, false, q };
 		}
 		free(s->fields[k]);
 		s->fields[k] = f;
@@ -434,16 +470,39 @@ void cairn_schema_free(cairn_schema *s)
 	for (size_t i = 0; i < s->nlists; i++)
 		cairn_list_done(&s->lists[i]);
 	free(s->lists);
-	for (int k = 0; k < CAIRN_KIND_COUNT; k++)
+	for (int k = 0; k < CAIRN_KIND_COUNT; k++) {
 		free(s->fields[k]);
+		if (s->has_form[k])
+			cairn_template_done(&s->forms[k]);
+	}
 	free(s);
 }
 
-cairn_status cairn_schema_add(cairn_schema *s, const char *id, const cairn_record *rec,
-			      cairn_error *err)
+static cairn_status add_form(cairn_schema *s, const char *id, const cairn_record *rec,
+			     cairn_error *err)
+{
+	cairn_template t;
+	cairn_status st = cairn_form_from_record(id, rec, &t, err);
+	cairn_kind k = cairn_kind_by_name(id);
+
+	if (st != CAIRN_OK)
+		return st;
+	if (s->has_form[k])
+		cairn_template_done(&s->forms[k]);
+	s->forms[k] = t;
+	s->has_form[k] = true;
+	return build_kinds(s, err);
+}
+
+cairn_status cairn_schema_add(cairn_schema *s, cairn_kind kind, const char *id,
+			      const cairn_record *rec, cairn_error *err)
 {
 	cairn_list l, *grown;
-	cairn_status st = cairn_list_from_record(id, rec, &l, err);
+	cairn_status st;
+
+	if (kind == CAIRN_KIND_FORM)
+		return add_form(s, id, rec, err);
+	st = cairn_list_from_record(id, rec, &l, err);
 
 	if (st != CAIRN_OK) {
 		cairn_list_done(&l);
@@ -522,4 +581,89 @@ const cairn_list *cairn_schema_list_in(const cairn_schema *s, const char *id)
 const cairn_list *cairn_schema_builtin_list(const char *id)
 {
 	return builtin_list(id);
+}
+
+/* ---- a kind's form: the group's own typed fields ---- */
+
+/* The template's words for a form's: "template/pilot: ..." reads
+ * "form/pilot: ...", an answer's "answer.budget: ..." reads "budget: ...". */
+static cairn_status reword(cairn_status st, const char *from, const char *to, cairn_error *err)
+{
+	size_t n = strlen(from), m = strlen(to);
+
+	if (st != CAIRN_OK && !strncmp(err->msg, from, n) && m <= n) {
+		memmove(err->msg + m, err->msg + n, strlen(err->msg + n) + 1);
+		memcpy(err->msg, to, m);
+	}
+	return st;
+}
+
+static cairn_status form_read(const char *id, const cairn_record *rec, cairn_template *out,
+			      bool strict, cairn_error *err)
+{
+	cairn_kind k = cairn_kind_by_name(id);
+	cairn_status st;
+
+	memset(out, 0, sizeof *out);
+	if (k == CAIRN_KIND_NONE || strcmp(kinds_builtin_def(k)->name, id) ||
+	    k == CAIRN_KIND_LIST || k == CAIRN_KIND_FORM || k == CAIRN_KIND_TEMPLATE)
+		return cairn_fail(err, CAIRN_EINPUT,
+				  "form/%s: a form is named after the kind whose fields it adds: "
+				  "person, target, tool, milestone, task, pilot or evaluation", id);
+	st = reword(cairn_template_from_record(id, rec, out, err), "template/", "form/", err);
+	for (size_t i = 0; strict && st == CAIRN_OK && i < out->nquestions; i++) {
+		const char *key = out->questions[i].key;
+		const cairn_field_def *f = cairn_kind_field(k, key);
+		const char *dyn = kinds_builtin_def(k)->dynamic_prefix;
+		if (f && !f->question)
+			st = cairn_fail(err, CAIRN_EINPUT,
+					"form/%s: %s: %s already has a field %s (%s); name the group's "
+					"own field otherwise", id, key, id, key, cairn_ftype_name(f->type));
+		else if (dyn && !strncmp(key, dyn, strlen(dyn) - 1))
+			st = cairn_fail(err, CAIRN_EINPUT, "form/%s: %s: %s* fields are cairn's own",
+					id, key, dyn);
+	}
+	if (st != CAIRN_OK)
+		cairn_template_done(out);
+	return st;
+}
+
+cairn_status cairn_form_from_record(const char *id, const cairn_record *rec, cairn_template *out,
+				    cairn_error *err)
+{
+	return form_read(id, rec, out, false, err);
+}
+
+cairn_status cairn_form_check_new(const char *id, const cairn_record *rec, cairn_error *err)
+{
+	cairn_template t;
+	cairn_status st = form_read(id, rec, &t, true, err);
+	if (st == CAIRN_OK)
+		cairn_template_done(&t);
+	return st;
+}
+
+cairn_status cairn_value_normalize(const cairn_field_def *f, const char *input,
+				   const char *date_fmt, char **out, cairn_error *err)
+{
+	if (!f->question)
+		return value_normalize_plain(f, input, date_fmt, out, err);
+	*out = NULL;
+	return reword(cairn_answer_normalize(f->question, input, date_fmt, out, err), "answer.", "",
+		      err);
+}
+
+cairn_status cairn_value_check(const cairn_field_def *f, const char *value, cairn_error *err)
+{
+	char *norm = NULL;
+	cairn_status st;
+
+	if (!f->question)
+		return value_check_plain(f, value, err);
+	st = cairn_value_normalize(f, value, "yyyy-mm-dd", &norm, err);
+	if (st == CAIRN_OK && strcmp(norm, value) && f->question->type != CAIRN_Q_TEXT)
+		st = cairn_fail(err, CAIRN_EINPUT, "%s: '%s' is not in its stored form; write '%s'",
+				f->name, value, norm);
+	free(norm);
+	return st;
 }

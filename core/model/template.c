@@ -839,7 +839,7 @@ cairn_status cairn_answer_normalize(const cairn_question *q, const char *input,
 	case CAIRN_Q_COUNT:
 		break;
 	}
-	return cairn_value_normalize(&f, input, date_fmt, out, err);
+	return value_normalize_plain(&f, input, date_fmt, out, err);
 }
 
 /* ---- questionnaire logic ---- */

@@ -48,6 +48,13 @@ cairn_status cairn_record_validate(cairn_kind kind, const char *id, const cairn_
 			cairn_template_done(&t);
 		return st;
 	}
+	if (kind == CAIRN_KIND_FORM) {
+		cairn_template t;
+		st = cairn_form_from_record(id, rec, &t, err);
+		if (st == CAIRN_OK)
+			cairn_template_done(&t);
+		return st;
+	}
 	if (kind == CAIRN_KIND_LIST) {
 		cairn_list l;
 		st = cairn_list_from_record(id, rec, &l, err);

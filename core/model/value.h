@@ -19,6 +19,13 @@ bool parse_decimal(const char *s, double *out);
  * new string, NULL when out of memory. */
 char *format_number(double v);
 
+/* cairn_value_normalize and cairn_value_check of a field of cairn's own
+ * (kinds.c); the public ones (schema.c) send a field of the group's own
+ * to its question. */
+cairn_status value_normalize_plain(const cairn_field_def *f, const char *input,
+				   const char *date_fmt, char **out, cairn_error *err);
+cairn_status value_check_plain(const cairn_field_def *f, const char *value, cairn_error *err);
+
 /* A label tag: "fr", "pt-br" (template.c). */
 bool lang_valid(const char *t);
 

@@ -186,7 +186,7 @@ cairn_status wb_loader_put(wb_loader *l, const char *path, unsigned mode,
 		*err = why;
 	/* Lists load first (kind order): the records after them are checked
 	 * against the group's choices. */
-	else if (ref.kind == CAIRN_KIND_LIST)
+	else if (is_schema(ref.kind))
 		st = wb_schema_load(l->wb, err);
 done:
 	cairn_record_done(&rec);
@@ -430,7 +430,8 @@ static cairn_status apply_diff(cairn_wb *wb, const cairn_oid *from, const cairn_
 	for (size_t i = 0; i < n && st == CAIRN_OK; i++) {
 		if (!d[i].new_blob.hex[0]) {
 			st = cairn_index_remove(wb->idx, d[i].path, err);
-			if (st == CAIRN_OK && !strncmp(d[i].path, "lists/", 6))
+			if (st == CAIRN_OK && (!strncmp(d[i].path, "lists/", 6) ||
+					       !strncmp(d[i].path, "forms/", 6)))
 				st = wb_schema_load(wb, err);
 		} else
 			st = list_add(&fl, d[i].path, d[i].new_mode, &d[i].new_blob, err);

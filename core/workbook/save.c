@@ -497,6 +497,8 @@ static cairn_status finish_edit(plan *p, planned *q, const cairn_edit *e, cairn_
 					   err);
 	if (st == CAIRN_OK)
 		st = check_references(p, q, err);
+	if (st == CAIRN_OK && q->ref.kind == CAIRN_KIND_FORM)
+		st = cairn_form_check_new(q->ref.id, &q->rec, err);
 	if (st == CAIRN_OK && q->ref.kind == CAIRN_KIND_LIST &&
 	    (st = cairn_list_check_new(q->ref.id, &q->rec, err)) == CAIRN_OK)
 		st = wb_schema_check_change(p->wb, q->ref.id, &q->rec, err);
@@ -604,7 +606,8 @@ static cairn_status index_saved(cairn_wb *wb, const cairn_git_change *changes, s
 				continue;
 			if (!changes[i].data) {
 				st = cairn_index_remove(wb->idx, changes[i].path, err);
-				if (st == CAIRN_OK && !strncmp(changes[i].path, "lists/", 6))
+				if (st == CAIRN_OK && (!strncmp(changes[i].path, "lists/", 6) ||
+						       !strncmp(changes[i].path, "forms/", 6)))
 					st = wb_schema_load(wb, err);
 			} else {
 				cairn_oid blob;
@@ -845,8 +848,8 @@ static cairn_status save_once(cairn_wb *wb, const cairn_edit *edits, size_t n,
 	for (size_t i = 0; i < n && st == CAIRN_OK; i++) {
 		if ((st = plan_edit(&p, &edits[i], err)))
 			edit_at_fault(res, st, i);
-		else if (edits[i].ref.kind == CAIRN_KIND_LIST && i + 1 < n &&
-			 edits[i + 1].ref.kind != CAIRN_KIND_LIST)
+		else if (is_schema(edits[i].ref.kind) && i + 1 < n &&
+			 !is_schema(edits[i + 1].ref.kind))
 			st = plan_lists(&p, i + 1, err);
 	}
 	/* Who may change what (core/model/roles.c), on the changes as the

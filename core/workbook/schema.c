@@ -22,7 +22,7 @@ static cairn_status add_list(const cairn_ref *ref, const char *path, const char 
 	/* A list that does not read was left among the problems when it was
 	 * loaded; the built-in list of its id stands in. */
 	if (cairn_record_parse(&rec, body, len, path, &why) == CAIRN_OK)
-		cairn_schema_add(ctx, ref->id, &rec, &why);
+		cairn_schema_add(ctx, ref->kind, ref->id, &rec, &why);
 	cairn_record_done(&rec);
 	return CAIRN_OK;
 }
@@ -35,6 +35,8 @@ cairn_status wb_schema_load(cairn_wb *wb, cairn_error *err)
 	if (!s)
 		return cairn_oom(err);
 	st = cairn_index_each(wb->idx, CAIRN_KIND_LIST, NULL, 0, add_list, s, err);
+	if (st == CAIRN_OK)
+		st = cairn_index_each(wb->idx, CAIRN_KIND_FORM, NULL, 0, add_list, s, err);
 	if (st != CAIRN_OK) {
 		cairn_schema_free(s);
 		return st;
@@ -66,9 +68,11 @@ cairn_status wb_schema_provisional(cairn_wb *wb, const cairn_ref *refs,
 
 	if (st == CAIRN_OK)
 		st = cairn_index_each(wb->idx, CAIRN_KIND_LIST, NULL, 0, add_list, s, err);
+	if (st == CAIRN_OK)
+		st = cairn_index_each(wb->idx, CAIRN_KIND_FORM, NULL, 0, add_list, s, err);
 	for (size_t i = 0; i < n && st == CAIRN_OK; i++)
 		if (recs[i])
-			st = cairn_schema_add(s, refs[i].id, recs[i], err);
+			st = cairn_schema_add(s, refs[i].kind, refs[i].id, recs[i], err);
 	if (st != CAIRN_OK) {
 		cairn_schema_free(s);
 		return st;
@@ -200,6 +204,11 @@ done:
 
 /* ---- a save that brings lists and the records that use them ---- */
 
+bool is_schema(cairn_kind kind)
+{
+	return kind == CAIRN_KIND_LIST || kind == CAIRN_KIND_FORM;
+}
+
 cairn_status wb_lists_first(const cairn_edit *edits, size_t n, cairn_edit **sorted,
 			    size_t **from, cairn_error *err)
 {
@@ -208,7 +217,7 @@ cairn_status wb_lists_first(const cairn_edit *edits, size_t n, cairn_edit **sort
 	*sorted = NULL;
 	*from = NULL;
 	for (size_t i = 0; i < n; i++)
-		nlists += edits[i].ref.kind == CAIRN_KIND_LIST;
+		nlists += is_schema(edits[i].ref.kind);
 	if (!nlists || nlists == n)
 		return CAIRN_OK;
 	*sorted = malloc(n * sizeof **sorted);
@@ -222,7 +231,7 @@ cairn_status wb_lists_first(const cairn_edit *edits, size_t n, cairn_edit **sort
 	}
 	for (int pass = 0; pass < 2; pass++)
 		for (size_t i = 0; i < n; i++)
-			if ((edits[i].ref.kind == CAIRN_KIND_LIST) == (pass == 0)) {
+			if (is_schema(edits[i].ref.kind) == (pass == 0)) {
 				(*sorted)[j] = edits[i];
 				(*from)[j++] = i;
 			}

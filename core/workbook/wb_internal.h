@@ -52,6 +52,8 @@ cairn_status wb_schema_provisional(cairn_wb *wb, const cairn_ref *refs,
 				   const struct cairn_record *const *recs, size_t n,
 				   cairn_error *err);
 void wb_schema_settled(cairn_wb *wb);
+/* A list or a form: a record of the schema. */
+bool is_schema(cairn_kind kind);
 /* A save's edits with its lists first (*sorted, and *from[j]: the index
  * in edits of (*sorted)[j]; both NULL when the order already is so), so
  * that its other records are planned against its lists. */

@@ -19,6 +19,7 @@
  * in this order never meets a reference to a record not yet loaded. */
 #define CAIRN_KIND_LIST(X) \
 	X(LIST,       "list",       "lists")       \
+	X(FORM,       "form",       "forms")       \
 	X(PERSON,     "person",     "persons")     \
 	X(TARGET,     "target",     "targets")     \
 	X(TOOL,       "tool",       "tools")       \
@@ -60,6 +61,10 @@ typedef struct cairn_field_def {
 	/* A choice field the group describes: the workbook's list KIND.FIELD
 	 * gives its choices (cairn/schema.h); `choices` then are the list's. */
 	bool listed;
+	/* A field of the group's own, from the workbook's form of the kind
+	 * (cairn/schema.h): its values are checked as this question's
+	 * answers are.  NULL for cairn's fields. */
+	const struct cairn_question *question;
 } cairn_field_def;
 
 typedef struct cairn_kind_def {

@@ -25,6 +25,7 @@
 #include <stddef.h>
 
 #include "cairn/error.h"
+#include "cairn/kinds.h"
 #include "cairn/record.h"
 
 /* More choices than this in one list are refused: a list is for people
@@ -70,14 +71,30 @@ const char *cairn_choice_label(const cairn_choice *c, const char *langs);
 /* The pilot count a group of the inclusion list is measured on. */
 const char *cairn_choice_count(const cairn_choice *c);
 
+/* ---- a kind's form: the group's own typed fields ----
+ *
+ * A form record (forms/XX/KIND) adds fields to every record of KIND,
+ * written and checked as a template's questions are (cairn/template.h):
+ * `questions` lists their keys, q.KEY.type is text, longtext, yesno,
+ * single, multiple, scale, number, percent or date, with q.KEY.prompt (the
+ * field's label), .help, .choices, .min, .max and their .LANG labels.  A
+ * value of such a field is checked as an answer to its question; the field
+ * is never required of a record already saved. */
+cairn_status cairn_form_from_record(const char *id, const cairn_record *rec,
+				    struct cairn_template *out, cairn_error *err);
+/* The check of a form being saved: a field named like one of the kind's
+ * own is refused. */
+cairn_status cairn_form_check_new(const char *id, const cairn_record *rec, cairn_error *err);
+
 typedef struct cairn_schema cairn_schema;
 
 /* A schema of no lists of its own (every list is the built-in one). */
 cairn_schema *cairn_schema_new(void);
 void cairn_schema_free(cairn_schema *s);
-/* Add the list record rec of id (checked as cairn_list_from_record). */
-cairn_status cairn_schema_add(cairn_schema *s, const char *id, const cairn_record *rec,
-			      cairn_error *err);
+/* Add the list or form record rec of id (checked as
+ * cairn_list_from_record or cairn_form_from_record). */
+cairn_status cairn_schema_add(cairn_schema *s, cairn_kind kind, const char *id,
+			      const cairn_record *rec, cairn_error *err);
 /* Make s the schema every kind reads (NULL: the built-in one).  s stays
  * the caller's and must outlive its use. */
 void cairn_schema_use(const cairn_schema *s);

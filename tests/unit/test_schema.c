@@ -137,9 +137,9 @@ static void active(void)
 	char *out = NULL;
 	size_t at = 0;
 
-	ok(s && cairn_schema_add(s, "person.category", &cat, &err) == CAIRN_OK &&
-	   cairn_schema_add(s, "person.expertise", &own, &err) == CAIRN_OK &&
-	   cairn_schema_add(s, "inclusion", &incl, &err) == CAIRN_OK, "a schema of three lists");
+	ok(s && cairn_schema_add(s, CAIRN_KIND_LIST, "person.category", &cat, &err) == CAIRN_OK &&
+	   cairn_schema_add(s, CAIRN_KIND_LIST, "person.expertise", &own, &err) == CAIRN_OK &&
+	   cairn_schema_add(s, CAIRN_KIND_LIST, "inclusion", &incl, &err) == CAIRN_OK, "a schema of three lists");
 	cairn_schema_use(s);
 	is_int((int)cairn_schema_own_lists(), 3, "active");
 	f = cairn_kind_field(CAIRN_KIND_PERSON, "category");
@@ -204,7 +204,7 @@ static void many(void)
 		cairn_buf_printf(&b, "%sk%05d", i ? "\n" : "", i);
 	r = rec("choices", cairn_buf_str(&b), NULL);
 	t0 = clock();
-	ok(cairn_schema_add(s, "tool.kind", &r, &err) == CAIRN_OK, "a list of 10,000 choices");
+	ok(cairn_schema_add(s, CAIRN_KIND_LIST, "tool.kind", &r, &err) == CAIRN_OK, "a list of 10,000 choices");
 	cairn_schema_use(s);
 	f = cairn_kind_field(CAIRN_KIND_TOOL, "kind");
 	for (int i = 0; i < 1000; i++) {

@@ -292,6 +292,7 @@ static const struct list_columns {
 	size_t widths[5];
 } list_table[] = {
 	{ CAIRN_KIND_LIST, { "id", "title", NULL }, { 20, 50 } },
+	{ CAIRN_KIND_FORM, { "id", NULL }, { 20 } },
 	{ CAIRN_KIND_PERSON, { "id", "role", "category", "name", NULL }, { 14, 11, 15, 30 } },
 	{ CAIRN_KIND_TARGET, { "id", "minimum", "label", NULL }, { 12, 8, 40 } },
 	{ CAIRN_KIND_TOOL, { "id", "kind", "name", NULL }, { 18, 12, 40 } },
