@@ -73,6 +73,36 @@ run C export csv pilot
 like "$out" "disabilities" "the export has the new count"
 like "$out" "under25" "each of them"
 
+# ---- fields of the group's own, typed as a template's questions ----
+run C add form pilot questions="$(printf 'budget\nlaunch\nonline\nchannel\nscore\nreach')" \
+	q.budget.type=number q.budget.min=0 q.budget.prompt="Budget (EUR)" \
+	q.budget.prompt.fr="Budget (euros)" q.budget.help="What the pilot costs" \
+	q.launch.type=date q.launch.prompt="Launched on" q.online.type=yesno q.online.prompt=Online \
+	q.channel.type=single q.channel.prompt=Channel q.channel.choices="$(printf 'web\nphone')" \
+	q.score.type=scale q.score.prompt=Score q.reach.type=percent q.reach.prompt=Reach
+is "$rc" 0 "a form of the pilots' own fields"
+run C set pilot/ghent budget=1200 launch=01/03/2026 online=Yes channel=Phone score=4 reach=35%
+is "$rc" 0 "its fields take values as their questions' answers"
+run C show pilot/ghent --json
+like "$out" '"budget": "1200", "launch": "2026-03-01", "online": "yes", "channel": "phone", "score": "4", "reach": "35"' \
+	"in their stored form, in the form's order"
+for bad in "budget=-5|budget: -5 is out of range: write at least 0" \
+	"channel=fax|channel: 'fax' is not one of the choices" \
+	"score=9|score:" "launch=31/02/2026|launch:" "reach=120|reach:"; do
+	run C set pilot/ghent "${bad%%|*}"
+	is "$rc" 1 "refused: ${bad%%|*}"
+	like "$err" "pilot/ghent: ${bad#*|}" "naming record and field"
+done
+run C export csv pilot
+like "$out" "budget,launch,online,channel,score,reach" "exported"
+run C add form person questions=name q.name.type=text q.name.prompt=Name
+is "$rc" 1 "a field named like one of the kind's own is refused"
+like "$err" "form/person: name: person already has a field name \(text\)" "saying so"
+run C add form pilot2 questions=x q.x.type=text q.x.prompt=X
+is "$rc" 1 "a form is named after a kind"
+run C add form evaluation questions=answer q.answer.type=text q.answer.prompt=X
+is "$rc" 1 "not like an evaluation's answers"
+
 # ---- import: refused against the group's list ----
 printf 'id,name,category,role\ncarl,Carl,ngo,reviewer\ndora,Dora,industry,reviewer\n' > "$TMP/p.csv"
 run C import csv person "$TMP/p.csv"
@@ -128,6 +158,13 @@ is "$(grep -c '^expertise: law$' "$wb"/persons/*/ana)" 1 "its value stays in the
 run C set person/ana name="Ana M."
 is "$rc" 0 "the record is still saved"
 is "$(grep -c '^expertise: law$' "$wb"/persons/*/ana)" 1 "keeping the field it no longer names"
+
+run C rm form/pilot
+is "$rc" 0 "removing the pilots' form"
+is "$(grep -c '^budget: 1200$' "$wb"/pilots/*/ghent)" 1 "its values stay in the records"
+run C set pilot/ghent topic=Housing
+is "$rc" 0 "which are still saved"
+is "$(grep -c '^budget: 1200$' "$wb"/pilots/*/ghent)" 1 "keeping the fields the schema no longer names"
 
 # ---- hostile lists ----
 run C add list person.name choices=x

@@ -17,6 +17,8 @@ G add list inclusion choices="$(printf 'women\ndisabilities')" c.women.label=Wom
 	c.disabilities.label="With disabilities" c.disabilities.label.fr="En situation de handicap"
 G add target disabilities label="Disabled among participants" minimum=10
 G add pilot ghent city=Ghent status=testing participants=50 women=25 disabilities=4
+G add form person questions=team q.team.type=single q.team.prompt=Team q.team.prompt.fr=Équipe \
+	q.team.help="Which team they work in" q.team.choices="$(printf 'alpha\nbeta')"
 
 start() {   # W H [ENV]
 	open_session "$1" "$2" "env TERM=tmux-256color ${3:-} '$CAIRN' -C '$wb'; echo \"cairn exited \$?\"; sleep 30"
@@ -41,13 +43,24 @@ shows "category: 'brussels-wg' is not one of: academia, ngo, business" \
 	"a value off the list is refused in the form, naming the choices"
 keys C-u ngo Enter
 shows "^> Category +ngo" "a choice of the list is saved"
+# A field of the group's own (its form) is answered as its question is.
+keys j j j
+shows "^> Team *$" "the form's field is in the record"
+keys e
+shows "^Which team they work in" "its help above the prompt"
+shows "^1 alpha, 2 beta" "its choices, by number"
+keys 2 Enter
+shows "^> Team +beta" "picked by number"
 keys Q
 is "$("$CAIRN" -C "$wb" show person/ana --json | grep -c '"category": "ngo"')" 1 "and committed"
+is "$("$CAIRN" -C "$wb" show person/ana --json | grep -c '"team": "beta"')" 1 "the form's field too"
 
 # In French, the labels the list gives in French.
 start 80 24 "LANGUAGE=fr LC_ALL=fr_FR.UTF-8"
 keys 4
 shows "Universitaires" "a label per language"
+keys Enter
+shows "Équipe +beta" "a form's field labelled in French"
 keys 1
 shows "En situation de handic +8.0%" "in the bars too (cut to fit)"
 keys Q

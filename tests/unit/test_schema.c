@@ -257,6 +257,63 @@ static void merged(void)
 	cairn_record_done(&theirs);
 }
 
+static void forms(void)
+{
+	cairn_schema *s = cairn_schema_new();
+	cairn_record form = rec("questions", "budget\nchannel\nnotes", "q.budget.type", "number",
+				"q.budget.min", "0", "q.budget.prompt", "Budget",
+				"q.budget.prompt.fr", "Budget (euros)", "q.channel.type", "single",
+				"q.channel.prompt", "Channel", "q.channel.choices", "web\nphone",
+				"q.notes.type", "longtext", "q.notes.prompt", "Notes", NULL);
+	cairn_record clash = rec("questions", "city", "q.city.type", "text", "q.city.prompt", "City",
+				 NULL);
+	const cairn_field_def *f;
+	cairn_error err;
+	char *out = NULL;
+
+	ok(cairn_form_check_new("pilot", &form, &err) == CAIRN_OK, "a form of the pilots' fields");
+	ok(cairn_form_check_new("pilot", &clash, &err) == CAIRN_EINPUT &&
+	   has(err.msg, "form/pilot: city: pilot already has a field city"),
+	   "a field named like one of cairn's is refused: %s", err.msg);
+	ok(cairn_form_check_new("gadget", &form, &err) == CAIRN_EINPUT &&
+	   has(err.msg, "form/gadget: a form is named after the kind"), "a form names a kind");
+	ok(cairn_form_check_new("list", &form, &err) == CAIRN_EINPUT, "lists have no form");
+	ok(s && cairn_schema_add(s, CAIRN_KIND_FORM, "pilot", &form, &err) == CAIRN_OK, "added");
+	cairn_schema_use(s);
+	f = cairn_kind_field(CAIRN_KIND_PILOT, "budget");
+	ok(f && f->question && !f->indexed && !f->required, "the pilots have a field budget");
+	is_str(f ? cairn_question_prompt(f->question, "fr") : NULL, "Budget (euros)",
+	       "labelled per language");
+	ok(f && cairn_value_normalize(f, "12,5", NULL, &out, &err) == CAIRN_OK, "a number");
+	is_str(out, "12.5", "in its stored form");
+	free(out);
+	ok(f && cairn_value_normalize(f, "-1", NULL, &out, &err) == CAIRN_EINPUT &&
+	   has(err.msg, "budget: -1 is out of range"), "out of range, named as a field: %s", err.msg);
+	ok(f && cairn_value_check(f, "12.50", &err) == CAIRN_EINPUT, "a stored value not in its form");
+	f = cairn_kind_field(CAIRN_KIND_PILOT, "channel");
+	ok(f && f->type == CAIRN_F_ENUM && f->choices && !strcmp(f->choices[1], "phone"),
+	   "a single choice is a choice field");
+	ok(cairn_value_normalize(f, "2", NULL, &out, &err) == CAIRN_OK, "picked by number");
+	is_str(out, "phone", "stored as the key");
+	free(out);
+	f = cairn_kind_field(CAIRN_KIND_PILOT, "notes");
+	ok(f && f->type == CAIRN_F_LONGTEXT, "long text merges line by line");
+	{
+		cairn_record p = rec("city", "Oslo", "status", "testing", "budget", "7", NULL);
+		ok(cairn_record_validate(CAIRN_KIND_PILOT, "oslo", &p, NULL, &err) == CAIRN_OK,
+		   "a pilot with a value of the form");
+		cairn_record_set(&p, "budget", "many", &err);
+		ok(cairn_record_validate(CAIRN_KIND_PILOT, "oslo", &p, NULL, &err) == CAIRN_EINPUT &&
+		   has(err.msg, "pilot/oslo: budget:"), "one off it, named: %s", err.msg);
+		cairn_record_done(&p);
+	}
+	cairn_schema_use(NULL);
+	ok(!cairn_kind_field(CAIRN_KIND_PILOT, "budget"), "no schema, no such field");
+	cairn_schema_free(s);
+	cairn_record_done(&form);
+	cairn_record_done(&clash);
+}
+
 int main(void)
 {
 	one_list();
@@ -265,5 +322,6 @@ int main(void)
 	active();
 	many();
 	merged();
+	forms();
 	return tap_done();
 }

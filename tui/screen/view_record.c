@@ -232,7 +232,10 @@ static void record_build(app *a, void *state, lines *out)
 		lw = label_w;
 		if (f->type == CAIRN_F_DATE && text_width(shown) > a->cols - 3 - lw)
 			lw = a->cols - 3 - text_width(shown) > 8 ? a->cols - 3 - text_width(shown) : 8;
-		lines_add(out, LS_TEXT, f->name, "%s %s", text_pad(_(f->label), lw, label, sizeof label),
+		/* A field of the group's own: its label in the reader's language. */
+		lines_add(out, LS_TEXT, f->name, "%s %s",
+			  text_pad(f->question ? cairn_question_prompt(f->question, i18n_languages())
+					       : _(f->label), lw, label, sizeof label),
 			  shown);
 	}
 	/* Fields this cairn does not know (a newer one wrote them): shown, kept. */
@@ -425,6 +428,10 @@ static void edit(app *a, record_state *s, const char *key, bool in_editor)
 	if (!f && ref.kind == CAIRN_KIND_EVALUATION && !strncmp(key, "answer.", 7) &&
 	    (have_tpl = load_template(a, &rec, &tpl)))
 		q = cairn_template_question(&tpl, key + 7);
+	/* A field of the group's own (its kind's form) is answered as the
+	 * question it is written as: its prompt, help and choices. */
+	if (f && f->question)
+		q = f->question;
 	snprintf(a->prompt_key, sizeof a->prompt_key, "%s", key);
 	snprintf(a->prompt_ref, sizeof a->prompt_ref, "%s", s->ref);
 	if (q && q->type == CAIRN_Q_YESNO) {
