@@ -86,7 +86,7 @@ static void test_kind_table(void)
 	bool order_ok, refs_ok = true, unique = true, choices_ok = true;
 	char names[512];
 
-	is_int(CAIRN_KIND_COUNT, 9, "nine kinds (lists first)");
+	is_int(CAIRN_KIND_COUNT, 10, "ten kinds (lists and forms first)");
 	ok(cairn_kind_def_of(CAIRN_KIND_NONE) == NULL && cairn_kind_def_of(CAIRN_KIND_COUNT) == NULL,
 	   "no definition outside the table");
 	is_int(cairn_kind_by_name("gadget"), CAIRN_KIND_NONE, "an unknown kind name");
