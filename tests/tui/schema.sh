@@ -64,4 +64,17 @@ shows "Équipe +beta" "a form's field labelled in French"
 keys 1
 shows "En situation de handic +8.0%" "in the bars too (cut to fit)"
 keys Q
+
+# The second plan, opened and walked.
+wb="$TMP/platforms"
+"$CAIRN" demo --plan platforms "$wb" >/dev/null
+start 80 24
+shows "online-consultatio +1" "the Platforms plan opens on its dashboard"
+keys 4
+shows "^    Academia +0 of 3 SHORT \(3 seats held, to be named\)$" "its team against its seats"
+keys 2
+shows "P2 .*Gathering and Analyzing" "its phases"
+keys 5
+shows "online-consultation" "the platforms it evaluates"
+keys Q
 done_testing
