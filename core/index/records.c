@@ -43,7 +43,7 @@ cairn_status cairn_index_put(cairn_index *idx, const cairn_ref *ref, const char 
 			     const cairn_record *rec, const cairn_index_extra *extra,
 			     cairn_error *err)
 {
-	const cairn_kind_def *def = cairn_kind_def_of(ref->kind);
+	const cairn_kind_def *def = cairn_kind_builtin_def_of(ref->kind);
 	sqlite3_stmt *s = idx->kind_upsert[ref->kind];
 	int col = 1, rc;
 	char tool[CAIRN_REF_ID_MAX + 1];

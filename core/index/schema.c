@@ -180,7 +180,9 @@ static void schema_sql(cairn_buf *b)
 		"CREATE INDEX changes_seq ON changes(seq, path);\n"
 		"CREATE INDEX commits_author ON commits(author_email, seq);\n");
 	for (int k = 0; k < CAIRN_KIND_COUNT; k++) {
-		const cairn_kind_def *def = cairn_kind_def_of((cairn_kind)k);
+		/* cairn's own fields, whatever the workbook's lists: the
+		 * index's columns do not change with the group's schema. */
+		const cairn_kind_def *def = cairn_kind_builtin_def_of((cairn_kind)k);
 		cairn_buf_adds(b, "CREATE TABLE ");
 		quote_ident(b, def->name);
 		cairn_buf_adds(b, "(id TEXT PRIMARY KEY COLLATE NOCASE, path TEXT NOT NULL UNIQUE");
@@ -202,7 +204,7 @@ static void schema_sql(cairn_buf *b)
 				quote_ident(b, cairn_kind_def_of(f->ref)->name);
 				cairn_buf_adds(b, "(id)" DEFERRED);
 			}
-			if (f->type == CAIRN_F_ENUM) {
+			if (f->type == CAIRN_F_ENUM && !f->listed) {
 				cairn_buf_adds(b, " CHECK(");
 				quote_ident(b, f->name);
 				cairn_buf_adds(b, " IN (");
@@ -268,7 +270,7 @@ static cairn_status prepare_all(cairn_index *idx, cairn_error *err)
 	    (st = index_prepare(idx, "DELETE FROM problems WHERE path = ?", &idx->problem_delete, err)))
 		return st;
 	for (int k = 0; k < CAIRN_KIND_COUNT && st == CAIRN_OK; k++) {
-		const cairn_kind_def *def = cairn_kind_def_of((cairn_kind)k);
+		const cairn_kind_def *def = cairn_kind_builtin_def_of((cairn_kind)k);
 		size_t ncols = 2;
 		cairn_buf_reset(&b);
 		cairn_buf_printf(&b, "INSERT INTO \"%s\"(id, path", def->name);

@@ -1,6 +1,7 @@
 /* Derived values (see include/cairn/derive.h). */
 #include "cairn/derive.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 cairn_deadline cairn_deadline_of(const char *deadline, const char *status, cairn_date today)
@@ -17,22 +18,11 @@ cairn_deadline cairn_deadline_of(const char *deadline, const char *status, cairn
 	return out;
 }
 
-static const struct {
-	const char *key, *label;
-} group_table[] = {
-#define CAIRN_GROUP_ROW(id, key, label) { key, label },
-	CAIRN_GROUP_LIST(CAIRN_GROUP_ROW)
-#undef CAIRN_GROUP_ROW
-};
-
-const char *cairn_group_key(cairn_group g)
+long cairn_count_of(const char *text)
 {
-	return (unsigned)g < CAIRN_GROUP_COUNT ? group_table[g].key : "?";
-}
-
-const char *cairn_group_label(cairn_group g)
-{
-	return (unsigned)g < CAIRN_GROUP_COUNT ? group_table[g].label : "?";
+	/* Stored counts are whole numbers (kinds.c checks them): strtol
+	 * stops at nothing else. */
+	return text && *text ? strtol(text, NULL, 10) : -1;
 }
 
 cairn_share cairn_share_of(long count, long participants, bool has_target, double target)

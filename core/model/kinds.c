@@ -18,37 +18,48 @@
 #include "model/value.h"
 
 static const char *const status_choices[] = { "planned", "active", "done", "dropped", NULL };
-static const char *const category_choices[] = {
-	"brussels-wg", "eip-commitment", "city-network", "industry", "commission", "other", NULL };
 static const char *const role_choices[] = { "leader", "key-person", "reviewer", NULL };
-static const char *const tool_kind_choices[] = {
-	"co-design", "co-creation", "platform", "other", NULL };
 static const char *const eval_status_choices[] = {
 	"assigned", "draft", "submitted", "returned", "validated", NULL };
-static const char *const network_choices[] = {
-	"eurocities", "polis", "scc-project", "other", NULL };
 static const char *const pilot_status_choices[] = {
 	"candidate", "selected", "testing", "done", "withdrawn", NULL };
 
 /* Labels (l) are for people: marked for translation, shown with _(). */
-#define TEXT(n, l, req)       { n, l, CAIRN_F_TEXT, NULL, CAIRN_KIND_NONE, req, true }
-#define LONG(n, l)            { n, l, CAIRN_F_LONGTEXT, NULL, CAIRN_KIND_NONE, false, false }
-#define DATE(n, l, req)       { n, l, CAIRN_F_DATE, NULL, CAIRN_KIND_NONE, req, true }
-#define ENUM(n, l, c, req)    { n, l, CAIRN_F_ENUM, c, CAIRN_KIND_NONE, req, true }
-#define REF(n, l, k, req)     { n, l, CAIRN_F_REF, NULL, CAIRN_KIND_##k, req, true }
-#define COUNT(n, l)           { n, l, CAIRN_F_COUNT, NULL, CAIRN_KIND_NONE, false, true }
-#define TYPED(n, l, t, req)   { n, l, t, NULL, CAIRN_KIND_NONE, req, true }
+#define TEXT(n, l, req)       { n, l, CAIRN_F_TEXT, NULL, CAIRN_KIND_NONE, req, true, false, NULL }
+#define LONG(n, l)            { n, l, CAIRN_F_LONGTEXT, NULL, CAIRN_KIND_NONE, false, false, false, NULL }
+#define DATE(n, l, req)       { n, l, CAIRN_F_DATE, NULL, CAIRN_KIND_NONE, req, true, false, NULL }
+#define ENUM(n, l, c, req)    { n, l, CAIRN_F_ENUM, c, CAIRN_KIND_NONE, req, true, false, NULL }
+/* A choice field the group describes: its choices are the workbook's list
+ * KIND.FIELD, or cairn's built-in one (include/cairn/schema.h), filled in
+ * by core/model/schema.c. */
+#define LISTED(n, l, req)     { n, l, CAIRN_F_ENUM, NULL, CAIRN_KIND_NONE, req, true, true, NULL }
+#define REF(n, l, k, req)     { n, l, CAIRN_F_REF, NULL, CAIRN_KIND_##k, req, true, false, NULL }
+#define COUNT(n, l)           { n, l, CAIRN_F_COUNT, NULL, CAIRN_KIND_NONE, false, true, false, NULL }
+#define TYPED(n, l, t, req)   { n, l, t, NULL, CAIRN_KIND_NONE, req, true, false, NULL }
 
 static const cairn_field_def person_fields[] = {
 	TEXT("name", N_("Name"), true),
 	TEXT("email", N_("E-mail"), false),
 	TEXT("organisation", N_("Organisation"), false),
-	ENUM("category", N_("Category"), category_choices, true),
+	LISTED("category", N_("Category"), true),
 	ENUM("role", N_("Role"), role_choices, true),
 	/* Who pushes to the shared repository (cairn guard): the gitolite,
 	 * https or Unix user; one line, not a column of the index. */
 	{ "login", N_("Login on the shared repository"), CAIRN_F_TEXT, NULL, CAIRN_KIND_NONE,
-	  false, false },
+	  false, false, false, NULL },
+};
+
+/* A choice list of the group's own (include/cairn/schema.h): per choice,
+ * c.KEY.label, c.KEY.label.LANG, c.KEY.seats and c.KEY.count. */
+static const cairn_field_def list_fields[] = {
+	TEXT("title", N_("Title"), false),
+	LONG("choices", N_("Choices (one key per line)")),
+};
+
+/* The extra fields of a kind (include/cairn/schema.h): its id is the
+ * kind's name, its fields a template's questions (q.KEY.type, ...). */
+static const cairn_field_def form_fields[] = {
+	LONG("questions", N_("Fields (one key per line)")),
 };
 
 static const cairn_field_def target_fields[] = {
@@ -60,7 +71,7 @@ static const cairn_field_def tool_fields[] = {
 	TEXT("name", N_("Name"), true),
 	TYPED("url", N_("Web address"), CAIRN_F_URL, false),
 	TEXT("origin", N_("Origin"), false),
-	ENUM("kind", N_("Kind"), tool_kind_choices, true),
+	LISTED("kind", N_("Kind"), true),
 	LONG("description", N_("Description")),
 	TYPED("example", N_("Shipped as an example"), CAIRN_F_YESNO, false),
 	/* Who may not evaluate it (cairn_wb_distribute): person ids. */
@@ -97,19 +108,15 @@ static const cairn_field_def task_fields[] = {
 static const cairn_field_def pilot_fields[] = {
 	TEXT("city", N_("City"), true),
 	TEXT("country", N_("Country"), false),
-	ENUM("network", N_("Network"), network_choices, false),
+	LISTED("network", N_("Network"), false),
 	REF("contact", N_("Contact person"), PERSON, false),
 	TEXT("topic", N_("Topic"), false),
 	ENUM("status", N_("Status"), pilot_status_choices, true),
 	DATE("start", N_("Start"), false),
 	DATE("end", N_("End"), false),
+	/* After participants, the count of each inclusion group (the list
+	 * inclusion: include/cairn/schema.h), filled in by schema.c. */
 	COUNT("participants", N_("Participants")),
-	COUNT("women", N_("Women")),
-	COUNT("men", N_("Men")),
-	COUNT("other", N_("Other or undisclosed")),
-	COUNT("migrants", N_("Migrants")),
-	COUNT("peripheries", N_("Peripheries and poorest neighbourhoods")),
-	COUNT("aged65", N_("Aged 65+")),
 	LONG("results", N_("Results")),
 };
 
@@ -124,17 +131,21 @@ static const cairn_field_def evaluation_fields[] = {
 	/* The fingerprint of the answers a validation saw (core/model/rules.c):
 	 * one line, and no column of the index. */
 	{ "validated_answers", N_("Validated answers (fingerprint)"), CAIRN_F_TEXT, NULL,
-	  CAIRN_KIND_NONE, false, false },
+	  CAIRN_KIND_NONE, false, false, false, NULL },
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static const cairn_kind_def kind_table[CAIRN_KIND_COUNT] = {
+	[CAIRN_KIND_LIST] = { CAIRN_KIND_LIST, "list", "lists", list_fields, N(list_fields), "c.",
+		"the field it lists, such as person.category or pilot.network, or inclusion" },
+	[CAIRN_KIND_FORM] = { CAIRN_KIND_FORM, "form", "forms", form_fields, N(form_fields), "q.",
+		"the kind whose fields it adds, such as person or pilot" },
 	[CAIRN_KIND_PERSON] = { CAIRN_KIND_PERSON, "person", "persons", person_fields,
 		N(person_fields), NULL, "a short name such as maria or j.smith" },
 	[CAIRN_KIND_TARGET] = { CAIRN_KIND_TARGET, "target", "targets", target_fields,
 		N(target_fields), NULL,
-		"a pilot group: women, men, other, migrants, peripheries or aged65" },
+		"an inclusion group: a choice of the list inclusion (cairn show list/inclusion)" },
 	[CAIRN_KIND_TOOL] = { CAIRN_KIND_TOOL, "tool", "tools", tool_fields, N(tool_fields),
 		NULL, "a short name such as fixmystreet" },
 	[CAIRN_KIND_TEMPLATE] = { CAIRN_KIND_TEMPLATE, "template", "templates", template_fields,
@@ -150,11 +161,28 @@ static const cairn_kind_def kind_table[CAIRN_KIND_COUNT] = {
 		"TOOL/EVALUATOR, such as fixmystreet/maria" },
 };
 
-const cairn_kind_def *cairn_kind_def_of(cairn_kind kind)
+/* cairn's own table, before any list fills in its choices and counts;
+ * cairn_kind_def_of (core/model/schema.c) answers with the kinds as the
+ * workbook's schema makes them. */
+const cairn_kind_def *kinds_builtin_def(cairn_kind kind)
 {
 	if (kind < 0 || kind >= CAIRN_KIND_COUNT)
 		return NULL;
 	return &kind_table[kind];
+}
+
+const cairn_field_def *kinds_builtin_field(cairn_kind kind, const char *name)
+{
+	const cairn_kind_def *def = kinds_builtin_def(kind);
+	for (size_t i = 0; def && i < def->nfields; i++)
+		if (!strcmp(def->fields[i].name, name))
+			return &def->fields[i];
+	return NULL;
+}
+
+const cairn_kind_def *cairn_kind_builtin_def_of(cairn_kind kind)
+{
+	return kinds_builtin_def(kind);
 }
 
 cairn_kind cairn_kind_by_name(const char *name)
@@ -165,20 +193,9 @@ cairn_kind cairn_kind_by_name(const char *name)
 	return CAIRN_KIND_NONE;
 }
 
-const cairn_field_def *cairn_kind_field(cairn_kind kind, const char *name)
-{
-	const cairn_kind_def *def = cairn_kind_def_of(kind);
-	if (!def)
-		return NULL;
-	for (size_t i = 0; i < def->nfields; i++)
-		if (!strcmp(def->fields[i].name, name))
-			return &def->fields[i];
-	return NULL;
-}
-
 const char *cairn_kind_names(void)
 {
-	return "person, target, tool, template, milestone, task, pilot, evaluation";
+	return "person, target, tool, template, milestone, task, pilot, evaluation, list, form";
 }
 
 const char *cairn_ftype_name(cairn_ftype t)
@@ -213,10 +230,18 @@ char *dup_trimmed(const char *s)
 	return out;
 }
 
+/* The choices for a message: the first dozen of a long list, and how many. */
 static void choices_list(cairn_buf *b, const char *const *choices)
 {
-	for (size_t i = 0; choices[i]; i++)
+	size_t i;
+	for (i = 0; choices[i] && i < 12; i++)
 		cairn_buf_printf(b, "%s%s", i ? ", " : "", choices[i]);
+	if (choices[i]) {
+		size_t n = i;
+		while (choices[n])
+			n++;
+		cairn_buf_printf(b, ", ... (%zu choices in all)", n);
+	}
 }
 
 /* Parse a decimal number the way a person writes it ("12", "12.5", "12,5");
@@ -310,7 +335,7 @@ bad:
 			  "starting with a letter or digit", name, v);
 }
 
-cairn_status cairn_value_normalize(const cairn_field_def *f, const char *input,
+cairn_status value_normalize_plain(const cairn_field_def *f, const char *input,
 				   const char *date_fmt, char **out, cairn_error *err)
 {
 	const char *problem;
@@ -366,20 +391,22 @@ cairn_status cairn_value_normalize(const cairn_field_def *f, const char *input,
 		break;
 	}
 	case CAIRN_F_ENUM: {
+		static const char *const none[] = { NULL };
+		const char *const *choices = f->choices ? f->choices : none;
 		size_t i;
-		for (i = 0; f->choices[i]; i++)
-			if (!strcasecmp(v, f->choices[i]))
+		for (i = 0; choices[i]; i++)
+			if (!strcasecmp(v, choices[i]))
 				break;
-		if (!f->choices[i]) {
+		if (!choices[i]) {
 			cairn_buf b = CAIRN_BUF_INIT;
-			choices_list(&b, f->choices);
+			choices_list(&b, choices);
 			st = cairn_fail(err, CAIRN_EINPUT, _("%s: '%s' is not one of: %s"), f->name, v,
 					cairn_buf_str(&b));
 			cairn_buf_done(&b);
 			break;
 		}
 		free(v);
-		v = strdup(f->choices[i]);
+		v = strdup(choices[i]);
 		break;
 	}
 	case CAIRN_F_REF:
@@ -440,7 +467,7 @@ done:
 	return CAIRN_OK;
 }
 
-cairn_status cairn_value_check(const cairn_field_def *f, const char *value, cairn_error *err)
+cairn_status value_check_plain(const cairn_field_def *f, const char *value, cairn_error *err)
 {
 	char *norm = NULL;
 	cairn_status st;
@@ -453,7 +480,7 @@ cairn_status cairn_value_check(const cairn_field_def *f, const char *value, cair
 			return cairn_error_prefix(err, "%s", f->name);
 		return CAIRN_OK;
 	}
-	st = cairn_value_normalize(f, value, "yyyy-mm-dd", &norm, err);
+	st = value_normalize_plain(f, value, "yyyy-mm-dd", &norm, err);
 	if (st == CAIRN_OK && strcmp(norm, value) != 0 && f->type != CAIRN_F_TEXT &&
 	    f->type != CAIRN_F_URL && f->type != CAIRN_F_REF)
 		st = cairn_fail(err, CAIRN_EINPUT, "%s: '%s' is not in its stored form; write '%s'",

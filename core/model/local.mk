@@ -11,6 +11,8 @@ libcairn_a_SOURCES += \
 	%reldir%/roles.c \
 	%reldir%/rules.c \
 	%reldir%/rules.h \
+	%reldir%/schema.c \
+	%reldir%/schema_builtin.c \
 	%reldir%/template.c \
 	%reldir%/template_order.c \
 	%reldir%/validate.c \

@@ -287,14 +287,22 @@ static cairn_status add_conflict(cairn_merge_result *res, const char *key, const
 }
 
 /* How a field merges when both sides changed it. */
-enum how { PLAIN, LINES, SET };
+enum how { PLAIN, LINES, SET, LINES_OR_SET };
 
 static enum how how_to_merge(cairn_kind kind, const char *key, const cairn_template *tpl,
 			     const cairn_question **q)
 {
+	/* A list's choices are a set in an order: merged line by line where
+	 * the two sides touch different places, else as a set (a choice each
+	 * side added is kept, theirs after ours; one either removed goes). */
+	static const cairn_question in_no_order;
 	const cairn_field_def *f = cairn_kind_field(kind, key);
 
 	*q = NULL;
+	if (kind == CAIRN_KIND_LIST && !strcmp(key, "choices")) {
+		*q = &in_no_order;
+		return LINES_OR_SET;
+	}
 	if (f)
 		return f->type == CAIRN_F_LONGTEXT ? LINES : PLAIN;
 	if (kind == CAIRN_KIND_EVALUATION && tpl && !strncmp(key, "answer.", 7) &&
@@ -322,11 +330,18 @@ static cairn_status merge_field(cairn_kind kind, const char *key, const char *b,
 	else if (same_value(o, b))
 		take = t;
 	else {
-		switch (how_to_merge(kind, key, tpl, &q)) {
+		enum how how = how_to_merge(kind, key, tpl, &q);
+		switch (how) {
 		case LINES:
+		case LINES_OR_SET:
 			if (o && t && cairn_merge_lines(b ? b : "", o, t, &merged, &why) == CAIRN_OK)
 				break;
 			if (why.code == CAIRN_ENOMEM)
+				return cairn_oom(err);
+			if (how == LINES)
+				break;
+			merged = merge_set(q, b, o ? o : "", t ? t : "");
+			if (!merged)
 				return cairn_oom(err);
 			break;
 		case SET:

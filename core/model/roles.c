@@ -22,6 +22,12 @@
 /* The defaults for a working group.  First match wins: a kind's own
  * fields, then its "*".  A reviewer reads and comments. */
 static const cairn_rule rule_table[] = {
+	{ P(LIST), "+", L, NULL, "ask a leader to add the list" },
+	{ P(LIST), "-", L, NULL, "ask a leader to remove the list" },
+	{ P(LIST), "*", L, NULL, "ask a leader to change the group's lists" },
+	{ P(FORM), "+", L, NULL, "ask a leader to add the fields" },
+	{ P(FORM), "-", L, NULL, "ask a leader to remove the fields" },
+	{ P(FORM), "*", L, NULL, "ask a leader to change the group's fields" },
 	{ P(PERSON), "+", L, NULL, "ask a leader to add the person" },
 	{ P(PERSON), "-", L, NULL, "ask a leader to remove the person" },
 	{ P(PERSON), "role", L, NULL, "ask a leader to change a role" },

@@ -25,7 +25,7 @@
 
 /* A label tag: a language of 2 or 3 letters, perhaps "-" and a region or
  * variant ("fr", "pt-br", "sr-latn"); record keys are lower case. */
-static bool lang_valid(const char *t)
+bool lang_valid(const char *t)
 {
 	size_t n = 0;
 
@@ -839,7 +839,7 @@ cairn_status cairn_answer_normalize(const cairn_question *q, const char *input,
 	case CAIRN_Q_COUNT:
 		break;
 	}
-	return cairn_value_normalize(&f, input, date_fmt, out, err);
+	return value_normalize_plain(&f, input, date_fmt, out, err);
 }
 
 /* ---- questionnaire logic ---- */

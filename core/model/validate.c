@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cairn/buf.h"
+#include "cairn/schema.h"
 #include "cairn/template.h"
 
 /* ---- whole records ---- */
@@ -46,17 +48,34 @@ cairn_status cairn_record_validate(cairn_kind kind, const char *id, const cairn_
 			cairn_template_done(&t);
 		return st;
 	}
+	if (kind == CAIRN_KIND_FORM) {
+		cairn_template t;
+		st = cairn_form_from_record(id, rec, &t, err);
+		if (st == CAIRN_OK)
+			cairn_template_done(&t);
+		return st;
+	}
+	if (kind == CAIRN_KIND_LIST) {
+		cairn_list l;
+		st = cairn_list_from_record(id, rec, &l, err);
+		cairn_list_done(&l);
+		return st;
+	}
 	if (kind == CAIRN_KIND_TARGET) {
-		static const char *const groups[] = {
-			"women", "men", "other", "migrants", "peripheries", "aged65", NULL };
-		size_t g;
-		for (g = 0; groups[g]; g++)
-			if (!strcmp(id, groups[g]))
-				break;
-		if (!groups[g])
-			return cairn_fail(err, CAIRN_EINPUT,
-					  "target/%s: a target is named after a pilot group: women, men, "
-					  "other, migrants, peripheries or aged65", id);
+		const cairn_list *groups = cairn_schema_list(CAIRN_LIST_INCLUSION);
+		if (!cairn_list_choice(groups, id)) {
+			cairn_buf b = CAIRN_BUF_INIT;
+			for (size_t g = 0; groups && g < groups->nchoices && g < 12; g++)
+				cairn_buf_printf(&b, "%s%s", g ? ", " : "", groups->choices[g].key);
+			st = cairn_fail(err, CAIRN_EINPUT,
+					"target/%s: a target is named after an inclusion group (%s%s); "
+					"add the group to the list %s first", id,
+					b.len ? cairn_buf_str(&b) : "none yet",
+					groups && groups->nchoices > 12 ? ", ..." : "",
+					CAIRN_LIST_INCLUSION);
+			cairn_buf_done(&b);
+			return st;
+		}
 	}
 	/* Answers given on an older version of the template stay as they were
 	 * given: they are checked against the version they answered, not

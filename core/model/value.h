@@ -6,6 +6,9 @@
 
 #include <stdbool.h>
 
+#include "cairn/kinds.h"
+#include "cairn/schema.h"
+
 /* s without its leading and trailing blanks, as a new string (NULL when out
  * of memory). */
 char *dup_trimmed(const char *s);
@@ -15,5 +18,22 @@ bool parse_decimal(const char *s, double *out);
 /* The stored form of a number: no trailing zeros, '.' as the separator; a
  * new string, NULL when out of memory. */
 char *format_number(double v);
+
+/* cairn_value_normalize and cairn_value_check of a field of cairn's own
+ * (kinds.c); the public ones (schema.c) send a field of the group's own
+ * to its question. */
+cairn_status value_normalize_plain(const cairn_field_def *f, const char *input,
+				   const char *date_fmt, char **out, cairn_error *err);
+cairn_status value_check_plain(const cairn_field_def *f, const char *value, cairn_error *err);
+
+/* A label tag: "fr", "pt-br" (template.c). */
+bool lang_valid(const char *t);
+
+/* The kinds' table of kinds.c, before the schema fills in the choices of
+ * the listed fields and the pilots' counts (schema.c). */
+const cairn_kind_def *kinds_builtin_def(cairn_kind kind);
+const cairn_field_def *kinds_builtin_field(cairn_kind kind, const char *name);
+/* A built-in list of schema_builtin.c, NULL when none has that id. */
+const cairn_list *builtin_list(const char *id);
 
 #endif

@@ -184,6 +184,10 @@ cairn_status wb_loader_put(wb_loader *l, const char *path, unsigned mode,
 		st = problem(l, path, blob, &why, err);
 	else if (st != CAIRN_OK)
 		*err = why;
+	/* Lists load first (kind order): the records after them are checked
+	 * against the group's choices. */
+	else if (is_schema(ref.kind))
+		st = wb_schema_load(l->wb, err);
 done:
 	cairn_record_done(&rec);
 	free(data);
@@ -424,9 +428,12 @@ static cairn_status apply_diff(cairn_wb *wb, const cairn_oid *from, const cairn_
 		return st;
 	st = cairn_index_bulk_begin(wb->idx, false, err);
 	for (size_t i = 0; i < n && st == CAIRN_OK; i++) {
-		if (!d[i].new_blob.hex[0])
+		if (!d[i].new_blob.hex[0]) {
 			st = cairn_index_remove(wb->idx, d[i].path, err);
-		else
+			if (st == CAIRN_OK && (!strncmp(d[i].path, "lists/", 6) ||
+					       !strncmp(d[i].path, "forms/", 6)))
+				st = wb_schema_load(wb, err);
+		} else
 			st = list_add(&fl, d[i].path, d[i].new_mode, &d[i].new_blob, err);
 	}
 	if (st == CAIRN_OK)
@@ -445,7 +452,16 @@ static cairn_status apply_diff(cairn_wb *wb, const cairn_oid *from, const cairn_
 	return cairn_index_bulk_end(wb->idx, &moved, err);
 }
 
+static cairn_status catch_up(cairn_wb *wb, bool force_rebuild, cairn_error *err);
+
 cairn_status wb_catch_up(cairn_wb *wb, bool force_rebuild, cairn_error *err)
+{
+	cairn_status st = catch_up(wb, force_rebuild, err);
+	/* A list the new commits removed is read no more. */
+	return st == CAIRN_OK ? wb_schema_load(wb, err) : st;
+}
+
+static cairn_status catch_up(cairn_wb *wb, bool force_rebuild, cairn_error *err)
 {
 	cairn_oid head, from;
 	cairn_status st;

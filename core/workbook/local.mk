@@ -20,6 +20,7 @@ libcairn_a_SOURCES += \
 	%reldir%/report.c \
 	%reldir%/resolve.c \
 	%reldir%/save.c \
+	%reldir%/schema.c \
 	%reldir%/sync.c \
 	%reldir%/takeover.c \
 	%reldir%/wb_internal.h \

@@ -268,7 +268,8 @@ cairn_status cairn_wb_open(const char *root, const cairn_config *cfg, cairn_warn
 	    (st = cairn_fs_mkdirs(dir, err)) ||
 	    (st = cairn_index_open(index_path, &wb->idx, &rebuild, err)))
 		goto fail;
-	if ((st = cairn_index_pending_load(wb->idx, &pending, &has_pending, err)))
+	if ((st = cairn_index_pending_load(wb->idx, &pending, &has_pending, err)) ||
+	    (st = wb_schema_load(wb, err)))
 		goto fail;
 	cairn_pending_done(&pending);
 	if ((st = cairn_git_head(wb->git, &head, err)) ||
@@ -337,6 +338,7 @@ void cairn_wb_close(cairn_wb *wb)
 	wb_forget_paths(wb);
 	while (wb->lock_depth > 0)
 		wb_unlock(wb);
+	wb_schema_done(wb);
 	cairn_index_close(wb->idx);
 	cairn_git_close(wb->git);
 	cairn_settings_done(&wb->settings);

@@ -250,7 +250,11 @@ static cairn_status pilot_record(const cairn_ref *ref, const char *path, const c
 	p->topic = report_strdup(cairn_record_get(&rec, "topic"), &oom);
 	p->results = report_strdup(cairn_record_get(&rec, "results"), &oom);
 	p->participants = cairn_count_of(cairn_record_get(&rec, "participants"));
-	cairn_pilot_inclusion(&r->targets, &rec, p->shares);
+	p->shares = calloc(r->targets.n ? r->targets.n : 1, sizeof *p->shares);
+	if (p->shares)
+		cairn_pilot_inclusion(&r->targets, &rec, p->shares);
+	else
+		oom = true;
 	cairn_record_done(&rec);
 	return oom ? cairn_oom(err) : CAIRN_OK;
 }
@@ -387,6 +391,7 @@ void cairn_report_done(cairn_report *r)
 		cairn_report_pilot *p = &r->pilots[i];
 		free(p->id), free(p->city), free(p->country);
 		free(p->status), free(p->topic), free(p->results);
+		free(p->shares);
 	}
 	for (size_t i = 0; i < r->ncomparisons; i++)
 		cairn_comparison_done(&r->comparisons[i]);

@@ -16,6 +16,7 @@
 #include "cairn/buf.h"
 #include "cairn/merge.h"
 #include "cairn/fs.h"
+#include "cairn/schema.h"
 #include "model/rules.h"
 #include "workbook/wb_internal.h"
 
@@ -244,7 +245,8 @@ static void fill_defaults(planned *q)
 
 	for (size_t i = 0; i < def->nfields; i++) {
 		const cairn_field_def *f = &def->fields[i];
-		if (f->type == CAIRN_F_ENUM && f->required && !cairn_record_get(&q->rec, f->name))
+		if (f->type == CAIRN_F_ENUM && f->required && f->choices && f->choices[0] &&
+		    !cairn_record_get(&q->rec, f->name))
 			cairn_record_set(&q->rec, f->name, f->choices[0], NULL);
 	}
 }
@@ -453,7 +455,10 @@ static cairn_status finish_edit(plan *p, planned *q, const cairn_edit *e, cairn_
 
 	if (q->op == CAIRN_EDIT_REMOVE) {
 		q->unchanged = false;
-		return check_removal(p, q, err);
+		st = check_removal(p, q, err);
+		if (st == CAIRN_OK && q->ref.kind == CAIRN_KIND_LIST)
+			st = wb_schema_check_change(p->wb, q->ref.id, NULL, err);
+		return st;
 	}
 	if (q->ref.kind == CAIRN_KIND_EVALUATION) {
 		const char *tid = cairn_record_get(&q->rec, "template");
@@ -492,6 +497,11 @@ static cairn_status finish_edit(plan *p, planned *q, const cairn_edit *e, cairn_
 					   err);
 	if (st == CAIRN_OK)
 		st = check_references(p, q, err);
+	if (st == CAIRN_OK && q->ref.kind == CAIRN_KIND_FORM)
+		st = cairn_form_check_new(q->ref.id, &q->rec, err);
+	if (st == CAIRN_OK && q->ref.kind == CAIRN_KIND_LIST &&
+	    (st = cairn_list_check_new(q->ref.id, &q->rec, err)) == CAIRN_OK)
+		st = wb_schema_check_change(p->wb, q->ref.id, &q->rec, err);
 	if (have_tpl)
 		cairn_template_done(&tpl);
 	if (st != CAIRN_OK)
@@ -596,6 +606,9 @@ static cairn_status index_saved(cairn_wb *wb, const cairn_git_change *changes, s
 				continue;
 			if (!changes[i].data) {
 				st = cairn_index_remove(wb->idx, changes[i].path, err);
+				if (st == CAIRN_OK && (!strncmp(changes[i].path, "lists/", 6) ||
+						       !strncmp(changes[i].path, "forms/", 6)))
+					st = wb_schema_load(wb, err);
 			} else {
 				cairn_oid blob;
 				st = cairn_git_hash_blob(changes[i].data, changes[i].len, &blob, err);
@@ -787,6 +800,23 @@ cairn_status wb_commit_files(cairn_wb *wb, const cairn_oid *parent,
 }
 
 /* A refusal (not a failure of the machine) is the edit's own fault. */
+static cairn_status plan_lists(plan *p, size_t n, cairn_error *err)
+{
+	cairn_ref *refs = calloc(n, sizeof *refs);
+	const cairn_record **recs = calloc(n, sizeof *recs);
+	cairn_status st = refs && recs ? CAIRN_OK : cairn_oom(err);
+
+	for (size_t i = 0; i < n && st == CAIRN_OK; i++) {
+		refs[i] = p->v[i].ref;
+		recs[i] = p->v[i].op == CAIRN_EDIT_REMOVE ? NULL : &p->v[i].rec;
+	}
+	if (st == CAIRN_OK)
+		st = wb_schema_provisional(p->wb, refs, recs, n, err);
+	free(refs);
+	free(recs);
+	return st;
+}
+
 static void edit_at_fault(cairn_save_result *res, cairn_status st, size_t i)
 {
 	if (st == CAIRN_EINPUT || st == CAIRN_ENOTFOUND || st == CAIRN_EEXISTS)
@@ -812,10 +842,16 @@ static cairn_status save_once(cairn_wb *wb, const cairn_edit *edits, size_t n,
 	}
 	if ((st = wb_catch_up(wb, false, err)) || (st = cairn_git_head(wb->git, &head, err)))
 		goto done;
-	/* p.v[i] is planned from edits[i]: a refusal names that edit. */
-	for (size_t i = 0; i < n && st == CAIRN_OK; i++)
+	/* p.v[i] is planned from edits[i]: a refusal names that edit.  The
+	 * lists come first (cairn_wb_save): the records after them are
+	 * planned against the lists as the save leaves them. */
+	for (size_t i = 0; i < n && st == CAIRN_OK; i++) {
 		if ((st = plan_edit(&p, &edits[i], err)))
 			edit_at_fault(res, st, i);
+		else if (is_schema(edits[i].ref.kind) && i + 1 < n &&
+			 !is_schema(edits[i + 1].ref.kind))
+			st = plan_lists(&p, i + 1, err);
+	}
 	/* Who may change what (core/model/roles.c), on the changes as the
 	 * user gave them: what the save's own rules settle after (a draft
 	 * started, a validation undone) is not the user's change. */
@@ -887,6 +923,7 @@ static cairn_status save_once(cairn_wb *wb, const cairn_edit *edits, size_t n,
 		msg = NULL;
 	}
 done:
+	wb_schema_settled(wb);
 	free(msg);
 	free(changes);
 	free(pend.files);
@@ -898,14 +935,21 @@ cairn_status cairn_wb_save(cairn_wb *wb, const cairn_edit *edits, size_t n,
 			   const char *message, cairn_save_result *res, cairn_error *err)
 {
 	cairn_identity who = { 0 };
+	cairn_edit *sorted;
+	size_t *from;
 	cairn_status st;
 
 	memset(res, 0, sizeof *res);
-	if ((st = cairn_wb_git_stopped(wb, err)) || (st = wb_lock(wb, err)))
+	if ((st = wb_lists_first(edits, n, &sorted, &from, err)))
 		return st;
+	if ((st = cairn_wb_git_stopped(wb, err)) || (st = wb_lock(wb, err))) {
+		free(sorted);
+		free(from);
+		return st;
+	}
 	st = wb_identity(wb, &who, err);
 	for (int attempt = 0; st == CAIRN_OK && attempt < SAVE_ATTEMPTS; attempt++) {
-		st = save_once(wb, edits, n, message, &who, res, err);
+		st = save_once(wb, sorted ? sorted : edits, n, message, &who, res, err);
 		if (st != CAIRN_EMOVED)
 			break;
 		st = CAIRN_OK;
@@ -915,6 +959,10 @@ cairn_status cairn_wb_save(cairn_wb *wb, const cairn_edit *edits, size_t n,
 					"the branch kept moving while saving (%d tries); try again",
 					SAVE_ATTEMPTS);
 	}
+	if (from && res->failed)
+		res->failed = from[res->failed - 1] + 1;
+	free(sorted);
+	free(from);
 	wb_identity_done(&who);
 	wb_unlock(wb);
 	return st;

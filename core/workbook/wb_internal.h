@@ -37,7 +37,33 @@ struct cairn_wb {
 	size_t nsaved;
 	bool saved_any;
 	bool rules_step;        /* the save under way is a workflow step (workflow.c) */
+	struct cairn_schema *schema;    /* the lists, made the active schema (schema.c) */
+	struct cairn_schema *provisional;       /* as a save under way leaves them */
 };
+
+/* The workbook's lists read from the index and made the schema every
+ * kind reads (schema.c): at open, and after a list record is put or
+ * removed. */
+cairn_status wb_schema_load(cairn_wb *wb, cairn_error *err);
+void wb_schema_done(cairn_wb *wb);
+/* The lists as a save under way leaves them (refs[i], recs[i]: the
+ * save's list records, NULL when removed) made the active schema, until
+ * wb_schema_settled (or the save's new lists are loaded). */
+cairn_status wb_schema_provisional(cairn_wb *wb, const cairn_ref *refs,
+				   const struct cairn_record *const *recs, size_t n,
+				   cairn_error *err);
+void wb_schema_settled(cairn_wb *wb);
+/* A list or a form: a record of the schema. */
+bool is_schema(cairn_kind kind);
+/* A save's edits with its lists first (*sorted, and *from[j]: the index
+ * in edits of (*sorted)[j]; both NULL when the order already is so), so
+ * that its other records are planned against its lists. */
+cairn_status wb_lists_first(const cairn_edit *edits, size_t n, cairn_edit **sorted,
+			    size_t **from, cairn_error *err);
+/* A list's new version (rec; NULL: the record removed) refused while
+ * records use a choice it drops, naming them. */
+cairn_status wb_schema_check_change(cairn_wb *wb, const char *id, const struct cairn_record *rec,
+				    cairn_error *err);
 
 /* The workbook lock (flock on .cairn/lock), re-entrant within a process. */
 cairn_status wb_lock(cairn_wb *wb, cairn_error *err);

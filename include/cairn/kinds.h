@@ -18,6 +18,8 @@
 /* In dependency order: a kind refers only to kinds before it, so loading
  * in this order never meets a reference to a record not yet loaded. */
 #define CAIRN_KIND_LIST(X) \
+	X(LIST,       "list",       "lists")       \
+	X(FORM,       "form",       "forms")       \
 	X(PERSON,     "person",     "persons")     \
 	X(TARGET,     "target",     "targets")     \
 	X(TOOL,       "tool",       "tools")       \
@@ -56,6 +58,13 @@ typedef struct cairn_field_def {
 	cairn_kind ref;                 /* CAIRN_F_REF */
 	bool required;
 	bool indexed;                   /* a column of the kind's SQLite table */
+	/* A choice field the group describes: the workbook's list KIND.FIELD
+	 * gives its choices (cairn/schema.h); `choices` then are the list's. */
+	bool listed;
+	/* A field of the group's own, from the workbook's form of the kind
+	 * (cairn/schema.h): its values are checked as this question's
+	 * answers are.  NULL for cairn's fields. */
+	const struct cairn_question *question;
 } cairn_field_def;
 
 typedef struct cairn_kind_def {
@@ -68,7 +77,12 @@ typedef struct cairn_kind_def {
 	const char *id_help;            /* what an id of this kind looks like */
 } cairn_kind_def;
 
+/* The kind as the workbook's schema makes it (cairn/schema.h): a listed
+ * field's choices are the group's, and the group's own fields follow
+ * cairn's.  cairn_kind_builtin_def_of: cairn's own table, whatever the
+ * schema (the index's columns). */
 const cairn_kind_def *cairn_kind_def_of(cairn_kind kind);
+const cairn_kind_def *cairn_kind_builtin_def_of(cairn_kind kind);
 /* "milestone" or "milestones"; CAIRN_KIND_NONE when unknown. */
 cairn_kind cairn_kind_by_name(const char *name);
 const cairn_field_def *cairn_kind_field(cairn_kind kind, const char *name);

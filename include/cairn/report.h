@@ -46,7 +46,7 @@ typedef struct cairn_report_evaluation {
 typedef struct cairn_report_pilot {
 	char *id, *city, *country, *status, *topic, *results;
 	long participants;                      /* -1: not reported */
-	cairn_share shares[CAIRN_GROUP_COUNT];  /* from cairn_pilot_inclusion */
+	cairn_share *shares;                    /* targets.n, from cairn_pilot_inclusion */
 } cairn_report_pilot;
 
 typedef struct cairn_report {

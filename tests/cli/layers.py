@@ -26,7 +26,7 @@ LAYERS = {"core/base": 0, "core/model": 1, "core/git": 2, "core/index": 2,
 NAMES = {v: k for k, v in LAYERS.items()}
 # Public headers with no core file of the same name.
 PUBLIC_LAYER = {"i18n.h": "core/base", "oid.h": "core/base", "net.h": "core/base",
-                "query.h": "core/index", "template.h": "core/model",
+                "query.h": "core/index", "template.h": "core/model", "schema.h": "core/model",
                 "index.h": "core/index", "gitstore.h": "core/git",
                 "gitremote.h": "core/git", "workbook.h": "core/workbook",
                 "wb_internal.h": "core/workbook", "history.h": "core/workbook"}

@@ -19,6 +19,7 @@
 #include "cairn/kinds.h"
 #include "cairn/layout.h"
 #include "cairn/record.h"
+#include "cairn/schema.h"
 #include "tap.h"
 
 static char tmpdir[256];    /* short: paths built from it fit PATH_MAX */
@@ -85,7 +86,7 @@ static void test_kind_table(void)
 	bool order_ok, refs_ok = true, unique = true, choices_ok = true;
 	char names[512];
 
-	is_int(CAIRN_KIND_COUNT, 8, "eight kinds");
+	is_int(CAIRN_KIND_COUNT, 10, "ten kinds (lists and forms first)");
 	ok(cairn_kind_def_of(CAIRN_KIND_NONE) == NULL && cairn_kind_def_of(CAIRN_KIND_COUNT) == NULL,
 	   "no definition outside the table");
 	is_int(cairn_kind_by_name("gadget"), CAIRN_KIND_NONE, "an unknown kind name");
@@ -381,7 +382,7 @@ static void test_records(void)
 	   "target/women");
 	is_int(cairn_record_validate(CAIRN_KIND_TARGET, "teenagers", &r, NULL, &err), CAIRN_EINPUT,
 	       "target/teenagers is not a group");
-	ok(has(err.msg, "target/teenagers: a target is named after a pilot group"), "message: %s",
+	ok(has(err.msg, "target/teenagers: a target is named after an inclusion group"), "message: %s",
 	   err.msg);
 	set(&r, "minimum", "40.0");
 	is_int(cairn_record_validate(CAIRN_KIND_TARGET, "women", &r, NULL, &err), CAIRN_EINPUT,
@@ -748,11 +749,17 @@ static void test_derive(void)
 	dl = cairn_deadline_of("15/04/2016", "active", day(2016, 4, 20));
 	ok(!dl.has_deadline, "a deadline not in stored form is no deadline");
 
-	/* The groups are the pilot's count fields and the targets' ids. */
-	for (g = 0; g < CAIRN_GROUP_COUNT; g++) {
-		const cairn_field_def *f = cairn_kind_field(CAIRN_KIND_PILOT, cairn_group_key(g));
-		ok(f && f->type == CAIRN_F_COUNT, "group %s is a pilot count (%s)",
-		   cairn_group_key(g), cairn_group_label(g));
+	/* The built-in groups (a workbook with no list inclusion) are the
+	 * pilot's count fields and the targets' ids. */
+	{
+		const cairn_list *groups = cairn_schema_list(CAIRN_LIST_INCLUSION);
+		ok(groups && groups->builtin && groups->nchoices == 6, "six built-in groups");
+		for (size_t i = 0; groups && i < groups->nchoices; i++) {
+			const char *count = cairn_choice_count(&groups->choices[i]);
+			const cairn_field_def *f = cairn_kind_field(CAIRN_KIND_PILOT, count);
+			ok(f && f->type == CAIRN_F_COUNT, "group %s is a pilot count (%s)", count,
+			   cairn_choice_label(&groups->choices[i], NULL));
+		}
 	}
 
 	/* A pilot of 120 participants against the targets. */
@@ -762,12 +769,12 @@ static void test_derive(void)
 		static const bool known[] = { true, true, true, true, true, false };
 		static const bool met[] = { true, true, true, false, true, false };
 		static const double percent[] = { 40, 55, 5, 9.1667, 33.3333, 0 };
-		for (g = 0; g < CAIRN_GROUP_COUNT; g++) {
+		for (g = 0; g < 6; g++) {
 			s = cairn_share_of(counts[g], 120, true, targets[g]);
 			ok(s.known == known[g] && s.met == met[g] &&
 			   (!s.known || (s.percent > percent[g] - 0.001 &&
 					 s.percent < percent[g] + 0.001)),
-			   "%s: %ld of 120 = %.2f%% vs %.2f%%: %s", cairn_group_key(g), counts[g],
+			   "group %d: %ld of 120 = %.2f%% vs %.2f%%: %s", g, counts[g],
 			   s.percent, targets[g], met[g] ? "met" : known[g] ? "short" : "unknown");
 		}
 	}

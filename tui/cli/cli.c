@@ -17,12 +17,14 @@ static const struct verb verbs[] = {
 	  "index lives in DIR/.cairn/ and is never committed. Its rules hold (who may\n"
 	  "change what, see cairn(1), RULES) and you are its first leader: a person\n"
 	  "with your configured name and e-mail. --open makes a workbook without rules.\n") },
-	{ "demo", cmd_demo, OPENS_NOTHING, "[DIR]",
-	  N_("make a workbook filled with the Citizen City plan"),
-	  N_("Makes a workbook in DIR (default: a new temporary folder) filled with the\n"
-	  "EIP-SCC Citizen City plan: milestones M1-M5, the key-person seats, the M4\n"
-	  "evaluation template, example tools, ten pilot slots, the inclusion targets\n"
-	  "and evaluations in each status. Its clock is pinned to 20/03/2016, during M4.\n"
+	{ "demo", cmd_demo, OPENS_NOTHING, "[--plan PLAN] [DIR]",
+	  N_("make a workbook filled with a demo plan"),
+	  N_("Makes a workbook in DIR (default: a new temporary folder) filled with a plan\n"
+	  "of the shared data (demo/PLAN.ini and demo/PLAN.json). The default,\n"
+	  "citizen-city, is the EIP-SCC Citizen City plan: milestones M1-M5, the\n"
+	  "key-person seats, the M4 evaluation template, example tools, ten pilot slots,\n"
+	  "the inclusion targets and evaluations in each status, its clock pinned to\n"
+	  "20/03/2016, during M4. --plan PLAN makes another: cairn(1) names them.\n"
 	  "On a terminal it opens the workbook, and once you quit says where it is and\n"
 	  "how to open it again; otherwise it prints the workbook's path and its status.\n") },
 	{ "add", cmd_add, OPENS_TO_WRITE, "KIND ID [FIELD=VALUE...]",

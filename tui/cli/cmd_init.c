@@ -10,7 +10,12 @@
 #include "cli.h"
 #include "screen/tui.h"
 
-#define DEMO_FILE "demo/citizen-city.json"
+/* A demo plan is two files of share/demo/: PLAN.ini, the workbook's
+ * settings as its cairn.ini has them (its name and clock), and PLAN.json,
+ * its records as `cairn import json` reads them (its own lists among
+ * them).  No code here knows one plan from another. */
+#define DEMO_DIR "demo/"
+#define DEMO_PLAN "citizen-city"
 
 int cmd_init(cli *c, int argc, char **argv)
 {
@@ -48,9 +53,10 @@ int cmd_init(cli *c, int argc, char **argv)
 	return EXIT_DONE;
 }
 
-/* The demo's data: installed, or beside the sources for a build that was
- * not installed (the Quick start runs it from the build folder). */
-static char *demo_data_path(void)
+/* A plan's file: installed, or beside the sources for a build that was
+ * not installed (the Quick start runs it from the build folder).  A new
+ * string, or NULL when no folder holds it. */
+static char *demo_file(const char *plan, const char *ext)
 {
 	const char *env = getenv("CAIRN_SHARE");
 	const char *dirs[] = { env, CAIRN_PKGDATADIR, CAIRN_SRCDIR "/share" };
@@ -61,7 +67,7 @@ static char *demo_data_path(void)
 		if (!dirs[i] || !*dirs[i])
 			continue;
 		cairn_buf_reset(&b);
-		cairn_buf_printf(&b, "%s/%s", dirs[i], DEMO_FILE);
+		cairn_buf_printf(&b, "%s/%s%s%s", dirs[i], DEMO_DIR, plan, ext);
 		if (stat(cairn_buf_str(&b), &sb) == 0)
 			return cairn_buf_detach(&b, NULL);
 	}
@@ -69,53 +75,87 @@ static char *demo_data_path(void)
 	return NULL;
 }
 
+/* A plan is a name of letters, digits and '-': never a path. */
+static bool plan_name_ok(const char *plan)
+{
+	if (!*plan || strlen(plan) > 64)
+		return false;
+	for (const char *p = plan; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'))
+			return false;
+	return true;
+}
+
 int cmd_demo(cli *c, int argc, char **argv)
 {
-	char tmpl[4096], *data_path, *data;
-	const char *dir = NULL, *tmp = getenv("TMPDIR");
-	cairn_date clock = { 2016, 3, 20 };
+	char tmpl[4096], *data_path, *data, *ini_path, *ini, message[256];
+	const char *dir = NULL, *tmp = getenv("TMPDIR"), *plan = DEMO_PLAN;
+	cairn_settings plan_settings;
 	cairn_error err;
-	size_t len;
+	size_t len, ini_len;
 	int rc;
 
-	if (argc > 2)
-		return cli_verb_usage(c);
-	if (argc == 2) {
-		dir = argv[1];
-	} else {
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--plan") && i + 1 < argc)
+			plan = argv[++i];
+		else if (argv[i][0] == '-' || dir)
+			return cli_verb_usage(c);
+		else
+			dir = argv[i];
+	}
+	if (!plan_name_ok(plan))
+		return cli_fail(c, EXIT_USAGE, _("'%s' is not a plan: a plan is named by letters, "
+						 "digits and '-', such as %s"), plan, DEMO_PLAN);
+	data_path = demo_file(plan, ".json");
+	ini_path = demo_file(plan, ".ini");
+	if (!data_path || !ini_path) {
+		free(data_path);
+		free(ini_path);
+		return cli_fail(c, EXIT_TROUBLE,
+				"the demo plan %s (%s%s.json and .ini) is not installed in %s or "
+				"%s/share; set CAIRN_SHARE to the folder that holds it", plan, DEMO_DIR,
+				plan, CAIRN_PKGDATADIR, CAIRN_SRCDIR);
+	}
+	data = cli_read_file(data_path, &len);
+	ini = cli_read_file(ini_path, &ini_len);
+	memset(&plan_settings, 0, sizeof plan_settings);
+	if (!data || !ini) {
+		rc = cli_fail(c, EXIT_TROUBLE, "cannot read %s: %s", data ? ini_path : data_path,
+			      strerror(errno));
+		goto done;
+	}
+	if (cairn_settings_parse(ini, ini_path, &plan_settings, NULL, NULL, &err) != CAIRN_OK) {
+		rc = cli_error(c, &err);
+		goto done;
+	}
+	if (!dir) {
 		snprintf(tmpl, sizeof tmpl, "%s/cairn-demo-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-		if (!mkdtemp(tmpl))
-			return cli_fail(c, EXIT_TROUBLE, "cannot make a folder for the demo: %s",
-					strerror(errno));
+		if (!mkdtemp(tmpl)) {
+			rc = cli_fail(c, EXIT_TROUBLE, "cannot make a folder for the demo: %s",
+				      strerror(errno));
+			goto done;
+		}
 		dir = tmpl;
 	}
-	data_path = demo_data_path();
-	if (!data_path)
-		return cli_fail(c, EXIT_TROUBLE,
-				"the demo's data (%s) is not installed in %s or %s/share; set "
-				"CAIRN_SHARE to the folder that holds it", DEMO_FILE, CAIRN_PKGDATADIR,
-				CAIRN_SRCDIR);
-	data = cli_read_file(data_path, &len);
-	if (!data) {
-		rc = cli_fail(c, EXIT_TROUBLE, "cannot read %s: %s", data_path, strerror(errno));
-		free(data_path);
-		return rc;
+	if (cairn_wb_init(dir, plan_settings.name ? plan_settings.name : plan, plan_settings.clock,
+			  false, &c->cfg, &err) != CAIRN_OK) {
+		rc = cli_error(c, &err);
+		goto done;
 	}
-	if (cairn_wb_init(dir, "Citizen City", clock, false, &c->cfg, &err) != CAIRN_OK) {
-		free(data);
-		free(data_path);
-		return cli_error(c, &err);
-	}
+	snprintf(message, sizeof message, "Fill the demo workbook with the %s plan",
+		 plan_settings.name ? plan_settings.name : plan);
 	c->dir = dir;
 	rc = cli_open_workbook(c);
 	if (rc == EXIT_DONE)
 		cli_register_merge_driver(c);
-	if (rc == EXIT_DONE) {
-		rc = cli_import_json(c, data, len, data_path,
-				     "Fill the demo workbook with the Citizen City plan", true);
-	}
+	if (rc == EXIT_DONE)
+		rc = cli_import_json(c, data, len, data_path, message, true);
+done:
+	cairn_settings_done(&plan_settings);
 	free(data);
 	free(data_path);
+	free(ini);
+	free(ini_path);
 	if (rc != EXIT_DONE)
 		return rc;
 	/* On a terminal the demo opens; in a pipe it says where it is. */

@@ -63,17 +63,26 @@ static void derive(cli *c, const cairn_ref *ref, const cairn_record *rec, cairn_
 	}
 	case CAIRN_KIND_PILOT: {
 		cairn_targets t;
-		cairn_share shares[CAIRN_GROUP_COUNT];
+		cairn_share *shares;
 		/* As before, a workbook whose targets cannot be read shows the
 		 * shares without targets. */
-		if (cairn_wb_targets(c->wb, &t, NULL) != CAIRN_OK)
+		if (cairn_wb_targets(c->wb, &t, NULL) != CAIRN_OK) {
 			cairn_targets_done(&t);
+			if (cairn_wb_targets(c->wb, &t, NULL) == CAIRN_OK)
+				for (size_t g = 0; g < t.n; g++)
+					t.group[g].has = false;
+		}
+		if (!(shares = calloc(t.n ? t.n : 1, sizeof *shares))) {
+			cairn_targets_done(&t);
+			break;
+		}
 		cairn_pilot_inclusion(&t, rec, shares);
-		cairn_targets_done(&t);
 		cairn_buf_adds(json, "\"shares\": {");
-		for (int g = 0; g < CAIRN_GROUP_COUNT; g++) {
+		for (size_t g = 0; g < t.n; g++) {
 			cairn_share s = shares[g];
-			cairn_buf_printf(json, "%s\"%s\": {", g ? ", " : "", cairn_group_key((cairn_group)g));
+			cairn_buf_adds(json, g ? ", " : "");
+			cairn_json_add_string(json, t.group[g].group->key);
+			cairn_buf_adds(json, ": {");
 			if (s.known)
 				cairn_buf_printf(json, "\"percent\": %.1f", s.percent);
 			else
@@ -85,12 +94,14 @@ static void derive(cli *c, const cairn_ref *ref, const cairn_record *rec, cairn_
 			if (!s.known)
 				continue;
 			cairn_buf_printf(text, "%s%s %.1f%%", text->len ? ", " : "",
-					 cairn_group_key((cairn_group)g), s.percent);
+					 t.group[g].group->key, s.percent);
 			if (s.has_target)
 				cairn_buf_printf(text, _(" (target %g%%: %s)"), s.target,
 						 s.met ? _("met") : _("SHORT"));
 		}
 		cairn_buf_adds(json, "}");
+		free(shares);
+		cairn_targets_done(&t);
 		break;
 	}
 	default:
@@ -280,6 +291,8 @@ static const struct list_columns {
 	const char *columns[5];
 	size_t widths[5];
 } list_table[] = {
+	{ CAIRN_KIND_LIST, { "id", "title", NULL }, { 20, 50 } },
+	{ CAIRN_KIND_FORM, { "id", NULL }, { 20 } },
 	{ CAIRN_KIND_PERSON, { "id", "role", "category", "name", NULL }, { 14, 11, 15, 30 } },
 	{ CAIRN_KIND_TARGET, { "id", "minimum", "label", NULL }, { 12, 8, 40 } },
 	{ CAIRN_KIND_TOOL, { "id", "kind", "name", NULL }, { 18, 12, 40 } },

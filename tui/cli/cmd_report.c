@@ -115,20 +115,12 @@ static const char *percent(outline *w, double v, bool trim)
 	return F(w, _("%ld.%ld%%"), tenths / 10, tenths % 10);
 }
 
-static const char *kind_heading(const char *kind)
+/* A kind of tool's heading: its label in the workbook's list tool.kind
+ * (cairn's own list when the workbook has none), or NULL. */
+static const char *kind_heading(outline *w, const char *kind)
 {
-	static const struct {
-		const char *kind, *heading;
-	} headings[] = {
-		{ "co-design", N_("Co-design tools") },
-		{ "co-creation", N_("Co-creation tools") },
-		{ "platform", N_("Platforms") },
-		{ "other", N_("Other tools") },
-	};
-	for (size_t i = 0; i < sizeof headings / sizeof headings[0]; i++)
-		if (!strcmp(kind, headings[i].kind))
-			return _(headings[i].heading);
-	return NULL;
+	const cairn_choice *c = cairn_list_choice(cairn_schema_list("tool.kind"), kind);
+	return c && c->label ? C(w, cairn_choice_label(c, i18n_languages())) : NULL;
 }
 
 static void summary(outline *w, const cairn_report *r)
@@ -241,12 +233,12 @@ static void evaluations(outline *w, const cairn_report *r)
 		while (i < r->nevaluations &&
 		       (k == nkinds || !strcmp(r->evaluations[i].tool_kind, kinds[k]))) {
 			if (i == first)
-				w->ops->heading(w->o, 3, NULL, k < nkinds ? kind_heading(kinds[k]) ?
-						kind_heading(kinds[k]) : C(w, kinds[k]) : _("Tools of no known kind"));
+				w->ops->heading(w->o, 3, NULL, k < nkinds ? kind_heading(w, kinds[k]) ?
+						kind_heading(w, kinds[k]) : C(w, kinds[k]) : _("Tools of no known kind"));
 			evaluation(w, &r->evaluations[i++]);
 		}
 		if (i == first && k < nkinds) {
-			w->ops->heading(w->o, 3, NULL, kind_heading(kinds[k]) ? kind_heading(kinds[k])
+			w->ops->heading(w->o, 3, NULL, kind_heading(w, kinds[k]) ? kind_heading(w, kinds[k])
 					: C(w, kinds[k]));
 			w->ops->note(w->o, _("No validated evaluation of this kind yet."));
 		}
@@ -288,7 +280,7 @@ static void targets(outline *w, const cairn_report *r)
 	const char *const head[] = { _("Group"), _("Minimum share"), _("Target") };
 	bool any = false;
 
-	for (int g = 0; g < CAIRN_GROUP_COUNT; g++) {
+	for (size_t g = 0; g < r->targets.n; g++) {
 		const cairn_target *t = &r->targets.group[g];
 		if (!t->has)
 			continue;
@@ -296,7 +288,7 @@ static void targets(outline *w, const cairn_report *r)
 			w->ops->table_begin(w->o, head, "nrl", 3);
 		any = true;
 		report_cell row[3] = {
-			{ _(cairn_group_label((cairn_group)g)), 0 },
+			{ C(w, cairn_target_name(&r->targets, g, i18n_languages())), 0 },
 			{ percent(w, t->minimum, true), 0 },
 			{ C(w, t->label), 0 },
 		};
@@ -309,17 +301,14 @@ static void targets(outline *w, const cairn_report *r)
 }
 
 /* Pilot, city, status, then the numbers: participants and each group. */
-#define PILOT_ALIGN "nlnrrrrrrr"
-_Static_assert(sizeof PILOT_ALIGN - 1 == 4 + CAIRN_GROUP_COUNT, "one alignment per pilot column");
-
-static void pilot_row(outline *w, const cairn_report_pilot *p)
+static void pilot_row(outline *w, const cairn_report *r, const cairn_report_pilot *p,
+		      report_cell *row, const char *align)
 {
-	report_cell row[4 + CAIRN_GROUP_COUNT] = {
-		{ C(w, p->id), 0 }, { C(w, p->city), 0 }, { C(w, p->status), 0 },
-		{ F(w, "%ld", p->participants), 0 },
-	};
-
-	for (int g = 0; g < CAIRN_GROUP_COUNT; g++) {
+	row[0] = (report_cell){ C(w, p->id), 0 };
+	row[1] = (report_cell){ C(w, p->city), 0 };
+	row[2] = (report_cell){ C(w, p->status), 0 };
+	row[3] = (report_cell){ F(w, "%ld", p->participants), 0 };
+	for (size_t g = 0; g < r->targets.n; g++) {
 		const cairn_share *s = &p->shares[g];
 		report_cell *c = &row[4 + g];
 		if (!s->known)
@@ -331,29 +320,38 @@ static void pilot_row(outline *w, const cairn_report_pilot *p)
 					      s->met ? _("met") : _("short")),
 					    s->met ? REPORT_MET : REPORT_SHORT };
 	}
-	w->ops->table_row(w->o, row, PILOT_ALIGN, 4 + CAIRN_GROUP_COUNT);
+	w->ops->table_row(w->o, row, align, 4 + r->targets.n);
 }
 
 static void pilots(outline *w, const cairn_report *r)
 {
-	const char *head[4 + CAIRN_GROUP_COUNT] = { _("Pilot"), _("City"), _("Status"),
-						    _("Participants") };
+	size_t ncols = 4 + r->targets.n;
+	const char **head = calloc(ncols, sizeof *head);
+	report_cell *row = calloc(ncols, sizeof *row);
+	char *align = malloc(ncols + 1);
 	const char **waiting = calloc(r->npilots + 1, sizeof *waiting);
 	size_t nwaiting = 0, nreporting = 0;
 
-	if (!waiting) {
+	if (!waiting || !head || !row || !align) {
 		w->oom = true;
+		free(waiting), free(head), free(row), free(align);
 		return;
 	}
+	head[0] = _("Pilot"), head[1] = _("City"), head[2] = _("Status");
+	head[3] = _("Participants");
+	memset(align, 'r', ncols);
+	memcpy(align, "nlnr", 4);
+	align[ncols] = '\0';
 	w->ops->heading(w->o, 2, "pilots", _("Pilot results against the inclusion targets"));
 	w->ops->heading(w->o, 3, "targets", _("Targets"));
 	targets(w, r);
 	w->ops->heading(w->o, 3, "shares", _("Inclusion shares"));
-	for (int g = 0; g < CAIRN_GROUP_COUNT; g++)
+	for (size_t g = 0; g < r->targets.n; g++) {
+		const char *name = C(w, cairn_target_name(&r->targets, g, i18n_languages()));
 		head[4 + g] = r->targets.group[g].has
-			? F(w, _("%s (min. %s)"), _(cairn_group_label((cairn_group)g)),
-			    percent(w, r->targets.group[g].minimum, true))
-			: _(cairn_group_label((cairn_group)g));
+			? F(w, _("%s (min. %s)"), name, percent(w, r->targets.group[g].minimum, true))
+			: name;
+	}
 	for (size_t i = 0; i < r->npilots; i++) {
 		const cairn_report_pilot *p = &r->pilots[i];
 		if (p->participants <= 0) {
@@ -361,8 +359,8 @@ static void pilots(outline *w, const cairn_report *r)
 			continue;
 		}
 		if (!nreporting++)
-			w->ops->table_begin(w->o, head, PILOT_ALIGN, 4 + CAIRN_GROUP_COUNT);
-		pilot_row(w, p);
+			w->ops->table_begin(w->o, head, align, ncols);
+		pilot_row(w, r, p, row, align);
 	}
 	if (nreporting)
 		w->ops->table_end(w->o);
@@ -372,7 +370,7 @@ static void pilots(outline *w, const cairn_report *r)
 		w->ops->text(w->o, _("Pilots that have not reported participants yet:"));
 		w->ops->items(w->o, waiting, nwaiting);
 	}
-	free(waiting);
+	free(waiting), free(head), free(row), free(align);
 	w->ops->heading(w->o, 3, "results", _("Results reported by the pilots"));
 	nreporting = 0;
 	for (size_t i = 0; i < r->npilots; i++) {

@@ -61,6 +61,7 @@ static void open_top(app *a, cairn_kind kind)
 	app_push(a, &dashboard_view, NULL, 0, _("Dashboard"));
 	/* The folder names, capitalised, as titles people read. */
 	static const char *const titles[CAIRN_KIND_COUNT] = {
+		[CAIRN_KIND_LIST] = N_("Lists"),           [CAIRN_KIND_FORM] = N_("Forms"),
 		[CAIRN_KIND_PERSON] = N_("Persons"),       [CAIRN_KIND_TARGET] = N_("Targets"),
 		[CAIRN_KIND_TOOL] = N_("Tools"),           [CAIRN_KIND_TEMPLATE] = N_("Templates"),
 		[CAIRN_KIND_MILESTONE] = N_("Milestones"), [CAIRN_KIND_TASK] = N_("Tasks"),

@@ -166,14 +166,13 @@ const char *person_name(app *a, const char *id, char *buf, size_t n);
  * error.  Released with cairn_targets_done. */
 bool targets_load(app *a, cairn_targets *t);
 
-/* A pilot's share of each group as bars against the targets: counts[g]
- * per cairn_group, "" or NULL when not reported (a line saying so when
+/* A pilot's share of each of the workbook's inclusion groups as bars
+ * against the targets (a line saying a group is not reported when
  * say_unreported).  Each line fits in cols columns with its share and
  * met/SHORT: labels are cut first (the bar is drawn only where there is
  * room).  tui/screen/view_dashboard.c. */
-void inclusion_lines(lines *out, const cairn_targets *targets, long total,
-		     const char *const *counts, const char *indent, bool say_unreported,
-		     int cols);
+void inclusion_lines(lines *out, const cairn_targets *targets, const cairn_record *pilot,
+		     const char *indent, bool say_unreported, int cols);
 
 /* How far a deadline is, in words: "OVERDUE 3 d", "due today", "in 5 d",
  * "no deadline", or a closed status ("done").  tui/screen/view_dashboard.c. */

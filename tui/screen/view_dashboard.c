@@ -297,26 +297,29 @@ static void evaluations(app *a, lines *out)
 	free(t.v);
 }
 
-void inclusion_lines(lines *out, const cairn_targets *targets, long total,
-		     const char *const *counts, const char *indent, bool say_unreported,
-		     int cols)
+void inclusion_lines(lines *out, const cairn_targets *targets, const cairn_record *pilot,
+		     const char *indent, bool say_unreported, int cols)
 {
-	cairn_share shares[CAIRN_GROUP_COUNT];
-	const char *met = _("met"), *shortof = _("SHORT");
+	cairn_share *shares = calloc(targets->n ? targets->n : 1, sizeof *shares);
+	const char *met = _("met"), *shortof = _("SHORT"), *langs = i18n_languages();
 	int mark_w = text_width(met) > text_width(shortof) ? text_width(met) : text_width(shortof);
 	/* indent, label, " 100.0%  ", the mark */
 	int label_w = cols - (int)strlen(indent) - 9 - mark_w;
 
+	if (!shares)
+		return;
 	if (label_w > 22)
 		label_w = 22;
 	if (label_w < 6)
 		label_w = 6;
-	cairn_inclusion(targets, total, counts, shares);
-	for (int g = 0; g < CAIRN_GROUP_COUNT; g++) {
+	cairn_pilot_inclusion(targets, pilot, shares);
+	for (size_t g = 0; g < targets->n; g++) {
 		cairn_share sh = shares[g];
 		char label[128];
 		line *ln;
-		text_pad(_(cairn_group_label((cairn_group)g)), label_w, label, sizeof label);
+		/* The group's name is the workbook's data: sanitised where
+		 * every line is, when it is drawn. */
+		text_pad(cairn_target_name(targets, g, langs), label_w, label, sizeof label);
 		if (!sh.known) {
 			if (say_unreported)
 				lines_add(out, LS_DIM, NULL, _("%s%s not reported"), indent, label);
@@ -330,12 +333,12 @@ void inclusion_lines(lines *out, const cairn_targets *targets, long total,
 			ln->mark = sh.has_target ? sh.target : -1;
 		}
 	}
+	free(shares);
 }
 
 static void pilots(app *a, lines *out)
 {
-	static const char *const pcols[] = { "id", "city", "status", "participants", "women", "men",
-					     "other", "migrants", "peripheries", "aged65" };
+	static const char *const pcols[] = { "id", "city", "status", "participants" };
 	const cairn_filter reported = { "participants", "0", CAIRN_OP_GT };
 	long npilots = 0;
 	int pid_w;
@@ -344,7 +347,7 @@ static void pilots(app *a, lines *out)
 
 	lines_add(out, LS_SECTION, NULL, "%s",
 		  _("Pilots: inclusion against the targets (| marks the target)"));
-	if (!rows_some(a, &p, CAIRN_KIND_PILOT, pcols, 10, &reported, 1, "id", &npilots))
+	if (!rows_some(a, &p, CAIRN_KIND_PILOT, pcols, 4, &reported, 1, "id", &npilots))
 		return;
 	if (!targets_load(a, &t)) {
 		rows_done(&p);
@@ -361,11 +364,17 @@ static void pilots(app *a, lines *out)
 			  rows_get(&p, i, 1));
 		if (total <= 0)
 			continue;
+		/* The groups' counts are the workbook's own fields: read from
+		 * the record of each pilot shown, a handful. */
 		{
-			const char *counts[CAIRN_GROUP_COUNT];
-			for (int g = 0; g < CAIRN_GROUP_COUNT; g++)
-				counts[g] = rows_get(&p, i, 4 + (size_t)g);
-			inclusion_lines(out, &t, total, counts, "    ", false, a->cols - 2);
+			cairn_index_hit hit;
+			cairn_record rec;
+			cairn_error err;
+			if (cairn_wb_resolve(a->wb, target, &hit, &err) == CAIRN_OK &&
+			    cairn_wb_read(a->wb, &hit, &rec, &err) == CAIRN_OK) {
+				inclusion_lines(out, &t, &rec, "    ", false, a->cols - 2);
+				cairn_record_done(&rec);
+			}
 		}
 	}
 	more_line(out, npilots, _("press 7"));

@@ -178,12 +178,7 @@ static void pilot_inclusion(app *a, const cairn_record *rec, lines *out)
 	}
 	if (!targets_load(a, &t))
 		return;
-	{
-		const char *counts[CAIRN_GROUP_COUNT];
-		for (int g = 0; g < CAIRN_GROUP_COUNT; g++)
-			counts[g] = cairn_record_get(rec, cairn_group_key((cairn_group)g));
-		inclusion_lines(out, &t, total, counts, "  ", true, a->cols - 2);
-	}
+	inclusion_lines(out, &t, rec, "  ", true, a->cols - 2);
 	cairn_targets_done(&t);
 }
 
@@ -261,13 +256,16 @@ static void record_build(app *a, void *state, lines *out)
 		lw = label_w;
 		if (f->type == CAIRN_F_DATE && text_width(shown) > a->cols - 3 - lw)
 			lw = a->cols - 3 - text_width(shown) > 8 ? a->cols - 3 - text_width(shown) : 8;
+		/* A field of the group's own: its label in the reader's language. */
+		const char *flabel = f->question ? cairn_question_prompt(f->question, i18n_languages())
+						 : _(f->label);
 		if (i < MARKED_FIELDS_MAX && !permits[i].may) {
 			/* Not the user's to change: said, and dimmed. */
 			lines_add(out, LS_DIM, f->name, _("%s %s  (only %s)"),
-				  text_pad(_(f->label), lw, label, sizeof label), shown, permits[i].who);
+				  text_pad(flabel, lw, label, sizeof label), shown, permits[i].who);
 			continue;
 		}
-		lines_add(out, LS_TEXT, f->name, "%s %s", text_pad(_(f->label), lw, label, sizeof label),
+		lines_add(out, LS_TEXT, f->name, "%s %s", text_pad(flabel, lw, label, sizeof label),
 			  shown);
 	}
 	/* Fields this cairn does not know (a newer one wrote them): shown, kept. */
@@ -463,6 +461,10 @@ static void edit(app *a, record_state *s, const char *key, bool in_editor)
 	if (!f && ref.kind == CAIRN_KIND_EVALUATION && !strncmp(key, "answer.", 7) &&
 	    (have_tpl = load_template(a, &rec, &tpl)))
 		q = cairn_template_question(&tpl, key + 7);
+	/* A field of the group's own (its kind's form) is answered as the
+	 * question it is written as: its prompt, help and choices. */
+	if (f && f->question)
+		q = f->question;
 	snprintf(a->prompt_key, sizeof a->prompt_key, "%s", key);
 	snprintf(a->prompt_ref, sizeof a->prompt_ref, "%s", s->ref);
 	if (q && q->type == CAIRN_Q_YESNO) {
@@ -535,11 +537,14 @@ static void edit(app *a, record_state *s, const char *key, bool in_editor)
 			    (npersons = person_picker(a, &persons, a->prompt_context,
 						      sizeof a->prompt_context)))
 				cairn_buf_adds(&b, _(" (a number or an id)"));
+			/* The workbook's own choices (its list KIND.FIELD): a
+			 * long list shows its first dozen. */
 			if (f && f->choices) {
+				size_t i;
 				cairn_buf_adds(&b, " (");
-				for (size_t i = 0; f->choices[i]; i++)
+				for (i = 0; f->choices[i] && i < 12; i++)
 					cairn_buf_printf(&b, "%s%s", i ? "/" : "", f->choices[i]);
-				cairn_buf_adds(&b, ")");
+				cairn_buf_adds(&b, f->choices[i] ? "/...)" : ")");
 			}
 		}
 		cairn_buf_adds(&b, ":");

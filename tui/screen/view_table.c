@@ -7,6 +7,7 @@
 
 #include "cairn/buf.h"
 #include "cairn/sanitize.h"
+#include "cairn/schema.h"
 #include "tui.h"
 
 #define MAX_COLS 6
@@ -49,19 +50,11 @@ static size_t ncols_of(const struct table_columns *t)
 	return n;
 }
 
-/* The planned seats of the working group (the Citizen City plan). */
+/* The planned seats of the working group: the seats of each choice of the
+ * workbook's list person.category (cairn's own list when it has none). */
 static void seats(app *a, lines *out)
 {
-	static const struct seat {
-		const char *category, *label;
-		int planned;
-	} plan[] = {
-		{ "brussels-wg", N_("Brussels working group"), 2 },
-		{ "eip-commitment", N_("EIP commitments"), 2 },
-		{ "city-network", N_("city or city network"), 1 },
-		{ "industry", N_("industry"), 1 },
-		{ "commission", N_("Commission"), 1 },
-	};
+	const cairn_list *plan = cairn_schema_list("person.category");
 	static const char *const cols[] = { "category", "name" };
 	int label_w;
 	rowset r;
@@ -71,31 +64,34 @@ static void seats(app *a, lines *out)
 	lines_add(out, LS_SECTION, NULL, "%s", _("The group against its planned seats"));
 	label_w = a->cols - 4 - 12 - text_width(_("OVER the plan"));
 	label_w = label_w > 24 ? 24 : label_w < 8 ? 8 : label_w;
-	for (size_t s = 0; s < sizeof plan / sizeof plan[0]; s++) {
-		int have = 0, unnamed = 0;
+	for (size_t s = 0; plan && s < plan->nchoices; s++) {
+		const cairn_choice *seat = &plan->choices[s];
+		int have = 0, unnamed = 0, planned = (int)seat->seats;
 		char text[256], label[128];
+		if (seat->seats < 0)
+			continue;
 		/* A placeholder ("... (to be named)") holds a seat, not fills it. */
 		for (size_t i = 0; i < r.nrows; i++)
-			if (!strcmp(rows_get(&r, i, 0), plan[s].category)) {
+			if (!strcmp(rows_get(&r, i, 0), seat->key)) {
 				if (strcasestr(rows_get(&r, i, 1), "(to be named)"))
 					unnamed++;
 				else
 					have++;
 			}
 		/* More persons than seats, placeholders or not: over the plan. */
-		bool over = have + unnamed > plan[s].planned;
+		bool over = have + unnamed > planned;
 		/* The label padded by columns (a translation's accents), and
 		 * narrower on a narrow screen: the counts and the word first. */
-		text_pad(_(plan[s].label), label_w, label, sizeof label);
+		text_pad(cairn_choice_label(seat, i18n_languages()), label_w, label, sizeof label);
 		snprintf(text, sizeof text, _("  %s %d of %d %s"), label,
-			 over ? have + unnamed : have, plan[s].planned,
-			 over ? _("OVER the plan") : have < plan[s].planned ? _("SHORT") : _("filled"));
+			 over ? have + unnamed : have, planned,
+			 over ? _("OVER the plan") : have < planned ? _("SHORT") : _("filled"));
 		if (unnamed)
 			lines_add(out, LS_ALERT, NULL, P_("%s (%d seat held, to be named)",
 							  "%s (%d seats held, to be named)", unnamed),
 				  text, unnamed);
 		else
-			lines_add(out, over || have < plan[s].planned ? LS_ALERT : LS_TEXT, NULL, "%s",
+			lines_add(out, over || have < planned ? LS_ALERT : LS_TEXT, NULL, "%s",
 				  text);
 	}
 	lines_add(out, LS_TEXT, NULL, "%s", "");
