@@ -81,6 +81,12 @@ bool cairn_git_clear_dead_lock(cairn_git *g, const char *ref);
 /* Note, before a fetch, the ref it may lock; forget the note after. */
 void cairn_git_note_ref(cairn_git *g, const char *ref);
 void cairn_git_forget_ref_note(cairn_git *g);
+/* The same for a push to a shared folder's repository (gitdir ends in
+ * '/'): the id it is about to write, noted before the branch moves there;
+ * a lock on it that a dead cairn of this machine left is cleared. */
+void cairn_git_note_push(const char *gitdir, const git_oid *id);
+void cairn_git_forget_push_note(const char *gitdir);
+bool cairn_git_clear_dead_push_lock(const char *gitdir, const char *lock);
 
 /* ---- remote.c, for transfer.c ---- */
 

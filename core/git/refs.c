@@ -302,6 +302,30 @@ static void ref_marker_path(const cairn_git *g, long pid, char *out, size_t n)
 	snprintf(out, n, "%scairn-ref.%ld", g->commondir, pid);
 }
 
+/* A shared repository may be a folder several machines mount: a push's
+ * note names its machine as well, and only a note of this machine's is
+ * judged by whether its process is gone. */
+static void push_marker_prefix(char *out, size_t n)
+{
+	char host[256];
+
+	if (gethostname(host, sizeof host) != 0)
+		snprintf(host, sizeof host, "unknown");
+	host[sizeof host - 1] = '\0';
+	for (char *h = host; *h; h++)
+		if (*h == '/' || *h == '.')
+			*h = '_';
+	snprintf(out, n, "cairn-push.%s.", host);
+}
+
+static void push_marker_path(const char *gitdir, long pid, char *out, size_t n)
+{
+	char prefix[300];
+
+	push_marker_prefix(prefix, sizeof prefix);
+	snprintf(out, n, "%s%s%ld", gitdir, prefix, pid);
+}
+
 static bool read_small(const char *path, char *buf, size_t n)
 {
 	FILE *f = fopen(path, "r");
@@ -316,32 +340,32 @@ static bool read_small(const char *path, char *buf, size_t n)
 	return true;
 }
 
-static bool remove_dead_cairns_lock(cairn_git *g, const char *lock)
+/* The notes in dir are named prefix + PID. */
+static bool remove_dead_lock_in(const char *dir, const char *prefix, const char *lock)
 {
 	char held[128], noted[700], marker[4096], ref[700];
-	size_t nd = strlen(g->commondir), nl = strlen(lock);
+	size_t nd = strlen(dir), nl = strlen(lock), np = strlen(prefix);
 	bool removed = false;
 	struct dirent *de;
 	struct stat lock_sb, marker_sb;
 	DIR *d;
 
-	if (!read_small(lock, held, sizeof held) || stat(lock, &lock_sb) != 0 ||
-	    !(d = opendir(g->commondir)))
+	if (!read_small(lock, held, sizeof held) || stat(lock, &lock_sb) != 0 || !(d = opendir(dir)))
 		return false;
 	/* "ref " and the ref the lock is for, as a fetch notes it */
 	ref[0] = '\0';
-	if (nl > nd + 5 && !strncmp(lock, g->commondir, nd) && nl - nd - 5 + 4 < sizeof ref)
+	if (nl > nd + 5 && !strncmp(lock, dir, nd) && nl - nd - 5 + 4 < sizeof ref)
 		snprintf(ref, sizeof ref, "ref %.*s", (int)(nl - nd - 5), lock + nd);
 	while ((de = readdir(d))) {
 		char *end;
 		long pid;
-		if (strncmp(de->d_name, "cairn-ref.", 10) != 0)
+		if (strncmp(de->d_name, prefix, np) != 0)
 			continue;
-		pid = strtol(de->d_name + 10, &end, 10);
+		pid = strtol(de->d_name + np, &end, 10);
 		if (*end || pid <= 0 || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 ||
 		    errno != ESRCH)
 			continue;
-		ref_marker_path(g, pid, marker, sizeof marker);
+		snprintf(marker, sizeof marker, "%s%s", dir, de->d_name);
 		/* The lock holds the id the dead cairn noted; or it is still
 		 * empty (libgit2 writes the id last, after the reflog) and was
 		 * made just after the note, as that cairn would have. */
@@ -357,6 +381,45 @@ static bool remove_dead_cairns_lock(cairn_git *g, const char *lock)
 	}
 	closedir(d);
 	return removed;
+}
+
+static bool remove_dead_cairns_lock(cairn_git *g, const char *lock)
+{
+	return remove_dead_lock_in(g->commondir, "cairn-ref.", lock);
+}
+
+/* A push to a shared folder killed while it moved the branch there leaves
+ * the branch's lock in the shared repository, and every member's next
+ * push would be refused on it: so the push notes the id it writes first,
+ * as a save does, and a lock a dead cairn of this machine left is cleared
+ * by the next push. */
+void cairn_git_note_push(const char *gitdir, const git_oid *id)
+{
+	char marker[4096], hex[GIT_OID_HEXSZ + 1];
+	FILE *f;
+
+	push_marker_path(gitdir, (long)getpid(), marker, sizeof marker);
+	git_oid_tostr(hex, sizeof hex, id);
+	if ((f = fopen(marker, "w"))) {
+		fprintf(f, "%s\n", hex);
+		fclose(f);
+	}
+}
+
+void cairn_git_forget_push_note(const char *gitdir)
+{
+	char marker[4096];
+
+	push_marker_path(gitdir, (long)getpid(), marker, sizeof marker);
+	unlink(marker);
+}
+
+bool cairn_git_clear_dead_push_lock(const char *gitdir, const char *lock)
+{
+	char prefix[300];
+
+	push_marker_prefix(prefix, sizeof prefix);
+	return remove_dead_lock_in(gitdir, prefix, lock);
 }
 
 /* A lock on ref that a dead cairn or a dead process left: removed, and

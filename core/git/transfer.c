@@ -40,6 +40,12 @@ static int clone_remote(git_remote **out, git_repository *repo, const char *name
 	return rc;
 }
 
+/* A fetch killed while it moved the remote-tracking ref leaves that ref's
+ * lock, and every later fetch would fail on it.  cairn fetches under the
+ * workbook's lock, so the lock is a plain `git fetch` running now or a
+ * dead process's: removed at once if a dead cairn's fetch noted that ref
+ * (cairn_git_note_ref), or once it is stale by age, else named with the
+ * command that removes it. */
 static cairn_status clear_tracking_lock(cairn_git *git, const char *tracking, cairn_error *err)
 {
 	char lock[1024];

@@ -136,12 +136,6 @@ done:
 	return st;
 }
 
-/* A fetch killed while it moved the remote-tracking ref leaves that ref's
- * lock, and every later fetch would fail on it.  cairn fetches under the
- * workbook's lock, so the lock is a plain `git fetch` running now or a
- * dead process's: removed at once if a dead cairn's fetch noted that ref
- * (cairn_git_note_ref), or once it is stale by age, else named with the
- * command that removes it. */
 /* A hook of the folder's repository, run as git's receive-pack runs it
  * for a push to a path: in the repository, GIT_DIR set, input on stdin,
  * what it prints (stdout and stderr) passed on as the server's lines.
@@ -238,6 +232,7 @@ cairn_status xfer_push_to_folder(cairn_git *git, git_repository *repo, const cha
 				   bool *rejected, cairn_error *err)
 {
 	char name[300], tracking[600], old[GIT_OID_HEXSZ + 1], new[GIT_OID_HEXSZ + 1], line[700];
+	char lock[4096];
 	const git_oid zero = { { 0 } };
 	const char *gitdir, *hook;
 	cairn_shared shared;
@@ -288,8 +283,11 @@ cairn_status xfer_push_to_folder(cairn_git *git, git_repository *repo, const cha
 		goto done;
 	}
 	/* Another push holds the branch's lock for a moment: wait for it
-	 * (up to 2 s; a lock left by a killed process is then reported). */
+	 * (up to 2 s; a lock a dead cairn of this machine left is cleared at
+	 * once, one any other process left is then reported). */
 	umask_was = cairn_shared_enter(&shared);
+	cairn_git_note_push(gitdir, &ours);
+	snprintf(lock, sizeof lock, "%s%s.lock", gitdir, name);
 	for (int tries = 0;; tries++) {
 		rc = have_expected
 			? git_reference_create_matching(&moved, theirs, name, &ours, 1, &expected,
@@ -299,8 +297,10 @@ cairn_status xfer_push_to_folder(cairn_git *git, git_repository *repo, const cha
 		moved = NULL;
 		if (rc != GIT_ELOCKED || tries >= 100)
 			break;
-		nanosleep(&(struct timespec){ 0, 20 * 1000 * 1000 }, NULL);
+		if (!cairn_git_clear_dead_push_lock(gitdir, lock))
+			nanosleep(&(struct timespec){ 0, 20 * 1000 * 1000 }, NULL);
 	}
+	cairn_git_forget_push_note(gitdir);
 	cairn_shared_leave(umask_was);
 	if (rc == 0) {
 		char path[4096];
