@@ -195,3 +195,21 @@ cairn_status cairn_wb_field_permits(cairn_wb *wb, cairn_kind kind, const char *i
 	wb_identity_done(&who);
 	return st;
 }
+
+cairn_status cairn_wb_check_field(cairn_wb *wb, cairn_kind kind, const char *id,
+				  const cairn_record *rec, const char *field, cairn_error *err)
+{
+	cairn_identity who = { 0 };
+	wb_rules r;
+	cairn_status st;
+
+	if (!wb_rules_on(wb))
+		return CAIRN_OK;
+	if ((st = wb_identity(wb, &who, err)) == CAIRN_OK &&
+	    (st = wb_rules_begin(wb, &who, &r, err)) == CAIRN_OK) {
+		st = wb_rules_check_field(&r, kind, id, rec, field, err);
+		wb_rules_done(&r);
+	}
+	wb_identity_done(&who);
+	return st;
+}

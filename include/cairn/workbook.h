@@ -145,6 +145,10 @@ typedef struct cairn_field_permit {
 cairn_status cairn_wb_field_permits(cairn_wb *wb, cairn_kind kind, const char *id,
 				    const cairn_record *rec, const char *const *fields, size_t n,
 				    cairn_field_permit *out, cairn_error *err);
+/* The same for one field, with the refusal a save would give
+ * (CAIRN_EINPUT: who may, who the user is, what to do instead). */
+cairn_status cairn_wb_check_field(cairn_wb *wb, cairn_kind kind, const char *id,
+				  const cairn_record *rec, const char *field, cairn_error *err);
 
 /* ---- checking ---- */
 

@@ -453,9 +453,17 @@ static void edit(app *a, record_state *s, const char *key, bool in_editor)
 	cairn_template tpl;
 	const cairn_question *q = NULL;
 	bool have_tpl = false;
+	cairn_error err;
 
 	if (!load(a, s->ref, &ref, &rec))
 		return;
+	/* A field that is not the user's to change is refused before a
+	 * prompt asks for a value the save would refuse. */
+	if (cairn_wb_check_field(a->wb, ref.kind, ref.id, &rec, key, &err) != CAIRN_OK) {
+		app_message(a, true, "%s", err.msg);
+		cairn_record_done(&rec);
+		return;
+	}
 	cur = cairn_record_get(&rec, key);
 	f = cairn_kind_field(ref.kind, key);
 	if (!f && ref.kind == CAIRN_KIND_EVALUATION && !strncmp(key, "answer.", 7) &&
@@ -586,10 +594,8 @@ static void edit(app *a, record_state *s, const char *key, bool in_editor)
 		rows_done(&persons);
 		free(label);
 		free(retry);
-		if (draft && !tui_hangup) {
-			cairn_error err;
+		if (draft && !tui_hangup)
 			cairn_wb_draft_drop(a->wb, s->ref, key, &err);
-		}
 		free(draft);
 	}
 	if (!tui_hangup)
