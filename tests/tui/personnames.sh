@@ -1,7 +1,8 @@
 #!/bin/bash
-# Person columns show "id (Name)", cut with a mark, wider on a wide screen;
-# the persons view counts each person's open work: tasks, evaluations to
-# fill in, evaluations to validate.
+# Person columns show "id (Name)", cut with a mark, wider on a wide screen
+# (the id alone in a column too narrow for a few letters of the name); below
+# its table, the persons view counts each person's open work: tasks,
+# evaluations to fill in, evaluations to validate.
 . "$(dirname "$0")/lib.sh"
 
 start() {   # W H
@@ -16,7 +17,7 @@ shows "^  transformcity +bwg-1 \(Bruss… +submitted +eip-1 \(EIP c… +14$" "80
 keys 2
 shows "^  The milestones|^  id +\^ deadline" "the milestones table"
 shows "M3 +29/02/2016 +active +bwg-1 \(Brus" "80: a milestone's owner"
-keys 4
+keys 4 G
 shows "^  Open work per person$" "the persons view counts each person's work"
 shows "^ +tasks +to fill +to validate$" "under three heads"
 shows "^    city-1 \(City or city network seat \(to be name… +2 +1 +0$" "city-1: two open tasks, one to fill"
@@ -27,7 +28,7 @@ keys 3
 shows "^  T10 +31/05/2016 +planned +industry-1 \(Industry seat \(to be named\)\) +M5 " "140: the name whole"
 keys Q
 start 40 12
-keys 4
-shows "^    lead.{0,2}… +0 +0 +0$" "40: the counts stay whole"
+keys 4 G
+shows "^    lead +0 +0 +0$" "40: the counts stay whole, the id alone where the name has no room"
 keys Q
 done_testing

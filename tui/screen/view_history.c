@@ -105,8 +105,19 @@ static void diff_build(app *a, void *state, lines *out)
 		  ? _("From the version before %.12s to the current one (Enter: this change alone)")
 		  : _("The change of %.12s (Enter: from the version before it to the current one)"), id);
 	/* Who made it and when, first: a reviewer reads that before the what. */
-	if (who && who[1])
-		lines_add(out, LS_TEXT, NULL, _("  by %s"), who + 1);
+	if (who && who[1]) {
+		/* Wrapped, never cut: the summary says what the change did. */
+		char by[CAIRN_PATH_MAX + 800];
+		const char *at = by;
+		snprintf(by, sizeof by, _("by %s"), who + 1);
+		while (*at) {
+			size_t skip, n = text_wrap(at, a->cols - 7 > 10 ? a->cols - 7 : 10, &skip);
+			if (!n && !skip)
+				break;
+			lines_add(out, LS_TEXT, NULL, "%s%.*s", at == by ? "  " : "    ", (int)n, at);
+			at += n + skip;
+		}
+	}
 	before = out->n;
 	if (cairn_wb_diff(a->wb, &parent, s->to_now ? &head : &commit, path, diff_record, &d,
 			  &err) != CAIRN_OK)

@@ -38,7 +38,8 @@ static const struct table_columns {
 };
 
 static size_t cell(char *out, size_t room, const char *v, int width, unsigned san);
-static const char *person_cell(const rowset *persons, const char *id, char *buf, size_t n);
+static const char *person_cell(const rowset *persons, const char *id, int width, char *buf,
+			       size_t n);
 
 typedef struct table_state {
 	cairn_kind kind;        /* first: the init value */
@@ -193,7 +194,7 @@ static void work_per_person(app *a, lines *out)
 	lines_add(out, LS_DIM, NULL, "%s", head);
 	for (size_t k = 0; k < p.nrows; k++) {
 		char who[300];
-		person_cell(&p, rows_get(&p, k, 0), who, sizeof who);
+		person_cell(&p, rows_get(&p, k, 0), label_w, who, sizeof who);
 		cell(label, sizeof label, who, label_w, a->c->san);
 		snprintf(text, sizeof text, "  %s%*d  %*d  %*d", label, hw[0], count[k * 3], hw[1],
 			 count[k * 3 + 1], hw[2], count[k * 3 + 2]);
@@ -246,15 +247,26 @@ static void layout(const app *a, const struct table_columns *tc, size_t n, int *
 	rest = a->cols - fixed;
 	share = rest / nflex - 2;
 	for (size_t c = 0; c + 1 < n; c++)
-		if (w[c] < 0)
+		if (w[c] < 0) {
 			w[c] = share > PERSON_MAX ? PERSON_MAX : share < -w[c] ? -w[c] : share;
+			fixed += w[c] + 2;
+		}
+	/* The last column ends at the screen's edge, a cut marked; on a
+	 * screen too narrow for it, the edge cuts it. */
+	if (n && w[n - 1] == 0 && a->cols - fixed >= 4)
+		w[n - 1] = a->cols - fixed;
 }
 
 /* A person's id as a column shows it: "id (Name)", the name from the
- * person records (persons: id, name), or the id alone. */
-static const char *person_cell(const rowset *persons, const char *id, char *buf, size_t n)
+ * person records (persons: id, name), or the id alone when the name is
+ * the id or a column of width (0: any) has no room for a few of its
+ * letters. */
+static const char *person_cell(const rowset *persons, const char *id, int width, char *buf,
+			       size_t n)
 {
 	snprintf(buf, n, "%s", id);
+	if (width > 0 && text_width(id) + 5 > width)
+		return buf;
 	for (size_t i = 0; *id && i < persons->nrows; i++)
 		if (!strcmp(rows_get(persons, i, 0), id)) {
 			const char *name = rows_get(persons, i, 1);
@@ -292,7 +304,7 @@ static cairn_status add_row(const char *const *values, void *ctx, cairn_error *e
 			cli_date(r->a->c, v, shown, sizeof shown);
 			v = shown;
 		} else if (r->tc->persons & 1u << c) {
-			v = person_cell(r->persons, v, shown, sizeof shown);
+			v = person_cell(r->persons, v, r->widths[c], shown, sizeof shown);
 		}
 		used += cell(row + used, sizeof row - used, v, r->widths[c], r->a->c->san);
 	}
@@ -323,8 +335,6 @@ static void table_build(app *a, void *state, lines *out)
 	layout(a, tc, n, widths);
 	if (t->kind == CAIRN_KIND_PERSON)
 		seats(a, out);
-	if (t->kind == CAIRN_KIND_PERSON)
-		work_per_person(a, out);
 	if (t->kind == CAIRN_KIND_TOOL)
 		assignments(a, out);
 	if (tc->persons)
@@ -342,6 +352,11 @@ static void table_build(app *a, void *state, lines *out)
 	rows_done(&persons);
 	if (!r.rows)
 		lines_add(out, LS_DIM, NULL, "%s", _("  none yet: press a to add one"));
+	/* Below the table, in reach of j and G: each person's open work. */
+	if (t->kind == CAIRN_KIND_PERSON && r.rows) {
+		lines_add(out, LS_TEXT, NULL, "%s", "");
+		work_per_person(a, out);
+	}
 }
 
 /* "ID field=value field="value with spaces"": the words as `:` splits
