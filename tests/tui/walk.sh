@@ -21,12 +21,14 @@ declare -A en=([help]='\? help' [dash]='^Dashboard' [late]='OVERDUE' [tasks]='Ta
 	[saved]='saved' [mine]='^My work' [tovalidate]='Evaluations waiting for me to'
 	[timeline]='^Timeline' [work]='Open work per person' [heads]='tasks +to fill +to validate'
 	[mean]='did you mean 30/04/2016 or 01/05/2016?'
-	[question]='Who is leading the participation?' [by]='by')
+	[question]='Who is leading the participation?' [by]='by'
+	[vkey]='validate them \(V\)$' [enter]='(Enter: from the version before it to the current one)')
 declare -A fr=([help]='\? aide' [dash]='^Tableau de bord' [late]='RETARD' [tasks]='Tâches \(a en ajoute une\)'
 	[saved]='enregistré' [mine]='^Mon travail' [tovalidate]='Évaluations qui attendent ma'
 	[timeline]='^Chronologie' [work]='Travail en cours par personne' [heads]='tâches +à remplir +à valider'
 	[mean]='vouliez-vous dire 30/04/2016 ou 01/05/2016 ?'
-	[question]='Qui pilote la participation ?' [by]='par')
+	[question]='Qui pilote la participation ?' [by]='par'
+	[vkey]='validation \(V\)$' [enter]="(Entrée : de la version d'avant à l'actuelle)")
 
 as() {   # WHO: cairn as that person, at the walk's size and language
 	open_session "$W" "$H" "env TERM=tmux-256color CAIRN_CONFIG='$TMP/$1.ini' $LANG_ENV '$CAIRN' -C '$wb'; echo \"cairn exited \$?\"; sleep 30"
@@ -109,6 +111,7 @@ print(" ".join(shlex.quote(k + "=" + v) for k, v in d.items() if k.startswith("a
 	as city-1
 	keys 0
 	reach "${words[tovalidate]}" "$step: what waits for my validation"
+	reach "${words[vkey]}" "$step: its heading whole, with its key"
 	reach "^> +design-game +submitted" "$step: the submitted evaluation, selected"
 	keys Enter
 	shows "^evaluation/design-game/industry-1" "$step: opened"
@@ -127,6 +130,7 @@ print(" ".join(shlex.quote(k + "=" + v) for k, v in d.items() if k.startswith("a
 	shows "^> [0-9a-f]{7,8} .*city-1" "$step: the newest change first, by the validator"
 	hint
 	keys Enter
+	reads "${words[enter]}" "$step: the change's title whole, with what Enter does"
 	reads "${words[by]} city-1 <city-1@citizen-city" "$step: Enter: the change with its author"
 	reads "design-game/industry-1: status submitted -> validated" "$step: and what it did, whole"
 	quit
