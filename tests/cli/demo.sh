@@ -59,5 +59,5 @@ ok_cmd "which is a workbook" "$CAIRN" -C "$first" status
 # Evaluations count their answers against a template saved in the same
 # commit (the demo brings both at once).
 run "$CAIRN" -C "$first" ls evaluation status=submitted
-like "$out" "transformcity/bwg-1 +submitted +eip-1 +14" "an evaluation's answers are counted"
+like "$out" "transformcity/bwg-1 +submitted +eip-1 \(EIP commitment seat 1 ?… +14" "an evaluation's answers are counted"
 done_testing

@@ -290,18 +290,48 @@ static const struct list_columns {
 	cairn_kind kind;
 	const char *columns[5];
 	size_t widths[5];
+	unsigned persons;       /* bit i: column i holds a person's id */
 } list_table[] = {
-	{ CAIRN_KIND_LIST, { "id", "title", NULL }, { 20, 50 } },
-	{ CAIRN_KIND_FORM, { "id", NULL }, { 20 } },
-	{ CAIRN_KIND_PERSON, { "id", "role", "category", "name", NULL }, { 14, 11, 15, 30 } },
-	{ CAIRN_KIND_TARGET, { "id", "minimum", "label", NULL }, { 12, 8, 40 } },
-	{ CAIRN_KIND_TOOL, { "id", "kind", "name", NULL }, { 18, 12, 40 } },
-	{ CAIRN_KIND_TEMPLATE, { "id", "version", "title", NULL }, { 12, 8, 50 } },
-	{ CAIRN_KIND_MILESTONE, { "id", "deadline", "status", "title", NULL }, { 6, 11, 8, 50 } },
-	{ CAIRN_KIND_TASK, { "id", "due", "status", "assignee", "title" }, { 12, 11, 8, 12, 40 } },
-	{ CAIRN_KIND_PILOT, { "id", "status", "city", "participants", NULL }, { 12, 10, 20, 12 } },
-	{ CAIRN_KIND_EVALUATION, { "id", "status", "validator", "answered", NULL }, { 30, 10, 12, 8 } },
+	{ CAIRN_KIND_LIST, { "id", "title", NULL }, { 20, 50 }, 0 },
+	{ CAIRN_KIND_FORM, { "id", NULL }, { 20 }, 0 },
+	{ CAIRN_KIND_PERSON, { "id", "role", "category", "name", NULL }, { 14, 11, 15, 30 }, 0 },
+	{ CAIRN_KIND_TARGET, { "id", "minimum", "label", NULL }, { 12, 8, 40 }, 0 },
+	{ CAIRN_KIND_TOOL, { "id", "kind", "name", NULL }, { 18, 12, 40 }, 0 },
+	{ CAIRN_KIND_TEMPLATE, { "id", "version", "title", NULL }, { 12, 8, 50 }, 0 },
+	{ CAIRN_KIND_MILESTONE, { "id", "deadline", "status", "title", NULL }, { 6, 11, 8, 50 }, 0 },
+	{ CAIRN_KIND_TASK, { "id", "due", "status", "assignee", "title" }, { 12, 11, 8, 30, 40 },
+	  1u << 3 },
+	{ CAIRN_KIND_PILOT, { "id", "status", "city", "participants", NULL }, { 12, 10, 20, 12 }, 0 },
+	{ CAIRN_KIND_EVALUATION, { "id", "status", "validator", "answered", NULL }, { 30, 10, 30, 8 },
+	  1u << 2 },
 };
+
+/* The persons' names by id, for "id (Name)" in a column. */
+typedef struct person_names {
+	char **v;               /* id, name, id, name, ... */
+	size_t n;
+} person_names;
+
+static cairn_status take_name(const char *const *values, void *ctx, cairn_error *err)
+{
+	person_names *p = ctx;
+	char **v = realloc(p->v, (p->n + 2) * sizeof *v);
+
+	if (!v)
+		return cairn_oom(err);
+	p->v = v;
+	v[p->n] = strdup(values[0]);
+	v[p->n + 1] = strdup(values[1]);
+	p->n += 2;
+	return v[p->n - 2] && v[p->n - 1] ? CAIRN_OK : cairn_oom(err);
+}
+
+static void names_done(person_names *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		free(p->v[i]);
+	free(p->v);
+}
 
 typedef struct list_ctx {
 	cli *c;
@@ -309,19 +339,31 @@ typedef struct list_ctx {
 	size_t ncols;
 	size_t rows;
 	bool json;
+	person_names persons;
 } list_ctx;
 
 static cairn_status print_row(const char *const *v, void *ctx, cairn_error *err)
 {
 	list_ctx *l = ctx;
-	char date[32];
+	char date[32], who[300];
 
+	(void)err;
 	for (size_t i = 0; i < l->ncols; i++) {
 		const cairn_field_def *f = cairn_kind_field(l->lc->kind, l->lc->columns[i]);
 		const char *value = v[i];
 		if (f && f->type == CAIRN_F_DATE) {
 			cli_date(l->c, value, date, sizeof date);
 			value = date;
+		} else if (l->lc->persons & 1u << i) {
+			for (size_t k = 0; *value && k < l->persons.n; k += 2)
+				if (!strcmp(l->persons.v[k], value)) {
+					if (*l->persons.v[k + 1] && strcmp(l->persons.v[k + 1], value)) {
+						snprintf(who, sizeof who, "%s (%s)", value,
+							 l->persons.v[k + 1]);
+						value = who;
+					}
+					break;
+				}
 		}
 		if (i + 1 < l->ncols) {
 			cli_cell(l->c, stdout, value, l->lc->widths[i]);
@@ -374,7 +416,7 @@ int cmd_ls(cli *c, int argc, char **argv)
 	cairn_filter filters[32];
 	char *norms[32];
 	size_t nfilters = 0;
-	list_ctx l = { c, NULL, 0, 0, false };
+	list_ctx l = { c, NULL, 0, 0, false, { NULL, 0 } };
 	cairn_error err;
 	cairn_status st = CAIRN_OK;
 	int rc = EXIT_DONE;
@@ -436,7 +478,13 @@ int cmd_ls(cli *c, int argc, char **argv)
 		l.lc = &list_table[kind];
 		while (l.ncols < 5 && l.lc->columns[l.ncols])
 			l.ncols++;
-		st = cairn_index_rows(cairn_wb_index(c->wb), kind, l.lc->columns, l.ncols, filters,
+		if (l.lc->persons) {
+			static const char *const pcols[] = { "id", "name" };
+			st = cairn_index_rows(cairn_wb_index(c->wb), CAIRN_KIND_PERSON, pcols, 2, NULL, 0,
+					      "id", 0, take_name, &l.persons, &err);
+		}
+		if (st == CAIRN_OK)
+			st = cairn_index_rows(cairn_wb_index(c->wb), kind, l.lc->columns, l.ncols, filters,
 				      nfilters, "id", 0, print_row, &l, &err);
 	}
 	if (st != CAIRN_OK)
@@ -444,6 +492,7 @@ int cmd_ls(cli *c, int argc, char **argv)
 done:
 	for (size_t i = 0; i < nfilters; i++)
 		free(norms[i]);
+	names_done(&l.persons);
 	return rc;
 }
 

@@ -199,7 +199,7 @@ static void status_text(app *a, char *buf, size_t n, int cols)
 
 	cairn_date_iso(cairn_wb_today(a->wb), iso, sizeof iso);
 	cli_date(a->c, iso, today, sizeof today);
-	if (a->me[0] && a->me_name[0])
+	if (a->me[0] && a->me_name[0] && strcmp(a->me_name, a->me))
 		snprintf(who_full, sizeof who_full, "%s (%s)", a->me_name, a->me);
 	else
 		snprintf(who_full, sizeof who_full, "%s", who);

@@ -121,6 +121,22 @@ const line *lines_selected(const lines *l)
 	return can_select(l, l->sel) ? &l->v[l->sel] : NULL;
 }
 
+void lines_add_wrapped(lines *l, enum line_style style, int width, const char *first,
+		       const char *rest, const char *text)
+{
+	const char *at = text;
+
+	if (width < 10)
+		width = 10;
+	do {
+		size_t skip, n = text_wrap(at, width, &skip);
+		lines_add(l, style, NULL, "%s%.*s", at == text ? first : rest, (int)n, at);
+		if (!n && !skip)
+			break;
+		at += n + skip;
+	} while (*at);
+}
+
 const char *text_pad(const char *text, int cols, char *buf, size_t n)
 {
 	mbstate_t st;

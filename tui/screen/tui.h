@@ -121,6 +121,10 @@ typedef struct lines {
 void lines_clear(lines *l);
 line *lines_add(lines *l, enum line_style style, const char *target, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* text as lines of at most width columns, wrapped (text_wrap), never cut:
+ * the first line after `first`, the others after `rest`. */
+void lines_add_wrapped(lines *l, enum line_style style, int width, const char *first,
+		       const char *rest, const char *text);
 /* Keep the selection on target (or the nearest selectable line). */
 void lines_select(lines *l, const char *target);
 bool lines_visible(const lines *l, size_t i);

@@ -101,12 +101,21 @@ static void diff_build(app *a, void *state, lines *out)
 		if (cairn_wb_revision(a->wb, rev, &parent, &err) != CAIRN_OK)
 			parent.hex[0] = '\0';
 	}
-	lines_add(out, LS_DIM, NULL, s->to_now
-		  ? _("From the version before %.12s to the current one (Enter: this change alone)")
-		  : _("The change of %.12s (Enter: from the version before it to the current one)"), id);
+	{
+		char title[300];
+		snprintf(title, sizeof title, s->to_now
+			 ? _("From the version before %.12s to the current one (Enter: this change alone)")
+			 : _("The change of %.12s (Enter: from the version before it to the current one)"),
+			 id);
+		lines_add_wrapped(out, LS_DIM, a->cols - 5, "", "  ", title);
+	}
 	/* Who made it and when, first: a reviewer reads that before the what. */
-	if (who && who[1])
-		lines_add(out, LS_TEXT, NULL, _("  by %s"), who + 1);
+	if (who && who[1]) {
+		/* Wrapped, never cut: the summary says what the change did. */
+		char by[CAIRN_PATH_MAX + 800];
+		snprintf(by, sizeof by, _("by %s"), who + 1);
+		lines_add_wrapped(out, LS_TEXT, a->cols - 7, "  ", "    ", by);
+	}
 	before = out->n;
 	if (cairn_wb_diff(a->wb, &parent, s->to_now ? &head : &commit, path, diff_record, &d,
 			  &err) != CAIRN_OK)

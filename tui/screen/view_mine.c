@@ -75,9 +75,10 @@ static void evaluations(app *a, lines *out, const char *field, bool to_validate)
 	size_t shown = 0;
 	rowset r;
 
-	lines_add(out, LS_SECTION, NULL, "%s",
-		  to_validate ? _("Evaluations waiting for me to validate them (V)")
-			      : _("My evaluations, returned ones first (n: the next question)"));
+	/* Wrapped on a narrow screen: the key at its end stays in sight. */
+	lines_add_wrapped(out, LS_SECTION, a->cols - 5, "", "  ",
+			  to_validate ? _("Evaluations waiting for me to validate them (V)")
+				      : _("My evaluations, returned ones first (n: the next question)"));
 	if (!rows_load(a, &r, CAIRN_KIND_EVALUATION, cols, 5, f, to_validate ? 2 : 1, "tool"))
 		return;
 	for (int rank = 0; rank <= 5; rank++)
@@ -109,7 +110,7 @@ static void tasks(app *a, lines *out)
 				   { "status", "dropped", CAIRN_OP_NE } };
 	rowset r;
 
-	lines_add(out, LS_SECTION, NULL, "%s", _("My open tasks, nearest due first"));
+	lines_add_wrapped(out, LS_SECTION, a->cols - 5, "", "  ", _("My open tasks, nearest due first"));
 	if (!rows_load(a, &r, CAIRN_KIND_TASK, cols, 5, f, 3, "due"))
 		return;
 	for (size_t i = 0; i < r.nrows; i++) {

@@ -16,6 +16,7 @@
 #include "cairn/buf.h"
 #include "cairn/derive.h"
 #include "cairn/drafts.h"
+#include "cairn/sanitize.h"
 #include "cairn/workflow.h"
 #include "tui.h"
 
@@ -259,14 +260,31 @@ static void record_build(app *a, void *state, lines *out)
 		/* A field of the group's own: its label in the reader's language. */
 		const char *flabel = f->question ? cairn_question_prompt(f->question, i18n_languages())
 						 : _(f->label);
-		if (i < MARKED_FIELDS_MAX && !permits[i].may) {
-			/* Not the user's to change: said, and dimmed. */
-			lines_add(out, LS_DIM, f->name, _("%s %s  (only %s)"),
-				  text_pad(flabel, lw, label, sizeof label), shown, permits[i].who);
+		/* Not the user's to change: said, and dimmed. */
+		bool dim = i < MARKED_FIELDS_MAX && !permits[i].may;
+		/* A label cut on a narrow screen says so. */
+		if (text_width(flabel) > lw && lw > 4) {
+			bool ascii = a->c->san & CAIRN_SAN_ASCII;
+			size_t k = strlen(text_pad(flabel, lw - (ascii ? 3 : 1), label, sizeof label));
+			snprintf(label + k, sizeof label - k, "%s", ascii ? "..." : "\u2026");
+		} else {
+			text_pad(flabel, lw, label, sizeof label);
+		}
+		/* So does a value longer than the line (editing it shows it whole). */
+		int room = a->cols - 3 - text_width(label) - (dim ? text_width(permits[i].who) + 9 : 0);
+		if (text_width(shown) > room && room > 4) {
+			bool ascii = a->c->san & CAIRN_SAN_ASCII;
+			char cut[sizeof shown];
+			size_t k = strlen(text_pad(shown, room - (ascii ? 3 : 1), cut, sizeof cut - 4));
+			/* Both marks fit in 4 bytes with their NUL ("\u2026" is 3). */
+			memcpy(cut + k, ascii ? "..." : "\u2026", 4);
+			memcpy(shown, cut, sizeof shown);
+		}
+		if (dim) {
+			lines_add(out, LS_DIM, f->name, _("%s %s  (only %s)"), label, shown, permits[i].who);
 			continue;
 		}
-		lines_add(out, LS_TEXT, f->name, "%s %s", text_pad(flabel, lw, label, sizeof label),
-			  shown);
+		lines_add(out, LS_TEXT, f->name, "%s %s", label, shown);
 	}
 	/* Fields this cairn does not know (a newer one wrote them): shown, kept. */
 	for (size_t i = 0; i < rec.nfields; i++) {
@@ -555,7 +573,9 @@ static void edit(app *a, record_state *s, const char *key, bool in_editor)
 				cairn_buf_adds(&b, f->choices[i] ? "/...)" : ")");
 			}
 		}
-		cairn_buf_adds(&b, ":");
+		/* A question that ends with its own mark ("... ?") takes no colon. */
+		if (!b.len || (b.data[b.len - 1] != '?' && b.data[b.len - 1] != ':'))
+			cairn_buf_adds(&b, ":");
 		snprintf(question, sizeof question, "%s", cairn_buf_str(&b));
 		cairn_buf_done(&b);
 		if (f && f->type == CAIRN_F_DATE && cur) {

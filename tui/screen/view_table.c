@@ -11,23 +11,36 @@
 #include "tui.h"
 
 #define MAX_COLS 6
+/* A width below zero: a column that shares the room left with the other
+ * such columns and the last one, at least -width wide (persons, by name). */
+#define FLEX(min) (-(min))
+/* The widest a person's "id (Name)" grows on a wide screen. */
+#define PERSON_MAX 40
 
 static const struct table_columns {
 	cairn_kind kind;
 	const char *cols[MAX_COLS];
 	int widths[MAX_COLS];
+	unsigned persons;       /* bit c: column c holds a person's id */
 } tables[] = {
-	{ CAIRN_KIND_PERSON, { "id", "role", "category", "name", "email" }, { 12, 11, 15, 30, 0 } },
-	{ CAIRN_KIND_TARGET, { "id", "minimum", "label" }, { 12, 8, 0 } },
-	{ CAIRN_KIND_TOOL, { "id", "kind", "name" }, { 18, 12, 0 } },
-	{ CAIRN_KIND_TEMPLATE, { "id", "version", "title" }, { 12, 8, 0 } },
-	{ CAIRN_KIND_MILESTONE, { "id", "deadline", "status", "owner", "title" }, { 6, 10, 8, 12, 0 } },
+	{ CAIRN_KIND_PERSON, { "id", "role", "category", "name", "email" }, { 12, 11, 15, FLEX(14), 0 },
+	  0 },
+	{ CAIRN_KIND_TARGET, { "id", "minimum", "label" }, { 12, 8, 0 }, 0 },
+	{ CAIRN_KIND_TOOL, { "id", "kind", "name" }, { 18, 12, 0 }, 0 },
+	{ CAIRN_KIND_TEMPLATE, { "id", "version", "title" }, { 12, 8, 0 }, 0 },
+	{ CAIRN_KIND_MILESTONE, { "id", "deadline", "status", "owner", "title" },
+	  { 6, 10, 8, FLEX(12), 0 }, 1u << 3 },
 	{ CAIRN_KIND_TASK, { "id", "due", "status", "assignee", "milestone", "title" },
-	  { 12, 10, 8, 12, 6, 0 } },
-	{ CAIRN_KIND_PILOT, { "id", "status", "city", "country", "participants" }, { 10, 10, 18, 12, 0 } },
+	  { 6, 10, 8, FLEX(12), 9, 0 }, 1u << 3 },
+	{ CAIRN_KIND_PILOT, { "id", "status", "city", "country", "participants" }, { 10, 10, 18, 12, 0 },
+	  0 },
 	{ CAIRN_KIND_EVALUATION, { "tool", "evaluator", "status", "validator", "answered" },
-	  { 18, 12, 10, 12, 0 } },
+	  { 18, FLEX(12), 10, FLEX(12), 0 }, 1u << 1 | 1u << 3 },
 };
+
+static size_t cell(char *out, size_t room, const char *v, int width, unsigned san);
+static const char *person_cell(const rowset *persons, const char *id, int width, char *buf,
+			       size_t n);
 
 typedef struct table_state {
 	cairn_kind kind;        /* first: the init value */
@@ -63,7 +76,7 @@ static void seats(app *a, lines *out)
 		return;
 	lines_add(out, LS_SECTION, NULL, "%s", _("The group against its planned seats"));
 	label_w = a->cols - 4 - 12 - text_width(_("OVER the plan"));
-	label_w = label_w > 24 ? 24 : label_w < 8 ? 8 : label_w;
+	label_w = label_w > 24 ? 24 : label_w < 6 ? 6 : label_w;
 	for (size_t s = 0; plan && s < plan->nchoices; s++) {
 		const cairn_choice *seat = &plan->choices[s];
 		int have = 0, unnamed = 0, planned = (int)seat->seats;
@@ -123,18 +136,141 @@ static void assignments(app *a, lines *out)
 	rows_done(&r);
 }
 
-/* A cell: v cut to width display columns (0: as long as it is) and
- * padded to it, with two spaces after; returns the bytes written. */
-static size_t cell(char *out, size_t room, const char *v, int width)
+/* Each person's open work, counted: tasks not done nor dropped, the
+ * evaluations they fill in (assigned, draft, returned), those submitted
+ * to them to validate.  "id (Name)", cut, then the counts. */
+static void work_per_person(app *a, lines *out)
 {
-	char *cut = width > 0 ? cairn_sanitize_cols(v, (size_t)width, 0) : NULL;
-	const char *text = cut ? cut : v;
-	size_t cols = cairn_display_width(text, 0), n;
-	int pad = width > (int)cols ? width - (int)cols : 0;
+	static const char *const pcols[] = { "id", "name" };
+	static const char *const tcols[] = { "assignee", "status" };
+	static const char *const ecols[] = { "evaluator", "validator", "status" };
+	rowset p, t, e;
+	char label[300], head[1024], text[1024];
+	int label_w, *count;
 
-	n = (size_t)snprintf(out, room, "%s%*s  ", text, pad, "");
+	if (!rows_load(a, &p, CAIRN_KIND_PERSON, pcols, 2, NULL, 0, "id"))
+		return;
+	if (!p.nrows || !(count = calloc(p.nrows * 3, sizeof *count))) {
+		rows_done(&p);
+		return;
+	}
+	if (rows_load(a, &t, CAIRN_KIND_TASK, tcols, 2, NULL, 0, NULL)) {
+		for (size_t i = 0; i < t.nrows; i++)
+			for (size_t k = 0; k < p.nrows; k++)
+				if (!strcmp(rows_get(&t, i, 0), rows_get(&p, k, 0)) &&
+				    strcmp(rows_get(&t, i, 1), "done") && strcmp(rows_get(&t, i, 1), "dropped"))
+					count[k * 3]++;
+		rows_done(&t);
+	}
+	if (rows_load(a, &e, CAIRN_KIND_EVALUATION, ecols, 3, NULL, 0, NULL)) {
+		for (size_t i = 0; i < e.nrows; i++) {
+			const char *st = rows_get(&e, i, 2);
+			bool fill = !strcmp(st, "assigned") || !strcmp(st, "draft") || !strcmp(st, "returned");
+			for (size_t k = 0; k < p.nrows; k++) {
+				if (fill && !strcmp(rows_get(&e, i, 0), rows_get(&p, k, 0)))
+					count[k * 3 + 1]++;
+				if (!strcmp(st, "submitted") && !strcmp(rows_get(&e, i, 1), rows_get(&p, k, 0)))
+					count[k * 3 + 2]++;
+			}
+		}
+		rows_done(&e);
+	}
+	/* TRANSLATORS: the heads of three counts, each right-aligned under its
+	 * own head: keep them short. */
+	const char *h[3] = { _("tasks"), _("to fill"), _("to validate") };
+	int hw[3], counts_w = 0;
+	for (int i = 0; i < 3; i++)
+		counts_w += (hw[i] = text_width(h[i]) > 3 ? text_width(h[i]) : 3) + 2;
+	label_w = a->cols - 5 - counts_w;
+	label_w = label_w > PERSON_MAX + 10 ? PERSON_MAX + 10 : label_w < 6 ? 6 : label_w;
+	lines_add(out, LS_SECTION, NULL, "%s", _("Open work per person"));
+	cell(label, sizeof label, "", label_w, a->c->san);
+	snprintf(head, sizeof head, "  %s%*s%s  %*s%s  %*s%s", label, hw[0] - text_width(h[0]), "", h[0],
+		 hw[1] - text_width(h[1]), "", h[1], hw[2] - text_width(h[2]), "", h[2]);
+	lines_add(out, LS_DIM, NULL, "%s", head);
+	for (size_t k = 0; k < p.nrows; k++) {
+		char who[300];
+		person_cell(&p, rows_get(&p, k, 0), label_w, who, sizeof who);
+		cell(label, sizeof label, who, label_w, a->c->san);
+		snprintf(text, sizeof text, "  %s%*d  %*d  %*d", label, hw[0], count[k * 3], hw[1],
+			 count[k * 3 + 1], hw[2], count[k * 3 + 2]);
+		lines_add(out, LS_TEXT, NULL, "%s", text);
+	}
+	lines_add(out, LS_TEXT, NULL, "%s", "");
+	free(count);
+	rows_done(&p);
+}
+
+/* A cell: v sanitised, cut to width display columns (0: as long as it
+ * is) with an ellipsis marking the cut, and padded to it, with two spaces
+ * after; returns the bytes written. */
+static size_t cell(char *out, size_t room, const char *v, int width, unsigned san)
+{
+	bool ascii = san & CAIRN_SAN_ASCII;
+	const char *mark = "";
+	size_t mw = ascii ? 3 : 1, cols, n;
+	char *cut;
+	int pad;
+
+	if (width > (int)mw && cairn_display_width(v, san) > (size_t)width) {
+		cut = cairn_sanitize_cols(v, (size_t)width - mw, san);
+		mark = ascii ? "..." : "\u2026";
+	} else {
+		cut = cairn_sanitize_cols(v, width > 0 ? (size_t)width : (size_t)-1, san);
+	}
+	if (!cut)
+		return 0;
+	cols = cairn_display_width(cut, san) + (*mark ? mw : 0);
+	pad = width > (int)cols ? width - (int)cols : 0;
+	n = (size_t)snprintf(out, room, "%s%s%*s  ", cut, mark, pad, "");
 	free(cut);
 	return n < room ? n : room - 1;
+}
+
+/* The widths at this screen's width: the flexible columns (persons) share
+ * what the fixed ones leave with the last column, up to PERSON_MAX each. */
+static void layout(const app *a, const struct table_columns *tc, size_t n, int *w)
+{
+	int fixed = 2, nflex = 1, rest, share;
+
+	for (size_t c = 0; c < n; c++) {
+		w[c] = tc->widths[c];
+		if (w[c] < 0)
+			nflex++;
+		else if (c + 1 < n)
+			fixed += w[c] + 2;
+	}
+	rest = a->cols - fixed;
+	share = rest / nflex - 2;
+	for (size_t c = 0; c + 1 < n; c++)
+		if (w[c] < 0) {
+			w[c] = share > PERSON_MAX ? PERSON_MAX : share < -w[c] ? -w[c] : share;
+			fixed += w[c] + 2;
+		}
+	/* The last column ends at the screen's edge, a cut marked; on a
+	 * screen too narrow for it, the edge cuts it. */
+	if (n && w[n - 1] == 0 && a->cols - fixed >= 4)
+		w[n - 1] = a->cols - fixed;
+}
+
+/* A person's id as a column shows it: "id (Name)", the name from the
+ * person records (persons: id, name), or the id alone when the name is
+ * the id or a column of width (0: any) has no room for a few of its
+ * letters. */
+static const char *person_cell(const rowset *persons, const char *id, int width, char *buf,
+			       size_t n)
+{
+	snprintf(buf, n, "%s", id);
+	if (width > 0 && text_width(id) + 5 > width)
+		return buf;
+	for (size_t i = 0; *id && i < persons->nrows; i++)
+		if (!strcmp(rows_get(persons, i, 0), id)) {
+			const char *name = rows_get(persons, i, 1);
+			if (*name && strcmp(name, id))
+				snprintf(buf, n, "%s (%s)", id, name);
+			break;
+		}
+	return buf;
 }
 
 /* One row of the table, straight from the index into a line: a table
@@ -146,12 +282,14 @@ typedef struct row_ctx {
 	size_t ncols;
 	lines *out;
 	size_t rows;
+	const int *widths;
+	const rowset *persons;
 } row_ctx;
 
 static cairn_status add_row(const char *const *values, void *ctx, cairn_error *err)
 {
 	row_ctx *r = ctx;
-	char row[1024], target[200], shown[64];
+	char row[1024], target[200], shown[300];
 	size_t used = 0;
 
 	(void)err;
@@ -161,8 +299,10 @@ static cairn_status add_row(const char *const *values, void *ctx, cairn_error *e
 		if (f && f->type == CAIRN_F_DATE) {
 			cli_date(r->a->c, v, shown, sizeof shown);
 			v = shown;
+		} else if (r->tc->persons & 1u << c) {
+			v = person_cell(r->persons, v, r->widths[c], shown, sizeof shown);
 		}
-		used += cell(row + used, sizeof row - used, v, r->tc->widths[c]);
+		used += cell(row + used, sizeof row - used, v, r->widths[c], r->a->c->san);
 	}
 	if (r->t->kind == CAIRN_KIND_EVALUATION)
 		snprintf(target, sizeof target, "evaluation/%s/%s", values[0], values[1]);
@@ -176,28 +316,43 @@ static cairn_status add_row(const char *const *values, void *ctx, cairn_error *e
 
 static void table_build(app *a, void *state, lines *out)
 {
+	static const char *const person_cols[] = { "id", "name" };
 	table_state *t = state;
 	const struct table_columns *tc = columns_of(t->kind);
 	size_t n = ncols_of(tc);
-	row_ctx r = { a, t, tc, n, out, 0 };
+	int widths[MAX_COLS];
+	rowset persons;
+	row_ctx r = { a, t, tc, n, out, 0, widths, &persons };
 	char head[512];
 	size_t used = 0;
 	cairn_error err;
 
+	memset(&persons, 0, sizeof persons);
+	layout(a, tc, n, widths);
 	if (t->kind == CAIRN_KIND_PERSON)
 		seats(a, out);
 	if (t->kind == CAIRN_KIND_TOOL)
 		assignments(a, out);
-	for (size_t c = 0; c < n; c++)
-		used += (size_t)snprintf(head + used, sizeof head - used, "%-*s%s",
-					 tc->widths[c] ? tc->widths[c] : 1, tc->cols[c],
-					 (int)c == t->sort ? "^ " : "  ");
+	if (tc->persons)
+		rows_load(a, &persons, CAIRN_KIND_PERSON, person_cols, 2, NULL, 0, "id");
+	for (size_t c = 0; c < n; c++) {
+		size_t k = cell(head + used, sizeof head - used, tc->cols[c], widths[c], a->c->san);
+		used += k;
+		if ((int)c == t->sort && k >= 2)
+			head[used - 2] = '^';
+	}
 	lines_add(out, LS_HEAD, NULL, "%s", head);
 	if (cairn_index_rows(cairn_wb_index(a->wb), t->kind, tc->cols, n, NULL, 0, tc->cols[t->sort],
 			     0, add_row, &r, &err) != CAIRN_OK)
 		app_message(a, true, "%s", err.msg);
+	rows_done(&persons);
 	if (!r.rows)
 		lines_add(out, LS_DIM, NULL, "%s", _("  none yet: press a to add one"));
+	/* Below the table, in reach of j and G: each person's open work. */
+	if (t->kind == CAIRN_KIND_PERSON && r.rows) {
+		lines_add(out, LS_TEXT, NULL, "%s", "");
+		work_per_person(a, out);
+	}
 }
 
 /* "ID field=value field="value with spaces"": the words as `:` splits

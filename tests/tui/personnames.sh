@@ -1,0 +1,34 @@
+#!/bin/bash
+# Person columns show "id (Name)", cut with a mark, wider on a wide screen
+# (the id alone in a column too narrow for a few letters of the name); below
+# its table, the persons view counts each person's open work: tasks,
+# evaluations to fill in, evaluations to validate.
+. "$(dirname "$0")/lib.sh"
+
+start() {   # W H
+	open_session "$1" "$2" "env TERM=tmux-256color '$CAIRN' -C '$wb'; echo \"cairn exited \$?\"; sleep 30"
+	wait_for "\? help" >/dev/null
+}
+start 80 24
+keys 3
+shows "^> T1 +31/01/2016 +done +lead \(Citizen C… +M2 +Draft the list" "80: a task's assignee with the name, cut with a mark"
+keys 6
+shows "^  transformcity +bwg-1 \(Bruss… +submitted +eip-1 \(EIP c… +14$" "80: an evaluation's evaluator and validator"
+keys 2
+shows "^  The milestones|^  id +\^ deadline" "the milestones table"
+shows "M3 +29/02/2016 +active +bwg-1 \(Brus" "80: a milestone's owner"
+keys 4 G
+shows "^  Open work per person$" "the persons view counts each person's work"
+shows "^ +tasks +to fill +to validate$" "under three heads"
+shows "^    city-1 \(City or city network seat \(to be name… +2 +1 +0$" "city-1: two open tasks, one to fill"
+shows "^    eip-1 \(EIP commitment seat 1 \(to be named\)\) +1 +1 +1$" "eip-1: one to validate"
+keys Q
+start 140 30
+keys 3
+shows "^  T10 +31/05/2016 +planned +industry-1 \(Industry seat \(to be named\)\) +M5 " "140: the name whole"
+keys Q
+start 40 12
+keys 4 G
+shows "^    lead +0 +0 +0$" "40: the counts stay whole, the id alone where the name has no room"
+keys Q
+done_testing
