@@ -43,6 +43,10 @@ is "$rc" 1 "and refuses others"
 like "$err" "person/bob: expertise: 'cooking' is not one of: ux, law, data" "naming them"
 run C show person/ana
 like "$out" "expertise +law" "show lists it"
+run C ls person expertise=law
+is "$out" "$(C ls person | grep '^ana ')" "ls filters on it"
+run C ls person expertise= --names
+is "$out" "person/bob" "and on its absence"
 
 # Inclusion groups: a new group measured on a new pilot count, a target.
 run C add list inclusion title="Inclusion" \
@@ -66,6 +70,10 @@ like "$out" "disabilities 8.0% \(target 10%: SHORT\)" "show: the new group again
 like "$out" "young 18.0%" "measured on the count it names"
 run C show pilot/ghent --json
 like "$out" '"disabilities": \{"percent": 8.0, "target": 10, "met": false\}' "--json"
+run C ls pilot disabilities=4 --names
+is "$out" "pilot/ghent" "ls filters on a group's count"
+run C ls pilot 'disabilities=3' --names
+is "$out" "" "exactly"
 run C report
 like "$out" "People with disabilities \(min. 10%\)" "the report's column"
 like "$out" "8%? short|8.0% short" "and share"
