@@ -79,7 +79,7 @@ static int cmp_ptr_key(const void *a, const void *b)
 	return cmp_key(*(cairn_choice *const *)a, *(cairn_choice *const *)b);
 }
 
-static cairn_status read_choices(const char *id, const char *text, cairn_list *l,
+static cairn_status read_choices(const char *id, const char *text, cairn_list *l, bool strict,
 				 cairn_error *err)
 {
 	size_t n = 0;
@@ -89,7 +89,10 @@ static cairn_status read_choices(const char *id, const char *text, cairn_list *l
 		n += len > 0;
 		p += len + (p[len] == '\n');
 	}
-	if (n > CAIRN_LIST_MAX_CHOICES)
+	/* A save is held to the limit; a list that came from a peer past it
+	 * is still read (up to fifty times as many), so that the records
+	 * that use its choices do not stop reading with it. */
+	if (n > (size_t)CAIRN_LIST_MAX_CHOICES * (strict ? 1 : 50))
 		return cairn_fail(err, CAIRN_EINPUT,
 				  "list/%s: choices: %zu choices; a list holds at most %d", id, n,
 				  CAIRN_LIST_MAX_CHOICES);
@@ -101,6 +104,11 @@ static cairn_status read_choices(const char *id, const char *text, cairn_list *l
 		size_t len = strcspn(p, "\n");
 		if (len) {
 			cairn_choice *c = &l->choices[l->nchoices];
+			if (!key_valid(p, len) && !strict) {
+				/* From a peer: the line is no choice, the rest stand. */
+				p += len + (p[len] == '\n');
+				continue;
+			}
 			if (!key_valid(p, len))
 				return cairn_fail(err, CAIRN_EINPUT,
 						  "list/%s: choices: '%.*s' is not a choice key: 1-64 "
@@ -217,14 +225,15 @@ static cairn_status list_read(const char *id, const cairn_record *rec, cairn_lis
 		return cairn_oom(err);
 	if ((v = cairn_record_get(rec, "title")) && *v && !(out->title = strdup(v)))
 		return cairn_oom(err);
-	if ((st = read_choices(id, (v = cairn_record_get(rec, "choices")) ? v : "", out, err)))
+	if ((st = read_choices(id, (v = cairn_record_get(rec, "choices")) ? v : "", out, strict,
+				err)))
 		return st;
 	if (!(sorted = malloc((out->nchoices ? out->nchoices : 1) * sizeof *sorted)))
 		return cairn_oom(err);
 	for (size_t i = 0; i < out->nchoices; i++)
 		sorted[i] = &out->choices[i];
 	qsort(sorted, out->nchoices, sizeof *sorted, cmp_ptr_key);
-	for (size_t i = 1; i < out->nchoices; i++)
+	for (size_t i = 1; strict && i < out->nchoices; i++)
 		if (!strcmp(sorted[i]->key, sorted[i - 1]->key)) {
 			st = cairn_fail(err, CAIRN_EINPUT,
 					"list/%s: choices: '%s' is listed twice; list each choice once",

@@ -233,6 +233,16 @@ run C check
 is "$rc" 0 "and is no problem"
 is "$(sha1sum < "$f")" "$sum" "its file keeps every byte"
 ok_cmd "git status is clean" git_clean "$wb"
+# A peer's list no save would take (a choice twice, a line no key) still
+# reads, and the records that use it with it.
+printf 'choices:\n ngo\n academia\n ngo\n not a key\n governance\n' > "$f"
+git -C "$wb" commit -qam "a peer's careless list"
+run C show person/ana --json
+like "$out" '"category": "academia"' "the records that use a careless list still read"
+run C check
+is "$rc" 0 "and nothing is unreadable"
+run C add person hal name=Hal category=governance role=reviewer
+is "$rc" 0 "its choices hold"
 
 # ---- a workbook with no lists keeps cairn's built-in ones ----
 old=$(new_workbook)
