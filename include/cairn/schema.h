@@ -14,7 +14,8 @@
  * workbook made before lists keeps its meaning byte for byte.
  *
  * The workbook reads its lists once when it opens and after a save or a
- * sync that changes one, and makes them the active schema: from then on
+ * sync that changes one, and makes them the active schema (one at a time
+ * in a process: the workbook opened or saved last): from then on
  * cairn_kind_def_of() and cairn_kind_field() (kinds.h) answer with the
  * group's choices and fields, so every check, form and view reads them
  * without reading a record again. */
