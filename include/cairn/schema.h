@@ -77,7 +77,8 @@ const char *cairn_choice_count(const cairn_choice *c);
  * A form record (forms/XX/KIND) adds fields to every record of KIND,
  * written and checked as a template's questions are (cairn/template.h):
  * `questions` lists their keys, q.KEY.type is text, longtext, yesno,
- * single, multiple, scale, number, percent or date, with q.KEY.prompt (the
+ * single, multiple, scale, number, percent, date, or reference (with
+ * q.KEY.kind: the kind of record it names), with q.KEY.prompt (the
  * field's label), .help, .choices, .min, .max and their .LANG labels.  A
  * value of such a field is checked as an answer to its question; the field
  * is never required of a record already saved. */

@@ -103,6 +103,18 @@ for bad in "budget=-5|budget: -5 is out of range: write at least 0" \
 done
 run C export csv pilot
 like "$out" "budget,launch,online,channel,score,reach" "exported"
+run C set form/pilot questions="$(printf 'budget\nlaunch\nonline\nchannel\nscore\nreach\nmentor')" \
+	q.mentor.type=reference q.mentor.kind=person q.mentor.prompt=Mentor
+is "$rc" 0 "a field that refers to a record of a kind"
+run C set pilot/ghent mentor=ANA
+is "$rc" 0 "a person's id"
+run C show pilot/ghent --json
+like "$out" '"mentor": "ana"' "stored as the record's own id"
+run C set pilot/ghent mentor=ghost
+is "$rc" 1 "a record that is not there is refused"
+like "$err" "pilot/ghent: mentor: there is no person/ghost in this workbook" "naming it"
+run C set form/pilot q.mentor.kind=gadget
+is "$rc" 1 "a reference names a kind"
 run C add form person questions=name q.name.type=text q.name.prompt=Name
 is "$rc" 1 "a field named like one of the kind's own is refused"
 like "$err" "form/person: name: person already has a field name \(text\)" "saying so"
