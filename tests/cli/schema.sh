@@ -32,6 +32,9 @@ run C ls person category=academia
 like "$out" "^ana " "ls filters on it"
 run C ls list --json
 like "$out" '"id": "person.category"' "the list is a record: ls --json"
+run C show list/person.category
+is "$(printf '%s\n' "$out" | grep -o 'c\.[a-z]*\.' | uniq | tr -d '\n')" "c.academia.c.ngo.c.governance.c.business." \
+	"show: each choice's parts in the list's order"
 
 # A list of a field the group adds: a choice field more on persons.
 run C add list person.expertise choices="$(printf 'ux\nlaw\ndata')"
