@@ -259,6 +259,21 @@ is "$rc" 0 "and nothing is unreadable"
 run C add person hal name=Hal category=governance role=reviewer
 is "$rc" 0 "its choices hold"
 
+# ---- only a leader changes the schema ----
+ewb="$TMP/enforced"
+"$CAIRN" init "$ewb" --name group >/dev/null
+"$CAIRN" -C "$ewb" add person kim name=Kim category=industry role=key-person email=kim@example.org >/dev/null
+printf '[user]\nname = Kim\nemail = kim@example.org\n' > "$TMP/kim.cfg"
+run env CAIRN_CONFIG="$TMP/kim.cfg" "$CAIRN" -C "$ewb" add list person.category choices=x
+is "$rc" 1 "a key person may not add a list"
+like "$err" "ask a leader to add the list" "and is told whom to ask"
+run env CAIRN_CONFIG="$TMP/kim.cfg" "$CAIRN" -C "$ewb" add form tool questions=x q.x.type=text q.x.prompt=X
+is "$rc" 1 "nor a form"
+run "$CAIRN" -C "$ewb" add list tool.kind choices="$(printf 'app\nmeeting')"
+is "$rc" 0 "a leader may"
+run env CAIRN_CONFIG="$TMP/kim.cfg" "$CAIRN" -C "$ewb" set list/tool.kind c.app.label=Apps
+is "$rc" 1 "and only a leader changes it"
+
 # ---- a workbook with no lists keeps cairn's built-in ones ----
 old=$(new_workbook)
 run "$CAIRN" -C "$old" add person zed name=Zed category=brussels-wg role=reviewer
