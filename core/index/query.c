@@ -164,10 +164,34 @@ static bool known_column(cairn_kind kind, const char *name)
 	return f && f->indexed;
 }
 
+/* A field of the group's own (cairn/schema.h) is no column: it is found
+ * in the record's text, as the line "KEY: VALUE". */
+static bool body_field(cairn_kind kind, const char *name)
+{
+	const cairn_field_def *f = cairn_kind_field(kind, name);
+	return f && !f->indexed && !known_column(kind, name);
+}
+
 static cairn_status where_clause(cairn_kind kind, const cairn_filter *filters, size_t n,
 				 const char *alias, cairn_buf *sql, cairn_error *err)
 {
 	for (size_t i = 0; i < n; i++) {
+		if (body_field(kind, filters[i].field)) {
+			if (filters[i].op != CAIRN_OP_EQ)
+				return cairn_fail(err, CAIRN_EINPUT,
+						  "%s: a field of the group's own is compared with = only",
+						  filters[i].field);
+			/* The outer row's path by its table's name: unqualified, it
+			 * would be the records' own. */
+			cairn_buf_printf(sql, "%sinstr(char(10) || (SELECT CAST(r2.body AS TEXT) FROM records"
+					 " r2 WHERE r2.path = ", i ? " AND " : " WHERE ");
+			if (*alias)
+				cairn_buf_printf(sql, "%spath", alias);
+			else
+				cairn_buf_printf(sql, "\"%s\".path", cairn_kind_def_of(kind)->name);
+			cairn_buf_printf(sql, ") || char(10), ?) %s", *filters[i].value ? "> 0" : "= 0");
+			continue;
+		}
 		if (!known_column(kind, filters[i].field))
 			return cairn_fail(err, CAIRN_EINPUT,
 					  "%s has no field '%s' to filter on",
@@ -188,7 +212,18 @@ static void bind_filters(sqlite3_stmt *s, cairn_kind kind, const cairn_filter *f
 {
 	for (size_t i = 0; i < n; i++) {
 		const cairn_field_def *f = cairn_kind_field(kind, filters[i].field);
-		if (f)
+		if (body_field(kind, filters[i].field)) {
+			/* "\nKEY: VALUE\n", or "\nKEY: " to ask for it unset. */
+			cairn_buf b = CAIRN_BUF_INIT;
+			char *line;
+			cairn_buf_printf(&b, "\n%s: %s%s", filters[i].field, filters[i].value,
+					 *filters[i].value ? "\n" : "");
+			line = cairn_buf_detach(&b, NULL);
+			if (line)
+				sqlite3_bind_text(s, (int)i + 1, line, -1, free);
+			else
+				sqlite3_bind_null(s, (int)i + 1);
+		} else if (f)
 			index_bind_field(s, (int)i + 1, f, filters[i].value);
 		else
 			sqlite3_bind_text(s, (int)i + 1, filters[i].value, -1, SQLITE_STATIC);

@@ -79,7 +79,7 @@ static int cmp_ptr_key(const void *a, const void *b)
 	return cmp_key(*(cairn_choice *const *)a, *(cairn_choice *const *)b);
 }
 
-static cairn_status read_choices(const char *id, const char *text, cairn_list *l,
+static cairn_status read_choices(const char *id, const char *text, cairn_list *l, bool strict,
 				 cairn_error *err)
 {
 	size_t n = 0;
@@ -89,7 +89,10 @@ static cairn_status read_choices(const char *id, const char *text, cairn_list *l
 		n += len > 0;
 		p += len + (p[len] == '\n');
 	}
-	if (n > CAIRN_LIST_MAX_CHOICES)
+	/* A save is held to the limit; a list that came from a peer past it
+	 * is still read (up to fifty times as many), so that the records
+	 * that use its choices do not stop reading with it. */
+	if (n > (size_t)CAIRN_LIST_MAX_CHOICES * (strict ? 1 : 50))
 		return cairn_fail(err, CAIRN_EINPUT,
 				  "list/%s: choices: %zu choices; a list holds at most %d", id, n,
 				  CAIRN_LIST_MAX_CHOICES);
@@ -101,6 +104,11 @@ static cairn_status read_choices(const char *id, const char *text, cairn_list *l
 		size_t len = strcspn(p, "\n");
 		if (len) {
 			cairn_choice *c = &l->choices[l->nchoices];
+			if (!key_valid(p, len) && !strict) {
+				/* From a peer: the line is no choice, the rest stand. */
+				p += len + (p[len] == '\n');
+				continue;
+			}
 			if (!key_valid(p, len))
 				return cairn_fail(err, CAIRN_EINPUT,
 						  "list/%s: choices: '%.*s' is not a choice key: 1-64 "
@@ -217,14 +225,15 @@ static cairn_status list_read(const char *id, const cairn_record *rec, cairn_lis
 		return cairn_oom(err);
 	if ((v = cairn_record_get(rec, "title")) && *v && !(out->title = strdup(v)))
 		return cairn_oom(err);
-	if ((st = read_choices(id, (v = cairn_record_get(rec, "choices")) ? v : "", out, err)))
+	if ((st = read_choices(id, (v = cairn_record_get(rec, "choices")) ? v : "", out, strict,
+				err)))
 		return st;
 	if (!(sorted = malloc((out->nchoices ? out->nchoices : 1) * sizeof *sorted)))
 		return cairn_oom(err);
 	for (size_t i = 0; i < out->nchoices; i++)
 		sorted[i] = &out->choices[i];
 	qsort(sorted, out->nchoices, sizeof *sorted, cmp_ptr_key);
-	for (size_t i = 1; i < out->nchoices; i++)
+	for (size_t i = 1; strict && i < out->nchoices; i++)
 		if (!strcmp(sorted[i]->key, sorted[i - 1]->key)) {
 			st = cairn_fail(err, CAIRN_EINPUT,
 					"list/%s: choices: '%s' is listed twice; list each choice once",
@@ -328,6 +337,7 @@ struct cairn_schema {
 	cairn_list *lists;
 	size_t nlists;
 	cairn_template forms[CAIRN_KIND_COUNT];        /* a kind's extra fields */
+	cairn_kind *form_refs[CAIRN_KIND_COUNT];       /* per question: a reference's kind */
 	bool has_form[CAIRN_KIND_COUNT];
 	cairn_kind_def kinds[CAIRN_KIND_COUNT];
 	cairn_field_def *fields[CAIRN_KIND_COUNT];
@@ -431,7 +441,15 @@ static cairn_status build_kinds(cairn_schema *s, cairn_error *err)
 			bool have = false;
 			for (size_t j = 0; j < n && !have; j++)
 				have = !strcmp(f[j].name, q->key);
-			if (!have)
+			cairn_kind ref = s->form_refs[k] ? s->form_refs[k][i] : CAIRN_KIND_NONE;
+			if (have)
+				continue;
+			/* A reference is checked as cairn's own are: its shape, and
+			 * that the record it names exists when it is saved. */
+			if (ref != CAIRN_KIND_NONE)
+				f[n++] = (cairn_field_def){ q->key, q->prompt ? q->prompt : q->key,
+					CAIRN_F_REF, NULL, ref, false, false, false, NULL };
+			else
 				f[n++] = (cairn_field_def){ q->key, q->prompt ? q->prompt : q->key,
 					form_ftype(q->type),
 					q->type == CAIRN_Q_SINGLE ? (const char *const *)q->choices : NULL,
@@ -472,23 +490,30 @@ void cairn_schema_free(cairn_schema *s)
 	free(s->lists);
 	for (int k = 0; k < CAIRN_KIND_COUNT; k++) {
 		free(s->fields[k]);
+		free(s->form_refs[k]);
 		if (s->has_form[k])
 			cairn_template_done(&s->forms[k]);
 	}
 	free(s);
 }
 
+static cairn_status form_read(const char *id, const cairn_record *rec, cairn_template *out,
+			      cairn_kind **refs, bool strict, cairn_error *err);
+
 static cairn_status add_form(cairn_schema *s, const char *id, const cairn_record *rec,
 			     cairn_error *err)
 {
 	cairn_template t;
-	cairn_status st = cairn_form_from_record(id, rec, &t, err);
+	cairn_kind *refs = NULL;
+	cairn_status st = form_read(id, rec, &t, &refs, false, err);
 	cairn_kind k = cairn_kind_by_name(id);
 
 	if (st != CAIRN_OK)
 		return st;
 	if (s->has_form[k])
 		cairn_template_done(&s->forms[k]);
+	free(s->form_refs[k]);
+	s->form_refs[k] = refs;
 	s->forms[k] = t;
 	s->has_form[k] = true;
 	return build_kinds(s, err);
@@ -598,19 +623,78 @@ static cairn_status reword(cairn_status st, const char *from, const char *to, ca
 	return st;
 }
 
+/* rec with each reference (q.K.type: reference, q.K.kind: KIND) made a
+ * text question the template reader takes, into *copy; (*kinds)[i]: the
+ * kind question i of out refers to, once out is read (ref_kinds). */
+static cairn_status strip_references(const char *id, const cairn_record *rec, cairn_record *copy,
+				     cairn_error *err)
+{
+	cairn_status st = cairn_record_copy(copy, rec, err);
+
+	for (size_t i = 0; st == CAIRN_OK && i < rec->nfields; i++) {
+		const char *k = rec->fields[i].key;
+		size_t len = strlen(k);
+		char kind_key[CAIRN_KEY_MAX + 8];
+		const char *kind;
+		if (strncmp(k, "q.", 2) || len < 7 || strcmp(k + len - 5, ".type") ||
+		    strcmp(rec->fields[i].value, "reference"))
+			continue;
+		snprintf(kind_key, sizeof kind_key, "%.*s.kind", (int)(len - 5), k);
+		kind = cairn_record_get(rec, kind_key);
+		if (!kind || cairn_kind_by_name(kind) == CAIRN_KIND_NONE ||
+		    cairn_kind_by_name(kind) == CAIRN_KIND_LIST || cairn_kind_by_name(kind) == CAIRN_KIND_FORM)
+			return cairn_fail(err, CAIRN_EINPUT,
+					  "form/%s: %s: a reference names the kind of record it refers "
+					  "to: %s=person, tool, pilot, ...", id, kind_key, kind_key);
+		st = cairn_record_set(copy, k, "text", err);
+		cairn_record_unset(copy, kind_key);
+	}
+	return st;
+}
+
+static cairn_status ref_kinds(const cairn_record *rec, const cairn_template *t, cairn_kind **out,
+			      cairn_error *err)
+{
+	*out = calloc(t->nquestions ? t->nquestions : 1, sizeof **out);
+	if (!*out)
+		return cairn_oom(err);
+	for (size_t i = 0; i < t->nquestions; i++) {
+		char key[CAIRN_KEY_MAX + 16];
+		const char *v;
+		snprintf(key, sizeof key, "q.%s.type", t->questions[i].key);
+		v = cairn_record_get(rec, key);
+		(*out)[i] = CAIRN_KIND_NONE;
+		if (v && !strcmp(v, "reference")) {
+			snprintf(key, sizeof key, "q.%s.kind", t->questions[i].key);
+			(*out)[i] = cairn_kind_by_name(cairn_record_get(rec, key));
+		}
+	}
+	return CAIRN_OK;
+}
+
 static cairn_status form_read(const char *id, const cairn_record *rec, cairn_template *out,
-			      bool strict, cairn_error *err)
+			      cairn_kind **refs, bool strict, cairn_error *err)
 {
 	cairn_kind k = cairn_kind_by_name(id);
+	cairn_record plain;
 	cairn_status st;
 
 	memset(out, 0, sizeof *out);
+	if (refs)
+		*refs = NULL;
 	if (k == CAIRN_KIND_NONE || strcmp(kinds_builtin_def(k)->name, id) ||
 	    k == CAIRN_KIND_LIST || k == CAIRN_KIND_FORM || k == CAIRN_KIND_TEMPLATE)
 		return cairn_fail(err, CAIRN_EINPUT,
 				  "form/%s: a form is named after the kind whose fields it adds: "
 				  "person, target, tool, milestone, task, pilot or evaluation", id);
-	st = reword(cairn_template_from_record(id, rec, out, err), "template/", "form/", err);
+	cairn_record_init(&plain);
+	st = strip_references(id, rec, &plain, err);
+	if (st == CAIRN_OK)
+		st = reword(cairn_template_from_record(id, &plain, out, err), "template/", "form/",
+			    err);
+	cairn_record_done(&plain);
+	if (st == CAIRN_OK && refs)
+		st = ref_kinds(rec, out, refs, err);
 	for (size_t i = 0; strict && st == CAIRN_OK && i < out->nquestions; i++) {
 		const char *key = out->questions[i].key;
 		const cairn_field_def *f = cairn_kind_field(k, key);
@@ -623,21 +707,26 @@ static cairn_status form_read(const char *id, const cairn_record *rec, cairn_tem
 			st = cairn_fail(err, CAIRN_EINPUT, "form/%s: %s: %s* fields are cairn's own",
 					id, key, dyn);
 	}
-	if (st != CAIRN_OK)
+	if (st != CAIRN_OK) {
 		cairn_template_done(out);
+		if (refs) {
+			free(*refs);
+			*refs = NULL;
+		}
+	}
 	return st;
 }
 
 cairn_status cairn_form_from_record(const char *id, const cairn_record *rec, cairn_template *out,
 				    cairn_error *err)
 {
-	return form_read(id, rec, out, false, err);
+	return form_read(id, rec, out, NULL, false, err);
 }
 
 cairn_status cairn_form_check_new(const char *id, const cairn_record *rec, cairn_error *err)
 {
 	cairn_template t;
-	cairn_status st = form_read(id, rec, &t, true, err);
+	cairn_status st = form_read(id, rec, &t, NULL, true, err);
 	if (st == CAIRN_OK)
 		cairn_template_done(&t);
 	return st;

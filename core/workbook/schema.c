@@ -51,7 +51,8 @@ cairn_status wb_schema_load(cairn_wb *wb, cairn_error *err)
 
 void wb_schema_done(cairn_wb *wb)
 {
-	cairn_schema_use(NULL);
+	/* cairn_schema_free leaves the built-in schema active when it frees
+	 * the active one, and another workbook's active when it is not. */
 	cairn_schema_free(wb->provisional);
 	cairn_schema_free(wb->schema);
 	wb->provisional = NULL;

@@ -439,6 +439,44 @@ done:
 	return st;
 }
 
+static bool schema_path(const char *path)
+{
+	return !strncmp(path, "lists/", 6) || !strncmp(path, "forms/", 6);
+}
+
+/* The lists and forms the plan brings, made the schema the rest of the
+ * merge is checked against (until wb_schema_settled). */
+static cairn_status schema_of_plan(cairn_wb *wb, const plan *p, cairn_error *err)
+{
+	cairn_ref *refs = calloc(p->n ? p->n : 1, sizeof *refs);
+	cairn_record *recs = calloc(p->n ? p->n : 1, sizeof *recs);
+	const cairn_record **use = calloc(p->n ? p->n : 1, sizeof *use);
+	size_t n = 0;
+	cairn_status st = refs && recs && use ? CAIRN_OK : cairn_oom(err);
+
+	for (size_t i = 0; i < p->n && st == CAIRN_OK; i++) {
+		cairn_error why;
+		if (!schema_path(p->v[i].path) || !p->v[i].data ||
+		    cairn_path_ref(p->v[i].path, &refs[n], &why) != CAIRN_OK)
+			continue;
+		if (cairn_record_parse(&recs[n], p->v[i].data, p->v[i].len, p->v[i].path,
+				       &why) != CAIRN_OK) {
+			cairn_record_done(&recs[n]);
+			continue;
+		}
+		use[n] = &recs[n];
+		n++;
+	}
+	if (st == CAIRN_OK && n)
+		st = wb_schema_provisional(wb, refs, use, n, err);
+	for (size_t i = 0; i < n; i++)
+		cairn_record_done(&recs[i]);
+	free(refs);
+	free(recs);
+	free(use);
+	return st;
+}
+
 /* The changes that turn ours into the merge of ours and theirs. */
 static cairn_status plan_merge(cairn_wb *wb, const cairn_oid *base, const cairn_oid *ours,
 			       const cairn_oid *theirs, const cairn_record *old,
@@ -455,8 +493,15 @@ static cairn_status plan_merge(cairn_wb *wb, const cairn_oid *base, const cairn_
 	for (size_t i = 0; i < nours; i++)
 		if (!listed(dtheirs, ntheirs, dours[i].path))
 			say_change(wb, o, "out", base, ours, dours[i].path);
-	for (size_t i = 0; i < ntheirs && st == CAIRN_OK; i++) {
+	/* The group's lists and forms first: the records merged after them
+	 * are checked against the schema as the merge leaves it. */
+	for (size_t k = 0; k < 2 * ntheirs && st == CAIRN_OK; k++) {
+		size_t i = k % ntheirs;
 		const char *path = dtheirs[i].path;
+		if (k == ntheirs && (st = schema_of_plan(wb, p, err)))
+			break;
+		if (schema_path(path) != (k < ntheirs))
+			continue;
 		if (listed(dours, nours, path)) {
 			st = merge_one(wb, base, ours, theirs, path, old, o, p, err);
 		} else if (!dtheirs[i].new_blob.hex[0]) {
@@ -472,6 +517,7 @@ static cairn_status plan_merge(cairn_wb *wb, const cairn_oid *base, const cairn_
 		}
 	}
 done:
+	wb_schema_settled(wb);
 	cairn_git_deltas_free(dours, nours);
 	cairn_git_deltas_free(dtheirs, ntheirs);
 	return st;

@@ -14,7 +14,8 @@
  * workbook made before lists keeps its meaning byte for byte.
  *
  * The workbook reads its lists once when it opens and after a save or a
- * sync that changes one, and makes them the active schema: from then on
+ * sync that changes one, and makes them the active schema (one at a time
+ * in a process: the workbook opened or saved last): from then on
  * cairn_kind_def_of() and cairn_kind_field() (kinds.h) answer with the
  * group's choices and fields, so every check, form and view reads them
  * without reading a record again. */
@@ -76,7 +77,8 @@ const char *cairn_choice_count(const cairn_choice *c);
  * A form record (forms/XX/KIND) adds fields to every record of KIND,
  * written and checked as a template's questions are (cairn/template.h):
  * `questions` lists their keys, q.KEY.type is text, longtext, yesno,
- * single, multiple, scale, number, percent or date, with q.KEY.prompt (the
+ * single, multiple, scale, number, percent, date, or reference (with
+ * q.KEY.kind: the kind of record it names), with q.KEY.prompt (the
  * field's label), .help, .choices, .min, .max and their .LANG labels.  A
  * value of such a field is checked as an answer to its question; the field
  * is never required of a record already saved. */

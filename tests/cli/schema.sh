@@ -32,6 +32,9 @@ run C ls person category=academia
 like "$out" "^ana " "ls filters on it"
 run C ls list --json
 like "$out" '"id": "person.category"' "the list is a record: ls --json"
+run C show list/person.category
+is "$(printf '%s\n' "$out" | grep -o 'c\.[a-z]*\.' | uniq | tr -d '\n')" "c.academia.c.ngo.c.governance.c.business." \
+	"show: each choice's parts in the list's order"
 
 # A list of a field the group adds: a choice field more on persons.
 run C add list person.expertise choices="$(printf 'ux\nlaw\ndata')"
@@ -43,6 +46,10 @@ is "$rc" 1 "and refuses others"
 like "$err" "person/bob: expertise: 'cooking' is not one of: ux, law, data" "naming them"
 run C show person/ana
 like "$out" "expertise +law" "show lists it"
+run C ls person expertise=law
+is "$out" "$(C ls person | grep '^ana ')" "ls filters on it"
+run C ls person expertise= --names
+is "$out" "person/bob" "and on its absence"
 
 # Inclusion groups: a new group measured on a new pilot count, a target.
 run C add list inclusion title="Inclusion" \
@@ -66,6 +73,10 @@ like "$out" "disabilities 8.0% \(target 10%: SHORT\)" "show: the new group again
 like "$out" "young 18.0%" "measured on the count it names"
 run C show pilot/ghent --json
 like "$out" '"disabilities": \{"percent": 8.0, "target": 10, "met": false\}' "--json"
+run C ls pilot disabilities=4 --names
+is "$out" "pilot/ghent" "ls filters on a group's count"
+run C ls pilot 'disabilities=3' --names
+is "$out" "" "exactly"
 run C report
 like "$out" "People with disabilities \(min. 10%\)" "the report's column"
 like "$out" "8%? short|8.0% short" "and share"
@@ -95,6 +106,18 @@ for bad in "budget=-5|budget: -5 is out of range: write at least 0" \
 done
 run C export csv pilot
 like "$out" "budget,launch,online,channel,score,reach" "exported"
+run C set form/pilot questions="$(printf 'budget\nlaunch\nonline\nchannel\nscore\nreach\nmentor')" \
+	q.mentor.type=reference q.mentor.kind=person q.mentor.prompt=Mentor
+is "$rc" 0 "a field that refers to a record of a kind"
+run C set pilot/ghent mentor=ANA
+is "$rc" 0 "a person's id"
+run C show pilot/ghent --json
+like "$out" '"mentor": "ana"' "stored as the record's own id"
+run C set pilot/ghent mentor=ghost
+is "$rc" 1 "a record that is not there is refused"
+like "$err" "pilot/ghent: mentor: there is no person/ghost in this workbook" "naming it"
+run C set form/pilot q.mentor.kind=gadget
+is "$rc" 1 "a reference names a kind"
 run C add form person questions=name q.name.type=text q.name.prompt=Name
 is "$rc" 1 "a field named like one of the kind's own is refused"
 like "$err" "form/person: name: person already has a field name \(text\)" "saying so"
@@ -225,6 +248,31 @@ run C check
 is "$rc" 0 "and is no problem"
 is "$(sha1sum < "$f")" "$sum" "its file keeps every byte"
 ok_cmd "git status is clean" git_clean "$wb"
+# A peer's list no save would take (a choice twice, a line no key) still
+# reads, and the records that use it with it.
+printf 'choices:\n ngo\n academia\n ngo\n not a key\n governance\n' > "$f"
+git -C "$wb" commit -qam "a peer's careless list"
+run C show person/ana --json
+like "$out" '"category": "academia"' "the records that use a careless list still read"
+run C check
+is "$rc" 0 "and nothing is unreadable"
+run C add person hal name=Hal category=governance role=reviewer
+is "$rc" 0 "its choices hold"
+
+# ---- only a leader changes the schema ----
+ewb="$TMP/enforced"
+"$CAIRN" init "$ewb" --name group >/dev/null
+"$CAIRN" -C "$ewb" add person kim name=Kim category=industry role=key-person email=kim@example.org >/dev/null
+printf '[user]\nname = Kim\nemail = kim@example.org\n' > "$TMP/kim.cfg"
+run env CAIRN_CONFIG="$TMP/kim.cfg" "$CAIRN" -C "$ewb" add list person.category choices=x
+is "$rc" 1 "a key person may not add a list"
+like "$err" "ask a leader to add the list" "and is told whom to ask"
+run env CAIRN_CONFIG="$TMP/kim.cfg" "$CAIRN" -C "$ewb" add form tool questions=x q.x.type=text q.x.prompt=X
+is "$rc" 1 "nor a form"
+run "$CAIRN" -C "$ewb" add list tool.kind choices="$(printf 'app\nmeeting')"
+is "$rc" 0 "a leader may"
+run env CAIRN_CONFIG="$TMP/kim.cfg" "$CAIRN" -C "$ewb" set list/tool.kind c.app.label=Apps
+is "$rc" 1 "and only a leader changes it"
 
 # ---- a workbook with no lists keeps cairn's built-in ones ----
 old=$(new_workbook)

@@ -63,6 +63,22 @@ like "$out" '"category": "ngo"' "b's data on a"
 run A add person eli name=Eli category=citizens role=reviewer
 is "$rc" 0 "a reads b's choice once synced"
 
+# One member adds a choice and moves a person to it; the other renames that
+# person: the record merged from both sides is checked against the list as
+# the merge leaves it, not as it was.
+A set list/person.category c.media.label=Media >/dev/null
+A sync >/dev/null
+B sync >/dev/null
+A set list/person.category choices="$(printf 'citizens\nacademia\nngo\nbusiness\ngovernance\nschools\nmedia\nunions')" >/dev/null
+A set person/ana category=unions >/dev/null
+B set person/ana name="Ana M." >/dev/null
+A sync >/dev/null
+run B sync
+is "$rc" 0 "a record merged from both sides takes a choice the same sync brings"
+like "$out" "merged: person/ana" "merged field by field"
+run B show person/ana --json
+like "$out" '"name": "Ana M.", "category": "unions"' "with both changes"
+
 # The same part of one choice changed on both sides: a conflict.
 A set list/person.category c.academia.seats=5 >/dev/null
 B set list/person.category c.academia.seats=1 >/dev/null

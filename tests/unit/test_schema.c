@@ -227,6 +227,12 @@ static void many(void)
 	r = rec("choices", cairn_buf_str(&b), NULL);
 	ok(cairn_list_check_new("tool.kind", &r, &err) == CAIRN_EINPUT &&
 	   has(err.msg, "a list holds at most 20000"), "more than 20,000 are refused: %s", err.msg);
+	{
+		cairn_list big;
+		ok(cairn_list_from_record("tool.kind", &r, &big, &err) == CAIRN_OK &&
+		   big.nchoices == 20002, "but one a peer brought is read, its records with it");
+		cairn_list_done(&big);
+	}
 	cairn_record_done(&r);
 	cairn_buf_done(&b);
 }

@@ -208,14 +208,28 @@ static void show_text(cli *c, const cairn_index_hit *hit, const cairn_record *re
 {
 	char refname[CAIRN_REF_ID_MAX + 32];
 	cairn_template tpl;
-	bool have_tpl = false;
-	const char *prefix = hit->ref.kind == CAIRN_KIND_TEMPLATE ? "q." : "answer.";
+	cairn_list list;
+	bool have_tpl = false, have_list = false;
+	const char *prefix = hit->ref.kind == CAIRN_KIND_TEMPLATE || hit->ref.kind == CAIRN_KIND_FORM
+		? "q." : hit->ref.kind == CAIRN_KIND_LIST ? "c." : "answer.";
 	size_t *order = calloc(rec->nfields ? rec->nfields : 1, sizeof *order);
 	size_t width = SHOW_LABEL_MIN;
 	cairn_error err;
 
 	if (hit->ref.kind == CAIRN_KIND_TEMPLATE)
 		have_tpl = cairn_template_from_record(hit->ref.id, rec, &tpl, &err) == CAIRN_OK;
+	else if (hit->ref.kind == CAIRN_KIND_FORM)
+		have_tpl = cairn_form_from_record(hit->ref.id, rec, &tpl, &err) == CAIRN_OK;
+	/* A list's parts in the order of its choices, as a template's are in
+	 * the order of its questions. */
+	else if (hit->ref.kind == CAIRN_KIND_LIST &&
+		 cairn_list_from_record(hit->ref.id, rec, &list, &err) == CAIRN_OK) {
+		have_list = true;
+		memset(&tpl, 0, sizeof tpl);
+		tpl.questions = calloc(list.nchoices ? list.nchoices : 1, sizeof *tpl.questions);
+		for (size_t i = 0; tpl.questions && i < list.nchoices; i++)
+			tpl.questions[tpl.nquestions++].key = list.choices[i].key;
+	}
 	else if (hit->ref.kind == CAIRN_KIND_EVALUATION && cairn_record_get(rec, "template"))
 		have_tpl = cairn_wb_template(c->wb, cairn_record_get(rec, "template"), &tpl,
 					     &err) == CAIRN_OK;
@@ -225,7 +239,12 @@ static void show_text(cli *c, const cairn_index_hit *hit, const cairn_record *re
 			width = len;
 	}
 	if (order)
-		cairn_fields_in_question_order(rec, prefix, have_tpl ? &tpl : NULL, order);
+		cairn_fields_in_question_order(rec, prefix, have_tpl || have_list ? &tpl : NULL,
+					       order);
+	if (have_list) {
+		free(tpl.questions);
+		cairn_list_done(&list);
+	}
 	cairn_ref_format(&hit->ref, refname, sizeof refname);
 	cli_put(c, stdout, refname, false);
 	printf("  (%s)\n", hit->path);
