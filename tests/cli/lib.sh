@@ -37,6 +37,7 @@ unset CAIRN_TODAY
 
 pass() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $1"; }
 fail() {
+	local line     # not the caller's $line
 	tap_n=$((tap_n + 1)); tap_failed=$((tap_failed + 1))
 	echo "not ok $tap_n - $1"
 	shift
