@@ -8,7 +8,9 @@
 # repository, as git has them when it runs the pre-receive hook):
 #   `cairn guard`, as the hook runs it, for the pusher (GL_USER), beside
 #   (a) `git rev-list` of the pushed commits, the least a hook can do, and
-#   (b) `git log --raw` of them: every commit with the files it changed.
+#   (b) `git log --raw` of them: every commit with the files it changed;
+# and the whole `git push` of those commits into the shared repository
+# with the guard as its hook, beside the same push into a copy without it.
 # Also the guard's time per hundred commits (goal: well under a second).
 # Exits non-zero, with a FAIL line, when the guard refuses the legal push or
 # takes a refused one (the same push with one deadline moved at the end).
@@ -46,7 +48,9 @@ for n in $sizes; do
 	printf '\n[rules]\nmode = enforced\n' >> "$g/work/cairn.ini"
 	git -C "$g/work" commit -qam "Rules on"
 	git clone -q --bare "$g/work" "$g/shared.git"
+	git clone -q --bare "$g/work" "$g/plain.git"
 	"$CAIRN" guard install "$g/shared.git" >/dev/null
+	cp -a "$g/shared.git" "$g/guarded.git"
 	base=$(git -C "$g/work" rev-parse HEAD)
 	email=$(git -C "$g/work" show "HEAD:$pusher_path" | sed -n 's/^email: //p')
 
@@ -91,6 +95,13 @@ PY
 	guard=$(t "$runs" -- "GIT_DIR='$g/shared.git' GL_USER='$pusher' '$CAIRN' guard < '$g/line'")
 	revlist=$(t "$runs" -- "git -C '$g/shared.git' rev-list '$base..$tip' >/dev/null")
 	gitlog=$(t "$runs" -- "git -C '$g/shared.git' log --raw --no-abbrev '$base..$tip' >/dev/null")
+	# The push as a member meets it: each run into a fresh copy of the
+	# repository as it was before the push (the copy is the same work for
+	# both, and counted in both).
+	push_into() { echo "rm -rf '$g/into' && cp -a '$g/$1' '$g/into' && GL_USER='$pusher' git -C '$g/work' push -q '$g/into' '$tip:refs/heads/main' 2>/dev/null"; }
+	eval "$(push_into guarded.git)" || fail "the guarded push of the legal commits is refused"
+	pushed=$(t "$runs" -- "$(push_into guarded.git)")
+	plainpush=$(t "$runs" -- "$(push_into plain.git)")
 	# The same push with one refused commit at its end is refused.
 	m=$(git -C "$g/work" ls-tree -r --name-only HEAD milestones | head -1)
 	sed -i 's/^deadline: .*/deadline: 2099-01-01/' "$g/work/$m"
@@ -104,6 +115,7 @@ PY
 	per100=$(python3 -c "print('%.1f' % ($guard * 100 / $commits))")
 	rows+=("$(printf '%-7s %-30s %9s ms  %-24s %9s ms  %7sx' "$records" "cairn guard ($commits commits)" "$guard" "git rev-list" "$revlist" "$(ratio "$guard" "$revlist")")")
 	rows+=("$(printf '%-7s %-30s %9s ms  %-24s %9s ms  %7sx' "$records" "cairn guard ($commits commits)" "$guard" "git log --raw" "$gitlog" "$(ratio "$guard" "$gitlog")")")
+	rows+=("$(printf '%-7s %-30s %9s ms  %-24s %9s ms  %7sx' "$records" "git push, guarded" "$pushed" "git push, no hook" "$plainpush" "$(ratio "$pushed" "$plainpush")")")
 	rows+=("$(printf '%-7s %-30s %9s ms  (goal: well under 1000 ms per 100 commits)' "$records" "cairn guard, per 100 commits" "$per100")")
 	rm -rf "$g"
 done
