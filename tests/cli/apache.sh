@@ -26,6 +26,7 @@ unset GIT_SSL_CAINFO GIT_SSL_CAPATH SSL_CERT_FILE SSL_CERT_DIR GIT_SSL_NO_VERIFY
 chmod 755 "$TMP"
 A="$TMP/apache"
 mkdir -p "$A/etc/sites-available" "$A/certs" "$A/private" "$A/run" "$TMP/bin"
+cairn_for_others || exit 1
 ln -s "$CAIRN" "$TMP/bin/cairn"
 apache_pid=""
 stop_apache() {

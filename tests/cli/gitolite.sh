@@ -28,6 +28,7 @@ chmod 755 "$TMP"
 srv="$TMP/sshd"
 mkdir -p "$srv" "$TMP/users" "$TMP/bin"
 chmod 755 "$TMP/users"
+cairn_for_others || exit 1
 ln -s "$CAIRN" "$TMP/bin/cairn"
 declare -A unix=([maria]="glmaria$tag" [ahmed]="glahmed$tag" [lucia]="gllucia$tag")
 sshd_pid=""

@@ -26,6 +26,7 @@ srv="$TMP/sshd"
 mkdir -p "$srv" "$TMP/users"
 chmod 755 "$TMP/users"
 # The README says `cairn`: the one built here, on every member's PATH.
+cairn_for_others || exit 1
 mkdir -p "$TMP/bin" && ln -s "$CAIRN" "$TMP/bin/cairn"
 sshd_pid=""
 cleanup() {

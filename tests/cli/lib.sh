@@ -62,6 +62,29 @@ unlike() {
 # ok_cmd "name" command...: passes when the command succeeds.
 ok_cmd() { local name=$1; shift; if "$@" >/dev/null 2>&1; then pass "$name"; else fail "$name" "command failed: $*"; fi; }
 
+# cairn where other Unix users reach it.  A test that runs cairn as
+# another account (a member's, sshd's, the web server's for a hook) copies
+# the binary and its data into $TMP/pub, whatever the build tree's folders
+# allow: Debian 12 makes home folders 0700, and a clone in one is reached
+# by no one else.  Sets CAIRN, CAIRN_SHARE, CAIRN_LOCALEDIR and the
+# sanitizer's suppressions to the copies.  $TMP must be reachable
+# (chmod 755 "$TMP" first).
+cairn_for_others() {
+	local pub="$TMP/pub" supp
+	mkdir -p "$pub/bin" && cp "$CAIRN" "$pub/bin/cairn" && cp -r "$CAIRN_SHARE" "$pub/share" ||
+		{ echo "cannot copy cairn into $pub" >&2; return 1; }
+	if [ -n "${CAIRN_LOCALEDIR:-}" ] && [ -d "$CAIRN_LOCALEDIR" ]; then
+		cp -r "$CAIRN_LOCALEDIR" "$pub/locale" && export CAIRN_LOCALEDIR="$pub/locale"
+	fi
+	supp=$(printf '%s' "${LSAN_OPTIONS:-}" | sed -n 's/.*suppressions=\([^:]*\).*/\1/p')
+	if [ -n "$supp" ] && [ -f "$supp" ]; then
+		cp "$supp" "$pub/lsan.supp" && export LSAN_OPTIONS="${LSAN_OPTIONS/"$supp"/$pub/lsan.supp}"
+	fi
+	chmod -R a+rX "$pub"
+	CAIRN="$pub/bin/cairn"
+	export CAIRN_SHARE="$pub/share"
+}
+
 # A fresh, empty, open workbook (no rules: tests/cli/roles.sh tries them);
 # its path is printed.
 new_workbook() {

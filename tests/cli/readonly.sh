@@ -16,12 +16,12 @@ chmod 755 "$TMP"
 wb="$TMP/wb"
 "$CAIRN" demo "$wb" >/dev/null
 chmod -R a+rX,a-w "$wb"
-cp "$CAIRN" "$TMP/cairn" && chmod 755 "$TMP/cairn"
+cairn_for_others || exit 1
 printf '[user]\nname = Reader\nemail = reader@example.org\n' > "$TMP/reader.cfg"
 chmod 644 "$TMP/reader.cfg"
 as_reader() {
 	runuser -u "$user" -- env HOME="$TMP" CAIRN_CONFIG="$TMP/reader.cfg" CAIRN_SHARE="$CAIRN_SHARE" \
-		LC_ALL=C.UTF-8 "$TMP/cairn" -C "$wb" "$@"
+		LC_ALL=C.UTF-8 "$CAIRN" -C "$wb" "$@"
 }
 before=$(git -C "$wb" rev-parse HEAD)
 for verb in "status" "show milestone/M2" "ls milestone" "export json" "export csv task" "agenda --days 400"; do
