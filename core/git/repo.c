@@ -360,6 +360,7 @@ void cairn_git_close(cairn_git *git)
 	free(git->gitdir);
 	free(git->commondir);
 	oidmap_done(&git->checked);
+	oidmap_done(&git->trees_ok);
 	oidmap_done(&git->shallow);
 	free(git);
 }

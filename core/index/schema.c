@@ -311,6 +311,9 @@ static void finalize_all(cairn_index *idx)
 	sqlite3_finalize(idx->record_find);
 	sqlite3_finalize(idx->problem_put);
 	sqlite3_finalize(idx->problem_delete);
+	sqlite3_finalize(idx->history_commit);
+	sqlite3_finalize(idx->history_change);
+	idx->history_commit = idx->history_change = NULL;
 	for (int k = 0; k < CAIRN_KIND_COUNT; k++) {
 		sqlite3_finalize(idx->kind_upsert[k]);
 		sqlite3_finalize(idx->kind_delete[k]);
