@@ -712,19 +712,24 @@ cairn_status wb_commit_files(cairn_wb *wb, const cairn_oid *parent,
 	if (cairn_git_lock_index(wb->git, 2000, &ilock, &why) != CAIRN_OK)
 		wb_warn(wb, "%s", why.msg);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	/* What a save writes is flushed to disk at two moments only, each one
-	 * syncfs of the filesystem (two if .git is on another), instead of two
-	 * fsyncs for each object, file, ref and reflog (24 calls a save):
-	 *  1. before the branch moves: the objects (libgit2 writes them
+	/* What a save writes is flushed to disk at two moments only (six
+	 * sync calls a save in all, instead of 24: two fsyncs for each object,
+	 * file, ref and reflog):
+	 *  1. before the branch moves, one syncfs of the filesystem (two if
+	 *     .git is on another): the journal, the objects (libgit2 writes them
 	 *     without fsync meanwhile) and the work-tree files.  A power cut
 	 *     must never leave a branch naming an object that is not on disk,
 	 *     nor a committed record whose file in the work tree is the old
 	 *     one (it would read as a hand edit undoing the save).
-	 *  2. after it moves: the branch and its reflogs, so that a save that
-	 *     returned survives a power cut.
-	 * The journal entry was made durable before (SQLite), and the index
-	 * that follows is a cache that catches up with HEAD.  git's index is
-	 * not flushed: git rebuilds its stat data when it is stale. */
+	 *  2. after it moves: the branch (its file and folder, two fsyncs:
+	 *     a syncfs here would also write out git's index, megabytes at
+	 *     100,000 records, which needs no flush), so that a save that
+	 *     returned survives a power cut.  The reflogs are not flushed (git
+	 *     does not flush them either): a power cut may lose their last
+	 *     line, never the commit.
+	 * The index that follows (three fdatasyncs, SQLite's own) is a cache
+	 * that catches up with HEAD.  git's index is not flushed: git
+	 * rebuilds its stat data when it is stale. */
 	cairn_git_fsync_writes(wb->git, false);
 	/* A git gc pruning the objects' folders at the same moment can make
 	 * writing an object fail once; writing it again succeeds. */
@@ -764,7 +769,7 @@ cairn_status wb_commit_files(cairn_wb *wb, const cairn_oid *parent,
 	}
 	cairn_git_fsync_writes(wb->git, true);
 	/* The branch has moved: what fails now cannot take the save back. */
-	if (st == CAIRN_OK && flush(wb, &why) != CAIRN_OK)
+	if (st == CAIRN_OK && cairn_git_sync_branch(wb->git, &why) != CAIRN_OK)
 		wb_warn(wb, "saved as commit %.12s, but the disk reported an error while it was "
 			"flushed (%s): check the disk, then run git fsck", out->hex, why.msg);
 	clock_gettime(CLOCK_MONOTONIC, &t1);

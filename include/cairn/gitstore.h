@@ -113,6 +113,11 @@ cairn_status cairn_git_commit_merge(cairn_git *git, const cairn_oid *parent,
  * the branch must not exist yet). */
 cairn_status cairn_git_move_branch(cairn_git *git, const cairn_oid *from, const cairn_oid *to,
 				   const char *message, cairn_error *err);
+/* fsync the branch HEAD names (its loose ref file, which a move writes)
+ * and its folder: the branch moved with cairn_git_fsync_writes(false)
+ * made durable with two calls, its reflogs left to the kernel (as git's
+ * default core.fsync leaves them). */
+cairn_status cairn_git_sync_branch(cairn_git *git, cairn_error *err);
 /* The common ancestor of two commits; "" when they have none. */
 cairn_status cairn_git_merge_base(cairn_git *git, const cairn_oid *a, const cairn_oid *b,
 				  cairn_oid *base, cairn_error *err);

@@ -1,9 +1,9 @@
 #!/bin/bash
 # What a save writes reaches the disk in the order a power cut needs, with
 # few sync calls (issue 18): the journal (.cairn/saving), the objects and
-# the record file before the first flush, the branch between the first and
-# the second, and the command returns after the second.  A save killed at
-# either flush is finished by the next cairn; a torn journal (a power cut
+# the record file before the flush (one syncfs), then the branch, fsynced
+# before the command returns.  A save killed at the flush or at the
+# branch's fsync is finished by the next cairn; a torn journal (a power cut
 # before the first flush completed) replays nothing and leaves the file
 # as a hand edit.  strace counts and orders the calls, and kills at them.
 . "$(dirname "$0")/lib.sh"
@@ -23,6 +23,7 @@ diag "$(grep -E ' (fsync|fdatasync|syncfs)\(' "$TMP/trace" | sed 's/^[0-9]* *//'
 	fail "one save makes at most 6 sync calls" "got $syncs"
 order=$(awk '
 	/ syncfs\(/ { n++; next }
+	/ fsync\(/ { if (n == 1 && !f++) print "fsync-after-flush " n; next }
 	/"saving"/ && / renameat/ { print "journal " n }
 	/objects\/[0-9a-f][0-9a-f]\/[0-9a-f]/ && /link|rename/ { print "object " n }
 	/refs\/heads\/main.lock"/ && /rename/ { print "branch " n }
@@ -32,8 +33,9 @@ like "$order" "journal 0" "the journal is written before the first flush"
 like "$order" "object 0" "the objects are written before the first flush"
 unlike "$order" "object [12]" "no object is written after the first flush"
 like "$order" "file 0" "the record file is written before the first flush"
-is "$(echo "$order" | grep -o 'branch [0-9]*')" "branch 1" "the branch moves between the two flushes"
-is "$(grep -cE ' syncfs\(' "$TMP/trace")" 2 "two flushes"
+is "$(echo "$order" | grep -o 'branch [0-9]*')" "branch 1" "the branch moves after the flush"
+like "$order" "fsync-after-flush 1" "and is fsynced after it"
+is "$(grep -cE ' syncfs\(' "$TMP/trace")" 1 "one flush"
 ok_cmd "git status and fsck are clean" git_clean "$wb"
 
 # Killed at the first flush: the branch had not moved; the next cairn
@@ -49,11 +51,11 @@ is "$(git -C "$wb" log -1 --format=%s)" "k0: title round 1 -> round 2" "the comm
 ok_cmd "the journal is gone" test ! -e "$wb/.cairn/saving"
 ok_cmd "git status and fsck are clean after the replay" git_clean "$wb"
 
-# Killed at the second flush: the branch had moved; the next cairn
+# Killed at the branch's fsync: the branch had moved; the next cairn
 # finishes the rest.
-strace -f -o /dev/null -e trace=syncfs -e inject=syncfs:signal=KILL:when=2 \
+strace -f -o /dev/null -e trace=fsync -e inject=fsync:signal=KILL:when=1 \
 	"$CAIRN" -C "$wb" set task/k0 title="round 3" >/dev/null 2>&1
-is "$(git -C "$wb" log -1 --format=%s)" "k0: title round 2 -> round 3" "killed at the second flush: committed"
+is "$(git -C "$wb" log -1 --format=%s)" "k0: title round 2 -> round 3" "killed at the branch's fsync: committed"
 run "$CAIRN" -C "$wb" show task/k0
 like "$err" "finished a save that was interrupted" "the next cairn finishes it"
 like "$out" "round 3" "and shows it"
