@@ -16,7 +16,9 @@
 # Then, when the sizes include 100000 (or CAIRN_SYNC_SIZE is set), the sync
 # benchmark of bench/sync.sh: `cairn sync` beside `git pull`, and of
 # bench/push.sh: its push beside `git push`; and
-# bench/history.sh: `cairn log RECORD` beside `git log -- PATH`; and always
+# bench/history.sh: `cairn log RECORD` beside `git log -- PATH`; and
+# bench/ssh.sh: `cairn clone` (folder, ssh) beside `git clone`, and the sync
+# and its push over ssh beside `git pull` and `git push`; and always
 # bench/bigrecord.sh: show, save and merge of a record of 100,000 fields
 # beside the same bytes in 100; and bench/guard.sh: `cairn guard` on a push
 # of 1,000 commits to the largest size, beside `git rev-list` and `git log
@@ -102,6 +104,11 @@ fi
 if [ -n "${CAIRN_HISTORY_SIZE:-}" ] || [[ " $sizes " == *" 100000 "* ]]; then
 	echo
 	CAIRN="$CAIRN" bash "$here/history.sh"
+fi
+# Clone (folder and ssh) and sync over ssh, on the workbooks the two above
+# prepared.
+if [ -n "${CAIRN_SSH_SIZE:-}" ] || [[ " $sizes " == *" 100000 "* ]]; then
+	CAIRN="$CAIRN" bash "$here/ssh.sh"
 fi
 echo
 CAIRN="$CAIRN" bash "$here/bigrecord.sh"

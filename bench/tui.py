@@ -154,11 +154,13 @@ def main():
     # wait4's ru_maxrss is the largest of cairn and the children it waited
     # for: the background check for hand edits (git status) among them.
     child_mib = usage.ru_maxrss / 1024 if usage else float("nan")
-    print("dashboard drawn, warm\t%.2f ms\t%.2f ms less the harness's own %.2f ms" % (warm, warm - floor_ms, floor_ms))
-    print("dashboard drawn, cold\t%.2f ms\t%.2f ms less the harness's own %.2f ms" % (cold, cold - floor_ms, floor_ms))
+    # Goals (issue 18): at most 10 ms warm and 25 ms cold, and 32 MiB peak
+    # for every process (the ratios to them are printed).
+    print("dashboard drawn, warm\t%.2f ms\t%.2f ms less the harness's own %.2f ms; %.2fx the 10 ms goal" % (warm, warm - floor_ms, floor_ms, warm / 10))
+    print("dashboard drawn, cold\t%.2f ms\t%.2f ms less the harness's own %.2f ms; %.2fx the 25 ms goal" % (cold, cold - floor_ms, floor_ms, cold / 25))
     print("bytes for one move down\t%d\tfloor %d (two changed rows %d + 40)" % (len(moved), floor, len(text)))
     print("bytes for a view switch\t%d\tone screen %d" % (len(switched), ROWS * COLS))
-    print("peak RSS browsing every view\t%.1f MiB\tthe hand-edit check, a child process: %.1f MiB" % (hwm, child_mib))
+    print("peak RSS browsing every view\t%.1f MiB\t%.2fx the 32 MiB goal; the hand-edit check, a child process: %.1f MiB, %.2fx the goal" % (hwm, hwm / 32, child_mib, child_mib / 32))
 
 
 if __name__ == "__main__":

@@ -355,6 +355,29 @@ cairn_status cairn_fs_sync(const char *root, cairn_error *err)
 	return CAIRN_OK;
 }
 
+cairn_status cairn_fs_sync_each(const char *const *paths, size_t n, cairn_error *err)
+{
+	dev_t done[8];
+	size_t ndone = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct stat st;
+		bool seen = false;
+		cairn_status status;
+		if (stat(paths[i], &st) != 0)
+			return errno_fail(err, errno, "flush to disk", paths[i], ".");
+		for (size_t j = 0; j < ndone; j++)
+			seen |= done[j] == st.st_dev;
+		if (seen)
+			continue;
+		if ((status = cairn_fs_sync(paths[i], err)) != CAIRN_OK)
+			return status;
+		if (ndone < sizeof done / sizeof *done)
+			done[ndone++] = st.st_dev;
+	}
+	return CAIRN_OK;
+}
+
 /* ---- reading ---- */
 
 cairn_status cairn_fs_read(const char *root, const char *path, size_t max, char **data,

@@ -30,6 +30,7 @@ struct cairn_git {
 				 * linked worktree, whose gitdir holds only
 				 * HEAD, the index and the merge state */
 	oidmap checked;         /* commits that passed the allow-list */
+	oidmap trees_ok;        /* trees whose entries a diff checked (tree.c) */
 	oidmap shallow;         /* a shallow clone's boundary commits (log.c) */
 	size_t nshallow;
 	bool shallow_read;

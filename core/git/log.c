@@ -381,6 +381,11 @@ cairn_status cairn_git_walk(cairn_git *git, const cairn_oid *from, const cairn_o
 	return st;
 }
 
+void cairn_git_verify_reads(bool on)
+{
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, on ? 1 : 0);
+}
+
 cairn_status cairn_git_commit_info_of(cairn_git *git, const cairn_oid *id, cairn_git_walk_fn fn,
 				      void *ctx, cairn_error *err)
 {

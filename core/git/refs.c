@@ -9,6 +9,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <limits.h>
 #include <stdio.h>
@@ -519,6 +520,36 @@ cairn_status cairn_git_move_branch(cairn_git *git, const cairn_oid *from, const 
 	st = cairn_git_move_branch_cas(git, branch, &to_id, from ? &from_id : NULL, message, err);
 	free(branch);
 	return st;
+}
+
+/* fsync path, a file or a folder under the common git folder. */
+static cairn_status fsync_path(const char *path, cairn_error *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc = -1;
+
+	if (fd >= 0) {
+		while ((rc = fsync(fd)) != 0 && errno == EINTR)
+			;
+		close(fd);
+	}
+	return rc == 0 ? CAIRN_OK : cairn_fail(err, CAIRN_EIO, "%s: cannot flush it to disk: %s",
+					       path, strerror(errno));
+}
+
+cairn_status cairn_git_sync_branch(cairn_git *git, cairn_error *err)
+{
+	char path[PATH_MAX], *branch = NULL, *slash;
+	cairn_status st;
+
+	if ((st = cairn_git_need_repo(git, err)) || (st = cairn_git_head_branch(git, &branch, err)))
+		return st;
+	snprintf(path, sizeof path, "%s%s", git->commondir, branch);
+	free(branch);
+	if ((st = fsync_path(path, err)))
+		return st;
+	if ((slash = strrchr(path, '/')))
+		*slash = '\0';
+	return fsync_path(path, err);
 }
 
 cairn_status cairn_git_merge_base(cairn_git *git, const cairn_oid *a, const cairn_oid *b,

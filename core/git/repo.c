@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include <git2.h>
+#include <git2/sys/repository.h>
 
 #include "cairn/i18n.h"
 #include "git/git_internal.h"
@@ -93,6 +94,19 @@ cairn_status cairn_git_lib_init(cairn_error *err)
 	 * every commit (a 100k-record sync spent 4 s so). */
 	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, (size_t)256 * 1024);
 	return CAIRN_OK;
+}
+
+void cairn_git_fsync_writes(cairn_git *git, bool on)
+{
+	git_refdb *db = NULL;
+
+	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, on ? 1 : 0);
+	/* Loose objects read the switch as they are written; the refs' and
+	 * reflogs' backend reads it once, when it is made: a new one. */
+	if (git->repo && git_refdb_open(&db, git->repo) == 0) {
+		git_repository_set_refdb(git->repo, db);
+		git_refdb_free(db);
+	}
 }
 
 char *cairn_git_dup_str(const char *s)
@@ -346,6 +360,7 @@ void cairn_git_close(cairn_git *git)
 	free(git->gitdir);
 	free(git->commondir);
 	oidmap_done(&git->checked);
+	oidmap_done(&git->trees_ok);
 	oidmap_done(&git->shallow);
 	free(git);
 }

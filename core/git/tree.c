@@ -429,14 +429,20 @@ static cairn_status diff_trees(struct differ *df, const git_tree *a, const git_t
 	if (depth > MAX_TREE_DEPTH)
 		return cairn_fail(err, CAIRN_ECORRUPT, "%s: folders nested more than %d deep; "
 				  "refuse this commit", cairn_buf_str(&df->path), MAX_TREE_DEPTH);
+	/* A tree's entries are checked once a process: a walk of the history
+	 * diffs each tree twice (as the new side, then as the old one), and
+	 * the checks were a sixth of building the history index. */
+	bool check_a = a && !oidmap_get(&df->g->trees_ok, git_tree_id(a), NULL);
+	bool check_b = b && !oidmap_get(&df->g->trees_ok, git_tree_id(b), NULL);
+
 	while ((i < na || j < nb) && st == CAIRN_OK) {
 		const git_tree_entry *ea = i < na ? git_tree_entry_byindex(a, i) : NULL;
 		const git_tree_entry *eb = j < nb ? git_tree_entry_byindex(b, j) : NULL;
 		int c = !ea ? 1 : !eb ? -1 : entry_cmp(ea, eb);
 
-		if (ea && c <= 0)
+		if (check_a && ea && c <= 0)
 			st = check_entry(a, i, cairn_buf_str(&df->path), err);
-		if (st == CAIRN_OK && eb && c >= 0)
+		if (st == CAIRN_OK && check_b && eb && c >= 0)
 			st = check_entry(b, j, cairn_buf_str(&df->path), err);
 		if (st != CAIRN_OK)
 			break;
@@ -447,6 +453,11 @@ static cairn_status diff_trees(struct differ *df, const git_tree *a, const git_t
 		else
 			st = diff_both(df, ea, eb, depth, err), i++, j++;
 	}
+	/* Every entry was seen: a tree left out of the map is checked again. */
+	if (st == CAIRN_OK && check_a)
+		(void)oidmap_put(&df->g->trees_ok, git_tree_id(a), 0);
+	if (st == CAIRN_OK && check_b)
+		(void)oidmap_put(&df->g->trees_ok, git_tree_id(b), 0);
 	return st;
 }
 

@@ -101,13 +101,16 @@ typedef struct cairn_pending {
 	size_t nfiles;
 } cairn_pending;
 
-/* Note a save before its commit is made (one transaction of its own). */
+/* Note a save before its commit is made: the file .cairn/saving beside
+ * the index, written without fsync (the save's first flush makes it
+ * durable before the branch moves; see tx.c). */
 cairn_status cairn_index_pending_add(cairn_index *idx, const cairn_pending *p, long long *id,
 				     cairn_error *err);
-/* The oldest unfinished save, if any (*found). */
+/* The unfinished save, if any (*found); a torn journal is none. */
 cairn_status cairn_index_pending_load(cairn_index *idx, cairn_pending *p, bool *found,
 				      cairn_error *err);
-/* Inside the caller's transaction. */
+/* Removes the journal (without fsync), whether or not a transaction is
+ * under way. */
 cairn_status cairn_index_pending_clear(cairn_index *idx, long long id, cairn_error *err);
 void cairn_pending_done(cairn_pending *p);
 

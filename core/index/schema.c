@@ -164,6 +164,9 @@ static void schema_sql(cairn_buf *b)
 		" UPDATE tally_sum SET open = open + (NEW.n - OLD.n) *"
 		" (NEW.status IN ('assigned', 'draft', 'returned')), total = total + NEW.n - OLD.n"
 		" WHERE kind = NEW.kind AND field = NEW.field AND value = NEW.value; END;\n"
+		/* No longer written: the save journal is the file .cairn/saving
+		 * (tx.c).  Kept so that the schema, and its hash, stay the same
+		 * and no workbook's index is rebuilt for it. */
 		"CREATE TABLE pending(id INTEGER PRIMARY KEY, base TEXT NOT NULL,"
 		" message TEXT NOT NULL, author_name TEXT, author_email TEXT, at INTEGER);\n"
 		"CREATE TABLE pending_file(pending INTEGER NOT NULL REFERENCES pending(id)"
@@ -313,6 +316,9 @@ static void finalize_all(cairn_index *idx)
 	sqlite3_finalize(idx->record_find);
 	sqlite3_finalize(idx->problem_put);
 	sqlite3_finalize(idx->problem_delete);
+	sqlite3_finalize(idx->history_commit);
+	sqlite3_finalize(idx->history_change);
+	idx->history_commit = idx->history_change = NULL;
 	for (int k = 0; k < CAIRN_KIND_COUNT; k++) {
 		sqlite3_finalize(idx->kind_upsert[k]);
 		sqlite3_finalize(idx->kind_delete[k]);

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "cairn/buf.h"
+#include "cairn/fs.h"
+#include "cairn/sha1.h"
 #include "cairn/kinds.h"
 #include "index/index_internal.h"
 
@@ -340,56 +342,79 @@ cairn_status cairn_index_clear(cairn_index *idx, cairn_error *err)
 	return st;
 }
 
-/* ---- the save journal ---- */
+/* ---- the save journal ----
+ *
+ * A plain file beside the index (.cairn/saving), not a table in it: an
+ * SQLite transaction costs three fdatasyncs, and the journal needs none of
+ * its own.  It is written (atomically, by rename) without fsync before
+ * the save's objects; the save's first flush (core/workbook/save.c) makes
+ * it durable together with them, before the branch moves.  So after a
+ * power cut, a journal that is missing or torn (its checksum is the last
+ * line) means the branch never moved: nothing was committed, and a record
+ * file already written shows as a hand edit.  Cleared by unlink, without
+ * fsync: should a power cut bring it back, the replay finds the commit in
+ * HEAD and only rewrites the same files.
+ *
+ * Format: "cairn saving 1", then lines "key value" where a value of bytes
+ * is given as its length, a newline and the bytes; "end" and the SHA-1 of
+ * everything before it. */
+
+#define JOURNAL_NAME "saving"
+#define JOURNAL_MAX (512u << 20)
+
+static char *journal_dir(const cairn_index *idx)
+{
+	char *d = strdup(idx->path), *slash;
+	if (d && (slash = strrchr(d, '/')))
+		*slash = '\0';
+	else if (d)
+		strcpy(d, ".");
+	return d;
+}
+
+static void put_bytes(cairn_buf *b, const char *key, const char *data, size_t len)
+{
+	cairn_buf_printf(b, "%s %zu\n", key, len);
+	cairn_buf_add(b, data, len);
+	cairn_buf_addc(b, '\n');
+}
 
 cairn_status cairn_index_pending_add(cairn_index *idx, const cairn_pending *p, long long *id,
 				     cairn_error *err)
 {
-	sqlite3_stmt *s = NULL;
+	cairn_buf b = CAIRN_BUF_INIT;
+	cairn_sha1 sha;
+	unsigned char sum[20];
+	char hex[41], *dir = journal_dir(idx);
 	cairn_status st;
 
-	if ((st = cairn_index_begin(idx, err)))
-		return st;
-	if (sqlite3_prepare_v2(idx->db, "INSERT INTO pending(base, message, author_name,"
-			       " author_email, at) VALUES(?,?,?,?,?)", -1, &s, NULL) != SQLITE_OK)
-		goto fail;
-	sqlite3_bind_text(s, 1, p->base.hex, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, p->message, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, p->author_name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, p->author_email, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 5, p->when);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		goto fail;
-	sqlite3_finalize(s);
-	*id = sqlite3_last_insert_rowid(idx->db);
-	if (sqlite3_prepare_v2(idx->db, "INSERT INTO pending_file(pending, path, data, base_blob)"
-			       " VALUES(?,?,?,?)", -1, &s, NULL) != SQLITE_OK)
-		goto fail;
+	cairn_buf_printf(&b, "cairn saving 1\nbase %s\nwhen %lld\nfiles %zu\n", p->base.hex,
+			 p->when, p->nfiles);
+	put_bytes(&b, "name", p->author_name, strlen(p->author_name));
+	put_bytes(&b, "email", p->author_email, strlen(p->author_email));
+	put_bytes(&b, "message", p->message, strlen(p->message));
 	for (size_t i = 0; i < p->nfiles; i++) {
 		const cairn_pending_file *f = &p->files[i];
-		sqlite3_bind_int64(s, 1, *id);
-		sqlite3_bind_text(s, 2, f->path, -1, SQLITE_STATIC);
+		put_bytes(&b, "path", f->path, strlen(f->path));
+		cairn_buf_printf(&b, "blob %s\n", f->base_blob.hex[0] ? f->base_blob.hex : "-");
 		if (f->data)
-			sqlite3_bind_blob(s, 3, f->data, (int)f->len, SQLITE_STATIC);
+			put_bytes(&b, "data", f->data, f->len);
 		else
-			sqlite3_bind_null(s, 3);
-		sqlite3_bind_text(s, 4, f->base_blob.hex, -1, SQLITE_STATIC);
-		if (index_step_done(s) != SQLITE_DONE)
-			goto fail;
+			cairn_buf_adds(&b, "removed\n");
 	}
-	sqlite3_finalize(s);
-	return cairn_index_commit(idx, err);
-fail:
-	st = index_fail(idx, err, "noting a save");
-	sqlite3_finalize(s);
-	cairn_index_rollback(idx);
+	cairn_sha1_init(&sha);
+	cairn_sha1_update(&sha, b.data, b.len);
+	cairn_sha1_final(&sha, sum);
+	cairn_sha1_hex(sum, hex);
+	cairn_buf_printf(&b, "end %s\n", hex);
+	if (b.oom || !dir)
+		st = cairn_fail(err, CAIRN_ENOMEM, "noting a save: out of memory");
+	else
+		st = cairn_fs_write_nosync(dir, JOURNAL_NAME, b.data, b.len, err);
+	cairn_buf_done(&b);
+	free(dir);
+	*id = 1;
 	return st;
-}
-
-static char *column_dup(sqlite3_stmt *s, int col)
-{
-	const unsigned char *t = sqlite3_column_text(s, col);
-	return strdup(t ? (const char *)t : "");
 }
 
 void cairn_pending_done(cairn_pending *p)
@@ -405,79 +430,134 @@ void cairn_pending_done(cairn_pending *p)
 	memset(p, 0, sizeof *p);
 }
 
+/* The journal's text, read from *at: "key N\n" then N bytes and "\n" (a
+ * new string), or "key word\n" (the word, a new string).  NULL when the
+ * text is not so. */
+static char *take(const char *data, size_t len, size_t *at, const char *key, bool bytes,
+		  size_t *n)
+{
+	size_t k = strlen(key), i = *at, end, size;
+	char *out;
+
+	if (len - i < k + 2 || memcmp(data + i, key, k) || data[i + k] != ' ')
+		return NULL;
+	i += k + 1;
+	end = i;
+	while (end < len && data[end] != '\n')
+		end++;
+	if (end >= len)
+		return NULL;
+	if (bytes) {
+		char *stop;
+		size = strtoul(data + i, &stop, 10);
+		if (stop != data + end || size > len - end - 1 || len - end - 1 - size < 1 ||
+		    data[end + 1 + size] != '\n')
+			return NULL;
+		i = end + 1;
+		end = i + size;
+	} else {
+		size = end - i;
+	}
+	if (!(out = malloc(size + 1)))
+		return NULL;
+	memcpy(out, data + i, size);
+	out[size] = '\0';
+	*at = end + 1;
+	if (n)
+		*n = size;
+	return out;
+}
+
+static bool parse_journal(const char *data, size_t len, cairn_pending *p)
+{
+	size_t at = 0, nfiles;
+	char *word;
+	bool ok;
+
+	if (len < 15 || memcmp(data, "cairn saving 1\n", 15))
+		return false;
+	at = 15;
+	if (!(word = take(data, len, &at, "base", false, NULL)))
+		return false;
+	snprintf(p->base.hex, sizeof p->base.hex, "%s", word);
+	free(word);
+	if (!(word = take(data, len, &at, "when", false, NULL)))
+		return false;
+	p->when = strtoll(word, NULL, 10);
+	free(word);
+	if (!(word = take(data, len, &at, "files", false, NULL)))
+		return false;
+	nfiles = strtoul(word, NULL, 10);
+	free(word);
+	if (nfiles > len || !(p->files = calloc(nfiles ? nfiles : 1, sizeof *p->files)))
+		return false;
+	if (!(p->author_name = take(data, len, &at, "name", true, NULL)) ||
+	    !(p->author_email = take(data, len, &at, "email", true, NULL)) ||
+	    !(p->message = take(data, len, &at, "message", true, NULL)))
+		return false;
+	for (ok = true; ok && p->nfiles < nfiles; p->nfiles++) {
+		cairn_pending_file *f = &p->files[p->nfiles];
+		if (!(f->path = take(data, len, &at, "path", true, NULL)) ||
+		    !(word = take(data, len, &at, "blob", false, NULL)))
+			return p->nfiles++, false;
+		snprintf(f->base_blob.hex, sizeof f->base_blob.hex, "%s", strcmp(word, "-") ? word : "");
+		free(word);
+		if (len - at >= 8 && !memcmp(data + at, "removed\n", 8))
+			at += 8;
+		else
+			ok = (f->data = take(data, len, &at, "data", true, &f->len)) != NULL;
+	}
+	return ok && at == len;
+}
+
 cairn_status cairn_index_pending_load(cairn_index *idx, cairn_pending *p, bool *found,
 				      cairn_error *err)
 {
-	sqlite3_stmt *s = NULL;
-	int rc;
+	char *dir = journal_dir(idx), *data = NULL, hex[41];
+	const char *end;
+	unsigned char sum[20];
+	cairn_sha1 sha;
+	size_t len = 0;
+	cairn_status st;
 
 	memset(p, 0, sizeof *p);
 	*found = false;
-	if (sqlite3_prepare_v2(idx->db, "SELECT id, base, message, author_name, author_email, at"
-			       " FROM pending ORDER BY id LIMIT 1", -1, &s, NULL) != SQLITE_OK)
-		return index_fail(idx, err, "reading the save journal");
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		*found = true;
-		p->id = sqlite3_column_int64(s, 0);
-		snprintf(p->base.hex, sizeof p->base.hex, "%s", sqlite3_column_text(s, 1));
-		p->message = column_dup(s, 2);
-		p->author_name = column_dup(s, 3);
-		p->author_email = column_dup(s, 4);
-		p->when = sqlite3_column_int64(s, 5);
-	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_ROW)
-		return rc == SQLITE_DONE ? CAIRN_OK : index_fail(idx, err, "reading the save journal");
-	if (sqlite3_prepare_v2(idx->db, "SELECT path, data, base_blob FROM pending_file"
-			       " WHERE pending = ? ORDER BY rowid", -1, &s, NULL) != SQLITE_OK)
-		return index_fail(idx, err, "reading the save journal");
-	sqlite3_bind_int64(s, 1, p->id);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		cairn_pending_file *grown = realloc(p->files, (p->nfiles + 1) * sizeof *grown);
-		cairn_pending_file *f;
-		if (!grown)
-			break;
-		p->files = grown;
-		f = &p->files[p->nfiles++];
-		memset(f, 0, sizeof *f);
-		f->path = column_dup(s, 0);
-		if (sqlite3_column_type(s, 1) != SQLITE_NULL) {
-			f->len = (size_t)sqlite3_column_bytes(s, 1);
-			f->data = malloc(f->len + 1);
-			if (f->data) {
-				if (f->len)
-					memcpy(f->data, sqlite3_column_blob(s, 1), f->len);
-				f->data[f->len] = '\0';
-			}
+	if (!dir)
+		return cairn_oom(err);
+	st = cairn_fs_read(dir, JOURNAL_NAME, JOURNAL_MAX, &data, &len, err);
+	free(dir);
+	if (st == CAIRN_ENOTFOUND)
+		return CAIRN_OK;
+	if (st != CAIRN_OK)
+		return st;
+	/* The last line is "end" and the checksum of all before it: a
+	 * journal torn by a power cut is one whose save never committed. */
+	end = len >= 46 ? data + len - 46 : NULL;
+	if (end && !memcmp(end, "\nend ", 5) && data[len - 1] == '\n') {
+		cairn_sha1_init(&sha);
+		cairn_sha1_update(&sha, data, (size_t)(end - data) + 1);
+		cairn_sha1_final(&sha, sum);
+		cairn_sha1_hex(sum, hex);
+		if (!memcmp(end + 5, hex, 40) && parse_journal(data, (size_t)(end - data) + 1, p)) {
+			p->id = 1;
+			*found = true;
 		}
-		snprintf(f->base_blob.hex, sizeof f->base_blob.hex, "%s", sqlite3_column_text(s, 2));
 	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE) {
+	if (!*found)
 		cairn_pending_done(p);
-		*found = false;
-		return cairn_fail(err, CAIRN_ENOMEM, "reading the save journal: out of memory");
-	}
+	free(data);
 	return CAIRN_OK;
 }
 
 cairn_status cairn_index_pending_clear(cairn_index *idx, long long id, cairn_error *err)
 {
-	sqlite3_stmt *s = NULL;
-	int rc;
+	char *dir = journal_dir(idx);
+	cairn_status st;
 
-	if (sqlite3_prepare_v2(idx->db, "DELETE FROM pending_file WHERE pending = ?;", -1, &s,
-			       NULL) != SQLITE_OK)
-		return index_fail(idx, err, "clearing the save journal");
-	sqlite3_bind_int64(s, 1, id);
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE ||
-	    sqlite3_prepare_v2(idx->db, "DELETE FROM pending WHERE id = ?", -1, &s, NULL) != SQLITE_OK)
-		return index_fail(idx, err, "clearing the save journal");
-	sqlite3_bind_int64(s, 1, id);
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? CAIRN_OK : index_fail(idx, err, "clearing the save journal");
+	(void)id;
+	if (!dir)
+		return cairn_oom(err);
+	st = cairn_fs_remove_nosync(dir, JOURNAL_NAME, err);
+	free(dir);
+	return st;
 }

@@ -130,7 +130,9 @@ cairn_status cairn_wb_history_catch_up(cairn_wb *wb, cairn_error *err)
 		ancestor = false;
 	if (!ancestor)
 		held.hex[0] = '\0';
+	cairn_git_verify_reads(false);
 	st = cairn_git_walk(wb->git, &head, &held, true, on_new_commit, &col, err);
+	cairn_git_verify_reads(true);
 	if (st == CAIRN_OK)
 		st = cairn_index_begin(wb->idx, err);
 	if (st == CAIRN_OK) {

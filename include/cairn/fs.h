@@ -28,6 +28,9 @@ cairn_status cairn_fs_write_nosync(const char *root, const char *path, const cha
 				   size_t len, cairn_error *err);
 cairn_status cairn_fs_remove_nosync(const char *root, const char *path, cairn_error *err);
 cairn_status cairn_fs_sync(const char *root, cairn_error *err);
+/* cairn_fs_sync of each of paths[0..n-1], once a filesystem: folders on
+ * one disk (a work tree and its .git) cost one call. */
+cairn_status cairn_fs_sync_each(const char *const *paths, size_t n, cairn_error *err);
 /* Read root/path (no symlinks followed) into a new NUL-terminated buffer;
  * CAIRN_ENOTFOUND when it does not exist.  Refuses files over max bytes. */
 cairn_status cairn_fs_read(const char *root, const char *path, size_t max, char **data,

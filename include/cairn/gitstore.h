@@ -5,7 +5,9 @@
  * changed paths only (git_tree_create_updated), never through the git
  * index, so that a commit's cost does not grow with the workbook.  The
  * branch ref is moved with a compare-and-swap and is the one commit point.
- * Object writes are fsynced (GIT_OPT_ENABLE_FSYNC_GITDIR).
+ * Object writes are fsynced (GIT_OPT_ENABLE_FSYNC_GITDIR), but while
+ * cairn_git_fsync_writes(false) (a save, which flushes the filesystem
+ * itself at the two moments durability needs: see core/workbook/save.c).
  */
 #ifndef CAIRN_GITSTORE_H
 #define CAIRN_GITSTORE_H
@@ -51,6 +53,10 @@ const char *cairn_git_gitdir(const cairn_git *git);    /* with a trailing '/' */
  * `git worktree`, whose own git folder holds only HEAD, the index and a
  * merge's state (with a trailing '/'). */
 const char *cairn_git_commondir(const cairn_git *git);
+/* Whether libgit2 fsyncs each object, ref and reflog it writes (on from
+ * cairn_git_lib_init).  Whoever turns it off flushes (cairn_fs_sync)
+ * before anything depends on what was written, and turns it on again. */
+void cairn_git_fsync_writes(cairn_git *git, bool on);
 
 /* A shallow clone (`git clone --depth`): the commits whose parents are
  * not here, listed in git's `shallow` file.  Walks of the history stop
@@ -107,6 +113,11 @@ cairn_status cairn_git_commit_merge(cairn_git *git, const cairn_oid *parent,
  * the branch must not exist yet). */
 cairn_status cairn_git_move_branch(cairn_git *git, const cairn_oid *from, const cairn_oid *to,
 				   const char *message, cairn_error *err);
+/* fsync the branch HEAD names (its loose ref file, which a move writes)
+ * and its folder: the branch moved with cairn_git_fsync_writes(false)
+ * made durable with two calls, its reflogs left to the kernel (as git's
+ * default core.fsync leaves them). */
+cairn_status cairn_git_sync_branch(cairn_git *git, cairn_error *err);
 /* The common ancestor of two commits; "" when they have none. */
 cairn_status cairn_git_merge_base(cairn_git *git, const cairn_oid *a, const cairn_oid *b,
 				  cairn_oid *base, cairn_error *err);
