@@ -1,6 +1,7 @@
 # core/workbook/: what a member does, built on model, git and index.
 # Included by the top Makefile.am; %reldir% is this folder.
 libcairn_a_SOURCES += \
+	%reldir%/commit_files.c \
 	%reldir%/compare.c \
 	%reldir%/conflicts.c \
 	%reldir%/distribute.c \
