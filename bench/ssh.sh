@@ -21,7 +21,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 n=${CAIRN_SSH_SIZE:-100000}
 runs=${CAIRN_SSH_RUNS:-3}
 fail() { echo "FAIL: ssh: $*"; exit 1; }
-SSHD=$(command -v sshd || echo /usr/sbin/sshd)
+. "$here/../tests/cli/sshd.sh"
 if [ ! -x "$SSHD" ] || ! command -v ssh-keygen >/dev/null; then
 	echo "bench: ssh: no sshd here (./bootstrap installs openssh-server); skipped"
 	exit 0
@@ -35,35 +35,13 @@ s="$dir/sync-$n"
 [ -f "$s/stamp" ] || CAIRN="$CAIRN" CAIRN_SYNC_SIZE=$n bash "$here/sync.sh" >/dev/null
 
 srv="$dir/sshd"
-rm -rf "$srv"; mkdir -p "$srv" "$HOME/.ssh"; chmod 700 "$HOME/.ssh"
-ssh-keygen -q -t ed25519 -N '' -C host -f "$srv/host_ed25519"
+rm -rf "$srv"
+sshd_prepare "$srv" "MaxStartups 100"
+mkdir -p "$HOME/.ssh"; chmod 700 "$HOME/.ssh"
 [ -f "$HOME/.ssh/id_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -C bench -f "$HOME/.ssh/id_ed25519"
 cp "$HOME/.ssh/id_ed25519.pub" "$srv/authorized_keys"
-port=$(python3 -c 'import random, socket
-while True:
-    p = random.randint(20001, 60000); s = socket.socket()
-    try: s.bind(("127.0.0.1", p)); print(p); break
-    except OSError: pass')
-cat > "$srv/sshd_config" <<CFG
-Port $port
-ListenAddress 127.0.0.1
-HostKey $srv/host_ed25519
-AuthorizedKeysFile $srv/authorized_keys
-PidFile $srv/sshd.pid
-StrictModes no
-UsePAM no
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-PermitRootLogin prohibit-password
-MaxStartups 100
-CFG
-"$SSHD" -D -f "$srv/sshd_config" -E "$srv/log" &
-sshd_pid=$!
-trap 'kill "$sshd_pid" 2>/dev/null; wait "$sshd_pid" 2>/dev/null' EXIT
-for _ in $(seq 100); do
-	python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.2)" 2>/dev/null && break
-	sleep 0.1
-done
+trap 'sshd_stop' EXIT
+sshd_start || exit 1
 echo "[127.0.0.1]:$port $(cut -d' ' -f1-2 "$srv/host_ed25519.pub")" > "$HOME/.ssh/known_hosts"
 export GIT_SSH_COMMAND="ssh -o BatchMode=yes -o UserKnownHostsFile=$HOME/.ssh/known_hosts -i $HOME/.ssh/id_ed25519"
 ssh_url() { echo "ssh://$(id -un)@127.0.0.1:$port$1"; }

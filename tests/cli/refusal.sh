@@ -87,40 +87,21 @@ run c -C "$a" sync
 is "$rc" 0 "a push that lost the race is merged and pushed"
 
 # Over ssh, to a real sshd.
-SSHD=$(command -v sshd || echo /usr/sbin/sshd)
+. "$(dirname "$0")/sshd.sh"
 if [ ! -x "$SSHD" ] || [ "$(id -u)" -ne 0 ]; then
 	diag "no sshd, or not root: the ssh half is not run"
 	done_testing
 	exit
 fi
-mkdir -p /run/sshd && chmod 755 /run/sshd
 srv="$TMP/sshd"
-mkdir -p "$srv" "$HOME/.ssh"
+sshd_prepare "$srv"
+mkdir -p "$HOME/.ssh"
 chmod 700 "$HOME/.ssh"
-ssh-keygen -q -t ed25519 -N '' -C host -f "$srv/host_ed25519"
 ssh-keygen -q -t ed25519 -N '' -C me -f "$HOME/.ssh/id_ed25519"
 cp "$HOME/.ssh/id_ed25519.pub" "$srv/authorized_keys"
-port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 echo "[127.0.0.1]:$port $(cut -d' ' -f1,2 "$srv/host_ed25519.pub")" > "$HOME/.ssh/known_hosts"
-cat > "$srv/sshd_config" <<CFG
-Port $port
-ListenAddress 127.0.0.1
-HostKey $srv/host_ed25519
-AuthorizedKeysFile $srv/authorized_keys
-PidFile $srv/sshd.pid
-StrictModes no
-UsePAM no
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-PermitRootLogin prohibit-password
-CFG
-"$SSHD" -D -f "$srv/sshd_config" -E "$srv/log" &
-sshd_pid=$!
-trap 'kill "$sshd_pid" 2>/dev/null; wait "$sshd_pid" 2>/dev/null; [ -n "${KEEP_TMP:-}" ] || rm -rf "$TMP"' EXIT
-for _ in $(seq 100); do
-	/usr/bin/python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.2)" 2>/dev/null && break
-	sleep 0.1
-done
+trap 'sshd_stop; [ -n "${KEEP_TMP:-}" ] || rm -rf "$TMP"' EXIT
+sshd_start
 "$CAIRN" -C "$a" remote add server "ssh://$(id -un)@127.0.0.1:$port$shared" >/dev/null
 run c -C "$a" sync server
 is "$rc" 0 "over ssh, a sync with no hook goes through"

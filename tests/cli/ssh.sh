@@ -7,7 +7,7 @@
 # mid-push.
 . "$(dirname "$0")/lib.sh"
 
-SSHD=$(command -v sshd || echo /usr/sbin/sshd)
+. "$(dirname "$0")/sshd.sh"
 if [ ! -x "$SSHD" ] || ! command -v ssh-keygen >/dev/null; then
 	echo "1..0 # SKIP no sshd here (./bootstrap installs openssh-server)"
 	exit 0
@@ -25,12 +25,11 @@ has() { case "$1" in *"$2"*) pass "$3" ;; *) fail "$3" "text: $1" "want: $2" ;; 
 c() { timeout 120 "$CAIRN" "$@"; }
 
 srv="$TMP/sshd"
-mkdir -p "$srv" "$HOME/.ssh"
+sshd_prepare "$srv" "LogLevel VERBOSE"
+mkdir -p "$HOME/.ssh"
 chmod 700 "$HOME/.ssh"
-ssh-keygen -q -t ed25519 -N '' -C host -f "$srv/host_ed25519"
 ssh-keygen -q -t ed25519 -N '' -C me -f "$HOME/.ssh/id_ed25519"
 cp "$HOME/.ssh/id_ed25519.pub" "$srv/authorized_keys"
-port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 user=$(id -un)
 kh="$HOME/.ssh/known_hosts"
 hostname="[127.0.0.1]:$port"
@@ -77,34 +76,8 @@ pump(child.stdout, sys.stdout.buffer, direction == "fetch")
 child.wait()
 PY
 
-cat > "$srv/sshd_config" <<CFG
-Port $port
-ListenAddress 127.0.0.1
-HostKey $srv/host_ed25519
-AuthorizedKeysFile $srv/authorized_keys
-PidFile $srv/sshd.pid
-StrictModes no
-UsePAM no
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-PermitRootLogin prohibit-password
-LogLevel VERBOSE
-CFG
-
-sshd_pid=""
-start_sshd() {
-	"$SSHD" -D -f "$srv/sshd_config" -E "$srv/log" &
-	sshd_pid=$!
-	for _ in $(seq 100); do
-		/usr/bin/python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.2)" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	echo "sshd did not start:" >&2; cat "$srv/log" >&2
-	return 1
-}
-stop_sshd() { [ -n "$sshd_pid" ] && kill "$sshd_pid" 2>/dev/null; wait "$sshd_pid" 2>/dev/null; sshd_pid=""; }
-trap 'stop_sshd; [ -n "${agent_pid:-}" ] && kill "$agent_pid" 2>/dev/null; [ -n "${KEEP_TMP:-}" ] || rm -rf "$TMP"' EXIT
-start_sshd || { echo "1..0 # SKIP sshd cannot run here"; exit 0; }
+trap 'sshd_stop; [ -n "${agent_pid:-}" ] && kill "$agent_pid" 2>/dev/null; [ -n "${KEEP_TMP:-}" ] || rm -rf "$TMP"' EXIT
+sshd_start || { echo "1..0 # SKIP sshd cannot run here"; exit 0; }
 
 # The shared bare repository, filled by a local workbook.
 shared="$TMP/shared.git"
@@ -169,12 +142,12 @@ run c -C "$b" sync
 is "$rc" 0 "a hashed known_hosts entry is recognised"
 
 # The server's key changes: always refused, even when told to accept.
-stop_sshd
+sshd_stop
 cp "$kh" "$TMP/kh.saved"
 rm -f "$srv/host_ed25519" "$srv/host_ed25519.pub"
 ssh-keygen -q -t ed25519 -N '' -C host2 -f "$srv/host_ed25519"
 newfp=$(ssh-keygen -lf "$srv/host_ed25519.pub" | awk '{print $2}')
-start_sshd
+sshd_start
 "$CAIRN" -C "$b" set milestone/M1 title="Not lost" >/dev/null
 before=$(git -C "$b" rev-parse HEAD)
 run c -C "$b" sync
@@ -368,7 +341,7 @@ done < <(/usr/bin/python3 "$top_srcdir/tests/cli/converge.py" "$CAIRN" "$TMP" "$
 	"$seed" "${CONVERGE_SSH_EDITS:-40}" 2>&1)
 
 # A server that is gone: a clear error, quickly.
-stop_sshd
+sshd_stop
 run c -C "$b" sync
 is "$rc" 3 "no server: sync fails"
 like "$err" "cannot fetch from origin" "and says so"

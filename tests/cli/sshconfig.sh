@@ -6,7 +6,7 @@
 # passphrase asked for on a terminal (tmux), once, and named without one.
 . "$(dirname "$0")/lib.sh"
 
-SSHD=$(command -v sshd || echo /usr/sbin/sshd)
+. "$(dirname "$0")/sshd.sh"
 if [ ! -x "$SSHD" ] || [ "$(id -u)" -ne 0 ]; then
 	echo "1..0 # SKIP needs sshd (./bootstrap installs openssh-server) and root"
 	exit 0
@@ -16,30 +16,15 @@ mkdir -p /run/sshd && chmod 755 /run/sshd
 c() { timeout 120 "$CAIRN" "$@"; }
 
 srv="$TMP/sshd"
-mkdir -p "$srv" "$HOME/.ssh"
+sshd_prepare "$srv" "LogLevel VERBOSE"
+mkdir -p "$HOME/.ssh"
 chmod 700 "$HOME/.ssh"
-ssh-keygen -q -t ed25519 -N '' -C host -f "$srv/host_ed25519"
 # Not a default name: only ~/.ssh/config can lead cairn to it.
 ssh-keygen -q -t ed25519 -N '' -C work -f "$HOME/.ssh/work_key"
 ssh-keygen -q -t ed25519 -N 'open sesame' -C locked -f "$HOME/.ssh/locked_key"
 cat "$HOME/.ssh/work_key.pub" "$HOME/.ssh/locked_key.pub" > "$srv/authorized_keys"
-port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 echo "[127.0.0.1]:$port $(cut -d' ' -f1,2 "$srv/host_ed25519.pub")" > "$HOME/.ssh/known_hosts"
-cat > "$srv/sshd_config" <<CFG
-Port $port
-ListenAddress 127.0.0.1
-HostKey $srv/host_ed25519
-AuthorizedKeysFile $srv/authorized_keys
-PidFile $srv/sshd.pid
-StrictModes no
-UsePAM no
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-PermitRootLogin prohibit-password
-LogLevel VERBOSE
-CFG
-"$SSHD" -D -f "$srv/sshd_config" -E "$srv/log" &
-sshd_pid=$!
+sshd_start
 SOCK="cairn-sshconfig-$$"
 trap 'tmux -L "$SOCK" kill-server 2>/dev/null; kill "$sshd_pid" 2>/dev/null; wait "$sshd_pid" 2>/dev/null; [ -n "${KEEP_TMP:-}" ] || rm -rf "$TMP"' EXIT
 for _ in $(seq 100); do
