@@ -4,17 +4,7 @@
 # with one refused commit is refused whole; cairn sync meets it too.
 . "$(dirname "$0")/lib.sh"
 
-me=$(id -un)
-wb="$TMP/lead"
-"$CAIRN" init "$wb" --name group >/dev/null
-"$CAIRN" -C "$wb" set person/test "login=$me" >/dev/null
-"$CAIRN" -C "$wb" add person maria name="Maria Rossi" email=maria@example.org category=other role=key-person login=maria >/dev/null
-"$CAIRN" -C "$wb" add milestone M4 title="Evaluation of existing tools" deadline=15/04/2016 owner=test >/dev/null
-"$CAIRN" -C "$wb" add task T2 title="Interviews" assignee=maria milestone=M4 >/dev/null
-shared="$TMP/shared.git"
-git init -q --bare --initial-branch=main "$shared"
-"$CAIRN" -C "$wb" remote add origin "$shared" >/dev/null
-"$CAIRN" -C "$wb" sync >/dev/null
+guard_group
 
 run "$CAIRN" guard install "$TMP/lead"
 is "$rc" 1 "guard install refuses a folder that is not a bare repository"

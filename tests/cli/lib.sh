@@ -85,6 +85,24 @@ cairn_for_others() {
 	export CAIRN_SHARE="$pub/share"
 }
 
+# A group for the guard's tests: the lead's enforced workbook in $TMP/lead
+# (its leader, the test person, with this Unix login; maria, a key person
+# with the login maria; milestone M4 and her task T2), synced to a bare
+# shared repository $TMP/shared.git.  Sets $me, $wb and $shared.
+guard_group() {
+	me=$(id -un)
+	wb="$TMP/lead"
+	"$CAIRN" init "$wb" --name group >/dev/null
+	"$CAIRN" -C "$wb" set person/test "login=$me" >/dev/null
+	"$CAIRN" -C "$wb" add person maria name="Maria Rossi" email=maria@example.org category=other role=key-person login=maria >/dev/null
+	"$CAIRN" -C "$wb" add milestone M4 title="Evaluation of existing tools" deadline=15/04/2016 owner=test >/dev/null
+	"$CAIRN" -C "$wb" add task T2 title="Interviews" assignee=maria milestone=M4 >/dev/null
+	shared="$TMP/shared.git"
+	git init -q --bare --initial-branch=main "$shared"
+	"$CAIRN" -C "$wb" remote add origin "$shared" >/dev/null
+	"$CAIRN" -C "$wb" sync >/dev/null
+}
+
 # A fresh, empty, open workbook (no rules: tests/cli/roles.sh tries them);
 # its path is printed.
 new_workbook() {
