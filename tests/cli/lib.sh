@@ -76,7 +76,8 @@ cairn_for_others() {
 	if [ -n "${CAIRN_LOCALEDIR:-}" ] && [ -d "$CAIRN_LOCALEDIR" ]; then
 		cp -r "$CAIRN_LOCALEDIR" "$pub/locale" && export CAIRN_LOCALEDIR="$pub/locale"
 	fi
-	supp=$(printf '%s' "${LSAN_OPTIONS:-}" | sed -n 's/.*suppressions=\([^:]*\).*/\1/p')
+	# suppressions=PATH, not print_suppressions=0
+	supp=$(printf ':%s' "${LSAN_OPTIONS:-}" | sed -n 's/.*:suppressions=\([^:]*\).*/\1/p')
 	if [ -n "$supp" ] && [ -f "$supp" ]; then
 		cp "$supp" "$pub/lsan.supp" && export LSAN_OPTIONS="${LSAN_OPTIONS/"$supp"/$pub/lsan.supp}"
 	fi
