@@ -13,6 +13,7 @@
 #include "cairn/compare.h"
 #include "cairn/date.h"
 #include "cairn/json.h"
+#include "cairn/query.h"
 #include "cairn/sanitize.h"
 #include "session.h"
 
@@ -323,4 +324,48 @@ void cli_number_summary(cairn_buf *b, const cairn_compare_summary *s)
 	if (s->numbers < s->answered)
 		cairn_buf_printf(b, P_(", over %zu of them", ", over %zu of them", s->numbers),
 				 s->numbers);
+}
+
+static cairn_status take_name(const char *const *values, void *ctx, cairn_error *err)
+{
+	cli_persons *p = ctx;
+	char **v = realloc(p->v, (p->n + 2) * sizeof *v);
+
+	if (!v)
+		return cairn_oom(err);
+	p->v = v;
+	v[p->n] = strdup(values[0]);
+	v[p->n + 1] = strdup(values[1]);
+	p->n += 2;
+	return v[p->n - 2] && v[p->n - 1] ? CAIRN_OK : cairn_oom(err);
+}
+
+cairn_status cli_persons_load(cli *c, cli_persons *p, cairn_error *err)
+{
+	static const char *const pcols[] = { "id", "name" };
+
+	return cairn_index_rows(cairn_wb_index(c->wb), CAIRN_KIND_PERSON, pcols, 2, NULL, 0, "id",
+				0, take_name, p, err);
+}
+
+const char *cli_person_label(const cli_persons *p, const char *id, char *buf, size_t n)
+{
+	for (size_t k = 0; *id && k < p->n; k += 2)
+		if (!strcmp(p->v[k], id)) {
+			if (*p->v[k + 1] && strcmp(p->v[k + 1], id)) {
+				snprintf(buf, n, "%s (%s)", id, p->v[k + 1]);
+				return buf;
+			}
+			break;
+		}
+	return id;
+}
+
+void cli_persons_done(cli_persons *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		free(p->v[i]);
+	free(p->v);
+	p->v = NULL;
+	p->n = 0;
 }

@@ -59,6 +59,16 @@ void cli_warn(const char *message, void *ctx);
 void cli_cell(cli *c, FILE *f, const char *text, size_t cols);
 /* A date in the user's format ("" stays ""). */
 void cli_date(cli *c, const char *iso, char *buf, size_t n);
+/* The persons' names by id, for "id (Name)" wherever a person is shown
+ * (ls, progress): load them once, label each id, free them. */
+typedef struct cli_persons {
+	char **v;               /* id, name, id, name, ... */
+	size_t n;
+} cli_persons;
+cairn_status cli_persons_load(cli *c, cli_persons *p, cairn_error *err);
+/* "id (Name)" in buf, or id itself when the person has no other name. */
+const char *cli_person_label(const cli_persons *p, const char *id, char *buf, size_t n);
+void cli_persons_done(cli_persons *p);
 /* Write a record as a JSON object {"kind","id","fields"} (and "derived"
  * when given, already JSON). */
 void cli_json_record(cli *c, FILE *f, const cairn_ref *ref, const cairn_record *rec,

@@ -130,9 +130,12 @@ ok_cmd "git is clean" git_clean "$wb"
 # --- progress ---
 run "$CAIRN" -C "$wb" progress
 is "$rc" 0 "cairn progress"
-like "$out" "^PERSON +ASSIGNED +DRAFT +SUBMITTED +RETURNED +VALIDATED$" "per person"
+like "$out" "^PERSON +ASSIGNED +DRAFT +SUBMITTED +RETURNED +VALIDATED +TASKS$" "per person, with open tasks"
 like "$out" "^TOOL +ASSIGNED" "and per tool"
-like "$out" "^eip-1 +0 +0 +0 +0 +1$" "eip-1 has one validated"
+like "$out" "^eip-1 \\(EIP commitment seat.* +0 +0 +0 +0 +1 +[0-9]+$" "eip-1 (by id and name) has one validated"
+tasks=$("$CAIRN" -C "$wb" ls task status=planned assignee=bwg-2 | wc -l)
+tasks=$((tasks + $("$CAIRN" -C "$wb" ls task status=active assignee=bwg-2 | wc -l)))
+like "$out" "^bwg-2 \\(.* +0 +0 +0 +0 +0 +$tasks$" "a person with open tasks and no evaluation has a row, counting them"
 like "$out" "^fixmystreet +1 +0 +0 +0 +1$" "fixmystreet: one assigned, one validated"
 
 # --- templates: copy, and a new version that keeps old answers ---

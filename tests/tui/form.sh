@@ -55,6 +55,17 @@ like "$(cat "$wb/$file")" "^answer.leader: Workshops in every district\.$" "the 
 unlike "$(cat "$wb/$file")" ">8|Who is leading" "nothing of the comments is saved"
 keys q q
 
+# A choice question's help: once above the prompt, with the choices.
+open_session 80 24 "env TERM=tmux-256color '$CAIRN' -C '$wb'; echo \"cairn exited \$?\"; sleep 30"
+wait_for "\? help" >/dev/null
+keys 6 / d e s i g n Enter Enter
+for _ in $(seq 1 12); do screen | grep -qE "^> .2 " && break; keys j; done
+keys e
+reads "1 As user, 2 As participant, 3 As co-creator" "a choice question shows its choices above the prompt"
+n=$(screen | grep -c "Tick each role citizens took")
+[ "$n" = 1 ] && pass "its help is shown once" || fail "its help is shown once" "$(screen)"
+keys Escape q q
+
 # All answered: n says so.
 "$CAIRN" -C "$wb" set evaluation/transformcity/bwg-1 answer.kpis="Visits per week" \
 	answer.demography="None" >/dev/null

@@ -42,4 +42,17 @@ shows "\\[task\\]" "filtered by kind"
 lacks "Maria Rossi" "the milestone's commits are hidden"
 keys Q
 wait_for "cairn exited 0" && pass "cairn quits cleanly" || fail "cairn quits cleanly" "$(screen)"
+
+# At 80 columns the message comes first after who: read whole, the kinds
+# after it and still found by /.
+open_session 80 24 "env TERM=tmux-256color '$CAIRN' -C '$wb'; echo \"cairn exited \$?\"; sleep 30"
+wait_for "\? help" || diag "cairn did not start: $(screen)"
+keys L
+shows "^Timeline" "80: L opens the timeline"
+shows "^. [0-9-]{10} Maria Rossi +M4: title" "80: the date, who, and the message after them"
+keys / t a s k Enter
+shows "Test Person +T2: title" "80: / still filters by kind"
+lacks "Maria Rossi" "80: the milestone's commits are hidden"
+keys Q
+wait_for "cairn exited 0" && pass "80: cairn quits cleanly" || fail "80: cairn quits cleanly" "$(screen)"
 done_testing

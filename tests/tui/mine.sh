@@ -17,7 +17,8 @@ for size in "80 24" "40 12"; do
 	shows "^My work" "$w: 0 opens my work"
 	reads "City or city network seat (to be named) (city-1), found by your email" "$w: who, and how cairn knows"
 	shows "^> +decidim +returned" "$w: the returned evaluation first, selected"
-	[ "$w" = 40 ] && keys j j j   # the heading wraps: its key stays in sight
+	[ "$w" = 40 ] && shows "^ +validator Industry seat" "40: the validator's name on the line below, not cut away"
+	[ "$w" = 40 ] && keys j j j j j j   # the heading wraps: its key stays in sight
 	reads "why: Please say which KPIs are used to evaluate adoption, and whether categories of citizens are excluded in practice." \
 		"$w: with the validator's comment"
 	keys Q

@@ -127,7 +127,13 @@ print(" ".join(shlex.quote(k + "=" + v) for k, v in d.items() if k.startswith("a
 	as ec-1
 	keys L
 	shows "${words[timeline]}" "$step: the timeline"
-	shows "^> [0-9a-f]{7,8} .*city-1" "$step: the newest change first, by the validator"
+	if [ "$W" -ge 80 ]; then
+		shows "^> [0-9-]{10} city-1 +design-game/industry-1: status submitted -> validated" \
+			"$step: the newest change first, by the validator, with what it did whole"
+	else
+		shows "^> city-1 +design-game/industry-1: st" \
+			"$step: the newest change first: who and which record"
+	fi
 	hint
 	keys Enter
 	reads "${words[enter]}" "$step: the change's title whole, with what Enter does"

@@ -325,40 +325,13 @@ static const struct list_columns {
 	  1u << 2 },
 };
 
-/* The persons' names by id, for "id (Name)" in a column. */
-typedef struct person_names {
-	char **v;               /* id, name, id, name, ... */
-	size_t n;
-} person_names;
-
-static cairn_status take_name(const char *const *values, void *ctx, cairn_error *err)
-{
-	person_names *p = ctx;
-	char **v = realloc(p->v, (p->n + 2) * sizeof *v);
-
-	if (!v)
-		return cairn_oom(err);
-	p->v = v;
-	v[p->n] = strdup(values[0]);
-	v[p->n + 1] = strdup(values[1]);
-	p->n += 2;
-	return v[p->n - 2] && v[p->n - 1] ? CAIRN_OK : cairn_oom(err);
-}
-
-static void names_done(person_names *p)
-{
-	for (size_t i = 0; i < p->n; i++)
-		free(p->v[i]);
-	free(p->v);
-}
-
 typedef struct list_ctx {
 	cli *c;
 	const struct list_columns *lc;
 	size_t ncols;
 	size_t rows;
 	bool json;
-	person_names persons;
+	cli_persons persons;
 } list_ctx;
 
 static cairn_status print_row(const char *const *v, void *ctx, cairn_error *err)
@@ -374,15 +347,7 @@ static cairn_status print_row(const char *const *v, void *ctx, cairn_error *err)
 			cli_date(l->c, value, date, sizeof date);
 			value = date;
 		} else if (l->lc->persons & 1u << i) {
-			for (size_t k = 0; *value && k < l->persons.n; k += 2)
-				if (!strcmp(l->persons.v[k], value)) {
-					if (*l->persons.v[k + 1] && strcmp(l->persons.v[k + 1], value)) {
-						snprintf(who, sizeof who, "%s (%s)", value,
-							 l->persons.v[k + 1]);
-						value = who;
-					}
-					break;
-				}
+			value = cli_person_label(&l->persons, value, who, sizeof who);
 		}
 		if (i + 1 < l->ncols) {
 			cli_cell(l->c, stdout, value, l->lc->widths[i]);
@@ -497,11 +462,8 @@ int cmd_ls(cli *c, int argc, char **argv)
 		l.lc = &list_table[kind];
 		while (l.ncols < 5 && l.lc->columns[l.ncols])
 			l.ncols++;
-		if (l.lc->persons) {
-			static const char *const pcols[] = { "id", "name" };
-			st = cairn_index_rows(cairn_wb_index(c->wb), CAIRN_KIND_PERSON, pcols, 2, NULL, 0,
-					      "id", 0, take_name, &l.persons, &err);
-		}
+		if (l.lc->persons)
+			st = cli_persons_load(c, &l.persons, &err);
 		if (st == CAIRN_OK)
 			st = cairn_index_rows(cairn_wb_index(c->wb), kind, l.lc->columns, l.ncols, filters,
 				      nfilters, "id", 0, print_row, &l, &err);
@@ -511,7 +473,7 @@ int cmd_ls(cli *c, int argc, char **argv)
 done:
 	for (size_t i = 0; i < nfilters; i++)
 		free(norms[i]);
-	names_done(&l.persons);
+	cli_persons_done(&l.persons);
 	return rc;
 }
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cairn/query.h"
 #include "cairn/workflow.h"
 #include "cli.h"
 
@@ -188,12 +189,57 @@ int cmd_template(cli *c, int argc, char **argv)
 		      &err);
 }
 
+/* progress: the evaluations' counts by person (as "id (Name)", with the
+ * open tasks each one is assigned) and by tool. */
+typedef struct progress_ctx {
+	cli *c;
+	bool by_person;
+	cli_persons persons;
+	char **open;            /* the assignee of each open task */
+	size_t nopen;
+	bool *seen;             /* open[i]'s person has a row already */
+} progress_ctx;
+
+static cairn_status take_task(const char *const *v, void *ctx, cairn_error *err)
+{
+	progress_ctx *p = ctx;
+	char **open;
+
+	if (!*v[0] || !strcmp(v[1], "done") || !strcmp(v[1], "dropped"))
+		return CAIRN_OK;
+	if (!(open = realloc(p->open, (p->nopen + 1) * sizeof *open)))
+		return cairn_oom(err);
+	p->open = open;
+	if (!(open[p->nopen] = strdup(v[0])))
+		return cairn_oom(err);
+	p->nopen++;
+	return CAIRN_OK;
+}
+
+static long open_tasks(progress_ctx *p, const char *id)
+{
+	long n = 0;
+	for (size_t i = 0; i < p->nopen; i++)
+		if (!strcmp(p->open[i], id)) {
+			p->seen[i] = true;
+			n++;
+		}
+	return n;
+}
+
 static cairn_status progress_row(const char *value, const long *n, void *ctx, cairn_error *e)
 {
-	cli *c = ctx;
+	progress_ctx *p = ctx;
+	char who[300];
 	(void)e;
-	cli_cell(c, stdout, value, 22);
-	printf(" %8ld %6ld %9ld %8ld %9ld\n", n[0], n[1], n[2], n[3], n[4]);
+	if (!p->by_person) {
+		cli_cell(p->c, stdout, value, 28);
+		printf(" %8ld %6ld %9ld %8ld %9ld\n", n[0], n[1], n[2], n[3], n[4]);
+		return CAIRN_OK;
+	}
+	cli_cell(p->c, stdout, cli_person_label(&p->persons, value, who, sizeof who), 28);
+	printf(" %8ld %6ld %9ld %8ld %9ld %5ld\n", n[0], n[1], n[2], n[3], n[4],
+	       open_tasks(p, value));
 	return CAIRN_OK;
 }
 
@@ -201,19 +247,38 @@ int cmd_progress(cli *c, int argc, char **argv)
 {
 	static const char *const columns[] = { "evaluator", "tool" };
 	static const char *const titles[] = { "PERSON", "TOOL" };
+	static const char *const tcols[] = { "assignee", "status" };
+	static const long none[5] = { 0 };
+	progress_ctx p = { c, false, { NULL, 0 }, NULL, 0, NULL };
 	cairn_error err;
+	cairn_status st;
 	long more;
 	(void)argv;
 
 	if (argc > 1)
 		return cli_verb_usage(c);
+	st = cli_persons_load(c, &p.persons, &err);
+	if (st == CAIRN_OK)
+		st = cairn_index_rows(cairn_wb_index(c->wb), CAIRN_KIND_TASK, tcols, 2, NULL, 0,
+				      "id", 0, take_task, &p, &err);
+	if (st == CAIRN_OK && p.nopen && !(p.seen = calloc(p.nopen, sizeof *p.seen)))
+		st = cairn_oom(&err);
 	/* The dashboard's counts (the index keeps them): most open work first. */
-	for (int i = 0; i < 2; i++) {
-		printf("%s%-22s %8s %6s %9s %8s %9s\n", i ? "\n" : "", titles[i], "ASSIGNED",
-		       "DRAFT", "SUBMITTED", "RETURNED", "VALIDATED");
-		if (cairn_index_tally(cairn_wb_index(c->wb), columns[i], 0, progress_row, c, &more,
-				      &err) != CAIRN_OK)
-			return cli_error(c, &err);
+	for (int i = 0; st == CAIRN_OK && i < 2; i++) {
+		printf("%s%-28s %8s %6s %9s %8s %9s%s\n", i ? "\n" : "", titles[i], "ASSIGNED",
+		       "DRAFT", "SUBMITTED", "RETURNED", "VALIDATED", i ? "" : " TASKS");
+		p.by_person = i == 0;
+		st = cairn_index_tally(cairn_wb_index(c->wb), columns[i], 0, progress_row, &p,
+				       &more, &err);
+		/* Then those with open tasks and no evaluation. */
+		for (size_t k = 0; st == CAIRN_OK && i == 0 && k < p.nopen; k++)
+			if (!p.seen[k])
+				st = progress_row(p.open[k], none, &p, &err);
 	}
-	return EXIT_DONE;
+	cli_persons_done(&p.persons);
+	for (size_t k = 0; k < p.nopen; k++)
+		free(p.open[k]);
+	free(p.open);
+	free(p.seen);
+	return st == CAIRN_OK ? EXIT_DONE : cli_error(c, &err);
 }

@@ -178,7 +178,7 @@ static cairn_status on_file(const cairn_history_row *r, void *ctx, cairn_error *
 static cairn_status on_commit(const cairn_history_row *r, void *ctx, cairn_error *err)
 {
 	commit_lines *c = ctx;
-	char when[48], target[CAIRN_PATH_MAX + 800], flag[600] = "";
+	char when[48], target[CAIRN_PATH_MAX + 800], flag[600] = "", who[80];
 	kinds_of k = { "" };
 	cairn_status st;
 
@@ -196,10 +196,19 @@ static cairn_status on_commit(const cairn_history_row *r, void *ctx, cairn_error
 	} else if ((st = cairn_wb_history_files(c->a->wb, r->id, on_file, &k, err))) {
 		return st;
 	}
-	/* Kinds before the message, so that they stay in sight to filter on. */
-	lines_add(c->out, flag[0] ? LS_ALERT : LS_TEXT, target, "%.8s %.16s %-18.18s %s%s%s%s%s",
-		  r->id, when, r->author_name, k.kinds[0] ? "[" : "", k.kinds,
-		  k.kinds[0] ? "] " : "", r->summary, flag);
+	/* Wide, the kinds before the message, so that they stay in sight to
+	 * filter on.  Narrower, the message comes first and whole where it
+	 * can: at 80 columns without the commit's id and the time, and the
+	 * kinds after it (still there for / to find); at 40 who and what. */
+	if (c->a->cols >= 100)
+		lines_add(c->out, flag[0] ? LS_ALERT : LS_TEXT, target,
+			  "%.8s %.16s %-18.18s %s%s%s%s%s", r->id, when, r->author_name,
+			  k.kinds[0] ? "[" : "", k.kinds, k.kinds[0] ? "] " : "", r->summary, flag);
+	else
+		lines_add(c->out, flag[0] ? LS_ALERT : LS_TEXT, target, "%.*s%s%s %s%s%s%s%s",
+			  c->a->cols >= 60 ? 10 : 0, when, c->a->cols >= 60 ? " " : "",
+			  text_pad(r->author_name, c->a->cols >= 60 ? 12 : 10, who, sizeof who),
+			  r->summary, flag, k.kinds[0] ? " [" : "", k.kinds, k.kinds[0] ? "]" : "");
 	return CAIRN_OK;
 }
 

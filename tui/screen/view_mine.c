@@ -89,9 +89,19 @@ static void evaluations(app *a, lines *out, const char *field, bool to_validate)
 			snprintf(target, sizeof target, "evaluation/%s/%s", rows_get(&r, i, 0),
 				 rows_get(&r, i, 1));
 			person_name(a, rows_get(&r, i, to_validate ? 1 : 3), who, sizeof who);
-			lines_add(out, rank == 0 && !to_validate ? LS_ALERT : LS_TEXT, target,
-				  to_validate ? _("  %-18s %-10s by %s") : _("  %-18s %-10s validator %s"),
-				  rows_get(&r, i, 0), rows_get(&r, i, 2), who);
+			if (a->cols >= 60) {
+				lines_add(out, rank == 0 && !to_validate ? LS_ALERT : LS_TEXT, target,
+					  to_validate ? _("  %-18s %-10s by %s")
+						      : _("  %-18s %-10s validator %s"),
+					  rows_get(&r, i, 0), rows_get(&r, i, 2), who);
+			} else {
+				/* Narrow: the person on the lines below, whole. */
+				char by[200];
+				lines_add(out, rank == 0 && !to_validate ? LS_ALERT : LS_TEXT, target,
+					  "  %-18s %s", rows_get(&r, i, 0), rows_get(&r, i, 2));
+				snprintf(by, sizeof by, to_validate ? _("by %s") : _("validator %s"), who);
+				lines_add_wrapped(out, LS_TEXT, a->cols - 7, "    ", "    ", by);
+			}
 			if (rank == 0 && !to_validate)
 				why_returned(a, target, out);
 			shown++;

@@ -520,8 +520,6 @@ static void edit(app *a, record_state *s, const char *key, bool in_editor)
 				 * question beside them, labels (longer in some
 				 * languages) would be cut. */
 				cairn_buf c = CAIRN_BUF_INIT;
-				if (*cairn_question_help(q, langs))
-					cairn_buf_printf(&c, "%s\n", cairn_question_help(q, langs));
 				for (size_t i = 0; i < q->nchoices; i++)
 					cairn_buf_printf(&c, "%s%zu %s", i ? ", " : "", i + 1,
 							 cairn_question_choice(q, i, langs));
