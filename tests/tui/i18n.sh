@@ -37,7 +37,7 @@ keys L
 shows "^Chronologie" "the timeline's title in French"
 shows "^  Commits récents d'abord ; / filtre par type, personne, texte ; Entrée : détail$" \
 	"its hint whole"
-shows "\[person\] industry-1" "kinds kept as typed"
+shows "industry-1: email industry-1@citizen-city.example" "the change read whole, its kind tags after it (below 100 columns)"
 keys Enter
 shows "^Changement [0-9a-f]{12}" "a commit's change: its title"
 shows "^  Le changement [0-9a-f]{12} \(Entrée : de la version d'avant à l'actuelle\)$" \
