@@ -27,11 +27,7 @@ fail() { echo "FAIL: guard: $*"; exit 1; }
 rows=()
 
 for n in $sizes; do
-	wb="$dir/wb-$n"
-	if [ ! -d "$wb/.git" ]; then
-		echo "bench: generating a workbook of $n records"
-		python3 "$here/gen.py" "$n" "$wb" >/dev/null
-	fi
+	generated_workbook "$n"
 	g="$dir/guard-$n"
 	rm -rf "$g" && mkdir -p "$g"
 	git clone -q "$wb" "$g/work"

@@ -16,21 +16,11 @@
 # CAIRN_HISTORY_SIZE overrides the size (100000); BENCH_DIR the folder.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-CAIRN=${CAIRN:-$here/../cairn}
-CAIRN=$(cd "$(dirname "$CAIRN")" && pwd)/$(basename "$CAIRN")
+. "$here/lib.sh"
+export PAGER=cat
 n=${CAIRN_HISTORY_SIZE:-100000}
 commits=5000 hot_every=100
-dir=${BENCH_DIR:-${TMPDIR:-/tmp}/cairn-bench}
-mkdir -p "$dir"
-dir=$(cd "$dir" && pwd)
-export HOME="$dir/home" CAIRN_CONFIG="$dir/config" GIT_CONFIG_NOSYSTEM=1 PAGER=cat
-mkdir -p "$HOME"
-printf '[user]\nname = Bench\nemail = bench@example.org\n' > "$CAIRN_CONFIG"
-wb="$dir/wb-$n"
-if [ ! -d "$wb/.git" ]; then
-	echo "bench: generating a workbook of $n records"
-	python3 "$here/gen.py" "$n" "$wb" >/dev/null
-fi
+generated_workbook "$n"
 h="$dir/history-$n"
 base=$(git -C "$wb" rev-list --max-parents=0 HEAD)
 stamp="$base $(sha1sum < "$0" | cut -c1-40)"

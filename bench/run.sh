@@ -26,10 +26,7 @@
 # CAIRN_BENCH_SIZES overrides the sizes ("1000 10000"); BENCH_DIR the folder.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-CAIRN=${CAIRN:-$here/../cairn}
 sizes=${CAIRN_BENCH_SIZES:-"1000 10000 100000"}
-dir=${BENCH_DIR:-${TMPDIR:-/tmp}/cairn-bench}
-mkdir -p "$dir"
 for tool in git python3 task; do
 	command -v $tool >/dev/null || {
 		echo "bench: installing what it needs (taskwarrior, python3)"
@@ -38,21 +35,12 @@ for tool in git python3 task; do
 		break
 	}
 done
-t() { python3 "$here/timeit.py" "$@"; }
-ratio() { python3 -c "print('%.3f' % ($1 / $2))"; }
-export HOME="$dir/home" CAIRN_CONFIG="$dir/config" GIT_CONFIG_NOSYSTEM=1
-mkdir -p "$HOME"
-printf '[user]\nname = Bench\nemail = bench@example.org\n' > "$CAIRN_CONFIG"
-git config --global user.name Bench; git config --global user.email bench@example.org
+. "$here/lib.sh"
 printf 'confirmation=off\nverbose=nothing\nrecurrence=off\n' > "$HOME/.taskrc"
 
 rows=()
 for n in $sizes; do
-	wb="$dir/wb-$n"
-	if [ ! -d "$wb/.git" ]; then
-		echo "bench: generating a workbook of $n records"
-		python3 "$here/gen.py" "$n" "$wb" >/dev/null
-	fi
+	generated_workbook "$n"
 	records=$(git -C "$wb" ls-tree -r --name-only HEAD | grep -c /)
 	tasks="$dir/wb-$n-tasks.json"
 	export TASKDATA="$dir/task-$n"

@@ -20,11 +20,7 @@ printf '\n%-7s %-34s %12s  %-28s %12s  %8s\n' records cairn time anchor time rat
 for n in ${CAIRN_SAVE_SIZES:-${CAIRN_SAVE_SIZE:-1000 10000}}; do
 case $n in 1000) goal="goal <= 0.5x" ;; 10000) goal="goal <= 0.2x" ;; 100000) goal="goal <= 0.1x" ;; *) goal="" ;; esac
 
-wb="$dir/wb-$n"
-if [ ! -d "$wb/.git" ]; then
-	echo "bench: generating a workbook of $n records"
-	python3 "$here/gen.py" "$n" "$wb" >/dev/null
-fi
+generated_workbook "$n"
 records=$(git -C "$wb" ls-tree -r --name-only HEAD | grep -c /)
 # cairn works on a copy of its own, so that the cairn under test builds its
 # index and nothing of another run's cairn is reused.

@@ -31,11 +31,7 @@ runs=${CAIRN_SYNC_RUNS:-3}
 fail() { echo "FAIL: sync: $*"; exit 1; }
 
 same=20 diff=50 edits=1000
-wb="$dir/wb-$n"
-if [ ! -d "$wb/.git" ]; then
-	echo "bench: generating a workbook of $n records"
-	python3 "$here/gen.py" "$n" "$wb" >/dev/null
-fi
+generated_workbook "$n"
 base=$(git -C "$wb" rev-list --max-parents=0 HEAD)
 branch=$(git -C "$wb" symbolic-ref --short HEAD)
 records=$(git -C "$wb" ls-tree -r --name-only "$base" | grep -c /)
