@@ -348,16 +348,19 @@ cairn_status cli_persons_load(cli *c, cli_persons *p, cairn_error *err)
 				0, take_name, p, err);
 }
 
+const char *cli_id_and_name(const char *id, const char *name, char *buf, size_t n)
+{
+	if (!name || !*name || !strcmp(name, id))
+		return id;
+	snprintf(buf, n, "%s (%s)", id, name);
+	return buf;
+}
+
 const char *cli_person_label(const cli_persons *p, const char *id, char *buf, size_t n)
 {
 	for (size_t k = 0; *id && k < p->n; k += 2)
-		if (!strcmp(p->v[k], id)) {
-			if (*p->v[k + 1] && strcmp(p->v[k + 1], id)) {
-				snprintf(buf, n, "%s (%s)", id, p->v[k + 1]);
-				return buf;
-			}
-			break;
-		}
+		if (!strcmp(p->v[k], id))
+			return cli_id_and_name(id, p->v[k + 1], buf, n);
 	return id;
 }
 

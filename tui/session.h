@@ -67,6 +67,9 @@ typedef struct cli_persons {
 } cli_persons;
 cairn_status cli_persons_load(cli *c, cli_persons *p, cairn_error *err);
 /* "id (Name)" in buf, or id itself when the person has no other name. */
+/* How a person shows wherever an id is shown: "id (Name)", or the id
+ * alone when there is no name or the name is the id (buf, or id). */
+const char *cli_id_and_name(const char *id, const char *name, char *buf, size_t n);
 const char *cli_person_label(const cli_persons *p, const char *id, char *buf, size_t n);
 void cli_persons_done(cli_persons *p);
 /* Write a record as a JSON object {"kind","id","fields"} (and "derived"

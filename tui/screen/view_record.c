@@ -246,11 +246,8 @@ static void record_build(app *a, void *state, lines *out)
 		/* A person by name as well as by id. */
 		if (f->type == CAIRN_F_REF && f->ref == CAIRN_KIND_PERSON && v && *v) {
 			char name[128];
-			person_name(a, v, name, sizeof name);
-			if (strcmp(name, v)) {
-				snprintf(with_name, sizeof with_name, "%s (%s)", v, name);
-				v = with_name;
-			}
+			v = cli_id_and_name(v, person_name(a, v, name, sizeof name), with_name,
+					    sizeof with_name);
 		}
 		one_line(v ? v : "", shown, sizeof shown);
 		/* A date and its days left are not cut: the label gives way. */

@@ -190,8 +190,8 @@ static void work_per_person(app *a, lines *out)
 	lines_add(out, LS_DIM, NULL, "%s", head);
 	for (size_t k = 0; k < p.nrows; k++) {
 		char who[300];
-		person_cell(&p, rows_get(&p, k, 0), label_w, who, sizeof who);
-		cell(label, sizeof label, who, label_w, a->c->san);
+		cell(label, sizeof label, person_cell(&p, rows_get(&p, k, 0), label_w, who, sizeof who),
+		     label_w, a->c->san);
 		snprintf(text, sizeof text, "  %s%*d  %*d  %*d", label, hw[0], count[k * 3], hw[1],
 			 count[k * 3 + 1], hw[2], count[k * 3 + 2]);
 		lines_add(out, LS_TEXT, NULL, "%s", text);
@@ -253,24 +253,18 @@ static void layout(const app *a, const struct table_columns *tc, size_t n, int *
 		w[n - 1] = a->cols - fixed;
 }
 
-/* A person's id as a column shows it: "id (Name)", the name from the
- * person records (persons: id, name), or the id alone when the name is
- * the id or a column of width (0: any) has no room for a few of its
- * letters. */
+/* A person's id as a column shows it (cli_id_and_name), the name from
+ * the person records (persons: id, name); the id alone when a column of
+ * width (0: any) has no room for a few of its letters.  buf, or id. */
 static const char *person_cell(const rowset *persons, const char *id, int width, char *buf,
 			       size_t n)
 {
-	snprintf(buf, n, "%s", id);
 	if (width > 0 && text_width(id) + 5 > width)
-		return buf;
+		return id;
 	for (size_t i = 0; *id && i < persons->nrows; i++)
-		if (!strcmp(rows_get(persons, i, 0), id)) {
-			const char *name = rows_get(persons, i, 1);
-			if (*name && strcmp(name, id))
-				snprintf(buf, n, "%s (%s)", id, name);
-			break;
-		}
-	return buf;
+		if (!strcmp(rows_get(persons, i, 0), id))
+			return cli_id_and_name(id, rows_get(persons, i, 1), buf, n);
+	return id;
 }
 
 /* One row of the table, straight from the index into a line: a table
