@@ -5,8 +5,8 @@
  * missing, stale, damaged or of an older schema.  It holds each record's
  * text (so reads need no git), a typed table per kind with its constraints
  * and foreign keys (so queries and the first screen are fast), the records
- * that could not be read with the reason, the commit it reflects, and the
- * journal of a save in progress.
+ * that could not be read with the reason and the commit it reflects.  The
+ * journal of a save in progress is a file beside it (.cairn/saving).
  *
  * It runs in rollback-journal mode (TRUNCATE) with synchronous=NORMAL (a
  * power cut may undo its last transactions, which git still holds; see

@@ -164,13 +164,6 @@ static void schema_sql(cairn_buf *b)
 		" UPDATE tally_sum SET open = open + (NEW.n - OLD.n) *"
 		" (NEW.status IN ('assigned', 'draft', 'returned')), total = total + NEW.n - OLD.n"
 		" WHERE kind = NEW.kind AND field = NEW.field AND value = NEW.value; END;\n"
-		/* No longer written: the save journal is the file .cairn/saving
-		 * (tx.c).  Kept so that the schema, and its hash, stay the same
-		 * and no workbook's index is rebuilt for it. */
-		"CREATE TABLE pending(id INTEGER PRIMARY KEY, base TEXT NOT NULL,"
-		" message TEXT NOT NULL, author_name TEXT, author_email TEXT, at INTEGER);\n"
-		"CREATE TABLE pending_file(pending INTEGER NOT NULL REFERENCES pending(id)"
-		" ON DELETE CASCADE, path TEXT NOT NULL, data BLOB, base_blob TEXT NOT NULL);\n"
 		/* History (core/index/history.c): each commit once, numbered
 		 * oldest first, and the record files it changed, so that a
 		 * record's history is an index read instead of a walk of every

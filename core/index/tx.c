@@ -88,7 +88,7 @@ static cairn_status indexes_suspend(cairn_index *idx, bool suspend, cairn_error 
 	}
 	if (sqlite3_prepare_v2(idx->db, "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
 			       " AND sql IS NOT NULL AND tbl_name NOT IN ('tally', 'tally_sum',"
-			       " 'records', 'problems', 'meta', 'pending', 'pending_file')", -1, &s,
+			       " 'records', 'problems', 'meta')", -1, &s,
 			       NULL) != SQLITE_OK)
 		return index_fail(idx, err, "rebuilding");
 	while (sqlite3_step(s) == SQLITE_ROW) {
@@ -268,8 +268,6 @@ cairn_status cairn_index_bulk_end(cairn_index *idx, size_t *moved, cairn_error *
 		}
 		sqlite3_finalize(s);
 		for (size_t i = 0; i < n && st == CAIRN_OK; i++) {
-			if (!strcmp(v[i].table, "pending_file"))
-				continue;
 			st = move_violation(idx, v[i].table, v[i].rowid, v[i].parent, v[i].fkid, err);
 			(*moved)++;
 			again = true;

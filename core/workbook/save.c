@@ -574,11 +574,9 @@ static int change_order(const void *a, const void *b)
 /* A save that will not be committed forgets its journal entry. */
 static void forget_pending(cairn_wb *wb, long long pending_id)
 {
-	if (!pending_id || cairn_index_begin(wb->idx, NULL) != CAIRN_OK)
-		return;
-	if (cairn_index_pending_clear(wb->idx, pending_id, NULL) != CAIRN_OK ||
-	    cairn_index_commit(wb->idx, NULL) != CAIRN_OK)
-		cairn_index_rollback(wb->idx);
+	/* The journal is a file of its own (.cairn/saving): no transaction. */
+	if (pending_id)
+		(void)cairn_index_pending_clear(wb->idx, pending_id, NULL);
 }
 
 /* A refusal (not a failure of the machine) is the edit's own fault. */
