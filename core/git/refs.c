@@ -527,6 +527,8 @@ static cairn_status fsync_path(const char *path, cairn_error *err)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC), rc = -1;
 
+	if (fd < 0 && errno == ENOENT)
+		return CAIRN_ENOTFOUND;
 	if (fd >= 0) {
 		while ((rc = fsync(fd)) != 0 && errno == EINTR)
 			;
@@ -545,7 +547,13 @@ cairn_status cairn_git_sync_branch(cairn_git *git, cairn_error *err)
 		return st;
 	snprintf(path, sizeof path, "%s%s", git->commondir, branch);
 	free(branch);
-	if ((st = fsync_path(path, err)))
+	if ((st = fsync_path(path, err)) == CAIRN_ENOTFOUND) {
+		/* A git gc running beside us packed the branch since it moved:
+		 * packed-refs holds it now, and is the file to flush. */
+		snprintf(path, sizeof path, "%spacked-refs", git->commondir);
+		st = fsync_path(path, err);
+	}
+	if (st)
 		return st;
 	if ((slash = strrchr(path, '/')))
 		*slash = '\0';

@@ -371,6 +371,20 @@ static void test_cas(cairn_git *g)
 	       "git fsck --full is clean");
 }
 
+/* A git gc beside a save may pack the branch between its move and its
+ * flush: the flush then finds it in packed-refs, and reports no error. */
+static void test_sync_packed_branch(cairn_git *g)
+{
+	char loose[PATH_MAX];
+	cairn_error err;
+
+	is_int(cairn_git_sync_branch(g, &err), CAIRN_OK, "the branch's loose ref is flushed");
+	is_int(sh("git -C %s pack-refs --all", wb), 0, "git packs the refs");
+	pathf(loose, sizeof loose, "%s/.git/refs/heads/main", wb);
+	ok(access(loose, F_OK) != 0, "the branch has no loose ref now");
+	is_int(cairn_git_sync_branch(g, &err), CAIRN_OK, "a packed branch is flushed too");
+}
+
 static cairn_status write_file(const char *path, unsigned mode, const cairn_oid *blob,
 			       void *ctx, cairn_error *err)
 {
@@ -808,6 +822,7 @@ int main(void)
 	test_listing(g);
 	test_refusals(g);
 	test_cas(g);
+	test_sync_packed_branch(g);
 	test_worktree(g);
 	test_pack(g);
 	test_verify(g);
