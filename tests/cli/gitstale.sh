@@ -1,0 +1,50 @@
+#!/bin/bash
+# A plain `git commit` reads git's index before it takes git's lock, and
+# writes back what it read once it holds the lock.  When a cairn save runs
+# entirely in between (it moves the branch and brings git's index in step),
+# that git writes the index as it was before the save, and its own commit
+# fails (HEAD moved).  The next plain `git commit` then used to commit that
+# old index: the save's record went back to its old text, silently.
+# Stopped here at the point between git's read and its lock with an
+# fsmonitor hook (git runs it just after reading the index).
+. "$(dirname "$0")/lib.sh"
+
+wb=$(new_workbook)
+"$CAIRN" -C "$wb" add person p name=P category=other role=leader >/dev/null
+"$CAIRN" -C "$wb" add milestone M1 title="old" >/dev/null
+f=$(git -C "$wb" ls-tree -r --name-only HEAD milestones | grep '/M1$')
+
+cat > "$TMP/hold.sh" <<HOOK
+#!/bin/sh
+# the first call says so, then waits for "go"
+if [ ! -e "$TMP/entered" ]; then
+	: > "$TMP/entered"
+	n=0
+	while [ ! -e "$TMP/go" ] && [ \$n -lt 600 ]; do sleep 0.05; n=\$((n + 1)); done
+fi
+exit 1
+HOOK
+chmod +x "$TMP/hold.sh"
+
+# git commit reads HEAD and the index, then waits in the hook.
+git -C "$wb" -c core.fsmonitor="$TMP/hold.sh" commit -q --allow-empty -m "held" \
+	> "$TMP/held.out" 2>&1 &
+held=$!
+n=0
+while [ ! -e "$TMP/entered" ] && [ $n -lt 200 ]; do sleep 0.05; n=$((n + 1)); done
+ok_cmd "git commit stopped after reading its index" test -e "$TMP/entered"
+
+run "$CAIRN" -C "$wb" set milestone/M1 title="new"
+is "$rc" 0 "the save returns 0 while git waits"
+: > "$TMP/go"
+wait $held
+diag "the held git commit: $(tr '\n' ' ' < "$TMP/held.out")"
+
+# The next plain commit, as a member would type it.
+git -C "$wb" commit -q --allow-empty -m "next" >/dev/null 2>&1
+is "$(git -C "$wb" show "HEAD:$f" | sed -n 's/^title: //p')" "new" \
+	"a plain git commit after it keeps the save"
+is "$(git -C "$wb" status --porcelain -- milestones)" "" "git status shows no record changed"
+run "$CAIRN" -C "$wb" check
+is "$rc" 0 "cairn check finds nothing wrong"
+done_testing
