@@ -6,6 +6,7 @@
 #define CAIRN_GIT_INTERNAL_H
 
 #include <git2.h>
+#include <sys/stat.h>
 
 #include "git/remote.h"
 #include "cairn/gitstore.h"
@@ -128,5 +129,14 @@ cairn_status cairn_git_check_commits(cairn_git *git, const char *remote, git_rep
 cairn_status cairn_git_pack_commits(cairn_git *git, const char *remote, const git_oid *ids,
 				    size_t n, gitpack *pack, cairn_progress_fn progress, void *ctx,
 				    cairn_error *err);
+
+/* ---- gitindex.c, for precommit.c ---- */
+
+/* An entry's stat data from the work tree's file. */
+void cairn_git_entry_from_stat(git_index_entry *e, const struct stat *sb);
+/* Smudge the entries of idx that the index file at index_path vouched
+ * for only racily, as git does when it writes an index. */
+cairn_status cairn_git_keep_racy_entries_racy(git_index *idx, const char *index_path,
+					       cairn_error *err);
 
 #endif

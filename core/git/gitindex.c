@@ -21,6 +21,7 @@
 
 #include "cairn/buf.h"
 #include "cairn/gitstore.h"
+#include "git/git_internal.h"
 #include "git/gitindex_file.h"
 #include "cairn/sha1.h"
 
@@ -179,7 +180,7 @@ static cairn_status copy_file(const char *from, const char *to, cairn_error *err
 	return st;
 }
 
-static void entry_from_stat(git_index_entry *e, const struct stat *sb)
+void cairn_git_entry_from_stat(git_index_entry *e, const struct stat *sb)
 {
 	e->ctime.seconds = (int32_t)sb->st_ctim.tv_sec;
 	e->ctime.nanoseconds = (uint32_t)sb->st_ctim.tv_nsec;
@@ -260,7 +261,7 @@ static cairn_status apply_with_libgit2(git_index *idx, ix_change *c, cairn_error
 	}
 	memset(&e, 0, sizeof e);
 	if (c->with_stat)
-		entry_from_stat(&e, &c->sb);
+		cairn_git_entry_from_stat(&e, &c->sb);
 	e.mode = GIT_FILEMODE_BLOB;
 	e.path = c->path;
 	memcpy(e.id.id, c->head, 20);
@@ -278,8 +279,8 @@ static cairn_status apply_with_libgit2(git_index *idx, ix_change *c, cairn_error
  * unchanged, so `git add` would skip it.  git smudges those entries when it
  * writes an index (a size of 0 makes it compare content); libgit2 does
  * not for a standalone index, so do it here. */
-static cairn_status keep_racy_entries_racy(git_index *idx, const char *index_path,
-					   cairn_error *err)
+cairn_status cairn_git_keep_racy_entries_racy(git_index *idx, const char *index_path,
+					       cairn_error *err)
 {
 	struct stat sb;
 	size_t n = git_index_entrycount(idx);
@@ -348,7 +349,7 @@ cairn_status cairn_git_write_index_locked(cairn_git_index_lock *lock, cairn_git 
 					git_error_last() ? git_error_last()->message : "?");
 			goto done;
 		}
-		if ((st = keep_racy_entries_racy(idx, lock->index, err)))
+		if ((st = cairn_git_keep_racy_entries_racy(idx, lock->index, err)))
 			goto done;
 		for (size_t i = 0; i < n && st == CAIRN_OK; i++)
 			st = apply_with_libgit2(idx, &changes[i], err);

@@ -23,6 +23,8 @@ libcairn_a_SOURCES += \
 	%reldir%/oidmap.h \
 	%reldir%/pack.c \
 	%reldir%/pack.h \
+	%reldir%/precommit.c \
+	%reldir%/precommit.h \
 	%reldir%/refs.c \
 	%reldir%/remote.c \
 	%reldir%/remote.h \

@@ -7,6 +7,7 @@ libcairn_a_SOURCES += \
 	%reldir%/distribute.c \
 	%reldir%/drafts.c \
 	%reldir%/follow.c \
+	%reldir%/githook.c \
 	%reldir%/guard.c \
 	%reldir%/hand_edits.c \
 	%reldir%/handle.c \

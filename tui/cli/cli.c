@@ -169,8 +169,9 @@ static const struct verb verbs[] = {
 	  "whether you may write, and whether your account trusts it (safe.directory).\n"
 	  "Over ssh or https: it connects for a push, as sync does, and names the host\n"
 	  "key, the keys offered, the login, and the server's git refusing (dubious\n"
-	  "ownership, with where to set safe.directory). Changes nothing. Exits 1 when\n"
-	  "it finds a problem.\n") },
+	  "ownership, with where to set safe.directory). First, whether git's pre-commit\n"
+	  "hook runs `cairn hook pre-commit` here (core.hooksPath or a hook of your own\n"
+	  "may keep it from running). Changes nothing. Exits 1 when it finds a problem.\n") },
 	{ "conflicts", cmd_conflicts, OPENS_TO_LOOK, "[--json]",
 	  N_("the conflicts a sync left, with both values"),
 	  N_("Each conflict: the record, the field, and its value at the common ancestor, on\n"
@@ -187,6 +188,15 @@ static const struct verb verbs[] = {
 	  "repository's config and .git/info/attributes, so that a plain `git pull`\n"
 	  "merges records field by field. Writes the merge into OURS; exits 1 when a\n"
 	  "field changed on both sides (ours is kept and git reports a conflict).\n") },
+	{ "hook", cmd_hook, OPENS_NOTHING, "pre-commit",
+	  N_("git's pre-commit hook: a record a plain git left old in git's index, put back"),
+	  N_("Run by git, not by people: cairn init, demo and clone (and a verb that saves,\n"
+	  "where there is no hook yet) install .git/hooks/pre-commit, which runs it. A\n"
+	  "plain git commit or git status that ran beside a cairn save can leave git's\n"
+	  "index with a record's older text; before git commits, this puts the saved\n"
+	  "version back and names the record. Only a record whose work tree file holds\n"
+	  "the saved text, and whose entry is one of its recent older versions, is\n"
+	  "touched; `git commit --no-verify` commits it anyway. Never stops a commit.\n") },
 	{ "export", cmd_export, OPENS_TO_LOOK, "csv KIND | json | ics",
 	  N_("write records for a spreadsheet, a script or a calendar"),
 	  N_("csv KIND: one row per record of KIND, one column per field (RFC 4180, UTF-8,\n"
@@ -415,5 +425,9 @@ int cli_open_workbook(cli *c)
 	if (cairn_wb_open(root, &c->cfg, cli_warn, c, &c->wb, &err) != CAIRN_OK)
 		return cli_error(c, &err);
 	git_under_way(c);
+	/* An older workbook gets git's pre-commit hook from a verb that
+	 * saves (one that looks changes nothing). */
+	if (c->verb && c->verb->opens == OPENS_TO_WRITE)
+		cli_install_git_hook(c, true);
 	return EXIT_DONE;
 }

@@ -93,6 +93,10 @@ int cmd_progress(cli *c, int argc, char **argv);
 int cmd_compare(cli *c, int argc, char **argv);
 /* The path of this program, for git's merge driver (tui/cli/cmd_sync.c). */
 void cli_register_merge_driver(cli *c);
+/* git's pre-commit hook (tui/cli/cmd_hook.c), installed with this
+ * program's path; only_if_missing: only where there is no hook file yet. */
+int cmd_hook(cli *c, int argc, char **argv);
+void cli_install_git_hook(cli *c, bool only_if_missing);
 
 /* Import JSON text as one commit (import, demo). */
 int cli_import_json(cli *c, const char *data, size_t len, const char *name, const char *message,

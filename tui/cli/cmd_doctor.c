@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cairn/githook.h"
 #include "cairn/sync.h"
 #include "cli.h"
 
@@ -37,16 +38,19 @@ int cmd_doctor(cli *c, int argc, char **argv)
 {
 	cairn_net net = { NULL, NULL, NULL, NULL, c, NULL, cli_passphrase, NULL, NULL };
 	cairn_error err;
-	int problems = 0;
+	int problems = 0, hook_problems = 0;
 
 	if (argc > 2 || (argc == 2 && argv[1][0] == '-'))
 		return cli_verb_usage(c);
 	net.token = c->cfg.sync_token;
 	net.username = c->cfg.sync_username;
 	net.ca_file = c->cfg.sync_ca_file;
+	if (cairn_wb_doctor_git_hook(c->wb, finding, c, &hook_problems, &err) != CAIRN_OK)
+		return cli_error(c, &err);
 	if (cairn_wb_doctor(c->wb, argc == 2 ? argv[1] : NULL, &net, finding, c, &problems,
 			    &err) != CAIRN_OK)
 		return cli_error(c, &err);
+	problems += hook_problems;
 	if (problems)
 		printf(P_("%d problem found\n", "%d problems found\n", problems), problems);
 	return problems ? EXIT_REFUSED : EXIT_DONE;

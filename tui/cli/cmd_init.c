@@ -45,8 +45,10 @@ int cmd_init(cli *c, int argc, char **argv)
 	if (cairn_wb_init(dir, name, none, !open, &c->cfg, &err) != CAIRN_OK)
 		return cli_error(c, &err);
 	c->dir = dir;
-	if (cli_open_workbook(c) == EXIT_DONE)
+	if (cli_open_workbook(c) == EXIT_DONE) {
 		cli_register_merge_driver(c);
+		cli_install_git_hook(c, false);
+	}
 	printf("%s", _("made a workbook in "));
 	cli_put(c, stdout, dir, false);
 	printf("\n");
@@ -146,8 +148,10 @@ int cmd_demo(cli *c, int argc, char **argv)
 		 plan_settings.name ? plan_settings.name : plan);
 	c->dir = dir;
 	rc = cli_open_workbook(c);
-	if (rc == EXIT_DONE)
+	if (rc == EXIT_DONE) {
 		cli_register_merge_driver(c);
+		cli_install_git_hook(c, false);
+	}
 	if (rc == EXIT_DONE)
 		rc = cli_import_json(c, data, len, data_path, message, true);
 done:

@@ -208,6 +208,7 @@ int cmd_clone(cli *c, int argc, char **argv)
 	if ((rc = cli_open_workbook(c)) != EXIT_DONE)
 		return rc;
 	cli_register_merge_driver(c);
+	cli_install_git_hook(c, false);
 	printf(_("cloned %s into %s\n"), url, cairn_wb_root(c->wb));
 	return cli_print_status(c);
 }

@@ -8,6 +8,7 @@ cairn_SOURCES += \
 	%reldir%/cmd_export.c \
 	%reldir%/cmd_guard.c \
 	%reldir%/cmd_history.c \
+	%reldir%/cmd_hook.c \
 	%reldir%/cmd_import_csv.c \
 	%reldir%/cmd_init.c \
 	%reldir%/cmd_query.c \
