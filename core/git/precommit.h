@@ -1,8 +1,9 @@
 /* cairn: git's pre-commit hook, which puts back in git's index what a
  * plain git command running beside a save left old (core/git/precommit.c).
  *
- * A plain `git commit` or `git status` reads git's index before it takes
- * git's lock, and writes what it read once it holds the lock.  A whole
+ * A plain `git commit` reads git's index before it takes git's lock, and
+ * writes what it read once it holds the lock (git 2.39's `git status`
+ * writes only an index file still as it read it).  A whole
  * cairn save that runs in between (it moves the branch and brings git's
  * index in step) is then undone in git's index, and the next plain `git
  * commit` would commit the old text.  git (2.39) reads its index again

@@ -1,11 +1,12 @@
 /* cairn: git's pre-commit hook in a workbook (core/workbook/githook.c).
  *
- * A plain `git commit` or `git status` reads git's index before it takes
- * git's lock and writes back what it read once it holds it.  A whole
+ * A plain `git commit` reads git's index before it takes git's lock and
+ * writes back what it read once it holds it (`git status` writes only an
+ * index file that did not change since it read it).  A whole
  * cairn save that runs in between leaves git's index with the saved
  * records' old text, which the next plain `git commit` would commit.
- * cairn init, clone and demo (and a verb that saves, in a workbook that
- * has no hook yet) install .git/hooks/pre-commit, which runs `cairn hook
+ * cairn init, clone and demo (and a verb that saves or the terminal
+ * interface, in a workbook that has no hook yet) install .git/hooks/pre-commit, which runs `cairn hook
  * pre-commit`: git reads its index again after that hook, and the hook
  * puts back the saved versions first.  A person's staged change is never
  * touched; `git commit --no-verify` commits an older version on purpose.

@@ -190,13 +190,14 @@ static const struct verb verbs[] = {
 	  "field changed on both sides (ours is kept and git reports a conflict).\n") },
 	{ "hook", cmd_hook, OPENS_NOTHING, "pre-commit",
 	  N_("git's pre-commit hook: a record a plain git left old in git's index, put back"),
-	  N_("Run by git, not by people: cairn init, demo and clone (and a verb that saves,\n"
-	  "where there is no hook yet) install .git/hooks/pre-commit, which runs it. A\n"
-	  "plain git commit or git status that ran beside a cairn save can leave git's\n"
-	  "index with a record's older text; before git commits, this puts the saved\n"
-	  "version back and names the record. Only a record whose work tree file holds\n"
-	  "the saved text, and whose entry is one of its recent older versions, is\n"
-	  "touched; `git commit --no-verify` commits it anyway. Never stops a commit.\n") },
+	  N_("Run by git, not by people: cairn init, demo and clone (and a verb that saves\n"
+	  "or the terminal interface, where there is no hook yet) install\n"
+	  ".git/hooks/pre-commit, which runs it. A plain git commit that ran beside a\n"
+	  "cairn save can leave git's index with a record's older text; before git\n"
+	  "commits, this puts the saved version back and names the record. Only a\n"
+	  "record whose work tree file holds the saved text, and whose entry is one of\n"
+	  "its recent older versions, is touched; `git commit --no-verify` commits it\n"
+	  "anyway. Never stops a commit.\n") },
 	{ "export", cmd_export, OPENS_TO_LOOK, "csv KIND | json | ics",
 	  N_("write records for a spreadsheet, a script or a calendar"),
 	  N_("csv KIND: one row per record of KIND, one column per field (RFC 4180, UTF-8,\n"
@@ -426,8 +427,9 @@ int cli_open_workbook(cli *c)
 		return cli_error(c, &err);
 	git_under_way(c);
 	/* An older workbook gets git's pre-commit hook from a verb that
-	 * saves (one that looks changes nothing). */
-	if (c->verb && c->verb->opens == OPENS_TO_WRITE)
+	 * saves or the terminal interface (a verb that looks changes
+	 * nothing). */
+	if (!c->verb || c->verb->opens == OPENS_TO_WRITE)
 		cli_install_git_hook(c, true);
 	return EXIT_DONE;
 }
