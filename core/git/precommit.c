@@ -268,10 +268,11 @@ cairn_status cairn_git_heal_index(cairn_git *git, const char *index_file,
 
 	if (!repo)
 		return err->code;
-	/* A merge's, a cherry-pick's or a revert's index differs from HEAD
-	 * on purpose. */
+	/* A merge's, a cherry-pick's, a revert's or a rebase's index differs
+	 * from HEAD on purpose. */
 	if (exists_in(git, "MERGE_HEAD") || exists_in(git, "CHERRY_PICK_HEAD") ||
-	    exists_in(git, "REVERT_HEAD"))
+	    exists_in(git, "REVERT_HEAD") || exists_in(git, "rebase-merge") ||
+	    exists_in(git, "rebase-apply"))
 		return CAIRN_OK;
 	cairn_buf_printf(&main_index, "%sindex", cairn_git_gitdir(git));
 	cairn_buf_printf(&held, "%sindex.lock", cairn_git_gitdir(git));

@@ -30,8 +30,8 @@ typedef void (*cairn_git_healed_fn)(const char *path, void *ctx);
  * none) while the work tree holds exactly what HEAD holds.  Anything
  * else, a change a person staged, is left alone.  Nothing is done when
  * index_file names another index than the workbook's own (`git commit
- * PATHS` uses a temporary one) or while a merge, cherry-pick or revert is
- * under way.  fn hears each path put back. */
+ * PATHS` uses a temporary one) or while a merge, cherry-pick, revert or
+ * rebase is under way.  fn hears each path put back. */
 cairn_status cairn_git_heal_index(cairn_git *git, const char *index_file,
 				  const char *const *folders, size_t nfolders,
 				  cairn_git_healed_fn fn, void *ctx, cairn_error *err);
