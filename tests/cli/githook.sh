@@ -8,7 +8,8 @@
 # the older version on purpose, a hook of the user's own is never written
 # over, core.hooksPath keeps it from being installed and doctor says so, a
 # hook whose cairn is gone lets the commit go, and a git status racing a
-# save (held by an fsmonitor hook) is healed at the next commit.
+# save (held by an fsmonitor hook) leaves git's index alone; cairn init,
+# demo and clone install the hook.
 . "$(dirname "$0")/lib.sh"
 
 title() { git -C "$1" show "HEAD:$2" | sed -n 's/^title: //p'; }
@@ -207,4 +208,10 @@ is "$(title "$wb" "$f1")" "one, beside status" "the commit after it keeps the sa
 is "$(git -C "$wb" status --porcelain -- milestones)" "" "and git's index is in step"
 run "$CAIRN" -C "$wb" check
 is "$rc" 0 "cairn check finds nothing wrong"
+
+# ---- cairn clone installs it too ----
+"$CAIRN" -C "$wb" sync >/dev/null 2>&1
+"$CAIRN" clone "$TMP/shared.git" "$TMP/cloned" >/dev/null
+like "$(cat "$TMP/cloned/.git/hooks/pre-commit" 2>/dev/null)" "cairn's own pre-commit hook" \
+	"cairn clone installs git's pre-commit hook"
 done_testing
