@@ -8,6 +8,8 @@ libcairn_a_SOURCES += \
 	%reldir%/drafts.c \
 	%reldir%/follow.c \
 	%reldir%/guard.c \
+	%reldir%/guard_first.c \
+	%reldir%/guard_internal.h \
 	%reldir%/hand_edits.c \
 	%reldir%/handle.c \
 	%reldir%/history.c \
