@@ -439,20 +439,23 @@ cairn_status guard_check_commit(const cairn_git_commit_info *c, const cairn_git_
 {
 	walk_ctx *w = ctx;
 	guard *g = w->g;
+	char author[CAIRN_REF_ID_MAX + 1];
+	/* Who a commit says wrote it is what `cairn log` shows and audits:
+	 * its changes are judged for its author's person.  A commit whose
+	 * author's e-mail is no person's is the pusher's to answer for, and
+	 * so is all that one who may not relay pushes: what they may not do
+	 * is told as theirs, then a commit in another's name. */
+	bool other = person_of_email(g, c->author_email, author, sizeof author) &&
+		     strcasecmp(author, g->me) != 0;
 	cairn_status st = CAIRN_OK;
 
 	(void)stop;
-	/* Who a commit says wrote it is what `cairn log` shows and audits:
-	 * its changes are judged for its author's person.  A commit whose
-	 * author's e-mail is no person's is the pusher's to answer for. */
-	if (person_of_email(g, c->author_email, w->aid, sizeof w->aid)) {
-		guard_role_of(g, w->aid, w->arole, sizeof w->arole);
-		w->relayed = strcasecmp(w->aid, g->me) != 0;
-	} else {
-		snprintf(w->aid, sizeof w->aid, "%s", g->me);
+	w->relayed = other && g->relays;
+	snprintf(w->aid, sizeof w->aid, "%s", w->relayed ? author : g->me);
+	if (w->relayed)
+		guard_role_of(g, author, w->arole, sizeof w->arole);
+	else
 		snprintf(w->arole, sizeof w->arole, "%s", g->role);
-		w->relayed = false;
-	}
 	if (c->nparents > 1)
 		st = check_merge(w, c, err);
 	for (size_t i = 0; c->nparents < 2 && i < n && st == CAIRN_OK; i++)
@@ -460,14 +463,14 @@ cairn_status guard_check_commit(const cairn_git_commit_info *c, const cairn_git_
 	/* A member pushes commits in their own name; a leader also relays
 	 * other members' (ones the shared branch already holds are not
 	 * pushed again, so never judged twice). */
-	if (st == CAIRN_OK && g->me[0] && w->relayed && !g->relays) {
+	if (st == CAIRN_OK && g->me[0] && other && !g->relays) {
 		cairn_buf b = CAIRN_BUF_INIT;
 		char *mail = cairn_sanitize_cols(c->author_email, 80, CAIRN_SAN_ASCII);
 		cairn_buf_printf(&b, "its author is person/%s (%s), and the pusher, %s, is person/%s: "
 				 "push commits made in your own name (git's user.email, cairn's "
 				 "[user] email); only a leader relays another member's commits (let "
-				 "person/%s push them, or a leader)", w->aid, mail ? mail : "?",
-				 g->pusher, g->me, w->aid);
+				 "person/%s push them, or a leader)", author, mail ? mail : "?",
+				 g->pusher, g->me, author);
 		st = guard_refuse(w, c, cairn_buf_str(&b), err);
 		free(mail);
 		cairn_buf_done(&b);

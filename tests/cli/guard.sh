@@ -124,11 +124,12 @@ like "$out" "\\(\"T2 five\"\\): task/T2: notes: only a leader may change it, and
 is "$(git -C "$shared" rev-parse main)" "$before" "and nothing is taken"
 git -C "$TMP/l" reset -q --hard origin/main
 git -C "$TMP/m" reset -q --hard origin/main
-sed -i 's/^title: .*/title: Evaluation of the tools/' "$TMP/l/$m4"
-git -C "$TMP/l" commit -qam "M4 title"
+# (A change she may make herself: what is refused is the name it is in.)
+sed -i 's/^name: .*/name: Maria Rossi (WP2)/' "$TMP/l/$mp"
+git -C "$TMP/l" commit -qam "Maria's name"
 git -C "$TMP/m" pull -q --ff-only "$TMP/l" main
 out=$(GL_USER=maria git -C "$TMP/m" push -q origin main 2>&1); rc=$?
-like "$out" "\\(\"M4 title\"\\): its author is person/test \\(test@example.org\\), and the pusher, maria, is person/maria: push commits made in your own name.*only a leader relays another member's commits" \
+like "$out" "\\(\"Maria's name\"\\): its author is person/test \\(test@example.org\\), and the pusher, maria, is person/maria: push commits made in your own name.*only a leader relays another member's commits" \
 	"a member may not push another member's commit the shared branch does not hold"
 out=$(git -C "$TMP/l" push -q origin main 2>&1); rc=$?
 is "$rc" 0 "(its author pushes it)"
