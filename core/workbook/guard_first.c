@@ -73,21 +73,28 @@ static cairn_status load_state(guard *g, const cairn_oid *commit, cairn_error *e
 	return st;
 }
 
+static bool touches_state(const cairn_git_delta *d, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(d[i].path, CAIRN_SETTINGS_FILE) || !strncmp(d[i].path, "persons/", 8))
+			return true;
+	return false;
+}
+
 /* The state of commit, loaded again only when its persons or rules
  * differ from those held. */
 static cairn_status state_for(guard *g, const cairn_oid *commit, cairn_error *err)
 {
 	cairn_git_delta *d = NULL;
 	size_t n = 0;
-	bool touched = false;
+	bool touched;
 	cairn_status st;
 
 	if (!strcmp(g->state_at.hex, commit->hex))
 		return CAIRN_OK;
 	if ((st = cairn_git_diff(g->git, &g->state_at, commit, &d, &n, err)))
 		return st;
-	for (size_t i = 0; i < n && !touched; i++)
-		touched = !strcmp(d[i].path, CAIRN_SETTINGS_FILE) || !strncmp(d[i].path, "persons/", 8);
+	touched = touches_state(d, n);
 	cairn_git_deltas_free(d, n);
 	if (!touched) {
 		g->state_at = *commit;
@@ -205,6 +212,9 @@ static cairn_status first_one(const cairn_git_commit_info *c, const cairn_git_de
 		return guard_check_commit(c, NULL, 0, stop, f->w, err);
 	if ((st = cairn_git_diff(g->git, &c->parent[0], &c->id, &d, &nd, err)) == CAIRN_OK)
 		st = guard_check_commit(c, d, nd, stop, f->w, err);
+	/* What it did not touch holds for its child as it is. */
+	if (st == CAIRN_OK && !touches_state(d, nd))
+		g->state_at = c->id;
 	cairn_git_deltas_free(d, nd);
 	return st;
 }

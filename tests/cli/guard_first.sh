@@ -90,8 +90,9 @@ is "$rc" 0 "the same first commit by its first leader is taken" || diag "$err"
 
 # Two first commits: another workbook's history merged in.
 shared=$(bare tworoots)
-git -C "$wb" fetch -q "$TMP/fresh" main:other
+git -C "$wb" fetch -q "$TMP/r2" main:other
 git -C "$wb" merge -q --allow-unrelated-histories -s ours -m "Both" other
+is "$(git -C "$wb" rev-list --max-parents=0 HEAD | wc -l)" 2 "(a history with two first commits)"
 out=$(git -C "$wb" push -q "$shared" main 2>&1); rc=$?
 like "$out" "a second first commit: a workbook has one history" "a history with two first commits is refused"
 git -C "$wb" reset -q --hard "$good"
