@@ -148,8 +148,10 @@ static cairn_status root_file(const char *path, unsigned mode, const cairn_oid *
 	return st;
 }
 
-/* The founder: the first leader, who must be the pusher. */
-static cairn_status check_root(walk_ctx *w, const cairn_git_commit_info *c, cairn_error *err)
+/* The founder: the first leader, who must be the pusher while the tip
+ * keeps the rules (an open tip lets anyone push it, as after it). */
+static cairn_status check_root(walk_ctx *w, const cairn_git_commit_info *c, bool tip_enforced,
+			       cairn_error *err)
 {
 	guard *g = w->g;
 	root_ctx r = { w, c, "" };
@@ -165,7 +167,7 @@ static cairn_status check_root(walk_ctx *w, const cairn_git_commit_info *c, cair
 				 ".gitignore and one person, its first leader (role: leader), whose "
 				 "e-mail is the commit's author's; this one names no first leader",
 				 CAIRN_SETTINGS_FILE);
-	else if (strcasecmp(r.founder, g->me))
+	else if (tip_enforced && strcasecmp(r.founder, g->me))
 		cairn_buf_printf(&b, "the first push founds the shared workbook and is its first "
 				 "leader's, person/%s, and the pusher, %s, is %s%s (person/%s sets "
 				 "their login first: cairn set person/%s login=%s)", r.founder,
@@ -183,6 +185,7 @@ typedef struct first_ctx {
 	walk_ctx *w;
 	bool root_seen;
 	bool root_enforced;
+	bool tip_enforced;
 } first_ctx;
 
 static cairn_status first_one(const cairn_git_commit_info *c, const cairn_git_delta *changes,
@@ -202,7 +205,7 @@ static cairn_status first_one(const cairn_git_commit_info *c, const cairn_git_de
 					    "history, from one cairn init (join the other workbook "
 					    "with cairn clone instead)", err);
 		f->root_seen = true;
-		st = check_root(f->w, c, err);
+		st = check_root(f->w, c, f->tip_enforced, err);
 		f->root_enforced = !g->open;
 		return st;
 	}
@@ -222,11 +225,11 @@ static cairn_status first_one(const cairn_git_commit_info *c, const cairn_git_de
 cairn_status guard_first_push(guard *g, walk_ctx *w, const cairn_oid *tip, cairn_error *err)
 {
 	commits l = { NULL, 0, 0 };
-	first_ctx f = { w, false, false };
 	char tip_role[sizeof g->role];
 	cairn_settings s;
 	cairn_error ignored;
 	bool enforced = enforced_at(g, tip, &s, &ignored);
+	first_ctx f = { w, false, false, enforced };
 	cairn_status st;
 
 	cairn_settings_done(&s);

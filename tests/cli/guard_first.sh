@@ -113,4 +113,19 @@ git -C "$TMP/open" reset -q --hard HEAD~1
 out=$(GL_USER=anyone git -C "$TMP/open" push -q "$shared" main 2>&1); rc=$?
 is "$rc" 0 "an open workbook's first push has no rules to meet" || diag "$out"
 
+# A workbook made open whose rules were turned on before it was shared:
+# no first commit names its founder, so the first push is a leader's.
+"$CAIRN" init --open "$TMP/later" --name later >/dev/null
+"$CAIRN" -C "$TMP/later" add person test name="Test Person" email=test@example.org category=other role=leader "login=$me" >/dev/null
+"$CAIRN" -C "$TMP/later" add person maria name="Maria Rossi" email=maria@example.org category=other role=key-person login=maria >/dev/null
+printf '\n[rules]\nmode = enforced\n' >> "$TMP/later/cairn.ini"
+git -C "$TMP/later" commit -qam "Rules on"
+"$CAIRN" -C "$TMP/later" add milestone M1 title=First deadline=01/01/2016 owner=maria >/dev/null
+shared=$(bare later)
+out=$(GL_USER=maria git -C "$TMP/later" push -q "$shared" main 2>&1); rc=$?
+like "$out" "the first push founds the shared workbook and is a leader's, and the pusher, maria, is person/maria \\(key-person\\)" \
+	"a workbook made open, its rules on since: a key person may not found it"
+out=$(git -C "$TMP/later" push -q "$shared" main 2>&1); rc=$?
+is "$rc" 0 "a leader may, its later commits judged at their parents" || diag "$out"
+
 done_testing
