@@ -1,7 +1,9 @@
 /* The rules at the shared repository (see include/cairn/guard.h): who
- * pushes, which person that is, and whether each pushed commit's changes
- * to records are theirs to make.  Reads the bare repository through
- * core/git/ only; the rules are core/model/roles.c's. */
+ * pushes, which person that is, whether each pushed commit's changes to
+ * records are its author's to make, and whether the pusher may push a
+ * commit in another's name (a leader relays).  The first push into an
+ * empty repository is guard_first.c's.  Reads the bare repository
+ * through core/git/ only; the rules are core/model/roles.c's. */
 #include "cairn/guard.h"
 
 #include <errno.h>
