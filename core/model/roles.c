@@ -293,33 +293,68 @@ static const cairn_rule *check_one(const cairn_actor *a, cairn_kind kind, const 
 	return cairn_rule_allows(r, a, kind, id, base, step) ? NULL : r;
 }
 
+/* Each change from base to rec the rules refuse to a, in the record's
+ * field order (then the fields removed), to fn until it says stop. */
+static size_t each_refusal(const cairn_actor *a, cairn_kind kind, const char *id,
+			   const cairn_record *base, const cairn_record *rec, bool step,
+			   cairn_refusal_fn fn, void *ctx, bool *stopped)
+{
+	const cairn_rule *r;
+	size_t n = 0;
+
+	*stopped = false;
+	if (!base || !rec) {
+		const char *whole = base ? "-" : "+";
+		if (!(r = check_one(a, kind, id, base, whole, step)))
+			return 0;
+		*stopped = !fn(r, whole, ctx);
+		return 1;
+	}
+	for (size_t i = 0; i < rec->nfields && !*stopped; i++) {
+		const char *k = rec->fields[i].key;
+		if (!differs(rec->fields[i].value, cairn_record_get(base, k)) ||
+		    !(r = check_one(a, kind, id, base, k, step)))
+			continue;
+		n++;
+		*stopped = !fn(r, k, ctx);
+	}
+	for (size_t i = 0; i < base->nfields && !*stopped; i++) {
+		const char *k = base->fields[i].key;
+		if (cairn_record_get(rec, k) || !*base->fields[i].value ||
+		    !(r = check_one(a, kind, id, base, k, step)))
+			continue;
+		n++;
+		*stopped = !fn(r, k, ctx);
+	}
+	return n;
+}
+
+typedef struct first_ctx {
+	const cairn_rule *rule;
+	const char *field;
+} first_ctx;
+
+static bool keep_first(const cairn_rule *rule, const char *field, void *ctx)
+{
+	first_ctx *f = ctx;
+	f->rule = rule;
+	f->field = field;
+	return false;
+}
+
 const cairn_rule *cairn_rules_first_refusal(const cairn_actor *a, cairn_kind kind,
 					    const char *id, const cairn_record *base,
 					    const cairn_record *rec, bool step,
 					    const char **field)
 {
-	const cairn_rule *r;
+	first_ctx f = { NULL, NULL };
+	bool stopped;
 
 	*field = base ? "-" : "+";
-	if (!base || !rec)
-		return check_one(a, kind, id, base, *field, step);
-	for (size_t i = 0; i < rec->nfields; i++) {
-		const char *k = rec->fields[i].key;
-		if (!differs(rec->fields[i].value, cairn_record_get(base, k)))
-			continue;
-		*field = k;
-		if ((r = check_one(a, kind, id, base, k, step)))
-			return r;
-	}
-	for (size_t i = 0; i < base->nfields; i++) {
-		const char *k = base->fields[i].key;
-		if (cairn_record_get(rec, k) || !*base->fields[i].value)
-			continue;
-		*field = k;
-		if ((r = check_one(a, kind, id, base, k, step)))
-			return r;
-	}
-	return NULL;
+	each_refusal(a, kind, id, base, rec, step, keep_first, &f, &stopped);
+	if (f.rule)
+		*field = f.field;
+	return f.rule;
 }
 
 /* The fields only the workflow's steps change count as a step's when the
@@ -337,22 +372,53 @@ static bool step_author(const cairn_actor *a, const char *id, const cairn_record
 	       (slash && !strcasecmp(slash + 1, a->id)) || same_id(validator, a->id);
 }
 
+/* A field the steps change (the first pass let it by as a step's),
+ * changed by one no step lets act. */
+static bool step_field_refused(const cairn_actor *a, cairn_kind kind, const char *key,
+			       const char *was, const char *now, const cairn_rule **rule)
+{
+	*rule = cairn_rule_for(a->local, kind, key);
+	return *rule && ((*rule)->may & STEP) && differs(was, now);
+}
+
+size_t cairn_rules_each_refusal_after(const cairn_actor *a, cairn_kind kind, const char *id,
+				      const cairn_record *before, const cairn_record *after,
+				      cairn_refusal_fn fn, void *ctx)
+{
+	const cairn_rule *r;
+	bool stopped;
+	size_t n = each_refusal(a, kind, id, before, after, true, fn, ctx, &stopped);
+
+	if (stopped || !before || !after || step_author(a, id, before))
+		return n;
+	for (size_t i = 0; i < after->nfields && !stopped; i++) {
+		const char *k = after->fields[i].key;
+		if (!step_field_refused(a, kind, k, cairn_record_get(before, k), after->fields[i].value,
+					&r))
+			continue;
+		n++;
+		stopped = !fn(r, k, ctx);
+	}
+	for (size_t i = 0; i < before->nfields && !stopped; i++) {
+		const char *k = before->fields[i].key;
+		if (cairn_record_get(after, k) ||
+		    !step_field_refused(a, kind, k, before->fields[i].value, NULL, &r))
+			continue;
+		n++;
+		stopped = !fn(r, k, ctx);
+	}
+	return n;
+}
+
 const cairn_rule *cairn_rules_first_refusal_after(const cairn_actor *a, cairn_kind kind,
 						  const char *id, const cairn_record *before,
 						  const cairn_record *after, const char **field)
 {
-	const cairn_rule *r = cairn_rules_first_refusal(a, kind, id, before, after, true, field);
+	first_ctx f = { NULL, NULL };
 
-	if (r || !before || !after || step_author(a, id, before))
-		return r;
-	for (size_t i = 0; i < after->nfields; i++) {
-		const char *k = after->fields[i].key;
-		const cairn_rule *fr = cairn_rule_for(a->local, kind, k);
-		if (!fr || !(fr->may & STEP) ||
-		    !differs(cairn_record_get(before, k), after->fields[i].value))
-			continue;
-		*field = k;
-		return fr;
-	}
-	return NULL;
+	*field = before ? "-" : "+";
+	cairn_rules_each_refusal_after(a, kind, id, before, after, keep_first, &f);
+	if (f.rule)
+		*field = f.field;
+	return f.rule;
 }

@@ -1,7 +1,9 @@
 /* The rules at the shared repository (see include/cairn/guard.h): who
- * pushes, which person that is, and whether each pushed commit's changes
- * to records are theirs to make.  Reads the bare repository through
- * core/git/ only; the rules are core/model/roles.c's. */
+ * pushes, which person that is, whether each pushed commit's changes to
+ * records are its author's to make, and whether the pusher may push a
+ * commit in another's name (a leader relays).  The first push into an
+ * empty repository is guard_first.c's.  Reads the bare repository
+ * through core/git/ only; the rules are core/model/roles.c's. */
 #include "cairn/guard.h"
 
 #include <errno.h>
@@ -20,20 +22,9 @@
 #include "cairn/sanitize.h"
 #include "git/incoming.h"
 #include "git/log.h"
+#include "workbook/guard_internal.h"
 
 #define ZERO_OID "0000000000000000000000000000000000000000"
-
-typedef struct guard {
-	cairn_git *git;
-	const char *pusher;
-	char me[CAIRN_REF_ID_MAX + 1];
-	char role[32];
-	cairn_buf leaders;
-	cairn_buf emails;               /* "\nemail\tid" for each person with an e-mail */
-	cairn_buf logins;               /* "\nlogin\tid" for each person with a login */
-	cairn_ruleset local;            /* the workbook's own rows, as before the push */
-	bool persons_touched;           /* a pushed commit changed persons/ or cairn.ini */
-} guard;
 
 static cairn_status read_record_blob(cairn_git *git, const cairn_oid *blob, const char *path,
 				     cairn_record *rec, bool *present, cairn_error *err)
@@ -55,8 +46,8 @@ static cairn_status read_record_blob(cairn_git *git, const cairn_oid *blob, cons
 }
 
 /* The person whose login is the pusher's, and the leaders, at base. */
-static cairn_status person_file(const char *path, unsigned mode, const cairn_oid *blob, void *ctx,
-				cairn_error *err)
+cairn_status guard_person_file(const char *path, unsigned mode, const cairn_oid *blob, void *ctx,
+			       cairn_error *err)
 {
 	guard *g = ctx;
 	cairn_record rec;
@@ -73,7 +64,7 @@ static cairn_status person_file(const char *path, unsigned mode, const cairn_oid
 	if (read_record_blob(g->git, blob, path, &rec, &present, &ignored) == CAIRN_OK) {
 		login = cairn_record_get(&rec, "login");
 		role = cairn_record_get(&rec, "role");
-		if (login && !strcmp(login, g->pusher) && !g->me[0]) {
+		if (login && !strcmp(login, g->pusher) && !g->me[0] && !g->first) {
 			snprintf(g->me, sizeof g->me, "%s", ref.id);
 			snprintf(g->role, sizeof g->role, "%s", role ? role : "");
 		}
@@ -85,17 +76,36 @@ static cairn_status person_file(const char *path, unsigned mode, const cairn_oid
 			cairn_buf_printf(&g->emails, "\n%s\t%s", cairn_record_get(&rec, "email"), ref.id);
 		if (login && *login && !strpbrk(login, "\t\n"))
 			cairn_buf_printf(&g->logins, "\n%s\t%s", login, ref.id);
+		if (role && *role && !strpbrk(role, "\t\n"))
+			cairn_buf_printf(&g->roles, "\n%s\t%s", ref.id, role);
 	}
 	cairn_record_done(&rec);
 	return CAIRN_OK;
 }
 
-typedef struct walk_ctx {
-	guard *g;
-	const char *ref;
-} walk_ctx;
+void guard_forget(guard *g)
+{
+	cairn_buf_reset(&g->leaders);
+	cairn_buf_reset(&g->emails);
+	cairn_buf_reset(&g->logins);
+	cairn_buf_reset(&g->roles);
+	cairn_ruleset_done(&g->local);
+	if (!g->first) {
+		g->me[0] = '\0';
+		g->role[0] = '\0';
+	}
+}
 
-static cairn_status refuse(walk_ctx *w, const cairn_git_commit_info *c, const char *what,
+void guard_done(guard *g)
+{
+	cairn_buf_done(&g->leaders);
+	cairn_buf_done(&g->emails);
+	cairn_buf_done(&g->logins);
+	cairn_buf_done(&g->roles);
+	cairn_ruleset_done(&g->local);
+}
+
+cairn_status guard_refuse(walk_ctx *w, const cairn_git_commit_info *c, const char *what,
 			   cairn_error *err)
 {
 	size_t sum = c->message ? strcspn(c->message, "\n") : 0;
@@ -104,18 +114,18 @@ static cairn_status refuse(walk_ctx *w, const cairn_git_commit_info *c, const ch
 			  c->message ? c->message : "", what);
 }
 
-/* The person whose e-mail this is (case aside), into id: false when none. */
-static bool person_of_email(const guard *g, const char *email, char *id, size_t n)
+/* The value after "\nkey\t" in list (case aside), into out: false when none. */
+static bool lookup(const cairn_buf *list, const char *key, char *out, size_t n)
 {
-	size_t len = email ? strlen(email) : 0;
+	size_t len = key ? strlen(key) : 0;
 
-	for (const char *p = cairn_buf_str(&g->emails); len && (p = strchr(p, '\n'));) {
+	for (const char *p = cairn_buf_str(list); len && (p = strchr(p, '\n'));) {
 		const char *tab = strchr(++p, '\t'), *end;
 		if (!tab)
 			break;
 		end = tab + 1 + strcspn(tab + 1, "\n");
-		if ((size_t)(tab - p) == len && !strncasecmp(p, email, len)) {
-			snprintf(id, n, "%.*s", (int)(end - tab - 1), tab + 1);
+		if ((size_t)(tab - p) == len && !strncasecmp(p, key, len)) {
+			snprintf(out, n, "%.*s", (int)(end - tab - 1), tab + 1);
 			return true;
 		}
 		p = end;
@@ -123,13 +133,25 @@ static bool person_of_email(const guard *g, const char *email, char *id, size_t 
 	return false;
 }
 
-/* Whether the pusher may change a record from before to after (either
- * NULL: added, removed). */
+/* The person whose e-mail this is (case aside), into id: false when none. */
+static bool person_of_email(const guard *g, const char *email, char *id, size_t n)
+{
+	return lookup(&g->emails, email, id, n);
+}
+
+void guard_role_of(const guard *g, const char *id, char *out, size_t n)
+{
+	if (!lookup(&g->roles, id, out, n))
+		snprintf(out, n, "%s", "");
+}
+
+/* Whether the commit's author (w->aid, else the pusher) may change a
+ * record from before to after (either NULL: added, removed). */
 static cairn_status judge(walk_ctx *w, const cairn_git_commit_info *c, const cairn_ref *ref,
 			  const cairn_record *before, const cairn_record *after, cairn_error *err)
 {
 	guard *g = w->g;
-	cairn_actor a = { g->me, g->role, &g->local };
+	cairn_actor a = { w->aid, w->arole, &g->local };
 	const cairn_rule *rule;
 	const char *field = NULL;
 	cairn_buf b = CAIRN_BUF_INIT;
@@ -142,17 +164,23 @@ static cairn_status judge(walk_ctx *w, const cairn_git_commit_info *c, const cai
 				 "person has login: %s): ask a leader (%s) to set it on your "
 				 "person record", cairn_kind_def_of(ref->kind)->name, ref->id,
 				 g->pusher, g->pusher, cairn_buf_str(&g->leaders));
-		st = refuse(w, c, cairn_buf_str(&b), err);
+		st = guard_refuse(w, c, cairn_buf_str(&b), err);
 	} else if ((rule = cairn_rules_first_refusal_after(&a, ref->kind, ref->id, before, after,
 							   &field))) {
 		bool whole = field[0] == '+' || field[0] == '-';
 		cairn_buf_printf(&b, "%s/%s: %s%sonly ", cairn_kind_def_of(ref->kind)->name,
 				 ref->id, whole ? "" : field, whole ? "" : ": ");
 		cairn_rule_describe(rule, &b);
-		cairn_buf_printf(&b, " may %s, and the pusher, %s, is person/%s (%s)",
-				 field[0] == '+' ? "add it" : field[0] == '-' ? "remove it"
-				 : "change it", g->pusher, g->me, g->role[0] ? g->role : "no role");
-		st = refuse(w, c, cairn_buf_str(&b), err);
+		cairn_buf_printf(&b, " may %s, and ", field[0] == '+' ? "add it" : field[0] == '-' ?
+				 "remove it" : "change it");
+		if (w->relayed)
+			cairn_buf_printf(&b, "its author is person/%s (%s), whose commit the pusher, "
+					 "%s, relays", w->aid, w->arole[0] ? w->arole : "no role",
+					 g->pusher);
+		else
+			cairn_buf_printf(&b, "the pusher, %s, is person/%s (%s)", g->pusher, w->aid,
+					 w->arole[0] ? w->arole : "no role");
+		st = guard_refuse(w, c, cairn_buf_str(&b), err);
 	}
 	cairn_buf_done(&b);
 	return st;
@@ -171,19 +199,24 @@ static cairn_status check_path(walk_ctx *w, const cairn_git_commit_info *c, cons
 	if (!strcmp(path, CAIRN_SETTINGS_FILE) || !strncmp(path, "persons/", 8))
 		g->persons_touched = true;
 	ref->kind = CAIRN_KIND_NONE;
-	if (!strcmp(path, CAIRN_SETTINGS_FILE) && strcmp(g->role, "leader")) {
+	if (!strcmp(path, CAIRN_SETTINGS_FILE) && strcmp(w->arole, "leader")) {
 		cairn_buf b = CAIRN_BUF_INIT;
-		cairn_buf_printf(&b, "%s: the workbook's settings (its rules among them) "
-				 "are a leader's to change, and the pusher, %s, is %s",
-				 CAIRN_SETTINGS_FILE, g->pusher, g->me[0] ? g->role : "no person");
-		st = refuse(w, c, cairn_buf_str(&b), err);
+		if (w->relayed)
+			cairn_buf_printf(&b, "%s: the workbook's settings (its rules among them) "
+					 "are a leader's to change, and its author, person/%s, is %s",
+					 CAIRN_SETTINGS_FILE, w->aid, w->arole[0] ? w->arole : "no role");
+		else
+			cairn_buf_printf(&b, "%s: the workbook's settings (its rules among them) "
+					 "are a leader's to change, and the pusher, %s, is %s",
+					 CAIRN_SETTINGS_FILE, g->pusher, g->me[0] ? g->role : "no person");
+		st = guard_refuse(w, c, cairn_buf_str(&b), err);
 		cairn_buf_done(&b);
 	} else if (cairn_path_ref(path, ref, &why) != CAIRN_OK || ref->kind == CAIRN_KIND_NONE) {
 		/* In cairn's own folders every file is a record: one the rules
 		 * cannot place is not let in. */
 		ref->kind = CAIRN_KIND_NONE;
 		if (present && cairn_path_in_record_folders(path))
-			st = refuse(w, c, why.msg, err);
+			st = guard_refuse(w, c, why.msg, err);
 	}
 	return st;
 }
@@ -194,7 +227,7 @@ static cairn_status unreadable(walk_ctx *w, const cairn_git_commit_info *c, cons
 	cairn_buf b = CAIRN_BUF_INIT;
 	cairn_status st;
 	cairn_buf_printf(&b, "%s is not a record cairn can read (%s)", path, why->msg);
-	st = refuse(w, c, cairn_buf_str(&b), err);
+	st = guard_refuse(w, c, cairn_buf_str(&b), err);
 	cairn_buf_done(&b);
 	return st;
 }
@@ -403,29 +436,44 @@ static cairn_status check_merge(walk_ctx *w, const cairn_git_commit_info *c, cai
 	return st;
 }
 
-static cairn_status check_commit(const cairn_git_commit_info *c, const cairn_git_delta *changes,
-				 size_t n, bool *stop, void *ctx, cairn_error *err)
+cairn_status guard_check_commit(const cairn_git_commit_info *c, const cairn_git_delta *changes,
+				size_t n, bool *stop, void *ctx, cairn_error *err)
 {
 	walk_ctx *w = ctx;
 	guard *g = w->g;
 	char author[CAIRN_REF_ID_MAX + 1];
+	/* Who a commit says wrote it is what `cairn log` shows and audits:
+	 * its changes are judged for its author's person.  A commit whose
+	 * author's e-mail is no person's is the pusher's to answer for, and
+	 * so is all that one who may not relay pushes: what they may not do
+	 * is told as theirs, then a commit in another's name. */
+	bool other = person_of_email(g, c->author_email, author, sizeof author) &&
+		     strcasecmp(author, g->me) != 0;
 	cairn_status st = CAIRN_OK;
 
 	(void)stop;
+	w->relayed = other && g->relays;
+	snprintf(w->aid, sizeof w->aid, "%s", w->relayed ? author : g->me);
+	if (w->relayed)
+		guard_role_of(g, author, w->arole, sizeof w->arole);
+	else
+		snprintf(w->arole, sizeof w->arole, "%s", g->role);
 	if (c->nparents > 1)
 		st = check_merge(w, c, err);
 	for (size_t i = 0; c->nparents < 2 && i < n && st == CAIRN_OK; i++)
 		st = check_change(w, c, &changes[i], err);
-	/* Who a commit says wrote it is what `cairn log` shows and audits: a
-	 * member pushes commits in their own name, not another person's. */
-	if (st == CAIRN_OK && g->me[0] && person_of_email(g, c->author_email, author, sizeof author) &&
-	    strcasecmp(author, g->me)) {
+	/* A member pushes commits in their own name; a leader also relays
+	 * other members' (ones the shared branch already holds are not
+	 * pushed again, so never judged twice). */
+	if (st == CAIRN_OK && g->me[0] && other && !g->relays) {
 		cairn_buf b = CAIRN_BUF_INIT;
 		char *mail = cairn_sanitize_cols(c->author_email, 80, CAIRN_SAN_ASCII);
 		cairn_buf_printf(&b, "its author is person/%s (%s), and the pusher, %s, is person/%s: "
 				 "push commits made in your own name (git's user.email, cairn's "
-				 "[user] email)", author, mail ? mail : "?", g->pusher, g->me);
-		st = refuse(w, c, cairn_buf_str(&b), err);
+				 "[user] email); only a leader relays another member's commits (let "
+				 "person/%s push them, or a leader)", author, mail ? mail : "?",
+				 g->pusher, g->me, author);
+		st = guard_refuse(w, c, cairn_buf_str(&b), err);
 		free(mail);
 		cairn_buf_done(&b);
 	}
@@ -475,15 +523,14 @@ static bool duplicate(const cairn_buf *list, char *what, size_t n)
 /* After a push that changed persons or the settings: an enforced
  * workbook keeps its settings file and at least one leader, and one
  * e-mail or login names one person. */
-static cairn_status check_tip(guard *g, const cairn_oid *tip, const char *ref, cairn_error *err)
+cairn_status guard_check_tip(guard *g, const cairn_oid *tip, const char *ref, cairn_error *err)
 {
 	cairn_settings s = { 0 };
 	char *ini = NULL;
 	size_t len = 0;
 	cairn_oid blob;
 	cairn_error why;
-	guard after = { g->git, "", "", "", CAIRN_BUF_INIT, CAIRN_BUF_INIT, CAIRN_BUF_INIT,
-			{ NULL, 0 }, false };
+	guard after = GUARD_INIT(g->git, "");
 	cairn_ruleset rs = { NULL, 0 };
 	char dup[400];
 	cairn_status st = CAIRN_OK;
@@ -499,7 +546,7 @@ static cairn_status check_tip(guard *g, const cairn_oid *tip, const char *ref, c
 		st = cairn_fail(err, CAIRN_EINPUT, "%s: after the push %s; nothing of this push is "
 				"taken", ref, why.msg);
 	else if (s.rules_enforced &&
-		 (st = cairn_git_each_file(g->git, tip, person_file, &after, err)) == CAIRN_OK &&
+		 (st = cairn_git_each_file(g->git, tip, guard_person_file, &after, err)) == CAIRN_OK &&
 		 !cairn_buf_str(&after.leaders)[0])
 		st = cairn_fail(err, CAIRN_EINPUT, "%s: after the push no person is a leader, and "
 				"nobody could change the roles or the rules again: keep one (role: "
@@ -512,22 +559,19 @@ static cairn_status check_tip(guard *g, const cairn_oid *tip, const char *ref, c
 	free(ini);
 	cairn_settings_done(&s);
 	cairn_ruleset_done(&rs);
-	cairn_buf_done(&after.leaders);
-	cairn_buf_done(&after.emails);
-	cairn_buf_done(&after.logins);
+	guard_done(&after);
 	return st;
 }
 
 cairn_status cairn_guard_push(const char *gitdir, const char *pusher, const char *old_hex,
 			      const char *new_hex, const char *ref, cairn_error *err)
 {
-	guard g = { NULL, pusher ? pusher : "", "", "", CAIRN_BUF_INIT, CAIRN_BUF_INIT,
-		    CAIRN_BUF_INIT, { NULL, 0 }, false };
+	guard g = GUARD_INIT(NULL, pusher ? pusher : "");
 	cairn_oid base = { "" }, tip = { "" }, blob;
 	cairn_settings s = { 0 };
 	char *ini = NULL;
 	size_t len = 0;
-	walk_ctx w = { &g, ref };
+	walk_ctx w = { &g, ref, "", "", false };
 	cairn_status st;
 
 	if (strncmp(ref, "refs/heads/", 11))
@@ -538,38 +582,43 @@ cairn_status cairn_guard_push(const char *gitdir, const char *pusher, const char
 		snprintf(base.hex, sizeof base.hex, "%.40s", old_hex);
 	else if (cairn_git_revision(g.git, "refs/heads/main", &base, err) != CAIRN_OK)
 		base.hex[0] = '\0';     /* the first push: it makes the workbook */
-	if (!base.hex[0])
+	if (!strcmp(new_hex, ZERO_OID) && !base.hex[0])
 		goto done;
+	snprintf(tip.hex, sizeof tip.hex, "%.40s", new_hex);
+	/* What would block a peer's sync (links, .git, names a system would
+	 * misread, folders too deep, files over 100 MiB) never gets in, into
+	 * an open workbook neither. */
+	if (strcmp(new_hex, ZERO_OID) &&
+	    (st = cairn_git_check_pushed(g.git, ref, &base, &tip, err)))
+		goto done;
+	if (!base.hex[0]) {
+		st = guard_first_push(&g, &w, &tip, err);
+		goto done;
+	}
 	/* The rules as the branch holds them before the push. */
 	if (cairn_git_read_path(g.git, &base, CAIRN_SETTINGS_FILE, &ini, &len, &blob, err) != CAIRN_OK ||
 	    cairn_settings_parse(ini, CAIRN_SETTINGS_FILE, &s, NULL, NULL, err) != CAIRN_OK ||
 	    !s.rules_enforced)
 		goto done;
 	if ((st = cairn_ruleset_parse(s.rule_lines, &g.local, err)) ||
-	    (st = cairn_git_each_file(g.git, &base, person_file, &g, err)))
+	    (st = cairn_git_each_file(g.git, &base, guard_person_file, &g, err)))
 		goto done;
+	g.relays = !strcmp(g.role, "leader");
 	if (!strcmp(new_hex, ZERO_OID)) {
 		if (strcmp(g.role, "leader"))
 			st = cairn_fail(err, CAIRN_EINPUT, "%s: only a leader may delete a branch; the "
 					"pusher, %s, is %s", ref, g.pusher, g.me[0] ? g.role : "no person");
 		goto done;
 	}
-	snprintf(tip.hex, sizeof tip.hex, "%.40s", new_hex);
-	/* What would block a peer's sync (links, .git, names a system would
-	 * misread, folders too deep, files over 100 MiB) never gets in. */
-	if ((st = cairn_git_check_pushed(g.git, ref, &base, &tip, err)) == CAIRN_OK &&
-	    (st = cairn_git_walk(g.git, &tip, &base, true, check_commit, &w, err)) == CAIRN_OK &&
+	if ((st = cairn_git_walk(g.git, &tip, &base, true, guard_check_commit, &w, err)) == CAIRN_OK &&
 	    g.persons_touched)
-		st = check_tip(&g, &tip, ref, err);
+		st = guard_check_tip(&g, &tip, ref, err);
 done:
 	if (st != CAIRN_EINPUT && st != CAIRN_OK)
 		cairn_error_prefix(err, "cairn guard");
 	free(ini);
 	cairn_settings_done(&s);
-	cairn_buf_done(&g.leaders);
-	cairn_buf_done(&g.emails);
-	cairn_buf_done(&g.logins);
-	cairn_ruleset_done(&g.local);
+	guard_done(&g);
 	cairn_git_close(g.git);
 	return st;
 }

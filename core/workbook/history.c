@@ -453,35 +453,28 @@ static cairn_status match_person(const char *const *v, void *ctx, cairn_error *e
 
 typedef struct audit_ctx {
 	const wb_rules *rules;
-	bool *flagged;
-	char *why;
-	size_t n;
+	cairn_audit_fn fn;
+	void *ctx;
 } audit_ctx;
 
-static cairn_status audit_one(const char *path, const char *name, const cairn_record *before,
-			      const cairn_record *after, void *ctx, cairn_error *err)
+static cairn_status audit_record(const char *path, const char *name, const cairn_record *before,
+				 const cairn_record *after, void *ctx, cairn_error *err)
 {
 	audit_ctx *a = ctx;
-	cairn_error refusal;
+	cairn_error ignored;
 	cairn_ref ref;
 	(void)name;
-	(void)err;
-	if (*a->flagged || cairn_path_ref(path, &ref, &refusal) != CAIRN_OK ||
-	    ref.kind == CAIRN_KIND_NONE)
+	if (cairn_path_ref(path, &ref, &ignored) != CAIRN_OK || ref.kind == CAIRN_KIND_NONE)
 		return CAIRN_OK;
-	if (wb_rules_audit(a->rules, ref.kind, ref.id, before, after, &refusal) != CAIRN_OK) {
-		*a->flagged = true;
-		snprintf(a->why, a->n, "%s", refusal.msg);
-	}
-	return CAIRN_OK;
+	return wb_rules_audit(a->rules, ref.kind, ref.id, before, after, a->fn, a->ctx, err);
 }
 
 static cairn_status audit_by_rules(cairn_wb *wb, const cairn_history_row *c, const char *path,
-				   bool *flagged, char *why, size_t n, cairn_error *err)
+				   cairn_audit_fn fn, void *ctx, cairn_error *err)
 {
 	cairn_identity who = { NULL, (char *)(c->author_email ? c->author_email : "") };
 	cairn_oid from = { "" }, to = { "" };
-	audit_ctx a = { NULL, flagged, why, n };
+	audit_ctx a = { NULL, fn, ctx };
 	wb_rules rules;
 	cairn_status st;
 
@@ -494,13 +487,15 @@ static cairn_status audit_by_rules(cairn_wb *wb, const cairn_history_row *c, con
 	if ((st = wb_rules_begin(wb, &who, &rules, err)))
 		return st;
 	a.rules = &rules;
-	st = cairn_wb_diff(wb, &from, &to, path, audit_one, &a, err);
+	st = cairn_wb_diff(wb, &from, &to, path, audit_record, &a, err);
 	wb_rules_done(&rules);
 	return st;
 }
 
-cairn_status cairn_wb_audit(cairn_wb *wb, const cairn_history_row *commit, const char *path,
-			    bool *flagged, char *why, size_t n, cairn_error *err)
+/* ---- in an open workbook: evaluations, by the author's relation ---- */
+
+static cairn_status audit_open(cairn_wb *wb, const cairn_history_row *commit, const char *path,
+			       cairn_audit_fn fn, void *ctx, cairn_error *err)
 {
 	const char *author_email = commit->author_email ? commit->author_email : "";
 	static const char *const columns[] = { "id", "email", "role" };
@@ -508,14 +503,10 @@ cairn_status cairn_wb_audit(cairn_wb *wb, const cairn_history_row *commit, const
 	cairn_ref ref;
 	cairn_record rec;
 	cairn_index_hit hit;
-	char evaluator[CAIRN_REF_ID_MAX + 1], name[CAIRN_PATH_MAX];
+	char evaluator[CAIRN_REF_ID_MAX + 1], name[CAIRN_PATH_MAX], why[512];
 	const char *validator = NULL, *slash;
 	cairn_status st;
 
-	*flagged = false;
-	why[0] = '\0';
-	if (wb_rules_on(wb))
-		return audit_by_rules(wb, commit, path, flagged, why, n, err);
 	if (cairn_path_ref(path, &ref, err) != CAIRN_OK || ref.kind != CAIRN_KIND_EVALUATION)
 		return CAIRN_OK;
 	slash = strchr(ref.id, '/');
@@ -533,16 +524,54 @@ cairn_status cairn_wb_audit(cairn_wb *wb, const cairn_history_row *commit, const
 		cairn_record_done(&rec);
 		return CAIRN_OK;
 	}
-	*flagged = true;
 	if (validator)
-		snprintf(why, n, _("%s is %s, not the evaluator (%s), the validator (%s) nor a leader"),
-			 author_email, m.id[0] ? m.id : _("no person of the workbook"), evaluator,
-			 validator);
+		snprintf(why, sizeof why, _("%s is %s, not the evaluator (%s), the validator (%s) "
+					    "nor a leader"), author_email,
+			 m.id[0] ? m.id : _("no person of the workbook"), evaluator, validator);
 	else
-		snprintf(why, n, _("%s is %s, not the evaluator (%s) nor a leader"), author_email,
-			 m.id[0] ? m.id : _("no person of the workbook"), evaluator);
+		snprintf(why, sizeof why, _("%s is %s, not the evaluator (%s) nor a leader"),
+			 author_email, m.id[0] ? m.id : _("no person of the workbook"), evaluator);
 	cairn_record_done(&rec);
+	return fn(why, ctx, err);
+}
+
+cairn_status cairn_wb_audit_each(cairn_wb *wb, const cairn_history_row *commit, const char *path,
+				 cairn_audit_fn fn, void *ctx, cairn_error *err)
+{
+	if (wb_rules_on(wb))
+		return audit_by_rules(wb, commit, path, fn, ctx, err);
+	return audit_open(wb, commit, path, fn, ctx, err);
+}
+
+typedef struct first_flag {
+	char *why;
+	size_t n, seen;
+} first_flag;
+
+static cairn_status keep_first(const char *why, void *ctx, cairn_error *err)
+{
+	first_flag *f = ctx;
+	(void)err;
+	if (!f->seen++)
+		snprintf(f->why, f->n, "%s", why);
 	return CAIRN_OK;
+}
+
+cairn_status cairn_wb_audit(cairn_wb *wb, const cairn_history_row *commit, const char *path,
+			    bool *flagged, char *why, size_t n, cairn_error *err)
+{
+	first_flag f = { why, n, 0 };
+	cairn_status st;
+
+	why[0] = '\0';
+	st = cairn_wb_audit_each(wb, commit, path, keep_first, &f, err);
+	*flagged = f.seen > 0;
+	if (f.seen > 1) {
+		size_t len = strlen(why);
+		snprintf(why + len, n - len, P_(" (and %zu more change)", " (and %zu more changes)",
+						f.seen - 1), f.seen - 1);
+	}
+	return st;
 }
 
 bool cairn_wb_shallow(cairn_wb *wb, size_t *boundaries)

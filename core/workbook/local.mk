@@ -9,6 +9,8 @@ libcairn_a_SOURCES += \
 	%reldir%/follow.c \
 	%reldir%/githook.c \
 	%reldir%/guard.c \
+	%reldir%/guard_first.c \
+	%reldir%/guard_internal.h \
 	%reldir%/hand_edits.c \
 	%reldir%/handle.c \
 	%reldir%/history.c \

@@ -27,7 +27,10 @@ static const char *const gitignore_text =
 
 /* The first leader of an enforced workbook: the person who makes it, with
  * their configured name and e-mail; the id is the e-mail's local part
- * ("maria@city.eu": maria).  *data is a new string. */
+ * ("maria@city.eu": maria); their login (on the shared repository, which
+ * `cairn guard` knows pushers by) is the account that makes it, so that
+ * its first push into a guarded repository as that user founds it.
+ * *data is a new string. */
 static cairn_status first_leader(const cairn_identity *who, cairn_ref *ref, char **data,
 				 size_t *len, cairn_error *err)
 {
@@ -57,6 +60,11 @@ static cairn_status first_leader(const cairn_identity *who, cairn_ref *ref, char
 	    (st = cairn_record_set(&rec, "email", who->email, err)) == CAIRN_OK &&
 	    (st = cairn_record_set(&rec, "category", "other", err)) == CAIRN_OK &&
 	    (st = cairn_record_set(&rec, "role", "leader", err)) == CAIRN_OK) {
+		struct passwd *pw = getpwuid(getuid());
+		if (pw && pw->pw_name && *pw->pw_name && !strpbrk(pw->pw_name, " \t\n"))
+			st = cairn_record_set(&rec, "login", pw->pw_name, err);
+	}
+	if (st == CAIRN_OK) {
 		cairn_record_canonical(CAIRN_KIND_PERSON, &rec);
 		st = cairn_record_write(&rec, data, len, err);
 	}

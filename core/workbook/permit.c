@@ -152,15 +152,41 @@ cairn_status wb_rules_check_field(const wb_rules *r, cairn_kind kind, const char
 	return refuse(r, kind, id, rule, field, false, err);
 }
 
+typedef struct audit_ctx {
+	const wb_rules *r;
+	cairn_kind kind;
+	const char *id;
+	wb_audit_fn fn;
+	void *ctx;
+	cairn_status st;
+	cairn_error *err;
+} audit_ctx;
+
+static bool audit_one(const cairn_rule *rule, const char *field, void *ctx)
+{
+	audit_ctx *a = ctx;
+	cairn_error why;
+
+	refuse(a->r, a->kind, a->id, rule, field, true, &why);
+	a->st = a->fn(why.msg, a->ctx, a->err);
+	/* One who is no person is told once, not for each field. */
+	return a->st == CAIRN_OK && *a->r->me;
+}
+
 cairn_status wb_rules_audit(const wb_rules *r, cairn_kind kind, const char *id,
 			    const cairn_record *before, const cairn_record *after,
-			    cairn_error *err)
+			    wb_audit_fn fn, void *ctx, cairn_error *err)
 {
 	cairn_actor a = { r->me, r->role, &r->local };
-	const char *field = NULL;
-	const cairn_rule *rule = cairn_rules_first_refusal_after(&a, kind, id, before, after,
-								 &field);
-	return rule ? refuse(r, kind, id, rule, field, true, err) : CAIRN_OK;
+	audit_ctx c = { r, kind, id, fn, ctx, CAIRN_OK, err };
+	cairn_error why;
+
+	if (kind == CAIRN_KIND_PERSON && after && *r->me &&
+	    same_email(r, id, before, after, &why) != CAIRN_OK &&
+	    (c.st = fn(why.msg, ctx, err)) != CAIRN_OK)
+		return c.st;
+	cairn_rules_each_refusal_after(&a, kind, id, before, after, audit_one, &c);
+	return c.st;
 }
 
 cairn_status cairn_wb_field_permits(cairn_wb *wb, cairn_kind kind, const char *id,

@@ -215,13 +215,18 @@ cairn_status wb_rules_check(const wb_rules *r, cairn_kind kind, const char *id,
  * a conflict's resolution (resolve.c), whichever value is chosen. */
 cairn_status wb_rules_check_field(const wb_rules *r, cairn_kind kind, const char *id,
 				  const cairn_record *base, const char *field, cairn_error *err);
-/* Would the rules have refused the change from before to after to the
- * user r was begun for (a commit's author)?  The workflow's own fields
- * count as changed by a step when the author is one a step lets act
- * (a leader, a reviewer, the evaluator, the validator).  For cairn log. */
+/* Each change from before to after the rules would have refused to the
+ * user r was begun for (a commit's author), field by field, each answer
+ * on its own: fn(why, ctx, err) for every one, why naming the record, the
+ * field and who may (an author who is no person: once for the record).
+ * The workflow's own fields count as changed by a step when the author is
+ * one a step lets act (a leader, a reviewer, the evaluator, the
+ * validator).  For cairn log: the same table the save and the guard ask
+ * (cairn_rules_each_refusal_after). */
+typedef cairn_status (*wb_audit_fn)(const char *why, void *ctx, cairn_error *err);
 cairn_status wb_rules_audit(const wb_rules *r, cairn_kind kind, const char *id,
 			    const cairn_record *before, const cairn_record *after,
-			    cairn_error *err);
+			    wb_audit_fn fn, void *ctx, cairn_error *err);
 void wb_rules_done(wb_rules *r);
 
 #endif

@@ -1,13 +1,20 @@
-/* cairn: the rules at the shared repository (core/workbook/guard.c).
+/* cairn: the rules at the shared repository (core/workbook/guard.c,
+ * guard_first.c).
  *
  * `cairn guard` runs as a bare repository's pre-receive hook: for each
  * branch a push moves, every commit it brings (a merge for what is its
- * own: a value no parent holds, or a side's change it drops) is checked against the rules of include/cairn/roles.h
- * for the pusher, as the branch's persons and cairn.ini say before the
- * push, after the allow-list a peer's sync holds it to (git/incoming.h).
- * The pusher is the server's user (GL_USER for gitolite, REMOTE_USER for
- * https, when the hook runs as the repository's owner; else the Unix
- * user), mapped to the person whose `login` field is theirs.
+ * own: a value no parent holds, or a side's change it drops) is checked,
+ * after the allow-list a peer's sync holds it to (git/incoming.h),
+ * against the rules of include/cairn/roles.h for its author (the person
+ * whose e-mail it carries; else the pusher), as the branch's persons and
+ * cairn.ini say before the push.  A pusher pushes commits in their own
+ * name; only a leader relays others' (a pusher who may not relay answers
+ * for all they push).  The pusher is the server's user (GL_USER for
+ * gitolite, REMOTE_USER for https, when the hook runs as the repository's
+ * owner; else the Unix user), mapped to the person whose `login` field is
+ * theirs.  The first push into an empty repository founds the workbook:
+ * its first commit must be cairn init's, its pusher that first leader,
+ * and each later commit is judged at its parent.
  */
 #ifndef CAIRN_GUARD_H
 #define CAIRN_GUARD_H

@@ -106,11 +106,18 @@ cairn_status cairn_wb_diff(cairn_wb *wb, const cairn_oid *from, const cairn_oid 
 cairn_status cairn_wb_blame(cairn_wb *wb, cairn_blame *q, size_t n, cairn_error *err);
 
 /* Authorship audit of commit's change to the record at path: in an
- * enforced workbook, would the rules (include/cairn/roles.h) have refused
- * it to its author (by email, as a person of the workbook now)?  A merge
- * is not flagged.  In an open workbook: is its author neither the
+ * enforced workbook, each change the rules (include/cairn/roles.h) would
+ * have refused to its author (by email, as a person of the workbook now),
+ * field by field, each answer on its own: fn(why, ctx, err) for every
+ * one, why naming the record, the field and who may.  A merge is not
+ * flagged.  In an open workbook: one flag when its author is neither the
  * evaluator, nor the validator, nor a leader, for a change to an
- * evaluation?  *why says who should have made it. */
+ * evaluation. */
+typedef cairn_status (*cairn_audit_fn)(const char *why, void *ctx, cairn_error *err);
+cairn_status cairn_wb_audit_each(cairn_wb *wb, const cairn_history_row *commit, const char *path,
+				 cairn_audit_fn fn, void *ctx, cairn_error *err);
+/* The same, told as one line (a list of commits): *flagged when any, and
+ * *why the first, "(and N more changes)" after it. */
 cairn_status cairn_wb_audit(cairn_wb *wb, const cairn_history_row *commit, const char *path,
 			    bool *flagged, char *why, size_t n, cairn_error *err);
 

@@ -98,6 +98,16 @@ const cairn_rule *cairn_rules_first_refusal(const cairn_actor *a, cairn_kind kin
  * `cairn guard`): whether a workflow step made it cannot be told, so the
  * fields the steps change count as a step's when a is one a step lets act
  * (a leader, a reviewer, the evaluator or the validator). */
+/* Every change of a commit the rules refuse to a, judged as
+ * cairn_rules_first_refusal_after judges the first, field by field (each
+ * answer.* on its own): fn(rule, field, ctx) for each, "+" or "-" for the
+ * record itself, until it returns false.  The number told.  `cairn log`
+ * flags each; `cairn guard` and the save refuse at the first. */
+typedef bool (*cairn_refusal_fn)(const cairn_rule *rule, const char *field, void *ctx);
+size_t cairn_rules_each_refusal_after(const cairn_actor *a, cairn_kind kind, const char *id,
+				      const cairn_record *before, const cairn_record *after,
+				      cairn_refusal_fn fn, void *ctx);
+
 const cairn_rule *cairn_rules_first_refusal_after(const cairn_actor *a, cairn_kind kind,
 						  const char *id, const cairn_record *before,
 						  const cairn_record *after, const char **field);

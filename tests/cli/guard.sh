@@ -100,4 +100,42 @@ out=$(GL_USER=maria git -C "$TMP/m" push -q "$TMP/upd.git" main 2>&1); rc=$?
 like "$out" "remote: cairn guard: refused: refs/heads/main: commit [0-9a-f]{12} \\(\"M4 later\"\\): milestone/M4: deadline: only a leader" "as an update hook (cairn guard REF OLD NEW), the same refusal"
 is "$(git -C "$TMP/upd.git" rev-parse main)" "$(git -C "$shared" rev-parse main)" "and the branch did not move"
 
+# Relaying: a leader pushes commits a member made (fetched from her
+# workbook, not yet shared), each judged for its author; a member pushes
+# only her own, until the shared branch holds the others'.
+git -C "$TMP/m" fetch -q origin && git -C "$TMP/m" reset -q --hard origin/main
+git clone -q "$shared" "$TMP/l"
+git -C "$TMP/l" config user.name "Test Person"
+git -C "$TMP/l" config user.email test@example.org
+mp=$(cd "$TMP/m" && ls persons/*/maria)
+sed -i 's/^name: .*/name: Maria R. Rossi/' "$TMP/m/$mp"
+git -C "$TMP/m" commit -qam "My name"
+git -C "$TMP/l" pull -q --ff-only "$TMP/m" main
+out=$(git -C "$TMP/l" push -q origin main 2>&1); rc=$?
+is "$rc" 0 "a leader relays a member's commit that is hers to make" || diag "$out"
+is "$(git -C "$shared" log -1 --format=%ae main)" "maria@example.org" "and the shared branch has it in her name"
+sed -i 's/^notes: .*/notes: Five interviews done/' "$TMP/m/$t2"
+git -C "$TMP/m" commit -qam "T2 five"
+git -C "$TMP/l" pull -q --ff-only "$TMP/m" main
+before=$(git -C "$shared" rev-parse main)
+out=$(git -C "$TMP/l" push -q origin main 2>&1); rc=$?
+like "$out" "\\(\"T2 five\"\\): task/T2: notes: only a leader may change it, and its author is person/maria \\(key-person\\), whose commit the pusher, $me, relays" \
+	"a relayed commit its author may not make is refused, for its author, even from a leader"
+is "$(git -C "$shared" rev-parse main)" "$before" "and nothing is taken"
+git -C "$TMP/l" reset -q --hard origin/main
+git -C "$TMP/m" reset -q --hard origin/main
+# (A change she may make herself: what is refused is the name it is in.)
+sed -i 's/^name: .*/name: Maria Rossi (WP2)/' "$TMP/l/$mp"
+git -C "$TMP/l" commit -qam "Maria's name"
+git -C "$TMP/m" pull -q --ff-only "$TMP/l" main
+out=$(GL_USER=maria git -C "$TMP/m" push -q origin main 2>&1); rc=$?
+like "$out" "\\(\"Maria's name\"\\): its author is person/test \\(test@example.org\\), and the pusher, maria, is person/maria: push commits made in your own name.*only a leader relays another member's commits" \
+	"a member may not push another member's commit the shared branch does not hold"
+out=$(git -C "$TMP/l" push -q origin main 2>&1); rc=$?
+is "$rc" 0 "(its author pushes it)"
+sed -i 's/^name: .*/name: Maria Rossi/' "$TMP/m/$mp"
+git -C "$TMP/m" commit -qam "My name again"
+out=$(GL_USER=maria git -C "$TMP/m" push -q origin main 2>&1); rc=$?
+is "$rc" 0 "once the shared branch holds it, her push over it is taken: what a peer pushed never blocks her" || diag "$out"
+
 done_testing

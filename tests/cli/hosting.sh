@@ -288,4 +288,29 @@ is "$(git -c safe.directory='*' -C "$repo" rev-parse main)" "$main_before" "and 
 as "$u1" 022 "'$CAIRN' -C ~/ssh sync >/dev/null 2>&1; '$CAIRN' -C ~/ssh set M4 deadline=30/06/2016 >/dev/null && '$CAIRN' -C ~/ssh sync"
 is "$rc" 0 "guard over ssh: the leader's move of the deadline is taken" || diag "$err"
 
+# Relaying, over ssh: the key person's commit reaches the leader by a git
+# bundle, not through the shared repository, and the leader's cairn sync
+# relays it, judged for its author; the key person may not push the
+# leader's commit until the leader has, then hers over it is taken.
+as "$u2" 077 "cd ~/git && git fetch -q origin && git reset -q --hard origin/main && sed -i 's/^name: .*/name: Relayed member/' persons/*/bwg-1 &&
+	git commit -qam 'My name, relayed' && git bundle create ~/relay.bundle origin/main..main 2>/dev/null"
+is "$rc" 0 "relay: the key person's commit, in a bundle" || diag "$err"
+cp "$TMP/users/$u2/relay.bundle" "$TMP/relay.bundle" && chmod 644 "$TMP/relay.bundle"
+as "$u1" 022 "git -C ~/ssh pull -q --ff-only '$TMP/relay.bundle' main && '$CAIRN' -C ~/ssh sync"
+is "$rc" 0 "relay over ssh: the leader's cairn sync pushes a member's commit that is hers to make" || diag "$err"
+is "$(git -c safe.directory='*' -C "$repo" log -1 --format=%ae main)" "$u2@example.org" "and the shared branch has it in her name"
+# (A change the key person may make herself: what is refused is the name
+# it is in.)
+as "$u1" 022 "'$CAIRN' -C ~/ssh set person/bwg-1 'name=Member (WP2)' >/dev/null && git -C ~/ssh bundle create ~/lead.bundle origin/main..main 2>/dev/null"
+cp "$TMP/users/$u1/lead.bundle" "$TMP/lead.bundle" && chmod 644 "$TMP/lead.bundle"
+main_before=$(git -c safe.directory='*' -C "$repo" rev-parse main)
+as "$u2" 077 "cd ~/git && git pull -q --ff-only origin main && git pull -q --ff-only '$TMP/lead.bundle' main && git push -q origin main"
+like "$err" "remote: cairn guard: refused: refs/heads/main: commit [0-9a-f]{12} \\(\"[^\"]*bwg-1[^\"]*\"\\): its author is person/lead \\($u1@example.org\\), and the pusher, $u2, is person/bwg-1: push commits made in your own name" \
+	"relay over ssh: a key person's push of the leader's unshared commit is refused, naming the commit"
+is "$(git -c safe.directory='*' -C "$repo" rev-parse main)" "$main_before" "and the shared branch did not move"
+as "$u1" 022 "'$CAIRN' -C ~/ssh sync"
+is "$rc" 0 "(the leader pushes it)" || diag "$err"
+as "$u2" 077 "cd ~/git && git pull -q --no-rebase origin main && sed -i 's/^name: .*/name: Second member/' persons/*/bwg-1 && git commit -qam 'My name' && git push -q origin main"
+is "$rc" 0 "relay over ssh: once the shared branch holds it, the key person's own push over it is taken" || diag "$err"
+
 done_testing

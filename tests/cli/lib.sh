@@ -90,7 +90,8 @@ cairn_for_others() {
 # A group for the guard's tests: the lead's enforced workbook in $TMP/lead
 # (its leader, the test person, with this Unix login; maria, a key person
 # with the login maria; milestone M4 and her task T2), synced to a bare
-# shared repository $TMP/shared.git.  Sets $me, $wb and $shared.
+# shared repository $TMP/shared.git, guarded from its first push.  Sets
+# $me, $wb and $shared.
 guard_group() {
 	me=$(id -un)
 	wb="$TMP/lead"
@@ -101,8 +102,10 @@ guard_group() {
 	"$CAIRN" -C "$wb" add task T2 title="Interviews" assignee=maria milestone=M4 >/dev/null
 	shared="$TMP/shared.git"
 	git init -q --bare --initial-branch=main "$shared"
+	# The guard holds from the first push (guard_first.sh tries it).
+	"$CAIRN" guard install "$shared" >/dev/null
 	"$CAIRN" -C "$wb" remote add origin "$shared" >/dev/null
-	"$CAIRN" -C "$wb" sync >/dev/null
+	"$CAIRN" -C "$wb" sync >/dev/null || echo "guard_group: the first push was refused" >&2
 }
 
 # A fresh, empty, open workbook (no rules: tests/cli/roles.sh tries them);

@@ -130,6 +130,24 @@ sed -i 's/^answer.leader: .*/answer.leader: The validator'"'"'s idea/' "$wb/$evp
 git -C "$wb" -c user.name=Seat -c user.email=bwg-2@example.org commit -qam "a better answer"
 run "$CAIRN" -C "$wb" log -n 1 evaluation/fixmystreet/eip-1
 like "$out" "! authorship: evaluation/fixmystreet/eip-1: answer.leader: only its evaluator" "a validator's change of an answer is flagged"
+# Question by question: one commit that changes two answers and the
+# status by hand is flagged once for each, naming each field.
+sed -i 's/^answer.leader: .*/answer.leader: Again the validator/; s/^answer.measures: .*/answer.measures: yes/; s/^status: .*/status: validated/' "$wb/$evpath"
+git -C "$wb" -c user.name=Seat -c user.email=bwg-2@example.org commit -qam "two answers and the status"
+run "$CAIRN" -C "$wb" log -n 1 evaluation/fixmystreet/eip-1
+is "$(printf '%s\n' "$out" | grep -c '! authorship')" 2 "cairn log flags each answer the rules refuse, one line each"
+like "$out" "! authorship: evaluation/fixmystreet/eip-1: answer.leader: only its evaluator" "naming the first answer"
+like "$out" "! authorship: evaluation/fixmystreet/eip-1: answer.measures: only its evaluator" "and the second"
+unlike "$out" "! authorship: evaluation/fixmystreet/eip-1: status" "the validator's status change counts as a step's, as the guard counts it"
+run "$CAIRN" -C "$wb" log -n 1
+is "$(printf '%s\n' "$out" | grep -c '! authorship')" 2 "the timeline flags the same changes"
+sed -i 's/^answer.measures: .*/answer.measures: no/' "$wb/$evpath"
+git -C "$wb" -c user.name=Nobody -c user.email=nobody@example.org commit -qam "a stranger's"
+run "$CAIRN" -C "$wb" log -n 1 evaluation/fixmystreet/eip-1
+is "$(printf '%s\n' "$out" | grep -c '! authorship')" 1 "an author who is no person is flagged once for the record"
+like "$out" "! authorship: evaluation/fixmystreet/eip-1: nobody@example.org is no person of the workbook" "saying so"
+sed -i 's/^status: .*/status: draft/' "$wb/$evpath"
+git -C "$wb" commit -qam "back as it was"
 
 # A conflict is settled by who may change its field.
 shared="$TMP/shared.git"

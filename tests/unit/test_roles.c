@@ -20,6 +20,21 @@ static cairn_record task_of(const char *assignee)
 	return r;
 }
 
+typedef struct told {
+	char fields[256];
+	size_t n;
+} told;
+
+static bool tell(const cairn_rule *rule, const char *field, void *ctx)
+{
+	told *t = ctx;
+	size_t len = strlen(t->fields);
+	(void)rule;
+	snprintf(t->fields + len, sizeof t->fields - len, "%s%s", len ? " " : "", field);
+	t->n++;
+	return true;
+}
+
 static bool may(const cairn_actor *a, cairn_kind kind, const char *id, const cairn_record *base,
 		const char *field)
 {
@@ -42,6 +57,47 @@ int main(void)
 	ok(!may(&maria, CAIRN_KIND_TASK, "T2", &t2, "+"), "nor adds a task");
 	ok(may(&lead, CAIRN_KIND_TASK, "T2", &t2, "assignee"), "a leader does");
 	ok(!may(&maria, CAIRN_KIND_MILESTONE, "M4", NULL, "deadline"), "a key person moves no deadline");
+
+	/* A commit, field by field: a validator who rewrote two answers and
+	 * the title by hand is told each, in the record's order. */
+	{
+		cairn_record before, after;
+		cairn_actor bwg = { "bwg-2", "key-person", NULL }, eip = { "eip-1", "key-person", NULL },
+			    city = { "city-1", "key-person", NULL };
+		const char *field = NULL;
+		told t = { "", 0 };
+		cairn_record_init(&before);
+		cairn_record_set(&before, "validator", "bwg-2", &err);
+		cairn_record_set(&before, "status", "submitted", &err);
+		cairn_record_set(&before, "answer.leader", "The city", &err);
+		cairn_record_set(&before, "answer.measures", "no", &err);
+		cairn_record_copy(&after, &before, &err);
+		cairn_record_set(&after, "answer.leader", "Mine", &err);
+		cairn_record_set(&after, "answer.measures", "yes", &err);
+		cairn_record_set(&after, "comments", "Better", &err);
+		is_int((int)cairn_rules_each_refusal_after(&bwg, CAIRN_KIND_EVALUATION, "fixmystreet/eip-1",
+							   &before, &after, tell, &t), 2,
+		       "each refused change is told: two answers (its comment is the validator's)");
+		is_str(t.fields, "answer.leader answer.measures", "naming each answer");
+		ok(cairn_rules_first_refusal_after(&bwg, CAIRN_KIND_EVALUATION, "fixmystreet/eip-1",
+						   &before, &after, &field) && !strcmp(field, "answer.leader"),
+		   "the first is what the guard and the save refuse");
+		t.fields[0] = '\0';
+		t.n = 0;
+		cairn_record_set(&after, "status", "validated", &err);
+		is_int((int)cairn_rules_each_refusal_after(&eip, CAIRN_KIND_EVALUATION, "fixmystreet/eip-1",
+							   &before, &after, tell, &t), 2,
+		       "its evaluator, once submitted: both answers (the status and comment, a step's)");
+		t.fields[0] = '\0';
+		t.n = 0;
+		is_int((int)cairn_rules_each_refusal_after(&city, CAIRN_KIND_EVALUATION, "fixmystreet/eip-1",
+							   &before, &after, tell, &t), 4,
+		       "a member no step lets act: the answers, then the status and the comment");
+		is_str(t.fields, "answer.leader answer.measures status comments",
+		       "in the record's order, the steps' fields last");
+		cairn_record_done(&before);
+		cairn_record_done(&after);
+	}
 
 	/* A workbook's own, from cairn.ini. */
 	ok(cairn_settings_parse("[workbook]\nname = g\nschema = 1\n[rules]\nmode = enforced\n"

@@ -103,21 +103,24 @@ typedef struct log_ctx {
 	bool oneline;           /* one line per commit, nothing else */
 } log_ctx;
 
-static cairn_status audit_line(log_ctx *l, const cairn_history_row *commit, const char *path)
+static cairn_status flag_line(const char *why, void *ctx, cairn_error *err)
 {
-	char why[512];
-	bool flagged = false;
-	cairn_error err;
-	cairn_status st = cairn_wb_audit(l->o.c->wb, commit, path, &flagged, why, sizeof why, &err);
+	log_ctx *l = ctx;
 
-	if (st != CAIRN_OK || !flagged)
-		return st;
+	(void)err;
 	paint(&l->o, P_FLAG);
 	fputs(_("    ! authorship: "), stdout);
 	cli_put(l->o.c, stdout, why, false);
 	paint(&l->o, P_OFF);
 	fputc('\n', stdout);
 	return CAIRN_OK;
+}
+
+/* One line for each change the rules would have refused its author. */
+static cairn_status audit_line(log_ctx *l, const cairn_history_row *commit, const char *path)
+{
+	cairn_error err;
+	return cairn_wb_audit_each(l->o.c->wb, commit, path, flag_line, l, &err);
 }
 
 typedef struct files_ctx {
