@@ -19,11 +19,9 @@ static const struct { bool heading; const char *text; } guide[] = {
 	P(N_("2 Milestones (Enter opens one, with its tasks; a there adds a task), 3 Tasks, "
 	   "4 Persons (the group against its planned seats), 5 Tools (who evaluates each), "
 	   "6 Evaluations, 7 Pilots, 8 Templates, 9 Targets.")),
-	P(N_("F Lists and forms, the group's schema: each list's choices with their labels, "
-	   "the seats planned and how many records use each; each form's fields with their "
-	   "type, whether they are required and when they are asked. Enter opens a list or a "
-	   "form as a record, each part edited in place; a adds one. A view opens by its "
-	   "name too: :schema, :pilots.")),
+	P(N_("F Lists and forms: the group's choices (labels, seats, records using each) and "
+	   "its forms' fields (type, required, when asked); Enter opens one to edit, a adds "
+	   "one. A view also opens by its name: :schema, :pilots.")),
 	P(N_("In a table: / filters, s sorts by the next column, a adds a record, Enter opens "
 	   "one. In a record: Enter or e edits the selected field, saved and committed at "
 	   "once; E edits it in $EDITOR; u undoes the last edit; H shows its history, L "
