@@ -46,6 +46,10 @@ is "$rc" 0 "set: both together pass"
 run C set pilot/ghent funded=no
 is "$rc" 0 "back to not funded: the budget is no longer asked"
 is "$(grep -c '^budget: 1200$' "$wb"/pilots/*/ghent)" 1 "and its value is kept, never dropped"
+run C show pilot/ghent
+like "$out" "budget +1200" "show gives the value"
+like "$out" "\(not asked: only when \\\$\{funded\} = 'yes'\)" "and says it is not asked, and why"
+like "$out" "\(Funded\)" "a field asked is shown with its prompt"
 run C set pilot/ghent funded=
 is "$rc" 1 "set: emptying a required field is refused"
 like "$err" "pilot/ghent: funded: is required" "naming it"
