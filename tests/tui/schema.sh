@@ -89,8 +89,10 @@ shows "^[> ]   mentor +reference to person +no$" "a reference and the kind it na
 keys q : schema Enter
 shows "^Lists and forms" ":schema opens it too"
 keys ?
-shows "F Lists and forms" "? explains it"
-keys q
+shows "9 Targets, F the" "? names it among the views"
+keys / schema Enter
+shows "schema +F +The group's lists and forms" "and its key"
+keys q q
 # A list opens as a record, its parts edited in place.
 keys g j j j j j j Enter
 shows "^list/person.category" "Enter opens the list"
