@@ -554,8 +554,8 @@ static cairn_status check_form_rules(const cairn_ref *ref, const char *path, con
 	if (cairn_record_parse(&rec, body, len, path, &why) != CAIRN_OK)
 		return CAIRN_OK;        /* listed among the unreadable ones */
 	if (cairn_record_check_form(ref->kind, ref->id, &rec, NULL, NULL, &why) != CAIRN_OK)
-		report(c, "%s (a rule of form/%s, which cairn set holds a new value to)", why.msg,
-		       cairn_kind_def_of(ref->kind)->name);
+		report(c, "%s (a rule of form/%s: the record is kept as it is; `cairn set` puts it "
+		       "right)", why.msg, cairn_kind_def_of(ref->kind)->name);
 	cairn_record_done(&rec);
 	return CAIRN_OK;
 }
