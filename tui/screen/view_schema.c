@@ -21,25 +21,39 @@ typedef struct uses {
 	const cairn_list *l;
 	long *n;                /* per choice: the records that use it */
 	const char *field;      /* the field whose value is a choice (NULL: inclusion) */
+	size_t *by_key;         /* the choices' indexes, sorted by key: a list may be long */
 } uses;
 
-static void count_value(uses *u, const char *v)
+static const cairn_list *sorting;
+
+static int by_key(const void *a, const void *b)
 {
-	for (size_t c = 0; v && *v && c < u->l->nchoices; c++)
-		if (!strcmp(u->l->choices[c].key, v)) {
-			u->n[c]++;
+	return strcmp(sorting->choices[*(const size_t *)a].key,
+		      sorting->choices[*(const size_t *)b].key);
+}
+
+static void count_value(uses *u, const char *v, long count)
+{
+	size_t lo = 0, hi = u->l->nchoices;
+
+	while (v && *v && lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(u->l->choices[u->by_key[mid]].key, v);
+		if (!c) {
+			u->n[u->by_key[mid]] += count;
 			return;
 		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 }
 
 static cairn_status count_column(const char *value, long count, void *ctx, cairn_error *err)
 {
-	uses *u = ctx;
-
 	(void)err;
-	for (size_t c = 0; c < u->l->nchoices; c++)
-		if (!strcmp(u->l->choices[c].key, value))
-			u->n[c] += count;
+	count_value(ctx, value, count);
 	return CAIRN_OK;
 }
 
@@ -57,7 +71,7 @@ static cairn_status count_record(const cairn_ref *ref, const char *path, const c
 	if (cairn_record_parse(&rec, body, len, path, &why) != CAIRN_OK)
 		return CAIRN_OK;
 	if (u->field) {
-		count_value(u, cairn_record_get(&rec, u->field));
+		count_value(u, cairn_record_get(&rec, u->field), 1);
 	} else {
 		for (size_t c = 0; c < u->l->nchoices; c++) {
 			const char *v = cairn_record_get(&rec, cairn_choice_count(&u->l->choices[c]));
@@ -88,8 +102,14 @@ static bool count_uses(app *a, const cairn_list *l, uses *u)
 		u->field = dot + 1;
 		f = cairn_kind_field(k, u->field);
 	}
-	if (!(u->n = calloc(l->nchoices ? l->nchoices : 1, sizeof *u->n)))
+	u->n = calloc(l->nchoices ? l->nchoices : 1, sizeof *u->n);
+	u->by_key = malloc((l->nchoices ? l->nchoices : 1) * sizeof *u->by_key);
+	if (!u->n || !u->by_key)
 		return false;
+	for (size_t c = 0; c < l->nchoices; c++)
+		u->by_key[c] = c;
+	sorting = l;
+	qsort(u->by_key, l->nchoices, sizeof *u->by_key, by_key);
 	if (f && f->indexed)
 		st = cairn_index_count_by(cairn_wb_index(a->wb), k, u->field, count_column, u, &err);
 	else
@@ -103,7 +123,7 @@ static void list_lines(app *a, const cairn_list *l, lines *out)
 	char target[CAIRN_REF_ID_MAX + 8], key[64], label[256], seats[24], used[24];
 	int key_w = a->cols >= 60 ? 16 : 10, label_w;
 	bool incl = !strcmp(l->id, CAIRN_LIST_INCLUSION);
-	uses u = { NULL, NULL, NULL };
+	uses u = { NULL, NULL, NULL, NULL };
 	bool counted = count_uses(a, l, &u);
 
 	snprintf(target, sizeof target, "list/%s", l->id);
@@ -142,6 +162,7 @@ static void list_lines(app *a, const cairn_list *l, lines *out)
 			  l->nchoices - SHOWN_CHOICES);
 	lines_add(out, LS_TEXT, NULL, "%s", "");
 	free(u.n);
+	free(u.by_key);
 }
 
 /* A field's type as people read it: the question's, or a reference's. */
