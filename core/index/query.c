@@ -127,13 +127,35 @@ cairn_status cairn_index_referrers(cairn_index *idx, const cairn_ref *ref,
 				column = extra_cols[i - def->nfields];
 			}
 			cairn_buf_reset(&sql);
-			cairn_buf_printf(&sql, "SELECT id FROM \"%s\" WHERE \"%s\" = ? ORDER BY id",
-					 def->name, column);
+			if (i < def->nfields && !def->fields[i].indexed) {
+				/* A reference of the group's own form is no column: the
+				 * record's line "KEY: ID", as saves write it (the id of
+				 * a peer's record may differ in case). */
+				cairn_buf_printf(&sql, "SELECT k.id FROM \"%s\" k JOIN records r ON"
+						 " r.path = k.path WHERE instr(lower(char(10) ||"
+						 " CAST(r.body AS TEXT) || char(10)), lower(?)) > 0"
+						 " ORDER BY k.id", def->name);
+			} else {
+				cairn_buf_printf(&sql, "SELECT id FROM \"%s\" WHERE \"%s\" = ? ORDER BY"
+						 " id", def->name, column);
+			}
 			if (sqlite3_prepare_v2(idx->db, cairn_buf_str(&sql), -1, &s, NULL) != SQLITE_OK) {
 				st = index_fail(idx, err, "looking up references");
 				break;
 			}
-			sqlite3_bind_text(s, 1, ref->id, -1, SQLITE_STATIC);
+			if (i < def->nfields && !def->fields[i].indexed) {
+				cairn_buf line = CAIRN_BUF_INIT;
+				char *text;
+				cairn_buf_printf(&line, "\n%s: %s\n", column, ref->id);
+				if (!(text = cairn_buf_detach(&line, NULL))) {
+					sqlite3_finalize(s);
+					st = cairn_oom(err);
+					break;
+				}
+				sqlite3_bind_text(s, 1, text, -1, free);
+			} else {
+				sqlite3_bind_text(s, 1, ref->id, -1, SQLITE_STATIC);
+			}
 			while (st == CAIRN_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 				cairn_ref from = { (cairn_kind)k, "" };
 				snprintf(from.id, sizeof from.id, "%s", sqlite3_column_text(s, 0));

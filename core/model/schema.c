@@ -588,6 +588,13 @@ const cairn_field_def *cairn_kind_field(cairn_kind kind, const char *name)
 	return NULL;
 }
 
+const cairn_template *cairn_schema_form(cairn_kind kind)
+{
+	const cairn_schema *s = active_schema;
+	return s && kind >= 0 && kind < CAIRN_KIND_COUNT && s->has_form[kind] ? &s->forms[kind]
+									    : NULL;
+}
+
 size_t cairn_schema_own_lists(void)
 {
 	return active_schema ? active_schema->nlists : 0;
@@ -678,6 +685,7 @@ static cairn_status form_read(const char *id, const cairn_record *rec, cairn_tem
 	cairn_kind k = cairn_kind_by_name(id);
 	cairn_record plain;
 	cairn_status st;
+	char *at;
 
 	memset(out, 0, sizeof *out);
 	if (refs)
@@ -692,6 +700,11 @@ static cairn_status form_read(const char *id, const cairn_record *rec, cairn_tem
 	if (st == CAIRN_OK)
 		st = reword(cairn_template_from_record(id, &plain, out, err), "template/", "form/",
 			    err);
+	/* "${x} is not a question of this template": of this form. */
+	if (st != CAIRN_OK && (at = strstr(err->msg, " of this template"))) {
+		memmove(at + 13, at + 17, strlen(at + 17) + 1);
+		memcpy(at + 9, "form", 4);
+	}
 	cairn_record_done(&plain);
 	if (st == CAIRN_OK && refs)
 		st = ref_kinds(rec, out, refs, err);
@@ -699,7 +712,10 @@ static cairn_status form_read(const char *id, const cairn_record *rec, cairn_tem
 		const char *key = out->questions[i].key;
 		const cairn_field_def *f = cairn_kind_field(k, key);
 		const char *dyn = kinds_builtin_def(k)->dynamic_prefix;
-		if (f && !f->question)
+		const cairn_template *own = cairn_schema_form(k);
+		/* A reference of the form itself is a field without a question. */
+		if (f && !f->question &&
+		    !(f->type == CAIRN_F_REF && own && cairn_template_question(own, key)))
 			st = cairn_fail(err, CAIRN_EINPUT,
 					"form/%s: %s: %s already has a field %s (%s); name the group's "
 					"own field otherwise", id, key, id, key, cairn_ftype_name(f->type));

@@ -847,6 +847,7 @@ cairn_status cairn_answer_normalize(const cairn_question *q, const char *input,
 typedef struct relevance_ctx {
 	const cairn_template *tpl;
 	const cairn_record *rec;
+	const char *prefix;     /* where rec keeps the answers: "answer.", or "" */
 	const bool *rel;        /* known for the questions before the current one */
 	size_t known;
 } relevance_ctx;
@@ -861,18 +862,24 @@ static const char *relevant_answer(void *ctx, const char *key)
 	for (size_t j = 0; j < c->known; j++)
 		if (!strcmp(c->tpl->questions[j].key, key) && !c->rel[j])
 			return NULL;
-	snprintf(field, sizeof field, "answer.%s", key);
+	snprintf(field, sizeof field, "%s%s", c->prefix, key);
 	return cairn_record_get(c->rec, field);
 }
 
-void cairn_template_relevance(const cairn_template *tpl, const cairn_record *rec, bool *rel)
+void cairn_template_relevance_in(const cairn_template *tpl, const cairn_record *rec,
+				 const char *prefix, bool *rel)
 {
-	relevance_ctx c = { tpl, rec, rel, 0 };
+	relevance_ctx c = { tpl, rec, prefix, rel, 0 };
 
 	for (size_t i = 0; i < tpl->nquestions; i++, c.known++) {
 		const cairn_expr *w = tpl->questions[i].when_expr;
 		rel[i] = !w || cairn_expr_holds(w, relevant_answer, &c, NULL);
 	}
+}
+
+void cairn_template_relevance(const cairn_template *tpl, const cairn_record *rec, bool *rel)
+{
+	cairn_template_relevance_in(tpl, rec, "answer.", rel);
 }
 
 bool cairn_question_relevant(const cairn_template *tpl, const cairn_record *rec,
@@ -895,20 +902,27 @@ cairn_status cairn_answer_check_constraint(const cairn_template *tpl, const cair
 					   const cairn_question *q, const char *langs,
 					   cairn_error *err)
 {
+	return cairn_answer_check_constraint_in(tpl, rec, "answer.", q, langs, err);
+}
+
+cairn_status cairn_answer_check_constraint_in(const cairn_template *tpl, const cairn_record *rec,
+					      const char *prefix, const cairn_question *q,
+					      const char *langs, cairn_error *err)
+{
 	size_t i = (size_t)(q - tpl->questions);
 	char field[CAIRN_KEY_MAX + 16];
 	const char *v, *msg;
 	bool *rel;
-	relevance_ctx c = { tpl, rec, NULL, i };
+	relevance_ctx c = { tpl, rec, prefix, NULL, i };
 	bool ok;
 
-	snprintf(field, sizeof field, "answer.%s", q->key);
+	snprintf(field, sizeof field, "%s%s", prefix, q->key);
 	v = cairn_record_get(rec, field);
 	if (!q->constraint_expr || !v || !*v || i >= tpl->nquestions)
 		return CAIRN_OK;
 	if (!(rel = malloc(tpl->nquestions * sizeof *rel)))
 		return cairn_oom(err);
-	cairn_template_relevance(tpl, rec, rel);
+	cairn_template_relevance_in(tpl, rec, prefix, rel);
 	c.rel = rel;
 	ok = !rel[i] || cairn_expr_holds(q->constraint_expr, relevant_answer, &c, v);
 	free(rel);
@@ -919,4 +933,28 @@ cairn_status cairn_answer_check_constraint(const cairn_template *tpl, const cair
 		return cairn_fail(err, CAIRN_EINPUT, "%s: %s", field, msg);
 	return cairn_fail(err, CAIRN_EINPUT, _("%s: '%s' does not meet the question's condition "
 					      "(%s)"), field, v, q->constraint);
+}
+
+cairn_status cairn_answer_check_in(const cairn_template *tpl, const cairn_record *rec,
+				   const char *prefix, const bool *rel, const cairn_question *q,
+				   const char *langs, cairn_error *err)
+{
+	size_t i = (size_t)(q - tpl->questions);
+	char field[CAIRN_KEY_MAX + 16];
+	const char *v;
+
+	if (i >= tpl->nquestions || (rel && !rel[i]))
+		return CAIRN_OK;
+	snprintf(field, sizeof field, "%s%s", prefix, q->key);
+	v = cairn_record_get(rec, field);
+	if ((!v || !*v) && q->required && q->when)
+		return cairn_fail(err, CAIRN_EINPUT,
+				  _("%s: is required when %s; set it with %s=VALUE"), field,
+				  q->when, field);
+	if (!v || !*v)
+		return q->required ? cairn_fail(err, CAIRN_EINPUT,
+						_("%s: is required; set it with %s=VALUE"), field,
+						field)
+				   : CAIRN_OK;
+	return cairn_answer_check_constraint_in(tpl, rec, prefix, q, langs, err);
 }

@@ -108,6 +108,52 @@ cairn_status cairn_record_validate(cairn_kind kind, const char *id, const cairn_
 	return CAIRN_OK;
 }
 
+/* Whether base breaks q's rules with the value rec has: the rule was
+ * broken before this save. */
+static bool broken_before(const cairn_template *form, const cairn_record *rec,
+			  const cairn_record *base, const bool *relb, const cairn_question *q)
+{
+	const char *now = cairn_record_get(rec, q->key), *was = cairn_record_get(base, q->key);
+	cairn_error why;
+
+	if (strcmp(now ? now : "", was ? was : ""))
+		return false;
+	return cairn_answer_check_in(form, base, "", relb, q, NULL, &why) != CAIRN_OK;
+}
+
+cairn_status cairn_record_check_form(cairn_kind kind, const char *id, const cairn_record *rec,
+				     const cairn_record *base, const char *langs,
+				     cairn_error *err)
+{
+	const cairn_template *form = cairn_schema_form(kind);
+	size_t n = form ? form->nquestions : 0;
+	bool *rel, *relb;
+	cairn_status st = CAIRN_OK;
+
+	if (!n)
+		return CAIRN_OK;
+	rel = malloc(n * sizeof *rel);
+	relb = malloc(n * sizeof *relb);
+	if (!rel || !relb) {
+		free(rel);
+		free(relb);
+		return cairn_oom(err);
+	}
+	cairn_template_relevance_in(form, rec, "", rel);
+	if (base)
+		cairn_template_relevance_in(form, base, "", relb);
+	for (size_t i = 0; i < n && st == CAIRN_OK; i++) {
+		const cairn_question *q = &form->questions[i];
+		st = cairn_answer_check_in(form, rec, "", rel, q, langs, err);
+		if (st != CAIRN_OK && base && broken_before(form, rec, base, relb, q))
+			st = CAIRN_OK;
+	}
+	free(rel);
+	free(relb);
+	return st == CAIRN_OK ? st
+			      : cairn_error_prefix(err, "%s/%s", cairn_kind_def_of(kind)->name, id);
+}
+
 /* A field's place is its place in the kind's field table, the one place
  * a field is declared. */
 static size_t field_rank(const char *key, const void *ctx)

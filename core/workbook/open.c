@@ -18,6 +18,9 @@
 
 #include "cairn/buf.h"
 #include "cairn/fs.h"
+#include "cairn/kinds.h"
+#include "cairn/query.h"
+#include "cairn/schema.h"
 #include "workbook/wb_internal.h"
 
 /* ---- creating ---- */
@@ -546,6 +549,25 @@ static cairn_status check_file(const char *path, unsigned mode, const cairn_oid 
 	return CAIRN_OK;
 }
 
+/* A record that breaks its form's rules (required, when, constraint):
+ * read and kept, since it may have come from a peer, and listed here. */
+static cairn_status check_form_rules(const cairn_ref *ref, const char *path, const char *body,
+				     size_t len, void *ctx, cairn_error *err)
+{
+	check_ctx *c = ctx;
+	cairn_record rec;
+	cairn_error why;
+
+	(void)err;
+	if (cairn_record_parse(&rec, body, len, path, &why) != CAIRN_OK)
+		return CAIRN_OK;        /* listed among the unreadable ones */
+	if (cairn_record_check_form(ref->kind, ref->id, &rec, NULL, NULL, &why) != CAIRN_OK)
+		report(c, "%s (a rule of form/%s: the record is kept as it is; `cairn set` puts it "
+		       "right)", why.msg, cairn_kind_def_of(ref->kind)->name);
+	cairn_record_done(&rec);
+	return CAIRN_OK;
+}
+
 cairn_status cairn_wb_check(cairn_wb *wb, cairn_warn_fn rep, void *ctx, long *problems,
 			    cairn_error *err)
 {
@@ -614,6 +636,11 @@ cairn_status cairn_wb_check(cairn_wb *wb, cairn_warn_fn rep, void *ctx, long *pr
 	if ((size_t)(nrec + nprob) < c.seen)
 		report(&c, "the index lists %ld records but HEAD holds %zu; run `cairn check --rebuild`",
 		       nrec + nprob, c.seen);
+	for (int k = 0; k < CAIRN_KIND_COUNT; k++)
+		if (cairn_schema_form((cairn_kind)k) &&
+		    (st = cairn_index_each(wb->idx, (cairn_kind)k, NULL, 0, check_form_rules, &c,
+					   err)))
+			return st;
 	if ((st = cairn_wb_hand_edits(wb, &edits, &nedits, err)))
 		return st;
 	for (size_t i = 0; i < nedits; i++)

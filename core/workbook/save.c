@@ -488,6 +488,11 @@ static cairn_status finish_edit(plan *p, planned *q, const cairn_edit *e, cairn_
 	if (st == CAIRN_OK)
 		st = cairn_record_validate(q->ref.kind, q->ref.id, &q->rec, have_tpl ? &tpl : NULL,
 					   err);
+	/* The form's rules (required, when, constraint) hold for what is
+	 * saved here, not for what a load or a merge reads. */
+	if (st == CAIRN_OK)
+		st = cairn_record_check_form(q->ref.kind, q->ref.id, &q->rec,
+					     q->exists ? &q->base : NULL, NULL, err);
 	if (st == CAIRN_OK)
 		st = check_references(p, q, err);
 	if (st == CAIRN_OK && q->ref.kind == CAIRN_KIND_FORM)

@@ -27,12 +27,44 @@ static cairn_status add_list(const cairn_ref *ref, const char *path, const char 
 	return CAIRN_OK;
 }
 
+/* FNV-1a over each list and form record's path and text, in index order. */
+static cairn_status print_list(const cairn_ref *ref, const char *path, const char *body,
+			       size_t len, void *ctx, cairn_error *err)
+{
+	unsigned long long *h = ctx;
+
+	(void)ref;
+	(void)err;
+	for (const char *p = path; ; p++) {
+		*h = (*h ^ (unsigned char)*p) * 1099511628211ULL;
+		if (!*p)
+			break;
+	}
+	for (size_t i = 0; i < len; i++)
+		*h = (*h ^ (unsigned char)body[i]) * 1099511628211ULL;
+	*h = (*h ^ 0xffu) * 1099511628211ULL;
+	return CAIRN_OK;
+}
+
 cairn_status wb_schema_load(cairn_wb *wb, cairn_error *err)
 {
-	cairn_schema *s = cairn_schema_new();
+	cairn_schema *s;
+	unsigned long long print = 14695981039346656037ULL;
 	cairn_status st;
 
-	if (!s)
+	/* The same records as the schema was read from: it stays, so that
+	 * the kinds' fields and questions a caller holds across a save (a
+	 * form being filled in, a refused value asked again) stay valid. */
+	if ((st = cairn_index_each(wb->idx, CAIRN_KIND_LIST, NULL, 0, print_list, &print, err)) ||
+	    (st = cairn_index_each(wb->idx, CAIRN_KIND_FORM, NULL, 0, print_list, &print, err)))
+		return st;
+	if (wb->schema && print == wb->schema_print) {
+		cairn_schema_use(wb->schema);
+		cairn_schema_free(wb->provisional);
+		wb->provisional = NULL;
+		return CAIRN_OK;
+	}
+	if (!(s = cairn_schema_new()))
 		return cairn_oom(err);
 	st = cairn_index_each(wb->idx, CAIRN_KIND_LIST, NULL, 0, add_list, s, err);
 	if (st == CAIRN_OK)
@@ -46,6 +78,7 @@ cairn_status wb_schema_load(cairn_wb *wb, cairn_error *err)
 	cairn_schema_free(wb->schema);
 	wb->provisional = NULL;
 	wb->schema = s;
+	wb->schema_print = print;
 	return CAIRN_OK;
 }
 

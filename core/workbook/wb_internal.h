@@ -38,6 +38,7 @@ struct cairn_wb {
 	bool saved_any;
 	bool rules_step;        /* the save under way is a workflow step (workflow.c) */
 	struct cairn_schema *schema;    /* the lists, made the active schema (schema.c) */
+	unsigned long long schema_print;        /* of the records schema was read from */
 	struct cairn_schema *provisional;       /* as a save under way leaves them */
 };
 

@@ -121,6 +121,18 @@ cairn_status cairn_value_check(const cairn_field_def *f, const char *value, cair
 cairn_status cairn_record_validate(cairn_kind kind, const char *id, const cairn_record *rec,
 				   const cairn_template *tpl, cairn_error *err);
 
+/* The rules of kind's form (cairn_schema_form) that rec breaks, checked
+ * as a template's questions are (cairn_answer_check_in): a relevant
+ * required field left empty, a value against its constraint.  base is
+ * the record as saved before this save (NULL: a new record, or a whole
+ * check): a rule base broke already, with the same value, is not held
+ * against the save (a form made stricter leaves its records editable,
+ * and `cairn check` lists them).  Only saves and checks call it, never a
+ * load or a merge.  Messages start with "KIND/ID: field: ". */
+cairn_status cairn_record_check_form(cairn_kind kind, const char *id, const cairn_record *rec,
+				     const cairn_record *base, const char *langs,
+				     cairn_error *err);
+
 /* Put the fields in the kind's canonical order before writing. */
 void cairn_record_canonical(cairn_kind kind, cairn_record *rec);
 

@@ -79,9 +79,13 @@ const char *cairn_choice_count(const cairn_choice *c);
  * `questions` lists their keys, q.KEY.type is text, longtext, yesno,
  * single, multiple, scale, number, percent, date, or reference (with
  * q.KEY.kind: the kind of record it names), with q.KEY.prompt (the
- * field's label), .help, .choices, .min, .max and their .LANG labels.  A
- * value of such a field is checked as an answer to its question; the field
- * is never required of a record already saved. */
+ * field's label), .help, .choices, .min, .max, .required, .when,
+ * .constraint, .constraint-message and their .LANG labels.  A value of
+ * such a field is checked as an answer to its question wherever a record
+ * is read; the form's rules (required, when, constraint) are checked as a
+ * template's are, but only when a record is saved
+ * (cairn_record_check_form, kinds.h): a record that arrives from a peer
+ * is kept as it is, and `cairn check` lists those that break them. */
 cairn_status cairn_form_from_record(const char *id, const cairn_record *rec,
 				    struct cairn_template *out, cairn_error *err);
 /* The check of a form being saved: a field named like one of the kind's
@@ -107,6 +111,9 @@ const cairn_list *cairn_schema_list(const char *id);
 const cairn_list *cairn_schema_list_in(const cairn_schema *s, const char *id);
 /* cairn's own list of id, whatever the workbook holds, or NULL. */
 const cairn_list *cairn_schema_builtin_list(const char *id);
+/* The form of kind in the active schema (its fields as a template's
+ * questions), or NULL when the workbook has none. */
+const struct cairn_template *cairn_schema_form(cairn_kind kind);
 /* How many lists the active schema holds from the workbook itself. */
 size_t cairn_schema_own_lists(void);
 

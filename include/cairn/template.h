@@ -125,6 +125,11 @@ cairn_status cairn_answer_normalize(const cairn_question *q, const char *input,
 void cairn_template_relevance(const cairn_template *tpl, const cairn_record *rec, bool *rel);
 bool cairn_question_relevant(const cairn_template *tpl, const cairn_record *rec,
 			     const cairn_question *q);
+/* The same for a record that keeps the answers under prefix: "answer."
+ * for an evaluation, "" for a kind's form, whose fields are the record's
+ * own (cairn/schema.h). */
+void cairn_template_relevance_in(const cairn_template *tpl, const cairn_record *rec,
+				 const char *prefix, bool *rel);
 
 /* Check the stored answer of q in rec against q's constraint (CAIRN_OK
  * when it has none, the answer is empty or q is not relevant); the
@@ -132,5 +137,16 @@ bool cairn_question_relevant(const cairn_template *tpl, const cairn_record *rec,
 cairn_status cairn_answer_check_constraint(const cairn_template *tpl, const cairn_record *rec,
 					   const cairn_question *q, const char *langs,
 					   cairn_error *err);
+/* The same for answers kept under prefix (cairn_template_relevance_in). */
+cairn_status cairn_answer_check_constraint_in(const cairn_template *tpl, const cairn_record *rec,
+					      const char *prefix, const cairn_question *q,
+					      const char *langs, cairn_error *err);
+/* Every rule of question q over the answers of rec kept under prefix:
+ * when relevant (rel[i] for tpl->questions[i], from
+ * cairn_template_relevance_in; NULL: all are), an answer if q is required
+ * and its constraint.  Messages start with the field (PREFIXKEY: ...). */
+cairn_status cairn_answer_check_in(const cairn_template *tpl, const cairn_record *rec,
+				   const char *prefix, const bool *rel, const cairn_question *q,
+				   const char *langs, cairn_error *err);
 
 #endif

@@ -65,6 +65,75 @@ keys 1
 shows "En situation de handic +8.0%" "in the bars too (cut to fit)"
 keys Q
 
+# ---- the schema view: F, or :schema ----
+G add form pilot questions="$(printf 'funded\nbudget\nmentor')" q.funded.type=yesno \
+	q.funded.prompt=Funded q.budget.type=number q.budget.prompt="Budget (EUR)" \
+	q.budget.required=yes q.budget.when="\${funded} = 'yes'" q.budget.constraint=". <= 5000" \
+	q.budget.help="What the pilot costs" q.mentor.type=reference q.mentor.kind=person \
+	q.mentor.prompt=Mentor
+G set pilot/ghent mentor=ana
+start 80 24
+keys F
+shows "^Lists and forms" "F opens the lists and forms"
+shows "^[> ] list/inclusion \(2 choices\)" "the group's inclusion groups"
+shows "^    disabilities +With disabilities +1 disabilities$" "each with its label, the pilots counting it and the count"
+keys j j j j j j
+shows "^[> ]   ngo +NGOs +2 +1$" "a category with its label, the records using it and its seats"
+shows "^[> ] list/person.category +Team \(3 choices\)" "the categories' list"
+keys G
+shows "^[> ] form/pilot +3 fields of every pilot" "the pilots' form"
+shows "^[> ]   budget +number +yes, when asked$" "a field with its type and when it is required"
+shows "^ +asked when: \\\$\{funded\} = 'yes'$" "when it is asked"
+shows "^ +must hold: \. <= 5000$" "what it must hold"
+shows "^[> ]   mentor +reference to person +no$" "a reference and the kind it names"
+keys q : schema Enter
+shows "^Lists and forms" ":schema opens it too"
+keys ?
+shows "9 Targets, F the" "? names it among the views"
+keys / schema Enter
+shows "schema +F +The group's lists and forms" "and its key"
+keys q q
+# A list opens as a record, its parts edited in place.
+keys g j j j j j j Enter
+shows "^list/person.category" "Enter opens the list"
+shows "c.academia.label +Academia" "with its choices' parts"
+keys j j e C-u Universities Enter
+shows "^> c.academia.label +Universities" "a part edited in place"
+keys q
+shows "^[> ]   academia +Universities" "and the schema view shows it"
+keys Q
+is "$("$CAIRN" -C "$wb" show list/person.category --json | grep -c '"c.academia.label": "Universities"')" 1 \
+	"committed"
+
+# ---- a form's logic in the record ----
+start 80 30
+keys 7 Enter
+shows "^pilot/ghent" "a pilot opens"
+shows "Budget \(EUR\) +\(not asked: only when \\\$\{funded\} = 'yes'\)" \
+	"a field its when does not ask is shown dim, with why"
+keys G
+while ! screen | grep -q "^> Funded"; do keys k; screen | grep -q "^> City" && break; done
+shows "^> Funded" "on the field that decides"
+keys e
+shows "What the pilot costs" "funded: the budget it makes required is asked at once, its help above"
+shows "Budget \(EUR\) \(required when" "saying why"
+keys 9000 Enter
+shows "budget: 9000 does not meet|budget: '9000' does not meet" "its constraint is held"
+keys e
+keys 1200 Enter
+shows "^  Budget \(EUR\) +1200" "both saved together"
+keys Q
+run "$CAIRN" -C "$wb" show pilot/ghent --json
+like "$out" '"funded": "yes", "budget": "1200"' "in one commit"
+like "$(git -C "$wb" log -1 --format=%s)" "ghent: funded no -> yes, budget 1200|ghent: funded yes, budget 1200" \
+	"which names both"
+# Removing a person a form's reference names, from the command prompt.
+start 80 24
+keys : "rm person/ana" Enter
+shows "press Enter to go back to cairn" ":rm runs"
+reads "person/ana is still named by 1 record: pilot/ghent (mentor)" "and refuses it, naming the record and the field"
+keys Enter Q
+
 # The second plan, opened and walked.
 wb="$TMP/platforms"
 "$CAIRN" demo --plan platforms "$wb" >/dev/null

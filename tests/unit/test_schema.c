@@ -1,8 +1,8 @@
 /* The group's own schema through the C API (include/cairn/schema.h): list
  * records read and checked, labels per language, the kinds as an active
  * schema makes them (choices, fields of the group's own, the pilots'
- * counts), cairn's built-in lists as the fallback, hostile lists, and two
- * versions of a list merged. */
+ * counts), cairn's built-in lists as the fallback, hostile lists, two
+ * versions of a list merged, and a form's fields and rules. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -320,6 +320,73 @@ static void forms(void)
 	cairn_record_done(&clash);
 }
 
+/* A form's rules, as a template's questions have them: required,
+ * relevant only when `when` holds, a constraint with its message; a rule
+ * the record broke before the save, with the same value, is not held
+ * against it. */
+static void form_rules(void)
+{
+	cairn_schema *s = cairn_schema_new();
+	cairn_record form = rec("questions", "funded\nbudget\nmentor", "q.funded.type", "yesno",
+				"q.funded.prompt", "Funded", "q.funded.required", "yes",
+				"q.budget.type", "number", "q.budget.prompt", "Budget",
+				"q.budget.required", "yes", "q.budget.when", "${funded} = 'yes'",
+				"q.budget.constraint", ". <= 5000", "q.budget.constraint-message",
+				"at most 5000", "q.budget.constraint-message.fr", "au plus 5000",
+				"q.mentor.type", "reference", "q.mentor.kind", "person",
+				"q.mentor.prompt", "Mentor", NULL);
+	cairn_record bad_when = rec("questions", "a\nb", "q.a.type", "yesno", "q.a.prompt", "A",
+				    "q.b.type", "text", "q.b.prompt", "B", "q.b.when",
+				    "${a} = 'yes", NULL);
+	cairn_record p = rec("city", "Oslo", "status", "testing", NULL);
+	cairn_record base;
+	cairn_error err;
+
+	ok(cairn_form_check_new("pilot", &bad_when, &err) == CAIRN_EINPUT &&
+	   has(err.msg, "form/pilot: q.b.when: at character 8:"),
+	   "a form's when is checked when it is saved, with its position: %s", err.msg);
+	ok(s && cairn_schema_add(s, CAIRN_KIND_FORM, "pilot", &form, &err) == CAIRN_OK, "added");
+	cairn_schema_use(s);
+	ok(cairn_schema_form(CAIRN_KIND_PILOT) && !cairn_schema_form(CAIRN_KIND_TOOL),
+	   "the pilots have a form, the tools none");
+	ok(cairn_record_validate(CAIRN_KIND_PILOT, "oslo", &p, NULL, &err) == CAIRN_OK,
+	   "a record that breaks its form's rules is still read");
+	ok(cairn_record_check_form(CAIRN_KIND_PILOT, "oslo", &p, NULL, NULL, &err) == CAIRN_EINPUT &&
+	   has(err.msg, "pilot/oslo: funded: is required"), "but not saved: %s", err.msg);
+	cairn_record_set(&p, "funded", "no", &err);
+	ok(cairn_record_check_form(CAIRN_KIND_PILOT, "oslo", &p, NULL, NULL, &err) == CAIRN_OK,
+	   "not funded, the budget is not asked");
+	cairn_record_set(&p, "funded", "yes", &err);
+	ok(cairn_record_check_form(CAIRN_KIND_PILOT, "oslo", &p, NULL, NULL, &err) == CAIRN_EINPUT &&
+	   has(err.msg, "pilot/oslo: budget: is required when ${funded} = 'yes'"),
+	   "funded, it is required: %s", err.msg);
+	cairn_record_set(&p, "budget", "9000", &err);
+	ok(cairn_record_check_form(CAIRN_KIND_PILOT, "oslo", &p, NULL, NULL, &err) == CAIRN_EINPUT &&
+	   has(err.msg, "pilot/oslo: budget: at most 5000"), "its constraint's message: %s", err.msg);
+	ok(cairn_record_check_form(CAIRN_KIND_PILOT, "oslo", &p, NULL, "fr", &err) == CAIRN_EINPUT &&
+	   has(err.msg, "budget: au plus 5000"), "in the reader's language: %s", err.msg);
+	cairn_record_copy(&base, &p, &err);
+	cairn_record_set(&p, "city", "Bergen", &err);
+	ok(cairn_record_check_form(CAIRN_KIND_PILOT, "oslo", &p, &base, NULL, &err) == CAIRN_OK,
+	   "a rule broken before, with the same value, is not held against another edit");
+	cairn_record_set(&p, "budget", "8000", &err);
+	ok(cairn_record_check_form(CAIRN_KIND_PILOT, "oslo", &p, &base, NULL, &err) == CAIRN_EINPUT,
+	   "a new value is checked");
+	cairn_record_set(&p, "budget", "800", &err);
+	ok(cairn_record_check_form(CAIRN_KIND_PILOT, "oslo", &p, &base, NULL, &err) == CAIRN_OK,
+	   "a value that keeps the rule passes");
+	ok(cairn_form_check_new("pilot", &form, &err) == CAIRN_OK,
+	   "a form with a reference is saved again: %s", err.msg);
+	cairn_schema_use(NULL);
+	ok(cairn_record_check_form(CAIRN_KIND_PILOT, "oslo", &base, NULL, NULL, &err) == CAIRN_OK,
+	   "no form, no rules");
+	cairn_schema_free(s);
+	cairn_record_done(&base);
+	cairn_record_done(&p);
+	cairn_record_done(&bad_when);
+	cairn_record_done(&form);
+}
+
 int main(void)
 {
 	one_list();
@@ -329,5 +396,6 @@ int main(void)
 	many();
 	merged();
 	forms();
+	form_rules();
 	return tap_done();
 }

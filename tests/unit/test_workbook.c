@@ -836,6 +836,84 @@ static void test_rebuild(void)
 	free(before);
 }
 
+static void check_line(const char *msg, void *ctx)
+{
+	cairn_buf *b = ctx;
+	cairn_buf_printf(b, "%s\n", msg);
+}
+
+/* A form's rules (required, when, constraint) at a save, never at a load;
+ * cairn_wb_check lists a record that breaks them; a record a form's
+ * reference names is not removed. */
+static void test_form_rules(cairn_wb *wb)
+{
+	cairn_save_result res;
+	cairn_error err;
+	cairn_buf listed = CAIRN_BUF_INIT;
+	long problems = 0;
+	const char *k[2] = { "city", "funded" }, *v[2] = { "Ghent", "yes" };
+	cairn_edit e[1];
+
+	memset(&res, 0, sizeof res);
+	ok(SAVE(wb, CAIRN_EDIT_ADD, "form/pilot", &res, &err, "questions", "funded\nbudget\nmentor",
+		"q.funded.type", "yesno", "q.funded.prompt", "Funded", "q.budget.type", "number",
+		"q.budget.prompt", "Budget", "q.budget.required", "yes", "q.budget.when",
+		"${funded} = 'yes'", "q.budget.constraint", ". <= 5000", "q.mentor.type", "reference",
+		"q.mentor.kind", "person", "q.mentor.prompt", "Mentor") == CAIRN_OK,
+	   "a pilots' form with logic: %s", err.msg);
+	cairn_save_result_done(&res);
+	memset(e, 0, sizeof e);
+	e[0].op = CAIRN_EDIT_ADD;
+	cairn_ref_parse("pilot/ghent", &e[0].ref, NULL);
+	e[0].keys = k;
+	e[0].values = v;
+	e[0].n = 2;
+	refused(wb, CAIRN_EINPUT, e, 1, "a field its when requires",
+		"pilot/ghent: budget: is required when ${funded} = 'yes'; set it with budget=VALUE");
+	memset(&res, 0, sizeof res);
+	ok(SAVE(wb, CAIRN_EDIT_ADD, "pilot/ghent", &res, &err, "city", "Ghent", "status", "testing",
+		"funded", "yes", "budget", "1200", "mentor", "maria") == CAIRN_OK,
+	   "given, the pilot is saved: %s", err.msg);
+	cairn_save_result_done(&res);
+	e[0].op = CAIRN_EDIT_SET;
+	k[0] = "budget";
+	v[0] = "9000";
+	e[0].n = 1;
+	refused(wb, CAIRN_EINPUT, e, 1, "a value against its constraint",
+		"pilot/ghent: budget: '9000' does not meet the question's condition (. <= 5000)");
+	e[0].op = CAIRN_EDIT_REMOVE;
+	cairn_ref_parse("person/maria", &e[0].ref, NULL);
+	e[0].n = 0;
+	refused(wb, CAIRN_EINPUT, e, 1, "removing a person a form's reference names",
+		"person/maria is still named by 3 records: milestone/M4 (owner), task/T1 "
+		"(assignee), pilot/ghent (mentor)");
+	ok(cairn_wb_check(wb, check_line, &listed, &problems, &err) == CAIRN_OK && problems == 0,
+	   "check: nothing broken (%ld)", problems);
+	/* A hand edit committed by plain git (as a peer's would arrive). */
+	{
+		char *text = slurp(record_path("pilot/ghent"));
+		char *at = text ? strstr(text, "budget: 1200") : NULL;
+		if (at)
+			memcpy(at, "budget: 7777", 12);
+		write_file(record_path("pilot/ghent"), text ? text : "");
+		free(text);
+		sh("cd '%s' && git -c user.name=Peer -c user.email=peer@example.org commit -qam peer",
+		   wbdir);
+	}
+	cairn_wb_close(wb);
+	wb = open_wb();
+	is_str(field(wb, "pilot/ghent", "budget"), "7777", "a record breaking its form is read");
+	ok(cairn_wb_check(wb, check_line, &listed, &problems, &err) == CAIRN_OK && problems == 1 &&
+	   has(cairn_buf_str(&listed), "pilot/ghent: budget: '7777' does not meet"),
+	   "and listed by check: %s", cairn_buf_str(&listed));
+	cairn_buf_done(&listed);
+	memset(&res, 0, sizeof res);
+	ok(SAVE(wb, CAIRN_EDIT_SET, "pilot/ghent", &res, &err, "budget", "1200") == CAIRN_OK,
+	   "set right with a save: %s", err.msg);
+	cairn_save_result_done(&res);
+	cairn_wb_close(wb);
+}
+
 int main(void)
 {
 	cairn_wb *wb;
@@ -847,7 +925,7 @@ int main(void)
 	test_add(wb);
 	test_set(wb);
 	test_refused(wb);
-	cairn_wb_close(wb);
+	test_form_rules(wb);
 	test_outside_commit();
 	test_parse_error();
 	test_rebuild();

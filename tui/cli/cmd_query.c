@@ -203,6 +203,26 @@ static void show_question(cli *c, const cairn_template *tpl, const char *key, si
 	cairn_buf_done(&b);
 }
 
+/* Under a field of the kind's form: its prompt and help in the reader's
+ * language, as an answer's question is shown, or why it is not asked. */
+static void show_form_question(cli *c, const cairn_question *q, bool asked, size_t width)
+{
+	const char *langs = i18n_languages(), *help = cairn_question_help(q, langs);
+	cairn_buf b = CAIRN_BUF_INIT;
+
+	if (!asked)
+		cairn_buf_printf(&b, _("not asked: only when %s"), q->when);
+	else
+		cairn_buf_adds(&b, cairn_question_prompt(q, langs));
+	if (asked && help && *help)
+		cairn_buf_printf(&b, "%s%s", b.len && !strchr("?.!:", b.data[b.len - 1]) ? ". " : " ",
+				 help);
+	printf("  %*s (", (int)width, "");
+	cli_put(c, stdout, cairn_buf_str(&b), false);
+	printf(")\n");
+	cairn_buf_done(&b);
+}
+
 static void show_text(cli *c, const cairn_index_hit *hit, const cairn_record *rec,
 		      const char *derived)
 {
@@ -248,11 +268,21 @@ static void show_text(cli *c, const cairn_index_hit *hit, const cairn_record *re
 	cairn_ref_format(&hit->ref, refname, sizeof refname);
 	cli_put(c, stdout, refname, false);
 	printf("  (%s)\n", hit->path);
+	/* The kind's form: which of its fields the record's values ask. */
+	const cairn_template *form = cairn_schema_form(hit->ref.kind);
+	bool *asked = form ? malloc((form->nquestions ? form->nquestions : 1) * sizeof *asked)
+			   : NULL;
+	if (asked)
+		cairn_template_relevance_in(form, rec, "", asked);
 	for (size_t k = 0; k < rec->nfields; k++) {
 		const cairn_field *f = &rec->fields[order ? order[k] : k];
+		const cairn_question *fq = asked ? cairn_template_question(form, f->key) : NULL;
 		show_field(c, &hit->ref, f->key, f->value, width,
 			   have_tpl && hit->ref.kind == CAIRN_KIND_EVALUATION ? &tpl : NULL);
+		if (fq)
+			show_form_question(c, fq, asked[fq - form->questions], width);
 	}
+	free(asked);
 	if (*derived) {
 		printf("  ");
 		cli_cell(c, stdout, "=>", width);

@@ -33,7 +33,10 @@ void draw(app *a);
 int read_key(app *a, wint_t *wc, bool *is_key);
 
 /* outside.c */
-void run_command(app *a);
+/* `:` runs a verb of the command line; a single word that names one of
+ * the n view actions (":schema", ":persons") is returned instead, for the
+ * caller to open that view (ACT_NONE otherwise). */
+tui_action run_command(app *a, const tui_action *views, size_t n);
 
 /* actions.c */
 void undo(app *a);

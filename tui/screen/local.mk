@@ -19,4 +19,5 @@ cairn_SOURCES += \
 	%reldir%/view_mine.c \
 	%reldir%/view_history.c \
 	%reldir%/view_record.c \
+	%reldir%/view_schema.c \
 	%reldir%/view_table.c

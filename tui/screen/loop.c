@@ -71,6 +71,13 @@ static void open_top(app *a, cairn_kind kind)
 		app_push(a, &table_view, &kind, sizeof kind, _(titles[kind]));
 }
 
+/* The schema view, as a top view: over the dashboard. */
+static void open_schema(app *a)
+{
+	open_top(a, CAIRN_KIND_NONE);
+	app_push(a, &schema_view, NULL, 0, _("Lists and forms"));
+}
+
 static void reload_config(app *a);
 
 /* Leaving: with [sync] on_quit, edits not yet shared are synced first; a
@@ -201,7 +208,19 @@ static bool generic(app *a, tui_action act)
 	case ACT_MINE: app_push(a, &mine_view, NULL, 0, _("My work")); return true;
 	case ACT_HISTORY: history_of_selection(a); return true;
 	case ACT_COMPARE: compare_of_selection(a); return true;
-	case ACT_COMMAND: run_command(a); return true;
+	case ACT_COMMAND: {
+		/* ":schema", ":pilots": a view's name opens it. */
+		tui_action views[sizeof top_views / sizeof top_views[0] + 2];
+		size_t n = 0;
+		for (size_t i = 0; i < sizeof top_views / sizeof top_views[0]; i++)
+			views[n++] = top_views[i].act;
+		views[n++] = ACT_SCHEMA;
+		views[n++] = ACT_MINE;
+		if ((act = run_command(a, views, n)) != ACT_NONE)
+			return generic(a, act);
+		return true;
+	}
+	case ACT_SCHEMA: open_schema(a); return true;
 	case ACT_REFRESH: clearok(curscr, TRUE); return true;
 	case ACT_BACK:
 		if (l->filter && *l->filter) {

@@ -130,7 +130,7 @@ char *app_edit_text(app *a, const char *text, const char *about)
 	return result;
 }
 
-void run_command(app *a)
+tui_action run_command(app *a, const tui_action *views, size_t nviews)
 {
 	char *text = app_prompt(a, ":cairn", NULL), self[4096];
 	char *argv[64];
@@ -138,12 +138,21 @@ void run_command(app *a)
 	ssize_t len;
 
 	if (!text)
-		return;
+		return ACT_NONE;
+	{
+		char word[64];
+		if (sscanf(text, " %63s %c", word, self) == 1)
+			for (size_t i = 0; i < nviews; i++)
+				if (!strcmp(word, keys_action_name(views[i]))) {
+					free(text);
+					return views[i];
+				}
+	}
 	len = readlink("/proc/self/exe", self, sizeof self - 1);
 	if (len <= 0) {
 		app_message(a, true, "%s", _("cannot find cairn's own program"));
 		free(text);
-		return;
+		return ACT_NONE;
 	}
 	self[len] = '\0';
 	argv[n++] = self;
@@ -153,9 +162,10 @@ void run_command(app *a)
 	argv[n] = NULL;
 	if (n == 3) {
 		free(text);
-		return;
+		return ACT_NONE;
 	}
 	run_outside(a, argv, true);
 	free(text);
 	app_rebuild(a);
+	return ACT_NONE;
 }

@@ -69,7 +69,8 @@
 	X(EVALUATIONS, "evaluations", "6",           N_("Evaluations"))                        \
 	X(PILOTS,    "pilots",    "7",               N_("City pilots and inclusion"))          \
 	X(TEMPLATES, "templates", "8",               N_("Evaluation templates"))               \
-	X(TARGETS,   "targets",   "9",               N_("Inclusion targets"))
+	X(TARGETS,   "targets",   "9",               N_("Inclusion targets"))                  \
+	X(SCHEMA,    "schema",    "F",               N_("The group's lists and forms (its schema)"))
 
 typedef enum tui_action {
 	ACT_NONE = 0,
@@ -270,6 +271,7 @@ extern const view_ops mine_view;
 extern const view_ops conflicts_view;
 extern const view_ops history_view;     /* init: "kind/id", or "" for the timeline */
 extern const view_ops compare_view;     /* tui/screen/view_compare.c */
+extern const view_ops schema_view;      /* lists and forms: tui/screen/view_schema.c */
 /* Open the comparison of the template the top view or its selected line
  * names (a template, or an evaluation's template). */
 void compare_of_selection(app *a);

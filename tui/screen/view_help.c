@@ -18,7 +18,7 @@ static const struct { bool heading; const char *text; } guide[] = {
 	     "those waiting for you to validate them, your open tasks.")),
 	P(N_("2 Milestones (Enter opens one, with its tasks; a there adds a task), 3 Tasks, "
 	   "4 Persons (the group against its planned seats), 5 Tools (who evaluates each), "
-	   "6 Evaluations, 7 Pilots, 8 Templates, 9 Targets.")),
+	   "6 Evaluations, 7 Pilots, 8 Templates, 9 Targets, F the group's lists and forms.")),
 	P(N_("In a table: / filters, s sorts by the next column, a adds a record, Enter opens "
 	   "one. In a record: Enter or e edits the selected field, saved and committed at "
 	   "once; E edits it in $EDITOR; u undoes the last edit; H shows its history, L "
@@ -39,6 +39,11 @@ static const struct { bool heading; const char *text; } guide[] = {
 	P(N_("Every save is a commit in your own workbook. y syncs with the shared "
 	   "repository: fetches, merges field by field, pushes. A field changed on both "
 	   "sides is a conflict: C lists them, o keeps ours, t takes theirs, then y again.")),
+	P(""),
+	H(N_("The group's lists and forms")),
+	P(N_("F Lists and forms: the group's choices (labels, seats, records using each) and "
+	   "its forms' fields (type, required, when asked); Enter opens one to edit, a adds "
+	   "one. A view also opens by its name: :schema, :pilots.")),
 	P(""),
 	H(N_("Every key")),
 	{ false, NULL },

@@ -213,11 +213,17 @@ static void record_build(app *a, void *state, lines *out)
 	cairn_ref ref;
 	int label_w, lw;
 	cairn_field_permit permits[MARKED_FIELDS_MAX + 1];
+	const cairn_template *form;
+	bool *asked = NULL;
 
 	if (!load(a, s->ref, &ref, &rec))
 		return;
 	def = cairn_kind_def_of(ref.kind);
 	mark_fields(a, &ref, &rec, def, permits);
+	/* The kind's form: which of its fields the record's values ask. */
+	if ((form = cairn_schema_form(ref.kind)) &&
+	    (asked = malloc((form->nquestions ? form->nquestions : 1) * sizeof *asked)))
+		cairn_template_relevance_in(form, &rec, "", asked);
 	/* Labels take 24 columns, less on a narrow screen: values first. */
 	label_w = (a->cols - 2) * 2 / 5;
 	label_w = label_w > 24 ? 24 : label_w < 16 ? 16 : label_w;
@@ -257,6 +263,16 @@ static void record_build(app *a, void *state, lines *out)
 		/* A field of the group's own: its label in the reader's language. */
 		const char *flabel = f->question ? cairn_question_prompt(f->question, i18n_languages())
 						 : _(f->label);
+		const cairn_question *fq = form ? cairn_template_question(form, f->name) : NULL;
+		/* A field its form asks only when an expression holds, and it
+		 * does not: shown dim, with why, its value kept. */
+		if (fq && asked && !asked[fq - form->questions]) {
+			char when[128];
+			one_line(fq->when, when, sizeof when);
+			lines_add(out, LS_DIM, NULL, _("%s %s  (not asked: only when %s)"),
+				  text_pad(flabel, label_w, label, sizeof label), shown, when);
+			continue;
+		}
 		/* Not the user's to change: said, and dimmed. */
 		bool dim = i < MARKED_FIELDS_MAX && !permits[i].may;
 		/* A label cut on a narrow screen says so. */
@@ -283,13 +299,23 @@ static void record_build(app *a, void *state, lines *out)
 		}
 		lines_add(out, LS_TEXT, f->name, "%s %s", label, shown);
 	}
-	/* Fields this cairn does not know (a newer one wrote them): shown, kept. */
+	/* Fields this cairn does not know (a newer one wrote them): shown, kept.
+	 * A list's choices (c.KEY.label) and a form's fields (q.KEY.type)
+	 * are its own: each edited in place as a field is. */
 	for (size_t i = 0; i < rec.nfields; i++) {
 		const char *k = rec.fields[i].key;
+		bool parts = ref.kind == CAIRN_KIND_LIST || ref.kind == CAIRN_KIND_FORM;
+		char label[128], shown[256];
 		if (cairn_kind_field(ref.kind, k) ||
-		    (def->dynamic_prefix && !strncmp(k, def->dynamic_prefix, strlen(def->dynamic_prefix))))
+		    (!parts && def->dynamic_prefix &&
+		     !strncmp(k, def->dynamic_prefix, strlen(def->dynamic_prefix))))
 			continue;
-		lines_add(out, LS_DIM, NULL, "%-24s %s", k, rec.fields[i].value);
+		one_line(rec.fields[i].value, shown, sizeof shown);
+		if (parts && !strncmp(k, def->dynamic_prefix, strlen(def->dynamic_prefix)))
+			lines_add(out, LS_TEXT, k, "%s %s", text_pad(k, label_w, label, sizeof label),
+				  shown);
+		else
+			lines_add(out, LS_DIM, NULL, "%-24s %s", k, rec.fields[i].value);
 	}
 	if (ref.kind == CAIRN_KIND_EVALUATION) {
 		lines_add(out, LS_TEXT, NULL, "%s", "");
@@ -298,6 +324,7 @@ static void record_build(app *a, void *state, lines *out)
 				  permits[MARKED_FIELDS_MAX].who);
 		form_lines(a, &rec, out);
 	}
+	free(asked);
 	if (ref.kind == CAIRN_KIND_PILOT)
 		pilot_inclusion(a, &rec, out);
 	if (ref.kind == CAIRN_KIND_MILESTONE)
@@ -336,12 +363,77 @@ static bool save_answer(app *a, const cairn_ref *ref, const cairn_record *rec, c
 	return save_fields(a, ref, keys, values, status && !strcmp(status, "assigned") ? 2 : 1);
 }
 
+static char *choice_numbers(const cairn_question *q, const char *typed);
+
+/* The field of the kind's form that setting key to value makes asked and
+ * required while it has no value (its `when` now holds), or NULL. */
+static const cairn_question *follow_up(app *a, const cairn_ref *ref, const cairn_record *rec,
+				       const char *key, const char *value)
+{
+	const cairn_template *form = cairn_schema_form(ref->kind);
+	const cairn_field_def *f = cairn_kind_field(ref->kind, key);
+	const cairn_question *out = NULL;
+	cairn_record after;
+	cairn_error err;
+	char *norm = NULL;
+	bool *asked;
+
+	if (!form || !f || cairn_value_normalize(f, value, cairn_wb_date_format(a->wb), &norm,
+						 &err) != CAIRN_OK)
+		return NULL;
+	cairn_record_init(&after);
+	asked = malloc((form->nquestions ? form->nquestions : 1) * sizeof *asked);
+	if (asked && cairn_record_copy(&after, rec, &err) == CAIRN_OK &&
+	    cairn_record_set(&after, key, norm, &err) == CAIRN_OK) {
+		cairn_template_relevance_in(form, &after, "", asked);
+		for (size_t i = 0; i < form->nquestions && !out; i++) {
+			const cairn_question *q = &form->questions[i];
+			const char *v = cairn_record_get(&after, q->key);
+			if (asked[i] && q->required && q->when && (!v || !*v) && strcmp(q->key, key))
+				out = q;
+		}
+	}
+	cairn_record_done(&after);
+	free(asked);
+	free(norm);
+	return out;
+}
+
+/* Ask for the follow-up q that key=value makes required, and save both
+ * together; false when it is left or refused. */
+static bool save_with_follow_up(app *a, const cairn_ref *ref, const char *key, const char *value,
+				const cairn_question *q)
+{
+	const char *langs = i18n_languages();
+	char question[512], *typed, *v, field[CAIRN_KEY_MAX + 8], other[CAIRN_KEY_MAX + 8];
+	const char *keys[2] = { field, other }, *values[2] = { value, NULL };
+	bool ok = false;
+
+	/* Copies: a save may read the schema anew, and q is the old one's. */
+	snprintf(field, sizeof field, "%s", key);
+	snprintf(other, sizeof other, "%s", q->key);
+	snprintf(a->prompt_context, sizeof a->prompt_context, "%s", cairn_question_help(q, langs));
+	/* TRANSLATORS: "Budget (required when ${funded} = 'yes'):". */
+	snprintf(question, sizeof question, _("%s (required when %s):"),
+		 cairn_question_prompt(q, langs), q->when);
+	typed = app_prompt(a, question, NULL);
+	a->prompt_context[0] = '\0';
+	if (typed && (v = choice_numbers(q, typed))) {
+		values[1] = v;
+		ok = save_fields(a, ref, keys, values, 2);
+		free(v);
+	}
+	free(typed);
+	return ok;
+}
+
 /* Save one value; a refusal said without the record's name, which the
  * screen shows (a shorter reason to read above the prompt). */
 static bool save_value(app *a, const cairn_ref *ref, const cairn_record *rec, const char *key,
 		       const char *value)
 {
 	char name[CAIRN_PATH_MAX];
+	const cairn_question *q;
 	size_t n;
 	bool ok;
 
@@ -349,6 +441,9 @@ static bool save_value(app *a, const cairn_ref *ref, const cairn_record *rec, co
 		ok = save_answer(a, ref, rec, key, value);
 	else
 		ok = app_save_field(a, ref, key, value);
+	/* Refused for a field the edit makes required: asked for at once. */
+	if (!ok && !tui_hangup && (q = follow_up(a, ref, rec, key, value)))
+		ok = save_with_follow_up(a, ref, key, value, q);
 	cairn_ref_format(ref, name, sizeof name);
 	n = strlen(name);
 	if (!ok && !strncmp(a->message, name, n) && !strncmp(a->message + n, ": ", 2))
