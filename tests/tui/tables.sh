@@ -38,6 +38,18 @@ keys 8
 shows "^> m4 +1 +M4 evaluation o…$" "40 templates: id, version, title"
 keys 9
 shows "^  peripheries +12 +Residents of ur…$" "40 targets: an id whole, the label"
+# Lines wider than the screen: headings wrap, other lines end in a mark.
+keys 1
+reads "Milestones still open, nearest deadline first" "40 dashboard: a heading wraps, whole"
+shows "^> M3 +29/02/2016 OVERDUE 20 d +Map o…$" "a line cut at the edge ends in a mark"
+keys 4 PgUp
+shows "^        \(2 seats held, to be named\)$" "40 persons: the seats held below their seat"
+keys 5 PgUp
+reads "Assignments (tool: evaluator status); a in Evaluations assigns" "40 tools: the heading whole"
+shows "^        eip-1:draft eip-2:assigned$" "the evaluators below their tool, whole"
+keys L
+reads "Every commit, newest first; / filters by kind, person or text; Enter shows the change" \
+	"40 timeline: its hint whole"
 keys Q
 
 start 80 24

@@ -98,7 +98,7 @@ static void milestones(app *a, lines *out, cairn_date today)
 	cairn_error err;
 	rowset r;
 
-	lines_add(out, LS_SECTION, NULL, _("Milestones still open, nearest deadline first"));
+	lines_add_heading(out, LS_SECTION, a->cols - 5, "%s", _("Milestones still open, nearest deadline first"));
 	if (!rows_some(a, &r, CAIRN_KIND_MILESTONE, cols, 5, open, 3, "deadline", &more))
 		return;
 	for (size_t i = 0; i < r.nrows; i++) {
@@ -130,16 +130,22 @@ static void tasks_due(app *a, lines *out, cairn_date today)
 
 	cairn_date_iso(cairn_date_from_days(cairn_date_to_days(today) + SOON_DAYS), until,
 		       sizeof until);
-	lines_add(out, LS_SECTION, NULL, _("Tasks overdue or due in the next %d days"), SOON_DAYS);
+	lines_add_heading(out, LS_SECTION, a->cols - 5, _("Tasks overdue or due in the next %d days"),
+			  SOON_DAYS);
 	if (!rows_some(a, &r, CAIRN_KIND_TASK, cols, 5, f, 3, "due", &more))
 		return;
 	for (size_t i = 0; i < r.nrows; i++) {
-		char tail[512], who[128];
-		/* Who has it, by name. */
+		char tail[1024], name[128], who[300], cut[300], cell[300];
+		/* Who has it before the title, "id (Name)" in a column of 12 as
+		 * the tables show it: a long title cannot push the name off. */
 		if (*rows_get(&r, i, 4))
-			person_name(a, rows_get(&r, i, 4), who, sizeof who);
-		snprintf(tail, sizeof tail, "%s (%s)", rows_get(&r, i, 3),
-			 *rows_get(&r, i, 4) ? who : _("nobody"));
+			cli_id_and_name(rows_get(&r, i, 4),
+					person_name(a, rows_get(&r, i, 4), name, sizeof name), who,
+					sizeof who);
+		else
+			snprintf(who, sizeof who, "%s", _("nobody"));
+		text_pad(text_cut(who, 12, a->ascii, cut, sizeof cut), 12, cell, sizeof cell);
+		snprintf(tail, sizeof tail, "%s  %s", cell, rows_get(&r, i, 3));
 		dated_line(a, out, "task", id_width(&r, 6, 12), &r, i, today, tail);
 	}
 	more_line(out, more, _("press 3"));
@@ -345,8 +351,8 @@ static void pilots(app *a, lines *out)
 	cairn_targets t;
 	rowset p;
 
-	lines_add(out, LS_SECTION, NULL, "%s",
-		  _("Pilots: inclusion against the targets (| marks the target)"));
+	lines_add_heading(out, LS_SECTION, a->cols - 5, "%s",
+			  _("Pilots: inclusion against the targets (| marks the target)"));
 	if (!rows_some(a, &p, CAIRN_KIND_PILOT, pcols, 4, &reported, 1, "id", &npilots))
 		return;
 	if (!targets_load(a, &t)) {
@@ -412,7 +418,8 @@ static void unreadable(app *a, lines *out)
 		cairn_wb_unreadable_free(bad, n);
 		return;
 	}
-	lines_add(out, LS_SECTION, NULL, "%s", _("Records that could not be read (the rest works)"));
+	lines_add_heading(out, LS_SECTION, a->cols - 5, "%s",
+			  _("Records that could not be read (the rest works)"));
 	for (size_t i = 0; i < n && i < SHOWN; i++)
 		wrapped(out, NULL, bad[i].message, a->cols > 40 ? a->cols - 6 : 34);
 	more_line(out, n > SHOWN ? (long)(n - SHOWN) : 0, "cairn check");
