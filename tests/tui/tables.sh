@@ -50,6 +50,22 @@ shows "^        eip-1:draft eip-2:assigned$" "the evaluators below their tool, w
 keys L
 reads "Every commit, newest first; / filters by kind, person or text; Enter shows the change" \
 	"40 timeline: its hint whole"
+keys C
+reads "o keeps ours, t takes theirs; then y syncs (merges and pushes)" "40 conflicts: the hint whole"
+keys '?' G
+shows "^> targets +9$" "40 help: an action and its keys"
+shows "^      Inclusion targets$" "what it does below them, not cut away"
+reads "Rebind any action in ~/.config/cairn/config, [keys] section: down = j Down" "the last hint whole"
+keys Q
+env_fr="env -u LC_ALL LANG=fr_FR.UTF-8 CAIRN_LOCALEDIR='${CAIRN_LOCALEDIR:-$(dirname "$CAIRN")/locale}'"
+open_session 40 12 "$env_fr TERM=tmux-256color '$CAIRN' -C '$wb'; sleep 30"
+wait_for "\? aide" >/dev/null
+keys '?'
+shows "^Aide : les vues, le travail, chaque tou…$" "40 in French: a title too long ends in a mark"
+keys 5 PgUp
+reads "Attributions (outil : évaluateur statut) ; a dans Évaluations attribue" "a French heading wraps, whole"
+keys 4 PgUp
+shows "^        \(2 sièges tenus, à nommer\)$" "the seats held, in French, below their seat"
 keys Q
 
 start 80 24

@@ -314,7 +314,7 @@ void draw(app *a)
 		return;
 	}
 	attron(A_BOLD);
-	draw_text(a, 0, 0, v ? v->title : "cairn", a->cols);
+	draw_cut(a, 0, 0, v ? v->title : "cairn", a->cols);
 	attroff(A_BOLD);
 	if (v) {
 		l = &v->lines;
