@@ -66,9 +66,9 @@ for _ in $(seq 1 12); do keys j; done
 shows "^ +asgn drft subm retd vald$" "the statuses shortened to fit, not the counts"
 shows "^    all +2 +1 +1 +1 +1$" "everyone's counts whole"
 keys PgDn
-shows "^    city-1 +0 +0 +0 +1 +0$" "PgDn: a person's counts, five numbers"
+shows "^    city-1 \(Ci… +0 +0 +0 +1 +0$" "PgDn: a person's counts, five numbers, after the id and name"
 keys PgDn
-shows "^    my-neighbou +0 +0 +0 +0 +1$" "a tool's name is cut, not its counts"
+shows "^    my-neighbo… +0 +0 +0 +0 +1$" "a tool's name is cut with a mark, not its counts"
 keys PgUp PgUp
 shows "^    all +2 +1 +1 +1 +1$" "PgUp goes back a page at a time"
 keys 7 Enter

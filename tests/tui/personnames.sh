@@ -17,6 +17,9 @@ shows "^  transformcity +bwg-1 \(Brussels w[a-z]*… +submitted +eip-1 \(EIP …
 keys 2
 shows "^  The milestones|^  id +\^ deadline" "the milestones table"
 shows "M3 +29/02/2016 +active +bwg-1 \(Brus" "80: a milestone's owner"
+keys 1
+for _ in $(seq 1 14); do keys j; done
+shows "^    city-1 \(City or city netw… +0 +0 +0 +1 +0$" "80: the dashboard counts a person's evaluations by id and name"
 keys 4 G
 shows "^  Open work per person$" "the persons view counts each person's work"
 shows "^ +tasks +to fill +to validate$" "under three heads"

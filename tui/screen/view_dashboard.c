@@ -160,6 +160,7 @@ static void tasks_due(app *a, lines *out, cairn_date today)
  * the names cut, never the numbers. */
 typedef struct tally_row {
 	char name[64];
+	char who[192];          /* a person's "id (Name)", "" for none */
 	long n[5];
 	enum line_style style;  /* LS_TEXT, or LS_DIM for a subheading (no counts) */
 } tally_row;
@@ -180,6 +181,7 @@ static void tally_add(tally *t, const char *name, const long *n, enum line_style
 		t->cap = cap;
 	}
 	snprintf(t->v[t->len].name, sizeof t->v[t->len].name, "%s", name);
+	t->v[t->len].who[0] = '\0';
 	for (int i = 0; i < 5; i++)
 		t->v[t->len].n[i] = n ? n[i] : 0;
 	t->v[t->len].style = style;
@@ -228,10 +230,10 @@ static void tally_lines(app *a, lines *out, const tally *t)
 	size_t used;
 
 	for (size_t r = 0; r < t->len; r++)
-		if (t->v[r].style == LS_TEXT && text_width(t->v[r].name) > name_w)
-			name_w = text_width(t->v[r].name);
-	if (name_w > 18)
-		name_w = 18;
+		if (t->v[r].style == LS_TEXT && text_width(*t->v[r].who ? t->v[r].who : t->v[r].name) > name_w)
+			name_w = text_width(*t->v[r].who ? t->v[r].who : t->v[r].name);
+	if (name_w > 26)
+		name_w = 26;
 	for (int pass = 0; pass < 2; pass++) {
 		total = 2 + name_w;
 		for (int i = 0; i < 5; i++) {
@@ -260,8 +262,14 @@ static void tally_lines(app *a, lines *out, const tally *t)
 			lines_add(out, row->style, NULL, "%s", row->name);
 			continue;
 		}
+		/* A person by id and name, the name cut with a mark; the id
+		 * alone where the column has no room for a few of its letters. */
+		const char *shown = *row->who && text_width(row->name) + 5 <= name_w ? row->who : row->name;
+		char cut[256];
 		lines_add(out, LS_TEXT, NULL, "  %s %*ld %*ld %*ld %*ld %*ld",
-			  text_pad(row->name, name_w, name, sizeof name), w[0], row->n[0], w[1],
+			  text_pad(text_cut(shown, name_w, a->ascii, cut, sizeof cut), name_w, name,
+				   sizeof name),
+			  w[0], row->n[0], w[1],
 			  row->n[1], w[2], row->n[2], w[3], row->n[3], w[4], row->n[4]);
 	}
 }
@@ -292,9 +300,17 @@ static void evaluations(app *a, lines *out)
 	}
 	tally_add(&t, _("all"), all, LS_TEXT);
 	tally_add(&t, _("by person, most open work first"), NULL, LS_DIM);
+	size_t first = t.len;
 	if (cairn_index_tally(cairn_wb_index(a->wb), "evaluator", SHOWN, tally_line, &t, &more,
-			      &err) == CAIRN_OK)
+			      &err) == CAIRN_OK) {
+		/* The persons by name as well as by id. */
+		for (size_t r = first; r < t.len; r++) {
+			char pname[128];
+			cli_id_and_name(t.v[r].name, person_name(a, t.v[r].name, pname, sizeof pname),
+					t.v[r].who, sizeof t.v[r].who);
+		}
 		tally_more(&t, more, _("press 6"));
+	}
 	tally_add(&t, _("by tool, most open work first"), NULL, LS_DIM);
 	if (cairn_index_tally(cairn_wb_index(a->wb), "tool", SHOWN, tally_line, &t, &more,
 			      &err) == CAIRN_OK)
