@@ -66,6 +66,10 @@ keys 5 PgUp
 reads "Attributions (outil : évaluateur statut) ; a dans Évaluations attribue" "a French heading wraps, whole"
 keys 4 PgUp
 shows "^        \(2 sièges tenus, à nommer\)$" "the seats held, in French, below their seat"
+keys 2
+shows "^  id +\^ échéance +titre$" "the column heads in French"
+keys s
+shows "^trié par échéance" "and the column sorted on"
 keys Q
 
 start 80 24

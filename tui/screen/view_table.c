@@ -37,22 +37,33 @@ static const struct table_columns {
 	cairn_kind kind;
 	table_column cols[MAX_COLS];
 } tables[] = {
-	{ CAIRN_KIND_PERSON, { COL("id", 8, 12, 0), COL("role", 10, 11, 2), COL("category", 11, 15, 3),
-			       MAIN("name", 16), COL("email", 20, 30, 4) } },
-	{ CAIRN_KIND_TARGET, { COL("id", 8, 12, 0), COL("minimum", 7, 8, 2), MAIN("label", 14) } },
-	{ CAIRN_KIND_TOOL, { COL("id", 12, 18, 0), COL("kind", 10, 12, 2), MAIN("name", 16) } },
-	{ CAIRN_KIND_TEMPLATE, { COL("id", 8, 12, 0), COL("version", 7, 8, 2), MAIN("title", 14) } },
-	{ CAIRN_KIND_MILESTONE, { COL("id", 5, 6, 0), COL("deadline", 10, 10, 1), COL("status", 8, 8, 3),
-				  WHO("owner", 4), MAIN("title", 16) } },
-	{ CAIRN_KIND_TASK, { COL("id", 5, 6, 0), COL("due", 10, 10, 1), COL("status", 8, 8, 3),
-			     WHO("assignee", 2), COL("milestone", 9, 9, 4), MAIN("title", 16) } },
-	{ CAIRN_KIND_PILOT, { COL("id", 8, 10, 0), COL("status", 9, 10, 1), MAIN("city", 14),
-			      COL("country", 8, 12, 3), COL("participants", 12, 12, 2) } },
-	{ CAIRN_KIND_EVALUATION, { COL("tool", 12, 18, 0),
-				   { .name = "evaluator", .min = 10, .want = 0, .prio = 0, .person = true },
-				   COL("status", 9, 10, 1), WHO("validator", 2), COL("answered", 8, 8, 3) } },
-	{ CAIRN_KIND_LIST, { COL("id", 8, 16, 0), MAIN("title", 16) } },
-	{ CAIRN_KIND_FORM, { MAIN("id", 8) } },
+	/* TRANSLATORS: the column heads of the tables (N_ below) are the
+	 * field names as typed in `:set field=value`; a short word each. */
+	{ CAIRN_KIND_PERSON, { COL(N_("id"), 8, 12, 0), COL(N_("role"), 10, 11, 2),
+			       COL(N_("category"), 11, 15, 3), MAIN(N_("name"), 16),
+			       COL(N_("email"), 20, 30, 4) } },
+	{ CAIRN_KIND_TARGET, { COL(N_("id"), 8, 12, 0), COL(N_("minimum"), 7, 8, 2),
+			       MAIN(N_("label"), 14) } },
+	{ CAIRN_KIND_TOOL, { COL(N_("id"), 12, 18, 0), COL(N_("kind"), 10, 12, 2),
+			     MAIN(N_("name"), 16) } },
+	{ CAIRN_KIND_TEMPLATE, { COL(N_("id"), 8, 12, 0), COL(N_("version"), 7, 8, 2),
+				 MAIN(N_("title"), 14) } },
+	{ CAIRN_KIND_MILESTONE, { COL(N_("id"), 5, 6, 0), COL(N_("deadline"), 10, 10, 1),
+				  COL(N_("status"), 8, 8, 3), WHO(N_("owner"), 4),
+				  MAIN(N_("title"), 16) } },
+	{ CAIRN_KIND_TASK, { COL(N_("id"), 5, 6, 0), COL(N_("due"), 10, 10, 1),
+			     COL(N_("status"), 8, 8, 3), WHO(N_("assignee"), 2),
+			     COL(N_("milestone"), 9, 9, 4), MAIN(N_("title"), 16) } },
+	{ CAIRN_KIND_PILOT, { COL(N_("id"), 8, 10, 0), COL(N_("status"), 9, 10, 1),
+			      MAIN(N_("city"), 14), COL(N_("country"), 8, 12, 3),
+			      COL(N_("participants"), 12, 12, 2) } },
+	{ CAIRN_KIND_EVALUATION, { COL(N_("tool"), 12, 18, 0),
+				   { .name = N_("evaluator"), .min = 10, .want = 0, .prio = 0,
+				     .person = true },
+				   COL(N_("status"), 9, 10, 1), WHO(N_("validator"), 2),
+				   COL(N_("answered"), 8, 8, 3) } },
+	{ CAIRN_KIND_LIST, { COL(N_("id"), 8, 16, 0), MAIN(N_("title"), 16) } },
+	{ CAIRN_KIND_FORM, { MAIN(N_("id"), 8) } },
 };
 
 static size_t cell(char *out, size_t room, const char *v, int width, unsigned san);
@@ -423,7 +434,7 @@ static void table_build(app *a, void *state, lines *out)
 		size_t k;
 		if (widths[c] < 0)
 			continue;
-		k = cell(head + used, sizeof head - used, names[c], widths[c], a->c->san);
+		k = cell(head + used, sizeof head - used, _(names[c]), widths[c], a->c->san);
 		used += k;
 		if ((int)c == t->sort && k >= 2)
 			head[used - 2] = '^';
@@ -565,7 +576,7 @@ static bool table_act(app *a, void *state, tui_action act)
 				break;
 		}
 		app_rebuild(a);
-		app_message(a, false, _("sorted by %s"), tc->cols[t->sort].name);
+		app_message(a, false, _("sorted by %s"), _(tc->cols[t->sort].name));
 	}
 		return true;
 	case ACT_ADD:
