@@ -62,7 +62,8 @@ shows "^> slot-02 testing +80 participants" "the pilot's participants before its
 keys g
 # j: to the next line one can select while it is in sight, else a scroll:
 # the evaluation counts between the tasks and the pilots come into view.
-for _ in $(seq 1 12); do keys j; done
+# (At 40 columns each milestone and task takes two lines: its title below.)
+for _ in $(seq 1 30); do screen | grep -qE "^    all +2" && break; keys j; done
 shows "^ +asgn drft subm retd vald$" "the statuses shortened to fit, not the counts"
 shows "^    all +2 +1 +1 +1 +1$" "everyone's counts whole"
 keys PgDn

@@ -41,7 +41,8 @@ shows "^  peripheries +12 +Residents of ur…$" "40 targets: an id whole, the la
 # Lines wider than the screen: headings wrap, other lines end in a mark.
 keys 1
 reads "Milestones still open, nearest deadline first" "40 dashboard: a heading wraps, whole"
-shows "^> M3 +29/02/2016 OVERDUE 20 d +Map o…$" "a line cut at the edge ends in a mark"
+shows "^> M3 +29/02/2016 OVERDUE 20 d$" "40 dashboard: a milestone's date and days on its line"
+shows "^    Map of needs -> Map of needs by Act…$" "its title below, readable, a cut ending in a mark"
 keys 4 PgUp
 shows "^        \(2 seats held, to be named\)$" "40 persons: the seats held below their seat"
 keys 5 PgUp

@@ -84,8 +84,16 @@ static void dated_line(app *a, lines *out, const char *kind, int id_width, const
 	show_date(a, rows_get(r, i, 1), date, sizeof date);
 	deadline_words(&d, status, when, sizeof when);
 	snprintf(target, sizeof target, "%s/%s", kind, rows_get(r, i, 0));
-	lines_add(out, d.overdue ? LS_ALERT : LS_TEXT, target, "%-*s %-10s %-13s %s", id_width,
-		  rows_get(r, i, 0), date, when, tail);
+	/* Where the title would keep only a few letters, it goes on a line
+	 * of its own below. */
+	if (a->cols - 2 - (id_width + 26) >= 16) {
+		lines_add(out, d.overdue ? LS_ALERT : LS_TEXT, target, "%-*s %-10s %-13s %s", id_width,
+			  rows_get(r, i, 0), date, when, tail);
+		return;
+	}
+	lines_add(out, d.overdue ? LS_ALERT : LS_TEXT, target, "%-*s %-10s %s", id_width,
+		  rows_get(r, i, 0), date, when);
+	lines_add(out, d.overdue ? LS_ALERT : LS_TEXT, NULL, "  %s", tail);
 }
 
 static void milestones(app *a, lines *out, cairn_date today)
