@@ -106,7 +106,8 @@ static void milestones(app *a, lines *out, cairn_date today)
 	cairn_error err;
 	rowset r;
 
-	lines_add_heading(out, LS_SECTION, a->cols - 5, "%s", _("Milestones still open, nearest deadline first"));
+	lines_add_heading(out, LS_SECTION, a->cols - 5, "%s",
+			  _("Milestones still open, nearest deadline first"));
 	if (!rows_some(a, &r, CAIRN_KIND_MILESTONE, cols, 5, open, 3, "deadline", &more))
 		return;
 	for (size_t i = 0; i < r.nrows; i++) {

@@ -102,7 +102,8 @@ static void seats(app *a, lines *out)
 
 	if (!rows_load(a, &r, CAIRN_KIND_PERSON, cols, 2, NULL, 0, "id"))
 		return;
-	lines_add_wrapped(out, LS_SECTION, a->cols - 5, "", "  ", _("The group against its planned seats"));
+	lines_add_wrapped(out, LS_SECTION, a->cols - 5, "", "  ",
+			  _("The group against its planned seats"));
 	label_w = a->cols - 4 - 12 - text_width(_("OVER the plan"));
 	label_w = label_w > 24 ? 24 : label_w < 6 ? 6 : label_w;
 	for (size_t s = 0; plan && s < plan->nchoices; s++) {
