@@ -13,11 +13,11 @@ keys 6
 shows "fixmystreet +eip-1" "the evaluations"
 keys c
 shows "^Side by side: template/m4" "c on an evaluation compares its template's evaluations"
-shows "1 evaluation, validated \\(c: every" "validated only at first"
+reads "1 evaluation, validated (c: every status)" "validated only at first"
 shows "my-neighbourhood/lead +The city's participation office" "with each answer"
 shows "= 1 of 1 answered" "and the summary"
 keys c
-shows "6 evaluations, every status \\(c: v" "c again: every status"
+reads "6 evaluations, every status (c: validated)" "c again: every status"
 shows "fixmystreet/eip-2 +\(not answered\)" "unanswered evaluations say so"
 keys G
 shows "= 3 of 6 answered" "the last question's summary"

@@ -53,6 +53,15 @@ shows "^. [0-9-]{10} Maria Rossi +M4: title" "80: the date, who, and the message
 keys / t a s k Enter
 shows "Test Person +T2: title" "80: / still filters by kind"
 lacks "Maria Rossi" "80: the milestone's commits are hidden"
+# :log M3 runs the verb on the plain terminal: M3's history, not an
+# empty screen (issue 17).
+keys : "log M3" Enter
+shows "^milestone/M3" ":log M3 shows M3's changes"
+shows "\+ Map of needs" "with its fields"
+keys q
+wait_for "press Enter to go back to cairn" >/dev/null
+keys Enter
+shows "^Timeline" "and Enter goes back to cairn"
 keys Q
 wait_for "cairn exited 0" && pass "80: cairn quits cleanly" || fail "80: cairn quits cleanly" "$(screen)"
 done_testing

@@ -35,7 +35,7 @@ shows "aucun conflit" "and no conflicts"
 # columns.
 keys L
 shows "^Chronologie" "the timeline's title in French"
-shows "^  Commits récents d'abord ; / filtre par type, personne, texte ; Entrée : détail$" \
+reads "Commits récents d'abord ; / filtre par type, personne, texte ; Entrée : détail" \
 	"its hint whole"
 shows "industry-1: email industry-1@citizen-city.example" "the change read whole, its kind tags after it (below 100 columns)"
 keys Enter

@@ -15,14 +15,14 @@ shows "^milestone/M3" "M3 opens"
 shows "^  Deadline +29/02/2016  OVERDUE 20 d$" "its deadline says how far it is"
 shows "^  Owner +bwg-1 \(Brussels working group seat 1 \(to be named\)\)$" "its owner by id and name"
 shows "^  Tasks \(a adds one\)$" "its tasks, and the key to add one"
-shows "^    T2 +26/02/2016 OVERDUE 23 d  Interview Action Cluster and initiative leader" \
-	"a task: id, due, days in words, title"
-shows "^    T3 +25/03/2016 in 5 d +Interview EUROCITIES" "nearest due first"
+shows "^    T2 +26/02/2016 OVERDUE 23 d +bwg-1 \(Brus… +Interview Action Cluster and in…$" \
+	"a task: id, due, days in words, who by id and name, the title cut with a mark"
+shows "^    T3 +25/03/2016 in 5 d +city-1 \(Cit… +Interview EUROCITIES" "nearest due first"
 keys a
 shows "^new task for M3 \(ID field=value \.\.\.\):" "a asks for a task of this milestone"
 keys 'T60 title="Check the map with the cities" due=10/04/2016 assignee=city-1' Enter
 shows "saved [0-9a-f]{12}  Add task T60" "the task is added"
-shows "^    T60 +10/04/2016 in 21 d +Check the map with the cities \(City or city ne" \
+shows "^    T60 +10/04/2016 in 21 d +city-1 \(Cit… +Check the map with the cities$" \
 	"it is listed with its assignee's name"
 like "$("$CAIRN" -C "$wb" show task/T60 --json)" '"milestone": "M3"' "and belongs to M3"
 for _ in $(seq 1 12); do screen | grep -q "^> +T60 " && break; keys j; done
@@ -50,5 +50,6 @@ keys 2 / M 3 Enter Enter
 shows "^  Deadline +29/02/2016  OVERDUE 20 d$" "40x12: the days left whole (the label gives way)"
 keys G
 shows "^(> |  )  T60 +10/04/2016 in 21 d" "40x12: the tasks reached, each with its due date and days"
+shows "^      city-1 \(Cit… +Check the map with…$" "40x12: who and the title on a line below, readable"
 keys Q
 done_testing

@@ -62,13 +62,14 @@ shows "^> slot-02 testing +80 participants" "the pilot's participants before its
 keys g
 # j: to the next line one can select while it is in sight, else a scroll:
 # the evaluation counts between the tasks and the pilots come into view.
-for _ in $(seq 1 12); do keys j; done
+# (At 40 columns each milestone and task takes two lines: its title below.)
+for _ in $(seq 1 30); do screen | grep -qE "^    all +2" && break; keys j; done
 shows "^ +asgn drft subm retd vald$" "the statuses shortened to fit, not the counts"
 shows "^    all +2 +1 +1 +1 +1$" "everyone's counts whole"
 keys PgDn
-shows "^    city-1 +0 +0 +0 +1 +0$" "PgDn: a person's counts, five numbers"
+shows "^    city-1 \(Ci… +0 +0 +0 +1 +0$" "PgDn: a person's counts, five numbers, after the id and name"
 keys PgDn
-shows "^    my-neighbou +0 +0 +0 +0 +1$" "a tool's name is cut, not its counts"
+shows "^    my-neighbo… +0 +0 +0 +0 +1$" "a tool's name is cut with a mark, not its counts"
 keys PgUp PgUp
 shows "^    all +2 +1 +1 +1 +1$" "PgUp goes back a page at a time"
 keys 7 Enter

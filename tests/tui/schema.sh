@@ -138,7 +138,7 @@ keys Enter Q
 wb="$TMP/platforms"
 "$CAIRN" demo --plan platforms "$wb" >/dev/null
 start 80 24
-shows "online-consultatio +1" "the Platforms plan opens on its dashboard"
+shows "online-consultation +1" "the Platforms plan opens on its dashboard"
 keys 4
 shows "^    Academia +0 of 3 SHORT \(3 seats held, to be named\)$" "its team against its seats"
 keys 2

@@ -25,7 +25,8 @@ shows "^    Brussels working group   3 of 2 OVER the plan \(1 seat held, to be n
 	"more persons than seats: over the plan"
 keys Q
 start 40 12
-keys 4
+keys 4 PgUp
 shows "^    Brussels wo +3 of 2 OVER the plan" "40x12: the label gives way to the counts and the word"
+shows "^        \(1 seat held, to be named\)$" "40x12: the seats held go below, whole"
 keys Q
 done_testing

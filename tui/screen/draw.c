@@ -33,6 +33,31 @@ int draw_text(app *a, int y, int x, const char *text, int cols)
 	return used;
 }
 
+/* A line of the body at y, x in cols columns: cut at the edge with a mark
+ * ("…", "..." in ASCII), so that a cut line is never taken for the whole
+ * (the spaces a table pads it with do not count). */
+static int draw_cut(app *a, int y, int x, const char *text, int cols)
+{
+	size_t len = strlen(text ? text : "");
+	bool ascii = a->ascii;
+	int mw = ascii ? 3 : 1, used;
+	char *t;
+
+	while (len && text[len - 1] == ' ')
+		len--;
+	if (!(t = strndup(text ? text : "", len)))
+		return 0;
+	if ((int)cairn_display_width(t, san_flags(a)) <= cols || cols <= mw) {
+		used = draw_text(a, y, x, t, cols);
+	} else {
+		used = draw_text(a, y, x, t, cols - mw);
+		mvaddstr(y, x + used, ascii ? "..." : "\u2026");
+		used += mw;
+	}
+	free(t);
+	return used;
+}
+
 static attr_t style_attr(const app *a, enum line_style s)
 {
 	switch (s) {
@@ -289,7 +314,7 @@ void draw(app *a)
 		return;
 	}
 	attron(A_BOLD);
-	draw_text(a, 0, 0, v ? v->title : "cairn", a->cols);
+	draw_cut(a, 0, 0, v ? v->title : "cairn", a->cols);
 	attroff(A_BOLD);
 	if (v) {
 		l = &v->lines;
@@ -323,7 +348,7 @@ void draw(app *a)
 			 * share and met/SHORT) comes first. */
 			bar = ln->bar >= 0 &&
 			      (int)cairn_display_width(ln->text, san_flags(a)) <= a->cols - x - 22;
-			used = draw_text(a, y, x, ln->text, a->cols - x - (bar ? 22 : 0));
+			used = draw_cut(a, y, x, ln->text, a->cols - x - (bar ? 22 : 0));
 			attroff(at);
 			if (bar && a->cols - x - used >= 22)
 				draw_bar(a, y, a->cols - 21, 20, ln->bar, ln->mark);

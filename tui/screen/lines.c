@@ -137,6 +137,24 @@ void lines_add_wrapped(lines *l, enum line_style style, int width, const char *f
 	} while (*at);
 }
 
+void lines_add_heading(lines *l, enum line_style style, int width, const char *fmt, ...)
+{
+	cairn_buf b = CAIRN_BUF_INIT;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || !cairn_buf_grow(&b, (size_t)n))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(b.data, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	lines_add_wrapped(l, style, width, "", "  ", b.data);
+	cairn_buf_done(&b);
+}
+
 const char *text_pad(const char *text, int cols, char *buf, size_t n)
 {
 	mbstate_t st;
@@ -161,6 +179,23 @@ const char *text_pad(const char *text, int cols, char *buf, size_t n)
 	for (; width < cols && used + 1 < n; width++)
 		buf[used++] = ' ';
 	buf[used] = '\0';
+	return buf;
+}
+
+const char *text_cut(const char *text, int cols, bool ascii, char *buf, size_t n)
+{
+	int mw = ascii ? 3 : 1;
+	size_t len;
+
+	if (text_width(text) <= cols || cols <= mw) {
+		snprintf(buf, n, "%s", text);
+		return buf;
+	}
+	text_pad(text, cols - mw, buf, n);
+	len = strlen(buf);
+	while (len && buf[len - 1] == ' ')
+		len--;
+	snprintf(buf + len, n - len, "%s", ascii ? "..." : "\u2026");
 	return buf;
 }
 

@@ -90,3 +90,31 @@ const char *person_name(app *a, const char *id, char *buf, size_t n)
 	rows_done(&r);
 	return buf;
 }
+
+void task_lines(app *a, lines *out, bool alert, const char *target, int id_w, const char *id,
+		const char *date, const char *when, const char *title, const char *who)
+{
+	enum line_style st = alert ? LS_ALERT : LS_TEXT;
+	char when_w[128], who_w[300], cut[1024];
+	int head_w = 2 + id_w + 1 + 10 + 1 + 13 + 1, room = a->cols - 2 - head_w;
+
+	text_pad(when, 13, when_w, sizeof when_w);
+	/* Who in a column of 12 as the tables show it, "id (Name)" cut. */
+	who_w[0] = '\0';
+	if (who) {
+		char c[300];
+		text_pad(text_cut(who, 12, a->ascii, c, sizeof c), 12, who_w, sizeof who_w - 2);
+		strcat(who_w, "  ");
+	}
+	if (room - text_width(who_w) >= 20) {
+		text_cut(title, room - text_width(who_w), a->ascii, cut, sizeof cut);
+		lines_add(out, st, target, "  %-*s %-10s %s %s%s", id_w, id, date, when_w, who_w, cut);
+		return;
+	}
+	/* Too narrow for a title one can read after them: who and the title
+	 * on a line of their own below. */
+	lines_add(out, st, target, "  %-*s %-10s %s", id_w, id, date, when_w);
+	room = a->cols - 2 - 4 - text_width(who_w);
+	text_cut(title, room, a->ascii, cut, sizeof cut);
+	lines_add(out, st, NULL, "    %s%s", who_w, cut);
+}

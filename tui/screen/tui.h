@@ -126,6 +126,10 @@ line *lines_add(lines *l, enum line_style style, const char *target, const char 
  * the first line after `first`, the others after `rest`. */
 void lines_add_wrapped(lines *l, enum line_style style, int width, const char *first,
 		       const char *rest, const char *text);
+/* A heading (fmt formatted) wrapped to width columns, a screen's
+ * cols - 5, the lines after the first indented by two: never cut. */
+void lines_add_heading(lines *l, enum line_style style, int width, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 /* Keep the selection on target (or the nearest selectable line). */
 void lines_select(lines *l, const char *target);
 bool lines_visible(const lines *l, size_t i);
@@ -134,6 +138,9 @@ const line *lines_selected(const lines *l);
 /* text cut or padded to cols display columns, into buf (n bytes): printf's
  * widths count bytes, and a translated label may hold accented letters. */
 const char *text_pad(const char *text, int cols, char *buf, size_t n);
+/* text cut to cols display columns with a mark ("…", "..." in ASCII)
+ * when it is wider, whole when not, into buf (n bytes). */
+const char *text_cut(const char *text, int cols, bool ascii, char *buf, size_t n);
 /* The display columns text takes (its bytes when it is not valid text). */
 int text_width(const char *text);
 /* The bytes of text's first line when wrapped at width columns: up to a
@@ -182,6 +189,13 @@ void inclusion_lines(lines *out, const cairn_targets *targets, const cairn_recor
 /* How far a deadline is, in words: "OVERDUE 3 d", "due today", "in 5 d",
  * "no deadline", or a closed status ("done").  tui/screen/view_dashboard.c. */
 void deadline_words(const cairn_deadline *d, const char *status, char *buf, size_t n);
+/* A task as a view lists it (rows.c), Enter opening target: its id in
+ * id_w columns, its due date, how far it is, when who is not NULL who has
+ * it ("id (Name)", cut to a column as the tables do) and its title, cut
+ * with a mark.  On one line where the title has room to be read, else who
+ * and the title on a line of their own below. */
+void task_lines(app *a, lines *out, bool alert, const char *target, int id_w, const char *id,
+		const char *date, const char *when, const char *title, const char *who);
 /* Ask for a new record of kind on the prompt and add it; preset_key (or
  * NULL) is set to preset_value unless what is typed sets it: a task
  * added from its milestone.  tui/screen/view_table.c. */

@@ -78,7 +78,7 @@ static void compare_build(app *a, void *state, lines *out)
 		cairn_comparison_done(&c);
 		return;
 	}
-	lines_add(out, LS_SECTION, NULL,
+	lines_add_heading(out, LS_SECTION, a->cols - 5,
 		  P_("%s (version %d): %zu evaluation, %s", "%s (version %d): %zu evaluations, %s",
 		     c.nrows), *c.tpl.title ? c.tpl.title : c.tpl.id, c.tpl.version, c.nrows,
 		  s->all ? _("every status (c: validated)") : _("validated (c: every status)"));
@@ -88,8 +88,12 @@ static void compare_build(app *a, void *state, lines *out)
 	for (size_t q = 0; q < c.tpl.nquestions; q++) {
 		const cairn_question *qn = &c.tpl.questions[q];
 		lines_add(out, LS_TEXT, NULL, "%s", "");
-		lines_add(out, LS_HEAD, NULL, "%2zu  %s [%s]", q + 1, cairn_question_prompt(qn, langs),
-			  _(cairn_qtype_label(qn->type)));
+		char num[32], head[1024];
+		/* The question whole, wrapped under its number. */
+		snprintf(num, sizeof num, "%2zu  ", q + 1);
+		snprintf(head, sizeof head, "%s [%s]", cairn_question_prompt(qn, langs),
+			 _(cairn_qtype_label(qn->type)));
+		lines_add_wrapped(out, LS_HEAD, a->cols - 7, num, "    ", head);
 		for (size_t r = 0; r < c.nrows; r++) {
 			const char *v = c.rows[r].answers[q];
 			char target[CAIRN_REF_ID_MAX + 16], shown[400];

@@ -49,8 +49,8 @@ static void conflicts_build(app *a, void *state, lines *out)
 	size_t n = 0;
 
 	(void)state;
-	lines_add(out, LS_DIM, NULL, "%s",
-		  _("o keeps ours, t takes theirs; then y syncs (merges and pushes)"));
+	lines_add_heading(out, LS_DIM, a->cols - 5, "%s",
+			  _("o keeps ours, t takes theirs; then y syncs (merges and pushes)"));
 	if (cairn_wb_conflicts(a->wb, add_conflict, out, &n, &err) != CAIRN_OK)
 		app_message(a, true, "%s", err.msg);
 	if (!n)

@@ -84,8 +84,16 @@ static void dated_line(app *a, lines *out, const char *kind, int id_width, const
 	show_date(a, rows_get(r, i, 1), date, sizeof date);
 	deadline_words(&d, status, when, sizeof when);
 	snprintf(target, sizeof target, "%s/%s", kind, rows_get(r, i, 0));
-	lines_add(out, d.overdue ? LS_ALERT : LS_TEXT, target, "%-*s %-10s %-13s %s", id_width,
-		  rows_get(r, i, 0), date, when, tail);
+	/* Where the title would keep only a few letters, it goes on a line
+	 * of its own below. */
+	if (a->cols - 2 - (id_width + 26) >= 16) {
+		lines_add(out, d.overdue ? LS_ALERT : LS_TEXT, target, "%-*s %-10s %-13s %s", id_width,
+			  rows_get(r, i, 0), date, when, tail);
+		return;
+	}
+	lines_add(out, d.overdue ? LS_ALERT : LS_TEXT, target, "%-*s %-10s %s", id_width,
+		  rows_get(r, i, 0), date, when);
+	lines_add(out, d.overdue ? LS_ALERT : LS_TEXT, NULL, "  %s", tail);
 }
 
 static void milestones(app *a, lines *out, cairn_date today)
@@ -98,7 +106,8 @@ static void milestones(app *a, lines *out, cairn_date today)
 	cairn_error err;
 	rowset r;
 
-	lines_add(out, LS_SECTION, NULL, _("Milestones still open, nearest deadline first"));
+	lines_add_heading(out, LS_SECTION, a->cols - 5, "%s",
+			  _("Milestones still open, nearest deadline first"));
 	if (!rows_some(a, &r, CAIRN_KIND_MILESTONE, cols, 5, open, 3, "deadline", &more))
 		return;
 	for (size_t i = 0; i < r.nrows; i++) {
@@ -130,16 +139,22 @@ static void tasks_due(app *a, lines *out, cairn_date today)
 
 	cairn_date_iso(cairn_date_from_days(cairn_date_to_days(today) + SOON_DAYS), until,
 		       sizeof until);
-	lines_add(out, LS_SECTION, NULL, _("Tasks overdue or due in the next %d days"), SOON_DAYS);
+	lines_add_heading(out, LS_SECTION, a->cols - 5, _("Tasks overdue or due in the next %d days"),
+			  SOON_DAYS);
 	if (!rows_some(a, &r, CAIRN_KIND_TASK, cols, 5, f, 3, "due", &more))
 		return;
 	for (size_t i = 0; i < r.nrows; i++) {
-		char tail[512], who[128];
-		/* Who has it, by name. */
+		char tail[1024], name[128], who[300], cut[300], cell[300];
+		/* Who has it before the title, "id (Name)" in a column of 12 as
+		 * the tables show it: a long title cannot push the name off. */
 		if (*rows_get(&r, i, 4))
-			person_name(a, rows_get(&r, i, 4), who, sizeof who);
-		snprintf(tail, sizeof tail, "%s (%s)", rows_get(&r, i, 3),
-			 *rows_get(&r, i, 4) ? who : _("nobody"));
+			cli_id_and_name(rows_get(&r, i, 4),
+					person_name(a, rows_get(&r, i, 4), name, sizeof name), who,
+					sizeof who);
+		else
+			snprintf(who, sizeof who, "%s", _("nobody"));
+		text_pad(text_cut(who, 12, a->ascii, cut, sizeof cut), 12, cell, sizeof cell);
+		snprintf(tail, sizeof tail, "%s  %s", cell, rows_get(&r, i, 3));
 		dated_line(a, out, "task", id_width(&r, 6, 12), &r, i, today, tail);
 	}
 	more_line(out, more, _("press 3"));
@@ -154,6 +169,7 @@ static void tasks_due(app *a, lines *out, cairn_date today)
  * the names cut, never the numbers. */
 typedef struct tally_row {
 	char name[64];
+	char who[192];          /* a person's "id (Name)", "" for none */
 	long n[5];
 	enum line_style style;  /* LS_TEXT, or LS_DIM for a subheading (no counts) */
 } tally_row;
@@ -174,6 +190,7 @@ static void tally_add(tally *t, const char *name, const long *n, enum line_style
 		t->cap = cap;
 	}
 	snprintf(t->v[t->len].name, sizeof t->v[t->len].name, "%s", name);
+	t->v[t->len].who[0] = '\0';
 	for (int i = 0; i < 5; i++)
 		t->v[t->len].n[i] = n ? n[i] : 0;
 	t->v[t->len].style = style;
@@ -222,10 +239,10 @@ static void tally_lines(app *a, lines *out, const tally *t)
 	size_t used;
 
 	for (size_t r = 0; r < t->len; r++)
-		if (t->v[r].style == LS_TEXT && text_width(t->v[r].name) > name_w)
-			name_w = text_width(t->v[r].name);
-	if (name_w > 18)
-		name_w = 18;
+		if (t->v[r].style == LS_TEXT && text_width(*t->v[r].who ? t->v[r].who : t->v[r].name) > name_w)
+			name_w = text_width(*t->v[r].who ? t->v[r].who : t->v[r].name);
+	if (name_w > 26)
+		name_w = 26;
 	for (int pass = 0; pass < 2; pass++) {
 		total = 2 + name_w;
 		for (int i = 0; i < 5; i++) {
@@ -254,8 +271,14 @@ static void tally_lines(app *a, lines *out, const tally *t)
 			lines_add(out, row->style, NULL, "%s", row->name);
 			continue;
 		}
+		/* A person by id and name, the name cut with a mark; the id
+		 * alone where the column has no room for a few of its letters. */
+		const char *shown = *row->who && text_width(row->name) + 5 <= name_w ? row->who : row->name;
+		char cut[256];
 		lines_add(out, LS_TEXT, NULL, "  %s %*ld %*ld %*ld %*ld %*ld",
-			  text_pad(row->name, name_w, name, sizeof name), w[0], row->n[0], w[1],
+			  text_pad(text_cut(shown, name_w, a->ascii, cut, sizeof cut), name_w, name,
+				   sizeof name),
+			  w[0], row->n[0], w[1],
 			  row->n[1], w[2], row->n[2], w[3], row->n[3], w[4], row->n[4]);
 	}
 }
@@ -286,9 +309,17 @@ static void evaluations(app *a, lines *out)
 	}
 	tally_add(&t, _("all"), all, LS_TEXT);
 	tally_add(&t, _("by person, most open work first"), NULL, LS_DIM);
+	size_t first = t.len;
 	if (cairn_index_tally(cairn_wb_index(a->wb), "evaluator", SHOWN, tally_line, &t, &more,
-			      &err) == CAIRN_OK)
+			      &err) == CAIRN_OK) {
+		/* The persons by name as well as by id. */
+		for (size_t r = first; r < t.len; r++) {
+			char pname[128];
+			cli_id_and_name(t.v[r].name, person_name(a, t.v[r].name, pname, sizeof pname),
+					t.v[r].who, sizeof t.v[r].who);
+		}
 		tally_more(&t, more, _("press 6"));
+	}
 	tally_add(&t, _("by tool, most open work first"), NULL, LS_DIM);
 	if (cairn_index_tally(cairn_wb_index(a->wb), "tool", SHOWN, tally_line, &t, &more,
 			      &err) == CAIRN_OK)
@@ -345,8 +376,8 @@ static void pilots(app *a, lines *out)
 	cairn_targets t;
 	rowset p;
 
-	lines_add(out, LS_SECTION, NULL, "%s",
-		  _("Pilots: inclusion against the targets (| marks the target)"));
+	lines_add_heading(out, LS_SECTION, a->cols - 5, "%s",
+			  _("Pilots: inclusion against the targets (| marks the target)"));
 	if (!rows_some(a, &p, CAIRN_KIND_PILOT, pcols, 4, &reported, 1, "id", &npilots))
 		return;
 	if (!targets_load(a, &t)) {
@@ -412,7 +443,8 @@ static void unreadable(app *a, lines *out)
 		cairn_wb_unreadable_free(bad, n);
 		return;
 	}
-	lines_add(out, LS_SECTION, NULL, "%s", _("Records that could not be read (the rest works)"));
+	lines_add_heading(out, LS_SECTION, a->cols - 5, "%s",
+			  _("Records that could not be read (the rest works)"));
 	for (size_t i = 0; i < n && i < SHOWN; i++)
 		wrapped(out, NULL, bad[i].message, a->cols > 40 ? a->cols - 6 : 34);
 	more_line(out, n > SHOWN ? (long)(n - SHOWN) : 0, "cairn check");

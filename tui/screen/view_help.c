@@ -57,7 +57,7 @@ static void help_build(app *a, void *state, lines *out)
 	for (size_t i = 0; guide[i].text; i++) {
 		const char *text = guide[i].text[0] ? _(guide[i].text) : "";
 		if (guide[i].heading) {
-			lines_add(out, LS_SECTION, NULL, "%s", text);
+			lines_add_heading(out, LS_SECTION, a->cols - 5, "%s", text);
 			continue;
 		}
 		if (!*text)
@@ -68,16 +68,35 @@ static void help_build(app *a, void *state, lines *out)
 			text += n + skip;
 		}
 	}
-	lines_add(out, LS_HEAD, NULL, "%-18s %-16s %s", _("action"), _("keys"), _("what it does"));
+	/* What each action does, wrapped under its own column; on a narrow
+	 * screen under the action and its keys. */
+	bool narrow = a->cols < 70;
+	int indent = narrow ? 4 : 36, width = a->cols - 2 - indent;
+	char pad[40];
+	snprintf(pad, sizeof pad, "%*s", indent, "");
+	if (narrow)
+		lines_add(out, LS_HEAD, NULL, "%-18s %s", _("action"), _("keys"));
+	else
+		lines_add(out, LS_HEAD, NULL, "%-18s %-16s %s", _("action"), _("keys"),
+			  _("what it does"));
 	for (int i = 1; i < ACT_COUNT; i++) {
+		const char *name = keys_action_name((tui_action)i), *help = keys_action_help((tui_action)i);
 		char keys[64];
+		size_t skip, n;
 		keys_describe((tui_action)i, keys, sizeof keys);
-		lines_add(out, LS_TEXT, keys_action_name((tui_action)i), "%-18s %-16s %s",
-			  keys_action_name((tui_action)i), keys, keys_action_help((tui_action)i));
+		if (narrow) {
+			lines_add(out, LS_TEXT, name, "%-18s %s", name, keys);
+			lines_add_wrapped(out, LS_DIM, width, pad, pad, help);
+			continue;
+		}
+		n = text_wrap(help, width, &skip);
+		lines_add(out, LS_TEXT, name, "%-18s %-16s %.*s", name, keys, (int)n, help);
+		if (help[n + skip])
+			lines_add_wrapped(out, LS_TEXT, width, pad, pad, help + n + skip);
 	}
 	lines_add(out, LS_TEXT, NULL, "%s", "");
-	lines_add(out, LS_DIM, NULL, "%s", _("Rebind any action in ~/.config/cairn/config, [keys] "
-					     "section: down = j Down"));
+	lines_add_heading(out, LS_DIM, a->cols - 5, "%s",
+			  _("Rebind any action in ~/.config/cairn/config, [keys] section: down = j Down"));
 }
 
 const view_ops help_view = {

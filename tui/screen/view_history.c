@@ -223,11 +223,13 @@ static void history_build(app *a, void *state, lines *out)
 		if (cairn_wb_record_path(a->wb, s->init, s->path, sizeof s->path, &err) != CAIRN_OK)
 			s->path[0] = '\0';
 		c.path = s->path;
-		lines_add(out, LS_DIM, NULL, _("Commits that changed %s, newest first; Enter shows the "
-			  "change"), s->init);
+		lines_add_heading(out, LS_DIM, a->cols - 5,
+				  _("Commits that changed %s, newest first; Enter shows the change"),
+				  s->init);
 	} else {
-		lines_add(out, LS_DIM, NULL, "%s", _("Every commit, newest first; / filters by kind, "
-			  "person or text; Enter shows the change"));
+		lines_add_heading(out, LS_DIM, a->cols - 5, "%s",
+				  _("Every commit, newest first; / filters by kind, person or text; "
+				    "Enter shows the change"));
 	}
 	if (cairn_wb_history(a->wb, s->init[0] ? s->init : NULL, NULL,
 			     s->init[0] ? 0 : TIMELINE_MAX, on_commit, &c, &err) != CAIRN_OK)

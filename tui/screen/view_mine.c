@@ -130,8 +130,8 @@ static void tasks(app *a, lines *out)
 		snprintf(target, sizeof target, "task/%s", rows_get(&r, i, 0));
 		cli_date(a->c, rows_get(&r, i, 1), date, sizeof date);
 		deadline_words(&d, status, when, sizeof when);
-		lines_add(out, d.overdue ? LS_ALERT : LS_TEXT, target, "  %-6s %-10s %-13s %s",
-			  rows_get(&r, i, 0), date, when, rows_get(&r, i, 3));
+		task_lines(a, out, d.overdue, target, 6, rows_get(&r, i, 0), date, when,
+			   rows_get(&r, i, 3), NULL);
 	}
 	if (!r.nrows)
 		lines_add(out, LS_DIM, NULL, "%s", _("  none"));

@@ -70,7 +70,8 @@ static void form_lines(app *a, const cairn_record *rec, lines *out)
 		return;
 	}
 	cairn_evaluation_progress(rec, &tpl, &answered, &missing, &first);
-	lines_add(out, LS_SECTION, NULL, _("%s (version %d): %zu of %zu answered, %zu required missing"),
+	lines_add_heading(out, LS_SECTION, a->cols - 5,
+			  _("%s (version %d): %zu of %zu answered, %zu required missing"),
 		  tpl.title ? tpl.title : tpl.id, tpl.version, answered,
 		  cairn_evaluation_asked(rec, &tpl), missing);
 	{
@@ -148,16 +149,18 @@ static void milestone_tasks(app *a, const cairn_ref *ref, lines *out)
 		if ((k < r.nrows) != (*rows_get(&r, i, 1) != '\0'))
 			continue;
 		cairn_deadline d = cairn_deadline_of(rows_get(&r, i, 1), status, cairn_wb_today(a->wb));
-		char target[200], date[32], when[64], who[128];
+		char target[200], date[32], when[64], name[128], who[300];
 		snprintf(target, sizeof target, "task/%s", rows_get(&r, i, 0));
 		cli_date(a->c, rows_get(&r, i, 1), date, sizeof date);
 		deadline_words(&d, status, when, sizeof when);
 		if (*rows_get(&r, i, 4))
-			person_name(a, rows_get(&r, i, 4), who, sizeof who);
+			cli_id_and_name(rows_get(&r, i, 4),
+					person_name(a, rows_get(&r, i, 4), name, sizeof name), who,
+					sizeof who);
 		else
 			snprintf(who, sizeof who, "%s", _("nobody"));
-		lines_add(out, d.overdue ? LS_ALERT : LS_TEXT, target, "  %-*s %-10s %-13s %s (%s)",
-			  id_w, rows_get(&r, i, 0), date, when, rows_get(&r, i, 3), who);
+		task_lines(a, out, d.overdue, target, id_w, rows_get(&r, i, 0), date, when,
+			   rows_get(&r, i, 3), who);
 	}
 	if (!r.nrows)
 		lines_add(out, LS_DIM, NULL, "%s", _("  none yet: press a to add one"));
@@ -172,7 +175,8 @@ static void pilot_inclusion(app *a, const cairn_record *rec, lines *out)
 	cairn_targets t;
 
 	lines_add(out, LS_TEXT, NULL, "%s", "");
-	lines_add(out, LS_SECTION, NULL, "%s", _("Inclusion against the targets (| marks the target)"));
+	lines_add_heading(out, LS_SECTION, a->cols - 5, "%s",
+			  _("Inclusion against the targets (| marks the target)"));
 	if (total <= 0) {
 		lines_add(out, LS_DIM, NULL, "%s", _("  no participants reported yet"));
 		return;

@@ -11,31 +11,59 @@
 #include "tui.h"
 
 #define MAX_COLS 6
-/* A width below zero: a column that shares the room left with the other
- * such columns and the last one, at least -width wide (persons, by name). */
-#define FLEX(min) (-(min))
 /* The widest a person's "id (Name)" grows on a wide screen. */
 #define PERSON_MAX 40
+/* The width a title grows to before the persons beside it get theirs. */
+#define MAIN_WANT 40
+
+/* A column: at least min display columns wide, up to want (0: the main
+ * column, the title or the name, which takes the room the others leave,
+ * and at least a quarter of the screen).  On a narrow screen the columns
+ * of the highest prio go first, until the others fit at their min; prio 0
+ * stays on any screen.  A person column shows "id (Name)" in the room it
+ * gets. */
+typedef struct table_column {
+	const char *name;
+	int min, want;
+	int prio;
+	bool person;
+} table_column;
+
+#define COL(n, lo, hi, p) { .name = n, .min = lo, .want = hi, .prio = p }
+#define MAIN(n, lo) { .name = n, .min = lo, .want = 0, .prio = 0 }
+#define WHO(n, p) { .name = n, .min = 12, .want = PERSON_MAX, .prio = p, .person = true }
 
 static const struct table_columns {
 	cairn_kind kind;
-	const char *cols[MAX_COLS];
-	int widths[MAX_COLS];
-	unsigned persons;       /* bit c: column c holds a person's id */
+	table_column cols[MAX_COLS];
 } tables[] = {
-	{ CAIRN_KIND_PERSON, { "id", "role", "category", "name", "email" }, { 12, 11, 15, FLEX(14), 0 },
-	  0 },
-	{ CAIRN_KIND_TARGET, { "id", "minimum", "label" }, { 12, 8, 0 }, 0 },
-	{ CAIRN_KIND_TOOL, { "id", "kind", "name" }, { 18, 12, 0 }, 0 },
-	{ CAIRN_KIND_TEMPLATE, { "id", "version", "title" }, { 12, 8, 0 }, 0 },
-	{ CAIRN_KIND_MILESTONE, { "id", "deadline", "status", "owner", "title" },
-	  { 6, 10, 8, FLEX(12), 0 }, 1u << 3 },
-	{ CAIRN_KIND_TASK, { "id", "due", "status", "assignee", "milestone", "title" },
-	  { 6, 10, 8, FLEX(12), 9, 0 }, 1u << 3 },
-	{ CAIRN_KIND_PILOT, { "id", "status", "city", "country", "participants" }, { 10, 10, 18, 12, 0 },
-	  0 },
-	{ CAIRN_KIND_EVALUATION, { "tool", "evaluator", "status", "validator", "answered" },
-	  { 18, FLEX(12), 10, FLEX(12), 0 }, 1u << 1 | 1u << 3 },
+	/* TRANSLATORS: the column heads of the tables (N_ below) are the
+	 * field names as typed in `:set field=value`; a short word each. */
+	{ CAIRN_KIND_PERSON, { COL(N_("id"), 8, 12, 0), COL(N_("role"), 10, 11, 2),
+			       COL(N_("category"), 11, 15, 3), MAIN(N_("name"), 16),
+			       COL(N_("email"), 20, 30, 4) } },
+	{ CAIRN_KIND_TARGET, { COL(N_("id"), 8, 12, 0), COL(N_("minimum"), 7, 8, 2),
+			       MAIN(N_("label"), 14) } },
+	{ CAIRN_KIND_TOOL, { COL(N_("id"), 12, 18, 0), COL(N_("kind"), 10, 12, 2),
+			     MAIN(N_("name"), 16) } },
+	{ CAIRN_KIND_TEMPLATE, { COL(N_("id"), 8, 12, 0), COL(N_("version"), 7, 8, 2),
+				 MAIN(N_("title"), 14) } },
+	{ CAIRN_KIND_MILESTONE, { COL(N_("id"), 5, 6, 0), COL(N_("deadline"), 10, 10, 1),
+				  COL(N_("status"), 8, 8, 3), WHO(N_("owner"), 4),
+				  MAIN(N_("title"), 16) } },
+	{ CAIRN_KIND_TASK, { COL(N_("id"), 5, 6, 0), COL(N_("due"), 10, 10, 1),
+			     COL(N_("status"), 8, 8, 3), WHO(N_("assignee"), 2),
+			     COL(N_("milestone"), 9, 9, 4), MAIN(N_("title"), 16) } },
+	{ CAIRN_KIND_PILOT, { COL(N_("id"), 8, 10, 0), COL(N_("status"), 9, 10, 1),
+			      MAIN(N_("city"), 14), COL(N_("country"), 8, 12, 3),
+			      COL(N_("participants"), 12, 12, 2) } },
+	{ CAIRN_KIND_EVALUATION, { COL(N_("tool"), 12, 18, 0),
+				   { .name = N_("evaluator"), .min = 10, .want = 0, .prio = 0,
+				     .person = true },
+				   COL(N_("status"), 9, 10, 1), WHO(N_("validator"), 2),
+				   COL(N_("answered"), 8, 8, 3) } },
+	{ CAIRN_KIND_LIST, { COL(N_("id"), 8, 16, 0), MAIN(N_("title"), 16) } },
+	{ CAIRN_KIND_FORM, { MAIN(N_("id"), 8) } },
 };
 
 static size_t cell(char *out, size_t room, const char *v, int width, unsigned san);
@@ -58,7 +86,7 @@ static const struct table_columns *columns_of(cairn_kind kind)
 static size_t ncols_of(const struct table_columns *t)
 {
 	size_t n = 0;
-	while (n < MAX_COLS && t->cols[n])
+	while (n < MAX_COLS && t->cols[n].name)
 		n++;
 	return n;
 }
@@ -74,13 +102,14 @@ static void seats(app *a, lines *out)
 
 	if (!rows_load(a, &r, CAIRN_KIND_PERSON, cols, 2, NULL, 0, "id"))
 		return;
-	lines_add(out, LS_SECTION, NULL, "%s", _("The group against its planned seats"));
+	lines_add_wrapped(out, LS_SECTION, a->cols - 5, "", "  ",
+			  _("The group against its planned seats"));
 	label_w = a->cols - 4 - 12 - text_width(_("OVER the plan"));
 	label_w = label_w > 24 ? 24 : label_w < 6 ? 6 : label_w;
 	for (size_t s = 0; plan && s < plan->nchoices; s++) {
 		const cairn_choice *seat = &plan->choices[s];
 		int have = 0, unnamed = 0, planned = (int)seat->seats;
-		char text[256], label[128];
+		char text[256], label[128], held[128];
 		if (seat->seats < 0)
 			continue;
 		/* A placeholder ("... (to be named)") holds a seat, not fills it. */
@@ -99,13 +128,22 @@ static void seats(app *a, lines *out)
 		snprintf(text, sizeof text, _("  %s %d of %d %s"), label,
 			 over ? have + unnamed : have, planned,
 			 over ? _("OVER the plan") : have < planned ? _("SHORT") : _("filled"));
-		if (unnamed)
-			lines_add(out, LS_ALERT, NULL, P_("%s (%d seat held, to be named)",
-							  "%s (%d seats held, to be named)", unnamed),
-				  text, unnamed);
-		else
+		/* The placeholders after the word, on lines of their own below
+		 * it when the screen is too narrow for them. */
+		if (unnamed) {
+			snprintf(held, sizeof held, P_("(%d seat held, to be named)",
+						       "(%d seats held, to be named)", unnamed),
+				 unnamed);
+			if (text_width(text) + 1 + text_width(held) + 2 <= a->cols) {
+				lines_add(out, LS_ALERT, NULL, "%s %s", text, held);
+			} else {
+				lines_add(out, LS_ALERT, NULL, "%s", text);
+				lines_add_wrapped(out, LS_ALERT, a->cols - 8, "      ", "      ", held);
+			}
+		} else {
 			lines_add(out, over || have < planned ? LS_ALERT : LS_TEXT, NULL, "%s",
 				  text);
+		}
 	}
 	lines_add(out, LS_TEXT, NULL, "%s", "");
 	rows_done(&r);
@@ -119,17 +157,27 @@ static void assignments(app *a, lines *out)
 
 	if (!rows_load(a, &r, CAIRN_KIND_EVALUATION, cols, 3, NULL, 0, "tool"))
 		return;
-	lines_add(out, LS_SECTION, NULL, "%s",
-		  _("Assignments (tool: evaluator status); a in Evaluations assigns"));
+	lines_add_wrapped(out, LS_SECTION, a->cols - 5, "", "  ",
+			  _("Assignments (tool: evaluator status); a in Evaluations assigns"));
 	for (size_t i = 0; i < r.nrows;) {
-		char row[1024];
+		char row[1024], first[64];
 		size_t used = 0, j = i;
-		used += (size_t)snprintf(row, sizeof row, "  %-18s", rows_get(&r, i, 0));
+		/* The evaluators after the tool, wrapped under one another on a
+		 * narrow screen, never cut. */
+		snprintf(first, sizeof first, "  %-18s ", rows_get(&r, i, 0));
+		row[0] = '\0';
 		for (; j < r.nrows && !strcmp(rows_get(&r, j, 0), rows_get(&r, i, 0)); j++)
 			if (used < sizeof row)
-				used += (size_t)snprintf(row + used, sizeof row - used, " %s:%s",
-							 rows_get(&r, j, 1), rows_get(&r, j, 2));
-		lines_add(out, LS_TEXT, NULL, "%s", row);
+				used += (size_t)snprintf(row + used, sizeof row - used, "%s%s:%s",
+							 used ? " " : "", rows_get(&r, j, 1),
+							 rows_get(&r, j, 2));
+		if (a->cols - 2 - text_width(first) >= 20) {
+			lines_add_wrapped(out, LS_TEXT, a->cols - 2 - text_width(first), first,
+					  "                     ", row);
+		} else {
+			lines_add(out, LS_TEXT, NULL, "  %s", rows_get(&r, i, 0));
+			lines_add_wrapped(out, LS_TEXT, a->cols - 8, "      ", "      ", row);
+		}
 		i = j;
 	}
 	lines_add(out, LS_TEXT, NULL, "%s", "");
@@ -179,15 +227,29 @@ static void work_per_person(app *a, lines *out)
 	 * own head: keep them short. */
 	const char *h[3] = { _("tasks"), _("to fill"), _("to validate") };
 	int hw[3], counts_w = 0;
+	bool legend;
 	for (int i = 0; i < 3; i++)
 		counts_w += (hw[i] = text_width(h[i]) > 3 ? text_width(h[i]) : 3) + 2;
+	/* Where the heads leave too little room for a person's id and a few
+	 * letters of the name, they go above as a line of their own and the
+	 * counts take three columns each. */
+	legend = a->cols - 5 - counts_w < 16;
+	if (legend)
+		for (int i = 0; i < 3; i++)
+			counts_w += (hw[i] = 3) + 2 - (text_width(h[i]) > 3 ? text_width(h[i]) : 3) - 2;
 	label_w = a->cols - 5 - counts_w;
 	label_w = label_w > PERSON_MAX + 10 ? PERSON_MAX + 10 : label_w < 6 ? 6 : label_w;
 	lines_add(out, LS_SECTION, NULL, "%s", _("Open work per person"));
-	cell(label, sizeof label, "", label_w, a->c->san);
-	snprintf(head, sizeof head, "  %s%*s%s  %*s%s  %*s%s", label, hw[0] - text_width(h[0]), "", h[0],
-		 hw[1] - text_width(h[1]), "", h[1], hw[2] - text_width(h[2]), "", h[2]);
-	lines_add(out, LS_DIM, NULL, "%s", head);
+	if (legend) {
+		snprintf(head, sizeof head, "%s  %s  %s", h[0], h[1], h[2]);
+		lines_add_wrapped(out, LS_DIM, a->cols - 5, "  ", "  ", head);
+	} else {
+		cell(label, sizeof label, "", label_w, a->c->san);
+		snprintf(head, sizeof head, "  %s%*s%s  %*s%s  %*s%s", label,
+			 hw[0] - text_width(h[0]), "", h[0], hw[1] - text_width(h[1]), "", h[1],
+			 hw[2] - text_width(h[2]), "", h[2]);
+		lines_add(out, LS_DIM, NULL, "%s", head);
+	}
 	for (size_t k = 0; k < p.nrows; k++) {
 		char who[300];
 		cell(label, sizeof label, person_cell(&p, rows_get(&p, k, 0), label_w, who, sizeof who),
@@ -227,30 +289,62 @@ static size_t cell(char *out, size_t room, const char *v, int width, unsigned sa
 	return n < room ? n : room - 1;
 }
 
-/* The widths at this screen's width: the flexible columns (persons) share
- * what the fixed ones leave with the last column, up to PERSON_MAX each. */
-static void layout(const app *a, const struct table_columns *tc, size_t n, int *w)
+/* The widths at a screen of cols columns, below zero for a column left
+ * out.  Each shown column starts at its min; while they do not fit, the
+ * column of the highest prio (the rightmost of equals) goes.  The room
+ * left goes, in turn, to the short columns up to their want (ids, dates,
+ * statuses: whole), to the main column up to MAIN_WANT (a title one can
+ * read), to the person columns up to theirs (a name beside each id), and
+ * what is still left to the main column. */
+static void layout(int cols, const struct table_columns *tc, size_t n, int *w)
 {
-	int fixed = 2, nflex = 1, rest, share;
+	int used = 2, room, main = -1;
 
 	for (size_t c = 0; c < n; c++) {
-		w[c] = tc->widths[c];
-		if (w[c] < 0)
-			nflex++;
-		else if (c + 1 < n)
-			fixed += w[c] + 2;
-	}
-	rest = a->cols - fixed;
-	share = rest / nflex - 2;
-	for (size_t c = 0; c + 1 < n; c++)
-		if (w[c] < 0) {
-			w[c] = share > PERSON_MAX ? PERSON_MAX : share < -w[c] ? -w[c] : share;
-			fixed += w[c] + 2;
+		const table_column *col = &tc->cols[c];
+		w[c] = col->min;
+		if (!col->want) {
+			main = (int)c;
+			if (w[c] < cols / 4)
+				w[c] = cols / 4;
 		}
-	/* The last column ends at the screen's edge, a cut marked; on a
-	 * screen too narrow for it, the edge cuts it. */
-	if (n && w[n - 1] == 0 && a->cols - fixed >= 4)
-		w[n - 1] = a->cols - fixed;
+		used += w[c] + 2;
+	}
+	while (used > cols) {
+		int drop = -1;
+		for (size_t c = 0; c < n; c++)
+			if (w[c] >= 0 && tc->cols[c].prio > 0 &&
+			    (drop < 0 || tc->cols[c].prio >= tc->cols[drop].prio))
+				drop = (int)c;
+		if (drop < 0)
+			break;
+		used -= w[drop] + 2;
+		w[drop] = -1;
+	}
+	room = cols - used;
+	for (int stage = 0; stage < 3 && room > 0; stage++)
+		for (size_t c = 0; c < n && room > 0; c++) {
+			const table_column *col = &tc->cols[c];
+			int want = (int)c == main ? MAIN_WANT : col->want, grow;
+			if (w[c] < 0 || (stage == 0 && (col->person || (int)c == main)) ||
+			    (stage == 1 && (int)c != main) || (stage == 2 && !col->person))
+				continue;
+			grow = want - w[c] < room ? want - w[c] : room;
+			if (grow > 0) {
+				w[c] += grow;
+				room -= grow;
+			}
+		}
+	/* The last column needs no gap after it: its two columns are the
+	 * main column's too. */
+	room += 2;
+	if (main >= 0 && room > 0)
+		w[main] += room;
+	/* On a screen too narrow for even the main column, the edge cuts it. */
+	if (main >= 0 && room < 0 && w[main] + room < 4)
+		w[main] = 0;
+	else if (main >= 0 && room < 0)
+		w[main] += room;
 }
 
 /* A person's id as a column shows it (cli_id_and_name), the name from
@@ -289,11 +383,13 @@ static cairn_status add_row(const char *const *values, void *ctx, cairn_error *e
 	(void)err;
 	for (size_t c = 0; c < r->ncols && used < sizeof row - 1; c++) {
 		const char *v = values[c];
-		const cairn_field_def *f = cairn_kind_field(r->t->kind, r->tc->cols[c]);
+		const cairn_field_def *f = cairn_kind_field(r->t->kind, r->tc->cols[c].name);
+		if (r->widths[c] < 0)
+			continue;
 		if (f && f->type == CAIRN_F_DATE) {
 			cli_date(r->a->c, v, shown, sizeof shown);
 			v = shown;
-		} else if (r->tc->persons & 1u << c) {
+		} else if (r->tc->cols[c].person) {
 			v = person_cell(r->persons, v, r->widths[c], shown, sizeof shown);
 		}
 		used += cell(row + used, sizeof row - used, v, r->widths[c], r->a->c->san);
@@ -311,6 +407,7 @@ static cairn_status add_row(const char *const *values, void *ctx, cairn_error *e
 static void table_build(app *a, void *state, lines *out)
 {
 	static const char *const person_cols[] = { "id", "name" };
+	const char *names[MAX_COLS];
 	table_state *t = state;
 	const struct table_columns *tc = columns_of(t->kind);
 	size_t n = ncols_of(tc);
@@ -322,21 +419,29 @@ static void table_build(app *a, void *state, lines *out)
 	cairn_error err;
 
 	memset(&persons, 0, sizeof persons);
-	layout(a, tc, n, widths);
+	layout(a->cols, tc, n, widths);
 	if (t->kind == CAIRN_KIND_PERSON)
 		seats(a, out);
 	if (t->kind == CAIRN_KIND_TOOL)
 		assignments(a, out);
-	if (tc->persons)
-		rows_load(a, &persons, CAIRN_KIND_PERSON, person_cols, 2, NULL, 0, "id");
+	for (size_t c = 0; c < n; c++)
+		names[c] = tc->cols[c].name;
+	for (size_t c = 0; c < n; c++)
+		if (tc->cols[c].person && widths[c] >= 0) {
+			rows_load(a, &persons, CAIRN_KIND_PERSON, person_cols, 2, NULL, 0, "id");
+			break;
+		}
 	for (size_t c = 0; c < n; c++) {
-		size_t k = cell(head + used, sizeof head - used, tc->cols[c], widths[c], a->c->san);
+		size_t k;
+		if (widths[c] < 0)
+			continue;
+		k = cell(head + used, sizeof head - used, _(names[c]), widths[c], a->c->san);
 		used += k;
 		if ((int)c == t->sort && k >= 2)
 			head[used - 2] = '^';
 	}
 	lines_add(out, LS_HEAD, NULL, "%s", head);
-	if (cairn_index_rows(cairn_wb_index(a->wb), t->kind, tc->cols, n, NULL, 0, tc->cols[t->sort],
+	if (cairn_index_rows(cairn_wb_index(a->wb), t->kind, names, n, NULL, 0, names[t->sort],
 			     0, add_row, &r, &err) != CAIRN_OK)
 		app_message(a, true, "%s", err.msg);
 	rows_done(&persons);
@@ -461,9 +566,19 @@ static bool table_act(app *a, void *state, tui_action act)
 			app_push(a, &record_view, sel->target, strlen(sel->target) + 1, sel->target);
 		return true;
 	case ACT_SORT:
-		t->sort = (t->sort + 1) % (int)ncols_of(columns_of(t->kind));
+	{
+		/* To the next column the screen shows. */
+		const struct table_columns *tc = columns_of(t->kind);
+		int n = (int)ncols_of(tc), w[MAX_COLS];
+		layout(a->cols, tc, (size_t)n, w);
+		for (int i = 0; i < n; i++) {
+			t->sort = (t->sort + 1) % n;
+			if (w[t->sort] >= 0)
+				break;
+		}
 		app_rebuild(a);
-		app_message(a, false, _("sorted by %s"), columns_of(t->kind)->cols[t->sort]);
+		app_message(a, false, _("sorted by %s"), _(tc->cols[t->sort].name));
+	}
 		return true;
 	case ACT_ADD:
 		add_record(a, t->kind, NULL, NULL);
