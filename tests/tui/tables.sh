@@ -54,8 +54,9 @@ reads "Every commit, newest first; / filters by kind, person or text; Enter show
 keys C
 reads "o keeps ours, t takes theirs; then y syncs (merges and pushes)" "40 conflicts: the hint whole"
 keys '?' G
-shows "^> targets +9$" "40 help: an action and its keys"
-shows "^      Inclusion targets$" "what it does below them, not cut away"
+shows "^> schema +F$" "40 help: an action and its keys"
+shows "^      The group's lists and forms \\(its$" "what it does below them, wrapped, not cut away"
+shows "^      schema\\)$" "its end on the next line"
 reads "Rebind any action in ~/.config/cairn/config, [keys] section: down = j Down" "the last hint whole"
 keys Q
 env_fr="env -u LC_ALL LANG=fr_FR.UTF-8 CAIRN_LOCALEDIR='${CAIRN_LOCALEDIR:-$(dirname "$CAIRN")/locale}'"
