@@ -32,6 +32,7 @@ static const cairn_rule rule_table[] = {
 	{ P(PERSON), "-", L, NULL, "ask a leader to remove the person" },
 	{ P(PERSON), "role", L, NULL, "ask a leader to change a role" },
 	{ P(PERSON), "email", L, NULL, "ask a leader to change an e-mail (it says who is who)" },
+	{ P(PERSON), "login", L, NULL, "ask a leader to change a login (it says who pushes)" },
 	{ P(PERSON), "category", L, NULL, "ask a leader to change it" },
 	{ P(PERSON), "*", L | SELF, NULL, "a member changes their own name and organisation" },
 	{ P(TARGET), "*", L, NULL, "ask a leader to change the targets" },

@@ -567,7 +567,8 @@ cairn_status cairn_guard_push(const char *gitdir, const char *pusher, const char
 			      const char *new_hex, const char *ref, cairn_error *err)
 {
 	guard g = GUARD_INIT(NULL, pusher ? pusher : "");
-	cairn_oid base = { "" }, tip = { "" }, blob;
+	cairn_oid base = { "" }, tip = { "" }, fork = { "" }, blob;
+	cairn_error ignored;
 	cairn_settings s = { 0 };
 	char *ini = NULL;
 	size_t len = 0;
@@ -608,6 +609,17 @@ cairn_status cairn_guard_push(const char *gitdir, const char *pusher, const char
 		if (strcmp(g.role, "leader"))
 			st = cairn_fail(err, CAIRN_EINPUT, "%s: only a leader may delete a branch; the "
 					"pusher, %s, is %s", ref, g.pusher, g.me[0] ? g.role : "no person");
+		goto done;
+	}
+	/* A push that drops commits the branch holds (a force-push) would
+	 * undo others' work with no commit of its own to judge. */
+	if (strcmp(old_hex, ZERO_OID) && strcmp(g.role, "leader") &&
+	    (cairn_git_merge_base(g.git, &base, &tip, &fork, &ignored) != CAIRN_OK ||
+	     strcmp(fork.hex, base.hex))) {
+		st = cairn_fail(err, CAIRN_EINPUT, "%s: the push drops commits the shared branch "
+				"holds (it is no fast-forward): only a leader may rewrite it; the "
+				"pusher, %s, is %s: fetch, merge (cairn sync) and push again",
+				ref, g.pusher, g.me[0] ? g.role : "no person");
 		goto done;
 	}
 	if ((st = cairn_git_walk(g.git, &tip, &base, true, guard_check_commit, &w, err)) == CAIRN_OK &&
