@@ -36,4 +36,67 @@ is "$(git -C "$shared" rev-parse main)" "$moved" "a key person may not change he
 like "$out" "person/maria: login: only a leader may change it" "saying so"
 reset
 
+
+# The Citizen City evaluations, by the leader, with each member's login.
+"$CAIRN" -C "$(demo_workbook)" ls --json > "$TMP/demo.json"
+"$CAIRN" -C "$wb" import json "$TMP/demo.json" >/dev/null
+for p in bwg-1 bwg-2 eip-1 eip-2 city-1 industry-1 ec-1; do
+	"$CAIRN" -C "$wb" set "person/$p" "email=$p@example.org" "login=$p" >/dev/null
+done
+"$CAIRN" -C "$wb" sync >/dev/null 2>&1
+git clone -q "$shared" "$TMP/e"
+git -C "$TMP/e" config user.name "E"
+pushas() {   # pushas LOGIN: commit all in $TMP/e as LOGIN's e-mail, push as LOGIN
+	git -C "$TMP/e" -c user.email="$1@example.org" commit -qam "$2"
+	out=$(GL_USER=$1 git -C "$TMP/e" push -q origin main 2>&1); rc=$?
+	git -C "$TMP/e" fetch -q origin && git -C "$TMP/e" reset -q --hard origin/main
+}
+ev() { (cd "$TMP/e" && ls evaluations/*/"$1"); }
+held() {   # held NAME: the last push was refused, and took nothing
+	is "$(git -C "$shared" rev-parse main)" "$tip" "$1" || diag "$out"
+}
+taken() { isnt_tip=$(git -C "$shared" rev-parse main); is "$rc:$([ "$isnt_tip" != "$tip" ] && echo moved)" "0:moved" "$1" || diag "$out"; tip=$isnt_tip; }
+tip=$(git -C "$shared" rev-parse main)
+
+# Its evaluator validates her own draft with plain git.
+sed -i 's/^status: .*/status: validated/' "$TMP/e/$(ev fixmystreet/eip-1)"
+pushas eip-1 "validated by myself"
+held "an evaluator may not set her draft validated herself"
+like "$out" "evaluation/fixmystreet/eip-1: status: only the workflow's steps may change it" "saying who may"
+# ... nor her submitted one.
+sed -i 's/^status: .*/status: validated/' "$TMP/e/$(ev transformcity/bwg-1)"
+pushas bwg-1 "validated by myself"
+held "an evaluator may not validate her own submitted evaluation"
+# ... nor mark it a good practice (a leader's step).
+printf 'good_practice: yes\n' >> "$TMP/e/$(ev fixmystreet/eip-1)"
+pushas eip-1 "a good practice"
+held "an evaluator may not mark her evaluation a good practice"
+# ... nor wipe the comments on it (a step only adds a line).
+sed -i '/^comments:/d' "$TMP/e/$(ev decidim/city-1)"
+pushas city-1 "no comments"
+held "an evaluator (not a leader) may not wipe the comments on her evaluation"
+# A validator may not validate what is not submitted.
+sed -i 's/^status: .*/status: validated/' "$TMP/e/$(ev fixmystreet/eip-2)"
+pushas bwg-1 "validated early"
+held "a validator may not validate an evaluation its evaluator has not submitted"
+
+# What the steps do, with plain git, is taken: its evaluator submits,
+# its validator validates, returns with a comment line, the evaluator
+# starts her assigned one.
+sed -i 's/^status: .*/status: submitted/' "$TMP/e/$(ev fixmystreet/eip-1)"
+pushas eip-1 "submit"
+taken "its evaluator submits her draft"
+sed -i 's/^status: .*/status: validated/' "$TMP/e/$(ev fixmystreet/eip-1)"
+printf 'validated_answers: 0123456789abcdef0123456789abcdef01234567\n' >> "$TMP/e/$(ev fixmystreet/eip-1)"
+pushas bwg-2 "validate"
+taken "its validator validates it"
+sed -i 's/^status: .*/status: returned/; /^validated_answers:/d' "$TMP/e/$(ev fixmystreet/eip-1)"
+printf 'comments: 2016-03-21 bwg-2: one more source, please\n' >> "$TMP/e/$(ev fixmystreet/eip-1)"
+pushas bwg-2 "return"
+taken "and returns it with a comment"
+sed -i 's/^status: .*/status: draft/' "$TMP/e/$(ev design-game/industry-1)"
+printf 'answer.excluded: no\n' >> "$TMP/e/$(ev design-game/industry-1)"
+pushas industry-1 "start"
+taken "an evaluator starts her assigned evaluation"
+
 done_testing
