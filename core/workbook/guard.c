@@ -404,6 +404,19 @@ static cairn_status check_merge(walk_ctx *w, const cairn_git_commit_info *c, cai
 	size_t n = 0, cap = 0;
 	cairn_status st = CAIRN_OK;
 
+	/* One merge base says what each of two sides changed; against more
+	 * parents it says nothing of the third (an old commit's value taken
+	 * back would pass for its side's).  cairn never makes such a merge:
+	 * all it differs in from its first parent is its own. */
+	if (c->nparents > 2) {
+		cairn_git_delta *d = NULL;
+		size_t nd = 0;
+		if ((st = cairn_git_diff(g->git, &c->parent[0], &c->id, &d, &nd, err)) == CAIRN_OK)
+			for (size_t i = 0; i < nd && st == CAIRN_OK; i++)
+				st = check_change(w, c, &d[i], err);
+		cairn_git_deltas_free(d, nd);
+		return st;
+	}
 	if (cairn_git_merge_base(g->git, &c->parent[0], &c->parent[1], &base, &ignored) != CAIRN_OK)
 		base.hex[0] = '\0';
 	for (size_t k = 0; k < c->nparents && st == CAIRN_OK; k++) {

@@ -37,6 +37,30 @@ like "$out" "person/maria: login: only a leader may change it" "saying so"
 reset
 
 
+# An octopus merge that takes the deadline back from an old commit: a
+# value one parent holds, the merge base of the first two has not.
+"$CAIRN" -C "$wb" set T2 title="Interviews, round one" >/dev/null
+"$CAIRN" -C "$wb" sync >/dev/null 2>&1
+reset
+now=$(git -C "$shared" rev-parse main)
+git -C "$TMP/m" show "$old:$m4" > "$TMP/m/$m4"
+git -C "$TMP/m" add -A
+tree=$(git -C "$TMP/m" write-tree)
+octo=$(git -C "$TMP/m" commit-tree -p "$now" -p "$moved" -p "$old" -m "merge" "$tree")
+git -C "$TMP/m" reset -q --hard "$octo"
+push maria
+is "$(git -C "$shared" rev-parse main)" "$now" "an octopus merge may not bring an old deadline back" || diag "$out"
+like "$out" "milestone/M4: deadline: only a leader may change it" "saying which field"
+reset
+# The same with two parents, the old one second.
+git -C "$TMP/m" show "$old:$m4" > "$TMP/m/$m4"
+git -C "$TMP/m" add -A
+tree=$(git -C "$TMP/m" write-tree)
+git -C "$TMP/m" reset -q --hard "$(git -C "$TMP/m" commit-tree -p "$now" -p "$old" -m "merge" "$tree")"
+push maria
+is "$(git -C "$shared" rev-parse main)" "$now" "nor a merge with an old commit" || diag "$out"
+reset
+
 # The Citizen City evaluations, by the leader, with each member's login.
 "$CAIRN" -C "$(demo_workbook)" ls --json > "$TMP/demo.json"
 "$CAIRN" -C "$wb" import json "$TMP/demo.json" >/dev/null
