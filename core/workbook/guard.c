@@ -618,6 +618,15 @@ cairn_status cairn_guard_push(const char *gitdir, const char *pusher, const char
 	    (st = cairn_git_each_file(g.git, &base, guard_person_file, &g, err)))
 		goto done;
 	g.relays = !strcmp(g.role, "leader");
+	/* One who is no person pushes nothing: no file outside the records,
+	 * no commit in a member's name. */
+	if (!g.me[0]) {
+		st = cairn_fail(err, CAIRN_EINPUT, "%s: the pusher, %s, is no person of the workbook "
+				"(no person has login: %s): ask a leader (%s) to set it on your "
+				"person record; nothing of this push is taken", ref, g.pusher,
+				g.pusher, cairn_buf_str(&g.leaders));
+		goto done;
+	}
 	if (!strcmp(new_hex, ZERO_OID)) {
 		if (strcmp(g.role, "leader"))
 			st = cairn_fail(err, CAIRN_EINPUT, "%s: only a leader may delete a branch; the "

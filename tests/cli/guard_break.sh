@@ -61,6 +61,46 @@ push maria
 is "$(git -C "$shared" rev-parse main)" "$now" "nor a merge with an old commit" || diag "$out"
 reset
 
+# A pusher who is no person, with no record in the push.
+now=$(git -C "$shared" rev-parse main)
+echo "mine now" > "$TMP/m/NOTES.txt"
+git -C "$TMP/m" add -A && git -C "$TMP/m" -c user.email=test@example.org commit -qm "the leader's notes"
+push ghost
+is "$(git -C "$shared" rev-parse main)" "$now" "a pusher who is no person pushes nothing, not even a file no record is" || diag "$out"
+like "$out" "the pusher, ghost, is no person of the workbook" "saying so"
+reset
+
+# A record moved to another shard of its folder; a person removed.
+t2=$(cd "$TMP/m" && ls tasks/*/T2)
+mkdir -p "$TMP/m/tasks/00" && git -C "$TMP/m" mv "$t2" tasks/00/T2
+git -C "$TMP/m" commit -qm "moved"
+push maria
+is "$(git -C "$shared" rev-parse main)" "$now" "a task moved to another shard is refused" || diag "$out"
+reset
+tp=$(cd "$TMP/m" && ls persons/*/test)
+git -C "$TMP/m" rm -q "$tp" && git -C "$TMP/m" commit -qm "no leader"
+push maria
+is "$(git -C "$shared" rev-parse main)" "$now" "a key person may not remove the leader's person file" || diag "$out"
+reset
+# A second person file for the leader, in other case, or a settings file
+# spelled otherwise.
+sed 's/^role: .*/role: leader/' "$TMP/m/$mp" > "$TMP/m/$(dirname "$mp")/Maria"
+git -C "$TMP/m" add -A && git -C "$TMP/m" commit -qm "Maria"
+push maria
+is "$(git -C "$shared" rev-parse main)" "$now" "a person file in another case is refused" || diag "$out"
+reset
+mkdir -p "$TMP/m/Persons/61" && sed 's/^role: .*/role: leader/' "$TMP/m/$mp" > "$TMP/m/Persons/61/maria"
+git -C "$TMP/m" add -A && git -C "$TMP/m" commit -qm "Persons"
+push maria
+is "$(git -C "$shared" rev-parse main)" "$now" "a Persons folder is refused" || diag "$out"
+reset
+# A submodule (a gitlink) in a record folder.
+root=$({ git -C "$TMP/m" ls-tree HEAD | grep -v 'tasks$'; printf '040000 tree %s\ttasks\n' "$({ git -C "$TMP/m" ls-tree HEAD:tasks; printf '160000 commit %s\tsub\n' "$now"; } | git -C "$TMP/m" mktree)"; } | git -C "$TMP/m" mktree)
+git -C "$TMP/m" reset -q --soft "$(git -C "$TMP/m" commit-tree -p HEAD -m "a gitlink" "$root")"
+push maria
+is "$(git -C "$shared" rev-parse main)" "$now" "a gitlink in a record folder is refused" || diag "$out"
+reset
+
 # The Citizen City evaluations, by the leader, with each member's login.
 "$CAIRN" -C "$(demo_workbook)" ls --json > "$TMP/demo.json"
 "$CAIRN" -C "$wb" import json "$TMP/demo.json" >/dev/null
