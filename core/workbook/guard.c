@@ -586,23 +586,23 @@ cairn_status cairn_guard_push(const char *gitdir, const char *pusher, const char
 	char *ini = NULL;
 	size_t len = 0;
 	walk_ctx w = { &g, ref, "", "", false };
+	/* Tags and the rest hold no records cairn reads: a leader's to push. */
+	bool branch = !strncmp(ref, "refs/heads/", 11);
 	cairn_status st;
 
-	if (strncmp(ref, "refs/heads/", 11))
-		return CAIRN_OK;        /* tags and the rest: not records */
 	if ((st = cairn_git_open_bare(gitdir, &g.git, err)) || (st = cairn_git_use_env_objects(g.git, err)))
 		goto done;
-	if (strcmp(old_hex, ZERO_OID))
+	if (strcmp(old_hex, ZERO_OID) && branch)
 		snprintf(base.hex, sizeof base.hex, "%.40s", old_hex);
 	else if (cairn_git_revision(g.git, "refs/heads/main", &base, err) != CAIRN_OK)
 		base.hex[0] = '\0';     /* the first push: it makes the workbook */
-	if (!strcmp(new_hex, ZERO_OID) && !base.hex[0])
+	if ((!strcmp(new_hex, ZERO_OID) || !branch) && !base.hex[0])
 		goto done;
 	snprintf(tip.hex, sizeof tip.hex, "%.40s", new_hex);
 	/* What would block a peer's sync (links, .git, names a system would
 	 * misread, folders too deep, files over 100 MiB) never gets in, into
 	 * an open workbook neither. */
-	if (strcmp(new_hex, ZERO_OID) &&
+	if (strcmp(new_hex, ZERO_OID) && branch &&
 	    (st = cairn_git_check_pushed(g.git, ref, &base, &tip, err)))
 		goto done;
 	if (!base.hex[0]) {
@@ -627,6 +627,17 @@ cairn_status cairn_guard_push(const char *gitdir, const char *pusher, const char
 				g.pusher, cairn_buf_str(&g.leaders));
 		goto done;
 	}
+	/* A member's work is the branch main (cairn syncs no other): another
+	 * branch, judged against rules and persons of its own, would keep
+	 * a demoted leader's powers there until merged. */
+	if (strcmp(ref, "refs/heads/main") && strcmp(g.role, "leader")) {
+		st = cairn_fail(err, CAIRN_EINPUT, "%s: only a leader may push a branch other than "
+				"main, a tag or another ref; the pusher, %s, is %s: push main (cairn "
+				"sync)", ref, g.pusher, g.role[0] ? g.role : "no role");
+		goto done;
+	}
+	if (!branch)
+		goto done;
 	if (!strcmp(new_hex, ZERO_OID)) {
 		if (strcmp(g.role, "leader"))
 			st = cairn_fail(err, CAIRN_EINPUT, "%s: only a leader may delete a branch; the "

@@ -101,6 +101,19 @@ push maria
 is "$(git -C "$shared" rev-parse main)" "$now" "a gitlink in a record folder is refused" || diag "$out"
 reset
 
+# Tags and other branches: a key person's tag pointing at a link, a side
+# branch of her own, a ref outside refs/heads.
+ln -s /etc/passwd "$TMP/m/tasks/evil"
+git -C "$TMP/m" add -A && git -C "$TMP/m" commit -qm "a link"
+git -C "$TMP/m" tag evil
+out=$(GL_USER=maria git -C "$TMP/m" push -q origin evil 2>&1)
+is "$(git -C "$shared" tag)" "" "a key person may not push a tag (here on a link)" || diag "$out"
+like "$out" "refs/tags/evil: only a leader may push a branch other than main, a tag or another ref" "saying so"
+out=$(GL_USER=maria git -C "$TMP/m" push -q origin HEAD:refs/notes/x HEAD:refs/heads/side 2>&1)
+is "$(git -C "$shared" for-each-ref --format='%(refname)' | grep -v refs/heads/main)" "" "nor another branch or ref" || diag "$out"
+git -C "$TMP/m" tag -d evil >/dev/null
+reset
+
 # The Citizen City evaluations, by the leader, with each member's login.
 "$CAIRN" -C "$(demo_workbook)" ls --json > "$TMP/demo.json"
 "$CAIRN" -C "$wb" import json "$TMP/demo.json" >/dev/null
