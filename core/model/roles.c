@@ -362,8 +362,8 @@ const cairn_rule *cairn_rules_first_refusal(const cairn_actor *a, cairn_kind kin
  * the evaluator (or a leader) submits and starts, its validator (else a
  * leader or a reviewer; never its evaluator) validates and returns, a
  * leader marks, and one a step lets act only adds lines to the comments.
- * A leader passes; so does a status's fall from validated (its answers
- * changed). */
+ * A leader passes; a validator also takes a validation back (validated
+ * -> submitted, as when its answers changed). */
 typedef struct step_who {
 	bool leader, evaluator, validator, actor;
 } step_who;
@@ -398,7 +398,7 @@ static bool status_step_allowed(const step_who *w, const char *was, const char *
 	if (!strcmp(now, "returned") && status_is_one_of(was, "submitted validated"))
 		return w->validator;
 	if (!strcmp(was, "validated") && !strcmp(now, "submitted"))
-		return w->actor;
+		return w->validator;
 	return false;
 }
 

@@ -114,6 +114,30 @@ is "$(git -C "$shared" for-each-ref --format='%(refname)' | grep -v refs/heads/m
 git -C "$TMP/m" tag -d evil >/dev/null
 reset
 
+# Legitimate work is never blocked: maria (cairn, her own identity)
+# and the leader change one task at once; each sync merges the other's.
+printf '[user]\nname = Maria Rossi\nemail = maria@example.org\n' > "$TMP/maria.ini"
+"$CAIRN" -C "$wb" sync >/dev/null 2>&1
+CAIRN_CONFIG="$TMP/maria.ini" "$CAIRN" clone "$shared" "$TMP/mc" >/dev/null 2>&1
+mc() { CAIRN_CONFIG="$TMP/maria.ini" GL_USER=maria "$CAIRN" -C "$TMP/mc" "$@"; }
+run mc set T2 "notes=Round one booked"
+is "$rc" 0 "the assignee writes her task's notes" || diag "$err"
+run "$CAIRN" -C "$wb" set T2 "title=Interviews (WP2)"
+run "$CAIRN" -C "$wb" sync
+is "$rc" 0 "the leader syncs first" || diag "$err"
+run mc sync
+is "$rc" 0 "maria's sync merges the leader's title and pushes her notes over it" || diag "$err"
+run "$CAIRN" -C "$wb" set M4 "title=Evaluation of tools"
+run mc set T2 "notes=Round one done"
+run mc sync
+is "$rc" 0 "she syncs first this time" || diag "$err"
+run "$CAIRN" -C "$wb" sync
+is "$rc" 0 "the leader's sync merges hers and pushes the merge" || diag "$err"
+run mc sync
+is "$rc" 0 "and hers after it (a fast-forward)" || diag "$err"
+is "$("$CAIRN" -C "$TMP/mc" show T2 | grep -c 'Round one done\|Interviews (WP2)')" 2 "both changes held"
+reset
+
 # The Citizen City evaluations, by the leader, with each member's login.
 "$CAIRN" -C "$(demo_workbook)" ls --json > "$TMP/demo.json"
 "$CAIRN" -C "$wb" import json "$TMP/demo.json" >/dev/null
