@@ -138,6 +138,26 @@ is "$rc" 0 "and hers after it (a fast-forward)" || diag "$err"
 is "$("$CAIRN" -C "$TMP/mc" show T2 | grep -c 'Round one done\|Interviews (WP2)')" 2 "both changes held"
 reset
 
+# And locally, maria with cairn: her login, the leader's e-mail, her role,
+# M4's deadline by a hand edit, by import.
+mh=$(git -C "$TMP/mc" rev-parse HEAD)
+run mc set person/maria login=test
+is "$rc" 1 "locally a key person may not change her login" || diag "$out"
+like "$err" "person/maria: login: only a leader may change it" "saying who may"
+run mc set person/maria email=test@example.org
+is "$rc" 1 "nor take the leader's e-mail"
+run mc set person/maria role=leader
+is "$rc" 1 "nor make herself a leader"
+sed -i 's/^deadline: .*/deadline: 2016-06-30/' "$TMP/mc/$m4"
+run mc commit
+is "$rc" 1 "nor commit a hand edit of M4's deadline" || diag "$out"
+git -C "$TMP/mc" checkout -q -- "$m4"
+printf '[{"kind":"person","id":"maria","fields":{"role":"leader"}}]\n' > "$TMP/me.json"
+run mc import json "$TMP/me.json"
+is "$rc" 1 "nor import herself a leader" || diag "$err"
+like "$err" "person/maria: role: only a leader" "saying so"
+is "$(git -C "$TMP/mc" rev-parse HEAD)" "$mh" "nothing was saved"
+
 # The Citizen City evaluations, by the leader, with each member's login.
 "$CAIRN" -C "$(demo_workbook)" ls --json > "$TMP/demo.json"
 "$CAIRN" -C "$wb" import json "$TMP/demo.json" >/dev/null
