@@ -200,6 +200,14 @@ held "an evaluator (not a leader) may not wipe the comments on her evaluation"
 sed -i 's/^status: .*/status: validated/' "$TMP/e/$(ev fixmystreet/eip-2)"
 pushas bwg-1 "validated early"
 held "a validator may not validate an evaluation its evaluator has not submitted"
+# A validator changes the score; an evaluator names her own validator.
+sed -i 's/^answer.sustainability: .*/answer.sustainability: 1/' "$TMP/e/$(ev transformcity/bwg-1)"
+pushas eip-1 "the score"
+held "a validator may not change the evaluator's score"
+like "$out" "answer.sustainability: only its evaluator" "saying whose it is"
+sed -i 's/^validator: .*/validator: city-1/' "$TMP/e/$(ev transformcity/bwg-1)"
+pushas bwg-1 "my validator"
+held "an evaluator may not choose her validator"
 
 # What the steps do, with plain git, is taken: its evaluator submits,
 # its validator validates, returns with a comment line, the evaluator
