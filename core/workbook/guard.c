@@ -596,8 +596,15 @@ cairn_status cairn_guard_push(const char *gitdir, const char *pusher, const char
 		snprintf(base.hex, sizeof base.hex, "%.40s", old_hex);
 	else if (cairn_git_revision(g.git, "refs/heads/main", &base, err) != CAIRN_OK)
 		base.hex[0] = '\0';     /* the first push: it makes the workbook */
-	if ((!strcmp(new_hex, ZERO_OID) || !branch) && !base.hex[0])
+	if (!strcmp(new_hex, ZERO_OID) && !base.hex[0])
 		goto done;
+	if (!base.hex[0] && strcmp(ref, "refs/heads/main")) {
+		/* Nobody to judge it yet: the workbook is founded on main first. */
+		st = cairn_fail(err, CAIRN_EINPUT, "%s: the repository has no branch main yet: the "
+				"first push founds it (cairn sync, or git push origin main), before "
+				"any other branch, tag or ref", ref);
+		goto done;
+	}
 	snprintf(tip.hex, sizeof tip.hex, "%.40s", new_hex);
 	/* What would block a peer's sync (links, .git, names a system would
 	 * misread, folders too deep, files over 100 MiB) never gets in, into

@@ -158,6 +158,15 @@ is "$rc" 1 "nor import herself a leader" || diag "$err"
 like "$err" "person/maria: role: only a leader" "saying so"
 is "$(git -C "$TMP/mc" rev-parse HEAD)" "$mh" "nothing was saved"
 
+# Into an empty guarded repository, before main: a tag, another branch.
+git init -q --bare --initial-branch=main "$TMP/empty.git"
+"$CAIRN" guard install "$TMP/empty.git" >/dev/null
+git -C "$TMP/m" tag evil2
+out=$(GL_USER=ghost git -C "$TMP/m" push -q "$TMP/empty.git" evil2 HEAD:refs/heads/side 2>&1)
+is "$(git -C "$TMP/empty.git" for-each-ref --format='%(refname)')" "" "nothing is pushed into an empty repository before main (a tag, a branch)" || diag "$out"
+like "$out" "refs/tags/evil2: the repository has no branch main yet" "saying so"
+git -C "$TMP/m" tag -d evil2 >/dev/null
+
 # The Citizen City evaluations, by the leader, with each member's login.
 "$CAIRN" -C "$(demo_workbook)" ls --json > "$TMP/demo.json"
 "$CAIRN" -C "$wb" import json "$TMP/demo.json" >/dev/null
