@@ -237,4 +237,44 @@ printf 'answer.excluded: no\n' >> "$TMP/e/$(ev design-game/industry-1)"
 pushas industry-1 "start"
 taken "an evaluator starts her assigned evaluation"
 
+
+# The workflow's steps with cairn itself, each member by their login,
+# through the guard: the evaluator answers and submits, the validator
+# validates with a comment, the leader marks it, the validator returns it.
+member() {   # member ID: cairn in ID's own workbook, as ID
+	local id=$1; shift
+	[ -d "$TMP/w-$id" ] || {
+		printf '[user]\nname = %s\nemail = %s@example.org\n' "$id" "$id" > "$TMP/$id.ini"
+		CAIRN_CONFIG="$TMP/$id.ini" "$CAIRN" clone "$shared" "$TMP/w-$id" >/dev/null 2>&1
+	}
+	CAIRN_CONFIG="$TMP/$id.ini" GL_USER=$id "$CAIRN" -C "$TMP/w-$id" "$@"
+}
+E=evaluation/transformcity/bwg-1
+run member eip-1 validate $E --comment "Good sources"
+is "$rc" 0 "its validator validates it with a comment" || diag "$err"
+run member eip-1 sync
+is "$rc" 0 "his sync passes the guard" || diag "$err"
+"$CAIRN" -C "$wb" sync >/dev/null 2>&1
+run "$CAIRN" -C "$wb" mark $E good-practice
+run "$CAIRN" -C "$wb" sync
+is "$rc" 0 "the leader marks it and syncs" || diag "$err"
+member eip-1 sync >/dev/null 2>&1
+run member eip-1 return $E --comment "One figure is off"
+is "$rc" 0 "the validator returns it" || diag "$err"
+run member eip-1 sync
+is "$rc" 0 "through the guard" || diag "$err"
+member bwg-1 sync >/dev/null 2>&1
+run member bwg-1 set $E "answer.participants=1500"
+is "$rc" 0 "its evaluator mends the answer" || diag "$err"
+run member bwg-1 submit $E
+is "$rc" 0 "and submits it again" || diag "$err"
+run member bwg-1 sync
+is "$rc" 0 "her sync passes the guard" || diag "$err"
+run member eip-1 sync
+is "$rc" 0 "and the validator's sync takes it" || diag "$err"
+like "$(member eip-1 show $E)" "status +submitted" "submitted again"
+
+"$CAIRN" -C "$wb" sync >/dev/null 2>&1
+unlike "$("$CAIRN" -C "$wb" log $E)" "! authorship" "cairn log flags none of the steps"
+
 done_testing
