@@ -211,6 +211,15 @@ static cairn_status check_path(walk_ctx *w, const cairn_git_commit_info *c, cons
 					 CAIRN_SETTINGS_FILE, g->pusher, g->me[0] ? g->role : "no person");
 		st = guard_refuse(w, c, cairn_buf_str(&b), err);
 		cairn_buf_done(&b);
+	} else if (!strcmp(path, ".gitignore") && strcmp(w->arole, "leader")) {
+		/* What git hides from a member's plain `git add`: cairn init's. */
+		cairn_buf b = CAIRN_BUF_INIT;
+		cairn_buf_printf(&b, ".gitignore: what git hides in the workbook is a leader's to "
+				 "change, and %s, person/%s, is %s", w->relayed ? "its author" :
+				 "the pusher", g->me[0] ? w->aid : g->pusher,
+				 w->arole[0] ? w->arole : "no role");
+		st = guard_refuse(w, c, cairn_buf_str(&b), err);
+		cairn_buf_done(&b);
 	} else if (cairn_path_ref(path, ref, &why) != CAIRN_OK || ref->kind == CAIRN_KIND_NONE) {
 		/* In cairn's own folders every file is a record: one the rules
 		 * cannot place is not let in. */

@@ -167,6 +167,16 @@ is "$(git -C "$TMP/empty.git" for-each-ref --format='%(refname)')" "" "nothing i
 like "$out" "refs/tags/evil2: the repository has no branch main yet" "saying so"
 git -C "$TMP/m" tag -d evil2 >/dev/null
 
+# The top .gitignore (the one hidden file that comes in) told to hide
+# every record.
+now=$(git -C "$shared" rev-parse main)
+printf '*\n' >> "$TMP/m/.gitignore"
+git -C "$TMP/m" commit -qam "ignore all"
+push maria
+is "$(git -C "$shared" rev-parse main)" "$now" "a key person may not change .gitignore" || diag "$out"
+like "$out" "\\.gitignore: what git hides in the workbook is a leader's to change, and the pusher, person/maria, is key-person" "saying so"
+reset
+
 # The Citizen City evaluations, by the leader, with each member's login.
 "$CAIRN" -C "$(demo_workbook)" ls --json > "$TMP/demo.json"
 "$CAIRN" -C "$wb" import json "$TMP/demo.json" >/dev/null
