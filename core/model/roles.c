@@ -32,6 +32,7 @@ static const cairn_rule rule_table[] = {
 	{ P(PERSON), "-", L, NULL, "ask a leader to remove the person" },
 	{ P(PERSON), "role", L, NULL, "ask a leader to change a role" },
 	{ P(PERSON), "email", L, NULL, "ask a leader to change an e-mail (it says who is who)" },
+	{ P(PERSON), "login", L, NULL, "ask a leader to change a login (it says who pushes)" },
 	{ P(PERSON), "category", L, NULL, "ask a leader to change it" },
 	{ P(PERSON), "*", L | SELF, NULL, "a member changes their own name and organisation" },
 	{ P(TARGET), "*", L, NULL, "ask a leader to change the targets" },
@@ -357,28 +358,82 @@ const cairn_rule *cairn_rules_first_refusal(const cairn_actor *a, cairn_kind kin
 	return f.rule;
 }
 
-/* The fields only the workflow's steps change count as a step's when the
- * author is one a step lets act on the evaluation: a leader, a reviewer,
- * its evaluator or its validator. */
-static bool step_author(const cairn_actor *a, const char *id, const cairn_record *base)
+/* The fields only the workflow's steps change, changed as a step would:
+ * the evaluator (or a leader) submits and starts, its validator (else a
+ * leader or a reviewer; never its evaluator) validates and returns, a
+ * leader marks, and one a step lets act only adds lines to the comments.
+ * A leader passes; a validator also takes a validation back (validated
+ * -> submitted, as when its answers changed). */
+typedef struct step_who {
+	bool leader, evaluator, validator, actor;
+} step_who;
+
+static step_who step_who_of(const cairn_actor *a, const char *id, const cairn_record *base)
 {
 	const char *slash = strchr(id, '/');
 	const char *validator = base ? cairn_record_get(base, "validator") : NULL;
 	const char *role = a->role ? a->role : "";
+	step_who w = { false, false, false, false };
 
 	if (!a->id || !*a->id)
-		return false;
-	return !strcmp(role, "leader") || !strcmp(role, "reviewer") ||
-	       (slash && !strcasecmp(slash + 1, a->id)) || same_id(validator, a->id);
+		return w;
+	w.leader = !strcmp(role, "leader");
+	w.evaluator = slash && !strcasecmp(slash + 1, a->id);
+	w.validator = !w.evaluator && (validator && *validator ? same_id(validator, a->id)
+				       : !strcmp(role, "reviewer"));
+	w.actor = w.leader || w.evaluator || w.validator || !strcmp(role, "reviewer");
+	return w;
+}
+
+static bool status_step_allowed(const step_who *w, const char *was, const char *now)
+{
+	was = was ? was : "";
+	now = now ? now : "";
+	if (!strcmp(now, "submitted") && status_is_one_of(was, "assigned draft returned"))
+		return w->evaluator;
+	if (!strcmp(now, "draft") && !strcmp(was, "assigned"))
+		return w->evaluator;
+	if (!strcmp(now, "validated") && !strcmp(was, "submitted"))
+		return w->validator;
+	if (!strcmp(now, "returned") && status_is_one_of(was, "submitted validated"))
+		return w->validator;
+	if (!strcmp(was, "validated") && !strcmp(now, "submitted"))
+		return w->validator;
+	return false;
+}
+
+static bool step_change_allowed(const cairn_actor *a, const char *id, const cairn_record *before,
+				const cairn_record *after, const char *key)
+{
+	step_who w = step_who_of(a, id, before);
+	const char *was = cairn_record_get(before, key), *now = cairn_record_get(after, key);
+	const char *s0 = cairn_record_get(before, "status"), *s1 = cairn_record_get(after, "status");
+	size_t n = was ? strlen(was) : 0;
+
+	if (w.leader)
+		return true;
+	if (!strcmp(key, "status"))
+		return status_step_allowed(&w, was, now);
+	if (!strcmp(key, "validated_answers"))
+		/* Recorded by the validation; dropped when it no longer holds. */
+		return differs(s0, s1) && status_step_allowed(&w, s0, s1) &&
+		       (!now || !strcmp(s1 ? s1 : "", "validated"));
+	if (!strcmp(key, "comments"))
+		return w.actor && now && (!n || (!strncmp(now, was, n) && now[n] == '\n'));
+	return false;   /* good_practice, success_story: a leader's mark */
 }
 
 /* A field the steps change (the first pass let it by as a step's),
- * changed by one no step lets act. */
-static bool step_field_refused(const cairn_actor *a, cairn_kind kind, const char *key,
-			       const char *was, const char *now, const cairn_rule **rule)
+ * changed as no step of this author's would. */
+static bool step_field_refused(const cairn_actor *a, cairn_kind kind, const char *id,
+			       const cairn_record *before, const cairn_record *after,
+			       const char *key, const cairn_rule **rule)
 {
 	*rule = cairn_rule_for(a->local, kind, key);
-	return *rule && ((*rule)->may & STEP) && differs(was, now);
+	return *rule && ((*rule)->may & STEP) &&
+	       differs(cairn_record_get(before, key), cairn_record_get(after, key)) &&
+	       !cairn_rule_allows(*rule, a, kind, id, before, false) &&
+	       !step_change_allowed(a, id, before, after, key);
 }
 
 size_t cairn_rules_each_refusal_after(const cairn_actor *a, cairn_kind kind, const char *id,
@@ -389,12 +444,11 @@ size_t cairn_rules_each_refusal_after(const cairn_actor *a, cairn_kind kind, con
 	bool stopped;
 	size_t n = each_refusal(a, kind, id, before, after, true, fn, ctx, &stopped);
 
-	if (stopped || !before || !after || step_author(a, id, before))
+	if (stopped || !before || !after)
 		return n;
 	for (size_t i = 0; i < after->nfields && !stopped; i++) {
 		const char *k = after->fields[i].key;
-		if (!step_field_refused(a, kind, k, cairn_record_get(before, k), after->fields[i].value,
-					&r))
+		if (!step_field_refused(a, kind, id, before, after, k, &r))
 			continue;
 		n++;
 		stopped = !fn(r, k, ctx);
@@ -402,7 +456,7 @@ size_t cairn_rules_each_refusal_after(const cairn_actor *a, cairn_kind kind, con
 	for (size_t i = 0; i < before->nfields && !stopped; i++) {
 		const char *k = before->fields[i].key;
 		if (cairn_record_get(after, k) ||
-		    !step_field_refused(a, kind, k, before->fields[i].value, NULL, &r))
+		    !step_field_refused(a, kind, id, before, after, k, &r))
 			continue;
 		n++;
 		stopped = !fn(r, k, ctx);

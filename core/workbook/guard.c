@@ -211,6 +211,15 @@ static cairn_status check_path(walk_ctx *w, const cairn_git_commit_info *c, cons
 					 CAIRN_SETTINGS_FILE, g->pusher, g->me[0] ? g->role : "no person");
 		st = guard_refuse(w, c, cairn_buf_str(&b), err);
 		cairn_buf_done(&b);
+	} else if (!strcmp(path, ".gitignore") && strcmp(w->arole, "leader")) {
+		/* What git hides from a member's plain `git add`: cairn init's. */
+		cairn_buf b = CAIRN_BUF_INIT;
+		cairn_buf_printf(&b, ".gitignore: what git hides in the workbook is a leader's to "
+				 "change, and %s, person/%s, is %s", w->relayed ? "its author" :
+				 "the pusher", g->me[0] ? w->aid : g->pusher,
+				 w->arole[0] ? w->arole : "no role");
+		st = guard_refuse(w, c, cairn_buf_str(&b), err);
+		cairn_buf_done(&b);
 	} else if (cairn_path_ref(path, ref, &why) != CAIRN_OK || ref->kind == CAIRN_KIND_NONE) {
 		/* In cairn's own folders every file is a record: one the rules
 		 * cannot place is not let in. */
@@ -404,6 +413,19 @@ static cairn_status check_merge(walk_ctx *w, const cairn_git_commit_info *c, cai
 	size_t n = 0, cap = 0;
 	cairn_status st = CAIRN_OK;
 
+	/* One merge base says what each of two sides changed; against more
+	 * parents it says nothing of the third (an old commit's value taken
+	 * back would pass for its side's).  cairn never makes such a merge:
+	 * all it differs in from its first parent is its own. */
+	if (c->nparents > 2) {
+		cairn_git_delta *d = NULL;
+		size_t nd = 0;
+		if ((st = cairn_git_diff(g->git, &c->parent[0], &c->id, &d, &nd, err)) == CAIRN_OK)
+			for (size_t i = 0; i < nd && st == CAIRN_OK; i++)
+				st = check_change(w, c, &d[i], err);
+		cairn_git_deltas_free(d, nd);
+		return st;
+	}
 	if (cairn_git_merge_base(g->git, &c->parent[0], &c->parent[1], &base, &ignored) != CAIRN_OK)
 		base.hex[0] = '\0';
 	for (size_t k = 0; k < c->nparents && st == CAIRN_OK; k++) {
@@ -567,28 +589,36 @@ cairn_status cairn_guard_push(const char *gitdir, const char *pusher, const char
 			      const char *new_hex, const char *ref, cairn_error *err)
 {
 	guard g = GUARD_INIT(NULL, pusher ? pusher : "");
-	cairn_oid base = { "" }, tip = { "" }, blob;
+	cairn_oid base = { "" }, tip = { "" }, fork = { "" }, blob;
+	cairn_error ignored;
 	cairn_settings s = { 0 };
 	char *ini = NULL;
 	size_t len = 0;
 	walk_ctx w = { &g, ref, "", "", false };
+	/* Tags and the rest hold no records cairn reads: a leader's to push. */
+	bool branch = !strncmp(ref, "refs/heads/", 11);
 	cairn_status st;
 
-	if (strncmp(ref, "refs/heads/", 11))
-		return CAIRN_OK;        /* tags and the rest: not records */
 	if ((st = cairn_git_open_bare(gitdir, &g.git, err)) || (st = cairn_git_use_env_objects(g.git, err)))
 		goto done;
-	if (strcmp(old_hex, ZERO_OID))
+	if (strcmp(old_hex, ZERO_OID) && branch)
 		snprintf(base.hex, sizeof base.hex, "%.40s", old_hex);
 	else if (cairn_git_revision(g.git, "refs/heads/main", &base, err) != CAIRN_OK)
 		base.hex[0] = '\0';     /* the first push: it makes the workbook */
 	if (!strcmp(new_hex, ZERO_OID) && !base.hex[0])
 		goto done;
+	if (!base.hex[0] && strcmp(ref, "refs/heads/main")) {
+		/* Nobody to judge it yet: the workbook is founded on main first. */
+		st = cairn_fail(err, CAIRN_EINPUT, "%s: the repository has no branch main yet: the "
+				"first push founds it (cairn sync, or git push origin main), before "
+				"any other branch, tag or ref", ref);
+		goto done;
+	}
 	snprintf(tip.hex, sizeof tip.hex, "%.40s", new_hex);
 	/* What would block a peer's sync (links, .git, names a system would
 	 * misread, folders too deep, files over 100 MiB) never gets in, into
 	 * an open workbook neither. */
-	if (strcmp(new_hex, ZERO_OID) &&
+	if (strcmp(new_hex, ZERO_OID) && branch &&
 	    (st = cairn_git_check_pushed(g.git, ref, &base, &tip, err)))
 		goto done;
 	if (!base.hex[0]) {
@@ -604,10 +634,41 @@ cairn_status cairn_guard_push(const char *gitdir, const char *pusher, const char
 	    (st = cairn_git_each_file(g.git, &base, guard_person_file, &g, err)))
 		goto done;
 	g.relays = !strcmp(g.role, "leader");
+	/* One who is no person pushes nothing: no file outside the records,
+	 * no commit in a member's name. */
+	if (!g.me[0]) {
+		st = cairn_fail(err, CAIRN_EINPUT, "%s: the pusher, %s, is no person of the workbook "
+				"(no person has login: %s): ask a leader (%s) to set it on your "
+				"person record; nothing of this push is taken", ref, g.pusher,
+				g.pusher, cairn_buf_str(&g.leaders));
+		goto done;
+	}
+	/* A member's work is the branch main (cairn syncs no other): another
+	 * branch, judged against rules and persons of its own, would keep
+	 * a demoted leader's powers there until merged. */
+	if (strcmp(ref, "refs/heads/main") && strcmp(g.role, "leader")) {
+		st = cairn_fail(err, CAIRN_EINPUT, "%s: only a leader may push a branch other than "
+				"main, a tag or another ref; the pusher, %s, is %s: push main (cairn "
+				"sync)", ref, g.pusher, g.role[0] ? g.role : "no role");
+		goto done;
+	}
+	if (!branch)
+		goto done;
 	if (!strcmp(new_hex, ZERO_OID)) {
 		if (strcmp(g.role, "leader"))
 			st = cairn_fail(err, CAIRN_EINPUT, "%s: only a leader may delete a branch; the "
 					"pusher, %s, is %s", ref, g.pusher, g.me[0] ? g.role : "no person");
+		goto done;
+	}
+	/* A push that drops commits the branch holds (a force-push) would
+	 * undo others' work with no commit of its own to judge. */
+	if (strcmp(old_hex, ZERO_OID) && strcmp(g.role, "leader") &&
+	    (cairn_git_merge_base(g.git, &base, &tip, &fork, &ignored) != CAIRN_OK ||
+	     strcmp(fork.hex, base.hex))) {
+		st = cairn_fail(err, CAIRN_EINPUT, "%s: the push drops commits the shared branch "
+				"holds (it is no fast-forward): only a leader may rewrite it; the "
+				"pusher, %s, is %s: fetch, merge (cairn sync) and push again",
+				ref, g.pusher, g.me[0] ? g.role : "no person");
 		goto done;
 	}
 	if ((st = cairn_git_walk(g.git, &tip, &base, true, guard_check_commit, &w, err)) == CAIRN_OK &&

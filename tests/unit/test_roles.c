@@ -86,8 +86,10 @@ int main(void)
 		t.n = 0;
 		cairn_record_set(&after, "status", "validated", &err);
 		is_int((int)cairn_rules_each_refusal_after(&eip, CAIRN_KIND_EVALUATION, "fixmystreet/eip-1",
-							   &before, &after, tell, &t), 2,
-		       "its evaluator, once submitted: both answers (the status and comment, a step's)");
+							   &before, &after, tell, &t), 3,
+		       "its evaluator, once submitted: both answers and the status (she never "
+		       "validates her own; the comment line is a step's)");
+		is_str(t.fields, "answer.leader answer.measures status", "naming each");
 		t.fields[0] = '\0';
 		t.n = 0;
 		is_int((int)cairn_rules_each_refusal_after(&city, CAIRN_KIND_EVALUATION, "fixmystreet/eip-1",
