@@ -12,6 +12,7 @@
  * cairn-workbook(5). */
 #include "cairn/template.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -752,6 +753,30 @@ static cairn_status multiple_normalize(const cairn_question *q, const char *inpu
 	return st;
 }
 
+/* A number is stored with at most 6 places (format_number), exact to 15
+ * digits: one written with more would be stored as another number. */
+static bool digits_kept(const char *t)
+{
+	size_t whole = 0, places = 0, zeros = 0;
+	bool point = false, lead = true;
+
+	for (; *t; t++) {
+		if (*t == '.' || *t == ',')
+			point = true;
+		else if (!isdigit((unsigned char)*t))
+			continue;
+		else if (point) {
+			zeros = *t == '0' ? zeros + 1 : 0;
+			places++;
+		} else if (!(lead && *t == '0')) {
+			lead = false;
+			whole++;
+		}
+	}
+	places -= zeros;
+	return places <= 6 && whole + places <= 15;
+}
+
 cairn_status cairn_answer_normalize(const cairn_question *q, const char *input,
 				    const char *date_fmt, char **out, cairn_error *err)
 {
@@ -810,6 +835,10 @@ cairn_status cairn_answer_normalize(const cairn_question *q, const char *input,
 		}
 		if (!parse_decimal(t, &d)) {
 			st = cairn_fail(err, CAIRN_EINPUT, _("%s: '%s' is not a number"), name, t);
+		} else if (!digits_kept(t)) {
+			st = cairn_fail(err, CAIRN_EINPUT,
+					_("%s: '%s' has more digits than a number keeps: write at most "
+					  "15 digits, 6 of them after the point"), name, t);
 		} else if (q->type == CAIRN_Q_SCALE && (d < 1 || d > 5 || d != floor(d))) {
 			st = cairn_fail(err, CAIRN_EINPUT,
 					_("%s: '%s' is not on the scale: write a whole number from 1 to 5"),

@@ -31,4 +31,25 @@ is "$rc" 1 "an inclusion group counted on a list's choice field is refused"
 like "$err" "list/inclusion: xb: lang is a field of list/pilot.lang" "naming the list"
 run C add pilot gh city=G status=testing participants=10 score=abc lang=en
 is "$rc" 0 "the pilot's own fields keep their types ($err)"
+
+# ---- numbers with more digits than a stored number keeps ----
+# A number is stored as a decimal of at most 6 places: one typed with
+# more digits was rounded without a word (0.0000001 saved as 0, "nothing
+# to change"; 99999999999999999999999999 as 100000000000000004764729344).
+run C add form milestone questions=cost q.cost.type=number q.cost.prompt=Cost
+is "$rc" 0 "a number field on milestones ($err)"
+run C add milestone M1 title=One deadline=01/01/2027 cost=5
+is "$rc" 0 "a milestone with a cost ($err)"
+run C set milestone/M1 cost=0.0000001
+is "$rc" 1 "a number with more decimals than are kept is refused, not rounded to 0"
+like "$err" "milestone/M1: cost: '0.0000001' has more digits than a number keeps" "said so"
+run C set milestone/M1 cost=99999999999999999999999999
+is "$rc" 1 "a number with more digits than are kept is refused"
+is "$(grep '^cost:' "$wb"/milestones/*/M1)" "cost: 5" "the value is as it was"
+run C set milestone/M1 cost=-00012,500
+is "$rc" 0 "leading zeros, trailing zeros and a comma are a person's way of writing ($err)"
+is "$(grep '^cost:' "$wb"/milestones/*/M1)" "cost: -12.5" "stored as a number"
+run C set milestone/M1 cost=123456789.123456
+is "$rc" 0 "15 digits, 6 after the point, are kept ($err)"
+is "$(grep '^cost:' "$wb"/milestones/*/M1)" "cost: 123456789.123456" "whole"
 done_testing
