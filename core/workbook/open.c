@@ -568,6 +568,26 @@ static cairn_status check_form_rules(const cairn_ref *ref, const char *path, con
 	return CAIRN_OK;
 }
 
+/* A record whose list's value is no longer listed (a merge or a plain
+ * git commit took the choice away): read and kept, and listed here. */
+static cairn_status check_listed(const cairn_ref *ref, const char *path, const char *body,
+				 size_t len, void *ctx, cairn_error *err)
+{
+	check_ctx *c = ctx;
+	cairn_record rec;
+	cairn_error why;
+
+	(void)err;
+	if (cairn_record_parse(&rec, body, len, path, &why) != CAIRN_OK)
+		return CAIRN_OK;        /* listed among the unreadable ones */
+	if (ref->kind != CAIRN_KIND_EVALUATION &&
+	    cairn_record_validate(ref->kind, ref->id, &rec, NULL, &why) != CAIRN_OK)
+		report(c, "%s (the record is kept as it is; `cairn set` puts it right, or list the "
+		       "choice again)", why.msg);
+	cairn_record_done(&rec);
+	return CAIRN_OK;
+}
+
 cairn_status cairn_wb_check(cairn_wb *wb, cairn_warn_fn rep, void *ctx, long *problems,
 			    cairn_error *err)
 {
@@ -641,6 +661,15 @@ cairn_status cairn_wb_check(cairn_wb *wb, cairn_warn_fn rep, void *ctx, long *pr
 		    (st = cairn_index_each(wb->idx, (cairn_kind)k, NULL, 0, check_form_rules, &c,
 					   err)))
 			return st;
+	for (int k = 0; k < CAIRN_KIND_COUNT; k++) {
+		const cairn_kind_def *def = cairn_kind_def_of((cairn_kind)k);
+		bool listed = k == CAIRN_KIND_TARGET;
+		for (size_t i = 0; i < def->nfields && !listed; i++)
+			listed = def->fields[i].listed && def->fields[i].type == CAIRN_F_ENUM;
+		if (listed && (st = cairn_index_each(wb->idx, (cairn_kind)k, NULL, 0, check_listed,
+						     &c, err)))
+			return st;
+	}
 	if ((st = cairn_wb_hand_edits(wb, &edits, &nedits, err)))
 		return st;
 	for (size_t i = 0; i < nedits; i++)

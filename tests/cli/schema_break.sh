@@ -52,4 +52,56 @@ is "$(grep '^cost:' "$wb"/milestones/*/M1)" "cost: -12.5" "stored as a number"
 run C set milestone/M1 cost=123456789.123456
 is "$rc" 0 "15 digits, 6 after the point, are kept ($err)"
 is "$(grep '^cost:' "$wb"/milestones/*/M1)" "cost: 123456789.123456" "whole"
+
+# ---- a choice removed by one member while the other uses it ----
+# Each side's save is valid: b removes a choice nobody uses, a puts a
+# person in it.  Merged, the person's value is no longer listed: it must
+# stay a record people can see and mend ("kept and flagged"), not vanish
+# from ls, show and set while its file stays.
+shared="$TMP/shared.git"
+git init -q --bare --initial-branch=main "$shared"
+a=$(new_workbook)
+A() { "$CAIRN" -C "$a" "$@"; }
+A add list person.category choices="$(printf 'academia\nngo\nbusiness')" >/dev/null
+A add person ana name=Ana category=academia role=key-person >/dev/null
+A remote add origin "$shared" >/dev/null
+A sync >/dev/null
+"$CAIRN" clone "$shared" "$TMP/b" >/dev/null
+B() { "$CAIRN" -C "$TMP/b" "$@"; }
+run A add person bo name=Bo category=business role=reviewer
+is "$rc" 0 "a: a person in business ($err)"
+run B set list/person.category choices="$(printf 'academia\nngo')"
+is "$rc" 0 "b: business removed, nobody on b uses it ($err)"
+A sync >/dev/null
+run B sync
+is "$rc" 0 "b's sync takes a's person ($err)"
+run B show person/bo
+is "$rc" 0 "the person is still a record b sees ($err)"
+like "$out" "category +business" "its value kept"
+run B ls person --names
+like "$out" "person/bo" "and lists"
+run B check
+is "$rc" 1 "check flags the value no longer listed"
+like "$out" "person/bo: category: 'business' is not one of: academia, ngo" "naming record, field and value"
+run B set person/bo name=Bob
+is "$rc" 1 "a save of it must mend the value"
+like "$err" "person/bo: category: 'business' is not one of" "said so"
+run B set person/bo category=ngo
+is "$rc" 0 "mended with set ($err)"
+run B check
+is "$rc" 0 "and the workbook is clean ($out)"
+B sync >/dev/null
+run A sync
+is "$rc" 0 "a takes b's list and mend ($err)"
+run A show person/bo --json
+like "$out" '"category": "ngo"' "on a too"
+
+# The same by plain git: a hand edit of the list committed with git.
+f=$(ls "$a"/lists/*/person.category)
+printf 'choices:\n academia\n' > "$f"
+git -C "$a" -c user.name=peer -c user.email=peer@example.org commit -qam "ngo removed by hand"
+run A ls person --names
+like "$out" "person/bo" "a record in a choice git removed still lists"
+run A check
+like "$out" "person/bo: category: 'ngo' is not one of: academia" "and check flags it"
 done_testing
