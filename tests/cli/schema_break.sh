@@ -104,4 +104,25 @@ run A ls person --names
 like "$out" "person/bo" "a record in a choice git removed still lists"
 run A check
 like "$out" "person/bo: category: 'ngo' is not one of: academia" "and check flags it"
+
+# ---- a list with a part a newer cairn wrote stays editable ----
+# cairn-workbook(5): such a part "is kept and not read; typed in a save,
+# it is refused as a typo" -- only typed, not when it is already there.
+l=$(new_workbook)
+L() { "$CAIRN" -C "$l" "$@"; }
+L add list person.category choices="$(printf 'aa\nbb')" >/dev/null
+f=$(ls "$l"/lists/*/person.category)
+printf 'c.aa.colour: red\nfuture.part:\n multi\n .\n  line\n' >> "$f"
+git -C "$l" -c user.name=peer -c user.email=peer@example.org commit -qam "a newer cairn's parts"
+run L check
+is "$rc" 0 "a newer cairn's part of a choice is no problem ($out)"
+run L set list/person.category c.aa.label=A
+is "$rc" 0 "the list is still edited ($err)"
+is "$(grep -c '^c.aa.colour: red$' "$f")" 1 "the newer part kept"
+is "$(grep -A3 '^future.part:' "$f" | tr '\n' '|')" "future.part:| multi| .|  line|" "and the unknown field, byte for byte"
+run L set list/person.category c.bb.colour=blue
+is "$rc" 1 "a part typed in a save is still refused as a typo"
+like "$err" "list/person.category: c.bb.colour: a choice has only label" "said so"
+run L set list/person.category c.aa.colour=green
+is "$rc" 1 "and so is a newer part changed here"
 done_testing
