@@ -125,4 +125,25 @@ is "$rc" 1 "a part typed in a save is still refused as a typo"
 like "$err" "list/person.category: c.bb.colour: a choice has only label" "said so"
 run L set list/person.category c.aa.colour=green
 is "$rc" 1 "and so is a newer part changed here"
+
+# ---- a person a form's reference names, removed by plain git ----
+# cairn rm refuses (schema_form.sh); git rm cannot be refused, and check
+# lists a task whose assignee went: it must list a form's reference too.
+r=$(new_workbook)
+R() { "$CAIRN" -C "$r" "$@"; }
+R add person ana name=Ana category=other role=key-person >/dev/null
+R add form pilot questions=mentor q.mentor.type=reference q.mentor.kind=person \
+	q.mentor.prompt=Mentor >/dev/null
+R add pilot gh city=Ghent status=testing participants=3 mentor=ana >/dev/null
+git -C "$r" rm -q "$(cd "$r" && ls persons/*/ana)"
+git -C "$r" -c user.name=peer -c user.email=peer@example.org commit -qm "ana removed by plain git"
+run R check
+is "$rc" 1 "check finds the reference to a person git removed"
+like "$out" "pilot/gh: mentor: 'ana' is not a person in this workbook" "naming record, field and value"
+run R show pilot/gh
+like "$out" "mentor +ana" "the record is kept as it is"
+run R set pilot/gh mentor=
+is "$rc" 0 "and mended with set ($err)"
+run R check
+is "$rc" 0 "clean again ($out)"
 done_testing
