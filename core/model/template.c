@@ -544,23 +544,30 @@ static cairn_status check_refs(const cairn_template *tpl, size_t i, const cairn_
 			       const char *part, cairn_error *err)
 {
 	const char *key = tpl->questions[i].key;
+	const char *text = *part == 'w' ? tpl->questions[i].when : tpl->questions[i].constraint;
 
 	for (size_t r = 0; e && r < cairn_expr_nrefs(e); r++) {
-		const char *ref = cairn_expr_ref(e, r);
-		size_t j;
+		const char *ref = cairn_expr_ref(e, r), *at;
+		char needle[CAIRN_KEY_MAX + 4];
+		size_t j, chars = 1;
 		for (j = 0; j < tpl->nquestions; j++)
 			if (!strcmp(tpl->questions[j].key, ref))
 				break;
+		if (j < tpl->nquestions && j <= i && !(j == i && *part == 'w'))
+			continue;
+		/* Where it is, in characters as the parser counts them. */
+		snprintf(needle, sizeof needle, "${%s}", ref);
+		for (at = text ? strstr(text, needle) : NULL; at && text < at; text++)
+			chars += ((unsigned char)*text & 0xC0) != 0x80;
 		if (j == tpl->nquestions)
 			return cairn_fail(err, CAIRN_EINPUT,
-					  "template/%s: q.%s.%s: ${%s} is not a question of this "
-					  "template", tpl->id, key, part, ref);
-		if (j > i || (j == i && *part == 'w'))
-			return cairn_fail(err, CAIRN_EINPUT,
-					  "template/%s: q.%s.%s: ${%s} comes %s this question: an "
-					  "expression reads the answers before it; move '%s' up in "
-					  "questions", tpl->id, key, part, ref, j == i ? "at" : "after",
-					  ref);
+					  "template/%s: q.%s.%s: at character %zu: ${%s} is not a "
+					  "question of this template", tpl->id, key, part, chars, ref);
+		return cairn_fail(err, CAIRN_EINPUT,
+				  "template/%s: q.%s.%s: at character %zu: ${%s} comes %s this "
+				  "question: an expression reads the answers before it; move '%s' "
+				  "up in questions", tpl->id, key, part, chars, ref,
+				  j == i ? "at" : "after", ref);
 	}
 	return check_selected(tpl, i, e, part, err);
 }

@@ -146,4 +146,19 @@ run R set pilot/gh mentor=
 is "$rc" 0 "and mended with set ($err)"
 run R check
 is "$rc" 0 "clean again ($out)"
+
+# ---- an expression's error says where, also for a field it cannot read ----
+# cairn-workbook(5): one that "reads a field that is not an earlier one of
+# the form, is refused with the field and the character".
+run C add form task questions="$(printf 'effort\nreview')" q.effort.type=number \
+	q.effort.prompt=Effort q.review.type=yesno q.review.prompt=Review \
+	q.review.when="\${effort} > 3 and \${nosuch} = 'é'"
+is "$rc" 1 "a when reading no field of the form is refused"
+like "$err" "form/task: q.review.when: at character 19: \\\$\{nosuch\} is not a question of this form" \
+	"naming the field and the character"
+run C add form task questions="$(printf 'effort\nreview')" q.effort.type=number \
+	q.effort.prompt=Effort q.effort.when="'é' = 'é' or \${review}" q.review.type=yesno q.review.prompt=Review
+is "$rc" 1 "a when reading a later field is refused"
+like "$err" "form/task: q.effort.when: at character 14: \\\$\{review\} comes after this question" \
+	"naming the character, counted as a person counts them"
 done_testing
