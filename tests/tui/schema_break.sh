@@ -34,11 +34,21 @@ keys F
 shows "list/person.category +Team \(50003 choices\)" "the schema view opens on a list of 50,000 choices"
 shows "^    esc +Ab\^\[\[31mRED " "a label's escape is shown escaped, not the label cut at it"
 shows "^    rtl {14}Cd<U\+202E>evil {21}0 *$" "a bidi override is shown as <U+202E>, its columns in line"
-shows "^    long +x{30} " "a very long label is cut to its column"
+shows "^    long +x{29}… " "a very long label is cut to its column, with a mark"
 keys 4
 shows "^    Ab\^\[\[31mRED " "the persons view's seats: the label escaped"
 keys Enter
 shows "^person/ana" "the person opens"
 shows "Te\^\[\]0;pwn\^Gam" "a form field's prompt is shown escaped"
+keys Q
+
+# At 40 columns a key or a label the column cuts ends in a mark, so that
+# "Migrant" is not taken for the whole of "Migrants".
+"$CAIRN" demo --plan platforms "$TMP/pf" >/dev/null
+wb="$TMP/pf"
+start 40 12
+keys F
+shows "^    peripheri… Periph… " "a cut key and a cut label end in an ellipsis"
+shows "^    women      Women  " "a whole one does not"
 keys Q
 done_testing
