@@ -441,26 +441,27 @@ static bool edit_sets(const cairn_edit *e, const char *key)
  * references, whole-record rules, and the bytes to write. */
 
 /* A list as this save makes it, checked as a new one is, but for the parts
- * of a choice a newer cairn wrote (c.K.colour): kept as they came, not
- * read, and refused only when this save types them. */
-static cairn_status list_check_new(const planned *q, cairn_error *err)
+ * of a choice a newer cairn wrote (c.K.colour): kept as they came (as base
+ * has them), not read, and refused only when this save types them. */
+cairn_status wb_list_check_kept(const char *id, const cairn_record *rec, const cairn_record *base,
+				cairn_error *err)
 {
 	cairn_record checked;
-	cairn_status st = cairn_record_copy(&checked, &q->rec, err);
+	cairn_status st = cairn_record_copy(&checked, rec, err);
 
 	if (st != CAIRN_OK)
 		return st;
-	for (size_t i = 0; i < q->rec.nfields; i++) {
-		const char *k = q->rec.fields[i].key, *part = strchr(k + 2, '.');
-		const char *was = q->exists ? cairn_record_get(&q->base, k) : NULL;
-		if (strncmp(k, "c.", 2) || !part || !was || strcmp(was, q->rec.fields[i].value))
+	for (size_t i = 0; i < rec->nfields; i++) {
+		const char *k = rec->fields[i].key, *part = strchr(k + 2, '.');
+		const char *was = base ? cairn_record_get(base, k) : NULL;
+		if (strncmp(k, "c.", 2) || !part || !was || strcmp(was, rec->fields[i].value))
 			continue;
 		part++;
 		if (strcmp(part, "label") && strncmp(part, "label.", 6) && strcmp(part, "seats") &&
 		    strcmp(part, "count"))
 			cairn_record_unset(&checked, k);
 	}
-	st = cairn_list_check_new(q->ref.id, &checked, err);
+	st = cairn_list_check_new(id, &checked, err);
 	cairn_record_done(&checked);
 	return st;
 }
@@ -523,7 +524,8 @@ static cairn_status finish_edit(plan *p, planned *q, const cairn_edit *e, cairn_
 	if (st == CAIRN_OK && q->ref.kind == CAIRN_KIND_FORM)
 		st = cairn_form_check_new(q->ref.id, &q->rec, err);
 	if (st == CAIRN_OK && q->ref.kind == CAIRN_KIND_LIST &&
-	    (st = list_check_new(q, err)) == CAIRN_OK)
+	    (st = wb_list_check_kept(q->ref.id, &q->rec, q->exists ? &q->base : NULL,
+					  err)) == CAIRN_OK)
 		st = wb_schema_check_change(p->wb, q->ref.id, &q->rec, err);
 	if (have_tpl)
 		cairn_template_done(&tpl);

@@ -161,4 +161,14 @@ run C add form task questions="$(printf 'effort\nreview')" q.effort.type=number 
 is "$rc" 1 "a when reading a later field is refused"
 like "$err" "form/task: q.effort.when: at character 14: \\\$\{review\} comes after this question" \
 	"naming the character, counted as a person counts them"
+
+# ---- a peer's list with odd keys: read without them ----
+o=$(new_workbook)
+O() { "$CAIRN" -C "$o" "$@"; }
+O add list tool.kind choices="$(printf 'aa\nbb')" >/dev/null
+f=$(ls "$o"/lists/*/tool.kind)
+printf 'choices:\n aa\n \033[2Jx\n =cmd\n bb\n' > "$f"
+git -C "$o" -c user.name=peer -c user.email=peer@example.org commit -qam "odd keys by plain git"
+run O add tool t name=T kind=zz
+like "$err" "tool/t: kind: 'zz' is not one of: aa, bb$" "the bad lines are left out"
 done_testing
