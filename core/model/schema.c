@@ -256,6 +256,33 @@ static cairn_status list_read(const char *id, const cairn_record *rec, cairn_lis
 	for (size_t i = 0; i < out->nchoices; i++)
 		sorted[i] = &out->choices[i];
 	qsort(sorted, out->nchoices, sizeof *sorted, cmp_ptr_key);
+	/* From a peer, a choice listed twice is read once, where it first
+	 * comes: its parts then go to that one. */
+	for (size_t i = 0, j; !strict && i < out->nchoices; i = j + 1) {
+		cairn_choice *first = sorted[i];
+		for (j = i; j + 1 < out->nchoices && !strcmp(sorted[j + 1]->key, first->key); j++)
+			if (sorted[j + 1] < first)
+				first = sorted[j + 1];
+		for (size_t k = i; j > i && k <= j; k++)
+			if (sorted[k] != first) {
+				free(sorted[k]->key);
+				sorted[k]->key = NULL;
+			}
+	}
+	if (!strict) {
+		size_t w = 0;
+		for (size_t i = 0; i < out->nchoices; i++)
+			if (out->choices[i].key) {
+				out->choices[w] = out->choices[i];
+				out->keys[w] = out->choices[w].key;
+				w++;
+			}
+		out->keys[w] = NULL;
+		out->nchoices = w;
+		for (size_t i = 0; i < w; i++)
+			sorted[i] = &out->choices[i];
+		qsort(sorted, w, sizeof *sorted, cmp_ptr_key);
+	}
 	for (size_t i = 1; strict && i < out->nchoices; i++)
 		if (!strcmp(sorted[i]->key, sorted[i - 1]->key)) {
 			st = cairn_fail(err, CAIRN_EINPUT,

@@ -167,8 +167,12 @@ o=$(new_workbook)
 O() { "$CAIRN" -C "$o" "$@"; }
 O add list tool.kind choices="$(printf 'aa\nbb')" >/dev/null
 f=$(ls "$o"/lists/*/tool.kind)
-printf 'choices:\n aa\n \033[2Jx\n =cmd\n bb\n' > "$f"
+printf 'choices:\n aa\n \033[2Jx\n =cmd\n bb\n aa\nc.aa.label: Ay\n' > "$f"
 git -C "$o" -c user.name=peer -c user.email=peer@example.org commit -qam "odd keys by plain git"
 run O add tool t name=T kind=zz
-like "$err" "tool/t: kind: 'zz' is not one of: aa, bb$" "the bad lines are left out"
+like "$err" "tool/t: kind: 'zz' is not one of: aa, bb$" "the bad lines are left out, a choice twice read once"
+run O add tool t name=T kind=aa
+is "$rc" 0 "the choice listed twice holds ($err)"
+run O ls tool --json
+like "$out" '"kind": "aa"' "stored as its key"
 done_testing
