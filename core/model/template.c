@@ -12,7 +12,6 @@
  * cairn-workbook(5). */
 #include "cairn/template.h"
 
-#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -450,17 +449,17 @@ static cairn_status question_from_record(const char *tid, const cairn_record *re
 					  "template/%s: %s: a %s question needs choices, one per line",
 					  tid, name, cairn_qtype_label(q->type));
 		q->choices = split_lines(v, &q->nchoices);
-		for (size_t i = 0; i < q->nchoices; i++) {
+		for (size_t i = 0; i < q->nchoices; i++)
 			if (!*q->choices[i])
 				return cairn_fail(err, CAIRN_EINPUT,
 						  "template/%s: %s: choice %zu is empty", tid, name,
 						  i + 1);
-			for (size_t j = 0; j < i; j++)
-				if (!strcasecmp(q->choices[i], q->choices[j]))
-					return cairn_fail(err, CAIRN_EINPUT,
-							  "template/%s: %s: '%s' is listed twice",
-							  tid, name, q->choices[i]);
-		}
+		size_t again = choice_twice(q->choices, q->nchoices);
+		if (again == (size_t)-2)
+			return cairn_oom(err);
+		if (again != (size_t)-1)
+			return cairn_fail(err, CAIRN_EINPUT, "template/%s: %s: '%s' is listed twice",
+					  tid, name, q->choices[again]);
 	} else if (v) {
 		return cairn_fail(err, CAIRN_EINPUT,
 				  "template/%s: %s: only single and multiple choice questions have "
@@ -758,30 +757,6 @@ static cairn_status multiple_normalize(const cairn_question *q, const char *inpu
 	}
 	cairn_buf_done(&b);
 	return st;
-}
-
-/* A number is stored with at most 6 places (format_number), exact to 15
- * digits: one written with more would be stored as another number. */
-static bool digits_kept(const char *t)
-{
-	size_t whole = 0, places = 0, zeros = 0;
-	bool point = false, lead = true;
-
-	for (; *t; t++) {
-		if (*t == '.' || *t == ',')
-			point = true;
-		else if (!isdigit((unsigned char)*t))
-			continue;
-		else if (point) {
-			zeros = *t == '0' ? zeros + 1 : 0;
-			places++;
-		} else if (!(lead && *t == '0')) {
-			lead = false;
-			whole++;
-		}
-	}
-	places -= zeros;
-	return places <= 6 && whole + places <= 15;
 }
 
 cairn_status cairn_answer_normalize(const cairn_question *q, const char *input,

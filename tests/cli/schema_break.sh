@@ -175,4 +175,20 @@ run O add tool t name=T kind=aa
 is "$rc" 0 "the choice listed twice holds ($err)"
 run O ls tool --json
 like "$out" '"kind": "aa"' "stored as its key"
+
+# ---- a form's question of 100,000 choices by plain git: no slow start ----
+# The choices were checked for doubles pair by pair at every read: a
+# peer's question of 100,000 took a minute before any command ran.
+h=$(new_workbook)
+H() { "$CAIRN" -C "$h" "$@"; }
+H add person ana name=Ana category=other role=key-person >/dev/null
+H add form person questions=team q.team.type=single q.team.prompt=Team q.team.choices=a >/dev/null
+f=$(ls "$h"/forms/*/person)
+{ printf 'questions: team\nq.team.choices:\n'; seq -f ' c%g' 1 100000; printf 'q.team.prompt: Team\nq.team.type: single\n'; } > "$f"
+git -C "$h" -c user.name=peer -c user.email=peer@example.org commit -qam "a peer's huge question"
+run timeout 10 "$CAIRN" -C "$h" set person/ana team=c99999
+is "$rc" 0 "a save on it is quick ($err)"
+run timeout 10 "$CAIRN" -C "$h" add form pilot questions=x q.x.type=single q.x.prompt=X \
+	q.x.choices="$(printf 'Red\nblue\nred\nBLUE')"
+like "$err" "form/pilot: q.x.choices: 'red' is listed twice" "the first double a person meets is named"
 done_testing
