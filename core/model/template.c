@@ -127,16 +127,16 @@ static cairn_status read_choices(const char *tid, const char *k, cairn_question 
 				  "template/%s: %s: %zu labels for %zu choices: give one label per "
 				  "line, in the order of q.%s.choices", tid, k, n, q->nchoices, q->key);
 	}
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i <= n; i++) {
 		cairn_status st = CAIRN_OK;
-		if (!*v_lines[i])
+		size_t again;
+		if (i < n && !*v_lines[i])
 			st = cairn_fail(err, CAIRN_EINPUT, "template/%s: %s: label %zu is empty",
 					tid, k, i + 1);
-		for (size_t j = 0; j < i && st == CAIRN_OK; j++)
-			if (!strcasecmp(v_lines[i], v_lines[j]))
-				st = cairn_fail(err, CAIRN_EINPUT,
-						"template/%s: %s: '%s' is listed twice", tid, k,
-						v_lines[i]);
+		else if (i == n && (again = choice_twice(v_lines, n)) != (size_t)-1)
+			st = again == (size_t)-2 ? cairn_oom(err)
+			     : cairn_fail(err, CAIRN_EINPUT, "template/%s: %s: '%s' is listed twice",
+					  tid, k, v_lines[again]);
 		if (st != CAIRN_OK) {
 			free_strings(v_lines, n);
 			return st;
