@@ -769,14 +769,17 @@ static cairn_status form_read(const char *id, const cairn_record *rec, cairn_tem
 	cairn_record_done(&plain);
 	if (st == CAIRN_OK && refs)
 		st = ref_kinds(rec, out, refs, err);
-	for (size_t i = 0; strict && st == CAIRN_OK && i < out->nquestions; i++) {
+	/* Read, a form (a peer's, by plain git) naming one of cairn's own
+	 * fields is not read either: its rules would hold cairn's field. */
+	for (size_t i = 0; st == CAIRN_OK && i < out->nquestions; i++) {
 		const char *key = out->questions[i].key;
-		const cairn_field_def *f = cairn_kind_field(k, key);
+		const cairn_field_def *f = strict ? cairn_kind_field(k, key)
+						  : kinds_builtin_field(k, key);
 		const char *dyn = kinds_builtin_def(k)->dynamic_prefix;
 		const cairn_template *own = cairn_schema_form(k);
 		/* A reference of the form itself is a field without a question. */
 		if (f && !f->question &&
-		    !(f->type == CAIRN_F_REF && own && cairn_template_question(own, key)))
+		    !(strict && f->type == CAIRN_F_REF && own && cairn_template_question(own, key)))
 			st = cairn_fail(err, CAIRN_EINPUT,
 					"form/%s: %s: %s already has a field %s (%s); name the group's "
 					"own field otherwise", id, key, id, key, cairn_ftype_name(f->type));

@@ -191,4 +191,24 @@ is "$rc" 0 "a save on it is quick ($err)"
 run timeout 10 "$CAIRN" -C "$h" add form pilot questions=x q.x.type=single q.x.prompt=X \
 	q.x.choices="$(printf 'Red\nblue\nred\nBLUE')"
 like "$err" "form/pilot: q.x.choices: 'red' is listed twice" "the first double a person meets is named"
+
+# ---- a peer's form naming cairn's own fields, by plain git ----
+# Saved, such a form is refused; committed with git, its rules held
+# cairn's own fields: a constraint on participants made every pilot's
+# participants unsettable, and city was shown with the form's prompt.
+g=$(new_workbook)
+Gw() { "$CAIRN" -C "$g" "$@"; }
+Gw add form pilot questions=n q.n.type=text q.n.prompt=N >/dev/null
+Gw add pilot p city=X status=testing participants=1 n=kept >/dev/null
+f=$(ls "$g"/forms/*/pilot)
+printf 'questions:\n n\n participants\nq.n.type: text\nq.n.prompt: N\nq.participants.type: text\nq.participants.prompt: P\nq.participants.constraint: . = '"'abc'"'\n' > "$f"
+git -C "$g" -c user.name=peer -c user.email=peer@example.org commit -qam "a form over cairn's fields"
+run Gw set pilot/p participants=5
+is "$rc" 0 "cairn's own field is held to cairn's rules only ($err)"
+run Gw check
+is "$rc" 1 "check names the form"
+like "$out" "form/pilot: participants: pilot already has a field participants" "and why"
+run Gw show pilot/p
+unlike "$out" "\(P\)" "cairn's field is not shown with the form's prompt"
+is "$(grep -c '^n: kept$' "$g"/pilots/*/p)" 1 "the form's other field is kept in the record"
 done_testing
