@@ -291,6 +291,60 @@ char *format_number(double v)
 	return strdup(tmp);
 }
 
+/* A number is stored with at most 6 places (format_number), exact to 15
+ * digits: one written with more would be stored as another number. */
+bool digits_kept(const char *t)
+{
+	size_t whole = 0, places = 0, zeros = 0;
+	bool point = false, lead = true;
+
+	for (; *t; t++) {
+		if (*t == '.' || *t == ',')
+			point = true;
+		else if (!isdigit((unsigned char)*t))
+			continue;
+		else if (point) {
+			zeros = *t == '0' ? zeros + 1 : 0;
+			places++;
+		} else if (!(lead && *t == '0')) {
+			lead = false;
+			whole++;
+		}
+	}
+	places -= zeros;
+	return places <= 6 && whole + places <= 15;
+}
+
+/* The first choice listed again (ignoring case), as a person reading down
+ * the list meets it: sorted, so that a peer's 100,000 choices take no
+ * quadratic time at every start.  -1: none; -2: out of memory. */
+typedef struct { const char *s; size_t i; } at_choice;
+
+static int by_choice(const void *a, const void *b)
+{
+	const at_choice *x = a, *y = b;
+	int c = strcasecmp(x->s, y->s);
+	return c ? c : x->i < y->i ? -1 : x->i > y->i;
+}
+
+size_t choice_twice(char **choices, size_t n)
+{
+	at_choice *v = malloc((n ? n : 1) * sizeof *v);
+	size_t first = (size_t)-1;
+
+	if (!v)
+		return (size_t)-2;
+	for (size_t i = 0; i < n; i++)
+		v[i] = (at_choice){ choices[i], i };
+	qsort(v, n, sizeof *v, by_choice);
+	for (size_t i = 1; i < n; i++)
+		if (!strcasecmp(v[i].s, v[i - 1].s) && (i < 2 || strcasecmp(v[i - 1].s, v[i - 2].s)) &&
+		    v[i].i < first)
+			first = v[i].i;
+	free(v);
+	return first;
+}
+
 static bool parse_whole(const char *s, long long *out)
 {
 	char *end;

@@ -211,6 +211,29 @@ bad:
 			  "pilot.network) or %s", id, CAIRN_LIST_INCLUSION);
 }
 
+static const cairn_list *own_list(const cairn_schema *s, const char *id);
+static const cairn_schema *active_schema;
+
+/* A list saved for a field the kind's form already adds is refused, as a
+ * form's field a list adds is: no value would be both. */
+static cairn_status not_form_field(const char *id, cairn_error *err)
+{
+	const char *dot = strchr(id, '.');
+	char kname[32];
+	const cairn_template *form;
+
+	if (!dot || (size_t)(dot - id) >= sizeof kname)
+		return CAIRN_OK;
+	memcpy(kname, id, (size_t)(dot - id));
+	kname[dot - id] = '\0';
+	form = cairn_schema_form(cairn_kind_by_name(kname));
+	if (form && cairn_template_question(form, dot + 1))
+		return cairn_fail(err, CAIRN_EINPUT,
+				  "list/%s: %s is a field of form/%s; name the list's field otherwise, "
+				  "or take it out of the form first", id, dot + 1, kname);
+	return CAIRN_OK;
+}
+
 static cairn_status list_read(const char *id, const cairn_record *rec, cairn_list *out,
 			     bool strict, cairn_error *err)
 {
@@ -219,7 +242,7 @@ static cairn_status list_read(const char *id, const cairn_record *rec, cairn_lis
 	cairn_status st;
 
 	memset(out, 0, sizeof *out);
-	if ((st = id_allowed(id, err)))
+	if ((st = id_allowed(id, err)) || (strict && (st = not_form_field(id, err))))
 		return st;
 	if (!(out->id = strdup(id)))
 		return cairn_oom(err);
@@ -233,6 +256,33 @@ static cairn_status list_read(const char *id, const cairn_record *rec, cairn_lis
 	for (size_t i = 0; i < out->nchoices; i++)
 		sorted[i] = &out->choices[i];
 	qsort(sorted, out->nchoices, sizeof *sorted, cmp_ptr_key);
+	/* From a peer, a choice listed twice is read once, where it first
+	 * comes: its parts then go to that one. */
+	for (size_t i = 0, j; !strict && i < out->nchoices; i = j + 1) {
+		cairn_choice *first = sorted[i];
+		for (j = i; j + 1 < out->nchoices && !strcmp(sorted[j + 1]->key, first->key); j++)
+			if (sorted[j + 1] < first)
+				first = sorted[j + 1];
+		for (size_t k = i; j > i && k <= j; k++)
+			if (sorted[k] != first) {
+				free(sorted[k]->key);
+				sorted[k]->key = NULL;
+			}
+	}
+	if (!strict) {
+		size_t w = 0;
+		for (size_t i = 0; i < out->nchoices; i++)
+			if (out->choices[i].key) {
+				out->choices[w] = out->choices[i];
+				out->keys[w] = out->choices[w].key;
+				w++;
+			}
+		out->keys[w] = NULL;
+		out->nchoices = w;
+		for (size_t i = 0; i < w; i++)
+			sorted[i] = &out->choices[i];
+		qsort(sorted, w, sizeof *sorted, cmp_ptr_key);
+	}
 	for (size_t i = 1; strict && i < out->nchoices; i++)
 		if (!strcmp(sorted[i]->key, sorted[i - 1]->key)) {
 			st = cairn_fail(err, CAIRN_EINPUT,
@@ -266,12 +316,25 @@ static cairn_status list_read(const char *id, const cairn_record *rec, cairn_lis
 	     i < out->nchoices; i++) {
 		const char *count = cairn_choice_count(&out->choices[i]);
 		const cairn_field_def *f = kinds_builtin_field(CAIRN_KIND_PILOT, count);
+		const cairn_template *form = cairn_schema_form(CAIRN_KIND_PILOT);
+		char lid[CAIRN_KEY_MAX];
 		if (f)
 			st = cairn_fail(err, CAIRN_EINPUT,
 					"list/%s: %s: %s is a pilot field of cairn's own (%s); a group "
 					"is counted on a field of its own: set c.%s.count=NAME", id,
 					out->choices[i].key, count, cairn_ftype_name(f->type),
 					out->choices[i].key);
+		/* Nor on a field of the pilots' form or of a list of the
+		 * group's own: no value would be both. */
+		snprintf(lid, sizeof lid, "pilot.%s", count);
+		if (!f && ((form && cairn_template_question(form, count)) ||
+			   own_list(active_schema, lid)))
+			st = cairn_fail(err, CAIRN_EINPUT,
+					"list/%s: %s: %s is a field of %s/%s; a group is counted on a "
+					"field of its own: set c.%s.count=NAME", id,
+					out->choices[i].key, count, form && cairn_template_question(form, count)
+					? "form" : "list", form && cairn_template_question(form, count)
+					? "pilot" : lid, out->choices[i].key);
 	}
 	if (strict && st == CAIRN_OK && !out->nchoices)
 		st = cairn_fail(err, CAIRN_EINPUT,
@@ -342,8 +405,6 @@ struct cairn_schema {
 	cairn_kind_def kinds[CAIRN_KIND_COUNT];
 	cairn_field_def *fields[CAIRN_KIND_COUNT];
 };
-
-static const cairn_schema *active_schema;
 
 static const cairn_list *own_list(const cairn_schema *s, const char *id)
 {
@@ -708,14 +769,17 @@ static cairn_status form_read(const char *id, const cairn_record *rec, cairn_tem
 	cairn_record_done(&plain);
 	if (st == CAIRN_OK && refs)
 		st = ref_kinds(rec, out, refs, err);
-	for (size_t i = 0; strict && st == CAIRN_OK && i < out->nquestions; i++) {
+	/* Read, a form (a peer's, by plain git) naming one of cairn's own
+	 * fields is not read either: its rules would hold cairn's field. */
+	for (size_t i = 0; st == CAIRN_OK && i < out->nquestions; i++) {
 		const char *key = out->questions[i].key;
-		const cairn_field_def *f = cairn_kind_field(k, key);
+		const cairn_field_def *f = strict ? cairn_kind_field(k, key)
+						  : kinds_builtin_field(k, key);
 		const char *dyn = kinds_builtin_def(k)->dynamic_prefix;
 		const cairn_template *own = cairn_schema_form(k);
 		/* A reference of the form itself is a field without a question. */
 		if (f && !f->question &&
-		    !(f->type == CAIRN_F_REF && own && cairn_template_question(own, key)))
+		    !(strict && f->type == CAIRN_F_REF && own && cairn_template_question(own, key)))
 			st = cairn_fail(err, CAIRN_EINPUT,
 					"form/%s: %s: %s already has a field %s (%s); name the group's "
 					"own field otherwise", id, key, id, key, cairn_ftype_name(f->type));

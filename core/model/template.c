@@ -127,16 +127,16 @@ static cairn_status read_choices(const char *tid, const char *k, cairn_question 
 				  "template/%s: %s: %zu labels for %zu choices: give one label per "
 				  "line, in the order of q.%s.choices", tid, k, n, q->nchoices, q->key);
 	}
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i <= n; i++) {
 		cairn_status st = CAIRN_OK;
-		if (!*v_lines[i])
+		size_t again;
+		if (i < n && !*v_lines[i])
 			st = cairn_fail(err, CAIRN_EINPUT, "template/%s: %s: label %zu is empty",
 					tid, k, i + 1);
-		for (size_t j = 0; j < i && st == CAIRN_OK; j++)
-			if (!strcasecmp(v_lines[i], v_lines[j]))
-				st = cairn_fail(err, CAIRN_EINPUT,
-						"template/%s: %s: '%s' is listed twice", tid, k,
-						v_lines[i]);
+		else if (i == n && (again = choice_twice(v_lines, n)) != (size_t)-1)
+			st = again == (size_t)-2 ? cairn_oom(err)
+			     : cairn_fail(err, CAIRN_EINPUT, "template/%s: %s: '%s' is listed twice",
+					  tid, k, v_lines[again]);
 		if (st != CAIRN_OK) {
 			free_strings(v_lines, n);
 			return st;
@@ -449,17 +449,17 @@ static cairn_status question_from_record(const char *tid, const cairn_record *re
 					  "template/%s: %s: a %s question needs choices, one per line",
 					  tid, name, cairn_qtype_label(q->type));
 		q->choices = split_lines(v, &q->nchoices);
-		for (size_t i = 0; i < q->nchoices; i++) {
+		for (size_t i = 0; i < q->nchoices; i++)
 			if (!*q->choices[i])
 				return cairn_fail(err, CAIRN_EINPUT,
 						  "template/%s: %s: choice %zu is empty", tid, name,
 						  i + 1);
-			for (size_t j = 0; j < i; j++)
-				if (!strcasecmp(q->choices[i], q->choices[j]))
-					return cairn_fail(err, CAIRN_EINPUT,
-							  "template/%s: %s: '%s' is listed twice",
-							  tid, name, q->choices[i]);
-		}
+		size_t again = choice_twice(q->choices, q->nchoices);
+		if (again == (size_t)-2)
+			return cairn_oom(err);
+		if (again != (size_t)-1)
+			return cairn_fail(err, CAIRN_EINPUT, "template/%s: %s: '%s' is listed twice",
+					  tid, name, q->choices[again]);
 	} else if (v) {
 		return cairn_fail(err, CAIRN_EINPUT,
 				  "template/%s: %s: only single and multiple choice questions have "
@@ -543,23 +543,30 @@ static cairn_status check_refs(const cairn_template *tpl, size_t i, const cairn_
 			       const char *part, cairn_error *err)
 {
 	const char *key = tpl->questions[i].key;
+	const char *text = *part == 'w' ? tpl->questions[i].when : tpl->questions[i].constraint;
 
 	for (size_t r = 0; e && r < cairn_expr_nrefs(e); r++) {
-		const char *ref = cairn_expr_ref(e, r);
-		size_t j;
+		const char *ref = cairn_expr_ref(e, r), *at;
+		char needle[CAIRN_KEY_MAX + 4];
+		size_t j, chars = 1;
 		for (j = 0; j < tpl->nquestions; j++)
 			if (!strcmp(tpl->questions[j].key, ref))
 				break;
+		if (j < tpl->nquestions && j <= i && !(j == i && *part == 'w'))
+			continue;
+		/* Where it is, in characters as the parser counts them. */
+		snprintf(needle, sizeof needle, "${%s}", ref);
+		for (at = text ? strstr(text, needle) : NULL; at && text < at; text++)
+			chars += ((unsigned char)*text & 0xC0) != 0x80;
 		if (j == tpl->nquestions)
 			return cairn_fail(err, CAIRN_EINPUT,
-					  "template/%s: q.%s.%s: ${%s} is not a question of this "
-					  "template", tpl->id, key, part, ref);
-		if (j > i || (j == i && *part == 'w'))
-			return cairn_fail(err, CAIRN_EINPUT,
-					  "template/%s: q.%s.%s: ${%s} comes %s this question: an "
-					  "expression reads the answers before it; move '%s' up in "
-					  "questions", tpl->id, key, part, ref, j == i ? "at" : "after",
-					  ref);
+					  "template/%s: q.%s.%s: at character %zu: ${%s} is not a "
+					  "question of this template", tpl->id, key, part, chars, ref);
+		return cairn_fail(err, CAIRN_EINPUT,
+				  "template/%s: q.%s.%s: at character %zu: ${%s} comes %s this "
+				  "question: an expression reads the answers before it; move '%s' "
+				  "up in questions", tpl->id, key, part, chars, ref,
+				  j == i ? "at" : "after", ref);
 	}
 	return check_selected(tpl, i, e, part, err);
 }
@@ -810,6 +817,10 @@ cairn_status cairn_answer_normalize(const cairn_question *q, const char *input,
 		}
 		if (!parse_decimal(t, &d)) {
 			st = cairn_fail(err, CAIRN_EINPUT, _("%s: '%s' is not a number"), name, t);
+		} else if (!digits_kept(t)) {
+			st = cairn_fail(err, CAIRN_EINPUT,
+					_("%s: '%s' has more digits than a number keeps: write at most "
+					  "15 digits, 6 of them after the point"), name, t);
 		} else if (q->type == CAIRN_Q_SCALE && (d < 1 || d > 5 || d != floor(d))) {
 			st = cairn_fail(err, CAIRN_EINPUT,
 					_("%s: '%s' is not on the scale: write a whole number from 1 to 5"),

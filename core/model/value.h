@@ -18,6 +18,12 @@ bool parse_decimal(const char *s, double *out);
 /* The stored form of a number: no trailing zeros, '.' as the separator; a
  * new string, NULL when out of memory. */
 char *format_number(double v);
+/* Whether the number t (parse_decimal took it) keeps every digit in its
+ * stored form: at most 15 digits, 6 of them after the point. */
+bool digits_kept(const char *t);
+/* The index of the first of n choices listed again (ignoring case), as a
+ * person reading down meets it; (size_t)-1: none, (size_t)-2: no memory. */
+size_t choice_twice(char **choices, size_t n);
 
 /* cairn_value_normalize and cairn_value_check of a field of cairn's own
  * (kinds.c); the public ones (schema.c) send a field of the group's own

@@ -166,7 +166,7 @@ cairn_status wb_loader_put(wb_loader *l, const char *path, unsigned mode,
 		if (tid && *tid)
 			tpl = loader_template(l, tid);
 	}
-	if (cairn_record_validate(ref.kind, ref.id, &rec, tpl, &why) != CAIRN_OK) {
+	if (cairn_record_validate_read(ref.kind, ref.id, &rec, tpl, &why) != CAIRN_OK) {
 		st = problem(l, path, blob, &why, err);
 		goto done;
 	}

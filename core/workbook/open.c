@@ -555,6 +555,7 @@ static cairn_status check_form_rules(const cairn_ref *ref, const char *path, con
 				     size_t len, void *ctx, cairn_error *err)
 {
 	check_ctx *c = ctx;
+	const cairn_template *form = cairn_schema_form(ref->kind);
 	cairn_record rec;
 	cairn_error why;
 
@@ -564,6 +565,45 @@ static cairn_status check_form_rules(const cairn_ref *ref, const char *path, con
 	if (cairn_record_check_form(ref->kind, ref->id, &rec, NULL, NULL, &why) != CAIRN_OK)
 		report(c, "%s (a rule of form/%s: the record is kept as it is; `cairn set` puts it "
 		       "right)", why.msg, cairn_kind_def_of(ref->kind)->name);
+	/* A reference of the form to a record gone by a plain git commit
+	 * (cairn rm refuses it while it is named). */
+	for (size_t i = 0; form && i < form->nquestions; i++) {
+		const char *key = form->questions[i].key, *v = cairn_record_get(&rec, key);
+		const cairn_field_def *f = cairn_kind_field(ref->kind, key);
+		cairn_ref to = { CAIRN_KIND_NONE, "" };
+		cairn_index_hit hit;
+		bool found = true;
+		if (!f || f->type != CAIRN_F_REF || !v || !*v || strlen(v) >= sizeof to.id)
+			continue;
+		to.kind = f->ref;
+		strcpy(to.id, v);
+		if (cairn_index_find(c->wb->idx, &to, &hit, &found, &why) == CAIRN_OK && !found)
+			report(c, "%s/%s: %s: '%s' is not a %s in this workbook; set %s to one that is "
+			       "(cairn ls %s), or add it (a field of form/%s: the record is kept as it "
+			       "is)", cairn_kind_def_of(ref->kind)->name, ref->id, key, v,
+			       cairn_kind_def_of(f->ref)->name, key, cairn_kind_def_of(f->ref)->name,
+			       cairn_kind_def_of(ref->kind)->name);
+	}
+	cairn_record_done(&rec);
+	return CAIRN_OK;
+}
+
+/* A record whose list's value is no longer listed (a merge or a plain
+ * git commit took the choice away): read and kept, and listed here. */
+static cairn_status check_listed(const cairn_ref *ref, const char *path, const char *body,
+				 size_t len, void *ctx, cairn_error *err)
+{
+	check_ctx *c = ctx;
+	cairn_record rec;
+	cairn_error why;
+
+	(void)err;
+	if (cairn_record_parse(&rec, body, len, path, &why) != CAIRN_OK)
+		return CAIRN_OK;        /* listed among the unreadable ones */
+	if (ref->kind != CAIRN_KIND_EVALUATION &&
+	    cairn_record_validate(ref->kind, ref->id, &rec, NULL, &why) != CAIRN_OK)
+		report(c, "%s (the record is kept as it is; `cairn set` puts it right, or list the "
+		       "choice again)", why.msg);
 	cairn_record_done(&rec);
 	return CAIRN_OK;
 }
@@ -641,6 +681,15 @@ cairn_status cairn_wb_check(cairn_wb *wb, cairn_warn_fn rep, void *ctx, long *pr
 		    (st = cairn_index_each(wb->idx, (cairn_kind)k, NULL, 0, check_form_rules, &c,
 					   err)))
 			return st;
+	for (int k = 0; k < CAIRN_KIND_COUNT; k++) {
+		const cairn_kind_def *def = cairn_kind_def_of((cairn_kind)k);
+		bool listed = k == CAIRN_KIND_TARGET;
+		for (size_t i = 0; i < def->nfields && !listed; i++)
+			listed = def->fields[i].listed && def->fields[i].type == CAIRN_F_ENUM;
+		if (listed && (st = cairn_index_each(wb->idx, (cairn_kind)k, NULL, 0, check_listed,
+						     &c, err)))
+			return st;
+	}
 	if ((st = cairn_wb_hand_edits(wb, &edits, &nedits, err)))
 		return st;
 	for (size_t i = 0; i < nedits; i++)

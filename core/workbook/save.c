@@ -439,6 +439,32 @@ static bool edit_sets(const cairn_edit *e, const char *key)
 
 /* Second pass, once every record of the save is known: templates,
  * references, whole-record rules, and the bytes to write. */
+
+/* A list as this save makes it, checked as a new one is, but for the parts
+ * of a choice a newer cairn wrote (c.K.colour): kept as they came (as base
+ * has them), not read, and refused only when this save types them. */
+cairn_status wb_list_check_kept(const char *id, const cairn_record *rec, const cairn_record *base,
+				cairn_error *err)
+{
+	cairn_record checked;
+	cairn_status st = cairn_record_copy(&checked, rec, err);
+
+	if (st != CAIRN_OK)
+		return st;
+	for (size_t i = 0; i < rec->nfields; i++) {
+		const char *k = rec->fields[i].key, *part = strchr(k + 2, '.');
+		const char *was = base ? cairn_record_get(base, k) : NULL;
+		if (strncmp(k, "c.", 2) || !part || !was || strcmp(was, rec->fields[i].value))
+			continue;
+		part++;
+		if (strcmp(part, "label") && strncmp(part, "label.", 6) && strcmp(part, "seats") &&
+		    strcmp(part, "count"))
+			cairn_record_unset(&checked, k);
+	}
+	st = cairn_list_check_new(id, &checked, err);
+	cairn_record_done(&checked);
+	return st;
+}
 static cairn_status finish_edit(plan *p, planned *q, const cairn_edit *e, cairn_error *err)
 {
 	const cairn_kind_def *def = cairn_kind_def_of(q->ref.kind);
@@ -498,7 +524,8 @@ static cairn_status finish_edit(plan *p, planned *q, const cairn_edit *e, cairn_
 	if (st == CAIRN_OK && q->ref.kind == CAIRN_KIND_FORM)
 		st = cairn_form_check_new(q->ref.id, &q->rec, err);
 	if (st == CAIRN_OK && q->ref.kind == CAIRN_KIND_LIST &&
-	    (st = cairn_list_check_new(q->ref.id, &q->rec, err)) == CAIRN_OK)
+	    (st = wb_list_check_kept(q->ref.id, &q->rec, q->exists ? &q->base : NULL,
+					  err)) == CAIRN_OK)
 		st = wb_schema_check_change(p->wb, q->ref.id, &q->rec, err);
 	if (have_tpl)
 		cairn_template_done(&tpl);

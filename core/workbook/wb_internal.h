@@ -63,6 +63,10 @@ cairn_status wb_lists_first(const cairn_edit *edits, size_t n, cairn_edit **sort
 			    size_t **from, cairn_error *err);
 /* A list's new version (rec; NULL: the record removed) refused while
  * records use a choice it drops, naming them. */
+/* A list saved (or, for check, read) is checked as a new one, but for the
+ * parts of a choice a newer cairn wrote that base holds unchanged. */
+cairn_status wb_list_check_kept(const char *id, const struct cairn_record *rec,
+				const struct cairn_record *base, cairn_error *err);
 cairn_status wb_schema_check_change(cairn_wb *wb, const char *id, const struct cairn_record *rec,
 				    cairn_error *err);
 

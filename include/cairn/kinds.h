@@ -120,6 +120,12 @@ cairn_status cairn_value_check(const cairn_field_def *f, const char *value, cair
  * may have written them.  Messages start with "KIND/ID: field: ". */
 cairn_status cairn_record_validate(cairn_kind kind, const char *id, const cairn_record *rec,
 				   const cairn_template *tpl, cairn_error *err);
+/* The same as a record is read (loaded into the index): a value of a
+ * list's field (person.category, a target's group) need not be listed,
+ * so that a record whose choice a merge or a plain git commit removed is
+ * kept readable; `cairn check` flags it with cairn_record_validate. */
+cairn_status cairn_record_validate_read(cairn_kind kind, const char *id, const cairn_record *rec,
+					const cairn_template *tpl, cairn_error *err);
 
 /* The rules of kind's form (cairn_schema_form) that rec breaks, checked
  * as a template's questions are (cairn_answer_check_in): a relevant

@@ -70,7 +70,7 @@ bad() {   # bad FIELD=VALUE PATTERN NAME
 }
 bad "q.measures-detail.when=\${measures} = 'yes" "template/m4: q.measures-detail.when: at character 15: a text without its closing quote" \
 	"an unclosed quote, named with its character"
-bad "q.measures.when=\${verdict} = 'Not yet'" "q.measures.when: \\\$\{verdict\} comes after this question" \
+bad "q.measures.when=\${verdict} = 'Not yet'" "q.measures.when: at character 1: \\\$\{verdict\} comes after this question" \
 	"a when that reads a later question"
 bad "q.measures.when=\${nosuch} = 1" "\\\$\{nosuch\} is not a question of this template" "an unknown question"
 bad "q.measures.when=system('touch $TMP/pwned')" "at character 1: unknown word" "a would-be command"

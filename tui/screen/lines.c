@@ -7,6 +7,7 @@
 #include <wchar.h>
 
 #include "cairn/buf.h"
+#include "cairn/sanitize.h"
 #include "tui.h"
 
 void lines_clear(lines *l)
@@ -160,7 +161,13 @@ const char *text_pad(const char *text, int cols, char *buf, size_t n)
 	mbstate_t st;
 	size_t at = 0, used = 0;
 	int width = 0;
+	/* Text from data (a list's label, a form's prompt) is padded as it is
+	 * drawn: its control bytes and bidi overrides escaped (^[, <U+202E>)
+	 * first, so that they neither end it early nor skew the columns. */
+	char *safe = cairn_sanitize(text, strlen(text), 0);
 
+	if (safe)
+		text = safe;
 	memset(&st, 0, sizeof st);
 	while (text[at] && width < cols) {
 		wchar_t wc;
@@ -179,6 +186,7 @@ const char *text_pad(const char *text, int cols, char *buf, size_t n)
 	for (; width < cols && used + 1 < n; width++)
 		buf[used++] = ' ';
 	buf[used] = '\0';
+	free(safe);
 	return buf;
 }
 

@@ -145,7 +145,7 @@ static void list_lines(app *a, const cairn_list *l, lines *out)
 		  incl ? _("counted on") : _("seats"));
 	for (size_t c = 0; c < l->nchoices && c < SHOWN_CHOICES; c++) {
 		const cairn_choice *ch = &l->choices[c];
-		char k[64], lb[256];
+		char k[64], lb[256], kc[64], lc[256];
 		snprintf(seats, sizeof seats, "%s", "");
 		if (ch->seats >= 0)
 			snprintf(seats, sizeof seats, "%5ld", ch->seats);
@@ -153,8 +153,9 @@ static void list_lines(app *a, const cairn_list *l, lines *out)
 		if (counted)
 			snprintf(used, sizeof used, "%ld", u.n[c]);
 		lines_add(out, LS_TEXT, l->builtin ? NULL : target, "  %s %s %5s %s",
-			  text_pad(ch->key, key_w, k, sizeof k),
-			  text_pad(cairn_choice_label(ch, langs), label_w, lb, sizeof lb), used,
+			  text_pad(text_cut(ch->key, key_w, a->ascii, kc, sizeof kc), key_w, k, sizeof k),
+			  text_pad(text_cut(cairn_choice_label(ch, langs), label_w, a->ascii, lc,
+					    sizeof lc), label_w, lb, sizeof lb), used,
 			  incl ? cairn_choice_count(ch) : seats);
 	}
 	if (l->nchoices > SHOWN_CHOICES)
