@@ -387,11 +387,13 @@ static void pilots(app *a, lines *out)
 	pid_w = id_width(&p, 4, 10);
 	for (size_t i = 0; i < p.nrows; i++) {
 		long total = *rows_get(&p, i, 3) ? atol(rows_get(&p, i, 3)) : -1;
-		char target[160];
+		char target[160], st[64];
 		snprintf(target, sizeof target, "pilot/%s", rows_get(&p, i, 0));
+		text_pad(choice_shown(CAIRN_KIND_PILOT, "status", rows_get(&p, i, 2)), 10, st,
+			 sizeof st);
 		/* The count before the city, which is cut first on a narrow screen. */
 		lines_add(out, LS_TEXT, target, _("%-*s %-10s %s participants  %s"), pid_w,
-			  rows_get(&p, i, 0), rows_get(&p, i, 2), rows_get(&p, i, 3),
+			  rows_get(&p, i, 0), st, rows_get(&p, i, 3),
 			  rows_get(&p, i, 1));
 		if (total <= 0)
 			continue;
