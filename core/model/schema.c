@@ -7,6 +7,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "cairn/i18n.h"
 #include "cairn/kinds.h"
 #include "cairn/template.h"
+#include "cairn/utf8.h"
 #include "model/value.h"
 
 /* ---- one list ---- */
@@ -388,6 +390,34 @@ const char *cairn_field_value_label(const cairn_field_def *f, const char *value,
 	return c ? cairn_choice_label(c, langs) : value;
 }
 
+/* A letter's small form, for the letters a label is most often typed in
+ * (ASCII and Latin-1's accented capitals: "À venir" is "à venir"). */
+static uint32_t fold(uint32_t cp)
+{
+	if ((cp >= 'A' && cp <= 'Z') || (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7))
+		return cp + 0x20;
+	return cp;
+}
+
+/* a and b the same text but for the case of their letters. */
+static bool same_label(const char *a, const char *b)
+{
+	size_t na = strlen(a), nb = strlen(b);
+
+	while (na && nb) {
+		uint32_t x, y;
+		size_t la = cairn_utf8_next((const unsigned char *)a, na, &x);
+		size_t lb = cairn_utf8_next((const unsigned char *)b, nb, &y);
+		if (!la || !lb)
+			return false;
+		if (fold(x) != fold(y))
+			return false;
+		a += la, na -= la;
+		b += lb, nb -= lb;
+	}
+	return !na && !nb;
+}
+
 const char *cairn_field_choice_of(const cairn_field_def *f, const char *text)
 {
 	const cairn_list *l = f ? f->list : NULL;
@@ -399,10 +429,10 @@ const char *cairn_field_choice_of(const cairn_field_def *f, const char *text)
 	for (size_t i = 0; l && i < l->nchoices; i++) {
 		const cairn_choice *c = &l->choices[i];
 		if (c->label && *c->label &&
-		    (!strcasecmp(text, c->label) || (c->translated && !strcasecmp(text, _(c->label)))))
+		    (same_label(text, c->label) || (c->translated && same_label(text, _(c->label)))))
 			return c->key;
 		for (size_t j = 0; j < c->nlabels; j++)
-			if (*c->label_text[j] && !strcasecmp(text, c->label_text[j]))
+			if (*c->label_text[j] && same_label(text, c->label_text[j]))
 				return c->key;
 	}
 	return NULL;
