@@ -435,6 +435,13 @@ const char *cairn_field_choice_of(const cairn_field_def *f, const char *text)
 			if (*c->label_text[j] && same_label(text, c->label_text[j]))
 				return c->key;
 	}
+	/* A group's list of cairn's own field: cairn's labels still name
+	 * its choices (the keys are the same). */
+	if (l && !f->listed && !l->builtin && builtin_list(l->id) && builtin_list(l->id) != l) {
+		cairn_field_def own = *f;
+		own.list = builtin_list(l->id);
+		return cairn_field_choice_of(&own, text);
+	}
 	return NULL;
 }
 

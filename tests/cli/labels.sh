@@ -42,6 +42,9 @@ run A set M4 status=finished
 is "$rc" 0 "its default label typed"
 run fr -C "$a" set M4 status=prévu
 is "$rc" 0 "cairn's label still names a choice the list does not relabel"
+run fr -C "$a" set M4 status=terminé
+is "$rc" 0 "and one it relabels"
+like "$(cat "$a"/milestones/*/M4)" "^status: done$" "done"
 run A set list/milestone.status choices="$(printf '%s\nlater' "$keys")"
 is "$rc" 1 "a key added is refused"
 like "$err" "list/milestone.status: choices: 'later' is not one of cairn's keys; the keys of milestone.status are cairn's own" \

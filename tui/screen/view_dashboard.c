@@ -21,8 +21,9 @@ static void show_date(app *a, const char *iso, char *buf, size_t n)
 
 void deadline_words(const cairn_deadline *d, const char *status, char *buf, size_t n)
 {
+	/* A task's status and a milestone's share cairn's keys and labels. */
 	if (!strcmp(status, "done") || !strcmp(status, "dropped"))
-		snprintf(buf, n, "%s", status);
+		snprintf(buf, n, "%s", choice_shown(CAIRN_KIND_TASK, "status", status));
 	else if (!d->has_deadline)
 		snprintf(buf, n, "%s", _("no deadline"));
 	else if (d->overdue)

@@ -39,7 +39,7 @@ static const struct table_columns {
 } tables[] = {
 	/* TRANSLATORS: the column heads of the tables (N_ below) are the
 	 * field names as typed in `:set field=value`; a short word each. */
-	{ CAIRN_KIND_PERSON, { COL(N_("id"), 8, 12, 0), COL(N_("role"), 10, 11, 2),
+	{ CAIRN_KIND_PERSON, { COL(N_("id"), 8, 12, 0), COL(N_("role"), 10, 12, 2),
 			       COL(N_("category"), 11, 15, 3), MAIN(N_("name"), 16),
 			       COL(N_("email"), 20, 30, 4) } },
 	{ CAIRN_KIND_TARGET, { COL(N_("id"), 8, 12, 0), COL(N_("minimum"), 7, 8, 2),
