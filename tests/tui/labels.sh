@@ -11,6 +11,10 @@ fr="env -u LC_ALL LANG=fr_FR.UTF-8 TERM=tmux-256color CAIRN_LOCALEDIR='$CAIRN_LO
 
 open_session 80 24 "$fr '$CAIRN' -C '$wb'; sleep 30"
 shows "^Tableau de bord" "the dashboard in French"
+keys G
+shows "^> slot-02 en test +80 participants" "its pilot lines: the status in French"
+keys 0
+shows "^>? +design-game +attribuée +validateur" "my work: my evaluation's status in French"
 keys 2
 shows "^  M3 +29/02/2016  en cours  " "milestones: a status in French"
 shows "^  M1 +31/12/2015  terminé  " "another"
