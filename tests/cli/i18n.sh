@@ -32,7 +32,7 @@ like "$err" "^cairn: milestone/M3: deadline: 31/02/2016 n'est pas une date : fé
 	"a core error in French, the record and field named as typed"
 run env LANGUAGE=fr "$CAIRN" -C "$wb" status
 like "$out" "EN RETARD de 20 jours" "status in French"
-like "$out" "Évaluations: 6 \(2 attribuée, 1 brouillon" "statuses by their French labels (the keys stay in --json)"
+like "$out" "Évaluations: 6 \(2 attribuée, 1 brouillon" "statuses by their French labels (ls --json keeps the keys)"
 
 # Two members, one reading French, one English, fill one evaluation in
 # their own clones; the sync merges their answers field by field.
