@@ -869,6 +869,25 @@ cairn_status cairn_form_check_new(const char *id, const cairn_record *rec, cairn
 	return st;
 }
 
+/* "status: 'fini' is not one of: prévu (planned), ...": each of cairn's
+ * choices by its label (gettext's, or the group's default one), and its
+ * key when the label is another word. */
+static cairn_status refused_choice(const cairn_field_def *f, const char *typed, cairn_error *err)
+{
+	cairn_buf b = CAIRN_BUF_INIT;
+
+	for (size_t i = 0; f->choices[i]; i++) {
+		const char *label = cairn_field_value_label(f, f->choices[i], NULL);
+		cairn_buf_printf(&b, "%s%s", i ? ", " : "", label);
+		if (strcmp(label, f->choices[i]))
+			cairn_buf_printf(&b, " (%s)", f->choices[i]);
+	}
+	cairn_fail(err, CAIRN_EINPUT, _("%s: '%s' is not one of: %s"), f->name, typed,
+		   cairn_buf_str(&b));
+	cairn_buf_done(&b);
+	return CAIRN_EINPUT;
+}
+
 cairn_status cairn_value_normalize(const cairn_field_def *f, const char *input,
 				   const char *date_fmt, char **out, cairn_error *err)
 {
@@ -884,6 +903,9 @@ cairn_status cairn_value_normalize(const cairn_field_def *f, const char *input,
 			*--end = '\0';
 		key = cairn_field_choice_of(f, t + strspn(t, " \t"));
 		st = value_normalize_plain(f, key ? key : input, date_fmt, out, err);
+		/* cairn's own choices refused: by the labels one may type too. */
+		if (st == CAIRN_EINPUT && !key && !f->listed && f->choices && t[strspn(t, " \t")])
+			st = refused_choice(f, t + strspn(t, " \t"), err);
 		free(t);
 		return st;
 	}

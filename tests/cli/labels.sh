@@ -28,6 +28,9 @@ run A set M4 status=fini
 is "$rc" 1 "a word that is no label is refused"
 like "$err" "milestone/M4: status: 'fini' is not one of: planned, active, done, dropped" \
 	"naming the keys"
+run fr -C "$a" set M4 status=fini
+like "$err" "« fini » n'est pas l'une des valeurs : prévu \(planned\), en cours \(active\), terminé \(done\), abandonné \(dropped\)$" \
+	"in French, the labels one may type, with their keys"
 run A show M4 --json
 like "$out" '"status": "active"' "--json keeps the key"
 
