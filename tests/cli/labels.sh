@@ -31,6 +31,8 @@ like "$err" "milestone/M4: status: 'fini' is not one of: planned, active, done, 
 run fr -C "$a" set M4 status=fini
 like "$err" "« fini » n'est pas l'une des valeurs : prévu \(planned\), en cours \(active\), terminé \(done\), abandonné \(dropped\)$" \
 	"in French, the labels one may type, with their keys"
+run fr -C "$a" ls milestone "status=en cours"
+like "$out" "^M4 " "ls filters by a label too"
 run A show M4 --json
 like "$out" '"status": "active"' "--json keeps the key"
 
