@@ -387,6 +387,9 @@ const char *cairn_field_value_label(const cairn_field_def *f, const char *value,
 	if (!f || !value || f->type != CAIRN_F_ENUM || !f->list)
 		return value;
 	c = cairn_list_choice(f->list, value);
+	/* A peer's list of cairn's own field that lost a key: cairn's label. */
+	if (!c && !f->listed && !f->list->builtin)
+		c = cairn_list_choice(builtin_list(f->list->id), value);
 	return c ? cairn_choice_label(c, langs) : value;
 }
 
