@@ -45,8 +45,14 @@ keys Q
 # A group's list relabels a status: its French label shows.
 "$CAIRN" -C "$wb" add list milestone.status choices="$(printf 'planned\nactive\ndone\ndropped')" \
 	c.done.label=Finished c.done.label.fr=Achevé >/dev/null
+"$CAIRN" -C "$wb" add list evaluation.status \
+	choices="$(printf 'assigned\ndraft\nsubmitted\nreturned\nvalidated')" \
+	c.returned.label.fr="à reprendre" >/dev/null
 open_session 80 24 "$fr '$CAIRN' -C '$wb'; sleep 30"
 shows "^Tableau de bord" "reopened"
+shows "attribuée brouillon soumise à reprendre validée" "the dashboard's counts under the group's label"
+keys 6
+shows "^> decidim .* à reprend… " "the evaluations' table too, a long label cut with a mark"
 keys 2
 shows "^  M1 +31/12/2015  Achevé  " "the group's French label"
 shows "^  M3 +29/02/2016  en cours  " "cairn's for the others"

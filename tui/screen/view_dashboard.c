@@ -229,8 +229,13 @@ static int digits(long n)
 
 static void tally_lines(app *a, lines *out, const tally *t)
 {
-	const char *full[5] = { _("assigned"), _("draft"), _("submitted"), _("returned"),
-				_("validated") };
+	/* The statuses' labels: cairn's, translated, or the workbook's list
+	 * evaluation.status. */
+	const char *full[5] = { choice_shown(CAIRN_KIND_EVALUATION, "status", "assigned"),
+				choice_shown(CAIRN_KIND_EVALUATION, "status", "draft"),
+				choice_shown(CAIRN_KIND_EVALUATION, "status", "submitted"),
+				choice_shown(CAIRN_KIND_EVALUATION, "status", "returned"),
+				choice_shown(CAIRN_KIND_EVALUATION, "status", "validated") };
 	/* TRANSLATORS: the statuses shortened for a narrow screen (assigned,
 	 * draft, submitted, returned, validated), a few letters each. */
 	const char *brief[5] = { _("asgn"), _("drft"), _("subm"), _("retd"), _("vald") };
