@@ -25,17 +25,24 @@ static const char *const pilot_status_choices[] = {
 	"candidate", "selected", "testing", "done", "withdrawn", NULL };
 
 /* Labels (l) are for people: marked for translation, shown with _(). */
-#define TEXT(n, l, req)       { n, l, CAIRN_F_TEXT, NULL, CAIRN_KIND_NONE, req, true, false, NULL }
-#define LONG(n, l)            { n, l, CAIRN_F_LONGTEXT, NULL, CAIRN_KIND_NONE, false, false, false, NULL }
-#define DATE(n, l, req)       { n, l, CAIRN_F_DATE, NULL, CAIRN_KIND_NONE, req, true, false, NULL }
-#define ENUM(n, l, c, req)    { n, l, CAIRN_F_ENUM, c, CAIRN_KIND_NONE, req, true, false, NULL }
+#define TEXT(n, l, req)       { n, l, CAIRN_F_TEXT, NULL, \
+			CAIRN_KIND_NONE, req, true, false, NULL, NULL }
+#define LONG(n, l)            { n, l, CAIRN_F_LONGTEXT, NULL, \
+			CAIRN_KIND_NONE, false, false, false, NULL, NULL }
+#define DATE(n, l, req)       { n, l, CAIRN_F_DATE, NULL, \
+			CAIRN_KIND_NONE, req, true, false, NULL, NULL }
+#define ENUM(n, l, c, req)    { n, l, CAIRN_F_ENUM, c, \
+			CAIRN_KIND_NONE, req, true, false, NULL, NULL }
 /* A choice field the group describes: its choices are the workbook's list
  * KIND.FIELD, or cairn's built-in one (include/cairn/schema.h), filled in
  * by core/model/schema.c. */
-#define LISTED(n, l, req)     { n, l, CAIRN_F_ENUM, NULL, CAIRN_KIND_NONE, req, true, true, NULL }
-#define REF(n, l, k, req)     { n, l, CAIRN_F_REF, NULL, CAIRN_KIND_##k, req, true, false, NULL }
-#define COUNT(n, l)           { n, l, CAIRN_F_COUNT, NULL, CAIRN_KIND_NONE, false, true, false, NULL }
-#define TYPED(n, l, t, req)   { n, l, t, NULL, CAIRN_KIND_NONE, req, true, false, NULL }
+#define LISTED(n, l, req)     { n, l, CAIRN_F_ENUM, NULL, \
+			CAIRN_KIND_NONE, req, true, true, NULL, NULL }
+#define REF(n, l, k, req)     { n, l, CAIRN_F_REF, NULL, \
+			CAIRN_KIND_##k, req, true, false, NULL, NULL }
+#define COUNT(n, l)           { n, l, CAIRN_F_COUNT, NULL, \
+			CAIRN_KIND_NONE, false, true, false, NULL, NULL }
+#define TYPED(n, l, t, req)   { n, l, t, NULL, CAIRN_KIND_NONE, req, true, false, NULL, NULL }
 
 static const cairn_field_def person_fields[] = {
 	TEXT("name", N_("Name"), true),
@@ -46,7 +53,7 @@ static const cairn_field_def person_fields[] = {
 	/* Who pushes to the shared repository (cairn guard): the gitolite,
 	 * https or Unix user; one line, not a column of the index. */
 	{ "login", N_("Login on the shared repository"), CAIRN_F_TEXT, NULL, CAIRN_KIND_NONE,
-	  false, false, false, NULL },
+	  false, false, false, NULL, NULL },
 };
 
 /* A choice list of the group's own (include/cairn/schema.h): per choice,
@@ -131,7 +138,7 @@ static const cairn_field_def evaluation_fields[] = {
 	/* The fingerprint of the answers a validation saw (core/model/rules.c):
 	 * one line, and no column of the index. */
 	{ "validated_answers", N_("Validated answers (fingerprint)"), CAIRN_F_TEXT, NULL,
-	  CAIRN_KIND_NONE, false, false, false, NULL },
+	  CAIRN_KIND_NONE, false, false, false, NULL, NULL },
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))

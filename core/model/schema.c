@@ -7,12 +7,15 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cairn/i18n.h"
 #include "cairn/kinds.h"
 #include "cairn/template.h"
+#include "cairn/utf8.h"
 #include "model/value.h"
 
 /* ---- one list ---- */
@@ -173,15 +176,17 @@ static cairn_status set_part(const char *id, const char *k, cairn_choice *c, con
 }
 
 /* What a list of id may be: "inclusion", or KIND.FIELD where FIELD is a
- * choice field the group describes, or not a field of KIND at all (the
- * group's own choice field). */
-static cairn_status id_allowed(const char *id, cairn_error *err)
+ * choice field the group describes, a choice field of cairn's own (*fixed:
+ * it, whose keys the list may only relabel), or not a field of KIND at
+ * all (the group's own choice field). */
+static cairn_status id_allowed(const char *id, const cairn_field_def **fixed, cairn_error *err)
 {
 	const char *dot = strchr(id, '.');
 	char kname[32];
 	cairn_kind k;
 	const cairn_field_def *f;
 
+	*fixed = NULL;
 	if (!strcmp(id, CAIRN_LIST_INCLUSION))
 		return CAIRN_OK;
 	if (!dot || (size_t)(dot - id) >= sizeof kname || !key_valid(dot + 1, strlen(dot + 1)))
@@ -193,13 +198,16 @@ static cairn_status id_allowed(const char *id, cairn_error *err)
 	f = kinds_builtin_field(k, dot + 1);
 	if (!f && k == CAIRN_KIND_PILOT)
 		f = cairn_kind_field(k, dot + 1);
+	if (f && !f->listed && f->type == CAIRN_F_ENUM && f->choices) {
+		*fixed = f;
+		return CAIRN_OK;
+	}
 	if (f && !f->listed)
 		return cairn_fail(err, CAIRN_EINPUT,
-				  "list/%s: %s is a %s field of cairn's own%s: a list may give the "
-				  "choices of a field the group describes (such as person.category), "
-				  "or add a choice field of its own under another name", id, dot + 1,
-				  cairn_ftype_name(f->type),
-				  f->type == CAIRN_F_ENUM ? " that drives cairn's logic" : "");
+				  "list/%s: %s is a %s field of cairn's own: a list may give the "
+				  "choices of a choice field (such as person.category), relabel "
+				  "cairn's own (such as milestone.status), or add a choice field of "
+				  "its own under another name", id, dot + 1, cairn_ftype_name(f->type));
 	if (kinds_builtin_def(k)->dynamic_prefix &&
 	    !strncmp(dot + 1, kinds_builtin_def(k)->dynamic_prefix,
 		     strlen(kinds_builtin_def(k)->dynamic_prefix) - 1))
@@ -234,15 +242,56 @@ static cairn_status not_form_field(const char *id, cairn_error *err)
 	return CAIRN_OK;
 }
 
+/* A list of a field of cairn's own (fixed): its keys are exactly cairn's
+ * (checked when it is saved), and a choice without a label of its own
+ * has cairn's, translated. */
+static cairn_status fixed_keys(const char *id, const cairn_field_def *fixed, cairn_list *l,
+			       bool strict, cairn_error *err)
+{
+	const cairn_list *own = builtin_list(id);
+
+	for (size_t i = 0; strict && i < l->nchoices; i++) {
+		size_t j = 0;
+		while (fixed->choices[j] && strcmp(fixed->choices[j], l->choices[i].key))
+			j++;
+		if (!fixed->choices[j])
+			return cairn_fail(err, CAIRN_EINPUT,
+					  "list/%s: choices: '%s' is not one of cairn's keys; the keys of "
+					  "%s are cairn's own (a list of it may only relabel them)", id,
+					  l->choices[i].key, id);
+	}
+	for (size_t j = 0; strict && fixed->choices[j]; j++)
+		if (!cairn_list_choice(l, fixed->choices[j]))
+			return cairn_fail(err, CAIRN_EINPUT,
+					  "list/%s: choices: '%s' is missing; the keys of %s are cairn's "
+					  "own and each stays listed (a list of it may only relabel them)",
+					  id, fixed->choices[j], id);
+	for (size_t i = 0; i < l->nchoices; i++) {
+		cairn_choice *c = &l->choices[i];
+		const cairn_choice *b = cairn_list_choice(own, c->key);
+		if (strict && (c->seats >= 0 || c->count))
+			return cairn_fail(err, CAIRN_EINPUT,
+					  "list/%s: c.%s: a choice of cairn's own has only label and "
+					  "label.LANG (such as label.fr)", id, c->key);
+		if (c->label || !b || !b->label)
+			continue;
+		if (!(c->label = strdup(b->label)))
+			return cairn_oom(err);
+		c->translated = true;
+	}
+	return CAIRN_OK;
+}
+
 static cairn_status list_read(const char *id, const cairn_record *rec, cairn_list *out,
 			     bool strict, cairn_error *err)
 {
 	const char *v;
 	cairn_choice **sorted = NULL;
+	const cairn_field_def *fixed;
 	cairn_status st;
 
 	memset(out, 0, sizeof *out);
-	if ((st = id_allowed(id, err)) || (strict && (st = not_form_field(id, err))))
+	if ((st = id_allowed(id, &fixed, err)) || (strict && (st = not_form_field(id, err))))
 		return st;
 	if (!(out->id = strdup(id)))
 		return cairn_oom(err);
@@ -340,6 +389,8 @@ static cairn_status list_read(const char *id, const cairn_record *rec, cairn_lis
 		st = cairn_fail(err, CAIRN_EINPUT,
 				"list/%s: choices: a list needs at least one choice, one key per line",
 				id);
+	if (st == CAIRN_OK && fixed)
+		st = fixed_keys(id, fixed, out, strict, err);
 done:
 	free(sorted);
 	return st;
@@ -386,7 +437,78 @@ const char *cairn_choice_label(const cairn_choice *c, const char *langs)
 		if (*t == ':')
 			t++;
 	}
-	return c->label && *c->label ? c->label : c->key;
+	if (c->label && *c->label)
+		return c->translated ? _(c->label) : c->label;
+	return c->key;
+}
+
+const char *cairn_field_value_label(const cairn_field_def *f, const char *value,
+				    const char *langs)
+{
+	const cairn_choice *c;
+
+	if (!f || !value || f->type != CAIRN_F_ENUM || !f->list)
+		return value;
+	c = cairn_list_choice(f->list, value);
+	/* A peer's list of cairn's own field that lost a key: cairn's label. */
+	if (!c && !f->listed && !f->list->builtin)
+		c = cairn_list_choice(builtin_list(f->list->id), value);
+	return c ? cairn_choice_label(c, langs) : value;
+}
+
+/* A letter's small form, for the letters a label is most often typed in
+ * (ASCII and Latin-1's accented capitals: "À venir" is "à venir"). */
+static uint32_t fold(uint32_t cp)
+{
+	if ((cp >= 'A' && cp <= 'Z') || (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7))
+		return cp + 0x20;
+	return cp;
+}
+
+/* a and b the same text but for the case of their letters. */
+static bool same_label(const char *a, const char *b)
+{
+	size_t na = strlen(a), nb = strlen(b);
+
+	while (na && nb) {
+		uint32_t x, y;
+		size_t la = cairn_utf8_next((const unsigned char *)a, na, &x);
+		size_t lb = cairn_utf8_next((const unsigned char *)b, nb, &y);
+		if (!la || !lb)
+			return false;
+		if (fold(x) != fold(y))
+			return false;
+		a += la, na -= la;
+		b += lb, nb -= lb;
+	}
+	return !na && !nb;
+}
+
+const char *cairn_field_choice_of(const cairn_field_def *f, const char *text)
+{
+	const cairn_list *l = f ? f->list : NULL;
+
+	for (size_t i = 0; l && i < l->nchoices; i++)
+		if (!strcasecmp(text, l->choices[i].key))
+			return l->choices[i].key;
+	/* A label in any language names the same choice: the key is stored. */
+	for (size_t i = 0; l && i < l->nchoices; i++) {
+		const cairn_choice *c = &l->choices[i];
+		if (c->label && *c->label &&
+		    (same_label(text, c->label) || (c->translated && same_label(text, _(c->label)))))
+			return c->key;
+		for (size_t j = 0; j < c->nlabels; j++)
+			if (*c->label_text[j] && same_label(text, c->label_text[j]))
+				return c->key;
+	}
+	/* A group's list of cairn's own field: cairn's labels still name
+	 * its choices (the keys are the same). */
+	if (l && !f->listed && !l->builtin && builtin_list(l->id) && builtin_list(l->id) != l) {
+		cairn_field_def own = *f;
+		own.list = builtin_list(l->id);
+		return cairn_field_choice_of(&own, text);
+	}
+	return NULL;
 }
 
 const char *cairn_choice_count(const cairn_choice *c)
@@ -467,10 +589,12 @@ static cairn_status build_kinds(cairn_schema *s, cairn_error *err)
 			return cairn_oom(err);
 		for (size_t i = 0; i < b->nfields; i++) {
 			char id[CAIRN_KEY_MAX];
-			const cairn_list *l;
+			const cairn_list *l = NULL;
 			f[n] = b->fields[i];
 			snprintf(id, sizeof id, "%s.%s", b->name, f[n].name);
-			if (f[n].listed && (l = list_of(s, id)))
+			if (f[n].type == CAIRN_F_ENUM && (l = list_of(s, id)))
+				f[n].list = l;
+			if (f[n].listed && l)
 				f[n].choices = l->keys;
 			n++;
 			if (k != CAIRN_KIND_PILOT || strcmp(b->fields[i].name, "participants"))
@@ -483,7 +607,7 @@ static cairn_status build_kinds(cairn_schema *s, cairn_error *err)
 				if (!have)
 					f[n++] = (cairn_field_def){ count,
 						cairn_choice_label(&incl->choices[g], NULL), CAIRN_F_COUNT,
-						NULL, CAIRN_KIND_NONE, false, false, false, NULL };
+						NULL, CAIRN_KIND_NONE, false, false, false, NULL, NULL };
 			}
 		}
 		for (size_t i = 0; i < s->nlists; i++) {
@@ -495,7 +619,7 @@ static cairn_status build_kinds(cairn_schema *s, cairn_error *err)
 				continue;
 			f[n++] = (cairn_field_def){ name, s->lists[i].title ? s->lists[i].title : name,
 						    CAIRN_F_ENUM, s->lists[i].keys, CAIRN_KIND_NONE,
-						    false, false, true, NULL };
+						    false, false, true, NULL, &s->lists[i] };
 		}
 		for (size_t i = 0; s->has_form[k] && i < s->forms[k].nquestions; i++) {
 			const cairn_question *q = &s->forms[k].questions[i];
@@ -509,12 +633,12 @@ static cairn_status build_kinds(cairn_schema *s, cairn_error *err)
 			 * that the record it names exists when it is saved. */
 			if (ref != CAIRN_KIND_NONE)
 				f[n++] = (cairn_field_def){ q->key, q->prompt ? q->prompt : q->key,
-					CAIRN_F_REF, NULL, ref, false, false, false, NULL };
+					CAIRN_F_REF, NULL, ref, false, false, false, NULL, NULL };
 			else
 				f[n++] = (cairn_field_def){ q->key, q->prompt ? q->prompt : q->key,
 					form_ftype(q->type),
 					q->type == CAIRN_Q_SINGLE ? (const char *const *)q->choices : NULL,
-					CAIRN_KIND_NONE, false, false, false, q };
+					CAIRN_KIND_NONE, false, false, false, q, NULL };
 		}
 		free(s->fields[k]);
 		s->fields[k] = f;
@@ -812,9 +936,46 @@ cairn_status cairn_form_check_new(const char *id, const cairn_record *rec, cairn
 	return st;
 }
 
+/* "status: 'fini' is not one of: prévu (planned), ...": each of cairn's
+ * choices by its label (gettext's, or the group's default one), and its
+ * key when the label is another word. */
+static cairn_status refused_choice(const cairn_field_def *f, const char *typed, cairn_error *err)
+{
+	cairn_buf b = CAIRN_BUF_INIT;
+
+	for (size_t i = 0; f->choices[i]; i++) {
+		const char *label = cairn_field_value_label(f, f->choices[i], NULL);
+		cairn_buf_printf(&b, "%s%s", i ? ", " : "", label);
+		if (strcmp(label, f->choices[i]))
+			cairn_buf_printf(&b, " (%s)", f->choices[i]);
+	}
+	cairn_fail(err, CAIRN_EINPUT, _("%s: '%s' is not one of: %s"), f->name, typed,
+		   cairn_buf_str(&b));
+	cairn_buf_done(&b);
+	return CAIRN_EINPUT;
+}
+
 cairn_status cairn_value_normalize(const cairn_field_def *f, const char *input,
 				   const char *date_fmt, char **out, cairn_error *err)
 {
+	if (!f->question && f->type == CAIRN_F_ENUM && f->list && input) {
+		/* A choice typed by its label, in any language, as a template's
+		 * choices are: its key is stored. */
+		char *t = strdup(input), *end;
+		const char *key;
+		cairn_status st;
+		if (!t)
+			return cairn_oom(err);
+		for (end = t + strlen(t); end > t && isspace((unsigned char)end[-1]); end--)
+			*--end = '\0';
+		key = cairn_field_choice_of(f, t + strspn(t, " \t"));
+		st = value_normalize_plain(f, key ? key : input, date_fmt, out, err);
+		/* cairn's own choices refused: by the labels one may type too. */
+		if (st == CAIRN_EINPUT && !key && !f->listed && f->choices && t[strspn(t, " \t")])
+			st = refused_choice(f, t + strspn(t, " \t"), err);
+		free(t);
+		return st;
+	}
 	if (!f->question)
 		return value_normalize_plain(f, input, date_fmt, out, err);
 	*out = NULL;

@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "cairn/i18n.h"
 #include "model/value.h"
 
 /* list id, then field and value pairs, as a list record holds them. */
@@ -57,10 +58,49 @@ static const char *const builtin_rows[][2] = {
 	{ "c.peripheries.label.fr", "Périphéries" },
 	{ "c.aged65.label", "Aged 65+" },
 	{ "c.aged65.label.fr", "65 ans et plus" },
+	/* The choices of cairn's own fields, which drive its logic: their
+	 * keys are cairn's, their labels (English, translated by gettext)
+	 * are what a group's list of the same id may change. */
+	{ "=", "person.role" },
+	{ "title", "Roles" },
+	{ "choices", "leader\nkey-person\nreviewer" },
+	{ "c.leader.label", N_("leader") },
+	{ "c.key-person.label", N_("key-person") },
+	{ "c.reviewer.label", N_("reviewer") },
+	{ "=", "milestone.status" },
+	{ "title", "Statuses of milestones" },
+	{ "choices", "planned\nactive\ndone\ndropped" },
+	{ "c.planned.label", N_("planned") },
+	{ "c.active.label", N_("active") },
+	{ "c.done.label", N_("done") },
+	{ "c.dropped.label", N_("dropped") },
+	{ "=", "task.status" },
+	{ "title", "Statuses of tasks" },
+	{ "choices", "planned\nactive\ndone\ndropped" },
+	{ "c.planned.label", N_("planned") },
+	{ "c.active.label", N_("active") },
+	{ "c.done.label", N_("done") },
+	{ "c.dropped.label", N_("dropped") },
+	{ "=", "pilot.status" },
+	{ "title", "Statuses of pilots" },
+	{ "choices", "candidate\nselected\ntesting\ndone\nwithdrawn" },
+	{ "c.candidate.label", N_("candidate") },
+	{ "c.selected.label", N_("selected") },
+	{ "c.testing.label", N_("testing") },
+	{ "c.done.label", N_("done") },
+	{ "c.withdrawn.label", N_("withdrawn") },
+	{ "=", "evaluation.status" },
+	{ "title", "Statuses of evaluations" },
+	{ "choices", "assigned\ndraft\nsubmitted\nreturned\nvalidated" },
+	{ "c.assigned.label", N_("assigned") },
+	{ "c.draft.label", N_("draft") },
+	{ "c.submitted.label", N_("submitted") },
+	{ "c.returned.label", N_("returned") },
+	{ "c.validated.label", N_("validated") },
 };
 
 #define NROWS (sizeof builtin_rows / sizeof builtin_rows[0])
-#define MAX_BUILTIN 8
+#define MAX_BUILTIN 16
 
 static cairn_list builtins[MAX_BUILTIN];
 static size_t nbuiltins;
@@ -80,8 +120,13 @@ static void read_builtins(void)
 		for (i++; i < NROWS && strcmp(builtin_rows[i][0], "="); i++)
 			ok = ok && cairn_record_set(&rec, builtin_rows[i][0], builtin_rows[i][1],
 						    &err) == CAIRN_OK;
-		if (ok && cairn_list_from_record(id, &rec, &builtins[nbuiltins], &err) == CAIRN_OK)
-			builtins[nbuiltins++].builtin = true;
+		if (ok && cairn_list_from_record(id, &rec, &builtins[nbuiltins], &err) == CAIRN_OK) {
+			cairn_list *l = &builtins[nbuiltins++];
+			l->builtin = true;
+			/* Its labels without a language are gettext's to translate. */
+			for (size_t c = 0; c < l->nchoices; c++)
+				l->choices[c].translated = true;
+		}
 		cairn_record_done(&rec);
 	}
 }

@@ -65,6 +65,10 @@ typedef struct cairn_field_def {
 	 * (cairn/schema.h): its values are checked as this question's
 	 * answers are.  NULL for cairn's fields. */
 	const struct cairn_question *question;
+	/* A choice field's list (cairn/schema.h): the group's or cairn's,
+	 * whose labels show its values and may be typed for them; NULL in
+	 * cairn's own table and for a field without one. */
+	const struct cairn_list *list;
 } cairn_field_def;
 
 typedef struct cairn_kind_def {

@@ -7,6 +7,9 @@
  *   KIND.FIELD  the choices of a choice field the group describes
  *               (person.category, pilot.network, tool.kind), or a choice
  *               field of its own on that kind (person.expertise);
+ *               A field of cairn's own that drives its logic (a status, a
+ *               role) has a list too: cairn's keys, which a group's list
+ *               of the same id may only relabel (c.KEY.label[.LANG]);
  *   inclusion   the inclusion groups: each choice is a group, measured on
  *               the pilot count c.KEY.count (default: the key), which is a
  *               count field of every pilot.
@@ -44,6 +47,7 @@ typedef struct cairn_choice {
 	size_t nlabels;
 	long seats;             /* c.KEY.seats: the seats planned; -1 when none */
 	char *count;            /* c.KEY.count (inclusion): the pilot count; NULL: the key */
+	bool translated;        /* label is cairn's own (English): shown through gettext */
 } cairn_choice;
 
 typedef struct cairn_list {
@@ -69,6 +73,14 @@ const cairn_choice *cairn_list_choice(const cairn_list *l, const char *key);
 /* A choice's label for a reader of langs ("fr:en"; NULL or "": the
  * default); the key when it has none. */
 const char *cairn_choice_label(const cairn_choice *c, const char *langs);
+/* A value of field f as a person reads it: the label, for a reader of
+ * langs, of its choice in the list f takes its choices from (the
+ * group's or cairn's: statuses and roles too), else the value itself. */
+const char *cairn_field_value_label(const cairn_field_def *f, const char *value,
+				    const char *langs);
+/* The key of f's choice whose key or label (in any language, cairn's
+ * translated ones too) is text, ignoring case; NULL when none. */
+const char *cairn_field_choice_of(const cairn_field_def *f, const char *text);
 /* The pilot count a group of the inclusion list is measured on. */
 const char *cairn_choice_count(const cairn_choice *c);
 

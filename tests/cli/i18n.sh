@@ -32,7 +32,7 @@ like "$err" "^cairn: milestone/M3: deadline: 31/02/2016 n'est pas une date : fé
 	"a core error in French, the record and field named as typed"
 run env LANGUAGE=fr "$CAIRN" -C "$wb" status
 like "$out" "EN RETARD de 20 jours" "status in French"
-like "$out" "Évaluations: 6 \(2 assigned" "stored statuses are not translated"
+like "$out" "Évaluations: 6 \(2 attribuée, 1 brouillon" "statuses by their French labels (ls --json keeps the keys)"
 
 # Two members, one reading French, one English, fill one evaluation in
 # their own clones; the sync merges their answers field by field.
@@ -113,7 +113,8 @@ like "$fr_md" "^## État des jalons$" "its headings"
 like "$fr_md" "^- \*\*Outil :\*\* My Neighbourhood" "its labels, with French punctuation"
 like "$fr_md" "^\| Jalon \| Titre \| Échéance \| " "its table heads"
 like "$fr_md" "^\| slot-01 \| .* \| 48,3.% atteint \| " "percentages with a decimal comma, met in French"
-like "$fr_md" "^\| M4 \| Evaluation of existing tools \| 2016-04-15 \| active \|" "data and stored values as they are"
+like "$fr_md" "^\| M4 \| Evaluation of existing tools \| 2016-04-15 \| en cours \|" "data as it is, a status by its French label"
+like "$fr_md" "^\| slot-01 \| .* \| en test \| " "a pilot's status too"
 like "$fr_md" "^\*\*Qui pilote la participation \?\*\*$" "the template's questions in French, from its own labels"
 env LANGUAGE=fr "$CAIRN" -C "$wb" report --html > "$TMP/fr1.html"
 env -u LC_ALL LANG=fr_FR.UTF-8 "$CAIRN" -C "$wb" report --html > "$TMP/fr2.html"

@@ -194,8 +194,8 @@ run C add list person.name choices=x
 is "$rc" 1 "a list named like a built-in field is refused"
 like "$err" "list/person.name: name is a text field of cairn's own" "saying why"
 run C add list person.role choices="$(printf 'leader\nboss')"
-is "$rc" 1 "the roles drive cairn's rules: no list"
-like "$err" "that drives cairn's logic" "said so"
+is "$rc" 1 "the roles drive cairn's rules: a list of them keeps cairn's keys"
+like "$err" "'boss' is not one of cairn's keys; the keys of person.role are cairn's own" "said so"
 run C add list milestone.status choices=open
 is "$rc" 1 "nor the statuses"
 run C add list pilot.a.b choices=open

@@ -22,13 +22,15 @@ declare -A en=([help]='\? help' [dash]='^Dashboard' [late]='OVERDUE' [tasks]='Ta
 	[timeline]='^Timeline' [work]='Open work per person' [heads]='tasks +to fill +to validate'
 	[mean]='did you mean 30/04/2016 or 01/05/2016?'
 	[question]='Who is leading the participation?' [by]='by'
-	[vkey]='validate them \(V\)$' [enter]='(Enter: from the version before it to the current one)')
+	[vkey]='validate them \(V\)$' [enter]='(Enter: from the version before it to the current one)'
+	[assigned]='assigned' [submitted]='submitted')
 declare -A fr=([help]='\? aide' [dash]='^Tableau de bord' [late]='RETARD' [tasks]='Tâches \(a en ajoute une\)'
 	[saved]='enregistré' [mine]='^Mon travail' [tovalidate]='Évaluations qui attendent ma'
 	[timeline]='^Chronologie' [work]='Travail en cours par personne' [heads]='tâches +à remplir +à valider'
 	[mean]='vouliez-vous dire 30/04/2016 ou 01/05/2016 ?'
 	[question]='Qui pilote la participation ?' [by]='par'
-	[vkey]='validation \(V\)$' [enter]="(Entrée : de la version d'avant à l'actuelle)")
+	[vkey]='validation \(V\)$' [enter]="(Entrée : de la version d'avant à l'actuelle)"
+	[assigned]='attribuée' [submitted]='soumise')
 
 as() {   # WHO: cairn as that person, at the walk's size and language
 	open_session "$W" "$H" "env TERM=tmux-256color CAIRN_CONFIG='$TMP/$1.ini' $LANG_ENV '$CAIRN' -C '$wb'; echo \"cairn exited \$?\"; sleep 30"
@@ -84,7 +86,8 @@ walk() {   # NAME W H LANG_ENV WORDS
 	as industry-1
 	keys 0
 	shows "${words[mine]}" "$step: my work"
-	shows "design-game +assigned" "$step: the evaluation to fill in"
+	# A status in the reader's language (the commit messages keep its key).
+	shows "design-game +${words[assigned]}" "$step: the evaluation to fill in"
 	keys Enter n e
 	reads "${words[question]}" "$step: the question whole"
 	unlike "$(joined)" "\\?:" "$step: a question takes no colon after its own mark"
@@ -112,7 +115,7 @@ print(" ".join(shlex.quote(k + "=" + v) for k, v in d.items() if k.startswith("a
 	keys 0
 	reach "${words[tovalidate]}" "$step: what waits for my validation"
 	reach "${words[vkey]}" "$step: its heading whole, with its key"
-	reach "^> +design-game +submitted" "$step: the submitted evaluation, selected"
+	reach "^> +design-game +${words[submitted]}" "$step: the submitted evaluation, selected"
 	keys Enter
 	shows "^evaluation/design-game/industry-1" "$step: opened"
 	keys V

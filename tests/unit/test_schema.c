@@ -86,8 +86,14 @@ static void bad_lists(void)
 
 	refused("person.name", "a", "title", "x", "name is a text field of cairn's own",
 		"a list named like a built-in field");
-	refused("person.role", "boss", "title", "x", "drives cairn's logic", "the roles");
-	refused("milestone.status", "open", "title", "x", "drives cairn's logic", "a status");
+	refused("person.role", "leader\nkey-person\nreviewer\nboss", "title", "x",
+		"'boss' is not one of cairn's keys; the keys of person.role are cairn's own",
+		"the roles: a key added");
+	refused("milestone.status", "planned\nactive\ndone", "title", "x",
+		"'dropped' is missing; the keys of milestone.status are cairn's own",
+		"a status: a key removed");
+	refused("task.status", "planned\nactive\ndone\ndropped", "c.done.seats", "1",
+		"a choice of cairn's own has only label", "a status has no seats");
 	refused("evaluation.answer", "x", "title", "x", "a list is named KIND.FIELD",
 		"an evaluation's answers are the template's");
 	refused("gadget.kind", "x", "title", "x", "a list is named KIND.FIELD", "no such kind");
@@ -188,6 +194,47 @@ static void active(void)
 	cairn_record_done(&cat);
 	cairn_record_done(&own);
 	cairn_record_done(&incl);
+}
+
+/* cairn's own choice fields have lists too: their keys are cairn's, and
+ * a group's list of the same id relabels them. */
+static void relabelled(void)
+{
+	cairn_schema *s = cairn_schema_new();
+	cairn_record st = rec("choices", "dropped\ndone\nactive\nplanned", "c.done.label",
+			      "Finished", "c.done.label.fr", "Achevé", NULL);
+	cairn_error err;
+	const cairn_field_def *f;
+	char *out = NULL;
+
+	cairn_schema_use(NULL);
+	f = cairn_kind_field(CAIRN_KIND_MILESTONE, "status");
+	ok(f && f->list && f->list->builtin, "a status has cairn's list");
+	is_str(cairn_field_value_label(f, "done", "fr"), "done", "its label (gettext's, here none)");
+	is_str(cairn_field_value_label(f, "later", "fr"), "later", "a value off it: itself");
+	ok(s && cairn_schema_add(s, CAIRN_KIND_LIST, "milestone.status", &st, &err) == CAIRN_OK,
+	   "a list relabelling the milestones' statuses");
+	cairn_schema_use(s);
+	f = cairn_kind_field(CAIRN_KIND_MILESTONE, "status");
+	is_str(cairn_field_value_label(f, "done", "fr"), "Achevé", "its label in French");
+	is_str(cairn_field_value_label(f, "done", ""), "Finished", "its default label");
+	is_str(cairn_field_value_label(f, "planned", "fr"), "planned",
+	       "a choice it does not relabel keeps cairn's label");
+	ok(f && !strcmp(f->choices[0], "planned") && !strcmp(f->choices[3], "dropped"),
+	   "the choices stay cairn's, in cairn's order");
+	ok(cairn_value_normalize(f, " Achevé ", NULL, &out, &err) == CAIRN_OK, "typed by label");
+	is_str(out, "done", "stored as the key");
+	free(out);
+	ok(cairn_value_normalize(f, "finished", NULL, &out, &err) == CAIRN_OK, "any language");
+	is_str(out, "done", "the key again");
+	free(out);
+	ok(cairn_value_normalize(f, "planned", NULL, &out, &err) == CAIRN_OK, "and by key");
+	free(out);
+	f = cairn_kind_field(CAIRN_KIND_TASK, "status");
+	is_str(cairn_field_value_label(f, "done", "fr"), "done", "the tasks' statuses are another list");
+	cairn_schema_use(NULL);
+	cairn_schema_free(s);
+	cairn_record_done(&st);
 }
 
 static void many(void)
@@ -393,6 +440,7 @@ int main(void)
 	bad_lists();
 	builtin();
 	active();
+	relabelled();
 	many();
 	merged();
 	forms();

@@ -7,6 +7,7 @@
 #include "cairn/derive.h"
 #include "cairn/inclusion.h"
 #include "cairn/json.h"
+#include "cairn/schema.h"
 #include "cli.h"
 #include "i18n.h"
 
@@ -512,19 +513,22 @@ done:
 typedef struct counts {
 	cairn_buf text;
 	long total;
+	const cairn_field_def *status;  /* the kind's: a status said by its label */
 } counts;
 
 static cairn_status add_count(const char *value, long n, void *ctx, cairn_error *err)
 {
 	counts *k = ctx;
-	cairn_buf_printf(&k->text, "%s%ld %s", k->text.len ? ", " : "", n, *value ? value : "none");
+	cairn_buf_printf(&k->text, "%s%ld %s", k->text.len ? ", " : "", n,
+			 *value ? cairn_field_value_label(k->status, value, i18n_languages())
+				: "none");
 	k->total += n;
 	return CAIRN_OK;
 }
 
 static void print_counts(cli *c, cairn_kind kind, const char *label)
 {
-	counts k = { CAIRN_BUF_INIT, 0 };
+	counts k = { CAIRN_BUF_INIT, 0, cairn_kind_field(kind, "status") };
 	cairn_error err;
 
 	cairn_index_count_by(cairn_wb_index(c->wb), kind, "status", add_count, &k, &err);

@@ -123,6 +123,14 @@ static const char *kind_heading(outline *w, const char *kind)
 	return c && c->label ? C(w, cairn_choice_label(c, i18n_languages())) : NULL;
 }
 
+/* A status by its label in the reader's language (cairn's, or the
+ * workbook's list of the same id), as the terminal interface shows it. */
+static const char *status_label(cairn_kind kind, const char *status)
+{
+	return cairn_field_value_label(cairn_kind_field(kind, "status"), status,
+				       i18n_languages());
+}
+
 static void summary(outline *w, const cairn_report *r)
 {
 	long good = 0, stories = 0, reporting = 0;
@@ -162,7 +170,7 @@ static void milestones(outline *w, const cairn_report *r)
 		const cairn_report_milestone *m = &r->milestones[i];
 		report_cell row[6] = {
 			{ C(w, m->id), 0 }, { C(w, m->title), 0 }, { C(w, m->deadline), 0 },
-			{ C(w, m->status), 0 }, { C(w, m->done), 0 }, { C(w, m->result), 0 },
+			{ C(w, status_label(CAIRN_KIND_MILESTONE, m->status)), 0 }, { C(w, m->done), 0 }, { C(w, m->result), 0 },
 		};
 		w->ops->table_row(w->o, row, "nlnnnl", 6);
 	}
@@ -306,7 +314,7 @@ static void pilot_row(outline *w, const cairn_report *r, const cairn_report_pilo
 {
 	row[0] = (report_cell){ C(w, p->id), 0 };
 	row[1] = (report_cell){ C(w, p->city), 0 };
-	row[2] = (report_cell){ C(w, p->status), 0 };
+	row[2] = (report_cell){ C(w, status_label(CAIRN_KIND_PILOT, p->status)), 0 };
 	row[3] = (report_cell){ F(w, "%ld", p->participants), 0 };
 	for (size_t g = 0; g < r->targets.n; g++) {
 		const cairn_share *s = &p->shares[g];

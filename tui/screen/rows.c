@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cairn/schema.h"
+#include "i18n.h"
 #include "tui.h"
 
 static cairn_status take_row(const char *const *values, void *ctx, cairn_error *err)
@@ -70,6 +72,15 @@ void rows_done(rowset *r)
 		free(r->cells[i]);
 	free(r->cells);
 	memset(r, 0, sizeof *r);
+}
+
+const char *choice_shown(cairn_kind kind, const char *field, const char *value)
+{
+	const cairn_field_def *f = cairn_kind_field(kind, field);
+
+	if (!f || f->listed || f->type != CAIRN_F_ENUM)
+		return value;
+	return cairn_field_value_label(f, value, i18n_languages());
 }
 
 const char *person_name(app *a, const char *id, char *buf, size_t n)

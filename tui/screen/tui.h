@@ -174,6 +174,10 @@ void rows_done(rowset *r);
 /* The name of person id into buf (its id when it has none, or is no
  * person's); returns buf. */
 const char *person_name(app *a, const char *id, char *buf, size_t n);
+/* A value of a field of cairn's own choices (a status, a role) as the
+ * reader reads it: its label in the reader's language (gettext's, or the
+ * group's list of the same id); any other value as it is. */
+const char *choice_shown(cairn_kind kind, const char *field, const char *value);
 /* The inclusion targets (see cairn_wb_targets); false after reporting an
  * error.  Released with cairn_targets_done. */
 bool targets_load(app *a, cairn_targets *t);

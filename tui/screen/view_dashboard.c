@@ -21,8 +21,9 @@ static void show_date(app *a, const char *iso, char *buf, size_t n)
 
 void deadline_words(const cairn_deadline *d, const char *status, char *buf, size_t n)
 {
+	/* A task's status and a milestone's share cairn's keys and labels. */
 	if (!strcmp(status, "done") || !strcmp(status, "dropped"))
-		snprintf(buf, n, "%s", status);
+		snprintf(buf, n, "%s", choice_shown(CAIRN_KIND_TASK, "status", status));
 	else if (!d->has_deadline)
 		snprintf(buf, n, "%s", _("no deadline"));
 	else if (d->overdue)
@@ -228,8 +229,13 @@ static int digits(long n)
 
 static void tally_lines(app *a, lines *out, const tally *t)
 {
-	const char *full[5] = { _("assigned"), _("draft"), _("submitted"), _("returned"),
-				_("validated") };
+	/* The statuses' labels: cairn's, translated, or the workbook's list
+	 * evaluation.status. */
+	const char *full[5] = { choice_shown(CAIRN_KIND_EVALUATION, "status", "assigned"),
+				choice_shown(CAIRN_KIND_EVALUATION, "status", "draft"),
+				choice_shown(CAIRN_KIND_EVALUATION, "status", "submitted"),
+				choice_shown(CAIRN_KIND_EVALUATION, "status", "returned"),
+				choice_shown(CAIRN_KIND_EVALUATION, "status", "validated") };
 	/* TRANSLATORS: the statuses shortened for a narrow screen (assigned,
 	 * draft, submitted, returned, validated), a few letters each. */
 	const char *brief[5] = { _("asgn"), _("drft"), _("subm"), _("retd"), _("vald") };
@@ -387,11 +393,13 @@ static void pilots(app *a, lines *out)
 	pid_w = id_width(&p, 4, 10);
 	for (size_t i = 0; i < p.nrows; i++) {
 		long total = *rows_get(&p, i, 3) ? atol(rows_get(&p, i, 3)) : -1;
-		char target[160];
+		char target[160], st[64];
 		snprintf(target, sizeof target, "pilot/%s", rows_get(&p, i, 0));
+		text_pad(choice_shown(CAIRN_KIND_PILOT, "status", rows_get(&p, i, 2)), 10, st,
+			 sizeof st);
 		/* The count before the city, which is cut first on a narrow screen. */
 		lines_add(out, LS_TEXT, target, _("%-*s %-10s %s participants  %s"), pid_w,
-			  rows_get(&p, i, 0), rows_get(&p, i, 2), rows_get(&p, i, 3),
+			  rows_get(&p, i, 0), st, rows_get(&p, i, 3),
 			  rows_get(&p, i, 1));
 		if (total <= 0)
 			continue;

@@ -83,9 +83,12 @@ static void evaluations(app *a, lines *out, const char *field, bool to_validate)
 		return;
 	for (int rank = 0; rank <= 5; rank++)
 		for (size_t i = 0; i < r.nrows; i++) {
-			char target[200], who[128];
+			char target[200], who[128], st[64];
 			if (status_rank(rows_get(&r, i, 2)) != rank)
 				continue;
+			/* The status by its label, padded by columns (accents). */
+			text_pad(choice_shown(CAIRN_KIND_EVALUATION, "status", rows_get(&r, i, 2)), 10,
+				 st, sizeof st);
 			snprintf(target, sizeof target, "evaluation/%s/%s", rows_get(&r, i, 0),
 				 rows_get(&r, i, 1));
 			person_name(a, rows_get(&r, i, to_validate ? 1 : 3), who, sizeof who);
@@ -93,12 +96,12 @@ static void evaluations(app *a, lines *out, const char *field, bool to_validate)
 				lines_add(out, rank == 0 && !to_validate ? LS_ALERT : LS_TEXT, target,
 					  to_validate ? _("  %-18s %-10s by %s")
 						      : _("  %-18s %-10s validator %s"),
-					  rows_get(&r, i, 0), rows_get(&r, i, 2), who);
+					  rows_get(&r, i, 0), st, who);
 			} else {
 				/* Narrow: the person on the lines below, whole. */
 				char by[200];
 				lines_add(out, rank == 0 && !to_validate ? LS_ALERT : LS_TEXT, target,
-					  "  %-18s %s", rows_get(&r, i, 0), rows_get(&r, i, 2));
+					  "  %-18s %s", rows_get(&r, i, 0), st);
 				snprintf(by, sizeof by, to_validate ? _("by %s") : _("validator %s"), who);
 				lines_add_wrapped(out, LS_TEXT, a->cols - 7, "    ", "    ", by);
 			}

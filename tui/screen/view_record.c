@@ -259,6 +259,9 @@ static void record_build(app *a, void *state, lines *out)
 			v = cli_id_and_name(v, person_name(a, v, name, sizeof name), with_name,
 					    sizeof with_name);
 		}
+		/* A status or a role by its label, in the reader's language. */
+		if (f->type == CAIRN_F_ENUM && v)
+			v = choice_shown(ref.kind, f->name, v);
 		one_line(v ? v : "", shown, sizeof shown);
 		/* A date and its days left are not cut: the label gives way. */
 		lw = label_w;
@@ -662,9 +665,14 @@ static void edit(app *a, record_state *s, const char *key, bool in_editor)
 			if (f && f->choices) {
 				size_t i;
 				cairn_buf_adds(&b, " (");
+				/* cairn's own (a status, a role) by the labels the
+				 * reader reads, which the prompt takes as the keys. */
 				for (i = 0; f->choices[i] && i < 12; i++)
-					cairn_buf_printf(&b, "%s%s", i ? "/" : "", f->choices[i]);
+					cairn_buf_printf(&b, "%s%s", i ? "/" : "",
+							 choice_shown(ref.kind, key, f->choices[i]));
 				cairn_buf_adds(&b, f->choices[i] ? "/...)" : ")");
+				if (cur)
+					init = choice_shown(ref.kind, key, cur);
 			}
 		}
 		/* A question that ends with its own mark ("... ?") takes no colon. */

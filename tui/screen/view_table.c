@@ -39,7 +39,7 @@ static const struct table_columns {
 } tables[] = {
 	/* TRANSLATORS: the column heads of the tables (N_ below) are the
 	 * field names as typed in `:set field=value`; a short word each. */
-	{ CAIRN_KIND_PERSON, { COL(N_("id"), 8, 12, 0), COL(N_("role"), 10, 11, 2),
+	{ CAIRN_KIND_PERSON, { COL(N_("id"), 8, 12, 0), COL(N_("role"), 10, 12, 2),
 			       COL(N_("category"), 11, 15, 3), MAIN(N_("name"), 16),
 			       COL(N_("email"), 20, 30, 4) } },
 	{ CAIRN_KIND_TARGET, { COL(N_("id"), 8, 12, 0), COL(N_("minimum"), 7, 8, 2),
@@ -170,7 +170,8 @@ static void assignments(app *a, lines *out)
 			if (used < sizeof row)
 				used += (size_t)snprintf(row + used, sizeof row - used, "%s%s:%s",
 							 used ? " " : "", rows_get(&r, j, 1),
-							 rows_get(&r, j, 2));
+							 choice_shown(CAIRN_KIND_EVALUATION, "status",
+								      rows_get(&r, j, 2)));
 		if (a->cols - 2 - text_width(first) >= 20) {
 			lines_add_wrapped(out, LS_TEXT, a->cols - 2 - text_width(first), first,
 					  "                     ", row);
@@ -391,6 +392,8 @@ static cairn_status add_row(const char *const *values, void *ctx, cairn_error *e
 			v = shown;
 		} else if (r->tc->cols[c].person) {
 			v = person_cell(r->persons, v, r->widths[c], shown, sizeof shown);
+		} else if (f && f->type == CAIRN_F_ENUM) {
+			v = choice_shown(r->t->kind, f->name, v);
 		}
 		used += cell(row + used, sizeof row - used, v, r->widths[c], r->a->c->san);
 	}
