@@ -53,17 +53,12 @@ void cli_printf(cli *c, FILE *f, const char *fmt, ...)
 {
 	cairn_buf b = CAIRN_BUF_INIT;
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	cairn_buf_vprintf(&b, fmt, ap);
 	va_end(ap);
-	if (n < 0 || !cairn_buf_grow(&b, (size_t)n))
+	if (b.oom)
 		return;
-	va_start(ap, fmt);
-	vsnprintf(b.data, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	b.len = (size_t)n;
 	cli_put(c, f, cairn_buf_str(&b), true);
 	cairn_buf_done(&b);
 }
@@ -95,17 +90,10 @@ int cli_fail(cli *c, int code, const char *fmt, ...)
 {
 	cairn_buf b = CAIRN_BUF_INIT;
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	cairn_buf_vprintf(&b, fmt, ap);
 	va_end(ap);
-	if (n >= 0 && cairn_buf_grow(&b, (size_t)n)) {
-		va_start(ap, fmt);
-		vsnprintf(b.data, (size_t)n + 1, fmt, ap);
-		va_end(ap);
-		b.len = (size_t)n;
-	}
 	put_failure(c, code, cairn_buf_str(&b), false);
 	cairn_buf_done(&b);
 	return code;

@@ -73,22 +73,31 @@ void cairn_buf_addc(cairn_buf *b, char c)
 	cairn_buf_add(b, &c, 1);
 }
 
-void cairn_buf_printf(cairn_buf *b, const char *fmt, ...)
+void cairn_buf_vprintf(cairn_buf *b, const char *fmt, va_list ap)
 {
-	va_list ap;
+	va_list aq;
 	int n;
 
 	if (b->oom)
 		return;
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
 	if (n < 0 || !cairn_buf_grow(b, (size_t)n))
 		return;
-	va_start(ap, fmt);
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
+	va_copy(aq, ap);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, aq);
+	va_end(aq);
 	b->len += (size_t)n;
+}
+
+void cairn_buf_printf(cairn_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	cairn_buf_vprintf(b, fmt, ap);
+	va_end(ap);
 }
 
 const char *cairn_buf_str(const cairn_buf *b)

@@ -6,6 +6,7 @@
 #define CAIRN_BUF_H
 
 #include <stdbool.h>
+#include <stdarg.h>
 #include <stddef.h>
 
 typedef struct cairn_buf {
@@ -26,6 +27,9 @@ void cairn_buf_adds(cairn_buf *b, const char *s);
 void cairn_buf_addc(cairn_buf *b, char c);
 void cairn_buf_printf(cairn_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* The same with the caller's arguments (it leaves ap as it found it). */
+void cairn_buf_vprintf(cairn_buf *b, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 /* The contents as a string ("" when empty); the buffer keeps ownership. */
 const char *cairn_buf_str(const cairn_buf *b);
 /* Hand the string to the caller, who frees it; the buffer is left empty.

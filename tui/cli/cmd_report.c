@@ -82,21 +82,15 @@ static const char *F(outline *w, const char *fmt, ...)
 	cairn_buf b = CAIRN_BUF_INIT;
 	char **grown;
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	cairn_buf_vprintf(&b, fmt, ap);
 	va_end(ap);
-	if (n < 0 || !cairn_buf_grow(&b, (size_t)n) ||
-	    !(grown = realloc(w->kept, (w->nkept + 1) * sizeof *grown))) {
+	if (b.oom || !(grown = realloc(w->kept, (w->nkept + 1) * sizeof *grown))) {
 		cairn_buf_done(&b);
 		w->oom = true;
 		return "";
 	}
-	va_start(ap, fmt);
-	vsnprintf(b.data, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	b.len = (size_t)n;
 	w->kept = grown;
 	return w->kept[w->nkept++] = cairn_buf_detach(&b, NULL);
 }

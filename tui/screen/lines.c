@@ -23,7 +23,6 @@ line *lines_add(lines *l, enum line_style style, const char *target, const char 
 {
 	cairn_buf b = CAIRN_BUF_INIT;
 	va_list ap;
-	int n;
 	line *ln;
 
 	if (l->n == l->cap) {
@@ -35,14 +34,10 @@ line *lines_add(lines *l, enum line_style style, const char *target, const char 
 		l->cap = cap;
 	}
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	cairn_buf_vprintf(&b, fmt, ap);
 	va_end(ap);
-	if (n < 0 || !cairn_buf_grow(&b, (size_t)n))
+	if (b.oom)
 		return NULL;
-	va_start(ap, fmt);
-	vsnprintf(b.data, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	b.len = (size_t)n;
 	ln = &l->v[l->n];
 	memset(ln, 0, sizeof *ln);
 	ln->text = cairn_buf_detach(&b, NULL);
@@ -142,17 +137,13 @@ void lines_add_heading(lines *l, enum line_style style, int width, const char *f
 {
 	cairn_buf b = CAIRN_BUF_INIT;
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	cairn_buf_vprintf(&b, fmt, ap);
 	va_end(ap);
-	if (n < 0 || !cairn_buf_grow(&b, (size_t)n))
+	if (b.oom)
 		return;
-	va_start(ap, fmt);
-	vsnprintf(b.data, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	lines_add_wrapped(l, style, width, "", "  ", b.data);
+	lines_add_wrapped(l, style, width, "", "  ", cairn_buf_str(&b));
 	cairn_buf_done(&b);
 }
 
