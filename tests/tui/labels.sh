@@ -26,7 +26,7 @@ keys 4
 shows "^  ec-1 +relecteur  " "persons: a role in French"
 shows "^> bwg-1 +personne-clé  " "whole in its column"
 keys 5
-shows "city-1:renvoyée" "tools: each evaluation's status in French"
+shows "decidim +renvoyée +city-1 \\(" "tools: each evaluation's status in French, before its evaluator"
 keys 6
 shows "^  design-game .* attribuée  " "evaluations: the status in French"
 lacks " (assigned|draft|submitted|returned|validated) " "no English status left"

@@ -46,8 +46,9 @@ shows "^    Map of needs -> Map of needs by Act…$" "its title below, readable,
 keys 4 PgUp
 shows "^        \(2 seats held, to be named\)$" "40 persons: the seats held below their seat"
 keys 5 PgUp
-reads "Assignments (tool: evaluator status); a in Evaluations assigns" "40 tools: the heading whole"
-shows "^        eip-1:draft eip-2:assigned$" "the evaluators below their tool, whole"
+reads "Assignments (tool, status, evaluator); a in Evaluations assigns" "40 tools: the heading whole"
+shows "^    fixmystreet$" "40 tools: the tool on a line of its own"
+shows "^        draft     eip-1 \\(EIP commitment…$" "each evaluator below it: the status, then id and name, cut with a mark"
 keys L
 reads "Every commit, newest first; / filters by kind, person or text; Enter shows the change" \
 	"40 timeline: its hint whole"
@@ -65,7 +66,7 @@ wait_for "\? aide" >/dev/null
 keys '?'
 shows "^Aide : les vues, le travail, chaque tou…$" "40 in French: a title too long ends in a mark"
 keys 5 PgUp
-reads "Attributions (outil : évaluateur statut) ; a dans Évaluations attribue" "a French heading wraps, whole"
+reads "Attributions (outil, statut, évaluateur) ; a dans Évaluations attribue" "a French heading wraps, whole"
 keys 4 PgUp
 shows "^        \(2 sièges tenus, à nommer\)$" "the seats held, in French, below their seat"
 keys 2

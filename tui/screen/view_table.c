@@ -149,35 +149,43 @@ static void seats(app *a, lines *out)
 	rows_done(&r);
 }
 
-/* Who evaluates each tool, with the evaluation's status. */
+/* Who evaluates each tool, with the evaluation's status: a line per
+ * evaluation, the status (padded to the widest a language gives it) before
+ * the evaluator's "id (Name)", which the screen cuts with a mark; the tool
+ * on a line of its own above them on a narrow screen. */
 static void assignments(app *a, lines *out)
 {
 	static const char *const cols[] = { "tool", "evaluator", "status" };
 	rowset r;
+	int status_w = 0;
 
 	if (!rows_load(a, &r, CAIRN_KIND_EVALUATION, cols, 3, NULL, 0, "tool"))
 		return;
 	lines_add_wrapped(out, LS_SECTION, a->cols - 5, "", "  ",
-			  _("Assignments (tool: evaluator status); a in Evaluations assigns"));
+			  _("Assignments (tool, status, evaluator); a in Evaluations assigns"));
+	for (size_t i = 0; i < r.nrows; i++) {
+		int w = text_width(choice_shown(CAIRN_KIND_EVALUATION, "status", rows_get(&r, i, 2)));
+		if (w > status_w)
+			status_w = w;
+	}
 	for (size_t i = 0; i < r.nrows;) {
-		char row[1024], first[64];
-		size_t used = 0, j = i;
-		/* The evaluators after the tool, wrapped under one another on a
-		 * narrow screen, never cut. */
-		snprintf(first, sizeof first, "  %-18s ", rows_get(&r, i, 0));
-		row[0] = '\0';
-		for (; j < r.nrows && !strcmp(rows_get(&r, j, 0), rows_get(&r, i, 0)); j++)
-			if (used < sizeof row)
-				used += (size_t)snprintf(row + used, sizeof row - used, "%s%s:%s",
-							 used ? " " : "", rows_get(&r, j, 1),
-							 choice_shown(CAIRN_KIND_EVALUATION, "status",
-								      rows_get(&r, j, 2)));
-		if (a->cols - 2 - text_width(first) >= 20) {
-			lines_add_wrapped(out, LS_TEXT, a->cols - 2 - text_width(first), first,
-					  "                     ", row);
-		} else {
+		bool narrow = a->cols < 21 + status_w + 12;
+		size_t j = i;
+
+		if (narrow)
 			lines_add(out, LS_TEXT, NULL, "  %s", rows_get(&r, i, 0));
-			lines_add_wrapped(out, LS_TEXT, a->cols - 8, "      ", "      ", row);
+		for (; j < r.nrows && !strcmp(rows_get(&r, j, 0), rows_get(&r, i, 0)); j++) {
+			char name[256], who[300], status[128], tool[64];
+			cli_id_and_name(rows_get(&r, j, 1),
+					person_name(a, rows_get(&r, j, 1), name, sizeof name), who,
+					sizeof who);
+			text_pad(choice_shown(CAIRN_KIND_EVALUATION, "status", rows_get(&r, j, 2)),
+				 status_w, status, sizeof status);
+			text_pad(j == i ? rows_get(&r, i, 0) : "", 18, tool, sizeof tool);
+			if (narrow)
+				lines_add(out, LS_TEXT, NULL, "      %s %s", status, who);
+			else
+				lines_add(out, LS_TEXT, NULL, "  %s %s %s", tool, status, who);
 		}
 		i = j;
 	}
