@@ -72,6 +72,9 @@ void xfer_callbacks(git_remote_callbacks *cb, creds *c);
 /* The watchdog (CAIRN_CONNECT_TIMEOUT, CAIRN_IDLE_TIMEOUT). */
 void xfer_watch_start(creds *c);
 void xfer_watch_pause(creds *c);
+/* Armed again after a pause, for the idle time: the sockets it watches
+ * are still those opened since xfer_watch_start. */
+void xfer_watch_resume(creds *c);
 void xfer_watch_stop(creds *c);
 bool xfer_timed_out(const creds *c);
 /* Text the server sends (sideband, or a folder hook's output): cut into

@@ -144,6 +144,12 @@ void xfer_watch_pause(creds *c)
 		setitimer(ITIMER_REAL, &off, NULL);
 }
 
+void xfer_watch_resume(creds *c)
+{
+	if (c->watched)
+		arm(c->idle_s);
+}
+
 void xfer_watch_stop(creds *c)
 {
 	if (!c->watched)
