@@ -144,8 +144,8 @@ void cairn_git_push_close(cairn_git_pushconn *conn)
 	free(conn);
 }
 
-/* Every branch the server advertised is where our copy of it says: a fetch
- * would bring nothing.  Our own branch must be among them. */
+/* Every branch the server shows that a fetch would take is where our copy
+ * of it is: the fetch would bring nothing.  Our own branch among them. */
 static bool nothing_to_fetch(git_repository *repo, git_remote *r, const char *branch)
 {
 	const git_remote_head **heads;
@@ -157,27 +157,26 @@ static bool nothing_to_fetch(git_repository *repo, git_remote *r, const char *br
 	if (git_remote_ls(&heads, &n, r) != 0)
 		return false;
 	for (size_t i = 0; i < n; i++) {
-		bool held = false;
 		if (strncmp(heads[i]->name, "refs/heads/", 11))
 			continue;
-		ours = ours || !strcmp(heads[i]->name, mine);
-		for (size_t j = 0; j < nspecs && !held; j++) {
+		/* Each fetch refspec that takes it has our copy where it is
+		 * (a branch none takes is not fetched either). */
+		for (size_t j = 0; j < nspecs; j++) {
 			const git_refspec *spec = git_remote_get_refspec(r, j);
 			git_buf local = { NULL, 0, 0 };
 			git_oid id;
+			bool held;
 			if (git_refspec_direction(spec) != GIT_DIRECTION_FETCH ||
 			    !git_refspec_src_matches(spec, heads[i]->name))
 				continue;
-			if (git_refspec_transform(&local, spec, heads[i]->name) == 0 &&
-			    git_reference_name_to_id(&id, repo, local.ptr) == 0 &&
-			    git_oid_equal(&id, &heads[i]->oid))
-				held = true;
+			held = git_refspec_transform(&local, spec, heads[i]->name) == 0 &&
+			       git_reference_name_to_id(&id, repo, local.ptr) == 0 &&
+			       git_oid_equal(&id, &heads[i]->oid);
 			git_buf_dispose(&local);
 			if (!held)
 				return false;
+			ours = ours || !strcmp(heads[i]->name, mine);
 		}
-		if (!held)
-			return false;
 	}
 	return ours;
 }
