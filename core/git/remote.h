@@ -42,11 +42,11 @@ cairn_status cairn_git_fetch(cairn_git *git, const char *remote, const cairn_net
  * checkout origin/main` would write it. */
 cairn_status cairn_git_set_tracking(cairn_git *git, const char *remote, const cairn_oid *to,
 				    cairn_error *err);
-/* A network remote connected to for a push before anything is fetched:
- * when every branch it shows is where our copies of them are (a fetch
- * would bring nothing), *out is that connection, for cairn_git_push, and
- * *theirs its commit of our branch; else *out is NULL (a folder, no copy
- * of their branch yet, or they moved: fetch as always).  Fails only for
+/* A network remote connected to for a push before anything is fetched
+ * (*out, for cairn_git_push; NULL for a folder, no copy of their branch
+ * yet, or no connection): when every branch it shows is where our copies
+ * of them are (a fetch would bring nothing), *theirs is its commit of our
+ * branch; else "" (they moved: fetch, merge, then push on it).  Fails only for
  * what the fetch would fail on too (no answer, a host key refused, no way
  * to log in), in the fetch's words, so that nothing is asked twice. */
 typedef struct cairn_git_pushconn cairn_git_pushconn;

@@ -229,11 +229,12 @@ cairn_status cairn_git_push_first(cairn_git *git, const char *remote, const cair
 		cairn_git_push_close(conn);
 		return st;
 	}
-	if (!nothing_to_fetch(repo, conn->r, branch)) {
-		cairn_git_push_close(conn);
-		return CAIRN_OK;
-	}
-	git_oid_tostr(theirs->hex, sizeof theirs->hex, &id);
+	xfer_watch_keep(&conn->c);
+	/* Kept either way: when they moved, the push goes on it after the
+	 * fetch and the merge (its old value is the tip shown now, so a
+	 * push of someone else's since is refused as a race, as always). */
+	if (nothing_to_fetch(repo, conn->r, branch))
+		git_oid_tostr(theirs->hex, sizeof theirs->hex, &id);
 	*out = conn;
 	return CAIRN_OK;
 }

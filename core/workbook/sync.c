@@ -648,8 +648,8 @@ static cairn_net sync_net(const cairn_sync_options *o)
 /* When we have commits to push and a copy of their branch, the push's
  * connection is opened first: if the server shows every branch where our
  * copies are, nothing can come in and the fetch (another connection, as
- * long again over ssh) is not needed; the same checks and the push follow
- * on that one connection. */
+ * long again over ssh) is not needed; else the fetch and the merge run as
+ * always.  Either way the checks and the push follow on that connection. */
 static cairn_status fetch_or_push_first(cairn_wb *wb, const char *remote, const cairn_net *net,
 					bool dry_run, cairn_oid *before, cairn_oid *theirs,
 					cairn_git_pushconn **conn, cairn_error *err)
@@ -663,7 +663,7 @@ static cairn_status fetch_or_push_first(cairn_wb *wb, const char *remote, const 
 	    CAIRN_OK && tracked && ahead) {
 		if ((st = cairn_git_push_first(wb->git, remote, net, theirs, conn, err)))
 			return st;
-		if (*conn) {
+		if (theirs->hex[0]) {
 			*before = *theirs;
 			return CAIRN_OK;
 		}
