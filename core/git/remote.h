@@ -42,11 +42,23 @@ cairn_status cairn_git_fetch(cairn_git *git, const char *remote, const cairn_net
  * checkout origin/main` would write it. */
 cairn_status cairn_git_set_tracking(cairn_git *git, const char *remote, const cairn_oid *to,
 				    cairn_error *err);
-/* Push our branch; *rejected when someone pushed first (fetch, merge and
- * push again).  Sets the branch's upstream on success when it has none
- * yet (the first sync); cairn_git_set_upstream changes it (`sync -u`). */
+/* A network remote connected to for a push before anything is fetched
+ * (*out, for cairn_git_push; NULL for a folder, no copy of their branch
+ * yet, or no connection): when every branch it shows is where our copies
+ * of them are (a fetch would bring nothing), *theirs is its commit of our
+ * branch; else "" (they moved: fetch, merge, then push on it).  Fails only for
+ * what the fetch would fail on too (no answer, a host key refused, no way
+ * to log in), in the fetch's words, so that nothing is asked twice. */
+typedef struct cairn_git_pushconn cairn_git_pushconn;
+cairn_status cairn_git_push_first(cairn_git *git, const char *remote, const cairn_net *net,
+				  cairn_oid *theirs, cairn_git_pushconn **out, cairn_error *err);
+void cairn_git_push_close(cairn_git_pushconn *conn);
+/* Push our branch (on conn when given: cairn_git_push_first's, which the
+ * caller still closes); *rejected when someone pushed first (fetch, merge
+ * and push again).  Sets the branch's upstream on success when it has
+ * none yet (the first sync); cairn_git_set_upstream changes it (`sync -u`). */
 cairn_status cairn_git_push(cairn_git *git, const char *remote, const cairn_net *net,
-			    bool *rejected, cairn_error *err);
+			    cairn_git_pushconn *conn, bool *rejected, cairn_error *err);
 /* A shallow clone made whole from remote (core/git/unshallow.c): the
  * branch's full history fetched, held to the allow-list and added, and
  * git's shallow file removed; *commits is how many commits came. */

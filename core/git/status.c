@@ -77,6 +77,11 @@ done:
 	return st;
 }
 
+void cairn_git_cache_off(void)
+{
+	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
+}
+
 cairn_status cairn_git_changed_files(cairn_git *git, char ***paths, size_t *n,
 				     cairn_error *err)
 {

@@ -7,6 +7,7 @@
  */
 #include "git/transfer.h"
 
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,13 +112,140 @@ done:
 	return st;
 }
 
+/* libgit2's pack builder takes and frees a zlib stream and a 1 MiB buffer
+ * for each object it writes: glibc hands that memory back to the kernel
+ * each time and the next object faults it in again, a third of the time
+ * of a push of 1,000 commits.  So during a push the heap is kept (it is
+ * freed, not returned, until the push ends), then glibc's defaults are
+ * back: the peak is the same, and the memory goes back after it. */
+static void heap_kept(bool on)
+{
+	mallopt(M_MMAP_THRESHOLD, on ? 32 << 20 : 128 << 10);
+	mallopt(M_TOP_PAD, on ? 16 << 20 : 128 << 10);
+	mallopt(M_TRIM_THRESHOLD, on ? 512 << 20 : 128 << 10);
+	if (!on)
+		malloc_trim(0);
+}
+
+/* ---- a push connection opened first ---- */
+
+struct cairn_git_pushconn {
+	git_remote *r;
+	creds c;
+};
+
+void cairn_git_push_close(cairn_git_pushconn *conn)
+{
+	if (!conn)
+		return;
+	xfer_watch_stop(&conn->c);
+	git_remote_disconnect(conn->r);
+	git_remote_free(conn->r);
+	free(conn);
+}
+
+/* Every branch the server shows that a fetch would take is where our copy
+ * of it is: the fetch would bring nothing.  Our own branch among them. */
+static bool nothing_to_fetch(git_repository *repo, git_remote *r, const char *branch)
+{
+	const git_remote_head **heads;
+	size_t n, nspecs = git_remote_refspec_count(r);
+	char mine[300];
+	bool ours = false;
+
+	snprintf(mine, sizeof mine, "refs/heads/%s", branch);
+	if (git_remote_ls(&heads, &n, r) != 0)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (strncmp(heads[i]->name, "refs/heads/", 11))
+			continue;
+		/* Each fetch refspec that takes it has our copy where it is
+		 * (a branch none takes is not fetched either). */
+		for (size_t j = 0; j < nspecs; j++) {
+			const git_refspec *spec = git_remote_get_refspec(r, j);
+			git_buf local = { NULL, 0, 0 };
+			git_oid id;
+			bool held;
+			if (git_refspec_direction(spec) != GIT_DIRECTION_FETCH ||
+			    !git_refspec_src_matches(spec, heads[i]->name))
+				continue;
+			held = git_refspec_transform(&local, spec, heads[i]->name) == 0 &&
+			       git_reference_name_to_id(&id, repo, local.ptr) == 0 &&
+			       git_oid_equal(&id, &heads[i]->oid);
+			git_buf_dispose(&local);
+			if (!held)
+				return false;
+			ours = ours || !strcmp(heads[i]->name, mine);
+		}
+	}
+	return ours;
+}
+
+cairn_status cairn_git_push_first(cairn_git *git, const char *remote, const cairn_net *net,
+				  cairn_oid *theirs, cairn_git_pushconn **out, cairn_error *err)
+{
+	git_repository *repo = cairn_git_repository(git, err);
+	git_remote_callbacks cb;
+	cairn_git_pushconn *conn;
+	char branch[256], ref[600];
+	git_oid id;
+	cairn_status st;
+	int rc;
+
+	*out = NULL;
+	theirs->hex[0] = '\0';
+	if (!repo)
+		return err->code;
+	if (!cairn_git_branch_short(repo, branch, sizeof branch) ||
+	    !cairn_git_tracking_ref(repo, remote, ref, sizeof ref) ||
+	    git_reference_name_to_id(&id, repo, ref) != 0)
+		return CAIRN_OK;
+	if (!(conn = calloc(1, sizeof *conn)))
+		return cairn_oom(err);
+	if (git_remote_lookup(&conn->r, repo, remote) != 0 ||
+	    xfer_local_folder(git_remote_url(conn->r))) {
+		git_remote_free(conn->r);
+		free(conn);
+		return CAIRN_OK;        /* the fetch says what is wrong; a folder has its own way */
+	}
+	if ((st = instance(conn->r, &conn->c, net, err))) {
+		git_remote_free(conn->r);
+		free(conn);
+		return st;
+	}
+	git_remote_init_callbacks(&cb, GIT_REMOTE_CALLBACKS_VERSION);
+	xfer_callbacks(&cb, &conn->c);
+	xfer_watch_start(&conn->c);
+	rc = git_remote_connect(conn->r, GIT_DIRECTION_PUSH, &cb, NULL, NULL);
+	xfer_watch_pause(&conn->c);
+	if (rc != 0) {
+		/* What a fetch would meet too (no answer, a host key refused,
+		 * no way to log in) is said as the fetch says it, without
+		 * asking or waiting again; anything else (a server that lets
+		 * us read and not write) is the fetch's and the push's to
+		 * meet as before. */
+		if (xfer_timed_out(&conn->c) || conn->c.hostmsg[0] || conn->c.gave_up)
+			st = xfer_fail(err, &conn->c, _("cannot fetch from"), remote);
+		cairn_git_push_close(conn);
+		return st;
+	}
+	xfer_watch_keep(&conn->c);
+	/* Kept either way: when they moved, the push goes on it after the
+	 * fetch and the merge (its old value is the tip shown now, so a
+	 * push of someone else's since is refused as a race, as always). */
+	if (nothing_to_fetch(repo, conn->r, branch))
+		git_oid_tostr(theirs->hex, sizeof theirs->hex, &id);
+	*out = conn;
+	return CAIRN_OK;
+}
+
 cairn_status cairn_git_push(cairn_git *git, const char *remote, const cairn_net *net,
-			    bool *rejected, cairn_error *err)
+			    cairn_git_pushconn *conn, bool *rejected, cairn_error *err)
 {
 	git_repository *repo = cairn_git_repository(git, err);
 	git_push_options opts;
 	git_remote *r = NULL;
-	creds c;
+	creds own, *c = conn ? &conn->c : &own;
 	char branch[256], spec[600], key[300], merge[300];
 	char *specs[1] = { spec };
 	git_strarray refspecs = { specs, 1 };
@@ -129,30 +257,48 @@ cairn_status cairn_git_push(cairn_git *git, const char *remote, const cairn_net 
 		return err->code;
 	if (!cairn_git_branch_short(repo, branch, sizeof branch))
 		return cairn_fail(err, CAIRN_EINPUT, _("HEAD is not on a branch: run `git checkout main`"));
-	if (git_remote_lookup(&r, repo, remote) != 0)
+	if (conn)
+		r = conn->r;
+	else if (git_remote_lookup(&r, repo, remote) != 0)
 		return cairn_fail(err, CAIRN_ENOTFOUND, _("there is no remote '%s'"), remote);
-	if ((st = instance(r, &c, net, err))) {
+	else if ((st = instance(r, c, net, err))) {
 		git_remote_free(r);
 		return st;
 	}
 	snprintf(spec, sizeof spec, "refs/heads/%s:refs/heads/%s", branch, branch);
 	git_push_options_init(&opts, GIT_PUSH_OPTIONS_VERSION);
-	xfer_callbacks(&opts.callbacks, &c);
-	if (xfer_local_folder(git_remote_url(r))) {
-		st = xfer_push_to_folder(git, repo, xfer_local_folder(git_remote_url(r)), remote, branch, &c,
+	xfer_callbacks(&opts.callbacks, c);
+	/* The pack's deltas are searched on every processor (libgit2's
+	 * default is one thread). */
+	opts.pb_parallelism = 0;
+	if (conn) {
+		/* On the connection cairn_git_push_first opened: what
+		 * git_remote_push does, without connecting again. */
+		xfer_watch_resume(c);
+		heap_kept(true);
+		rc = git_remote_upload(r, &refspecs, &opts);
+		if (rc == 0)
+			rc = git_remote_update_tips(r, &opts.callbacks, 0, 0, NULL);
+		heap_kept(false);
+		git_remote_disconnect(r);
+		xfer_watch_pause(c);
+	} else if (xfer_local_folder(git_remote_url(r))) {
+		st = xfer_push_to_folder(git, repo, xfer_local_folder(git_remote_url(r)), remote, branch, c,
 				    rejected, err);
 		rc = 0;
 	} else {
-		xfer_watch_start(&c);
+		xfer_watch_start(c);
+		heap_kept(true);
 		rc = git_remote_push(r, &refspecs, &opts);
-		xfer_watch_pause(&c);
+		heap_kept(false);
+		xfer_watch_pause(c);
 	}
 	if (st != CAIRN_OK) {
 		/* said */
-	} else if (rc == GIT_ENONFASTFORWARD || (rc == 0 && c.rejected && xfer_is_race(c.refusal))) {
+	} else if (rc == GIT_ENONFASTFORWARD || (rc == 0 && c->rejected && xfer_is_race(c->refusal))) {
 		*rejected = true;
-	} else if (rc == 0 && c.rejected) {
-		st = xfer_fail(err, &c, _("cannot push to"), remote);   /* a refusal */
+	} else if (rc == 0 && c->rejected) {
+		st = xfer_fail(err, c, _("cannot push to"), remote);   /* a refusal */
 	} else if (rc != 0) {
 		const git_error *e = git_error_last();
 		/* Some transports report a stale push only as a message. */
@@ -160,9 +306,9 @@ cairn_status cairn_git_push(cairn_git *git, const char *remote, const cairn_net 
 					strstr(e->message, "fetch first")))
 			*rejected = true;
 		else
-			st = xfer_fail(err, &c, _("cannot push to"), remote);
+			st = xfer_fail(err, c, _("cannot push to"), remote);
 	}
-	xfer_watch_stop(&c);
+	xfer_watch_stop(c);
 	if (st == CAIRN_OK && !*rejected) {
 		git_config *cfg = NULL;
 		git_buf up = { NULL, 0, 0 };
@@ -197,7 +343,8 @@ cairn_status cairn_git_push(cairn_git *git, const char *remote, const cairn_net 
 			cairn_git_forget_ref_note(git);
 		}
 	}
-	git_remote_free(r);
+	if (!conn)
+		git_remote_free(r);
 	return st;
 }
 

@@ -49,6 +49,7 @@ typedef struct creds {
 	bool watched;           /* the watchdog below is armed */
 	bool answered;          /* the server has shown a sign of life */
 	int connect_s, idle_s;  /* its two limits, in seconds */
+	unsigned char own_fds[128];     /* a kept connection's sockets (xfer_watch_keep) */
 	/* https (xfer_https.c) */
 	char user[256];         /* the user name sent with a token */
 	char user_from[200];    /* where it came from: "the URL", "[sync] username"... */
@@ -72,6 +73,11 @@ void xfer_callbacks(git_remote_callbacks *cb, creds *c);
 /* The watchdog (CAIRN_CONNECT_TIMEOUT, CAIRN_IDLE_TIMEOUT). */
 void xfer_watch_start(creds *c);
 void xfer_watch_pause(creds *c);
+/* A connection kept open while other transfers run (a push opened before
+ * the fetch): keep notes its sockets, those opened since xfer_watch_start;
+ * resume arms the watch again, for the idle time, over those sockets. */
+void xfer_watch_keep(creds *c);
+void xfer_watch_resume(creds *c);
 void xfer_watch_stop(creds *c);
 bool xfer_timed_out(const creds *c);
 /* Text the server sends (sideband, or a folder hook's output): cut into

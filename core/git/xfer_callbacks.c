@@ -61,6 +61,7 @@ static void tried(creds *c, const char *what)
 
 static volatile sig_atomic_t net_expired;
 static struct sigaction saved_alarm;
+static int watches;             /* the creds watched now (a push kept open, a fetch) */
 static unsigned char open_before[WATCH_FDS / 8];
 
 /* Only async-signal-safe calls: on_alarm uses it. */
@@ -130,8 +131,9 @@ void xfer_watch_start(creds *c)
 	for (int fd = 0; fd < WATCH_FDS; fd++)
 		if (tcp_socket(fd))
 			open_before[fd / 8] |= (unsigned char)(1u << (fd % 8));
-	if (sigaction(SIGALRM, &sa, &saved_alarm) != 0)
+	if (sigaction(SIGALRM, &sa, watches ? NULL : &saved_alarm) != 0)
 		return;
+	watches++;
 	c->watched = true;
 	arm(c->connect_s);
 }
@@ -144,12 +146,35 @@ void xfer_watch_pause(creds *c)
 		setitimer(ITIMER_REAL, &off, NULL);
 }
 
+void xfer_watch_keep(creds *c)
+{
+	memset(c->own_fds, 0, sizeof c->own_fds);
+	for (int fd = 0; fd < WATCH_FDS; fd++)
+		if (!(open_before[fd / 8] & (1u << (fd % 8))) && tcp_socket(fd))
+			c->own_fds[fd / 8] |= (unsigned char)(1u << (fd % 8));
+}
+
+void xfer_watch_resume(creds *c)
+{
+	if (!c->watched)
+		return;
+	/* Another transfer's watch may have taken the list of sockets
+	 * open before: ours are the ones to cut again. */
+	memset(open_before, 0, sizeof open_before);
+	for (int fd = 0; fd < WATCH_FDS; fd++)
+		if (!(c->own_fds[fd / 8] & (1u << (fd % 8))) && tcp_socket(fd))
+			open_before[fd / 8] |= (unsigned char)(1u << (fd % 8));
+	net_expired = 0;
+	arm(c->idle_s);
+}
+
 void xfer_watch_stop(creds *c)
 {
 	if (!c->watched)
 		return;
 	xfer_watch_pause(c);
-	sigaction(SIGALRM, &saved_alarm, NULL);
+	if (--watches == 0)
+		sigaction(SIGALRM, &saved_alarm, NULL);
 	c->watched = false;
 }
 

@@ -32,6 +32,9 @@ struct cairn_index {
 /* Fails err with the database's own message (CAIRN_EBUSY, ECORRUPT...). */
 cairn_status index_fail(cairn_index *idx, cairn_error *err, const char *what);
 /* A statement kept for the connection's life. */
+/* The upsert of kind k's table, prepared at its first use. */
+cairn_status index_kind_upsert(cairn_index *idx, cairn_kind k, sqlite3_stmt **out,
+			       cairn_error *err);
 cairn_status index_prepare(cairn_index *idx, const char *sql, sqlite3_stmt **st,
 			   cairn_error *err);
 /* Runs sql (one or more statements) on the connection (schema.c). */

@@ -44,9 +44,13 @@ cairn_status cairn_index_put(cairn_index *idx, const cairn_ref *ref, const char 
 			     cairn_error *err)
 {
 	const cairn_kind_def *def = cairn_kind_builtin_def_of(ref->kind);
-	sqlite3_stmt *s = idx->kind_upsert[ref->kind];
+	sqlite3_stmt *s, *upsert;
 	int col = 1, rc;
 	char tool[CAIRN_REF_ID_MAX + 1];
+	cairn_status st;
+
+	if ((st = index_kind_upsert(idx, ref->kind, &upsert, err)))
+		return st;
 
 	sqlite3_bind_text(idx->problem_delete, 1, path, -1, SQLITE_STATIC);
 	if (index_step_done(idx->problem_delete) != SQLITE_DONE)
@@ -66,7 +70,7 @@ cairn_status cairn_index_put(cairn_index *idx, const cairn_ref *ref, const char 
 					  ref->id);
 		return index_fail(idx, err, path);
 	}
-	s = idx->kind_upsert[ref->kind];
+	s = upsert;
 	sqlite3_bind_text(s, col++, ref->id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, col++, path, -1, SQLITE_STATIC);
 	if (ref->kind == CAIRN_KIND_EVALUATION) {
@@ -83,7 +87,7 @@ cairn_status cairn_index_put(cairn_index *idx, const cairn_ref *ref, const char 
 			index_bind_field(s, col++, &def->fields[i], cairn_record_get(rec, def->fields[i].name));
 	rc = index_step_done(s);
 	if (rc != SQLITE_DONE) {
-		cairn_status st = index_fail(idx, err, path);
+		st = index_fail(idx, err, path);
 		if (st == CAIRN_EINPUT)
 			cairn_fail(err, CAIRN_EINPUT, "%s: %s/%s breaks a rule of the index (%s)",
 				   path, def->name, ref->id, sqlite3_errmsg(idx->db));

@@ -265,39 +265,52 @@ static cairn_status prepare_all(cairn_index *idx, cairn_error *err)
 			  &idx->problem_put, err)) ||
 	    (st = index_prepare(idx, "DELETE FROM problems WHERE path = ?", &idx->problem_delete, err)))
 		return st;
+	/* Every kind's table is there (its DELETE prepares); its upsert,
+	 * long to prepare, waits for the first write (index_kind_upsert). */
 	for (int k = 0; k < CAIRN_KIND_COUNT && st == CAIRN_OK; k++) {
-		const cairn_kind_def *def = cairn_kind_builtin_def_of((cairn_kind)k);
-		size_t ncols = 2;
 		cairn_buf_reset(&b);
-		cairn_buf_printf(&b, "INSERT INTO \"%s\"(id, path", def->name);
-		if (k == CAIRN_KIND_EVALUATION) {
-			cairn_buf_adds(&b, ", tool, evaluator, answered, missing");
-			ncols += 4;
-		}
-		for (size_t i = 0; i < def->nfields; i++)
-			if (def->fields[i].indexed) {
-				cairn_buf_printf(&b, ", \"%s\"", def->fields[i].name);
-				ncols++;
-			}
-		cairn_buf_adds(&b, ") VALUES(?");
-		for (size_t i = 1; i < ncols; i++)
-			cairn_buf_adds(&b, ",?");
-		cairn_buf_adds(&b, ") ON CONFLICT(id) DO UPDATE SET path=excluded.path");
-		if (k == CAIRN_KIND_EVALUATION)
-			cairn_buf_adds(&b, ", tool=excluded.tool, evaluator=excluded.evaluator,"
-				       " answered=excluded.answered, missing=excluded.missing");
-		for (size_t i = 0; i < def->nfields; i++)
-			if (def->fields[i].indexed)
-				cairn_buf_printf(&b, ", \"%s\"=excluded.\"%s\"", def->fields[i].name,
-						 def->fields[i].name);
-		st = index_prepare(idx, cairn_buf_str(&b), &idx->kind_upsert[k], err);
-		if (st == CAIRN_OK) {
-			cairn_buf_reset(&b);
-			cairn_buf_printf(&b, "DELETE FROM \"%s\" WHERE path = ?", def->name);
-			st = index_prepare(idx, cairn_buf_str(&b), &idx->kind_delete[k], err);
-		}
+		cairn_buf_printf(&b, "DELETE FROM \"%s\" WHERE path = ?",
+				 cairn_kind_builtin_def_of((cairn_kind)k)->name);
+		st = index_prepare(idx, cairn_buf_str(&b), &idx->kind_delete[k], err);
 	}
 	cairn_buf_done(&b);
+	return st;
+}
+
+cairn_status index_kind_upsert(cairn_index *idx, cairn_kind k, sqlite3_stmt **out,
+			       cairn_error *err)
+{
+	const cairn_kind_def *def = cairn_kind_builtin_def_of(k);
+	cairn_buf b = CAIRN_BUF_INIT;
+	size_t ncols = 2;
+	cairn_status st;
+
+	if ((*out = idx->kind_upsert[k]))
+		return CAIRN_OK;
+	cairn_buf_printf(&b, "INSERT INTO \"%s\"(id, path", def->name);
+	if (k == CAIRN_KIND_EVALUATION) {
+		cairn_buf_adds(&b, ", tool, evaluator, answered, missing");
+		ncols += 4;
+	}
+	for (size_t i = 0; i < def->nfields; i++)
+		if (def->fields[i].indexed) {
+			cairn_buf_printf(&b, ", \"%s\"", def->fields[i].name);
+			ncols++;
+		}
+	cairn_buf_adds(&b, ") VALUES(?");
+	for (size_t i = 1; i < ncols; i++)
+		cairn_buf_adds(&b, ",?");
+	cairn_buf_adds(&b, ") ON CONFLICT(id) DO UPDATE SET path=excluded.path");
+	if (k == CAIRN_KIND_EVALUATION)
+		cairn_buf_adds(&b, ", tool=excluded.tool, evaluator=excluded.evaluator,"
+			       " answered=excluded.answered, missing=excluded.missing");
+	for (size_t i = 0; i < def->nfields; i++)
+		if (def->fields[i].indexed)
+			cairn_buf_printf(&b, ", \"%s\"=excluded.\"%s\"", def->fields[i].name,
+					 def->fields[i].name);
+	st = index_prepare(idx, cairn_buf_str(&b), &idx->kind_upsert[k], err);
+	cairn_buf_done(&b);
+	*out = idx->kind_upsert[k];
 	return st;
 }
 

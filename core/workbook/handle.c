@@ -476,18 +476,23 @@ static bool in_work_tree(const cairn_wb *wb, const char *path)
 	return lstat(full, &sb) == 0;
 }
 
-/* The record files git status finds changed: those in the work tree, or
- * those gone from it (missing). */
+/* The record files git status finds changed: those in the work tree
+ * (paths), and those gone from it (gone, when not NULL; else only the
+ * ones that are there, or with missing only the gone ones, in paths). */
 static cairn_status changed_where(cairn_wb *wb, bool missing, char ***paths, size_t *n,
-				  cairn_error *err)
+				  char ***gone, size_t *ngone, cairn_error *err)
 {
-	char **all, **unmerged = NULL;
-	size_t nall, keep = 0, nunmerged = 0;
+	char **all, **unmerged = NULL, **out = NULL;
+	size_t nall, keep = 0, nunmerged = 0, nout = 0;
 	const char *op;
 	cairn_status st;
 
 	*paths = NULL;
 	*n = 0;
+	if (gone) {
+		*gone = NULL;
+		*ngone = 0;
+	}
 	/* A file git holds in conflict is git's (a cherry-pick, a merge, a
 	 * stash stopped there), not an edit: cairn_wb_unmerged_files. */
 	if ((st = cairn_git_changed_files(wb->git, &all, &nall, err)))
@@ -496,19 +501,34 @@ static cairn_status changed_where(cairn_wb *wb, bool missing, char ***paths, siz
 		cairn_git_paths_free(all, nall);
 		return st;
 	}
+	if (gone && nall && !(out = calloc(nall, sizeof *out))) {
+		cairn_git_paths_free(all, nall);
+		cairn_git_paths_free(unmerged, nunmerged);
+		return cairn_oom(err);
+	}
 	for (size_t i = 0; i < nall; i++) {
-		bool held = false;
+		bool held = false, there;
 		for (size_t j = 0; j < nunmerged && !held; j++)
 			held = !strcmp(unmerged[j], all[i]);
-		if ((is_record_path(all[i]) || !strcmp(all[i], CAIRN_SETTINGS_FILE)) && !held &&
-		    in_work_tree(wb, all[i]) != missing)
+		if (!(is_record_path(all[i]) || !strcmp(all[i], CAIRN_SETTINGS_FILE)) || held) {
+			free(all[i]);
+			continue;
+		}
+		there = in_work_tree(wb, all[i]);
+		if (there != missing)
 			all[keep++] = all[i];
+		else if (gone)
+			out[nout++] = all[i];
 		else
 			free(all[i]);
 	}
 	cairn_git_paths_free(unmerged, nunmerged);
 	*paths = all;
 	*n = keep;
+	if (gone) {
+		*gone = out;
+		*ngone = nout;
+	}
 	return CAIRN_OK;
 }
 
@@ -536,12 +556,19 @@ cairn_status cairn_wb_unmerged_files(cairn_wb *wb, char ***paths, size_t *n, con
 
 cairn_status cairn_wb_hand_edits(cairn_wb *wb, char ***paths, size_t *n, cairn_error *err)
 {
-	return changed_where(wb, false, paths, n, err);
+	return changed_where(wb, false, paths, n, NULL, NULL, err);
 }
 
 cairn_status cairn_wb_missing_files(cairn_wb *wb, char ***paths, size_t *n, cairn_error *err)
 {
-	return changed_where(wb, true, paths, n, err);
+	return changed_where(wb, true, paths, n, NULL, NULL, err);
+}
+
+cairn_status cairn_wb_hand_edits_alone(cairn_wb *wb, char ***paths, size_t *n, char ***gone,
+				       size_t *ngone, cairn_error *err)
+{
+	cairn_git_cache_off();
+	return changed_where(wb, false, paths, n, gone, ngone, err);
 }
 
 cairn_status wb_hand_edits_in(cairn_wb *wb, const char *const *only, size_t nonly, char ***paths,

@@ -645,8 +645,34 @@ static cairn_net sync_net(const cairn_sync_options *o)
 			    o->remote_says, o->passphrase, o->username, o->ca_file };
 }
 
+/* When we have commits to push and a copy of their branch, the push's
+ * connection is opened first: if the server shows every branch where our
+ * copies are, nothing can come in and the fetch (another connection, as
+ * long again over ssh) is not needed; else the fetch and the merge run as
+ * always.  Either way the checks and the push follow on that connection. */
+static cairn_status fetch_or_push_first(cairn_wb *wb, const char *remote, const cairn_net *net,
+					bool dry_run, cairn_oid *before, cairn_oid *theirs,
+					cairn_git_pushconn **conn, cairn_error *err)
+{
+	bool tracked = false;
+	size_t ahead = 0, behind = 0;
+	cairn_status st;
+
+	*conn = NULL;
+	if (!dry_run && cairn_git_unshared_with(wb->git, remote, &tracked, &ahead, &behind, err) ==
+	    CAIRN_OK && tracked && ahead) {
+		if ((st = cairn_git_push_first(wb->git, remote, net, theirs, conn, err)))
+			return st;
+		if (theirs->hex[0]) {
+			*before = *theirs;
+			return CAIRN_OK;
+		}
+	}
+	return cairn_git_fetch(wb->git, remote, net, before, theirs, err);
+}
+
 static cairn_status sync_once(cairn_wb *wb, const cairn_sync_options *o, cairn_sync_report *r,
-			      bool *again, cairn_error *err)
+			      bool first, bool *again, cairn_error *err)
 {
 	cairn_oid ours, theirs, base, before;
 	cairn_record old;
@@ -656,13 +682,16 @@ static cairn_status sync_once(cairn_wb *wb, const cairn_sync_options *o, cairn_s
 	size_t ahead = 0, behind = 0;
 	bool upstream;
 	cairn_net net = sync_net(o);
+	cairn_git_pushconn *conn = NULL;
 
 	*again = false;
 	memset(&p, 0, sizeof p);
 	cairn_record_init(&p.conflicts);
 	if ((st = wb_load_conflicts(wb, &old, err)))
 		return st;
-	if ((st = cairn_git_fetch(wb->git, r->remote, &net, &before, &theirs, err)) ||
+	if ((st = first ? fetch_or_push_first(wb, r->remote, &net, o->dry_run, &before, &theirs,
+					      &conn, err)
+		    : cairn_git_fetch(wb->git, r->remote, &net, &before, &theirs, err)) ||
 	    (st = cairn_git_head(wb->git, &ours, err)))
 		goto done;
 	if (theirs.hex[0] && (st = cairn_git_merge_base(wb->git, &ours, &theirs, &base, err)))
@@ -725,13 +754,14 @@ static cairn_status sync_once(cairn_wb *wb, const cairn_sync_options *o, cairn_s
 		goto done;
 	}
 	if ((st = check_outgoing(wb, r->remote, &theirs, &ours, err)) ||
-	    (st = cairn_git_push(wb->git, r->remote, &net, &rejected, err)))
+	    (st = cairn_git_push(wb->git, r->remote, &net, conn, &rejected, err)))
 		goto done;
 	if (rejected)
 		*again = true;          /* someone pushed first: fetch, merge, push again */
 	else
 		r->pushed = true;
 done:
+	cairn_git_push_close(conn);
 	if (refused) {
 		cairn_error ignored;
 		(void)cairn_git_set_tracking(wb->git, r->remote, &before, &ignored);
@@ -783,7 +813,7 @@ cairn_status cairn_wb_sync(cairn_wb *wb, const cairn_sync_options *opt, cairn_sy
 	/* Hand edits are looked for in the files a merge or fast-forward
 	 * would rewrite, once it knows them (no_hand_edits). */
 	for (int tries = 0; st == CAIRN_OK && again && tries < PUSH_TRIES; tries++)
-		st = sync_once(wb, opt, report, &again, err);
+		st = sync_once(wb, opt, report, tries == 0, &again, err);
 	if (st == CAIRN_OK && again)
 		st = cairn_fail(err, CAIRN_EBUSY, _("%s kept moving while we merged (%d tries): sync "
 				"again in a moment"), report->remote, PUSH_TRIES);

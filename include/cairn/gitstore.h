@@ -188,6 +188,9 @@ cairn_status cairn_git_write_index_locked(cairn_git_index_lock *lock, cairn_git 
 /* Release it. */
 void cairn_git_unlock_index(cairn_git_index_lock *lock);
 
+/* libgit2 keeps no object once read, for the rest of the process: for a
+ * child that reads a whole tree once and exits (its memory is the goal). */
+void cairn_git_cache_off(void);
 /* Files whose work tree content differs from HEAD (git status, untracked
  * files included, ignored ones not): paths is a new array of new strings. */
 /* The same, looking at these paths only (a stat each). */

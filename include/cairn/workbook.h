@@ -169,6 +169,12 @@ cairn_status cairn_wb_hand_edits(cairn_wb *wb, char ***paths, size_t *n, cairn_e
 /* Record files HEAD has that are gone from the work tree: `git checkout`
  * brings one back, `cairn rm` deletes the record on purpose. */
 cairn_status cairn_wb_missing_files(cairn_wb *wb, char ***paths, size_t *n, cairn_error *err);
+/* Both from one look at git's status, for a process that does nothing
+ * after it (the terminal interface's background check, a child): git's
+ * objects are not kept once read (the trees of HEAD are megabytes at
+ * 100,000 records), for the rest of that process. */
+cairn_status cairn_wb_hand_edits_alone(cairn_wb *wb, char ***paths, size_t *n, char ***gone,
+				       size_t *ngone, cairn_error *err);
 /* Files git's index holds in conflict, and the git command that stopped
  * there (*op: "merge", "cherry-pick", "revert", "rebase", "am", or NULL):
  * git's to finish, neither hand edits nor missing. */

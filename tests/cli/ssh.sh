@@ -320,6 +320,26 @@ hook_err=$err
 run c -C "$b" sync
 is "$rc" 0 "the next sync, the hook agreeing, lands"
 is "$(git -C "$shared" rev-parse main)" "$(git -C "$b" rev-parse HEAD)" "the shared branch holds it"
+# With only edits of ours to send, and their branch where our copy of it
+# is, the sync logs in once: the push's connection shows nothing to fetch.
+logins=$(grep -c 'Accepted publickey' "$srv/log")
+"$CAIRN" -C "$b" set task/T3 title="Out in one login" >/dev/null
+run c -C "$b" sync
+is "$rc" 0 "a sync with only our edits to send"
+is "$(git -C "$shared" rev-parse main)" "$(git -C "$b" rev-parse HEAD)" "pushes them"
+is "$(grep -c 'Accepted publickey' "$srv/log")" "$((logins + 1))" "over one ssh login, not a fetch's and a push's"
+# When they moved too, the push goes on that first connection after the
+# fetch and the merge: two logins, as before.
+"$CAIRN" -C "$a" sync >/dev/null
+"$CAIRN" -C "$a" set task/T3 title="Theirs meanwhile" >/dev/null
+"$CAIRN" -C "$a" sync >/dev/null
+"$CAIRN" -C "$b" set milestone/M2 title="Ours meanwhile" >/dev/null
+logins=$(grep -c 'Accepted publickey' "$srv/log")
+run c -C "$b" sync
+is "$rc" 0 "a sync with edits on both sides, over ssh"
+is "$(git -C "$shared" rev-parse main)" "$(git -C "$b" rev-parse HEAD)" "pushes the merge"
+like "$("$CAIRN" -C "$b" show task/T3)" "Theirs meanwhile" "with their edit in it"
+is "$(grep -c 'Accepted publickey' "$srv/log")" "$((logins + 2))" "over two ssh logins: the push's, kept, and the fetch's"
 err="$hook_err"
 like "$err" 'remote: checking\^\[\]0;owned\^G \^\[\[2J' "with its escape sequences made visible, not obeyed"
 printf '%s' "$err" | grep -q $'\e' && fail "no raw ESC reaches the terminal" || pass "no raw ESC reaches the terminal"

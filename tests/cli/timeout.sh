@@ -41,6 +41,22 @@ for url in "http://127.0.0.1:$port/shared.git" "ssh://git@127.0.0.1:$port/shared
 		fail "$scheme: and leaves no half clone" "$(ls -a "$TMP/clone-$scheme")"
 done
 
+# With a copy of their branch and an edit of ours to send, the sync opens
+# the push's connection first: the same bound, the same words, once.
+git -C "$wb" update-ref refs/remotes/origin/main HEAD
+"$CAIRN" -C "$wb" set milestone/M2 title="Waiting to go out" >/dev/null
+head_before=$(git -C "$wb" rev-parse HEAD)
+for url in "http://127.0.0.1:$port/shared.git" "ssh://git@127.0.0.1:$port/shared.git"; do
+	scheme=${url%%:*}
+	"$CAIRN" -C "$wb" remote set-url origin "$url" >/dev/null 2>&1 ||
+		git -C "$wb" remote set-url origin "$url"
+	run timeout $guard "$CAIRN" -C "$wb" sync
+	[ "$rc" != 0 ] && [ "$rc" != 124 ] && pass "$scheme: a sync with an edit to push fails too" ||
+		fail "$scheme: a sync with an edit to push fails too" "rc $rc" "$err"
+	like "$err" "origin: no answer from $url in 2 s" "$scheme: in the same words"
+	is "$(git -C "$wb" rev-parse HEAD)" "$head_before" "$scheme: the edit is still here"
+done
+
 # A value that is no number keeps the default bound rather than none.
 run env CAIRN_CONNECT_TIMEOUT=soon timeout $guard "$CAIRN" -C "$wb" status
 is "$rc" 0 "a bad timeout setting does not stop cairn working offline"

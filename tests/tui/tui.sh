@@ -284,4 +284,19 @@ pid=$(cairn_pid)
 kill -HUP "$pid"
 sleep 1.5
 if kill -0 "$pid" 2>/dev/null; then fail "a HUP ignored at start is still handled" "still running"; else pass "a HUP ignored at start is still handled"; fi
+
+# The background check (a child process, one look at git's status) names a
+# record file changed by hand, then one gone from the work tree.
+f=$(cd "$wb" && git ls-files milestones | head -1)
+sed -i 's/^title: .*/title: Changed by hand/' "$wb/$f"
+start 160 24
+shows "1 record file changed by hand and not committed \\($f\\): run :commit" \
+	"the background check names a record file changed by hand"
+stop_cairn
+git -C "$wb" checkout -q -- "$f"
+rm "$wb/$f"
+start 160 24
+shows "1 record file is missing from the work tree \\($f\\)" "and one gone from the work tree"
+stop_cairn
+git -C "$wb" checkout -q -- "$f"
 done_testing

@@ -101,8 +101,7 @@ void start_hand_edit_check(app *a)
 		cairn_error err;
 		int len;
 		close(fds[0]);
-		if (cairn_wb_hand_edits(a->wb, &paths, &n, &err) == CAIRN_OK &&
-		    cairn_wb_missing_files(a->wb, &gone, &ngone, &err) == CAIRN_OK) {
+		if (cairn_wb_hand_edits_alone(a->wb, &paths, &n, &gone, &ngone, &err) == CAIRN_OK) {
 			len = snprintf(report, sizeof report, "%zu %zu %s", n, ngone,
 				       n ? paths[0] : ngone ? gone[0] : "");
 			if (write(fds[1], report, (size_t)len) < 0)
