@@ -157,7 +157,7 @@ static void assignments(app *a, lines *out)
 {
 	static const char *const cols[] = { "tool", "evaluator", "status" };
 	rowset r;
-	int status_w = 0;
+	int status_w = 0, tool_w = 18;
 
 	if (!rows_load(a, &r, CAIRN_KIND_EVALUATION, cols, 3, NULL, 0, "tool"))
 		return;
@@ -167,21 +167,25 @@ static void assignments(app *a, lines *out)
 		int w = text_width(choice_shown(CAIRN_KIND_EVALUATION, "status", rows_get(&r, i, 2)));
 		if (w > status_w)
 			status_w = w;
+		if ((w = text_width(rows_get(&r, i, 0))) > tool_w)
+			tool_w = w;
 	}
+	/* The tools' ids whole when a third of the screen holds them, else
+	 * each on a line of its own. */
+	bool narrow = a->cols < 3 + tool_w + 1 + status_w + 12 || tool_w > a->cols / 3;
 	for (size_t i = 0; i < r.nrows;) {
-		bool narrow = a->cols < 21 + status_w + 12;
 		size_t j = i;
 
 		if (narrow)
 			lines_add(out, LS_TEXT, NULL, "  %s", rows_get(&r, i, 0));
 		for (; j < r.nrows && !strcmp(rows_get(&r, j, 0), rows_get(&r, i, 0)); j++) {
-			char name[256], who[300], status[128], tool[64];
+			char name[256], who[300], status[128], tool[CAIRN_REF_ID_MAX * 4 + 8];
 			cli_id_and_name(rows_get(&r, j, 1),
 					person_name(a, rows_get(&r, j, 1), name, sizeof name), who,
 					sizeof who);
 			text_pad(choice_shown(CAIRN_KIND_EVALUATION, "status", rows_get(&r, j, 2)),
 				 status_w, status, sizeof status);
-			text_pad(j == i ? rows_get(&r, i, 0) : "", 18, tool, sizeof tool);
+			text_pad(j == i ? rows_get(&r, i, 0) : "", tool_w, tool, sizeof tool);
 			if (narrow)
 				lines_add(out, LS_TEXT, NULL, "      %s %s", status, who);
 			else
