@@ -132,6 +132,11 @@ static void heap_kept(bool on)
 struct cairn_git_pushconn {
 	git_remote *r;
 	creds c;
+	/* The server refused the push's connection (a member who may read
+	 * and not write): the fetch and the merge run, and the push says
+	 * this refusal instead of asking the server again. */
+	bool refused;
+	cairn_error refusal;
 };
 
 void cairn_git_push_close(cairn_git_pushconn *conn)
@@ -224,8 +229,15 @@ cairn_status cairn_git_push_first(cairn_git *git, const char *remote, const cair
 		 * asking or waiting again; anything else (a server that lets
 		 * us read and not write) is the fetch's and the push's to
 		 * meet as before. */
-		if (xfer_timed_out(&conn->c) || conn->c.hostmsg[0] || conn->c.gave_up)
+		if (xfer_timed_out(&conn->c) || conn->c.hostmsg[0] || conn->c.gave_up) {
 			st = xfer_fail(err, &conn->c, _("cannot fetch from"), remote);
+		} else if (xfer_is_refusal(&conn->c)) {
+			(void)xfer_fail(&conn->refusal, &conn->c, _("cannot push to"), remote);
+			conn->refused = true;
+			xfer_watch_stop(&conn->c);
+			*out = conn;
+			return CAIRN_OK;
+		}
 		cairn_git_push_close(conn);
 		return st;
 	}
@@ -255,6 +267,10 @@ cairn_status cairn_git_push(cairn_git *git, const char *remote, const cairn_net 
 	*rejected = false;
 	if (!repo)
 		return err->code;
+	if (conn && conn->refused) {
+		*err = conn->refusal;
+		return err->code;
+	}
 	if (!cairn_git_branch_short(repo, branch, sizeof branch))
 		return cairn_fail(err, CAIRN_EINPUT, _("HEAD is not on a branch: run `git checkout main`"));
 	if (conn)

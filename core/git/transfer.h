@@ -107,6 +107,9 @@ cairn_status xfer_https_refused(cairn_error *err, const creds *c, const char *wh
 /* A push's refs came back with c->refusal: whether it is only a race
  * (someone pushed first: fetch, merge, push again). */
 bool xfer_is_race(const char *status);
+/* The server refused us (its words, a denied reference), rather than
+ * dropped or never answered: asking again meets the same refusal. */
+bool xfer_is_refusal(const creds *c);
 /* Why a fetch, push or clone failed, in words: the one place.  what is
  * "cannot fetch from" (and so on), remote the remote or URL. */
 cairn_status xfer_fail(cairn_error *err, const creds *c, const char *what, const char *remote);

@@ -65,6 +65,16 @@ static bool refusing_words(const char *text)
 	return false;
 }
 
+static bool server_said(const creds *c, bool (*test)(const char *));
+
+bool xfer_is_refusal(const creds *c)
+{
+	const git_error *e = git_error_last();
+	const char *msg = e && e->message ? e->message : "";
+
+	return c->denied[0] || (!c->gave_up && (refusing_words(msg) || server_said(c, refusing_words)));
+}
+
 static bool server_said(const creds *c, bool (*test)(const char *))
 {
 	for (int i = 0; i < c->nsaid && i < XFER_SAID_LINES; i++)
