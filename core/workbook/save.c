@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -139,15 +140,29 @@ static cairn_status plan_template(plan *p, const char *id, cairn_template *tpl,
 	return cairn_wb_template(p->wb, id, tpl, err);
 }
 
-static cairn_status unknown_field(cairn_kind kind, const char *key, cairn_error *err)
+static cairn_status unknown_field(cairn_wb *wb, cairn_kind kind, const char *key,
+				  cairn_error *err)
 {
 	const cairn_kind_def *def = cairn_kind_def_of(kind);
 	cairn_buf b = CAIRN_BUF_INIT;
+	cairn_ref form = { CAIRN_KIND_FORM, "" };
+	char rel[CAIRN_PATH_MAX], *full;
+	struct stat sb;
 
 	for (size_t i = 0; i < def->nfields; i++)
 		cairn_buf_printf(&b, "%s%s", i ? ", " : "", def->fields[i].name);
 	if (def->dynamic_prefix)
 		cairn_buf_printf(&b, ", %sKEY", def->dynamic_prefix);
+	/* The kind's form is in the work tree but was not read (a newer
+	 * cairn's part, a field of cairn's own): its fields are not the
+	 * kind's, and the member must learn why rather than guess. */
+	snprintf(form.id, sizeof form.id, "%s", def->name);
+	cairn_ref_path(&form, rel, sizeof rel);
+	full = cairn_schema_form(kind) ? NULL : wb_path_join(wb->root, rel);
+	if (full && stat(full, &sb) == 0)
+		cairn_buf_printf(&b, " (form/%s is in the workbook but could not be read, so its "
+				 "fields are not; `cairn check` says why)", def->name);
+	free(full);
 	cairn_fail(err, CAIRN_EINPUT, "%s has no field '%s'; its fields are: %s", def->name, key,
 		   cairn_buf_str(&b));
 	cairn_buf_done(&b);
@@ -181,7 +196,7 @@ static cairn_status apply_field(plan *p, planned *q, const cairn_edit *e, const 
 		/* Answers are checked against the template once all fields are
 		 * in (the template may be set by this same edit). */
 	} else if (!e->stored_form) {
-		return unknown_field(q->ref.kind, key, err);
+		return unknown_field(p->wb, q->ref.kind, key, err);
 	} else if (!cairn_record_key_valid(key)) {
 		return cairn_fail(err, CAIRN_EINPUT, "'%s' is not a field name", key);
 	}

@@ -211,4 +211,11 @@ like "$out" "form/pilot: participants: pilot already has a field participants" "
 run Gw show pilot/p
 unlike "$out" "\(P\)" "cairn's field is not shown with the form's prompt"
 is "$(grep -c '^n: kept$' "$g"/pilots/*/p)" 1 "the form's other field is kept in the record"
+# The form not read, its fields are no field of the kind: the refusal
+# says that the form is there but unread, and where to learn why.
+run Gw set pilot/p n=again
+is "$rc" 1 "a field of the unread form is refused"
+like "$err" "pilot has no field 'n'.*form/pilot is in the workbook but could not be read.*cairn check" \
+	"saying that the form could not be read and that check says why"
+is "$(grep -c '^n: kept$' "$g"/pilots/*/p)" 1 "and the record is untouched"
 done_testing
