@@ -4,6 +4,9 @@ behind HTTP Basic authentication with one token (any user name).
 
     httpd.py ROOT PORTFILE TOKEN     serves ROOT on 127.0.0.1, a free port
                                      written to PORTFILE once listening
+
+HTTPD_NEGOTIATE=1 offers Kerberos's Negotiate before Basic, as an Active
+Directory server does (tests/cli/startup.sh); a Negotiate answer is refused.
 """
 import base64
 import http.server
@@ -44,6 +47,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def serve(self):
         if not self.authorised():
             self.send_response(401)
+            if os.environ.get("HTTPD_NEGOTIATE"):
+                self.send_header("WWW-Authenticate", "Negotiate")
             self.send_header("WWW-Authenticate", 'Basic realm="cairn test"')
             self.send_header("Content-Length", "0")
             self.end_headers()
