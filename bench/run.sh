@@ -51,7 +51,8 @@ for n in $sizes; do
 	# (b) the first screen, warm and cold, beside task next.
 	"$CAIRN" -C "$wb" status >/dev/null
 	warm=$(t 21 -- "'$CAIRN' -C '$wb' status")
-	cold=$(t 7 --cold "$wb/.cairn" "$wb/.git" "$wb/cairn.ini" "$CAIRN" -- "'$CAIRN' -C '$wb' status")
+	# Cold: the workbook, the program and the shared libraries it loads.
+	cold=$(t 7 --cold "$wb/.cairn" "$wb/.git" "$wb/cairn.ini" "$CAIRN" $(ldd "$CAIRN" | sed -n 's/.*=> \(\/[^ ]*\).*/\1/p') -- "'$CAIRN' -C '$wb' status")
 	tnext=$(t 5 -- "task next limit:20")
 	tnext_cold=$(t 3 --cold "$TASKDATA" -- "task next limit:20")
 	# (a) one saved edit, beside git add -A && git commit in a copy.

@@ -5,14 +5,15 @@ usage: tui.py CAIRN WORKBOOK [RUNS]
 
 Prints, one per line, "name<TAB>figure<TAB>anchor" for:
   - the dashboard drawn (process start to its status line on the pty), warm
-    and with a cold page cache (the workbook's files and the program evicted);
+    and with a cold page cache (the workbook's files, the program and the
+    shared libraries it loads evicted: what a process keeps mapped stays);
   - bytes written to the terminal for one move down a list, beside the
     floor: the two rows that change (their text as drawn) plus 40 bytes;
   - bytes for a view switch, beside one screen's worth (rows x columns);
   - peak resident memory while browsing every view and opening a record
     (cairn's own, from /proc; the background check's beside it).
 """
-import fcntl, os, pty, re, select, signal, statistics, struct, sys, termios, time
+import fcntl, os, pty, re, select, signal, statistics, struct, subprocess, sys, termios, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 ROWS, COLS = 24, 80
@@ -112,6 +113,16 @@ def build_ptytime():
     PTYTIME = exe
 
 
+def shared_libraries(program):
+    """The files of the shared libraries the program loads (ldd's list), so
+    that a cold start is cold whether they are linked in or not."""
+    try:
+        out = subprocess.run(["ldd", program], capture_output=True, text=True).stdout
+    except OSError:
+        return []
+    return [m.group(1) for m in re.finditer(r"=> (/\S+)", out)]
+
+
 def harness_floor(runs):
     """The same measurement of a program that draws "? help" at once."""
     return statistics.median(first_screen("/bin/echo", "? help") for _ in range(runs))
@@ -124,9 +135,10 @@ def main():
     floor_ms = harness_floor(runs)
     first_screen(cairn, wb)                                   # warm up
     warm = statistics.median(first_screen(cairn, wb) for _ in range(runs))
-    cold_runs = []
+    cold_runs, libraries = [], shared_libraries(cairn)
     for _ in range(max(3, runs // 3)):
-        drop([os.path.join(wb, ".cairn"), os.path.join(wb, ".git"), os.path.join(wb, "cairn.ini"), cairn])
+        drop([os.path.join(wb, ".cairn"), os.path.join(wb, ".git"), os.path.join(wb, "cairn.ini"), cairn]
+             + libraries)
         cold_runs.append(first_screen(cairn, wb))
     cold = statistics.median(cold_runs)
 
