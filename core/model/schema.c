@@ -883,8 +883,8 @@ static cairn_status form_read(const char *id, const cairn_record *rec, cairn_tem
 	cairn_record_init(&plain);
 	st = strip_references(id, rec, &plain, err);
 	if (st == CAIRN_OK)
-		st = reword(cairn_template_from_record(id, &plain, out, err), "template/", "form/",
-			    err);
+		st = reword(cairn_template_from_record_of(id, &plain, kinds_builtin_def(k), out, err),
+			    "template/", "form/", err);
 	/* "${x} is not a question of this template": of this form. */
 	if (st != CAIRN_OK && (at = strstr(err->msg, " of this template"))) {
 		memmove(at + 13, at + 17, strlen(at + 17) + 1);
