@@ -243,8 +243,8 @@ static cairn_status not_form_field(const char *id, cairn_error *err)
 }
 
 /* A list of a field of cairn's own (fixed): its keys are exactly cairn's
- * (checked when it is saved), and a choice without a label of its own
- * has cairn's, translated. */
+ * (checked when it is saved), and a choice without a label of its own,
+ * or with cairn's own as it is, has cairn's, translated. */
 static cairn_status fixed_keys(const char *id, const cairn_field_def *fixed, cairn_list *l,
 			       bool strict, cairn_error *err)
 {
@@ -273,9 +273,9 @@ static cairn_status fixed_keys(const char *id, const cairn_field_def *fixed, cai
 			return cairn_fail(err, CAIRN_EINPUT,
 					  "list/%s: c.%s: a choice of cairn's own has only label and "
 					  "label.LANG (such as label.fr)", id, c->key);
-		if (c->label || !b || !b->label)
+		if (!b || !b->label || (c->label && strcmp(c->label, b->label)))
 			continue;
-		if (!(c->label = strdup(b->label)))
+		if (!c->label && !(c->label = strdup(b->label)))
 			return cairn_oom(err);
 		c->translated = true;
 	}
@@ -883,8 +883,8 @@ static cairn_status form_read(const char *id, const cairn_record *rec, cairn_tem
 	cairn_record_init(&plain);
 	st = strip_references(id, rec, &plain, err);
 	if (st == CAIRN_OK)
-		st = reword(cairn_template_from_record(id, &plain, out, err), "template/", "form/",
-			    err);
+		st = reword(cairn_template_from_record_of(id, &plain, kinds_builtin_def(k), out, err),
+			    "template/", "form/", err);
 	/* "${x} is not a question of this template": of this form. */
 	if (st != CAIRN_OK && (at = strstr(err->msg, " of this template"))) {
 		memmove(at + 13, at + 17, strlen(at + 17) + 1);

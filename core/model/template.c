@@ -540,7 +540,7 @@ static cairn_status check_selected(const cairn_template *tpl, size_t i, const ca
  * (a constraint may also read its own answer): the form asks in order,
  * and relevance is then worked out in one pass without cycles. */
 static cairn_status check_refs(const cairn_template *tpl, size_t i, const cairn_expr *e,
-			       const char *part, cairn_error *err)
+			       const char *part, const cairn_kind_def *own, cairn_error *err)
 {
 	const char *key = tpl->questions[i].key;
 	const char *text = *part == 'w' ? tpl->questions[i].when : tpl->questions[i].constraint;
@@ -553,6 +553,12 @@ static cairn_status check_refs(const cairn_template *tpl, size_t i, const cairn_
 			if (!strcmp(tpl->questions[j].key, ref))
 				break;
 		if (j < tpl->nquestions && j <= i && !(j == i && *part == 'w'))
+			continue;
+		/* A form's record has cairn's fields before the form's. */
+		for (size_t f = 0; j == tpl->nquestions && own && f < own->nfields; f++)
+			if (!strcmp(own->fields[f].name, ref))
+				j = tpl->nquestions + 1;
+		if (j > tpl->nquestions)
 			continue;
 		/* Where it is, in characters as the parser counts them. */
 		snprintf(needle, sizeof needle, "${%s}", ref);
@@ -573,6 +579,13 @@ static cairn_status check_refs(const cairn_template *tpl, size_t i, const cairn_
 
 cairn_status cairn_template_from_record(const char *id, const cairn_record *rec,
 					cairn_template *tpl, cairn_error *err)
+{
+	return cairn_template_from_record_of(id, rec, NULL, tpl, err);
+}
+
+cairn_status cairn_template_from_record_of(const char *id, const cairn_record *rec,
+					   const cairn_kind_def *own, cairn_template *tpl,
+					   cairn_error *err)
 {
 	const char *v;
 	char **keys;
@@ -642,9 +655,10 @@ cairn_status cairn_template_from_record(const char *id, const cairn_record *rec,
 					"it there or remove this field", id, k, qkey);
 	}
 	for (size_t i = 0; i < tpl->nquestions && st == CAIRN_OK; i++) {
-		st = check_refs(tpl, i, tpl->questions[i].when_expr, "when", err);
+		st = check_refs(tpl, i, tpl->questions[i].when_expr, "when", own, err);
 		if (st == CAIRN_OK)
-			st = check_refs(tpl, i, tpl->questions[i].constraint_expr, "constraint", err);
+			st = check_refs(tpl, i, tpl->questions[i].constraint_expr, "constraint", own,
+					err);
 	}
 	if (st == CAIRN_OK)
 		st = cairn_qlabels_read(id, rec, tpl, err);

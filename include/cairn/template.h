@@ -82,6 +82,13 @@ const char *cairn_qtype_label(cairn_qtype t);
  * caller releases with cairn_template_done. */
 cairn_status cairn_template_from_record(const char *id, const cairn_record *rec,
 					cairn_template *tpl, cairn_error *err);
+/* The same for a kind's form, whose questions are fields of own's records:
+ * its expressions may also read own's fields (a milestone's ${status}),
+ * cairn's, which come before the form's. */
+struct cairn_kind_def;
+cairn_status cairn_template_from_record_of(const char *id, const cairn_record *rec,
+					   const struct cairn_kind_def *own, cairn_template *tpl,
+					   cairn_error *err);
 void cairn_template_done(cairn_template *tpl);
 const cairn_question *cairn_template_question(const cairn_template *tpl, const char *key);
 

@@ -171,17 +171,7 @@ run env PATH="/usr/bin:/bin" git -C "$wb3" commit -q --allow-empty -m "plain"
 is "$rc" 0 "with no cairn at all, the commit goes on"
 
 # ---- git status racing a save ----
-cat > "$TMP/hold.sh" <<HOOK
-#!/bin/sh
-# the first call says so, then waits for "go"
-if [ ! -e "$TMP/entered" ]; then
-	: > "$TMP/entered"
-	n=0
-	while [ ! -e "$TMP/go" ] && [ \$n -lt 600 ]; do sleep 0.05; n=\$((n + 1)); done
-fi
-exit 1
-HOOK
-chmod +x "$TMP/hold.sh"
+hold_hook
 # git status writes git's index when it refreshed an entry (one whose file
 # was touched, its text unchanged): so it does with this hook, not held.
 touched() { sleep 1; touch "$wb/$f2"; stat -c %Y.%s "$wb/.git/index"; sleep 1; }
@@ -194,9 +184,7 @@ rm -f "$TMP/entered"
 touched > /dev/null
 git -C "$wb" -c core.fsmonitor="$TMP/hold.sh" status > /dev/null 2>&1 &
 held=$!
-n=0
-while [ ! -e "$TMP/entered" ] && [ $n -lt 200 ]; do sleep 0.05; n=$((n + 1)); done
-ok_cmd "git status stopped after reading its index" test -e "$TMP/entered"
+ok_cmd "git status stopped after reading its index" wait_held
 "$CAIRN" -C "$wb" set milestone/M1 title="one, beside status" >/dev/null
 : > "$TMP/go"
 wait $held

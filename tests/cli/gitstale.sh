@@ -19,25 +19,13 @@ wb=$(new_workbook)
 "$CAIRN" -C "$wb" add milestone M1 title="old" >/dev/null
 f=$(git -C "$wb" ls-tree -r --name-only HEAD milestones | grep '/M1$')
 
-cat > "$TMP/hold.sh" <<HOOK
-#!/bin/sh
-# the first call says so, then waits for "go"
-if [ ! -e "$TMP/entered" ]; then
-	: > "$TMP/entered"
-	n=0
-	while [ ! -e "$TMP/go" ] && [ \$n -lt 600 ]; do sleep 0.05; n=\$((n + 1)); done
-fi
-exit 1
-HOOK
-chmod +x "$TMP/hold.sh"
+hold_hook
 
 # git commit reads HEAD and the index, then waits in the hook.
 git -C "$wb" -c core.fsmonitor="$TMP/hold.sh" commit -q --allow-empty -m "held" \
 	> "$TMP/held.out" 2>&1 &
 held=$!
-n=0
-while [ ! -e "$TMP/entered" ] && [ $n -lt 200 ]; do sleep 0.05; n=$((n + 1)); done
-ok_cmd "git commit stopped after reading its index" test -e "$TMP/entered"
+ok_cmd "git commit stopped after reading its index" wait_held
 
 run "$CAIRN" -C "$wb" set milestone/M1 title="new"
 is "$rc" 0 "the save returns 0 while git waits"

@@ -146,6 +146,33 @@ shared_demo() {
 	"$CAIRN" -C "$a" sync >/dev/null
 }
 
+# git held between reading its index and taking index.lock, as when a
+# member's git runs beside a save.  hold_hook writes $TMP/hold.sh, a hook
+# for git's core.fsmonitor (git runs it just after reading the index): its
+# first call touches $TMP/entered and waits for $TMP/go (30 s at most);
+# a call while $TMP/entered is there does not wait; every call returns 1
+# (no fsmonitor data, git goes on).  Run git with
+# `-c core.fsmonitor="$TMP/hold.sh"` in the background, then
+# wait_held (10 s at most for the hook to be entered), the save, and
+# `: > "$TMP/go"`.
+hold_hook() {
+	cat > "$TMP/hold.sh" <<HOOK
+#!/bin/sh
+if [ ! -e "$TMP/entered" ]; then
+	: > "$TMP/entered"
+	n=0
+	while [ ! -e "$TMP/go" ] && [ \$n -lt 600 ]; do sleep 0.05; n=\$((n + 1)); done
+fi
+exit 1
+HOOK
+	chmod +x "$TMP/hold.sh"
+}
+wait_held() {
+	local n=0
+	while [ ! -e "$TMP/entered" ] && [ $n -lt 200 ]; do sleep 0.05; n=$((n + 1)); done
+	[ -e "$TMP/entered" ]
+}
+
 # git fsck and git status in a workbook must be clean.
 git_clean() {
 	local dir=$1

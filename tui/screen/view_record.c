@@ -542,6 +542,48 @@ static char *what_it_answers(const cairn_question *q, const cairn_field_def *f, 
 	return cairn_buf_detach(&b, NULL);
 }
 
+/* The help and the numbered choices above a question's prompt, into
+ * a->prompt_context: on lines of their own (with the question beside
+ * them, labels, longer in some languages, would be cut).  A list of
+ * thousands shows the whole choices that fit the context and the screen's
+ * lines, then how many more. */
+static void choices_context(app *a, const cairn_question *q, const char *help)
+{
+	const char *langs = i18n_languages(), *mark = a->ascii ? "..." : "…";
+	const char *several = q->type == CAIRN_Q_MULTIPLE ? _("; several: 1,3") : "";
+	size_t nlines = a->rows > 5 ? (size_t)a->rows - 4 : 1, kept = 0;
+	cairn_buf c = CAIRN_BUF_INIT, try = CAIRN_BUF_INIT;
+
+	if (help && *help)
+		cairn_buf_printf(&c, "%s\n", help);
+	for (size_t i = 0; i < q->nchoices; i++) {
+		size_t was = c.len, left = q->nchoices - i - 1;
+		cairn_buf_printf(&c, "%s%zu %s", i ? ", " : "", i + 1, cairn_question_choice(q, i, langs));
+		cairn_buf_reset(&try);
+		cairn_buf_adds(&try, cairn_buf_str(&c));
+		if (left)
+			/* TRANSLATORS: after the choices that fit above the
+			 * prompt: "..., 40 Ghent … (2960 choices more)". */
+			cairn_buf_printf(&try, P_(" %s (%zu choice more)", " %s (%zu choices more)", left),
+					 mark, left);
+		cairn_buf_adds(&try, several);
+		if (try.oom || try.len >= sizeof a->prompt_context ||
+		    text_wrap_count(cairn_buf_str(&try), a->cols - 1) > nlines) {
+			if (c.data)
+				c.data[c.len = was] = '\0';
+			break;
+		}
+		kept = i + 1;
+	}
+	if (kept < q->nchoices)
+		cairn_buf_printf(&c, P_(" %s (%zu choice more)", " %s (%zu choices more)",
+					q->nchoices - kept), mark, q->nchoices - kept);
+	cairn_buf_adds(&c, several);
+	snprintf(a->prompt_context, sizeof a->prompt_context, "%s", cairn_buf_str(&c));
+	cairn_buf_done(&try);
+	cairn_buf_done(&c);
+}
+
 /* The draft of ref's field key, a new string, or NULL. */
 static char *draft_of(app *a, const char *ref, const char *key)
 {
@@ -615,19 +657,7 @@ static void edit(app *a, record_state *s, const char *key, bool in_editor)
 			if (help && *help)
 				snprintf(a->prompt_context, sizeof a->prompt_context, "%s", help);
 			if (q->nchoices) {
-				/* The choices on the line above the prompt: with the
-				 * question beside them, labels (longer in some
-				 * languages) would be cut. */
-				cairn_buf c = CAIRN_BUF_INIT;
-				for (size_t i = 0; i < q->nchoices; i++)
-					cairn_buf_printf(&c, "%s%zu %s", i ? ", " : "", i + 1,
-							 cairn_question_choice(q, i, langs));
-				if (q->type == CAIRN_Q_MULTIPLE)
-					cairn_buf_adds(&c, _("; several: 1,3"));
-				snprintf(a->prompt_context, sizeof a->prompt_context, "%s%s%s",
-					 help && *help ? help : "", help && *help ? "\n" : "",
-					 cairn_buf_str(&c));
-				cairn_buf_done(&c);
+				choices_context(a, q, help);
 				if (cur && (label = cairn_answer_shown(q, cur, langs)))
 					init = label;
 			} else if (*cairn_question_help(q, langs)) {

@@ -4,12 +4,15 @@
  * each kind's form, its fields with their type, whether they are
  * required and when they are asked.  Enter opens the list or form record
  * (edited as any record is), a adds one.  A list the workbook does not
- * hold is cairn's own, shown dim: a list record of its id replaces it.
+ * hold is cairn's own, shown dim, its statuses and roles too: Enter on it
+ * adds the group's list record of its id, cairn's choices and labels to
+ * change in place (a status's or a role's keys stay cairn's).
  * Everything shown comes from the core's active schema (cairn/schema.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cairn/buf.h"
 #include "cairn/schema.h"
 #include "cairn/template.h"
 #include "tui.h"
@@ -117,6 +120,27 @@ static bool count_uses(app *a, const cairn_list *l, uses *u)
 	return st == CAIRN_OK;
 }
 
+/* A field of cairn's own whose keys drive its logic (a status, a role),
+ * for a list id KIND.FIELD: a list of it may only relabel them. */
+static const cairn_field_def *fixed_field(const char *id)
+{
+	const char *dot = strchr(id, '.');
+	char kname[32];
+	cairn_kind k;
+
+	if (!dot || (size_t)(dot - id) >= sizeof kname)
+		return NULL;
+	snprintf(kname, sizeof kname, "%.*s", (int)(dot - id), id);
+	if ((k = cairn_kind_by_name(kname)) == CAIRN_KIND_NONE)
+		return NULL;
+	for (size_t i = 0; i < cairn_kind_builtin_def_of(k)->nfields; i++) {
+		const cairn_field_def *f = &cairn_kind_builtin_def_of(k)->fields[i];
+		if (!strcmp(f->name, dot + 1))
+			return f->type == CAIRN_F_ENUM && !f->listed ? f : NULL;
+	}
+	return NULL;
+}
+
 static void list_lines(app *a, const cairn_list *l, lines *out)
 {
 	const char *langs = i18n_languages();
@@ -132,8 +156,11 @@ static void list_lines(app *a, const cairn_list *l, lines *out)
 	 * seats: the pilot count it is measured on instead, last. */
 	label_w = a->cols - 1 - (4 + key_w + 1 + 1 + 5 + 1 + (incl ? 10 : 5));
 	label_w = label_w > 30 ? 30 : label_w < 6 ? 6 : label_w;
-	if (l->builtin)
-		lines_add(out, LS_DIM, NULL, _("%s  %s (cairn's own: a list record %s replaces it)"),
+	if (l->builtin && fixed_field(l->id))
+		lines_add(out, LS_DIM, target, _("%s  %s (cairn's own: Enter relabels it)"),
+			  target, l->title ? l->title : "");
+	else if (l->builtin)
+		lines_add(out, LS_DIM, target, _("%s  %s (cairn's own: a list record %s replaces it)"),
 			  target, l->title ? l->title : "", target);
 	else
 		lines_add(out, LS_TEXT, target, P_("%s%s%s (%zu choice)", "%s%s%s (%zu choices)",
@@ -152,7 +179,7 @@ static void list_lines(app *a, const cairn_list *l, lines *out)
 		snprintf(used, sizeof used, "%s", counted ? "" : "?");
 		if (counted)
 			snprintf(used, sizeof used, "%ld", u.n[c]);
-		lines_add(out, LS_TEXT, l->builtin ? NULL : target, "  %s %s %5s %s",
+		lines_add(out, l->builtin ? LS_DIM : LS_TEXT, target, "  %s %s %5s %s",
 			  text_pad(text_cut(ch->key, key_w, a->ascii, kc, sizeof kc), key_w, k, sizeof k),
 			  text_pad(text_cut(cairn_choice_label(ch, langs), label_w, a->ascii, lc,
 					    sizeof lc), label_w, lb, sizeof lb), used,
@@ -234,14 +261,15 @@ static void schema_build(app *a, void *state, lines *out)
 			add_id(ids, &nids, MAX_LISTS, rows_get(&r, i, 0));
 		rows_done(&r);
 	}
+	/* Statuses and roles too, by cairn's labels when no list relabels them. */
 	for (int k = 0; k < CAIRN_KIND_COUNT; k++) {
 		const cairn_kind_def *def = cairn_kind_def_of((cairn_kind)k);
-		for (size_t i = 0; i < def->nfields; i++)
-			if (def->fields[i].listed) {
-				char id[CAIRN_REF_ID_MAX + 1];
-				snprintf(id, sizeof id, "%s.%s", def->name, def->fields[i].name);
+		for (size_t i = 0; i < def->nfields; i++) {
+			char id[CAIRN_REF_ID_MAX + 1];
+			snprintf(id, sizeof id, "%s.%s", def->name, def->fields[i].name);
+			if (def->fields[i].listed || cairn_schema_builtin_list(id))
 				add_id(ids, &nids, MAX_LISTS, id);
-			}
+		}
 	}
 	add_id(ids, &nids, MAX_LISTS, CAIRN_LIST_INCLUSION);
 	for (size_t i = 0; i < nids; i++) {
@@ -261,14 +289,115 @@ static void schema_build(app *a, void *state, lines *out)
 		lines_add(out, LS_DIM, NULL, "%s", _("  none yet: a adds one (form KIND questions=...)"));
 }
 
+/* Set key (a new string) to value in rec; false when out of memory. */
+static bool part(cairn_record *rec, const char *value, const char *fmt, const char *key,
+		 const char *lang)
+{
+	char name[CAIRN_KEY_MAX + 1];
+	cairn_error err;
+
+	snprintf(name, sizeof name, fmt, key, lang);
+	return cairn_record_set(rec, name, value, &err) == CAIRN_OK;
+}
+
+/* The group's list record of cairn's own list l: its title, choices and
+ * labels, and a status's or a role's in the reader's language, each to
+ * change in place.  Asked first (it is a save); opened once added. */
+static void own_list_copy(app *a, const cairn_list *l)
+{
+	const char *langs = i18n_languages(), *keys[1024], *values[1024];
+	bool fixed = fixed_field(l->id), ok = true, saved = false;
+	char lang[16], question[256], target[CAIRN_REF_ID_MAX + 8], *answer;
+	cairn_buf choices = CAIRN_BUF_INIT;
+	cairn_record rec;
+	cairn_save_result res;
+	cairn_error err;
+	cairn_edit e;
+
+	snprintf(lang, sizeof lang, "%.*s", (int)strcspn(langs, "-:"), langs);
+	snprintf(a->prompt_context, sizeof a->prompt_context, fixed
+		 ? _("list/%s is cairn's own: a list record of the group's of the same id relabels "
+		     "its choices, whose keys stay cairn's")
+		 : _("list/%s is cairn's own: a list record of the group's of the same id replaces it"),
+		 l->id);
+	snprintf(question, sizeof question, _("add list/%s, its labels to change? (yes/no)"), l->id);
+	answer = app_prompt(a, question, "");
+	a->prompt_context[0] = '\0';
+	if (!answer || (strcmp(answer, "yes") && strcmp(answer, "y") && strcmp(answer, _("yes")))) {
+		free(answer);
+		app_message(a, false, _("list/%s stays cairn's own"), l->id);
+		return;
+	}
+	free(answer);
+	cairn_record_init(&rec);
+	for (size_t c = 0; c < l->nchoices; c++) {
+		const cairn_choice *ch = &l->choices[c];
+		bool has_lang = false;
+		cairn_buf_printf(&choices, "%s%s", c ? "\n" : "", ch->key);
+		if (ch->label)
+			ok = ok && part(&rec, ch->label, "c.%s.label", ch->key, "");
+		for (size_t i = 0; i < ch->nlabels; i++) {
+			has_lang = has_lang || !strcmp(ch->label_lang[i], lang);
+			ok = ok && part(&rec, ch->label_text[i], "c.%s.label.%s", ch->key,
+					ch->label_lang[i]);
+		}
+		/* cairn's label in the reader's language, theirs to change. */
+		if (ch->label && ch->translated && !has_lang && *lang && strcmp(lang, "en") &&
+		    strcmp(_(ch->label), ch->label))
+			ok = ok && part(&rec, _(ch->label), "c.%s.label.%s", ch->key, lang);
+		if (ch->seats >= 0) {
+			char n[24];
+			snprintf(n, sizeof n, "%ld", ch->seats);
+			ok = ok && part(&rec, n, "c.%s.seats", ch->key, "");
+		}
+		if (ch->count)
+			ok = ok && part(&rec, ch->count, "c.%s.count", ch->key, "");
+	}
+	ok = ok && cairn_record_set(&rec, "choices", cairn_buf_str(&choices), &err) == CAIRN_OK &&
+	     (!l->title || cairn_record_set(&rec, "title", l->title, &err) == CAIRN_OK) &&
+	     !choices.oom && rec.nfields <= sizeof keys / sizeof *keys;
+	for (size_t i = 0; ok && i < rec.nfields; i++) {
+		keys[i] = rec.fields[i].key;
+		values[i] = rec.fields[i].value;
+	}
+	memset(&e, 0, sizeof e);
+	e.op = CAIRN_EDIT_ADD;
+	e.ref.kind = CAIRN_KIND_LIST;
+	snprintf(e.ref.id, sizeof e.ref.id, "%s", l->id);
+	e.keys = keys;
+	e.values = values;
+	e.n = rec.nfields;
+	memset(&res, 0, sizeof res);
+	snprintf(target, sizeof target, "list/%s", l->id);
+	if (!ok)
+		app_message(a, true, _("list/%s: out of memory"), l->id);
+	else if (cairn_wb_save(a->wb, &e, 1, NULL, &res, &err) != CAIRN_OK)
+		app_message(a, true, "%s", err.msg);
+	else {
+		saved = true;
+		app_message(a, false, _("saved %.12s  %s"), res.commit.hex,
+			    res.message ? res.message : "");
+	}
+	cairn_save_result_done(&res);
+	cairn_record_done(&rec);
+	cairn_buf_done(&choices);
+	app_rebuild(a);
+	if (saved)
+		app_push(a, &record_view, target, strlen(target) + 1, target);
+}
+
 static bool schema_act(app *a, void *state, tui_action act)
 {
 	const line *sel = lines_selected(&a->stack[a->depth - 1].lines);
+	const cairn_list *l;
 
 	(void)state;
 	switch (act) {
 	case ACT_ENTER:
-		if (sel && sel->target)
+		if (sel && sel->target && !strncmp(sel->target, "list/", 5) &&
+		    (l = cairn_schema_list(sel->target + 5)) && l->builtin)
+			own_list_copy(a, l);
+		else if (sel && sel->target)
 			app_push(a, &record_view, sel->target, strlen(sel->target) + 1, sel->target);
 		return true;
 	case ACT_ADD:
