@@ -501,6 +501,12 @@ static void dashboard_build(app *a, void *state, lines *out)
 	milestones(a, out, today);
 	lines_add(out, LS_TEXT, NULL, "%s", "");
 	tasks_due(a, out, today);
+	/* Before the first screen, only what fills it: what follows is built
+	 * once it is up (app_complete), the same lines. */
+	if (!a->checked && out->n >= (size_t)a->rows) {
+		a->built_partial = true;
+		return;
+	}
 	lines_add(out, LS_TEXT, NULL, "%s", "");
 	evaluations(a, out);
 	lines_add(out, LS_TEXT, NULL, "%s", "");
