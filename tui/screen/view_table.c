@@ -165,6 +165,33 @@ static int nocase_cmp(const char *x, const char *y)
 	}
 }
 
+/* Where id is among persons (id first, in the order of their ids), by
+ * binary search: *at, true; false when it is not there. */
+static bool person_find(const rowset *persons, const char *id, size_t *at)
+{
+	size_t lo = 0, hi = persons->nrows;
+
+	while (*id && lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = nocase_cmp(rows_get(persons, mid, 0), id);
+		if (!c) {
+			*at = mid;
+			return true;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+/* The same, the id exactly as the person's (the counts' own match). */
+static bool person_at(const rowset *persons, const char *id, size_t *at)
+{
+	return person_find(persons, id, at) && !strcmp(rows_get(persons, *at, 0), id);
+}
+
 /* A person's id as a column shows it (cli_id_and_name), the name from
  * the person records (persons: id, name, in the order of their ids); the
  * id alone when a column of width (0: any) has no room for a few of its
@@ -173,21 +200,12 @@ static int nocase_cmp(const char *x, const char *y)
 static const char *person_cell(const rowset *persons, const char *id, int width, char *buf,
 			       size_t n)
 {
-	size_t lo = 0, hi = persons->nrows;
+	size_t at;
 
 	if (!*id || (width > 0 && text_width(id) + 5 > width))
 		return id;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = nocase_cmp(rows_get(persons, mid, 0), id);
-		if (!c)
-			return cli_id_and_name(id, rows_get(persons, mid, 1), buf, n);
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return id;
+	return person_find(persons, id, &at) ? cli_id_and_name(id, rows_get(persons, at, 1), buf, n)
+					     : id;
 }
 
 /* Who evaluates each tool, with the evaluation's status: a line per
@@ -254,24 +272,26 @@ static void work_per_person(app *a, lines *out)
 		rows_done(&p);
 		return;
 	}
+	/* Each task and evaluation counted for its person, found by binary
+	 * search (30,000 tasks and 55,000 evaluations for 4,500 persons). */
 	if (rows_load(a, &t, CAIRN_KIND_TASK, tcols, 2, NULL, 0, NULL)) {
-		for (size_t i = 0; i < t.nrows; i++)
-			for (size_t k = 0; k < p.nrows; k++)
-				if (!strcmp(rows_get(&t, i, 0), rows_get(&p, k, 0)) &&
-				    strcmp(rows_get(&t, i, 1), "done") && strcmp(rows_get(&t, i, 1), "dropped"))
-					count[k * 3]++;
+		for (size_t i = 0; i < t.nrows; i++) {
+			size_t k;
+			if (strcmp(rows_get(&t, i, 1), "done") && strcmp(rows_get(&t, i, 1), "dropped") &&
+			    person_at(&p, rows_get(&t, i, 0), &k))
+				count[k * 3]++;
+		}
 		rows_done(&t);
 	}
 	if (rows_load(a, &e, CAIRN_KIND_EVALUATION, ecols, 3, NULL, 0, NULL)) {
 		for (size_t i = 0; i < e.nrows; i++) {
 			const char *st = rows_get(&e, i, 2);
 			bool fill = !strcmp(st, "assigned") || !strcmp(st, "draft") || !strcmp(st, "returned");
-			for (size_t k = 0; k < p.nrows; k++) {
-				if (fill && !strcmp(rows_get(&e, i, 0), rows_get(&p, k, 0)))
-					count[k * 3 + 1]++;
-				if (!strcmp(st, "submitted") && !strcmp(rows_get(&e, i, 1), rows_get(&p, k, 0)))
-					count[k * 3 + 2]++;
-			}
+			size_t k;
+			if (fill && person_at(&p, rows_get(&e, i, 0), &k))
+				count[k * 3 + 1]++;
+			if (!strcmp(st, "submitted") && person_at(&p, rows_get(&e, i, 1), &k))
+				count[k * 3 + 2]++;
 		}
 		rows_done(&e);
 	}
