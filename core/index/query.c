@@ -13,6 +13,22 @@
 #include "cairn/kinds.h"
 #include "index/index_internal.h"
 
+/* ---- a run of reads ---- */
+
+bool cairn_index_read_begin(cairn_index *idx)
+{
+	return idx && sqlite3_get_autocommit(idx->db) &&
+	       sqlite3_exec(idx->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+}
+
+void cairn_index_read_end(cairn_index *idx, bool begun)
+{
+	/* A read-only transaction's end cannot fail but for a lost
+	 * connection; a failed COMMIT leaves it to the next statement. */
+	if (begun && sqlite3_exec(idx->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		sqlite3_exec(idx->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
 /* ---- lookups ---- */
 
 static void hit_from_row(sqlite3_stmt *s, cairn_index_hit *hit)

@@ -90,4 +90,20 @@ T resize-window -t t -x 80 -y 24 2>/dev/null
 keys 1
 shows "^ +assigned draft submitted returned validated$" "at 80 columns the statuses in full"
 keys Q
+
+# A selection below more lines than the body holds (the tools view's
+# assignments above its first tool, at 80x12): it opens at the body's
+# last row, the lines above it scrolled in as far as they fit; k and j
+# keep it in sight.
+start 80 12
+keys 5
+is "$(screen | sed -n 10p)" "> decidim             platform      Decidim" \
+	"80x12: the first tool selected on the body's last row"
+is "$(screen | sed -n 2p)" "    decidim            returned  city-1 (City or city network seat (to be named…" \
+	"the assignments above it from their first line under the heading"
+keys j j
+is "$(screen | sed -n 10p)" "> fixmystreet         platform      FixMyStreet" "j j: the third tool, at the bottom"
+keys PgUp
+shows "^  Assignments \(tool, status, evaluator\)" "PgUp scrolls up to the heading"
+keys Q
 done_testing

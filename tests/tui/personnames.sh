@@ -2,7 +2,8 @@
 # Person columns show "id (Name)", cut with a mark, wider on a wide screen
 # (the id alone in a column too narrow for a few letters of the name); below
 # its table, the persons view counts each person's open work: tasks,
-# evaluations to fill in, evaluations to validate.
+# evaluations to fill in, evaluations to validate; the tools view names
+# each evaluator of its assignments.
 . "$(dirname "$0")/lib.sh"
 
 start() {   # W H
@@ -35,5 +36,27 @@ keys 4 G
 shows "^    lead \(Citizen.*… +0 +0 +0$" "40: the counts stay whole, the name cut after the id"
 keys k k k k k k k k
 shows "^    tasks  to fill  to validate$" "40: the heads above the counts, whole"
+keys Q
+# The tools view's assignments: each evaluator "id (Name)" from the
+# persons the table loads, the same lines as one query per row gave; the
+# id alone where the name is the id (eip-2's, here), never the line
+# above's evaluator again.
+"$CAIRN" -C "$wb" set person/eip-2 name=eip-2 >/dev/null
+start 160 40
+keys 5
+screen | sed -n 3,8p > "$TMP/assignments.txt"
+cat > "$TMP/assignments.want" <<'WANT'
+    decidim            returned  city-1 (City or city network seat (to be named))
+    design-game        assigned  industry-1 (Industry seat (to be named))
+    fixmystreet        draft     eip-1 (EIP commitment seat 1 (to be named))
+                       assigned  eip-2
+    my-neighbourhood   validated lead (Citizen City initiative leader)
+    transformcity      submitted bwg-1 (Brussels working group seat 1 (to be named))
+WANT
+if diff -u "$TMP/assignments.want" "$TMP/assignments.txt" > "$TMP/assignments.diff"; then
+	pass "160: the tools' assignments name each evaluator"
+else
+	fail "160: the tools' assignments name each evaluator" "$(cat "$TMP/assignments.diff")"
+fi
 keys Q
 done_testing

@@ -684,6 +684,17 @@ static void test_outside_commit(void)
 			      0, add_row, &r, &err);
 	is_str(r.text, "jo=Jo,maria=Maria Rossi", "the person added with git is listed");
 	ok(git_clean(), "git status is clean");
+	/* Reads as one read transaction: the same rows; none nests in it. */
+	{
+		bool tx = cairn_index_read_begin(cairn_wb_index(wb));
+		ok(tx, "a run of reads begins");
+		ok(!cairn_index_read_begin(cairn_wb_index(wb)), "a second does not begin inside it");
+		memset(&r, 0, sizeof r);
+		st = cairn_index_rows(cairn_wb_index(wb), CAIRN_KIND_PERSON, person_cols, 2, NULL, 0,
+				      "id", 0, add_row, &r, &err);
+		is_str(r.text, "jo=Jo,maria=Maria Rossi", "the rows read inside it are the same");
+		cairn_index_read_end(cairn_wb_index(wb), tx);
+	}
 
 	/* While cairn has the workbook open, a git commit lands; the next
 	 * save catches up first and builds on it, never over it. */

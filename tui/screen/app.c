@@ -40,8 +40,18 @@ static void build(app *a, view *v)
 	if (sel && sel->target)
 		snprintf(target, sizeof target, "%s", sel->target);
 	lines_clear(&v->lines);
+	a->built_partial = false;
 	v->ops->build(a, v->state, &v->lines);
+	v->partial = a->built_partial;
+	a->built_partial = false;
 	lines_select(&v->lines, target[0] ? target : NULL);
+}
+
+void app_complete(app *a)
+{
+	for (int i = 0; i < a->depth; i++)
+		if (a->stack[i].partial)
+			build(a, &a->stack[i]);
 }
 
 void app_push(app *a, const view_ops *ops, const void *init, size_t init_size, const char *title)

@@ -174,16 +174,25 @@ static void keep_in_sight(app *a, lines *l)
 	l->scrolled = false;
 	if (l->sel < l->top)
 		l->top = l->sel;
-	/* Count visible lines from top to sel. */
-	for (;;) {
-		shown = 0;
-		for (i = l->top; i < l->n && i <= l->sel; i++)
-			if (lines_visible(l, i))
-				shown++;
-		if (shown <= h || l->top >= l->sel)
+	/* The visible lines from top to sel: when more than the body holds,
+	 * the first top that shows sel at the bottom, counted back from sel
+	 * (a selection 55,000 lines below the top, as in the tools view's
+	 * assignments, is then one walk, not one walk per line). */
+	for (i = l->top; i < l->n && i <= l->sel && shown <= h; i++)
+		if (lines_visible(l, i))
+			shown++;
+	if (shown <= h)
+		return;
+	i = l->sel;
+	shown = i < l->n && lines_visible(l, i) ? 1 : 0;
+	while (i > l->top) {
+		int more = shown + (lines_visible(l, i - 1) ? 1 : 0);
+		if (more > h)
 			break;
-		l->top++;
+		shown = more;
+		i--;
 	}
+	l->top = i;
 }
 
 /* Compose the status line's parts (those kept) into buf. */

@@ -405,6 +405,9 @@ int tui_run(cli *c)
 			a.checked = true;
 			count_unshared(&a);
 			start_hand_edit_check(&a);
+			/* The sections below the first screen (the dashboard's
+			 * evaluations and pilots at 24 rows), while the check runs. */
+			app_complete(&a);
 			continue;
 		}
 		finish_hand_edit_check(&a);

@@ -222,6 +222,7 @@ typedef struct view {
 	void *state;
 	lines lines;
 	char title[160];
+	bool partial;           /* built to fill the first screen: the rest after it is drawn */
 } view;
 
 #define TUI_MAX_DEPTH 8
@@ -242,6 +243,10 @@ struct app {
 	char shared[64];        /* "2 edits not shared", "no shared remote yet" */
 	char unreadable[64];    /* "2 unreadable records (see 1) | ", or "" */
 	bool checked;           /* the checks that need git ran after the first screen */
+	/* Set by a view's build that stopped once the first screen was full
+	 * (only before the first draw, when !checked): app_complete builds
+	 * the rest once that screen is up. */
+	bool built_partial;
 	int check_fd;           /* the hand-edit check's pipe, or -1 */
 	pid_t check_pid;
 	/* Undo: the last edit saved from here, as the edit that reverts it. */
@@ -264,6 +269,9 @@ int tui_run(cli *c);
 void app_push(app *a, const view_ops *ops, const void *init, size_t init_size,
 	      const char *title);
 void app_pop(app *a);
+/* Build in full the views built only for the first screen (after it is
+ * drawn, before any key is read). */
+void app_complete(app *a);
 /* Rebuild every view on the stack (after a save). */
 void app_rebuild(app *a);
 void app_message(app *a, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -494,15 +494,27 @@ static void conflicts_waiting(app *a, lines *out)
 static void dashboard_build(app *a, void *state, lines *out)
 {
 	cairn_date today = cairn_wb_today(a->wb);
+	bool tx;
 
 	(void)state;
 	conflicts_waiting(a, out);
 	unreadable(a, out);
+	/* The sections' few dozen queries, which only read the index, as
+	 * one read. */
+	tx = cairn_index_read_begin(cairn_wb_index(a->wb));
 	milestones(a, out, today);
 	lines_add(out, LS_TEXT, NULL, "%s", "");
 	tasks_due(a, out, today);
+	/* Before the first screen, only what fills it: what follows is built
+	 * once it is up (app_complete), the same lines. */
+	if (!a->checked && out->n >= (size_t)a->rows) {
+		cairn_index_read_end(cairn_wb_index(a->wb), tx);
+		a->built_partial = true;
+		return;
+	}
 	lines_add(out, LS_TEXT, NULL, "%s", "");
 	evaluations(a, out);
+	cairn_index_read_end(cairn_wb_index(a->wb), tx);
 	lines_add(out, LS_TEXT, NULL, "%s", "");
 	pilots(a, out);
 }
