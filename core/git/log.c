@@ -340,8 +340,8 @@ static cairn_status cairn_git_walk_shallow(cairn_git *git, const cairn_oid *from
 	return st;
 }
 
-cairn_status cairn_git_walk(cairn_git *git, const cairn_oid *from, const cairn_oid *hide,
-			    bool with_changes, cairn_git_walk_fn fn, void *ctx, cairn_error *err)
+static cairn_status walk(cairn_git *git, const cairn_oid *from, const cairn_oid *hide,
+			 bool with_changes, cairn_git_walk_fn fn, void *ctx, cairn_error *err)
 {
 	if (cairn_git_is_shallow(git))
 		return cairn_git_walk_shallow(git, from, hide, with_changes, fn, ctx, err);
@@ -378,6 +378,27 @@ cairn_status cairn_git_walk(cairn_git *git, const cairn_oid *from, const cairn_o
 		st = visit(git, repo, &id, false, with_changes, fn, ctx, &stop, err);
 	}
 	git_revwalk_free(walk);
+	return st;
+}
+
+cairn_status cairn_git_walk(cairn_git *git, const cairn_oid *from, const cairn_oid *hide,
+			    bool with_changes, cairn_git_walk_fn fn, void *ctx, cairn_error *err)
+{
+	cairn_status st;
+
+	if (!with_changes)
+		return walk(git, from, hide, false, fn, ctx, err);
+	/* Opening the repository sets libgit2's cache as it starts. */
+	if ((st = cairn_git_need_repo(git, err)) != CAIRN_OK)
+		return st;
+	/* Each commit's diff reads its parent's trees, and the next one's
+	 * diff reads them again: the few last read are kept, and libgit2
+	 * keeps none (it would keep every tree of the walk). */
+	cairn_git_cache_trees(false);
+	cairn_git_recent_trees(git, true);
+	st = walk(git, from, hide, true, fn, ctx, err);
+	cairn_git_recent_trees(git, false);
+	cairn_git_cache_trees(true);
 	return st;
 }
 
