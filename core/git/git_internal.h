@@ -54,6 +54,7 @@ struct cairn_git {
 	} recent[CAIRN_GIT_RECENT_TREES];
 	size_t recent_next;
 	bool recent_on;
+	struct cairn_git_walk_cache *walk_cache;        /* log_diff.c, during a walk */
 };
 
 /* ---- repo.c ---- */
@@ -71,6 +72,17 @@ cairn_status cairn_git_check_path(const char *path, cairn_error *err);
 char *cairn_git_dup_str(const char *s);
 /* Open g's repository now if it is not yet. */
 cairn_status cairn_git_need_repo(cairn_git *g, cairn_error *err);
+
+/* ---- log_diff.c, for log.c ---- */
+
+/* The raw trees a walk read last, and its object database. */
+struct cairn_git_walk_cache *cairn_git_walk_cache_new(git_repository *repo);
+void cairn_git_walk_cache_free(struct cairn_git_walk_cache *c);
+/* What cairn_git_diff finds between two trees (NULL: none), read in
+ * place: 0, or -1 out of memory, or 1 when a tree is not plain and
+ * cairn_git_diff must say why. */
+int cairn_git_walk_diff(struct cairn_git_walk_cache *c, const git_oid *old_tree,
+			const git_oid *new_tree, cairn_git_delta **out, size_t *n);
 
 /* ---- log.c ---- */
 

@@ -72,4 +72,32 @@ unlike "$("$CAIRN" -C "$wb" log --oneline milestone/M5)" "Merge branch 'side'" \
 	"a merge that only brings a side's change in is not"
 is "$("$CAIRN" -C "$wb" log --oneline pilot/slot-04 | grep -c 'slot-04')" 2 "the removal and the return"
 
+# A tree cairn never writes (a mode of plain git's, a name twice): built
+# in one go, the history says what it said of it.
+wb=$(demo_workbook)
+m4=$(path_of milestones M4) blob=$(git -C "$wb" rev-parse "HEAD:$(path_of milestones M4)")
+# Commit over HEAD the tree whose folder $1 (a shard of milestones) is the tree $2.
+commit_shard() {
+	local mt root
+	mt=$(git -C "$wb" ls-tree HEAD:milestones |
+		sed "s|^040000 tree [0-9a-f]*\t$1\$|040000 tree $2\t$1|" | git -C "$wb" mktree)
+	root=$(git -C "$wb" ls-tree HEAD | sed "s|^040000 tree [0-9a-f]*\tmilestones\$|040000 tree $mt\tmilestones|" |
+		git -C "$wb" mktree)
+	git -C "$wb" update-ref refs/heads/main "$(g commit-tree "$root" -p HEAD -m "$3")"
+	git -C "$wb" reset -q --hard
+}
+shard=$(basename "$(dirname "$m4")")
+commit_shard "$shard" "$(git -C "$wb" ls-tree "HEAD:milestones/$shard" | sed 's/^100644 /100755 /' |
+	git -C "$wb" mktree)" "M4 made executable"
+rm -rf "$wb/.cairn"
+like "$("$CAIRN" -C "$wb" log --oneline milestone/M4)" "M4 made executable" "a mode plain git writes is a change"
+twice=$(python3 -c "
+import binascii, sys
+e = lambda n: b'100644 ' + n + b'\\0' + binascii.unhexlify('$blob')
+sys.stdout.buffer.write(e(b'M4') + e(b'M4'))" | git -C "$wb" hash-object -t tree -w --literally --stdin)
+commit_shard "$shard" "$twice" "M4 twice"
+rm -rf "$wb/.cairn"
+run "$CAIRN" -C "$wb" log --oneline milestone/M4
+like "$err$out" "$m4: a git tree out of order or with a duplicate name" "a name twice in a tree is named, as before"
+
 done_testing
