@@ -18,7 +18,8 @@
 #include "git/git_internal.h"
 
 #define MAX_DEPTH 32    /* as tree.c's: deeper is left to it */
-#define RING 64
+/* Direct-mapped by the id's first byte: a lookup is one comparison. */
+#define RING 256
 
 struct cairn_git_walk_cache {
 	git_odb *odb;
@@ -26,7 +27,6 @@ struct cairn_git_walk_cache {
 		git_oid id;
 		git_odb_object *obj;
 	} ring[RING];
-	size_t next;
 };
 
 typedef struct rentry {
@@ -74,36 +74,43 @@ void cairn_git_walk_cache_free(struct cairn_git_walk_cache *c)
 	free(c);
 }
 
+static bool same_id(const git_oid *a, const git_oid *b)
+{
+	return !memcmp(a->id, b->id, sizeof a->id);
+}
+
 /* A tree's raw object, from the ring when read lately (borrowed). */
 static git_odb_object *raw_tree(struct cairn_git_walk_cache *c, const git_oid *id)
 {
+	size_t at = id->id[0] % RING;
 	git_odb_object *o = NULL;
 
-	for (size_t i = 0; i < RING; i++)
-		if (c->ring[i].obj && git_oid_equal(&c->ring[i].id, id))
-			return c->ring[i].obj;
+	if (c->ring[at].obj && same_id(&c->ring[at].id, id))
+		return c->ring[at].obj;
 	if (git_odb_read(&o, c->odb, id) != 0)
 		return NULL;
 	if (git_odb_object_type(o) != GIT_OBJECT_TREE) {
 		git_odb_object_free(o);
 		return NULL;
 	}
-	git_odb_object_free(c->ring[c->next].obj);
-	c->ring[c->next].obj = o;
-	c->ring[c->next].id = *id;
-	c->next = (c->next + 1) % RING;
+	git_odb_object_free(c->ring[at].obj);
+	c->ring[at].obj = o;
+	c->ring[at].id = *id;
 	return o;
 }
 
 /* git's order: bytewise, a folder as if its name ended in '/'. */
 static int rcmp(const rentry *a, const rentry *b)
 {
-	size_t n = a->len < b->len ? a->len : b->len;
-	int c = memcmp(a->name, b->name, n);
+	size_t n = a->len < b->len ? a->len : b->len, i = 0;
 	unsigned char ca, cb;
 
-	if (c)
-		return c;
+	/* By hand: names are a few bytes, and a call each was a tenth of
+	 * the walk. */
+	while (i < n && a->name[i] == b->name[i])
+		i++;
+	if (i < n)
+		return (unsigned char)a->name[i] < (unsigned char)b->name[i] ? -1 : 1;
 	ca = a->len > n ? (unsigned char)a->name[n] : a->mode == MODE_TREE ? '/' : 0;
 	cb = b->len > n ? (unsigned char)b->name[n] : b->mode == MODE_TREE ? '/' : 0;
 	return ca < cb ? -1 : ca > cb;
@@ -113,33 +120,29 @@ static int rcmp(const rentry *a, const rentry *b)
  * not plain. */
 static int next_entry(rtree *t, rentry *e)
 {
-	const unsigned char *p = t->p, *sp, *nul;
-	size_t ml;
+	const unsigned char *p = t->p, *q, *end = t->end;
+	unsigned mode = 0;
 
-	if (!p || p == t->end)
+	if (!p || p == end)
 		return 0;
-	if (!(sp = memchr(p, ' ', (size_t)(t->end - p))) ||
-	    !(nul = memchr(sp + 1, '\0', (size_t)(t->end - sp - 1))) || t->end - nul - 1 < 20)
+	/* The mode: octal digits, one of the five git writes, as git
+	 * writes it (no leading zero). */
+	for (q = p; q < end && *q >= '0' && *q <= '7' && q - p < 7; q++)
+		mode = mode * 8 + (unsigned)(*q - '0');
+	if (q == end || *q != ' ' || *p == '0' ||
+	    (mode != 0100644 && mode != 0100755 && mode != MODE_TREE && mode != 0120000 &&
+	     mode != 0160000))
 		return -R_ASIDE;
-	ml = (size_t)(sp - p);
-	if (ml == 6 && !memcmp(p, "100644", 6))
-		e->mode = 0100644;
-	else if (ml == 6 && !memcmp(p, "100755", 6))
-		e->mode = 0100755;
-	else if (ml == 5 && !memcmp(p, "40000", 5))
-		e->mode = MODE_TREE;
-	else if (ml == 6 && !memcmp(p, "120000", 6))
-		e->mode = 0120000;
-	else if (ml == 6 && !memcmp(p, "160000", 6))
-		e->mode = 0160000;
-	else
+	e->mode = mode;
+	e->name = (const char *)++q;
+	while (q < end && *q && *q != '/')
+		q++;
+	if (end - q < 21 || *q)
 		return -R_ASIDE;
-	e->name = (const char *)sp + 1;
-	e->len = (size_t)(nul - sp - 1);
-	e->id = (const git_oid *)(nul + 1);
-	t->p = nul + 21;
-	if (!e->len || memchr(e->name, '/', e->len) ||
-	    (e->name[0] == '.' && (e->len == 1 || (e->len == 2 && e->name[1] == '.'))))
+	e->len = (size_t)((const char *)q - e->name);
+	e->id = (const git_oid *)(q + 1);
+	t->p = q + 21;
+	if (!e->len || (e->name[0] == '.' && (e->len == 1 || (e->len == 2 && e->name[1] == '.'))))
 		return -R_ASIDE;
 	if (t->any) {
 		/* In order; and a folder "x" after "x", "x-y"...: maybe a file
@@ -147,7 +150,7 @@ static int next_entry(rtree *t, rentry *e)
 		if (rcmp(&t->prev, e) >= 0)
 			return -R_ASIDE;
 		if (e->mode == MODE_TREE && t->prev.len >= e->len &&
-		    !memcmp(t->prev.name, e->name, e->len) &&
+		    t->prev.name[0] == e->name[0] && !memcmp(t->prev.name, e->name, e->len) &&
 		    (t->prev.len == e->len || (unsigned char)t->prev.name[e->len] < '/'))
 			return -R_ASIDE;
 	}
@@ -234,7 +237,7 @@ static int both(struct rdiff *df, const rentry *ea, const rentry *eb, int depth)
 
 	if ((ea->mode == MODE_TREE) != (eb->mode == MODE_TREE))
 		return (rc = side(df, ea, NULL, depth)) ? rc : side(df, NULL, eb, depth);
-	if (ea->mode == eb->mode && git_oid_equal(ea->id, eb->id))
+	if (ea->mode == eb->mode && same_id(ea->id, eb->id))
 		return R_OK;
 	if (!path_to(&df->path, keep, ea))
 		return R_OOM;
