@@ -92,6 +92,14 @@ cairn_status cairn_index_history_clear(cairn_index *idx, cairn_error *err)
 	return CAIRN_OK;
 }
 
+cairn_status cairn_index_history_durable(cairn_index *idx, bool on, cairn_error *err)
+{
+	if (sqlite3_exec(idx->db, on ? "PRAGMA synchronous=NORMAL" : "PRAGMA synchronous=OFF", NULL,
+			 NULL, NULL) != SQLITE_OK)
+		return index_fail(idx, err, "writing the history");
+	return CAIRN_OK;
+}
+
 static cairn_status each_row(cairn_index *idx, sqlite3_stmt *s, bool with_path, cairn_history_fn fn,
 			     void *ctx, cairn_error *err)
 {
