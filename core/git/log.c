@@ -409,8 +409,9 @@ cairn_status cairn_git_walk(cairn_git *git, const cairn_oid *from, const cairn_o
 {
 	cairn_status st;
 
-	if (!with_changes)
-		return walk(git, from, hide, false, fn, ctx, err);
+	/* A walk within a walk's callback uses the outer one's trees. */
+	if (!with_changes || git->recent_on)
+		return walk(git, from, hide, with_changes, fn, ctx, err);
 	/* Opening the repository sets libgit2's cache as it starts. */
 	if ((st = cairn_git_need_repo(git, err)) != CAIRN_OK)
 		return st;
