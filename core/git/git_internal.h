@@ -22,6 +22,8 @@
  * at init), a third of what `cairn status` needs on a 100,000-record
  * workbook, which reads only HEAD and the index.  cairn_git_head reads a
  * plain HEAD and branch ref without libgit2; anything else opens it. */
+#define CAIRN_GIT_RECENT_TREES 64
+
 struct cairn_git {
 	git_repository *repo;   /* NULL until cairn_git_need_repo */
 	char *dir;              /* as given to cairn_git_open */
@@ -40,6 +42,19 @@ struct cairn_git {
 	 * libgit2's cache, and was read again and hashed for every path. */
 	git_oid last_commit;
 	git_tree *last_tree;
+	/* During a walk of history (log.c), the trees its diffs read last
+	 * (tree.c): a commit's diff reads its parent's trees, which the next
+	 * commit's diff reads again as its own; libgit2 caches no tree
+	 * meanwhile (each walk's trees were all kept, 180 MB on a history of
+	 * 5,000 commits of a 100k-record workbook, and filling that memory
+	 * was a fifth of building the history index). */
+	struct cairn_git_recent {
+		git_oid id;
+		git_tree *tree;
+	} recent[CAIRN_GIT_RECENT_TREES];
+	size_t recent_next;
+	bool recent_on;
+	struct cairn_git_walk_cache *walk_cache;        /* log_diff.c, during a walk */
 };
 
 /* ---- repo.c ---- */
@@ -57,6 +72,17 @@ cairn_status cairn_git_check_path(const char *path, cairn_error *err);
 char *cairn_git_dup_str(const char *s);
 /* Open g's repository now if it is not yet. */
 cairn_status cairn_git_need_repo(cairn_git *g, cairn_error *err);
+
+/* ---- log_diff.c, for log.c ---- */
+
+/* The raw trees a walk read last, and its object database. */
+struct cairn_git_walk_cache *cairn_git_walk_cache_new(git_repository *repo);
+void cairn_git_walk_cache_free(struct cairn_git_walk_cache *c);
+/* What cairn_git_diff finds between two trees (NULL: none), read in
+ * place: 0, or -1 out of memory, or 1 when a tree is not plain and
+ * cairn_git_diff must say why. */
+int cairn_git_walk_diff(struct cairn_git_walk_cache *c, const git_oid *old_tree,
+			const git_oid *new_tree, cairn_git_delta **out, size_t *n);
 
 /* ---- log.c ---- */
 
@@ -100,6 +126,11 @@ bool cairn_git_tracking_ref(git_repository *repo, const char *remote, char *out,
 /* git_libgit2_init with cairn's options (objects fsynced, large trees
  * cached); each call is paired with git_libgit2_shutdown. */
 cairn_status cairn_git_lib_init(cairn_error *err);
+/* libgit2's cache of trees as cairn_git_lib_init sets it (on), or none
+ * (off: a history walk keeps the few it needs, tree.c). */
+void cairn_git_cache_trees(bool on);
+/* A walk's recent trees (tree.c): kept from now on, or dropped. */
+void cairn_git_recent_trees(cairn_git *git, bool on);
 
 /* The repository, opened on first use; NULL after filling err. */
 git_repository *cairn_git_repository(cairn_git *git, cairn_error *err);

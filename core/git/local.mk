@@ -14,6 +14,7 @@ libcairn_a_SOURCES += \
 	%reldir%/incoming_tree.h \
 	%reldir%/knownhosts.c \
 	%reldir%/log.c \
+	%reldir%/log_diff.c \
 	%reldir%/log.h \
 	%reldir%/loose.c \
 	%reldir%/loose.h \

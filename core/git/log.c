@@ -32,20 +32,43 @@ static int by_path(const void *a, const void *b)
 	return strcmp(((const cairn_git_delta *)a)->path, ((const cairn_git_delta *)b)->path);
 }
 
+/* The files c changed against its parent p: read in place during a
+ * walk (log_diff.c), by cairn_git_diff when a tree is not plain (which
+ * says what is wrong with it) or outside a walk. */
+static cairn_status diff_parent(cairn_git *git, git_commit *c, const cairn_git_commit_info *info,
+				size_t p, cairn_git_delta **out, size_t *n, cairn_error *err)
+{
+	const cairn_oid *parent = p < info->nparents ? &info->parent[p] : NULL;
+	git_commit *pc = NULL;
+	int rc = 1;
+
+	if (git->walk_cache && c &&
+	    (!parent || git_commit_lookup(&pc, git_commit_owner(c),
+					  git_commit_parent_id(c, (unsigned)p)) == 0)) {
+		rc = cairn_git_walk_diff(git->walk_cache, pc ? git_commit_tree_id(pc) : NULL,
+					 git_commit_tree_id(c), out, n);
+		git_commit_free(pc);
+	}
+	if (rc < 0)
+		return cairn_oom(err);
+	if (rc == 0)
+		return CAIRN_OK;
+	return cairn_git_diff(git, parent, &info->id, out, n, err);
+}
+
 /* The files a commit changed: against its parent, or for a merge those
  * that differ from every parent. */
-static cairn_status changes_of(cairn_git *git, const cairn_git_commit_info *info,
+static cairn_status changes_of(cairn_git *git, git_commit *c, const cairn_git_commit_info *info,
 			       cairn_git_delta **out, size_t *n, cairn_error *err)
 {
 	cairn_git_delta *d = NULL;
 	size_t nd = 0;
-	cairn_status st = cairn_git_diff(git, info->nparents ? &info->parent[0] : NULL, &info->id,
-					 &d, &nd, err);
+	cairn_status st = diff_parent(git, c, info, 0, &d, &nd, err);
 
 	for (size_t p = 1; p < info->nparents && st == CAIRN_OK && nd; p++) {
 		cairn_git_delta *o = NULL;
 		size_t no = 0, keep = 0;
-		if ((st = cairn_git_diff(git, &info->parent[p], &info->id, &o, &no, err)))
+		if ((st = diff_parent(git, c, info, p, &o, &no, err)))
 			break;
 		/* Keep what both name (git's tree order is not strcmp's). */
 		qsort(d, nd, sizeof *d, by_path);
@@ -92,7 +115,7 @@ static cairn_status visit(cairn_git *git, git_repository *repo, const git_oid *i
 	 * is shown as git log shows it, as the start of what is held. */
 	if (boundary)
 		info.nparents = 0;
-	st = with_changes ? changes_of(git, &info, &d, &n, err) : CAIRN_OK;
+	st = with_changes ? changes_of(git, c, &info, &d, &n, err) : CAIRN_OK;
 	if (st == CAIRN_OK)
 		st = fn(&info, d, n, stop, ctx, err);
 	cairn_git_deltas_free(d, n);
@@ -340,8 +363,8 @@ static cairn_status cairn_git_walk_shallow(cairn_git *git, const cairn_oid *from
 	return st;
 }
 
-cairn_status cairn_git_walk(cairn_git *git, const cairn_oid *from, const cairn_oid *hide,
-			    bool with_changes, cairn_git_walk_fn fn, void *ctx, cairn_error *err)
+static cairn_status walk(cairn_git *git, const cairn_oid *from, const cairn_oid *hide,
+			 bool with_changes, cairn_git_walk_fn fn, void *ctx, cairn_error *err)
 {
 	if (cairn_git_is_shallow(git))
 		return cairn_git_walk_shallow(git, from, hide, with_changes, fn, ctx, err);
@@ -378,6 +401,31 @@ cairn_status cairn_git_walk(cairn_git *git, const cairn_oid *from, const cairn_o
 		st = visit(git, repo, &id, false, with_changes, fn, ctx, &stop, err);
 	}
 	git_revwalk_free(walk);
+	return st;
+}
+
+cairn_status cairn_git_walk(cairn_git *git, const cairn_oid *from, const cairn_oid *hide,
+			    bool with_changes, cairn_git_walk_fn fn, void *ctx, cairn_error *err)
+{
+	cairn_status st;
+
+	/* A walk within a walk's callback uses the outer one's trees. */
+	if (!with_changes || git->recent_on)
+		return walk(git, from, hide, with_changes, fn, ctx, err);
+	/* Opening the repository sets libgit2's cache as it starts. */
+	if ((st = cairn_git_need_repo(git, err)) != CAIRN_OK)
+		return st;
+	/* Each commit's diff reads its parent's trees, and the next one's
+	 * diff reads them again: the few last read are kept, and libgit2
+	 * keeps none (it would keep every tree of the walk). */
+	cairn_git_cache_trees(false);
+	cairn_git_recent_trees(git, true);
+	git->walk_cache = cairn_git_walk_cache_new(git->repo);
+	st = walk(git, from, hide, true, fn, ctx, err);
+	cairn_git_walk_cache_free(git->walk_cache);
+	git->walk_cache = NULL;
+	cairn_git_recent_trees(git, false);
+	cairn_git_cache_trees(true);
 	return st;
 }
 

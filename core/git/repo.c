@@ -92,8 +92,14 @@ cairn_status cairn_git_lib_init(cairn_error *err)
 	/* libgit2 caches trees up to 4 kB; a record folder's tree of 256
 	 * shards is bigger, and a fetch or a merge would inflate it again for
 	 * every commit (a 100k-record sync spent 4 s so). */
-	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, (size_t)256 * 1024);
+	cairn_git_cache_trees(true);
 	return CAIRN_OK;
+}
+
+void cairn_git_cache_trees(bool on)
+{
+	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE,
+			 on ? (size_t)256 * 1024 : (size_t)0);
 }
 
 void cairn_git_fsync_writes(cairn_git *git, bool on)
@@ -351,6 +357,7 @@ void cairn_git_close(cairn_git *git)
 	if (!git)
 		return;
 	git_tree_free(git->last_tree);
+	cairn_git_recent_trees(git, false);
 	if (git->repo) {
 		git_repository_free(git->repo);
 		git_libgit2_shutdown();

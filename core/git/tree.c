@@ -19,6 +19,41 @@
  * recursion must stay bounded. */
 #define MAX_TREE_DEPTH 32
 
+/* ---- a walk's recent trees ---- */
+
+void cairn_git_recent_trees(cairn_git *git, bool on)
+{
+	for (size_t i = 0; i < CAIRN_GIT_RECENT_TREES; i++) {
+		git_tree_free(git->recent[i].tree);
+		git->recent[i].tree = NULL;
+	}
+	git->recent_next = 0;
+	git->recent_on = on;
+}
+
+/* A tree, from the recent ones when a walk keeps them (0, or libgit2's
+ * error). */
+static int tree_get(cairn_git *g, const git_oid *id, git_tree **out)
+{
+	struct cairn_git_recent *r;
+	int rc;
+
+	if (!g->recent_on)
+		return git_tree_lookup(out, g->repo, id);
+	for (size_t i = 0; i < CAIRN_GIT_RECENT_TREES; i++)
+		if (g->recent[i].tree && git_oid_equal(&g->recent[i].id, id))
+			return git_object_dup((git_object **)out, (git_object *)g->recent[i].tree);
+	if ((rc = git_tree_lookup(out, g->repo, id)) != 0)
+		return rc;
+	r = &g->recent[g->recent_next];
+	g->recent_next = (g->recent_next + 1) % CAIRN_GIT_RECENT_TREES;
+	git_tree_free(r->tree);
+	r->tree = NULL;
+	if (git_object_dup((git_object **)&r->tree, (git_object *)*out) == 0)
+		r->id = *id;
+	return 0;
+}
+
 /* ---- reading ---- */
 
 static cairn_status copy_blob(git_blob *b, char **data, size_t *len, cairn_error *err)
@@ -55,7 +90,7 @@ static cairn_status commit_tree(cairn_git *g, const cairn_oid *commit, git_tree 
 	if (rc != 0)
 		return cairn_git_fail(err, CAIRN_ECORRUPT, "%s: cannot read commit %s", g->gitdir,
 				      commit->hex);
-	rc = git_commit_tree(tree, c);
+	rc = tree_get(g, git_commit_tree_id(c), tree);
 	git_commit_free(c);
 	if (rc != 0)
 		return cairn_git_fail(err, CAIRN_ECORRUPT, "%s: cannot read the tree of commit %s",
@@ -372,7 +407,7 @@ static cairn_status diff_side(struct differ *df, const git_tree_entry *old,
 		return cairn_oom(err);
 	if (!folder)
 		st = add_delta(df, old, new, err);
-	else if (git_tree_lookup(&sub, df->g->repo, git_tree_entry_id(e)) != 0)
+	else if (tree_get(df->g, git_tree_entry_id(e), &sub) != 0)
 		st = cairn_git_fail(err, CAIRN_ECORRUPT, "%s: cannot read this folder's tree; run "
 				    "`git fsck`", df->path.data);
 	else
@@ -405,8 +440,8 @@ static cairn_status diff_both(struct differ *df, const git_tree_entry *ea,
 		return cairn_oom(err);
 	if (ma != MODE_TREE)
 		st = add_delta(df, ea, eb, err);
-	else if (git_tree_lookup(&ta, df->g->repo, git_tree_entry_id(ea)) != 0 ||
-		 git_tree_lookup(&tb, df->g->repo, git_tree_entry_id(eb)) != 0)
+	else if (tree_get(df->g, git_tree_entry_id(ea), &ta) != 0 ||
+		 tree_get(df->g, git_tree_entry_id(eb), &tb) != 0)
 		st = cairn_git_fail(err, CAIRN_ECORRUPT, "%s: cannot read this folder's tree; run "
 				    "`git fsck`", df->path.data);
 	else

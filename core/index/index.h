@@ -121,5 +121,10 @@ cairn_status cairn_index_history_add(cairn_index *idx, const cairn_history_row *
 				     const char *const *paths, size_t n, cairn_error *err);
 /* Forget every commit (before the history is read again from git). */
 cairn_status cairn_index_history_clear(cairn_index *idx, cairn_error *err);
+/* Whether the history's transactions wait for the disk (they do, as
+ * every write: synchronous NORMAL, schema.c); off for a build of the
+ * whole history, which can be redone from git, as a rebuild of the
+ * records is (tx.c).  Outside a transaction. */
+cairn_status cairn_index_history_durable(cairn_index *idx, bool on, cairn_error *err);
 
 #endif

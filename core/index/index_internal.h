@@ -24,6 +24,7 @@ struct cairn_index {
 	sqlite3_stmt *problem_delete;
 	sqlite3_stmt *history_commit;   /* prepared at first use (history.c) */
 	sqlite3_stmt *history_change;
+	sqlite3_stmt *history_changes;  /* HISTORY_ROWS of them at once */
 	bool bulk_fast;                 /* counts and secondary indexes made at the end */
 	bool bulk_sync_off;             /* synchronous=OFF until cairn_index_bulk_end */
 	char *dropped_indexes;  /* a rebuild's: CREATE statements to run at its end */

@@ -324,7 +324,8 @@ static void finalize_all(cairn_index *idx)
 	sqlite3_finalize(idx->problem_delete);
 	sqlite3_finalize(idx->history_commit);
 	sqlite3_finalize(idx->history_change);
-	idx->history_commit = idx->history_change = NULL;
+	sqlite3_finalize(idx->history_changes);
+	idx->history_commit = idx->history_change = idx->history_changes = NULL;
 	for (int k = 0; k < CAIRN_KIND_COUNT; k++) {
 		sqlite3_finalize(idx->kind_upsert[k]);
 		sqlite3_finalize(idx->kind_delete[k]);

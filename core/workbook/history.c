@@ -133,6 +133,11 @@ cairn_status cairn_wb_history_catch_up(cairn_wb *wb, cairn_error *err)
 	cairn_git_verify_reads(false);
 	st = cairn_git_walk(wb->git, &head, &held, true, on_new_commit, &col, err);
 	cairn_git_verify_reads(true);
+	/* The whole history again: redone from git if lost, it does not wait
+	 * for the disk (at its first build, for a rebuild of the records
+	 * just before it, whose writes were not waited for either). */
+	if (st == CAIRN_OK && !held.hex[0])
+		st = cairn_index_history_durable(wb->idx, false, err);
 	if (st == CAIRN_OK)
 		st = cairn_index_begin(wb->idx, err);
 	if (st == CAIRN_OK) {
@@ -149,6 +154,10 @@ cairn_status cairn_wb_history_catch_up(cairn_wb *wb, cairn_error *err)
 			st = cairn_index_commit(wb->idx, err);
 		else
 			cairn_index_rollback(wb->idx);
+	}
+	if (!held.hex[0]) {
+		cairn_error ignore;
+		(void)cairn_index_history_durable(wb->idx, true, &ignore);
 	}
 	collect_done(&col);
 	wb_unlock(wb);
