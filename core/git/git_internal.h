@@ -40,6 +40,11 @@ struct cairn_git {
 	 * libgit2's cache, and was read again and hashed for every path. */
 	git_oid last_commit;
 	git_tree *last_tree;
+	/* A push over ssh is on (cairn_git_push_first): the check of the
+	 * commits going out writes, as it reads each object, the pack the
+	 * push sends (incoming.c), kept here for xfer_ssh_push. */
+	bool pack_outgoing;
+	gitpack *outgoing;
 };
 
 /* ---- repo.c ---- */

@@ -351,6 +351,7 @@ void cairn_git_close(cairn_git *git)
 	if (!git)
 		return;
 	git_tree_free(git->last_tree);
+	gitpack_free(git->outgoing);
 	if (git->repo) {
 		git_repository_free(git->repo);
 		git_libgit2_shutdown();

@@ -130,6 +130,7 @@ static void heap_kept(bool on)
 /* ---- a push connection opened first ---- */
 
 struct cairn_git_pushconn {
+	cairn_git *git;
 	git_remote *r;
 	creds c;
 	/* The server refused the push's connection (a member who may read
@@ -143,6 +144,11 @@ void cairn_git_push_close(cairn_git_pushconn *conn)
 {
 	if (!conn)
 		return;
+	if (conn->git) {
+		conn->git->pack_outgoing = false;
+		gitpack_free(conn->git->outgoing);
+		conn->git->outgoing = NULL;
+	}
 	xfer_watch_stop(&conn->c);
 	git_remote_disconnect(conn->r);
 	git_remote_free(conn->r);
@@ -243,6 +249,10 @@ cairn_status cairn_git_push_first(cairn_git *git, const char *remote, const cair
 		return st;
 	}
 	xfer_watch_keep(&conn->c);
+	if (conn->c.ssh_stream) {
+		conn->git = git;
+		git->pack_outgoing = true;
+	}
 	/* Kept either way: when they moved, the push goes on it after the
 	 * fetch and the merge (its old value is the tip shown now, so a
 	 * push of someone else's since is refused as a race, as always). */

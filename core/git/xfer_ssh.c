@@ -551,9 +551,20 @@ cairn_status xfer_ssh_push(cairn_git *git, git_remote *r, creds *c, const char *
 	if (commits_to_send(repo, r, &ours, &ids, &n) != 0)
 		return cairn_git_fail(err, CAIRN_EIO, _("cannot push to %s: our history cannot be read"),
 				      remote);
-	if ((st = gitpack_new(&pack, cairn_git_commondir(git), err)) ||
-	    (st = cairn_git_pack_commits(git, remote, ids, n, pack, c->net->progress, c->net->ctx,
-					 err)) ||
+	/* The check of what goes out wrote it as it read the objects, if
+	 * it holds every commit the server lacks. */
+	if (git->outgoing) {
+		bool all = true;
+		for (size_t i = 0; i < n && all; i++)
+			all = gitpack_has(git->outgoing, &ids[i]);
+		if (all) {
+			pack = git->outgoing;
+			git->outgoing = NULL;
+		}
+	}
+	if ((!pack && ((st = gitpack_new(&pack, cairn_git_commondir(git), err)) ||
+		       (st = cairn_git_pack_commits(git, remote, ids, n, pack, c->net->progress,
+						    c->net->ctx, err)))) ||
 	    (st = gitpack_finish_to_send(pack, &fd, &size, err)))
 		goto out;
 	git_oid_tostr(old, sizeof old, &theirs);
