@@ -9,6 +9,9 @@
  *                     put into words (a race, a refusal, a dropped link...)
  *   xfer_folder.c     fetch from and push to a folder, without libgit2's
  *                     local transport, and the folder's hooks
+ *   xfer_ssh.c        ~/.ssh/config applied to the URL; a sync's push over
+ *                     ssh on libgit2's own channel, of a pack cairn writes
+ *                     (git's receive-pack protocol, its report read back)
  *   shared.c          core.sharedRepository: the one place that applies
  *                     a shared repository's permissions
  *   transfer.c        cairn_git_fetch, cairn_git_push, cairn_git_clone

@@ -1,7 +1,11 @@
 /* ssh as people configure it (see core/git/transfer.h): the URL's host
  * looked up in ~/.ssh/config (core/git/sshconfig.c) and the URL libgit2
- * connects to rewritten with its HostName, Port and User; and whether a
- * key file needs a passphrase before it is offered.
+ * connects to rewritten with its HostName, Port and User; whether a key
+ * file needs a passphrase before it is offered; and a sync's push on the
+ * ssh channel libgit2 opened (its login, host key and callbacks as ever),
+ * of a pack cairn writes, in git's receive-pack protocol: libgit2 1.5.1's
+ * pack builder walks every tree of the commit the server has, and packs
+ * no thinner for it.
  */
 #include "git/transfer.h"
 
