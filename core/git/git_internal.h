@@ -55,6 +55,11 @@ struct cairn_git {
 	size_t recent_next;
 	bool recent_on;
 	struct cairn_git_walk_cache *walk_cache;        /* log_diff.c, during a walk */
+	/* A push over ssh is on (cairn_git_push_first): the check of the
+	 * commits going out writes, as it reads each object, the pack the
+	 * push sends (incoming.c), kept here for xfer_ssh_push. */
+	bool pack_outgoing;
+	gitpack *outgoing;
 };
 
 /* ---- repo.c ---- */

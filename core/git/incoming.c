@@ -728,17 +728,34 @@ static cairn_status check_case_twins(cairn_git *git, git_repository *repo, const
 	return st;
 }
 
-/* The commits of from..to held to the allow-list, and marked checked. */
+/* The commits of from..to held to the allow-list, and marked checked;
+ * with pack_them, written as they are read into git->outgoing, the pack
+ * a push over ssh sends (else each object is read again for it). */
 static cairn_status check_between(cairn_git *git, git_repository *repo, const char *remote,
-				  const cairn_oid *from, const cairn_oid *to, cairn_error *err)
+				  const cairn_oid *from, const cairn_oid *to, bool pack_them,
+				  cairn_error *err)
 {
 	git_oid *ids = NULL;
+	gitpack *pack = NULL;
 	size_t n = 0;
+	cairn_error ignored;
 	cairn_status st;
 
 	if ((st = commits_between(git, repo, remote, from, to, &ids, &n, err)))
 		return st;
-	st = cairn_git_check_commits(git, remote, repo, ids, n, NULL, NULL, NULL, err);
+	if (pack_them) {
+		gitpack_free(git->outgoing);
+		git->outgoing = NULL;
+		if (n && gitpack_new(&pack, cairn_git_commondir(git), &ignored) != CAIRN_OK) {
+			gitpack_free(pack);     /* the push writes its own */
+			pack = NULL;
+		}
+	}
+	st = cairn_git_check_commits(git, remote, repo, ids, n, pack, NULL, NULL, err);
+	if (st == CAIRN_OK && pack)
+		git->outgoing = pack;
+	else
+		gitpack_free(pack);
 	for (size_t i = 0; i < n && st == CAIRN_OK; i++)
 		if (!cairn_git_mark_checked(git, &ids[i]))
 			st = cairn_oom(err);
@@ -756,7 +773,8 @@ cairn_status cairn_git_check_incoming(cairn_git *git, const char *remote, const 
 	if (!repo)
 		return err->code;
 	if ((st = cairn_git_head(git, &head, err)) ||
-	    (st = check_between(git, repo, remote, from, to, err)))
+	    (st = check_between(git, repo, remote, from, to,
+				git->pack_outgoing && !strcmp(to->hex, head.hex), err)))
 		return st;
 	/* A merge (not a fast-forward, not a clone): ours added names too. */
 	if (from->hex[0] && strcmp(head.hex, from->hex))
@@ -768,5 +786,5 @@ cairn_status cairn_git_check_pushed(cairn_git *git, const char *ref, const cairn
 				    const cairn_oid *to, cairn_error *err)
 {
 	git_repository *repo = cairn_git_repository(git, err);
-	return repo ? check_between(git, repo, ref, from, to, err) : err->code;
+	return repo ? check_between(git, repo, ref, from, to, false, err) : err->code;
 }

@@ -458,7 +458,7 @@ static int by_id(const void *a, const void *b)
 
 /* The count into the header, then the SHA-1 of the whole file after it:
  * read back, as it was written in pieces. */
-static cairn_status finish_pack(gitpack *p, unsigned char sum[20], cairn_error *err)
+static cairn_status finish_pack(gitpack *p, unsigned char sum[20], bool keep, cairn_error *err)
 {
 	unsigned char count[4], chunk[65536];
 	cairn_sha1 sha;
@@ -478,8 +478,10 @@ static cairn_status finish_pack(gitpack *p, unsigned char sum[20], cairn_error *
 	if (r < 0)
 		return errno_fail(err, "read", p->tmp);
 	cairn_sha1_final(&sha, sum);
-	/* Read-only, as git leaves its packs (mkstemp made it 0600). */
-	if (!write_all(p->fd, sum, 20) || fchmod(p->fd, 0444) != 0 || fsync(p->fd) != 0)
+	/* Read-only, as git leaves its packs (mkstemp made it 0600); one
+	 * only sent need not reach the disk. */
+	if (!write_all(p->fd, sum, 20) ||
+	    (keep && (fchmod(p->fd, 0444) != 0 || fsync(p->fd) != 0)))
 		return errno_fail(err, "write", p->tmp);
 	return CAIRN_OK;
 }
@@ -562,7 +564,7 @@ cairn_status gitpack_write(gitpack *p, cairn_error *err)
 
 	if (p->fd < 0)
 		return cairn_fail(err, CAIRN_EINPUT, "the pack is written already");
-	if (!p->n || (st = finish_pack(p, sum, err)))
+	if (!p->n || (st = finish_pack(p, sum, true, err)))
 		goto done;
 	cairn_sha1_hex(sum, hex);
 	make_index(p, sum, &idx);
@@ -602,4 +604,22 @@ done:
 	cairn_buf_done(&name);
 	cairn_buf_done(&idx);
 	return st;
+}
+
+cairn_status gitpack_finish_to_send(gitpack *p, int *fd, uint64_t *size, cairn_error *err)
+{
+	unsigned char sum[20];
+	off_t end;
+	cairn_status st;
+
+	*fd = -1;
+	if (p->fd < 0)
+		return cairn_fail(err, CAIRN_EINPUT, "the pack is written already");
+	if ((st = finish_pack(p, sum, false, err)))
+		return st;
+	if ((end = lseek(p->fd, 0, SEEK_CUR)) < 0 || lseek(p->fd, 0, SEEK_SET) != 0)
+		return errno_fail(err, "read", p->tmp);
+	*size = (uint64_t)end;
+	*fd = p->fd;
+	return CAIRN_OK;
 }

@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <git2.h>
 
@@ -44,5 +45,12 @@ size_t gitpack_bytes(const gitpack *p);
  * and renamed into place (nothing when the pack is empty).  The pack is
  * spent after, whatever the outcome: only gitpack_free is left. */
 cairn_status gitpack_write(gitpack *p, cairn_error *err);
+
+/* Finish the pack to send it rather than keep it (a push over the
+ * network): the count and the checksum written, no index, nothing
+ * fsynced; *fd reads it from its start, *size bytes.  An empty pack is
+ * one too (the header and the checksum).  Only gitpack_free is left,
+ * which removes the file. */
+cairn_status gitpack_finish_to_send(gitpack *p, int *fd, uint64_t *size, cairn_error *err);
 
 #endif

@@ -358,6 +358,7 @@ void cairn_git_close(cairn_git *git)
 		return;
 	git_tree_free(git->last_tree);
 	cairn_git_recent_trees(git, false);
+	gitpack_free(git->outgoing);
 	if (git->repo) {
 		git_repository_free(git->repo);
 		git_libgit2_shutdown();

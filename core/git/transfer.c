@@ -130,6 +130,7 @@ static void heap_kept(bool on)
 /* ---- a push connection opened first ---- */
 
 struct cairn_git_pushconn {
+	cairn_git *git;
 	git_remote *r;
 	creds c;
 	/* The server refused the push's connection (a member who may read
@@ -143,6 +144,11 @@ void cairn_git_push_close(cairn_git_pushconn *conn)
 {
 	if (!conn)
 		return;
+	if (conn->git) {
+		conn->git->pack_outgoing = false;
+		gitpack_free(conn->git->outgoing);
+		conn->git->outgoing = NULL;
+	}
 	xfer_watch_stop(&conn->c);
 	git_remote_disconnect(conn->r);
 	git_remote_free(conn->r);
@@ -220,6 +226,7 @@ cairn_status cairn_git_push_first(cairn_git *git, const char *remote, const cair
 	}
 	git_remote_init_callbacks(&cb, GIT_REMOTE_CALLBACKS_VERSION);
 	xfer_callbacks(&cb, &conn->c);
+	xfer_ssh_keep_channel(&cb, &conn->c);
 	xfer_watch_start(&conn->c);
 	rc = git_remote_connect(conn->r, GIT_DIRECTION_PUSH, &cb, NULL, NULL);
 	xfer_watch_pause(&conn->c);
@@ -242,6 +249,10 @@ cairn_status cairn_git_push_first(cairn_git *git, const char *remote, const cair
 		return st;
 	}
 	xfer_watch_keep(&conn->c);
+	if (conn->c.ssh_stream) {
+		conn->git = git;
+		git->pack_outgoing = true;
+	}
 	/* Kept either way: when they moved, the push goes on it after the
 	 * fetch and the merge (its old value is the tip shown now, so a
 	 * push of someone else's since is refused as a race, as always). */
@@ -288,13 +299,19 @@ cairn_status cairn_git_push(cairn_git *git, const char *remote, const cairn_net 
 	 * default is one thread). */
 	opts.pb_parallelism = 0;
 	if (conn) {
-		/* On the connection cairn_git_push_first opened: what
-		 * git_remote_push does, without connecting again. */
+		bool sent = false;
+		/* On the connection cairn_git_push_first opened: over ssh, a
+		 * pack of cairn's own (xfer_ssh.c); else what git_remote_push
+		 * does, without connecting again. */
 		xfer_watch_resume(c);
+		rc = 0;
+		st = xfer_ssh_push(git, r, c, remote, branch, &sent, &rc, err);
 		heap_kept(true);
-		rc = git_remote_upload(r, &refspecs, &opts);
-		if (rc == 0)
-			rc = git_remote_update_tips(r, &opts.callbacks, 0, 0, NULL);
+		if (st == CAIRN_OK && !sent) {
+			rc = git_remote_upload(r, &refspecs, &opts);
+			if (rc == 0)
+				rc = git_remote_update_tips(r, &opts.callbacks, 0, 0, NULL);
+		}
 		heap_kept(false);
 		git_remote_disconnect(r);
 		xfer_watch_pause(c);

@@ -9,6 +9,9 @@
  *                     put into words (a race, a refusal, a dropped link...)
  *   xfer_folder.c     fetch from and push to a folder, without libgit2's
  *                     local transport, and the folder's hooks
+ *   xfer_ssh.c        ~/.ssh/config applied to the URL; a sync's push over
+ *                     ssh on libgit2's own channel, of a pack cairn writes
+ *                     (git's receive-pack protocol, its report read back)
  *   shared.c          core.sharedRepository: the one place that applies
  *                     a shared repository's permissions
  *   transfer.c        cairn_git_fetch, cairn_git_push, cairn_git_clone
@@ -18,6 +21,7 @@
 
 #include <stdbool.h>
 #include <git2.h>
+#include <git2/sys/transport.h>
 
 #include "cairn/error.h"
 #include "cairn/net.h"
@@ -59,6 +63,11 @@ typedef struct creds {
 	char ca_dir_from[200];
 	char no_verify_from[200];       /* http.sslVerify=false was set there (not obeyed) */
 	bool bad_cert;          /* the TLS library refused the server's certificate */
+	/* ssh: a push connection's own channel (xfer_ssh.c) */
+	git_smart_subtransport_definition ssh_def;
+	git_smart_subtransport_stream *ssh_stream;      /* while it is open */
+	char ssh_adv[4096];     /* the start of the receive-pack's advertisement */
+	size_t ssh_adv_len;
 } creds;
 
 /* ---- xfer_callbacks.c ---- */
@@ -92,6 +101,22 @@ int xfer_url_port(const char *url);
 cairn_status xfer_resolve(creds *c, cairn_error *err);
 /* Whether the private key file at path is encrypted (needs a passphrase). */
 bool xfer_key_encrypted(const char *path);
+/* Whether libgit2 connects to url over ssh. */
+bool xfer_is_ssh(const char *url);
+/* The push connection cb opens (git_remote_connect, GIT_DIRECTION_PUSH)
+ * keeps its ssh channel in c, for xfer_ssh_push: libgit2's own ssh under
+ * it (the login, the host key, the callbacks as ever). */
+void xfer_ssh_keep_channel(git_remote_callbacks *cb, creds *c);
+/* The push of branch on that channel, of a pack cairn writes (only the
+ * commits the server's refs do not reach, and of each only what its
+ * parents lack; libgit2 1.5.1's pack builder walks every tree of the
+ * commit they have), and the server's answers as libgit2 gives them: rc
+ * as git_remote_upload's (GIT_ENONFASTFORWARD: they moved), a refused
+ * ref through c->rejected, the server's lines through c.  *done is false
+ * when there is no channel, or the server lacks what this push needs:
+ * git_remote_upload then. */
+cairn_status xfer_ssh_push(cairn_git *git, git_remote *r, creds *c, const char *remote,
+			   const char *branch, bool *done, int *rc, cairn_error *err);
 
 /* ---- xfer_https.c ---- */
 /* For an http(s) URL: c->user (the URL's, [sync] username, git's

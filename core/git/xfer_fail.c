@@ -242,8 +242,7 @@ cairn_status xfer_fail(cairn_error *err, const creds *c, const char *what,
 	    server_said(c, not_a_repository)) {
 		return not_a_repository_there(err, c, what, remote, msg);
 	}
-	if (c->denied[0] || (c->rejected && !xfer_is_race(c->refusal)) ||
-	    (!c->gave_up && (refusing_words(msg) || server_said(c, refusing_words))))
+	if (xfer_is_refusal(c) || (c->rejected && !xfer_is_race(c->refusal)))
 		return refused(err, c, what, remote, msg);
 	if (c->elsewhere[0]) {
 		return cairn_fail(err, CAIRN_EIO, _("%s %s: the server sent cairn to another server "

@@ -324,10 +324,17 @@ is "$(git -C "$shared" rev-parse main)" "$(git -C "$b" rev-parse HEAD)" "the sha
 # is, the sync logs in once: the push's connection shows nothing to fetch.
 logins=$(grep -c 'Accepted publickey' "$srv/log")
 "$CAIRN" -C "$b" set task/T3 title="Out in one login" >/dev/null
+loose=$(git -C "$shared" count-objects -v | sed -n 's/^count: //p')
 run c -C "$b" sync
 is "$rc" 0 "a sync with only our edits to send"
 is "$(git -C "$shared" rev-parse main)" "$(git -C "$b" rev-parse HEAD)" "pushes them"
 is "$(grep -c 'Accepted publickey' "$srv/log")" "$((logins + 1))" "over one ssh login, not a fetch's and a push's"
+# The pack cairn sends holds what the server lacks, and only that: the
+# commit's own objects (a few: git's receive-pack unpacks them loose).
+is "$(( $(git -C "$shared" count-objects -v | sed -n 's/^count: //p') - loose ))" \
+	"$(git -C "$b" rev-list --objects HEAD --not HEAD^ | wc -l)" "sending only the objects the server lacks"
+git -C "$shared" fsck >/dev/null 2>&1
+is "$?" 0 "and the shared repository is whole (git fsck)"
 # When they moved too, the push goes on that first connection after the
 # fetch and the merge: two logins, as before.
 "$CAIRN" -C "$a" sync >/dev/null
