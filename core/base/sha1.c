@@ -1,5 +1,5 @@
 /* SHA-1 (FIPS 180-4): plainly in C, and with the x86 SHA extensions when
- * the processor has them (about eight times faster on git's 10 MB index,
+ * the processor has them (about seven times faster on git's 10 MB index,
  * every block of a call in one loop that keeps the state in registers). */
 #include "cairn/sha1.h"
 

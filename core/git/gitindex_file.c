@@ -12,10 +12,15 @@
 #include "git/gitindex_file.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/uio.h>
+#include <unistd.h>
 
 #include "cairn/sha1.h"
 
@@ -152,29 +157,94 @@ static size_t make_entry(const ix_change *c, unsigned char *out)
 	return len;
 }
 
-static cairn_status read_whole(const char *path, unsigned char **buf, size_t *len,
-			       struct stat *sb, cairn_error *err)
-{
-	FILE *f = fopen(path, "rb");
-	unsigned char *b;
+/* The new index goes out with writev: spans of the old one's mapping, and
+ * the few entries made or smudged, hashed as they go (no second copy of
+ * the index in memory).  Spans are sent CHUNK bytes at a time, so that
+ * what was hashed is still in the processor's cache when it is written. */
+#define CHUNK (256 * 1024)
+#ifndef IOV_MAX
+#define IOV_MAX 1024
+#endif
+#define NIOV (IOV_MAX < 1024 ? IOV_MAX : 1024)
 
-	*buf = NULL;
-	if (!f)
-		return errno == ENOENT ? CAIRN_ENOTFOUND
-				       : cairn_fail(err, CAIRN_EIO, "cannot read %s: %s", path,
-						    strerror(errno));
-	if (fstat(fileno(f), sb) != 0 || !(b = malloc((size_t)sb->st_size + 1))) {
-		fclose(f);
-		return cairn_fail(err, CAIRN_ENOMEM, "cannot read %s", path);
+typedef struct ix_out {
+	int fd;
+	cairn_sha1 sha;
+	struct iovec iov[NIOV];
+	size_t niov, pending;
+	int errnum;                     /* the first write's error, 0 if none */
+} ix_out;
+
+static void write_iov(ix_out *w, struct iovec *v, size_t n)
+{
+	while (n && !w->errnum) {
+		ssize_t got = writev(w->fd, v, (int)n);
+		if (got <= 0) {
+			if (got == 0 || errno != EINTR)
+				w->errnum = got == 0 ? EIO : errno;
+			continue;
+		}
+		for (; n && (size_t)got >= v->iov_len; v++, n--)
+			got -= (ssize_t)v->iov_len;
+		if (n) {
+			v->iov_base = (char *)v->iov_base + got;
+			v->iov_len -= (size_t)got;
+		}
 	}
-	*len = fread(b, 1, (size_t)sb->st_size, f);
-	fclose(f);
-	if (*len != (size_t)sb->st_size) {
-		free(b);
-		return cairn_fail(err, CAIRN_EIO, "%s changed while it was read", path);
+}
+
+static void out_flush(ix_out *w)
+{
+	for (size_t i = 0; i < w->niov; i++)
+		cairn_sha1_update(&w->sha, w->iov[i].iov_base, w->iov[i].iov_len);
+	write_iov(w, w->iov, w->niov);
+	w->niov = w->pending = 0;
+}
+
+/* len bytes at p, which stay where they are until the next flush. */
+static void out_add(ix_out *w, const unsigned char *p, size_t len)
+{
+	while (len) {
+		size_t take = CHUNK - w->pending < len ? CHUNK - w->pending : len;
+		struct iovec *last = w->niov ? &w->iov[w->niov - 1] : NULL;
+		if (last && (const unsigned char *)last->iov_base + last->iov_len == p)
+			last->iov_len += take;
+		else {
+			if (w->niov == NIOV)
+				out_flush(w);
+			w->iov[w->niov].iov_base = (void *)(uintptr_t)p;
+			w->iov[w->niov++].iov_len = take;
+		}
+		w->pending += take;
+		p += take;
+		len -= take;
+		if (w->pending >= CHUNK)
+			out_flush(w);
 	}
-	*buf = b;
-	return CAIRN_OK;
+}
+
+/* Old entries from..to, as they are but for the racily clean ones
+ * (written in the index's own second), smudged so that git compares
+ * their content (see keep_racy_entries_racy): those are copied into
+ * scratch at *used. */
+static void out_old(ix_out *w, const unsigned char *in, const ix_entry *v, size_t from,
+		    size_t to, uint32_t mtime, unsigned char *scratch, size_t *used)
+{
+	size_t start = from;
+
+	for (size_t i = from; i < to; i++) {
+		const unsigned char *e = in + v[i].off;
+		if (be32(e + 8) < mtime || be32(e + 36) == 0)
+			continue;
+		out_add(w, in + v[start].off, v[i].off - v[start].off);
+		memcpy(scratch + *used, e, v[i].len);
+		put32(scratch + *used + 36, 0);
+		out_add(w, scratch + *used, v[i].len);
+		*used += v[i].len;
+		start = i + 1;
+	}
+	if (start < to)
+		out_add(w, in + v[start].off, v[to - 1].off + v[to - 1].len - v[start].off);
 }
 
 void ix_resolve(ix_change *c, const unsigned char *cur)
@@ -195,23 +265,34 @@ void ix_resolve(ix_change *c, const unsigned char *cur)
 cairn_status ix_file_apply(const char *index_path, const char *out_path, ix_change *changes,
 			   size_t n, bool *handled, cairn_error *err)
 {
-	unsigned char *in = NULL, *out = NULL, *o;
+	unsigned char *in = MAP_FAILED, *scratch = NULL, digest[20];
 	ix_entry *v = NULL;
-	size_t len = 0, count = 0, ext = 0, i = 0, c = 0, grow = 0;
-	uint32_t written = 0;
+	size_t len = 0, count = 0, ext = 0, i = 0, grow = 0, used = 0, *at = NULL;
+	uint32_t written;
 	struct stat sb;
-	cairn_sha1 sha;
-	cairn_status st;
-	FILE *f;
+	cairn_status st = CAIRN_OK;
+	ix_out *w = NULL;
+	int fd;
 
 	*handled = false;
-	st = read_whole(index_path, &in, &len, &sb, err);
-	if (st == CAIRN_ENOTFOUND)
-		return CAIRN_OK;        /* no index yet: libgit2 makes one */
-	if (st != CAIRN_OK)
+	/* Mapped, not read: the page cache's own pages, neither copied nor
+	 * faulted in one by one.  git's lock is held, and git and libgit2
+	 * replace the index by a rename, never in place. */
+	if ((fd = open(index_path, O_RDONLY | O_CLOEXEC)) < 0)
+		return errno == ENOENT ? CAIRN_OK       /* no index yet: libgit2 makes one */
+				       : cairn_fail(err, CAIRN_EIO, "cannot read %s: %s", index_path,
+						    strerror(errno));
+	if (fstat(fd, &sb) != 0) {
+		st = cairn_fail(err, CAIRN_EIO, "cannot read %s: %s", index_path, strerror(errno));
+		close(fd);
 		return st;
-	if (!parse_entries(in, len, &v, &count, &ext))
-		goto unhandled;
+	}
+	len = (size_t)sb.st_size;
+	if (len >= 32)
+		in = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	close(fd);
+	if (in == MAP_FAILED || !parse_entries(in, len, &v, &count, &ext))
+		goto unhandled;         /* and libgit2 says what is wrong */
 	/* Extensions: the required ones (lowercase) are not ours to keep. */
 	for (size_t off = ext; off < len - 20;) {
 		uint32_t size;
@@ -223,77 +304,92 @@ cairn_status ix_file_apply(const char *index_path, const char *out_path, ix_chan
 	}
 	if (n > 1)
 		qsort(changes, n, sizeof *changes, by_path);
+	if (!(at = calloc(n ? n : 1, sizeof *at)))
+		goto oom;
+	written = (uint32_t)count;
 	for (size_t k = 0; k < n; k++) {
-		size_t plen = strlen(changes[k].path), at = find_entry(v, count, changes[k].path, plen);
+		size_t plen = strlen(changes[k].path);
 		const unsigned char *cur = NULL;
-		for (size_t j = at; j < count && !name_cmp(v[j].path, v[j].plen, changes[k].path, plen); j++) {
+		at[k] = find_entry(v, count, changes[k].path, plen);
+		for (size_t j = at[k]; j < count && !name_cmp(v[j].path, v[j].plen, changes[k].path, plen); j++) {
 			if (v[j].stage != 0)
 				goto unhandled;        /* a merge in progress: libgit2's business */
 			cur = in + v[j].off + 40;
 		}
 		ix_resolve(&changes[k], cur);
+		if (cur && changes[k].what != IX_KEEP)
+			written--;              /* replaced or dropped */
+		if (changes[k].what == IX_PUT)
+			written++;
 		grow += (ENTRY_FIXED + plen + 8) & ~(size_t)7;
 	}
-	if (!(out = malloc(len + grow + 20))) {
-		st = cairn_oom(err);
+	/* Room for the header, the new entries and every smudged one: pages
+	 * that are never touched cost nothing. */
+	if (!(scratch = malloc(12 + grow + len)) || !(w = malloc(sizeof *w)))
+		goto oom;
+	if ((w->fd = open(out_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)) < 0) {
+		st = cairn_fail(err, CAIRN_EIO, "cannot write %s: %s", out_path, strerror(errno));
 		goto done;
 	}
-	memcpy(out, in, 12);
-	o = out + 12;
-	/* Merge the old entries with the changes, both in git's order. */
-	while (i < count || c < n) {
-		int cmp = i >= count ? 1 : c >= n ? -1
-			: name_cmp(v[i].path, v[i].plen, changes[c].path, strlen(changes[c].path));
-		if (cmp < 0 || (cmp == 0 && changes[c].what == IX_KEEP)) {
-			memcpy(o, in + v[i].off, v[i].len);
-			/* Racily clean (written in the index's own second): smudged,
-			 * so git compares its content (see keep_racy_entries_racy). */
-			if (be32(o + 8) >= (uint32_t)sb.st_mtim.tv_sec && be32(o + 36) != 0)
-				put32(o + 36, 0);
-			o += v[i].len;
-			written++;
+	w->niov = w->pending = 0;
+	w->errnum = 0;
+	cairn_sha1_init(&w->sha);
+	memcpy(scratch, in, 12);
+	put32(scratch + 8, written);
+	used = 12;
+	out_add(w, scratch, 12);
+	/* The old entries with the changes, both in git's order. */
+	for (size_t c = 0; c < n; c++) {
+		size_t here = at[c] < i ? i : at[c];
+		bool same = here < count && !name_cmp(v[here].path, v[here].plen, changes[c].path,
+						       strlen(changes[c].path));
+		out_old(w, in, v, i, here, (uint32_t)sb.st_mtim.tv_sec, scratch, &used);
+		i = here;
+		if (same && changes[c].what == IX_KEEP) {
+			out_old(w, in, v, i, i + 1, (uint32_t)sb.st_mtim.tv_sec, scratch, &used);
 			i++;
-			if (cmp == 0)
-				c++;
 			continue;
 		}
-		if (cmp == 0)
+		if (same)
 			i++;            /* replaced or dropped */
 		if (changes[c].what == IX_PUT) {
-			o += make_entry(&changes[c], o);
-			written++;
+			size_t elen = make_entry(&changes[c], scratch + used);
+			out_add(w, scratch + used, elen);
+			used += elen;
 		}
-		c++;
 	}
-	put32(out + 8, written);
+	out_old(w, in, v, i, count, (uint32_t)sb.st_mtim.tv_sec, scratch, &used);
 	for (size_t off = ext; off < len - 20;) {
 		uint32_t size = be32(in + off + 4);
-		if (!memcmp(in + off, "REUC", 4) || !memcmp(in + off, "UNTR", 4)) {
-			memcpy(o, in + off, 8 + size);
-			o += 8 + size;
-		}
+		if (!memcmp(in + off, "REUC", 4) || !memcmp(in + off, "UNTR", 4))
+			out_add(w, in + off, 8 + size);
 		off += 8 + size;
 	}
-	cairn_sha1_init(&sha);
-	cairn_sha1_update(&sha, out, (size_t)(o - out));
-	cairn_sha1_final(&sha, o);
-	o += 20;
-	if ((f = fopen(out_path, "wb"))) {
-		bool whole = fwrite(out, 1, (size_t)(o - out), f) == (size_t)(o - out);
-		if (fclose(f) != 0 || !whole)
-			f = NULL;
+	out_flush(w);
+	cairn_sha1_final(&w->sha, digest);
+	{
+		struct iovec last = { digest, sizeof digest };
+		write_iov(w, &last, 1);
 	}
-	if (!f) {
-		st = cairn_fail(err, CAIRN_EIO, "cannot write %s: %s", out_path, strerror(errno));
+	if (close(w->fd) != 0 && !w->errnum)
+		w->errnum = errno;
+	if (w->errnum) {
+		st = cairn_fail(err, CAIRN_EIO, "cannot write %s: %s", out_path, strerror(w->errnum));
 		goto done;
 	}
 	*handled = true;
 	goto done;
+oom:
+	st = cairn_oom(err);
+	goto done;
 unhandled:
 	st = CAIRN_OK;
 done:
-	free(in);
-	free(out);
+	if (in != MAP_FAILED)
+		munmap(in, len);
+	free(scratch);
+	free(at);
+	free(w);
 	free(v);
 	return st;
 }
