@@ -28,12 +28,20 @@
 #define FLAG_EXTENDED 0x4000
 #define NAME_MASK 0x0fff
 
+/* One entry of the old index, read where it lies. */
 typedef struct ix_entry {
-	size_t off, len;
+	size_t len;                     /* its bytes, padding included */
 	const char *path;
 	size_t plen;
 	int stage;
 } ix_entry;
+
+/* Where a change falls among the old entries. */
+typedef struct ix_place {
+	size_t plen;                    /* its path's length */
+	size_t at;                      /* the offset of the first entry not before it */
+	const unsigned char *cur;       /* the stage-0 entry at its path, NULL if none */
+} ix_place;
 
 static uint32_t be32(const unsigned char *p)
 {
@@ -55,74 +63,85 @@ static int name_cmp(const char *a, size_t alen, const char *b, size_t blen)
 	return c ? c : (alen > blen) - (alen < blen);
 }
 
-static bool parse_entries(const unsigned char *buf, size_t len, ix_entry **out, size_t *count,
-			  size_t *ext)
+/* The entry at off, entries ending at end; false when the bytes there
+ * are not one. */
+static bool entry_at(const unsigned char *buf, size_t off, size_t end, uint32_t version,
+		     ix_entry *e)
 {
-	uint32_t version, n;
-	size_t off = 12, end = len - 20;
-	ix_entry *v;
+	unsigned flags;
+	size_t hdr = ENTRY_FIXED;
+
+	if (off + ENTRY_FIXED > end)
+		return false;
+	flags = (unsigned)buf[off + 60] << 8 | buf[off + 61];
+	if (flags & FLAG_EXTENDED) {
+		if (version < 3)
+			return false;
+		hdr += 2;
+	}
+	if (off + hdr >= end)
+		return false;
+	e->plen = flags & NAME_MASK;
+	if (e->plen == NAME_MASK) {
+		const unsigned char *nul = memchr(buf + off + hdr, 0, end - off - hdr);
+		if (!nul)
+			return false;
+		e->plen = (size_t)(nul - (buf + off + hdr));
+	}
+	e->len = (hdr + e->plen + 8) & ~(size_t)7;
+	e->path = (const char *)buf + off + hdr;
+	e->stage = (int)(flags >> 12) & 3;
+	return off + e->len <= end && buf[off + hdr + e->plen] == 0;
+}
+
+/* One pass over the entries: each checked (its size, git's order) and
+ * each change (sorted, paths distinct) placed among them; *ext is where
+ * the extensions start.  No table of the entries: at 100,000 of them it
+ * would be megabytes of fresh memory.  False when the index is not one
+ * this writer knows, or a merge is in progress at a change's path (an
+ * entry there at a stage other than 0: libgit2's business). */
+static bool place_changes(const unsigned char *buf, size_t len, const ix_change *changes,
+			  ix_place *pl, size_t n, size_t *ext)
+{
+	uint32_t version, count;
+	size_t off = 12, end = len - 20, c = 0;
+	ix_entry e, prev = { 0, NULL, 0, 0 };
 
 	if (len < 32 || memcmp(buf, "DIRC", 4) != 0)
 		return false;
 	version = be32(buf + 4);
-	n = be32(buf + 8);
-	if ((version != 2 && version != 3) || n > len / ENTRY_FIXED)
+	count = be32(buf + 8);
+	if ((version != 2 && version != 3) || count > len / ENTRY_FIXED)
 		return false;
-	if (!(v = calloc(n ? n : 1, sizeof *v)))
-		return false;
-	for (uint32_t i = 0; i < n; i++) {
-		unsigned flags;
-		size_t hdr = ENTRY_FIXED, plen;
-		if (off + ENTRY_FIXED > end)
-			goto bad;
-		flags = (unsigned)buf[off + 60] << 8 | buf[off + 61];
-		if (flags & FLAG_EXTENDED) {
-			if (version < 3)
-				goto bad;
-			hdr += 2;
-		}
-		if (off + hdr >= end)
-			goto bad;
-		plen = flags & NAME_MASK;
-		if (plen == NAME_MASK) {
-			const unsigned char *nul = memchr(buf + off + hdr, 0, end - off - hdr);
-			if (!nul)
-				goto bad;
-			plen = (size_t)(nul - (buf + off + hdr));
-		}
-		v[i].off = off;
-		v[i].len = (hdr + plen + 8) & ~(size_t)7;
-		v[i].path = (const char *)buf + off + hdr;
-		v[i].plen = plen;
-		v[i].stage = (int)(flags >> 12) & 3;
-		if (off + v[i].len > end || buf[off + hdr + plen] != 0)
-			goto bad;
-		if (i && name_cmp(v[i - 1].path, v[i - 1].plen, v[i].path, plen) > 0)
-			goto bad;
-		off += v[i].len;
+	for (size_t k = 0; k < n; k++) {
+		pl[k].at = SIZE_MAX;
+		pl[k].cur = NULL;
 	}
-	*out = v;
-	*count = n;
+	for (uint32_t i = 0; i < count; i++, off += e.len) {
+		if (!entry_at(buf, off, end, version, &e) ||
+		    (i && name_cmp(prev.path, prev.plen, e.path, e.plen) > 0))
+			return false;
+		prev = e;
+		while (c < n) {
+			int cmp = name_cmp(changes[c].path, pl[c].plen, e.path, e.plen);
+			if (cmp > 0)
+				break;
+			if (pl[c].at == SIZE_MAX)
+				pl[c].at = off;
+			if (cmp == 0) {
+				if (e.stage != 0)
+					return false;
+				pl[c].cur = buf + off + 40;
+				break;          /* the next entry may have the same path */
+			}
+			c++;
+		}
+	}
+	for (; c < n; c++)
+		if (pl[c].at == SIZE_MAX)
+			pl[c].at = off;
 	*ext = off;
 	return true;
-bad:
-	free(v);
-	return false;
-}
-
-/* The first entry not before path (any stage). */
-static size_t find_entry(const ix_entry *v, size_t n, const char *path, size_t plen)
-{
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (name_cmp(v[mid].path, v[mid].plen, path, plen) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
 }
 
 static int by_path(const void *a, const void *b)
@@ -173,6 +192,11 @@ typedef struct ix_out {
 	struct iovec iov[NIOV];
 	size_t niov, pending;
 	int errnum;                     /* the first write's error, 0 if none */
+	const unsigned char *in;        /* the old index, mapped */
+	size_t end;                     /* where its entries end */
+	uint32_t version, mtime;        /* its version, and its mtime's seconds */
+	unsigned char *scratch;         /* the entries made or smudged, */
+	size_t used;                    /* this many bytes of it so far */
 } ix_out;
 
 static void write_iov(ix_out *w, struct iovec *v, size_t n)
@@ -223,28 +247,28 @@ static void out_add(ix_out *w, const unsigned char *p, size_t len)
 	}
 }
 
-/* Old entries from..to, as they are but for the racily clean ones
- * (written in the index's own second), smudged so that git compares
- * their content (see keep_racy_entries_racy): those are copied into
- * scratch at *used. */
-static void out_old(ix_out *w, const unsigned char *in, const ix_entry *v, size_t from,
-		    size_t to, uint32_t mtime, unsigned char *scratch, size_t *used)
+/* The old entries from offset from to offset to, as they are but for the
+ * racily clean ones (written in the index's own second), smudged so that
+ * git compares their content (see keep_racy_entries_racy): those are
+ * copied into scratch first. */
+static void out_old(ix_out *w, size_t from, size_t to)
 {
 	size_t start = from;
+	ix_entry e;
 
-	for (size_t i = from; i < to; i++) {
-		const unsigned char *e = in + v[i].off;
-		if (be32(e + 8) < mtime || be32(e + 36) == 0)
+	for (size_t off = from; off < to; off += e.len) {
+		const unsigned char *p = w->in + off;
+		(void)entry_at(w->in, off, w->end, w->version, &e);     /* checked before */
+		if (be32(p + 8) < w->mtime || be32(p + 36) == 0)
 			continue;
-		out_add(w, in + v[start].off, v[i].off - v[start].off);
-		memcpy(scratch + *used, e, v[i].len);
-		put32(scratch + *used + 36, 0);
-		out_add(w, scratch + *used, v[i].len);
-		*used += v[i].len;
-		start = i + 1;
+		out_add(w, w->in + start, off - start);
+		memcpy(w->scratch + w->used, p, e.len);
+		put32(w->scratch + w->used + 36, 0);
+		out_add(w, w->scratch + w->used, e.len);
+		w->used += e.len;
+		start = off + e.len;
 	}
-	if (start < to)
-		out_add(w, in + v[start].off, v[to - 1].off + v[to - 1].len - v[start].off);
+	out_add(w, w->in + start, to - start);
 }
 
 void ix_resolve(ix_change *c, const unsigned char *cur)
@@ -265,12 +289,12 @@ void ix_resolve(ix_change *c, const unsigned char *cur)
 cairn_status ix_file_apply(const char *index_path, const char *out_path, ix_change *changes,
 			   size_t n, bool *handled, cairn_error *err)
 {
-	unsigned char *in = MAP_FAILED, *scratch = NULL, digest[20];
-	ix_entry *v = NULL;
-	size_t len = 0, count = 0, ext = 0, i = 0, grow = 0, used = 0, *at = NULL;
+	unsigned char *in = MAP_FAILED, digest[20];
+	size_t len = 0, ext = 0, off = 12, grow = 0;
 	uint32_t written;
 	struct stat sb;
 	cairn_status st = CAIRN_OK;
+	ix_place *pl = NULL;
 	ix_out *w = NULL;
 	int fd;
 
@@ -291,79 +315,85 @@ cairn_status ix_file_apply(const char *index_path, const char *out_path, ix_chan
 	if (len >= 32)
 		in = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
 	close(fd);
-	if (in == MAP_FAILED || !parse_entries(in, len, &v, &count, &ext))
+	if (in == MAP_FAILED)
 		goto unhandled;         /* and libgit2 says what is wrong */
-	/* Extensions: the required ones (lowercase) are not ours to keep. */
-	for (size_t off = ext; off < len - 20;) {
-		uint32_t size;
-		if (off + 8 > len - 20 || (size = be32(in + off + 4)) > len - 20 - off - 8)
-			goto unhandled;
-		if (in[off] < 'A' || in[off] > 'Z')
-			goto unhandled;
-		off += 8 + size;
-	}
 	if (n > 1)
 		qsort(changes, n, sizeof *changes, by_path);
-	if (!(at = calloc(n ? n : 1, sizeof *at)))
+	if (!(pl = calloc(n ? n : 1, sizeof *pl)))
 		goto oom;
-	written = (uint32_t)count;
 	for (size_t k = 0; k < n; k++) {
-		size_t plen = strlen(changes[k].path);
-		const unsigned char *cur = NULL;
-		at[k] = find_entry(v, count, changes[k].path, plen);
-		for (size_t j = at[k]; j < count && !name_cmp(v[j].path, v[j].plen, changes[k].path, plen); j++) {
-			if (v[j].stage != 0)
-				goto unhandled;        /* a merge in progress: libgit2's business */
-			cur = in + v[j].off + 40;
-		}
-		ix_resolve(&changes[k], cur);
-		if (cur && changes[k].what != IX_KEEP)
+		pl[k].plen = strlen(changes[k].path);
+		if (k && !name_cmp(changes[k - 1].path, pl[k - 1].plen, changes[k].path, pl[k].plen))
+			goto unhandled;         /* one path twice: libgit2 sorts it out */
+	}
+	if (!place_changes(in, len, changes, pl, n, &ext))
+		goto unhandled;
+	/* Extensions: the required ones (lowercase) are not ours to keep. */
+	for (size_t at = ext; at < len - 20;) {
+		uint32_t size;
+		if (at + 8 > len - 20 || (size = be32(in + at + 4)) > len - 20 - at - 8)
+			goto unhandled;
+		if (in[at] < 'A' || in[at] > 'Z')
+			goto unhandled;
+		at += 8 + size;
+	}
+	written = be32(in + 8);
+	for (size_t k = 0; k < n; k++) {
+		ix_resolve(&changes[k], pl[k].cur);
+		if (pl[k].cur && changes[k].what != IX_KEEP)
 			written--;              /* replaced or dropped */
 		if (changes[k].what == IX_PUT)
 			written++;
-		grow += (ENTRY_FIXED + plen + 8) & ~(size_t)7;
+		grow += (ENTRY_FIXED + pl[k].plen + 8) & ~(size_t)7;
 	}
+	if (!(w = malloc(sizeof *w)))
+		goto oom;
+	w->scratch = NULL;
+	w->in = in;
+	w->end = len - 20;
+	w->version = be32(in + 4);
+	w->mtime = (uint32_t)sb.st_mtim.tv_sec;
+	w->niov = w->pending = w->used = 0;
+	w->errnum = 0;
 	/* Room for the header, the new entries and every smudged one: pages
 	 * that are never touched cost nothing. */
-	if (!(scratch = malloc(12 + grow + len)) || !(w = malloc(sizeof *w)))
+	if (!(w->scratch = malloc(12 + grow + len)))
 		goto oom;
 	if ((w->fd = open(out_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)) < 0) {
 		st = cairn_fail(err, CAIRN_EIO, "cannot write %s: %s", out_path, strerror(errno));
 		goto done;
 	}
-	w->niov = w->pending = 0;
-	w->errnum = 0;
 	cairn_sha1_init(&w->sha);
-	memcpy(scratch, in, 12);
-	put32(scratch + 8, written);
-	used = 12;
-	out_add(w, scratch, 12);
+	memcpy(w->scratch, in, 12);
+	put32(w->scratch + 8, written);
+	w->used = 12;
+	out_add(w, w->scratch, 12);
 	/* The old entries with the changes, both in git's order. */
 	for (size_t c = 0; c < n; c++) {
-		size_t here = at[c] < i ? i : at[c];
-		bool same = here < count && !name_cmp(v[here].path, v[here].plen, changes[c].path,
-						       strlen(changes[c].path));
-		out_old(w, in, v, i, here, (uint32_t)sb.st_mtim.tv_sec, scratch, &used);
-		i = here;
-		if (same && changes[c].what == IX_KEEP) {
-			out_old(w, in, v, i, i + 1, (uint32_t)sb.st_mtim.tv_sec, scratch, &used);
-			i++;
-			continue;
+		ix_entry e;
+		out_old(w, off, pl[c].at);
+		off = pl[c].at;
+		if (pl[c].cur) {
+			(void)entry_at(in, off, w->end, w->version, &e);
+			if (changes[c].what == IX_KEEP) {
+				out_old(w, off, off + e.len);
+				off += e.len;
+				continue;
+			}
+			off += e.len;   /* replaced or dropped */
 		}
-		if (same)
-			i++;            /* replaced or dropped */
 		if (changes[c].what == IX_PUT) {
-			size_t elen = make_entry(&changes[c], scratch + used);
-			out_add(w, scratch + used, elen);
-			used += elen;
+			size_t elen = make_entry(&changes[c], w->scratch + w->used);
+			out_add(w, w->scratch + w->used, elen);
+			w->used += elen;
 		}
 	}
-	out_old(w, in, v, i, count, (uint32_t)sb.st_mtim.tv_sec, scratch, &used);
-	for (size_t off = ext; off < len - 20;) {
-		uint32_t size = be32(in + off + 4);
-		if (!memcmp(in + off, "REUC", 4) || !memcmp(in + off, "UNTR", 4))
-			out_add(w, in + off, 8 + size);
-		off += 8 + size;
+	out_old(w, off, ext);
+	for (size_t at = ext; at < len - 20;) {
+		uint32_t size = be32(in + at + 4);
+		if (!memcmp(in + at, "REUC", 4) || !memcmp(in + at, "UNTR", 4))
+			out_add(w, in + at, 8 + size);
+		at += 8 + size;
 	}
 	out_flush(w);
 	cairn_sha1_final(&w->sha, digest);
@@ -387,9 +417,9 @@ unhandled:
 done:
 	if (in != MAP_FAILED)
 		munmap(in, len);
-	free(scratch);
-	free(at);
+	if (w)
+		free(w->scratch);
 	free(w);
-	free(v);
+	free(pl);
 	return st;
 }
