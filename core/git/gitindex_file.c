@@ -94,14 +94,35 @@ static bool entry_at(const unsigned char *buf, size_t off, size_t end, uint32_t 
 	return off + e->len <= end && buf[off + hdr + e->plen] == 0;
 }
 
-/* One pass over the entries: each checked (its size, git's order) and
- * each change (sorted, paths distinct) placed among them; *ext is where
- * the extensions start.  No table of the entries: at 100,000 of them it
- * would be megabytes of fresh memory.  False when the index is not one
- * this writer knows, or a merge is in progress at a change's path (an
- * entry there at a stage other than 0: libgit2's business). */
+/* The offsets of the racily clean entries: as new as the index that
+ * vouched for them (mtime: its seconds), and not smudged yet. */
+typedef struct ix_racy {
+	size_t *off, n, cap;
+} ix_racy;
+
+static bool racy_add(ix_racy *r, size_t off)
+{
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? 2 * r->cap : 64;
+		size_t *grown = realloc(r->off, cap * sizeof *grown);
+		if (!grown)
+			return false;
+		r->off = grown;
+		r->cap = cap;
+	}
+	r->off[r->n++] = off;
+	return true;
+}
+
+/* One pass over the entries: each checked (its size, git's order), each
+ * change (sorted, paths distinct) placed among them, and the racily clean
+ * ones listed; *ext is where the extensions start.  No table of the
+ * entries: at 100,000 of them it would be megabytes of fresh memory.
+ * False when the index is not one this writer knows, or a merge is in
+ * progress at a change's path (an entry there at a stage other than 0:
+ * libgit2's business). */
 static bool place_changes(const unsigned char *buf, size_t len, const ix_change *changes,
-			  ix_place *pl, size_t n, size_t *ext)
+			  ix_place *pl, size_t n, uint32_t mtime, ix_racy *racy, size_t *ext)
 {
 	uint32_t version, count;
 	size_t off = 12, end = len - 20, c = 0;
@@ -122,6 +143,8 @@ static bool place_changes(const unsigned char *buf, size_t len, const ix_change 
 		    (i && name_cmp(prev.path, prev.plen, e.path, e.plen) > 0))
 			return false;
 		prev = e;
+		if (be32(buf + off + 8) >= mtime && be32(buf + off + 36) != 0 && !racy_add(racy, off))
+			return false;
 		while (c < n) {
 			int cmp = name_cmp(changes[c].path, pl[c].plen, e.path, e.plen);
 			if (cmp > 0)
@@ -194,9 +217,11 @@ typedef struct ix_out {
 	int errnum;                     /* the first write's error, 0 if none */
 	const unsigned char *in;        /* the old index, mapped */
 	size_t end;                     /* where its entries end */
-	uint32_t version, mtime;        /* its version, and its mtime's seconds */
+	uint32_t version;
 	unsigned char *scratch;         /* the entries made or smudged, */
 	size_t used;                    /* this many bytes of it so far */
+	const ix_racy *racy;            /* the entries to smudge, */
+	size_t next;                    /* the first of them not out yet */
 } ix_out;
 
 static void write_iov(ix_out *w, struct iovec *v, size_t n)
@@ -254,15 +279,15 @@ static void out_add(ix_out *w, const unsigned char *p, size_t len)
 static void out_old(ix_out *w, size_t from, size_t to)
 {
 	size_t start = from;
-	ix_entry e;
 
-	for (size_t off = from; off < to; off += e.len) {
-		const unsigned char *p = w->in + off;
+	for (; w->next < w->racy->n && w->racy->off[w->next] < to; w->next++) {
+		size_t off = w->racy->off[w->next];
+		ix_entry e;
+		if (off < from)
+			continue;       /* a replaced entry */
 		(void)entry_at(w->in, off, w->end, w->version, &e);     /* checked before */
-		if (be32(p + 8) < w->mtime || be32(p + 36) == 0)
-			continue;
 		out_add(w, w->in + start, off - start);
-		memcpy(w->scratch + w->used, p, e.len);
+		memcpy(w->scratch + w->used, w->in + off, e.len);
 		put32(w->scratch + w->used + 36, 0);
 		out_add(w, w->scratch + w->used, e.len);
 		w->used += e.len;
@@ -295,6 +320,7 @@ cairn_status ix_file_apply(const char *index_path, const char *out_path, ix_chan
 	struct stat sb;
 	cairn_status st = CAIRN_OK;
 	ix_place *pl = NULL;
+	ix_racy racy = { NULL, 0, 0 };
 	ix_out *w = NULL;
 	int fd;
 
@@ -326,7 +352,7 @@ cairn_status ix_file_apply(const char *index_path, const char *out_path, ix_chan
 		if (k && !name_cmp(changes[k - 1].path, pl[k - 1].plen, changes[k].path, pl[k].plen))
 			goto unhandled;         /* one path twice: libgit2 sorts it out */
 	}
-	if (!place_changes(in, len, changes, pl, n, &ext))
+	if (!place_changes(in, len, changes, pl, n, (uint32_t)sb.st_mtim.tv_sec, &racy, &ext))
 		goto unhandled;
 	/* Extensions: the required ones (lowercase) are not ours to keep. */
 	for (size_t at = ext; at < len - 20;) {
@@ -352,7 +378,8 @@ cairn_status ix_file_apply(const char *index_path, const char *out_path, ix_chan
 	w->in = in;
 	w->end = len - 20;
 	w->version = be32(in + 4);
-	w->mtime = (uint32_t)sb.st_mtim.tv_sec;
+	w->racy = &racy;
+	w->next = 0;
 	w->niov = w->pending = w->used = 0;
 	w->errnum = 0;
 	/* Room for the header, the new entries and every smudged one: pages
@@ -421,5 +448,6 @@ done:
 		free(w->scratch);
 	free(w);
 	free(pl);
+	free(racy.off);
 	return st;
 }
