@@ -199,6 +199,109 @@ static size_t make_entry(const ix_change *c, unsigned char *out)
 	return len;
 }
 
+/* The SHA-1 of the index cairn last wrote, at every SUM_EVERY bytes, kept
+ * beside it (<git folder>/cairn-index.sums): the next save's index is the
+ * same up to its first changed entry, so its hash resumes from the state
+ * there instead of starting again (at 100,000 records, 9 MB hashed each
+ * save).  Used only for the very index it was made from: its size and its
+ * own checksum (its last 20 bytes) must be the ones recorded, and the
+ * file's own checksum right; else the whole index is hashed, as before. */
+#define SUM_EVERY (64 * 1024)
+#define SUM_MAGIC "cairnsum1"           /* and its NUL */
+#define SUM_HEAD (10 + 8 + 20 + 4)
+
+typedef struct ix_sums {
+	unsigned char *h;               /* 20 bytes a state, the first at SUM_EVERY */
+	size_t n, cap;
+} ix_sums;
+
+static bool sums_add(ix_sums *m, const uint32_t h[5])
+{
+	if (m->n == m->cap) {
+		size_t cap = m->cap ? 2 * m->cap : 256;
+		unsigned char *grown = realloc(m->h, cap * 20);
+		if (!grown)
+			return false;
+		m->h = grown;
+		m->cap = cap;
+	}
+	for (int i = 0; i < 5; i++)
+		put32(m->h + 20 * m->n + 4 * i, h[i]);
+	m->n++;
+	return true;
+}
+
+static char *sums_path(const char *index_path)
+{
+	const char *slash = strrchr(index_path, '/');
+	size_t dir = slash ? (size_t)(slash - index_path) + 1 : 0;
+	char *p = malloc(dir + sizeof "cairn-index.sums");
+
+	if (p) {
+		memcpy(p, index_path, dir);
+		memcpy(p + dir, "cairn-index.sums", sizeof "cairn-index.sums");
+	}
+	return p;
+}
+
+/* The states recorded for the index in (len bytes) into *m, if the file
+ * at path holds them; else none. */
+static void sums_read(const char *path, const unsigned char *in, size_t len, ix_sums *m)
+{
+	unsigned char head[SUM_HEAD], sum[20];
+	uint32_t count;
+	cairn_sha1 sha;
+	FILE *f = fopen(path, "rb");
+	static const unsigned char zero[20];
+
+	m->n = 0;
+	if (!f)
+		return;
+	if (fread(head, 1, SUM_HEAD, f) != SUM_HEAD || memcmp(head, SUM_MAGIC, 10) ||
+	    ((uint64_t)be32(head + 10) << 32 | be32(head + 14)) != len ||
+	    memcmp(head + 18, in + len - 20, 20) || !memcmp(head + 18, zero, 20) ||
+	    (count = be32(head + 38)) > len / SUM_EVERY || !(m->h = malloc((count ? count : 1) * 20)) ||
+	    fread(m->h, 20, count, f) != count || fread(sum, 1, 20, f) != 20) {
+		fclose(f);
+		return;
+	}
+	fclose(f);
+	cairn_sha1_init(&sha);
+	cairn_sha1_update(&sha, head, SUM_HEAD);
+	cairn_sha1_update(&sha, m->h, (size_t)count * 20);
+	cairn_sha1_final(&sha, head);   /* head's first 20 bytes: no longer needed */
+	if (!memcmp(head, sum, 20))
+		m->n = m->cap = count;
+}
+
+/* The states of the index just written (len bytes, checksum digest). */
+static void sums_write(const char *path, const ix_sums *m, size_t len, const unsigned char digest[20])
+{
+	unsigned char head[SUM_HEAD], sum[20];
+	cairn_sha1 sha;
+	FILE *f;
+
+	memcpy(head, SUM_MAGIC, 10);
+	put32(head + 10, (uint32_t)((uint64_t)len >> 32));
+	put32(head + 14, (uint32_t)len);
+	memcpy(head + 18, digest, 20);
+	put32(head + 38, (uint32_t)m->n);
+	cairn_sha1_init(&sha);
+	cairn_sha1_update(&sha, head, SUM_HEAD);
+	cairn_sha1_update(&sha, m->h, m->n * 20);
+	cairn_sha1_final(&sha, sum);
+	if (!(f = fopen(path, "wb")))
+		return;
+	if (fwrite(head, 1, SUM_HEAD, f) != SUM_HEAD || fwrite(m->h, 20, m->n, f) != m->n ||
+	    fwrite(sum, 1, 20, f) != 20) {
+		fclose(f);
+		unlink(path);
+		return;
+	}
+	if (fclose(f) != 0)
+		unlink(path);
+}
+
 /* The new index goes out with writev: spans of the old one's mapping, and
  * the few entries made or smudged, hashed as they go (no second copy of
  * the index in memory).  Spans are sent CHUNK bytes at a time, so that
@@ -222,6 +325,9 @@ typedef struct ix_out {
 	size_t used;                    /* this many bytes of it so far */
 	const ix_racy *racy;            /* the entries to smudge, */
 	size_t next;                    /* the first of them not out yet */
+	size_t pos, skip;               /* bytes out so far; the first skip not hashed */
+	ix_sums sums;                   /* the hash's states at every SUM_EVERY bytes */
+	bool sums_ok;
 } ix_out;
 
 static void write_iov(ix_out *w, struct iovec *v, size_t n)
@@ -242,10 +348,26 @@ static void write_iov(ix_out *w, struct iovec *v, size_t n)
 	}
 }
 
+/* Hashed from w->skip on (where the states recorded take over), the
+ * state kept at every SUM_EVERY bytes. */
 static void out_flush(ix_out *w)
 {
-	for (size_t i = 0; i < w->niov; i++)
-		cairn_sha1_update(&w->sha, w->iov[i].iov_base, w->iov[i].iov_len);
+	for (size_t i = 0; i < w->niov; i++) {
+		const unsigned char *p = w->iov[i].iov_base;
+		size_t len = w->iov[i].iov_len, from = w->pos < w->skip ? w->skip - w->pos : 0;
+		w->pos += len;
+		if (from >= len)
+			continue;
+		for (p += from, len -= from; len;) {
+			size_t take = SUM_EVERY - (size_t)(w->sha.length % SUM_EVERY);
+			take = take < len ? take : len;
+			cairn_sha1_update(&w->sha, p, take);
+			p += take;
+			len -= take;
+			if (w->sha.length % SUM_EVERY == 0 && w->sums_ok)
+				w->sums_ok = sums_add(&w->sums, w->sha.h);
+		}
+	}
 	write_iov(w, w->iov, w->niov);
 	w->niov = w->pending = 0;
 }
@@ -322,6 +444,7 @@ cairn_status ix_file_apply(const char *index_path, const char *out_path, ix_chan
 	ix_place *pl = NULL;
 	ix_racy racy = { NULL, 0, 0 };
 	ix_out *w = NULL;
+	char *sums = NULL;
 	int fd;
 
 	*handled = false;
@@ -380,6 +503,9 @@ cairn_status ix_file_apply(const char *index_path, const char *out_path, ix_chan
 	w->version = be32(in + 4);
 	w->racy = &racy;
 	w->next = 0;
+	w->pos = w->skip = 0;
+	w->sums = (ix_sums){ NULL, 0, 0 };
+	w->sums_ok = (sums = sums_path(index_path)) != NULL;
 	w->niov = w->pending = w->used = 0;
 	w->errnum = 0;
 	/* Room for the header, the new entries and every smudged one: pages
@@ -391,6 +517,24 @@ cairn_status ix_file_apply(const char *index_path, const char *out_path, ix_chan
 		goto done;
 	}
 	cairn_sha1_init(&w->sha);
+	/* The new index is the old one up to its first changed or smudged
+	 * entry (the header too, if the count is the same): its hash resumes
+	 * from the last state recorded before that. */
+	if (w->sums_ok && written == be32(in + 8)) {
+		size_t same = racy.n ? racy.off[0] : ext;
+		for (size_t c = 0; c < n; c++)
+			if (changes[c].what == IX_PUT || (pl[c].cur && changes[c].what != IX_KEEP))
+				same = pl[c].at < same ? pl[c].at : same;
+		sums_read(sums, in, len, &w->sums);
+		if (w->sums.n > same / SUM_EVERY)
+			w->sums.n = same / SUM_EVERY;
+		if (w->sums.n) {
+			w->skip = w->sums.n * SUM_EVERY;
+			for (int k = 0; k < 5; k++)
+				w->sha.h[k] = be32(w->sums.h + 20 * (w->sums.n - 1) + 4 * k);
+			w->sha.length = w->skip;
+		}
+	}
 	memcpy(w->scratch, in, 12);
 	put32(w->scratch + 8, written);
 	w->used = 12;
@@ -434,6 +578,15 @@ cairn_status ix_file_apply(const char *index_path, const char *out_path, ix_chan
 		st = cairn_fail(err, CAIRN_EIO, "cannot write %s: %s", out_path, strerror(w->errnum));
 		goto done;
 	}
+	/* Written after the index it describes, which the caller then puts
+	 * in place: should that fail, these states match no index in place,
+	 * and the next save hashes all. */
+	if (sums) {
+		if (w->sums_ok)
+			sums_write(sums, &w->sums, w->pos + 20, digest);
+		else
+			unlink(sums);
+	}
 	*handled = true;
 	goto done;
 oom:
@@ -444,9 +597,12 @@ unhandled:
 done:
 	if (in != MAP_FAILED)
 		munmap(in, len);
-	if (w)
+	if (w) {
 		free(w->scratch);
+		free(w->sums.h);
+	}
 	free(w);
+	free(sums);
 	free(pl);
 	free(racy.off);
 	return st;
