@@ -4,11 +4,12 @@
  * Why not libgit2: reading and writing a 100,000-entry index through
  * git_index_open and git_index_write takes about 80 ms here, most of a
  * save's whole run, while a save changes one or two entries.  Patching the
- * file costs a read, a scan, a write and its SHA-1.  The cache-tree and
- * other optional extensions that name entries by position are dropped (git
- * rebuilds them when it needs them); any required extension, version 4's
- * compressed paths and merge conflicts at a changed path are left to
- * libgit2. */
+ * file costs a mapping of the old one, a scan, a write and its SHA-1 (from
+ * the first changed entry on, when the last save left its states).  The
+ * cache-tree and other optional extensions that name entries by position
+ * are dropped (git rebuilds them when it needs them); any required
+ * extension, version 4's compressed paths and merge conflicts at a changed
+ * path are left to libgit2. */
 #include "git/gitindex_file.h"
 
 #include <errno.h>
