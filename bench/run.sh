@@ -57,7 +57,7 @@ for n in $sizes; do
 	tnext_cold=$(t 3 --cold "$TASKDATA" -- "task next limit:20")
 	# (a) one saved edit, beside git add -A && git commit in a copy.
 	anchor="$dir/git-$n"
-	rm -rf "$anchor"; cp -a "$wb" "$anchor"; rm -rf "$anchor/.cairn"
+	rm -rf "$anchor"; cp -a "$wb" "$anchor"; rm -rf "$anchor/.cairn" "$anchor/.git/hooks/pre-commit"
 	git -C "$anchor" status >/dev/null
 	m0=$(git -C "$wb" ls-tree -r --name-only HEAD milestones | head -1); m0=${m0##*/}
 	f0=$(git -C "$anchor" ls-tree -r --name-only HEAD milestones | head -1)
