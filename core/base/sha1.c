@@ -199,6 +199,8 @@ void cairn_sha1_update(cairn_sha1 *s, const void *data, size_t len)
 {
 	const unsigned char *p = data;
 
+	if (!len)
+		return;         /* data may be NULL then (an empty list) */
 	s->length += len;
 	if (s->used) {
 		size_t take = 64 - s->used < len ? 64 - s->used : len;

@@ -30,6 +30,9 @@ static void vectors(const char *which)
 	is_str(hex, "a9993e364706816aba3e25717850c26c9cd0d89d", "%s: abc", which);
 	digest_hex("", 0, hex);
 	is_str(hex, "da39a3ee5e6b4b0d3255bfef95601890afd80709", "%s: the empty string", which);
+	/* Nothing, with no buffer (an empty list's): no read (UBSan checks). */
+	digest_hex(NULL, 0, hex);
+	is_str(hex, "da39a3ee5e6b4b0d3255bfef95601890afd80709", "%s: nothing, given no buffer", which);
 	digest_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56, hex);
 	is_str(hex, "84983e441c3bd26ebaae4aa1f95129e5e54670f1", "%s: 448 bits", which);
 	memset(million, 'a', 1000000);
