@@ -293,7 +293,8 @@ static void sums_write(const char *path, const ix_sums *m, size_t len, const uns
 	cairn_sha1_final(&sha, sum);
 	if (!(f = fopen(path, "wb")))
 		return;
-	if (fwrite(head, 1, SUM_HEAD, f) != SUM_HEAD || fwrite(m->h, 20, m->n, f) != m->n ||
+	/* No states (an index under 64 KB): no buffer to hand fwrite. */
+	if (fwrite(head, 1, SUM_HEAD, f) != SUM_HEAD || (m->n && fwrite(m->h, 20, m->n, f) != m->n) ||
 	    fwrite(sum, 1, 20, f) != 20) {
 		fclose(f);
 		unlink(path);
